@@ -1,0 +1,48 @@
+// Flat config. The one project-specific rule is the purity fence: report/ and
+// classify/ take bytes and strings and return values, so they may not import
+// anything that does I/O (STYLE.md §2). That is what lets them run on worker
+// threads and be tested in milliseconds.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+const ioModules = ['net', 'node:net', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'ioredis', 'bullmq', 'dns', 'node:dns', 'http', 'node:http', 'child_process', 'node:child_process', 'smtp-server', 'nodemailer'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'logs/**', 'fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/report/**/*.ts', 'src/classify/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'report/ and classify/ are pure: no I/O imports (STYLE.md §2).' })) }],
+    },
+  },
+  {
+    // Everything that arrives over SMTP is hostile: code that looks at message bytes
+    // matches with RE2 (linear time) or plain string operations, never a backtracking
+    // JavaScript RegExp.
+    files: ['src/report/**/*.ts', 'src/classify/**/*.ts', 'src/smtp/**/*.ts', 'src/pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[regex]', message: 'Untrusted input: use RE2 (or string operations), not a JavaScript RegExp literal.' },
+        { selector: "NewExpression[callee.name='RegExp']", message: 'Untrusted input: use RE2, not RegExp.' },
+        { selector: "CallExpression[callee.name='RegExp']", message: 'Untrusted input: use RE2, not RegExp.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+);

@@ -1,0 +1,106 @@
+// Findings + classification → log records. Pure: the clock and ids come in through
+// the context, so `oobd parse`, the server and the snapshot tests share this code.
+import type { Classifier } from '../classify/index';
+import { makeRecord, type LogRecord, type RecordContext } from '../log/record';
+import type { Finding, ParseResult } from '../report/types';
+
+/** DSN actions that mean "this recipient did not get the message" (RFC 3464 §2.3.3). */
+const LOGGED_ACTIONS = new Set(['failed', 'delayed', 'auto-replied']);
+
+export interface ReportContext extends RecordContext {
+  /** The envelope recipient the report was sent to (the VERP / return-path address). */
+  reportAddress: string;
+  /** Its domain, lower case: the record's `queue`. */
+  queue: string;
+  /** IP address of the SMTP client that delivered the report. */
+  peerAddr: string;
+  /** Used when a finding has no time of its own. */
+  now: Date;
+}
+
+export interface RecordSelection {
+  /** Write OOB records (DSNs, auto-replies, non-RFC bounces) and MDN records. */
+  oob: boolean;
+  /** Write Feedback records (ARF). */
+  arf: boolean;
+}
+
+/** True when this finding produces a record under the given selection. */
+export function isLogged(finding: Finding, selection: RecordSelection): boolean {
+  switch (finding.kind) {
+    case 'oob':
+      return selection.oob && LOGGED_ACTIONS.has(finding.report.action);
+    case 'mdn':
+      return selection.oob;
+    case 'feedback':
+      return selection.arf;
+  }
+}
+
+export function findingRecord(
+  finding: Finding,
+  classifier: Classifier,
+  ctx: ReportContext,
+): LogRecord {
+  const base = {
+    sender: ctx.reportAddress,
+    queue: ctx.queue,
+    time: finding.time ?? ctx.now,
+  };
+  switch (finding.kind) {
+    case 'oob': {
+      const label = finding.label ?? classifier.classify(finding.reply).label;
+      return makeRecord(ctx, {
+        ...base,
+        type: 'OOB',
+        recipient: finding.recipient,
+        response: {
+          code: finding.reply.code,
+          enhanced_code: finding.reply.enhancedCode,
+          content: finding.reply.content,
+          command: null,
+        },
+        peer_address: { name: finding.report.reporting_mta ?? '', addr: ctx.peerAddr },
+        bounce_classification: label,
+        oob_report: finding.report,
+      });
+    }
+    case 'feedback':
+      return makeRecord(ctx, {
+        ...base,
+        type: 'Feedback',
+        recipient: finding.recipient,
+        response: { code: 250, enhanced_code: null, content: '', command: null },
+        peer_address: {
+          name: finding.report.reporting_mta?.name ?? '',
+          addr: ctx.peerAddr,
+        },
+        bounce_classification: 'Feedback',
+        feedback_report: finding.report,
+      });
+    case 'mdn':
+      return makeRecord(ctx, {
+        ...base,
+        type: 'MDN',
+        recipient: finding.recipient,
+        response: { code: 250, enhanced_code: null, content: '', command: null },
+        peer_address: { name: finding.report.reporting_ua ?? '', addr: ctx.peerAddr },
+        bounce_classification: 'MDN',
+        mdn_report: finding.report,
+      });
+  }
+}
+
+/** The records a parse result yields under a selection, in the order of the findings. */
+export function reportRecords(
+  result: ParseResult,
+  classifier: Classifier,
+  ctx: ReportContext,
+  selection: RecordSelection,
+): LogRecord[] {
+  const records: LogRecord[] = [];
+  for (const finding of result.findings) {
+    if (isLogged(finding, selection)) records.push(findingRecord(finding, classifier, ctx));
+  }
+  return records;
+}

@@ -1,0 +1,62 @@
+// What the pure parsers hand to the pipeline. A parser never throws on bad input:
+// what it cannot use becomes a ParseProblem (logged and counted by the caller), and
+// one bad recipient block never loses the others.
+import type { EnhancedCode, FeedbackReport, MdnReport, OobReport } from '../log/record';
+
+/** An SMTP reply as taken from a Diagnostic-Code or bounce text. */
+export interface Reply {
+  /** Reply code; 550 (class 5) or 451 (class 4) when the text holds none. */
+  code: number;
+  enhancedCode: EnhancedCode | null;
+  /** Reply text without the reply code and without a repeated enhanced code; no line breaks. */
+  content: string;
+}
+
+/** One failed (or delayed, or auto-replied) recipient: becomes one OOB record. */
+export interface OobFinding {
+  kind: 'oob';
+  /** Original-Recipient, else Final-Recipient, as `local@domain`; `''` when unknown. */
+  recipient: string;
+  reply: Reply;
+  report: OobReport;
+  /** When the failure happened (Last-Attempt-Date); null means "now". */
+  time: Date | null;
+  /** A label the parser knows better than the rules (`AutoReply`); null lets the classifier decide. */
+  label: string | null;
+}
+
+/** An RFC 5965 feedback report: becomes one Feedback record. */
+export interface FeedbackFinding {
+  kind: 'feedback';
+  /** Original-Rcpt-To (several → array), else the returned message's recipient. */
+  recipient: string | string[];
+  report: FeedbackReport;
+  /** Arrival-Date of the reported message; null means "now". */
+  time: Date | null;
+}
+
+/** An RFC 8098 disposition notification: becomes one MDN record. */
+export interface MdnFinding {
+  kind: 'mdn';
+  /** Original-Recipient, else Final-Recipient. */
+  recipient: string;
+  report: MdnReport;
+  time: Date | null;
+}
+
+export type Finding = OobFinding | FeedbackFinding | MdnFinding;
+
+/** Which parser produced the findings. */
+export type ReportKind = 'dsn' | 'arf' | 'mdn' | 'autoreply' | 'heuristic' | 'none';
+
+export interface ParseProblem {
+  /** Stable identifier, e.g. `dsn.recipient-block-invalid`, `mime.bad-base64`. */
+  code: string;
+  detail: string;
+}
+
+export interface ParseResult {
+  kind: ReportKind;
+  findings: Finding[];
+  problems: ParseProblem[];
+}
