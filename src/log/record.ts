@@ -216,3 +216,13 @@ export function makeRecord(ctx: RecordContext, f: RecordFields): LogRecord {
   if (f.mdn_report) record.mdn_report = f.mdn_report;
   return record;
 }
+
+/** `"5.1.1"` → `{class: 5, subject: 1, detail: 1}`; null unless it is a valid RFC 3463 code. */
+export function parseEnhancedCode(text: string): EnhancedCode | null {
+  const parts = text.trim().split('.');
+  if (parts.length !== 3) return null;
+  const [c, s, d] = parts.map((p) => (p.length >= 1 && p.length <= 3 && /^\d+$/.test(p) ? Number(p) : NaN));
+  if (c === undefined || s === undefined || d === undefined) return null;
+  if (![2, 4, 5].includes(c) || Number.isNaN(s) || Number.isNaN(d)) return null;
+  return { class: c, subject: s, detail: d };
+}

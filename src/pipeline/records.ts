@@ -37,11 +37,21 @@ export function isLogged(finding: Finding, selection: RecordSelection): boolean 
   }
 }
 
-export function findingRecord(
-  finding: Finding,
-  classifier: Classifier,
-  ctx: ReportContext,
-): LogRecord {
+/**
+ * Sets the label of every OOB finding the parser left unlabelled. Runs where the
+ * classifier lives (a pool thread, or in-process for `oobd parse`).
+ */
+export function labelFindings(result: ParseResult, classifier: Classifier): ParseResult {
+  for (const finding of result.findings) {
+    if (finding.kind === 'oob' && finding.label === null) {
+      finding.label = classifier.classify(finding.reply).label;
+    }
+  }
+  return result;
+}
+
+/** The record of one finding; OOB findings must be labelled already (see labelFindings). */
+export function findingRecord(finding: Finding, ctx: ReportContext): LogRecord {
   const base = {
     sender: ctx.reportAddress,
     queue: ctx.queue,
@@ -49,7 +59,6 @@ export function findingRecord(
   };
   switch (finding.kind) {
     case 'oob': {
-      const label = finding.label ?? classifier.classify(finding.reply).label;
       return makeRecord(ctx, {
         ...base,
         type: 'OOB',
@@ -61,7 +70,7 @@ export function findingRecord(
           command: null,
         },
         peer_address: { name: finding.report.reporting_mta ?? '', addr: ctx.peerAddr },
-        bounce_classification: label,
+        bounce_classification: finding.label ?? 'Uncategorized',
         oob_report: finding.report,
       });
     }
@@ -91,16 +100,25 @@ export function findingRecord(
   }
 }
 
-/** The records a parse result yields under a selection, in the order of the findings. */
+/** The records of a labelled parse result under a selection, in the order of the findings. */
+export function buildRecords(
+  result: ParseResult,
+  ctx: ReportContext,
+  selection: RecordSelection,
+): LogRecord[] {
+  const records: LogRecord[] = [];
+  for (const finding of result.findings) {
+    if (isLogged(finding, selection)) records.push(findingRecord(finding, ctx));
+  }
+  return records;
+}
+
+/** Labels the findings, then builds their records (`oobd parse`, tests). */
 export function reportRecords(
   result: ParseResult,
   classifier: Classifier,
   ctx: ReportContext,
   selection: RecordSelection,
 ): LogRecord[] {
-  const records: LogRecord[] = [];
-  for (const finding of result.findings) {
-    if (isLogged(finding, selection)) records.push(findingRecord(finding, classifier, ctx));
-  }
-  return records;
+  return buildRecords(labelFindings(result, classifier), ctx, selection);
 }

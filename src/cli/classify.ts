@@ -1,0 +1,115 @@
+// `oobd classify [REPLY...]`: the label of each SMTP reply and the rule that gave it,
+// so an operator can see why a bounce got its classification (a check-bounce tool in
+// the spirit of ZoneMTA's). Replies come from the arguments, else one per stdin line.
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import {
+  compileClassifier,
+  parseReplyLine,
+  replyLine,
+  type Classification,
+  type CompiledClassifier,
+} from '../classify/index';
+import { readRulesSources } from '../config/rules';
+import { buildServerConfig, loadServerConfig } from '../config/server';
+import { addConfigOption, configPath } from './common';
+
+interface ClassifyOptions {
+  config?: string;
+  json?: boolean;
+  rules?: string[];
+}
+
+export interface ClassifierSettings {
+  files: string[];
+  cacheSize: number;
+  uncategorizedCacheSize: number;
+  /** Set when the files are not what the user would expect; printed on stderr. */
+  note: string | null;
+}
+
+/**
+ * The classifier section of the server config (`--config`, $OOBD_CONFIG, else
+ * config/oobd.toml). A missing config file at the default location is not an error
+ * here, because these commands are useful on a bare checkout: the schema's defaults
+ * apply and `note` says so. A config file named explicitly must exist.
+ */
+export function classifierSettings(opts: { config?: string }): ClassifierSettings {
+  const file = configPath(opts);
+  const named = opts.config !== undefined || process.env.OOBD_CONFIG !== undefined;
+  const missing = !named && !existsSync(file);
+  const config = missing ? buildServerConfig(file, {}) : loadServerConfig(file);
+  const files = [...config.classifier.files];
+  return {
+    files,
+    cacheSize: config.classifier.cache_size,
+    uncategorizedCacheSize: config.classifier.uncategorized_cache_size,
+    note: missing ? `${file} not found; using the default rules files ${files.join(', ')}` : null,
+  };
+}
+
+function describe(reply: string, line: string, result: Classification): string {
+  const rule = result.rule
+    ? `${result.rule.file}: ${JSON.stringify(result.rule.label)}[${result.rule.index}] ${result.rule.pattern}`
+    : 'no rule matched';
+  const input = reply.trim() === line ? '' : `\n  matched as: ${line}`;
+  return `${result.label}  ${reply.trim()}${input}\n  rule: ${rule}\n`;
+}
+
+function classifyOne(classifier: CompiledClassifier, reply: string, json: boolean): string {
+  const parsed = parseReplyLine(reply);
+  const line = replyLine(parsed);
+  const result = classifier.classifyLine(line);
+  if (!json) return describe(reply, line, result);
+  return `${JSON.stringify({
+    reply,
+    line,
+    code: parsed.code,
+    enhanced_code: parsed.enhancedCode,
+    content: parsed.content,
+    label: result.label,
+    rule: result.rule,
+  })}\n`;
+}
+
+export function register(program: Command): void {
+  addConfigOption(program.command('classify [reply...]'))
+    .description(
+      'classify SMTP replies ("550 5.1.1 user unknown"; one per stdin line when none is given)\n' +
+        'and show the rule that matched: file, label, index and pattern',
+    )
+    .option('--json', 'one JSON object per reply')
+    .option('-r, --rules <file...>', "rules files to use instead of the config's classifier.files")
+    .addHelpText(
+      'after',
+      '\n--rules takes every following argument as a file: put the replies first, or end\n' +
+        'the list with --, e.g. oobd classify --rules my.toml -- "550 5.1.1 user unknown"',
+    )
+    .action(async (replies: string[], opts: ClassifyOptions) => {
+      let files: string[];
+      let cacheSize: number | undefined;
+      let uncategorizedCacheSize: number | undefined;
+      if (opts.rules && opts.rules.length > 0) {
+        files = opts.rules;
+      } else {
+        const settings = classifierSettings(opts);
+        if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
+        ({ files, cacheSize, uncategorizedCacheSize } = settings);
+      }
+      const classifier = compileClassifier(readRulesSources(files), {
+        ...(cacheSize === undefined ? {} : { cacheSize }),
+        ...(uncategorizedCacheSize === undefined ? {} : { uncategorizedCacheSize }),
+      });
+      const json = opts.json === true;
+      if (replies.length > 0) {
+        for (const reply of replies) process.stdout.write(classifyOne(classifier, reply, json));
+        return;
+      }
+      const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+      for await (const reply of lines) {
+        if (reply.trim() === '') continue;
+        process.stdout.write(classifyOne(classifier, reply, json));
+      }
+    });
+}

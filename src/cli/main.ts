@@ -1,0 +1,72 @@
+// `oobd` command line: one file per subcommand, each exporting `register(program)`.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { OobdError, ErrorCode, errorMessage } from '../errors';
+import { register as registerClassify } from './classify';
+import { register as registerLogs } from './logs';
+import { register as registerParse } from './parse';
+import { register as registerReplay } from './replay';
+import { register as registerRules } from './rules';
+import { register as registerServe } from './serve';
+import { register as registerWorker } from './worker';
+
+/** Subcommands in the order `oobd --help` lists them (DESIGN.md §8). */
+const SUBCOMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerServe,
+  registerWorker,
+  registerParse,
+  registerClassify,
+  registerRules,
+  registerReplay,
+  registerLogs,
+];
+
+export function buildProgram(): Command {
+  const program = new Command('oobd')
+    .description(
+      'Out-of-band bounce ingestion server: accepts DSNs, feedback reports, MDNs and\n' +
+        'auto-replies over SMTP, classifies every failed recipient and writes\n' +
+        'KumoMTA-compatible JSON log records.',
+    )
+    .version(readVersion(), '-V, --version')
+    .showHelpAfterError('(run oobd --help for usage)');
+  for (const register of SUBCOMMANDS) register(program);
+  return program;
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 not built yet. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof OobdError) {
+    if (err.code === ErrorCode.NotImplemented) return 3;
+    if (err.code === ErrorCode.ConfigInvalid || err.code === ErrorCode.UsageError) return 2;
+    if (err.code === ErrorCode.RuleInvalid || err.code === ErrorCode.FileUnreadable) return 2;
+  }
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed help, version or the usage error.
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const code = err instanceof OobdError ? `${err.code}: ` : '';
+    process.stderr.write(`oobd: ${code}${errorMessage(err)}\n`);
+    process.exitCode = exitCodeFor(err);
+  }
+}
+
+if (require.main === module) void main(process.argv);

@@ -1,0 +1,68 @@
+// `oobd rules check [FILE...]`: compile rules files and report every problem, not
+// just the first one the server would refuse to start with. Exit 0 when the rules
+// load, 2 when any file or pattern is bad (warnings do not fail the check).
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '../classify/index';
+import { ErrorCode, errorMessage } from '../errors';
+import { addConfigOption } from './common';
+import { classifierSettings } from './classify';
+
+interface CheckOptions {
+  config?: string;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Read every file, turning an unreadable one into a problem instead of stopping. */
+function readAll(files: readonly string[]): { sources: RulesSource[]; problems: RuleProblem[] } {
+  const sources: RulesSource[] = [];
+  const problems: RuleProblem[] = [];
+  for (const file of files) {
+    try {
+      sources.push({ file, text: readFileSync(file, 'utf8') });
+    } catch (err) {
+      problems.push({
+        code: ErrorCode.FileUnreadable,
+        file,
+        label: null,
+        index: null,
+        pattern: null,
+        reason: `cannot read: ${errorMessage(err)}`,
+      });
+    }
+  }
+  return { sources, problems };
+}
+
+export function register(program: Command): void {
+  const rules = program.command('rules').description('work with bounce classifier rules files');
+  addConfigOption(rules.command('check [file...]'))
+    .description(
+      "compile rules files (default: the config's classifier.files, in order) and report\n" +
+        'every bad pattern with file, label and index; warn about exact duplicate patterns',
+    )
+    .action((files: string[], opts: CheckOptions) => {
+      let list = files;
+      if (list.length === 0) {
+        const settings = classifierSettings(opts);
+        if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
+        list = settings.files;
+      }
+      const { sources, problems: unreadable } = readAll(list);
+      const check = checkRules(sources);
+      const errors = [...unreadable, ...check.errors];
+      for (const problem of errors) process.stdout.write(`error: ${formatProblem(problem)}\n`);
+      for (const problem of check.warnings) {
+        process.stdout.write(`warning: ${formatProblem(problem)}\n`);
+      }
+      process.stdout.write(
+        `${plural(list.length, 'file')}, ${plural(check.labels, 'label')}, ` +
+          `${plural(check.patterns, 'pattern')}: ${plural(errors.length, 'error')}, ` +
+          `${plural(check.warnings.length, 'warning')}\n`,
+      );
+      if (errors.length > 0) process.exitCode = 2;
+    });
+}

@@ -1,0 +1,178 @@
+// config/oobd.toml: the server configuration (DESIGN.md §3). TOML (or JSON5 by
+// extension) → zod strict schema (unknown keys are errors) → frozen object.
+// Defaults live here, in the schema, and nowhere else.
+import { availableParallelism, hostname } from 'node:os';
+import { z } from 'zod';
+import { readConfigFile, validate, deepFreeze } from './load';
+import { parseDuration, parseListen, parseSize, type ListenAddress } from './units';
+
+const size = (what: string) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const bytes = parseSize(value);
+    if (bytes === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what}: expected a size such as 10MB, 512KB or a number of bytes, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const duration = (what: string) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what}: expected a duration such as 10m, 30s, 1h or a number of seconds, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const listen = z.string().transform((value, ctx): ListenAddress => {
+  const addr = parseListen(value);
+  if (!addr) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected "ip:port" or "[ipv6]:port" with an IP address, got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return addr;
+});
+
+const positiveInt = z.number().int().positive();
+
+function defaultPoolSize(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 4));
+}
+
+const smtpSchema = z.strictObject({
+  /** Addresses to listen on. @defaultValue ["127.0.0.1:2525"] */
+  listen: z.array(listen).min(1).default(['127.0.0.1:2525'].map((s) => parseListen(s)!)),
+  /** Name in the greeting and in Received headers. @defaultValue the machine's host name */
+  hostname: z.string().min(1).default(hostname()),
+  /** SIZE limit; larger messages get 552 5.3.4. @defaultValue 10MB */
+  max_message_size: size('max_message_size').default(10 * 1024 * 1024),
+  /** Concurrent connections; more get 421 4.7.0. @defaultValue 1000 */
+  max_clients: positiveInt.default(1000),
+  /** Recipients per transaction; more get 452 4.5.3. @defaultValue 100 */
+  max_recipients: positiveInt.default(100),
+  /** More Received headers than this is a mail loop: 554 5.4.6. @defaultValue 30 */
+  max_received_headers: positiveInt.default(30),
+  /** Idle time before a silent client is disconnected. @defaultValue 5m */
+  idle_timeout: duration('idle_timeout').default(300_000),
+  /** PEM private key file; STARTTLS is offered when both key and cert are set. */
+  tls_key: z.string().min(1).optional(),
+  /** PEM certificate chain file. */
+  tls_cert: z.string().min(1).optional(),
+}).refine((smtp) => (smtp.tls_key === undefined) === (smtp.tls_cert === undefined), {
+  error: 'tls_key and tls_cert must be set together (STARTTLS needs both)',
+  path: ['tls_cert'],
+});
+
+const domainsSchema = z.strictObject({
+  /** listener_domains files, merged in order (a later file's entry replaces an earlier one). @defaultValue ["config/listener_domains.toml"] */
+  files: z.array(z.string().min(1)).default(['config/listener_domains.toml']),
+});
+
+const classifierSchema = z.strictObject({
+  /** Rules files, merged in order; the first loaded matching rule wins. @defaultValue ["rules/bounces.toml", "rules/iana.toml"] */
+  files: z.array(z.string().min(1)).default(['rules/bounces.toml', 'rules/iana.toml']),
+  /** Classified replies kept in the LRU cache. @defaultValue 1024 */
+  cache_size: z.number().int().nonnegative().default(1024),
+  /** Uncategorized replies kept in their own LRU cache. @defaultValue 1024 */
+  uncategorized_cache_size: z.number().int().nonnegative().default(1024),
+  /** Worker threads that parse and classify. @defaultValue a quarter of the cores, at least 1 */
+  pool_size: positiveInt.optional(),
+  /** Most messages in flight before new ones get 451 4.3.0. @defaultValue 131072 */
+  back_pressure: positiveInt.default(131072),
+});
+
+const queueSchema = z.strictObject({
+  /** `inline` runs the pipeline in the SMTP transaction; `bullmq` hands it to workers over Redis. @defaultValue "inline" */
+  mode: z.enum(['inline', 'bullmq']).default('inline'),
+  /** Redis for bullmq mode; `REDIS_URL` overrides it. @defaultValue "redis://127.0.0.1:6379" */
+  redis_url: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** Key prefix of the BullMQ queues. @defaultValue "oobd" */
+  prefix: z.string().min(1).default('oobd'),
+  /** Jobs each worker runs at once. @defaultValue 16 */
+  concurrency: positiveInt.default(16),
+  /** Attempts of a job before it is quarantined. @defaultValue 8 */
+  attempts: positiveInt.default(8),
+  /** First retry delay; it doubles on each attempt, with jitter. @defaultValue 1s */
+  backoff: duration('backoff').default(1000),
+  /** Completed jobs kept in Redis for inspection. @defaultValue 1000 */
+  keep_completed: z.number().int().nonnegative().default(1000),
+  /** Where messages that can never be processed are kept. @defaultValue "quarantine" */
+  quarantine_dir: z.string().min(1).default('quarantine'),
+  /** Oldest quarantined files are removed beyond this size. @defaultValue 1GB */
+  quarantine_max_bytes: size('quarantine_max_bytes').default(1024 ** 3),
+});
+
+const logsSchema = z.strictObject({
+  /** Folder of the segment files. @defaultValue "logs" */
+  dir: z.string().min(1).default('logs'),
+  /** A segment is closed when it reaches this size. @defaultValue 1GB */
+  max_segment_bytes: size('max_segment_bytes').default(1024 ** 3),
+  /** A segment is closed when it is this old. @defaultValue 10m */
+  max_segment_duration: duration('max_segment_duration').default(600_000),
+  /** fdatasync each batch before the SMTP reply (group commit). @defaultValue true */
+  fsync: z.boolean().default(true),
+});
+
+const httpSchema = z.strictObject({
+  /** /metrics and /healthz; "" disables the endpoint. @defaultValue "127.0.0.1:9025" */
+  listen: z.union([z.literal(''), listen]).default(parseListen('127.0.0.1:9025')!),
+});
+
+const relaySchema = z.strictObject({
+  /** Connection and reply timeout when relaying to a routing_domain. @defaultValue 60s */
+  timeout: duration('timeout').default(60_000),
+  /** Relay attempts (queue mode) before the message bounces. @defaultValue 10 */
+  attempts: positiveInt.default(10),
+});
+
+export const serverConfigSchema = z.strictObject({
+  smtp: smtpSchema.prefault({}),
+  domains: domainsSchema.prefault({}),
+  classifier: classifierSchema.prefault({}),
+  queue: queueSchema.prefault({}),
+  logs: logsSchema.prefault({}),
+  http: httpSchema.prefault({}),
+  relay: relaySchema.prefault({}),
+});
+
+type Parsed = z.output<typeof serverConfigSchema>;
+
+export type ServerConfig = Readonly<
+  Omit<Parsed, 'classifier'> & {
+    classifier: Omit<Parsed['classifier'], 'pool_size'> & { pool_size: number };
+    /** The file this configuration came from. */
+    file: string;
+  }
+>;
+
+/** Validates config data (already parsed from TOML/JSON5); `file` names it in errors. */
+export function buildServerConfig(
+  file: string,
+  data: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
+  const parsed = validate(file, serverConfigSchema, data);
+  const config: ServerConfig = {
+    ...parsed,
+    classifier: { ...parsed.classifier, pool_size: parsed.classifier.pool_size ?? defaultPoolSize() },
+    queue: { ...parsed.queue, redis_url: env.REDIS_URL || parsed.queue.redis_url },
+    file,
+  };
+  return deepFreeze(config);
+}
+
+/** Reads and validates the server config file. */
+export function loadServerConfig(file: string, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return buildServerConfig(file, readConfigFile(file), env);
+}

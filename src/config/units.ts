@@ -1,0 +1,82 @@
+// Human units in config files: sizes ("10MB"), durations ("10m") and listen
+// addresses ("0.0.0.0:2525", "[::1]:2525"). Config files are trusted operator input.
+import { isIP } from 'node:net';
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+  tb: 1024 ** 4,
+  t: 1024 ** 4,
+};
+
+/** Bytes from a number or a string such as "10MB", "512 KB", "1GB" (binary multiples). */
+export function parseSize(value: number | string): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+  if (!m) return null;
+  const unit = SIZE_UNITS[(m[2] ?? '').toLowerCase()];
+  if (unit === undefined) return null;
+  return Math.floor(Number(m[1]) * unit);
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** Milliseconds from a number of seconds or a string such as "10m", "30s", "1h30m", "250ms". */
+export function parseDuration(value: number | string): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : null;
+  const text = value.trim();
+  if (text === '') return null;
+  let total = 0;
+  let rest = text;
+  while (rest.length > 0) {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*/.exec(rest);
+    if (!m) return null;
+    total += Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 0);
+    rest = rest.slice(m[0].length);
+  }
+  return total;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** "ip:port" or "[ipv6]:port"; the host must be an IP literal (no DNS at startup). */
+export function parseListen(value: string): ListenAddress | null {
+  let host: string;
+  let portText: string;
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    if (end < 0 || value[end + 1] !== ':') return null;
+    host = value.slice(1, end);
+    portText = value.slice(end + 2);
+  } else {
+    const colon = value.lastIndexOf(':');
+    if (colon < 0) return null;
+    host = value.slice(0, colon);
+    portText = value.slice(colon + 1);
+    if (host.includes(':')) return null;
+  }
+  if (!/^\d{1,5}$/.test(portText)) return null;
+  const port = Number(portText);
+  if (port > 65535 || isIP(host) === 0) return null;
+  return { host, port };
+}
+
+/** The canonical "ip:port" text of a listener, as used for per-listener overrides. */
+export function formatListen(addr: ListenAddress): string {
+  return addr.host.includes(':') ? `[${addr.host}]:${addr.port}` : `${addr.host}:${addr.port}`;
+}

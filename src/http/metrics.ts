@@ -1,0 +1,92 @@
+// Prometheus metrics (prom-client): what an operator graphs and alerts on.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  /** SMTP transactions by outcome: accepted, rejected, tempfail. */
+  readonly messages = new Counter({
+    name: 'oobd_messages_total',
+    help: 'Messages that reached end of DATA, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rejections = new Counter({
+    name: 'oobd_rejections_total',
+    help: '4xx/5xx replies sent, by reply code and command',
+    labelNames: ['code', 'command'] as const,
+    registers: [this.registry],
+  });
+
+  readonly records = new Counter({
+    name: 'oobd_records_total',
+    help: 'Log records written, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reports = new Counter({
+    name: 'oobd_reports_total',
+    help: 'Processed messages by the kind the parser recognised',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly classifications = new Counter({
+    name: 'oobd_classifications_total',
+    help: 'OOB records by bounce classification',
+    labelNames: ['label'] as const,
+    registers: [this.registry],
+  });
+
+  readonly parseProblems = new Counter({
+    name: 'oobd_parse_problems_total',
+    help: 'Non-fatal parse problems (a bad recipient block, an undecodable part), by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly unrecognized = new Counter({
+    name: 'oobd_unrecognized_total',
+    help: 'Messages accepted as reports that yielded nothing (kept in quarantine)',
+    registers: [this.registry],
+  });
+
+  readonly quarantined = new Counter({
+    name: 'oobd_quarantined_total',
+    help: 'Messages put in quarantine, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly relays = new Counter({
+    name: 'oobd_relays_total',
+    help: 'Relays to routing domains, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly inFlight = new Gauge({
+    name: 'oobd_messages_in_flight',
+    help: 'Messages being processed (inline) or handed to Redis (bullmq)',
+    registers: [this.registry],
+  });
+
+  readonly connections = new Gauge({
+    name: 'oobd_smtp_connections',
+    help: 'Open SMTP connections',
+    registers: [this.registry],
+  });
+
+  readonly processingSeconds = new Histogram({
+    name: 'oobd_processing_seconds',
+    help: 'End of DATA to reply',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  constructor(opts: { defaultMetrics?: boolean } = {}) {
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'oobd_' });
+  }
+}

@@ -1,0 +1,48 @@
+// /metrics (Prometheus text format) and /healthz on the configured http.listen.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ListenAddress } from '../config/units';
+import type { Metrics } from './metrics';
+
+export interface Health {
+  /** Null when healthy, else why not (e.g. "redis unreachable"). */
+  problem(): Promise<string | null>;
+}
+
+export async function startHttp(
+  address: ListenAddress,
+  metrics: Metrics,
+  health: Health,
+): Promise<{ server: Server; address: string }> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        (err: Error) => res.writeHead(500).end(err.message),
+      );
+      return;
+    }
+    if (path === '/healthz') {
+      health.problem().then(
+        (problem) =>
+          problem
+            ? res.writeHead(503, { 'content-type': 'text/plain' }).end(`${problem}\n`)
+            : res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n'),
+        (err: Error) => res.writeHead(503).end(`${err.message}\n`),
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /healthz\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address.port, address.host, () => resolve());
+  });
+  const bound = server.address() as AddressInfo;
+  return { server, address: `${address.host}:${bound.port}` };
+}

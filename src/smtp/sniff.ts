@@ -1,0 +1,254 @@
+// Header-only sniff at end of DATA: is this a report, a bounce or an auto-reply at
+// all? The edge uses it to refuse ordinary mail sent to a bounce domain (550 5.7.1)
+// without paying for a full parse. It errs on the side of "yes": the full parse
+// decides what gets logged, and a false "yes" only costs a parse.
+//
+// Pure string work over the header block only (the body is never read), bounded
+// to MAX_HEADER_BYTES, no regular expressions.
+
+export type SniffKind = 'arf' | 'report' | 'bounce' | 'autoreply' | 'none';
+
+export interface Sniff {
+  kind: SniffKind;
+  /** Number of Received headers, for the mail-loop check (RFC 5321 §6.3). */
+  receivedCount: number;
+  /** Message-ID without angle brackets, for logs. */
+  messageId: string | null;
+}
+
+/** Header blocks longer than this are not read further; real ones are a few KB. */
+const MAX_HEADER_BYTES = 256 * 1024;
+
+/** Local parts of the addresses bounces and reports come from. */
+const DAEMON_LOCAL_PARTS = [
+  'mailer-daemon',
+  'postmaster',
+  'mail-daemon',
+  'maildaemon',
+  'mail.delivery.system',
+  'mail-delivery-system',
+  'mail-delivery-subsystem',
+  'mdaemon',
+  'bounce',
+  'bounces',
+  'nobody',
+  'double-bounce',
+  'microsoftexchange',
+];
+
+/** Subject fragments of non-RFC bounces (lower case), in the phrasing of common MTAs. */
+const BOUNCE_SUBJECTS = [
+  'undeliver',
+  'undelivered',
+  'delivery status notification',
+  'delivery failure',
+  'delivery failed',
+  'delivery has failed',
+  'delivery problem',
+  'delivery notification',
+  'returned mail',
+  'returned to sender',
+  'failure notice',
+  'mail delivery',
+  'could not be delivered',
+  'not delivered',
+  'nondeliverable',
+  'non-deliverable',
+  'non remis',
+  'non recapitabile',
+  'unzustellbar',
+  'nicht zugestellt',
+  'no se pudo entregar',
+  'message not delivered',
+  'mail system error',
+  'rejected:',
+  'warning: could not send',
+  'delayed mail',
+  'delivery delayed',
+  'message delayed',
+  'error sending message',
+  'permanent error',
+  'bounce',
+];
+
+/** Subject fragments of auto-replies (lower case). */
+const AUTOREPLY_SUBJECTS = [
+  'out of office',
+  'out of the office',
+  'out-of-office',
+  'auto reply',
+  'auto-reply',
+  'autoreply',
+  'automatic reply',
+  'auto response',
+  'autoresponse',
+  'auto-response',
+  'vacation',
+  'away from',
+  'abwesenheit',
+  'automatische antwort',
+  'absence',
+  'réponse automatique',
+  'reponse automatique',
+  'risposta automatica',
+  'respuesta automática',
+  'respuesta automatica',
+  'fuera de la oficina',
+  '自動応答',
+  '不在',
+];
+
+interface HeaderField {
+  name: string;
+  value: string;
+}
+
+/** The header block, unfolded, lower-case names; stops at the first empty line. */
+export function readHeaderFields(raw: Uint8Array): HeaderField[] {
+  const limit = Math.min(raw.length, MAX_HEADER_BYTES);
+  const text = Buffer.from(raw.buffer, raw.byteOffset, limit).toString('latin1');
+  const fields: HeaderField[] = [];
+  let start = 0;
+  let current: HeaderField | null = null;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '') break;
+    const first = line.charCodeAt(0);
+    if (first === 0x20 || first === 0x09) {
+      // Folded continuation (RFC 5322 §2.2.3).
+      if (current) current.value += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      current = null;
+      continue;
+    }
+    current = { name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() };
+    fields.push(current);
+  }
+  return fields;
+}
+
+function includesAny(haystack: string, needles: ReadonlyArray<string>): boolean {
+  for (const needle of needles) if (haystack.includes(needle)) return true;
+  return false;
+}
+
+/** The local part of the first address in a From value, lower case. */
+function fromLocalPart(value: string): string {
+  const lt = value.lastIndexOf('<');
+  let addr = value;
+  if (lt >= 0) {
+    const gt = value.indexOf('>', lt);
+    addr = value.slice(lt + 1, gt < 0 ? undefined : gt);
+  }
+  const at = addr.lastIndexOf('@');
+  return (at >= 0 ? addr.slice(0, at) : addr).trim().toLowerCase();
+}
+
+/** Value of a Content-Type parameter (case-insensitive name, optional quotes). */
+function contentTypeParam(value: string, name: string): string | null {
+  const lower = value.toLowerCase();
+  let from = 0;
+  for (;;) {
+    const at = lower.indexOf(name, from);
+    if (at < 0) return null;
+    from = at + name.length;
+    const before = at === 0 ? ';' : lower[at - 1];
+    if (before !== ';' && before !== ' ' && before !== '\t') continue;
+    let i = from;
+    while (lower[i] === ' ') i++;
+    if (lower[i] !== '=') continue;
+    i++;
+    while (lower[i] === ' ') i++;
+    if (lower[i] === '"') {
+      const end = lower.indexOf('"', i + 1);
+      return lower.slice(i + 1, end < 0 ? undefined : end);
+    }
+    let end = i;
+    while (end < lower.length && lower[end] !== ';' && lower[end] !== ' ') end++;
+    return lower.slice(i, end);
+  }
+}
+
+/**
+ * Classifies a message by its headers. `mailFrom` is the envelope sender (`''` for
+ * the null reverse-path).
+ */
+export function sniffMessage(raw: Uint8Array, mailFrom: string): Sniff {
+  let receivedCount = 0;
+  let messageId: string | null = null;
+  let contentType = '';
+  let subject = '';
+  let from = '';
+  let autoSubmitted = '';
+  let autoReplyHeader = false;
+  let failedRecipients = false;
+  let precedence = '';
+  for (const field of readHeaderFields(raw)) {
+    switch (field.name) {
+      case 'received':
+        receivedCount++;
+        break;
+      case 'message-id':
+        messageId ??= field.value.replace('<', '').replace('>', '').trim() || null;
+        break;
+      case 'content-type':
+        contentType ||= field.value.toLowerCase();
+        break;
+      case 'subject':
+        subject ||= field.value.toLowerCase();
+        break;
+      case 'from':
+        from ||= field.value;
+        break;
+      case 'auto-submitted':
+        autoSubmitted ||= field.value.toLowerCase();
+        break;
+      case 'x-autoreply':
+      case 'x-autorespond':
+      case 'x-autoresponder':
+      case 'x-mail-autoreply':
+      case 'x-vacation':
+      case 'x-autogenerated':
+        autoReplyHeader = true;
+        break;
+      case 'x-failed-recipients':
+        failedRecipients = true;
+        break;
+      case 'precedence':
+        precedence ||= field.value.toLowerCase();
+        break;
+    }
+  }
+  return { kind: decide(), receivedCount, messageId };
+
+  function decide(): SniffKind {
+    const mediaType = contentType.split(';', 1)[0]?.trim() ?? '';
+    // RFC 6522: the report-type parameter names the report (RFC 5965 §3 for ARF).
+    if (mediaType === 'multipart/report') {
+      return contentTypeParam(contentType, 'report-type') === 'feedback-report' ? 'arf' : 'report';
+    }
+    if (mediaType === 'message/feedback-report') return 'arf';
+    if (mediaType === 'message/delivery-status' || mediaType === 'message/global-delivery-status') {
+      return 'report';
+    }
+    // RFC 3834 §5: Auto-Submitted: auto-replied marks a response to a message.
+    if (autoSubmitted.startsWith('auto-replied') || autoReplyHeader || precedence === 'auto_reply') {
+      return 'autoreply';
+    }
+    if (failedRecipients) return 'bounce';
+    if (includesAny(subject, AUTOREPLY_SUBJECTS)) return 'autoreply';
+    const daemon = DAEMON_LOCAL_PARTS.includes(fromLocalPart(from));
+    if (daemon || includesAny(subject, BOUNCE_SUBJECTS)) return 'bounce';
+    // RFC 5321 §4.5.5 and RFC 3834 §3.1.5: notifications and auto-replies use the
+    // null reverse-path, so a null sender is itself evidence.
+    if (mailFrom === '' || autoSubmitted.startsWith('auto-generated')) return 'bounce';
+    return 'none';
+  }
+}
