@@ -18,7 +18,10 @@ export function configPath(opts: { config?: string }): string {
 
 /** A subcommand of the design that is not built yet: listed in --help, exits 3 when run. */
 export function notBuilt(program: Command, name: string, args: string, summary: string): void {
-  addConfigOption(program.command(`${name}${args ? ` ${args}` : ''}`))
+  // Arguments are shown in the usage but not enforced, so running it says "not built".
+  addConfigOption(program.command(name))
+    .usage(`[options]${args ? ` ${args}` : ''}`)
+    .argument('[args...]')
     .description(`${summary} (not built yet)`)
     .allowUnknownOption(true)
     .action(() => {

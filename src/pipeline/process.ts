@@ -99,6 +99,7 @@ function domainOf(address: string): string {
 export function decideOutcome(
   envelope: Envelope,
   recipients: ReadonlyArray<RecipientPolicy>,
+  sniffed: SniffKind,
   result: ParseResult,
   size: number,
   nodeid: string,
@@ -113,11 +114,14 @@ export function decideOutcome(
   const reportRecords: LogRecord[] = [];
   const relayGroups = new Map<string, string[]>();
   let feedbackLogged = false;
+  // When the full parse recognises nothing, the message was still accepted on what the
+  // sniff saw, and what happens to it (relay or drop) follows that.
+  const kind = result.kind === 'none' ? sniffed : result.kind;
   for (const recipient of recipients) {
-    const disposition = dispositionFor(result.kind, recipient);
+    const disposition = dispositionFor(kind, recipient);
     let relay = recipient.relayTo;
     if (disposition !== 'Ignore') {
-      const selection: RecordSelection = { oob: result.kind !== 'arf', arf: result.kind === 'arf' };
+      const selection: RecordSelection = { oob: kind !== 'arf', arf: kind === 'arf' };
       const records = buildRecords(
         result,
         {

@@ -13,6 +13,7 @@ import {
   type RelayRequest,
 } from '../pipeline/process';
 import type { ParseResult } from '../report/types';
+import type { SniffKind } from '../smtp/sniff';
 import type { RelayResult, Relayer } from '../relay/relay';
 import type { Quarantine } from './quarantine';
 
@@ -20,6 +21,8 @@ import type { Quarantine } from './quarantine';
 export interface Job {
   envelope: Envelope;
   recipients: RecipientPolicy[];
+  /** What the header sniff at end of DATA saw. */
+  sniffed: SniffKind;
   raw: Uint8Array;
 }
 
@@ -131,7 +134,7 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
     deps.logger.warn({ id: envelope.id, problems: result.problems }, 'parse problems');
   }
 
-  const outcome = decideOutcome(envelope, job.recipients, result, raw.length, deps.log.nodeid, new Date());
+  const outcome = decideOutcome(envelope, job.recipients, job.sniffed, result, raw.length, deps.log.nodeid, new Date());
   if (outcome.unrecognized) {
     deps.metrics.unrecognized.inc();
     deps.metrics.quarantined.inc({ reason: 'unrecognized' });

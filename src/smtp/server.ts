@@ -297,7 +297,7 @@ export class SmtpEdge {
       await this.reject(session, Replies.relayDenied, 'DATA', refused, envelope.id);
     }
     try {
-      await this.deps.queue.submit({ envelope: { ...envelope, rcptTo }, recipients: accepted, raw });
+      await this.deps.queue.submit({ envelope, recipients: accepted, sniffed: sniff.kind, raw });
     } catch (err) {
       const reply = this.replyForFailure(err);
       this.deps.logger.warn({ id: envelope.id, err: errorMessage(err), code: reply.code }, 'message not accepted');

@@ -1,0 +1,79 @@
+// Runs the built CLI (dist/) as a child process, as an operator would.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './service';
+
+export const CLI = join(ROOT, 'dist/cli/main.js');
+
+export function runCli(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input,
+    env: { ...process.env, ...opts.env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  smtp: string[];
+  port: number;
+  /** Every diagnostic log line so far (pino JSON on stderr). */
+  logs: Array<Record<string, unknown>>;
+  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+/** Starts `oobd serve` and resolves once it logged "oobd serving". */
+export function startServe(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const listeners: Array<() => void> = [];
+  let stderrText = '';
+  let buffer = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderrText += chunk;
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ msg: line });
+      }
+      for (const l of listeners.splice(0)) l();
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    for (const l of listeners.splice(0)) l();
+    resolve(code);
+  }));
+  const waitForLog = (predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`log line never came; stderr:\n${stderrText}`)), timeoutMs);
+      const check = () => {
+        const hit = logs.find(predicate);
+        if (hit) {
+          clearTimeout(deadline);
+          resolve(hit);
+        } else if (child.exitCode !== null) {
+          clearTimeout(deadline);
+          reject(new Error(`serve exited with ${child.exitCode}; stderr:\n${stderrText}`));
+        } else listeners.push(check);
+      };
+      check();
+    });
+  return waitForLog((l) => l.msg === 'oobd serving').then((line) => {
+    const smtp = line.smtp as string[];
+    return { child, smtp, port: Number(smtp[0]!.split(':').pop()), logs, waitForLog, exited };
+  });
+}

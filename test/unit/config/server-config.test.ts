@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { buildServerConfig, loadServerConfig } from '../../../src/config/server';
+import { parseConfigText } from '../../../src/config/load';
+import { parseDuration, parseListen, parseSize } from '../../../src/config/units';
+import { ErrorCode, OobdError } from '../../../src/errors';
+
+const ROOT = join(__dirname, '../../..');
+
+function invalid(data: unknown): OobdError {
+  try {
+    buildServerConfig('oobd.toml', data, {});
+  } catch (err) {
+    expect((err as OobdError).code).toBe(ErrorCode.ConfigInvalid);
+    return err as OobdError;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('server configuration', () => {
+  it('loads the shipped config/oobd.toml with the documented values', () => {
+    const config = loadServerConfig(join(ROOT, 'config/oobd.toml'), {});
+    expect(config.smtp.listen).toEqual([{ host: '127.0.0.1', port: 2525 }]);
+    expect(config.smtp.max_message_size).toBe(10 * 1024 * 1024);
+    expect(config.classifier.files).toEqual(['rules/bounces.toml', 'rules/iana.toml']);
+    expect(config.queue.mode).toBe('inline');
+    expect(config.logs.max_segment_duration).toBe(600_000);
+    expect(config.http.listen).toEqual({ host: '127.0.0.1', port: 9025 });
+  });
+
+  it('fills every default from the schema when the file is empty', () => {
+    const config = buildServerConfig('empty.toml', {}, {});
+    expect(config.smtp.max_clients).toBe(1000);
+    expect(config.classifier.back_pressure).toBe(131072);
+    expect(config.classifier.pool_size).toBeGreaterThanOrEqual(1);
+    expect(config.queue.concurrency).toBe(16);
+  });
+
+  it('freezes the result', () => {
+    const config = buildServerConfig('x.toml', {}, {});
+    expect(Object.isFrozen(config.smtp)).toBe(true);
+    expect(() => {
+      (config.smtp as { max_clients: number }).max_clients = 1;
+    }).toThrow();
+  });
+
+  it('lets REDIS_URL override queue.redis_url', () => {
+    const config = buildServerConfig('x.toml', { queue: { redis_url: 'redis://a:1' } }, { REDIS_URL: 'redis://b:2' });
+    expect(config.queue.redis_url).toBe('redis://b:2');
+  });
+
+  it('names the file and the section.key of an unknown key', () => {
+    expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe('oobd.toml: unknown key smtp.hostnme');
+    expect(invalid({ smpt: {} }).message).toBe('oobd.toml: unknown key smpt');
+  });
+
+  it('names the key of a bad value', () => {
+    expect(invalid({ smtp: { max_message_size: 'ten megabytes' } }).message).toContain('oobd.toml: smtp.max_message_size:');
+    expect(invalid({ smtp: { listen: ['localhost:25'] } }).message).toContain('smtp.listen[0]');
+    expect(invalid({ queue: { mode: 'kafka' } }).message).toContain('queue.mode');
+    expect(invalid({ logs: { max_segment_duration: '10 fortnights' } }).message).toContain('logs.max_segment_duration');
+  });
+
+  it('requires tls_key and tls_cert together', () => {
+    expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain('smtp.tls_cert: tls_key and tls_cert must be set together');
+  });
+
+  it('reads JSON5 by extension', () => {
+    expect(parseConfigText('x.json5', "{smtp: {max_clients: 5, /* c */}}")).toEqual({ smtp: { max_clients: 5 } });
+  });
+
+  it('reports TOML syntax errors with the file name', () => {
+    try {
+      parseConfigText('bad.toml', '[smtp\nlisten = 1');
+      throw new Error('expected an error');
+    } catch (err) {
+      expect((err as OobdError).code).toBe(ErrorCode.FileUnreadable);
+      expect((err as OobdError).message).toMatch(/^bad\.toml: not valid TOML/);
+    }
+  });
+});
+
+describe('config units', () => {
+  it('parses sizes with binary multiples', () => {
+    expect(parseSize('10MB')).toBe(10485760);
+    expect(parseSize('512 kb')).toBe(524288);
+    expect(parseSize(42)).toBe(42);
+    expect(parseSize('1.5GB')).toBe(1610612736);
+    expect(parseSize('ten')).toBeNull();
+    expect(parseSize(-1)).toBeNull();
+  });
+
+  it('parses durations, compound ones included', () => {
+    expect(parseDuration('10m')).toBe(600_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration(30)).toBe(30_000);
+    expect(parseDuration('soon')).toBeNull();
+  });
+
+  it('parses IPv4 and bracketed IPv6 listeners and refuses host names', () => {
+    expect(parseListen('0.0.0.0:25')).toEqual({ host: '0.0.0.0', port: 25 });
+    expect(parseListen('[::1]:2525')).toEqual({ host: '::1', port: 2525 });
+    expect(parseListen('localhost:25')).toBeNull();
+    expect(parseListen('127.0.0.1:70000')).toBeNull();
+    expect(parseListen('::1:25')).toBeNull();
+  });
+});

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sniffMessage } from '../../../src/smtp/sniff';
+
+const CORPUS = join(__dirname, '../../../../shared/corpus');
+const msg = (headers: string[], body = 'body') => Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}\r\n`);
+
+describe('header sniff', () => {
+  it('recognises a multipart/report DSN whatever the case of type and parameters', () => {
+    const raw = msg(['From: a@b', 'Content-Type: Multipart/Report; Report-Type="delivery-status";', ' boundary=x']);
+    expect(sniffMessage(raw, 'x@y').kind).toBe('report');
+  });
+
+  it('recognises an ARF report by report-type=feedback-report', () => {
+    const raw = readFileSync(join(CORPUS, 'kumomta/rfc5965/1.eml'));
+    expect(sniffMessage(raw, 'x@y').kind).toBe('arf');
+  });
+
+  it('recognises RFC 3834 auto-replies and vacation headers', () => {
+    expect(sniffMessage(msg(['Auto-Submitted: auto-replied', 'Subject: Re: hi']), 'a@b').kind).toBe('autoreply');
+    expect(sniffMessage(msg(['X-Autoreply: yes', 'Subject: hi']), 'a@b').kind).toBe('autoreply');
+    expect(sniffMessage(msg(['Subject: Out of Office: hi']), 'a@b').kind).toBe('autoreply');
+  });
+
+  it('recognises a non-RFC bounce by its sender, subject or X-Failed-Recipients', () => {
+    expect(sniffMessage(msg(['From: MAILER-DAEMON@mx.example', 'Subject: x']), 'a@b').kind).toBe('bounce');
+    expect(sniffMessage(msg(['From: a@b', 'Subject: Undeliverable: hello']), 'a@b').kind).toBe('bounce');
+    expect(sniffMessage(msg(['From: a@b', 'X-Failed-Recipients: c@d']), 'a@b').kind).toBe('bounce');
+  });
+
+  it('treats the null reverse-path as evidence of a notification', () => {
+    expect(sniffMessage(msg(['From: a@b', 'Subject: hello']), '').kind).toBe('bounce');
+  });
+
+  it('says none for ordinary mail', () => {
+    expect(sniffMessage(msg(['From: Alice <alice@example.com>', 'Subject: lunch?']), 'alice@example.com').kind).toBe('none');
+  });
+
+  it('counts Received headers, folded ones once', () => {
+    const raw = msg(['Received: from a', '\tby b; date', 'Received: from c by d', 'Subject: x']);
+    expect(sniffMessage(raw, '').receivedCount).toBe(2);
+  });
+
+  it('never reads past the header block', () => {
+    const raw = msg(['From: alice@example.com', 'Subject: hi'], 'Content-Type: multipart/report\r\nAuto-Submitted: auto-replied');
+    expect(sniffMessage(raw, 'alice@example.com').kind).toBe('none');
+  });
+
+  it('copes with empty, binary and enormous header input', () => {
+    expect(sniffMessage(Buffer.alloc(0), 'a@b').kind).toBe('none');
+    expect(sniffMessage(Buffer.from([0, 255, 10, 13, 58, 0]), 'a@b').kind).toBe('none');
+    const huge = Buffer.from(`Subject: ${'x'.repeat(5_000_000)}\r\n\r\n`);
+    expect(sniffMessage(huge, 'a@b').kind).toBe('none');
+  });
+});
