@@ -1,10 +1,12 @@
 // The one place that owns start and shutdown order (STYLE.md §8).
 //
-// Start:    logs → rules → domains → parse pool → queue → http → SMTP listeners.
+// Start:    logs → rules → domains → parse pool → queue (+ workers) → http → SMTP.
 //           Anything wrong with a file stops here, before a port is bound.
 // Stop:     SMTP stops accepting and lets every message past DATA get its reply →
-//           queue drains → pool threads stop → relay connections close → http
-//           closes → logs flush and the last segment is made read-only.
+//           the queue drains (inline: running pipelines; bullmq: pending adds) →
+//           workers finish or return their jobs → Redis connections close → pool
+//           threads stop → relay connections close → http closes → logs flush and
+//           the last segment is made read-only.
 // SIGHUP:   domains and rules files are re-read; a bad file keeps the last good set.
 import { compileClassifier, type RulesSource } from './classify/index';
 import { DomainMap } from './config/domains';
@@ -16,27 +18,34 @@ import { Metrics } from './http/metrics';
 import { LogWriter } from './log/writer';
 import type { Logger } from './logger';
 import { AnalyzePool } from './pipeline/pool';
+import { BullmqQueue, BullmqWorkers } from './queue/bullmq';
 import { InlineQueue } from './queue/inline';
 import type { JobQueue, ProcessorDeps } from './queue/job';
 import { Quarantine } from './queue/quarantine';
+import { checkRedis, producerConnection, whenReady } from './queue/redis';
 import { Relayer } from './relay/relay';
 import { SmtpEdge } from './smtp/server';
 
 export interface ServiceOptions {
   logger: Logger;
+  /** Overrides queue.mode. */
+  mode?: 'inline' | 'bullmq';
+  /** BullMQ workers to run inside this process (bullmq mode). @defaultValue 0 */
+  workers?: number;
   /** Collect process metrics (CPU, heap) too. @defaultValue true */
   defaultMetrics?: boolean;
 }
 
 export interface ReloadReport {
-  domains: 'reloaded' | 'kept';
+  domains: 'reloaded' | 'kept' | 'n/a';
   rules: 'reloaded' | 'kept';
   errors: string[];
 }
 
 export interface Service {
   readonly config: ServerConfig;
-  /** Bound SMTP listeners, "ip:port". */
+  readonly mode: 'inline' | 'bullmq';
+  /** Bound SMTP listeners, "ip:port" (none for a worker-only process). */
   readonly smtpAddresses: string[];
   /** Bound /metrics address, or null when disabled. */
   readonly httpAddress: string | null;
@@ -48,17 +57,36 @@ export interface Service {
   stop(deadlineMs?: number): Promise<void>;
 }
 
-function compileSources(config: ServerConfig): RulesSource[] {
+/** Reads the rules files and compiles them once, so a bad pattern fails here, in the main thread. */
+function loadRules(config: ServerConfig): RulesSource[] {
   const sources = loadRulesSources(config.classifier.files);
-  // Compiling here validates the rules before a thread sees them.
-  compileClassifier(sources, {
-    cacheSize: config.classifier.cache_size,
-    uncategorizedCacheSize: config.classifier.uncategorized_cache_size,
-  });
+  compileClassifier(sources, classifierOptions(config));
   return sources;
 }
 
-export async function startService(config: ServerConfig, opts: ServiceOptions): Promise<Service> {
+function classifierOptions(config: ServerConfig) {
+  return {
+    cacheSize: config.classifier.cache_size,
+    uncategorizedCacheSize: config.classifier.uncategorized_cache_size,
+  };
+}
+
+/** Runs the cleanups in reverse order, ignoring failures (used when start fails half-way). */
+async function unwind(cleanups: Array<() => Promise<unknown> | unknown>): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+}
+
+interface Core {
+  log: LogWriter;
+  pool: AnalyzePool;
+  relayer: Relayer;
+  deps: ProcessorDeps;
+  metrics: Metrics;
+  reloadRules(): 'reloaded' | 'kept';
+}
+
+/** What both `serve` and `worker` need: logs, rules, the parse pool, relaying, quarantine. */
+async function openCore(config: ServerConfig, opts: ServiceOptions, cleanups: Array<() => unknown>): Promise<Core> {
   const { logger } = opts;
   const log = await LogWriter.open({
     dir: config.logs.dir,
@@ -66,66 +94,111 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     maxSegmentDurationMs: config.logs.max_segment_duration,
     fsync: config.logs.fsync,
   });
-  const cleanups: Array<() => Promise<void> | void> = [() => log.close()];
-  const unwind = async () => {
-    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  cleanups.push(() => log.close());
+  const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? true });
+  const pool = new AnalyzePool({
+    size: config.classifier.pool_size,
+    sources: loadRules(config),
+    classifier: classifierOptions(config),
+    backPressure: config.classifier.back_pressure,
+  });
+  cleanups.push(() => pool.close());
+  const relayer = new Relayer({ hostname: config.smtp.hostname, timeoutMs: config.relay.timeout });
+  cleanups.push(() => relayer.close());
+  const deps: ProcessorDeps = {
+    analyze: (raw) => pool.analyze(raw),
+    log,
+    relayer,
+    quarantine: new Quarantine(config.queue.quarantine_dir, config.queue.quarantine_max_bytes),
+    logger,
+    metrics,
   };
-  try {
-    let sources = compileSources(config);
-    let domains = DomainMap.load(config.domains.files);
-    const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? true });
+  return {
+    log,
+    pool,
+    relayer,
+    deps,
+    metrics,
+    reloadRules() {
+      try {
+        pool.reload(loadRules(config));
+        return 'reloaded';
+      } catch (err) {
+        logger.error({ err: errorMessage(err) }, 'rules reload failed; keeping the previous rules');
+        return 'kept';
+      }
+    },
+  };
+}
 
-    const pool = new AnalyzePool({
-      size: config.classifier.pool_size,
-      sources,
-      classifier: {
-        cacheSize: config.classifier.cache_size,
-        uncategorizedCacheSize: config.classifier.uncategorized_cache_size,
-      },
-      backPressure: config.classifier.back_pressure,
+async function openHttp(
+  config: ServerConfig,
+  metrics: Metrics,
+  problem: () => Promise<string | null>,
+  cleanups: Array<() => unknown>,
+): Promise<{ address: string | null; close: () => Promise<void> }> {
+  if (config.http.listen === '') return { address: null, close: async () => undefined };
+  const http = await startHttp(config.http.listen, metrics, { problem });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      http.server.close(() => resolve());
+      http.server.closeAllConnections();
     });
-    cleanups.push(() => pool.close());
-    const relayer = new Relayer({ hostname: config.smtp.hostname, timeoutMs: config.relay.timeout });
-    cleanups.push(() => relayer.close());
-    const deps: ProcessorDeps = {
-      analyze: (raw) => pool.analyze(raw),
-      log,
-      relayer,
-      quarantine: new Quarantine(config.queue.quarantine_dir, config.queue.quarantine_max_bytes),
-      logger,
-      metrics,
-    };
-    const queue: JobQueue = new InlineQueue(deps);
+  cleanups.push(close);
+  return { address: http.address, close };
+}
+
+export async function startService(config: ServerConfig, opts: ServiceOptions): Promise<Service> {
+  const { logger } = opts;
+  const mode = opts.mode ?? config.queue.mode;
+  const cleanups: Array<() => unknown> = [];
+  try {
+    const core = await openCore(config, opts, cleanups);
+    let domains = DomainMap.load(config.domains.files);
+
+    let queue: JobQueue;
+    let workers: BullmqWorkers | null = null;
+    let problem = async (): Promise<string | null> => null;
+    let closeRedis = async (): Promise<void> => undefined;
+    if (mode === 'bullmq') {
+      const redis = producerConnection(config.queue.redis_url, logger);
+      closeRedis = async () => void redis.disconnect();
+      cleanups.push(closeRedis);
+      // A Redis that is reachable must be good enough; one that is down is waited for
+      // (messages get 451 meanwhile), and checked when it comes up.
+      if (await whenReady(redis, 3000)) await checkRedis(redis, config.queue.redis_url, logger);
+      else logger.error({}, 'redis unreachable at start: messages get 451 4.3.0 until it is back');
+      redis.on('ready', () => {
+        checkRedis(redis, config.queue.redis_url, logger).catch((err: unknown) =>
+          logger.error({ err: errorMessage(err) }, 'redis check failed'),
+        );
+      });
+      queue = new BullmqQueue(config, redis);
+      problem = async () => (redis.status === 'ready' ? null : `redis ${redis.status}`);
+      if ((opts.workers ?? 0) > 0) {
+        workers = new BullmqWorkers({ config, deps: core.deps, count: opts.workers ?? 0, logger });
+        cleanups.push(() => workers?.close());
+      }
+    } else {
+      queue = new InlineQueue(core.deps);
+    }
     cleanups.push(() => queue.close());
 
-    let httpAddress: string | null = null;
-    let closeHttp = async (): Promise<void> => undefined;
-    if (config.http.listen !== '') {
-      const http = await startHttp(config.http.listen, metrics, {
-        problem: async () => null,
-      });
-      httpAddress = http.address;
-      closeHttp = () =>
-        new Promise<void>((resolve) => {
-          http.server.close(() => resolve());
-          http.server.closeAllConnections();
-        });
-      cleanups.push(closeHttp);
-    }
-
-    const edge = new SmtpEdge({ config, domains: () => domains, queue, log, logger, metrics });
+    const http = await openHttp(config, core.metrics, problem, cleanups);
+    const edge = new SmtpEdge({ config, domains: () => domains, queue, log: core.log, logger, metrics: core.metrics });
     const smtpAddresses = await edge.start();
     cleanups.push(() => edge.stop());
     logger.info(
       {
         smtp: smtpAddresses,
-        http: httpAddress,
-        mode: queue.mode,
-        pool: pool.size,
+        http: http.address,
+        mode,
+        workers: opts.workers ?? 0,
+        pool: core.pool.size,
         domains: domains.size,
         rules: config.classifier.files,
         logs: config.logs.dir,
-        nodeid: log.nodeid,
+        nodeid: core.log.nodeid,
       },
       'oobd serving',
     );
@@ -133,10 +206,11 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     let stopping: Promise<void> | null = null;
     return {
       config,
+      mode,
       smtpAddresses,
-      httpAddress,
-      metrics,
-      log,
+      httpAddress: http.address,
+      metrics: core.metrics,
+      log: core.log,
       reload(): ReloadReport {
         const report: ReloadReport = { domains: 'kept', rules: 'kept', errors: [] };
         try {
@@ -146,14 +220,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
           report.errors.push(errorMessage(err));
           logger.error({ err: errorMessage(err) }, 'domains reload failed; keeping the previous map');
         }
-        try {
-          sources = compileSources(config);
-          pool.reload(sources);
-          report.rules = 'reloaded';
-        } catch (err) {
-          report.errors.push(errorMessage(err));
-          logger.error({ err: errorMessage(err) }, 'rules reload failed; keeping the previous rules');
-        }
+        report.rules = core.reloadRules();
         logger.info({ domains: report.domains, rules: report.rules }, 'reload finished');
         return report;
       },
@@ -162,19 +229,76 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
           logger.info({ deadlineMs }, 'stopping: no new transactions');
           await edge.stop(deadlineMs);
           await queue.close();
-          await pool.close();
-          relayer.close();
+          await workers?.close();
+          await closeRedis();
+          await core.pool.close();
+          core.relayer.close();
           // http closes after the drain, so /metrics shows it to the end.
-          await closeHttp();
+          await http.close();
           cleanups.length = 0;
-          await log.close();
-          logger.info({ records: log.recordsWritten }, 'stopped');
+          await core.log.close();
+          logger.info({ records: core.log.recordsWritten }, 'stopped');
         })();
         return stopping;
       },
     };
   } catch (err) {
-    await unwind();
+    await unwind(cleanups);
+    throw err;
+  }
+}
+
+/** `oobd worker`: BullMQ workers only, no SMTP. */
+export async function startWorker(config: ServerConfig, opts: ServiceOptions): Promise<Service> {
+  const { logger } = opts;
+  const cleanups: Array<() => unknown> = [];
+  try {
+    const core = await openCore(config, opts, cleanups);
+    const redis = producerConnection(config.queue.redis_url, logger);
+    cleanups.push(() => redis.disconnect());
+    if (!(await whenReady(redis, 5000))) {
+      logger.error({}, 'redis unreachable at start: workers will pick up jobs when it is back');
+    } else {
+      await checkRedis(redis, config.queue.redis_url, logger);
+    }
+    const problem = async () => (redis.status === 'ready' ? null : `redis ${redis.status}`);
+    const workers = new BullmqWorkers({ config, deps: core.deps, count: opts.workers ?? 1, logger });
+    cleanups.push(() => workers.close());
+    const http = await openHttp(config, core.metrics, problem, cleanups);
+    logger.info(
+      { mode: 'bullmq', workers: opts.workers ?? 1, concurrency: config.queue.concurrency, pool: core.pool.size, logs: config.logs.dir, nodeid: core.log.nodeid },
+      'oobd worker running',
+    );
+    let stopping: Promise<void> | null = null;
+    return {
+      config,
+      mode: 'bullmq',
+      smtpAddresses: [],
+      httpAddress: http.address,
+      metrics: core.metrics,
+      log: core.log,
+      reload(): ReloadReport {
+        const report: ReloadReport = { domains: 'n/a', rules: core.reloadRules(), errors: [] };
+        logger.info({ rules: report.rules }, 'reload finished');
+        return report;
+      },
+      stop(): Promise<void> {
+        stopping ??= (async () => {
+          logger.info('stopping: finishing running jobs');
+          await workers.close();
+          redis.disconnect();
+          await core.pool.close();
+          core.relayer.close();
+          await http.close();
+          cleanups.length = 0;
+          await core.log.close();
+          logger.info({ records: core.log.recordsWritten }, 'stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await unwind(cleanups);
     throw err;
   }
 }

@@ -48,6 +48,7 @@ export function exitCodeFor(err: unknown): number {
     if (err.code === ErrorCode.NotImplemented) return 3;
     if (err.code === ErrorCode.ConfigInvalid || err.code === ErrorCode.UsageError) return 2;
     if (err.code === ErrorCode.RuleInvalid || err.code === ErrorCode.FileUnreadable) return 2;
+    if (err.code === ErrorCode.RedisUnsupported) return 2;
   }
   return 1;
 }

@@ -53,7 +53,13 @@ export function register(program: Command): void {
       }
       const { sources, problems: unreadable } = readAll(list);
       const check = checkRules(sources);
-      const errors = [...unreadable, ...check.errors];
+      // In the order of the files given, as a person fixes them.
+      const errors: RuleProblem[] = [];
+      for (const file of new Set(list)) {
+        errors.push(...unreadable.filter((problem) => problem.file === file));
+        errors.push(...check.errors.filter((problem) => problem.file === file));
+      }
+      errors.push(...check.errors.filter((problem) => !errors.includes(problem)));
       for (const problem of errors) process.stdout.write(`error: ${formatProblem(problem)}\n`);
       for (const problem of check.warnings) {
         process.stdout.write(`warning: ${formatProblem(problem)}\n`);

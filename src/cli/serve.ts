@@ -1,11 +1,11 @@
-// `oobd serve`: the SMTP server. Signals: SIGTERM/SIGINT stop gracefully (a second
-// one exits at once), SIGHUP reloads the domain and rules files.
+// `oobd serve`: the SMTP server (and, in queue mode, optional in-process workers).
 import type { Command } from 'commander';
 import { loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
 import { startService } from '../lifecycle';
 import { createLogger } from '../logger';
 import { addConfigOption, configPath } from './common';
+import { parseCount, runUntilSignal } from './run';
 
 interface ServeOptions {
   config?: string;
@@ -16,50 +16,31 @@ interface ServeOptions {
 export function register(program: Command): void {
   addConfigOption(program.command('serve'))
     .description('run the SMTP server on the configured listeners')
-    .option('-w, --workers <n>', 'also run N BullMQ workers in this process (queue mode)')
-    .option('-q, --queue <mode>', 'override queue.mode: inline or bullmq')
+    .option('-q, --queue <mode>', 'override queue.mode: "inline" or "bullmq"')
+    .option('-w, --workers <n>', 'in bullmq mode, also run N BullMQ workers in this process (default 0)')
     .addHelpText(
       'after',
-      '\nSignals: SIGTERM/SIGINT stop gracefully (a second one exits at once); SIGHUP reloads\n' +
+      '\nIn inline mode (the default) every message is parsed, classified and logged before\n' +
+        'the 250 reply. In bullmq mode the message is stored in Redis (queue.redis_url or\n' +
+        '$REDIS_URL) and processed by workers: `oobd worker` processes, or --workers N here.\n' +
+        '\nSignals: SIGTERM/SIGINT stop gracefully (a second one exits at once); SIGHUP reloads\n' +
         'the listener_domains and rules files, keeping the last good set when one is bad.',
     )
     .action(async (opts: ServeOptions) => {
-      const logger = createLogger('oobd');
-      const file = configPath(opts);
-      const config = loadServerConfig(file);
+      const config = loadServerConfig(configPath(opts));
       if (opts.queue !== undefined && opts.queue !== 'inline' && opts.queue !== 'bullmq') {
         throw new OobdError(ErrorCode.UsageError, `--queue must be "inline" or "bullmq", got "${opts.queue}"`);
       }
-      const workers = opts.workers === undefined ? 0 : Number(opts.workers);
-      if (!Number.isInteger(workers) || workers < 0) {
+      const mode = opts.queue ?? config.queue.mode;
+      const workers = parseCount(opts.workers, 0);
+      if (workers === null) {
         throw new OobdError(ErrorCode.UsageError, `--workers must be a whole number, got "${opts.workers}"`);
       }
-      const mode = opts.queue ?? config.queue.mode;
-      if (mode === 'bullmq' || workers > 0) {
-        throw new OobdError(ErrorCode.NotImplemented, 'queue mode "bullmq" is not built yet');
+      if (workers > 0 && mode !== 'bullmq') {
+        throw new OobdError(ErrorCode.UsageError, '--workers needs queue mode bullmq (--queue bullmq or queue.mode)');
       }
-      const service = await startService(config, { logger });
-      await new Promise<void>((resolve) => {
-        let signals = 0;
-        const stop = (signal: string) => {
-          signals++;
-          if (signals > 1) {
-            logger.warn({ signal }, 'second signal: exiting now');
-            process.exit(1);
-          }
-          logger.info({ signal }, 'shutting down');
-          service.stop().then(resolve, (err: unknown) => {
-            logger.error({ err: String(err) }, 'shutdown failed');
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        process.on('SIGTERM', () => stop('SIGTERM'));
-        process.on('SIGINT', () => stop('SIGINT'));
-        process.on('SIGHUP', () => {
-          logger.info('SIGHUP: reloading domains and rules');
-          service.reload();
-        });
-      });
+      const logger = createLogger('oobd');
+      const service = await startService(config, { logger, mode, workers });
+      await runUntilSignal(service, logger);
     });
 }

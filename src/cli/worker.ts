@@ -1,6 +1,36 @@
+// `oobd worker`: processes queued messages from Redis (queue mode). Run any number,
+// on any machine that reaches the Redis of queue.redis_url (or $REDIS_URL).
 import type { Command } from 'commander';
-import { notBuilt } from './common';
+import { loadServerConfig } from '../config/server';
+import { ErrorCode, OobdError } from '../errors';
+import { startWorker } from '../lifecycle';
+import { createLogger } from '../logger';
+import { addConfigOption, configPath } from './common';
+import { parseCount, runUntilSignal } from './run';
+
+interface WorkerOptions {
+  config?: string;
+  workers?: string;
+}
 
 export function register(program: Command): void {
-  notBuilt(program, 'worker', '', 'run a BullMQ worker (queue mode)');
+  addConfigOption(program.command('worker'))
+    .description('run BullMQ workers that process messages queued by `oobd serve` in bullmq mode')
+    .option('-w, --workers <n>', 'BullMQ worker instances in this process, each running queue.concurrency jobs (default 1)')
+    .addHelpText(
+      'after',
+      '\nRecords go to logs.dir of this machine. Parse and classify work runs on\n' +
+        'classifier.pool_size threads. SIGTERM finishes running jobs (or returns them to\n' +
+        'the queue) before exiting; SIGHUP reloads the rules files.',
+    )
+    .action(async (opts: WorkerOptions) => {
+      const config = loadServerConfig(configPath(opts));
+      const workers = parseCount(opts.workers, 1);
+      if (workers === null || workers === 0) {
+        throw new OobdError(ErrorCode.UsageError, `--workers must be a whole number of at least 1, got "${opts.workers}"`);
+      }
+      const logger = createLogger('oobd-worker');
+      const service = await startWorker(config, { logger, workers });
+      await runUntilSignal(service, logger);
+    });
 }

@@ -105,6 +105,8 @@ const queueSchema = z.strictObject({
   attempts: positiveInt.default(8),
   /** First retry delay; it doubles on each attempt, with jitter. @defaultValue 1s */
   backoff: duration('backoff').default(1000),
+  /** A worker that stops renewing a job's lock (a crash) loses the job to another after this. @defaultValue 30s */
+  lock_duration: duration('lock_duration').default(30_000),
   /** Completed jobs kept in Redis for inspection. @defaultValue 1000 */
   keep_completed: z.number().int().nonnegative().default(1000),
   /** Where messages that can never be processed are kept. @defaultValue "quarantine" */

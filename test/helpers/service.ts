@@ -1,9 +1,8 @@
 // Starts a real oobd service in this process on 127.0.0.1:0 with its own temporary
 // folder (config files, logs, quarantine), so integration tests run in parallel
 // without sharing state.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'smol-toml';
 import { buildServerConfig, type ServerConfig } from '../../src/config/server';
@@ -11,6 +10,10 @@ import { startService, type Service } from '../../src/lifecycle';
 import type { LogRecord } from '../../src/log/record';
 import { readAllRecords } from '../../src/log/reader';
 import { silentLogger } from '../../src/logger';
+import { RedisServer } from './redis';
+import { makeTempDir } from './tmp';
+
+export { makeTempDir };
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -23,11 +26,18 @@ export function shippedRules(): string[] {
 
 type Table = Record<string, unknown>;
 
+export type Backend = 'inline' | 'bullmq';
+
 export interface TestServiceOptions {
   /** listener_domains content as an object (TOML tables). */
   domains?: Table;
   /** Sections of oobd.toml merged over the test defaults. */
   config?: Table;
+  /** Queue backend; bullmq needs `redisUrl`. @defaultValue "inline" */
+  mode?: Backend;
+  redisUrl?: string;
+  /** In-process BullMQ workers in bullmq mode. @defaultValue 1 */
+  workers?: number;
 }
 
 export interface TestService {
@@ -61,10 +71,6 @@ function merge(base: Table, over: Table): Table {
   return out;
 }
 
-export function makeTempDir(prefix = 'oobd-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
 /** Writes oobd.toml + listener_domains.toml into `dir` and returns the config. */
 export function writeTestConfig(dir: string, opts: TestServiceOptions = {}): ServerConfig {
   const domainsFile = join(dir, 'listener_domains.toml');
@@ -74,7 +80,15 @@ export function writeTestConfig(dir: string, opts: TestServiceOptions = {}): Ser
       smtp: { listen: ['127.0.0.1:0'], hostname: 'oobd.test' },
       domains: { files: [domainsFile] },
       classifier: { files: shippedRules(), pool_size: 1 },
-      queue: { quarantine_dir: join(dir, 'quarantine') },
+      queue: {
+        quarantine_dir: join(dir, 'quarantine'),
+        mode: opts.mode ?? 'inline',
+        ...(opts.redisUrl ? { redis_url: opts.redisUrl } : {}),
+        // Queues of each test service are their own.
+        prefix: `oobd-${Math.random().toString(36).slice(2, 10)}`,
+        backoff: '100ms',
+        lock_duration: '5s',
+      },
       logs: { dir: join(dir, 'logs') },
       http: { listen: '' },
     },
@@ -88,7 +102,11 @@ export function writeTestConfig(dir: string, opts: TestServiceOptions = {}): Ser
 export async function startTestService(opts: TestServiceOptions = {}): Promise<TestService> {
   const dir = makeTempDir();
   const config = writeTestConfig(dir, opts);
-  const service = await startService(config, { logger: silentLogger(), defaultMetrics: false });
+  const service = await startService(config, {
+    logger: silentLogger(),
+    defaultMetrics: false,
+    workers: config.queue.mode === 'bullmq' ? (opts.workers ?? 1) : 0,
+  });
   const port = Number(service.smtpAddresses[0]!.split(':').pop());
   const logsDir = config.logs.dir;
   const records = () => readAllRecords(logsDir);
@@ -168,3 +186,22 @@ export const PLAIN_MESSAGE = [
   'Are you free on Thursday?',
   '',
 ].join('\r\n');
+
+/** Both queue backends: pipeline integration tests run against each. */
+export const BACKENDS: Backend[] = ['inline', 'bullmq'];
+
+/**
+ * A test service on the given backend; for bullmq it also spawns a throwaway
+ * redis-server, stopped with the service.
+ */
+export async function startBackendService(mode: Backend, opts: TestServiceOptions = {}): Promise<TestService> {
+  if (mode === 'inline') return startTestService({ ...opts, mode });
+  const redis = await RedisServer.start();
+  const t = await startTestService({ ...opts, mode, redisUrl: redis.url });
+  const stop = t.stop;
+  t.stop = async () => {
+    await stop();
+    await redis.destroy();
+  };
+  return t;
+}

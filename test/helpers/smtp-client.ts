@@ -1,6 +1,7 @@
 // A deliberately plain SMTP client for tests: one command, one parsed reply, so a
 // test can assert the exact code and text the server sent at each step.
-import { Socket, connect } from 'node:net';
+import type { Socket} from 'node:net';
+import { connect } from 'node:net';
 
 export interface SmtpReply {
   code: number;

@@ -1,7 +1,7 @@
 // LogThenRelay and relay_to against a real SMTP sink on loopback.
 import { sendMessage } from '../helpers/smtp-client';
 import { startSink, type Sink } from '../helpers/sink';
-import { PLAIN_MESSAGE, dsnMessage, startTestService, type TestService } from '../helpers/service';
+import { PLAIN_MESSAGE, dsnMessage, startBackendService, startTestService, type TestService } from '../helpers/service';
 
 describe('relaying to routing_domain', () => {
   let sink: Sink;
@@ -100,5 +100,57 @@ describe('relaying to routing_domain', () => {
     } finally {
       await down.stop();
     }
+  });
+});
+
+describe('relaying in bullmq mode, through the relay queue', () => {
+  let sink: Sink;
+  let t: TestService;
+
+  beforeAll(async () => {
+    sink = await startSink();
+    t = await startBackendService('bullmq', {
+      domains: {
+        'relay.example.com': { log_oob: 'LogThenRelay', routing_domain: `[127.0.0.1]:${sink.port}` },
+      },
+      config: { relay: { attempts: 3 } },
+    });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await sink.close();
+  });
+  beforeEach(() => {
+    sink.messages.length = 0;
+    sink.reply = null;
+  });
+
+  it('answers 250 once queued, then relays and writes a Delivery record', async () => {
+    const reply = await sendMessage(t.port, { from: '', to: ['q1@relay.example.com'], message: dsnMessage() });
+    expect(reply.code).toBe(250);
+    const id = reply.text.slice('OK id='.length);
+    await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Delivery'));
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('retries a deferred relay without logging the report again', async () => {
+    sink.reply = { code: 451, message: '4.3.0 busy' };
+    const reply = await sendMessage(t.port, { from: '', to: ['q2@relay.example.com'], message: dsnMessage() });
+    const id = reply.text.slice('OK id='.length);
+    await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'TransientFailure'));
+    sink.reply = null;
+    const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Delivery'));
+    const mine = records.filter((r) => r.id === id);
+    expect(mine.filter((r) => r.type === 'Reception')).toHaveLength(1);
+    expect(mine.find((r) => r.type === 'Delivery')!.num_attempts).toBeGreaterThan(1);
+  });
+
+  it('logs a Bounce when relay attempts run out', async () => {
+    sink.reply = { code: 421, message: '4.7.0 go away' };
+    const reply = await sendMessage(t.port, { from: '', to: ['q3@relay.example.com'], message: dsnMessage() });
+    const id = reply.text.slice('OK id='.length);
+    const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Bounce'), 20_000);
+    expect(records.find((r) => r.id === id && r.type === 'Bounce')!.response.content).toMatch(/^relay attempts exhausted/);
+    expect(records.filter((r) => r.id === id && r.type === 'TransientFailure')).toHaveLength(2);
   });
 });

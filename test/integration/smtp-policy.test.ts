@@ -1,12 +1,12 @@
 // DESIGN.md §4, row by row, against a real server on 127.0.0.1:0 and its real logs.
 import { SmtpClient, sendMessage } from '../helpers/smtp-client';
-import { PLAIN_MESSAGE, dsnMessage, startTestService, type TestService } from '../helpers/service';
+import { BACKENDS, PLAIN_MESSAGE, dsnMessage, startBackendService, type TestService } from '../helpers/service';
 
-describe('SMTP replies and their records', () => {
+describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
   let t: TestService;
 
   beforeAll(async () => {
-    t = await startTestService({
+    t = await startBackendService(mode, {
       domains: {
         'bounce.example.com': { log_oob: 'LogThenDrop', log_arf: 'LogThenDrop' },
         'arf-only.example.com': { log_arf: 'LogThenDrop' },
@@ -165,10 +165,10 @@ describe('SMTP replies and their records', () => {
   });
 });
 
-describe('connection limits', () => {
+describe.each(BACKENDS)('connection limits (%s)', (mode) => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService({ config: { smtp: { max_clients: 2, max_recipients: 2 } } });
+    t = await startBackendService(mode, { config: { smtp: { max_clients: 2, max_recipients: 2 } } });
   });
   afterAll(() => t.stop());
 

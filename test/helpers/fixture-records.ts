@@ -1,0 +1,68 @@
+// Fixture → records, the way `oobd parse` makes them, with a fixed context (ids,
+// clock, node, session, report address, peer) so snapshots do not drift. The
+// classifier is built from the shipped rules files when they exist.
+import fs from 'node:fs';
+import path from 'node:path';
+import { compileClassifier, type Classifier, type RulesSource } from '../../src/classify/index';
+import type { LogRecord } from '../../src/log/record';
+import { reportRecords, type RecordSelection, type ReportContext } from '../../src/pipeline/records';
+import { parseMessage } from '../../src/report/index';
+
+export const ROOT = path.join(__dirname, '..', '..');
+export const FIXTURES = path.join(ROOT, 'fixtures');
+
+/** The context every fixture's records are made with. */
+export const FIXTURE_CONTEXT: ReportContext = Object.freeze({
+  id: '0'.repeat(32),
+  created: new Date('2024-11-07T17:20:00.000Z'),
+  nodeid: '557f3ad4-2c8c-11ee-976e-782d7e12e173',
+  session_id: '9bcd689e-23d9-41b7-a015-63a1382f8b57',
+  reportAddress: 'bounce@bounce.example.com',
+  queue: 'bounce.example.com',
+  peerAddr: '192.0.2.1',
+  now: new Date('2024-11-07T17:20:01.000Z'),
+});
+
+export const FIXTURE_SELECTION: RecordSelection = Object.freeze({ oob: true, arf: true });
+
+const RULES_FILES = ['rules/bounces.toml', 'rules/iana.toml'];
+
+let classifier: Classifier | null = null;
+
+/** The shipped rules (those of the files that exist), compiled once per test file. */
+export function fixtureClassifier(): Classifier {
+  if (classifier === null) {
+    const sources: RulesSource[] = [];
+    for (const file of RULES_FILES) {
+      const full = path.join(ROOT, file);
+      if (fs.existsSync(full)) sources.push({ file, text: fs.readFileSync(full, 'utf8') });
+    }
+    classifier = compileClassifier(sources, { cacheSize: 1024, uncategorizedCacheSize: 1024 });
+  }
+  return classifier;
+}
+
+/** The records a message yields under the fixed context. */
+export function fixtureRecords(raw: Uint8Array): LogRecord[] {
+  return reportRecords(parseMessage(raw), fixtureClassifier(), FIXTURE_CONTEXT, FIXTURE_SELECTION);
+}
+
+/** `.eml` files of fixture folders (relative to fixtures/), sorted. */
+export function fixtureFiles(folders: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const folder of folders) {
+    const dir = path.join(FIXTURES, folder);
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir).sort()) if (name.endsWith('.eml')) out.push(path.join(folder, name));
+  }
+  return out;
+}
+
+/** Where a fixture's expected records live: `<name>.records.json` beside it. */
+export function snapshotPath(fixture: string): string {
+  return path.join(FIXTURES, fixture.replace(/\.eml$/, '.records.json'));
+}
+
+export function readFixture(fixture: string): Buffer {
+  return fs.readFileSync(path.join(FIXTURES, fixture));
+}

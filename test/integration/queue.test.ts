@@ -1,0 +1,213 @@
+// Queue mode on a real redis-server: nothing that got a 250 is lost to a worker crash
+// or a Redis outage, and nothing is logged twice except jobs that were in flight.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { LogRecord } from '../../src/log/record';
+import { readAllRecords } from '../../src/log/reader';
+import { silentLogger } from '../../src/logger';
+import { checkRedis } from '../../src/queue/redis';
+import { startServe, CLI } from '../helpers/process';
+import { RedisServer } from '../helpers/redis';
+import { SmtpClient, sendMessage, type SmtpReply } from '../helpers/smtp-client';
+import { dsnMessage, makeTempDir, startTestService, writeTestConfig } from '../helpers/service';
+import { spawn } from 'node:child_process';
+
+/** Sends `total` DSNs over `connections` parallel sessions; returns every DATA reply. */
+async function blast(port: number, total: number, connections: number): Promise<SmtpReply[]> {
+  const replies: SmtpReply[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const { client } = await SmtpClient.open(port);
+      try {
+        await client.cmd('EHLO load.test');
+        while (next < total) {
+          const n = next++;
+          await client.cmd('MAIL FROM:<>');
+          await client.cmd(`RCPT TO:<b${n}@bounce.example.com>`);
+          replies.push(await client.data(dsnMessage({ recipient: `user${n}@remote.example` })));
+        }
+      } finally {
+        await client.quit();
+      }
+    }),
+  );
+  return replies;
+}
+
+function idsOf(replies: SmtpReply[]): string[] {
+  return replies.filter((r) => r.code === 250).map((r) => r.text.slice('OK id='.length));
+}
+
+function countBy(records: LogRecord[], type: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of records) if (r.type === type) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
+  return counts;
+}
+
+describe('bullmq mode', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterAll(() => redis.destroy());
+
+  it('accepts 1,000 concurrent DSNs with 250 and writes each one\'s records exactly once', async () => {
+    const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 2 });
+    try {
+      const replies = await blast(t.port, 1000, 50);
+      expect(replies.filter((r) => r.code !== 250)).toEqual([]);
+      const ids = idsOf(replies);
+      expect(new Set(ids).size).toBe(1000);
+      const records = await t.waitForRecords((all) => countBy(all, 'Reception').size >= 1000, 60_000);
+      const receptions = countBy(records, 'Reception');
+      expect(ids.filter((id) => receptions.get(id) !== 1)).toEqual([]);
+      const oob = countBy(records, 'OOB');
+      // Each DSN names one failed recipient: at most one OOB record per message.
+      expect([...oob.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  }, 120_000);
+
+  it('loses nothing when a worker process is killed with SIGKILL mid-run', async () => {
+    // The edge runs here without workers; the workers are separate `oobd worker` processes.
+    const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 0 });
+    const startWorker = () => {
+      const child = spawn(process.execPath, [CLI, 'worker', '--config', join(t.dir, 'oobd.toml')], { stdio: 'ignore' });
+      return { child, exited: new Promise((resolve) => child.on('exit', resolve)) };
+    };
+    try {
+      const first = startWorker();
+      const sending = blast(t.port, 1000, 20);
+      // Kill the worker once it has written some records, while jobs are in flight.
+      await t.waitForRecords((all) => all.length >= 100, 60_000);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      const replies = await sending;
+      const ids = idsOf(replies);
+      expect(ids).toHaveLength(1000);
+      const second = startWorker();
+      try {
+        const records = await t.waitForRecords(
+          (all) => ids.every((id) => countBy(all, 'Reception').has(id)),
+          90_000,
+        );
+        const receptions = countBy(records, 'Reception');
+        const duplicates = [...receptions.values()].filter((n) => n > 1).length;
+        // Only jobs that were running in the killed worker can be processed twice:
+        // at most queue.concurrency of them.
+        expect(duplicates).toBeLessThanOrEqual(t.config.queue.concurrency);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      await t.stop();
+    }
+  }, 180_000);
+
+  it('answers 451 while Redis is down, never 250, and accepts again when it is back without a restart', async () => {
+    const own = await RedisServer.start();
+    const t = await startTestService({ mode: 'bullmq', redisUrl: own.url, workers: 1 });
+    try {
+      const before = await sendMessage(t.port, { from: '', to: ['a@bounce.example.com'], message: dsnMessage() });
+      expect(before.code).toBe(250);
+      await own.stop();
+      const during: SmtpReply[] = [];
+      for (let i = 0; i < 10; i++) {
+        during.push(await sendMessage(t.port, { from: '', to: [`d${i}@bounce.example.com`], message: dsnMessage() }));
+      }
+      expect(during.map((r) => r.code)).toEqual(Array(10).fill(451));
+      expect(during[0]!.text).toBe('4.3.0 temporary failure, try again later');
+      await own.start();
+      let after: SmtpReply | null = null;
+      for (let i = 0; i < 100 && after?.code !== 250; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await sendMessage(t.port, { from: '', to: ['c@bounce.example.com'], message: dsnMessage() });
+        expect([250, 451]).toContain(after.code);
+      }
+      expect(after?.code).toBe(250);
+      const id = after!.text.slice('OK id='.length);
+      const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Reception'), 30_000);
+      expect(records.filter((r) => r.type === 'Rejection' && r.response.code === 451).length).toBeGreaterThanOrEqual(10);
+    } finally {
+      await t.stop();
+      await own.destroy();
+    }
+  }, 60_000);
+
+  it('moves a message that keeps failing to the quarantine folder after its attempts', async () => {
+    const t = await startTestService({
+      mode: 'bullmq',
+      redisUrl: redis.url,
+      workers: 1,
+      config: { queue: { attempts: 2 }, logs: { max_segment_bytes: 1 } },
+    });
+    try {
+      // Records cannot be written: every attempt fails.
+      await fs.rm(t.logsDir, { recursive: true });
+      await fs.writeFile(t.logsDir, 'not a folder');
+      const reply = await sendMessage(t.port, { from: '', to: ['q@bounce.example.com'], message: dsnMessage() });
+      expect(reply.code).toBe(250);
+      const id = reply.text.slice('OK id='.length);
+      const meta = join(t.quarantineDir, `${id}.json`);
+      for (let i = 0; i < 200; i++) {
+        if (await fs.stat(meta).catch(() => null)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const entry = JSON.parse(await fs.readFile(meta, 'utf8')) as { reason: string; envelope: { id: string } };
+      expect(entry.envelope.id).toBe(id);
+      expect(entry.reason).toMatch(/^gave up after 2 attempts: .*OOBD_LOG_WRITE_FAILED|^gave up after 2 attempts/);
+      expect((await fs.readFile(join(t.quarantineDir, `${id}.eml`), 'utf8'))).toContain('multipart/report');
+      await fs.rm(t.logsDir);
+      await fs.mkdir(t.logsDir);
+    } finally {
+      await t.stop();
+    }
+  }, 30_000);
+
+  it('checks the Redis it is given and warns when maxmemory-policy could evict jobs', async () => {
+    const client = new Redis(redis.url);
+    const warnings: string[] = [];
+    const logger = silentLogger();
+    logger.warn = ((_obj: unknown, msg: string) => {
+      warnings.push(msg);
+    }) as unknown as typeof logger.warn;
+    try {
+      await checkRedis(client, redis.url, logger);
+      expect(warnings).toEqual([]);
+      await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      await checkRedis(client, redis.url, logger);
+      expect(warnings[0]).toContain('maxmemory-policy is not noeviction');
+    } finally {
+      await client.config('SET', 'maxmemory-policy', 'noeviction');
+      client.disconnect();
+    }
+  });
+
+  it('runs `oobd serve --queue bullmq --workers 2` from the command line with REDIS_URL', async () => {
+    const dir = makeTempDir();
+    writeTestConfig(dir);
+    const serve = await startServe(['--config', join(dir, 'oobd.toml'), '--queue', 'bullmq', '--workers', '2'], {
+      env: { REDIS_URL: redis.url },
+    });
+    try {
+      const line = serve.logs.find((l) => l.msg === 'oobd serving')!;
+      expect(line).toMatchObject({ mode: 'bullmq', workers: 2 });
+      const reply = await sendMessage(serve.port, { from: '', to: ['cli@bounce.example.com'], message: dsnMessage() });
+      expect(reply.code).toBe(250);
+      const id = reply.text.slice('OK id='.length);
+      for (let i = 0; i < 200; i++) {
+        const records = await readAllRecords(join(dir, 'logs'));
+        if (records.some((r) => r.id === id && r.type === 'Reception')) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the worker never wrote the Reception record');
+    } finally {
+      serve.child.kill('SIGTERM');
+      expect(await serve.exited).toBe(0);
+    }
+  });
+});
