@@ -8,9 +8,8 @@
 //           threads stop → relay connections close → http closes → logs flush and
 //           the last segment is made read-only.
 // SIGHUP:   domains and rules files are re-read; a bad file keeps the last good set.
-import { compileClassifier, type RulesSource } from './classify/index';
 import { DomainMap } from './config/domains';
-import { loadRulesSources } from './config/rules-sources';
+import { RulesStore } from './config/rules';
 import type { ServerConfig } from './config/server';
 import { errorMessage } from './errors';
 import { startHttp } from './http/server';
@@ -57,13 +56,6 @@ export interface Service {
   stop(deadlineMs?: number): Promise<void>;
 }
 
-/** Reads the rules files and compiles them once, so a bad pattern fails here, in the main thread. */
-function loadRules(config: ServerConfig): RulesSource[] {
-  const sources = loadRulesSources(config.classifier.files);
-  compileClassifier(sources, classifierOptions(config));
-  return sources;
-}
-
 function classifierOptions(config: ServerConfig) {
   return {
     cacheSize: config.classifier.cache_size,
@@ -96,9 +88,13 @@ async function openCore(config: ServerConfig, opts: ServiceOptions, cleanups: Ar
   });
   cleanups.push(() => log.close());
   const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? true });
+  // Compiled once here, in the main thread, so a bad pattern stops the start with the
+  // file, label and index; the threads compile the same text.
+  const rules = new RulesStore({ files: config.classifier.files, classifier: classifierOptions(config), logger });
+  rules.load();
   const pool = new AnalyzePool({
     size: config.classifier.pool_size,
-    sources: loadRules(config),
+    sources: rules.sources,
     classifier: classifierOptions(config),
     backPressure: config.classifier.back_pressure,
   });
@@ -120,13 +116,10 @@ async function openCore(config: ServerConfig, opts: ServiceOptions, cleanups: Ar
     deps,
     metrics,
     reloadRules() {
-      try {
-        pool.reload(loadRules(config));
-        return 'reloaded';
-      } catch (err) {
-        logger.error({ err: errorMessage(err) }, 'rules reload failed; keeping the previous rules');
-        return 'kept';
-      }
+      // The store logs a failure (file, label, index) and keeps the last good rules.
+      if (!rules.reload().reloaded) return 'kept';
+      pool.reload(rules.sources);
+      return 'reloaded';
     },
   };
 }

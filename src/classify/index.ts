@@ -1,6 +1,25 @@
-// Bounce classifier entry point (KumoMTA's rules format on one RE2 set).
-// PLACEHOLDER until the classifier issue lands: everything is Uncategorized.
+// Bounce classifier: KumoMTA's rules files (configure_bounce_classifier) compiled into
+// one RE2.Set. RE2 matches in time linear in the input whatever the patterns, so a
+// hostile reply cannot stall a worker, and one automaton for all rules keeps the cost
+// of a classification nearly flat as the rules grow (bench/classify.js).
+// Pure: config/rules.ts reads the files and hands their text in.
+import RE2 from 're2';
+import { LRUCache } from 'lru-cache';
+import { ErrorCode, OobdError } from '../errors';
 import type { Reply } from '../report/types';
+import {
+  decodeRulesFile,
+  formatProblem,
+  messageOf,
+  type DecodedRulesFile,
+  type RuleProblem,
+} from './rules-file';
+import { replyLine } from './reply-line';
+
+type RE2Set = InstanceType<typeof RE2.Set>;
+
+export { formatProblem, type RuleProblem } from './rules-file';
+export { parseReplyLine, replyLine } from './reply-line';
 
 /** The text of one rules file; config/ reads files, classify/ stays pure. */
 export interface RulesSource {
@@ -20,20 +39,406 @@ export interface RuleRef {
 
 export interface Classification {
   label: string;
+  /** The winning rule; null for `Uncategorized` (no rule matched). */
   rule: RuleRef | null;
 }
 
 export interface ClassifierOptions {
-  /** @defaultValue 1024 */
-  cacheSize: number;
-  /** @defaultValue 1024 */
-  uncategorizedCacheSize: number;
+  /**
+   * Replies kept with their label (KumoMTA's `cache_size`); 0 disables the cache.
+   * @defaultValue 1024
+   */
+  cacheSize?: number;
+  /**
+   * Replies kept that matched no rule (KumoMTA's `uncategorized_cache_size`); 0 disables it.
+   * @defaultValue 1024
+   */
+  uncategorizedCacheSize?: number;
 }
 
 export interface Classifier {
   classify(reply: Reply): Classification;
 }
 
-export function compileClassifier(_sources: RulesSource[], _options: ClassifierOptions): Classifier {
-  return { classify: () => ({ label: 'Uncategorized', rule: null }) };
+/** What compileClassifier returns: a Classifier that also tells what it was built from. */
+export interface CompiledClassifier extends Classifier {
+  /** Classify an already built single line (`"550 5.1.1 user unknown"`). */
+  classifyLine(line: string): Classification;
+  /** Every rule in load order, which is match priority order: the first match wins. */
+  readonly rules: readonly RuleRef[];
+  /** Cache occupancy and hit counts, e.g. for /metrics. */
+  stats(): ClassifierStats;
+}
+
+export interface ClassifierStats {
+  /** Replies in the classified cache. */
+  classified: number;
+  /** Replies in the uncategorized cache. */
+  uncategorized: number;
+  /** Classifications answered from either cache. */
+  hits: number;
+  /** Classifications that ran the RE2 set. */
+  misses: number;
+}
+
+export const UNCATEGORIZED = 'Uncategorized';
+
+export const DEFAULT_CACHE_SIZE = 1024;
+export const DEFAULT_UNCATEGORIZED_CACHE_SIZE = 1024;
+
+/**
+ * Lines longer than this are classified but not cached: the caches hold whole lines as
+ * keys, and a sender that returns 100 KB replies must not be able to pin
+ * `cache_size` × 100 KB of memory. Real SMTP replies are far shorter (RFC 5321
+ * §4.5.3.1.5 limits a reply line to 512 octets).
+ */
+const MAX_CACHED_LINE = 4096;
+
+/** Every regular expression of the set gets these flags: `u` because RE2 matches UTF-8. */
+const SET_FLAGS = 'u';
+
+const UNCATEGORIZED_RESULT: Classification = Object.freeze({ label: UNCATEGORIZED, rule: null });
+
+/** A rules file or pattern that cannot be used; `problems` holds every one that was found. */
+export class RulesInvalidError extends OobdError {
+  readonly problems: readonly RuleProblem[];
+
+  constructor(problems: readonly RuleProblem[]) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
+    super(
+      first?.code ?? ErrorCode.RuleInvalid,
+      first ? `${formatProblem(first)}${more}` : 'invalid rules',
+    );
+    this.name = 'RulesInvalidError';
+    this.problems = problems;
+  }
+}
+
+/** The outcome of `checkRules`: what `oobd rules check` prints. */
+export interface RulesCheck {
+  /** Every problem that stops the rules from loading. */
+  errors: RuleProblem[];
+  /** Exact duplicate patterns: the later copy can never win. */
+  warnings: RuleProblem[];
+  files: number;
+  /** Distinct labels over all files. */
+  labels: number;
+  patterns: number;
+}
+
+function flatten(files: readonly DecodedRulesFile[]): RuleRef[] {
+  const rules: RuleRef[] = [];
+  for (const { file, labels } of files) {
+    for (const { label, patterns } of labels) {
+      patterns.forEach((pattern, index) => rules.push({ file, label, index, pattern }));
+    }
+  }
+  return rules;
+}
+
+function decodeAll(sources: readonly RulesSource[]): {
+  files: DecodedRulesFile[];
+  problems: RuleProblem[];
+} {
+  const files: DecodedRulesFile[] = [];
+  const problems: RuleProblem[] = [];
+  for (const source of sources) {
+    const result = decodeRulesFile(source);
+    files.push(result.decoded);
+    problems.push(...result.problems);
+  }
+  return { files, problems };
+}
+
+/** Problems sorted as a person reads the files: file order, then label, then index. */
+function inFileOrder(files: readonly DecodedRulesFile[], problems: RuleProblem[]): RuleProblem[] {
+  const fileOrder = new Map<string, number>();
+  const labelOrder = new Map<string, number>();
+  files.forEach(({ file, labels }, fileIndex) => {
+    if (!fileOrder.has(file)) fileOrder.set(file, fileIndex);
+    labels.forEach(({ label }, labelIndex) => {
+      const key = `${file}\0${label}`;
+      if (!labelOrder.has(key)) labelOrder.set(key, labelIndex);
+    });
+  });
+  const rank = (problem: RuleProblem): [number, number, number] => [
+    fileOrder.get(problem.file) ?? files.length,
+    problem.label === null ? -1 : (labelOrder.get(`${problem.file}\0${problem.label}`) ?? -1),
+    problem.index ?? -1,
+  ];
+  return problems
+    .map((problem, order) => ({ problem, order, rank: rank(problem) }))
+    .sort((a, b) => {
+      for (let i = 0; i < 3; i++) {
+        const diff = (a.rank[i] ?? 0) - (b.rank[i] ?? 0);
+        if (diff !== 0) return diff;
+      }
+      return a.order - b.order;
+    })
+    .map(({ problem }) => problem);
+}
+
+/** RE2's complaint about one pattern, or null when RE2 accepts it. */
+function patternError(pattern: string): string | null {
+  try {
+    new RE2(pattern, SET_FLAGS);
+    return null;
+  } catch (err) {
+    return messageOf(err);
+  }
+}
+
+function patternProblems(rules: readonly RuleRef[]): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  for (const rule of rules) {
+    if (rule.pattern === '') continue; // reported by decodeRulesFile
+    const reason = patternError(rule.pattern);
+    if (reason !== null) {
+      problems.push({
+        code: ErrorCode.RuleInvalid,
+        file: rule.file,
+        label: rule.label,
+        index: rule.index,
+        pattern: rule.pattern,
+        reason: `RE2 cannot compile it: ${reason}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * A run of consecutive rules compiled into one RE2.Set; `offset` is the index of its
+ * first rule. Normally one chunk holds every rule.
+ */
+interface SetChunk {
+  set: RE2Set;
+  offset: number;
+  size: number;
+}
+
+/**
+ * Compile the rules into as few RE2.Sets as RE2 allows. RE2 caps the memory of one
+ * compiled program (8 MB in node-re2, which does not let us raise it), and many rules
+ * with bounded repetitions (`.{0,40}`) can exceed it; such a set is split in halves
+ * until each part compiles. The chunks keep rule order, so the first chunk with a
+ * match holds the winning rule.
+ */
+function buildSets(rules: readonly RuleRef[], offset = 0): SetChunk[] {
+  try {
+    const set = new RE2.Set(
+      rules.map((rule) => rule.pattern),
+      SET_FLAGS,
+    );
+    return [{ set, offset, size: rules.length }];
+  } catch (err) {
+    // Locate the culprit: the set only says what is wrong, not where.
+    const problems = patternProblems(rules);
+    if (problems.length > 0) throw new RulesInvalidError(problems);
+    if (rules.length > 1) {
+      const half = Math.ceil(rules.length / 2);
+      return [
+        ...buildSets(rules.slice(0, half), offset),
+        ...buildSets(rules.slice(half), offset + half),
+      ];
+    }
+    const rule = rules[0];
+    throw new RulesInvalidError([
+      {
+        code: ErrorCode.RuleInvalid,
+        file: rule?.file ?? '',
+        label: rule?.label ?? null,
+        index: rule?.index ?? null,
+        pattern: rule?.pattern ?? null,
+        reason: `RE2 cannot compile it: ${messageOf(err)} (the pattern is too large)`,
+      },
+    ]);
+  }
+}
+
+class SetClassifier implements CompiledClassifier {
+  readonly rules: readonly RuleRef[];
+  private readonly chunks: readonly SetChunk[];
+  /** One RE2 per rule, compiled only if a set ever fails to match (see firstMatch). */
+  private readonly singles: Array<RE2 | undefined> = [];
+  /** One frozen result per rule, shared by every reply that rule wins. */
+  private readonly results: readonly Classification[];
+  // Two caches, as in KumoMTA: replies that matched nothing are often unique (they
+  // carry queue ids, addresses, timestamps), and in a single cache a stream of them
+  // would evict the classified replies that are worth keeping.
+  private readonly classified: LRUCache<string, Classification> | null;
+  private readonly uncategorized: LRUCache<string, true> | null;
+  private hits = 0;
+  private misses = 0;
+
+  constructor(rules: readonly RuleRef[], options: ClassifierOptions) {
+    this.rules = Object.freeze(rules.map((rule) => Object.freeze({ ...rule })));
+    this.chunks = buildSets(this.rules);
+    this.results = this.rules.map((rule) => Object.freeze({ label: rule.label, rule }));
+    const cacheSize = cacheSizeOption(options.cacheSize, DEFAULT_CACHE_SIZE, 'cacheSize');
+    const uncategorizedSize = cacheSizeOption(
+      options.uncategorizedCacheSize,
+      DEFAULT_UNCATEGORIZED_CACHE_SIZE,
+      'uncategorizedCacheSize',
+    );
+    this.classified = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : null;
+    this.uncategorized = uncategorizedSize > 0 ? new LRUCache({ max: uncategorizedSize }) : null;
+  }
+
+  classify(reply: Reply): Classification {
+    return this.classifyLine(replyLine(reply));
+  }
+
+  classifyLine(line: string): Classification {
+    const cacheable = line.length <= MAX_CACHED_LINE;
+    if (cacheable) {
+      const hit = this.classified?.get(line);
+      if (hit !== undefined) {
+        this.hits++;
+        return hit;
+      }
+      if (this.uncategorized?.get(line) === true) {
+        this.hits++;
+        return UNCATEGORIZED_RESULT;
+      }
+    }
+    this.misses++;
+    const first = this.firstMatch(line);
+    const result = first === null ? undefined : this.results[first];
+    if (result === undefined) {
+      if (cacheable) this.uncategorized?.set(line, true);
+      return UNCATEGORIZED_RESULT;
+    }
+    if (cacheable) this.classified?.set(line, result);
+    return result;
+  }
+
+  /** Index of the first loaded rule that matches, or null. */
+  private firstMatch(line: string): number | null {
+    for (const chunk of this.chunks) {
+      let indices: number[];
+      try {
+        // RE2.Set returns the indices sorted, and index order is load order, so the
+        // first one is KumoMTA's "first loaded rule wins".
+        indices = chunk.set.match(line);
+      } catch {
+        // RE2.Set fails a match only when its DFA runs out of memory. A single RE2
+        // falls back to its NFA instead of failing: slower, still linear in the
+        // input, still the same answer.
+        const index = this.firstSingleMatch(line, chunk);
+        if (index !== null) return index;
+        continue;
+      }
+      const first = indices[0];
+      if (first !== undefined) return chunk.offset + first;
+    }
+    return null;
+  }
+
+  private firstSingleMatch(line: string, chunk: SetChunk): number | null {
+    for (let i = chunk.offset; i < chunk.offset + chunk.size; i++) {
+      const rule = this.rules[i];
+      if (rule === undefined) break;
+      let single = this.singles[i];
+      if (single === undefined) {
+        single = new RE2(rule.pattern, SET_FLAGS);
+        this.singles[i] = single;
+      }
+      if (single.test(line)) return i;
+    }
+    return null;
+  }
+
+  stats(): ClassifierStats {
+    return {
+      classified: this.classified?.size ?? 0,
+      uncategorized: this.uncategorized?.size ?? 0,
+      hits: this.hits,
+      misses: this.misses,
+    };
+  }
+}
+
+function cacheSizeOption(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new OobdError(
+      ErrorCode.ConfigInvalid,
+      `${name} must be a whole number ≥ 0, not ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Compile rules files (in the order given: earlier files win) into one classifier.
+ * The first rule that matches wins: file order, then label order within the file,
+ * then pattern order within the label. Each classifier has its own caches, so a new
+ * classifier (a reload) starts with empty ones.
+ *
+ * @throws RulesInvalidError (an OobdError with code OOBD_RULE_INVALID, or
+ *   OOBD_FILE_UNREADABLE for text that is not TOML/JSON/JSON5) naming file, label and
+ *   index of the first problem; `problems` lists every one found.
+ */
+export function compileClassifier(
+  sources: readonly RulesSource[],
+  options: ClassifierOptions = {},
+): CompiledClassifier {
+  const { files, problems } = decodeAll(sources);
+  if (problems.length > 0) throw new RulesInvalidError(inFileOrder(files, problems));
+  return new SetClassifier(flatten(files), options);
+}
+
+/**
+ * Everything wrong with a set of rules files, not just the first problem: every
+ * undecodable file, bad label or list, and every pattern RE2 rejects (RE2 lacks
+ * look-around, back-references and `(?x)`, which Rust's regex and PCRE have). Exact
+ * duplicate patterns are warnings: whichever copy loads later can never win.
+ */
+export function checkRules(sources: readonly RulesSource[]): RulesCheck {
+  const { files, problems } = decodeAll(sources);
+  const rules = flatten(files);
+  const errors = inFileOrder(files, [...problems, ...patternProblems(rules)]);
+
+  const warnings: RuleProblem[] = [];
+  const firstSeen = new Map<string, RuleRef>();
+  for (const rule of rules) {
+    if (rule.pattern === '') continue;
+    const earlier = firstSeen.get(rule.pattern);
+    if (earlier === undefined) {
+      firstSeen.set(rule.pattern, rule);
+      continue;
+    }
+    const where =
+      earlier.file === rule.file
+        ? `${JSON.stringify(earlier.label)}[${earlier.index}]`
+        : `${earlier.file}: ${JSON.stringify(earlier.label)}[${earlier.index}]`;
+    warnings.push({
+      code: ErrorCode.RuleInvalid,
+      file: rule.file,
+      label: rule.label,
+      index: rule.index,
+      pattern: rule.pattern,
+      reason: `duplicate of ${where}, which loads first, so this copy never wins`,
+    });
+  }
+
+  if (errors.length === 0) {
+    // Every pattern compiles alone; this catches one too large for RE2 at all.
+    try {
+      buildSets(rules);
+    } catch (err) {
+      if (!(err instanceof RulesInvalidError)) throw err;
+      errors.push(...err.problems);
+    }
+  }
+
+  return {
+    errors,
+    warnings,
+    files: sources.length,
+    labels: new Set(rules.map((rule) => rule.label)).size,
+    patterns: rules.length,
+  };
 }

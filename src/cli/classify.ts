@@ -75,9 +75,10 @@ function classifyOne(classifier: CompiledClassifier, reply: string, json: boolea
 
 export function register(program: Command): void {
   addConfigOption(program.command('classify [reply...]'))
+    .summary('classify SMTP replies and show the rule that matched')
     .description(
-      'classify SMTP replies ("550 5.1.1 user unknown"; one per stdin line when none is given)\n' +
-        'and show the rule that matched: file, label, index and pattern',
+      'Classify SMTP replies ("550 5.1.1 user unknown"; one per stdin line when none is ' +
+        'given) and show the rule that matched: file, label, index and pattern.',
     )
     .option('--json', 'one JSON object per reply')
     .option('-r, --rules <file...>', "rules files to use instead of the config's classifier.files")

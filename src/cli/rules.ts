@@ -40,9 +40,11 @@ function readAll(files: readonly string[]): { sources: RulesSource[]; problems: 
 export function register(program: Command): void {
   const rules = program.command('rules').description('work with bounce classifier rules files');
   addConfigOption(rules.command('check [file...]'))
+    .summary('compile rules files and report every problem')
     .description(
-      "compile rules files (default: the config's classifier.files, in order) and report\n" +
-        'every bad pattern with file, label and index; warn about exact duplicate patterns',
+      "Compile rules files (default: the config's classifier.files, in order), report " +
+        'every bad pattern with file, label and index, and warn about exact duplicate ' +
+        'patterns. Exits 2 when any file or pattern is bad.',
     )
     .action((files: string[], opts: CheckOptions) => {
       let list = files;

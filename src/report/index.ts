@@ -1,7 +1,63 @@
-// Entry point of the pure parsers: raw message bytes in, findings out.
-// PLACEHOLDER until the parsing issue lands: recognises nothing.
-import type { ParseResult } from './types';
+// Entry point of the pure parsers (DESIGN.md §5): raw message bytes in, findings out.
+// Each parser reads the same MIME walk; the first that recognises the message wins,
+// in order of how much the message itself declares: RFC 5965 and RFC 8098 reports,
+// RFC 3464 / 6533 DSNs, the non-ARF complaint formats, DSN fields pasted into text,
+// RFC 3834 auto-replies, then the non-RFC families of heuristic/, then a last-resort
+// scan for failed recipients in anything that looks like a bounce.
+import { parseArf, parseComplaint } from './arf';
+import { parseAutoReply } from './autoreply';
+import { parseDsn, parseDsnInText } from './dsn';
+import { parseFallback } from './fallback';
+import { parseHeuristic } from './heuristic/index';
+import { parseMdn } from './mdn';
+import { readMessage, type MimeMessage } from './mime';
+import type { Finding, ParseResult, ReportKind } from './types';
 
-export function parseMessage(_raw: Uint8Array): ParseResult {
-  return { kind: 'none', findings: [], problems: [] };
+export { readMessage, type MimeMessage } from './mime';
+
+/**
+ * Parses one received message. Never throws: anything unexpected becomes an
+ * `internal` ParseProblem with no findings (the parsers handle hostile input
+ * themselves; this is the last line of defence, not the plan).
+ */
+export function parseMessage(raw: Uint8Array): ParseResult {
+  try {
+    return parseWalked(readMessage(raw));
+  } catch (err) {
+    return {
+      kind: 'none',
+      findings: [],
+      problems: [
+        {
+          code: 'internal',
+          detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        },
+      ],
+    };
+  }
+}
+
+function result(kind: ReportKind, findings: Finding[], msg: MimeMessage): ParseResult {
+  return { kind, findings, problems: msg.problems };
+}
+
+/** Parses a message already read by `readMessage` (for callers that keep the walk). */
+export function parseWalked(msg: MimeMessage): ParseResult {
+  const arf = parseArf(msg);
+  if (arf !== null) return result('arf', [arf], msg);
+  const mdn = parseMdn(msg);
+  if (mdn !== null) return result('mdn', [mdn], msg);
+  const dsn = parseDsn(msg);
+  if (dsn !== null && dsn.length > 0) return result('dsn', dsn, msg);
+  const complaint = parseComplaint(msg);
+  if (complaint !== null) return result('arf', [complaint], msg);
+  const pasted = parseDsnInText(msg);
+  if (pasted !== null && pasted.length > 0) return result('dsn', pasted, msg);
+  const auto = parseAutoReply(msg);
+  if (auto !== null) return result('autoreply', [auto], msg);
+  const heuristic = parseHeuristic(msg);
+  if (heuristic.length > 0) return result('heuristic', heuristic, msg);
+  const fallback = parseFallback(msg);
+  if (fallback !== null && fallback.length > 0) return result('heuristic', fallback, msg);
+  return result('none', [], msg);
 }

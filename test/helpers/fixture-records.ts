@@ -5,7 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { compileClassifier, type Classifier, type RulesSource } from '../../src/classify/index';
 import type { LogRecord } from '../../src/log/record';
-import { reportRecords, type RecordSelection, type ReportContext } from '../../src/pipeline/records';
+import {
+  reportRecords,
+  type RecordSelection,
+  type ReportContext,
+} from '../../src/pipeline/records';
 import { parseMessage } from '../../src/report/index';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -53,7 +57,8 @@ export function fixtureFiles(folders: readonly string[]): string[] {
   for (const folder of folders) {
     const dir = path.join(FIXTURES, folder);
     if (!fs.existsSync(dir)) continue;
-    for (const name of fs.readdirSync(dir).sort()) if (name.endsWith('.eml')) out.push(path.join(folder, name));
+    for (const name of fs.readdirSync(dir).sort())
+      if (name.endsWith('.eml')) out.push(path.join(folder, name));
   }
   return out;
 }

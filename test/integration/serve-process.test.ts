@@ -70,6 +70,44 @@ describe('oobd serve process', () => {
     }
   });
 
+  it('reloads the rules on SIGHUP, keeps the last good set when a file is bad, and logs the recovery', async () => {
+    const dir = makeTempDir();
+    const rules = join(dir, 'rules.toml');
+    writeFileSync(rules, '[rules]\nInvalidRecipient = ["(?i)no such user"]\n');
+    writeTestConfig(dir, { config: { classifier: { files: [rules] } } });
+    const serve = await startServe(['--config', join(dir, 'oobd.toml')]);
+    try {
+      writeFileSync(rules, '[rules]\nInvalidRecipient = ["(?i)no such user", "(unclosed"]\n');
+      serve.child.kill('SIGHUP');
+      const failure = await serve.waitForLog((l) => l.msg === 'rules reload failed; keeping the last good rules');
+      expect(failure).toMatchObject({ file: rules, label: 'InvalidRecipient', index: 1 });
+      const reply = await sendMessage(serve.port, {
+        from: '',
+        to: ['r@bounce.example.com'],
+        message: dsnMessage({ diagnostic: '550 no such user here' }),
+      });
+      expect(reply.code).toBe(250);
+      writeFileSync(rules, '[rules]\nInvalidRecipient = ["(?i)no such user"]\n');
+      serve.child.kill('SIGHUP');
+      await serve.waitForLog((l) => l.recovered === true);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+    const records = await readAllRecords(join(dir, 'logs'));
+    expect(records.find((r) => r.type === 'OOB')?.bounce_classification).toBe('InvalidRecipient');
+  });
+
+  it('refuses to start with a bad rules file, naming the file, label and index', () => {
+    const dir = makeTempDir();
+    const rules = join(dir, 'rules.toml');
+    writeFileSync(rules, '[rules]\nSpamBlock = ["ok", "(?<=lookbehind)"]\n');
+    writeTestConfig(dir, { config: { classifier: { files: [rules] } } });
+    const result = runCli(['serve', '--config', join(dir, 'oobd.toml')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${rules}: "SpamBlock"[1]`);
+  });
+
   it('refuses to start on a bad config, naming the file and the key, with exit code 2', () => {
     const dir = makeTempDir();
     const file = join(dir, 'oobd.toml');

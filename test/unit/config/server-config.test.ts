@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { buildServerConfig, loadServerConfig } from '../../../src/config/server';
 import { parseConfigText } from '../../../src/config/load';
 import { parseDuration, parseListen, parseSize } from '../../../src/config/units';
-import { ErrorCode, OobdError } from '../../../src/errors';
+import type { OobdError } from '../../../src/errors';
+import { ErrorCode } from '../../../src/errors';
 
 const ROOT = join(__dirname, '../../..');
 

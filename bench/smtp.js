@@ -1,0 +1,242 @@
+// End-to-end throughput: oobd inline, oobd bullmq and a bare smtp-server that
+// accepts and discards, driven by the same client (Postfix's smtp-source when
+// installed, else a Node client) at the same concurrency, in the same run.
+//
+//   npm run build && node bench/smtp.js [--messages N] [--sessions S]
+//
+// "accepted/s" is SMTP throughput (messages answered 250 per second); "end-to-end/s"
+// counts until the last record is on disk (for bullmq: the workers have drained the
+// queue). Peak RSS is VmHWM of the server process (and of redis-server).
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist/cli/main.js');
+const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function peakRss(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function waitForLine(stream, predicate, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('server did not start')), timeoutMs);
+    const onData = (chunk) => {
+      buf += chunk.toString();
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        const hit = predicate(line);
+        if (hit !== undefined) {
+          clearTimeout(timer);
+          stream.off('data', onData);
+          stream.resume();
+          resolve(hit);
+          return;
+        }
+      }
+    };
+    stream.on('data', onData);
+  });
+}
+
+function hasSmtpSource() {
+  return spawnSync('sh', ['-c', 'command -v smtp-source'], { encoding: 'utf8' }).status === 0;
+}
+
+/** A Node client for machines without Postfix: S sessions, each sending in turn. */
+async function nodeClient(port, messages, sessions, message) {
+  let next = 0;
+  let failed = 0;
+  const body = message.toString('latin1').replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
+  await Promise.all(
+    Array.from({ length: sessions }, () =>
+      new Promise((resolve) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let buf = '';
+        let step = 'greet';
+        const send = (line) => socket.write(`${line}\r\n`);
+        const nextMessage = () => {
+          if (next >= messages) {
+            step = 'quit';
+            send('QUIT');
+            return;
+          }
+          next++;
+          step = 'mail';
+          send('MAIL FROM:<>');
+        };
+        socket.on('data', (chunk) => {
+          buf += chunk.toString('latin1');
+          let nl;
+          while ((nl = buf.indexOf('\r\n')) >= 0) {
+            const line = buf.slice(0, nl);
+            buf = buf.slice(nl + 2);
+            if (line[3] === '-') continue;
+            const code = Number(line.slice(0, 3));
+            if (step === 'greet') { step = 'ehlo'; send('EHLO bench.test'); }
+            else if (step === 'ehlo') nextMessage();
+            else if (step === 'mail') { step = 'rcpt'; send('RCPT TO:<bench@bounce.example.com>'); }
+            else if (step === 'rcpt') { step = 'data'; send('DATA'); }
+            else if (step === 'data') { step = 'dot'; socket.write(`${body}\r\n.\r\n`); }
+            else if (step === 'dot') { if (code !== 250) failed++; nextMessage(); }
+          }
+        });
+        socket.on('close', resolve);
+        socket.on('error', resolve);
+      }),
+    ),
+  );
+  return failed;
+}
+
+async function drive(port, messages, sessions, useSmtpSource) {
+  const started = process.hrtime.bigint();
+  if (useSmtpSource) {
+    const result = spawnSync(
+      'smtp-source',
+      ['-d', '-s', String(sessions), '-m', String(messages), '-f', '', '-t', 'bench@bounce.example.com', '-M', 'bench.test', '-F', FIXTURE, `127.0.0.1:${port}`],
+      { encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`smtp-source failed: ${result.stderr}`);
+  } else {
+    const failed = await nodeClient(port, messages, sessions, fs.readFileSync(FIXTURE));
+    if (failed > 0) throw new Error(`${failed} messages were not accepted`);
+  }
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function countRecords(dir, type) {
+  let n = 0;
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (!/^\d{8}-\d{6}\.\d{6}$/.test(name)) continue;
+    const text = fs.readFileSync(path.join(dir, name), 'utf8');
+    let at = -1;
+    const needle = `{"type":"${type}"`;
+    while ((at = text.indexOf(needle, at + 1)) >= 0) n++;
+  }
+  return n;
+}
+
+function writeConfig(dir, port, extra) {
+  fs.writeFileSync(path.join(dir, 'domains.toml'), '["bounce.example.com"]\nlog_oob = "LogThenDrop"\nlog_arf = "LogThenDrop"\n');
+  fs.writeFileSync(
+    path.join(dir, 'oobd.toml'),
+    `[smtp]\nlisten = ["127.0.0.1:${port}"]\nhostname = "bench.test"\nmax_clients = 5000\n` +
+      `[domains]\nfiles = ["${path.join(dir, 'domains.toml')}"]\n` +
+      `[classifier]\nfiles = ["${path.join(ROOT, 'rules/bounces.toml')}", "${path.join(ROOT, 'rules/iana.toml')}"]\n` +
+      `[logs]\ndir = "${path.join(dir, 'logs')}"\n[http]\nlisten = ""\n` +
+      `[queue]\nquarantine_dir = "${path.join(dir, 'quarantine')}"\n${extra}`,
+  );
+  return path.join(dir, 'oobd.toml');
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+async function runBare(messages, sessions, useSmtpSource) {
+  const child = spawn(process.execPath, [path.join(__dirname, 'bare-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await waitForLine(child.stdout, (l) => (/^\d+$/.test(l) ? Number(l) : undefined));
+  await drive(port, Math.min(200, messages), sessions, useSmtpSource); // warm-up
+  const seconds = await drive(port, messages, sessions, useSmtpSource);
+  const rss = peakRss(child.pid);
+  await stop(child);
+  return { name: 'bare smtp-server (accept + discard)', accepted: messages / seconds, endToEnd: messages / seconds, rss };
+}
+
+async function runOobd(mode, messages, sessions, useSmtpSource) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `oobd-bench-${mode}-`));
+  const port = await freePort();
+  let redis = null;
+  let extra = '';
+  if (mode === 'bullmq') {
+    const redisPort = await freePort();
+    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await waitForLine(redis.stdout, (l) => (l.includes('Ready to accept connections') ? true : undefined));
+    extra = `mode = "bullmq"\nredis_url = "redis://127.0.0.1:${redisPort}"\n`;
+  }
+  const config = writeConfig(dir, port, extra);
+  const args = [CLI, 'serve', '--config', config, ...(mode === 'bullmq' ? ['--workers', '1'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  await waitForLine(child.stderr, (l) => (l.includes('"oobd serving"') ? true : undefined));
+  const logs = path.join(dir, 'logs');
+  const warm = Math.min(200, messages);
+  await drive(port, warm, sessions, useSmtpSource);
+  while (countRecords(logs, 'OOB') < warm) await sleep(20);
+  const started = process.hrtime.bigint();
+  const seconds = await drive(port, messages, sessions, useSmtpSource);
+  while (countRecords(logs, 'OOB') < warm + messages) await sleep(20);
+  const total = Number(process.hrtime.bigint() - started) / 1e9;
+  const rss = peakRss(child.pid);
+  const redisRss = redis ? peakRss(redis.pid) : null;
+  await stop(child);
+  if (redis) await stop(redis);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { name: `oobd ${mode}`, accepted: messages / seconds, endToEnd: messages / total, rss, redisRss };
+}
+
+function mb(bytes) {
+  return bytes === null || bytes === undefined ? '-' : `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+async function benchSmtp({ messages = 5000, sessions = 20 } = {}) {
+  const useSmtpSource = hasSmtpSource();
+  const client = useSmtpSource ? 'smtp-source (Postfix)' : 'Node client (install postfix for smtp-source)';
+  console.log(`\nSMTP end to end: ${messages} DSNs (${fs.statSync(FIXTURE).size} bytes) over ${sessions} sessions, client ${client}, ${os.cpus().length} cores`);
+  const bare = await runBare(messages, sessions, useSmtpSource);
+  const inline = await runOobd('inline', messages, sessions, useSmtpSource);
+  let bullmq = null;
+  if (spawnSync('sh', ['-c', 'command -v redis-server']).status === 0) bullmq = await runOobd('bullmq', messages, sessions, useSmtpSource);
+  const rows = [bare, inline, bullmq].filter(Boolean);
+  console.log('  server                               accepted/s  end-to-end/s  vs bare  peak RSS');
+  for (const r of rows) {
+    const ratio = `${((r.endToEnd / bare.endToEnd) * 100).toFixed(0)}%`;
+    const rss = r.redisRss ? `${mb(r.rss)} (+ redis ${mb(r.redisRss)})` : mb(r.rss);
+    console.log(`  ${r.name.padEnd(36)} ${r.accepted.toFixed(0).padStart(10)}  ${r.endToEnd.toFixed(0).padStart(12)}  ${ratio.padStart(7)}  ${rss}`);
+  }
+  console.log('  targets: inline >= 70% and bullmq >= 50% of the bare server (end-to-end)');
+  return rows;
+}
+
+module.exports = { benchSmtp };
+
+if (require.main === module) {
+  benchSmtp({ messages: arg('messages', 5000), sessions: arg('sessions', 20) }).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,172 @@
+// Rules files: the I/O edge of the classifier. Reads the configured files (paths
+// relative to the working directory, as written in the config), compiles them, and
+// keeps the last good set across SIGHUP reloads. classify/ stays pure; this is the
+// only place that touches the disk for rules.
+import { readFileSync } from 'node:fs';
+import {
+  compileClassifier,
+  RulesInvalidError,
+  type ClassifierOptions,
+  type CompiledClassifier,
+  type RulesSource,
+} from '../classify/index';
+import { ErrorCode, OobdError, errorMessage, isOobdError } from '../errors';
+
+/** The two pino methods the store uses; a pino Logger fits. */
+export interface RulesLogger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Read rules files, in order, as the classifier's input.
+ * @throws OobdError OOBD_FILE_UNREADABLE naming the file that cannot be read.
+ */
+export function readRulesSources(files: readonly string[]): RulesSource[] {
+  return files.map((file) => {
+    try {
+      return { file, text: readFileSync(file, 'utf8') };
+    } catch (err) {
+      throw new OobdError(ErrorCode.FileUnreadable, `${file}: cannot read: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+  });
+}
+
+export interface RulesStoreOptions {
+  /** Rules files in load order (earlier files win). */
+  files: readonly string[];
+  /** Cache sizes for every classifier the store compiles. */
+  classifier?: ClassifierOptions;
+  logger: RulesLogger;
+}
+
+/** What a reload did: the new rules are in effect, or the last good ones were kept. */
+export type RulesReload = { reloaded: true } | { reloaded: false; error: OobdError };
+
+/** Where a rules error points, for structured logs (pino fields). */
+function errorFields(err: OobdError): Record<string, unknown> {
+  const fields: Record<string, unknown> = { err: err.message, code: err.code };
+  if (err instanceof RulesInvalidError) {
+    const first = err.problems[0];
+    if (first) {
+      fields.file = first.file;
+      if (first.label !== null) fields.label = first.label;
+      if (first.index !== null) fields.index = first.index;
+      if (first.pattern !== null) fields.pattern = first.pattern;
+    }
+    fields.problems = err.problems.length;
+  }
+  return fields;
+}
+
+function asOobdError(err: unknown): OobdError {
+  if (isOobdError(err)) return err;
+  return new OobdError(ErrorCode.RuleInvalid, errorMessage(err), { cause: err });
+}
+
+/**
+ * Holds the rules in effect: their text (`sources`, what worker threads compile
+ * from, since RE2 objects cannot cross threads) and a classifier compiled from them.
+ * `load()` at startup throws on any bad file, so the server refuses to start;
+ * `reload()` on SIGHUP never throws and keeps the last good rules when a file is bad.
+ * Every successful load compiles a new classifier, which starts with empty caches.
+ */
+export class RulesStore {
+  private readonly logger: RulesLogger;
+  private readonly classifierOptions: ClassifierOptions;
+  private files: readonly string[];
+  private current: { sources: readonly RulesSource[]; classifier: CompiledClassifier } | null =
+    null;
+  /** The last reload failed; the next good one logs the recovery. */
+  private failing = false;
+
+  constructor(options: RulesStoreOptions) {
+    this.files = Object.freeze([...options.files]);
+    this.classifierOptions = { ...options.classifier };
+    this.logger = options.logger;
+  }
+
+  /**
+   * Read and compile the rules; call once at startup.
+   * @throws OobdError (OOBD_FILE_UNREADABLE or OOBD_RULE_INVALID) whose message names
+   *   file, label and index.
+   */
+  load(): CompiledClassifier {
+    const next = this.compile(this.files);
+    this.current = next;
+    this.failing = false;
+    this.logger.info(this.summary(next.classifier), 'rules loaded');
+    return next.classifier;
+  }
+
+  /**
+   * Re-read the files (SIGHUP). `files` replaces the list when the config changed.
+   * On error the last good rules stay in effect and the error is logged with file,
+   * label and index; a later good reload logs that the rules recovered.
+   */
+  reload(files: readonly string[] = this.files): RulesReload {
+    let next: { sources: readonly RulesSource[]; classifier: CompiledClassifier };
+    try {
+      next = this.compile(files);
+    } catch (err) {
+      const error = asOobdError(err);
+      this.failing = true;
+      this.logger.error(
+        errorFields(error),
+        this.current
+          ? 'rules reload failed; keeping the last good rules'
+          : 'rules reload failed; no rules loaded yet',
+      );
+      return { reloaded: false, error };
+    }
+    this.files = Object.freeze([...files]);
+    this.current = next;
+    const recovered = this.failing;
+    this.failing = false;
+    this.logger.info(
+      { ...this.summary(next.classifier), ...(recovered ? { recovered: true } : {}) },
+      recovered ? 'rules reloaded; recovered from the previous failure' : 'rules reloaded',
+    );
+    return { reloaded: true };
+  }
+
+  /** The classifier of the rules in effect. */
+  get classifier(): CompiledClassifier {
+    return this.loaded().classifier;
+  }
+
+  /** The text of the rules in effect, for worker threads to compile their own classifier. */
+  get sources(): readonly RulesSource[] {
+    return this.loaded().sources;
+  }
+
+  /** The files of the rules in effect. */
+  get currentFiles(): readonly string[] {
+    return this.files;
+  }
+
+  private loaded(): { sources: readonly RulesSource[]; classifier: CompiledClassifier } {
+    if (this.current === null) {
+      throw new OobdError(ErrorCode.RuleInvalid, 'no rules loaded: call load() first');
+    }
+    return this.current;
+  }
+
+  private compile(files: readonly string[]): {
+    sources: readonly RulesSource[];
+    classifier: CompiledClassifier;
+  } {
+    const sources = Object.freeze(readRulesSources(files).map((source) => Object.freeze(source)));
+    return { sources, classifier: compileClassifier(sources, this.classifierOptions) };
+  }
+
+  private summary(classifier: CompiledClassifier): Record<string, unknown> {
+    return {
+      files: [...this.files],
+      labels: new Set(classifier.rules.map((rule) => rule.label)).size,
+      patterns: classifier.rules.length,
+    };
+  }
+}

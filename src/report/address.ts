@@ -1,0 +1,252 @@
+// Mailbox addresses out of header fields (RFC 5322 §3.4) and report fields
+// (RFC 3464 §2.3.1 `address-type; address`, RFC 6533 §3 `utf-8` addresses), with the
+// leniency real messages need: comments, quotes, missing or stray angle brackets.
+
+function isWsp(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** Drops RFC 5322 comments ("(...)", nested) outside quoted strings. */
+function stripComments(s: string): string {
+  if (s.indexOf('(') < 0) return s;
+  let out = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charAt(i);
+    if (quoted) {
+      out += ch;
+      if (ch === '\\' && i + 1 < s.length) out += s.charAt(++i);
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"' && depth === 0) {
+      quoted = true;
+      out += ch;
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && depth > 0) depth--;
+    else if (depth === 0) out += ch;
+  }
+  return out;
+}
+
+function trimPunctuation(value: string): string {
+  // Exchange writes "a@b<mailto:a@b>".
+  const s =
+    value.length > 7 && value.slice(0, 7).toLowerCase() === 'mailto:' ? value.slice(7) : value;
+  let start = 0;
+  let end = s.length;
+  const strip = (c: number): boolean =>
+    c === 0x22 ||
+    c === 0x27 ||
+    c === 0x3c ||
+    c === 0x3e ||
+    c === 0x2c ||
+    c === 0x3b ||
+    c === 0x3a ||
+    c === 0x5b ||
+    c === 0x5d ||
+    c === 0x60;
+  while (start < end && strip(s.charCodeAt(start))) start++;
+  while (end > start && (strip(s.charCodeAt(end - 1)) || s.charCodeAt(end - 1) === 0x2e)) end--;
+  return cutCjkTail(s.slice(start, end));
+}
+
+/**
+ * "kijitora@example.jp您好，" (text running on without a space): a domain label does not
+ * turn from ASCII into CJK, so the address ends there. Pure-CJK labels (IDNs) stay.
+ */
+function cutCjkTail(s: string): string {
+  const at = s.lastIndexOf('@');
+  if (at < 0) return s;
+  for (let i = at + 2; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x2e80) continue;
+    const prev = s.charCodeAt(i - 1);
+    const asciiBefore =
+      (prev >= 0x30 && prev <= 0x39) || ((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7a);
+    const punctuation = (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff20);
+    if (asciiBefore || punctuation) return s.slice(0, i);
+  }
+  return s;
+}
+
+/** True for `local@domain` with both sides present and no white space or brackets. */
+export function isEmailAddress(s: string): boolean {
+  const at = s.lastIndexOf('@');
+  if (at <= 0 || at === s.length - 1) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWsp(c) || c === 0x3c || c === 0x3e || c === 0x28 || c === 0x29 || c === 0x2c)
+      return false;
+  }
+  return (
+    s.indexOf('.', at) > at + 1 ||
+    s.charCodeAt(at + 1) === 0x5b ||
+    s.slice(at + 1).toLowerCase() === 'localhost'
+  );
+}
+
+/**
+ * The address in one mailbox: `Name <a@b>`, `<a@b>`, `a@b (Name)`, `"a" a@b`.
+ * Returns null when there is no `@` address (e.g. `<Undisclosed Recipients>`).
+ */
+export function extractAddress(value: string | null): string | null {
+  if (value === null) return null;
+  const v = value.length > 4096 ? value.slice(0, 4096) : value;
+  let from = 0;
+  for (let guard = 0; guard < 16; guard++) {
+    const lt = v.indexOf('<', from);
+    if (lt < 0) break;
+    let gt = v.indexOf('>', lt + 1);
+    if (gt < 0) gt = v.length;
+    const inner = v.slice(lt + 1, gt).trim();
+    if (inner.indexOf('@') >= 0) {
+      // Source routes (RFC 5322 §4.4 obs-route "<@a,@b:user@c>") keep the last part.
+      const colon = inner.lastIndexOf(':');
+      const addr = trimPunctuation(
+        colon >= 0 && inner.charCodeAt(0) === 0x40 ? inner.slice(colon + 1) : inner,
+      );
+      if (addr.indexOf('@') > 0) return addr;
+    }
+    from = gt + 1;
+  }
+  const plain = stripComments(v);
+  let start = 0;
+  while (start < plain.length) {
+    while (start < plain.length && isWsp(plain.charCodeAt(start))) start++;
+    let end = start;
+    while (end < plain.length && !isWsp(plain.charCodeAt(end))) end++;
+    const word = plain.slice(start, end);
+    if (word.indexOf('@') >= 0) {
+      const addr = trimPunctuation(word);
+      if (addr.indexOf('@') > 0 && addr.indexOf('@') < addr.length - 1) return addr;
+    }
+    start = end + 1;
+  }
+  return null;
+}
+
+/** Every address of an address list (To, Cc), in order. */
+export function extractAddressList(value: string | null): string[] {
+  if (value === null) return [];
+  const out: string[] = [];
+  let depthAngle = 0;
+  let depthParen = 0;
+  let quoted = false;
+  let start = 0;
+  const v = value.length > 65536 ? value.slice(0, 65536) : value;
+  for (let i = 0; i <= v.length; i++) {
+    const ch = i < v.length ? v.charAt(i) : ',';
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+      continue;
+    }
+    if (ch === '"') quoted = true;
+    else if (ch === '<') depthAngle++;
+    else if (ch === '>' && depthAngle > 0) depthAngle--;
+    else if (ch === '(') depthParen++;
+    else if (ch === ')' && depthParen > 0) depthParen--;
+    else if ((ch === ',' || ch === ';') && depthAngle === 0 && depthParen === 0) {
+      const a = extractAddress(v.slice(start, i));
+      if (a !== null && out.length < 1000) out.push(a);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * RFC 6533 §3 `utf-8-addr-xtext` / `utf-8-addr-unitext`: `\x{HEX}` stands for one
+ * Unicode scalar value (used for non-ASCII, and for `\`, `+`, `=` and controls).
+ */
+export function decodeUtf8AddrText(s: string): string {
+  if (s.indexOf('\\x{') < 0) return s;
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    const i = s.indexOf('\\x{', pos);
+    if (i < 0) break;
+    const close = s.indexOf('}', i + 3);
+    const hex = close < 0 ? '' : s.slice(i + 3, close);
+    let cp = -1;
+    if (hex.length >= 1 && hex.length <= 6) {
+      cp = 0;
+      for (let k = 0; k < hex.length; k++) {
+        const c = hex.charCodeAt(k) | 0x20;
+        const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+        if (d < 0) {
+          cp = -1;
+          break;
+        }
+        cp = cp * 16 + d;
+      }
+    }
+    if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      out += s.slice(pos, i + 3);
+      pos = i + 3;
+      continue;
+    }
+    out += s.slice(pos, i) + String.fromCodePoint(cp);
+    pos = (close as number) + 1;
+  }
+  return out + s.slice(pos);
+}
+
+export interface TypedAddress {
+  /** Lower case (`rfc822`, `utf-8`, `unknown`, ...); '' when the field had no type. */
+  type: string;
+  /** The address (`local@domain` for rfc822 / utf-8), else the text as given. */
+  address: string;
+}
+
+/**
+ * RFC 3464 §2.3.1/§2.3.2 `address-type ";" generic-address` (also RFC 5965
+ * Original-Rcpt-To and RFC 8098 recipients). `<>` and an empty address give ''.
+ */
+export function parseTypedAddress(value: string): TypedAddress {
+  const semi = value.indexOf(';');
+  let type = '';
+  let rest = value;
+  if (
+    semi >= 0 &&
+    semi < 40 &&
+    value.slice(0, semi).indexOf('@') < 0 &&
+    value.slice(0, semi).indexOf('<') < 0
+  ) {
+    type = value.slice(0, semi).trim().toLowerCase();
+    rest = value.slice(semi + 1);
+  }
+  rest = rest.trim();
+  if (type === 'utf-8') rest = decodeUtf8AddrText(rest);
+  if (rest === '<>' || rest === '') return { type, address: '' };
+  if (type === '' || type === 'rfc822' || type === 'utf-8' || rest.indexOf('@') > 0) {
+    const a = extractAddress(rest);
+    if (a !== null) return { type, address: a };
+  }
+  return { type, address: trimPunctuation(stripComments(rest).trim()) };
+}
+
+/** `<a@b>` → `a@b`; other values trimmed. */
+export function stripAngles(value: string): string {
+  const v = value.trim();
+  if (v.length >= 2 && v.charCodeAt(0) === 0x3c && v.charCodeAt(v.length - 1) === 0x3e)
+    return v.slice(1, -1).trim();
+  return v;
+}
+
+/**
+ * Lower-case local part of the mailbox in a field ("MAILER-DAEMON@x" → "mailer-daemon"),
+ * or the bare word when the field has no domain ("From: mailer-daemon"); '' when empty.
+ */
+export function localPartOf(value: string | null): string {
+  if (value === null) return '';
+  const addr = extractAddress(value);
+  if (addr !== null) return addr.slice(0, addr.lastIndexOf('@')).toLowerCase();
+  let v = stripComments(value);
+  const lt = v.indexOf('<');
+  if (lt >= 0) {
+    const gt = v.indexOf('>', lt);
+    v = v.slice(lt + 1, gt < 0 ? v.length : gt);
+  }
+  return trimPunctuation(v.trim()).toLowerCase();
+}

@@ -1,0 +1,279 @@
+// RFC 5965 Abuse Reporting Format (and RFC 6591 authentication failure reports,
+// which use it), read into KumoMTA's feedback_report shape. Also the complaint
+// formats that are not ARF but mean the same: Microsoft's JMRP (multipart/mixed with
+// X-HmXmrOriginalRecipient), Amazon SES's complaint forwards, and Apple Mail's
+// one-click unsubscribe (RFC 8058 style opt-out sent as a plain message).
+import { extractAddress, extractAddressList, stripAngles } from './address';
+import { decodeBase64, utf8 } from './codec';
+import { parseDate } from './date';
+import { REPORT_LIMITS, scanFields } from './header';
+import { decodedBinary, type MimeMessage, type MimePart, type ReturnedMessage } from './mime';
+import type { FeedbackFinding, ParseProblem } from './types';
+import type { FeedbackReport } from '../log/record';
+import { rfc3339 } from '../log/record';
+import { mtaName } from './dsn';
+
+/**
+ * Sisimai's placeholder for a report whose returned message names no recipient
+ * ("undisclosed recipients"). Using the same string lets our records be joined
+ * with Sisimai's output (and scored against its corpus) without a special case.
+ */
+export const UNDISCLOSED_RECIPIENT = 'undisclosed-recipient-in-headers@libsisimai.org.invalid';
+
+/** Most characters of the returned message kept in `original_message`. */
+export const MAX_ORIGINAL_MESSAGE = 1024 * 1024;
+
+const FEEDBACK_TYPES = new Set(['message/feedback-report']);
+
+/** Fields with a place of their own in FeedbackReport (RFC 5965 §3.1, §3.2). */
+const KNOWN_FIELDS = new Set([
+  'feedback-type',
+  'user-agent',
+  'version',
+  'arrival-date',
+  'incidents',
+  'original-envelope-id',
+  'original-mail-from',
+  'reporting-mta',
+  'source-ip',
+  'authentication-results',
+  'original-rcpt-to',
+  'reported-domain',
+  'reported-uri',
+]);
+
+function findFeedbackPart(msg: MimeMessage): MimePart | null {
+  for (const part of msg.parts) {
+    if (part.scope === msg.root && FEEDBACK_TYPES.has(part.type)) return part;
+  }
+  return null;
+}
+
+/** True when the top-level Content-Type announces a feedback report (RFC 5965 §2 item a). */
+function announcedArf(msg: MimeMessage): boolean {
+  return (
+    msg.root.type === 'multipart/report' &&
+    (msg.root.params.get('report-type') ?? '').trim().toLowerCase() === 'feedback-report'
+  );
+}
+
+/** An RFC 5965 report; null when the message is none. */
+export function parseArf(msg: MimeMessage): FeedbackFinding | null {
+  const part = findFeedbackPart(msg);
+  if (part === null) {
+    if (announcedArf(msg))
+      msg.problems.push({
+        code: 'arf.report-part-missing',
+        detail: 'report-type=feedback-report without a message/feedback-report part',
+      });
+    return null;
+  }
+  const { fields } = scanFields(
+    decodedBinary(part, msg.problems),
+    0,
+    false,
+    msg.problems,
+    REPORT_LIMITS,
+  );
+  const values = new Map<string, string[]>();
+  for (const f of fields) {
+    const v = utf8(f.value);
+    const list = values.get(f.name);
+    if (list === undefined) values.set(f.name, [v]);
+    else list.push(v);
+  }
+  const first = (name: string): string | null => values.get(name)?.[0] ?? null;
+  const all = (name: string): string[] => (values.get(name) ?? []).filter((v) => v !== '');
+
+  const feedbackType = first('feedback-type');
+  if (feedbackType === null)
+    msg.problems.push({
+      code: 'arf.feedback-type-missing',
+      detail: 'message/feedback-report without Feedback-Type',
+    });
+  // RFC 5965 §3.1 names Arrival-Date; Yahoo and others send Received-Date instead.
+  let arrivalRaw = first('arrival-date');
+  let arrivalField = 'arrival-date';
+  if (arrivalRaw === null) {
+    arrivalRaw = first('received-date');
+    arrivalField = 'received-date';
+  }
+  const arrival = parseDate(arrivalRaw);
+  const returned = msg.returned();
+
+  const extensions: Record<string, string[]> = {};
+  for (const name of [...values.keys()].sort()) {
+    if (KNOWN_FIELDS.has(name) || name === arrivalField) continue;
+    extensions[name] = values.get(name) ?? [];
+  }
+  const reportingMtaRaw = first('reporting-mta');
+  const incidentsRaw = first('incidents');
+  const incidents =
+    incidentsRaw !== null && isDigits(incidentsRaw.trim()) ? Number(incidentsRaw.trim()) : null;
+  const rcptTo = all('original-rcpt-to').map(addressOf);
+  const mailFrom = first('original-mail-from');
+
+  const report: FeedbackReport = {
+    feedback_type: feedbackType ?? '',
+    user_agent: first('user-agent'),
+    version: first('version'),
+    arrival_date: arrival === null ? null : rfc3339(arrival),
+    incidents: incidents !== null && Number.isSafeInteger(incidents) ? incidents : null,
+    original_envelope_id: first('original-envelope-id'),
+    original_mail_from: mailFrom === null ? null : stripAngles(mailFrom),
+    reporting_mta: reportingMtaRaw === null ? null : reportingMta(reportingMtaRaw),
+    source_ip: first('source-ip'),
+    authentication_results: all('authentication-results'),
+    original_rcpto_to: rcptTo,
+    reported_domain: all('reported-domain'),
+    reported_uri: all('reported-uri'),
+    extensions,
+    original_message: originalMessage(returned, msg.problems),
+    supplemental_trace: returned === null ? null : supplementalTrace(returned),
+  };
+  return {
+    kind: 'feedback',
+    recipient: rcptTo.length > 0 ? single(rcptTo) : returnedRecipient(returned),
+    report,
+    time: arrival,
+  };
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function addressOf(value: string): string {
+  return extractAddress(value) ?? stripAngles(value);
+}
+
+function single(list: string[]): string | string[] {
+  return list.length === 1 ? (list[0] as string) : list;
+}
+
+function reportingMta(value: string): { mta_type: string; name: string } {
+  const semi = value.indexOf(';');
+  if (semi < 0) return { mta_type: '', name: value.trim() };
+  return { mta_type: value.slice(0, semi).trim(), name: mtaName(value, (v) => v) ?? '' };
+}
+
+/** The returned message's To and Cc addresses; the Sisimai placeholder when there is none. */
+function returnedRecipient(returned: ReturnedMessage | null): string | string[] {
+  if (returned !== null) {
+    const list = [
+      ...extractAddressList(returned.headers.get('to')),
+      ...extractAddressList(returned.headers.get('cc')),
+    ];
+    if (list.length > 0) return single(list);
+  }
+  return UNDISCLOSED_RECIPIENT;
+}
+
+function originalMessage(
+  returned: ReturnedMessage | null,
+  problems: ParseProblem[],
+): string | null {
+  if (returned === null) return null;
+  const text = returned.text();
+  if (text.length <= MAX_ORIGINAL_MESSAGE) return text;
+  problems.push({
+    code: 'arf.original-message-truncated',
+    detail: `original_message cut at ${MAX_ORIGINAL_MESSAGE} characters`,
+  });
+  return text.slice(0, MAX_ORIGINAL_MESSAGE);
+}
+
+/**
+ * KumoMTA's supplemental trace: base64 JSON in the returned message's X-KumoRef
+ * header, marked with `"_@_": "\\_/"` so another header cannot be mistaken for it.
+ * The marker is removed; anything else is null.
+ */
+export function supplementalTrace(returned: ReturnedMessage): unknown {
+  const raw = returned.headers.raw('x-kumoref');
+  if (raw === null) return null;
+  let compact = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c > 0x20) compact += raw.charAt(i);
+  }
+  const json = decodeBase64(compact, 64 * 1024).bytes.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const obj = value as Record<string, unknown>;
+  if (obj['_@_'] !== '\\_/') return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (k !== '_@_') out[k] = v;
+  return out;
+}
+
+function emptyReport(feedbackType: string): FeedbackReport {
+  return {
+    feedback_type: feedbackType,
+    user_agent: null,
+    version: null,
+    arrival_date: null,
+    incidents: null,
+    original_envelope_id: null,
+    original_mail_from: null,
+    reporting_mta: null,
+    source_ip: null,
+    authentication_results: [],
+    original_rcpto_to: [],
+    reported_domain: [],
+    reported_uri: [],
+    extensions: {},
+    original_message: null,
+    supplemental_trace: null,
+  };
+}
+
+const COMPLAINT_SENDERS = new Set(['staff@hotmail.com', 'complaints@email-abuse.amazonses.com']);
+
+/** Complaints that are not RFC 5965 reports; null when the message is none. */
+export function parseComplaint(msg: MimeMessage): FeedbackFinding | null {
+  const h = msg.headers;
+  // Apple Mail's unsubscribe: a plain message to the List-Unsubscribe mailto address.
+  const appleUnsubscribe = h.get('x-apple-unsubscribe');
+  if (appleUnsubscribe !== null && appleUnsubscribe.trim().toLowerCase() === 'true') {
+    const report = emptyReport('opt-out');
+    report.user_agent = h.get('x-mailer');
+    const from = extractAddress(h.get('from')) ?? extractAddress(h.get('sender'));
+    const date = parseDate(h.get('date'));
+    return { kind: 'feedback', recipient: from ?? UNDISCLOSED_RECIPIENT, report, time: date };
+  }
+
+  if (!msg.root.type.startsWith('multipart/')) return null;
+  const returned = msg.returned();
+  const hotmailRecipient = returned?.headers.get('x-hmxmroriginalrecipient') ?? null;
+  const from = (extractAddress(h.get('from')) ?? '').toLowerCase();
+  const subject = (h.get('subject') ?? '').toLowerCase();
+  const complaintMarker = subject.indexOf('complaint about message from ');
+  if (hotmailRecipient === null && !(COMPLAINT_SENDERS.has(from) && complaintMarker >= 0))
+    return null;
+
+  // Microsoft JMRP and SES forwards are abuse complaints by definition.
+  const report = emptyReport('abuse');
+  if (complaintMarker >= 0) {
+    const ip = subject.slice(complaintMarker + 'complaint about message from '.length).trim();
+    if (ip !== '' && ip.indexOf(' ') < 0) report.source_ip = ip;
+  }
+  report.original_message = originalMessage(returned, msg.problems);
+  if (returned !== null) report.supplemental_trace = supplementalTrace(returned);
+  const arrival = parseDate(h.get('date'));
+  report.arrival_date = arrival === null ? null : rfc3339(arrival);
+  const recipient =
+    hotmailRecipient !== null
+      ? (extractAddress(hotmailRecipient) ?? hotmailRecipient.trim())
+      : returnedRecipient(returned);
+  return { kind: 'feedback', recipient, report, time: arrival };
+}

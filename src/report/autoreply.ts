@@ -1,0 +1,305 @@
+// RFC 3834 automatic responses (vacation, out-of-office) recognised by
+// Auto-Submitted: auto-replied (§5), the vendor headers that predate it, and the
+// subjects responders put on them. The recipient is the responder's own address:
+// that is the address the bounce domain mailed.
+import { extractAddress, localPartOf } from './address';
+import { decodeEncodedWords } from './codec';
+import { parseDate } from './date';
+import { cleanMessageId } from './dsn';
+import type { MimeMessage } from './mime';
+import { oneLine } from './reply';
+import type { OobFinding } from './types';
+import { rfc3339 } from '../log/record';
+
+/** Headers whose presence (any value but "no"/"false") marks an auto-reply. */
+const AUTOREPLY_HEADERS = [
+  'x-autoreply',
+  'x-autorespond',
+  'x-mail-autoreply',
+  'x-vacation',
+  'x-autoresponder',
+];
+
+/**
+ * Subject prefixes that responders put before the original subject, in the
+ * languages Outlook, Exchange, Gmail, Yahoo and the common webmails use (lower case).
+ */
+const SUBJECT_PREFIXES = [
+  'auto:',
+  'auto response',
+  'auto-response',
+  'autoresponse',
+  'auto reply',
+  'auto-reply',
+  'autoreply',
+  'automatic reply',
+  'automatic response',
+  'autorespons',
+  'out of office',
+  'out of the office',
+  'ooo:',
+  'vacation',
+  'on vacation',
+  'away from',
+  'abwesenheitsnotiz',
+  'automatische antwort',
+  'abwesend',
+  'réponse automatique',
+  'reponse automatique',
+  'absence',
+  "message d'absence",
+  'respuesta automática',
+  'respuesta automatica',
+  'fuera de la oficina',
+  'ausente',
+  'risposta automatica',
+  'fuori sede',
+  'fuori ufficio',
+  'resposta automática',
+  'resposta automatica',
+  'ausência',
+  'fora do escritório',
+  'automatisch antwoord',
+  'afwezig',
+  'automatiskt svar',
+  'automatisk svar',
+  'frånvaro',
+  'fravær',
+  'automaattinen vastaus',
+  'odpowiedź automatyczna',
+  'automatyczna odpowiedź',
+  'nieobecność',
+  'automatická odpověď',
+  'automatikus válasz',
+  'otomatik yanıt',
+  'автоматический ответ',
+  'автоответ',
+  '自動返信',
+  '自動応答',
+  '不在',
+  '自动回复',
+  '自動回覆',
+  '자동 응답',
+  '부재중',
+];
+
+/** Phrases anywhere in a subject that only responders use (lower case). */
+const SUBJECT_PHRASES = [
+  'out of office',
+  'out of the office',
+  'automatic reply',
+  'auto-reply',
+  'autoreply',
+  'abwesenheitsnotiz',
+  'réponse automatique',
+];
+
+/** Replies and forwards by a person start with these; such a subject is no evidence. */
+const HUMAN_PREFIXES = [
+  're:',
+  'fw:',
+  'fwd:',
+  'aw:',
+  'wg:',
+  'sv:',
+  'vs:',
+  'tr:',
+  'rv:',
+  'r:',
+  'odp:',
+];
+
+/**
+ * An auto-reply that says the mailbox is gone is a failed delivery in all but
+ * form: it is reported as one (550 5.2.1 "mailbox disabled", RFC 3463 §3.3), so
+ * the rules label it InactiveMailbox rather than AutoReply. Lower case.
+ */
+const INACTIVE_PHRASES = [
+  'no longer in use',
+  'is no longer active',
+  'no longer exists',
+  'is no longer valid',
+  'is no longer monitored',
+  'no longer being monitored',
+  'no longer with the company',
+  'no longer with our company',
+  'no longer with the organization',
+  'no longer employed',
+  'has left the company',
+  'has left the organization',
+  'account has been disabled',
+  'account has been closed',
+  'account has been deactivated',
+  'account has been deleted',
+  'account has been suspended',
+  'account is disabled',
+  'mailbox has been disabled',
+  'mailbox has been closed',
+  'mailbox has been deactivated',
+  'mailbox is disabled',
+  'mailbox is no longer',
+  'address is no longer',
+  'nicht mehr aktiv',
+  'nicht mehr verwendet',
+  'nicht mehr genutzt',
+  'nicht mehr in gebrauch',
+  "n'est plus utilisée",
+  "n'est plus active",
+  "n'est plus valide",
+  'ya no está en uso',
+  'ya no se utiliza',
+  'ya no está activa',
+];
+
+/** Senders whose messages are bounces or system mail, never a person's auto-reply. */
+const SYSTEM_LOCAL_PARTS = new Set(['mailer-daemon', 'postmaster', 'root']);
+
+function hasFlag(value: string | null): boolean {
+  if (value === null) return false;
+  const v = value.trim().toLowerCase();
+  return v !== 'no' && v !== 'false' && v !== '0';
+}
+
+function subjectEvidence(subject: string): boolean {
+  const s = subject.trim().toLowerCase();
+  if (s === '') return false;
+  for (const p of HUMAN_PREFIXES) if (s.startsWith(p)) return false;
+  for (const p of SUBJECT_PREFIXES) if (s.startsWith(p)) return true;
+  for (const p of SUBJECT_PHRASES) if (s.indexOf(p) >= 0) return true;
+  return false;
+}
+
+/** The first part of the reply's own text (plain preferred, HTML tags dropped), lower case. */
+function leadingText(msg: MimeMessage, max: number): string {
+  const texts = msg.texts();
+  const plain = texts.find((t) => t.type === 'text/plain') ?? texts[0];
+  if (plain === undefined) return '';
+  let text = plain.text.length > max * 4 ? plain.text.slice(0, max * 4) : plain.text;
+  if (plain.type === 'text/html') {
+    let out = '';
+    let inTag = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charAt(i);
+      if (ch === '<') inTag = true;
+      else if (ch === '>') {
+        inTag = false;
+        out += ' ';
+      } else if (!inTag) out += ch;
+    }
+    text = out;
+  }
+  text = oneLine(text);
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+/** The sentence of `text` around `at` (a sentence ends at ".", "!" or "?" before a space). */
+function sentenceAround(text: string, at: number): string {
+  const ends = (i: number): boolean => {
+    const c = text.charAt(i);
+    return (
+      (c === '.' || c === '!' || c === '?') && (i + 1 >= text.length || text.charAt(i + 1) === ' ')
+    );
+  };
+  let start = at;
+  while (
+    start > 0 &&
+    at - start < 300 &&
+    !ends(start - 1) &&
+    !(start >= 2 && text.charAt(start - 1) === ' ' && ends(start - 2))
+  )
+    start--;
+  let end = at;
+  while (end < text.length && end - at < 300) {
+    end++;
+    if (ends(end - 1)) break;
+  }
+  return text.slice(start, end).trim();
+}
+
+/** An RFC 3834 auto-reply; null when the message is none. */
+export function parseAutoReply(msg: MimeMessage): OobFinding | null {
+  const h = msg.headers;
+  const fromAddr = extractAddress(h.get('from'));
+  if (SYSTEM_LOCAL_PARTS.has(localPartOf(h.get('from')))) return null;
+  const subject = decodeEncodedWords(h.get('subject') ?? '');
+  const lowerSubject = subject.toLowerCase();
+  // sudo's "security information for" and Exim's "Mail failure -" are system mail.
+  if (
+    lowerSubject.indexOf('security information for') >= 0 ||
+    lowerSubject.indexOf('mail failure -') >= 0
+  )
+    return null;
+
+  const autoSubmitted = (h.get('auto-submitted') ?? '').trim().toLowerCase();
+  let evidence = autoSubmitted.startsWith('auto-replied');
+  if (!evidence) for (const name of AUTOREPLY_HEADERS) if (hasFlag(h.get(name))) evidence = true;
+  if (!evidence) evidence = (h.get('x-apple-action') ?? '').trim().toLowerCase() === 'vacation';
+  if (!evidence) evidence = (h.get('precedence') ?? '').trim().toLowerCase() === 'auto_reply';
+  // A subject is enough on its own (Outlook's "Automatic reply:" carries no header);
+  // Auto-Submitted: auto-generated alone is any machine mail, so it is not.
+  if (!evidence) evidence = subjectEvidence(subject);
+  if (!evidence) return null;
+
+  // Sisimai takes From, then Return-Path; Reply-To may name someone else (a colleague, a ticket desk).
+  const recipient =
+    fromAddr ?? extractAddress(h.get('return-path')) ?? extractAddress(h.get('reply-to'));
+  if (recipient === null) {
+    msg.problems.push({
+      code: 'autoreply.no-address',
+      detail: 'an auto-reply without a From, Return-Path or Reply-To address',
+    });
+    return null;
+  }
+  const date = parseDate(h.get('date'));
+  const inReplyTo = cleanMessageId(h.get('in-reply-to'));
+  let originalMessageId = inReplyTo;
+  if (originalMessageId === null) {
+    const refs = h.get('references');
+    const lt = refs === null ? -1 : refs.lastIndexOf('<');
+    if (refs !== null && lt >= 0) originalMessageId = cleanMessageId(refs.slice(lt));
+  }
+
+  const text = leadingText(msg, 4000);
+  const lower = text.toLowerCase();
+  let inactiveAt = -1;
+  for (const p of INACTIVE_PHRASES) {
+    const i = lower.indexOf(p);
+    if (i >= 0 && (inactiveAt < 0 || i < inactiveAt)) inactiveAt = i;
+  }
+  const report = {
+    source: 'rfc3834',
+    action: 'auto-replied',
+    status: null,
+    final_recipient: recipient,
+    original_recipient: null,
+    remote_mta: null,
+    reporting_mta: null,
+    diagnostic_code: null,
+    last_attempt_date: null,
+    arrival_date: date === null ? null : rfc3339(date),
+    original_message_id: originalMessageId,
+  };
+  if (inactiveAt >= 0) {
+    return {
+      kind: 'oob',
+      recipient,
+      reply: {
+        code: 550,
+        enhancedCode: { class: 5, subject: 2, detail: 1 },
+        content: sentenceAround(text, inactiveAt),
+      },
+      report: { ...report, action: 'failed' },
+      time: date,
+      label: null,
+    };
+  }
+  // The message was delivered, and answered: 250, no enhanced code.
+  return {
+    kind: 'oob',
+    recipient,
+    reply: { code: 250, enhancedCode: null, content: oneLine(subject) },
+    report,
+    time: date,
+    label: 'AutoReply',
+  };
+}

@@ -1,0 +1,549 @@
+// RFC 3464 delivery status notifications, and RFC 6533 §6
+// message/global-delivery-status (UTF-8 fields, `utf-8` address type). One finding
+// per recipient block (§2.3); a block that cannot be read becomes a ParseProblem and
+// never costs the others. Also reads the same fields when an MTA pastes them into a
+// plain-text bounce without the MIME structure (Postfix relays do, Sisimai rfc3464-34).
+import { parseTypedAddress, stripAngles } from './address';
+import { parseDate } from './date';
+import { REPORT_LIMITS, scanFields, type HeaderField } from './header';
+import {
+  decodedBinary,
+  decodedText,
+  type MimeMessage,
+  type MimePart,
+  type ReturnedMessage,
+} from './mime';
+import { enhancedCodeText, extractReply, hasReplyCode, parseStatus } from './reply';
+import type { OobFinding, ParseProblem } from './types';
+import { rfc3339 } from '../log/record';
+import { utf8 } from './codec';
+
+const DSN_TYPES = new Set([
+  'message/delivery-status',
+  'message/global-delivery-status', // RFC 6533 §6.2
+  'message/x-delivery-status', // pre-standard name, still sent
+]);
+
+/** Action values by another name (case already folded). */
+const ACTION_ALIASES: Record<string, string> = {
+  failure: 'failed',
+  fail: 'failed',
+  // SendGrid: the message expired in the queue, a final failure.
+  expired: 'failed',
+  delay: 'delayed',
+  deliver: 'delivered',
+  relay: 'relayed',
+  expand: 'expanded',
+};
+
+/** Per-message fields (§2.2), first occurrence wins. */
+interface PerMessage {
+  reportingMta: string | null;
+  arrivalDate: string | null;
+  receivedFromMta: string | null;
+  originalEnvelopeId: string | null;
+  originalMessageId: string | null;
+}
+
+/** One recipient block (§2.3), raw field values. */
+interface Block {
+  finalRecipient: string | null;
+  originalRecipient: string | null;
+  action: string | null;
+  status: string | null;
+  remoteMta: string | null;
+  diagnosticCode: string | null;
+  lastAttemptDate: string | null;
+  willRetryUntil: string | null;
+}
+
+function emptyBlock(): Block {
+  return {
+    finalRecipient: null,
+    originalRecipient: null,
+    action: null,
+    status: null,
+    remoteMta: null,
+    diagnosticCode: null,
+    lastAttemptDate: null,
+    willRetryUntil: null,
+  };
+}
+
+const PER_RECIPIENT_FIELDS = new Set([
+  'final-recipient',
+  'original-recipient',
+  'action',
+  'status',
+  'remote-mta',
+  'diagnostic-code',
+  'last-attempt-date',
+  'will-retry-until',
+  'final-log-id',
+  'x-actual-recipient',
+]);
+
+const PER_MESSAGE_FIELDS = new Set([
+  'reporting-mta',
+  'arrival-date',
+  'received-from-mta',
+  'original-envelope-id',
+  'dsn-gateway',
+  'x-original-message-id',
+]);
+
+/** The delivery-status part: one of the message itself first, else one in an encapsulated message (a forwarded bounce). */
+export function findDsnPart(msg: MimeMessage): MimePart | null {
+  let nested: MimePart | null = null;
+  for (const part of msg.parts) {
+    if (!DSN_TYPES.has(part.type)) continue;
+    if (part.scope === msg.root) return part;
+    nested ??= part;
+  }
+  return nested;
+}
+
+/** Findings of the delivery-status part; null when the message has none. */
+export function parseDsn(msg: MimeMessage): OobFinding[] | null {
+  const part = findDsnPart(msg);
+  if (part === null) return null;
+  // RFC 6533 §6.2: the global variant is UTF-8 and may carry a transfer encoding;
+  // the plain one is ASCII, but 8-bit text in it is UTF-8 far more often than not.
+  const text = decodedBinary(part, msg.problems);
+  const source = part.type === 'message/global-delivery-status' ? 'rfc6533' : 'rfc3464';
+  const returned = part.scope === null ? null : msg.returned(part.scope);
+  const notes = notificationTexts(msg, part);
+  const findings = parseDeliveryStatus(text, 0, source, returned, msg.problems, false, utf8, notes);
+  if (findings.length === 0)
+    msg.problems.push({
+      code: 'dsn.no-recipients',
+      detail: `${part.type} part without a usable recipient block`,
+    });
+  return findings;
+}
+
+/**
+ * DSN fields pasted into the text of a non-MIME bounce: reads from the first
+ * `Reporting-MTA:` / `Final-Recipient:` / `Original-Recipient:` line at a line start,
+ * and stops at the first block of other fields after the recipients.
+ */
+export function parseDsnInText(msg: MimeMessage): OobFinding[] | null {
+  for (const { text } of msg.texts()) {
+    const lower =
+      text.length > 1_000_000 ? text.slice(0, 1_000_000).toLowerCase() : text.toLowerCase();
+    let start = -1;
+    for (const key of ['reporting-mta:', 'final-recipient:', 'original-recipient:']) {
+      let at = -1;
+      if (lower.startsWith(key)) at = 0;
+      else {
+        const nl = lower.indexOf('\n' + key);
+        if (nl >= 0) at = nl + 1;
+      }
+      if (at >= 0 && (start < 0 || at < start)) start = at;
+    }
+    if (start < 0 || lower.indexOf('final-recipient:', start) < 0) continue;
+    const findings = parseDeliveryStatus(
+      text,
+      start,
+      'rfc3464',
+      msg.returned(),
+      msg.problems,
+      true,
+      asIs,
+      () => [note(text.slice(0, start))],
+    );
+    if (findings.length > 0) return findings;
+  }
+  return null;
+}
+
+/** A notification text and its lower-case copy (same offsets). */
+interface Note {
+  text: string;
+  lower: string;
+}
+
+/** Most characters of notification text searched for recipients' lines. */
+const MAX_NOTE_CHARS = 64 * 1024;
+/** Recipient blocks that may look up their reply in the notification text. */
+const MAX_NOTE_LOOKUPS = 200;
+
+/** The human-readable text parts of a report (RFC 6522 §3 first part), decoded on first use. */
+function notificationTexts(msg: MimeMessage, dsPart: MimePart): () => Note[] {
+  let cache: Note[] | null = null;
+  return () => {
+    if (cache === null) {
+      cache = [];
+      for (const p of msg.parts) {
+        if (p === dsPart) break;
+        if (p.scope === dsPart.scope && p.type === 'text/plain')
+          cache.push(note(decodedText(p, null)));
+      }
+    }
+    return cache;
+  };
+}
+
+function note(full: string): Note {
+  const text = full.length > MAX_NOTE_CHARS ? full.slice(0, MAX_NOTE_CHARS) : full;
+  const lower = text.toLowerCase();
+  // Lower-casing can change the length of some characters; offsets must agree.
+  return lower.length === text.length ? { text, lower } : { text: lower, lower };
+}
+
+/**
+ * The notification text's own line about `address` ("a@b: 550 5.1.1 ...", OpenSMTPD,
+ * Sendmail transcripts), with the lines that continue it; used only when the
+ * recipient block has no Diagnostic-Code, and only when it holds a reply.
+ */
+function notificationReply(notes: Note[], address: string): string | null {
+  const needle = address.toLowerCase();
+  if (needle === '') return null;
+  for (const { text: note, lower } of notes) {
+    let i = lower.indexOf(needle);
+    for (let guard = 0; i >= 0 && guard < 20; guard++) {
+      const lineStart = lower.lastIndexOf('\n', i) + 1;
+      let end = lower.indexOf('\n', i);
+      if (end < 0) end = lower.length;
+      let text = note.slice(i + needle.length, end);
+      // Continuation lines (indented, or up to the next blank line), at most five.
+      for (let n = 0; n < 5 && end < lower.length; n++) {
+        const next = lower.indexOf('\n', end + 1);
+        const stop = next < 0 ? lower.length : next;
+        const line = note.slice(end + 1, stop);
+        if (line.trim() === '' || lower.slice(end + 1, stop).indexOf(needle) >= 0) break;
+        text += ' ' + line;
+        end = stop;
+      }
+      if (hasReplyCode(text)) return note.slice(lineStart, i + needle.length) + text;
+      i = lower.indexOf(needle, end);
+    }
+  }
+  return null;
+}
+
+/** Turns a field value into Unicode: `utf8` for binary strings, `asIs` for decoded text. */
+type Decode = (value: string) => string;
+
+const asIs: Decode = (value) => value;
+
+function parseDeliveryStatus(
+  text: string,
+  start: number,
+  source: string,
+  returned: ReturnedMessage | null,
+  problems: ParseProblem[],
+  stopAtForeignBlock: boolean,
+  decode: Decode,
+  notes: () => Note[],
+): OobFinding[] {
+  const { fields } = scanFields(text, start, false, problems, REPORT_LIMITS);
+  const perMessage: PerMessage = {
+    reportingMta: null,
+    arrivalDate: null,
+    receivedFromMta: null,
+    originalEnvelopeId: null,
+    originalMessageId: null,
+  };
+  const blocks: Block[] = [];
+  let orphans = 0;
+  let cur: Block | null = null;
+  let curBlock = -1;
+  let blockHasDsnField = false;
+  // A detail field (Action, Status, Diagnostic-Code) came after this block's Final-Recipient.
+  let detailSinceFinal = false;
+
+  const flush = (): void => {
+    if (cur === null) return;
+    if (cur.finalRecipient !== null || cur.originalRecipient !== null) blocks.push(cur);
+    else orphans++;
+    cur = null;
+    detailSinceFinal = false;
+  };
+
+  for (const f of fields) {
+    if (f.block !== curBlock) {
+      if (
+        stopAtForeignBlock &&
+        curBlock >= 0 &&
+        !blockHasDsnField &&
+        (blocks.length > 0 || cur !== null)
+      )
+        break;
+      flush();
+      curBlock = f.block;
+      blockHasDsnField = false;
+    }
+    const name = f.name;
+    if (PER_MESSAGE_FIELDS.has(name)) {
+      blockHasDsnField = true;
+      setPerMessage(perMessage, f);
+      continue;
+    }
+    if (!PER_RECIPIENT_FIELDS.has(name)) continue;
+    blockHasDsnField = true;
+    // Recipient blocks missing their separating blank line: a second
+    // Final-Recipient, or an Original-Recipient after the details, starts a new one.
+    if (cur !== null) {
+      const c: Block = cur;
+      if (
+        (name === 'final-recipient' && c.finalRecipient !== null) ||
+        (name === 'original-recipient' &&
+          (c.originalRecipient !== null || (c.finalRecipient !== null && detailSinceFinal)))
+      ) {
+        flush();
+      }
+    }
+    cur ??= emptyBlock();
+    const b: Block = cur;
+    switch (name) {
+      case 'final-recipient':
+        b.finalRecipient = f.value;
+        detailSinceFinal = false;
+        break;
+      case 'original-recipient':
+        b.originalRecipient = f.value;
+        break;
+      case 'action':
+        b.action ??= f.value;
+        detailSinceFinal = b.finalRecipient !== null;
+        break;
+      case 'status':
+        b.status ??= f.value;
+        detailSinceFinal = b.finalRecipient !== null;
+        break;
+      case 'remote-mta':
+        b.remoteMta ??= f.value;
+        break;
+      case 'diagnostic-code':
+        b.diagnosticCode ??= f.value;
+        detailSinceFinal = b.finalRecipient !== null;
+        break;
+      case 'last-attempt-date':
+        b.lastAttemptDate ??= f.value;
+        break;
+      case 'will-retry-until':
+        b.willRetryUntil ??= f.value;
+        break;
+    }
+  }
+  flush();
+  if (orphans > 0) {
+    problems.push({
+      code: 'dsn.recipient-missing',
+      detail: `${orphans} recipient block(s) without Final-Recipient or Original-Recipient were skipped`,
+    });
+  }
+
+  const originalMessageId =
+    messageIdOf(returned) ??
+    cleanMessageId(
+      perMessage.originalMessageId === null ? null : decode(perMessage.originalMessageId),
+    );
+  const arrival = dateField(perMessage.arrivalDate, 'Arrival-Date', problems);
+  const findings: OobFinding[] = [];
+  let lookups = 0;
+  const limitedNotes = (): Note[] => (lookups++ < MAX_NOTE_LOOKUPS ? notes() : []);
+  for (const block of blocks) {
+    try {
+      const finding = blockFinding(
+        block,
+        perMessage,
+        source,
+        arrival,
+        originalMessageId,
+        problems,
+        decode,
+        limitedNotes,
+      );
+      if (finding !== null) findings.push(finding);
+    } catch (err) {
+      problems.push({
+        code: 'dsn.recipient-block-invalid',
+        detail: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  return findings;
+}
+
+function setPerMessage(pm: PerMessage, f: HeaderField): void {
+  switch (f.name) {
+    case 'reporting-mta':
+      pm.reportingMta ??= f.value;
+      break;
+    case 'arrival-date':
+      pm.arrivalDate ??= f.value;
+      break;
+    case 'received-from-mta':
+      pm.receivedFromMta ??= f.value;
+      break;
+    case 'original-envelope-id':
+      pm.originalEnvelopeId ??= f.value;
+      break;
+    case 'x-original-message-id':
+      pm.originalMessageId ??= f.value;
+      break;
+  }
+}
+
+function dateField(value: string | null, name: string, problems: ParseProblem[]): Date | null {
+  if (value === null || value === '') return null;
+  const d = parseDate(value);
+  if (d === null)
+    problems.push({
+      code: 'dsn.bad-date',
+      detail: `${name} "${value.slice(0, 100)}" is not a date`,
+    });
+  return d;
+}
+
+/** `dns; mx.example.com` → `mx.example.com` (RFC 3464 §2.2.2 mta-name). */
+export function mtaName(
+  value: string | null,
+  decode: (value: string) => string = utf8,
+): string | null {
+  if (value === null) return null;
+  const semi = value.indexOf(';');
+  const name = (semi >= 0 ? value.slice(semi + 1) : value).trim();
+  return name === '' ? null : decode(name);
+}
+
+/** Message-ID (Unicode text) without angle brackets, or null. */
+export function cleanMessageId(value: string | null): string | null {
+  if (value === null) return null;
+  let v = value.trim();
+  const lt = v.indexOf('<');
+  if (lt >= 0) {
+    const gt = v.indexOf('>', lt + 1);
+    v = v.slice(lt + 1, gt < 0 ? v.length : gt);
+  }
+  v = stripAngles(v).trim();
+  return v === '' ? null : v;
+}
+
+/** Message-ID of a returned message or header section. */
+export function messageIdOf(returned: ReturnedMessage | null): string | null {
+  return returned === null ? null : cleanMessageId(returned.headers.get('message-id'));
+}
+
+function normaliseAction(
+  value: string | null,
+  statusClass: number | null,
+  replyClass: number | null,
+): string {
+  if (value !== null) {
+    let v = value.trim().toLowerCase();
+    let end = 0;
+    while (
+      end < v.length &&
+      ((v.charCodeAt(end) >= 0x61 && v.charCodeAt(end) <= 0x7a) || v.charCodeAt(end) === 0x2d)
+    )
+      end++;
+    v = v.slice(0, end);
+    if (v !== '') return ACTION_ALIASES[v] ?? v;
+  }
+  // No (usable) Action: the class says what happened; a DSN with neither reports a failure.
+  const cls = statusClass ?? replyClass;
+  if (cls === 2) return 'delivered';
+  if (cls === 4) return 'delayed';
+  return 'failed';
+}
+
+function splitDiagnostic(value: string): { type: string; text: string } {
+  const semi = value.indexOf(';');
+  if (semi > 0 && semi <= 40) {
+    const type = value.slice(0, semi).trim();
+    let token = true;
+    for (let i = 0; i < type.length; i++) {
+      const c = type.charCodeAt(i);
+      if (c <= 0x20 || c === 0x3a) token = false;
+    }
+    // "550 5.1.1 user; unknown" has no type: a type is a word, not a reply.
+    if (token && type.length > 0 && !(type.charCodeAt(0) >= 0x30 && type.charCodeAt(0) <= 0x39)) {
+      return { type, text: value.slice(semi + 1).trim() };
+    }
+  }
+  return { type: '', text: value.trim() };
+}
+
+function blockFinding(
+  block: Block,
+  pm: PerMessage,
+  source: string,
+  arrival: Date | null,
+  originalMessageId: string | null,
+  problems: ParseProblem[],
+  decode: Decode,
+  notes: () => Note[],
+): OobFinding | null {
+  const final =
+    block.finalRecipient === null ? null : parseTypedAddress(decode(block.finalRecipient));
+  const original =
+    block.originalRecipient === null ? null : parseTypedAddress(decode(block.originalRecipient));
+  const finalAddr = final === null || final.address === '' ? null : final.address;
+  const originalAddr = original === null || original.address === '' ? null : original.address;
+  // DESIGN.md §7: Original-Recipient, else Final-Recipient; an Original-Recipient
+  // that is no address (a type-less alias, "<>") does not win over a real one.
+  let recipient = originalAddr ?? finalAddr ?? '';
+  if (
+    originalAddr !== null &&
+    finalAddr !== null &&
+    originalAddr.indexOf('@') < 0 &&
+    finalAddr.indexOf('@') > 0
+  )
+    recipient = finalAddr;
+  if (recipient === '') {
+    problems.push({
+      code: 'dsn.recipient-missing',
+      detail: 'a recipient block names no recipient address',
+    });
+    return null;
+  }
+
+  const status = parseStatus(block.status === null ? null : decode(block.status));
+  const diagnostic =
+    block.diagnosticCode === null ? null : splitDiagnostic(decode(block.diagnosticCode));
+  // Without a Diagnostic-Code the Status comment ("4.0.0 (host name lookup
+  // failure)"), or a Status that is a reply ("553 Exceeded ..."), is the text.
+  let text = diagnostic !== null && diagnostic.text !== '' ? diagnostic.text : status.comment;
+  let smtp =
+    diagnostic === null || diagnostic.type === '' || diagnostic.type.toLowerCase() === 'smtp';
+  if (diagnostic === null || diagnostic.text === '') {
+    const fromNote = notificationReply(notes(), recipient);
+    if (fromNote !== null) {
+      text = fromNote;
+      smtp = true;
+    }
+  }
+  const provisional = extractReply(text, { status: status.code, action: null, smtp });
+  const action = normaliseAction(
+    block.action,
+    status.code?.class ?? null,
+    provisional.enhancedCode?.class ?? Math.floor(provisional.code / 100),
+  );
+  const reply =
+    block.action === null ? provisional : extractReply(text, { status: status.code, action, smtp });
+
+  const lastAttempt = dateField(block.lastAttemptDate, 'Last-Attempt-Date', problems);
+  return {
+    kind: 'oob',
+    recipient,
+    reply,
+    report: {
+      source,
+      action,
+      status: status.code === null ? null : enhancedCodeText(status.code),
+      final_recipient: finalAddr,
+      original_recipient: originalAddr,
+      remote_mta: mtaName(block.remoteMta, decode),
+      reporting_mta: mtaName(pm.reportingMta, decode),
+      diagnostic_code: diagnostic,
+      last_attempt_date: lastAttempt === null ? null : rfc3339(lastAttempt),
+      arrival_date: arrival === null ? null : rfc3339(arrival),
+      original_message_id: originalMessageId,
+    },
+    time: lastAttempt,
+    label: null,
+  };
+}

@@ -1,0 +1,74 @@
+import { parseReplyLine, replyLine } from '../../../src/classify/index';
+
+describe('replyLine', () => {
+  it('writes code, enhanced code and content as KumoMTA does', () => {
+    expect(
+      replyLine({ code: 550, enhancedCode: { class: 5, subject: 1, detail: 1 }, content: 'no' }),
+    ).toBe('550 5.1.1 no');
+  });
+
+  it('leaves out a missing enhanced code', () => {
+    expect(replyLine({ code: 451, enhancedCode: null, content: 'greylisted' })).toBe(
+      '451 greylisted',
+    );
+  });
+
+  it('turns every CR and every LF into one space', () => {
+    expect(replyLine({ code: 550, enhancedCode: null, content: 'a\r\nb\nc\rd' })).toBe(
+      '550 a  b c d',
+    );
+  });
+});
+
+describe('parseReplyLine', () => {
+  it('splits a reply into code, enhanced code and content', () => {
+    expect(parseReplyLine('550 5.1.1 <a@b.example>: user unknown')).toEqual({
+      code: 550,
+      enhancedCode: { class: 5, subject: 1, detail: 1 },
+      content: '<a@b.example>: user unknown',
+    });
+  });
+
+  it('accepts the hyphen of a multi-line reply', () => {
+    expect(parseReplyLine('550-5.7.26 unauthenticated')).toEqual({
+      code: 550,
+      enhancedCode: { class: 5, subject: 7, detail: 26 },
+      content: 'unauthenticated',
+    });
+  });
+
+  it('reads a reply without an enhanced code', () => {
+    expect(parseReplyLine('554 Mail rejected for policy reasons')).toEqual({
+      code: 554,
+      enhancedCode: null,
+      content: 'Mail rejected for policy reasons',
+    });
+  });
+
+  it('takes 550 or 451 from the class when only an enhanced code is given', () => {
+    expect(parseReplyLine('5.2.2 mailbox full').code).toBe(550);
+    expect(parseReplyLine('4.2.2 mailbox full').code).toBe(451);
+    expect(parseReplyLine('mailbox full')).toEqual({
+      code: 550,
+      enhancedCode: null,
+      content: 'mailbox full',
+    });
+  });
+
+  it('does not take a longer number or an IP address for a code', () => {
+    expect(parseReplyLine('5500 x').enhancedCode).toBeNull();
+    expect(parseReplyLine('5500 x').content).toBe('5500 x');
+    expect(parseReplyLine('550 5.1.1234 x').enhancedCode).toBeNull();
+    expect(parseReplyLine('550 192.0.2.1 blocked').enhancedCode).toBeNull();
+  });
+
+  it.each([
+    '550 5.1.1 user unknown',
+    '451 4.7.1 greylisted, try again later',
+    '554 Mail rejected',
+    '552 5.2.2',
+  ])('round-trips %j through replyLine', (line) => {
+    const parsed = parseReplyLine(line);
+    expect(replyLine(parsed).trimEnd()).toBe(line);
+  });
+});

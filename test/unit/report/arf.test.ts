@@ -1,0 +1,200 @@
+import type { FeedbackFinding } from '../../../src/report/types';
+import { parseMessage } from '../../../src/report/index';
+import { UNDISCLOSED_RECIPIENT } from '../../../src/report/arf';
+import { readFixture } from '../../helpers/fixture-records';
+
+const eml = (...lines: string[]): Buffer => Buffer.from(lines.join('\r\n'), 'utf8');
+
+function feedback(raw: Buffer): FeedbackFinding {
+  const r = parseMessage(raw);
+  expect(r.kind).toBe('arf');
+  const f = r.findings[0];
+  if (f?.kind !== 'feedback')
+    throw new Error(`expected a feedback finding, got ${JSON.stringify(r)}`);
+  return f;
+}
+
+function arf(
+  reportFields: string[],
+  returned: string[],
+  returnedType = 'message/rfc822',
+  extraPartHeaders: string[] = [],
+): Buffer {
+  return eml(
+    'Content-Type: multipart/report; report-type=feedback-report;',
+    '    boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'This is an email abuse report.',
+    '--b',
+    'Content-Type: message/feedback-report',
+    '',
+    ...reportFields,
+    '',
+    '--b',
+    `Content-Type: ${returnedType}`,
+    ...extraPartHeaders,
+    '',
+    ...returned,
+    '--b--',
+  );
+}
+
+describe('RFC 5965 feedback reports', () => {
+  it("reads every field of the RFC example into KumoMTA's feedback_report", () => {
+    const f = feedback(readFixture('rfc5965/kumomta-2.eml'));
+    expect(f.recipient).toBe('user@example.com');
+    expect(f.time?.toISOString()).toBe('2005-03-08T18:00:00.000Z');
+    const { original_message, ...rest } = f.report;
+    expect(rest).toEqual({
+      feedback_type: 'abuse',
+      user_agent: 'SomeGenerator/1.0',
+      version: '1',
+      arrival_date: '2005-03-08T18:00:00Z',
+      incidents: null,
+      original_envelope_id: null,
+      original_mail_from: 'somespammer@example.net',
+      reporting_mta: { mta_type: 'dns', name: 'mail.example.com' },
+      source_ip: '192.0.2.1',
+      authentication_results: ['mail.example.com; spf=fail smtp.mail=somespammer@example.com'],
+      original_rcpto_to: ['user@example.com'],
+      reported_domain: ['example.net'],
+      reported_uri: ['http://example.net/earn_money.html', 'mailto:user@example.com'],
+      extensions: { 'removal-recipient': ['user@example.com'] },
+      supplemental_trace: { recipient: 'test@example.com' },
+    });
+    expect(
+      original_message?.startsWith(
+        'From: <somespammer@example.net>\nReceived: from mailserver.example.net',
+      ),
+    ).toBe(true);
+    expect(original_message).toContain('\nSpam Spam Spam');
+  });
+
+  it("keeps Yahoo's version 0.1 as a string and falls back to Received-Date", () => {
+    const f = feedback(readFixture('rfc5965/kumomta-3.eml'));
+    expect(f.report.version).toBe('0.1');
+    expect(f.report.arrival_date).toBe('2023-12-14T16:16:15Z');
+    expect(f.report.extensions).toEqual({});
+  });
+
+  it('keeps Received-Date as an extension when Arrival-Date is there', () => {
+    const f = feedback(
+      arf(
+        [
+          'Feedback-Type: abuse',
+          'Arrival-Date: Thu, 8 Mar 2005 14:00:00 EDT',
+          'Received-Date: Thu, 8 Mar 2005 15:00:00 EDT',
+        ],
+        ['To: a@example.com', '', 'x'],
+      ),
+    );
+    expect(f.report.arrival_date).toBe('2005-03-08T18:00:00Z');
+    expect(f.report.extensions).toEqual({ 'received-date': ['Thu, 8 Mar 2005 15:00:00 EDT'] });
+  });
+
+  it('gives every Original-Rcpt-To as the recipient, without angle brackets', () => {
+    const f = feedback(
+      arf(
+        [
+          'Feedback-Type: abuse',
+          'Original-Rcpt-To: <one@example.com>',
+          'Original-Rcpt-To: two@example.com',
+          'Incidents: 3',
+        ],
+        ['To: other@example.com', '', 'x'],
+      ),
+    );
+    expect(f.recipient).toEqual(['one@example.com', 'two@example.com']);
+    expect(f.report.original_rcpto_to).toEqual(['one@example.com', 'two@example.com']);
+    expect(f.report.incidents).toBe(3);
+  });
+
+  it('takes the recipient from the returned message when there is no Original-Rcpt-To', () => {
+    expect(
+      feedback(
+        arf(
+          ['Feedback-Type: abuse'],
+          ['From: x@example.net', 'To: "Kiji" <kiji@example.org>', '', 'x'],
+        ),
+      ).recipient,
+    ).toBe('kiji@example.org');
+  });
+
+  it("uses Sisimai's placeholder when the returned message is addressed to undisclosed recipients", () => {
+    expect(
+      feedback(arf(['Feedback-Type: opt-out'], ['To: <Undisclosed Recipients>', '', 'x']))
+        .recipient,
+    ).toBe(UNDISCLOSED_RECIPIENT);
+    expect(
+      feedback(arf(['Feedback-Type: opt-out'], ['To: undisclosed-recipients:;', '', 'x']))
+        .recipient,
+    ).toBe(UNDISCLOSED_RECIPIENT);
+    expect(UNDISCLOSED_RECIPIENT).toBe('undisclosed-recipient-in-headers@libsisimai.org.invalid');
+  });
+
+  it('decodes a folded X-KumoRef header of the returned message', () => {
+    const f = feedback(
+      arf(
+        ['Feedback-Type: abuse'],
+        [
+          'From: <s@example.net>',
+          'X-KumoRef: eyJfQF8iOiJcXF8vIiwicmVjaXBpZW50Ijoi',
+          '\tdGVzdEBleGFtcGxlLmNvbSJ9',
+          'Subject: s',
+          '',
+          'Spam',
+        ],
+      ),
+    );
+    expect(f.report.supplemental_trace).toEqual({ recipient: 'test@example.com' });
+  });
+
+  it("ignores an X-KumoRef without KumoMTA's marker, or that is no JSON", () => {
+    const plain = Buffer.from(JSON.stringify({ recipient: 'x@example.com' })).toString('base64');
+    expect(
+      feedback(arf(['Feedback-Type: abuse'], [`X-KumoRef: ${plain}`, '', 'x'])).report
+        .supplemental_trace,
+    ).toBeNull();
+    expect(
+      feedback(arf(['Feedback-Type: abuse'], ['X-KumoRef: !!!not base64 json', '', 'x'])).report
+        .supplemental_trace,
+    ).toBeNull();
+  });
+
+  it('transfer-decodes a quoted-printable text/rfc822-headers part', () => {
+    const f = feedback(
+      arf(
+        ['Feedback-Type: abuse'],
+        ['Subject: =E2=9C=93 ok', 'To: a@example.com'],
+        'text/rfc822-headers',
+        ['Content-Transfer-Encoding: quoted-printable'],
+      ),
+    );
+    expect(f.report.original_message).toBe('Subject: ✓ ok\nTo: a@example.com');
+  });
+
+  it('reads a feedback report whose report-type is missing', () => {
+    const raw = Buffer.from(
+      arf(['Feedback-Type: fraud', 'User-Agent: x/1', 'Version: 1'], ['To: a@example.com', '', 'x'])
+        .toString('utf8')
+        .replace(' report-type=feedback-report;', ''),
+    );
+    expect(feedback(raw).report.feedback_type).toBe('fraud');
+  });
+
+  it("reads Microsoft's JMRP complaint as an abuse report", () => {
+    const f = feedback(readFixture('rfc5965/sisimai-arf-22.eml'));
+    expect(f.recipient).toBe('kijitora@example.com');
+    expect(f.report.feedback_type).toBe('abuse');
+    expect(f.report.source_ip).toBe('192.0.2.222');
+  });
+
+  it("reads Apple Mail's unsubscribe message as an opt-out report from its sender", () => {
+    const f = feedback(readFixture('rfc5965/sisimai-arf-26.eml'));
+    expect(f.recipient).toBe('example@icloud.com');
+    expect(f.report.feedback_type).toBe('opt-out');
+  });
+});

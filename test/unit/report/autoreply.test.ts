@@ -1,0 +1,140 @@
+import { parseMessage } from '../../../src/report/index';
+import type { OobFinding } from '../../../src/report/types';
+import { readFixture } from '../../helpers/fixture-records';
+
+function message(headers: string[], body = 'I am away until Monday.'): Buffer {
+  return Buffer.from(
+    [...headers, 'Content-Type: text/plain; charset=utf-8', '', body].join('\n'),
+    'utf8',
+  );
+}
+
+function autoReply(raw: Buffer): OobFinding | null {
+  const r = parseMessage(raw);
+  if (r.kind !== 'autoreply') return null;
+  const f = r.findings[0];
+  return f?.kind === 'oob' ? f : null;
+}
+
+const base = [
+  'From: Kiji Tora <kiji@example.org>',
+  'To: bounce@bounce.example.com',
+  'Date: Thu, 17 Jul 2013 23:34:45 +0000',
+];
+
+describe('RFC 3834 auto-replies', () => {
+  it('recognises Auto-Submitted: auto-replied and reports the responder', () => {
+    const f = autoReply(
+      message([
+        ...base,
+        'Subject: Re: hello',
+        'Auto-Submitted: auto-replied',
+        'In-Reply-To: <orig-1@example.com>',
+      ]),
+    );
+    expect(f).not.toBeNull();
+    expect(f?.recipient).toBe('kiji@example.org');
+    expect(f?.label).toBe('AutoReply');
+    expect(f?.report.action).toBe('auto-replied');
+    expect(f?.report.source).toBe('rfc3834');
+    expect(f?.report.original_message_id).toBe('orig-1@example.com');
+    expect(f?.reply).toEqual({ code: 250, enhancedCode: null, content: 'Re: hello' });
+  });
+
+  it('does not take Auto-Submitted: auto-generated alone for an auto-reply', () => {
+    expect(
+      autoReply(message([...base, 'Subject: Your invoice', 'Auto-Submitted: auto-generated'])),
+    ).toBeNull();
+  });
+
+  it('takes auto-generated with a vacation subject', () => {
+    expect(
+      autoReply(
+        message([...base, 'Subject: Out of Office: hello', 'Auto-Submitted: auto-generated']),
+      ),
+    ).not.toBeNull();
+  });
+
+  it.each([
+    ['X-Autoreply: yes'],
+    ['X-Autorespond: hello'],
+    ['X-Mail-Autoreply: 1'],
+    ['X-Vacation: on'],
+    ['Precedence: auto_reply'],
+    ['X-Apple-Action: vacation'],
+  ])('recognises the header %s', (header) => {
+    expect(autoReply(message([...base, 'Subject: Re: hello', header]))).not.toBeNull();
+  });
+
+  it.each([
+    'Automatic reply: hello',
+    'Out of Office: hello',
+    'Abwesenheitsnotiz: hallo',
+    'Réponse automatique : bonjour',
+    'Respuesta automática: hola',
+    'Risposta automatica: ciao',
+    'Automatisch antwoord: hallo',
+    '自動返信: こんにちは',
+    '自动回复: 你好',
+    'Автоматический ответ: привет',
+    '=?UTF-8?Q?R=C3=A9ponse_automatique?= : bonjour',
+  ])('recognises the subject "%s"', (subject) => {
+    expect(autoReply(message([...base, `Subject: ${subject}`]))).not.toBeNull();
+  });
+
+  it("does not take a person's reply about an out-of-office for one", () => {
+    expect(autoReply(message([...base, 'Subject: Re: Out of office next week']))).toBeNull();
+    expect(autoReply(message([...base, 'Subject: Lunch?']))).toBeNull();
+  });
+
+  it('leaves messages from mailer daemons to the bounce parsers', () => {
+    const r = parseMessage(
+      message([
+        'From: MAILER-DAEMON@mx.example.net',
+        'Subject: Automatic reply',
+        'Auto-Submitted: auto-replied',
+      ]),
+    );
+    expect(r.kind).not.toBe('autoreply');
+    expect(
+      autoReply(
+        message([
+          'From: mailer-daemon',
+          'Subject: There was an error',
+          'Auto-Submitted: auto-replied',
+        ]),
+      ),
+    ).toBeNull();
+  });
+
+  it('reports the responder from From, not Reply-To', () => {
+    const f = autoReply(
+      message([
+        'From: <noreply@example.com>',
+        'Reply-To: <desk@example.com>',
+        'Subject: Automatic reply: x',
+      ]),
+    );
+    expect(f?.recipient).toBe('noreply@example.com');
+  });
+
+  it('reports an auto-reply saying the mailbox is no longer in use as a failed delivery', () => {
+    const raw = readFixture('rfc3834/sisimai-rfc3834-06.eml');
+    const r = parseMessage(raw);
+    const f = r.findings[0];
+    expect(r.kind).toBe('autoreply');
+    expect(f?.kind === 'oob' && f.report.action).toBe('failed');
+    expect(f?.kind === 'oob' && f.label).toBeNull();
+    expect(f?.kind === 'oob' && f.reply).toEqual({
+      code: 550,
+      enhancedCode: { class: 5, subject: 2, detail: 1 },
+      content: 'This email inbox kijitora@example.com is no longer in use.',
+    });
+  });
+
+  it("recognises Outlook's automatic reply without any auto-reply header", () => {
+    const f = autoReply(readFixture('rfc3834/sisimai-rfc3834-02.eml'));
+    expect(f?.recipient).toBe('nekonyaan@example.org');
+    expect(f?.label).toBe('AutoReply');
+  });
+});

@@ -1,0 +1,448 @@
+import type { OobFinding } from '../../../src/report/types';
+import { parseMessage } from '../../../src/report/index';
+import { readFixture } from '../../helpers/fixture-records';
+
+const eml = (...lines: string[]): Buffer => Buffer.from(lines.join('\n'), 'utf8');
+
+function dsn(
+  statusLines: string[],
+  opts: { type?: string; reportType?: string; tail?: string[] } = {},
+): Buffer {
+  return eml(
+    'From: Mail Delivery System <MAILER-DAEMON@mx.example.net>',
+    'To: bounce@bounce.example.com',
+    'Subject: Undelivered Mail Returned to Sender',
+    `Content-Type: ${opts.type ?? 'multipart/report'}; report-type=${opts.reportType ?? 'delivery-status'}; boundary="b"`,
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'Your message could not be delivered.',
+    '--b',
+    'Content-Type: message/delivery-status',
+    '',
+    ...statusLines,
+    ...(opts.tail ?? ['--b--']),
+  );
+}
+
+function oob(raw: Buffer): OobFinding[] {
+  const r = parseMessage(raw);
+  expect(r.problems.map((p) => p.code)).not.toContain('internal');
+  return r.findings.filter((f): f is OobFinding => f.kind === 'oob');
+}
+
+describe('RFC 3464 delivery status notifications', () => {
+  it('yields one finding per recipient block, in order', () => {
+    const findings = oob(readFixture('rfc3464/kumomta-2.eml'));
+    expect(findings.map((f) => [f.recipient, f.report.action, f.reply.code])).toEqual([
+      ['arathib@vnet.ibm.com', 'failed', 550],
+      ['johnh@hpnjld.njd.hp.com', 'delayed', 451],
+      ['wsnell@sdcc13.ucsd.edu', 'failed', 550],
+    ]);
+  });
+
+  it('keeps the other recipients when one block is malformed', () => {
+    const findings = oob(
+      dsn([
+        'Reporting-MTA: dns; mx.example.net',
+        '',
+        'Final-Recipient: rfc822; first@example.com',
+        'Action: failed',
+        'Status: 5.1.1',
+        '',
+        'Action: failed',
+        'Status: 5.0.0',
+        'Garbage line without a colon',
+        'Last-Attempt-Date: yesterday-ish',
+        '',
+        'Final-Recipient: rfc822; third@example.com',
+        'Action: delayed',
+        'Status: not-a-status',
+        'Last-Attempt-Date: sometime',
+        '',
+      ]),
+    );
+    expect(findings.map((f) => f.recipient)).toEqual(['first@example.com', 'third@example.com']);
+    expect(findings[1]?.time).toBeNull();
+    expect(findings[1]?.report.status).toBeNull();
+    expect(findings[1]?.reply.code).toBe(451);
+  });
+
+  it('reports a block without a recipient and a bad date as problems', () => {
+    const r = parseMessage(
+      dsn([
+        'Reporting-MTA: dns; x',
+        '',
+        'Action: failed',
+        '',
+        'Final-Recipient: rfc822; a@example.com',
+        'Action: failed',
+        'Last-Attempt-Date: sometime',
+        '',
+      ]),
+    );
+    expect(r.problems.map((p) => p.code)).toEqual(
+      expect.arrayContaining(['dsn.recipient-missing', 'dsn.bad-date']),
+    );
+    expect(r.findings).toHaveLength(1);
+  });
+
+  it('splits recipient blocks that lack the blank line between them', () => {
+    const findings = oob(
+      dsn([
+        'Reporting-MTA: dns; mx.example.net',
+        'Final-Recipient: rfc822; a@example.com',
+        'Original-Recipient: rfc822; alias-a@example.com',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Original-Recipient: rfc822; alias-b@example.com',
+        'Final-Recipient: rfc822; b@example.com',
+        'Action: failed',
+        'Status: 5.2.2',
+        'Final-Recipient: rfc822; c@example.com',
+        'Action: delayed',
+        'Status: 4.4.1',
+      ]),
+    );
+    expect(findings.map((f) => [f.recipient, f.report.final_recipient, f.report.status])).toEqual([
+      ['alias-a@example.com', 'a@example.com', '5.1.1'],
+      ['alias-b@example.com', 'b@example.com', '5.2.2'],
+      ['c@example.com', 'c@example.com', '4.4.1'],
+    ]);
+    expect(findings[0]?.report.reporting_mta).toBe('mx.example.net');
+  });
+
+  it('reads folded field values', () => {
+    const [f] = oob(
+      dsn([
+        'Reporting-MTA: dns;',
+        '  mx.example.net',
+        '',
+        'Final-Recipient: rfc822;',
+        '\tfolded@example.com',
+        'Action: failed',
+        'Status: 5.0.0',
+        'Diagnostic-Code: smtp; 550 5.1.1 <folded@example.com>: Recipient address',
+        '    rejected: User unknown in virtual mailbox table',
+      ]),
+    );
+    expect(f?.recipient).toBe('folded@example.com');
+    expect(f?.report.reporting_mta).toBe('mx.example.net');
+    expect(f?.report.diagnostic_code).toEqual({
+      type: 'smtp',
+      text: '550 5.1.1 <folded@example.com>: Recipient address rejected: User unknown in virtual mailbox table',
+    });
+    expect(f?.reply.content).toBe(
+      '<folded@example.com>: Recipient address rejected: User unknown in virtual mailbox table',
+    );
+  });
+
+  it('reads field names, address types, content types and Action in any case', () => {
+    const raw = eml(
+      'CONTENT-TYPE: Multipart/REPORT; REPORT-TYPE=Delivery-Status; Boundary="B"',
+      '',
+      '--B',
+      'content-type: MESSAGE/DELIVERY-STATUS',
+      '',
+      'REPORTING-MTA: DNS; MX.EXAMPLE.NET',
+      '',
+      'final-recipient: RFC822; Upper@Example.COM',
+      'ACTION: FAILED (bad destination mailbox address)',
+      'status: 5.1.1',
+      'DIAGNOSTIC-CODE: SMTP; 550 5.1.1 no such user',
+      '--B--',
+    );
+    const [f] = oob(raw);
+    expect(f?.recipient).toBe('Upper@Example.COM');
+    expect(f?.report.action).toBe('failed');
+    expect(f?.reply).toEqual({
+      code: 550,
+      enhancedCode: { class: 5, subject: 1, detail: 1 },
+      content: 'no such user',
+    });
+  });
+
+  it('reads angle-bracketed, empty and type-less recipient addresses', () => {
+    const findings = oob(
+      dsn([
+        'Reporting-MTA: dns; mx',
+        '',
+        'Original-Recipient: rfc822;<>',
+        'Final-Recipient: rfc822;<angle@example.com>',
+        'Action: failed',
+        'Status: 5.0.0',
+        '',
+        'Final-Recipient: bare@example.com',
+        'Action: failed',
+        'Status: 5.0.0',
+        '',
+        'Final-Recipient: x400; /C=us/ADMD=x/PRMD=y/O=z/S=someone/',
+        'Action: failed',
+        'Status: 5.0.0',
+      ]),
+    );
+    expect(findings.map((f) => [f.recipient, f.report.original_recipient])).toEqual([
+      ['angle@example.com', null],
+      ['bare@example.com', null],
+      ['/C=us/ADMD=x/PRMD=y/O=z/S=someone/', null],
+    ]);
+  });
+
+  it('ignores X- extension fields and unknown fields', () => {
+    const [f] = oob(
+      dsn([
+        'Reporting-MTA: dns; mx',
+        'X-Postfix-Queue-ID: 897DAC0',
+        'X-Postfix-Sender: rfc822; user@example.com',
+        '',
+        'Final-Recipient: rfc822; a@example.com',
+        'X-Actual-Recipient: rfc822; b@example.com',
+        'X-Whatever: rfc822; c@example.com',
+        'Action: failed',
+        'Status: 5.0.0',
+      ]),
+    );
+    expect(f?.recipient).toBe('a@example.com');
+  });
+
+  it('reads a delivery-status part without a multipart/report wrapper', () => {
+    const [f] = oob(
+      dsn(
+        [
+          'Reporting-MTA: dns; mx',
+          '',
+          'Final-Recipient: rfc822; mixed@example.com',
+          'Action: failed',
+          'Status: 5.1.1',
+        ],
+        { type: 'multipart/mixed', reportType: 'x' },
+      ),
+    );
+    expect(f?.recipient).toBe('mixed@example.com');
+  });
+
+  it('reads a delivery-status part under a wrong report-type', () => {
+    const [f] = oob(
+      dsn(
+        [
+          'Reporting-MTA: dns; mx',
+          '',
+          'Final-Recipient: rfc822; wrong@example.com',
+          'Action: failed',
+          'Status: 5.1.1',
+        ],
+        { reportType: 'disposition-notification' },
+      ),
+    );
+    expect(f?.recipient).toBe('wrong@example.com');
+  });
+
+  it('reads what it can of a report cut off in the middle of its delivery-status part', () => {
+    const findings = oob(
+      dsn(
+        [
+          'Reporting-MTA: dns; mx',
+          '',
+          'Final-Recipient: rfc822; one@example.com',
+          'Action: failed',
+          'Status: 5.1.1',
+          '',
+          'Final-Recipient: rfc822; two@example.com',
+          'Action: fai',
+        ],
+        { tail: [] },
+      ),
+    );
+    expect(findings.map((f) => [f.recipient, f.report.action])).toEqual([
+      ['one@example.com', 'failed'],
+      ['two@example.com', 'fai'],
+    ]);
+  });
+
+  it('reads every prefix of a real DSN without an error', () => {
+    const raw = readFixture('rfc3464/kumomta-5.eml');
+    for (let cut = 0; cut <= raw.length; cut += 7) {
+      const r = parseMessage(raw.subarray(0, cut));
+      expect(r.problems.map((p) => p.code)).not.toContain('internal');
+    }
+  });
+
+  it('reads a base64 message/global-delivery-status with utf-8 and \\x{} encoded addresses (RFC 6533)', () => {
+    const status = [
+      'Reporting-MTA: dns; smtp.example.org',
+      '',
+      'Original-Recipient: utf-8; j\\x{00FC}rgen@m\\x{00FC}ller.example',
+      'Final-Recipient: rfc822; juergen@mueller.example',
+      'Action: failed',
+      'Status: 5.2.1',
+      'Diagnostic-Code: smtp; 550 5.2.1 Mailbox disabled',
+      '',
+    ].join('\r\n');
+    const raw = eml(
+      'Content-Type: multipart/report; report-type=delivery-status; boundary=b',
+      '',
+      '--b',
+      'Content-Type: message/global-delivery-status',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from(status, 'utf8').toString('base64'),
+      '--b',
+      'Content-Type: message/global',
+      '',
+      'To: jürgen@müller.example',
+      'Message-ID: <global-2@example.com>',
+      '',
+      'Grüße',
+      '--b--',
+    );
+    const [f] = oob(raw);
+    expect(f?.recipient).toBe('jürgen@müller.example');
+    expect(f?.report.source).toBe('rfc6533');
+    expect(f?.report.final_recipient).toBe('juergen@mueller.example');
+    expect(f?.report.original_message_id).toBe('global-2@example.com');
+    expect(f?.reply.enhancedCode).toEqual({ class: 5, subject: 2, detail: 1 });
+  });
+
+  it('reads raw UTF-8 addresses of the RFC 6533 fixture', () => {
+    const findings = oob(readFixture('rfc6533/utf8-recipients.eml'));
+    expect(findings.map((f) => [f.recipient, f.report.action, f.report.remote_mta])).toEqual([
+      ['用户@例子.广告', 'failed', 'mx.例子.广告'],
+      ['δοκιμή@παράδειγμα.δοκιμή', 'delayed', null],
+    ]);
+  });
+
+  it('reads DSN fields pasted into a plain-text bounce', () => {
+    const [f] = oob(readFixture('rfc3464/sisimai-rfc3464-34.eml'));
+    expect(f?.recipient).toBe('kijitora@example.com');
+    expect(f?.report.action).toBe('delayed');
+    expect(f?.reply.enhancedCode).toEqual({ class: 4, subject: 4, detail: 1 });
+    expect(f?.report.diagnostic_code?.type).toBe('X-Postfix');
+  });
+
+  it('takes the reply from the notification text when a block has no Diagnostic-Code', () => {
+    const raw = eml(
+      'Content-Type: multipart/report; report-type=delivery-status; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'userunknown@example.net: 550 5.1.1 <userunknown@example.net>: Recipient address rejected: User unknown',
+      'mailboxfull@example.net: 552 5.2.2 <mailboxfull@example.net>: Mailbox full',
+      '',
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx',
+      '',
+      'Final-Recipient: rfc822; userunknown@example.net',
+      'Action: failed',
+      'Status: 5.0.0',
+      '',
+      'Final-Recipient: rfc822; mailboxfull@example.net',
+      'Action: failed',
+      'Status: 5.0.0',
+      '--b--',
+    );
+    expect(
+      oob(raw).map((f) => [f.reply.code, f.reply.enhancedCode, f.report.diagnostic_code]),
+    ).toEqual([
+      [550, { class: 5, subject: 1, detail: 1 }, null],
+      [552, { class: 5, subject: 2, detail: 2 }, null],
+    ]);
+  });
+
+  it('reads an Action of SendGrid\'s "expired" as failed', () => {
+    const [f] = oob(
+      dsn([
+        'Arrival-Date: 2013-07-08 18-21-01',
+        '',
+        'Final-Recipient: rfc822; a@example.org',
+        'Action: expired',
+        'Status: ',
+        'Diagnostic-Code: Connection timed out',
+      ]),
+    );
+    expect(f?.report.action).toBe('failed');
+    expect(f?.report.arrival_date).toBeNull();
+  });
+
+  it('takes the original message id from the returned message, without angle brackets', () => {
+    const [f] = oob(readFixture('rfc3464/sisimai-rfc3464-01.eml'));
+    expect(f?.report.original_message_id).toBe('E1C50F1B-1C83-4820-BC36-AC6FBFBE8568@example.org');
+  });
+
+  it('reads a bounce forwarded inside a message/rfc822 part', () => {
+    const inner = dsn([
+      'Reporting-MTA: dns; mx',
+      '',
+      'Final-Recipient: rfc822; fwd@example.com',
+      'Action: failed',
+      'Status: 5.1.1',
+    ]).toString('utf8');
+    const raw = eml(
+      'Content-Type: multipart/mixed; boundary=outer',
+      'Subject: Fwd: bounce',
+      '',
+      '--outer',
+      'Content-Type: text/plain',
+      '',
+      'see below',
+      '--outer',
+      'Content-Type: message/rfc822',
+      '',
+      inner,
+      '--outer--',
+    );
+    expect(oob(raw).map((f) => f.recipient)).toEqual(['fwd@example.com']);
+  });
+});
+
+describe('KumoMTA parity', () => {
+  // The recipients, codes and dates of KumoMTA's own report tables for these
+  // fixtures (crates/kumo-log-types/src/rfc3464.rs); content follows our rule.
+  it.each([
+    [
+      'kumomta-1.eml',
+      [['louisl@larry.slip.umd.edu', 'failed', '4.0.0', 426, '1994-07-07T21:15:49Z', null]],
+    ],
+    [
+      'kumomta-2.eml',
+      [
+        ['arathib@vnet.ibm.com', 'failed', '5.0.0', 550, null, null],
+        ['johnh@hpnjld.njd.hp.com', 'delayed', '4.0.0', 451, null, null],
+        ['wsnell@sdcc13.ucsd.edu', 'failed', '5.0.0', 550, null, null],
+      ],
+    ],
+    ['kumomta-3.eml', [['nair_s', 'failed', '5.0.0', 550, null, null]]],
+    ['kumomta-4.eml', [['thomas@de-montfort.ac.uk', 'delayed', '4.0.0', 451, null, null]]],
+    [
+      'kumomta-5.eml',
+      [['recipient@domain.com', 'failed', '5.0.0', 552, null, '2025-01-29T16:36:51Z']],
+    ],
+    ['kumomta-6.eml', [['redacted@example.com', 'failed', '5.0.0', 550, null, null]]],
+    [
+      'kumomta-obsolete-arrival-date.eml',
+      [['user@example.com', 'failed', '5.1.1', 550, null, '2026-07-02T18:55:38Z']],
+    ],
+  ])("%s gives KumoMTA's recipients, codes and dates", (name, expected) => {
+    const findings = oob(readFixture(`rfc3464/${name}`));
+    expect(
+      findings.map((f) => [
+        f.recipient,
+        f.report.action,
+        f.report.status,
+        f.reply.code,
+        f.report.last_attempt_date,
+        f.report.arrival_date,
+      ]),
+    ).toEqual(expected);
+  });
+
+  it('gives the Outlook relay reply of kumomta-6 without the repeated enhanced code', () => {
+    const [f] = oob(readFixture('rfc3464/kumomta-6.eml'));
+    expect(f?.reply.enhancedCode).toEqual({ class: 5, subject: 4, detail: 1 });
+    expect(f?.reply.content.startsWith('Recipient address rejected: Access denied.')).toBe(true);
+    expect(f?.report.remote_mta).toBe('example-com.mail.eo.outlook.com:25');
+  });
+});

@@ -1,0 +1,57 @@
+import { parseMessage } from '../../../src/report/index';
+import type { OobFinding } from '../../../src/report/types';
+import { readFixture } from '../../helpers/fixture-records';
+
+const eml = (...lines: string[]): Buffer => Buffer.from(lines.join('\n'), 'utf8');
+
+function findings(raw: Buffer): OobFinding[] {
+  return parseMessage(raw).findings.filter((f): f is OobFinding => f.kind === 'oob');
+}
+
+describe('last-resort scan of text bounces', () => {
+  it('finds the failed recipient of an old Exim text bounce', () => {
+    const [f] = findings(readFixture('rfc3464/sisimai-rfc3464-37.eml'));
+    expect(f?.recipient).toBe('kijitora@neko.nyaan.example.com');
+    expect(f?.report.source).toBe('heuristic:fallback');
+    expect(f?.reply).toEqual({ code: 550, enhancedCode: null, content: 'unknown host' });
+  });
+
+  it("takes the reply of the lines that follow a recipient, and skips the bounce's own addresses", () => {
+    const raw = eml(
+      'From: MAILER-DAEMON@mx.example.net',
+      'To: sender@example.com',
+      'Subject: failure notice',
+      '',
+      'Hi. This is the mail transport agent at mx.example.net.',
+      'Mail to sender@example.com could not be sent back.',
+      '',
+      '<gone@example.org>:',
+      '192.0.2.5 does not like recipient.',
+      'Remote host said: 550 5.1.1 <gone@example.org>... User unknown',
+      '',
+      '--- Below this line is a copy of the message.',
+      'To: someone-else@example.org',
+    );
+    expect(findings(raw).map((f) => [f.recipient, f.reply.code, f.reply.enhancedCode])).toEqual([
+      ['gone@example.org', 550, { class: 5, subject: 1, detail: 1 }],
+    ]);
+  });
+
+  it('takes X-Failed-Recipients as the list of failed recipients', () => {
+    const raw = eml(
+      'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+      'X-Failed-Recipients: one@example.org, two@example.org',
+      'Subject: Delivery Status Notification (Failure)',
+      '',
+      'Something went wrong.',
+    );
+    expect(findings(raw).map((f) => f.recipient)).toEqual(['one@example.org', 'two@example.org']);
+  });
+
+  it('leaves a message that does not look like a bounce alone', () => {
+    const r = parseMessage(
+      eml('From: friend@example.com', 'Subject: hello', '', 'kiji@example.org: see you tomorrow'),
+    );
+    expect(r).toEqual({ kind: 'none', findings: [], problems: [] });
+  });
+});

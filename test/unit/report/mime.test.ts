@@ -1,0 +1,242 @@
+import { decodeBase64, decodeEncodedWords, decodeQuotedPrintable } from '../../../src/report/codec';
+import { parseContentType } from '../../../src/report/header';
+import { decodedText, readMessage } from '../../../src/report/mime';
+
+const eml = (...lines: string[]): string => lines.join('\n');
+
+describe('MIME walk', () => {
+  it('reads folded header fields as one value', () => {
+    const msg = readMessage(eml('Subject: first', '  second', '\tthird', 'X-Other: x', '', 'body'));
+    expect(msg.headers.get('subject')).toBe('first second third');
+    expect(msg.headers.get('x-other')).toBe('x');
+    expect(msg.root.body).toBe('body');
+  });
+
+  it('reads header field names in any case and tolerates space before the colon', () => {
+    const msg = readMessage(eml('CONTENT-type : text/plain; Charset=UTF-8', '', 'x'));
+    expect(msg.root.type).toBe('text/plain');
+    expect(msg.root.params.get('charset')).toBe('UTF-8');
+  });
+
+  it('skips an mbox From_ line and lines that are no fields', () => {
+    const msg = readMessage(
+      eml(
+        'From MAILER-DAEMON  Mon Sep 20 19:33:02 2021',
+        'Subject: s',
+        'not a field',
+        'To: a@b.example',
+        '',
+        'x',
+      ),
+    );
+    expect(msg.headers.get('subject')).toBe('s');
+    expect(msg.headers.get('to')).toBe('a@b.example');
+  });
+
+  it('decodes RFC 2047 encoded words, dropping the space between adjacent ones', () => {
+    expect(decodeEncodedWords('=?utf-8?B?44OQ44Km44Oz44K5?= =?utf-8?Q?_Pr=C3=BCfung?= end')).toBe(
+      'バウンス Prüfung end',
+    );
+    expect(decodeEncodedWords('=?iso-8859-1?q?caf=E9?=')).toBe('café');
+    expect(decodeEncodedWords('plain =?bogus text')).toBe('plain =?bogus text');
+  });
+
+  it('reads content types and their parameters case-insensitively', () => {
+    const ct = parseContentType('MULTIPART/Report; Report-Type="Delivery-Status";\tBOUNDARY=abc');
+    expect(ct?.type).toBe('multipart/report');
+    expect(ct?.params.get('report-type')).toBe('Delivery-Status');
+    expect(ct?.params.get('boundary')).toBe('abc');
+  });
+
+  it('joins RFC 2231 parameter continuations and decodes their charset', () => {
+    const ct = parseContentType(
+      "application/x-stuff; title*0*=us-ascii'en'This%20is; title*1*=%20fun; name*=utf-8''%E2%9C%93",
+    );
+    expect(ct?.params.get('title')).toBe('This is fun');
+    expect(ct?.params.get('name')).toBe('✓');
+  });
+
+  it('walks nested multiparts and encapsulated messages in document order', () => {
+    const msg = readMessage(
+      eml(
+        'Content-Type: multipart/mixed; boundary=outer',
+        '',
+        '--outer',
+        'Content-Type: multipart/alternative; boundary="inner"',
+        '',
+        '--inner',
+        'Content-Type: text/plain',
+        '',
+        'plain',
+        '--inner',
+        'Content-Type: text/html',
+        '',
+        '<p>html</p>',
+        '--inner--',
+        '--outer',
+        'Content-Type: message/rfc822',
+        '',
+        'Subject: returned',
+        'Message-ID: <r@example.com>',
+        'Content-Type: text/plain',
+        '',
+        'returned body',
+        '--outer--',
+      ),
+    );
+    expect(msg.parts.map((p) => p.type)).toEqual([
+      'multipart/mixed',
+      'multipart/alternative',
+      'text/plain',
+      'text/html',
+      'message/rfc822',
+      'text/plain',
+    ]);
+    expect(msg.texts().map((t) => t.text)).toEqual(['plain', '<p>html</p>']);
+    expect(msg.returned()?.headers.get('subject')).toBe('returned');
+    expect(msg.returned()?.text()).toContain('returned body');
+  });
+
+  it('transfer-decodes base64 and quoted-printable parts, then their charset', () => {
+    const msg = readMessage(
+      eml(
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: BASE64',
+        '',
+        Buffer.from('Grüße aus Köln', 'utf8').toString('base64'),
+        '--b',
+        'Content-Type: text/plain; charset=iso-8859-1',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        'caf=E9 au =',
+        'lait',
+        '--b--',
+      ),
+    );
+    expect(msg.texts().map((t) => t.text)).toEqual(['Grüße aus Köln', 'café au lait']);
+  });
+
+  it('keeps the parts read when the closing boundary is missing', () => {
+    const msg = readMessage(
+      eml(
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        '',
+        'one',
+        '--b',
+        '',
+        'two (cut off',
+      ),
+    );
+    expect(msg.texts().map((t) => t.text)).toEqual(['one', 'two (cut off']);
+    expect(msg.problems.map((p) => p.code)).toContain('mime.unterminated-multipart');
+  });
+
+  it('finds the delimiters of a multipart that lost its boundary parameter', () => {
+    const msg = readMessage(
+      eml(
+        'Content-Type: multipart/mixed',
+        '',
+        '--guess',
+        '',
+        'one',
+        '--guess',
+        '',
+        'two',
+        '--guess--',
+      ),
+    );
+    expect(msg.texts().map((t) => t.text)).toEqual(['one', 'two']);
+  });
+
+  it('does not take a longer boundary that starts with the boundary for a delimiter', () => {
+    const msg = readMessage(
+      eml(
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        '',
+        'one',
+        '--b-not-a-delimiter',
+        'still one',
+        '--b--',
+      ),
+    );
+    expect(msg.texts().map((t) => t.text)).toEqual(['one\n--b-not-a-delimiter\nstill one']);
+  });
+
+  it('reads the same tree from LF, CRLF and CR-only line ends', () => {
+    const lf = eml(
+      'Content-Type: multipart/mixed; boundary=b',
+      'Subject: a',
+      ' b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'x',
+      'y',
+      '--b--',
+      '',
+    );
+    const shape = (s: string): unknown => {
+      const m = readMessage(s);
+      return { subject: m.headers.get('subject'), texts: m.texts().map((t) => t.text) };
+    };
+    expect(shape(lf.replaceAll('\n', '\r\n'))).toEqual(shape(lf));
+    expect(shape(lf.replaceAll('\n', '\r'))).toEqual(shape(lf));
+  });
+
+  it('reads the header section of a text/rfc822-headers part as the returned message', () => {
+    const msg = readMessage(
+      eml(
+        'Content-Type: multipart/report; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/rfc822-headers',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        'Subject: =93=FA',
+        'Message-ID: <id@x>',
+        '--b--',
+      ),
+    );
+    const returned = msg.returned();
+    expect(returned?.headers.get('message-id')).toBe('<id@x>');
+    expect(returned?.headers.raw('subject')).toBe('\x93\xfa');
+  });
+
+  it('decodes base64 encoded per line, with padding in the middle', () => {
+    const text =
+      Buffer.from('hello', 'utf8').toString('base64') +
+      '\n' +
+      Buffer.from('world', 'utf8').toString('base64');
+    expect(decodeBase64(text).bytes.toString('utf8')).toBe('helloworld');
+  });
+
+  it('counts characters outside the base64 alphabet and skips them', () => {
+    const d = decodeBase64('aGVs*bG8=');
+    expect(d.bytes.toString('utf8')).toBe('hello');
+    expect(d.invalid).toBe(1);
+  });
+
+  it('keeps a malformed quoted-printable escape as it is', () => {
+    expect(decodeQuotedPrintable('a=ZZb=4').bytes.toString('latin1')).toBe('a=ZZb=4');
+  });
+
+  it('gives a part decoded as text through decodedText', () => {
+    const msg = readMessage(
+      eml(
+        'Content-Type: text/plain; charset=shift_jis',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from([0x93, 0xfa, 0x96, 0x7b]).toString('base64'),
+      ),
+    );
+    expect(decodedText(msg.root, null)).toBe('日本');
+  });
+});
