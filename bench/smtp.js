@@ -119,12 +119,22 @@ async function nodeClient(port, messages, sessions, message) {
   return failed;
 }
 
+/** smtp-source appends CRLF to every line of -F's file, so it gets an LF copy. */
+let lfFixture = null;
+function fixtureForSmtpSource() {
+  if (!lfFixture) {
+    lfFixture = path.join(os.tmpdir(), `oobd-bench-dsn-${process.pid}.eml`);
+    fs.writeFileSync(lfFixture, fs.readFileSync(FIXTURE, 'latin1').replace(/\r\n/g, '\n'), 'latin1');
+  }
+  return lfFixture;
+}
+
 async function drive(port, messages, sessions, useSmtpSource) {
   const started = process.hrtime.bigint();
   if (useSmtpSource) {
     const result = spawnSync(
       'smtp-source',
-      ['-d', '-s', String(sessions), '-m', String(messages), '-f', '', '-t', 'bench@bounce.example.com', '-M', 'bench.test', '-F', FIXTURE, `127.0.0.1:${port}`],
+      ['-d', '-s', String(sessions), '-m', String(messages), '-f', '', '-t', 'bench@bounce.example.com', '-M', 'bench.test', '-F', fixtureForSmtpSource(), `127.0.0.1:${port}`],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) throw new Error(`smtp-source failed: ${result.stderr}`);
@@ -147,14 +157,14 @@ function countRecords(dir, type) {
   return n;
 }
 
-function writeConfig(dir, port, extra) {
+function writeConfig(dir, port, extra, fsync) {
   fs.writeFileSync(path.join(dir, 'domains.toml'), '["bounce.example.com"]\nlog_oob = "LogThenDrop"\nlog_arf = "LogThenDrop"\n');
   fs.writeFileSync(
     path.join(dir, 'oobd.toml'),
     `[smtp]\nlisten = ["127.0.0.1:${port}"]\nhostname = "bench.test"\nmax_clients = 5000\n` +
       `[domains]\nfiles = ["${path.join(dir, 'domains.toml')}"]\n` +
       `[classifier]\nfiles = ["${path.join(ROOT, 'rules/bounces.toml')}", "${path.join(ROOT, 'rules/iana.toml')}"]\n` +
-      `[logs]\ndir = "${path.join(dir, 'logs')}"\n[http]\nlisten = ""\n` +
+      `[logs]\ndir = "${path.join(dir, 'logs')}"\nfsync = ${fsync}\n[http]\nlisten = ""\n` +
       `[queue]\nquarantine_dir = "${path.join(dir, 'quarantine')}"\n${extra}`,
   );
   return path.join(dir, 'oobd.toml');
@@ -178,7 +188,7 @@ async function runBare(messages, sessions, useSmtpSource) {
   return { name: 'bare smtp-server (accept + discard)', accepted: messages / seconds, endToEnd: messages / seconds, rss };
 }
 
-async function runOobd(mode, messages, sessions, useSmtpSource) {
+async function runOobd(mode, messages, sessions, useSmtpSource, fsync = false) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `oobd-bench-${mode}-`));
   const port = await freePort();
   let redis = null;
@@ -189,7 +199,7 @@ async function runOobd(mode, messages, sessions, useSmtpSource) {
     await waitForLine(redis.stdout, (l) => (l.includes('Ready to accept connections') ? true : undefined));
     extra = `mode = "bullmq"\nredis_url = "redis://127.0.0.1:${redisPort}"\n`;
   }
-  const config = writeConfig(dir, port, extra);
+  const config = writeConfig(dir, port, extra, fsync);
   const args = [CLI, 'serve', '--config', config, ...(mode === 'bullmq' ? ['--workers', '1'] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   await waitForLine(child.stderr, (l) => (l.includes('"oobd serving"') ? true : undefined));
@@ -206,7 +216,7 @@ async function runOobd(mode, messages, sessions, useSmtpSource) {
   await stop(child);
   if (redis) await stop(redis);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { name: `oobd ${mode}`, accepted: messages / seconds, endToEnd: messages / total, rss, redisRss };
+  return { name: `oobd ${mode}${fsync ? ' (logs.fsync = true)' : ''}`, accepted: messages / seconds, endToEnd: messages / total, rss, redisRss };
 }
 
 function mb(bytes) {
@@ -221,7 +231,8 @@ async function benchSmtp({ messages = 5000, sessions = 20 } = {}) {
   const inline = await runOobd('inline', messages, sessions, useSmtpSource);
   let bullmq = null;
   if (spawnSync('sh', ['-c', 'command -v redis-server']).status === 0) bullmq = await runOobd('bullmq', messages, sessions, useSmtpSource);
-  const rows = [bare, inline, bullmq].filter(Boolean);
+  const synced = await runOobd('inline', messages, sessions, useSmtpSource, true);
+  const rows = [bare, inline, bullmq, synced].filter(Boolean);
   console.log('  server                               accepted/s  end-to-end/s  vs bare  peak RSS');
   for (const r of rows) {
     const ratio = `${((r.endToEnd / bare.endToEnd) * 100).toFixed(0)}%`;

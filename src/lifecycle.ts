@@ -16,7 +16,7 @@ import { startHttp } from './http/server';
 import { Metrics } from './http/metrics';
 import { LogWriter } from './log/writer';
 import type { Logger } from './logger';
-import { AnalyzePool } from './pipeline/pool';
+import { ProcessPool } from './pipeline/pool';
 import { BullmqQueue, BullmqWorkers } from './queue/bullmq';
 import { InlineQueue } from './queue/inline';
 import type { JobQueue, ProcessorDeps } from './queue/job';
@@ -70,7 +70,7 @@ async function unwind(cleanups: Array<() => Promise<unknown> | unknown>): Promis
 
 interface Core {
   log: LogWriter;
-  pool: AnalyzePool;
+  pool: ProcessPool;
   relayer: Relayer;
   deps: ProcessorDeps;
   metrics: Metrics;
@@ -92,8 +92,9 @@ async function openCore(config: ServerConfig, opts: ServiceOptions, cleanups: Ar
   // file, label and index; the threads compile the same text.
   const rules = new RulesStore({ files: config.classifier.files, classifier: classifierOptions(config), logger });
   rules.load();
-  const pool = new AnalyzePool({
+  const pool = new ProcessPool({
     size: config.classifier.pool_size,
+    nodeid: log.nodeid,
     sources: rules.sources,
     classifier: classifierOptions(config),
     backPressure: config.classifier.back_pressure,
@@ -102,7 +103,7 @@ async function openCore(config: ServerConfig, opts: ServiceOptions, cleanups: Ar
   const relayer = new Relayer({ hostname: config.smtp.hostname, timeoutMs: config.relay.timeout });
   cleanups.push(() => relayer.close());
   const deps: ProcessorDeps = {
-    analyze: (raw) => pool.analyze(raw),
+    process: (job) => pool.process(job),
     log,
     relayer,
     quarantine: new Quarantine(config.queue.quarantine_dir, config.queue.quarantine_max_bytes),

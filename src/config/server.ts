@@ -122,8 +122,12 @@ const logsSchema = z.strictObject({
   max_segment_bytes: size('max_segment_bytes').default(1024 ** 3),
   /** A segment is closed when it is this old. @defaultValue 10m */
   max_segment_duration: duration('max_segment_duration').default(600_000),
-  /** fdatasync each batch before the SMTP reply (group commit). @defaultValue true */
-  fsync: z.boolean().default(true),
+  /**
+   * fdatasync each batch of records before the SMTP reply (group commit). Off, a
+   * record is written to the kernel before the reply, so it survives an oobd crash
+   * but not a power loss of the machine. @defaultValue false
+   */
+  fsync: z.boolean().default(false),
 });
 
 const httpSchema = z.strictObject({

@@ -178,9 +178,18 @@ export function unixSeconds(date: Date): number {
  * as KumoMTA's chrono serialisation does; otherwise milliseconds.
  */
 export function rfc3339(date: Date): string {
+  const ms = date.getTime();
+  // A message's records share their instants (created, and often the event time):
+  // remember the last one rather than format it four times.
+  if (ms === lastMs) return lastText;
   const iso = date.toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  lastMs = ms;
+  lastText = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  return lastText;
 }
+
+let lastMs = Number.NaN;
+let lastText = '';
 
 /** Builds a record with KumoMTA's key order. */
 export function makeRecord(ctx: RecordContext, f: RecordFields): LogRecord {

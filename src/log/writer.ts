@@ -22,7 +22,7 @@ export interface LogWriterOptions {
   maxSegmentBytes?: number;
   /** @defaultValue 10 minutes */
   maxSegmentDurationMs?: number;
-  /** fdatasync each batch before resolving. @defaultValue true */
+  /** fdatasync each batch before resolving. @defaultValue false */
   fsync?: boolean;
 }
 
@@ -101,7 +101,7 @@ export class LogWriter {
     this.nodeid = nodeid;
     this.maxBytes = opts.maxSegmentBytes ?? 1024 ** 3;
     this.maxAgeMs = opts.maxSegmentDurationMs ?? 600_000;
-    this.fsync = opts.fsync ?? true;
+    this.fsync = opts.fsync ?? false;
   }
 
   static async open(opts: LogWriterOptions): Promise<LogWriter> {
@@ -119,14 +119,22 @@ export class LogWriter {
 
   /** Appends records; resolves once they are written (and synced when fsync is on). */
   append(records: ReadonlyArray<LogRecord>): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
+    let data = '';
+    for (const record of records) data += `${JSON.stringify(record)}\n`;
+    return this.appendLines(data, records.length);
+  }
+
+  /**
+   * Appends records serialised elsewhere (a pool thread): `lines` is `count` JSON
+   * objects, each ending in a newline.
+   */
+  appendLines(lines: string, count: number): Promise<void> {
+    if (count === 0) return Promise.resolve();
     if (this.closed) {
       return Promise.reject(new OobdError(ErrorCode.LogWriteFailed, 'log writer is closed'));
     }
-    let data = '';
-    for (const record of records) data += `${JSON.stringify(record)}\n`;
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ data, count: records.length, resolve, reject });
+      this.pending.push({ data: lines, count, resolve, reject });
       this.kick();
     });
   }

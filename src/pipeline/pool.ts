@@ -2,41 +2,52 @@
 // `back_pressure`, DESIGN.md §6): the CPU work runs on worker threads so the SMTP
 // event loop stays free, and at most `backPressure` messages wait for them.
 //
-// Each thread runs one task at a time, so when a hostile message crashes a thread,
-// exhausts its heap limit or runs past the deadline, we know which message did it:
-// that task fails with OOBD_PROCESSING_FAILED (the caller quarantines the message),
-// the thread is replaced and the other messages carry on.
+// Each thread is handed up to `depth` messages at once, so it never waits for a
+// turn of the main event loop between two messages (with one in flight, a busy SMTP
+// loop would cap the pool at one message per loop turn). A thread answers in the
+// order it was asked, so the oldest unanswered message is the one it is working on:
+// when a hostile message crashes a thread, exhausts its heap limit or runs past the
+// deadline, that message fails with OOBD_PROCESSING_FAILED (the caller quarantines
+// it), the others it held are handed to the replacement thread, and work carries on.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ClassifierOptions, RulesSource } from '../classify/index';
 import { ErrorCode, OobdError } from '../errors';
-import type { ParseResult } from '../report/types';
 import type { WorkerReply, WorkerRequest } from './pool-protocol';
+import type { ProcessInput, SerializedOutcome } from './process';
 
 export interface PoolOptions {
   /** Threads. @defaultValue 1 */
   size: number;
   sources: ReadonlyArray<RulesSource>;
   classifier: ClassifierOptions;
-  /** Most tasks waiting or running before `analyze` refuses with OOBD_QUEUE_FULL. @defaultValue 131072 */
+  /** The node id the records carry. */
+  nodeid: string;
+  /** Most tasks waiting or running before `process` refuses with OOBD_QUEUE_FULL. @defaultValue 131072 */
   backPressure?: number;
   /** A task running longer than this kills its thread. @defaultValue 30s */
   taskTimeoutMs?: number;
   /** Heap limit per thread, so one message cannot take the machine's memory. @defaultValue 512 */
   maxHeapMb?: number;
+  /** Messages handed to one thread at a time. @defaultValue 32 */
+  depth?: number;
 }
 
 interface Task {
-  raw: Uint8Array;
-  resolve: (result: ParseResult) => void;
+  input: ProcessInput;
+  resolve: (outcome: SerializedOutcome) => void;
   reject: (err: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
-  task: Task | null;
+  /** Handed to the thread, oldest (the one it is working on) first. */
+  inFlight: Task[];
+  /** Deadline of the oldest task. */
   timer: NodeJS.Timeout | null;
+  /** The thread compiled its rules: deadlines run from here, not from its boot. */
+  ready: boolean;
 }
 
 /**
@@ -50,12 +61,13 @@ function workerScript(): string {
   return resolve(__dirname, '../../dist/pipeline/pool-worker.js');
 }
 
-export class AnalyzePool {
+export class ProcessPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private readonly opts: Required<PoolOptions>;
   private sources: ReadonlyArray<RulesSource>;
   private closing = false;
+  private running = 0;
   /** Tasks that failed because their thread died or timed out, for /metrics. */
   crashes = 0;
 
@@ -64,6 +76,7 @@ export class AnalyzePool {
       backPressure: 131072,
       taskTimeoutMs: 30_000,
       maxHeapMb: 512,
+      depth: 32,
       ...opts,
     };
     this.sources = opts.sources;
@@ -72,16 +85,17 @@ export class AnalyzePool {
 
   /** Waiting plus running tasks. */
   get inFlight(): number {
-    return this.queue.length + this.slots.filter((s) => s.task).length;
+    return this.queue.length + this.running;
   }
 
   get size(): number {
     return this.slots.length;
   }
 
-  analyze(raw: Uint8Array): Promise<ParseResult> {
+  /** Parses, classifies and serialises a message on a thread. */
+  process(input: ProcessInput): Promise<SerializedOutcome> {
     if (this.closing) {
-      return Promise.reject(new OobdError(ErrorCode.ShuttingDown, 'analyze pool is closed'));
+      return Promise.reject(new OobdError(ErrorCode.ShuttingDown, 'processing pool is closed'));
     }
     if (this.inFlight >= this.opts.backPressure) {
       return Promise.reject(
@@ -91,8 +105,8 @@ export class AnalyzePool {
         ),
       );
     }
-    return new Promise<ParseResult>((resolve, reject) => {
-      this.queue.push({ raw, resolve, reject });
+    return new Promise<SerializedOutcome>((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
       this.dispatch();
     });
   }
@@ -113,41 +127,58 @@ export class AnalyzePool {
 
   private spawn(): Slot {
     const worker = new Worker(workerScript(), {
-      workerData: { sources: [...this.sources], classifier: this.opts.classifier },
+      workerData: { sources: [...this.sources], classifier: this.opts.classifier, nodeid: this.opts.nodeid },
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb },
     });
-    const slot: Slot = { worker, task: null, timer: null };
+    const slot: Slot = { worker, inFlight: [], timer: null, ready: false };
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     worker.on('error', (err) => this.onDeath(slot, err));
     worker.on('exit', (code) => {
-      if (!this.closing || slot.task) this.onDeath(slot, new Error(`thread exited with code ${code}`));
+      if (!this.closing || slot.inFlight.length > 0) this.onDeath(slot, new Error(`thread exited with code ${code}`));
     });
     worker.unref();
     return slot;
   }
 
+  /** Hands waiting tasks to the least busy threads, up to `depth` each. */
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.task) continue;
+    while (this.queue.length > 0) {
+      let best: Slot | null = null;
+      for (const slot of this.slots) {
+        if (slot.inFlight.length < this.opts.depth && (!best || slot.inFlight.length < best.inFlight.length)) best = slot;
+      }
+      if (!best) return;
       const task = this.queue.shift()!;
-      slot.task = task;
-      slot.timer = setTimeout(() => {
-        void slot.worker.terminate();
-        this.onDeath(slot, new Error(`no result within ${this.opts.taskTimeoutMs} ms`));
-      }, this.opts.taskTimeoutMs);
-      const msg: WorkerRequest = { type: 'analyze', raw: task.raw };
-      slot.worker.postMessage(msg);
+      best.inFlight.push(task);
+      this.running++;
+      if (best.inFlight.length === 1 && best.ready) this.arm(best);
+      const msg: WorkerRequest = { type: 'process', input: task.input };
+      best.worker.postMessage(msg);
     }
   }
 
+  /** The deadline of the task the thread is working on now. */
+  private arm(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      void slot.worker.terminate();
+      this.onDeath(slot, new Error(`no result within ${this.opts.taskTimeoutMs} ms`));
+    }, this.opts.taskTimeoutMs);
+  }
+
   private onReply(slot: Slot, reply: WorkerReply): void {
-    const task = slot.task;
+    if (reply.type === 'ready') {
+      slot.ready = true;
+      if (slot.inFlight.length > 0) this.arm(slot);
+      return;
+    }
+    const task = slot.inFlight.shift();
     if (!task) return;
-    slot.task = null;
+    this.running--;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
-    if (reply.type === 'result') task.resolve(reply.result);
+    if (slot.inFlight.length > 0) this.arm(slot);
+    if (reply.type === 'result') task.resolve(reply.outcome);
     else task.reject(new OobdError(ErrorCode.ProcessingFailed, reply.message));
     this.dispatch();
   }
@@ -156,11 +187,14 @@ export class AnalyzePool {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     if (slot.timer) clearTimeout(slot.timer);
-    const task = slot.task;
-    slot.task = null;
-    if (task) {
+    const [culprit, ...innocent] = slot.inFlight;
+    slot.inFlight = [];
+    this.running -= innocent.length + (culprit ? 1 : 0);
+    // The others never started: they go back to the front of the queue, in order.
+    this.queue.unshift(...innocent);
+    if (culprit) {
       this.crashes++;
-      task.reject(
+      culprit.reject(
         new OobdError(ErrorCode.ProcessingFailed, `parse thread failed on this message: ${err.message}`, {
           cause: err,
         }),
@@ -168,6 +202,7 @@ export class AnalyzePool {
     }
     if (this.closing) {
       this.slots.splice(index, 1);
+      if (this.slots.length === 0) for (const task of this.queue.splice(0)) task.reject(err);
       return;
     }
     slot.worker.removeAllListeners();

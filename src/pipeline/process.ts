@@ -3,9 +3,9 @@
 // records and relay requests go out; writing and relaying are the caller's edges.
 import type { Classifier } from '../classify/index';
 import type { Disposition } from '../config/domains';
-import { makeRecord, type LogRecord } from '../log/record';
+import { makeRecord, type LogRecord, type RecordType } from '../log/record';
 import { parseMessage } from '../report/index';
-import type { ParseResult, ReportKind } from '../report/types';
+import type { ParseProblem, ParseResult, ReportKind } from '../report/types';
 import type { SniffKind } from '../smtp/sniff';
 import { buildRecords, labelFindings, type RecordSelection } from './records';
 
@@ -172,4 +172,51 @@ export function decideOutcome(
     unrecognized: reportExpected && result.findings.length === 0 && relays.length === 0,
     kind: result.kind,
   };
+}
+
+/** A message to process: what the edge handed to the queue. */
+export interface ProcessInput {
+  envelope: Envelope;
+  recipients: RecipientPolicy[];
+  sniffed: SniffKind;
+  raw: Uint8Array;
+}
+
+/**
+ * An outcome with its records already serialised, so the thread that made it pays for
+ * JSON and the SMTP event loop only appends the text to the log.
+ */
+export interface SerializedOutcome {
+  kind: ReportKind;
+  /** The records as JSON lines, each ending in a newline. */
+  lines: string;
+  /** Each record's type, in order (for metrics). */
+  types: RecordType[];
+  /** Each OOB record's bounce classification (for metrics). */
+  labels: string[];
+  relays: RelayRequest[];
+  unrecognized: boolean;
+  problems: ParseProblem[];
+}
+
+export function serializeOutcome(outcome: Outcome, problems: ParseProblem[]): SerializedOutcome {
+  let lines = '';
+  const types: RecordType[] = [];
+  const labels: string[] = [];
+  for (const record of outcome.records) {
+    lines += `${JSON.stringify(record)}\n`;
+    types.push(record.type);
+    if (record.type === 'OOB') labels.push(record.bounce_classification);
+  }
+  return { kind: outcome.kind, lines, types, labels, relays: outcome.relays, unrecognized: outcome.unrecognized, problems };
+}
+
+/**
+ * DESIGN.md §1 `process(raw, envelope, policy) -> { records, disposition }`: parse,
+ * classify, decide and serialise, with no I/O. Runs on the pool threads.
+ */
+export function processMessage(input: ProcessInput, classifier: Classifier, nodeid: string, now: Date): SerializedOutcome {
+  const result = analyze(input.raw, classifier);
+  const outcome = decideOutcome(input.envelope, input.recipients, input.sniffed, result, input.raw.length, nodeid, now);
+  return serializeOutcome(outcome, result.problems);
 }

@@ -8,17 +8,19 @@ import type { LogWriter } from '../log/writer';
 import type { Logger } from '../logger';
 import {
   decideOutcome,
+  serializeOutcome,
   type Envelope,
+  type ProcessInput,
   type RecipientPolicy,
   type RelayRequest,
+  type SerializedOutcome,
 } from '../pipeline/process';
-import type { ParseResult } from '../report/types';
 import type { SniffKind } from '../smtp/sniff';
 import type { RelayResult, Relayer } from '../relay/relay';
 import type { Quarantine } from './quarantine';
 
 /** What the edge hands to a queue: everything needed to process the message later. */
-export interface Job {
+export interface Job extends ProcessInput {
   envelope: Envelope;
   recipients: RecipientPolicy[];
   /** What the header sniff at end of DATA saw. */
@@ -40,7 +42,8 @@ export interface JobQueue {
 }
 
 export interface ProcessorDeps {
-  analyze(raw: Uint8Array): Promise<ParseResult>;
+  /** Parse, classify, decide and serialise (on the pool threads). */
+  process(job: Job): Promise<SerializedOutcome>;
   log: LogWriter;
   relayer: Relayer;
   quarantine: Quarantine;
@@ -101,24 +104,17 @@ export function relayMessage(job: Job, request: RelayRequest) {
   };
 }
 
-function countRecords(metrics: Metrics, records: ReadonlyArray<LogRecord>): void {
-  for (const record of records) {
-    metrics.records.inc({ type: record.type });
-    if (record.type === 'OOB') metrics.classifications.inc({ label: record.bounce_classification });
-  }
-}
-
-/** Writes records and counts them. */
+/** Writes records built on this thread (relay records) and counts them. */
 export async function writeRecords(deps: ProcessorDeps, records: ReadonlyArray<LogRecord>): Promise<void> {
   await deps.log.append(records);
-  countRecords(deps.metrics, records);
+  for (const record of records) deps.metrics.records.inc({ type: record.type });
 }
 
 export async function processJob(job: Job, deps: ProcessorDeps, relayMode: RelayMode): Promise<void> {
   const { envelope, raw } = job;
-  let result: ParseResult;
+  let outcome: SerializedOutcome;
   try {
-    result = await deps.analyze(raw);
+    outcome = await deps.process(job);
   } catch (err) {
     if (!isOobdError(err, ErrorCode.ProcessingFailed)) throw err;
     // The message broke a parser thread. It is accepted, logged and kept for an
@@ -126,24 +122,27 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
     await deps.quarantine.put(envelope, raw, errorMessage(err));
     deps.metrics.quarantined.inc({ reason: 'processing-failed' });
     deps.logger.error({ id: envelope.id, err: errorMessage(err) }, 'message quarantined: processing failed');
-    result = { kind: 'none', findings: [], problems: [] };
+    const nothing = { kind: 'none' as const, findings: [], problems: [] };
+    outcome = serializeOutcome(
+      decideOutcome(envelope, job.recipients, job.sniffed, nothing, raw.length, deps.log.nodeid, new Date()),
+      [],
+    );
+    outcome.unrecognized = false;
   }
-  deps.metrics.reports.inc({ kind: result.kind });
-  for (const problem of result.problems) deps.metrics.parseProblems.inc({ code: problem.code });
-  if (result.problems.length > 0) {
-    deps.logger.warn({ id: envelope.id, problems: result.problems }, 'parse problems');
+  deps.metrics.reports.inc({ kind: outcome.kind });
+  for (const problem of outcome.problems) deps.metrics.parseProblems.inc({ code: problem.code });
+  if (outcome.problems.length > 0) {
+    deps.logger.debug({ id: envelope.id, problems: outcome.problems }, 'parse problems');
   }
-
-  const outcome = decideOutcome(envelope, job.recipients, job.sniffed, result, raw.length, deps.log.nodeid, new Date());
   if (outcome.unrecognized) {
     deps.metrics.unrecognized.inc();
     deps.metrics.quarantined.inc({ reason: 'unrecognized' });
-    deps.logger.warn({ id: envelope.id, kind: result.kind }, 'accepted as a report but nothing was recognised; kept in quarantine');
+    deps.logger.warn({ id: envelope.id, kind: outcome.kind }, 'accepted as a report but nothing was recognised; kept in quarantine');
     await deps.quarantine.put(envelope, raw, 'unrecognized: accepted as a report, no findings');
   }
 
   if (relayMode === 'now') {
-    const records = [...outcome.records];
+    const relayRecords: LogRecord[] = [];
     for (const request of outcome.relays) {
       const relayed = await deps.relayer.relay(request.routingDomain, relayMessage(job, request));
       deps.metrics.relays.inc({ result: relayed.status });
@@ -157,11 +156,21 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
           `relay to ${request.routingDomain} failed: ${relayed.response.code} ${relayed.response.content}`,
         );
       }
-      records.push(record);
+      relayRecords.push(record);
     }
-    await writeRecords(deps, records);
+    await writeOutcome(deps, outcome, relayRecords);
     return;
   }
-  await writeRecords(deps, outcome.records);
+  await writeOutcome(deps, outcome, []);
   for (const request of outcome.relays) await relayMode(request, job);
+}
+
+/** Writes an outcome's records (and relay records after them) in one append, and counts them. */
+async function writeOutcome(deps: ProcessorDeps, outcome: SerializedOutcome, extra: LogRecord[]): Promise<void> {
+  let lines = outcome.lines;
+  for (const record of extra) lines += `${JSON.stringify(record)}\n`;
+  await deps.log.appendLines(lines, outcome.types.length + extra.length);
+  for (const type of outcome.types) deps.metrics.records.inc({ type });
+  for (const label of outcome.labels) deps.metrics.classifications.inc({ label });
+  for (const record of extra) deps.metrics.records.inc({ type: record.type });
 }

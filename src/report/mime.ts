@@ -106,7 +106,9 @@ interface WalkState {
 /** Turns any line-end convention into LF. */
 export function normaliseLineEnds(s: string): string {
   if (s.indexOf('\r') < 0) return s;
-  return s.replaceAll('\r\n', '\n').replaceAll('\r', '\n');
+  // CR CR LF is one line end: it is what a CRLF file becomes when a relay or a
+  // tool adds CRLF to every line again (seen from smtp-source and broken gateways).
+  return s.replaceAll('\r\r\n', '\n').replaceAll('\r\n', '\n').replaceAll('\r', '\n');
 }
 
 /**

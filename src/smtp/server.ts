@@ -42,9 +42,18 @@ interface ConnState {
   listener: string;
 }
 
-/** 32 hex characters, like KumoMTA's spool ids. */
+/** 8 random bytes per process: ids of different processes (serve, workers, restarts) never meet. */
+const ID_NODE = randomBytes(8).toString('hex');
+let idCounter = 0;
+
+/**
+ * 32 hex characters, like KumoMTA's spool ids, and time-ordered like them:
+ * milliseconds (12), a per-process counter (4), the process's random part (16).
+ * Cheaper than 16 fresh random bytes per message on the SMTP event loop.
+ */
 export function newMessageId(): string {
-  return randomBytes(16).toString('hex');
+  idCounter = (idCounter + 1) & 0xffff;
+  return Date.now().toString(16).padStart(12, '0') + idCounter.toString(16).padStart(4, '0') + ID_NODE;
 }
 
 function domainOf(address: string): string {

@@ -77,3 +77,15 @@ export function startServe(args: string[], opts: { cwd?: string; env?: NodeJS.Pr
     return { child, smtp, port: Number(smtp[0]!.split(':').pop()), logs, waitForLog, exited };
   });
 }
+
+/** Like runCli, without blocking this process (needed when the CLI talks to a server running in this process). */
+export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -2,7 +2,7 @@
 // client gets a 4xx and keeps the message.
 import { promises as fs } from 'node:fs';
 import { sendMessage } from '../helpers/smtp-client';
-import { dsnMessage, startTestService, type TestService } from '../helpers/service';
+import { BACKENDS, dsnMessage, startBackendService, startTestService, type TestService } from '../helpers/service';
 
 describe('when records cannot be written', () => {
   let t: TestService;
@@ -52,5 +52,37 @@ describe('back-pressure', () => {
     await t.waitForRecords(
       (all) => all.filter((r) => r.type === 'Rejection' && r.response.code === 451).length === busy.length,
     );
+  });
+});
+
+describe.each(BACKENDS)('hostile messages over SMTP (%s)', (mode) => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startBackendService(mode, { config: { smtp: { max_message_size: '20MB' } } });
+  });
+  afterAll(() => t.stop());
+
+  const parts = Array.from({ length: 10_000 }, (_, i) => `--b1\r\nContent-Type: text/plain\r\n\r\n${i}\r\n`).join('');
+  let seed = 7;
+  const random = Buffer.alloc(256 * 1024);
+  for (let i = 0; i < random.length; i++) random[i] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+  const cases: Array<[string, string | Buffer]> = [
+    ['random bytes', random],
+    ['NUL bytes in headers and body', `Content-Type: multipart/report; boundary=b1\r\nSubject: \0\0\0\r\n\r\n\0--b1\0\r\n`],
+    ['a 1 MB header line', `Subject: ${'x'.repeat(1024 * 1024)}\r\nContent-Type: multipart/report; boundary=b1\r\n\r\n--b1--\r\n`],
+    ['10,000 parts', dsnMessage().replace('--b1--', `${parts}--b1--`)],
+    ['truncated MIME without a closing boundary', dsnMessage().slice(0, 700)],
+    ['invalid base64 in the status part', dsnMessage().replace('Content-Type: message/delivery-status', 'Content-Type: message/delivery-status\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64***')],
+  ];
+
+  it.each(cases)('accepts or refuses %s, keeps serving and logs what it accepted', async (_name, message) => {
+    const reply = await sendMessage(t.port, { from: '', to: ['h@bounce.example.com'], message });
+    expect([250, 550]).toContain(reply.code);
+    if (reply.code === 250) {
+      const id = reply.text.slice('OK id='.length);
+      await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Reception'));
+    }
+    const after = await sendMessage(t.port, { from: '', to: ['h@bounce.example.com'], message: dsnMessage() });
+    expect(after.code).toBe(250);
   });
 });

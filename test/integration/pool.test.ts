@@ -1,61 +1,112 @@
-// The parse + classify thread pool with real worker threads (from the dist/ build).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AnalyzePool } from '../../src/pipeline/pool';
+// The processing pool with real worker threads (from the dist/ build).
+import { ProcessPool, type PoolOptions } from '../../src/pipeline/pool';
+import type { ProcessInput } from '../../src/pipeline/process';
 import { dsnMessage } from '../helpers/service';
 
-const classifier = { cacheSize: 16, uncategorizedCacheSize: 16 };
-const rules = [{ file: 'rules.toml', text: '[rules]\nInvalidRecipient = ["(?i)user unknown"]\n' }];
+const base: PoolOptions = {
+  size: 1,
+  nodeid: '11111111-2222-3333-4444-555555555555',
+  sources: [{ file: 'rules.toml', text: '[rules]\nInvalidRecipient = ["(?i)user unknown"]\n' }],
+  classifier: { cacheSize: 16, uncategorizedCacheSize: 16 },
+};
 
-describe('analyze pool', () => {
-  it('parses on a worker thread and returns the findings', async () => {
-    const pool = new AnalyzePool({ size: 1, sources: rules, classifier });
+function input(raw: string | Buffer, n = 0): ProcessInput {
+  return {
+    envelope: {
+      id: n.toString(16).padStart(32, '0'),
+      mailFrom: '',
+      rcptTo: ['b@bounce.example.com'],
+      listener: '127.0.0.1:25',
+      remoteAddress: '192.0.2.9',
+      heloName: 'mx.remote.example',
+      sessionId: 'session',
+      receivedAt: Date.UTC(2024, 0, 1),
+    },
+    recipients: [
+      { address: 'b@bounce.example.com', domain: 'bounce.example.com', logOob: 'LogThenDrop', logArf: 'LogThenDrop', relayTo: false, routingDomain: null },
+    ],
+    sniffed: 'report',
+    raw: Buffer.from(raw),
+  };
+}
+
+/** A message big enough (8 MB, 1,000 parts) that no thread parses it within 5 ms. */
+function huge(): Buffer {
+  const parts = Array.from({ length: 1000 }, (_, i) => `--b1\r\nContent-Type: text/plain\r\n\r\n${'z'.repeat(8000)} ${i}\r\n`);
+  return Buffer.from(dsnMessage().replace('--b1--', `${parts.join('')}--b1--`));
+}
+
+describe('processing pool', () => {
+  it('parses, classifies and serialises the records on a thread', async () => {
+    const pool = new ProcessPool(base);
     try {
-      const result = await pool.analyze(Buffer.from(dsnMessage()));
-      expect(result.problems).toBeDefined();
-      expect(Array.isArray(result.findings)).toBe(true);
+      const outcome = await pool.process(input(dsnMessage()));
+      expect(outcome.kind).toBe('dsn');
+      expect(outcome.types).toEqual(['Reception', 'OOB']);
+      expect(outcome.labels).toEqual(['InvalidRecipient']);
+      const [reception, oob] = outcome.lines.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(reception).toMatchObject({ type: 'Reception', nodeid: base.nodeid, peer_address: { name: 'mx.remote.example', addr: '192.0.2.9' } });
+      expect(oob).toMatchObject({ type: 'OOB', sender: 'b@bounce.example.com', recipient: 'nobody@remote.example' });
     } finally {
       await pool.close();
     }
   });
 
   it('refuses work beyond back_pressure with OOBD_QUEUE_FULL', async () => {
-    const pool = new AnalyzePool({ size: 1, sources: rules, classifier, backPressure: 3 });
-    const raw = Buffer.from(dsnMessage());
+    const pool = new ProcessPool({ ...base, backPressure: 3 });
     try {
-      const accepted = [pool.analyze(raw), pool.analyze(raw), pool.analyze(raw)];
-      await expect(pool.analyze(raw)).rejects.toMatchObject({ code: 'OOBD_QUEUE_FULL' });
+      const accepted = [1, 2, 3].map((n) => pool.process(input(dsnMessage(), n)));
+      await expect(pool.process(input(dsnMessage()))).rejects.toMatchObject({ code: 'OOBD_QUEUE_FULL' });
       await Promise.all(accepted);
-      await expect(pool.analyze(raw)).resolves.toBeDefined();
+      await expect(pool.process(input(dsnMessage()))).resolves.toBeDefined();
     } finally {
       await pool.close();
     }
   });
 
-  it('fails only the message that overran the deadline and replaces its thread', async () => {
-    const pool = new AnalyzePool({ size: 1, sources: rules, classifier, taskTimeoutMs: 1 });
-    const huge = Buffer.concat(Array.from({ length: 40 }, () => readFileSync(join(__dirname, '../../package-lock.json'))));
+  it('fails the message that overran the deadline and replaces its thread', async () => {
+    const pool = new ProcessPool({ ...base, taskTimeoutMs: 1 });
     try {
-      await expect(pool.analyze(huge)).rejects.toMatchObject({ code: 'OOBD_PROCESSING_FAILED' });
+      await expect(pool.process(input(huge(), 1))).rejects.toMatchObject({ code: 'OOBD_PROCESSING_FAILED' });
       expect(pool.crashes).toBe(1);
       expect(pool.size).toBe(1);
     } finally {
       await pool.close();
     }
-    const healthy = new AnalyzePool({ size: 1, sources: rules, classifier });
+  });
+
+  it('fails only the message that overran; the others its thread held finish on a new thread', async () => {
+    // Deadlines run from when a thread is ready, so a fresh thread's start-up is not
+    // held against the messages handed to it.
+    const pool = new ProcessPool({ ...base, taskTimeoutMs: 5, depth: 8 });
     try {
-      await expect(healthy.analyze(Buffer.from(dsnMessage()))).resolves.toBeDefined();
+      const culprit = pool.process(input(huge(), 1));
+      const rest = [2, 3, 4, 5].map((n) => pool.process(input(dsnMessage(), n)));
+      await expect(culprit).rejects.toMatchObject({ code: 'OOBD_PROCESSING_FAILED' });
+      const outcomes = await Promise.all(rest);
+      expect(outcomes.map((o) => o.kind)).toEqual(['dsn', 'dsn', 'dsn', 'dsn']);
+      expect(pool.crashes).toBe(1);
     } finally {
-      await healthy.close();
+      await pool.close();
     }
   });
 
-  it('finishes queued work before it closes', async () => {
-    const pool = new AnalyzePool({ size: 2, sources: rules, classifier });
-    const raw = Buffer.from(dsnMessage());
-    const pending = Array.from({ length: 20 }, () => pool.analyze(raw));
+  it('finishes queued work before it closes, then refuses more', async () => {
+    const pool = new ProcessPool({ ...base, size: 2 });
+    const pending = Array.from({ length: 20 }, (_, n) => pool.process(input(dsnMessage(), n)));
     await pool.close();
     await expect(Promise.all(pending)).resolves.toHaveLength(20);
-    await expect(pool.analyze(raw)).rejects.toMatchObject({ code: 'OOBD_SHUTTING_DOWN' });
+    await expect(pool.process(input(dsnMessage()))).rejects.toMatchObject({ code: 'OOBD_SHUTTING_DOWN' });
+  });
+
+  it('uses the new rules after a reload', async () => {
+    const pool = new ProcessPool(base);
+    try {
+      pool.reload([{ file: 'r2.toml', text: '[rules]\nSomethingElse = ["(?i)user unknown"]\n' }]);
+      const outcome = await pool.process(input(dsnMessage()));
+      expect(outcome.labels).toEqual(['SomethingElse']);
+    } finally {
+      await pool.close();
+    }
   });
 });

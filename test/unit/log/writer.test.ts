@@ -77,9 +77,9 @@ describe('log segments', () => {
     await writer.close();
   });
 
-  it('commits concurrent appends in order and resolves each once it is written', async () => {
+  it('group-commits concurrent appends in order, with fdatasync, and resolves each once it is written', async () => {
     const dir = makeTempDir();
-    const writer = await LogWriter.open({ dir });
+    const writer = await LogWriter.open({ dir, fsync: true });
     await Promise.all(Array.from({ length: 200 }, (_, i) => writer.append([record(i)])));
     expect(writer.recordsWritten).toBe(200);
     await writer.close();

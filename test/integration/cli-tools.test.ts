@@ -1,0 +1,116 @@
+// oobd parse, logs and replay against real files, a real server and real segments.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, runCliAsync } from '../helpers/process';
+import { ROOT, dsnMessage, makeTempDir, startTestService, type TestService } from '../helpers/service';
+
+const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+
+function jsonLines(text: string): Array<Record<string, unknown>> {
+  return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('oobd parse', () => {
+  it('prints one OOB record per failed recipient with source_file, and is deterministic', () => {
+    const file = join(ROOT, 'fixtures/rfc3464/kumomta-1.eml');
+    const first = runCli(['parse', file]);
+    expect(first.code).toBe(0);
+    const records = jsonLines(first.stdout);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      type: 'OOB',
+      recipient: 'louisl@larry.slip.umd.edu',
+      response: { code: 426, enhanced_code: { class: 4, subject: 0, detail: 0 }, content: 'connection timed out' },
+      source_file: file,
+    });
+    expect(jsonLines(runCli(['parse', file]).stdout)[0]!.id).toBe(records[0]!.id);
+  });
+
+  it('walks folders recursively and splits mbox files', () => {
+    const dir = makeTempDir();
+    mkdirSync(join(dir, 'nested'));
+    copyFileSync(join(ROOT, 'fixtures/rfc5965/kumomta-1.eml'), join(dir, 'nested', 'arf.eml'));
+    copyFileSync(join(CORPUS, 'sisimai/mailbox/mbox-1'), join(dir, 'mbox'));
+    writeFileSync(join(dir, 'notes.json'), '{}');
+    const result = runCli(['parse', dir]);
+    expect(result.code).toBe(0);
+    const records = jsonLines(result.stdout);
+    expect(records.map((r) => r.source_file)).toEqual(expect.arrayContaining([join(dir, 'mbox'), join(dir, 'nested', 'arf.eml')]));
+    expect(records.some((r) => r.type === 'Feedback')).toBe(true);
+    expect(records.filter((r) => r.source_file === join(dir, 'mbox')).every((r) => r.source_index === 1)).toBe(true);
+    expect(records.some((r) => r.source_file === join(dir, 'notes.json'))).toBe(false);
+  });
+
+  it('prints an Unrecognized line for a message that yields no record', () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'hello.eml'), 'From: a@b.example\r\nSubject: hello\r\n\r\nhi\r\n');
+    const records = jsonLines(runCli(['parse', join(dir, 'hello.eml')]).stdout);
+    expect(records).toEqual([expect.objectContaining({ type: 'Unrecognized', source_file: join(dir, 'hello.eml'), kind: 'none' })]);
+  });
+
+  it('exits 1 naming a path it cannot read, after printing the others', () => {
+    const result = runCli(['parse', '/nonexistent/x.eml', join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('/nonexistent/x.eml');
+    expect(jsonLines(result.stdout)).toHaveLength(1);
+  });
+
+  it('classifies with the rules files given by --rules', () => {
+    const dir = makeTempDir();
+    const rules = join(dir, 'r.toml');
+    writeFileSync(rules, '[rules]\nTestLabel = ["connection timed out"]\n');
+    const records = jsonLines(runCli(['parse', '--rules', rules, join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]).stdout);
+    expect(records[0]!.bounce_classification).toBe('TestLabel');
+  });
+});
+
+describe('oobd logs and oobd replay', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService();
+  });
+  afterAll(() => t.stop());
+
+  it('replays a folder to a server and summarises the replies', async () => {
+    const dir = makeTempDir();
+    copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), join(dir, 'a.eml'));
+    copyFileSync(join(ROOT, 'fixtures/rfc5965/kumomta-1.eml'), join(dir, 'b.eml'));
+    writeFileSync(join(dir, 'c.eml'), dsnMessage({ diagnostic: '552 5.2.2 mailbox full' }));
+    const result = await runCliAsync(['replay', '--server', `127.0.0.1:${t.port}`, '--to', 'bounce-r@bounce.example.com', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`sent 3 message(s) to 127.0.0.1:${t.port}`);
+    expect(result.stdout).toMatch(/^ {2}250 +3$/m);
+    await t.waitForRecords((all) => all.filter((r) => r.type === 'OOB').length >= 2 && all.some((r) => r.type === 'Feedback'));
+  });
+
+  it('counts refusals in the summary and exits 1', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'x.eml'), dsnMessage());
+    const result = await runCliAsync(['replay', '--server', `127.0.0.1:${t.port}`, '--to', 'x@unlisted.example', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^ {2}550 +1$/m);
+  });
+
+  it('filters records by type, class and domain, and prints JSON or a summary', async () => {
+    const oob = jsonLines(runCli(['logs', t.logsDir, '--type', 'oob', '--json']).stdout);
+    expect(oob.length).toBeGreaterThanOrEqual(2);
+    expect(oob.every((r) => r.type === 'OOB')).toBe(true);
+    const quota = jsonLines(runCli(['logs', t.logsDir, '--class', 'QuotaIssues', '--json']).stdout);
+    expect(quota.map((r) => r.recipient)).toEqual(['nobody@remote.example']);
+    const byDomain = runCli(['logs', t.logsDir, '--domain', 'larry.slip.umd.edu']).stdout.trim().split('\n');
+    expect(byDomain).toHaveLength(1);
+    expect(byDomain[0]).toMatch(/ OOB \w+ bounce-r@bounce\.example\.com -> louisl@larry\.slip\.umd\.edu 426 4\.0\.0 connection timed out \[[0-9a-f]{32}\]$/);
+    const summary = runCli(['logs', t.logsDir, '--summary']).stdout;
+    expect(summary).toMatch(/^records: \d+/);
+    expect(summary).toMatch(/OOB by classification\n(.*\n)* +1 +QuotaIssues/);
+    expect(runCli(['logs', t.logsDir, '--since', '1h', '--type', 'Feedback', '--json']).stdout.trim().split('\n')).toHaveLength(1);
+    expect(runCli(['logs', t.logsDir, '--since', 'soonish']).code).toBe(2);
+  });
+
+  it('says when the log folder does not exist', () => {
+    const result = runCli(['logs', '/nonexistent-logs']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('log folder /nonexistent-logs does not exist');
+  });
+});
+

@@ -1,0 +1,63 @@
+// Every RFC fixture sent over SMTP produces the records of its reviewed snapshot
+// (fixtures/<kind>/<name>.records.json), on both queue backends: the server, the
+// thread pool and the workers add nothing and lose nothing.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LogRecord } from '../../src/log/record';
+import { FIXTURES, fixtureFiles } from '../helpers/fixture-records';
+import { SmtpClient } from '../helpers/smtp-client';
+import { BACKENDS, startBackendService, type TestService } from '../helpers/service';
+
+const FILES = fixtureFiles(['rfc3464', 'rfc6533', 'rfc5965', 'rfc8098', 'rfc3834']);
+
+/** The fields a record owes to the message, not to when and where it arrived. */
+function essence(r: LogRecord) {
+  return {
+    type: r.type,
+    recipient: r.recipient,
+    response: r.response,
+    peer_name: r.peer_address?.name ?? null,
+    bounce_classification: r.bounce_classification,
+    feedback_report: r.feedback_report,
+    oob_report: r.oob_report ?? null,
+    mdn_report: r.mdn_report ?? null,
+  };
+}
+
+describe.each(BACKENDS)('reports over SMTP (%s)', (mode) => {
+  let t: TestService;
+  const ids = new Map<string, string>();
+
+  beforeAll(async () => {
+    t = await startBackendService(mode, { config: { classifier: { pool_size: 2 } } });
+    const { client } = await SmtpClient.open(t.port);
+    await client.cmd('EHLO mx.remote.example');
+    for (const file of FILES) {
+      await client.cmd('MAIL FROM:<>');
+      await client.cmd('RCPT TO:<report@bounce.example.com>');
+      const reply = await client.data(readFileSync(join(FIXTURES, file)));
+      ids.set(file, reply.code === 250 ? reply.text.slice('OK id='.length) : `refused ${reply.code} ${reply.text}`);
+    }
+    await client.quit();
+  }, 60_000);
+  afterAll(() => t.stop());
+
+  it.each(FILES)('%s gives the records of its snapshot', async (file) => {
+    const id = ids.get(file)!;
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const expected = JSON.parse(readFileSync(join(FIXTURES, file.replace(/\.eml$/, '.records.json')), 'utf8')) as LogRecord[];
+    const records = await t.waitForRecords((all) =>
+      all.some((r) => r.id === id && (r.type === 'Reception' || r.type === 'Feedback')),
+    );
+    const mine = records.filter((r) => r.id === id && r.type !== 'Reception');
+    expect(mine.map(essence)).toEqual(expected.map(essence));
+    for (const record of mine) {
+      expect(record.sender).toBe('report@bounce.example.com');
+      expect(record.queue).toBe('bounce.example.com');
+      expect(record.peer_address?.addr).toBe('127.0.0.1');
+    }
+    // KumoMTA logs an ARF report as Feedback instead of Reception.
+    const reception = records.some((r) => r.id === id && r.type === 'Reception');
+    expect(reception).toBe(!mine.some((r) => r.type === 'Feedback'));
+  });
+});
