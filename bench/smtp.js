@@ -216,7 +216,7 @@ async function runOobd(mode, messages, sessions, useSmtpSource, fsync = false) {
   await stop(child);
   if (redis) await stop(redis);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { name: `oobd ${mode}${fsync ? ' (logs.fsync = true)' : ''}`, accepted: messages / seconds, endToEnd: messages / total, rss, redisRss };
+  return { name: `oobd ${mode}${mode === 'bullmq' ? ' (serve --workers 1)' : ''}${fsync ? ' (logs.fsync = true)' : ''}`, accepted: messages / seconds, endToEnd: messages / total, rss, redisRss };
 }
 
 function mb(bytes) {
@@ -243,7 +243,7 @@ async function benchSmtp({ messages = 5000, sessions = 20 } = {}) {
   return rows;
 }
 
-module.exports = { benchSmtp };
+module.exports = { benchSmtp, runOobd, runBare };
 
 if (require.main === module) {
   benchSmtp({ messages: arg('messages', 5000), sessions: arg('sessions', 20) }).catch((err) => {

@@ -75,6 +75,8 @@ interface Core {
   deps: ProcessorDeps;
   metrics: Metrics;
   reloadRules(): 'reloaded' | 'kept';
+  /** The end of every stop, once no work arrives any more: threads, relays, http, logs. */
+  close(closeHttp: () => Promise<void>): Promise<void>;
 }
 
 /** What both `serve` and `worker` need: logs, rules, the parse pool, relaying, quarantine. */
@@ -121,6 +123,14 @@ async function openCore(config: ServerConfig, opts: ServiceOptions, cleanups: Ar
       if (!rules.reload().reloaded) return 'kept';
       pool.reload(rules.sources);
       return 'reloaded';
+    },
+    async close(closeHttp) {
+      await pool.close();
+      relayer.close();
+      // http closes after the drain, so /metrics shows it to the end.
+      await closeHttp();
+      await log.close();
+      logger.info({ records: log.recordsWritten }, 'stopped');
     },
   };
 }
@@ -225,13 +235,8 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
           await queue.close();
           await workers?.close();
           await closeRedis();
-          await core.pool.close();
-          core.relayer.close();
-          // http closes after the drain, so /metrics shows it to the end.
-          await http.close();
           cleanups.length = 0;
-          await core.log.close();
-          logger.info({ records: core.log.recordsWritten }, 'stopped');
+          await core.close(http.close);
         })();
         return stopping;
       },
@@ -281,12 +286,8 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
           logger.info('stopping: finishing running jobs');
           await workers.close();
           redis.disconnect();
-          await core.pool.close();
-          core.relayer.close();
-          await http.close();
           cleanups.length = 0;
-          await core.log.close();
-          logger.info({ records: core.log.recordsWritten }, 'stopped');
+          await core.close(http.close);
         })();
         return stopping;
       },

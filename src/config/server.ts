@@ -99,16 +99,16 @@ const queueSchema = z.strictObject({
   redis_url: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** Key prefix of the BullMQ queues. @defaultValue "oobd" */
   prefix: z.string().min(1).default('oobd'),
-  /** Jobs each worker runs at once. @defaultValue 16 */
-  concurrency: positiveInt.default(16),
+  /** Jobs each worker runs at once (their parsing runs on the pool threads). @defaultValue 64 */
+  concurrency: positiveInt.default(64),
   /** Attempts of a job before it is quarantined. @defaultValue 8 */
   attempts: positiveInt.default(8),
   /** First retry delay; it doubles on each attempt, with jitter. @defaultValue 1s */
   backoff: duration('backoff').default(1000),
   /** A worker that stops renewing a job's lock (a crash) loses the job to another after this. @defaultValue 30s */
   lock_duration: duration('lock_duration').default(30_000),
-  /** Completed jobs kept in Redis for inspection. @defaultValue 1000 */
-  keep_completed: z.number().int().nonnegative().default(1000),
+  /** Completed jobs kept in Redis for inspection; 0 removes them at once. @defaultValue 0 */
+  keep_completed: z.number().int().nonnegative().default(0),
   /** Where messages that can never be processed are kept. @defaultValue "quarantine" */
   quarantine_dir: z.string().min(1).default('quarantine'),
   /** Oldest quarantined files are removed beyond this size. @defaultValue 1GB */

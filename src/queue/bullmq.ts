@@ -56,8 +56,11 @@ function jobOptions(config: ServerConfig, attempts: number) {
   return {
     attempts,
     backoff: { type: 'exponential', delay: config.queue.backoff, jitter: 0.5 },
-    removeOnComplete: { count: config.queue.keep_completed },
-    removeOnFail: { count: config.queue.keep_completed },
+    // Records are the product; a completed job is only kept when asked (trimming a
+    // kept set costs Redis work on every completion).
+    removeOnComplete: config.queue.keep_completed === 0 ? true : { count: config.queue.keep_completed },
+    // Failed jobs stay for inspection (their messages are also in quarantine).
+    removeOnFail: { count: 1000 },
   };
 }
 

@@ -55,7 +55,11 @@ export class Quarantine {
     return total;
   }
 
-  /** Removes the oldest messages until the folder fits. */
+  /**
+   * Removes the oldest messages until the folder is at 90% of its limit, so that a
+   * flood of bad messages pays for one folder scan per 10% of the limit, not one per
+   * message.
+   */
   private async trim(): Promise<void> {
     const files = await Promise.all(
       (await fs.readdir(this.dir)).map(async (name) => {
@@ -65,8 +69,9 @@ export class Quarantine {
     );
     files.sort((a, b) => a.mtime - b.mtime || a.name.localeCompare(b.name));
     let used = files.reduce((sum, f) => sum + f.size, 0);
+    const target = Math.floor(this.maxBytes * 0.9);
     for (const file of files) {
-      if (used <= this.maxBytes) break;
+      if (used <= target) break;
       await fs.rm(join(this.dir, file.name), { force: true });
       used -= file.size;
     }

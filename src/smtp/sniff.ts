@@ -103,10 +103,21 @@ interface HeaderField {
   value: string;
 }
 
+/** Offset just past the line end before the first empty line (LF, CRLF or CR ends), or the length. */
+function headerEnd(bytes: Buffer): number {
+  let end = bytes.length;
+  for (const blank of ['\n\n', '\n\r\n', '\r\r']) {
+    const at = bytes.indexOf(blank);
+    if (at >= 0 && at + 1 < end) end = at + 1;
+  }
+  return end;
+}
+
 /** The header block, unfolded, lower-case names; stops at the first empty line. */
 export function readHeaderFields(raw: Uint8Array): HeaderField[] {
-  const limit = Math.min(raw.length, MAX_HEADER_BYTES);
-  const text = Buffer.from(raw.buffer, raw.byteOffset, limit).toString('latin1');
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.length, MAX_HEADER_BYTES));
+  // Decode only the header block, not the first 256 KB of every message.
+  const text = bytes.toString('latin1', 0, headerEnd(bytes));
   const fields: HeaderField[] = [];
   let start = 0;
   let current: HeaderField | null = null;
