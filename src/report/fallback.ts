@@ -171,6 +171,9 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   }
   const found: { address: string; text: string[] }[] = [];
   const seen = new Set<string>();
+  // "reject reason: Mailbox full", "Reason: ...": a reason the bounce states apart
+  // from its recipients, for those that have none of their own.
+  const reasons: string[] = [];
   let lines = 0;
   outer: for (const { type, text } of msg.texts()) {
     if (type !== 'text/plain' && msg.texts().length > 1) continue;
@@ -189,6 +192,11 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       }
       const lower = line.toLowerCase();
       if (isStop(lower)) break outer;
+      const reasonAt = lower.indexOf('reason:');
+      if (reasonAt >= 0 && reasonAt <= 20 && reasons.length < 3) {
+        const reason = line.slice(reasonAt + 7).trim();
+        if (reason !== '') reasons.push(reason);
+      }
       const r = recipientOf(line, lower);
       if (r !== null) {
         const key = r.address.toLowerCase();
@@ -231,7 +239,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
   return found.map((f) => {
-    const text = oneLine(f.text.join(' '));
+    const text = oneLine((f.text.length > 0 ? f.text : reasons).join(' '));
     const reply = extractReply(text, { status: null, action: 'failed' });
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
     return {

@@ -8,7 +8,7 @@ import { parseArf, parseComplaint } from './arf';
 import { parseAutoReply } from './autoreply';
 import { parseDsn, parseDsnInText } from './dsn';
 import { parseFallback } from './fallback';
-import { parseHeuristic } from './heuristic/index';
+import { completeDsn, parseHeuristic } from './heuristic/index';
 import { parseMdn } from './mdn';
 import { readMessage, type MimeMessage } from './mime';
 import type { Finding, ParseResult, ReportKind } from './types';
@@ -48,7 +48,7 @@ export function parseWalked(msg: MimeMessage): ParseResult {
   const mdn = parseMdn(msg);
   if (mdn !== null) return result('mdn', [mdn], msg);
   const dsn = parseDsn(msg);
-  if (dsn !== null && dsn.length > 0) return result('dsn', dsn, msg);
+  if (dsn !== null && dsn.length > 0) return result('dsn', completeDsn(dsn, msg), msg);
   const complaint = parseComplaint(msg);
   if (complaint !== null) return result('arf', [complaint], msg);
   const pasted = parseDsnInText(msg);
@@ -56,7 +56,9 @@ export function parseWalked(msg: MimeMessage): ParseResult {
   const auto = parseAutoReply(msg);
   if (auto !== null) return result('autoreply', [auto], msg);
   const heuristic = parseHeuristic(msg);
-  if (heuristic.length > 0) return result('heuristic', heuristic, msg);
+  // A provider's complaint notice (Amazon SES) is a feedback report like ARF.
+  if (heuristic.length > 0)
+    return result(heuristic[0]?.kind === 'feedback' ? 'arf' : 'heuristic', heuristic, msg);
   const fallback = parseFallback(msg);
   if (fallback !== null && fallback.length > 0) return result('heuristic', fallback, msg);
   return result('none', [], msg);

@@ -69,7 +69,18 @@ const BOUNCE_SUBJECTS = [
   'error sending message',
   'permanent error',
   'bounce',
+  // Mailing-list managers (fml) returning a message as undeliverable to the list.
+  'loop alert',
 ];
+
+/** Subject fragments of complaint reports that are not multipart/report (Hotmail's older FBL). */
+const COMPLAINT_SUBJECTS = ['complaint about message', 'abuse report'];
+
+/**
+ * Senders of provider notifications that are bounces or complaints in JSON rather
+ * than in an RFC format (Amazon SES via SNS e-mail subscriptions).
+ */
+const NOTIFICATION_SENDERS = ['no-reply@sns.amazonaws.com'];
 
 /** Subject fragments of auto-replies (lower case). */
 const AUTOREPLY_SUBJECTS = [
@@ -254,7 +265,9 @@ export function sniffMessage(raw: Uint8Array, mailFrom: string): Sniff {
       return 'autoreply';
     }
     if (failedRecipients) return 'bounce';
+    if (includesAny(subject, COMPLAINT_SUBJECTS)) return 'arf';
     if (includesAny(subject, AUTOREPLY_SUBJECTS)) return 'autoreply';
+    if (NOTIFICATION_SENDERS.some((sender) => from.toLowerCase().includes(sender))) return 'bounce';
     const daemon = DAEMON_LOCAL_PARTS.includes(fromLocalPart(from));
     if (daemon || includesAny(subject, BOUNCE_SUBJECTS)) return 'bounce';
     // RFC 5321 §4.5.5 and RFC 3834 §3.1.5: notifications and auto-replies use the

@@ -1,14 +1,28 @@
-// Every RFC fixture sent over SMTP produces the records of its reviewed snapshot
+// Every fixture (RFC reports and MTA formats) sent over SMTP produces the records of its reviewed snapshot
 // (fixtures/<kind>/<name>.records.json), on both queue backends: the server, the
 // thread pool and the workers add nothing and lose nothing.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/log/record';
 import { FIXTURES, fixtureFiles } from '../helpers/fixture-records';
 import { SmtpClient } from '../helpers/smtp-client';
 import { BACKENDS, startBackendService, type TestService } from '../helpers/service';
 
-const FILES = fixtureFiles(['rfc3464', 'rfc6533', 'rfc5965', 'rfc8098', 'rfc3834']);
+const HEURISTIC = readdirSync(join(FIXTURES, 'heuristic'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => `heuristic/${d.name}`);
+const FILES = fixtureFiles(['rfc3464', 'rfc6533', 'rfc5965', 'rfc8098', 'rfc3834', ...HEURISTIC]);
+
+/**
+ * The envelope sender the message came with: its Return-Path (so the sniff sees the
+ * sender real MTAs use, null or not), else the null reverse-path.
+ */
+function envelopeSender(raw: Buffer): string {
+  const text = raw.subarray(0, 64 * 1024).toString('latin1');
+  const header = text.slice(0, Math.max(0, text.search(/\r?\n\r?\n/)));
+  const m = /^Return-Path:\s*<([^>@]+@[^>]+)>/im.exec(header);
+  return m?.[1] ?? '';
+}
 
 /** The fields a record owes to the message, not to when and where it arrived. */
 function essence(r: LogRecord) {
@@ -33,9 +47,10 @@ describe.each(BACKENDS)('reports over SMTP (%s)', (mode) => {
     const { client } = await SmtpClient.open(t.port);
     await client.cmd('EHLO mx.remote.example');
     for (const file of FILES) {
-      await client.cmd('MAIL FROM:<>');
+      const raw = readFileSync(join(FIXTURES, file));
+      await client.cmd(`MAIL FROM:<${envelopeSender(raw)}>`);
       await client.cmd('RCPT TO:<report@bounce.example.com>');
-      const reply = await client.data(readFileSync(join(FIXTURES, file)));
+      const reply = await client.data(raw);
       ids.set(file, reply.code === 250 ? reply.text.slice('OK id='.length) : `refused ${reply.code} ${reply.text}`);
     }
     await client.quit();

@@ -28,6 +28,14 @@ describe('header sniff', () => {
     expect(sniffMessage(msg(['From: a@b', 'X-Failed-Recipients: c@d']), 'a@b').kind).toBe('bounce');
   });
 
+  it('recognises complaint reports that are not multipart/report', () => {
+    expect(sniffMessage(msg(['From: staff@hotmail.com', 'Subject: complaint about message from 192.0.2.1']), 'a@b').kind).toBe('arf');
+  });
+
+  it('recognises Amazon SES notifications sent as SNS e-mail', () => {
+    expect(sniffMessage(msg(['From: SES <no-reply@sns.amazonaws.com>', 'Subject: AWS Notification Message']), 'x@amazonses.com').kind).toBe('bounce');
+  });
+
   it('treats the null reverse-path as evidence of a notification', () => {
     expect(sniffMessage(msg(['From: a@b', 'Subject: hello']), '').kind).toBe('bounce');
   });

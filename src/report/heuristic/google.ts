@@ -1,0 +1,200 @@
+// Google's bounces that carry no usable delivery-status part.
+// * Gmail, the 2008–2015 text ("Delivery to the following recipient failed
+//   permanently:", the addresses indented, then "Technical details of permanent
+//   failure:" and, when a server refused, "The error that the other server returned
+//   was: 550 550 5.1.1 ... (state 14)." — the code repeated, Google's SMTP state
+//   number appended).
+// * Gmail and Google Workspace since 2015 ("** Address not found **", "** Message
+//   not delivered **"), whose delivery-status part is sometimes empty: the failed
+//   addresses are in X-Failed-Recipients, the reply after "The response was:".
+// * Google Groups, in the sender's language: the group "may not exist, or you may
+//   not have permission to post messages to the group"; the group's address is in
+//   X-Failed-Recipients.
+import { extractAddressList, isEmailAddress } from '../address';
+import {
+  MAX_RECIPIENTS,
+  addressIn,
+  bareAddress,
+  findLine,
+  findLineContaining,
+  startsWithI,
+  toFindings,
+  type Bounce,
+  type Failure,
+  type Family,
+} from './common';
+
+const END_MARKERS = [
+  '----- original message -----',
+  '----- message header follows -----',
+  '----- original message follows -----',
+];
+
+function failedRecipients(b: Bounce): string[] {
+  return extractAddressList(b.msg.headers.get('x-failed-recipients')).filter(isEmailAddress);
+}
+
+function fromGoogle(b: Bounce): boolean {
+  return b.fromDomain('googlemail.com') || b.fromDomain('google.com') || b.fromDomain('gmail.com');
+}
+
+/** "... Mailbox Full (state 14)." → "... Mailbox Full": Gmail's SMTP state number. */
+function withoutState(text: string): string {
+  let t = text.trimEnd();
+  if (t.endsWith('.')) t = t.slice(0, -1);
+  const i = t.lastIndexOf('(state ');
+  if (i >= 0 && t.endsWith(')')) return t.slice(0, i).trimEnd();
+  return text;
+}
+
+export const gmail: Family = {
+  name: 'gmail',
+  detect: (b) => b.saw('delivery to the following recipient'),
+  parse(b) {
+    const lines = b.lines();
+    const start = findLineContaining(lines, ['delivery to the following recipient']);
+    // Gmail ends the line with a colon; IIS writes "... recipients failed." (iis.ts).
+    if (start < 0 || !(lines[start] as string).trimEnd().endsWith(':')) return [];
+    const delay =
+      (lines[start] as string).toLowerCase().indexOf('delayed') >= 0 ||
+      findLineContaining(lines, ['this is a warning message only'], 0, start) >= 0;
+    let end = findLine(lines, END_MARKERS, start + 1);
+    const returnedAt = end;
+    if (end < 0) end = lines.length;
+    const recipients: string[] = [];
+    let i = start + 1;
+    for (; i < end; i++) {
+      const line = lines[i] as string;
+      if (line.trim() === '') {
+        if (recipients.length > 0) break;
+        continue;
+      }
+      const a = bareAddress(line);
+      if (a === null) break;
+      if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
+    }
+    const details: string[] = [];
+    let reply: string[] | null = null;
+    for (; i < end && details.length < 60; i++) {
+      const line = (lines[i] as string).trim();
+      if (line === '') continue;
+      const lower = line.toLowerCase();
+      if (lower.startsWith('technical details of') || lower.startsWith('message will be retried'))
+        continue;
+      const said = lower.indexOf('the error that the other server returned was:');
+      if (said >= 0) {
+        reply = [];
+        const rest = line.slice(said + 45).trim();
+        if (rest !== '') reply.push(rest);
+        continue;
+      }
+      if (reply !== null) reply.push(line);
+      else details.push(line);
+    }
+    // Without a server's reply, Google's own explanation is the reason
+    // ("The recipient server did not accept our requests to connect.").
+    const text = withoutState((reply ?? details).join(' '));
+    const failures: Failure[] = recipients.map((recipient) => ({
+      recipient,
+      diagnosis: text,
+      action: delay ? 'delayed' : null,
+    }));
+    return toFindings(b, 'gmail', failures, { returnedAt, permanent: !delay });
+  },
+};
+
+/** "** Address not found **" and the like: Gmail's and Workspace's headings since 2015. */
+function starHeading(lines: readonly string[]): number {
+  for (let i = 0; i < Math.min(lines.length, 40); i++) {
+    const l = (lines[i] as string).trim();
+    if (l.length > 6 && l.startsWith('** ') && l.endsWith(' **')) return i;
+  }
+  return -1;
+}
+
+export const googleWorkspace: Family = {
+  name: 'googleworkspace',
+  detect: (b) => fromGoogle(b) && b.saw('** '),
+  parse(b) {
+    const lines = b.lines();
+    const start = starHeading(lines);
+    if (start < 0) return [];
+    const explanation: string[] = [];
+    let reply: string[] | null = null;
+    let named: string | null = null;
+    for (let i = start + 1; i < lines.length && explanation.length < 40; i++) {
+      const line = (lines[i] as string).trim();
+      const lower = line.toLowerCase();
+      if (lower.startsWith('content-type:') || END_MARKERS.some((m) => lower.startsWith(m))) break;
+      if (line === '') {
+        if (reply !== null && reply.length > 0) break;
+        continue;
+      }
+      if (
+        lower.startsWith('the response was:') ||
+        lower.startsWith('the response from the remote server was:')
+      ) {
+        reply = [];
+        const rest = line.slice(line.indexOf(':') + 1).trim();
+        if (rest !== '') reply.push(rest);
+        continue;
+      }
+      if (reply !== null) {
+        reply.push(line);
+        continue;
+      }
+      // "Your message wasn't delivered to a@b because the address couldn't be found.",
+      // "There was a temporary problem delivering your message to a@b."
+      for (const marker of ['delivered to ', 'your message to ']) {
+        const to = lower.indexOf(marker);
+        if (named === null && to >= 0) named = addressIn(line.slice(to + marker.length));
+      }
+      if (!startsWithI(line, 'learn more')) explanation.push(line);
+    }
+    let recipients = failedRecipients(b);
+    if (recipients.length === 0 && named !== null) recipients = [named];
+    const text = reply !== null && reply.length > 0 ? reply.join(' ') : explanation.join(' ');
+    // "** Delivery incomplete **": Gmail is still retrying.
+    const delay = (lines[start] as string).toLowerCase().indexOf('incomplete') >= 0;
+    return toFindings(
+      b,
+      'googleworkspace',
+      recipients.map((recipient) => ({
+        recipient,
+        diagnosis: text,
+        action: delay ? 'delayed' : null,
+      })),
+      { permanent: !delay },
+    );
+  },
+};
+
+/** Google Groups' English template, which every translation renders. */
+const GROUPS_TEMPLATE =
+  'The group you tried to contact may not exist, or you may not have permission to post messages to the group.';
+
+export const googleGroups: Family = {
+  name: 'googlegroups',
+  detect: (b) => fromGoogle(b) && b.saw('groups.google.com'),
+  parse(b) {
+    const recipients = failedRecipients(b);
+    if (recipients.length === 0) return [];
+    // The English text quotes the template; the translations do not, and carry
+    // no other reason: the template is what they say.
+    const lines = b.lines();
+    const at = findLineContaining(lines, ['may not have permission to post']);
+    let text = GROUPS_TEMPLATE;
+    if (at >= 0) {
+      const line = (lines[at] as string).trim();
+      const stop = line.indexOf('. ');
+      text = stop > 0 ? line.slice(0, stop + 1) : line;
+    }
+    const end = findLine(lines, END_MARKERS);
+    return toFindings(
+      b,
+      'googlegroups',
+      recipients.map((recipient) => ({ recipient, diagnosis: text })),
+      { returnedAt: end, permanent: true },
+    );
+  },
+};
