@@ -2,15 +2,11 @@
 // arrived for a domain with log_oob and log_arf on (without the Reception record),
 // as JSON lines with "source_file". A message that yields none prints one line with
 // "type":"Unrecognized", so nothing is skipped silently.
-import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
-import { compileClassifier, type Classifier } from '../classify/index';
+import { compileClassifier } from '../classify/index';
 import { readRulesSources } from '../config/rules';
 import { loadServerConfig } from '../config/server';
-import type { LogRecord } from '../log/record';
-import { analyze } from '../pipeline/process';
-import { buildRecords } from '../pipeline/records';
-import { readHeaderFields } from '../smtp/sniff';
+import { parseModeRecords, type ParsedMessage } from '../pipeline/parse-mode';
 import { addConfigOption, configPath } from './common';
 import { readMessages, type SourceError, type SourceMessage } from './sources';
 
@@ -20,48 +16,18 @@ interface ParseOptions {
   to?: string;
 }
 
-/** Deterministic id for a message: the same file always gets the same record ids. */
-function messageId(raw: Buffer): string {
-  return createHash('sha256').update(raw).digest('hex').slice(0, 32);
-}
-
-/** The address a report was sent to, from the headers MTAs add at final delivery. */
-function reportAddress(raw: Buffer): string {
-  const fields = readHeaderFields(raw);
-  for (const name of ['delivered-to', 'x-original-to', 'envelope-to', 'to']) {
-    const field = fields.find((f) => f.name === name);
-    if (!field) continue;
-    const lt = field.value.indexOf('<');
-    const gt = field.value.indexOf('>', lt + 1);
-    const addr = (lt >= 0 && gt > lt ? field.value.slice(lt + 1, gt) : field.value.split(',')[0] ?? '').trim();
-    if (addr.includes('@')) return addr;
-  }
-  return '';
-}
-
-export function parseRecords(message: SourceMessage, classifier: Classifier, to: string | undefined, now: Date): Array<Record<string, unknown>> {
-  const result = analyze(message.raw, classifier);
-  const address = to ?? reportAddress(message.raw);
-  const at = address.lastIndexOf('@');
-  const records: LogRecord[] = buildRecords(
-    result,
-    {
-      id: messageId(message.raw),
-      created: now,
-      nodeid: '00000000-0000-0000-0000-000000000000',
-      session_id: '00000000-0000-0000-0000-000000000000',
-      reportAddress: address,
-      queue: at >= 0 ? address.slice(at + 1).toLowerCase() : '',
-      peerAddr: '',
-      now,
-    },
-    { oob: true, arf: true },
-  );
+/** The output lines of one message: its records with "source_file" (and "source_index") added. */
+export function outputLines(message: SourceMessage, parsed: ParsedMessage): string {
   const source = message.index === null ? { source_file: message.file } : { source_file: message.file, source_index: message.index };
-  if (records.length === 0) {
-    return [{ type: 'Unrecognized', ...source, kind: result.kind, findings: result.findings.length, problems: result.problems }];
+  if (parsed.records.length === 0) {
+    const { kind, findings, problems } = parsed;
+    return `${JSON.stringify({ type: 'Unrecognized', ...source, kind, findings, problems })}\n`;
   }
-  return records.map((record) => ({ ...record, ...source }));
+  // Each record is a JSON object: the source fields go in before its closing brace.
+  const fields = JSON.stringify(source).slice(1);
+  let out = '';
+  for (const record of parsed.records) out += `${record.slice(0, -1)},${fields}\n`;
+  return out;
 }
 
 export function register(program: Command): void {
@@ -83,9 +49,12 @@ export function register(program: Command): void {
     )
     .action(async (paths: string[], opts: ParseOptions) => {
       const files = opts.rules ?? loadServerConfig(configPath(opts)).classifier.files;
-      const classifier = compileClassifier(readRulesSources(files), { cacheSize: 4096, uncategorizedCacheSize: 4096 });
-      const errors: SourceError[] = [];
+      const sources = readRulesSources(files);
+      const classifierOptions = { cacheSize: 4096, uncategorizedCacheSize: 4096 };
+      const classifier = compileClassifier(sources, classifierOptions);
+      const to = opts.to ?? null;
       const now = new Date();
+      const errors: SourceError[] = [];
       let buffer = '';
       const flush = async () => {
         if (buffer === '') return;
@@ -93,9 +62,13 @@ export function register(program: Command): void {
         buffer = '';
         if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       };
-      for await (const message of readMessages(paths, errors)) {
-        for (const record of parseRecords(message, classifier, opts.to, now)) buffer += `${JSON.stringify(record)}\n`;
+      const emit = async (message: SourceMessage, parsed: ParsedMessage) => {
+        buffer += outputLines(message, parsed);
         if (buffer.length > 64 * 1024) await flush();
+      };
+
+      for (const message of readMessages(paths, errors)) {
+        await emit(message, parseModeRecords(message.raw, classifier, to, now));
       }
       await flush();
       for (const error of errors) process.stderr.write(`oobd parse: ${error.path}: ${error.message}\n`);

@@ -2,7 +2,6 @@
 // a server, to re-feed quarantined messages), with a progress bar and a summary of
 // the replies.
 import type { Command } from 'commander';
-import nodemailer from 'nodemailer';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import { readHeaderFields } from '../smtp/sniff';
 import { addConfigOption } from './common';
@@ -66,6 +65,8 @@ export function register(program: Command): void {
       if (!Number.isInteger(concurrency) || concurrency < 1) {
         throw new OobdError(ErrorCode.UsageError, `--concurrency must be a whole number of at least 1, got "${opts.concurrency}"`);
       }
+      // Loaded here, so the other subcommands do not pay for it.
+      const nodemailer = require('nodemailer') as typeof import('nodemailer');
       const transport = nodemailer.createTransport({
         pool: true,
         maxConnections: concurrency,
@@ -109,7 +110,7 @@ export function register(program: Command): void {
       };
 
       const inFlight = new Set<Promise<void>>();
-      for await (const message of readMessages(paths, errors)) {
+      for (const message of readMessages(paths, errors)) {
         const p = send(message).finally(() => inFlight.delete(p));
         inFlight.add(p);
         if (inFlight.size >= concurrency) await Promise.race(inFlight);

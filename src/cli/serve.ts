@@ -2,8 +2,6 @@
 import type { Command } from 'commander';
 import { loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
-import { startService } from '../lifecycle';
-import { createLogger } from '../logger';
 import { addConfigOption, configPath } from './common';
 import { parseCount, runUntilSignal } from './run';
 
@@ -39,6 +37,10 @@ export function register(program: Command): void {
       if (workers > 0 && mode !== 'bullmq') {
         throw new OobdError(ErrorCode.UsageError, '--workers needs queue mode bullmq (--queue bullmq or queue.mode)');
       }
+      // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
+      // the other subcommands and --help start fast.
+      const { createLogger } = require('../logger') as typeof import('../logger');
+      const { startService } = require('../lifecycle') as typeof import('../lifecycle');
       const logger = createLogger('oobd');
       const service = await startService(config, { logger, mode, workers });
       await runUntilSignal(service, logger);

@@ -3,8 +3,6 @@
 import type { Command } from 'commander';
 import { loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
-import { startWorker } from '../lifecycle';
-import { createLogger } from '../logger';
 import { addConfigOption, configPath } from './common';
 import { parseCount, runUntilSignal } from './run';
 
@@ -29,6 +27,10 @@ export function register(program: Command): void {
       if (workers === null || workers === 0) {
         throw new OobdError(ErrorCode.UsageError, `--workers must be a whole number of at least 1, got "${opts.workers}"`);
       }
+      // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
+      // the other subcommands and --help start fast.
+      const { createLogger } = require('../logger') as typeof import('../logger');
+      const { startWorker } = require('../lifecycle') as typeof import('../lifecycle');
       const logger = createLogger('oobd-worker');
       const service = await startWorker(config, { logger, workers });
       await runUntilSignal(service, logger);

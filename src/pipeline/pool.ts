@@ -92,7 +92,7 @@ export class ProcessPool {
     return this.slots.length;
   }
 
-  /** Parses, classifies and serialises a message on a thread. */
+  /** Parses, classifies, decides and serialises a received message on a thread. */
   process(input: ProcessInput): Promise<SerializedOutcome> {
     if (this.closing) {
       return Promise.reject(new OobdError(ErrorCode.ShuttingDown, 'processing pool is closed'));
@@ -151,7 +151,11 @@ export class ProcessPool {
       const task = this.queue.shift()!;
       best.inFlight.push(task);
       this.running++;
-      if (best.inFlight.length === 1 && best.ready) this.arm(best);
+      if (best.inFlight.length === 1) {
+        // A thread with work keeps the process alive; an idle one does not.
+        best.worker.ref();
+        if (best.ready) this.arm(best);
+      }
       const msg: WorkerRequest = { type: 'process', input: task.input };
       best.worker.postMessage(msg);
     }
@@ -178,6 +182,7 @@ export class ProcessPool {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     if (slot.inFlight.length > 0) this.arm(slot);
+    else slot.worker.unref();
     if (reply.type === 'result') task.resolve(reply.outcome);
     else task.reject(new OobdError(ErrorCode.ProcessingFailed, reply.message));
     this.dispatch();
