@@ -181,7 +181,7 @@ async function stop(child) {
 async function runBare(messages, sessions, useSmtpSource) {
   const child = spawn(process.execPath, [path.join(__dirname, 'bare-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await waitForLine(child.stdout, (l) => (/^\d+$/.test(l) ? Number(l) : undefined));
-  await drive(port, Math.min(200, messages), sessions, useSmtpSource); // warm-up
+  await drive(port, Math.min(2000, messages), sessions, useSmtpSource); // warm-up
   const seconds = await drive(port, messages, sessions, useSmtpSource);
   const rss = peakRss(child.pid);
   await stop(child);
@@ -204,7 +204,7 @@ async function runOobd(mode, messages, sessions, useSmtpSource, fsync = false) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   await waitForLine(child.stderr, (l) => (l.includes('"oobd serving"') ? true : undefined));
   const logs = path.join(dir, 'logs');
-  const warm = Math.min(200, messages);
+  const warm = Math.min(2000, messages);
   await drive(port, warm, sessions, useSmtpSource);
   while (countRecords(logs, 'OOB') < warm) await sleep(20);
   const started = process.hrtime.bigint();

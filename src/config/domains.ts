@@ -138,6 +138,8 @@ interface Table {
 export class DomainMap {
   private readonly global: Map<string, DomainPolicy>;
   private readonly listeners: Map<string, Map<string, DomainPolicy>>;
+  /** Answers already given: every RCPT and every end of DATA asks. Bounded. */
+  private readonly memo = new Map<string, DomainPolicy | null>();
 
   private constructor(
     global: Map<string, DomainPolicy>,
@@ -199,9 +201,19 @@ export class DomainMap {
    * no entry matches (the caller answers 550 5.7.1).
    */
   lookup(domain: string, listener?: string): DomainPolicy | null {
+    const key = `${listener ?? ''} ${domain}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const policy = this.resolve(domain, listener);
+    if (this.memo.size >= 10_000) this.memo.clear();
+    this.memo.set(key, policy);
+    return policy;
+  }
+
+  private resolve(domain: string, listener: string | undefined): DomainPolicy | null {
     const candidates = lookupKeys(domain);
     if (listener !== undefined) {
-      const table = this.listeners.get(canonicalListener(listener));
+      const table = this.listeners.get(listener) ?? this.listeners.get(canonicalListener(listener));
       if (table) {
         for (const key of candidates) {
           const hit = table.get(key);

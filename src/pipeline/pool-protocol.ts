@@ -9,11 +9,15 @@ export interface WorkerInit {
   nodeid: string;
 }
 
+/**
+ * Messages travel in batches (all that are ready when the sender looks), so a busy
+ * pool pays one message-port round trip for many messages, not one each.
+ */
 export type WorkerRequest =
-  | { type: 'process'; input: ProcessInput }
+  | { type: 'process'; inputs: ProcessInput[] }
   | { type: 'rules'; sources: RulesSource[] };
 
-export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'result'; outcome: SerializedOutcome }
-  | { type: 'error'; message: string };
+/** One answer per input, in the order of the inputs. */
+export type TaskReply = { type: 'result'; outcome: SerializedOutcome } | { type: 'error'; message: string };
+
+export type WorkerReply = { type: 'ready' } | { type: 'replies'; replies: TaskReply[] };

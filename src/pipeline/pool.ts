@@ -68,6 +68,7 @@ export class ProcessPool {
   private sources: ReadonlyArray<RulesSource>;
   private closing = false;
   private running = 0;
+  private dispatchScheduled = false;
   /** Tasks that failed because their thread died or timed out, for /metrics. */
   crashes = 0;
 
@@ -107,7 +108,15 @@ export class ProcessPool {
     }
     return new Promise<SerializedOutcome>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.dispatch();
+      // Dispatch once the current I/O callbacks are done, so that the messages of
+      // many sessions that ended DATA in the same loop turn travel together.
+      if (!this.dispatchScheduled) {
+        this.dispatchScheduled = true;
+        setImmediate(() => {
+          this.dispatchScheduled = false;
+          this.dispatch();
+        });
+      }
     });
   }
 
@@ -142,12 +151,13 @@ export class ProcessPool {
 
   /** Hands waiting tasks to the least busy threads, up to `depth` each. */
   private dispatch(): void {
+    const batches = new Map<Slot, ProcessInput[]>();
     while (this.queue.length > 0) {
       let best: Slot | null = null;
       for (const slot of this.slots) {
         if (slot.inFlight.length < this.opts.depth && (!best || slot.inFlight.length < best.inFlight.length)) best = slot;
       }
-      if (!best) return;
+      if (!best) break;
       const task = this.queue.shift()!;
       best.inFlight.push(task);
       this.running++;
@@ -156,8 +166,13 @@ export class ProcessPool {
         best.worker.ref();
         if (best.ready) this.arm(best);
       }
-      const msg: WorkerRequest = { type: 'process', input: task.input };
-      best.worker.postMessage(msg);
+      const batch = batches.get(best);
+      if (batch) batch.push(task.input);
+      else batches.set(best, [task.input]);
+    }
+    for (const [slot, inputs] of batches) {
+      const msg: WorkerRequest = { type: 'process', inputs };
+      slot.worker.postMessage(msg);
     }
   }
 
@@ -176,15 +191,17 @@ export class ProcessPool {
       if (slot.inFlight.length > 0) this.arm(slot);
       return;
     }
-    const task = slot.inFlight.shift();
-    if (!task) return;
-    this.running--;
+    for (const answer of reply.replies) {
+      const task = slot.inFlight.shift();
+      if (!task) break;
+      this.running--;
+      if (answer.type === 'result') task.resolve(answer.outcome);
+      else task.reject(new OobdError(ErrorCode.ProcessingFailed, answer.message));
+    }
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     if (slot.inFlight.length > 0) this.arm(slot);
     else slot.worker.unref();
-    if (reply.type === 'result') task.resolve(reply.outcome);
-    else task.reject(new OobdError(ErrorCode.ProcessingFailed, reply.message));
     this.dispatch();
   }
 

@@ -106,9 +106,13 @@ interface WalkState {
 /** Turns any line-end convention into LF. */
 export function normaliseLineEnds(s: string): string {
   if (s.indexOf('\r') < 0) return s;
-  // CR CR LF is one line end: it is what a CRLF file becomes when a relay or a
-  // tool adds CRLF to every line again (seen from smtp-source and broken gateways).
-  return s.replaceAll('\r\r\n', '\n').replaceAll('\r\n', '\n').replaceAll('\r', '\n');
+  // SMTP delivers CRLF: one pass, then one look for anything else.
+  const lf = s.replaceAll('\r\n', '\n');
+  if (lf.indexOf('\r') < 0) return lf;
+  // CR CR LF is one line end (now CR LF): it is what a CRLF file becomes when a relay
+  // or a tool adds CRLF to every line again (seen from smtp-source and broken
+  // gateways). A CR left after that is a line end of its own (classic Mac files).
+  return lf.replaceAll('\r\n', '\n').replaceAll('\r', '\n');
 }
 
 /**
