@@ -81,11 +81,10 @@ export function register(program: Command): void {
         'given) and show the rule that matched: file, label, index and pattern.',
     )
     .option('--json', 'one JSON object per reply')
-    .option('-r, --rules <file...>', "rules files to use instead of the config's classifier.files")
-    .addHelpText(
-      'after',
-      '\n--rules takes every following argument as a file: put the replies first, or end\n' +
-        'the list with --, e.g. oobd classify --rules my.toml -- "550 5.1.1 user unknown"',
+    .option(
+      '-r, --rules <file>',
+      "a rules file to use instead of the config's classifier.files; repeat for several",
+      (file: string, files: string[] = []) => [...files, file],
     )
     .action(async (replies: string[], opts: ClassifyOptions) => {
       let files: string[];

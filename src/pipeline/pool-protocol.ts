@@ -7,6 +7,8 @@ export interface WorkerInit {
   classifier: ClassifierOptions;
   /** The node id records carry. */
   nodeid: string;
+  /** Answers older than this are sent before the next message is started. */
+  flushMs: number;
 }
 
 /**

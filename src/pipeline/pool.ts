@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ClassifierOptions, RulesSource } from '../classify/index';
 import { ErrorCode, OobdError } from '../errors';
-import type { WorkerReply, WorkerRequest } from './pool-protocol';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './pool-protocol';
 import type { ProcessInput, SerializedOutcome } from './process';
 
 export interface PoolOptions {
@@ -136,7 +136,13 @@ export class ProcessPool {
 
   private spawn(): Slot {
     const worker = new Worker(workerScript(), {
-      workerData: { sources: [...this.sources], classifier: this.opts.classifier, nodeid: this.opts.nodeid },
+      workerData: {
+        sources: [...this.sources],
+        classifier: this.opts.classifier,
+        nodeid: this.opts.nodeid,
+        // Well inside the deadline, so a slow message is always the oldest unanswered one.
+        flushMs: Math.max(1, Math.min(10, Math.floor(this.opts.taskTimeoutMs / 4))),
+      } satisfies WorkerInit,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb },
     });
     const slot: Slot = { worker, inFlight: [], timer: null, ready: false };
