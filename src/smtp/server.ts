@@ -138,7 +138,10 @@ export class SmtpEdge {
         connection.close();
       }
     }
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+    // Sockets that ignore the 421 do not hold the stop up for more than a second.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
   }
 
   private createServer(): SMTPServer {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { runCli, runCliAsync } from '../helpers/process';
 import { ROOT, dsnMessage, makeTempDir, startTestService, type TestService } from '../helpers/service';
 
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 
 function jsonLines(text: string): Array<Record<string, unknown>> {
   return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -30,7 +29,7 @@ describe('oobd parse', () => {
     const dir = makeTempDir();
     mkdirSync(join(dir, 'nested'));
     copyFileSync(join(ROOT, 'fixtures/rfc5965/kumomta-1.eml'), join(dir, 'nested', 'arf.eml'));
-    copyFileSync(join(CORPUS, 'sisimai/mailbox/mbox-1'), join(dir, 'mbox'));
+    copyFileSync(join(ROOT, 'fixtures/mbox/sisimai-mbox-1'), join(dir, 'mbox'));
     writeFileSync(join(dir, 'notes.json'), '{}');
     const result = runCli(['parse', dir]);
     expect(result.code).toBe(0);

@@ -155,8 +155,11 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
     expect(result.data?.code).toBe(250);
     const id = result.data!.text.slice('OK id='.length);
     // The ARF-only domain does not take a DSN: recorded as refused, not dropped silently.
-    const records = await t.waitForRecords((all) =>
-      all.some((r) => r.id === id && r.type === 'Rejection' && r.recipient === 'c@arf-only.example.com'),
+    // In bullmq mode the edge writes the Rejection and a worker the Reception, later.
+    const records = await t.waitForRecords(
+      (all) =>
+        all.some((r) => r.id === id && r.type === 'Rejection' && r.recipient === 'c@arf-only.example.com') &&
+        all.some((r) => r.id === id && r.type === 'Reception'),
     );
     expect(records.find((r) => r.id === id && r.type === 'Reception')?.recipient).toEqual([
       'a@bounce.example.com',

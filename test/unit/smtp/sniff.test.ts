@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sniffMessage } from '../../../src/smtp/sniff';
 
-const CORPUS = join(__dirname, '../../../../shared/corpus');
+const FIXTURES = join(__dirname, '../../../fixtures');
 const msg = (headers: string[], body = 'body') => Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}\r\n`);
 
 describe('header sniff', () => {
@@ -12,7 +12,7 @@ describe('header sniff', () => {
   });
 
   it('recognises an ARF report by report-type=feedback-report', () => {
-    const raw = readFileSync(join(CORPUS, 'kumomta/rfc5965/1.eml'));
+    const raw = readFileSync(join(FIXTURES, 'rfc5965/kumomta-1.eml'));
     expect(sniffMessage(raw, 'x@y').kind).toBe('arf');
   });
 
