@@ -6,7 +6,15 @@
 //   "Recipient: <a@b>" with the ">>>" / "<<<" exchange of a remote refusal.
 // * dion / auone-net: "Your mail sent on: <date>", then indented
 //   "Could not be delivered to: <a@b>" and the cause ("As their mailbox is full.").
-import { addressIn, findLineContaining, toFindings, type Failure, type Family } from './common';
+import {
+  addressIn,
+  type Explained,
+  explained,
+  type Failure,
+  type Family,
+  findLineContaining,
+  toFindings,
+} from './common';
 
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7e) return false;
@@ -79,8 +87,8 @@ export const kddi: Family = {
       'your mail attempted to be delivered on',
     ]);
     if (start < 0) return [];
-    const all: { f: Failure; text: string[] }[] = [];
-    let cur: { f: Failure; text: string[] } | null = null;
+    const all: Explained[] = [];
+    let cur: Explained | null = null;
     let returnedAt = -1;
     for (let i = start + 1; i < lines.length; i++) {
       const raw = lines[i] as string;
@@ -106,10 +114,7 @@ export const kddi: Family = {
       )
         cur.text.push(line);
     }
-    const failures = all.map((c) => {
-      c.f.diagnosis = c.text.join(' ');
-      return c.f;
-    });
+    const failures = explained(all);
     return toFindings(b, 'kddi', failures, { returnedAt, permanent: true });
   },
 };

@@ -427,6 +427,20 @@ export interface Failure {
   time?: Date | null;
 }
 
+/** A failed recipient collected with the lines of the bounce that explain it. */
+export interface Explained {
+  f: Failure;
+  text: string[];
+}
+
+/** The failures of collected recipients, each with its lines joined as the diagnosis. */
+export function explained(all: ReadonlyArray<Explained>): Failure[] {
+  return all.map((c) => {
+    c.f.diagnosis = c.text.join(' ');
+    return c.f;
+  });
+}
+
 export interface FindingOptions {
   /** MTA that wrote the bounce (`This is the mail system at host X`). */
   reportingMta?: string | null;

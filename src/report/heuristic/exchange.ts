@@ -10,14 +10,16 @@
 //   "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##" or
 //   "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; ...'".
 import {
-  MAX_RECIPIENTS,
   addressIn,
+  type Explained,
+  explained,
+  type Failure,
+  type Family,
   findLine,
   findLineContaining,
   hashStatus,
+  MAX_RECIPIENTS,
   toFindings,
-  type Failure,
-  type Family,
 } from './common';
 import { enhancedCodeAt } from '../reply';
 
@@ -122,8 +124,8 @@ export const exchange2007: Family = {
       'rejected your message to the following',
     ]);
     if (start < 0) return [];
-    let cur: { f: Failure; text: string[] } | null = null;
-    const all: { f: Failure; text: string[] }[] = [];
+    let cur: Explained | null = null;
+    const all: Explained[] = [];
     for (let i = start + 1; i < end; i++) {
       const line = (lines[i] as string).trim();
       if (line === '') continue;
@@ -133,10 +135,7 @@ export const exchange2007: Family = {
         all.push(cur);
       } else if (cur !== null && cur.text.length < 6) cur.text.push(line);
     }
-    for (const c of all) {
-      c.f.diagnosis = c.text.join(' ');
-      failures.push(c.f);
-    }
+    failures.push(...explained(all));
     return toFindings(b, 'exchange2007', failures, { reportingMta, returnedAt, permanent: true });
   },
 };

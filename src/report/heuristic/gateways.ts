@@ -13,14 +13,16 @@
 // * "X6": "N error(s):", then "SMTP Server <host> rejected recipient <a@b> (Error
 //   following RCPT command). It responded as follows: [550 5.1.1 User unknown]".
 import {
-  MAX_RECIPIENTS,
   addressIn,
   bareAddress,
-  findLine,
-  findLineContaining,
-  toFindings,
+  type Explained,
+  explained,
   type Failure,
   type Family,
+  findLine,
+  findLineContaining,
+  MAX_RECIPIENTS,
+  toFindings,
 } from './common';
 
 const RFC822 = ['content-type: message/rfc822', 'content-type: text/rfc822-headers'];
@@ -31,8 +33,8 @@ export const mailFoundry: Family = {
   parse(b) {
     const lines = b.lines();
     const failures: Failure[] = [];
-    let cur: { f: Failure; text: string[] } | null = null;
-    const all: { f: Failure; text: string[] }[] = [];
+    let cur: Explained | null = null;
+    const all: Explained[] = [];
     let returnedAt = -1;
     for (let i = 0; i < lines.length; i++) {
       const line = (lines[i] as string).trim();
@@ -61,10 +63,7 @@ export const mailFoundry: Family = {
         cur.text.push(line.slice(w + 12).trim());
       } else if (!lower.startsWith('this has been a permanent failure')) cur.text.push(line);
     }
-    for (const c of all) {
-      c.f.diagnosis = c.text.join(' ');
-      failures.push(c.f);
-    }
+    failures.push(...explained(all));
     return toFindings(b, 'mailfoundry', failures, { returnedAt, permanent: true });
   },
 };
@@ -80,12 +79,8 @@ export const interScan: Family = {
   },
   parse(b) {
     const lines = b.lines();
-    interface Block {
-      f: Failure;
-      text: string[];
-    }
-    const all: Block[] = [];
-    let cur: Block | null = null;
+    const all: Explained[] = [];
+    let cur: Explained | null = null;
     let returnedAt = -1;
     for (let i = 0; i < lines.length; i++) {
       const line = (lines[i] as string).trim();
@@ -114,10 +109,7 @@ export const interScan: Family = {
         cur.text = [line.slice(received + 4).trim()];
       }
     }
-    const failures = all.map((c) => {
-      c.f.diagnosis = c.text.join(' ');
-      return c.f;
-    });
+    const failures = explained(all);
     return toFindings(b, 'interscan', failures, { returnedAt, permanent: true });
   },
 };
@@ -274,13 +266,9 @@ export const amavis: Family = {
   },
   parse(b) {
     const lines = b.lines();
-    interface Block {
-      f: Failure;
-      text: string[];
-    }
-    const all: Block[] = [];
-    let cur: Block | null = null;
-    let verdictFor: Block[] = [];
+    const all: Explained[] = [];
+    let cur: Explained | null = null;
+    let verdictFor: Explained[] = [];
     let returnedAt = -1;
     for (let i = 0; i < lines.length; i++) {
       const raw = lines[i] as string;
@@ -325,10 +313,7 @@ export const amavis: Family = {
       )
         cur.text.push(line);
     }
-    const failures = all.map((c) => {
-      c.f.diagnosis = c.text.join(' ');
-      return c.f;
-    });
+    const failures = explained(all);
     return toFindings(b, 'amavis', failures, { returnedAt, permanent: true });
   },
 };

@@ -8,16 +8,18 @@
 // * Courier (module.dsn): "<a@b>:" then the host and the ">>>" / "<<<" exchange,
 //   between rulers of dashes.
 import {
-  MAX_DIAGNOSTIC_LINES,
-  MAX_RECIPIENTS,
   addressIn,
   bareAddress,
-  findLine,
-  findLineContaining,
-  startsWithI,
-  toFindings,
+  type Explained,
+  explained,
   type Failure,
   type Family,
+  findLine,
+  findLineContaining,
+  MAX_DIAGNOSTIC_LINES,
+  MAX_RECIPIENTS,
+  startsWithI,
+  toFindings,
 } from './common';
 
 function firstWord(s: string): string {
@@ -44,8 +46,8 @@ export const dragonfly: Family = {
     const returnedAt = end;
     if (end < 0) end = lines.length;
     const failures: Failure[] = [];
-    let cur: { f: Failure; text: string[] } | null = null;
-    const all: { f: Failure; text: string[] }[] = [];
+    let cur: Explained | null = null;
+    const all: Explained[] = [];
     for (let i = start + 1; i < end; i++) {
       const line = (lines[i] as string).trim();
       if (line === '') continue;
@@ -67,10 +69,7 @@ export const dragonfly: Family = {
       }
       cur.text.push(line);
     }
-    for (const c of all) {
-      c.f.diagnosis = c.text.join(' ');
-      failures.push(c.f);
-    }
+    failures.push(...explained(all));
     return toFindings(b, 'dragonfly', failures, { reportingMta, returnedAt, permanent: true });
   },
 };
