@@ -8,7 +8,8 @@ import { readRulesSources } from '../config/rules';
 import { loadServerConfig } from '../config/server';
 import { parseModeRecords, type ParsedMessage } from '../pipeline/parse-mode';
 import { addConfigOption, configPath } from './common';
-import { readMessages, type SourceError, type SourceMessage } from './sources';
+import { readMessagesAhead } from './read-ahead';
+import type { SourceError, SourceMessage } from './sources';
 
 interface ParseOptions {
   config?: string;
@@ -18,7 +19,10 @@ interface ParseOptions {
 
 /** The output lines of one message: its records with "source_file" (and "source_index") added. */
 export function outputLines(message: SourceMessage, parsed: ParsedMessage): string {
-  const source = message.index === null ? { source_file: message.file } : { source_file: message.file, source_index: message.index };
+  const source =
+    message.index === null
+      ? { source_file: message.file }
+      : { source_file: message.file, source_index: message.index };
   if (parsed.records.length === 0) {
     const { kind, findings, problems } = parsed;
     return `${JSON.stringify({ type: 'Unrecognized', ...source, kind, findings, problems })}\n`;
@@ -32,14 +36,19 @@ export function outputLines(message: SourceMessage, parsed: ParsedMessage): stri
 
 export function register(program: Command): void {
   addConfigOption(program.command('parse'))
-    .description('print the records for .eml files, folders (recursive) and mbox files, as JSON lines')
+    .description(
+      'print the records for .eml files, folders (recursive) and mbox files, as JSON lines',
+    )
     .argument('<path...>', '.eml files (any name), folders, mbox files')
     .option(
       '-r, --rules <file>',
       'a rules file to classify with; repeat for several (default: classifier.files of the config)',
       (file: string, files: string[] = []) => [...files, file],
     )
-    .option('-t, --to <address>', 'the address the reports were sent to (default: Delivered-To, X-Original-To or To)')
+    .option(
+      '-t, --to <address>',
+      'the address the reports were sent to (default: Delivered-To, X-Original-To or To)',
+    )
     .addHelpText(
       'after',
       '\nEach record is what `serve` would log for the message on a domain with log_oob and\n' +
@@ -48,30 +57,67 @@ export function register(program: Command): void {
         'Exit code 0, or 1 when a path could not be read.',
     )
     .action(async (paths: string[], opts: ParseOptions) => {
+      const errors: SourceError[] = [];
+      // Reading starts first: its thread boots while the rules compile.
+      const messages = readMessagesAhead(paths, errors);
       const files = opts.rules ?? loadServerConfig(configPath(opts)).classifier.files;
       const sources = readRulesSources(files);
       const classifierOptions = { cacheSize: 4096, uncategorizedCacheSize: 4096 };
       const classifier = compileClassifier(sources, classifierOptions);
       const to = opts.to ?? null;
       const now = new Date();
-      const errors: SourceError[] = [];
-      let buffer = '';
+      // A reader that goes away (`oobd parse … | head`) ends the run quietly, as
+      // SIGPIPE ends a C tool; any other output error is the command's error.
+      let outputError: NodeJS.ErrnoException | null = null;
+      const out = process.stdout;
+      out.on('error', (err: NodeJS.ErrnoException) => {
+        outputError ??= err;
+      });
+      const write = async (data: Buffer | string) => {
+        if (outputError !== null || out.write(data)) return;
+        // Wait for room, or for the error that means there will be none.
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            out.off('drain', done);
+            out.off('error', done);
+            resolve();
+          };
+          out.once('drain', done);
+          out.once('error', done);
+        });
+      };
+      // Lines are encoded straight into a 64 KiB chunk, written when full: one
+      // UTF-8 encode per line instead of one of a large concatenated string.
+      const CHUNK = 64 * 1024;
+      let chunk = Buffer.allocUnsafeSlow(CHUNK);
+      let used = 0;
       const flush = async () => {
-        if (buffer === '') return;
-        const chunk = buffer;
-        buffer = '';
-        if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+        if (used === 0) return;
+        const full = chunk.subarray(0, used);
+        chunk = Buffer.allocUnsafeSlow(CHUNK);
+        used = 0;
+        await write(full);
       };
       const emit = async (message: SourceMessage, parsed: ParsedMessage) => {
-        buffer += outputLines(message, parsed);
-        if (buffer.length > 64 * 1024) await flush();
+        const text = outputLines(message, parsed);
+        // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
+        if (used + text.length * 3 > CHUNK) await flush();
+        if (text.length * 3 > CHUNK) {
+          await write(text);
+          return;
+        }
+        used += chunk.write(text, used);
       };
 
-      for (const message of readMessages(paths, errors)) {
+      for await (const message of messages) {
         await emit(message, parseModeRecords(message.raw, classifier, to, now));
+        if (outputError !== null) break;
       }
       await flush();
-      for (const error of errors) process.stderr.write(`oobd parse: ${error.path}: ${error.message}\n`);
+      const failed = outputError as NodeJS.ErrnoException | null;
+      if (failed !== null && failed.code !== 'EPIPE') throw failed;
+      for (const error of errors)
+        process.stderr.write(`oobd parse: ${error.path}: ${error.message}\n`);
       if (errors.length > 0) process.exitCode = 1;
     });
 }

@@ -1,7 +1,8 @@
 // Message sources for `oobd parse` and `oobd replay`: .eml files (any name when
-// given explicitly), folders (recursive) and mbox files. Files are read
-// synchronously: these are command-line tools, and one blocking read per file is
-// several times faster than a round trip through the thread pool for each.
+// given explicitly), folders (recursive) and mbox files. `readMessages` reads each
+// file with one blocking call (one read through libuv's thread pool per file costs
+// more than the read). `oobd parse` uses `readMessagesAhead` (read-ahead.ts), which
+// makes the same calls on a thread of its own.
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { extname, join } from 'node:path';
 import { errorMessage } from '../errors';
@@ -65,18 +66,13 @@ function* walk(dir: string, errors: SourceError[]): Generator<string> {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(path, errors);
-    else if (entry.isFile() && MESSAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) yield path;
+    else if (entry.isFile() && MESSAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+      yield path;
   }
 }
 
-function* fromFile(file: string, errors: SourceError[]): Generator<SourceMessage> {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(file);
-  } catch (err) {
-    errors.push({ path: file, message: errorMessage(err) });
-    return;
-  }
+/** The messages of one file's bytes: the file itself, or each message of an mbox. */
+export function* messagesOf(file: string, raw: Buffer): Generator<SourceMessage> {
   if (looksLikeMbox(raw)) {
     let index = 0;
     for (const message of splitMbox(raw)) yield { file, index: ++index, raw: message };
@@ -85,11 +81,8 @@ function* fromFile(file: string, errors: SourceError[]): Generator<SourceMessage
   yield { file, index: null, raw };
 }
 
-/**
- * Every message under the given paths, in order. Unreadable paths are collected in
- * `errors` (the caller reports them and exits non-zero) instead of stopping the run.
- */
-export function* readMessages(paths: ReadonlyArray<string>, errors: SourceError[]): Generator<SourceMessage> {
+/** Every file under the given paths, in order; paths that cannot be listed go to `errors`. */
+export function* listFiles(paths: ReadonlyArray<string>, errors: SourceError[]): Generator<string> {
   for (const path of paths) {
     let stat;
     try {
@@ -98,10 +91,31 @@ export function* readMessages(paths: ReadonlyArray<string>, errors: SourceError[
       errors.push({ path, message: errorMessage(err) });
       continue;
     }
-    if (stat.isDirectory()) {
-      for (const file of walk(path, errors)) yield* fromFile(file, errors);
-    } else {
-      yield* fromFile(path, errors);
-    }
+    if (stat.isDirectory()) yield* walk(path, errors);
+    else yield path;
+  }
+}
+
+/** A file's bytes, or null with the reason in `errors`. */
+export function readSource(file: string, errors: SourceError[]): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    errors.push({ path: file, message: errorMessage(err) });
+    return null;
+  }
+}
+
+/**
+ * Every message under the given paths, in order. Unreadable paths are collected in
+ * `errors` (the caller reports them and exits non-zero) instead of stopping the run.
+ */
+export function* readMessages(
+  paths: ReadonlyArray<string>,
+  errors: SourceError[],
+): Generator<SourceMessage> {
+  for (const file of listFiles(paths, errors)) {
+    const raw = readSource(file, errors);
+    if (raw !== null) yield* messagesOf(file, raw);
   }
 }

@@ -164,8 +164,8 @@ export interface RecordFields {
   bounce_classification?: string;
   feedback_report?: FeedbackReport | null;
   delivery_protocol?: string | null;
-  oob_report?: OobReport;
-  mdn_report?: MdnReport;
+  oob_report?: OobReport | undefined;
+  mdn_report?: MdnReport | undefined;
 }
 
 /** Unix seconds, truncated as KumoMTA does. */
@@ -179,17 +179,21 @@ export function unixSeconds(date: Date): number {
  */
 export function rfc3339(date: Date): string {
   const ms = date.getTime();
-  // A message's records share their instants (created, and often the event time):
-  // remember the last one rather than format it four times.
-  if (ms === lastMs) return lastText;
+  // A message's records share two instants (created, and the report's own time):
+  // remember the last two rather than format each of them once per record.
+  if (ms === lastMs[0]) return lastText[0] as string;
+  if (ms === lastMs[1]) return lastText[1] as string;
   const iso = date.toISOString();
-  lastMs = ms;
-  lastText = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
-  return lastText;
+  const text = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  lastMs[1] = lastMs[0] as number;
+  lastText[1] = lastText[0] as string;
+  lastMs[0] = ms;
+  lastText[0] = text;
+  return text;
 }
 
-let lastMs = Number.NaN;
-let lastText = '';
+const lastMs = [Number.NaN, Number.NaN];
+const lastText = ['', ''];
 
 /** Builds a record with KumoMTA's key order. */
 export function makeRecord(ctx: RecordContext, f: RecordFields): LogRecord {
@@ -230,7 +234,9 @@ export function makeRecord(ctx: RecordContext, f: RecordFields): LogRecord {
 export function parseEnhancedCode(text: string): EnhancedCode | null {
   const parts = text.trim().split('.');
   if (parts.length !== 3) return null;
-  const [c, s, d] = parts.map((p) => (p.length >= 1 && p.length <= 3 && /^\d+$/.test(p) ? Number(p) : NaN));
+  const [c, s, d] = parts.map((p) =>
+    p.length >= 1 && p.length <= 3 && /^\d+$/.test(p) ? Number(p) : NaN,
+  );
   if (c === undefined || s === undefined || d === undefined) return null;
   if (![2, 4, 5].includes(c) || Number.isNaN(s) || Number.isNaN(d)) return null;
   return { class: c, subject: s, detail: d };

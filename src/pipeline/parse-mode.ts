@@ -2,12 +2,12 @@
 // log_oob and log_arf on, without the Reception record, with a fixed context so
 // the same file always prints the same lines. Pure; runs in-process or on the
 // processing pool's threads.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Classifier } from '../classify/index';
 import type { ReportKind, ParseProblem } from '../report/types';
-import { readHeaderFields } from '../smtp/sniff';
-import { analyze } from './process';
-import { buildRecords } from './records';
+import type { Headers } from '../report/header';
+import { parseMessageAndHeaders } from '../report/index';
+import { buildRecords, labelFindings } from './records';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -21,30 +21,41 @@ export interface ParsedMessage {
 
 /**
  * Deterministic id for a message: the same bytes always get the same record ids.
- * MD5 is exactly the 32 hex characters of an id and the cheapest digest; it names
- * messages here, it protects nothing.
+ * The first 128 bits of SHA-256 in hex (32 characters, the id's format): SHA-256
+ * runs on the CPU's SHA instructions and is twice as fast as MD5 here. It names
+ * messages, it protects nothing.
  */
 function messageId(raw: Uint8Array): string {
-  return createHash('md5').update(raw).digest('hex');
+  return hash('sha256', raw, 'hex').slice(0, 32);
 }
 
+const ADDRESS_FIELDS = ['delivered-to', 'x-original-to', 'envelope-to', 'to'];
+
 /** The address a report was sent to, from the headers MTAs add at final delivery. */
-export function reportAddress(raw: Uint8Array): string {
-  const fields = readHeaderFields(raw);
-  for (const name of ['delivered-to', 'x-original-to', 'envelope-to', 'to']) {
-    const field = fields.find((f) => f.name === name);
-    if (!field) continue;
-    const lt = field.value.indexOf('<');
-    const gt = field.value.indexOf('>', lt + 1);
-    const addr = (lt >= 0 && gt > lt ? field.value.slice(lt + 1, gt) : (field.value.split(',')[0] ?? '')).trim();
+export function reportAddress(headers: Headers): string {
+  for (const name of ADDRESS_FIELDS) {
+    const value = headers.raw(name);
+    if (value === null) continue;
+    const lt = value.indexOf('<');
+    const gt = value.indexOf('>', lt + 1);
+    const addr = (
+      lt >= 0 && gt > lt ? value.slice(lt + 1, gt) : (value.split(',')[0] ?? '')
+    ).trim();
     if (addr.includes('@')) return addr;
   }
   return '';
 }
 
-export function parseModeRecords(raw: Uint8Array, classifier: Classifier, to: string | null, now: Date): ParsedMessage {
-  const result = analyze(raw, classifier);
-  const address = to ?? reportAddress(raw);
+export function parseModeRecords(
+  raw: Uint8Array,
+  classifier: Classifier,
+  to: string | null,
+  now: Date,
+): ParsedMessage {
+  // One MIME walk serves the parsers and the report address.
+  const parsed = parseMessageAndHeaders(raw);
+  const result = labelFindings(parsed.result, classifier);
+  const address = to ?? (parsed.headers === null ? '' : reportAddress(parsed.headers));
   const at = address.lastIndexOf('@');
   const records = buildRecords(
     result,

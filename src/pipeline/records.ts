@@ -52,17 +52,16 @@ export function labelFindings(result: ParseResult, classifier: Classifier): Pars
 
 /** The record of one finding; OOB findings must be labelled already (see labelFindings). */
 export function findingRecord(finding: Finding, ctx: ReportContext): LogRecord {
-  const base = {
-    sender: ctx.reportAddress,
-    queue: ctx.queue,
-    time: finding.time ?? ctx.now,
-  };
+  // Every branch passes the same fields in the same order: one object shape for
+  // makeRecord, which runs once per recipient of every report.
+  const time = finding.time ?? ctx.now;
   switch (finding.kind) {
-    case 'oob': {
+    case 'oob':
       return makeRecord(ctx, {
-        ...base,
         type: 'OOB',
+        sender: ctx.reportAddress,
         recipient: finding.recipient,
+        queue: ctx.queue,
         response: {
           code: finding.reply.code,
           enhanced_code: finding.reply.enhancedCode,
@@ -70,31 +69,38 @@ export function findingRecord(finding: Finding, ctx: ReportContext): LogRecord {
           command: null,
         },
         peer_address: { name: finding.report.reporting_mta ?? '', addr: ctx.peerAddr },
+        time,
         bounce_classification: finding.label ?? 'Uncategorized',
+        feedback_report: null,
         oob_report: finding.report,
+        mdn_report: undefined,
       });
-    }
     case 'feedback':
       return makeRecord(ctx, {
-        ...base,
         type: 'Feedback',
+        sender: ctx.reportAddress,
         recipient: finding.recipient,
+        queue: ctx.queue,
         response: { code: 250, enhanced_code: null, content: '', command: null },
-        peer_address: {
-          name: finding.report.reporting_mta?.name ?? '',
-          addr: ctx.peerAddr,
-        },
+        peer_address: { name: finding.report.reporting_mta?.name ?? '', addr: ctx.peerAddr },
+        time,
         bounce_classification: 'Feedback',
         feedback_report: finding.report,
+        oob_report: undefined,
+        mdn_report: undefined,
       });
     case 'mdn':
       return makeRecord(ctx, {
-        ...base,
         type: 'MDN',
+        sender: ctx.reportAddress,
         recipient: finding.recipient,
+        queue: ctx.queue,
         response: { code: 250, enhanced_code: null, content: '', command: null },
         peer_address: { name: finding.report.reporting_ua ?? '', addr: ctx.peerAddr },
+        time,
         bounce_classification: 'MDN',
+        feedback_report: null,
+        oob_report: undefined,
         mdn_report: finding.report,
       });
   }

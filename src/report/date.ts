@@ -218,16 +218,110 @@ function fullYear(y: number, digits: number): number {
   return y;
 }
 
+function isWspCode(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/** The value of `n` digits at `i`, or -1. */
+function digitsAt(s: string, i: number, n: number): number {
+  if (i + n > s.length) return -1;
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k);
+    if (!isDigit(c)) return -1;
+    v = v * 10 + (c - 0x30);
+  }
+  return v;
+}
+
+/**
+ * The canonical RFC 5322 §3.3 form most MTAs write, `[Mon, ]2 Jan 2006 15:04[:05]
+ * +0000[ (comment)]`, read in one pass. Undefined when the value has any other shape:
+ * the general reader below then decides, so both give the same answer for this form.
+ */
+export function parseCanonical(s: string): Date | null | undefined {
+  let i = 0;
+  const len = s.length;
+  const skipWsp = (): number => {
+    const from = i;
+    while (i < len && isWspCode(s.charCodeAt(i))) i++;
+    return i - from;
+  };
+  skipWsp();
+  // Optional day of week: three letters and a comma.
+  if (i + 4 <= len && s.charCodeAt(i + 3) === 0x2c && isAlpha(s.slice(i, i + 3))) {
+    i += 4;
+    skipWsp();
+  }
+  const p: Parts = {
+    year: -1,
+    month: -1,
+    day: -1,
+    hour: -1,
+    minute: 0,
+    second: 0,
+    ms: 0,
+    zone: Number.NaN,
+  };
+  const dayDigits = i + 1 < len && isDigit(s.charCodeAt(i + 1)) ? 2 : 1;
+  p.day = digitsAt(s, i, dayDigits);
+  if (p.day < 0) return undefined;
+  i += dayDigits;
+  if (skipWsp() === 0 || i + 3 > len) return undefined;
+  p.month = MONTHS.indexOf(s.slice(i, i + 3).toLowerCase());
+  i += 3;
+  if (p.month < 0 || skipWsp() === 0) return undefined;
+  p.year = digitsAt(s, i, 4);
+  i += 4;
+  if (p.year < 0 || skipWsp() === 0) return undefined;
+  p.hour = digitsAt(s, i, 2);
+  p.minute = digitsAt(s, i + 3, 2);
+  if (p.hour < 0 || p.minute < 0 || s.charCodeAt(i + 2) !== 0x3a) return undefined;
+  i += 5;
+  if (s.charCodeAt(i) === 0x3a) {
+    p.second = digitsAt(s, i + 1, 2);
+    if (p.second < 0) return undefined;
+    i += 3;
+  }
+  if (skipWsp() === 0) return undefined;
+  const sign = s.charCodeAt(i);
+  const hh = digitsAt(s, i + 1, 2);
+  const mm = digitsAt(s, i + 3, 2);
+  if ((sign !== 0x2b && sign !== 0x2d) || hh < 0 || mm < 0 || hh > 23 || mm > 59) return undefined;
+  p.zone = (sign === 0x2d ? -1 : 1) * (hh * 60 + mm);
+  i += 5;
+  skipWsp();
+  // Nothing after the zone but white space or one plain comment ("(PST)").
+  if (i < len) {
+    if (s.charCodeAt(i) !== 0x28) return undefined;
+    const close = s.indexOf(')', i + 1);
+    if (close < 0 || (s.indexOf('(', i + 1) >= 0 && s.indexOf('(', i + 1) < close))
+      return undefined;
+    i = close + 1;
+    skipWsp();
+    if (i < len) return undefined;
+  }
+  return instant(p, Number.NaN);
+}
+
 /** Reads a date; null when the value holds no usable date. */
 export function parseDate(value: string | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
   const input = value.length > 200 ? value.slice(0, 200) : value;
+  const canonical = parseCanonical(input);
+  return canonical === undefined ? parseLenient(input) : canonical;
+}
+
+/** The general reader behind `parseDate`, for any shape of date (exported for tests). */
+export function parseLenient(input: string): Date | null {
   // Split comments off: "(CET)" is a zone only when nothing else gives one.
   let outside = '';
   let commentZone = Number.NaN;
   let depth = 0;
   let comment = '';
-  for (let i = 0; i < input.length; i++) {
+  // Most dates carry no comment: skip the character walk for them.
+  if (input.indexOf('(') < 0) outside = input;
+  for (let i = outside === '' ? 0 : input.length; i < input.length; i++) {
     const ch = input.charAt(i);
     if (ch === '(') {
       if (depth === 0) comment = '';
@@ -322,6 +416,11 @@ export function parseDate(value: string | null | undefined): Date | null {
   }
   if (unusable || p.year < 0 || p.month < 0 || p.day < 0) return null;
   p.year = fullYear(p.year, yearDigits);
+  return instant(p, commentZone);
+}
+
+/** The instant of complete parts; null when they name no real date. */
+function instant(p: Parts, commentZone: number): Date | null {
   if (p.hour < 0) p.hour = 0;
   if (p.month > 11 || p.day < 1 || p.day > 31 || p.hour > 23 || p.minute > 59 || p.second > 60)
     return null;

@@ -9,6 +9,7 @@ import { parseAutoReply } from './autoreply';
 import { parseDsn, parseDsnInText } from './dsn';
 import { parseFallback } from './fallback';
 import { completeDsn, parseHeuristic } from './heuristic/index';
+import type { Headers } from './header';
 import { parseMdn } from './mdn';
 import { readMessage, type MimeMessage } from './mime';
 import type { Finding, ParseResult, ReportKind } from './types';
@@ -21,18 +22,31 @@ export { readMessage, type MimeMessage } from './mime';
  * themselves; this is the last line of defence, not the plan).
  */
 export function parseMessage(raw: Uint8Array): ParseResult {
+  return parseMessageAndHeaders(raw).result;
+}
+
+/** `parseMessage`, plus the message's top-level header fields (null when the walk failed). */
+export function parseMessageAndHeaders(raw: Uint8Array): {
+  result: ParseResult;
+  headers: Headers | null;
+} {
+  let msg: MimeMessage | null = null;
   try {
-    return parseWalked(readMessage(raw));
+    msg = readMessage(raw);
+    return { result: parseWalked(msg), headers: msg.headers };
   } catch (err) {
     return {
-      kind: 'none',
-      findings: [],
-      problems: [
-        {
-          code: 'internal',
-          detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-        },
-      ],
+      result: {
+        kind: 'none',
+        findings: [],
+        problems: [
+          {
+            code: 'internal',
+            detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+          },
+        ],
+      },
+      headers: msg?.headers ?? null,
     };
   }
 }

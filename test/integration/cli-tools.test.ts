@@ -1,12 +1,22 @@
 // oobd parse, logs and replay against real files, a real server and real segments.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, runCliAsync } from '../helpers/process';
-import { ROOT, dsnMessage, makeTempDir, startTestService, type TestService } from '../helpers/service';
-
+import { CLI, runCli, runCliAsync } from '../helpers/process';
+import {
+  ROOT,
+  dsnMessage,
+  makeTempDir,
+  startTestService,
+  type TestService,
+} from '../helpers/service';
 
 function jsonLines(text: string): Array<Record<string, unknown>> {
-  return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('oobd parse', () => {
@@ -19,7 +29,11 @@ describe('oobd parse', () => {
     expect(records[0]).toMatchObject({
       type: 'OOB',
       recipient: 'louisl@larry.slip.umd.edu',
-      response: { code: 426, enhanced_code: { class: 4, subject: 0, detail: 0 }, content: 'connection timed out' },
+      response: {
+        code: 426,
+        enhanced_code: { class: 4, subject: 0, detail: 0 },
+        content: 'connection timed out',
+      },
       source_file: file,
     });
     expect(jsonLines(runCli(['parse', file]).stdout)[0]!.id).toBe(records[0]!.id);
@@ -34,9 +48,13 @@ describe('oobd parse', () => {
     const result = runCli(['parse', dir]);
     expect(result.code).toBe(0);
     const records = jsonLines(result.stdout);
-    expect(records.map((r) => r.source_file)).toEqual(expect.arrayContaining([join(dir, 'mbox'), join(dir, 'nested', 'arf.eml')]));
+    expect(records.map((r) => r.source_file)).toEqual(
+      expect.arrayContaining([join(dir, 'mbox'), join(dir, 'nested', 'arf.eml')]),
+    );
     expect(records.some((r) => r.type === 'Feedback')).toBe(true);
-    expect(records.filter((r) => r.source_file === join(dir, 'mbox')).every((r) => r.source_index === 1)).toBe(true);
+    expect(
+      records.filter((r) => r.source_file === join(dir, 'mbox')).every((r) => r.source_index === 1),
+    ).toBe(true);
     expect(records.some((r) => r.source_file === join(dir, 'notes.json'))).toBe(false);
   });
 
@@ -44,21 +62,70 @@ describe('oobd parse', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'hello.eml'), 'From: a@b.example\r\nSubject: hello\r\n\r\nhi\r\n');
     const records = jsonLines(runCli(['parse', join(dir, 'hello.eml')]).stdout);
-    expect(records).toEqual([expect.objectContaining({ type: 'Unrecognized', source_file: join(dir, 'hello.eml'), kind: 'none' })]);
+    expect(records).toEqual([
+      expect.objectContaining({
+        type: 'Unrecognized',
+        source_file: join(dir, 'hello.eml'),
+        kind: 'none',
+      }),
+    ]);
   });
 
   it('exits 1 naming a path it cannot read, after printing the others', () => {
-    const result = runCli(['parse', '/nonexistent/x.eml', join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]);
+    const result = runCli([
+      'parse',
+      '/nonexistent/x.eml',
+      join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('/nonexistent/x.eml');
     expect(jsonLines(result.stdout)).toHaveLength(1);
+  });
+
+  it('keeps the order of the files across read-ahead batches, with unreadable paths reported', () => {
+    // More files than one batch of the reading thread (32), so order and errors
+    // must survive several hand-overs.
+    const dir = makeTempDir();
+    const sources = readdirSync(join(ROOT, 'fixtures/heuristic'), {
+      recursive: true,
+      encoding: 'utf8',
+    })
+      .filter((f) => f.endsWith('.eml'))
+      .slice(0, 40);
+    sources.forEach((f, i) =>
+      copyFileSync(
+        join(ROOT, 'fixtures/heuristic', f),
+        join(dir, `${String(i).padStart(3, '0')}.eml`),
+      ),
+    );
+    const result = runCli(['parse', dir, '/nonexistent/y.eml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('/nonexistent/y.eml');
+    expect(sources.length).toBeGreaterThan(32);
+    // Every file prints at least one line, in file order.
+    const names = sources.map((_, i) => join(dir, `${String(i).padStart(3, '0')}.eml`));
+    const printed = jsonLines(result.stdout).map((r) => r.source_file);
+    expect([...new Set(printed)]).toEqual(names);
+  });
+
+  it('stops quietly with exit code 0 when the reader of its output goes away', async () => {
+    const child = spawn(process.execPath, [CLI, 'parse', join(ROOT, 'fixtures')], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    // Like `oobd parse … | head -1`: take the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('classifies with the rules files given by --rules', () => {
     const dir = makeTempDir();
     const rules = join(dir, 'r.toml');
     writeFileSync(rules, '[rules]\nTestLabel = ["connection timed out"]\n');
-    const records = jsonLines(runCli(['parse', '--rules', rules, join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]).stdout);
+    const records = jsonLines(
+      runCli(['parse', '--rules', rules, join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]).stdout,
+    );
     expect(records[0]!.bounce_classification).toBe('TestLabel');
   });
 });
@@ -75,17 +142,34 @@ describe('oobd logs and oobd replay', () => {
     copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), join(dir, 'a.eml'));
     copyFileSync(join(ROOT, 'fixtures/rfc5965/kumomta-1.eml'), join(dir, 'b.eml'));
     writeFileSync(join(dir, 'c.eml'), dsnMessage({ diagnostic: '552 5.2.2 mailbox full' }));
-    const result = await runCliAsync(['replay', '--server', `127.0.0.1:${t.port}`, '--to', 'bounce-r@bounce.example.com', dir]);
+    const result = await runCliAsync([
+      'replay',
+      '--server',
+      `127.0.0.1:${t.port}`,
+      '--to',
+      'bounce-r@bounce.example.com',
+      dir,
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`sent 3 message(s) to 127.0.0.1:${t.port}`);
     expect(result.stdout).toMatch(/^ {2}250 +3$/m);
-    await t.waitForRecords((all) => all.filter((r) => r.type === 'OOB').length >= 2 && all.some((r) => r.type === 'Feedback'));
+    await t.waitForRecords(
+      (all) =>
+        all.filter((r) => r.type === 'OOB').length >= 2 && all.some((r) => r.type === 'Feedback'),
+    );
   });
 
   it('counts refusals in the summary and exits 1', async () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'x.eml'), dsnMessage());
-    const result = await runCliAsync(['replay', '--server', `127.0.0.1:${t.port}`, '--to', 'x@unlisted.example', dir]);
+    const result = await runCliAsync([
+      'replay',
+      '--server',
+      `127.0.0.1:${t.port}`,
+      '--to',
+      'x@unlisted.example',
+      dir,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^ {2}550 +1$/m);
   });
@@ -96,13 +180,21 @@ describe('oobd logs and oobd replay', () => {
     expect(oob.every((r) => r.type === 'OOB')).toBe(true);
     const quota = jsonLines(runCli(['logs', t.logsDir, '--class', 'QuotaIssues', '--json']).stdout);
     expect(quota.map((r) => r.recipient)).toEqual(['nobody@remote.example']);
-    const byDomain = runCli(['logs', t.logsDir, '--domain', 'larry.slip.umd.edu']).stdout.trim().split('\n');
+    const byDomain = runCli(['logs', t.logsDir, '--domain', 'larry.slip.umd.edu'])
+      .stdout.trim()
+      .split('\n');
     expect(byDomain).toHaveLength(1);
-    expect(byDomain[0]).toMatch(/ OOB \w+ bounce-r@bounce\.example\.com -> louisl@larry\.slip\.umd\.edu 426 4\.0\.0 connection timed out \[[0-9a-f]{32}\]$/);
+    expect(byDomain[0]).toMatch(
+      / OOB \w+ bounce-r@bounce\.example\.com -> louisl@larry\.slip\.umd\.edu 426 4\.0\.0 connection timed out \[[0-9a-f]{32}\]$/,
+    );
     const summary = runCli(['logs', t.logsDir, '--summary']).stdout;
     expect(summary).toMatch(/^records: \d+/);
     expect(summary).toMatch(/OOB by classification\n(.*\n)* +1 +QuotaIssues/);
-    expect(runCli(['logs', t.logsDir, '--since', '1h', '--type', 'Feedback', '--json']).stdout.trim().split('\n')).toHaveLength(1);
+    expect(
+      runCli(['logs', t.logsDir, '--since', '1h', '--type', 'Feedback', '--json'])
+        .stdout.trim()
+        .split('\n'),
+    ).toHaveLength(1);
     expect(runCli(['logs', t.logsDir, '--since', 'soonish']).code).toBe(2);
   });
 
@@ -112,4 +204,3 @@ describe('oobd logs and oobd replay', () => {
     expect(result.stderr).toContain('log folder /nonexistent-logs does not exist');
   });
 });
-

@@ -1,4 +1,4 @@
-import { parseDate } from '../../../src/report/date';
+import { parseCanonical, parseDate, parseLenient } from '../../../src/report/date';
 
 const iso = (s: string | null): string | null => parseDate(s)?.toISOString() ?? null;
 
@@ -65,5 +65,64 @@ describe('lenient date reading', () => {
       expect(iso(bad)).toBeNull();
     }
     expect(iso(null)).toBeNull();
+  });
+});
+
+describe('the one-pass reader for the canonical form', () => {
+  // A seeded generator, so a failure names an input that reproduces.
+  function* canonicalVariants(count: number): Generator<string> {
+    let seed = 20261122;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pick = <T>(items: readonly T[]): T => items[next(items.length)] as T;
+    const pad = (n: number): string => String(n).padStart(2, '0');
+    for (let k = 0; k < count; k++) {
+      const day = next(33); // 0 and 32 are invalid; 29–31 are invalid in some months
+      const parts = [
+        pick(['', 'Mon, ', 'Tue,', 'wed,  ', 'Sunday, ', 'Xyz, ', '1, ']),
+        pick([String(day), pad(day), ` ${day}`]),
+        pick([' ', '  ', '\t']),
+        pick([
+          'Jan',
+          'feb',
+          'MAR',
+          'Apr',
+          'May',
+          'Jun',
+          'Jul',
+          'Aug',
+          'Sep',
+          'Oct',
+          'Nov',
+          'Dec',
+          'Foo',
+          'June',
+        ]),
+        ' ',
+        pick(['2024', '2025', '1899', '99', '10000']),
+        ' ',
+        `${pick(['00', '09', '23', '24', '9'])}:${pick(['00', '59', '60'])}${pick(['', ':00', ':60', ':5', ':07.250'])}`,
+        pick([' ', '']),
+        pick(['+0000', '-0400', '+0530', '+2400', '+0060', '-9999', 'GMT', '+09:00', '']),
+        pick(['', ' ', ' (CET)', ' (PST', ' (a (b) c)', ' (x) y', ' (GMT+02:00)\t']),
+      ];
+      yield parts.join('');
+    }
+  }
+
+  it('reads every canonical variant exactly as the general reader does', () => {
+    const mismatches: string[] = [];
+    let readInOnePass = 0;
+    for (const input of canonicalVariants(20_000)) {
+      if (parseCanonical(input) !== undefined) readInOnePass++;
+      const fast = parseDate(input)?.getTime() ?? null;
+      const general = parseLenient(input)?.getTime() ?? null;
+      if (fast !== general) mismatches.push(`${JSON.stringify(input)}: ${fast} vs ${general}`);
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    // The comparison means something only if the one-pass reader took many of them.
+    expect(readInOnePass).toBeGreaterThan(500);
   });
 });

@@ -1,0 +1,109 @@
+// `readMessages` with the reading on a thread of its own (read-worker.ts): same
+// messages, same order, same errors. Memory stays bounded: the reader is at most
+// `window` batches (of `batchFiles` files or `batchBytes` bytes) ahead.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { messagesOf, readMessages, type SourceError, type SourceMessage } from './sources';
+
+export interface ReadWorkerData {
+  paths: string[];
+  window: number;
+  batchFiles: number;
+  batchBytes: number;
+}
+
+/** A file of a batch: its bytes are `buffer[start, end)`. */
+export interface ReadItem {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export interface ReadBatch {
+  items: ReadItem[];
+  /** Paths that could not be listed or read since the previous batch. */
+  errors: SourceError[];
+  buffer: ArrayBuffer;
+  /** No batch follows. */
+  done: boolean;
+}
+
+/**
+ * The compiled worker script, or null under ts-jest/swc, where the sources are
+ * TypeScript a worker thread cannot load (callers then read on their own thread).
+ */
+function workerScript(): string | null {
+  const beside = join(__dirname, 'read-worker.js');
+  if (existsSync(beside)) return beside;
+  const built = resolve(__dirname, '../../dist/cli/read-worker.js');
+  return existsSync(built) ? built : null;
+}
+
+/**
+ * Starts reading at once, on a thread of its own, and returns the messages in order
+ * as they are consumed. Start it before other set-up work: the thread boots while
+ * the caller compiles its rules.
+ */
+export function readMessagesAhead(
+  paths: ReadonlyArray<string>,
+  errors: SourceError[],
+  { window = 4, batchFiles = 32, batchBytes = 2 * 1024 * 1024 } = {},
+): AsyncGenerator<SourceMessage> {
+  const script = workerScript();
+  if (script === null) return fromIterable(readMessages(paths, errors));
+  const data: ReadWorkerData = { paths: [...paths], window, batchFiles, batchBytes };
+  const worker = new Worker(script, { workerData: data });
+  // Until the messages are consumed the thread must not keep the process alive: a
+  // caller that fails during its set-up never iterates, so never terminates it.
+  worker.unref();
+  return fromWorker(worker, errors);
+}
+
+async function* fromIterable(messages: Iterable<SourceMessage>): AsyncGenerator<SourceMessage> {
+  yield* messages;
+}
+
+async function* fromWorker(worker: Worker, errors: SourceError[]): AsyncGenerator<SourceMessage> {
+  const ready: ReadBatch[] = [];
+  let failure: Error | null = null;
+  let finished = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const resume = wake;
+    wake = null;
+    resume?.();
+  };
+  worker.on('message', (batch: ReadBatch) => {
+    ready.push(batch);
+    notify();
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    if (!finished && failure === null)
+      failure = new Error(`the file reading thread exited with code ${code}`);
+    notify();
+  });
+  worker.ref();
+  try {
+    for (;;) {
+      while (ready.length === 0 && failure === null)
+        await new Promise<void>((resolve) => (wake = resolve));
+      const batch = ready.shift();
+      if (batch === undefined) throw failure ?? new Error('the file reading thread stopped');
+      if (batch.done) finished = true;
+      else worker.postMessage(1);
+      errors.push(...batch.errors);
+      for (const item of batch.items) {
+        yield* messagesOf(item.file, Buffer.from(batch.buffer, item.start, item.end - item.start));
+      }
+      if (batch.done) return;
+    }
+  } finally {
+    finished = true;
+    await worker.terminate();
+  }
+}
