@@ -13,7 +13,8 @@ const { benchParse, benchSisimai, DEFAULT_DIR } = require('./parse.js');
 const { runClassifyBench } = require('./classify.js');
 const { benchSmtp } = require('./smtp.js');
 
-const CLI = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+// The installed command, as operators run it (its shebang carries the Node flags).
+const BIN = path.join(__dirname, '..', 'bin', 'oobd');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,11 +47,9 @@ function benchCommands(small = 5, large = 25, rounds = 3) {
   }
   const root = path.join(__dirname, '..');
   const oobd = (n) =>
-    timed(
-      process.execPath,
-      [CLI, 'parse', '--config', path.join(root, 'config', 'oobd.toml'), ...dirs.slice(0, n)],
-      { cwd: root },
-    );
+    timed(BIN, ['parse', '--config', path.join(root, 'config', 'oobd.toml'), ...dirs.slice(0, n)], {
+      cwd: root,
+    });
   const hasSisimai = spawnSync('perl', ['-MSisimai', '-e', '1']).status === 0;
   const script =
     'use Sisimai; my $n = 0; for my $d (@ARGV) { my $r = Sisimai->make($d); $n += scalar @{ $r || [] } } print "$n\\n";';

@@ -15,7 +15,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
+// The installed command, as operators run it (its shebang carries the Node flags).
+const BIN = path.join(ROOT, 'bin/oobd');
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
 
 function arg(name, fallback) {
@@ -79,41 +80,54 @@ async function nodeClient(port, messages, sessions, message) {
   let failed = 0;
   const body = message.toString('latin1').replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
   await Promise.all(
-    Array.from({ length: sessions }, () =>
-      new Promise((resolve) => {
-        const socket = net.connect(port, '127.0.0.1');
-        let buf = '';
-        let step = 'greet';
-        const send = (line) => socket.write(`${line}\r\n`);
-        const nextMessage = () => {
-          if (next >= messages) {
-            step = 'quit';
-            send('QUIT');
-            return;
-          }
-          next++;
-          step = 'mail';
-          send('MAIL FROM:<>');
-        };
-        socket.on('data', (chunk) => {
-          buf += chunk.toString('latin1');
-          let nl;
-          while ((nl = buf.indexOf('\r\n')) >= 0) {
-            const line = buf.slice(0, nl);
-            buf = buf.slice(nl + 2);
-            if (line[3] === '-') continue;
-            const code = Number(line.slice(0, 3));
-            if (step === 'greet') { step = 'ehlo'; send('EHLO bench.test'); }
-            else if (step === 'ehlo') nextMessage();
-            else if (step === 'mail') { step = 'rcpt'; send('RCPT TO:<bench@bounce.example.com>'); }
-            else if (step === 'rcpt') { step = 'data'; send('DATA'); }
-            else if (step === 'data') { step = 'dot'; socket.write(`${body}\r\n.\r\n`); }
-            else if (step === 'dot') { if (code !== 250) failed++; nextMessage(); }
-          }
-        });
-        socket.on('close', resolve);
-        socket.on('error', resolve);
-      }),
+    Array.from(
+      { length: sessions },
+      () =>
+        new Promise((resolve) => {
+          const socket = net.connect(port, '127.0.0.1');
+          let buf = '';
+          let step = 'greet';
+          const send = (line) => socket.write(`${line}\r\n`);
+          const nextMessage = () => {
+            if (next >= messages) {
+              step = 'quit';
+              send('QUIT');
+              return;
+            }
+            next++;
+            step = 'mail';
+            send('MAIL FROM:<>');
+          };
+          socket.on('data', (chunk) => {
+            buf += chunk.toString('latin1');
+            let nl;
+            while ((nl = buf.indexOf('\r\n')) >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 2);
+              if (line[3] === '-') continue;
+              const code = Number(line.slice(0, 3));
+              if (step === 'greet') {
+                step = 'ehlo';
+                send('EHLO bench.test');
+              } else if (step === 'ehlo') nextMessage();
+              else if (step === 'mail') {
+                step = 'rcpt';
+                send('RCPT TO:<bench@bounce.example.com>');
+              } else if (step === 'rcpt') {
+                step = 'data';
+                send('DATA');
+              } else if (step === 'data') {
+                step = 'dot';
+                socket.write(`${body}\r\n.\r\n`);
+              } else if (step === 'dot') {
+                if (code !== 250) failed++;
+                nextMessage();
+              }
+            }
+          });
+          socket.on('close', resolve);
+          socket.on('error', resolve);
+        }),
     ),
   );
   return failed;
@@ -124,7 +138,11 @@ let lfFixture = null;
 function fixtureForSmtpSource() {
   if (!lfFixture) {
     lfFixture = path.join(os.tmpdir(), `oobd-bench-dsn-${process.pid}.eml`);
-    fs.writeFileSync(lfFixture, fs.readFileSync(FIXTURE, 'latin1').replace(/\r\n/g, '\n'), 'latin1');
+    fs.writeFileSync(
+      lfFixture,
+      fs.readFileSync(FIXTURE, 'latin1').replace(/\r\n/g, '\n'),
+      'latin1',
+    );
   }
   return lfFixture;
 }
@@ -134,7 +152,22 @@ async function drive(port, messages, sessions, useSmtpSource) {
   if (useSmtpSource) {
     const result = spawnSync(
       'smtp-source',
-      ['-d', '-s', String(sessions), '-m', String(messages), '-f', '', '-t', 'bench@bounce.example.com', '-M', 'bench.test', '-F', fixtureForSmtpSource(), `127.0.0.1:${port}`],
+      [
+        '-d',
+        '-s',
+        String(sessions),
+        '-m',
+        String(messages),
+        '-f',
+        '',
+        '-t',
+        'bench@bounce.example.com',
+        '-M',
+        'bench.test',
+        '-F',
+        fixtureForSmtpSource(),
+        `127.0.0.1:${port}`,
+      ],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) throw new Error(`smtp-source failed: ${result.stderr}`);
@@ -158,7 +191,10 @@ function countRecords(dir, type) {
 }
 
 function writeConfig(dir, port, extra, fsync) {
-  fs.writeFileSync(path.join(dir, 'domains.toml'), '["bounce.example.com"]\nlog_oob = "LogThenDrop"\nlog_arf = "LogThenDrop"\n');
+  fs.writeFileSync(
+    path.join(dir, 'domains.toml'),
+    '["bounce.example.com"]\nlog_oob = "LogThenDrop"\nlog_arf = "LogThenDrop"\n',
+  );
   fs.writeFileSync(
     path.join(dir, 'oobd.toml'),
     `[smtp]\nlisten = ["127.0.0.1:${port}"]\nhostname = "bench.test"\nmax_clients = 5000\n` +
@@ -179,13 +215,25 @@ async function stop(child) {
 }
 
 async function runBare(messages, sessions, useSmtpSource) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'bare-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The same Node flags as bin/oobd, so the comparison measures code, not settings.
+  const child = spawn(
+    process.execPath,
+    ['--v8-pool-size=0', path.join(__dirname, 'bare-server.js')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const port = await waitForLine(child.stdout, (l) => (/^\d+$/.test(l) ? Number(l) : undefined));
   await drive(port, Math.min(2000, messages), sessions, useSmtpSource); // warm-up
   const seconds = await drive(port, messages, sessions, useSmtpSource);
   const rss = peakRss(child.pid);
   await stop(child);
-  return { name: 'bare smtp-server (accept + discard)', accepted: messages / seconds, endToEnd: messages / seconds, rss };
+  return {
+    name: 'bare smtp-server (accept + discard)',
+    accepted: messages / seconds,
+    endToEnd: messages / seconds,
+    rss,
+  };
 }
 
 async function runOobd(mode, messages, sessions, useSmtpSource, fsync = false) {
@@ -195,13 +243,30 @@ async function runOobd(mode, messages, sessions, useSmtpSource, fsync = false) {
   let extra = '';
   if (mode === 'bullmq') {
     const redisPort = await freePort();
-    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await waitForLine(redis.stdout, (l) => (l.includes('Ready to accept connections') ? true : undefined));
+    redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await waitForLine(redis.stdout, (l) =>
+      l.includes('Ready to accept connections') ? true : undefined,
+    );
     extra = `mode = "bullmq"\nredis_url = "redis://127.0.0.1:${redisPort}"\n`;
   }
   const config = writeConfig(dir, port, extra, fsync);
-  const args = [CLI, 'serve', '--config', config, ...(mode === 'bullmq' ? ['--workers', '1'] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['serve', '--config', config, ...(mode === 'bullmq' ? ['--workers', '1'] : [])];
+  const child = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   await waitForLine(child.stderr, (l) => (l.includes('"oobd serving"') ? true : undefined));
   const logs = path.join(dir, 'logs');
   const warm = Math.min(2000, messages);
@@ -216,7 +281,13 @@ async function runOobd(mode, messages, sessions, useSmtpSource, fsync = false) {
   await stop(child);
   if (redis) await stop(redis);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { name: `oobd ${mode}${mode === 'bullmq' ? ' (serve --workers 1)' : ''}${fsync ? ' (logs.fsync = true)' : ''}`, accepted: messages / seconds, endToEnd: messages / total, rss, redisRss };
+  return {
+    name: `oobd ${mode}${mode === 'bullmq' ? ' (serve --workers 1)' : ''}${fsync ? ' (logs.fsync = true)' : ''}`,
+    accepted: messages / seconds,
+    endToEnd: messages / total,
+    rss,
+    redisRss,
+  };
 }
 
 function mb(bytes) {
@@ -225,19 +296,26 @@ function mb(bytes) {
 
 async function benchSmtp({ messages = 5000, sessions = 20 } = {}) {
   const useSmtpSource = hasSmtpSource();
-  const client = useSmtpSource ? 'smtp-source (Postfix)' : 'Node client (install postfix for smtp-source)';
-  console.log(`\nSMTP end to end: ${messages} DSNs (${fs.statSync(FIXTURE).size} bytes) over ${sessions} sessions, client ${client}, ${os.cpus().length} cores`);
+  const client = useSmtpSource
+    ? 'smtp-source (Postfix)'
+    : 'Node client (install postfix for smtp-source)';
+  console.log(
+    `\nSMTP end to end: ${messages} DSNs (${fs.statSync(FIXTURE).size} bytes) over ${sessions} sessions, client ${client}, ${os.cpus().length} cores`,
+  );
   const bare = await runBare(messages, sessions, useSmtpSource);
   const inline = await runOobd('inline', messages, sessions, useSmtpSource);
   let bullmq = null;
-  if (spawnSync('sh', ['-c', 'command -v redis-server']).status === 0) bullmq = await runOobd('bullmq', messages, sessions, useSmtpSource);
+  if (spawnSync('sh', ['-c', 'command -v redis-server']).status === 0)
+    bullmq = await runOobd('bullmq', messages, sessions, useSmtpSource);
   const synced = await runOobd('inline', messages, sessions, useSmtpSource, true);
   const rows = [bare, inline, bullmq, synced].filter(Boolean);
   console.log('  server                               accepted/s  end-to-end/s  vs bare  peak RSS');
   for (const r of rows) {
     const ratio = `${((r.endToEnd / bare.endToEnd) * 100).toFixed(0)}%`;
     const rss = r.redisRss ? `${mb(r.rss)} (+ redis ${mb(r.redisRss)})` : mb(r.rss);
-    console.log(`  ${r.name.padEnd(36)} ${r.accepted.toFixed(0).padStart(10)}  ${r.endToEnd.toFixed(0).padStart(12)}  ${ratio.padStart(7)}  ${rss}`);
+    console.log(
+      `  ${r.name.padEnd(36)} ${r.accepted.toFixed(0).padStart(10)}  ${r.endToEnd.toFixed(0).padStart(12)}  ${ratio.padStart(7)}  ${rss}`,
+    );
   }
   console.log('  targets: inline >= 70% and bullmq >= 50% of the bare server (end-to-end)');
   return rows;

@@ -1,5 +1,8 @@
 // The command line as an operator meets it.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { runCli } from '../helpers/process';
+import { ROOT } from '../helpers/service';
 
 describe('oobd command line', () => {
   it('lists every subcommand of the design in --help', () => {
@@ -21,6 +24,21 @@ describe('oobd command line', () => {
     const result = runCli(['frobnicate']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('runs as the installed command, bin/oobd, with its Node flags', () => {
+    // The shebang is `env -S node --v8-pool-size=0`: the command must start through it.
+    const result = spawnSync(
+      join(ROOT, 'bin/oobd'),
+      ['parse', join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout.split('\n')[0] ?? '')).toMatchObject({ type: 'OOB' });
   });
 
   it('has no subcommand left that is not built', () => {

@@ -36,6 +36,8 @@ const PHRASES: string[] = [];
 const PHRASE_INDEX = new Map<string, number>();
 const MAX_PHRASES = 512;
 let phraseSet: { set: InstanceType<typeof RE2.Set>; size: number } | null = null;
+/** PHRASES.length when a build last failed: not retried until a phrase is added. */
+let failedAt = -1;
 
 function escapeLiteral(s: string): string {
   let out = '';
@@ -45,13 +47,20 @@ function escapeLiteral(s: string): string {
 
 function currentPhraseSet(): { set: InstanceType<typeof RE2.Set>; size: number } | null {
   if (phraseSet !== null && phraseSet.size === PHRASES.length) return phraseSet;
-  if (PHRASES.length === 0) return null;
+  if (PHRASES.length === 0 || failedAt === PHRASES.length) return phraseSet;
   try {
-    phraseSet = { set: new RE2.Set(PHRASES.map(escapeLiteral)), size: PHRASES.length };
+    // RE2.Set requires flags; 'u' (Unicode) is what `head()`, a decoded string, needs.
+    phraseSet = { set: new RE2.Set(PHRASES.map(escapeLiteral), 'u'), size: PHRASES.length };
   } catch {
-    phraseSet = null;
+    // Keep the previous set (its phrases are still valid); newer ones use indexOf.
+    failedAt = PHRASES.length;
   }
   return phraseSet;
+}
+
+/** How many phrases the detection set holds, and how many are known (for tests). */
+export function phraseSetStats(): { inSet: number; known: number } {
+  return { inSet: phraseSet?.size ?? 0, known: PHRASES.length };
 }
 
 /**

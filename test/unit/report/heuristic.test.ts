@@ -6,6 +6,7 @@ import {
   hashStatus,
   htmlToText,
   normaliseReplyText,
+  phraseSetStats,
 } from '../../../src/report/heuristic/common';
 import type { FeedbackFinding, OobFinding, ParseResult } from '../../../src/report/types';
 
@@ -779,5 +780,25 @@ describe('shared helpers', () => {
     expect(bareAddress('<a@example.org>:')).toBe('a@example.org');
     expect(bareAddress('  "a@example.org":')).toBe('a@example.org');
     expect(bareAddress('mail to a@example.org failed')).toBeNull();
+  });
+});
+
+describe('detection phrases', () => {
+  it('are looked up in one RE2 set once every phrase has been asked for', () => {
+    const bounce = eml(
+      'From: MAILER-DAEMON@mx.example.net',
+      'Subject: Undelivered Mail Returned to Sender',
+      '',
+      'This is the mail system at host mx.example.net.',
+      '',
+      '<nobody@example.org>: host mx.example.org said: 550 5.1.1 unknown user',
+    );
+    // The first message teaches the set the phrases its families ask for; the next
+    // one is answered from the set.
+    oob(bounce);
+    oob(bounce);
+    const stats = phraseSetStats();
+    expect(stats.known).toBeGreaterThan(10);
+    expect(stats.inSet).toBe(stats.known);
   });
 });
