@@ -1,5 +1,5 @@
 // The processing pool with real worker threads (from the dist/ build).
-import { ProcessPool, type PoolOptions } from '../../src/pipeline/pool';
+import { ownBytes, ProcessPool, type PoolOptions } from '../../src/pipeline/pool';
 import type { ProcessInput } from '../../src/pipeline/process';
 import { dsnMessage } from '../helpers/service';
 
@@ -108,5 +108,17 @@ describe('processing pool', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('what the pool sends to a thread', () => {
+  it('is the message bytes alone, not the shared buffer a small Buffer is a view into', () => {
+    const pooled = Buffer.from('Subject: small\r\n\r\nbody\r\n');
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length); // Node's 8 KiB pool
+    const own = ownBytes(pooled);
+    expect(own.buffer.byteLength).toBe(pooled.length);
+    expect(Buffer.from(own).equals(pooled)).toBe(true);
+    const exact = new Uint8Array(16);
+    expect(ownBytes(exact)).toBe(exact);
   });
 });
