@@ -10,34 +10,67 @@ const { paths, window, batchFiles, batchBytes } = workerData as ReadWorkerData;
 const port = parentPort;
 if (port === null) throw new Error('read-worker.js runs as a worker thread');
 
+interface ReadFile {
+  file: string;
+  raw: Buffer;
+}
+
 const errors: SourceError[] = [];
-const files = listFiles(paths, errors);
+const listing = listFiles(paths, errors);
+let listed = false;
+/** A large file read while filling a batch: it opens the next one, alone. */
+let carried: ReadFile | null = null;
 let credits = window;
 let pumping = false;
 let done = false;
 
-function nextBatch(): ReadBatch {
-  const items: ReadItem[] = [];
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  while (items.length < batchFiles && bytes < batchBytes) {
-    const next = files.next();
+/** The next file's bytes, or null when every file has been read. */
+function readNext(): ReadFile | null {
+  if (carried !== null) {
+    const next = carried;
+    carried = null;
+    return next;
+  }
+  while (!listed) {
+    const next = listing.next();
     if (next.done === true) {
-      done = true;
+      listed = true;
       break;
     }
     const raw = readSource(next.value, errors);
-    if (raw === null) continue;
-    items.push({ file: next.value, start: bytes, end: bytes + raw.length });
-    chunks.push(raw);
-    bytes += raw.length;
+    if (raw !== null) return { file: next.value, raw };
+  }
+  return null;
+}
+
+function nextBatch(): ReadBatch {
+  const files: ReadFile[] = [];
+  let bytes = 0;
+  while (files.length < batchFiles && bytes < batchBytes) {
+    const next = readNext();
+    if (next === null) break;
+    // A large file travels alone, so its buffer is handed over without a copy.
+    if (files.length > 0 && next.raw.length >= batchBytes) {
+      carried = next;
+      break;
+    }
+    files.push(next);
+    bytes += next.raw.length;
+  }
+  done = listed && carried === null;
+  const only = files.length === 1 ? (files[0] as ReadFile).raw : null;
+  if (only !== null && only.byteOffset === 0 && only.buffer.byteLength === only.length) {
+    const item: ReadItem = { file: (files[0] as ReadFile).file, start: 0, end: only.length };
+    return { items: [item], errors: errors.splice(0), buffer: only.buffer as ArrayBuffer, done };
   }
   const buffer = new ArrayBuffer(bytes);
   const view = new Uint8Array(buffer);
+  const items: ReadItem[] = [];
   let at = 0;
-  for (const chunk of chunks) {
-    view.set(chunk, at);
-    at += chunk.length;
+  for (const { file, raw } of files) {
+    view.set(raw, at);
+    items.push({ file, start: at, end: at + raw.length });
+    at += raw.length;
   }
   return { items, errors: errors.splice(0), buffer, done };
 }

@@ -108,6 +108,20 @@ describe('oobd parse', () => {
     expect([...new Set(printed)]).toEqual(names);
   });
 
+  it('keeps a file larger than a read-ahead batch in its place', () => {
+    // Over 2 MB: such a file travels alone, without a copy, between the small ones.
+    const dir = makeTempDir();
+    const small = join(ROOT, 'fixtures/rfc3464/kumomta-1.eml');
+    copyFileSync(small, join(dir, 'a.eml'));
+    const padding = `${'x'.repeat(76)}\r\n`.repeat(40_000);
+    writeFileSync(join(dir, 'b.eml'), `From: someone@example.org\r\nSubject: large\r\n\r\n${padding}`);
+    copyFileSync(small, join(dir, 'c.eml'));
+    const result = runCli(['parse', dir]);
+    expect(result.code).toBe(0);
+    const printed = jsonLines(result.stdout).map((r) => r.source_file);
+    expect(printed).toEqual([join(dir, 'a.eml'), join(dir, 'b.eml'), join(dir, 'c.eml')]);
+  });
+
   it('stops quietly with exit code 0 when the reader of its output goes away', async () => {
     const child = spawn(process.execPath, [CLI, 'parse', join(ROOT, 'fixtures')], { cwd: ROOT });
     let stderr = '';
