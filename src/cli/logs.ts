@@ -6,7 +6,7 @@ import { parseDuration } from '../config/units';
 import { ErrorCode, OobdError } from '../errors';
 import type { LogRecord } from '../log/record';
 import { listSegments } from '../log/reader';
-import { addConfigOption, configPath } from './common';
+import { addConfigOption, configPath, Output } from './common';
 
 interface LogsOptions {
   config?: string;
@@ -145,6 +145,7 @@ export function register(program: Command): void {
         throw new OobdError(ErrorCode.UsageError, `log folder ${dir} does not exist`);
       }
       const summary = new Summary();
+      const output = new Output();
       let out = '';
       const onLine = (line: string) => {
         let record: LogRecord;
@@ -161,7 +162,7 @@ export function register(program: Command): void {
         if (!out) return;
         const chunk = out;
         out = '';
-        if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
+        await output.write(chunk);
       };
       const offsets = new Map<string, number>();
       const pass = async () => {
@@ -169,24 +170,27 @@ export function register(program: Command): void {
           const offset = offsets.get(path) ?? 0;
           offsets.set(path, await readFrom(path, offset, onLine).catch(() => offset));
           await flush();
+          if (output.closed) return;
         }
       };
       await pass();
       if (!opts.follow) {
-        if (opts.summary) process.stdout.write(summary.format());
+        if (opts.summary) await output.write(summary.format());
+        output.finish();
         return;
       }
       let stop = false;
       process.once('SIGINT', () => (stop = true));
       process.once('SIGTERM', () => (stop = true));
       let shown = -1;
-      while (!stop) {
+      while (!stop && !output.closed) {
         if (opts.summary && summary.total !== shown) {
           shown = summary.total;
-          process.stdout.write(`\n${summary.format()}`);
+          await output.write(`\n${summary.format()}`);
         }
         await new Promise((r) => setTimeout(r, 500));
         await pass();
       }
+      output.finish();
     });
 }

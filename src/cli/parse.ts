@@ -7,7 +7,7 @@ import { compileClassifier } from '../classify/index';
 import { readRulesSources } from '../config/rules';
 import { loadServerConfig } from '../config/server';
 import { parseModeRecords, type ParsedMessage } from '../pipeline/parse-mode';
-import { addConfigOption, configPath } from './common';
+import { addConfigOption, configPath, Output } from './common';
 import { readMessagesAhead } from './read-ahead';
 import type { SourceError, SourceMessage } from './sources';
 
@@ -66,26 +66,7 @@ export function register(program: Command): void {
       const classifier = compileClassifier(sources, classifierOptions);
       const to = opts.to ?? null;
       const now = new Date();
-      // A reader that goes away (`oobd parse … | head`) ends the run quietly, as
-      // SIGPIPE ends a C tool; any other output error is the command's error.
-      let outputError: NodeJS.ErrnoException | null = null;
-      const out = process.stdout;
-      out.on('error', (err: NodeJS.ErrnoException) => {
-        outputError ??= err;
-      });
-      const write = async (data: Buffer | string) => {
-        if (outputError !== null || out.write(data)) return;
-        // Wait for room, or for the error that means there will be none.
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            out.off('drain', done);
-            out.off('error', done);
-            resolve();
-          };
-          out.once('drain', done);
-          out.once('error', done);
-        });
-      };
+      const output = new Output();
       // Lines are encoded straight into a 64 KiB chunk, written when full: one
       // UTF-8 encode per line instead of one of a large concatenated string.
       const CHUNK = 64 * 1024;
@@ -96,14 +77,14 @@ export function register(program: Command): void {
         const full = chunk.subarray(0, used);
         chunk = Buffer.allocUnsafeSlow(CHUNK);
         used = 0;
-        await write(full);
+        await output.write(full);
       };
       const emit = async (message: SourceMessage, parsed: ParsedMessage) => {
         const text = outputLines(message, parsed);
         // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
         if (used + text.length * 3 > CHUNK) await flush();
         if (text.length * 3 > CHUNK) {
-          await write(text);
+          await output.write(text);
           return;
         }
         used += chunk.write(text, used);
@@ -111,11 +92,10 @@ export function register(program: Command): void {
 
       for await (const message of messages) {
         await emit(message, parseModeRecords(message.raw, classifier, to, now));
-        if (outputError !== null) break;
+        if (output.closed) break;
       }
       await flush();
-      const failed = outputError as NodeJS.ErrnoException | null;
-      if (failed !== null && failed.code !== 'EPIPE') throw failed;
+      output.finish();
       for (const error of errors)
         process.stderr.write(`oobd parse: ${error.path}: ${error.message}\n`);
       if (errors.length > 0) process.exitCode = 1;

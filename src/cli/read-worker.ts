@@ -22,7 +22,11 @@ let listed = false;
 let carried: ReadFile | null = null;
 let credits = window;
 let pumping = false;
-let done = false;
+
+/** Every file has been listed and handed over. */
+function finished(): boolean {
+  return listed && carried === null;
+}
 
 /** The next file's bytes, or null when every file has been read. */
 function readNext(): ReadFile | null {
@@ -57,7 +61,7 @@ function nextBatch(): ReadBatch {
     files.push(next);
     bytes += next.raw.length;
   }
-  done = listed && carried === null;
+  const done = finished();
   const only = files.length === 1 ? (files[0] as ReadFile).raw : null;
   if (only !== null && only.byteOffset === 0 && only.buffer.byteLength === only.length) {
     const item: ReadItem = { file: (files[0] as ReadFile).file, start: 0, end: only.length };
@@ -78,13 +82,13 @@ function nextBatch(): ReadBatch {
 function pump(): void {
   if (pumping) return;
   pumping = true;
-  while (credits > 0 && !done) {
+  while (credits > 0 && !finished()) {
     credits--;
     const batch = nextBatch();
     port?.postMessage(batch, [batch.buffer]);
   }
   pumping = false;
-  if (done) port?.close();
+  if (finished()) port?.close();
 }
 
 // Each message from the parser is one batch consumed: one more may be read.

@@ -92,6 +92,11 @@ interface Parts {
   zone: number;
 }
 
+/** Nothing read yet: -1 for the fields a date must have, 0 for those it may omit. */
+function emptyParts(): Parts {
+  return { year: -1, month: -1, day: -1, hour: -1, minute: 0, second: 0, ms: 0, zone: Number.NaN };
+}
+
 /** `+hhmm`, `-hh:mm`, `+hh`; returns minutes or NaN. */
 function parseOffset(s: string): number {
   const sign = s.charCodeAt(0) === 0x2d ? -1 : 1;
@@ -253,16 +258,7 @@ export function parseCanonical(s: string): Date | null | undefined {
     i += 4;
     skipWsp();
   }
-  const p: Parts = {
-    year: -1,
-    month: -1,
-    day: -1,
-    hour: -1,
-    minute: 0,
-    second: 0,
-    ms: 0,
-    zone: Number.NaN,
-  };
+  const p = emptyParts();
   const dayDigits = i + 1 < len && isDigit(s.charCodeAt(i + 1)) ? 2 : 1;
   p.day = digitsAt(s, i, dayDigits);
   if (p.day < 0) return undefined;
@@ -334,16 +330,7 @@ export function parseLenient(input: string): Date | null {
     else outside += ch;
   }
 
-  const p: Parts = {
-    year: -1,
-    month: -1,
-    day: -1,
-    hour: -1,
-    minute: 0,
-    second: 0,
-    ms: 0,
-    zone: Number.NaN,
-  };
+  const p = emptyParts();
   const smalls: string[] = [];
   let yearDigits = 4;
   let unusable = false;

@@ -71,3 +71,18 @@ export function snapshotPath(fixture: string): string {
 export function readFixture(fixture: string): Buffer {
   return fs.readFileSync(path.join(FIXTURES, fixture));
 }
+
+/**
+ * A fixture's records against its snapshot; with UPDATE_FIXTURES=1 the snapshot is
+ * rewritten instead.
+ */
+export function expectSnapshotRecords(fixture: string): void {
+  const records = fixtureRecords(readFixture(fixture));
+  const file = snapshotPath(fixture);
+  if (process.env.UPDATE_FIXTURES === '1') {
+    fs.writeFileSync(file, JSON.stringify(records, null, 2) + '\n');
+    return;
+  }
+  expect(fs.existsSync(file)).toBe(true);
+  expect(records).toEqual(JSON.parse(fs.readFileSync(file, 'utf8')));
+}

@@ -1,17 +1,15 @@
 // Every RFC fixture against its expected records (`<name>.records.json`), and the
 // same findings whatever the line ends. UPDATE_FIXTURES=1 rewrites the snapshots.
-import fs from 'node:fs';
 import {
+  expectSnapshotRecords,
   fixtureFiles,
   fixtureRecords,
   readFixture,
-  snapshotPath,
 } from '../../helpers/fixture-records';
 import { parseMessage } from '../../../src/report/index';
 
 const FOLDERS = ['rfc3464', 'rfc6533', 'rfc5965', 'rfc8098', 'rfc3834'];
 const fixtures = fixtureFiles(FOLDERS);
-const update = process.env.UPDATE_FIXTURES === '1';
 
 function toCrlf(raw: Buffer): Buffer {
   const lf = raw.toString('latin1').replaceAll('\r\n', '\n');
@@ -30,14 +28,7 @@ describe('RFC report fixtures', () => {
   });
 
   it.each(fixtures)('%s gives its expected records', (fixture) => {
-    const records = fixtureRecords(readFixture(fixture));
-    const file = snapshotPath(fixture);
-    if (update) {
-      fs.writeFileSync(file, JSON.stringify(records, null, 2) + '\n');
-      return;
-    }
-    expect(fs.existsSync(file)).toBe(true);
-    expect(records).toEqual(JSON.parse(fs.readFileSync(file, 'utf8')));
+    expectSnapshotRecords(fixture);
   });
 
   it.each(fixtures)('%s yields at least one record', (fixture) => {

@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   FIXTURES,
+  expectSnapshotRecords,
   fixtureFiles,
-  fixtureRecords,
   readFixture,
-  snapshotPath,
 } from '../../helpers/fixture-records';
 import { parseMessage } from '../../../src/report/index';
 
@@ -19,7 +18,6 @@ const FOLDERS = fs
   .sort()
   .map((name) => `heuristic/${name}`);
 const fixtures = fixtureFiles(FOLDERS);
-const update = process.env.UPDATE_FIXTURES === '1';
 
 function lf(raw: Buffer): string {
   return raw.toString('latin1').replaceAll('\r\n', '\n');
@@ -33,14 +31,7 @@ describe('non-RFC bounce fixtures', () => {
   });
 
   it.each(fixtures)('%s gives its expected records', (fixture) => {
-    const records = fixtureRecords(readFixture(fixture));
-    const file = snapshotPath(fixture);
-    if (update) {
-      fs.writeFileSync(file, JSON.stringify(records, null, 2) + '\n');
-      return;
-    }
-    expect(fs.existsSync(file)).toBe(true);
-    expect(records).toEqual(JSON.parse(fs.readFileSync(file, 'utf8')));
+    expectSnapshotRecords(fixture);
   });
 
   it.each(fixtures)('%s is read by a heuristic family, not the last-resort scan', (fixture) => {
