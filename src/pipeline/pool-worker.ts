@@ -5,8 +5,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { compileClassifier, type Classifier } from '../classify/index';
 import { errorMessage } from '../errors';
 import { parseMessage } from '../report/index';
-import type { TaskReply, WorkerInit, WorkerReply, WorkerRequest } from './pool-protocol';
-import { processMessage, type ProcessInput } from './process';
+import {
+  fromWire,
+  type TaskReply,
+  type WireInput,
+  type WorkerInit,
+  type WorkerReply,
+  type WorkerRequest,
+} from './pool-protocol';
+import { processMessage } from './process';
 
 const init = workerData as WorkerInit;
 let classifier: Classifier = compileClassifier(init.sources, init.classifier);
@@ -52,7 +59,7 @@ parentPort?.on('message', (msg: WorkerRequest) => {
 });
 
 /** Inputs received and not yet answered, oldest first. */
-const waiting: ProcessInput[] = [];
+const waiting: WireInput[] = [];
 let scheduled = false;
 
 /**
@@ -73,7 +80,15 @@ function work(): void {
       since = Date.now();
     }
     try {
-      replies.push({ type: 'result', outcome: processMessage(input, classifier, init.nodeid, new Date()) });
+      replies.push({
+        type: 'result',
+        outcome: processMessage(
+          { ...input, raw: fromWire(input.raw) },
+          classifier,
+          init.nodeid,
+          new Date(),
+        ),
+      });
     } catch (err) {
       replies.push({ type: 'error', message: errorMessage(err) });
     }

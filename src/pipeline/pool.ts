@@ -14,7 +14,13 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ClassifierOptions, RulesSource } from '../classify/index';
 import { ErrorCode, OobdError } from '../errors';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './pool-protocol';
+import {
+  wireBytes,
+  type WireInput,
+  type WorkerInit,
+  type WorkerReply,
+  type WorkerRequest,
+} from './pool-protocol';
 import type { ProcessInput, SerializedOutcome } from './process';
 
 export interface PoolOptions {
@@ -59,16 +65,6 @@ function workerScript(): string {
   const beside = join(__dirname, 'pool-worker.js');
   if (existsSync(beside)) return beside;
   return resolve(__dirname, '../../dist/pipeline/pool-worker.js');
-}
-
-/**
- * The message's bytes in an ArrayBuffer of their own. A small Buffer is usually a view
- * into Node's shared 8 KiB pool, and postMessage clones a view's whole ArrayBuffer:
- * sending such a view would copy 8 KiB per message instead of its own bytes. (Copying
- * beats transferring at these sizes: measured.)
- */
-export function ownBytes(raw: Uint8Array): Uint8Array {
-  return raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : new Uint8Array(raw);
 }
 
 export class ProcessPool {
@@ -159,7 +155,8 @@ export class ProcessPool {
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     worker.on('error', (err) => this.onDeath(slot, err));
     worker.on('exit', (code) => {
-      if (!this.closing || slot.inFlight.length > 0) this.onDeath(slot, new Error(`thread exited with code ${code}`));
+      if (!this.closing || slot.inFlight.length > 0)
+        this.onDeath(slot, new Error(`thread exited with code ${code}`));
     });
     worker.unref();
     return slot;
@@ -167,11 +164,15 @@ export class ProcessPool {
 
   /** Hands waiting tasks to the least busy threads, up to `depth` each. */
   private dispatch(): void {
-    const batches = new Map<Slot, ProcessInput[]>();
+    const batches = new Map<Slot, WireInput[]>();
     while (this.queue.length > 0) {
       let best: Slot | null = null;
       for (const slot of this.slots) {
-        if (slot.inFlight.length < this.opts.depth && (!best || slot.inFlight.length < best.inFlight.length)) best = slot;
+        if (
+          slot.inFlight.length < this.opts.depth &&
+          (!best || slot.inFlight.length < best.inFlight.length)
+        )
+          best = slot;
       }
       if (!best) break;
       const task = this.queue.shift()!;
@@ -182,7 +183,8 @@ export class ProcessPool {
         best.worker.ref();
         if (best.ready) this.arm(best);
       }
-      const input = { ...task.input, raw: ownBytes(task.input.raw) };
+      const { envelope, recipients, sniffed, raw } = task.input;
+      const input: WireInput = { envelope, recipients, sniffed, raw: wireBytes(raw) };
       const batch = batches.get(best);
       if (batch) batch.push(input);
       else batches.set(best, [input]);
@@ -234,9 +236,13 @@ export class ProcessPool {
     if (culprit) {
       this.crashes++;
       culprit.reject(
-        new OobdError(ErrorCode.ProcessingFailed, `parse thread failed on this message: ${err.message}`, {
-          cause: err,
-        }),
+        new OobdError(
+          ErrorCode.ProcessingFailed,
+          `parse thread failed on this message: ${err.message}`,
+          {
+            cause: err,
+          },
+        ),
       );
     }
     if (this.closing) {

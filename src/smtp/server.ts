@@ -53,7 +53,9 @@ let idCounter = 0;
  */
 export function newMessageId(): string {
   idCounter = (idCounter + 1) & 0xffff;
-  return Date.now().toString(16).padStart(12, '0') + idCounter.toString(16).padStart(4, '0') + ID_NODE;
+  return (
+    Date.now().toString(16).padStart(12, '0') + idCounter.toString(16).padStart(4, '0') + ID_NODE
+  );
 }
 
 function domainOf(address: string): string {
@@ -73,6 +75,12 @@ interface Listening {
 export class SmtpEdge {
   private readonly listening: Listening[] = [];
   private readonly conns = new WeakMap<SMTPServerSession, ConnState>();
+  /**
+   * The policy each taken recipient had at RCPT (smtp-server keeps the address object
+   * it passed to onRcptTo in the envelope): DATA applies what RCPT promised, even
+   * when a SIGHUP reloaded the domains in between, and does not look it up again.
+   */
+  private readonly rcptPolicies = new WeakMap<SMTPServerAddress, RecipientPolicy>();
   private active = 0;
   private openConnections = 0;
   private draining = false;
@@ -103,7 +111,10 @@ export class SmtpEdge {
       const bound = server.server.address() as AddressInfo;
       const actual = { host: address.host, port: bound.port };
       server.on('error', (err) =>
-        this.deps.logger.warn({ err: errorMessage(err), listener: formatListen(actual) }, 'smtp error'),
+        this.deps.logger.warn(
+          { err: errorMessage(err), listener: formatListen(actual) },
+          'smtp error',
+        ),
       );
       this.listening.push({ server, address: actual });
     }
@@ -134,7 +145,10 @@ export class SmtpEdge {
     while (this.active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const { server } of this.listening) {
       for (const connection of server.connections) {
-        connection.send(Replies.shuttingDown.code, `${Replies.shuttingDown.enhanced} ${Replies.shuttingDown.text}`);
+        connection.send(
+          Replies.shuttingDown.code,
+          `${Replies.shuttingDown.enhanced} ${Replies.shuttingDown.text}`,
+        );
         connection.close();
       }
     }
@@ -165,10 +179,19 @@ export class SmtpEdge {
       },
       onMailFrom: (address, session, callback) => {
         if (!this.draining) return callback();
-        this.reject(session, Replies.shuttingDown, `MAIL FROM:<${address.address}>`, []).then(callback, callback);
+        this.reject(session, Replies.shuttingDown, `MAIL FROM:<${address.address}>`, []).then(
+          callback,
+          callback,
+        );
       },
       onRcptTo: (address, session, callback) => {
-        this.onRcptTo(address, session).then(() => callback(), callback);
+        // The common case (a recipient taken) answers at once, without a promise turn.
+        const refusal = this.checkRecipient(address, session);
+        if (!refusal) return callback();
+        this.reject(session, refusal, `RCPT TO:<${address.address}>`, [address.address]).then(
+          callback,
+          callback,
+        );
       },
       onData: (stream, session, callback) => {
         this.onData(stream, session).then((message) => callback(null, message), callback);
@@ -180,7 +203,10 @@ export class SmtpEdge {
     this.openConnections++;
     this.deps.metrics.connections.set(this.openConnections);
     const listener = formatListen({ host: session.localAddress, port: session.localPort });
-    this.conns.set(session, { sessionId: randomUUID(), listener: this.listenerKey(session) ?? listener });
+    this.conns.set(session, {
+      sessionId: randomUUID(),
+      listener: this.listenerKey(session) ?? listener,
+    });
     if (this.draining) {
       void this.reject(session, Replies.shuttingDown, 'CONNECT', []).finally(() =>
         callback(replyError(Replies.shuttingDown)),
@@ -230,15 +256,15 @@ export class SmtpEdge {
     };
   }
 
-  private async onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
-    const command = `RCPT TO:<${address.address}>`;
-    if (this.draining) throw await this.reject(session, Replies.shuttingDown, command, [address.address]);
-    if (session.envelope.rcptTo.length >= this.deps.config.smtp.max_recipients) {
-      throw await this.reject(session, Replies.tooManyRecipients, command, [address.address]);
-    }
-    if (!this.policyFor(address.address, session)) {
-      throw await this.reject(session, Replies.relayDenied, command, [address.address]);
-    }
+  /** The refusal for a recipient, or null when it is taken (its policy kept for DATA). */
+  private checkRecipient(address: SMTPServerAddress, session: SMTPServerSession): Reply | null {
+    if (this.draining) return Replies.shuttingDown;
+    if (session.envelope.rcptTo.length >= this.deps.config.smtp.max_recipients)
+      return Replies.tooManyRecipients;
+    const policy = this.policyFor(address.address, session);
+    if (!policy) return Replies.relayDenied;
+    this.rcptPolicies.set(address, policy);
+    return null;
   }
 
   private async onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
@@ -263,7 +289,12 @@ export class SmtpEdge {
     this.active++;
     this.deps.metrics.inFlight.inc();
     try {
-      return await this.handleMessage(Buffer.concat(chunks, size), session, rcptTo);
+      return await this.handleMessage(
+        Buffer.concat(chunks, size),
+        session,
+        rcptTo,
+        session.envelope.rcptTo,
+      );
     } finally {
       this.active--;
       this.deps.metrics.inFlight.dec();
@@ -271,7 +302,12 @@ export class SmtpEdge {
     }
   }
 
-  private async handleMessage(raw: Buffer, session: SMTPServerSession, rcptTo: string[]): Promise<string> {
+  private async handleMessage(
+    raw: Buffer,
+    session: SMTPServerSession,
+    rcptTo: string[],
+    addresses: ReadonlyArray<SMTPServerAddress>,
+  ): Promise<string> {
     const { metrics } = this.deps;
     const mailFrom = addressText(session.envelope.mailFrom);
     const state = this.state(session);
@@ -292,10 +328,10 @@ export class SmtpEdge {
     }
     const accepted: RecipientPolicy[] = [];
     const refused: string[] = [];
-    for (const address of rcptTo) {
-      const policy = this.policyFor(address, session);
+    for (const address of addresses) {
+      const policy = this.rcptPolicies.get(address) ?? this.policyFor(address.address, session);
       if (policy && acceptsAtData(sniff.kind, policy)) accepted.push(policy);
-      else refused.push(address);
+      else refused.push(address.address);
     }
     if (accepted.length === 0) {
       // Not a report, bounce or auto-reply, and no recipient relays ordinary mail.
@@ -312,7 +348,10 @@ export class SmtpEdge {
       await this.deps.queue.submit({ envelope, recipients: accepted, sniffed: sniff.kind, raw });
     } catch (err) {
       const reply = this.replyForFailure(err);
-      this.deps.logger.warn({ id: envelope.id, err: errorMessage(err), code: reply.code }, 'message not accepted');
+      this.deps.logger.warn(
+        { id: envelope.id, err: errorMessage(err), code: reply.code },
+        'message not accepted',
+      );
       metrics.messages.inc({ outcome: 'tempfail' });
       throw await this.reject(session, reply, 'DATA', rcptTo, envelope.id);
     }
@@ -355,7 +394,10 @@ export class SmtpEdge {
     recipients: string[],
     id = newMessageId(),
   ): Promise<Error> {
-    this.deps.metrics.rejections.inc({ code: String(reply.code), command: command.split(' ', 1)[0] ?? command });
+    this.deps.metrics.rejections.inc({
+      code: String(reply.code),
+      command: command.split(' ', 1)[0] ?? command,
+    });
     const now = new Date();
     const record = makeRecord(
       { id, created: now, nodeid: this.deps.log.nodeid, session_id: this.state(session).sessionId },
@@ -386,7 +428,10 @@ export class SmtpEdge {
 
 let sizeCheckPatched = false;
 /** How the patched size check reaches the edge that owns a server, for its Rejection record. */
-const sizeRejections = new WeakMap<SMTPServer, (session: SMTPServerSession, command: string) => void>();
+const sizeRejections = new WeakMap<
+  SMTPServer,
+  (session: SMTPServerSession, command: string) => void
+>();
 
 /**
  * smtp-server refuses `MAIL FROM:<..> SIZE=n` over the limit with its own text and
@@ -401,7 +446,10 @@ function patchSizeCheck(): void {
     SMTPConnection: { prototype: Record<string, unknown> };
   };
   const original = SMTPConnection.prototype._validateMailParams as
-    | ((this: unknown, parsed: unknown) => { code: number; message: string; enhancedCode: string | null } | null)
+    | ((
+        this: unknown,
+        parsed: unknown,
+      ) => { code: number; message: string; enhancedCode: string | null } | null)
     | undefined;
   if (typeof original !== 'function') return;
   SMTPConnection.prototype._validateMailParams = function (
@@ -411,8 +459,15 @@ function patchSizeCheck(): void {
     const result = original.call(this, parsed);
     if (result && result.code === 552) {
       const size = parsed.args?.SIZE ?? '';
-      sizeRejections.get(this._server)?.(this.session, `MAIL FROM:<${parsed.address ?? ''}> SIZE=${size}`);
-      return { code: 552, message: `${Replies.tooBig.enhanced} ${Replies.tooBig.text}`, enhancedCode: null };
+      sizeRejections.get(this._server)?.(
+        this.session,
+        `MAIL FROM:<${parsed.address ?? ''}> SIZE=${size}`,
+      );
+      return {
+        code: 552,
+        message: `${Replies.tooBig.enhanced} ${Replies.tooBig.text}`,
+        enhancedCode: null,
+      };
     }
     return result;
   };

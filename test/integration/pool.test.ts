@@ -1,5 +1,6 @@
 // The processing pool with real worker threads (from the dist/ build).
-import { ownBytes, ProcessPool, type PoolOptions } from '../../src/pipeline/pool';
+import { ProcessPool, type PoolOptions } from '../../src/pipeline/pool';
+import { fromWire, STRING_WIRE_MAX, wireBytes } from '../../src/pipeline/pool-protocol';
 import type { ProcessInput } from '../../src/pipeline/process';
 import { dsnMessage } from '../helpers/service';
 
@@ -23,7 +24,14 @@ function input(raw: string | Buffer, n = 0): ProcessInput {
       receivedAt: Date.UTC(2024, 0, 1),
     },
     recipients: [
-      { address: 'b@bounce.example.com', domain: 'bounce.example.com', logOob: 'LogThenDrop', logArf: 'LogThenDrop', relayTo: false, routingDomain: null },
+      {
+        address: 'b@bounce.example.com',
+        domain: 'bounce.example.com',
+        logOob: 'LogThenDrop',
+        logArf: 'LogThenDrop',
+        relayTo: false,
+        routingDomain: null,
+      },
     ],
     sniffed: 'report',
     raw: Buffer.from(raw),
@@ -32,7 +40,10 @@ function input(raw: string | Buffer, n = 0): ProcessInput {
 
 /** A message big enough (8 MB, 1,000 parts) that no thread parses it within 5 ms. */
 function huge(): Buffer {
-  const parts = Array.from({ length: 1000 }, (_, i) => `--b1\r\nContent-Type: text/plain\r\n\r\n${'z'.repeat(8000)} ${i}\r\n`);
+  const parts = Array.from(
+    { length: 1000 },
+    (_, i) => `--b1\r\nContent-Type: text/plain\r\n\r\n${'z'.repeat(8000)} ${i}\r\n`,
+  );
   return Buffer.from(dsnMessage().replace('--b1--', `${parts.join('')}--b1--`));
 }
 
@@ -44,9 +55,20 @@ describe('processing pool', () => {
       expect(outcome.kind).toBe('dsn');
       expect(outcome.types).toEqual(['Reception', 'OOB']);
       expect(outcome.labels).toEqual(['InvalidRecipient']);
-      const [reception, oob] = outcome.lines.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(reception).toMatchObject({ type: 'Reception', nodeid: base.nodeid, peer_address: { name: 'mx.remote.example', addr: '192.0.2.9' } });
-      expect(oob).toMatchObject({ type: 'OOB', sender: 'b@bounce.example.com', recipient: 'nobody@remote.example' });
+      const [reception, oob] = outcome.lines
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(reception).toMatchObject({
+        type: 'Reception',
+        nodeid: base.nodeid,
+        peer_address: { name: 'mx.remote.example', addr: '192.0.2.9' },
+      });
+      expect(oob).toMatchObject({
+        type: 'OOB',
+        sender: 'b@bounce.example.com',
+        recipient: 'nobody@remote.example',
+      });
     } finally {
       await pool.close();
     }
@@ -56,7 +78,9 @@ describe('processing pool', () => {
     const pool = new ProcessPool({ ...base, backPressure: 3 });
     try {
       const accepted = [1, 2, 3].map((n) => pool.process(input(dsnMessage(), n)));
-      await expect(pool.process(input(dsnMessage()))).rejects.toMatchObject({ code: 'OOBD_QUEUE_FULL' });
+      await expect(pool.process(input(dsnMessage()))).rejects.toMatchObject({
+        code: 'OOBD_QUEUE_FULL',
+      });
       await Promise.all(accepted);
       await expect(pool.process(input(dsnMessage()))).resolves.toBeDefined();
     } finally {
@@ -67,7 +91,9 @@ describe('processing pool', () => {
   it('fails the message that overran the deadline and replaces its thread', async () => {
     const pool = new ProcessPool({ ...base, taskTimeoutMs: 1 });
     try {
-      await expect(pool.process(input(huge(), 1))).rejects.toMatchObject({ code: 'OOBD_PROCESSING_FAILED' });
+      await expect(pool.process(input(huge(), 1))).rejects.toMatchObject({
+        code: 'OOBD_PROCESSING_FAILED',
+      });
       expect(pool.crashes).toBe(1);
       expect(pool.size).toBe(1);
     } finally {
@@ -96,7 +122,9 @@ describe('processing pool', () => {
     const pending = Array.from({ length: 20 }, (_, n) => pool.process(input(dsnMessage(), n)));
     await pool.close();
     await expect(Promise.all(pending)).resolves.toHaveLength(20);
-    await expect(pool.process(input(dsnMessage()))).rejects.toMatchObject({ code: 'OOBD_SHUTTING_DOWN' });
+    await expect(pool.process(input(dsnMessage()))).rejects.toMatchObject({
+      code: 'OOBD_SHUTTING_DOWN',
+    });
   });
 
   it('uses the new rules after a reload', async () => {
@@ -112,13 +140,22 @@ describe('processing pool', () => {
 });
 
 describe('what the pool sends to a thread', () => {
-  it('is the message bytes alone, not the shared buffer a small Buffer is a view into', () => {
-    const pooled = Buffer.from('Subject: small\r\n\r\nbody\r\n');
-    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length); // Node's 8 KiB pool
-    const own = ownBytes(pooled);
-    expect(own.buffer.byteLength).toBe(pooled.length);
-    expect(Buffer.from(own).equals(pooled)).toBe(true);
-    const exact = new Uint8Array(16);
-    expect(ownBytes(exact)).toBe(exact);
+  it('is a small message as a Latin-1 string that gives back every byte', () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const wire = wireBytes(bytes);
+    expect(typeof wire).toBe('string');
+    expect(Buffer.from(fromWire(wire)).equals(bytes)).toBe(true);
+  });
+
+  it('is a large message as bytes of its own, not the buffer it is a view into', () => {
+    const big = Buffer.alloc(STRING_WIRE_MAX + 3, 0x41);
+    const view = big.subarray(1, STRING_WIRE_MAX + 2);
+    const wire = wireBytes(view);
+    expect(typeof wire).not.toBe('string');
+    const bytes = wire as Uint8Array;
+    expect(bytes.buffer.byteLength).toBe(view.length);
+    expect(Buffer.from(fromWire(bytes)).equals(view)).toBe(true);
+    const exact = new Uint8Array(STRING_WIRE_MAX + 1);
+    expect(wireBytes(exact)).toBe(exact);
   });
 });
