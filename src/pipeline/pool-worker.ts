@@ -6,7 +6,6 @@ import { compileClassifier, type Classifier } from '../classify/index';
 import { errorMessage } from '../errors';
 import { parseMessage } from '../report/index';
 import {
-  fromWire,
   type TaskReply,
   type WireInput,
   type WorkerInit,
@@ -82,12 +81,8 @@ function work(): void {
     try {
       replies.push({
         type: 'result',
-        outcome: processMessage(
-          { ...input, raw: fromWire(input.raw) },
-          classifier,
-          init.nodeid,
-          new Date(),
-        ),
+        // A string input is the message as a binary string: the parser takes it as is.
+        outcome: processMessage(input, classifier, init.nodeid, new Date()),
       });
     } catch (err) {
       replies.push({ type: 'error', message: errorMessage(err) });

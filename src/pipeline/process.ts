@@ -82,7 +82,7 @@ export function acceptsAtData(sniffed: SniffKind, policy: RecipientPolicy): bool
 }
 
 /** Parse + classify: the CPU part, run on pool threads (or in-process for `oobd parse`). */
-export function analyze(raw: Uint8Array, classifier: Classifier): ParseResult {
+export function analyze(raw: Uint8Array | string, classifier: Classifier): ParseResult {
   return labelFindings(parseMessage(raw), classifier);
 }
 
@@ -135,7 +135,8 @@ export function decideOutcome(
       );
       if (records.some((r) => r.type === 'Feedback')) feedbackLogged = true;
       reportRecords.push(...records);
-      relay = disposition === 'LogThenRelay' || (recipient.relayTo && disposition !== 'LogThenDrop');
+      relay =
+        disposition === 'LogThenRelay' || (recipient.relayTo && disposition !== 'LogThenDrop');
     }
     if (relay && recipient.routingDomain) {
       const group = relayGroups.get(recipient.routingDomain) ?? [];
@@ -208,15 +209,36 @@ export function serializeOutcome(outcome: Outcome, problems: ParseProblem[]): Se
     types.push(record.type);
     if (record.type === 'OOB') labels.push(record.bounce_classification);
   }
-  return { kind: outcome.kind, lines, types, labels, relays: outcome.relays, unrecognized: outcome.unrecognized, problems };
+  return {
+    kind: outcome.kind,
+    lines,
+    types,
+    labels,
+    relays: outcome.relays,
+    unrecognized: outcome.unrecognized,
+    problems,
+  };
 }
 
 /**
  * DESIGN.md §1 `process(raw, envelope, policy) -> { records, disposition }`: parse,
  * classify, decide and serialise, with no I/O. Runs on the pool threads.
  */
-export function processMessage(input: ProcessInput, classifier: Classifier, nodeid: string, now: Date): SerializedOutcome {
+export function processMessage(
+  input: Omit<ProcessInput, 'raw'> & { raw: Uint8Array | string },
+  classifier: Classifier,
+  nodeid: string,
+  now: Date,
+): SerializedOutcome {
   const result = analyze(input.raw, classifier);
-  const outcome = decideOutcome(input.envelope, input.recipients, input.sniffed, result, input.raw.length, nodeid, now);
+  const outcome = decideOutcome(
+    input.envelope,
+    input.recipients,
+    input.sniffed,
+    result,
+    input.raw.length,
+    nodeid,
+    now,
+  );
   return serializeOutcome(outcome, result.problems);
 }

@@ -19,14 +19,15 @@ export { readMessage, type MimeMessage } from './mime';
 /**
  * Parses one received message. Never throws: anything unexpected becomes an
  * `internal` ParseProblem with no findings (the parsers handle hostile input
- * themselves; this is the last line of defence, not the plan).
+ * themselves; this is the last line of defence, not the plan). `raw` is the octets,
+ * or a binary string of them (one char per octet, as Node's latin1 gives).
  */
-export function parseMessage(raw: Uint8Array): ParseResult {
+export function parseMessage(raw: Uint8Array | string): ParseResult {
   return parseMessageAndHeaders(raw).result;
 }
 
 /** `parseMessage`, plus the message's top-level header fields (null when the walk failed). */
-export function parseMessageAndHeaders(raw: Uint8Array): {
+export function parseMessageAndHeaders(raw: Uint8Array | string): {
   result: ParseResult;
   headers: Headers | null;
 } {
