@@ -1,4 +1,4 @@
-// `oobd serve`: the SMTP server (and, in queue mode, optional in-process workers).
+// `oobd serve`: the SMTP server (and, in queue mode, optional worker threads).
 import type { Command } from 'commander';
 import { loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
@@ -15,7 +15,10 @@ export function register(program: Command): void {
   addConfigOption(program.command('serve'))
     .description('run the SMTP server on the configured listeners')
     .option('-q, --queue <mode>', 'override queue.mode: "inline" or "bullmq"')
-    .option('-w, --workers <n>', 'in bullmq mode, also run N BullMQ workers in this process (default 0)')
+    .option(
+      '-w, --workers <n>',
+      'in bullmq mode, also run N worker threads here, each what `oobd worker` runs (default 0)',
+    )
     .addHelpText(
       'after',
       '\nIn inline mode (the default) every message is parsed, classified and logged before\n' +
@@ -27,15 +30,24 @@ export function register(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const config = loadServerConfig(configPath(opts));
       if (opts.queue !== undefined && opts.queue !== 'inline' && opts.queue !== 'bullmq') {
-        throw new OobdError(ErrorCode.UsageError, `--queue must be "inline" or "bullmq", got "${opts.queue}"`);
+        throw new OobdError(
+          ErrorCode.UsageError,
+          `--queue must be "inline" or "bullmq", got "${opts.queue}"`,
+        );
       }
       const mode = opts.queue ?? config.queue.mode;
       const workers = parseCount(opts.workers, 0);
       if (workers === null) {
-        throw new OobdError(ErrorCode.UsageError, `--workers must be a whole number, got "${opts.workers}"`);
+        throw new OobdError(
+          ErrorCode.UsageError,
+          `--workers must be a whole number, got "${opts.workers}"`,
+        );
       }
       if (workers > 0 && mode !== 'bullmq') {
-        throw new OobdError(ErrorCode.UsageError, '--workers needs queue mode bullmq (--queue bullmq or queue.mode)');
+        throw new OobdError(
+          ErrorCode.UsageError,
+          '--workers needs queue mode bullmq (--queue bullmq or queue.mode)',
+        );
       }
       // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
       // the other subcommands and --help start fast.

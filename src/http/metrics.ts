@@ -1,5 +1,17 @@
 // Prometheus metrics (prom-client): what an operator graphs and alerts on.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
+
+/** Another thread's metrics, as prom-client's JSON. */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 export class Metrics {
   readonly registry = new Registry();
@@ -86,7 +98,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Where other threads' metrics come from (serve's worker threads). */
+  private readonly sources: Array<() => Promise<MetricsJson[]>> = [];
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'oobd_' });
+  }
+
+  /** Adds the metrics of other threads to what `text` reports (summed per series). */
+  addSource(source: () => Promise<MetricsJson[]>): void {
+    this.sources.push(source);
+  }
+
+  /** The Prometheus text of this thread's metrics and every source's. */
+  async text(): Promise<string> {
+    if (this.sources.length === 0) return this.registry.metrics();
+    const all: MetricsJson[] = [await this.registry.getMetricsAsJSON()];
+    for (const source of this.sources) all.push(...(await source()).filter((m) => m.length > 0));
+    return AggregatorRegistry.aggregate(all).metrics();
   }
 }

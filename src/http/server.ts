@@ -21,7 +21,7 @@ export async function startHttp(
       return;
     }
     if (path === '/metrics') {
-      metrics.registry.metrics().then(
+      metrics.text().then(
         (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
         (err: Error) => res.writeHead(500).end(err.message),
       );

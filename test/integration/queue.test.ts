@@ -7,6 +7,8 @@ import type { LogRecord } from '../../src/log/record';
 import { readAllRecords } from '../../src/log/reader';
 import { silentLogger } from '../../src/logger';
 import { checkRedis } from '../../src/queue/redis';
+import { WorkerThreads } from '../../src/queue/worker-threads';
+import type { Worker } from 'node:worker_threads';
 import { startServe, CLI } from '../helpers/process';
 import { RedisServer } from '../helpers/redis';
 import { SmtpClient, sendMessage, type SmtpReply } from '../helpers/smtp-client';
@@ -53,14 +55,17 @@ describe('bullmq mode', () => {
   });
   afterAll(() => redis.destroy());
 
-  it('accepts 1,000 concurrent DSNs with 250 and writes each one\'s records exactly once', async () => {
+  it("accepts 1,000 concurrent DSNs with 250 and writes each one's records exactly once", async () => {
     const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 2 });
     try {
       const replies = await blast(t.port, 1000, 50);
       expect(replies.filter((r) => r.code !== 250)).toEqual([]);
       const ids = idsOf(replies);
       expect(new Set(ids).size).toBe(1000);
-      const records = await t.waitForRecords((all) => countBy(all, 'Reception').size >= 1000, 60_000);
+      const records = await t.waitForRecords(
+        (all) => countBy(all, 'Reception').size >= 1000,
+        60_000,
+      );
       const receptions = countBy(records, 'Reception');
       expect(ids.filter((id) => receptions.get(id) !== 1)).toEqual([]);
       const oob = countBy(records, 'OOB');
@@ -75,7 +80,9 @@ describe('bullmq mode', () => {
     // The edge runs here without workers; the workers are separate `oobd worker` processes.
     const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 0 });
     const startWorker = () => {
-      const child = spawn(process.execPath, [CLI, 'worker', '--config', join(t.dir, 'oobd.toml')], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [CLI, 'worker', '--config', join(t.dir, 'oobd.toml')], {
+        stdio: 'ignore',
+      });
       return { child, exited: new Promise((resolve) => child.on('exit', resolve)) };
     };
     try {
@@ -112,12 +119,22 @@ describe('bullmq mode', () => {
     const own = await RedisServer.start();
     const t = await startTestService({ mode: 'bullmq', redisUrl: own.url, workers: 1 });
     try {
-      const before = await sendMessage(t.port, { from: '', to: ['a@bounce.example.com'], message: dsnMessage() });
+      const before = await sendMessage(t.port, {
+        from: '',
+        to: ['a@bounce.example.com'],
+        message: dsnMessage(),
+      });
       expect(before.code).toBe(250);
       await own.stop();
       const during: SmtpReply[] = [];
       for (let i = 0; i < 10; i++) {
-        during.push(await sendMessage(t.port, { from: '', to: [`d${i}@bounce.example.com`], message: dsnMessage() }));
+        during.push(
+          await sendMessage(t.port, {
+            from: '',
+            to: [`d${i}@bounce.example.com`],
+            message: dsnMessage(),
+          }),
+        );
       }
       expect(during.map((r) => r.code)).toEqual(Array(10).fill(451));
       expect(during[0]!.text).toBe('4.3.0 temporary failure, try again later');
@@ -125,13 +142,22 @@ describe('bullmq mode', () => {
       let after: SmtpReply | null = null;
       for (let i = 0; i < 100 && after?.code !== 250; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        after = await sendMessage(t.port, { from: '', to: ['c@bounce.example.com'], message: dsnMessage() });
+        after = await sendMessage(t.port, {
+          from: '',
+          to: ['c@bounce.example.com'],
+          message: dsnMessage(),
+        });
         expect([250, 451]).toContain(after.code);
       }
       expect(after?.code).toBe(250);
       const id = after!.text.slice('OK id='.length);
-      const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Reception'), 30_000);
-      expect(records.filter((r) => r.type === 'Rejection' && r.response.code === 451).length).toBeGreaterThanOrEqual(10);
+      const records = await t.waitForRecords(
+        (all) => all.some((r) => r.id === id && r.type === 'Reception'),
+        30_000,
+      );
+      expect(
+        records.filter((r) => r.type === 'Rejection' && r.response.code === 451).length,
+      ).toBeGreaterThanOrEqual(10);
     } finally {
       await t.stop();
       await own.destroy();
@@ -149,7 +175,11 @@ describe('bullmq mode', () => {
       // Records cannot be written: every attempt fails.
       await fs.rm(t.logsDir, { recursive: true });
       await fs.writeFile(t.logsDir, 'not a folder');
-      const reply = await sendMessage(t.port, { from: '', to: ['q@bounce.example.com'], message: dsnMessage() });
+      const reply = await sendMessage(t.port, {
+        from: '',
+        to: ['q@bounce.example.com'],
+        message: dsnMessage(),
+      });
       expect(reply.code).toBe(250);
       const id = reply.text.slice('OK id='.length);
       const meta = join(t.quarantineDir, `${id}.json`);
@@ -157,10 +187,17 @@ describe('bullmq mode', () => {
         if (await fs.stat(meta).catch(() => null)) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      const entry = JSON.parse(await fs.readFile(meta, 'utf8')) as { reason: string; envelope: { id: string } };
+      const entry = JSON.parse(await fs.readFile(meta, 'utf8')) as {
+        reason: string;
+        envelope: { id: string };
+      };
       expect(entry.envelope.id).toBe(id);
-      expect(entry.reason).toMatch(/^gave up after 2 attempts: .*OOBD_LOG_WRITE_FAILED|^gave up after 2 attempts/);
-      expect((await fs.readFile(join(t.quarantineDir, `${id}.eml`), 'utf8'))).toContain('multipart/report');
+      expect(entry.reason).toMatch(
+        /^gave up after 2 attempts: .*OOBD_LOG_WRITE_FAILED|^gave up after 2 attempts/,
+      );
+      expect(await fs.readFile(join(t.quarantineDir, `${id}.eml`), 'utf8')).toContain(
+        'multipart/report',
+      );
       await fs.rm(t.logsDir);
       await fs.mkdir(t.logsDir);
     } finally {
@@ -187,16 +224,75 @@ describe('bullmq mode', () => {
     }
   });
 
+  it("shows the worker threads' records and classifications in serve's /metrics", async () => {
+    const t = await startTestService({
+      mode: 'bullmq',
+      redisUrl: redis.url,
+      workers: 2,
+      config: { http: { listen: '127.0.0.1:0' } },
+    });
+    try {
+      const reply = await sendMessage(t.port, {
+        from: '',
+        to: ['m@bounce.example.com'],
+        message: dsnMessage(),
+      });
+      expect(reply.code).toBe(250);
+      await t.waitForRecords((all) => all.some((r) => r.type === 'OOB'));
+      const text = await (await fetch(`http://${t.service.httpAddress}/metrics`)).text();
+      // Accepted by the edge (main thread), logged by a worker thread.
+      expect(text).toContain('oobd_messages_total{outcome="accepted"} 1');
+      expect(text).toContain('oobd_records_total{type="OOB"} 1');
+      expect(text).toContain('oobd_reports_total{kind="dsn"} 1');
+    } finally {
+      await t.stop();
+    }
+  }, 30_000);
+
+  it('replaces a worker thread that dies, and messages accepted meanwhile still get their records', async () => {
+    // The edge runs here without workers; the threads are started the way serve starts them.
+    const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 0 });
+    const errors: string[] = [];
+    const logger = silentLogger();
+    logger.error = ((obj: unknown, msg?: string) =>
+      void errors.push(msg ?? String(obj))) as typeof logger.error;
+    const threads = new WorkerThreads({ config: t.config, count: 1, logger, restartDelayMs: 50 });
+    await threads.start();
+    try {
+      const slot = (threads as unknown as { slots: Array<{ worker: Worker | null }> }).slots[0]!;
+      const first = slot.worker!;
+      await first.terminate();
+      const ids = idsOf(await blast(t.port, 20, 4));
+      expect(ids).toHaveLength(20);
+      const records = await t.waitForRecords((all) => countBy(all, 'Reception').size >= 20, 30_000);
+      const receptions = countBy(records, 'Reception');
+      expect(ids.filter((id) => receptions.get(id) !== 1)).toEqual([]);
+      expect(slot.worker).not.toBeNull();
+      expect(slot.worker).not.toBe(first);
+      expect(errors.some((e) => e.includes('worker thread exited'))).toBe(true);
+    } finally {
+      await threads.stop();
+      await t.stop();
+    }
+  }, 60_000);
+
   it('runs `oobd serve --queue bullmq --workers 2` from the command line with REDIS_URL', async () => {
     const dir = makeTempDir();
     writeTestConfig(dir);
-    const serve = await startServe(['--config', join(dir, 'oobd.toml'), '--queue', 'bullmq', '--workers', '2'], {
-      env: { REDIS_URL: redis.url },
-    });
+    const serve = await startServe(
+      ['--config', join(dir, 'oobd.toml'), '--queue', 'bullmq', '--workers', '2'],
+      {
+        env: { REDIS_URL: redis.url },
+      },
+    );
     try {
       const line = serve.logs.find((l) => l.msg === 'oobd serving')!;
       expect(line).toMatchObject({ mode: 'bullmq', workers: 2 });
-      const reply = await sendMessage(serve.port, { from: '', to: ['cli@bounce.example.com'], message: dsnMessage() });
+      const reply = await sendMessage(serve.port, {
+        from: '',
+        to: ['cli@bounce.example.com'],
+        message: dsnMessage(),
+      });
       expect(reply.code).toBe(250);
       const id = reply.text.slice('OK id='.length);
       for (let i = 0; i < 200; i++) {

@@ -1,0 +1,219 @@
+// `oobd serve --workers N` (DESIGN.md §1): N worker threads, each running what
+// `oobd worker` runs (worker-thread.ts). A thread that dies is replaced, with a
+// backoff so a thread that cannot start does not spin; its running jobs go back to
+// the queue when their BullMQ locks expire, as with a killed `oobd worker`.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { MetricsJson } from '../http/metrics';
+import type { ServerConfig } from '../config/server';
+import { ErrorCode, OobdError, errorMessage } from '../errors';
+import type { Logger } from '../logger';
+
+export type ThreadMetrics = MetricsJson;
+
+export interface WorkerThreadInit {
+  config: ServerConfig;
+  /** The serve logger's level; "silent" keeps the thread silent too. */
+  logLevel: string;
+  /** 0-based, for the thread's log lines. */
+  index: number;
+}
+
+export type WorkerThreadRequest =
+  { type: 'reload' } | { type: 'metrics'; id: number } | { type: 'stop'; deadlineMs: number };
+
+export type WorkerThreadReply =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string; code: ErrorCode }
+  | { type: 'metrics'; id: number; metrics: ThreadMetrics }
+  | { type: 'stopped' };
+
+export interface WorkerThreadsOptions {
+  config: ServerConfig;
+  count: number;
+  logger: Logger;
+  /** First delay before a dead thread is replaced; doubles up to 30 s. @defaultValue 1000 */
+  restartDelayMs?: number;
+}
+
+interface Slot {
+  index: number;
+  worker: Worker | null;
+  /** Replacements in a row without a minute of uptime between them. */
+  restarts: number;
+  startedAt: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** The compiled thread script (under ts-jest the build in dist/, which `npm test` makes first). */
+function threadScript(): string {
+  const beside = join(__dirname, 'worker-thread.js');
+  if (existsSync(beside)) return beside;
+  return resolve(__dirname, '../../dist/queue/worker-thread.js');
+}
+
+export class WorkerThreads {
+  private readonly slots: Slot[];
+  private stopping = false;
+  private nextId = 0;
+  private readonly pending = new Map<
+    number,
+    { worker: Worker; resolve: (m: ThreadMetrics) => void }
+  >();
+
+  constructor(private readonly opts: WorkerThreadsOptions) {
+    this.slots = Array.from({ length: opts.count }, (_, index) => ({
+      index,
+      worker: null,
+      restarts: 0,
+      startedAt: 0,
+      timer: null,
+    }));
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Starts every thread; rejects (naming the thread's error) when one cannot start. */
+  async start(): Promise<void> {
+    try {
+      await Promise.all(this.slots.map((slot) => this.spawn(slot)));
+    } catch (err) {
+      await this.stop(5000);
+      throw err;
+    }
+  }
+
+  private spawn(slot: Slot): Promise<void> {
+    const { config, logger } = this.opts;
+    const worker = new Worker(threadScript(), {
+      workerData: { config, logLevel: logger.level, index: slot.index } satisfies WorkerThreadInit,
+    });
+    slot.worker = worker;
+    slot.startedAt = Date.now();
+    return new Promise<void>((resolveStart, rejectStart) => {
+      let ready = false;
+      const fail = (message: string, code: ErrorCode = ErrorCode.QueueUnavailable) =>
+        rejectStart(new OobdError(code, `worker thread ${slot.index} did not start: ${message}`));
+      worker.on('message', (reply: WorkerThreadReply) => {
+        switch (reply.type) {
+          case 'ready':
+            ready = true;
+            resolveStart();
+            break;
+          case 'failed':
+            if (!ready) fail(reply.message, reply.code);
+            break;
+          case 'metrics': {
+            const asked = this.pending.get(reply.id);
+            this.pending.delete(reply.id);
+            asked?.resolve(reply.metrics);
+            break;
+          }
+          case 'stopped':
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        if (!ready) fail(errorMessage(err));
+        else logger.error({ thread: slot.index, err: errorMessage(err) }, 'worker thread failed');
+      });
+      worker.on('exit', (code) => {
+        if (slot.worker === worker) slot.worker = null;
+        for (const [id, asked] of this.pending) {
+          if (asked.worker !== worker) continue;
+          this.pending.delete(id);
+          asked.resolve([]);
+        }
+        if (!ready) {
+          fail(`exited with code ${code}`);
+          return;
+        }
+        if (!this.stopping) this.replace(slot, code);
+      });
+    });
+  }
+
+  private replace(slot: Slot, code: number): void {
+    if (Date.now() - slot.startedAt > 60_000) slot.restarts = 0;
+    const delay = Math.min(30_000, (this.opts.restartDelayMs ?? 1000) * 2 ** slot.restarts);
+    slot.restarts++;
+    this.opts.logger.error(
+      { thread: slot.index, code, restartInMs: delay },
+      'worker thread exited; its running jobs return to the queue when their locks expire; starting a new thread',
+    );
+    slot.timer = setTimeout(() => {
+      slot.timer = null;
+      if (this.stopping) return;
+      this.spawn(slot).catch((err: unknown) => {
+        this.opts.logger.error(
+          { thread: slot.index, err: errorMessage(err) },
+          'worker thread could not start',
+        );
+      });
+    }, delay);
+  }
+
+  /** Tells every thread to re-read its rules files (SIGHUP). */
+  reload(): void {
+    for (const slot of this.slots)
+      slot.worker?.postMessage({ type: 'reload' } satisfies WorkerThreadRequest);
+  }
+
+  /** Every live thread's metrics (a thread that does not answer within 2 s is left out). */
+  async metrics(): Promise<ThreadMetrics[]> {
+    const asks = this.slots.map((slot) => {
+      const worker = slot.worker;
+      if (!worker) return Promise.resolve<ThreadMetrics>([]);
+      const id = this.nextId++;
+      return new Promise<ThreadMetrics>((resolveAsk) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(id);
+          resolveAsk([]);
+        }, 2000);
+        this.pending.set(id, {
+          worker,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolveAsk(m);
+          },
+        });
+        worker.postMessage({ type: 'metrics', id } satisfies WorkerThreadRequest);
+      });
+    });
+    return Promise.all(asks);
+  }
+
+  /**
+   * Each thread finishes its running jobs (or returns them to the queue), closes its
+   * Redis connections and flushes its logs; a thread still running after the deadline
+   * (plus a grace period) is terminated and its jobs come back when their locks expire.
+   */
+  async stop(deadlineMs = 30_000): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = null;
+        const worker = slot.worker;
+        if (!worker) return;
+        const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+        worker.postMessage({ type: 'stop', deadlineMs } satisfies WorkerThreadRequest);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>(
+          (r) => (timer = setTimeout(() => r('late'), deadlineMs + 5000)),
+        );
+        if ((await Promise.race([exited, late])) === 'late') {
+          this.opts.logger.error(
+            { thread: slot.index },
+            'worker thread did not stop in time; terminating it',
+          );
+          await worker.terminate();
+        }
+        clearTimeout(timer);
+      }),
+    );
+  }
+}
