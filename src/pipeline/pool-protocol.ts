@@ -7,18 +7,17 @@ export interface WorkerInit {
   classifier: ClassifierOptions;
   /** The node id records carry. */
   nodeid: string;
-  /** Answers older than this are sent before the next message is started. */
-  flushMs: number;
 }
 
 /**
- * Messages travel in batches (all that are ready when the sender looks), so a busy
- * pool pays one message-port round trip for many messages, not one each.
+ * Requests travel in batches (all that are ready when the pool looks), so a busy pool
+ * pays one message-port round trip for many messages, not one each. Answers go back
+ * one message at a time, as each is made (pool-worker.ts).
  */
 export type WorkerRequest =
   { type: 'process'; inputs: WireInput[] } | { type: 'rules'; sources: RulesSource[] };
 
-/** A ProcessInput as posted: `raw` in `wireBytes`' form (pool.ts). */
+/** A ProcessInput as posted: `raw` in `wireBytes`' form (below). */
 export interface WireInput extends Omit<ProcessInput, 'raw'> {
   raw: string | Uint8Array;
 }
