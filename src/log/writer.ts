@@ -3,9 +3,9 @@
 // max_segment_duration, and is made read-only when closed so consumers know it is
 // complete.
 //
-// Writes are group-committed: every append that arrives while a write is in flight
-// joins the next batch, and one write (plus one fdatasync when `fsync` is on)
-// covers the whole batch. `append` resolves only once its records are on disk, which
+// Writes are group-committed: the appends of one event-loop turn, and every append
+// that arrives while a write is in flight, make one batch, and one write (plus one
+// fdatasync when `fsync` is on) covers the whole batch. `append` resolves only once its records are on disk, which
 // is what lets the SMTP edge answer 250 after the records are durable without paying
 // one fsync per message.
 import { randomUUID } from 'node:crypto';
@@ -88,6 +88,7 @@ export class LogWriter {
   private pending: Pending[] = [];
   private segment: Segment | null = null;
   private flushing: Promise<void> | null = null;
+  private flushScheduled = false;
   private ageTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private rotateRequested = false;
@@ -95,6 +96,8 @@ export class LogWriter {
   /** Records written since start, for /metrics. */
   recordsWritten = 0;
   bytesWritten = 0;
+  /** Writes (batches) since start: records per write is how well appends are grouped. */
+  batchesWritten = 0;
 
   private constructor(opts: LogWriterOptions, nodeid: string) {
     this.dir = opts.dir;
@@ -148,7 +151,7 @@ export class LogWriter {
   /** Closes the current segment now (read-only); the next append opens a new one. */
   async rotate(): Promise<void> {
     this.rotateRequested = true;
-    this.kick();
+    this.flush();
     while (this.flushing) await this.flushing;
   }
 
@@ -157,8 +160,22 @@ export class LogWriter {
     return this.segment?.path ?? null;
   }
 
-  /** Starts the flush loop unless it runs; the loop is the only code that touches the segment. */
+  /**
+   * Flushes at the end of this event-loop turn: the records of every message finished
+   * in the turn (many, when the parse threads answer a busy server) go out in one
+   * write instead of one write each.
+   */
   private kick(): void {
+    if (this.flushScheduled || this.flushing) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Starts the flush loop unless it runs; the loop is the only code that touches the segment. */
+  private flush(): void {
     if (this.flushing || (this.pending.length === 0 && !this.rotateRequested)) return;
     this.flushing = this.flushLoop().finally(() => {
       this.flushing = null;
@@ -182,6 +199,7 @@ export class LogWriter {
         for (const p of batch) count += p.count;
         this.recordsWritten += count;
         this.bytesWritten += buffer.length;
+        this.batchesWritten++;
         for (const p of batch) p.resolve();
       } catch (err) {
         const failure = new OobdError(
@@ -222,7 +240,8 @@ export class LogWriter {
     // is done right here: a round trip through libuv's thread pool would cost each
     // SMTP reply more than the write itself.
     let offset = 0;
-    while (offset < buffer.length) offset += writeSync(segment.handle.fd, buffer, offset, buffer.length - offset);
+    while (offset < buffer.length)
+      offset += writeSync(segment.handle.fd, buffer, offset, buffer.length - offset);
     segment.bytes += buffer.length;
   }
 

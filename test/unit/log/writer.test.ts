@@ -21,7 +21,9 @@ function record(n: number): LogRecord {
 
 describe('log segments', () => {
   it('names segments YYYYMMDD-HHMMSS.ffffff in UTC', () => {
-    expect(segmentName(Date.UTC(2024, 10, 7, 17, 20, 5, 123) * 1000 + 456)).toBe('20241107-172005.123456');
+    expect(segmentName(Date.UTC(2024, 10, 7, 17, 20, 5, 123) * 1000 + 456)).toBe(
+      '20241107-172005.123456',
+    );
   });
 
   it('writes records in KumoMTA key order, one JSON object per line', async () => {
@@ -32,10 +34,31 @@ describe('log segments', () => {
     const [segment] = await listSegments(dir);
     const line = (await fs.readFile(segment!, 'utf8')).trimEnd();
     expect(Object.keys(JSON.parse(line))).toEqual([
-      'type', 'id', 'sender', 'recipient', 'queue', 'site', 'size', 'response', 'peer_address',
-      'timestamp', 'event_time', 'created', 'created_time', 'num_attempts', 'bounce_classification',
-      'egress_pool', 'egress_source', 'source_address', 'feedback_report', 'meta', 'headers',
-      'delivery_protocol', 'reception_protocol', 'nodeid', 'session_id',
+      'type',
+      'id',
+      'sender',
+      'recipient',
+      'queue',
+      'site',
+      'size',
+      'response',
+      'peer_address',
+      'timestamp',
+      'event_time',
+      'created',
+      'created_time',
+      'num_attempts',
+      'bounce_classification',
+      'egress_pool',
+      'egress_source',
+      'source_address',
+      'feedback_report',
+      'meta',
+      'headers',
+      'delivery_protocol',
+      'reception_protocol',
+      'nodeid',
+      'session_id',
     ]);
   });
 
@@ -61,7 +84,9 @@ describe('log segments', () => {
     }
     await writer.close();
     expect((await fs.stat(open!)).mode & 0o222).toBe(0);
-    expect((await readAllRecords(dir)).map((r) => r.sender)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `s${i}@example.com`));
+    expect((await readAllRecords(dir)).map((r) => r.sender)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => `s${i}@example.com`),
+    );
   });
 
   it('closes a segment when it reaches max_segment_duration, even when idle', async () => {
@@ -84,7 +109,23 @@ describe('log segments', () => {
     expect(writer.recordsWritten).toBe(200);
     await writer.close();
     const records = await readAllRecords(dir);
-    expect(records.map((r) => r.sender)).toEqual(Array.from({ length: 200 }, (_, i) => `s${i}@example.com`));
+    expect(records.map((r) => r.sender)).toEqual(
+      Array.from({ length: 200 }, (_, i) => `s${i}@example.com`),
+    );
+  });
+
+  it('writes the appends of one event-loop turn in one write, without fsync too', async () => {
+    const dir = makeTempDir();
+    const writer = await LogWriter.open({ dir });
+    await writer.append([record(0)]); // opens the segment
+    const before = writer.batchesWritten;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => writer.append([record(i + 1)])));
+    expect(writer.batchesWritten - before).toBe(1);
+    expect(writer.recordsWritten).toBe(51);
+    await writer.close();
+    expect((await readAllRecords(dir)).map((r) => r.sender)).toEqual(
+      Array.from({ length: 51 }, (_, i) => `s${i}@example.com`),
+    );
   });
 
   it('rejects appends with OOBD_LOG_WRITE_FAILED when the folder is gone, and recovers', async () => {
@@ -93,7 +134,9 @@ describe('log segments', () => {
     await writer.append([record(1)]);
     await fs.rm(dir, { recursive: true });
     await fs.writeFile(dir, 'not a folder');
-    await expect(writer.append([record(2)])).rejects.toMatchObject({ code: 'OOBD_LOG_WRITE_FAILED' });
+    await expect(writer.append([record(2)])).rejects.toMatchObject({
+      code: 'OOBD_LOG_WRITE_FAILED',
+    });
     await fs.rm(dir);
     await fs.mkdir(dir);
     await writer.append([record(3)]);
@@ -104,7 +147,9 @@ describe('log segments', () => {
   it('refuses appends after close', async () => {
     const writer = await LogWriter.open({ dir: makeTempDir() });
     await writer.close();
-    await expect(writer.append([record(1)])).rejects.toMatchObject({ code: 'OOBD_LOG_WRITE_FAILED' });
+    await expect(writer.append([record(1)])).rejects.toMatchObject({
+      code: 'OOBD_LOG_WRITE_FAILED',
+    });
   });
 
   it('prints whole seconds without a fraction, as KumoMTA does', () => {
@@ -116,7 +161,10 @@ describe('log segments', () => {
 describe('log reader', () => {
   it('skips a torn last line instead of failing', async () => {
     const dir = makeTempDir();
-    await fs.writeFile(join(dir, '20240101-000000.000000'), `${JSON.stringify(record(1))}\n{"type":"Recep`);
+    await fs.writeFile(
+      join(dir, '20240101-000000.000000'),
+      `${JSON.stringify(record(1))}\n{"type":"Recep`,
+    );
     expect((await readAllRecords(dir)).length).toBe(1);
   });
 });
