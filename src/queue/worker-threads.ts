@@ -95,8 +95,11 @@ export class WorkerThreads {
     slot.startedAt = Date.now();
     return new Promise<void>((resolveStart, rejectStart) => {
       let ready = false;
-      const fail = (message: string, code: ErrorCode = ErrorCode.QueueUnavailable) =>
+      const fail = (message: string, code: ErrorCode = ErrorCode.QueueUnavailable) => {
+        // A thread that could not start may still hold timers (a Redis reconnect).
+        void worker.terminate();
         rejectStart(new OobdError(code, `worker thread ${slot.index} did not start: ${message}`));
+      };
       worker.on('message', (reply: WorkerThreadReply) => {
         switch (reply.type) {
           case 'ready':
@@ -142,7 +145,7 @@ export class WorkerThreads {
     slot.restarts++;
     this.opts.logger.error(
       { thread: slot.index, code, restartInMs: delay },
-      'worker thread exited; its running jobs return to the queue when their locks expire; starting a new thread',
+      'worker thread is down; its running jobs return to the queue when their locks expire; starting a new one',
     );
     slot.timer = setTimeout(() => {
       slot.timer = null;
@@ -152,6 +155,8 @@ export class WorkerThreads {
           { thread: slot.index, err: errorMessage(err) },
           'worker thread could not start',
         );
+        // Tried again, later each time: serve keeps accepting meanwhile (Redis holds the jobs).
+        if (!this.stopping) this.replace(slot, -1);
       });
     }, delay);
   }

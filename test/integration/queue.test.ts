@@ -269,7 +269,7 @@ describe('bullmq mode', () => {
       expect(ids.filter((id) => receptions.get(id) !== 1)).toEqual([]);
       expect(slot.worker).not.toBeNull();
       expect(slot.worker).not.toBe(first);
-      expect(errors.some((e) => e.includes('worker thread exited'))).toBe(true);
+      expect(errors.some((e) => e.includes('worker thread is down'))).toBe(true);
     } finally {
       await threads.stop();
       await t.stop();
