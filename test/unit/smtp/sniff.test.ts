@@ -1,13 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sniffMessage } from '../../../src/smtp/sniff';
+import { readHeaderFields, sniffMessage } from '../../../src/smtp/sniff';
 
 const FIXTURES = join(__dirname, '../../../fixtures');
-const msg = (headers: string[], body = 'body') => Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}\r\n`);
+const msg = (headers: string[], body = 'body') =>
+  Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}\r\n`);
 
 describe('header sniff', () => {
   it('recognises a multipart/report DSN whatever the case of type and parameters', () => {
-    const raw = msg(['From: a@b', 'Content-Type: Multipart/Report; Report-Type="delivery-status";', ' boundary=x']);
+    const raw = msg([
+      'From: a@b',
+      'Content-Type: Multipart/Report; Report-Type="delivery-status";',
+      ' boundary=x',
+    ]);
     expect(sniffMessage(raw, 'x@y').kind).toBe('report');
   });
 
@@ -17,23 +22,39 @@ describe('header sniff', () => {
   });
 
   it('recognises RFC 3834 auto-replies and vacation headers', () => {
-    expect(sniffMessage(msg(['Auto-Submitted: auto-replied', 'Subject: Re: hi']), 'a@b').kind).toBe('autoreply');
+    expect(sniffMessage(msg(['Auto-Submitted: auto-replied', 'Subject: Re: hi']), 'a@b').kind).toBe(
+      'autoreply',
+    );
     expect(sniffMessage(msg(['X-Autoreply: yes', 'Subject: hi']), 'a@b').kind).toBe('autoreply');
     expect(sniffMessage(msg(['Subject: Out of Office: hi']), 'a@b').kind).toBe('autoreply');
   });
 
   it('recognises a non-RFC bounce by its sender, subject or X-Failed-Recipients', () => {
-    expect(sniffMessage(msg(['From: MAILER-DAEMON@mx.example', 'Subject: x']), 'a@b').kind).toBe('bounce');
-    expect(sniffMessage(msg(['From: a@b', 'Subject: Undeliverable: hello']), 'a@b').kind).toBe('bounce');
+    expect(sniffMessage(msg(['From: MAILER-DAEMON@mx.example', 'Subject: x']), 'a@b').kind).toBe(
+      'bounce',
+    );
+    expect(sniffMessage(msg(['From: a@b', 'Subject: Undeliverable: hello']), 'a@b').kind).toBe(
+      'bounce',
+    );
     expect(sniffMessage(msg(['From: a@b', 'X-Failed-Recipients: c@d']), 'a@b').kind).toBe('bounce');
   });
 
   it('recognises complaint reports that are not multipart/report', () => {
-    expect(sniffMessage(msg(['From: staff@hotmail.com', 'Subject: complaint about message from 192.0.2.1']), 'a@b').kind).toBe('arf');
+    expect(
+      sniffMessage(
+        msg(['From: staff@hotmail.com', 'Subject: complaint about message from 192.0.2.1']),
+        'a@b',
+      ).kind,
+    ).toBe('arf');
   });
 
   it('recognises Amazon SES notifications sent as SNS e-mail', () => {
-    expect(sniffMessage(msg(['From: SES <no-reply@sns.amazonaws.com>', 'Subject: AWS Notification Message']), 'x@amazonses.com').kind).toBe('bounce');
+    expect(
+      sniffMessage(
+        msg(['From: SES <no-reply@sns.amazonaws.com>', 'Subject: AWS Notification Message']),
+        'x@amazonses.com',
+      ).kind,
+    ).toBe('bounce');
   });
 
   it('treats the null reverse-path as evidence of a notification', () => {
@@ -41,7 +62,10 @@ describe('header sniff', () => {
   });
 
   it('says none for ordinary mail', () => {
-    expect(sniffMessage(msg(['From: Alice <alice@example.com>', 'Subject: lunch?']), 'alice@example.com').kind).toBe('none');
+    expect(
+      sniffMessage(msg(['From: Alice <alice@example.com>', 'Subject: lunch?']), 'alice@example.com')
+        .kind,
+    ).toBe('none');
   });
 
   it('counts Received headers, folded ones once', () => {
@@ -50,7 +74,10 @@ describe('header sniff', () => {
   });
 
   it('never reads past the header block', () => {
-    const raw = msg(['From: alice@example.com', 'Subject: hi'], 'Content-Type: multipart/report\r\nAuto-Submitted: auto-replied');
+    const raw = msg(
+      ['From: alice@example.com', 'Subject: hi'],
+      'Content-Type: multipart/report\r\nAuto-Submitted: auto-replied',
+    );
     expect(sniffMessage(raw, 'alice@example.com').kind).toBe('none');
   });
 
@@ -59,5 +86,51 @@ describe('header sniff', () => {
     expect(sniffMessage(Buffer.from([0, 255, 10, 13, 58, 0]), 'a@b').kind).toBe('none');
     const huge = Buffer.from(`Subject: ${'x'.repeat(5_000_000)}\r\n\r\n`);
     expect(sniffMessage(huge, 'a@b').kind).toBe('none');
+  });
+
+  it('reads the same wanted fields with a name filter as without one, on every fixture', () => {
+    const wanted = new Set(['received', 'subject', 'from', 'content-type', 'x-failed-recipients']);
+    const files = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.eml'),
+    );
+    expect(files.length).toBeGreaterThan(50);
+    for (const file of files) {
+      const raw = readFileSync(join(FIXTURES, file));
+      const all = readHeaderFields(raw);
+      expect(readHeaderFields(raw, wanted)).toEqual(all.filter((f) => wanted.has(f.name)));
+    }
+    const folded = msg([
+      'X-Other: a',
+      ' folded',
+      'Subject: one',
+      '\ttwo',
+      'Bad line',
+      ' orphan',
+      'From: x@y',
+    ]);
+    expect(readHeaderFields(folded)).toEqual([
+      { name: 'x-other', value: 'a folded' },
+      { name: 'subject', value: 'one two' },
+      { name: 'from', value: 'x@y' },
+    ]);
+    expect(readHeaderFields(folded, wanted)).toEqual([
+      { name: 'subject', value: 'one two' },
+      { name: 'from', value: 'x@y' },
+    ]);
+  });
+
+  it('ends the header block at the first blank line of LF, CRLF or CR-only text', () => {
+    const fields = (text: string) => readHeaderFields(Buffer.from(text, 'latin1'));
+    expect(fields('Subject: a\nFrom: b\n\nX-Body: c\n')).toEqual([
+      { name: 'subject', value: 'a' },
+      { name: 'from', value: 'b' },
+    ]);
+    expect(fields('Subject: a\r\n\r\nX-Body: c\r\n')).toEqual([{ name: 'subject', value: 'a' }]);
+    // CR-only (classic Mac): the block ends at CR CR, so the body is not read as a value.
+    expect(fields('Subject: a\r\rX-Body: c\r')).toEqual([{ name: 'subject', value: 'a' }]);
+    expect(fields('Subject: a\r\nFrom: b')).toEqual([
+      { name: 'subject', value: 'a' },
+      { name: 'from', value: 'b' },
+    ]);
   });
 });
