@@ -1,6 +1,14 @@
 // DESIGN.md §4, row by row, against a real server on 127.0.0.1:0 and its real logs.
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'smol-toml';
 import { SmtpClient, sendMessage } from '../helpers/smtp-client';
-import { BACKENDS, PLAIN_MESSAGE, dsnMessage, startBackendService, type TestService } from '../helpers/service';
+import {
+  BACKENDS,
+  PLAIN_MESSAGE,
+  dsnMessage,
+  startBackendService,
+  type TestService,
+} from '../helpers/service';
 
 describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
   let t: TestService;
@@ -70,7 +78,9 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
     expect(reply.code).toBe(250);
     const id = /^OK id=([0-9a-f]{32})$/.exec(reply.text)?.[1];
     expect(id).toBeDefined();
-    const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Reception'));
+    const records = await t.waitForRecords((all) =>
+      all.some((r) => r.id === id && r.type === 'Reception'),
+    );
     const reception = records.find((r) => r.id === id && r.type === 'Reception')!;
     expect(reception).toMatchObject({
       sender: '',
@@ -93,10 +103,15 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
     const records = await t.waitForRecords((all) =>
       all.some((r) => r.type === 'Rejection' && r.recipient === 'bounce-8@bounce.example.com'),
     );
-    const rejection = records.find((r) => r.type === 'Rejection' && r.recipient === 'bounce-8@bounce.example.com')!;
+    const rejection = records.find(
+      (r) => r.type === 'Rejection' && r.recipient === 'bounce-8@bounce.example.com',
+    )!;
     expect(rejection.response).toMatchObject({ code: 550, command: 'DATA' });
     const reception = records.find((r) => r.type === 'Reception' && r.id === rejection.id);
-    expect(reception).toMatchObject({ sender: 'alice@sender.example', recipient: 'bounce-8@bounce.example.com' });
+    expect(reception).toMatchObject({
+      sender: 'alice@sender.example',
+      recipient: 'bounce-8@bounce.example.com',
+    });
   });
 
   it('refuses a DSN for a domain that only logs ARF reports', async () => {
@@ -110,11 +125,20 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
 
   it('refuses a message over max_message_size with 552 5.3.4 and a Rejection record', async () => {
     const big = `${dsnMessage()}\r\n${'x'.repeat(76)}\r\n`.repeat(400);
-    const reply = await sendMessage(t.port, { from: '', to: ['big@bounce.example.com'], message: big });
+    const reply = await sendMessage(t.port, {
+      from: '',
+      to: ['big@bounce.example.com'],
+      message: big,
+    });
     expect(reply.code).toBe(552);
     expect(reply.text).toBe('5.3.4 message size exceeds fixed maximum message size');
     await t.waitForRecords((all) =>
-      all.some((r) => r.type === 'Rejection' && r.recipient === 'big@bounce.example.com' && r.response.code === 552),
+      all.some(
+        (r) =>
+          r.type === 'Rejection' &&
+          r.recipient === 'big@bounce.example.com' &&
+          r.response.code === 552,
+      ),
     );
   });
 
@@ -127,12 +151,20 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
     expect(reply.text).toBe('5.3.4 message size exceeds fixed maximum message size');
     await client.quit();
     await t.waitForRecords((all) =>
-      all.some((r) => r.type === 'Rejection' && r.response.command === 'MAIL FROM:<size@sender.example> SIZE=999999'),
+      all.some(
+        (r) =>
+          r.type === 'Rejection' &&
+          r.response.command === 'MAIL FROM:<size@sender.example> SIZE=999999',
+      ),
     );
   });
 
   it('refuses a mail loop (over 30 Received headers) with 554 5.4.6', async () => {
-    const received = Array.from({ length: 31 }, (_, i) => `Received: from hop${i}.example by hop${i + 1}.example; Mon, 1 Jan 2024 00:00:00 +0000`);
+    const received = Array.from(
+      { length: 31 },
+      (_, i) =>
+        `Received: from hop${i}.example by hop${i + 1}.example; Mon, 1 Jan 2024 00:00:00 +0000`,
+    );
     const reply = await sendMessage(t.port, {
       from: '',
       to: ['loop@bounce.example.com'],
@@ -140,7 +172,9 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
     });
     expect(reply.code).toBe(554);
     expect(reply.text).toBe('5.4.6 mail loop detected: too many Received headers');
-    await t.waitForRecords((all) => all.some((r) => r.type === 'Rejection' && r.response.code === 554));
+    await t.waitForRecords((all) =>
+      all.some((r) => r.type === 'Rejection' && r.response.code === 554),
+    );
   });
 
   it('handles each recipient by its own domain policy in one transaction', async () => {
@@ -158,8 +192,9 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
     // In bullmq mode the edge writes the Rejection and a worker the Reception, later.
     const records = await t.waitForRecords(
       (all) =>
-        all.some((r) => r.id === id && r.type === 'Rejection' && r.recipient === 'c@arf-only.example.com') &&
-        all.some((r) => r.id === id && r.type === 'Reception'),
+        all.some(
+          (r) => r.id === id && r.type === 'Rejection' && r.recipient === 'c@arf-only.example.com',
+        ) && all.some((r) => r.id === id && r.type === 'Reception'),
     );
     expect(records.find((r) => r.id === id && r.type === 'Reception')?.recipient).toEqual([
       'a@bounce.example.com',
@@ -168,10 +203,43 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
   });
 });
 
+describe.each(BACKENDS)('a domains reload between RCPT and DATA (%s)', (mode) => {
+  it('applies the policy each recipient had at RCPT, as promised by its 250', async () => {
+    const t = await startBackendService(mode, {
+      domains: { 'bounce.example.com': { log_oob: 'LogThenDrop', log_arf: 'LogThenDrop' } },
+    });
+    try {
+      const { client } = await SmtpClient.open(t.port);
+      await client.cmd('EHLO sender.test');
+      await client.cmd('MAIL FROM:<>');
+      expect((await client.cmd('RCPT TO:<kept@bounce.example.com>')).code).toBe(250);
+      // The domain leaves the map before DATA.
+      writeFileSync(t.domainsFile, stringify({ 'other.example.com': { log_oob: 'LogThenDrop' } }));
+      expect(t.service.reload().domains).toBe('reloaded');
+      const reply = await client.data(dsnMessage());
+      expect(reply.code).toBe(250);
+      await client.quit();
+      const id = reply.text.slice('OK id='.length);
+      await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'OOB'));
+      // A new transaction gets the new map.
+      const next = await sendMessage(t.port, {
+        from: '',
+        to: ['kept@bounce.example.com'],
+        message: dsnMessage(),
+      });
+      expect(next.code).toBe(550);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe.each(BACKENDS)('connection limits (%s)', (mode) => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startBackendService(mode, { config: { smtp: { max_clients: 2, max_recipients: 2 } } });
+    t = await startBackendService(mode, {
+      config: { smtp: { max_clients: 2, max_recipients: 2 } },
+    });
   });
   afterAll(() => t.stop());
 
@@ -186,7 +254,9 @@ describe.each(BACKENDS)('connection limits (%s)', (mode) => {
     a.client.destroy();
     b.client.destroy();
     c.client.destroy();
-    await t.waitForRecords((all) => all.some((r) => r.type === 'Rejection' && r.response.code === 421));
+    await t.waitForRecords((all) =>
+      all.some((r) => r.type === 'Rejection' && r.response.code === 421),
+    );
   });
 
   it('refuses recipients beyond max_recipients with 452 4.5.3', async () => {
