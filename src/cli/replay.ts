@@ -3,7 +3,8 @@
 // the replies.
 import type { Command } from 'commander';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
-import { readHeaderFields } from '../smtp/sniff';
+import { reportAddress } from '../pipeline/parse-mode';
+import { Headers, MAX_HEADER_BYTES, scanFields } from '../report/header';
 import { addConfigOption } from './common';
 import { readMessages, type SourceError, type SourceMessage } from './sources';
 
@@ -18,21 +19,26 @@ function parseServer(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[3]) : NaN;
   if (!m || port < 1 || port > 65535) {
-    throw new OobdError(ErrorCode.UsageError, `--server: expected HOST:PORT or [IPv6]:PORT, got "${text}"`);
+    throw new OobdError(
+      ErrorCode.UsageError,
+      `--server: expected HOST:PORT or [IPv6]:PORT, got "${text}"`,
+    );
   }
   return { host: m[1] ?? m[2] ?? '', port };
 }
 
-/** Recipient for a message: --to, else where it was delivered (Delivered-To, X-Original-To, To). */
+/**
+ * Recipient for a message: --to, else where it was delivered (Delivered-To,
+ * X-Original-To, Envelope-To, To), read as `oobd parse` reads its report address.
+ */
 function recipientOf(raw: Buffer): string | null {
-  const fields = readHeaderFields(raw);
-  for (const name of ['delivered-to', 'x-original-to', 'to']) {
-    const value = fields.find((f) => f.name === name)?.value;
-    if (!value) continue;
-    const m = /<([^<>\s]+@[^<>\s]+)>/.exec(value) ?? /([^\s,<>"]+@[^\s,<>"]+)/.exec(value);
-    if (m?.[1]) return m[1];
-  }
-  return null;
+  const { fields } = scanFields(
+    raw.toString('latin1', 0, Math.min(raw.length, MAX_HEADER_BYTES)),
+    0,
+    true,
+    null,
+  );
+  return reportAddress(new Headers(fields)) || null;
 }
 
 class Progress {
@@ -45,7 +51,9 @@ class Progress {
     if (!final && now - this.lastDraw < 100) return;
     this.lastDraw = now;
     const spinner = '|/-\\'[Math.floor(now / 100) % 4];
-    process.stderr.write(`\r${final ? ' ' : spinner} sent ${done}  accepted ${ok}  refused/failed ${failed}   `);
+    process.stderr.write(
+      `\r${final ? ' ' : spinner} sent ${done}  accepted ${ok}  refused/failed ${failed}   `,
+    );
     if (final) process.stderr.write('\n');
   }
 }
@@ -55,7 +63,10 @@ export function register(program: Command): void {
     .description('send .eml / mbox messages to an SMTP server, with a progress bar and a summary')
     .argument('<path...>', '.eml files, folders (recursive) or mbox files')
     .requiredOption('-s, --server <host:port>', 'the SMTP server to send to, e.g. 127.0.0.1:2525')
-    .option('-t, --to <address>', 'envelope recipient (default: the Delivered-To, X-Original-To or To of each message)')
+    .option(
+      '-t, --to <address>',
+      'envelope recipient (default: the Delivered-To, X-Original-To, Envelope-To or To of each message)',
+    )
     .option('-f, --from <address>', 'envelope sender (default: <>, as reports are sent)', '')
     .option('-n, --concurrency <n>', 'messages in flight at once', '4')
     .addHelpText('after', '\nExit code 0 when every message got a 2xx reply, 1 otherwise.')
@@ -63,7 +74,10 @@ export function register(program: Command): void {
       const { host, port } = parseServer(opts.server);
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) {
-        throw new OobdError(ErrorCode.UsageError, `--concurrency must be a whole number of at least 1, got "${opts.concurrency}"`);
+        throw new OobdError(
+          ErrorCode.UsageError,
+          `--concurrency must be a whole number of at least 1, got "${opts.concurrency}"`,
+        );
       }
       // Loaded here, so the other subcommands do not pay for it.
       const nodemailer = require('nodemailer') as typeof import('nodemailer');
@@ -95,7 +109,10 @@ export function register(program: Command): void {
           count('no recipient');
         } else {
           try {
-            const info = await transport.sendMail({ envelope: { from: opts.from ?? '', to: [to] }, raw: message.raw });
+            const info = await transport.sendMail({
+              envelope: { from: opts.from ?? '', to: [to] },
+              raw: message.raw,
+            });
             ok++;
             count(String(info.response).slice(0, 3));
           } catch (err) {

@@ -114,7 +114,10 @@ describe('oobd parse', () => {
     const small = join(ROOT, 'fixtures/rfc3464/kumomta-1.eml');
     copyFileSync(small, join(dir, 'a.eml'));
     const padding = `${'x'.repeat(76)}\r\n`.repeat(40_000);
-    writeFileSync(join(dir, 'b.eml'), `From: someone@example.org\r\nSubject: large\r\n\r\n${padding}`);
+    writeFileSync(
+      join(dir, 'b.eml'),
+      `From: someone@example.org\r\nSubject: large\r\n\r\n${padding}`,
+    );
     copyFileSync(small, join(dir, 'c.eml'));
     const result = runCli(['parse', dir]);
     expect(result.code).toBe(0);
@@ -170,6 +173,21 @@ describe('oobd logs and oobd replay', () => {
     await t.waitForRecords(
       (all) =>
         all.filter((r) => r.type === 'OOB').length >= 2 && all.some((r) => r.type === 'Feedback'),
+    );
+  });
+
+  it('sends each message to the address it was delivered to when --to is not given', async () => {
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, 'd.eml'),
+      `Delivered-To: "VERP" <bounce-d@bounce.example.com>\r\n${dsnMessage()}`,
+    );
+    writeFileSync(join(dir, 'e.eml'), `To: nobody-here@unlisted.example\r\n${dsnMessage()}`);
+    const result = await runCliAsync(['replay', '--server', `127.0.0.1:${t.port}`, dir]);
+    expect(result.stdout).toMatch(/^ {2}250 +1$/m);
+    expect(result.stdout).toMatch(/^ {2}550 +1$/m);
+    await t.waitForRecords((all) =>
+      all.some((r) => r.type === 'OOB' && r.sender === 'bounce-d@bounce.example.com'),
     );
   });
 
