@@ -110,11 +110,25 @@ export class Metrics {
     this.sources.push(source);
   }
 
-  /** The Prometheus text of this thread's metrics and every source's. */
+  /**
+   * The Prometheus text of this thread's metrics and every source's. Series the other
+   * threads have too are summed; the rest (this process's CPU, memory and Node.js
+   * metrics) are printed as they are, since aggregating drops or averages some of them.
+   */
   async text(): Promise<string> {
     if (this.sources.length === 0) return this.registry.metrics();
-    const all: MetricsJson[] = [await this.registry.getMetricsAsJSON()];
-    for (const source of this.sources) all.push(...(await source()).filter((m) => m.length > 0));
-    return AggregatorRegistry.aggregate(all).metrics();
+    const theirs: MetricsJson[] = [];
+    for (const source of this.sources) theirs.push(...(await source()).filter((m) => m.length > 0));
+    const shared = new Set(theirs.flat().map((m) => m.name));
+    const mine = await this.registry.getMetricsAsJSON();
+    const summed = AggregatorRegistry.aggregate([
+      mine.filter((m) => shared.has(m.name)),
+      ...theirs,
+    ]);
+    let text = await summed.metrics();
+    for (const m of mine) {
+      if (!shared.has(m.name)) text += `${await this.registry.getSingleMetricAsString(m.name)}\n`;
+    }
+    return text;
   }
 }
