@@ -12,6 +12,7 @@ import {
   explained,
   type Failure,
   type Family,
+  findLine,
   findLineContaining,
   toFindings,
 } from './common';
@@ -39,17 +40,14 @@ export const ezweb: Family = {
     const all: Block[] = [];
     const cause: string[] = [];
     let cur: Block | null = null;
-    let returnedAt = -1;
-    for (let i = 0; i < lines.length; i++) {
+    const returnedAt = findLine(lines, [
+      '-----------------------------------',
+      'content-type: message/rfc822',
+    ]);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = 0; i < end; i++) {
       const line = (lines[i] as string).trim();
       const lower = line.toLowerCase();
-      if (
-        line.startsWith('-----------------------------------') ||
-        lower.startsWith('content-type: message/rfc822')
-      ) {
-        returnedAt = i;
-        break;
-      }
       if (line === '') continue;
       if (line.startsWith('<<<')) {
         if (cur !== null && cur.replies.length < 20) cur.replies.push(line.slice(3).trim());
@@ -89,14 +87,11 @@ export const kddi: Family = {
     if (start < 0) return [];
     const all: Explained[] = [];
     let cur: Explained | null = null;
-    let returnedAt = -1;
-    for (let i = start + 1; i < lines.length; i++) {
+    const returnedAt = findLine(lines, ['content-type: message/rfc822'], start + 1);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = start + 1; i < end; i++) {
       const raw = lines[i] as string;
       const line = raw.trim();
-      if (line.toLowerCase().startsWith('content-type: message/rfc822')) {
-        returnedAt = i;
-        break;
-      }
       if (line === '') continue;
       const at = line.toLowerCase().indexOf('could not be delivered to:');
       if (at >= 0) {

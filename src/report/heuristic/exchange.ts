@@ -247,14 +247,11 @@ export const iis: Family = {
     const delay = (lines[start] as string).toLowerCase().indexOf('delayed') >= 0;
     const reason: string[] = [];
     const recipients: string[] = [];
-    let returnedAt = -1;
-    for (let i = start; i < lines.length; i++) {
+    const returnedAt = findLine(lines, END_MARKERS, start);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = start; i < end; i++) {
       const raw = lines[i] as string;
       const line = raw.trim();
-      if (END_MARKERS.some((m) => line.toLowerCase().startsWith(m))) {
-        returnedAt = i;
-        break;
-      }
       if (line === '') {
         if (recipients.length > 0) break;
         continue;

@@ -25,6 +25,7 @@ import {
   toFindings,
 } from './common';
 
+/** Lines where the returned message starts; the report is above them. */
 const RFC822 = ['content-type: message/rfc822', 'content-type: text/rfc822-headers'];
 
 export const mailFoundry: Family = {
@@ -35,14 +36,11 @@ export const mailFoundry: Family = {
     const failures: Failure[] = [];
     let cur: Explained | null = null;
     const all: Explained[] = [];
-    let returnedAt = -1;
-    for (let i = 0; i < lines.length; i++) {
+    const returnedAt = findLine(lines, RFC822);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = 0; i < end; i++) {
       const line = (lines[i] as string).trim();
       const lower = line.toLowerCase();
-      if (RFC822.some((m) => lower.startsWith(m))) {
-        returnedAt = i;
-        break;
-      }
       if (line === '' || lower.startsWith('delivery failed for the following reason')) continue;
       if (lower.startsWith('unable to deliver message to:')) {
         const a = addressIn(line.slice(29));
@@ -81,14 +79,11 @@ export const interScan: Family = {
     const lines = b.lines();
     const all: Explained[] = [];
     let cur: Explained | null = null;
-    let returnedAt = -1;
-    for (let i = 0; i < lines.length; i++) {
+    const returnedAt = findLine(lines, RFC822);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = 0; i < end; i++) {
       const line = (lines[i] as string).trim();
       const lower = line.toLowerCase();
-      if (RFC822.some((m) => lower.startsWith(m))) {
-        returnedAt = i;
-        break;
-      }
       if (line === '') continue;
       const unable = lower.indexOf('unable to deliver message to <');
       const sent = lower.indexOf('<<< rcpt to:');
@@ -188,14 +183,11 @@ export const x3: Family = {
     const lines = b.lines();
     const recipients: string[] = [];
     const details: string[] = [];
-    let returnedAt = -1;
-    for (let i = 0; i < lines.length; i++) {
+    const returnedAt = findLine(lines, RFC822);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = 0; i < end; i++) {
       const line = (lines[i] as string).trim();
       const lower = line.toLowerCase();
-      if (RFC822.some((m) => lower.startsWith(m))) {
-        returnedAt = i;
-        break;
-      }
       if (line.startsWith('* ')) {
         const a = bareAddress(line.slice(2));
         if (a !== null && recipients.length < MAX_RECIPIENTS) recipients.push(a);
@@ -269,15 +261,11 @@ export const amavis: Family = {
     const all: Explained[] = [];
     let cur: Explained | null = null;
     let verdictFor: Explained[] = [];
-    let returnedAt = -1;
-    for (let i = 0; i < lines.length; i++) {
+    const returnedAt = findLine(lines, [...RFC822, 'return-path:']);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = 0; i < end; i++) {
       const raw = lines[i] as string;
       const line = raw.trim();
-      const lower = line.toLowerCase();
-      if (RFC822.some((m) => lower.startsWith(m)) || lower.startsWith('return-path:')) {
-        returnedAt = i;
-        break;
-      }
       if (line === '') {
         cur = null;
         continue;

@@ -28,14 +28,11 @@ export const domino: Family = {
     const failures: Failure[] = [];
     let section = '';
     let pending: string[] = [];
-    let returnedAt = -1;
-    for (let i = 0; i < lines.length; i++) {
+    const returnedAt = findLine(lines, ['content-type: message/rfc822']);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = 0; i < end; i++) {
       const line = (lines[i] as string).trim();
       const lower = line.toLowerCase();
-      if (lower.startsWith('content-type: message/rfc822')) {
-        returnedAt = i;
-        break;
-      }
       if (line === '') continue;
       if (lower === 'was not delivered to:') {
         section = 'to';

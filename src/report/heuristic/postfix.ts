@@ -12,6 +12,7 @@
 import {
   MAX_DIAGNOSTIC_LINES,
   addressIn,
+  findLine,
   findLineContaining,
   toFindings,
   type Bounce,
@@ -71,14 +72,10 @@ export function parsePostfixText(bounce: Bounce, family: string): OobFinding[] {
   const delay = findLineContaining(lines, ['this is a warning only'], start, start + 20) >= 0;
   const failures: (Failure & { text: string[] })[] = [];
   let cur: (Failure & { text: string[] }) | null = null;
-  let returnedAt = -1;
-  for (let i = start + 1; i < lines.length; i++) {
+  const returnedAt = findLine(lines, END_MARKERS, start + 1);
+  const end = returnedAt < 0 ? lines.length : returnedAt;
+  for (let i = start + 1; i < end; i++) {
     const raw = lines[i] as string;
-    const lower = raw.trim().toLowerCase();
-    if (END_MARKERS.some((m) => lower.startsWith(m))) {
-      returnedAt = i;
-      break;
-    }
     if (raw === '') {
       cur = null;
       continue;

@@ -139,18 +139,15 @@ export const courier: Family = {
     }
     let cur: Block | null = null;
     const all: Block[] = [];
-    let returnedAt = -1;
-    for (let i = start + 1; i < lines.length; i++) {
+    const returnedAt = findLine(
+      lines,
+      ['content-type: message/rfc822', 'content-type: text/rfc822-headers'],
+      start + 1,
+    );
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    for (let i = start + 1; i < end; i++) {
       const raw = lines[i] as string;
       const line = raw.trim();
-      const lower = line.toLowerCase();
-      if (
-        lower.startsWith('content-type: message/rfc822') ||
-        lower.startsWith('content-type: text/rfc822-headers')
-      ) {
-        returnedAt = i;
-        break;
-      }
       if (line === '' || line.startsWith('-----')) continue;
       if (raw.startsWith('<') && line.endsWith(':')) {
         const address = bareAddress(line);
