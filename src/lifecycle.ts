@@ -22,7 +22,7 @@ import { WorkerThreads } from './queue/worker-threads';
 import { InlineQueue } from './queue/inline';
 import type { JobQueue, ProcessorDeps } from './queue/job';
 import { Quarantine } from './queue/quarantine';
-import { checkRedis, producerConnection, whenReady } from './queue/redis';
+import { checkRedis, openCheckedConnection } from './queue/redis';
 import { Relayer } from './relay/relay';
 import { SmtpEdge } from './smtp/server';
 
@@ -194,20 +194,24 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     let problem = async (): Promise<string | null> => null;
     let closeRedis = async (): Promise<void> => undefined;
     if (mode === 'bullmq') {
-      const redis = producerConnection(config.queue.redis_url, logger);
-      closeRedis = async () => void redis.disconnect();
-      cleanups.push(closeRedis);
       // A Redis that is reachable must be good enough; one that is down is waited for
       // (messages get 451 meanwhile), and checked when it comes up.
-      if (await whenReady(redis, 3000)) await checkRedis(redis, config.queue.redis_url, logger);
-      else logger.error({}, 'redis unreachable at start: messages get 451 4.3.0 until it is back');
+      const checked = await openCheckedConnection(
+        config.queue.redis_url,
+        logger,
+        3000,
+        'redis unreachable at start: messages get 451 4.3.0 until it is back',
+      );
+      const redis = checked.redis;
+      closeRedis = async () => void redis.disconnect();
+      cleanups.push(closeRedis);
+      problem = checked.problem;
       redis.on('ready', () => {
         checkRedis(redis, config.queue.redis_url, logger).catch((err: unknown) =>
           logger.error({ err: errorMessage(err) }, 'redis check failed'),
         );
       });
       queue = new BullmqQueue(config, redis);
-      problem = async () => (redis.status === 'ready' ? null : `redis ${redis.status}`);
       if ((opts.workers ?? 0) > 0) {
         // Threads, not Workers on this event loop: the jobs' Redis round trips and
         // bookkeeping would otherwise take the SMTP edge's thread (measured: the
@@ -300,14 +304,13 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
   const cleanups: Array<() => unknown> = [];
   try {
     const core = await openCore(config, opts, cleanups);
-    const redis = producerConnection(config.queue.redis_url, logger);
+    const { redis, problem } = await openCheckedConnection(
+      config.queue.redis_url,
+      logger,
+      5000,
+      'redis unreachable at start: workers will pick up jobs when it is back',
+    );
     cleanups.push(() => redis.disconnect());
-    if (!(await whenReady(redis, 5000))) {
-      logger.error({}, 'redis unreachable at start: workers will pick up jobs when it is back');
-    } else {
-      await checkRedis(redis, config.queue.redis_url, logger);
-    }
-    const problem = async () => (redis.status === 'ready' ? null : `redis ${redis.status}`);
     const workers = new BullmqWorkers({
       config,
       deps: core.deps,

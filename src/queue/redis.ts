@@ -25,7 +25,11 @@ export function producerConnection(url: string, logger: Logger): Redis {
   });
   let down = false;
   redis.on('error', (err: Error) => {
-    if (!down) logger.error({ redis: redactUrl(url), err: err.message }, 'redis unreachable: new messages get 451 4.3.0');
+    if (!down)
+      logger.error(
+        { redis: redactUrl(url), err: err.message },
+        'redis unreachable: new messages get 451 4.3.0',
+      );
     down = true;
   });
   redis.on('ready', () => {
@@ -79,7 +83,11 @@ export async function checkRedis(redis: Redis, url: string, logger: Logger): Pro
   try {
     info = await redis.info();
   } catch (err) {
-    throw new OobdError(ErrorCode.QueueUnavailable, `redis ${redactUrl(url)}: ${errorMessage(err)}`, { cause: err });
+    throw new OobdError(
+      ErrorCode.QueueUnavailable,
+      `redis ${redactUrl(url)}: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
   const version = infoField(info, 'redis_version') ?? '0';
   if (!versionAtLeast(version, MIN_REDIS_VERSION)) {
@@ -95,6 +103,29 @@ export async function checkRedis(redis: Redis, url: string, logger: Logger): Pro
       'redis maxmemory-policy is not noeviction: under memory pressure Redis may delete queued messages; set maxmemory-policy noeviction',
     );
   }
+}
+
+/**
+ * A producer connection (`producerConnection`), checked (`checkRedis`) when Redis
+ * answers within `waitMs`; otherwise `whenDown` is logged and start goes on. `problem`
+ * is what /healthz reports. A failed check closes the connection and throws.
+ */
+export async function openCheckedConnection(
+  url: string,
+  logger: Logger,
+  waitMs: number,
+  whenDown: string,
+): Promise<{ redis: Redis; problem: () => Promise<string | null> }> {
+  const redis = producerConnection(url, logger);
+  try {
+    if (await whenReady(redis, waitMs)) await checkRedis(redis, url, logger);
+    else logger.error({}, whenDown);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  const problem = async () => (redis.status === 'ready' ? null : `redis ${redis.status}`);
+  return { redis, problem };
 }
 
 /** Waits until the connection is ready, or gives up after `timeoutMs`. */
