@@ -289,12 +289,7 @@ export class SmtpEdge {
     this.active++;
     this.deps.metrics.inFlight.inc();
     try {
-      return await this.handleMessage(
-        Buffer.concat(chunks, size),
-        session,
-        rcptTo,
-        session.envelope.rcptTo,
-      );
+      return await this.handleMessage(Buffer.concat(chunks, size), session, rcptTo);
     } finally {
       this.active--;
       this.deps.metrics.inFlight.dec();
@@ -306,7 +301,6 @@ export class SmtpEdge {
     raw: Buffer,
     session: SMTPServerSession,
     rcptTo: string[],
-    addresses: ReadonlyArray<SMTPServerAddress>,
   ): Promise<string> {
     const { metrics } = this.deps;
     const mailFrom = addressText(session.envelope.mailFrom);
@@ -328,7 +322,7 @@ export class SmtpEdge {
     }
     const accepted: RecipientPolicy[] = [];
     const refused: string[] = [];
-    for (const address of addresses) {
+    for (const address of session.envelope.rcptTo) {
       const policy = this.rcptPolicies.get(address) ?? this.policyFor(address.address, session);
       if (policy && acceptsAtData(sniff.kind, policy)) accepted.push(policy);
       else refused.push(address.address);

@@ -139,7 +139,10 @@ function headerEnd(bytes: Buffer): number {
   return end;
 }
 
-/** The fields `sniffMessage` reads; the others are skipped without being copied. */
+/**
+ * The fields `sniffMessage` reads; the others are skipped without being copied. Keep
+ * in step with the cases of its switch: a name missing here is never seen there.
+ */
 const SNIFFED_FIELDS: ReadonlySet<string> = new Set([
   'received',
   'message-id',
