@@ -94,9 +94,14 @@ describe('log segments', () => {
     const writer = await LogWriter.open({ dir, maxSegmentDurationMs: 100 });
     await writer.append([record(1)]);
     const first = writer.currentSegment!;
-    await new Promise((r) => setTimeout(r, 250));
+    // The age timer fires after 100 ms; a loaded machine may take longer to close the
+    // file and make it read-only.
+    const readOnly = async () => ((await fs.stat(first)).mode & 0o222) === 0;
+    for (let waited = 0; !(await readOnly()) && waited < 5000; waited += 25) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
     expect(writer.currentSegment).toBeNull();
-    expect((await fs.stat(first)).mode & 0o222).toBe(0);
+    expect(await readOnly()).toBe(true);
     await writer.append([record(2)]);
     expect(writer.currentSegment).not.toBe(first);
     await writer.close();
