@@ -8,6 +8,11 @@ import prettier from 'eslint-config-prettier';
 
 const ioModules = ['net', 'node:net', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'ioredis', 'bullmq', 'dns', 'node:dns', 'http', 'node:http', 'child_process', 'node:child_process', 'smtp-server', 'nodemailer'];
 
+// Relative import paths (gitignore-style patterns) that reach a stage folder, from any depth.
+function stageImports(stages) {
+  return stages.flatMap((stage) => [`**/${stage}`, `**/${stage}/**`]);
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'logs/**', 'fixtures/**'] },
   js.configs.recommended,
@@ -22,9 +27,36 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/report/**/*.ts', 'src/classify/**/*.ts'],
+    // Pure stages: no I/O, and no import of a later stage or of the edges. report/
+    // shares value types with log/ through the leaf module src/values.ts (DESIGN.md §2).
+    files: ['src/report/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'report/ and classify/ are pure: no I/O imports (STYLE.md §2).' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({ name, message: 'report/ is pure: no I/O imports (STYLE.md §2).' })),
+          patterns: [{ group: stageImports(['log', 'smtp', 'queue', 'pipeline', 'classify', 'relay', 'http', 'hooks', 'cli', 'config', 'lifecycle', 'logger']), message: 'report/ imports no other stage: shared value types live in src/values.ts (DESIGN.md §2).' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/classify/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({ name, message: 'classify/ is pure: no I/O imports (STYLE.md §2).' })),
+          patterns: [{ group: stageImports(['log', 'smtp', 'queue', 'pipeline', 'relay', 'http', 'hooks', 'cli', 'config', 'lifecycle', 'logger']), message: 'classify/ imports no later stage or edge (DESIGN.md §2).' }],
+        },
+      ],
+    },
+  },
+  {
+    // The queue and the pipeline run on workers too: they never reach back into the SMTP edge.
+    files: ['src/queue/**/*.ts', 'src/pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: stageImports(['smtp', 'cli']), message: 'queue/ and pipeline/ import nothing from the SMTP edge or the CLI (DESIGN.md §1).' }] }],
     },
   },
   {

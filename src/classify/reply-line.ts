@@ -3,17 +3,13 @@
 // KumoMTA escapes CR and LF as `\r` / `\n`; we turn each into one space (DESIGN.md §6) so
 // a rule written for a folded reply matches it whichever way the reply was folded.
 // No RegExp here: the text is hostile (eslint's purity fence), plain string scans do.
-import type { EnhancedCode } from '../log/record';
+import { formatEnhancedCode, type EnhancedCode } from '../values';
 import type { Reply } from '../report/types';
 
 /** The string the rules are matched against. */
 export function replyLine(reply: Reply): string {
   const enhanced = reply.enhancedCode ? `${formatEnhancedCode(reply.enhancedCode)} ` : '';
   return `${reply.code} ${enhanced}${flattenLineBreaks(reply.content)}`;
-}
-
-export function formatEnhancedCode(code: EnhancedCode): string {
-  return `${code.class}.${code.subject}.${code.detail}`;
 }
 
 function flattenLineBreaks(text: string): string {

@@ -6,7 +6,7 @@ import type { Disposition } from '../config/domains';
 import { makeRecord, type LogRecord, type RecordType } from '../log/record';
 import { parseMessage } from '../report/index';
 import type { ParseProblem, ParseResult, ReportKind } from '../report/types';
-import type { SniffKind } from '../smtp/sniff';
+import type { SniffKind } from '../report/sniff';
 import { buildRecords, labelFindings, type RecordSelection } from './records';
 
 /** What the edge knows about a received message; it travels with the job. */

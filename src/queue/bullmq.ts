@@ -12,7 +12,7 @@ import type { ServerConfig } from '../config/server';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import type { Envelope, RecipientPolicy, RelayRequest } from '../pipeline/process';
-import type { SniffKind } from '../smtp/sniff';
+import type { SniffKind } from '../report/sniff';
 import { processJob, relayMessage, relayRecord, writeRecords, type Job, type JobQueue, type ProcessorDeps } from './job';
 import { workerConnectionOptions } from './redis';
 

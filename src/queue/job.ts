@@ -15,7 +15,7 @@ import {
   type RelayRequest,
   type SerializedOutcome,
 } from '../pipeline/process';
-import type { SniffKind } from '../smtp/sniff';
+import type { SniffKind } from '../report/sniff';
 import type { RelayResult, Relayer } from '../relay/relay';
 import type { Quarantine } from './quarantine';
 

@@ -6,7 +6,7 @@ import { resolveMx } from 'node:dns/promises';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { parseRoutingDomain, type RoutingDomain } from '../config/domains';
 import { errorMessage } from '../errors';
-import { parseEnhancedCode, type Response } from '../log/record';
+import { parseEnhancedCode, type Response } from '../values';
 
 export type RelayStatus = 'delivered' | 'transient' | 'permanent';
 

@@ -9,8 +9,8 @@ import { parseDate } from './date';
 import { REPORT_LIMITS, scanFields } from './header';
 import { decodedBinary, type MimeMessage, type MimePart, type ReturnedMessage } from './mime';
 import type { FeedbackFinding, ParseProblem } from './types';
-import type { FeedbackReport } from '../log/record';
-import { rfc3339 } from '../log/record';
+import type { FeedbackReport } from '../values';
+import { rfc3339 } from '../values';
 import { mtaName } from './dsn';
 
 /**

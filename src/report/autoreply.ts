@@ -9,7 +9,7 @@ import { cleanMessageId } from './dsn';
 import type { MimeMessage } from './mime';
 import { oneLine } from './reply';
 import type { OobFinding } from './types';
-import { rfc3339 } from '../log/record';
+import { rfc3339 } from '../values';
 
 /** Headers whose presence (any value but "no"/"false") marks an auto-reply. */
 const AUTOREPLY_HEADERS = [

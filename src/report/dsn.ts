@@ -13,9 +13,9 @@ import {
   type MimePart,
   type ReturnedMessage,
 } from './mime';
-import { enhancedCodeText, extractReply, hasReplyCode, parseStatus } from './reply';
+import { extractReply, hasReplyCode, parseStatus } from './reply';
 import type { OobFinding, ParseProblem } from './types';
-import { rfc3339 } from '../log/record';
+import { formatEnhancedCode, rfc3339 } from '../values';
 import { utf8 } from './codec';
 
 const DSN_TYPES = new Set([
@@ -533,7 +533,7 @@ function blockFinding(
     report: {
       source,
       action,
-      status: status.code === null ? null : enhancedCodeText(status.code),
+      status: status.code === null ? null : formatEnhancedCode(status.code),
       final_recipient: finalAddr,
       original_recipient: originalAddr,
       remote_mta: mtaName(block.remoteMta, decode),

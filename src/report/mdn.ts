@@ -7,7 +7,7 @@ import { REPORT_LIMITS, scanFields } from './header';
 import { decodedBinary, type MimeMessage, type MimePart } from './mime';
 import { cleanMessageId, messageIdOf } from './dsn';
 import type { MdnFinding } from './types';
-import type { MdnReport } from '../log/record';
+import type { MdnReport } from '../values';
 
 const MDN_TYPES = new Set([
   'message/disposition-notification',

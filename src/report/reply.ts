@@ -3,7 +3,7 @@
 // §2.3.6 Diagnostic-Code fields they come from. The reply lands in the record's
 // `response`, so `content` holds neither the reply code nor a repeated enhanced code.
 import RE2 from 're2';
-import type { EnhancedCode } from '../log/record';
+import { enhancedCodeAt, formatEnhancedCode, type EnhancedCode } from '../values';
 import type { Reply } from './types';
 
 /** Longest `content` kept; a reply is a line of text, not a document. */
@@ -20,45 +20,6 @@ const CODE_AFTER_MARKER = new RE2(
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
-}
-
-/** `5.1.1` → `{5, 1, 1}`; the whole string must be the code. */
-export function parseEnhancedCode(s: string): EnhancedCode | null {
-  const r = enhancedCodeAt(s.trim(), 0);
-  return r !== null && r.end === s.trim().length ? r.code : null;
-}
-
-/** RFC 3463 §2 `class "." subject "." detail` at `pos` (class 2, 4 or 5, up to 3 digits each). */
-export function enhancedCodeAt(s: string, pos: number): { code: EnhancedCode; end: number } | null {
-  const c = s.charCodeAt(pos);
-  if (c !== 0x32 && c !== 0x34 && c !== 0x35) return null;
-  if (s.charCodeAt(pos + 1) !== 0x2e) return null;
-  let i = pos + 2;
-  let subject = 0;
-  let n = 0;
-  while (n < 3 && isDigit(s.charCodeAt(i))) {
-    subject = subject * 10 + (s.charCodeAt(i) - 0x30);
-    i++;
-    n++;
-  }
-  if (n === 0 || s.charCodeAt(i) !== 0x2e) return null;
-  i++;
-  let detail = 0;
-  n = 0;
-  while (n < 3 && isDigit(s.charCodeAt(i))) {
-    detail = detail * 10 + (s.charCodeAt(i) - 0x30);
-    i++;
-    n++;
-  }
-  if (n === 0) return null;
-  const next = s.charCodeAt(i);
-  // "5.1.1." ends a sentence; "5.1.10" or "5.1.1.2" is something else.
-  if (isDigit(next) || (next === 0x2e && isDigit(s.charCodeAt(i + 1)))) return null;
-  return { code: { class: c - 0x30, subject, detail }, end: i };
-}
-
-export function enhancedCodeText(code: EnhancedCode): string {
-  return `${code.class}.${code.subject}.${code.detail}`;
 }
 
 /** RFC 3464 §2.3.4 Status: the code and the comment after it (parentheses removed). */
@@ -244,7 +205,7 @@ export function extractReply(text: string, fallback: ReplyFallback): Reply {
     t = joinMultiline(
       content.trim(),
       t.slice(at, at + 3),
-      enhanced === null ? null : enhancedCodeText(enhanced),
+      enhanced === null ? null : formatEnhancedCode(enhanced),
     );
     // "501 Rcpt-To validation failed: ... 5.7.1 This system is not configured": the
     // enhanced code sits later in the text; take it when the Status says no more.

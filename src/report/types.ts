@@ -1,7 +1,7 @@
 // What the pure parsers hand to the pipeline. A parser never throws on bad input:
 // what it cannot use becomes a ParseProblem (logged and counted by the caller), and
 // one bad recipient block never loses the others.
-import type { EnhancedCode, FeedbackReport, MdnReport, OobReport } from '../log/record';
+import type { EnhancedCode, FeedbackReport, MdnReport, OobReport } from '../values';
 
 /** An SMTP reply as taken from a Diagnostic-Code or bounce text. */
 export interface Reply {

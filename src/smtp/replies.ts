@@ -1,6 +1,6 @@
 // Every reply oobd sends on purpose (DESIGN.md §4). Each one that is a 4xx/5xx also
 // becomes a Rejection record with the same code, enhanced code and text.
-import { parseEnhancedCode, type Response } from '../log/record';
+import { parseEnhancedCode, type Response } from '../values';
 
 export interface Reply {
   code: number;

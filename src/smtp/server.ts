@@ -22,7 +22,7 @@ import type { Logger } from '../logger';
 import { acceptsAtData, type Envelope, type RecipientPolicy } from '../pipeline/process';
 import type { JobQueue } from '../queue/job';
 import { Replies, replyError, replyResponse, type Reply } from './replies';
-import { sniffMessage } from './sniff';
+import { sniffMessage } from '../report/sniff';
 
 export interface EdgeDeps {
   config: ServerConfig;

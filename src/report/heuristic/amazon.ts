@@ -11,7 +11,7 @@
 import { isEmailAddress } from '../address';
 import { parseDate } from '../date';
 import { parseStatus } from '../reply';
-import { rfc3339, type FeedbackReport } from '../../log/record';
+import { rfc3339, type FeedbackReport } from '../../values';
 import type { FeedbackFinding, Finding } from '../types';
 import {
   MAX_RECIPIENTS,

@@ -8,8 +8,8 @@ import { decodeEncodedWords } from '../codec';
 import { parseDate } from '../date';
 import { cleanMessageId, messageIdOf } from '../dsn';
 import type { MimeMessage, TextPart } from '../mime';
-import { enhancedCodeAt, enhancedCodeText, extractReply, hasReplyCode, oneLine } from '../reply';
-import type { EnhancedCode } from '../../log/record';
+import { extractReply, hasReplyCode, oneLine } from '../reply';
+import { enhancedCodeAt, formatEnhancedCode, type EnhancedCode } from '../../values';
 import type { Finding, OobFinding } from '../types';
 
 /** Most characters of a bounce's text that any family reads. */
@@ -512,7 +512,7 @@ export function toFindings(
       report: {
         source: 'heuristic:' + family,
         action,
-        status: reply.enhancedCode === null ? null : enhancedCodeText(reply.enhancedCode),
+        status: reply.enhancedCode === null ? null : formatEnhancedCode(reply.enhancedCode),
         final_recipient: f.recipient,
         original_recipient: null,
         remote_mta: f.remoteMta ?? null,

@@ -21,7 +21,7 @@ import {
   MAX_RECIPIENTS,
   toFindings,
 } from './common';
-import { enhancedCodeAt } from '../reply';
+import { enhancedCodeAt } from '../../values';
 
 /** Lines where the returned message's headers start, in Exchange's languages. */
 const END_MARKERS = [

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readHeaderFields, sniffMessage } from '../../../src/smtp/sniff';
+import { readHeaderFields, sniffMessage } from '../../../src/report/sniff';
 
 const FIXTURES = join(__dirname, '../../../fixtures');
 const msg = (headers: string[], body = 'body') =>

@@ -1,0 +1,161 @@
+// Value types and helpers that the parsers (report/) and the log records (log/) share:
+// a leaf module that imports nothing, so report/ never depends on log/ (DESIGN.md §2).
+// The record type itself, the product contract, is log/record.ts.
+
+/** RFC 3463 enhanced status code, e.g. 5.1.1 → `{class: 5, subject: 1, detail: 1}`. */
+export interface EnhancedCode {
+  class: number;
+  subject: number;
+  detail: number;
+}
+
+export interface Response {
+  /** SMTP reply code. */
+  code: number;
+  enhanced_code: EnhancedCode | null;
+  /** Reply text without the reply code and enhanced code; never holds a line break. */
+  content: string;
+  /** The SMTP command the reply answered (Rejection records), else null. */
+  command: string | null;
+}
+
+export interface PeerAddress {
+  name: string;
+  addr: string;
+}
+
+/** RFC 5965 feedback report, with KumoMTA's keys (including `original_rcpto_to`). */
+export interface FeedbackReport {
+  feedback_type: string;
+  user_agent: string | null;
+  /** A string: Yahoo sends `0.1`. */
+  version: string | null;
+  /** RFC 3339, from Arrival-Date, else Received-Date; null when absent or unparseable. */
+  arrival_date: string | null;
+  incidents: number | null;
+  original_envelope_id: string | null;
+  /** Without angle brackets. */
+  original_mail_from: string | null;
+  reporting_mta: { mta_type: string; name: string } | null;
+  source_ip: string | null;
+  authentication_results: string[];
+  original_rcpto_to: string[];
+  reported_domain: string[];
+  reported_uri: string[];
+  /** Every other field: lower-case name → values. */
+  extensions: Record<string, string[]>;
+  /** The returned message or headers, transfer-decoded. */
+  original_message: string | null;
+  /** Decoded `X-KumoRef` header of the returned message, when present. */
+  supplemental_trace: unknown;
+}
+
+/** Our per-recipient view of a DSN, auto-reply or non-RFC bounce. */
+export interface OobReport {
+  /** `rfc3464`, `rfc6533`, `rfc3834` or `heuristic:<family>`. */
+  source: string;
+  /** DSN Action (lower case), or `failed` / `delayed` for heuristic bounces, `auto-replied` for auto-replies. */
+  action: string;
+  /** Enhanced status code as text (`5.1.1`), or null. */
+  status: string | null;
+  final_recipient: string | null;
+  original_recipient: string | null;
+  remote_mta: string | null;
+  reporting_mta: string | null;
+  diagnostic_code: { type: string; text: string } | null;
+  /** RFC 3339 or null. */
+  last_attempt_date: string | null;
+  /** RFC 3339 or null. */
+  arrival_date: string | null;
+  /** Message-ID of the returned message, without angle brackets. */
+  original_message_id: string | null;
+}
+
+/** RFC 8098 message disposition notification. */
+export interface MdnReport {
+  disposition: {
+    /** `manual-action` or `automatic-action`. */
+    action_mode: string | null;
+    /** `MDN-sent-manually` or `MDN-sent-automatically`. */
+    sending_mode: string | null;
+    /** `displayed`, `deleted`, `dispatched`, `processed`, ... */
+    type: string | null;
+    modifiers: string[];
+  };
+  final_recipient: string | null;
+  original_recipient: string | null;
+  original_message_id: string | null;
+  reporting_ua: string | null;
+}
+
+/** Unix seconds, truncated as KumoMTA does. */
+export function unixSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/**
+ * RFC 3339 in UTC. Whole seconds print without a fraction (`1994-07-07T21:15:49Z`),
+ * as KumoMTA's chrono serialisation does; otherwise milliseconds.
+ */
+export function rfc3339(date: Date): string {
+  const ms = date.getTime();
+  // A message's records share two instants (created, and the report's own time):
+  // remember the last two rather than format each of them once per record.
+  if (ms === lastMs[0]) return lastText[0] as string;
+  if (ms === lastMs[1]) return lastText[1] as string;
+  const iso = date.toISOString();
+  const text = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  lastMs[1] = lastMs[0] as number;
+  lastText[1] = lastText[0] as string;
+  lastMs[0] = ms;
+  lastText[0] = text;
+  return text;
+}
+
+const lastMs = [Number.NaN, Number.NaN];
+const lastText = ['', ''];
+
+/** `"5.1.1"` → `{class: 5, subject: 1, detail: 1}`; null unless the whole string is an RFC 3463 code. */
+export function parseEnhancedCode(text: string): EnhancedCode | null {
+  const s = text.trim();
+  const r = enhancedCodeAt(s, 0);
+  return r !== null && r.end === s.length ? r.code : null;
+}
+
+/** RFC 3463 §2 `class "." subject "." detail` at `pos` (class 2, 4 or 5, up to 3 digits each). */
+export function enhancedCodeAt(s: string, pos: number): { code: EnhancedCode; end: number } | null {
+  const c = s.charCodeAt(pos);
+  if (c !== 0x32 && c !== 0x34 && c !== 0x35) return null;
+  if (s.charCodeAt(pos + 1) !== 0x2e) return null;
+  let i = pos + 2;
+  let subject = 0;
+  let n = 0;
+  while (n < 3 && isDigit(s.charCodeAt(i))) {
+    subject = subject * 10 + (s.charCodeAt(i) - 0x30);
+    i++;
+    n++;
+  }
+  if (n === 0 || s.charCodeAt(i) !== 0x2e) return null;
+  i++;
+  let detail = 0;
+  n = 0;
+  while (n < 3 && isDigit(s.charCodeAt(i))) {
+    detail = detail * 10 + (s.charCodeAt(i) - 0x30);
+    i++;
+    n++;
+  }
+  if (n === 0) return null;
+  const next = s.charCodeAt(i);
+  // "5.1.1." ends a sentence; "5.1.10" or "5.1.1.2" is something else.
+  if (isDigit(next) || (next === 0x2e && isDigit(s.charCodeAt(i + 1)))) return null;
+  return { code: { class: c - 0x30, subject, detail }, end: i };
+}
+
+/** `{5, 1, 1}` → `"5.1.1"`. */
+export function formatEnhancedCode(code: EnhancedCode): string {
+  return `${code.class}.${code.subject}.${code.detail}`;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
