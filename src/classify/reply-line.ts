@@ -41,6 +41,7 @@ export function parseReplyLine(text: string): Reply {
     code: code ?? (enhancedCode?.class === 4 ? 451 : 550),
     enhancedCode,
     content: rest,
+    command: null,
   };
 }
 

@@ -66,7 +66,7 @@ export function findingRecord(finding: Finding, ctx: ReportContext): LogRecord {
           code: finding.reply.code,
           enhanced_code: finding.reply.enhancedCode,
           content: finding.reply.content,
-          command: null,
+          command: finding.reply.command,
         },
         peer_address: { name: finding.report.reporting_mta ?? '', addr: ctx.peerAddr },
         time,

@@ -287,6 +287,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
         code: 550,
         enhancedCode: { class: 5, subject: 2, detail: 1 },
         content: sentenceAround(text, inactiveAt),
+        command: null,
       },
       report: { ...report, action: 'failed' },
       time: date,
@@ -297,7 +298,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   return {
     kind: 'oob',
     recipient,
-    reply: { code: 250, enhancedCode: null, content: oneLine(subject) },
+    reply: { code: 250, enhancedCode: null, content: oneLine(subject), command: null },
     report,
     time: date,
     label: 'AutoReply',

@@ -234,7 +234,7 @@ export function extractReply(text: string, fallback: ReplyFallback): Reply {
   }
   if (code === null) code = defaultCode(enhanced, fallback.action ?? null);
   if (t.length > MAX_CONTENT) t = t.slice(0, MAX_CONTENT);
-  return { code, enhancedCode: enhanced, content: t };
+  return { code, enhancedCode: enhanced, content: t, command: null };
 }
 
 function defaultCode(enhanced: EnhancedCode | null, action: string | null): number {

@@ -10,6 +10,12 @@ export interface Reply {
   enhancedCode: EnhancedCode | null;
   /** Reply text without the reply code and without a repeated enhanced code; no line breaks. */
   content: string;
+  /**
+   * The SMTP command the reply answered, in KumoMTA's `response.command` vocabulary
+   * (`MAIL FROM`, `RCPT TO`, `DATA`, `.` for end of data, `CONNECT` for the greeting or
+   * connection stage, `EHLO`/`HELO`), when the bounce says; null when it does not.
+   */
+  command: string | null;
 }
 
 /** One failed (or delayed, or auto-replied) recipient: becomes one OOB record. */

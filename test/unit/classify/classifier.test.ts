@@ -82,17 +82,24 @@ describe('matching', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 1, detail: 1 },
       content: 'user unknown',
+      command: null,
     };
     expect(classifier.classify(withCode).label).toBe('Whole');
     expect(
-      classifier.classify({ code: 451, enhancedCode: null, content: 'greylisted' }).label,
+      classifier.classify({ code: 451, enhancedCode: null, content: 'greylisted', command: null })
+        .label,
     ).toBe('NoEnhanced');
   });
 
   it('turns each CR and LF of the content into a space', () => {
     const classifier = compileClassifier([toml('r.toml', { Folded: ['mailbox  is full'] })]);
     expect(
-      classifier.classify({ code: 552, enhancedCode: null, content: 'mailbox\r\nis full' }).label,
+      classifier.classify({
+        code: 552,
+        enhancedCode: null,
+        content: 'mailbox\r\nis full',
+        command: null,
+      }).label,
     ).toBe('Folded');
   });
 

@@ -3,20 +3,25 @@ import { parseReplyLine, replyLine } from '../../../src/classify/index';
 describe('replyLine', () => {
   it('writes code, enhanced code and content as KumoMTA does', () => {
     expect(
-      replyLine({ code: 550, enhancedCode: { class: 5, subject: 1, detail: 1 }, content: 'no' }),
+      replyLine({
+        code: 550,
+        enhancedCode: { class: 5, subject: 1, detail: 1 },
+        content: 'no',
+        command: null,
+      }),
     ).toBe('550 5.1.1 no');
   });
 
   it('leaves out a missing enhanced code', () => {
-    expect(replyLine({ code: 451, enhancedCode: null, content: 'greylisted' })).toBe(
+    expect(replyLine({ code: 451, enhancedCode: null, content: 'greylisted', command: null })).toBe(
       '451 greylisted',
     );
   });
 
   it('turns every CR and every LF into one space', () => {
-    expect(replyLine({ code: 550, enhancedCode: null, content: 'a\r\nb\nc\rd' })).toBe(
-      '550 a  b c d',
-    );
+    expect(
+      replyLine({ code: 550, enhancedCode: null, content: 'a\r\nb\nc\rd', command: null }),
+    ).toBe('550 a  b c d');
   });
 });
 
@@ -26,6 +31,7 @@ describe('parseReplyLine', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 1, detail: 1 },
       content: '<a@b.example>: user unknown',
+      command: null,
     });
   });
 
@@ -34,6 +40,7 @@ describe('parseReplyLine', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 7, detail: 26 },
       content: 'unauthenticated',
+      command: null,
     });
   });
 
@@ -42,6 +49,7 @@ describe('parseReplyLine', () => {
       code: 554,
       enhancedCode: null,
       content: 'Mail rejected for policy reasons',
+      command: null,
     });
   });
 
@@ -52,6 +60,7 @@ describe('parseReplyLine', () => {
       code: 550,
       enhancedCode: null,
       content: 'mailbox full',
+      command: null,
     });
   });
 

@@ -38,7 +38,12 @@ describe('RFC 3834 auto-replies', () => {
     expect(f?.report.action).toBe('auto-replied');
     expect(f?.report.source).toBe('rfc3834');
     expect(f?.report.original_message_id).toBe('orig-1@example.com');
-    expect(f?.reply).toEqual({ code: 250, enhancedCode: null, content: 'Re: hello' });
+    expect(f?.reply).toEqual({
+      code: 250,
+      enhancedCode: null,
+      content: 'Re: hello',
+      command: null,
+    });
   });
 
   it('does not take Auto-Submitted: auto-generated alone for an auto-reply', () => {
@@ -129,6 +134,7 @@ describe('RFC 3834 auto-replies', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 2, detail: 1 },
       content: 'This email inbox kijitora@example.com is no longer in use.',
+      command: null,
     });
   });
 

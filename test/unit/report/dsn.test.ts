@@ -160,6 +160,7 @@ describe('RFC 3464 delivery status notifications', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 1, detail: 1 },
       content: 'no such user',
+      command: null,
     });
   });
 

@@ -15,7 +15,12 @@ describe('last-resort scan of text bounces', () => {
     const [f] = parseFallback(readMessage(readFixture('rfc3464/sisimai-rfc3464-37.eml'))) ?? [];
     expect(f?.recipient).toBe('kijitora@neko.nyaan.example.com');
     expect(f?.report.source).toBe('heuristic:fallback');
-    expect(f?.reply).toEqual({ code: 550, enhancedCode: null, content: 'unknown host' });
+    expect(f?.reply).toEqual({
+      code: 550,
+      enhancedCode: null,
+      content: 'unknown host',
+      command: null,
+    });
   });
 
   it("takes the reply of the lines that follow a recipient, and skips the bounce's own addresses", () => {

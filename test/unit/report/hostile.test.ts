@@ -158,7 +158,8 @@ describe('hostile input', () => {
 
   it('looks up replies in a large notification text for a bounded number of recipients', () => {
     let fields = 'Reporting-MTA: dns; mx\n\n';
-    for (let i = 0; i < 10_000; i++) fields += `Final-Recipient: rfc822; user${i}@example.com\nAction: failed\nStatus: 5.0.0\n\n`;
+    for (let i = 0; i < 10_000; i++)
+      fields += `Final-Recipient: rfc822; user${i}@example.com\nAction: failed\nStatus: 5.0.0\n\n`;
     const text = 'user9999@example.com is what this line is not about\n'.repeat(20_000);
     const head = dsnHead + '--b\nContent-Type: text/plain\n\n' + text;
     expect(parseBounded(head + dsnPart(fields)).findings).toHaveLength(10_000);

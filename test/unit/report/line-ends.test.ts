@@ -12,7 +12,12 @@ describe('line ends', () => {
 
   it('gives the same findings for LF, CRLF, CR and CR CR LF copies of a DSN', () => {
     const lf = readFileSync(FIXTURE, 'latin1').replace(/\r\n/g, '\n');
-    const variants = [lf, lf.replace(/\n/g, '\r\n'), lf.replace(/\n/g, '\r'), lf.replace(/\n/g, '\r\r\n')];
+    const variants = [
+      lf,
+      lf.replace(/\n/g, '\r\n'),
+      lf.replace(/\n/g, '\r'),
+      lf.replace(/\n/g, '\r\r\n'),
+    ];
     const results = variants.map((text) => parseMessage(Buffer.from(text, 'latin1')));
     for (const result of results) expect(result.findings).toEqual(results[0]!.findings);
     expect(results[0]!.findings).toHaveLength(1);

@@ -13,6 +13,7 @@ describe('SMTP reply extraction', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 1, detail: 1 },
       content: '<a@b.example>... User Unknown',
+      command: null,
     });
   });
 
@@ -37,6 +38,7 @@ describe('SMTP reply extraction', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 4, detail: 1 },
       content: 'Recipient address rejected: Access denied.',
+      command: null,
     });
   });
 
@@ -59,6 +61,7 @@ describe('SMTP reply extraction', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 0, detail: 0 },
       content: "'arathib@vnet.IBM.COM' is not a registered gateway user",
+      command: null,
     });
   });
 
@@ -106,6 +109,7 @@ describe('SMTP reply extraction', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 1, detail: 1 },
       content: 'User unknown',
+      command: null,
     });
   });
 
@@ -114,6 +118,7 @@ describe('SMTP reply extraction', () => {
       code: 550,
       enhancedCode: { class: 5, subject: 0, detail: 0 },
       content: '255',
+      command: null,
     });
   });
 
@@ -126,6 +131,7 @@ describe('SMTP reply extraction', () => {
       code: 451,
       enhancedCode: { class: 4, subject: 4, detail: 1 },
       content: 'connect to nyaan.example.com[192.0.2.2]:25: No route to host',
+      command: null,
     });
   });
 
