@@ -118,7 +118,7 @@ async function openCore(
   });
   cleanups.push(() => log.close());
   const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? true });
-  const hooks = startHooks(config, opts, log, metrics);
+  const hooks = await startHooks(config, opts, log, metrics);
   cleanups.push(() => hooks?.stop(HOOKS_STOP_MS));
   // Compiled once here, in the main thread, so a bad pattern stops the start with the
   // file, label and index; the threads compile the same text.
@@ -181,12 +181,12 @@ async function openCore(
 const HOOKS_STOP_MS = 5000;
 
 /** The log hooks over this process's log folder, started; null when there are none to run here. */
-function startHooks(
+async function startHooks(
   config: ServerConfig,
   opts: ServiceOptions,
   log: LogWriter,
   metrics: Metrics,
-): Hooks | null {
+): Promise<Hooks | null> {
   if (opts.hooks === false || config.hooks.length === 0) return null;
   const hooks = new Hooks(config.hooks, {
     logsDir: config.logs.dir,
@@ -195,7 +195,7 @@ function startHooks(
     logger: opts.logger,
     metrics: new HookMetrics(metrics.registry),
   });
-  hooks.start();
+  await hooks.start();
   return hooks;
 }
 

@@ -95,7 +95,15 @@ export class HookRunner {
     return this.hook.name;
   }
 
-  start(): void {
+  /**
+   * Takes the hook's lock and loads or creates its checkpoint, then delivers in the
+   * background. Resolves before any record is sent, so a new hook's `now` position is
+   * fixed before the server accepts mail; rejects when the checkpoint is damaged or
+   * cannot be written (the service does not start).
+   */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.takeOver();
     this.running ??= this.loop();
   }
 
@@ -429,8 +437,14 @@ export class Hooks {
     );
   }
 
-  start(): void {
-    for (const runner of this.runners) runner.start();
+  /** Starts every runner; rejects (after stopping them) when one cannot read or write its state. */
+  async start(): Promise<void> {
+    try {
+      await Promise.all(this.runners.map((runner) => runner.start()));
+    } catch (err) {
+      await this.stop(0);
+      throw err;
+    }
   }
 
   async stop(deadlineMs = 10_000): Promise<void> {

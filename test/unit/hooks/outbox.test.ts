@@ -10,13 +10,23 @@ import { makeTempDir } from '../../helpers/tmp';
 
 function record(n: number, type: RecordType = 'OOB', label = 'InvalidRecipient'): LogRecord {
   return makeRecord(
-    { id: n.toString(16).padStart(32, '0'), created: new Date(1_700_000_000_000 + n * 1000), nodeid: 'n', session_id: 's' },
+    {
+      id: n.toString(16).padStart(32, '0'),
+      created: new Date(1_700_000_000_000 + n * 1000),
+      nodeid: 'n',
+      session_id: 's',
+    },
     {
       type,
       sender: 'bounce@bounce.example.com',
       recipient: `user${n}@remote.example`,
       queue: 'bounce.example.com',
-      response: { code: 550, enhanced_code: { class: 5, subject: 1, detail: 1 }, content: `no such user ${n}`, command: null },
+      response: {
+        code: 550,
+        enhanced_code: { class: 5, subject: 1, detail: 1 },
+        content: `no such user ${n}`,
+        command: null,
+      },
       peer_address: null,
       bounce_classification: label,
     },
@@ -30,17 +40,27 @@ function fresh(hook = 'app'): Checkpoint {
 }
 
 /** Every batch until the outbox has nothing more, committed as a delivered batch would be. */
-async function drain(outbox: Outbox, filter: RecordFilter, size = 100, bytes = 1 << 20): Promise<Batch[]> {
+async function drain(
+  outbox: Outbox,
+  filter: RecordFilter,
+  size = 100,
+  bytes = 1 << 20,
+): Promise<Batch[]> {
   const batches: Batch[] = [];
   await outbox.refresh();
-  for (let batch = await outbox.next(filter, size, bytes); batch; batch = await outbox.next(filter, size, bytes)) {
+  for (
+    let batch = await outbox.next(filter, size, bytes);
+    batch;
+    batch = await outbox.next(filter, size, bytes)
+  ) {
     batches.push(batch);
     outbox.commit(batch);
   }
   return batches;
 }
 
-const ids = (batches: Batch[]) => batches.flatMap((b) => b.records.map((r) => (JSON.parse(r) as LogRecord).id));
+const ids = (batches: Batch[]) =>
+  batches.flatMap((b) => b.records.map((r) => (JSON.parse(r) as LogRecord).id));
 
 describe('hook outbox', () => {
   it('sends the records a hook wants, exactly as written, in batches that cover the lines between', async () => {
@@ -59,7 +79,9 @@ describe('hook outbox', () => {
     expect(batches[0]!.start).toBe(0);
     for (let i = 1; i < batches.length; i++) expect(batches[i]!.start).toBe(batches[i - 1]!.end);
     expect(batches.at(-1)!.end).toBe(Buffer.byteLength(text));
-    expect(outbox.checkpoint.segments).toEqual({ [segment!.split('/').pop()!]: Buffer.byteLength(text) });
+    expect(outbox.checkpoint.segments).toEqual({
+      [segment!.split('/').pop()!]: Buffer.byteLength(text),
+    });
     await writer.close();
   });
 
@@ -78,9 +100,18 @@ describe('hook outbox', () => {
   it('filters classifications of OOB records only: Feedback and MDN records pass whatever their label', async () => {
     const dir = makeTempDir();
     const writer = await LogWriter.open({ dir });
-    await writer.append([record(1, 'OOB', 'InvalidRecipient'), record(2, 'OOB', 'SpamBlock'), record(3, 'Feedback', 'Feedback'), record(4, 'MDN', 'MDN'), record(5, 'Rejection', 'Uncategorized')]);
+    await writer.append([
+      record(1, 'OOB', 'InvalidRecipient'),
+      record(2, 'OOB', 'SpamBlock'),
+      record(3, 'Feedback', 'Feedback'),
+      record(4, 'MDN', 'MDN'),
+      record(5, 'Rejection', 'Uncategorized'),
+    ]);
     const outbox = new Outbox({ dir, maxSegmentDurationMs: 600_000 }, fresh());
-    const batches = await drain(outbox, { types: new Set(['OOB', 'Feedback', 'MDN']), classes: new Set(['InvalidRecipient']) });
+    const batches = await drain(outbox, {
+      types: new Set(['OOB', 'Feedback', 'MDN']),
+      classes: new Set(['InvalidRecipient']),
+    });
     expect(ids(batches).map((id) => parseInt(id, 16))).toEqual([1, 3, 4]);
     await writer.close();
   });
@@ -96,7 +127,9 @@ describe('hook outbox', () => {
       if (n % 5 === 0) seen.push(...ids(await drain(outbox, OOB_ONLY, 3)));
     }
     expect((await listSegments(dir)).length).toBe(2);
-    expect(seen.map((id) => parseInt(id, 16)).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(seen.map((id) => parseInt(id, 16)).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     await a.close();
     await b.close();
   });
@@ -124,7 +157,10 @@ describe('hook outbox', () => {
     expect(outbox.checkpoint.done_through).toBe(second);
     expect(outbox.checkpoint.segments).toEqual({});
     // Resuming from that checkpoint reads nothing again.
-    const again = new Outbox({ dir, maxSegmentDurationMs: 600_000 }, { ...outbox.checkpoint, segments: {} });
+    const again = new Outbox(
+      { dir, maxSegmentDurationMs: 600_000 },
+      { ...outbox.checkpoint, segments: {} },
+    );
     expect(await drain(again, OOB_ONLY)).toEqual([]);
   });
 
@@ -154,7 +190,10 @@ describe('hook outbox', () => {
   it('counts a non-JSON line as invalid and goes on', async () => {
     const dir = makeTempDir();
     const name = segmentName(Date.now() * 1000);
-    await fs.writeFile(join(dir, name), `${JSON.stringify(record(1))}\nnot json\n${JSON.stringify(record(2))}\n`);
+    await fs.writeFile(
+      join(dir, name),
+      `${JSON.stringify(record(1))}\nnot json\n${JSON.stringify(record(2))}\n`,
+    );
     const outbox = new Outbox({ dir, maxSegmentDurationMs: 600_000 }, fresh());
     const batches = await drain(outbox, OOB_ONLY);
     expect(ids(batches).length).toBe(2);
@@ -168,8 +207,14 @@ describe('hook outbox', () => {
     await closed.close();
     const writer = await LogWriter.open({ dir });
     await writer.append([record(2)]);
-    const now = new Outbox({ dir, maxSegmentDurationMs: 600_000 }, await Outbox.initialCheckpoint(dir, 'a', 'now'));
-    const oldest = new Outbox({ dir, maxSegmentDurationMs: 600_000 }, await Outbox.initialCheckpoint(dir, 'b', 'oldest'));
+    const now = new Outbox(
+      { dir, maxSegmentDurationMs: 600_000 },
+      await Outbox.initialCheckpoint(dir, 'a', 'now'),
+    );
+    const oldest = new Outbox(
+      { dir, maxSegmentDurationMs: 600_000 },
+      await Outbox.initialCheckpoint(dir, 'b', 'oldest'),
+    );
     await writer.append([record(3)]);
     expect(ids(await drain(now, OOB_ONLY)).map((id) => parseInt(id, 16))).toEqual([3]);
     expect(ids(await drain(oldest, OOB_ONLY)).map((id) => parseInt(id, 16))).toEqual([1, 2, 3]);
@@ -203,7 +248,9 @@ describe('hook outbox', () => {
     await fs.chmod(segment!, 0o644);
     await fs.unlink(segment!);
     const removed = await outbox.refresh();
-    expect(removed).toEqual([expect.objectContaining({ name: segment!.split('/').pop(), lines: 2 })]);
+    expect(removed).toEqual([
+      expect.objectContaining({ name: segment!.split('/').pop(), lines: 2 }),
+    ]);
     expect(await outbox.next(OOB_ONLY, 10, 1 << 20)).toBeNull();
   });
 });

@@ -21,7 +21,11 @@ describe('hook signatures', () => {
     expect(verifySignature('other', header, body, { now: 1700000000 })).toBe(false);
     expect(verifySignature('k', header, body, { now: 1700000301 })).toBe(false);
     expect(verifySignature('k', header, body, { now: 1699999699 })).toBe(false);
-    expect(verifySignature('k', header.replace('t=1700000000', 't=1700000001'), body, { now: 1700000000 })).toBe(false);
+    expect(
+      verifySignature('k', header.replace('t=1700000000', 't=1700000001'), body, {
+        now: 1700000000,
+      }),
+    ).toBe(false);
     expect(verifySignature('k', undefined, body)).toBe(false);
     expect(verifySignature('k', 'v1=zz,t=x', body)).toBe(false);
   });
