@@ -14,6 +14,8 @@ export class HookReceiver {
   readonly posts: ReceivedPost[] = [];
   /** Status to answer with. */
   status = 200;
+  /** Requests received and not answered yet (held). */
+  inFlight = 0;
   /** When set, each request is held until this resolves (a delivery "in flight"). */
   hold: Promise<void> | null = null;
   private server: Server | null = null;
@@ -50,8 +52,14 @@ export class HookReceiver {
             .end(status >= 300 ? `status ${status}\n` : 'ok\n');
           for (const w of this.waiters.splice(0)) w();
         };
-        if (this.hold) void this.hold.then(answer);
-        else answer();
+        if (this.hold) {
+          this.inFlight++;
+          for (const w of this.waiters.splice(0)) w();
+          void this.hold.then(() => {
+            this.inFlight--;
+            answer();
+          });
+        } else answer();
       });
     });
     // Keep-alive sockets would outlive down(); the hook must reconnect for each test step.
