@@ -1,10 +1,12 @@
 // Hook runners against a real HTTP endpoint on 127.0.0.1, over segments written by the
 // real LogWriter: outages, retries, dead letters, restarts, the per-folder lock, lag.
 import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { buildServerConfig, type HookConfig } from '../../src/config/server';
+import { ErrorCode } from '../../src/errors';
 import { checkpointPath, readCheckpoint } from '../../src/hooks/checkpoint';
 import { listDeadLetters, replayDeadLetters } from '../../src/hooks/dead-letter';
 import { HookMetrics } from '../../src/hooks/metrics';
@@ -275,6 +277,26 @@ describe('hook runner', () => {
     for (let n = 6; n <= 8; n++) await s.writer.append([record(n)]);
     await s.receiver.waitFor((r) => r.delivered().length >= 8);
     expect(idsOf(s.receiver.delivered())).toEqual(range(1, 8));
+  });
+
+  it('refuses to start on a damaged checkpoint, naming the file, instead of starting over', async () => {
+    const s = await setup();
+    await fs.mkdir(join(s.dir, '.hooks'), { recursive: true });
+    await fs.writeFile(checkpointPath(s.dir, 'app'), '{"version":1,"done_thr');
+    const runner = new HookRunner({
+      hook: hookConfig(s.receiver.url),
+      logsDir: s.dir,
+      nodeid: s.writer.nodeid,
+      maxSegmentDurationMs: 600_000,
+      logger: pino({ level: 'silent' }),
+      metrics: new HookMetrics(new Registry()),
+    });
+    await expect(runner.start()).rejects.toMatchObject({
+      code: ErrorCode.HookStateInvalid,
+      message: expect.stringContaining(checkpointPath(s.dir, 'app')),
+    });
+    // The lock it took is given back, so a fixed checkpoint can be used at once.
+    await expect(fs.access(join(s.dir, '.hooks', 'app.lock'))).rejects.toThrow();
   });
 
   it('reports a hook that lags more than max_lag, in metrics and with a warning, and keeps its records', async () => {

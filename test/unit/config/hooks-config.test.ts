@@ -1,7 +1,8 @@
 // The [[hooks]] and [suppressions] parts of oobd.toml: defaults, and errors that name
 // the file and the key.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseConfigText } from '../../../src/config/load';
 import { buildServerConfig, loadServerConfig } from '../../../src/config/server';
 import { ErrorCode, type OobdError } from '../../../src/errors';
 import { makeTempDir } from '../../helpers/tmp';
@@ -156,5 +157,29 @@ describe('hooks configuration', () => {
       max_lag: 3_600_000,
       start_from: 'oldest',
     });
+  });
+});
+
+describe('the commented hook and suppression examples of config/oobd.toml', () => {
+  it('parse once uncommented, with the values they show', () => {
+    const text = readFileSync(join(__dirname, '../../../config/oobd.toml'), 'utf8');
+    const start = text.indexOf('# [[hooks]]');
+    expect(start).toBeGreaterThan(0);
+    const uncommented = text
+      .slice(start)
+      .split('\n')
+      .filter((line) => /^# (\[|[a-z_]+ = )/.test(line))
+      .map((line) => line.slice(2))
+      .join('\n');
+    const config = buildServerConfig('oobd.toml', parseConfigText('oobd.toml', uncommented), {});
+    expect(config.hooks[0]).toMatchObject({
+      name: 'app',
+      classes: ['InvalidRecipient', 'BadDomain'],
+      secret: 'change-me',
+      max_lag: 900_000,
+    });
+    expect(config.suppressions).toEqual(buildServerConfig('x.toml', {}, {}).suppressions);
+    // Commented out, the shipped file starts without hooks.
+    expect(loadServerConfig(join(__dirname, '../../../config/oobd.toml'), {}).hooks).toEqual([]);
   });
 });
