@@ -41,6 +41,15 @@ export function recordMatches(
   );
 }
 
+const TYPE_PREFIX = '{"type":"';
+
+/** The `type` a record line starts with, or null when it does not start as makeRecord writes. */
+function leadingType(text: string): string | null {
+  if (!text.startsWith(TYPE_PREFIX)) return null;
+  const end = text.indexOf('"', TYPE_PREFIX.length);
+  return end < 0 || end - TYPE_PREFIX.length > 32 ? null : text.slice(TYPE_PREFIX.length, end);
+}
+
 /** Records to POST, all from one segment, and the byte range they (and the lines skipped among them) cover. */
 export interface Batch {
   segment: string;
@@ -232,27 +241,32 @@ export class Outbox {
           break;
         }
         for (const line of chunk.lines) {
-          let record: { type?: unknown; id?: unknown; bounce_classification?: unknown };
-          try {
-            record = JSON.parse(line.text) as typeof record;
-          } catch {
-            record = {};
-            if (line.text.trim() !== '') batch.invalid++;
-          }
-          if (recordMatches(record, filter)) {
-            const bytes = Buffer.byteLength(line.text) + 1;
-            if (
-              batch.records.length >= batchSize ||
-              (batch.records.length > 0 && bodyBytes + bytes > maxBytes)
-            ) {
-              full = true;
-              break;
+          // makeRecord puts `type` first: a line of a type the hook does not want is
+          // passed without parsing (Reception and Rejection records are half the log).
+          const type = leadingType(line.text);
+          if (type === null || filter.types.has(type)) {
+            let record: { type?: unknown; id?: unknown; bounce_classification?: unknown };
+            try {
+              record = JSON.parse(line.text) as typeof record;
+            } catch {
+              record = {};
+              if (line.text.trim() !== '') batch.invalid++;
             }
-            bodyBytes += bytes;
-            batch.records.push(line.text);
-            const id = typeof record.id === 'string' ? record.id : '';
-            if (batch.records.length === 1) batch.firstId = id;
-            batch.lastId = id;
+            if (recordMatches(record, filter)) {
+              const bytes = line.end - batch.end;
+              if (
+                batch.records.length >= batchSize ||
+                (batch.records.length > 0 && bodyBytes + bytes > maxBytes)
+              ) {
+                full = true;
+                break;
+              }
+              bodyBytes += bytes;
+              batch.records.push(line.text);
+              const id = typeof record.id === 'string' ? record.id : '';
+              if (batch.records.length === 1) batch.firstId = id;
+              batch.lastId = id;
+            }
           }
           batch.end = line.end;
           batch.lines++;
