@@ -8,7 +8,13 @@
 // a finished segment are a line torn by that crash; they are reported, never sent.
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isSegmentName, listSegments, readSegmentLines, segmentTimeMs } from '../log/reader';
+import {
+  isSegmentName,
+  leadingType,
+  listSegments,
+  readSegmentLines,
+  segmentTimeMs,
+} from '../log/reader';
 import type { Checkpoint } from './checkpoint';
 
 /** Extra age, beyond max_segment_duration, before a writable segment counts as abandoned. */
@@ -41,14 +47,11 @@ export function recordMatches(
   );
 }
 
-const TYPE_PREFIX = '{"type":"';
-
-/** The `type` a record line starts with, or null when it does not start as makeRecord writes. */
-function leadingType(text: string): string | null {
-  if (!text.startsWith(TYPE_PREFIX)) return null;
-  const end = text.indexOf('"', TYPE_PREFIX.length);
-  return end < 0 || end - TYPE_PREFIX.length > 32 ? null : text.slice(TYPE_PREFIX.length, end);
-}
+/**
+ * Bytes read at a time while forming a batch (a line longer than this is read whole):
+ * small enough that a batch decodes little more than the lines it takes.
+ */
+const READ_WINDOW = 65536;
 
 /** Records to POST, all from one segment, and the byte range they (and the lines skipped among them) cover. */
 export interface Batch {
@@ -231,7 +234,7 @@ export class Outbox {
       // so the checkpoint moves (and the loop yields) through a long stretch of them.
       const scanLimit = batch.start + Math.max(8 * maxBytes, 8 << 20);
       while (!full && batch.end < scanLimit) {
-        const chunk = await readSegmentLines(state.path, batch.end, Math.max(maxBytes, 65536));
+        const chunk = await readSegmentLines(state.path, batch.end, READ_WINDOW);
         if (chunk.lines.length === 0) {
           state.size = Math.max(state.size, chunk.size);
           if (state.finished && chunk.size > batch.end) {

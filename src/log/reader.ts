@@ -116,28 +116,49 @@ export async function readSegmentLines(
   }
 }
 
+const TYPE_PREFIX = '{"type":"';
+
 /**
- * The records of one segment, read as a stream (constant memory, whatever its size).
- * A line that is not JSON (the torn last line of a segment whose writer crashed) is
- * passed to `onBadLine` when given, else skipped.
+ * The `type` a record line starts with (makeRecord writes it first), without parsing
+ * the line; null when the line does not start that way.
  */
+export function leadingType(line: string): string | null {
+  if (!line.startsWith(TYPE_PREFIX)) return null;
+  const end = line.indexOf('"', TYPE_PREFIX.length);
+  return end < 0 || end - TYPE_PREFIX.length > 32 ? null : line.slice(TYPE_PREFIX.length, end);
+}
+
+export interface StreamOptions {
+  /** Only records of these types; other lines are passed over without being parsed. */
+  types?: ReadonlySet<string>;
+  /** A line that is not JSON (the torn last line of a segment whose writer crashed); skipped when absent. */
+  onBadLine?: (line: string, path: string) => void;
+}
+
+/** The records of one segment, read as a stream (constant memory, whatever its size). */
 export async function* streamSegmentRecords(
   path: string,
-  onBadLine?: (line: string) => void,
+  opts: StreamOptions = {},
 ): AsyncGenerator<LogRecord> {
   const lines = createInterface({
     input: createReadStream(path, { encoding: 'utf8' }),
     crlfDelay: Infinity,
   });
+  const types = opts.types;
   for await (const line of lines) {
+    if (types !== undefined) {
+      const type = leadingType(line);
+      if (type !== null && !types.has(type)) continue;
+    }
     if (line.trim() === '') continue;
     let record: LogRecord;
     try {
       record = JSON.parse(line) as LogRecord;
     } catch {
-      onBadLine?.(line);
+      opts.onBadLine?.(line, path);
       continue;
     }
+    if (types !== undefined && !types.has(record.type)) continue;
     yield record;
   }
 }
@@ -145,11 +166,9 @@ export async function* streamSegmentRecords(
 /** Every record of the folders' segments, folder by folder, each oldest segment first. */
 export async function* streamFolderRecords(
   dirs: ReadonlyArray<string>,
-  onBadLine?: (line: string, path: string) => void,
+  opts: StreamOptions = {},
 ): AsyncGenerator<LogRecord> {
   for (const dir of dirs) {
-    for (const path of await listSegments(dir)) {
-      yield* streamSegmentRecords(path, onBadLine && ((line) => onBadLine(line, path)));
-    }
+    for (const path of await listSegments(dir)) yield* streamSegmentRecords(path, opts);
   }
 }

@@ -58,6 +58,9 @@ export interface Suppression {
   last_reply: string;
 }
 
+/** The record types that can list an address (the others are not even parsed). */
+export const SUPPRESSION_TYPES: ReadonlySet<string> = new Set(['OOB', 'Feedback']);
+
 /** The columns of the CSV, in order (the keys of `Suppression`). */
 export const SUPPRESSION_COLUMNS = [
   'address',
@@ -300,7 +303,8 @@ export async function suppressionsFromFolders(
   rules: SuppressionRules,
 ): Promise<Suppression[]> {
   const list = new SuppressionList(rules);
-  for await (const record of streamFolderRecords(dirs)) list.add(record);
+  for await (const record of streamFolderRecords(dirs, { types: SUPPRESSION_TYPES }))
+    list.add(record);
   return list.rows();
 }
 
