@@ -195,6 +195,15 @@ const hookUrl = z.string().transform((value, ctx): string => {
     });
     return z.NEVER;
   }
+  if (url.username !== '' || url.password !== '') {
+    // fetch refuses such URLs (WHATWG Fetch): every POST would fail.
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'credentials in the URL are not sent; put them in headers, e.g. headers = { Authorization = "Basic ..." }',
+    });
+    return z.NEVER;
+  }
   return url.href;
 });
 
@@ -232,6 +241,13 @@ const hookSchema = z.strictObject({
           ctx.addIssue({
             code: 'custom',
             message: 'set by oobd itself; it cannot be replaced',
+            path: [name],
+          });
+        // RFC 9110 §5.5: no CR, LF or NUL in a field value.
+        else if (/[\r\n\0]/.test(headers[name] ?? ''))
+          ctx.addIssue({
+            code: 'custom',
+            message: 'a header value cannot hold a line break or NUL',
             path: [name],
           });
       }

@@ -28,7 +28,7 @@ export const WATERMARK_GRACE_MS = 60_000;
 /** Which records a hook sends. */
 export interface RecordFilter {
   types: ReadonlySet<string>;
-  /** Applies to the record types in CLASSIFIED_TYPES; null: every label. */
+  /** Labels in lower case; applies to the record types in CLASSIFIED_TYPES; null: every label. */
   classes: ReadonlySet<string> | null;
 }
 
@@ -43,7 +43,7 @@ export function recordMatches(
   if (filter.classes === null || !CLASSIFIED_TYPES.has(record.type)) return true;
   return (
     typeof record.bounce_classification === 'string' &&
-    filter.classes.has(record.bounce_classification)
+    filter.classes.has(record.bounce_classification.toLowerCase())
   );
 }
 

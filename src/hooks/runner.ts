@@ -82,7 +82,8 @@ export class HookRunner {
     this.log = opts.logger.child({ hook: opts.hook.name });
     this.filter = {
       types: new Set(opts.hook.types),
-      classes: opts.hook.classes ? new Set(opts.hook.classes) : null,
+      // Compared case-insensitively, as `oobd logs --class` and the suppression list do.
+      classes: opts.hook.classes ? new Set(opts.hook.classes.map((c) => c.toLowerCase())) : null,
     };
     this.lock = new HookLock(
       lockPath(opts.logsDir, opts.hook.name),

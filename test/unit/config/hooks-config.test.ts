@@ -126,6 +126,13 @@ describe('hooks configuration', () => {
     expect(
       invalid({ hooks: [{ ...base, name: 'a', headers: { 'Bad Header': 'x' } }] }).message,
     ).toContain('not a valid HTTP header name');
+    expect(
+      invalid({ hooks: [{ ...base, name: 'a', headers: { 'X-Token': 'a\r\nX-Evil: 1' } }] })
+        .message,
+    ).toContain('hooks[0].headers.X-Token: a header value cannot hold a line break');
+    expect(invalid({ hooks: [{ name: 'a', url: 'https://u:p@app.example/b' }] }).message).toContain(
+      'hooks[0].url: credentials in the URL are not sent',
+    );
   });
 
   it('takes classes, secret, headers and units', () => {

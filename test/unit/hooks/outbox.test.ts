@@ -110,7 +110,7 @@ describe('hook outbox', () => {
     const outbox = new Outbox({ dir, maxSegmentDurationMs: 600_000 }, fresh());
     const batches = await drain(outbox, {
       types: new Set(['OOB', 'Feedback', 'MDN']),
-      classes: new Set(['InvalidRecipient']),
+      classes: new Set(['invalidrecipient']),
     });
     expect(ids(batches).map((id) => parseInt(id, 16))).toEqual([1, 3, 4]);
     await writer.close();
