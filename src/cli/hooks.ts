@@ -15,6 +15,8 @@ interface HookStatus {
   url: string;
   /** Who delivers it now: "pid@host", or null when no process holds its lock. */
   delivered_by: string | null;
+  /** False until serve or worker first ran the hook. */
+  has_checkpoint: boolean;
   done_through: string | null;
   segments: Record<string, number>;
   lag_records: number;
@@ -70,6 +72,7 @@ async function statusOf(config: ServerConfig, hook: HookConfig): Promise<HookSta
     hook: hook.name,
     url: hook.url,
     delivered_by: holder,
+    has_checkpoint: checkpoint !== null,
     done_through: checkpoint?.done_through || null,
     segments: checkpoint?.segments ?? {},
     lag_records: lag.records,
@@ -83,15 +86,15 @@ async function statusOf(config: ServerConfig, hook: HookConfig): Promise<HookSta
 }
 
 function formatStatus(s: HookStatus): string {
-  const position =
-    s.done_through === null && Object.keys(s.segments).length === 0
-      ? 'no checkpoint yet (starts when oobd serve or worker first runs it)'
-      : [
-          s.done_through ? `segments through ${s.done_through} delivered` : null,
-          ...Object.entries(s.segments).map(([name, offset]) => `${name} at byte ${offset}`),
-        ]
-          .filter(Boolean)
-          .join('; ');
+  const parts = [
+    s.done_through ? `segments through ${s.done_through} delivered` : null,
+    ...Object.entries(s.segments).map(([name, offset]) => `${name} at byte ${offset}`),
+  ].filter(Boolean);
+  const position = !s.has_checkpoint
+    ? 'no checkpoint yet (made when oobd serve or worker first runs the hook)'
+    : parts.length > 0
+      ? parts.join('; ')
+      : 'at the start of the log folder';
   return (
     `${s.hook}  ${s.url}\n` +
     `  delivered by:  ${s.delivered_by ?? 'no running process'}\n` +
