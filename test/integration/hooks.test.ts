@@ -171,7 +171,8 @@ describe('log hooks of oobd serve', () => {
       redisUrl: redis.url,
       config: { hooks: [hookTable(receiver.url)] },
     });
-    const serve = await startServe(['--config', join(dir, 'oobd.toml'), '--workers', '2']);
+    // One thread is enough to show it (its segments are its own); more only slow the start.
+    const serve = await startServe(['--config', join(dir, 'oobd.toml'), '--workers', '1']);
     cleanups.push(() => stopServe(serve));
     await sendDsns(serve.port, 1, 6);
     await receiver.waitFor((r) => r.delivered().length >= 6);
