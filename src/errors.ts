@@ -24,6 +24,10 @@ export const ErrorCode = {
   ProcessingFailed: 'OOBD_PROCESSING_FAILED',
   /** The server is shutting down and takes no new work. */
   ShuttingDown: 'OOBD_SHUTTING_DOWN',
+  /** A hook's checkpoint or lock file is damaged or cannot be written. */
+  HookStateInvalid: 'OOBD_HOOK_STATE_INVALID',
+  /** A hook endpoint refused a batch (`oobd hooks replay`). */
+  HookDeliveryFailed: 'OOBD_HOOK_DELIVERY_FAILED',
   /** A command-line argument is wrong. */
   UsageError: 'OOBD_USAGE',
   /** The subcommand exists in the design but is not built yet. */

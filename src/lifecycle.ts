@@ -1,12 +1,14 @@
 // The one place that owns start and shutdown order (STYLE.md §8).
 //
-// Start:    logs → rules → domains → parse pool → queue (+ workers) → http → SMTP.
+// Start:    logs (+ log hooks) → rules → domains → parse pool → queue (+ workers) → http → SMTP.
 //           Anything wrong with a file stops here, before a port is bound.
 // Stop:     SMTP stops accepting and lets every message past DATA get its reply →
 //           the queue drains (inline: running pipelines; bullmq: pending adds) →
 //           workers finish or return their jobs → Redis connections close → pool
 //           threads stop → relay connections close → http closes → logs flush and
-//           the last segment is made read-only.
+//           the last segment is made read-only. Log hooks stop first in that last part
+//           (their POST in flight gets a few seconds); what they did not send yet they
+//           send after the next start, from their checkpoints.
 // SIGHUP:   domains and rules files are re-read; a bad file keeps the last good set.
 import { DomainMap } from './config/domains';
 import { RulesStore } from './config/rules';
@@ -14,6 +16,8 @@ import type { ServerConfig } from './config/server';
 import { ErrorCode, OobdError, errorMessage } from './errors';
 import { startHttp } from './http/server';
 import { Metrics } from './http/metrics';
+import { HookMetrics } from './hooks/metrics';
+import { Hooks } from './hooks/runner';
 import { LogWriter } from './log/writer';
 import type { Logger } from './logger';
 import { ProcessPool } from './pipeline/pool';
@@ -38,6 +42,12 @@ export interface ServiceOptions {
   workers?: number;
   /** Collect process metrics (CPU, heap) too. @defaultValue true */
   defaultMetrics?: boolean;
+  /**
+   * Deliver config.hooks from this process's log folder. Serve's worker threads pass
+   * false: they write to serve's folder, whose hooks serve's main thread delivers.
+   * @defaultValue true
+   */
+  hooks?: boolean;
 }
 
 export interface ReloadReport {
@@ -108,6 +118,8 @@ async function openCore(
   });
   cleanups.push(() => log.close());
   const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? true });
+  const hooks = await startHooks(config, opts, log, metrics);
+  cleanups.push(() => hooks?.stop(HOOKS_STOP_MS));
   // Compiled once here, in the main thread, so a bad pattern stops the start with the
   // file, label and index; the threads compile the same text.
   const rules = new RulesStore({
@@ -154,6 +166,7 @@ async function openCore(
       return 'reloaded';
     },
     async close(closeHttp) {
+      await hooks?.stop(HOOKS_STOP_MS);
       await pool?.close();
       relayer.close();
       // http closes after the drain, so /metrics shows it to the end.
@@ -162,6 +175,28 @@ async function openCore(
       logger.info({ records: log.recordsWritten }, 'stopped');
     },
   };
+}
+
+/** How long a stopping hook waits for its POST in flight before aborting it (it is resent after the next start). */
+const HOOKS_STOP_MS = 5000;
+
+/** The log hooks over this process's log folder, started; null when there are none to run here. */
+async function startHooks(
+  config: ServerConfig,
+  opts: ServiceOptions,
+  log: LogWriter,
+  metrics: Metrics,
+): Promise<Hooks | null> {
+  if (opts.hooks === false || config.hooks.length === 0) return null;
+  const hooks = new Hooks(config.hooks, {
+    logsDir: config.logs.dir,
+    nodeid: log.nodeid,
+    maxSegmentDurationMs: config.logs.max_segment_duration,
+    logger: opts.logger,
+    metrics: new HookMetrics(metrics.registry),
+  });
+  await hooks.start();
+  return hooks;
 }
 
 async function openHttp(

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { OobdError, ErrorCode, errorMessage } from '../errors';
 import { register as registerClassify } from './classify';
+import { register as registerHooks } from './hooks';
 import { register as registerLogs } from './logs';
 import { register as registerParse } from './parse';
 import { register as registerReplay } from './replay';
 import { register as registerRules } from './rules';
 import { register as registerServe } from './serve';
+import { register as registerSuppressions } from './suppressions';
 import { register as registerWorker } from './worker';
 
 /** Subcommands in the order `oobd --help` lists them (DESIGN.md §8). */
@@ -18,8 +20,10 @@ const SUBCOMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerParse,
   registerClassify,
   registerRules,
+  registerSuppressions,
   registerReplay,
   registerLogs,
+  registerHooks,
 ];
 
 export function buildProgram(): Command {

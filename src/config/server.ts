@@ -142,6 +142,160 @@ const relaySchema = z.strictObject({
   attempts: positiveInt.default(10),
 });
 
+/** Record types a hook can ask for (src/log/record.ts). */
+const RECORD_TYPES = [
+  'Reception',
+  'OOB',
+  'Feedback',
+  'MDN',
+  'Rejection',
+  'Delivery',
+  'TransientFailure',
+  'Bounce',
+] as const;
+
+/** A hook's name names its files (`<logs.dir>/.hooks/<name>.*`), so it stays a plain word. */
+const HOOK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** RFC 9110 §5.1 field name (a token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Headers oobd sets on every POST; an operator's `headers` cannot replace them. */
+const RESERVED_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'idempotency-key',
+  'x-oobd-signature',
+  'x-oobd-hook',
+  'host',
+  'transfer-encoding',
+  'connection',
+]);
+
+const hookUrl = z.string().transform((value, ctx): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected an http:// or https:// URL, got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected an http:// or https:// URL, got ${JSON.stringify(value)} (scheme ${url.protocol})`,
+    });
+    return z.NEVER;
+  }
+  if (url.username !== '' || url.password !== '') {
+    // fetch refuses such URLs (WHATWG Fetch): every POST would fail.
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'credentials in the URL are not sent; put them in headers, e.g. headers = { Authorization = "Basic ..." }',
+    });
+    return z.NEVER;
+  }
+  return url.href;
+});
+
+const hookSchema = z.strictObject({
+  /** Names the hook in logs, metrics and its checkpoint file; unique (case-insensitively). */
+  name: z.string().regex(HOOK_NAME, {
+    error: 'a hook name is 1-64 letters, digits, "_", "." or "-", starting with a letter or digit',
+  }),
+  /** Where batches are POSTed: an http:// or https:// URL. */
+  url: hookUrl,
+  /** Record types sent. @defaultValue ["OOB", "Feedback", "MDN"] */
+  types: z.array(z.enum(RECORD_TYPES)).min(1).default(['OOB', 'Feedback', 'MDN']),
+  /**
+   * Only OOB, Bounce and TransientFailure records whose bounce_classification is one of
+   * these; records of the other types in `types` are sent whatever their label.
+   * @defaultValue every classification
+   */
+  classes: z.array(z.string().min(1)).min(1).optional(),
+  /** Most records per POST. @defaultValue 100 */
+  batch_size: positiveInt.max(10_000).default(100),
+  /** Most body bytes per POST (a single larger record still goes, alone). @defaultValue 1MB */
+  max_batch_bytes: size('max_batch_bytes').default(1024 ** 2),
+  /** Whole request, from connecting to the end of the response. @defaultValue 10s */
+  timeout: duration('timeout').default(10_000),
+  /** HMAC-SHA256 key: when set, each POST carries `X-Oobd-Signature: t=<unix>,v1=<hex>`. */
+  secret: z.string().min(1).optional(),
+  /** Extra request headers, e.g. `{ Authorization = "Bearer ..." }`. @defaultValue {} */
+  headers: z
+    .record(z.string(), z.string())
+    .superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers)) {
+        if (!HEADER_NAME.test(name))
+          ctx.addIssue({ code: 'custom', message: 'not a valid HTTP header name', path: [name] });
+        else if (RESERVED_HEADERS.has(name.toLowerCase()))
+          ctx.addIssue({
+            code: 'custom',
+            message: 'set by oobd itself; it cannot be replaced',
+            path: [name],
+          });
+        // RFC 9110 §5.5: no CR, LF or NUL in a field value.
+        else if (/[\r\n\0]/.test(headers[name] ?? ''))
+          ctx.addIssue({
+            code: 'custom',
+            message: 'a header value cannot hold a line break or NUL',
+            path: [name],
+          });
+      }
+    })
+    .default({}),
+  /** First retry delay after a failed POST; it doubles on each failure, with jitter. @defaultValue 1s */
+  backoff: duration('backoff').default(1000),
+  /** Longest retry delay. @defaultValue 5m */
+  max_backoff: duration('max_backoff').default(300_000),
+  /** Oldest undelivered record older than this: a warning and `oobd_hook_lagging` 1. @defaultValue 15m */
+  max_lag: duration('max_lag').default(900_000),
+  /**
+   * Where a hook without a checkpoint starts: `now` (records written from its first start
+   * on) or `oldest` (every record in the log folder). @defaultValue "now"
+   */
+  start_from: z.enum(['now', 'oldest']).default('now'),
+});
+
+// Duplicate names are looked for even when an entry has other mistakes (`when`), so
+// every problem is reported at once.
+const hooksSchema = z.array(hookSchema).superRefine(
+  (hooks, ctx) => {
+    const seen = new Map<string, number>();
+    hooks.forEach((hook: unknown, index) => {
+      const name = (hook as { name?: unknown } | null)?.name;
+      if (typeof name !== 'string') return;
+      const key = name.toLowerCase();
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, index);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate hook name ${JSON.stringify(name)} (also hooks[${first}].name); names key the checkpoints, so each must be unique`,
+          path: [index, 'name'],
+        });
+    });
+  },
+  { when: (payload) => Array.isArray(payload.value) },
+);
+
+const suppressionsSchema = z.strictObject({
+  /** Bounce classifications that suppress an address at the first failure. @defaultValue ["InvalidRecipient", "BadDomain", "InactiveMailbox"] */
+  classes: z.array(z.string().min(1)).default(['InvalidRecipient', 'BadDomain', 'InactiveMailbox']),
+  /** Feedback (ARF) types that suppress the complained-about addresses. @defaultValue ["abuse", "fraud"] */
+  feedback_types: z.array(z.string().min(1)).default(['abuse', 'fraud']),
+  /** Classifications that suppress only after `soft_threshold` failures within `soft_window`. @defaultValue ["QuotaIssues", "MessageExpired"] */
+  soft_classes: z.array(z.string().min(1)).default(['QuotaIssues', 'MessageExpired']),
+  /** Soft failures of one address that suppress it. @defaultValue 3 */
+  soft_threshold: positiveInt.default(3),
+  /** ... when they fall within this long a stretch. @defaultValue 30d */
+  soft_window: duration('soft_window').default(30 * 86_400_000),
+});
+
 export const serverConfigSchema = z.strictObject({
   smtp: smtpSchema.prefault({}),
   domains: domainsSchema.prefault({}),
@@ -150,9 +304,17 @@ export const serverConfigSchema = z.strictObject({
   logs: logsSchema.prefault({}),
   http: httpSchema.prefault({}),
   relay: relaySchema.prefault({}),
+  hooks: hooksSchema.default([]),
+  suppressions: suppressionsSchema.prefault({}),
 });
 
 type Parsed = z.output<typeof serverConfigSchema>;
+
+/** One `[[hooks]]` entry, validated, with its defaults filled. */
+export type HookConfig = Readonly<Parsed['hooks'][number]>;
+
+/** The `[suppressions]` table, validated, with its defaults filled. */
+export type SuppressionsConfig = Readonly<Parsed['suppressions']>;
 
 export type ServerConfig = Readonly<
   Omit<Parsed, 'classifier'> & {

@@ -1,7 +1,9 @@
-// Reading segments back: for `oobd logs`, the tests and anyone scripting against
-// the log folder. Segments sort by name, which is their creation time.
-import { promises as fs } from 'node:fs';
+// Reading segments back: for `oobd logs`, the hooks, the suppression list, the tests
+// and anyone scripting against the log folder. Segments sort by name, which is their
+// creation time.
+import { createReadStream, promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { LogRecord } from './record';
 
 const SEGMENT_NAME = /^\d{8}-\d{6}\.\d{6}$/;
@@ -46,4 +48,127 @@ export async function readAllRecords(dir: string): Promise<LogRecord[]> {
     out.push(...parseSegment(await fs.readFile(path, 'utf8')));
   }
   return out;
+}
+
+/**
+ * When a segment was opened, in Unix milliseconds, from its name (`YYYYMMDD-HHMMSS.ffffff`,
+ * UTC); null for a name that is not a segment's.
+ */
+export function segmentTimeMs(name: string): number | null {
+  if (!isSegmentName(name)) return null;
+  const n = (from: number, to: number) => Number(name.slice(from, to));
+  return (
+    Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(9, 11), n(11, 13), n(13, 15)) +
+    Math.floor(n(16, 22) / 1000)
+  );
+}
+
+/** One complete line of a segment: its text (without the newline) and the byte offset after it. */
+export interface SegmentLine {
+  text: string;
+  /** Byte offset just past this line's newline. */
+  end: number;
+}
+
+export interface SegmentChunk {
+  /** Complete lines from the offset on, in order. */
+  lines: SegmentLine[];
+  /** The segment's size when it was read. */
+  size: number;
+}
+
+/**
+ * Complete lines of a segment from byte `offset`, about `maxBytes` of them (more when one
+ * line is longer: a line is never cut). Bytes after the last newline (a line still being
+ * written, or torn by a crash) are left for the caller to judge with `size`.
+ */
+export async function readSegmentLines(
+  path: string,
+  offset: number,
+  maxBytes: number,
+): Promise<SegmentChunk> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const lines: SegmentLine[] = [];
+    let want = Math.max(1, maxBytes);
+    while (offset < size) {
+      const length = Math.min(want, size - offset);
+      const buffer = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await handle.read(buffer, got, length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      let start = 0;
+      for (let nl = buffer.indexOf(10, 0); nl >= 0 && nl < got; nl = buffer.indexOf(10, start)) {
+        lines.push({ text: buffer.toString('utf8', start, nl), end: offset + nl + 1 });
+        start = nl + 1;
+      }
+      if (lines.length > 0 || got < length || offset + got >= size) break;
+      // One line longer than the window: read a wider one.
+      want *= 2;
+    }
+    return { lines, size };
+  } finally {
+    await handle.close();
+  }
+}
+
+const TYPE_PREFIX = '{"type":"';
+
+/**
+ * The `type` a record line starts with (makeRecord writes it first), without parsing
+ * the line; null when the line does not start that way.
+ */
+export function leadingType(line: string): string | null {
+  if (!line.startsWith(TYPE_PREFIX)) return null;
+  const end = line.indexOf('"', TYPE_PREFIX.length);
+  return end < 0 || end - TYPE_PREFIX.length > 32 ? null : line.slice(TYPE_PREFIX.length, end);
+}
+
+export interface StreamOptions {
+  /** Only records of these types; other lines are passed over without being parsed. */
+  types?: ReadonlySet<string>;
+  /** A line that is not JSON (the torn last line of a segment whose writer crashed); skipped when absent. */
+  onBadLine?: (line: string, path: string) => void;
+}
+
+/** The records of one segment, read as a stream (constant memory, whatever its size). */
+export async function* streamSegmentRecords(
+  path: string,
+  opts: StreamOptions = {},
+): AsyncGenerator<LogRecord> {
+  const lines = createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
+  const types = opts.types;
+  for await (const line of lines) {
+    if (types !== undefined) {
+      const type = leadingType(line);
+      if (type !== null && !types.has(type)) continue;
+    }
+    if (line.trim() === '') continue;
+    let record: LogRecord;
+    try {
+      record = JSON.parse(line) as LogRecord;
+    } catch {
+      opts.onBadLine?.(line, path);
+      continue;
+    }
+    if (types !== undefined && !types.has(record.type)) continue;
+    yield record;
+  }
+}
+
+/** Every record of the folders' segments, folder by folder, each oldest segment first. */
+export async function* streamFolderRecords(
+  dirs: ReadonlyArray<string>,
+  opts: StreamOptions = {},
+): AsyncGenerator<LogRecord> {
+  for (const dir of dirs) {
+    for (const path of await listSegments(dir)) yield* streamSegmentRecords(path, opts);
+  }
 }

@@ -22,10 +22,11 @@ function send(reply: WorkerThreadReply): void {
 async function main(): Promise<void> {
   let service: Service;
   try {
-    // /metrics stays with serve, which asks this thread for its figures.
+    // /metrics stays with serve, which asks this thread for its figures; the log hooks
+    // too: serve's main thread delivers the folder this thread writes to.
     service = await startWorker(
       { ...init.config, http: { ...init.config.http, listen: '' } },
-      { logger, workers: 1, defaultMetrics: false },
+      { logger, workers: 1, defaultMetrics: false, hooks: false },
     );
   } catch (err) {
     send({

@@ -1,0 +1,131 @@
+// `oobd suppressions [DIR...]`: the addresses to stop mailing, from the log records
+// (src/log/suppressions.ts says which records list an address).
+import { existsSync, promises as fs } from 'node:fs';
+import type { Command } from 'commander';
+import { buildServerConfig, loadServerConfig, type SuppressionsConfig } from '../config/server';
+import { parseDuration } from '../config/units';
+import { ErrorCode, OobdError } from '../errors';
+import { addConfigOption, configPath, Output } from './common';
+
+interface SuppressionsOptions {
+  config?: string;
+  format?: string;
+  since?: string;
+  classes?: string;
+  feedbackTypes?: string;
+  softClasses?: string;
+  softThreshold?: string;
+  softWindow?: string;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function duration(option: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null)
+    throw new OobdError(
+      ErrorCode.UsageError,
+      `${option}: expected a duration such as 15m, 2h or 30d, got "${value}"`,
+    );
+  return ms;
+}
+
+/** The [suppressions] table of the config; the schema's defaults when there is no config and folders were named. */
+function suppressionsConfig(
+  opts: SuppressionsOptions,
+  dirsGiven: boolean,
+): {
+  rules: SuppressionsConfig;
+  logsDir: string;
+} {
+  const file = configPath(opts);
+  if (opts.config === undefined && dirsGiven && !existsSync(file)) {
+    const defaults = buildServerConfig('(defaults)', {}, {});
+    return { rules: defaults.suppressions, logsDir: defaults.logs.dir };
+  }
+  const config = loadServerConfig(file);
+  return { rules: config.suppressions, logsDir: config.logs.dir };
+}
+
+export function register(program: Command): void {
+  addConfigOption(program.command('suppressions'))
+    .description(
+      'addresses that should no longer be mailed: hard bounces, complaints, repeated soft bounces',
+    )
+    .argument('[dir...]', 'log folders (default: logs.dir of the config)')
+    .option('-f, --format <format>', 'csv (RFC 4180, with a header line) or json (an array)', 'csv')
+    .option('-s, --since <duration>', 'only records received in the last DURATION (e.g. 30d)')
+    .option(
+      '--classes <labels>',
+      'bounce classifications that list an address at once, comma-separated',
+    )
+    .option(
+      '--feedback-types <types>',
+      'ARF feedback types that list the complained-about addresses',
+    )
+    .option(
+      '--soft-classes <labels>',
+      'classifications that list an address after --soft-threshold of them',
+    )
+    .option('--soft-threshold <n>', 'soft failures that list an address')
+    .option('--soft-window <duration>', '... when they fall within this long a stretch')
+    .addHelpText(
+      'after',
+      '\nDefaults come from [suppressions] in the config: classes InvalidRecipient,\n' +
+        'BadDomain, InactiveMailbox; complaints of type abuse or fraud; 3 QuotaIssues or\n' +
+        'MessageExpired failures within 30d. Columns: address (domain in lower case),\n' +
+        'kind (complaint, hard, soft), reason (classification or feedback type), count,\n' +
+        'first_seen, last_seen (when oobd received the reports, UTC), last_reply.',
+    )
+    .action(async (dirs: string[], opts: SuppressionsOptions) => {
+      if (opts.format !== 'csv' && opts.format !== 'json')
+        throw new OobdError(
+          ErrorCode.UsageError,
+          `--format must be csv or json, got "${opts.format}"`,
+        );
+      const { rules, logsDir } = suppressionsConfig(opts, dirs.length > 0);
+      const folders = dirs.length > 0 ? dirs : [logsDir];
+      for (const dir of folders) {
+        try {
+          await fs.access(dir);
+        } catch {
+          throw new OobdError(ErrorCode.UsageError, `log folder ${dir} does not exist`);
+        }
+      }
+      let softThreshold = rules.soft_threshold;
+      if (opts.softThreshold !== undefined) {
+        softThreshold = Number(opts.softThreshold);
+        if (!Number.isInteger(softThreshold) || softThreshold < 1)
+          throw new OobdError(
+            ErrorCode.UsageError,
+            `--soft-threshold must be a whole number of at least 1, got "${opts.softThreshold}"`,
+          );
+      }
+      const lib = require('../log/suppressions') as typeof import('../log/suppressions');
+      const rows = await lib.suppressionsFromFolders(folders, {
+        classes: list(opts.classes) ?? rules.classes,
+        feedbackTypes: list(opts.feedbackTypes) ?? rules.feedback_types,
+        softClasses: list(opts.softClasses) ?? rules.soft_classes,
+        softThreshold,
+        softWindowMs:
+          opts.softWindow === undefined
+            ? rules.soft_window
+            : duration('--soft-window', opts.softWindow),
+        sinceUnix:
+          opts.since === undefined
+            ? null
+            : Math.floor((Date.now() - duration('--since', opts.since)) / 1000),
+      });
+      const output = new Output();
+      await output.write(
+        opts.format === 'json' ? lib.suppressionsJson(rows) : lib.suppressionsCsv(rows),
+      );
+      output.finish();
+    });
+}

@@ -1,0 +1,192 @@
+// The [[hooks]] and [suppressions] parts of oobd.toml: defaults, and errors that name
+// the file and the key.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfigText } from '../../../src/config/load';
+import { buildServerConfig, loadServerConfig } from '../../../src/config/server';
+import { ErrorCode, type OobdError } from '../../../src/errors';
+import { makeTempDir } from '../../helpers/tmp';
+
+function invalid(data: unknown, file = 'oobd.toml'): OobdError {
+  try {
+    buildServerConfig(file, data, {});
+  } catch (err) {
+    expect((err as OobdError).code).toBe(ErrorCode.ConfigInvalid);
+    return err as OobdError;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('hooks configuration', () => {
+  it('fills the documented defaults of a hook', () => {
+    const config = buildServerConfig(
+      'oobd.toml',
+      { hooks: [{ name: 'app', url: 'https://app.example/bounces' }] },
+      {},
+    );
+    expect(config.hooks).toEqual([
+      {
+        name: 'app',
+        url: 'https://app.example/bounces',
+        types: ['OOB', 'Feedback', 'MDN'],
+        batch_size: 100,
+        max_batch_bytes: 1024 ** 2,
+        timeout: 10_000,
+        headers: {},
+        backoff: 1000,
+        max_backoff: 300_000,
+        max_lag: 900_000,
+        start_from: 'now',
+      },
+    ]);
+    expect(Object.isFrozen(config.hooks[0])).toBe(true);
+  });
+
+  it('has no hooks and the documented suppression rules when the file says nothing', () => {
+    const config = buildServerConfig('oobd.toml', {}, {});
+    expect(config.hooks).toEqual([]);
+    expect(config.suppressions).toEqual({
+      classes: ['InvalidRecipient', 'BadDomain', 'InactiveMailbox'],
+      feedback_types: ['abuse', 'fraud'],
+      soft_classes: ['QuotaIssues', 'MessageExpired'],
+      soft_threshold: 3,
+      soft_window: 30 * 86_400_000,
+    });
+  });
+
+  it('names the file and the key of a url that is not http or https', () => {
+    expect(invalid({ hooks: [{ name: 'a', url: 'ftp://app.example/x' }] }).message).toBe(
+      'oobd.toml: hooks[0].url: expected an http:// or https:// URL, got "ftp://app.example/x" (scheme ftp:)',
+    );
+    expect(invalid({ hooks: [{ name: 'a', url: 'app.example/bounces' }] }).message).toBe(
+      'oobd.toml: hooks[0].url: expected an http:// or https:// URL, got "app.example/bounces"',
+    );
+  });
+
+  it('names the file and the key of a duplicate hook name, case-insensitively', () => {
+    const err = invalid({
+      hooks: [
+        { name: 'app', url: 'http://127.0.0.1:1/a' },
+        { name: 'crm', url: 'http://127.0.0.1:1/b' },
+        { name: 'App', url: 'http://127.0.0.1:1/c' },
+      ],
+    });
+    expect(err.message).toBe(
+      'oobd.toml: hooks[2].name: duplicate hook name "App" (also hooks[0].name); names key the checkpoints, so each must be unique',
+    );
+  });
+
+  it('names the file and the key of an unknown key in a hook or in [suppressions]', () => {
+    expect(
+      invalid({ hooks: [{ name: 'a', url: 'http://127.0.0.1:1/', batchsize: 5 }] }).message,
+    ).toBe('oobd.toml: unknown key hooks[0].batchsize');
+    expect(invalid({ suppressions: { soft_treshold: 2 } }).message).toBe(
+      'oobd.toml: unknown key suppressions.soft_treshold',
+    );
+  });
+
+  it('reports the real file path when the config is read from disk', () => {
+    const dir = makeTempDir();
+    const file = join(dir, 'oobd.toml');
+    writeFileSync(
+      file,
+      '[[hooks]]\nname = "app"\nurl = "https://app.example/b"\n\n[[hooks]]\nname = "app"\nurl = "mailto:x@y"\n',
+    );
+    try {
+      loadServerConfig(file, {});
+      throw new Error('expected a config error');
+    } catch (err) {
+      expect((err as OobdError).code).toBe(ErrorCode.ConfigInvalid);
+      expect((err as OobdError).message).toContain(
+        `${file}: hooks[1].url: expected an http:// or https:// URL`,
+      );
+      expect((err as OobdError).message).toContain(
+        `${file}: hooks[1].name: duplicate hook name "app"`,
+      );
+    }
+  });
+
+  it('rejects a bad name, type, timeout, batch size and a header oobd sets itself', () => {
+    const base = { url: 'http://127.0.0.1:1/' };
+    expect(invalid({ hooks: [{ ...base, name: '../etc' }] }).message).toContain(
+      'hooks[0].name: a hook name is',
+    );
+    expect(
+      invalid({ hooks: [{ ...base, name: 'a', types: ['OOB', 'Bounced'] }] }).message,
+    ).toContain('hooks[0].types[1]');
+    expect(invalid({ hooks: [{ ...base, name: 'a', timeout: 'soon' }] }).message).toContain(
+      'hooks[0].timeout: timeout: expected a duration',
+    );
+    expect(invalid({ hooks: [{ ...base, name: 'a', batch_size: 0 }] }).message).toContain(
+      'hooks[0].batch_size',
+    );
+    expect(
+      invalid({ hooks: [{ ...base, name: 'a', headers: { 'X-Oobd-Signature': 'x' } }] }).message,
+    ).toContain('hooks[0].headers.X-Oobd-Signature: set by oobd itself');
+    expect(
+      invalid({ hooks: [{ ...base, name: 'a', headers: { 'Bad Header': 'x' } }] }).message,
+    ).toContain('not a valid HTTP header name');
+    expect(
+      invalid({ hooks: [{ ...base, name: 'a', headers: { 'X-Token': 'a\r\nX-Evil: 1' } }] })
+        .message,
+    ).toContain('hooks[0].headers.X-Token: a header value cannot hold a line break');
+    expect(invalid({ hooks: [{ name: 'a', url: 'https://u:p@app.example/b' }] }).message).toContain(
+      'hooks[0].url: credentials in the URL are not sent',
+    );
+  });
+
+  it('takes classes, secret, headers and units', () => {
+    const config = buildServerConfig(
+      'oobd.toml',
+      {
+        hooks: [
+          {
+            name: 'crm',
+            url: 'http://127.0.0.1:8080/hook',
+            types: ['OOB', 'Feedback'],
+            classes: ['InvalidRecipient'],
+            batch_size: 10,
+            timeout: '2s',
+            secret: 's3cret',
+            headers: { Authorization: 'Bearer t' },
+            max_lag: '1h',
+            start_from: 'oldest',
+          },
+        ],
+      },
+      {},
+    );
+    expect(config.hooks[0]).toMatchObject({
+      classes: ['InvalidRecipient'],
+      timeout: 2000,
+      secret: 's3cret',
+      headers: { Authorization: 'Bearer t' },
+      max_lag: 3_600_000,
+      start_from: 'oldest',
+    });
+  });
+});
+
+describe('the commented hook and suppression examples of config/oobd.toml', () => {
+  it('parse once uncommented, with the values they show', () => {
+    const text = readFileSync(join(__dirname, '../../../config/oobd.toml'), 'utf8');
+    const start = text.indexOf('# [[hooks]]');
+    expect(start).toBeGreaterThan(0);
+    const uncommented = text
+      .slice(start)
+      .split('\n')
+      .filter((line) => /^# (\[|[a-z_]+ = )/.test(line))
+      .map((line) => line.slice(2))
+      .join('\n');
+    const config = buildServerConfig('oobd.toml', parseConfigText('oobd.toml', uncommented), {});
+    expect(config.hooks[0]).toMatchObject({
+      name: 'app',
+      classes: ['InvalidRecipient', 'BadDomain'],
+      secret: 'change-me',
+      max_lag: 900_000,
+    });
+    expect(config.suppressions).toEqual(buildServerConfig('x.toml', {}, {}).suppressions);
+    // Commented out, the shipped file starts without hooks.
+    expect(loadServerConfig(join(__dirname, '../../../config/oobd.toml'), {}).hooks).toEqual([]);
+  });
+});
