@@ -14,7 +14,9 @@ import { DomainMap } from './config/domains';
 import { RulesStore } from './config/rules';
 import type { ServerConfig } from './config/server';
 import { ErrorCode, OobdError, errorMessage } from './errors';
+import { HttpAccess } from './http/access';
 import { startHttp } from './http/server';
+import { WebView, webRoutes } from './http/web';
 import { Metrics } from './http/metrics';
 import { HookMetrics } from './hooks/metrics';
 import { Hooks } from './hooks/runner';
@@ -204,16 +206,38 @@ async function openHttp(
   metrics: Metrics,
   problem: () => Promise<string | null>,
   cleanups: Array<() => unknown>,
+  logger: Logger,
 ): Promise<{ address: string | null; close: () => Promise<void> }> {
   if (config.http.listen === '') return { address: null, close: async () => undefined };
-  const http = await startHttp(config.http.listen, metrics, { problem });
+  const web = await startWeb(config, metrics, logger, cleanups);
+  const http = await startHttp(config.http.listen, metrics, { problem }, web.routes);
   const close = () =>
     new Promise<void>((resolve) => {
+      void web.close();
       http.server.close(() => resolve());
       http.server.closeAllConnections();
     });
   cleanups.push(close);
   return { address: http.address, close };
+}
+
+/** Access control for http.listen, and the web view unless http.web is off. */
+async function startWeb(
+  config: ServerConfig,
+  metrics: Metrics,
+  logger: Logger,
+  cleanups: Array<() => unknown>,
+) {
+  const access = new HttpAccess({ token: config.http.token ?? null });
+  const view = config.http.web
+    ? await WebView.start({
+        config,
+        logger,
+        registry: metrics.registry,
+      })
+    : null;
+  cleanups.push(() => view?.close());
+  return { routes: webRoutes(access, view), close: async () => view?.close() };
 }
 
 export async function startService(config: ServerConfig, opts: ServiceOptions): Promise<Service> {
@@ -262,7 +286,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     }
     cleanups.push(() => queue.close());
 
-    const http = await openHttp(config, core.metrics, problem, cleanups);
+    const http = await openHttp(config, core.metrics, problem, cleanups, logger);
     const edge = new SmtpEdge({
       config,
       domains: () => domains,
@@ -353,7 +377,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       logger,
     });
     cleanups.push(() => workers.close());
-    const http = await openHttp(config, core.metrics, problem, cleanups);
+    const http = await openHttp(config, core.metrics, problem, cleanups, logger);
     logger.info(
       {
         mode: 'bullmq',

@@ -172,3 +172,37 @@ export async function* streamFolderRecords(
     for (const path of await listSegments(dir)) yield* streamSegmentRecords(path, opts);
   }
 }
+
+/** A byte range of a file: [start, end). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The text of each byte range of a file (lines a caller located before, e.g. from an
+ * index), with one open and one positional read per range. A range that reaches past
+ * the end of the file (the file was replaced) comes back short; a missing file throws.
+ */
+export async function readRanges(
+  path: string,
+  ranges: ReadonlyArray<ByteRange>,
+): Promise<string[]> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const out: string[] = [];
+    for (const { start, end } of ranges) {
+      const buffer = Buffer.allocUnsafe(Math.max(0, end - start));
+      let got = 0;
+      while (got < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, got, buffer.length - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      out.push(buffer.toString('utf8', 0, got));
+    }
+    return out;
+  } finally {
+    await handle.close();
+  }
+}
