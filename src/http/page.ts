@@ -211,7 +211,7 @@ ${data.tab === 'records' ? '' : `<input type="hidden" name="tab" value="${data.t
 <label>Until <input name="until" value="${escapeHtml(q.until)}" placeholder="now" size="10"></label>
 <button type="submit">Apply</button>
 </form>
-<p id="status" role="status">${live ? 'Live: new records appear at the top.' : 'A closed time range: no live updates.'}</p>
+${data.tab === 'records' ? `<p id="status" role="status">${live ? 'Live: new records appear at the top.' : 'A closed time range (until): no live updates.'}</p>` : ''}
 ${coverageNote(data.coverage)}
 <main>
 ${data.tab === 'records' ? recordsTab(data) : uncategorizedTab(data)}

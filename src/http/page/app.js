@@ -186,6 +186,15 @@
 
   // --- live records ---
 
+  /** A classification first seen live becomes a choice of the filter. */
+  function addClassChoice(label) {
+    const select = document.querySelector('#filters select[name="class"]');
+    if (!select || typeof label !== 'string' || label === '') return;
+    for (const option of select.options) if (option.value === label) return;
+    const option = el('option', label, { value: label });
+    select.appendChild(option);
+  }
+
   const tbody = document.querySelector('#records tbody');
   const MAX_ROWS = 2000;
 
@@ -196,8 +205,14 @@
     const position = body.dataset.position;
     if (position) params.set('last_event_id', position);
     const source = new EventSource('/events?' + params.toString());
-    source.onopen = () => setStatus('Live: new records appear at the top.');
-    source.onerror = () => setStatus('Live updates interrupted; reconnecting…');
+    source.onopen = () => {
+      body.dataset.stream = 'open';
+      setStatus('Live: new records appear at the top.');
+    };
+    source.onerror = () => {
+      body.dataset.stream = 'reconnecting';
+      setStatus('Live updates interrupted; reconnecting…');
+    };
     source.onmessage = (event) => {
       let record;
       try {
@@ -207,6 +222,7 @@
       }
       const empty = tbody.querySelector('tr.empty');
       if (empty) empty.remove();
+      addClassChoice(record.bounce_classification);
       const row = rowFor(record);
       row.classList.add('new');
       tbody.insertBefore(row, tbody.firstChild);
