@@ -1,7 +1,7 @@
 'use strict';
 // Classifier throughput (run after `npm run build`):
 //   node bench/classify.js
-// * the shipped rules (rules/bounces.toml + rules/iana.toml), uncached (cache size 0,
+// * the shipped rules (config/oobd.toml's classifier.files), uncached (cache size 0,
 //   every reply distinct) and cached (the default cache, replies that repeat);
 // * 100 vs 1,000 generated rules through oobd's single RE2.Set, beside the naive
 //   approach: a loop of JavaScript RegExp tried one by one, first match wins.
@@ -16,7 +16,7 @@ const { join } = require('node:path');
 const { compileClassifier } = require('../dist/classify/index.js');
 
 const ROOT = join(__dirname, '..');
-const SHIPPED = ['rules/bounces.toml', 'rules/iana.toml'];
+const { SHIPPED_RULES_FILES: SHIPPED } = require('../dist/config/server.js');
 
 /** Replies in the wording of real providers; each use gets a unique id appended. */
 const REPLIES = [

@@ -15,11 +15,13 @@ import {
   type RuleProblem,
 } from './rules-file';
 import { replyLine } from './reply-line';
+import { ContextLayer, type ContextRef, type ReplyContext } from './context';
 
 type RE2Set = InstanceType<typeof RE2.Set>;
 
 export { formatProblem, type RuleProblem } from './rules-file';
 export { parseReplyLine, replyLine } from './reply-line';
+export type { ContextRef, ContextRowDef, ReplyContext, StageDef } from './context';
 
 /** The text of one rules file; config/ reads files, classify/ stays pure. */
 export interface RulesSource {
@@ -39,8 +41,15 @@ export interface RuleRef {
 
 export interface Classification {
   label: string;
-  /** The winning rule; null for `Uncategorized` (no rule matched). */
+  /** The rule that matched the line; null when none did. */
   rule: RuleRef | null;
+  /**
+   * The context row (rules/context.toml) that decided the label from what the line
+   * cannot carry (stage, diagnostic type, action, or the bare reply code when no rule
+   * matched); null when the rule's label stands. When set, `label` is the row's and
+   * `context.replaced` the rule's.
+   */
+  context: ContextRef | null;
 }
 
 export interface ClassifierOptions {
@@ -57,15 +66,22 @@ export interface ClassifierOptions {
 }
 
 export interface Classifier {
-  classify(reply: Reply): Classification;
+  /**
+   * The label of a reply. `context` (the stage, diagnostic type and action the report
+   * gave) is used only by the context tables among the classifier's files; without one,
+   * the label is the rules' alone, as in KumoMTA.
+   */
+  classify(reply: Reply, context?: ReplyContext): Classification;
 }
 
 /** What compileClassifier returns: a Classifier that also tells what it was built from. */
 export interface CompiledClassifier extends Classifier {
   /** Classify an already built single line (`"550 5.1.1 user unknown"`). */
-  classifyLine(line: string): Classification;
+  classifyLine(line: string, context?: ReplyContext): Classification;
   /** Every rule in load order, which is match priority order: the first match wins. */
   readonly rules: readonly RuleRef[];
+  /** Every context row in load order (the first whose conditions hold decides). */
+  readonly contextRows: readonly ContextRowRef[];
   /** Cache occupancy and hit counts, e.g. for /metrics. */
   stats(): ClassifierStats;
 }
@@ -79,6 +95,14 @@ export interface ClassifierStats {
   hits: number;
   /** Classifications that ran the RE2 set. */
   misses: number;
+}
+
+/** A context row with where it was loaded from. */
+export interface ContextRowRef {
+  file: string;
+  index: number;
+  name: string;
+  label: string;
 }
 
 export const UNCATEGORIZED = 'Uncategorized';
@@ -97,7 +121,11 @@ const MAX_CACHED_LINE = 4096;
 /** Every regular expression of the set gets these flags: `u` because RE2 matches UTF-8. */
 const SET_FLAGS = 'u';
 
-const UNCATEGORIZED_RESULT: Classification = Object.freeze({ label: UNCATEGORIZED, rule: null });
+const UNCATEGORIZED_RESULT: Classification = Object.freeze({
+  label: UNCATEGORIZED,
+  rule: null,
+  context: null,
+});
 
 /** A rules file or pattern that cannot be used; `problems` holds every one that was found. */
 export class RulesInvalidError extends OobdError {
@@ -125,6 +153,18 @@ export interface RulesCheck {
   /** Distinct labels over all files. */
   labels: number;
   patterns: number;
+  /** Rows of the context tables among the files. */
+  contextRows: number;
+}
+
+function contextLayerOf(files: readonly DecodedRulesFile[]): ContextLayer {
+  return new ContextLayer(files.flatMap((file) => (file.context ? [file.context] : [])));
+}
+
+/** The reply code a line starts with, or 0. */
+function lineCode(line: string): number {
+  const code = Number(line.slice(0, 3));
+  return Number.isInteger(code) && code >= 200 && code <= 599 ? code : 0;
 }
 
 function flatten(files: readonly DecodedRulesFile[]): RuleRef[] {
@@ -259,6 +299,8 @@ function buildSets(rules: readonly RuleRef[], offset = 0): SetChunk[] {
 
 class SetClassifier implements CompiledClassifier {
   readonly rules: readonly RuleRef[];
+  readonly contextRows: readonly ContextRowRef[];
+  private readonly layer: ContextLayer;
   private readonly chunks: readonly SetChunk[];
   /** One RE2 per rule, compiled only if a set ever fails to match (see firstMatch). */
   private readonly singles: Array<RE2 | undefined> = [];
@@ -272,10 +314,14 @@ class SetClassifier implements CompiledClassifier {
   private hits = 0;
   private misses = 0;
 
-  constructor(rules: readonly RuleRef[], options: ClassifierOptions) {
+  constructor(rules: readonly RuleRef[], layer: ContextLayer, options: ClassifierOptions) {
     this.rules = Object.freeze(rules.map((rule) => Object.freeze({ ...rule })));
+    this.layer = layer;
+    this.contextRows = Object.freeze(layer.refs.map((row) => Object.freeze({ ...row })));
     this.chunks = buildSets(this.rules);
-    this.results = this.rules.map((rule) => Object.freeze({ label: rule.label, rule }));
+    this.results = this.rules.map((rule) =>
+      Object.freeze({ label: rule.label, rule, context: null }),
+    );
     const cacheSize = cacheSizeOption(options.cacheSize, DEFAULT_CACHE_SIZE, 'cacheSize');
     const uncategorizedSize = cacheSizeOption(
       options.uncategorizedCacheSize,
@@ -286,11 +332,20 @@ class SetClassifier implements CompiledClassifier {
     this.uncategorized = uncategorizedSize > 0 ? new LRUCache({ max: uncategorizedSize }) : null;
   }
 
-  classify(reply: Reply): Classification {
-    return this.classifyLine(replyLine(reply));
+  classify(reply: Reply, context?: ReplyContext): Classification {
+    return this.classifyLine(replyLine(reply), context);
   }
 
-  classifyLine(line: string): Classification {
+  classifyLine(line: string, context?: ReplyContext): Classification {
+    const byRules = this.byRules(line);
+    if (this.layer.empty) return byRules;
+    const decision = this.layer.decide(byRules.label, { line, code: lineCode(line), context });
+    if (decision === null) return byRules;
+    return { label: decision.label, rule: byRules.rule, context: decision.ref };
+  }
+
+  /** The label of the line by the rules alone (KumoMTA's classification), cached. */
+  private byRules(line: string): Classification {
     const cacheable = line.length <= MAX_CACHED_LINE;
     if (cacheable) {
       const hit = this.classified?.get(line);
@@ -387,7 +442,7 @@ export function compileClassifier(
 ): CompiledClassifier {
   const { files, problems } = decodeAll(sources);
   if (problems.length > 0) throw new RulesInvalidError(inFileOrder(files, problems));
-  return new SetClassifier(flatten(files), options);
+  return new SetClassifier(flatten(files), contextLayerOf(files), options);
 }
 
 /**
@@ -440,5 +495,6 @@ export function checkRules(sources: readonly RulesSource[]): RulesCheck {
     files: sources.length,
     labels: new Set(rules.map((rule) => rule.label)).size,
     patterns: rules.length,
+    contextRows: files.reduce((n, file) => n + (file.context?.rows.length ?? 0), 0),
   };
 }
