@@ -232,21 +232,17 @@ export function decodeContextDocument(
             : list;
         (when as Record<string, string[]>)[key] = normalised;
       }
+      // A row may only name stages its own file defines: the reader sees them together.
+      for (const stage of when.stage ?? [])
+        if (!decoded.stages.some((known) => known.name === stage))
+          problem(
+            where,
+            `stage ${JSON.stringify(stage)} is not defined by a [[stage]] of this file`,
+          );
       if (typeof name === 'string' && typeof label === 'string')
         decoded.rows.push({ name, label, when });
     });
 
-  // A row may only name stages that some table defines; checked per file, because a
-  // row's stage must be defined where the reader sees it.
-  const known = new Set(decoded.stages.map((stage) => stage.name));
-  decoded.rows.forEach((row, i) => {
-    for (const stage of row.when.stage ?? [])
-      if (!known.has(stage))
-        problem(
-          `context[${i}]`,
-          `stage ${JSON.stringify(stage)} is not defined by a [[stage]] of this file`,
-        );
-  });
   return { decoded, problems };
 }
 

@@ -38,7 +38,8 @@ const MASKS: ReadonlyArray<[Mask, RE2]> = [
   ['url', new RE2('(?i)\\b(?:https?|ftp)://[^\\s<>"\\]\\)]+', 'gu')],
   ['address', new RE2('<?[^\\s<>@"()\\[\\],;:]+@[^\\s<>@"()\\[\\],;:]+\\.[A-Za-z]{2,}>?', 'gu')],
   ['ip', new RE2('\\[?\\b\\d{1,3}(?:\\.\\d{1,3}){3}\\b\\]?(?::\\d+)?', 'gu')],
-  ['ip', new RE2('\\[?\\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\\b\\]?', 'gu')],
+  // IPv6, "::" shortening included (and clock times, which group as well masked).
+  ['ip', new RE2('\\[?(?:\\b[0-9a-fA-F]{1,4})?(?::[0-9a-fA-F]{0,4}){2,7}\\]?', 'gu')],
   // Host names as MTAs print them: lower case (STOREDRV.Deliver and RESOLVER.ADR.x are
   // words, not hosts), at least one dot, a final label of letters.
   [
@@ -79,8 +80,9 @@ const OPEN = '\u0001';
 const CLOSE = '\u0002';
 
 function maskAll(content: string): string {
-  // The mask delimiters are control characters; a reply that carries them loses them.
-  let text = content.split(OPEN).join(' ').split(CLOSE).join(' ');
+  // The mask delimiters are control characters; in a reply that carries them they stand
+  // for any character (\u0003 becomes `.` in the pattern).
+  let text = content.split(OPEN).join('\u0003').split(CLOSE).join('\u0003');
   for (const [name, re] of MASKS) {
     text = re.replace(text, (match: string) =>
       name === 'id' && match.length < MIN_ID_LENGTH ? match : `${OPEN}${name}${CLOSE}`,

@@ -209,8 +209,10 @@ export function formatAudit(
   options: AuditOptions,
 ): string {
   const lines: string[] = [];
-  const hit = report.entries.filter((entry) => entry.hits > 0);
-  const never = report.entries.filter((entry) => entry.hits === 0 && entry.kind === 'rule');
+  const hit = report.entries.filter((entry) => entry.hits > 0 || entry.overridden > 0);
+  const never = report.entries.filter(
+    (entry) => entry.hits === 0 && entry.overridden === 0 && entry.kind === 'rule',
+  );
   lines.push(`${report.replies} replies classified with ${files.join(', ')}`);
   if (options.expected) {
     const share = report.checked === 0 ? null : report.right / report.checked;
@@ -238,7 +240,7 @@ export function formatAudit(
       lines.push(`  ${entry.right}/${entry.checked}  ${where(entry)}  ${entry.pattern}`);
   }
   const rules = report.entries.filter((entry) => entry.kind === 'rule').length;
-  lines.push('', `never decided a label: ${never.length} of ${rules} rules`);
+  lines.push('', `never matched: ${never.length} of ${rules} rules`);
   for (const entry of never) lines.push(`  ${where(entry)}  ${entry.pattern}`);
   const uncategorized = report.uncategorized.reduce((n, group) => n + group.count, 0);
   lines.push(
