@@ -1,11 +1,15 @@
 // `npm run bench:accuracy`: `oobd parse` over ../shared/corpus/sisimai/maildir, scored
 // as ../shared/corpus/README.md says (bench/score.js), for the RFC subset, the
-// rfc3464 files, the MTA/provider files and the whole corpus; and a check that the
-// CRLF (dos) and CR-only (mac) copies give the same records as the LF originals.
+// rfc3464 files, the MTA/provider files and the whole corpus; a check that the
+// CRLF (dos) and CR-only (mac) copies give the same records as the LF originals;
+// `oobd rules audit` over the corpus (the rules and context rows under 50% precision);
+// and the rule spread check (bench/rule-spread.js: rules matching one corpus file only
+// must be documented phrase families, not that file's sentence).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { score, formatTable, groupBySourceFile, corpusKey } = require('./score.js');
+const { ruleSpread, format: formatSpread } = require('./rule-spread.js');
 
 const ROOT = path.join(__dirname, '..');
 const CORPUS = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai');
@@ -28,6 +32,46 @@ function parse(dir) {
   );
   if (result.status !== 0) throw new Error(`oobd parse failed: ${result.stderr}`);
   return result.stdout;
+}
+
+/** `oobd rules audit` of the corpus against its expectations, as JSON. */
+function audit(dir) {
+  const args = [
+    path.join(ROOT, 'dist/cli/main.js'),
+    'rules',
+    'audit',
+    '--config',
+    path.join(ROOT, 'config/oobd.toml'),
+    dir,
+  ];
+  args.push('--expected', path.join(CORPUS, 'expected.jsonl'), '--json', '--limit', '0');
+  const result = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (result.status !== 0) throw new Error(`oobd rules audit failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+function printAudit(report) {
+  const low = report.low_precision;
+  const uncategorized = report.uncategorized.reduce((n, group) => n + group.count, 0);
+  const decided = report.entries.filter((entry) => entry.hits > 0).length;
+  console.log(
+    `oobd rules audit (maildir/bsd): ${report.replies} replies; ${decided} rules and context rows decided a label; ` +
+      `${uncategorized} uncategorized in ${report.uncategorized.length} groups`,
+  );
+  console.log(
+    `rules under 50% precision with ≥ 3 checked replies: ${low.length === 0 ? 'none' : low.length}`,
+  );
+  for (const entry of low) {
+    const where =
+      entry.kind === 'rule'
+        ? `${entry.file}: "${entry.label}"[${entry.index}]`
+        : `${entry.file}: context[${entry.index}] → ${entry.label}`;
+    console.log(`  ${entry.right}/${entry.checked}  ${where}  ${entry.pattern}`);
+  }
 }
 
 function main() {
@@ -70,6 +114,10 @@ function main() {
       `${variant} line ends: ${same} of ${compared} files give the same records as maildir/bsd`,
     );
   }
+  console.log('');
+  printAudit(audit(path.join(CORPUS, 'maildir', 'bsd')));
+  console.log('');
+  console.log(formatSpread(ruleSpread(bsd)));
   console.log(
     '\nFor reference (corpus README): Sisimai 4.25 agrees with these expectations on 82% of',
   );

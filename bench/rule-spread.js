@@ -113,7 +113,9 @@ function ruleSpread(recordsByFile, files = SHIPPED_RULES_FILES) {
     if (lines.length > 0) replies.push([path.basename(file), lines]);
   }
   return patternsOf(files).map(({ re, ...rule }) => {
-    const matched = replies.filter(([, lines]) => lines.some((line) => re.test(line))).map(([f]) => f);
+    const matched = replies
+      .filter(([, lines]) => lines.some((line) => re.test(line)))
+      .map(([f]) => f);
     return { ...rule, files: matched };
   });
 }
