@@ -254,27 +254,34 @@ interface CompiledRow {
   stages: Set<string> | null;
   actions: Set<string> | null;
   diagnosticTypes: Set<string> | null;
-  /** Reply code patterns as [hundreds, tens, units], null standing for `x`. */
-  codes: Array<[number | null, number | null, number | null]> | null;
+  /** Every reply code the row's `code` patterns allow. */
+  codes: Set<number> | null;
   line: RE2 | null;
 }
 
-function codeParts(code: string): [number | null, number | null, number | null] {
-  const digit = (ch: string): number | null => (ch === 'x' ? null : Number(ch));
-  return [digit(code[0] ?? 'x'), digit(code[1] ?? 'x'), digit(code[2] ?? 'x')];
+/** The codes `421`, `4xx` or `50x` stands for (x: any digit), as numbers. */
+function expandCodes(patterns: readonly string[]): Set<number> {
+  const codes = new Set<number>();
+  for (const pattern of patterns) {
+    for (let code = 200; code <= 599; code++) {
+      const text = String(code);
+      if ([0, 1, 2].every((i) => pattern[i] === 'x' || pattern[i] === text[i])) codes.add(code);
+    }
+  }
+  return codes;
 }
 
-function codeMatches(patterns: CompiledRow['codes'], code: number): boolean {
-  if (patterns === null) return true;
-  const parts = [Math.floor(code / 100), Math.floor(code / 10) % 10, code % 10];
-  return patterns.some((pattern) => pattern.every((d, i) => d === null || d === parts[i]));
-}
-
-/** What `apply` needs to know about the reply besides its line. */
+/** What `decide` needs to know about the reply besides the rules' label. */
 export interface AppliedInput {
   line: string;
   code: number;
   context: ReplyContext | undefined;
+  /**
+   * The stage the stage words in the line name (null: none), when the caller already
+   * knows it: the classifier matches the words in the same RE2 pass as the rules and
+   * caches the result with the line.
+   */
+  lineStage?: string | null | undefined;
 }
 
 /** The outcome of the layer: the row that decided (with the stage it saw), or null. */
@@ -287,10 +294,15 @@ export interface ContextDecision {
 export class ContextLayer {
   readonly rows: readonly ContextRowDef[];
   private readonly compiled: CompiledRow[];
+  /** Per rules label, the rows that can apply to it, in order (rows with no label condition included). */
+  private readonly byLabel = new Map<string, CompiledRow[]>();
+  private readonly anyLabel: CompiledRow[];
   private readonly stageByCommand = new Map<string, string>();
+  private readonly commandMemo = new Map<string, string | null>();
   /** One set over every stage word; `wordStage[i]` is the stage of word i. */
   private readonly words: RE2Set | null;
   private readonly wordStage: string[] = [];
+  private readonly wordList: string[] = [];
 
   constructor(tables: readonly DecodedContextFile[]) {
     const allWords: string[] = [];
@@ -302,6 +314,7 @@ export class ContextLayer {
         }
         for (const word of stage.words) {
           allWords.push(word);
+          this.wordList.push(word);
           this.wordStage.push(stage.name);
         }
       }
@@ -315,11 +328,21 @@ export class ContextLayer {
         stages: def.when.stage ? new Set(def.when.stage) : null,
         actions: def.when.action ? new Set(def.when.action) : null,
         diagnosticTypes: def.when.diagnostic_type ? new Set(def.when.diagnostic_type) : null,
-        codes: def.when.code ? def.when.code.map(codeParts) : null,
+        codes: def.when.code ? expandCodes(def.when.code) : null,
         line: def.when.line ? new RE2(def.when.line, 'u') : null,
       })),
     );
     this.rows = this.compiled.map((row) => row.def);
+    // Most replies' labels appear in no row: looking the label up first makes the layer
+    // cost nothing for them, and a few comparisons for the rest.
+    this.anyLabel = this.compiled.filter((row) => row.ruleLabels === null);
+    const labels = new Set(this.compiled.flatMap((row) => [...(row.ruleLabels ?? [])]));
+    for (const label of labels) {
+      this.byLabel.set(
+        label,
+        this.compiled.filter((row) => row.ruleLabels === null || row.ruleLabels.has(label)),
+      );
+    }
   }
 
   /** Every row with where it came from, in the order they are tried. */
@@ -332,6 +355,45 @@ export class ContextLayer {
     }));
   }
 
+  /**
+   * The stage a `response.command` value names (null: a command of no known stage), or
+   * undefined for a blank one. Memoised: a server sees a handful of command spellings,
+   * and the memo is bounded against a stream of made-up ones.
+   */
+  private commandStage(command: string): string | null | undefined {
+    const memo = this.commandMemo.get(command);
+    if (memo !== undefined) return memo;
+    const key = normaliseCommand(command);
+    const stage = key === '' ? undefined : (this.stageByCommand.get(key) ?? null);
+    if (stage !== undefined) {
+      if (this.commandMemo.size >= 256) this.commandMemo.clear();
+      this.commandMemo.set(command, stage);
+    }
+    return stage;
+  }
+
+  /** Every stage word pattern, in order; `stageOfWord(i)` names the stage of the i-th. */
+  get wordPatterns(): readonly string[] {
+    return this.wordList;
+  }
+
+  stageOfWord(index: number): string | null {
+    return this.wordStage[index] ?? null;
+  }
+
+  /** The stage the words in a text name (the first word that matches, in table order), or null. */
+  stageInText(text: string): string | null {
+    if (this.words === null || text === '') return null;
+    let found: number[];
+    try {
+      found = this.words.match(text);
+    } catch {
+      return null; // RE2.Set out of DFA memory on a huge text: no stage rather than a crash.
+    }
+    const first = found[0];
+    return first === undefined ? null : this.stageOfWord(first);
+  }
+
   get empty(): boolean {
     return this.compiled.length === 0;
   }
@@ -341,44 +403,40 @@ export class ContextLayer {
    * command the tables do not know means "not a stage we reason about", never a
    * guess from words), else from the stage words in the line or the diagnostic text.
    */
-  stageOf(line: string, context: ReplyContext | undefined): ContextRef['stage'] {
+  stageOf(
+    line: string,
+    context: ReplyContext | undefined,
+    lineStage?: string | null,
+  ): ContextRef['stage'] {
     const command = context?.command;
-    if (command !== null && command !== undefined && command.trim() !== '') {
-      const name = this.stageByCommand.get(normaliseCommand(command));
-      return name === undefined ? null : { name, from: 'command' };
+    if (command !== null && command !== undefined && command !== '') {
+      const known = this.commandStage(command);
+      if (known !== undefined) return known === null ? null : { name: known, from: 'command' };
     }
-    if (this.words === null) return null;
-    for (const text of [line, context?.diagnosticText]) {
-      if (!text) continue;
-      let found: number[];
-      try {
-        found = this.words.match(text);
-      } catch {
-        continue; // RE2.Set out of DFA memory on a huge text: no stage rather than a crash.
-      }
-      const first = found[0];
-      if (first !== undefined) return { name: this.wordStage[first] ?? '', from: 'words' };
-    }
-    return null;
+    const inLine = lineStage === undefined ? this.stageInText(line) : lineStage;
+    if (inLine !== null) return { name: inLine, from: 'words' };
+    const inDiagnostic = context?.diagnosticText ? this.stageInText(context.diagnosticText) : null;
+    return inDiagnostic === null ? null : { name: inDiagnostic, from: 'words' };
   }
 
   /** The first row whose conditions hold for this reply and rules label, or null. */
   decide(ruleLabel: string, input: AppliedInput): ContextDecision | null {
+    const rows = this.byLabel.get(ruleLabel) ?? this.anyLabel;
+    if (rows.length === 0) return null;
     const { context } = input;
     const action = lower(context?.action);
     const diagnosticType = lower(context?.diagnosticType);
     let stage: ContextRef['stage'] | undefined;
-    for (const row of this.compiled) {
-      if (row.ruleLabels !== null && !row.ruleLabels.has(ruleLabel)) continue;
+    for (const row of rows) {
       if (row.actions !== null && (action === null || !row.actions.has(action))) continue;
       if (
         row.diagnosticTypes !== null &&
         (diagnosticType === null || !row.diagnosticTypes.has(diagnosticType))
       )
         continue;
-      if (!codeMatches(row.codes, input.code)) continue;
+      if (row.codes !== null && !row.codes.has(input.code)) continue;
       if (row.stages !== null) {
-        if (stage === undefined) stage = this.stageOf(input.line, context);
+        if (stage === undefined) stage = this.stageOf(input.line, context, input.lineStage);
         if (stage === null || !row.stages.has(stage.name)) continue;
       }
       if (row.line !== null && !row.line.test(input.line)) continue;

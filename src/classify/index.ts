@@ -297,6 +297,23 @@ function buildSets(rules: readonly RuleRef[], offset = 0): SetChunk[] {
   }
 }
 
+/** A cached line: its classification by the rules, and the stage its words name. */
+interface CacheEntry {
+  result: Classification;
+  /** From the stage words of the context tables; undefined when not looked for. */
+  stage: string | null | undefined;
+  /** The final classification without context (the layer's rows that need none), once known. */
+  plain?: Classification;
+}
+
+/** The outcome of one RE2 pass over a line. */
+interface LineMatch {
+  /** Index of the first loaded rule that matches, or null. */
+  rule: number | null;
+  /** The stage the first matching stage word names; undefined when the words were not run. */
+  stage: string | null | undefined;
+}
+
 class SetClassifier implements CompiledClassifier {
   readonly rules: readonly RuleRef[];
   readonly contextRows: readonly ContextRowRef[];
@@ -309,8 +326,8 @@ class SetClassifier implements CompiledClassifier {
   // Two caches, as in KumoMTA: replies that matched nothing are often unique (they
   // carry queue ids, addresses, timestamps), and in a single cache a stream of them
   // would evict the classified replies that are worth keeping.
-  private readonly classified: LRUCache<string, Classification> | null;
-  private readonly uncategorized: LRUCache<string, true> | null;
+  private readonly classified: LRUCache<string, CacheEntry> | null;
+  private readonly uncategorized: LRUCache<string, CacheEntry> | null;
   private hits = 0;
   private misses = 0;
 
@@ -318,7 +335,15 @@ class SetClassifier implements CompiledClassifier {
     this.rules = Object.freeze(rules.map((rule) => Object.freeze({ ...rule })));
     this.layer = layer;
     this.contextRows = Object.freeze(layer.refs.map((row) => Object.freeze({ ...row })));
-    this.chunks = buildSets(this.rules);
+    // The context tables' stage words ride in the same sets, after the rules: one RE2
+    // pass over the line answers both which rule matches and which stage it names.
+    const words: RuleRef[] = layer.wordPatterns.map((pattern, index) => ({
+      file: '(stage words)',
+      label: layer.stageOfWord(index) ?? '',
+      index,
+      pattern,
+    }));
+    this.chunks = buildSets([...this.rules, ...words]);
     this.results = this.rules.map((rule) =>
       Object.freeze({ label: rule.label, rule, context: null }),
     );
@@ -337,41 +362,57 @@ class SetClassifier implements CompiledClassifier {
   }
 
   classifyLine(line: string, context?: ReplyContext): Classification {
-    const byRules = this.byRules(line);
-    if (this.layer.empty) return byRules;
-    const decision = this.layer.decide(byRules.label, { line, code: lineCode(line), context });
-    if (decision === null) return byRules;
-    return { label: decision.label, rule: byRules.rule, context: decision.ref };
+    const entry = this.byRules(line);
+    if (this.layer.empty) return entry.result;
+    // Without context the outcome depends on the line alone: decided once per cached line.
+    if (context === undefined && entry.plain !== undefined) return entry.plain;
+    const decision = this.layer.decide(entry.result.label, {
+      line,
+      code: lineCode(line),
+      context,
+      lineStage: entry.stage,
+    });
+    const result =
+      decision === null
+        ? entry.result
+        : Object.freeze({ label: decision.label, rule: entry.result.rule, context: decision.ref });
+    if (context === undefined) entry.plain = result;
+    return result;
   }
 
   /** The label of the line by the rules alone (KumoMTA's classification), cached. */
-  private byRules(line: string): Classification {
+  private byRules(line: string): CacheEntry {
     const cacheable = line.length <= MAX_CACHED_LINE;
     if (cacheable) {
-      const hit = this.classified?.get(line);
+      const hit = this.classified?.get(line) ?? this.uncategorized?.get(line);
       if (hit !== undefined) {
         this.hits++;
         return hit;
       }
-      if (this.uncategorized?.get(line) === true) {
-        this.hits++;
-        return UNCATEGORIZED_RESULT;
-      }
     }
     this.misses++;
-    const first = this.firstMatch(line);
-    const result = first === null ? undefined : this.results[first];
-    if (result === undefined) {
-      if (cacheable) this.uncategorized?.set(line, true);
-      return UNCATEGORIZED_RESULT;
-    }
-    if (cacheable) this.classified?.set(line, result);
-    return result;
+    const match = this.firstMatch(line);
+    const result = match.rule === null ? undefined : this.results[match.rule];
+    const entry: CacheEntry = { result: result ?? UNCATEGORIZED_RESULT, stage: match.stage };
+    if (cacheable) (result === undefined ? this.uncategorized : this.classified)?.set(line, entry);
+    return entry;
   }
 
-  /** Index of the first loaded rule that matches, or null. */
-  private firstMatch(line: string): number | null {
+  /** The first loaded rule that matches, and the stage words' stage, in one pass. */
+  private firstMatch(line: string): LineMatch {
+    const ruleCount = this.rules.length;
+    let rule: number | null = null;
+    let stage: string | null = null;
+    // Whether every chunk holding stage words was matched, so that "no word matched"
+    // can be told from "the words were not run" (undefined: the layer looks itself).
+    let wordsRun = true;
+    let done = false;
     for (const chunk of this.chunks) {
+      const holdsWords = chunk.offset + chunk.size > ruleCount;
+      if (done) {
+        if (holdsWords) wordsRun = false;
+        continue;
+      }
       let indices: number[];
       try {
         // RE2.Set returns the indices sorted, and index order is load order, so the
@@ -381,18 +422,24 @@ class SetClassifier implements CompiledClassifier {
         // RE2.Set fails a match only when its DFA runs out of memory. A single RE2
         // falls back to its NFA instead of failing: slower, still linear in the
         // input, still the same answer.
-        const index = this.firstSingleMatch(line, chunk);
-        if (index !== null) return index;
+        if (rule === null) rule = this.firstSingleMatch(line, chunk);
+        if (holdsWords) wordsRun = false;
         continue;
       }
-      const first = indices[0];
-      if (first !== undefined) return chunk.offset + first;
+      for (const index of indices) {
+        const at = chunk.offset + index;
+        if (at < ruleCount) rule ??= at;
+        else if (stage === null) stage = this.layer.stageOfWord(at - ruleCount);
+      }
+      // Later chunks hold only later rules (and the words, which the layer can run).
+      if (rule !== null) done = true;
     }
-    return null;
+    return { rule, stage: wordsRun || stage !== null ? stage : undefined };
   }
 
   private firstSingleMatch(line: string, chunk: SetChunk): number | null {
-    for (let i = chunk.offset; i < chunk.offset + chunk.size; i++) {
+    const end = Math.min(chunk.offset + chunk.size, this.rules.length);
+    for (let i = chunk.offset; i < end; i++) {
       const rule = this.rules[i];
       if (rule === undefined) break;
       let single = this.singles[i];
