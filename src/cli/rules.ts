@@ -85,7 +85,9 @@ export function register(program: Command): void {
       }
       process.stdout.write(
         `${plural(list.length, 'file')}, ${plural(check.labels, 'label')}, ` +
-          `${plural(check.patterns, 'pattern')}: ${plural(errors.length, 'error')}, ` +
+          `${plural(check.patterns, 'pattern')}` +
+          (check.contextRows > 0 ? `, ${plural(check.contextRows, 'context row')}` : '') +
+          `: ${plural(errors.length, 'error')}, ` +
           `${plural(check.warnings.length, 'warning')}\n`,
       );
       if (errors.length > 0) process.exitCode = 2;

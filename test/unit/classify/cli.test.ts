@@ -127,7 +127,9 @@ describe('oobd rules check', () => {
   it("passes the config's shipped rules with a summary", () => {
     const run = oobd(['rules', 'check']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^\d+ files?, \d+ labels, \d+ patterns: 0 errors, 0 warnings\n$/);
+    expect(run.stdout).toMatch(
+      /^\d+ files?, \d+ labels, \d+ patterns, \d+ context rows: 0 errors, 0 warnings\n$/,
+    );
   });
 
   it('reports every bad pattern and duplicate, and exits 2', () => {
