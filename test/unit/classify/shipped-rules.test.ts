@@ -162,6 +162,7 @@ describe('the shipped rules, in the order config/oobd.toml loads them', () => {
       ['550 local server doesn\u2019t have that user', 'InvalidRecipient'],
       ['550 5.7.1 No such user!', 'InvalidRecipient'],
       ['550 account x@example.org does not exist', 'InvalidRecipient'],
+      ['550 x@example.org is not a registered mail user', 'InvalidRecipient'],
       // Nearest phrases of other labels.
       ['552 5.2.2 Mailbox full', 'QuotaIssues'],
       ['550 5.1.0 Sender unknown', 'InvalidSender'],
