@@ -30,6 +30,11 @@ export interface ReplyGroup extends NormalisedReply {
 
 /** Content longer than this is cut (at a word) before it becomes a pattern. */
 const MAX_PATTERN_CONTENT = 160;
+/**
+ * Longer keys are cut: a group is known by its start, and a stream of megabyte replies
+ * must not pin megabytes per group (RFC 5321 §4.5.3.1.5: a reply line is 512 octets).
+ */
+const MAX_KEY = 1000;
 
 type Mask = 'address' | 'url' | 'ip' | 'host' | 'id' | 'n';
 
@@ -160,7 +165,8 @@ function toPattern(masked: string): string {
 export function normaliseReply(line: string): NormalisedReply {
   const { head, content } = splitLine(line.trim());
   const masked = maskAll(content);
-  const readable = masked.split(OPEN).join('<').split(CLOSE).join('>');
+  const full = masked.split(OPEN).join('<').split(CLOSE).join('>');
+  const readable = full.length > MAX_KEY ? `${full.slice(0, MAX_KEY)}…` : full;
   return {
     key: head === '' ? readable : readable === '' ? head : `${head} ${readable}`,
     pattern: toPattern(masked),

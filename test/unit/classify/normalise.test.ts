@@ -68,6 +68,7 @@ describe('normaliseReply', () => {
     const line = `550 ${'lorem ipsum dolor sit amet '.repeat(40)}`;
     const { pattern } = normaliseReply(line);
     expect(pattern.length).toBeLessThan(400);
+    expect(normaliseReply(`550 ${'x'.repeat(100_000)}`).key.length).toBeLessThan(1100);
     expect(new RE2(pattern, 'u').test(contentOf(line))).toBe(true);
   });
 });
