@@ -1,7 +1,7 @@
 'use strict';
 // Classifier throughput (run after `npm run build`):
 //   node bench/classify.js
-// * the shipped rules (rules/bounces.toml + rules/iana.toml), uncached (cache size 0,
+// * the shipped rules (config/oobd.toml's classifier.files), uncached (cache size 0,
 //   every reply distinct) and cached (the default cache, replies that repeat);
 // * 100 vs 1,000 generated rules through oobd's single RE2.Set, beside the naive
 //   approach: a loop of JavaScript RegExp tried one by one, first match wins.
@@ -16,7 +16,7 @@ const { join } = require('node:path');
 const { compileClassifier } = require('../dist/classify/index.js');
 
 const ROOT = join(__dirname, '..');
-const SHIPPED = ['rules/bounces.toml', 'rules/iana.toml'];
+const { SHIPPED_RULES_FILES: SHIPPED } = require('../dist/config/server.js');
 
 /** Replies in the wording of real providers; each use gets a unique id appended. */
 const REPLIES = [
@@ -127,10 +127,23 @@ function runClassifyBench(options = {}) {
   const cached = compileClassifier(sources, { cacheSize: 1024, uncategorizedCacheSize: 1024 });
   const distinct = replies(20_000);
   const repeating = replies(200);
+  // What the pipeline passes for a failed recipient of a DSN (rules/context.toml).
+  const context = {
+    command: 'RCPT TO',
+    action: 'failed',
+    diagnosticType: 'smtp',
+    diagnosticText: null,
+  };
   const shipped = {
     patterns: uncached.rules.length,
     uncachedNs: measure((line) => uncached.classifyLine(line).label, distinct, timing),
     cachedNs: measure((line) => cached.classifyLine(line).label, repeating, timing),
+    contextUncachedNs: measure(
+      (line) => uncached.classifyLine(line, context).label,
+      distinct,
+      timing,
+    ),
+    contextCachedNs: measure((line) => cached.classifyLine(line, context).label, repeating, timing),
   };
 
   const generated = [100, 1000].map((count) => {
@@ -177,6 +190,8 @@ function printTable({ shipped, generated, growth, pass }) {
     `shipped rules (${SHIPPED.join(' + ')}, ${shipped.patterns} patterns)   per second    each`,
     `  uncached (cache size 0, distinct replies)          ${perSecond(shipped.uncachedNs)} ${micro(shipped.uncachedNs)}`,
     `  cached (cache 1024, 200 replies repeating)         ${perSecond(shipped.cachedNs)} ${micro(shipped.cachedNs)}`,
+    `  with a DSN's context (stage, action, diagnostic type), uncached ${perSecond(shipped.contextUncachedNs)} ${micro(shipped.contextUncachedNs)}`,
+    `  with a DSN's context, cached                        ${perSecond(shipped.contextCachedNs)} ${micro(shipped.contextCachedNs)}`,
     '',
     'generated rules, uncached       RE2.Set (oobd)                  RegExp loop (naive)',
     ...generated.map(

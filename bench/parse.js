@@ -18,7 +18,9 @@ const { compileClassifier } = require(path.join(dist, 'classify', 'index.js'));
 const CORPUS =
   process.env.OOBD_CORPUS || path.resolve(__dirname, '..', '..', 'shared', 'corpus', 'sisimai');
 const DEFAULT_DIR = path.join(CORPUS, 'maildir', 'bsd');
-const RULES = ['rules/bounces.toml', 'rules/iana.toml'].map((f) => path.join(__dirname, '..', f));
+const RULES = require(path.join(dist, 'config', 'server.js')).SHIPPED_RULES_FILES.map((f) =>
+  path.join(__dirname, '..', f),
+);
 
 /** The shipped rules files that exist, compiled (earlier file wins, as in config/oobd.toml). */
 function loadClassifier() {

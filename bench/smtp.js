@@ -17,6 +17,8 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 // The installed command, as operators run it (its shebang carries the Node flags).
 const BIN = path.join(ROOT, 'bin/oobd');
+/** The shipped rules files, as config/oobd.toml lists them (relative to ROOT). */
+const shippedRules = () => require(path.join(ROOT, 'dist/config/server.js')).SHIPPED_RULES_FILES;
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
 
 function arg(name, fallback) {
@@ -249,7 +251,7 @@ function writeConfig(dir, port, extra, fsync) {
     path.join(dir, 'oobd.toml'),
     `[smtp]\nlisten = ["127.0.0.1:${port}"]\nhostname = "bench.test"\nmax_clients = 5000\n` +
       `[domains]\nfiles = ["${path.join(dir, 'domains.toml')}"]\n` +
-      `[classifier]\nfiles = ["${path.join(ROOT, 'rules/bounces.toml')}", "${path.join(ROOT, 'rules/iana.toml')}"]\n` +
+      `[classifier]\nfiles = ${JSON.stringify(shippedRules().map((f) => path.join(ROOT, f)))}\n` +
       `[logs]\ndir = "${path.join(dir, 'logs')}"\nfsync = ${fsync}\n[http]\nlisten = ""\n` +
       `[queue]\nquarantine_dir = "${path.join(dir, 'quarantine')}"\n${extra}`,
   );

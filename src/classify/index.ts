@@ -15,11 +15,13 @@ import {
   type RuleProblem,
 } from './rules-file';
 import { replyLine } from './reply-line';
+import { ContextLayer, type ContextRef, type ReplyContext } from './context';
 
 type RE2Set = InstanceType<typeof RE2.Set>;
 
 export { formatProblem, type RuleProblem } from './rules-file';
 export { parseReplyLine, replyLine } from './reply-line';
+export type { ContextRef, ContextRowDef, ReplyContext, StageDef } from './context';
 
 /** The text of one rules file; config/ reads files, classify/ stays pure. */
 export interface RulesSource {
@@ -39,8 +41,15 @@ export interface RuleRef {
 
 export interface Classification {
   label: string;
-  /** The winning rule; null for `Uncategorized` (no rule matched). */
+  /** The rule that matched the line; null when none did. */
   rule: RuleRef | null;
+  /**
+   * The context row (rules/context.toml) that decided the label from what the line
+   * cannot carry (stage, diagnostic type, action, or the bare reply code when no rule
+   * matched); null when the rule's label stands. When set, `label` is the row's and
+   * `context.replaced` the rule's.
+   */
+  context: ContextRef | null;
 }
 
 export interface ClassifierOptions {
@@ -57,15 +66,22 @@ export interface ClassifierOptions {
 }
 
 export interface Classifier {
-  classify(reply: Reply): Classification;
+  /**
+   * The label of a reply. `context` (the stage, diagnostic type and action the report
+   * gave) is used only by the context tables among the classifier's files; without one,
+   * the label is the rules' alone, as in KumoMTA.
+   */
+  classify(reply: Reply, context?: ReplyContext): Classification;
 }
 
 /** What compileClassifier returns: a Classifier that also tells what it was built from. */
 export interface CompiledClassifier extends Classifier {
   /** Classify an already built single line (`"550 5.1.1 user unknown"`). */
-  classifyLine(line: string): Classification;
+  classifyLine(line: string, context?: ReplyContext): Classification;
   /** Every rule in load order, which is match priority order: the first match wins. */
   readonly rules: readonly RuleRef[];
+  /** Every context row in load order (the first whose conditions hold decides). */
+  readonly contextRows: readonly ContextRowRef[];
   /** Cache occupancy and hit counts, e.g. for /metrics. */
   stats(): ClassifierStats;
 }
@@ -79,6 +95,14 @@ export interface ClassifierStats {
   hits: number;
   /** Classifications that ran the RE2 set. */
   misses: number;
+}
+
+/** A context row with where it was loaded from. */
+export interface ContextRowRef {
+  file: string;
+  index: number;
+  name: string;
+  label: string;
 }
 
 export const UNCATEGORIZED = 'Uncategorized';
@@ -97,7 +121,11 @@ const MAX_CACHED_LINE = 4096;
 /** Every regular expression of the set gets these flags: `u` because RE2 matches UTF-8. */
 const SET_FLAGS = 'u';
 
-const UNCATEGORIZED_RESULT: Classification = Object.freeze({ label: UNCATEGORIZED, rule: null });
+const UNCATEGORIZED_RESULT: Classification = Object.freeze({
+  label: UNCATEGORIZED,
+  rule: null,
+  context: null,
+});
 
 /** A rules file or pattern that cannot be used; `problems` holds every one that was found. */
 export class RulesInvalidError extends OobdError {
@@ -125,6 +153,18 @@ export interface RulesCheck {
   /** Distinct labels over all files. */
   labels: number;
   patterns: number;
+  /** Rows of the context tables among the files. */
+  contextRows: number;
+}
+
+function contextLayerOf(files: readonly DecodedRulesFile[]): ContextLayer {
+  return new ContextLayer(files.flatMap((file) => (file.context ? [file.context] : [])));
+}
+
+/** The reply code a line starts with, or 0. */
+function lineCode(line: string): number {
+  const code = Number(line.slice(0, 3));
+  return Number.isInteger(code) && code >= 200 && code <= 599 ? code : 0;
 }
 
 function flatten(files: readonly DecodedRulesFile[]): RuleRef[] {
@@ -257,8 +297,27 @@ function buildSets(rules: readonly RuleRef[], offset = 0): SetChunk[] {
   }
 }
 
+/** A cached line: its classification by the rules, and the stage its words name. */
+interface CacheEntry {
+  result: Classification;
+  /** From the stage words of the context tables; undefined when not looked for. */
+  stage: string | null | undefined;
+  /** The final classification without context (the layer's rows that need none), once known. */
+  plain?: Classification;
+}
+
+/** The outcome of one RE2 pass over a line. */
+interface LineMatch {
+  /** Index of the first loaded rule that matches, or null. */
+  rule: number | null;
+  /** The stage the first matching stage word names; undefined when the words were not run. */
+  stage: string | null | undefined;
+}
+
 class SetClassifier implements CompiledClassifier {
   readonly rules: readonly RuleRef[];
+  readonly contextRows: readonly ContextRowRef[];
+  private readonly layer: ContextLayer;
   private readonly chunks: readonly SetChunk[];
   /** One RE2 per rule, compiled only if a set ever fails to match (see firstMatch). */
   private readonly singles: Array<RE2 | undefined> = [];
@@ -267,15 +326,27 @@ class SetClassifier implements CompiledClassifier {
   // Two caches, as in KumoMTA: replies that matched nothing are often unique (they
   // carry queue ids, addresses, timestamps), and in a single cache a stream of them
   // would evict the classified replies that are worth keeping.
-  private readonly classified: LRUCache<string, Classification> | null;
-  private readonly uncategorized: LRUCache<string, true> | null;
+  private readonly classified: LRUCache<string, CacheEntry> | null;
+  private readonly uncategorized: LRUCache<string, CacheEntry> | null;
   private hits = 0;
   private misses = 0;
 
-  constructor(rules: readonly RuleRef[], options: ClassifierOptions) {
+  constructor(rules: readonly RuleRef[], layer: ContextLayer, options: ClassifierOptions) {
     this.rules = Object.freeze(rules.map((rule) => Object.freeze({ ...rule })));
-    this.chunks = buildSets(this.rules);
-    this.results = this.rules.map((rule) => Object.freeze({ label: rule.label, rule }));
+    this.layer = layer;
+    this.contextRows = Object.freeze(layer.refs.map((row) => Object.freeze({ ...row })));
+    // The context tables' stage words ride in the same sets, after the rules: one RE2
+    // pass over the line answers both which rule matches and which stage it names.
+    const words: RuleRef[] = layer.wordPatterns.map((pattern, index) => ({
+      file: '(stage words)',
+      label: layer.stageOfWord(index) ?? '',
+      index,
+      pattern,
+    }));
+    this.chunks = buildSets([...this.rules, ...words]);
+    this.results = this.rules.map((rule) =>
+      Object.freeze({ label: rule.label, rule, context: null }),
+    );
     const cacheSize = cacheSizeOption(options.cacheSize, DEFAULT_CACHE_SIZE, 'cacheSize');
     const uncategorizedSize = cacheSizeOption(
       options.uncategorizedCacheSize,
@@ -286,37 +357,62 @@ class SetClassifier implements CompiledClassifier {
     this.uncategorized = uncategorizedSize > 0 ? new LRUCache({ max: uncategorizedSize }) : null;
   }
 
-  classify(reply: Reply): Classification {
-    return this.classifyLine(replyLine(reply));
+  classify(reply: Reply, context?: ReplyContext): Classification {
+    return this.classifyLine(replyLine(reply), context);
   }
 
-  classifyLine(line: string): Classification {
+  classifyLine(line: string, context?: ReplyContext): Classification {
+    const entry = this.byRules(line);
+    if (this.layer.empty) return entry.result;
+    // Without context the outcome depends on the line alone: decided once per cached line.
+    if (context === undefined && entry.plain !== undefined) return entry.plain;
+    const decision = this.layer.decide(entry.result.label, {
+      line,
+      code: lineCode(line),
+      context,
+      lineStage: entry.stage,
+    });
+    const result =
+      decision === null
+        ? entry.result
+        : Object.freeze({ label: decision.label, rule: entry.result.rule, context: decision.ref });
+    if (context === undefined) entry.plain = result;
+    return result;
+  }
+
+  /** The label of the line by the rules alone (KumoMTA's classification), cached. */
+  private byRules(line: string): CacheEntry {
     const cacheable = line.length <= MAX_CACHED_LINE;
     if (cacheable) {
-      const hit = this.classified?.get(line);
+      const hit = this.classified?.get(line) ?? this.uncategorized?.get(line);
       if (hit !== undefined) {
         this.hits++;
         return hit;
       }
-      if (this.uncategorized?.get(line) === true) {
-        this.hits++;
-        return UNCATEGORIZED_RESULT;
-      }
     }
     this.misses++;
-    const first = this.firstMatch(line);
-    const result = first === null ? undefined : this.results[first];
-    if (result === undefined) {
-      if (cacheable) this.uncategorized?.set(line, true);
-      return UNCATEGORIZED_RESULT;
-    }
-    if (cacheable) this.classified?.set(line, result);
-    return result;
+    const match = this.firstMatch(line);
+    const result = match.rule === null ? undefined : this.results[match.rule];
+    const entry: CacheEntry = { result: result ?? UNCATEGORIZED_RESULT, stage: match.stage };
+    if (cacheable) (result === undefined ? this.uncategorized : this.classified)?.set(line, entry);
+    return entry;
   }
 
-  /** Index of the first loaded rule that matches, or null. */
-  private firstMatch(line: string): number | null {
+  /** The first loaded rule that matches, and the stage words' stage, in one pass. */
+  private firstMatch(line: string): LineMatch {
+    const ruleCount = this.rules.length;
+    let rule: number | null = null;
+    let stage: string | null = null;
+    // Whether every chunk holding stage words was matched, so that "no word matched"
+    // can be told from "the words were not run" (undefined: the layer looks itself).
+    let wordsRun = true;
+    let done = false;
     for (const chunk of this.chunks) {
+      const holdsWords = chunk.offset + chunk.size > ruleCount;
+      if (done) {
+        if (holdsWords) wordsRun = false;
+        continue;
+      }
       let indices: number[];
       try {
         // RE2.Set returns the indices sorted, and index order is load order, so the
@@ -326,18 +422,24 @@ class SetClassifier implements CompiledClassifier {
         // RE2.Set fails a match only when its DFA runs out of memory. A single RE2
         // falls back to its NFA instead of failing: slower, still linear in the
         // input, still the same answer.
-        const index = this.firstSingleMatch(line, chunk);
-        if (index !== null) return index;
+        if (rule === null) rule = this.firstSingleMatch(line, chunk);
+        if (holdsWords) wordsRun = false;
         continue;
       }
-      const first = indices[0];
-      if (first !== undefined) return chunk.offset + first;
+      for (const index of indices) {
+        const at = chunk.offset + index;
+        if (at < ruleCount) rule ??= at;
+        else if (stage === null) stage = this.layer.stageOfWord(at - ruleCount);
+      }
+      // Later chunks hold only later rules (and the words, which the layer can run).
+      if (rule !== null) done = true;
     }
-    return null;
+    return { rule, stage: wordsRun || stage !== null ? stage : undefined };
   }
 
   private firstSingleMatch(line: string, chunk: SetChunk): number | null {
-    for (let i = chunk.offset; i < chunk.offset + chunk.size; i++) {
+    const end = Math.min(chunk.offset + chunk.size, this.rules.length);
+    for (let i = chunk.offset; i < end; i++) {
       const rule = this.rules[i];
       if (rule === undefined) break;
       let single = this.singles[i];
@@ -387,7 +489,7 @@ export function compileClassifier(
 ): CompiledClassifier {
   const { files, problems } = decodeAll(sources);
   if (problems.length > 0) throw new RulesInvalidError(inFileOrder(files, problems));
-  return new SetClassifier(flatten(files), options);
+  return new SetClassifier(flatten(files), contextLayerOf(files), options);
 }
 
 /**
@@ -440,5 +542,6 @@ export function checkRules(sources: readonly RulesSource[]): RulesCheck {
     files: sources.length,
     labels: new Set(rules.map((rule) => rule.label)).size,
     patterns: rules.length,
+    contextRows: files.reduce((n, file) => n + (file.context?.rows.length ?? 0), 0),
   };
 }

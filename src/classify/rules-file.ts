@@ -6,6 +6,7 @@ import JSON5 from 'json5';
 import { parse as parseToml } from 'smol-toml';
 import { ErrorCode } from '../errors';
 import type { RulesSource } from './index';
+import { decodeContextDocument, isContextDocument, type DecodedContextFile } from './context';
 
 /** One thing wrong in a rules file, located as precisely as the problem allows. */
 export interface RuleProblem {
@@ -31,6 +32,11 @@ export interface DecodedRulesFile {
   file: string;
   /** In file order: the order decides which rule wins. */
   labels: LabelRules[];
+  /**
+   * Set when the file is a context table (`[[stage]]` / `[[context]]`, see context.ts)
+   * instead of KumoMTA rules; `labels` is then empty.
+   */
+  context?: DecodedContextFile;
 }
 
 /**
@@ -121,12 +127,16 @@ export function decodeRulesFile(source: RulesSource): {
     problem('expected a table with a "rules" key');
     return { decoded, problems };
   }
+  if (isContextDocument(document)) {
+    const context = decodeContextDocument(file, document);
+    return { decoded: { ...decoded, context: context.decoded }, problems: context.problems };
+  }
   for (const key of Object.keys(document)) {
     if (key !== 'rules') problem(`unknown key ${JSON.stringify(key)}: only "rules" is allowed`);
   }
   const rules = document.rules;
   if (rules === undefined) {
-    problem('missing the "rules" table');
+    problem('missing the "rules" table (or [[context]] rows, for a context table)');
     return { decoded, problems };
   }
   if (!isPlainObject(rules)) {

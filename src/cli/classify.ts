@@ -10,6 +10,7 @@ import {
   replyLine,
   type Classification,
   type CompiledClassifier,
+  type ReplyContext,
 } from '../classify/index';
 import { readRulesSources } from '../config/rules';
 import { buildServerConfig, loadServerConfig } from '../config/server';
@@ -19,6 +20,9 @@ interface ClassifyOptions {
   config?: string;
   json?: boolean;
   rules?: string[];
+  command?: string;
+  action?: string;
+  diagnosticType?: string;
 }
 
 export interface ClassifierSettings {
@@ -54,13 +58,30 @@ function describe(reply: string, line: string, result: Classification): string {
     ? `${result.rule.file}: ${JSON.stringify(result.rule.label)}[${result.rule.index}] ${result.rule.pattern}`
     : 'no rule matched';
   const input = reply.trim() === line ? '' : `\n  matched as: ${line}`;
-  return `${result.label}  ${reply.trim()}${input}\n  rule: ${rule}\n`;
+  let out = `${result.label}  ${reply.trim()}${input}\n  rule: ${rule}\n`;
+  if (result.context) {
+    const { file, index, name, replaced, stage } = result.context;
+    const seen = stage ? ` (stage ${stage.name}, from the ${stage.from})` : '';
+    out += `  context: ${file}: context[${index}] "${name}"${seen}: ${replaced} → ${result.label}\n`;
+  }
+  return out;
 }
 
-function classifyOne(classifier: CompiledClassifier, reply: string, json: boolean): string {
+/** Which input decided the label: a context row, a rule, or nothing (Uncategorized). */
+function decidedBy(result: Classification): 'context' | 'rule' | 'none' {
+  if (result.context) return 'context';
+  return result.rule ? 'rule' : 'none';
+}
+
+function classifyOne(
+  classifier: CompiledClassifier,
+  reply: string,
+  json: boolean,
+  context: ReplyContext,
+): string {
   const parsed = parseReplyLine(reply);
   const line = replyLine(parsed);
-  const result = classifier.classifyLine(line);
+  const result = classifier.classifyLine(line, context);
   if (!json) return describe(reply, line, result);
   return `${JSON.stringify({
     reply,
@@ -68,8 +89,13 @@ function classifyOne(classifier: CompiledClassifier, reply: string, json: boolea
     code: parsed.code,
     enhanced_code: parsed.enhancedCode,
     content: parsed.content,
+    command: context.command ?? null,
+    action: context.action ?? null,
+    diagnostic_type: context.diagnosticType ?? null,
     label: result.label,
+    decided_by: decidedBy(result),
     rule: result.rule,
+    context: result.context,
   })}\n`;
 }
 
@@ -78,9 +104,23 @@ export function register(program: Command): void {
     .summary('classify SMTP replies and show the rule that matched')
     .description(
       'Classify SMTP replies ("550 5.1.1 user unknown"; one per stdin line when none is ' +
-        'given) and show the rule that matched: file, label, index and pattern.',
+        'given) and show the rule that matched: file, label, index and pattern. What the ' +
+        'line cannot carry (--command, --action, --diagnostic-type) is used by the context ' +
+        'table (rules/context.toml); the row that decided is shown as "context".',
     )
     .option('--json', 'one JSON object per reply')
+    .option(
+      '--command <command>',
+      'the SMTP command the reply answered (response.command): CONNECT, EHLO, "MAIL FROM", "RCPT TO", DATA',
+    )
+    .option(
+      '--action <action>',
+      'the DSN Action of the report: failed (a final bounce), delayed ...',
+    )
+    .option(
+      '--diagnostic-type <type>',
+      'the Diagnostic-Code type: smtp (a remote reply), x-unix (a local delivery program) ...',
+    )
     .option(
       '-r, --rules <file>',
       "a rules file to use instead of the config's classifier.files; repeat for several",
@@ -102,14 +142,20 @@ export function register(program: Command): void {
         ...(uncategorizedCacheSize === undefined ? {} : { uncategorizedCacheSize }),
       });
       const json = opts.json === true;
+      const context: ReplyContext = {
+        command: opts.command ?? null,
+        action: opts.action ?? null,
+        diagnosticType: opts.diagnosticType ?? null,
+      };
       if (replies.length > 0) {
-        for (const reply of replies) process.stdout.write(classifyOne(classifier, reply, json));
+        for (const reply of replies)
+          process.stdout.write(classifyOne(classifier, reply, json, context));
         return;
       }
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const reply of lines) {
         if (reply.trim() === '') continue;
-        process.stdout.write(classifyOne(classifier, reply, json));
+        process.stdout.write(classifyOne(classifier, reply, json, context));
       }
     });
 }

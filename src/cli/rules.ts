@@ -4,12 +4,29 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '../classify/index';
-import { ErrorCode, errorMessage } from '../errors';
+import { ErrorCode, OobdError, errorMessage } from '../errors';
 import { addConfigOption } from './common';
 import { classifierSettings } from './classify';
 
 interface CheckOptions {
   config?: string;
+}
+
+interface AuditCliOptions {
+  config?: string;
+  expected?: string;
+  rules?: string[];
+  json?: boolean;
+  limit: string;
+  minChecked: string;
+}
+
+function wholeNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new OobdError(ErrorCode.UsageError, `${name} must be a whole number ≥ 0, not ${value}`);
+  }
+  return n;
 }
 
 function plural(n: number, word: string): string {
@@ -68,9 +85,67 @@ export function register(program: Command): void {
       }
       process.stdout.write(
         `${plural(list.length, 'file')}, ${plural(check.labels, 'label')}, ` +
-          `${plural(check.patterns, 'pattern')}: ${plural(errors.length, 'error')}, ` +
+          `${plural(check.patterns, 'pattern')}` +
+          (check.contextRows > 0 ? `, ${plural(check.contextRows, 'context row')}` : '') +
+          `: ${plural(errors.length, 'error')}, ` +
           `${plural(check.warnings.length, 'warning')}\n`,
       );
       if (errors.length > 0) process.exitCode = 2;
+    });
+
+  addConfigOption(rules.command('audit'))
+    .summary('per-rule hits and precision over a corpus, and the replies no rule knows')
+    .description(
+      'Classify every reply of a corpus (folders or files of bounces, parsed as `oobd parse` ' +
+        'parses them, or log folders, whose OOB records are classified again) and print, per ' +
+        'rule and context row, how often it decided the label and, with --expected, how often ' +
+        'that label was right; the rules that never decided one; and the uncategorized replies ' +
+        'grouped by normalised form (addresses, hosts, ids, numbers masked) with a pattern to ' +
+        'paste into a rules file.',
+    )
+    .argument('<path...>', 'bounce files or folders (.eml, mbox), or log folders')
+    .option(
+      '-e, --expected <file>',
+      'JSON lines {file, index, label} or the corpus format {file, index, reason} (Sisimai reasons)',
+    )
+    .option(
+      '-r, --rules <file>',
+      "a rules file (or context table) instead of the config's classifier.files; repeat for several",
+      (file: string, files: string[] = []) => [...files, file],
+    )
+    .option('--json', 'one JSON object with every tally')
+    .option('--limit <n>', 'uncategorized groups to print, 0 for all', '50')
+    .option(
+      '--min-checked <n>',
+      'checked replies a rule needs to be flagged under 50% precision',
+      '3',
+    )
+    .action(async (paths: string[], opts: AuditCliOptions) => {
+      const { runAudit, formatAudit, lowPrecision } =
+        require('./rules-audit') as typeof import('./rules-audit');
+      let files = opts.rules ?? [];
+      if (files.length === 0) {
+        const settings = classifierSettings(opts);
+        if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
+        files = settings.files;
+      }
+      const options = {
+        ...(opts.expected === undefined ? {} : { expected: opts.expected }),
+        rules: files,
+        json: opts.json === true,
+        limit: wholeNumber(opts.limit, '--limit'),
+        lowPrecision: 0.5,
+        minChecked: wholeNumber(opts.minChecked, '--min-checked'),
+      };
+      const { report, errors } = await runAudit(paths, options);
+      if (options.json) {
+        const low = lowPrecision(report, options.lowPrecision, options.minChecked);
+        process.stdout.write(`${JSON.stringify({ files, ...report, low_precision: low })}\n`);
+      } else {
+        process.stdout.write(formatAudit(report, files, options));
+      }
+      for (const error of errors)
+        process.stderr.write(`oobd rules audit: ${error.path}: ${error.message}\n`);
+      if (errors.length > 0) process.exitCode = 1;
     });
 }

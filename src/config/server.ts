@@ -6,6 +6,18 @@ import { z } from 'zod';
 import { readConfigFile, validate, deepFreeze } from './load';
 import { formatListen, parseDuration, parseListen, parseSize, type ListenAddress } from './units';
 
+/**
+ * The rules files oobd ships, in load order (the default of classifier.files, and what
+ * config/oobd.toml lists): documented provider codes, phrase families, the IANA
+ * enhanced-code mapping, then the context table (rules/context.toml).
+ */
+export const SHIPPED_RULES_FILES: readonly string[] = Object.freeze([
+  'rules/providers.toml',
+  'rules/phrases.toml',
+  'rules/iana.toml',
+  'rules/context.toml',
+]);
+
 const size = (what: string) =>
   z.union([z.number(), z.string()]).transform((value, ctx) => {
     const bytes = parseSize(value);
@@ -50,29 +62,34 @@ function defaultPoolSize(): number {
   return Math.max(1, Math.floor(availableParallelism() / 4));
 }
 
-const smtpSchema = z.strictObject({
-  /** Addresses to listen on. @defaultValue ["127.0.0.1:2525"] */
-  listen: z.array(listen).min(1).default(['127.0.0.1:2525'].map((s) => parseListen(s)!)),
-  /** Name in the greeting and in Received headers. @defaultValue the machine's host name */
-  hostname: z.string().min(1).default(hostname()),
-  /** SIZE limit; larger messages get 552 5.3.4. @defaultValue 10MB */
-  max_message_size: size('max_message_size').default(10 * 1024 * 1024),
-  /** Concurrent connections; more get 421 4.7.0. @defaultValue 1000 */
-  max_clients: positiveInt.default(1000),
-  /** Recipients per transaction; more get 452 4.5.3. @defaultValue 100 */
-  max_recipients: positiveInt.default(100),
-  /** More Received headers than this is a mail loop: 554 5.4.6. @defaultValue 30 */
-  max_received_headers: positiveInt.default(30),
-  /** Idle time before a silent client is disconnected. @defaultValue 5m */
-  idle_timeout: duration('idle_timeout').default(300_000),
-  /** PEM private key file; STARTTLS is offered when both key and cert are set. */
-  tls_key: z.string().min(1).optional(),
-  /** PEM certificate chain file. */
-  tls_cert: z.string().min(1).optional(),
-}).refine((smtp) => (smtp.tls_key === undefined) === (smtp.tls_cert === undefined), {
-  error: 'tls_key and tls_cert must be set together (STARTTLS needs both)',
-  path: ['tls_cert'],
-});
+const smtpSchema = z
+  .strictObject({
+    /** Addresses to listen on. @defaultValue ["127.0.0.1:2525"] */
+    listen: z
+      .array(listen)
+      .min(1)
+      .default(['127.0.0.1:2525'].map((s) => parseListen(s)!)),
+    /** Name in the greeting and in Received headers. @defaultValue the machine's host name */
+    hostname: z.string().min(1).default(hostname()),
+    /** SIZE limit; larger messages get 552 5.3.4. @defaultValue 10MB */
+    max_message_size: size('max_message_size').default(10 * 1024 * 1024),
+    /** Concurrent connections; more get 421 4.7.0. @defaultValue 1000 */
+    max_clients: positiveInt.default(1000),
+    /** Recipients per transaction; more get 452 4.5.3. @defaultValue 100 */
+    max_recipients: positiveInt.default(100),
+    /** More Received headers than this is a mail loop: 554 5.4.6. @defaultValue 30 */
+    max_received_headers: positiveInt.default(30),
+    /** Idle time before a silent client is disconnected. @defaultValue 5m */
+    idle_timeout: duration('idle_timeout').default(300_000),
+    /** PEM private key file; STARTTLS is offered when both key and cert are set. */
+    tls_key: z.string().min(1).optional(),
+    /** PEM certificate chain file. */
+    tls_cert: z.string().min(1).optional(),
+  })
+  .refine((smtp) => (smtp.tls_key === undefined) === (smtp.tls_cert === undefined), {
+    error: 'tls_key and tls_cert must be set together (STARTTLS needs both)',
+    path: ['tls_cert'],
+  });
 
 const domainsSchema = z.strictObject({
   /** listener_domains files, merged in order (a later file's entry replaces an earlier one). @defaultValue ["config/listener_domains.toml"] */
@@ -80,8 +97,11 @@ const domainsSchema = z.strictObject({
 });
 
 const classifierSchema = z.strictObject({
-  /** Rules files, merged in order; the first loaded matching rule wins. @defaultValue ["rules/bounces.toml", "rules/iana.toml"] */
-  files: z.array(z.string().min(1)).default(['rules/bounces.toml', 'rules/iana.toml']),
+  /**
+   * Rules files (and context tables), merged in order; the first loaded matching rule wins.
+   * @defaultValue SHIPPED_RULES_FILES
+   */
+  files: z.array(z.string().min(1)).default(() => [...SHIPPED_RULES_FILES]),
   /** Classified replies kept in the LRU cache. @defaultValue 1024 */
   cache_size: z.number().int().nonnegative().default(1024),
   /** Uncategorized replies kept in their own LRU cache. @defaultValue 1024 */

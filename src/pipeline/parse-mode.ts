@@ -3,11 +3,16 @@
 // the same file always prints the same lines. Pure; runs in-process or on the
 // processing pool's threads.
 import { hash } from 'node:crypto';
-import type { Classifier } from '../classify/index';
-import type { ReportKind, ParseProblem } from '../report/types';
+import {
+  replyLine,
+  type Classification,
+  type Classifier,
+  type CompiledClassifier,
+} from '../classify/index';
+import type { Finding, ReportKind, ParseProblem } from '../report/types';
 import type { Headers } from '../report/header';
-import { parseMessageAndHeaders } from '../report/index';
-import { buildRecords, labelFindings } from './records';
+import { parseMessage, parseMessageAndHeaders } from '../report/index';
+import { buildRecords, isLogged, labelFindings, replyContext } from './records';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -77,4 +82,43 @@ export function parseModeRecords(
     findings: result.findings.length,
     problems: result.problems,
   };
+}
+
+/** A finding that would become a record, with how the rules labelled it (`oobd rules audit`). */
+export interface AuditedFinding {
+  finding: Finding;
+  /** How many records it yields (a Feedback report: one per complained-about address). */
+  records: number;
+  /** The reply line the classifier saw; null for findings the parser labels itself. */
+  line: string | null;
+  /** The classification; null for findings the parser labels (AutoReply, Feedback, MDN ...). */
+  classification: Classification | null;
+}
+
+/**
+ * The findings of one message that `oobd parse` would print records for, in order,
+ * each classified as the pipeline classifies it (reply line plus context) but keeping
+ * which rule or context row decided.
+ */
+export function auditMessage(raw: Uint8Array, classifier: CompiledClassifier): AuditedFinding[] {
+  const out: AuditedFinding[] = [];
+  for (const finding of parseMessage(raw).findings) {
+    if (!isLogged(finding, { oob: true, arf: true })) continue;
+    const records =
+      finding.kind === 'feedback' && Array.isArray(finding.recipient)
+        ? Math.max(1, finding.recipient.length)
+        : 1;
+    if (finding.kind !== 'oob' || finding.label !== null) {
+      out.push({ finding, records, line: null, classification: null });
+      continue;
+    }
+    const line = replyLine(finding.reply);
+    out.push({
+      finding,
+      records,
+      line,
+      classification: classifier.classifyLine(line, replyContext(finding)),
+    });
+  }
+  return out;
 }

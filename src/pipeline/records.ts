@@ -1,8 +1,8 @@
 // Findings + classification → log records. Pure: the clock and ids come in through
 // the context, so `oobd parse`, the server and the snapshot tests share this code.
-import type { Classifier } from '../classify/index';
+import type { Classifier, ReplyContext } from '../classify/index';
 import { makeRecord, type LogRecord, type RecordContext } from '../log/record';
-import type { Finding, ParseResult } from '../report/types';
+import type { Finding, OobFinding, ParseResult } from '../report/types';
 
 /** DSN actions that mean "this recipient did not get the message" (RFC 3464 §2.3.3). */
 const LOGGED_ACTIONS = new Set(['failed', 'delayed', 'auto-replied']);
@@ -38,13 +38,28 @@ export function isLogged(finding: Finding, selection: RecordSelection): boolean 
 }
 
 /**
+ * What the classifier's context tables may use besides the reply line: the SMTP stage
+ * (`response.command`), the DSN action and the diagnostic type and text
+ * (src/classify/context.ts, rules/context.toml).
+ */
+export function replyContext(finding: OobFinding): ReplyContext {
+  const diagnostic = finding.report.diagnostic_code;
+  return {
+    command: finding.reply.command,
+    action: finding.report.action,
+    diagnosticType: diagnostic?.type ?? null,
+    diagnosticText: diagnostic?.text ?? null,
+  };
+}
+
+/**
  * Sets the label of every OOB finding the parser left unlabelled. Runs where the
  * classifier lives (a pool thread, or in-process for `oobd parse`).
  */
 export function labelFindings(result: ParseResult, classifier: Classifier): ParseResult {
   for (const finding of result.findings) {
     if (finding.kind === 'oob' && finding.label === null) {
-      finding.label = classifier.classify(finding.reply).label;
+      finding.label = classifier.classify(finding.reply, replyContext(finding)).label;
     }
   }
   return result;

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileClassifier, type Classifier, type RulesSource } from '../../src/classify/index';
+import { SHIPPED_RULES_FILES } from '../../src/config/server';
 import type { LogRecord } from '../../src/log/record';
 import {
   reportRecords,
@@ -29,7 +30,7 @@ export const FIXTURE_CONTEXT: ReportContext = Object.freeze({
 
 export const FIXTURE_SELECTION: RecordSelection = Object.freeze({ oob: true, arf: true });
 
-const RULES_FILES = ['rules/bounces.toml', 'rules/iana.toml'];
+const RULES_FILES = SHIPPED_RULES_FILES;
 
 let classifier: Classifier | null = null;
 

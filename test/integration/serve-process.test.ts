@@ -15,6 +15,10 @@ describe('oobd serve process', () => {
     writeTestConfig(dir);
     const serve = await startServe(['--config', join(dir, 'oobd.toml')]);
     const ids: string[] = [];
+    // SIGTERM goes out once the server has answered a first message: "mid-run" is a
+    // state to wait for, not a time (its threads compile the rules first).
+    let firstAnswered: () => void = () => {};
+    const answered = new Promise<void>((resolve) => (firstAnswered = resolve));
     const sending = Array.from({ length: 6 }, async (_, c) => {
       const { client } = await SmtpClient.open(serve.port);
       try {
@@ -25,6 +29,7 @@ describe('oobd serve process', () => {
           const reply = await client.data(dsnMessage());
           if (reply.code !== 250) return;
           ids.push(reply.text.slice('OK id='.length));
+          firstAnswered();
         }
       } catch {
         // The server closed the connection while shutting down.
@@ -32,7 +37,7 @@ describe('oobd serve process', () => {
         client.destroy();
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await Promise.race([answered, Promise.all(sending)]);
     serve.child.kill('SIGTERM');
     await Promise.all(sending);
     expect(await serve.exited).toBe(0);

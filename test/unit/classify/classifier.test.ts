@@ -69,7 +69,11 @@ describe('rule order', () => {
   });
 
   it('gives Uncategorized with no rule when nothing matches', () => {
-    expect(classifier.classifyLine('zzz')).toEqual({ label: 'Uncategorized', rule: null });
+    expect(classifier.classifyLine('zzz')).toEqual({
+      label: 'Uncategorized',
+      rule: null,
+      context: null,
+    });
   });
 });
 

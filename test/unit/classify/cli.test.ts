@@ -1,7 +1,7 @@
 // `oobd classify` and `oobd rules check` as an operator runs them: the compiled CLI
 // (npm test builds dist/ first) in a child process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,7 +55,9 @@ describe('oobd classify', () => {
     });
     expect(lines[1]).toMatchObject({
       label: 'InvalidRecipient',
-      rule: { file: 'rules/bounces.toml', label: 'InvalidRecipient', index: 0 },
+      decided_by: 'rule',
+      rule: { file: 'rules/phrases.toml', label: 'InvalidRecipient', index: 0 },
+      context: null,
     });
   });
 
@@ -125,7 +127,9 @@ describe('oobd rules check', () => {
   it("passes the config's shipped rules with a summary", () => {
     const run = oobd(['rules', 'check']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^\d+ files?, \d+ labels, \d+ patterns: 0 errors, 0 warnings\n$/);
+    expect(run.stdout).toMatch(
+      /^\d+ files?, \d+ labels, \d+ patterns, \d+ context rows: 0 errors, 0 warnings\n$/,
+    );
   });
 
   it('reports every bad pattern and duplicate, and exits 2', () => {
@@ -144,5 +148,142 @@ describe('oobd rules check', () => {
       expect.stringContaining(`${file}: "B"[0] "dup": duplicate of "A"[1]`),
     ]);
     expect(lines.at(-1)).toBe('2 files, 2 labels, 5 patterns: 4 errors, 1 warning');
+  });
+});
+
+describe('oobd classify with context', () => {
+  it('takes --command, --action and --diagnostic-type and shows the context row that decided', () => {
+    const run = oobd([
+      'classify',
+      '--json',
+      '--action',
+      'failed',
+      '--',
+      '451 4.4.1 connect to mx.example.net[192.0.2.1]:25: Connection timed out',
+    ]);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      action: 'failed',
+      command: null,
+      label: 'MessageExpired',
+      decided_by: 'context',
+      rule: { file: 'rules/phrases.toml', label: 'NoAnswerFromHost' },
+      context: {
+        file: 'rules/context.toml',
+        name: 'unreachable until the queue lifetime ran out',
+        replaced: 'NoAnswerFromHost',
+      },
+    });
+  });
+
+  it('prints the context row in the text output', () => {
+    const run = oobd(['classify', '--command', 'CONNECT', '--', '554 no SMTP service here']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('PolicyRelated  554 no SMTP service here');
+    expect(run.stdout).toContain(
+      '  context: rules/context.toml: context[1] "refused at connection or greeting" (stage connect, from the command): Uncategorized → PolicyRelated',
+    );
+  });
+
+  it('gives the same reply another label in another context', () => {
+    const labels = (args: string[]) =>
+      (
+        JSON.parse(oobd(['classify', '--json', ...args, '--', '550 5.0.0 255']).stdout) as {
+          label: string;
+        }
+      ).label;
+    expect(labels([])).toBe('Uncategorized');
+    expect(labels(['--diagnostic-type', 'x-unix'])).toBe('BadConfiguration');
+  });
+});
+
+describe('oobd rules audit', () => {
+  const FIXTURES = join(ROOT, 'fixtures/audit');
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'oobd-audit-'));
+    writeFileSync(join(dir, 'parked.toml'), "[rules]\nParked = ['(?i)parked at gate']\n");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints per rule its file, label, index, hits and precision, the rules never matched, and the uncategorized replies grouped', () => {
+    const run = oobd(['rules', 'audit', FIXTURES, '--expected', join(FIXTURES, 'expected.jsonl')]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const out = run.stdout;
+    expect(out).toContain('7 replies classified with rules/providers.toml, rules/phrases.toml');
+    expect(out).toContain('expectations: 4 of 7 labels right (57.1%)');
+    expect(out).toMatch(/\n +1 +1\/1 +100\.0% +rules\/phrases\.toml: "PolicyRelated"\[0\] /);
+    expect(out).toMatch(
+      /\n +1 +1\/1 +100\.0% +rules\/context\.toml: context\[0\] → BadConfiguration +local delivery program failed/,
+    );
+    expect(out).toMatch(/"InvalidRecipient"\[3\] .*\(1 relabelled by context\)/);
+    expect(out).toMatch(/never matched: \d+ of \d+ rules\n {2}rules\/providers\.toml: /);
+    expect(out).toContain(
+      'uncategorized: 3 replies in 2 groups (count, normalised reply, pattern)\n' +
+        '      2  550 5.0.0 <address>: account <address> is parked at gate <n>, ref <id>\n' +
+        "         '(?i)\\S+@\\S+:\\s+account\\s+\\S+@\\S+\\s+is\\s+parked\\s+at\\s+gate\\s+\\d+,\\s+ref\\s+\\S+',\n",
+    );
+  });
+
+  it('lists the rules under 50% precision, and prints every tally as JSON', () => {
+    const run = oobd([
+      'rules',
+      'audit',
+      FIXTURES,
+      '--json',
+      '--min-checked',
+      '2',
+      '--expected',
+      join(FIXTURES, 'expected.jsonl'),
+      '--rules',
+      join(dir, 'parked.toml'),
+    ]);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      files: string[];
+      replies: number;
+      checked: number;
+      low_precision: Array<{ label: string; hits: number; right: number; checked: number }>;
+      entries: Array<{ kind: string; label: string; hits: number }>;
+      uncategorized: Array<{ count: number; key: string; pattern: string }>;
+    };
+    expect(report.files).toEqual([join(dir, 'parked.toml')]);
+    expect(report.replies).toBe(7);
+    expect(report.low_precision).toEqual([
+      expect.objectContaining({ label: 'Parked', hits: 2, right: 0, checked: 2 }),
+    ]);
+    expect(report.uncategorized.map((group) => group.count)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('reads a log folder: its OOB records classified again with the given rules', () => {
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    const parsed = oobd(['parse', FIXTURES]);
+    expect(parsed.status).toBe(0);
+    writeFileSync(join(logs, '20250303-101500.000000'), parsed.stdout);
+    const run = oobd(['rules', 'audit', logs, '--json']);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      replies: number;
+      uncategorized: Array<{ count: number }>;
+    };
+    expect(report.replies).toBe(7);
+    expect(report.uncategorized.map((group) => group.count)).toEqual([2, 1]);
+  });
+
+  it('exits 1 and names a path it cannot read, after auditing the others', () => {
+    const missing = join(dir, 'missing');
+    const run = oobd(['rules', 'audit', FIXTURES, missing]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('7 replies classified');
+    expect(run.stderr).toContain(`oobd rules audit: ${missing}:`);
+  });
+
+  it('fails with exit code 2 on an expectations file that is not JSON lines', () => {
+    writeFileSync(join(dir, 'bad.jsonl'), '{"file": "x.eml", "label": "A"}\nnot json\n');
+    const run = oobd(['rules', 'audit', FIXTURES, '--expected', join(dir, 'bad.jsonl')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${join(dir, 'bad.jsonl')}:2: not a JSON object`);
   });
 });
