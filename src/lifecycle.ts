@@ -10,6 +10,7 @@
 //           (their POST in flight gets a few seconds); what they did not send yet they
 //           send after the next start, from their checkpoints.
 // SIGHUP:   domains and rules files are re-read; a bad file keeps the last good set.
+import { normaliseReply } from './classify/normalise';
 import { DomainMap } from './config/domains';
 import { RulesStore } from './config/rules';
 import type { ServerConfig } from './config/server';
@@ -234,6 +235,8 @@ async function startWeb(
         config,
         logger,
         registry: metrics.registry,
+        // The grouping of `oobd rules audit`.
+        groupReply: normaliseReply,
       })
     : null;
   cleanups.push(() => view?.close());

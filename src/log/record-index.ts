@@ -12,6 +12,7 @@
 // Segments removed from the folder leave the index; past `maxRecords`, the oldest
 // segments do.
 import { join } from 'node:path';
+import { replyLine } from '../classify/reply-line';
 import type { LogRecord } from './record';
 import { leadingType, readRanges, readSegmentLines } from './reader';
 import { complainedAddresses } from './suppressions';
@@ -210,18 +211,20 @@ export function recordRecipients(record: LogRecord): string[] {
       : [];
 }
 
-/** `"<code> <enhanced> <content>"`, the line the classifier matched (DESIGN.md §6). */
+/** `"<code> <enhanced> <content>"`: the line the classifier matched (DESIGN.md §6), as `oobd rules audit` rebuilds it. */
 export function recordReplyLine(record: LogRecord): string {
   const r = record.response;
-  const e = r?.enhanced_code;
-  const enhanced = e ? `${e.class}.${e.subject}.${e.detail} ` : '';
-  const content = String(r?.content ?? '')
-    .replaceAll('\r', ' ')
-    .replaceAll('\n', ' ');
-  return `${r?.code ?? ''} ${enhanced}${content}`;
+  return replyLine({
+    code: typeof r?.code === 'number' ? r.code : 0,
+    enhancedCode: r?.enhanced_code ?? null,
+    content: typeof r?.content === 'string' ? r.content : '',
+    command: null,
+  });
 }
 
 const UNCATEGORIZED = 'uncategorized';
+/** Reply lines whose group is remembered (cleared when full: cheap, and the common lines come back first). */
+const GROUP_CACHE_SIZE = 10_000;
 
 export class RecordIndex {
   private readonly segments = new Map<string, Columns>();
@@ -231,6 +234,7 @@ export class RecordIndex {
   /** Per group id: pattern and first example. */
   private readonly groupInfo: Array<{ pattern: string; example: string }> = [];
   private readonly listeners = new Set<(record: LiveRecord) => void>();
+  private readonly groupCache = new Map<string, ReplyGrouping>();
   private readonly tail: FolderTail;
   private readonly maxRecords: number;
   private total = 0;
@@ -351,7 +355,7 @@ export class RecordIndex {
     let group = 0;
     if (record.type === 'OOB' && classification.toLowerCase() === UNCATEGORIZED) {
       const reply = recordReplyLine(record);
-      const grouping = this.opts.groupReply?.(reply) ?? { key: reply, pattern: '' };
+      const grouping = this.grouping(reply);
       const id = this.groupKeys.id(grouping.key);
       if (id === this.groupInfo.length)
         this.groupInfo.push({ pattern: grouping.pattern, example: reply });
@@ -381,6 +385,17 @@ export class RecordIndex {
       classification,
       domain,
     };
+  }
+
+  /** The group of a reply line; the same lines recur (one template, one address), so they are remembered. */
+  private grouping(reply: string): ReplyGrouping {
+    let grouping = this.groupCache.get(reply);
+    if (grouping === undefined) {
+      grouping = this.opts.groupReply?.(reply) ?? { key: reply, pattern: '' };
+      if (this.groupCache.size >= GROUP_CACHE_SIZE) this.groupCache.clear();
+      this.groupCache.set(reply, grouping);
+    }
+    return grouping;
   }
 
   private async backfill(historyEnds: Map<string, number>): Promise<void> {

@@ -82,7 +82,7 @@ if (skip) {
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-stream="open"]');
     // Marks this document: a reload would lose it.
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 1));
 
     await send('gone@browser.example', '550 5.1.1 <gone@browser.example>: no such user', '5.1.1');
     await send('xss@browser.example', '550 5.0.0 <script>alert(1)</script>', '5.0.0');
@@ -90,7 +90,9 @@ if (skip) {
     const xss = page.locator('#records tbody tr', { hasText: 'xss@browser.example' });
     await gone.waitFor();
     await xss.waitFor();
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(
+      1,
+    );
     expect(await gone.locator('.label').textContent()).toBe('InvalidRecipient');
     // Inserted with textContent: the reply is text, and no element came of it.
     expect(await xss.locator('td.reply').textContent()).toBe('<script>alert(1)</script>');
@@ -132,6 +134,11 @@ if (skip) {
     const group = page.locator('#uncategorized tbody tr', { hasText: 'alert(1)' });
     await group.waitFor();
     expect(await group.locator('.example').textContent()).toContain('<script>alert(1)</script>');
+    // The group and its rule line are those of `oobd rules audit` (classify/normalise.ts).
+    expect(await group.locator('.key').textContent()).toBe('550 5.0.0 <script>alert(<n>)</script>');
+    expect(await group.locator('code.rule').textContent()).toBe(
+      "'(?i)<script>alert\\(\\d+\\)</script>',",
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'web-view-uncategorized.png'), fullPage: true });
     expect(dialogs).toEqual([]);
   }, 120_000);

@@ -2,7 +2,8 @@
 import { request } from 'node:http';
 import { sendMessage } from '../helpers/smtp-client';
 import { SseClient } from '../helpers/sse';
-import { dsnMessage, startTestService, type TestService } from '../helpers/service';
+import { runCliAsync } from '../helpers/process';
+import { dsnMessage, shippedRules, startTestService, type TestService } from '../helpers/service';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -168,6 +169,60 @@ describe('web view API and events', () => {
       { classification: 'InvalidRecipient', count: 3 },
       { classification: 'QuotaIssues', count: 1 },
     ]);
+  });
+
+  it('groups uncategorized replies as `oobd rules audit` does, with the same rule lines', async () => {
+    for (const local of ['ann', 'bob', 'cy'])
+      await send(
+        t,
+        dsn(
+          `${local}@audit.example`,
+          `550 5.0.0 <${local}@audit.example>: the flux capacitor needs 1.21 gigawatts`,
+          '5.0.0',
+        ),
+      );
+    await send(
+      t,
+      dsn(
+        'dee@audit.example',
+        '554 5.0.0 the jabberwock ate it, queue id 8F3A2B19C4',
+        '5.0.0',
+      ),
+    );
+    await t.waitForRecords(
+      (rs) => rs.filter((r) => String(r.recipient).endsWith('@audit.example')).length === 4,
+    );
+    type Groups = {
+      total: number;
+      groups: Array<{ count: number; key: string; pattern: string; rule: string }>;
+    };
+    let api: Groups = { total: 0, groups: [] };
+    for (let i = 0; i < 200 && api.total < 4; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 25));
+      api = (await (
+        await fetch(`${base}/api/uncategorized?domain=audit.example`)
+      ).json()) as Groups;
+    }
+    const audit = await runCliAsync([
+      'rules',
+      'audit',
+      t.logsDir,
+      '--json',
+      ...shippedRules().flatMap((f) => ['--rules', f]),
+    ]);
+    expect(audit.code).toBe(0);
+    const report = JSON.parse(audit.stdout) as {
+      uncategorized: Array<{ count: number; key: string; pattern: string }>;
+    };
+    const audited = report.uncategorized.filter((g) => api.groups.some((a) => a.key === g.key));
+    expect(api.groups.map(({ count, key, pattern }) => ({ count, key, pattern }))).toEqual(
+      audited.map(({ count, key, pattern }) => ({ count, key, pattern })),
+    );
+    expect(api.groups[0]).toMatchObject({
+      count: 3,
+      key: '550 5.0.0 <address>: the flux capacitor needs <n>.<n> gigawatts',
+    });
+    expect(api.groups[0]!.rule).toBe(`'${api.groups[0]!.pattern}',`);
   });
 
   it('answers a bad filter with 400 naming the parameter', async () => {
