@@ -61,11 +61,28 @@ function generate(dir, count) {
   fs.mkdirSync(dir, { recursive: true });
   const domains = Array.from({ length: 5000 }, (_, i) =>
     i < 10
-      ? ['gmail.com', 'outlook.com', 'yahoo.com', 'hotmail.com', 'icloud.com', 'aol.com', 'gmx.de', 'web.de', 'orange.fr', 'mail.ru'][i]
+      ? [
+          'gmail.com',
+          'outlook.com',
+          'yahoo.com',
+          'hotmail.com',
+          'icloud.com',
+          'aol.com',
+          'gmx.de',
+          'web.de',
+          'orange.fr',
+          'mail.ru',
+        ][i]
       : `customer${i}.example`,
   );
   // Zipf-like: a few providers take most of the mail.
-  const pickDomain = () => domains[Math.min(domains.length - 1, Math.floor(Math.exp(Math.random() * Math.log(domains.length + 1)) - 1))];
+  const pickDomain = () =>
+    domains[
+      Math.min(
+        domains.length - 1,
+        Math.floor(Math.exp(Math.random() * Math.log(domains.length + 1)) - 1),
+      )
+    ];
   const nodeid = '5b0d8a9e-7c1e-4f63-9d0e-2a51c6f3b7aa';
   const now = Date.now();
   const start = now - 24 * 3600 * 1000 + 60_000;
@@ -183,15 +200,25 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
     const t0 = Date.now();
     const bytes = generate(dir, count);
-    console.log(`generated ${count.toLocaleString('en')} records (${(bytes / 1e9).toFixed(2)} GB) in ${dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${count.toLocaleString('en')} records (${(bytes / 1e9).toFixed(2)} GB) in ${dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
   } else {
-    const bytes = fs.readdirSync(dir).filter((n) => /^\d{8}-/.test(n)).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
-    console.log(`using ${count.toLocaleString('en')} records (${(bytes / 1e9).toFixed(2)} GB) already in ${dir}`);
+    const bytes = fs
+      .readdirSync(dir)
+      .filter((n) => /^\d{8}-/.test(n))
+      .reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+    console.log(
+      `using ${count.toLocaleString('en')} records (${(bytes / 1e9).toFixed(2)} GB) already in ${dir}`,
+    );
   }
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oobd-bench-web-run-'));
   const port = await freePort();
-  fs.writeFileSync(path.join(work, 'domains.toml'), '["bounce.example.com"]\nlog_oob = "LogThenDrop"\nlog_arf = "LogThenDrop"\n');
+  fs.writeFileSync(
+    path.join(work, 'domains.toml'),
+    '["bounce.example.com"]\nlog_oob = "LogThenDrop"\nlog_arf = "LogThenDrop"\n',
+  );
   fs.writeFileSync(
     path.join(work, 'oobd.toml'),
     [
@@ -201,7 +228,9 @@ async function main() {
       `files = [${JSON.stringify(path.join(work, 'domains.toml'))}]`,
       '[classifier]',
       'pool_size = 1',
-      `files = [${require(path.join(ROOT, 'dist', 'config', 'server.js')).SHIPPED_RULES_FILES.map((f) => JSON.stringify(path.join(ROOT, f))).join(', ')}]`,
+      `files = [${require(path.join(ROOT, 'dist', 'config', 'server.js'))
+        .SHIPPED_RULES_FILES.map((f) => JSON.stringify(path.join(ROOT, f)))
+        .join(', ')}]`,
       '[queue]',
       `quarantine_dir = ${JSON.stringify(path.join(work, 'quarantine'))}`,
       '[logs]',
@@ -252,7 +281,12 @@ async function main() {
         `best ${best.total.toFixed(0)} ms, median ${median.total.toFixed(0)} ms of ${rounds} ` +
         `(median parts: html ${median.html.toFixed(0)} ms, /api/records ${median.records.toFixed(0)} ms, /api/summary ${median.summary.toFixed(0)} ms)`,
     );
-    console.log(`  load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+    console.log(
+      `  load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores`,
+    );
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -268,7 +302,10 @@ async function firstLoad(port) {
   const t0 = process.hrtime.bigint();
   const html = await get(port, '/');
   if (html.status !== 200) throw new Error(`GET / answered ${html.status}`);
-  const [records, summary] = await Promise.all([get(port, '/api/records?since=24h'), get(port, '/api/summary?since=24h')]);
+  const [records, summary] = await Promise.all([
+    get(port, '/api/records?since=24h'),
+    get(port, '/api/summary?since=24h'),
+  ]);
   if (records.status !== 200 || summary.status !== 200) throw new Error('API failed');
   return {
     total: Number(process.hrtime.bigint() - t0) / 1e6,
