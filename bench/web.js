@@ -143,7 +143,7 @@ function generate(dir, count) {
         `${JSON.stringify(common({ type: 'Reception', id, sender: '', recipient: [sender], queue: 'bounce.example.com', site: '', size: 4000 + Math.floor(Math.random() * 20000), response: { code: 250, enhanced_code: null, content: `OK id=${id}`, command: '.' }, peer_address: { name: 'mx.remote.example', addr: '198.51.100.7' }, timestamp: 0, event_time: '', created: 0, created_time: '', num_attempts: 0, bounce_classification: 'Uncategorized', egress_pool: null, egress_source: null, source_address: null, feedback_report: null, meta: {}, headers: {}, delivery_protocol: null, reception_protocol: 'ESMTP', nodeid, session_id: session }))}\n`,
       );
       written++;
-      const r = structuredClone(pick(t[type]));
+      const r = JSON.parse(JSON.stringify(pick(t[type])));
       r.sender = sender;
       r.queue = 'bounce.example.com';
       const address = `user${Math.floor(Math.random() * 1e6)}@${pickDomain()}`;
