@@ -223,8 +223,84 @@ export function recordReplyLine(record: LogRecord): string {
 }
 
 const UNCATEGORIZED = 'uncategorized';
+
+/** What the index keeps of a record besides its position. */
+interface Fields {
+  kind: number;
+  created: number;
+  classification: string;
+  domain: string;
+  /** Reply group id + 1, 0 for none. */
+  group: number;
+}
+
+/** The JSON string whose opening quote is at `at`, and the index after it; null when there is none. */
+function jsonStringAt(text: string, at: number): { value: string; end: number } | null {
+  if (text.charCodeAt(at) !== 34) return null;
+  let escaped = false;
+  for (let i = at + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) {
+      escaped = true;
+      i++;
+    } else if (c === 34) {
+      const raw = text.slice(at, i + 1);
+      try {
+        return { value: escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1), end: i + 1 };
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+const RECIPIENT_KEY = ',"recipient":';
+const CREATED_KEY = ',"created":';
+const CLASSIFICATION_KEY = ',"bounce_classification":';
+
+/**
+ * The fields of a classified OOB line without parsing all of it (most of the log, and
+ * most of the cost of indexing it): makeRecord writes `recipient`, `created` and
+ * `bounce_classification` at the top level in that order, after only string fields and
+ * objects without such keys, and inside a JSON string a quote is always escaped, so the
+ * first `,"key":` is the field. Null (parse the whole line) for anything else: an
+ * array of recipients, an uncategorized record (its reply is grouped), another layout.
+ */
+function fastOobFields(text: string): Fields | null {
+  const r = text.indexOf(RECIPIENT_KEY);
+  if (r < 0) return null;
+  const recipient = jsonStringAt(text, r + RECIPIENT_KEY.length);
+  if (recipient === null) return null;
+  const c = text.indexOf(CREATED_KEY, recipient.end);
+  if (c < 0) return null;
+  let created = 0;
+  let i = c + CREATED_KEY.length;
+  for (; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    created = created * 10 + d;
+  }
+  if (text.charCodeAt(i) !== 44) return null;
+  const b = text.indexOf(CLASSIFICATION_KEY, i);
+  if (b < 0) return null;
+  const label = jsonStringAt(text, b + CLASSIFICATION_KEY.length);
+  if (label === null || label.value.toLowerCase() === UNCATEGORIZED) return null;
+  return {
+    kind: KIND.get('OOB')!,
+    created,
+    classification: label.value,
+    domain: domainOf(recipient.value),
+    group: 0,
+  };
+}
 /** Reply lines whose group is remembered (cleared when full: cheap, and the common lines come back first). */
 const GROUP_CACHE_SIZE = 10_000;
+/**
+ * Bytes of history indexed per event-loop turn: about a hundred records, a millisecond
+ * or two of work, so an SMTP reply or a page request waits at most that long for it.
+ */
+const BACKFILL_CHUNK = 128 * 1024;
 
 export class RecordIndex {
   private readonly segments = new Map<string, Columns>();
@@ -338,29 +414,9 @@ export class RecordIndex {
   private add(segment: string, line: TailLine): IndexEntry | null {
     const type = leadingType(line.text);
     if (type !== null && !KIND.has(type)) return null;
-    let record: LogRecord;
-    try {
-      record = JSON.parse(line.text) as LogRecord;
-    } catch {
-      if (line.text.trim() !== '') this.badLines++;
-      return null;
-    }
-    if (record === null || typeof record !== 'object') return null;
-    const kind = KIND.get(record.type);
-    if (kind === undefined) return null;
-    const created = typeof record.created === 'number' && record.created > 0 ? record.created : 0;
-    const classification =
-      typeof record.bounce_classification === 'string' ? record.bounce_classification : '';
-    const domain = domainOf(recordRecipients(record)[0] ?? '');
-    let group = 0;
-    if (record.type === 'OOB' && classification.toLowerCase() === UNCATEGORIZED) {
-      const reply = recordReplyLine(record);
-      const grouping = this.grouping(reply);
-      const id = this.groupKeys.id(grouping.key);
-      if (id === this.groupInfo.length)
-        this.groupInfo.push({ pattern: grouping.pattern, example: reply });
-      group = id + 1;
-    }
+    const fields = (type === 'OOB' ? fastOobFields(line.text) : null) ?? this.parsed(line.text);
+    if (fields === null) return null;
+    const { kind, created, classification, domain, group } = fields;
     let cols = this.segments.get(segment);
     if (!cols) {
       cols = new Columns();
@@ -384,6 +440,38 @@ export class RecordIndex {
       type: INDEXED_TYPES[kind]!,
       classification,
       domain,
+    };
+  }
+
+  /** What the index keeps of a line, from the whole record parsed; null for a line that is not one to index. */
+  private parsed(text: string): Fields | null {
+    let record: LogRecord;
+    try {
+      record = JSON.parse(text) as LogRecord;
+    } catch {
+      if (text.trim() !== '') this.badLines++;
+      return null;
+    }
+    if (record === null || typeof record !== 'object') return null;
+    const kind = KIND.get(record.type);
+    if (kind === undefined) return null;
+    const classification =
+      typeof record.bounce_classification === 'string' ? record.bounce_classification : '';
+    let group = 0;
+    if (record.type === 'OOB' && classification.toLowerCase() === UNCATEGORIZED) {
+      const reply = recordReplyLine(record);
+      const grouping = this.grouping(reply);
+      const id = this.groupKeys.id(grouping.key);
+      if (id === this.groupInfo.length)
+        this.groupInfo.push({ pattern: grouping.pattern, example: reply });
+      group = id + 1;
+    }
+    return {
+      kind,
+      created: typeof record.created === 'number' && record.created > 0 ? record.created : 0,
+      classification,
+      domain: domainOf(recordRecipients(record)[0] ?? ''),
+      group,
     };
   }
 
@@ -412,7 +500,7 @@ export class RecordIndex {
       while (offset < end && !this.closed) {
         let chunk;
         try {
-          chunk = await readSegmentLines(path, offset, 1 << 20);
+          chunk = await readSegmentLines(path, offset, BACKFILL_CHUNK);
         } catch {
           break;
         }

@@ -92,7 +92,7 @@ export interface FolderTailOptions {
   onError?(err: unknown): void;
   /** @defaultValue 1000 */
   pollMs?: number;
-  /** Bytes read at a time; the tail yields to the event loop between reads. @defaultValue 256 KiB */
+  /** Bytes read at a time; the tail yields to the event loop between reads. @defaultValue 128 KiB */
   chunkBytes?: number;
   /** For tests. @defaultValue Date.now */
   now?: () => number;
@@ -264,7 +264,7 @@ export class FolderTail {
   }
 
   private async readNew(t: Tracked): Promise<void> {
-    const chunkBytes = this.opts.chunkBytes ?? 256 * 1024;
+    const chunkBytes = this.opts.chunkBytes ?? 128 * 1024;
     for (;;) {
       if (this.stopped) return;
       let chunk;
