@@ -212,12 +212,14 @@ async function openHttp(
   if (config.http.listen === '') return { address: null, close: async () => undefined };
   const web = await startWeb(config, metrics, logger, cleanups);
   const http = await startHttp(config.http.listen, metrics, { problem }, web.routes);
-  const close = () =>
-    new Promise<void>((resolve) => {
-      void web.close();
+  const close = async () => {
+    // Event streams end first: they would hold server.close() open.
+    await web.close();
+    await new Promise<void>((resolve) => {
       http.server.close(() => resolve());
       http.server.closeAllConnections();
     });
+  };
   cleanups.push(close);
   return { address: http.address, close };
 }

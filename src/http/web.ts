@@ -56,6 +56,16 @@ export const PAGE_DEFAULT_SINCE = '24h';
 /** Uncategorized groups listed. */
 const GROUP_LIMIT = 200;
 
+/** How far the index reaches (docs/web.md, "GET /api/records"). */
+export interface CoverageJson {
+  /** The folder found at start is indexed. */
+  ready: boolean;
+  /** Records indexed. */
+  records: number;
+  /** `created` of the oldest record kept, when http.web_max_records left older ones out. */
+  truncated_before: number | null;
+}
+
 export interface WebViewOptions {
   config: ServerConfig;
   logger: Logger;
@@ -217,12 +227,18 @@ export class WebView {
     }
   }
 
+  /** The index's coverage as the API shows it. */
+  private coverage(): CoverageJson {
+    const c = this.index.coverage();
+    return { ready: c.ready, records: c.records, truncated_before: c.truncatedBefore };
+  }
+
   /** GET /api/records: a page of records, newest first, and the cursor of the next. */
   async records(q: WebQuery): Promise<{
     records: LogRecord[];
     next: string | null;
     position: string;
-    coverage: ReturnType<RecordIndex['coverage']>;
+    coverage: CoverageJson;
   }> {
     // Taken before the query, so a client that follows /events from it misses nothing.
     const position = encodePosition(this.index.position());
@@ -232,7 +248,7 @@ export class WebView {
       records,
       next: page.next ? encodeCursor(page.next) : null,
       position,
-      coverage: this.index.coverage(),
+      coverage: this.coverage(),
     };
   }
 
@@ -248,7 +264,7 @@ export class WebView {
       by_domain: s.byDomain.map(([domain, count]) => ({ domain, count })),
       other_domains: s.otherDomains,
       domains: s.domains,
-      coverage: this.index.coverage(),
+      coverage: this.coverage(),
     };
   }
 
@@ -258,7 +274,7 @@ export class WebView {
     return {
       total: u.total,
       groups: u.groups.map((g) => ({ ...g, rule: ruleLine(g.pattern) })),
-      coverage: this.index.coverage(),
+      coverage: this.coverage(),
     };
   }
 

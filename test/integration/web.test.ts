@@ -41,6 +41,20 @@ function get(
   });
 }
 
+/** Polls `read` until `done` holds for its result (the index follows the folder a moment behind). */
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 describe('web view API and events', () => {
   let t: TestService;
   let base: string;
@@ -141,29 +155,28 @@ describe('web view API and events', () => {
     await t.waitForRecords(
       (rs) => rs.filter((r) => String(r.recipient).endsWith('@paging.example')).length === 4,
     );
+    // The index follows the folder a moment behind: wait until it has all four.
+    type Summary = { total: number; by_class: Array<{ classification: string; count: number }> };
+    const summary = await eventually(
+      async () =>
+        (await (await fetch(`${base}/api/summary?domain=paging.example`)).json()) as Summary,
+      (s) => s.total === 4,
+    );
     const url = `${base}/api/records?domain=paging.example&class=InvalidRecipient&limit=2`;
     let res = await fetch(url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    // The index follows the folder: wait until it has all four.
-    let page = (await res.json()) as { records: Array<{ recipient: string }>; next: string | null };
-    for (let i = 0; i < 200 && page.next === null; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      page = (await (await fetch(url)).json()) as typeof page;
-    }
+    type Page = { records: Array<{ recipient: string }>; next: string | null };
+    const page = (await res.json()) as Page;
     expect(page.records.map((r) => r.recipient)).toEqual([
       'user3@paging.example',
       'user2@paging.example',
     ]);
     res = await fetch(`${url}&cursor=${encodeURIComponent(page.next!)}`);
-    const older = (await res.json()) as typeof page;
+    const older = (await res.json()) as Page;
     expect(older.records.map((r) => r.recipient)).toEqual(['user1@paging.example']);
     expect(older.next).toBeNull();
 
-    const summary = (await (await fetch(`${base}/api/summary?domain=paging.example`)).json()) as {
-      total: number;
-      by_class: Array<{ classification: string; count: number }>;
-    };
     expect(summary.total).toBe(4);
     expect(summary.by_class).toEqual([
       { classification: 'InvalidRecipient', count: 3 },
@@ -183,11 +196,7 @@ describe('web view API and events', () => {
       );
     await send(
       t,
-      dsn(
-        'dee@audit.example',
-        '554 5.0.0 the jabberwock ate it, queue id 8F3A2B19C4',
-        '5.0.0',
-      ),
+      dsn('dee@audit.example', '554 5.0.0 the jabberwock ate it, queue id 8F3A2B19C4', '5.0.0'),
     );
     await t.waitForRecords(
       (rs) => rs.filter((r) => String(r.recipient).endsWith('@audit.example')).length === 4,
@@ -196,13 +205,11 @@ describe('web view API and events', () => {
       total: number;
       groups: Array<{ count: number; key: string; pattern: string; rule: string }>;
     };
-    let api: Groups = { total: 0, groups: [] };
-    for (let i = 0; i < 200 && api.total < 4; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 25));
-      api = (await (
-        await fetch(`${base}/api/uncategorized?domain=audit.example`)
-      ).json()) as Groups;
-    }
+    const api = await eventually(
+      async () =>
+        (await (await fetch(`${base}/api/uncategorized?domain=audit.example`)).json()) as Groups,
+      (g) => g.total >= 4,
+    );
     const audit = await runCliAsync([
       'rules',
       'audit',
@@ -256,13 +263,14 @@ describe('web view API and events', () => {
   it('escapes a reply that holds a script in the page it renders', async () => {
     await send(t, dsn('xss@escape.example', '550 5.0.0 <script>alert(1)</script>', '5.0.0'));
     await t.waitForRecords((rs) => rs.some((r) => r.recipient === 'xss@escape.example'));
-    let html = '';
-    for (let i = 0; i < 200 && !html.includes('xss@escape.example'); i++) {
-      const res = await fetch(`${base}/?domain=escape.example`);
-      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
-      html = await res.text();
-      if (!html.includes('xss@escape.example')) await new Promise((r) => setTimeout(r, 25));
-    }
+    const html = await eventually(
+      async () => {
+        const res = await fetch(`${base}/?domain=escape.example`);
+        expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+        return res.text();
+      },
+      (text) => text.includes('xss@escape.example'),
+    );
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert(1)');
   });
