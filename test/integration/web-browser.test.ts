@@ -54,6 +54,8 @@ if (skip) {
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
+    // A loaded machine (CI shares its cores) can be slow; every wait is for a condition.
+    page.setDefaultTimeout(60_000);
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -141,5 +143,5 @@ if (skip) {
     );
     await page.screenshot({ path: join(ARTIFACTS, 'web-view-uncategorized.png'), fullPage: true });
     expect(dialogs).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });
