@@ -253,6 +253,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 50));
     }
     const up = Date.now();
+    const serving = JSON.parse(stderr.split('\n').find((l) => l.includes('"oobd serving"')));
+    // SMTP round trips (NOOP) while the folder is indexed: what the edge's clients feel.
+    const pinger = await smtpPinger(Number(serving.smtp[0].split(':').pop()));
     // A first load while the folder is still being indexed (newest first).
     const cold = await firstLoad(port);
     let summary;
@@ -262,6 +265,16 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     const indexed = Date.now();
+    const noops = await pinger.stop();
+    // The same for a few seconds once indexing is done: the machine's own noise.
+    const idle = await smtpPinger(Number(serving.smtp[0].split(':').pop()));
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleNoops = await idle.stop();
+    const stats = (t) =>
+      `${t.length}, median ${percentile(t, 0.5).toFixed(1)} ms, p99 ${percentile(t, 0.99).toFixed(1)} ms, max ${percentile(t, 1).toFixed(1)} ms`;
+    console.log(
+      `  SMTP NOOP round trips during indexing: ${stats(noops)}; after: ${stats(idleNoops)}`,
+    );
     const metrics = (await get(port, '/metrics')).body;
     const rss = Number(/^oobd_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
     console.log(
@@ -295,6 +308,51 @@ async function main() {
     }
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** Sends NOOP every 20 ms on one SMTP connection and records each round trip (ms). */
+async function smtpPinger(port) {
+  const net = require('node:net');
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setEncoding('latin1');
+  let buffer = '';
+  let waiting = null;
+  socket.on('data', (chunk) => {
+    buffer += chunk;
+    if (waiting && /\r\n$/.test(buffer) && /^\d{3} /m.test(buffer)) {
+      buffer = '';
+      const w = waiting;
+      waiting = null;
+      w();
+    }
+  });
+  const reply = () => new Promise((r) => (waiting = r));
+  await reply(); // greeting
+  const times = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const t0 = process.hrtime.bigint();
+      socket.write('NOOP\r\n');
+      await reply();
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      socket.end('QUIT\r\n');
+      return times;
+    },
+  };
 }
 
 /** HTML, then the two API calls the page's script makes, in parallel as a browser does. */
