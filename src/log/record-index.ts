@@ -43,6 +43,8 @@ export interface RecordIndexOptions {
   onError?: (err: unknown) => void;
   /** @defaultValue 1000 */
   pollMs?: number;
+  /** Dictionaries (domains, reply groups) are compacted only beyond this many entries. @defaultValue 100000 */
+  compactAbove?: number;
 }
 
 /** Which records a query wants; null fields do not filter. */
@@ -296,6 +298,8 @@ function fastOobFields(text: string): Fields | null {
 }
 /** Reply lines whose group is remembered (cleared when full: cheap, and the common lines come back first). */
 const GROUP_CACHE_SIZE = 10_000;
+/** Dictionaries smaller than this are never compacted (a few MB at most). */
+const COMPACT_MIN = 100_000;
 /**
  * Bytes of history indexed per event-loop turn: about a hundred records, a millisecond
  * or two of work, so an SMTP reply or a page request waits at most that long for it.
@@ -305,10 +309,10 @@ const BACKFILL_CHUNK = 128 * 1024;
 export class RecordIndex {
   private readonly segments = new Map<string, Columns>();
   private readonly classes = new Dictionary();
-  private readonly domains = new Dictionary();
-  private readonly groupKeys = new Dictionary();
+  private domains = new Dictionary();
+  private groupKeys = new Dictionary();
   /** Per group id: pattern and first example. */
-  private readonly groupInfo: Array<{ pattern: string; example: string }> = [];
+  private groupInfo: Array<{ pattern: string; example: string }> = [];
   private readonly listeners = new Set<(record: LiveRecord) => void>();
   private readonly groupCache = new Map<string, ReplyGrouping>();
   private readonly tail: FolderTail;
@@ -388,11 +392,49 @@ export class RecordIndex {
 
   private onListing(names: ReadonlyArray<string>): void {
     const present = new Set(names);
+    let dropped = false;
     for (const [name, cols] of this.segments) {
       if (present.has(name)) continue;
       this.total -= cols.count;
       this.segments.delete(name);
+      dropped = true;
     }
+    if (dropped) this.compact();
+  }
+
+  /**
+   * Domains and reply groups of records that left the index are forgotten once the
+   * dictionaries hold more entries than the index holds records: a server that runs for months with segments coming and
+   * going keeps memory for what it shows, not for every domain it ever saw.
+   */
+  private compact(): void {
+    // Each record holds one domain and at most one group: more entries than records
+    // means that many at least are unused.
+    const limit = Math.max(this.opts.compactAbove ?? COMPACT_MIN, this.total);
+    if (this.domains.values.length <= limit && this.groupKeys.values.length <= limit) return;
+    const domainIds = new Int32Array(this.domains.values.length).fill(-1);
+    const groupIds = new Int32Array(this.groupKeys.values.length).fill(-1);
+    const domains = new Dictionary();
+    const groupKeys = new Dictionary();
+    const groupInfo: typeof this.groupInfo = [];
+    for (const cols of this.segments.values()) {
+      for (let i = 0; i < cols.count; i++) {
+        const d = cols.domain[i]!;
+        if (domainIds[d]! < 0) domainIds[d] = domains.id(this.domains.values[d]!);
+        cols.domain[i] = domainIds[d]!;
+        const g = cols.group[i]!;
+        if (g === 0) continue;
+        if (groupIds[g - 1]! < 0) {
+          const id = groupKeys.id(this.groupKeys.values[g - 1]!);
+          if (id === groupInfo.length) groupInfo.push(this.groupInfo[g - 1]!);
+          groupIds[g - 1] = id;
+        }
+        cols.group[i] = groupIds[g - 1]! + 1;
+      }
+    }
+    this.domains = domains;
+    this.groupKeys = groupKeys;
+    this.groupInfo = groupInfo;
   }
 
   private onLive(segment: string, lines: ReadonlyArray<TailLine>): void {
@@ -531,6 +573,7 @@ export class RecordIndex {
       this.segments.delete(name);
       this.truncated = true;
     }
+    this.compact();
   }
 
   /** Per-query masks over the dictionaries (a query is a scan of integer columns). */

@@ -188,6 +188,43 @@ describe('RecordIndex', () => {
     }
   });
 
+  it('forgets the domains and reply groups of records that left, and still answers right', async () => {
+    const index = await openIndex(dir, {
+      compactAbove: 0,
+      groupReply: (line) => ({ key: line.replace(/\d+ failed/, '<n> failed'), pattern: 'P' }),
+    });
+    const sizes = () => {
+      const inside = index as unknown as {
+        domains: { values: string[] };
+        groupKeys: { values: string[] };
+      };
+      return [inside.domains.values.length, inside.groupKeys.values.length];
+    };
+    try {
+      expect(sizes()).toEqual([4, 1]);
+      await fs.rm(join(dir, OLD_B));
+      await index.settle();
+      expect(sizes()).toEqual([2, 1]);
+      expect(index.summary(ALL).byDomain).toEqual([
+        ['gmail.com', 2],
+        ['mx.corp.example', 1],
+      ]);
+      expect(
+        index.records({ ...ALL, domain: 'corp.example' }, 10).entries.map((e) => e.domain),
+      ).toEqual(['mx.corp.example']);
+      expect(index.uncategorized(ALL, 10).groups).toEqual([
+        {
+          count: 1,
+          key: '550 5.1.1 the flux capacitor <n> failed',
+          pattern: 'P',
+          example: '550 5.1.1 the flux capacitor 12 failed',
+        },
+      ]);
+    } finally {
+      await index.close();
+    }
+  });
+
   it('passes records written after the start to listeners with their position, and forgets a removed segment', async () => {
     const index = await openIndex(dir);
     const live: LiveRecord[] = [];
