@@ -71,7 +71,6 @@ for (const r of Object.values(recorded)) r.shipped = modules[r.mod][r.fn];
  */
 const own = require('./own-blocks.js');
 const retired = {
-  'content-type': own.parseContentType,
   'quoted-printable': own.decodeQuotedPrintable,
   base64: own.decodeBase64,
   charset: own.decodeCharset,

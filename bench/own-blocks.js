@@ -1,6 +1,5 @@
 // The decoders report/ had before issue 12 item 10 replaced them with nodemailer's
-// libraries (src/report/codec.ts, parseContentType in src/report/header.ts at commit
-// 8e73c6a, types stripped). oobd does not use this file: bench/building-blocks.js
+// libraries (src/report/codec.ts at commit 8e73c6a, types stripped). oobd does not use this file: bench/building-blocks.js
 // keeps it as the "ours" side of the blocks that moved to a library, so the figures
 // behind that decision can be measured again.
 'use strict';
@@ -221,160 +220,10 @@ function decodeEncodedWords(value) {
   }
   return out + value.slice(pos);
 }
-/**
- * RFC 2045 §5.1 Content-Type with RFC 2231 parameter continuations and charsets.
- * Returns null when the value has no `type/subtype`.
- */
-function isWsp(c) {
-  return c === 0x20 || c === 0x09;
-}
-function parseContentType(value) {
-  if (value === null) return null;
-  let semi = value.indexOf(';');
-  if (semi < 0) semi = value.length;
-  let type = stripComment(value.slice(0, semi)).trim().toLowerCase();
-  // "text/plain charset=..." without the semicolon happens; keep the first word.
-  const sp = type.indexOf(' ');
-  if (sp > 0) type = type.slice(0, sp);
-  const slash = type.indexOf('/');
-  if (slash <= 0 || slash === type.length - 1) return null;
-  return { type, params: parseParams(value, semi) };
-}
-function stripComment(s) {
-  const p = s.indexOf('(');
-  return p < 0 ? s : s.slice(0, p);
-}
-/** `; name=value` parameters from `start`; also used for Content-Disposition. */
-function parseParams(value, start) {
-  const params = new Map();
-  const sections = new Map();
-  let pos = start;
-  const n = value.length;
-  let count = 0;
-  while (pos < n && count < 64) {
-    // Skip separators and white space.
-    while (pos < n) {
-      const c = value.charCodeAt(pos);
-      if (c === 0x3b || isWsp(c) || c === 0x0a || c === 0x0d) pos++;
-      else break;
-    }
-    if (pos >= n) break;
-    const eq = value.indexOf('=', pos);
-    const nextSemi = value.indexOf(';', pos);
-    if (eq < 0 || (nextSemi >= 0 && nextSemi < eq)) {
-      // A token without "=": skip it.
-      pos = nextSemi < 0 ? n : nextSemi + 1;
-      continue;
-    }
-    const name = value.slice(pos, eq).trim().toLowerCase();
-    pos = eq + 1;
-    while (pos < n && isWsp(value.charCodeAt(pos))) pos++;
-    let v;
-    if (value.charCodeAt(pos) === 0x22) {
-      // quoted-string with backslash escapes (RFC 5322 §3.2.4)
-      let out = '';
-      let i = pos + 1;
-      for (; i < n; i++) {
-        const c = value.charCodeAt(i);
-        if (c === 0x5c && i + 1 < n) {
-          out += value.charAt(i + 1);
-          i++;
-        } else if (c === 0x22) break;
-        else out += value.charAt(i);
-      }
-      v = out;
-      pos = i + 1;
-      const semi = value.indexOf(';', pos);
-      pos = semi < 0 ? n : semi + 1;
-    } else {
-      const semi = value.indexOf(';', pos);
-      const end = semi < 0 ? n : semi;
-      v = value.slice(pos, end).trim();
-      pos = end + 1;
-    }
-    count++;
-    if (name === '') continue;
-    const star = name.indexOf('*');
-    if (star < 0) {
-      if (!params.has(name)) params.set(name, v);
-      continue;
-    }
-    // RFC 2231 §3 and §4: name*0, name*1*, name*
-    const base = name.slice(0, star);
-    const rest = name.slice(star + 1);
-    const encoded = rest.endsWith('*') || rest === '';
-    const index = rest === '' ? 0 : Number.parseInt(rest, 10);
-    if (!Number.isInteger(index) || index < 0 || index > 63) continue;
-    let s = sections.get(base);
-    if (s === undefined) {
-      s = { parts: [], encoded: [] };
-      sections.set(base, s);
-    }
-    s.parts[index] = v;
-    s.encoded[index] = encoded;
-  }
-  for (const [base, s] of sections) {
-    if (params.has(base) && s.parts.length === 0) continue;
-    let charset = '';
-    let bytes = '';
-    for (let i = 0; i < s.parts.length; i++) {
-      let p = s.parts[i];
-      if (p === undefined) break;
-      if (s.encoded[i] === true) {
-        if (i === 0) {
-          const q1 = p.indexOf("'");
-          const q2 = q1 < 0 ? -1 : p.indexOf("'", q1 + 1);
-          if (q2 >= 0) {
-            charset = p.slice(0, q1);
-            p = p.slice(q2 + 1);
-          }
-        }
-        bytes += percentDecode(p);
-      } else {
-        bytes += p;
-      }
-    }
-    const text =
-      charset === ''
-        ? bytes
-        : Buffer.from(bytes, 'latin1').toString(charsetIsUtf8(charset) ? 'utf8' : 'latin1');
-    params.set(base, text);
-  }
-  return params;
-}
-function charsetIsUtf8(cs) {
-  const l = cs.toLowerCase();
-  return l === 'utf-8' || l === 'utf8' || l === 'us-ascii';
-}
-function percentDecode(s) {
-  if (s.indexOf('%') < 0) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x25 && i + 2 < s.length) {
-      const h1 = hex(s.charCodeAt(i + 1));
-      const h2 = hex(s.charCodeAt(i + 2));
-      if (h1 >= 0 && h2 >= 0) {
-        out += String.fromCharCode((h1 << 4) | h2);
-        i += 2;
-        continue;
-      }
-    }
-    out += s.charAt(i);
-  }
-  return out;
-}
-function hex(c) {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
 
 module.exports = {
   decodeBase64,
   decodeQuotedPrintable,
   decodeCharset,
   decodeEncodedWords,
-  parseContentType,
 };
