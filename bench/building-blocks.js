@@ -1,8 +1,12 @@
 // The building blocks of report/ against the libraries that could replace them (issue 12
-// item 10): nodemailer's libqp, libbase64, libmime (RFC 2047 words, charsets through
-// iconv-lite and encoding-japanese, Content-Type parameters, header lines), nodemailer's
+// item 10): nodemailer's libqp, libbase64, libmime (RFC 2047 words, Content-Type
+// parameters, header lines), iconv-lite (charsets, as libmime uses it), nodemailer's
 // addressparser, @zone-eu/mailsplit (header sections, the MIME split), mailparser (the
 // whole message) and `new Date()` (what mailparser does with a Date field).
+//
+// "src uses" says which side src/ ships. Where it ships the library, the "ours" side is
+// the implementation report/ had before (bench/own-blocks.js). Last, the time each
+// library takes to load, which a thread and every `oobd parse` process pay once.
 //
 // Each block is fed exactly what the parsers feed it: one recording pass runs
 // parseMessage + reportRecords over the corpus with the cross-module exports of
@@ -74,7 +78,6 @@ const retired = {
   'quoted-printable': own.decodeQuotedPrintable,
   base64: own.decodeBase64,
   charset: own.decodeCharset,
-  'encoded words': own.decodeEncodedWords,
 };
 
 /** Runs the parser over every message with the exports wrapped; returns the calls made. */
@@ -103,7 +106,6 @@ function record(messages) {
 const libqp = require('libqp');
 const libbase64 = require('libbase64');
 const { Libmime } = require('libmime');
-const libcharset = require('libmime/lib/charset');
 const addressparser = require('nodemailer/lib/addressparser');
 const mailsplit = require('@zone-eu/mailsplit');
 const { simpleParser } = require('mailparser');
@@ -153,7 +155,6 @@ const library = {
   },
   'quoted-printable': ([s]) => ({ bytes: libqp.decode(s) }),
   base64: ([s]) => ({ bytes: libbase64.decode(s) }),
-  charset: ([bytes, cs]) => libcharset.decode(Buffer.from(bytes), cs || 'utf-8'),
   'encoded words': ([v]) => libmime.decodeWords(v),
   mailbox: ([v]) => (v === null ? null : (addressesOf(v)[0] ?? null)),
   'address list': ([v]) => (v === null ? [] : addressesOf(v)),
@@ -343,7 +344,7 @@ const LIBRARY_NAMES = {
   'content-type': 'libmime.parseHeaderValue',
   'quoted-printable': 'libqp',
   base64: 'libbase64',
-  charset: 'libmime (iconv-lite, enc-jp)',
+  charset: 'iconv-lite',
   'encoded words': 'libmime.decodeWords',
   mailbox: 'addressparser',
   'address list': 'addressparser',
@@ -352,6 +353,32 @@ const LIBRARY_NAMES = {
   'MIME walk': 'mailsplit Splitter (async)',
   parseMessage: 'mailparser simpleParser',
 };
+
+/** ms to require each module in a fresh process, best of `runs`. */
+function loadTimes(runs = 5) {
+  const { spawnSync } = require('node:child_process');
+  const modules = [
+    ['report/ (dist/report/index.js)', dist('report/index.js')],
+    ['libqp', 'libqp'],
+    ['libbase64', 'libbase64'],
+    ['iconv-lite', 'iconv-lite'],
+    ['libmime', 'libmime'],
+    ['addressparser', 'nodemailer/lib/addressparser'],
+    ['mailsplit', '@zone-eu/mailsplit'],
+    ['mailparser', 'mailparser'],
+  ];
+  const script =
+    "require('node:stream'); const t = process.hrtime.bigint(); require(process.argv[1]);" +
+    ' console.log(Number(process.hrtime.bigint() - t) / 1e6);';
+  return modules.map(([name, id]) => {
+    let best = Infinity;
+    for (let r = 0; r < runs; r++) {
+      const out = spawnSync(process.execPath, ['-e', script, id], { cwd: ROOT, encoding: 'utf8' });
+      best = Math.min(best, Number(out.stdout));
+    }
+    return { name, ms: best };
+  });
+}
 
 async function main() {
   if (typeof globalThis.gc !== 'function') {
@@ -372,8 +399,9 @@ async function main() {
   for (const name of Object.keys(recorded))
     rows.push(compareBlock(name, calls[name], messages.length, opts.rounds, opts.diff));
   rows.push(...(await compareWalk(messages, Math.min(opts.rounds, 3), opts.diff)));
+  const loads = loadTimes();
   if (opts.json) {
-    console.log(JSON.stringify({ messages: messages.length, rows }));
+    console.log(JSON.stringify({ messages: messages.length, rows, loads }));
     return;
   }
   const parseUs = rows.find((r) => r.name === 'parseMessage').oursUs;
@@ -415,6 +443,8 @@ async function main() {
     console.log('  ' + cells.join(' ') + (r.threw ? ` (library threw ${r.threw}×)` : ''));
     for (const e of r.examples) console.log('      ', JSON.stringify(e));
   }
+  console.log('Load time, best of 5 fresh processes (node:stream already loaded):');
+  for (const l of loads) console.log(`  ${l.name.padEnd(32)} ${l.ms.toFixed(1).padStart(8)} ms`);
 }
 
 main().catch((err) => {

@@ -4,25 +4,24 @@
 // be found with indexOf and slices; text is turned into Unicode only where a person
 // or a record will read it.
 //
-// The decoding itself is nodemailer's (libqp, libbase64, libmime with iconv-lite):
-// measured on the corpus against the decoders this file had, they read the same
-// octets, read more charsets right (Node's TextDecoder reads windows-1252 as latin1
-// and loses its punctuation; RFC 2231 parameters in any charset) and cost under 1% of
-// a parse (bench/building-blocks.js). What stays here is what a hostile sender makes
-// us add: the output bounds, the count of bad base64 that becomes a ParseProblem, and
-// the reading of Japanese text whose label names a 7-bit charset (encoding-japanese
-// tells which one it is).
-import { detect as detectJapanese, type EncodingName } from 'encoding-japanese';
+// The octets are decoded by libraries: libqp and libbase64 (nodemailer's) for the
+// transfer encodings, iconv-lite for charsets, as libmime does, and Node's WHATWG
+// decoder for ISO-2022-JP, which iconv-lite lacks. Measured on the corpus against the
+// decoders this file had, they read the same octets, read more right (Node's
+// TextDecoder reads windows-1252 as latin1 and loses its punctuation) and add under 1%
+// to a parse (bench/building-blocks.js). What stays ours is what a hostile sender
+// makes us add (output bounds, the count of bad base64 that becomes a ParseProblem,
+// Japanese text whose label names a 7-bit charset) and the RFC 2047 word scanner:
+// libmime's decodeWords reads the same, but importing libmime costs a thread or an
+// `oobd parse` process more start-up time than all of report/ (it builds the GBK
+// tables and the MIME type lists at load), for a block that costs 0.1 µs a message.
+import * as iconv from 'iconv-lite';
 import * as libbase64 from 'libbase64';
-import { Libmime } from 'libmime';
-import { decode as decodeInCharset } from 'libmime/lib/charset';
 import * as libqp from 'libqp';
 import { TextDecoder } from 'node:util';
 
 /** Most decoded octets kept per part; the rest is dropped with a ParseProblem. */
 export const MAX_DECODED_BYTES = 4 * 1024 * 1024;
-
-const libmime = new Libmime();
 
 function isBase64Char(c: number): boolean {
   return (
@@ -111,24 +110,25 @@ function isSevenBitCharset(cs: string): boolean {
   return cs.startsWith('iso-2022') || cs.includes('utf-7') || cs === 'hz-gb-2312';
 }
 
-/** The Japanese charsets encoding-japanese tells apart, in the order it tries them. */
-const JAPANESE_8BIT: EncodingName[] = ['UTF8', 'EUCJP', 'SJIS'];
-const JAPANESE_LABELS: Record<string, string> = {
-  UTF8: 'utf-8',
-  EUCJP: 'euc-jp',
-  SJIS: 'shift_jis',
-};
-
 /**
- * ISO-2022-JP (RFC 1468) through Node's WHATWG Encoding Standard decoder: libmime
- * hands it to encoding-japanese, which reads the corpus the same at 29× the cost.
+ * ISO-2022-JP (RFC 1468) through Node's WHATWG Encoding Standard decoder: iconv-lite
+ * has no ISO-2022 codecs (libmime hands them to encoding-japanese, which reads the
+ * corpus the same at 29× the cost).
  */
 const iso2022jp = new TextDecoder('iso-2022-jp');
 
 /**
- * Octets in a MIME charset → Unicode (libmime: iconv-lite; Node's decoder for
- * ISO-2022-JP). Unknown charsets, and UTF-7 (which libmime refuses to decode, as it
- * smuggles markup past filters), are read as UTF-8.
+ * The 8-bit Japanese charsets, in the order they are tried on text whose label is
+ * wrong: a UTF-8 or EUC-JP text is seldom valid in the charsets after it.
+ */
+const JAPANESE_8BIT = ['utf-8', 'euc-jp', 'shift_jis'].map(
+  (label) => new TextDecoder(label, { fatal: true }),
+);
+
+/**
+ * Octets in a MIME charset → Unicode (iconv-lite; Node's decoder for ISO-2022-JP).
+ * Unknown charsets, and UTF-7, are read as UTF-8: UTF-7 smuggles markup past filters
+ * (libmime refuses it for that reason), and what MTAs label so is ASCII.
  */
 export function decodeCharset(bytes: Uint8Array, charset: string | null | undefined): string {
   const cs = (charset ?? '').trim().toLowerCase();
@@ -148,21 +148,71 @@ export function decodeCharset(bytes: Uint8Array, charset: string | null | undefi
     if (ascii) return iso2022jp.decode(buf);
     // 8-bit octets under a 7-bit label: the label is wrong. Japanese carriers send
     // EUC-JP, Shift_JIS or UTF-8 labelled ISO-2022-JP (au, Vodafone, DoCoMo bounces).
-    const found = detectJapanese(buf, JAPANESE_8BIT);
-    const label = typeof found === 'string' ? JAPANESE_LABELS[found] : undefined;
-    if (label !== undefined) return decodeInCharset(buf, label);
+    for (const decoder of JAPANESE_8BIT) {
+      try {
+        return decoder.decode(buf);
+      } catch {
+        // not this one
+      }
+    }
   }
-  return decodeInCharset(buf, cs === '' ? 'utf-8' : cs);
+  if (cs === '' || cs.includes('utf-7') || !iconv.encodingExists(cs)) return buf.toString('utf8');
+  return iconv.decode(buf, cs);
+}
+
+/** RFC 2047 §4.2 "Q": quoted-printable where `_` stands for a space (hex 20). */
+function decodeQ(text: string): Buffer {
+  return libqp.decode(text.indexOf('_') < 0 ? text : text.replaceAll('_', '=20'));
 }
 
 /**
- * RFC 2047 encoded words (`=?charset?B|Q?text?=`) in a header value, decoded
- * (libmime). White space between two adjacent encoded words is dropped (§6.2), and
- * adjacent words in one charset are joined before decoding, so a character split
- * across two words survives. The value is Unicode text already (see `utf8`);
- * malformed words are left as they are.
+ * RFC 2047 encoded words (`=?charset?B|Q?text?=`) in a header value, decoded. White
+ * space between two adjacent encoded words is dropped (§6.2), and the octets of
+ * adjacent words in one charset are decoded together, so a character a generator
+ * split across two words survives (as libmime does). The value is Unicode text
+ * already (see `utf8`); malformed words are left as they are.
  */
 export function decodeEncodedWords(value: string): string {
   if (value.indexOf('=?') < 0) return value;
-  return libmime.decodeWords(value);
+  let out = '';
+  let pos = 0;
+  let lastWasWord = false;
+  // Octets of the run of adjacent words in `runCharset` not yet decoded.
+  let run: Buffer[] = [];
+  let runCharset = '';
+  const flush = (): void => {
+    if (run.length === 0) return;
+    out += decodeCharset(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run), runCharset);
+    run = [];
+  };
+  while (pos < value.length) {
+    const start = value.indexOf('=?', pos);
+    if (start < 0) break;
+    const q1 = value.indexOf('?', start + 2);
+    const q2 = q1 < 0 ? -1 : value.indexOf('?', q1 + 1);
+    const end = q2 < 0 ? -1 : value.indexOf('?=', q2 + 1);
+    const enc = q1 < 0 ? '' : value.charAt(q1 + 1).toLowerCase();
+    if (q1 < 0 || q2 !== q1 + 2 || end < 0 || (enc !== 'b' && enc !== 'q')) {
+      flush();
+      out += value.slice(pos, start + 2);
+      pos = start + 2;
+      lastWasWord = false;
+      continue;
+    }
+    const between = value.slice(pos, start);
+    // §6.2: linear white space between encoded words is not displayed.
+    const adjacent = lastWasWord && between.trim() === '';
+    let charset = value.slice(start + 2, q1).toLowerCase();
+    const star = charset.indexOf('*'); // RFC 2231 §5 language suffix
+    if (star >= 0) charset = charset.slice(0, star);
+    if (!adjacent || charset !== runCharset) flush();
+    if (!adjacent) out += between;
+    const text = value.slice(q2 + 1, end);
+    run.push(enc === 'b' ? decodeBase64(text).bytes : decodeQ(text));
+    runCharset = charset;
+    lastWasWord = true;
+    pos = end + 2;
+  }
+  flush();
+  return out + value.slice(pos);
 }
