@@ -82,6 +82,13 @@ export class SmtpEdge {
    */
   private readonly rcptPolicies = new WeakMap<SMTPServerAddress, RecipientPolicy>();
   private active = 0;
+  /**
+   * Connections counted against max_clients: a session is counted when smtp-server
+   * calls onConnect and released when it closes. smtp-server calls onClose for every
+   * socket, also for one the client closed or reset before onConnect ran (inside the
+   * early-talker delay): those were never counted and must not free a slot.
+   */
+  private readonly counted = new WeakSet<SMTPServerSession>();
   private openConnections = 0;
   private draining = false;
   private readonly tls: { key: Buffer; cert: Buffer } | null;
@@ -173,10 +180,7 @@ export class SmtpEdge {
       closeTimeout: 30_000,
       logger: false,
       onConnect: (session, callback) => this.onConnect(session, callback),
-      onClose: () => {
-        this.openConnections--;
-        this.deps.metrics.connections.set(this.openConnections);
-      },
+      onClose: (session) => this.release(session),
       onMailFrom: (address, session, callback) => {
         if (!this.draining) return callback();
         this.reject(session, Replies.shuttingDown, `MAIL FROM:<${address.address}>`, []).then(
@@ -199,9 +203,19 @@ export class SmtpEdge {
     });
   }
 
-  private onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
-    this.openConnections++;
+  /** Frees the slot of a counted connection, once. */
+  private release(session: SMTPServerSession): void {
+    if (!this.counted.delete(session)) return;
+    this.openConnections = Math.max(0, this.openConnections - 1);
     this.deps.metrics.connections.set(this.openConnections);
+  }
+
+  private onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    if (!this.counted.has(session)) {
+      this.counted.add(session);
+      this.openConnections++;
+      this.deps.metrics.connections.set(this.openConnections);
+    }
     const listener = formatListen({ host: session.localAddress, port: session.localPort });
     this.conns.set(session, {
       sessionId: randomUUID(),
