@@ -3,6 +3,9 @@
 // labels oobd's parsers write themselves. Any label string is allowed in a rules file
 // (DESIGN.md §6); these are the ones consumers of KumoMTA logs know, so a label outside
 // them is most often a typo, and `oobd rules check` / `oobd logs --class` warn about it.
+import { ErrorCode } from '../errors';
+import type { RulesSource } from './index';
+import { decodeRulesFile, type RuleProblem } from './rules-file';
 
 /** KumoMTA's 29 predefined labels, in the enum's order. */
 export const PREDEFINED_LABELS: readonly string[] = Object.freeze([
@@ -93,4 +96,32 @@ export function knownLabel(
 ): string | null {
   const lower = label.toLowerCase();
   return vocabulary.find((known) => known.toLowerCase() === lower) ?? null;
+}
+
+/**
+ * One warning per label (per file) outside KumoMTA's predefined set, naming the
+ * closest predefined label when one is near: the rules still load, the label is
+ * allowed, but it is most likely a typo. Files that cannot be decoded are left to
+ * `checkRules`, which reports them as errors.
+ */
+export function labelWarnings(sources: readonly RulesSource[]): RuleProblem[] {
+  const warnings: RuleProblem[] = [];
+  for (const source of sources) {
+    const { decoded } = decodeRulesFile(source);
+    for (const { label } of decoded.labels) {
+      if (PREDEFINED_LABELS.includes(label)) continue;
+      const near = closestLabel(label, PREDEFINED_LABELS);
+      warnings.push({
+        code: ErrorCode.RuleInvalid,
+        file: source.file,
+        label,
+        index: null,
+        pattern: null,
+        reason:
+          `not one of KumoMTA's predefined labels${near ? ` (did you mean ${near}?)` : ''}; ` +
+          'allowed, but consumers of KumoMTA logs will not know it',
+      });
+    }
+  }
+  return warnings;
 }
