@@ -72,6 +72,23 @@ describe('oobd classify', () => {
     expect(labels).toEqual(['InvalidRecipient', 'QuotaIssues']);
   });
 
+  it('says which reply code it assumed for text given without one', () => {
+    const run = oobd(['classify', 'hello', '451 hello']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      '  matched as: 550 hello\n  assumed: reply code 550, since none was given',
+    );
+    // A reply with its code assumes nothing.
+    expect(run.stdout.match(/assumed:/g)).toHaveLength(1);
+    const json = oobd(['classify', '--json', 'hello', '4.2.2 mailbox full', '550 5.1.1 x']);
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { assumed_code: number | null }).assumed_code),
+    ).toEqual([550, 451, null]);
+  });
+
   describe('with --rules', () => {
     let dir: string;
     beforeAll(() => {
