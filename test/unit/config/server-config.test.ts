@@ -45,28 +45,63 @@ describe('server configuration', () => {
   });
 
   it('lets REDIS_URL override queue.redis_url', () => {
-    const config = buildServerConfig('x.toml', { queue: { redis_url: 'redis://a:1' } }, { REDIS_URL: 'redis://b:2' });
+    const config = buildServerConfig(
+      'x.toml',
+      { queue: { redis_url: 'redis://a:1' } },
+      { REDIS_URL: 'redis://b:2' },
+    );
     expect(config.queue.redis_url).toBe('redis://b:2');
   });
 
   it('names the file and the section.key of an unknown key', () => {
-    expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe('oobd.toml: unknown key smtp.hostnme');
+    expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe(
+      'oobd.toml: unknown key smtp.hostnme',
+    );
     expect(invalid({ smpt: {} }).message).toBe('oobd.toml: unknown key smpt');
   });
 
   it('names the key of a bad value', () => {
-    expect(invalid({ smtp: { max_message_size: 'ten megabytes' } }).message).toContain('oobd.toml: smtp.max_message_size:');
+    expect(invalid({ smtp: { max_message_size: 'ten megabytes' } }).message).toContain(
+      'oobd.toml: smtp.max_message_size:',
+    );
     expect(invalid({ smtp: { listen: ['localhost:25'] } }).message).toContain('smtp.listen[0]');
     expect(invalid({ queue: { mode: 'kafka' } }).message).toContain('queue.mode');
-    expect(invalid({ logs: { max_segment_duration: '10 fortnights' } }).message).toContain('logs.max_segment_duration');
+    expect(invalid({ logs: { max_segment_duration: '10 fortnights' } }).message).toContain(
+      'logs.max_segment_duration',
+    );
+  });
+
+  it('refuses a duration without a unit, naming the file and key and showing the form to write', () => {
+    expect(invalid({ smtp: { idle_timeout: 300 } }).message).toBe(
+      'oobd.toml: smtp.idle_timeout: 300 has no unit: write "300s" for seconds or "300ms" for ' +
+        'milliseconds (units ms, s, m, h, d; compounds such as "1h30m")',
+    );
+    expect(invalid({ queue: { backoff: '250' } }).message).toContain(
+      'oobd.toml: queue.backoff: "250" has no unit: write "250s"',
+    );
+    expect(
+      buildServerConfig('x.toml', { smtp: { idle_timeout: '300s' } }, {}).smtp.idle_timeout,
+    ).toBe(300_000);
+  });
+
+  it('reads a size given as a bare number as bytes, as KumoMTA does', () => {
+    const config = buildServerConfig('x.toml', { smtp: { max_message_size: 20_000 } }, {});
+    expect(config.smtp.max_message_size).toBe(20_000);
+    expect(invalid({ smtp: { max_message_size: 1.5 } }).message).toContain(
+      'oobd.toml: smtp.max_message_size: expected a size such as "10MB", "512KB" or a whole number of bytes, got 1.5',
+    );
   });
 
   it('requires tls_key and tls_cert together', () => {
-    expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain('smtp.tls_cert: tls_key and tls_cert must be set together');
+    expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain(
+      'smtp.tls_cert: tls_key and tls_cert must be set together',
+    );
   });
 
   it('reads JSON5 by extension', () => {
-    expect(parseConfigText('x.json5', "{smtp: {max_clients: 5, /* c */}}")).toEqual({ smtp: { max_clients: 5 } });
+    expect(parseConfigText('x.json5', '{smtp: {max_clients: 5, /* c */}}')).toEqual({
+      smtp: { max_clients: 5 },
+    });
   });
 
   it('reports TOML syntax errors with the file name', () => {
@@ -94,7 +129,7 @@ describe('config units', () => {
     expect(parseDuration('10m')).toBe(600_000);
     expect(parseDuration('1h30m')).toBe(5_400_000);
     expect(parseDuration('250ms')).toBe(250);
-    expect(parseDuration(30)).toBe(30_000);
+    expect(parseDuration('30')).toBeNull();
     expect(parseDuration('soon')).toBeNull();
   });
 
