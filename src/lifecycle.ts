@@ -61,6 +61,38 @@ export interface Service {
   stop(deadlineMs?: number): Promise<void>;
 }
 
+/**
+ * The outcome of the last reload, for /metrics (Prometheus' reload-status gauges and a
+ * failure counter) and /healthz (degraded while the previous files are in effect).
+ */
+class ReloadStatus {
+  private failure: { at: Date; errors: string[] } | null = null;
+
+  constructor(private readonly metrics: Metrics) {}
+
+  record(report: ReloadReport): void {
+    if (report.errors.length === 0) {
+      this.failure = null;
+      this.metrics.reloadSuccessful.set(1);
+      this.metrics.reloadSuccessTimestamp.set(Date.now() / 1000);
+      return;
+    }
+    this.failure = { at: new Date(), errors: report.errors };
+    this.metrics.reloadSuccessful.set(0);
+    if (report.domains === 'kept') this.metrics.reloadFailures.inc({ files: 'domains' });
+    if (report.rules === 'kept') this.metrics.reloadFailures.inc({ files: 'rules' });
+  }
+
+  /** Why the service runs on older files than its config names, or null. */
+  degraded(): string | null {
+    if (!this.failure) return null;
+    return (
+      `the last reload failed at ${this.failure.at.toISOString()}; serving with the previous files\n` +
+      this.failure.errors.join('\n')
+    );
+  }
+}
+
 function classifierOptions(config: ServerConfig) {
   return {
     cacheSize: config.classifier.cache_size,
@@ -83,7 +115,9 @@ interface Core {
   relayer: Relayer;
   deps: ProcessorDeps;
   metrics: Metrics;
-  reloadRules(): 'reloaded' | 'kept';
+  reloadStatus: ReloadStatus;
+  /** Re-reads the rules files; on failure the error (file, label, index) and the last good rules kept. */
+  reloadRules(): { rules: 'reloaded' | 'kept'; error: string | null };
   /** The end of every stop, once no work arrives any more: threads, relays, http, logs. */
   close(closeHttp: () => Promise<void>): Promise<void>;
 }
@@ -147,11 +181,13 @@ async function openCore(
     relayer,
     deps,
     metrics,
+    reloadStatus: new ReloadStatus(metrics),
     reloadRules() {
       // The store logs a failure (file, label, index) and keeps the last good rules.
-      if (!rules.reload().reloaded) return 'kept';
+      const result = rules.reload();
+      if (!result.reloaded) return { rules: 'kept', error: result.error.message };
       pool?.reload(rules.sources);
-      return 'reloaded';
+      return { rules: 'reloaded', error: null };
     },
     async close(closeHttp) {
       await pool?.close();
@@ -166,12 +202,15 @@ async function openCore(
 
 async function openHttp(
   config: ServerConfig,
-  metrics: Metrics,
+  core: Core,
   problem: () => Promise<string | null>,
   cleanups: Array<() => unknown>,
 ): Promise<{ address: string | null; close: () => Promise<void> }> {
   if (config.http.listen === '') return { address: null, close: async () => undefined };
-  const http = await startHttp(config.http.listen, metrics, { problem });
+  const http = await startHttp(config.http.listen, core.metrics, {
+    problem,
+    degraded: () => core.reloadStatus.degraded(),
+  });
   const close = () =>
     new Promise<void>((resolve) => {
       http.server.close(() => resolve());
@@ -227,7 +266,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     }
     cleanups.push(() => queue.close());
 
-    const http = await openHttp(config, core.metrics, problem, cleanups);
+    const http = await openHttp(config, core, problem, cleanups);
     const edge = new SmtpEdge({
       config,
       domains: () => domains,
@@ -273,9 +312,12 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
             'domains reload failed; keeping the previous map',
           );
         }
-        report.rules = core.reloadRules();
+        const rules = core.reloadRules();
+        report.rules = rules.rules;
+        if (rules.error !== null) report.errors.push(rules.error);
         // The threads re-read the rules files themselves (and keep theirs on error).
         workers?.reload();
+        core.reloadStatus.record(report);
         logger.info({ domains: report.domains, rules: report.rules }, 'reload finished');
         return report;
       },
@@ -318,7 +360,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       logger,
     });
     cleanups.push(() => workers.close());
-    const http = await openHttp(config, core.metrics, problem, cleanups);
+    const http = await openHttp(config, core, problem, cleanups);
     logger.info(
       {
         mode: 'bullmq',
@@ -339,7 +381,13 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       metrics: core.metrics,
       log: core.log,
       reload(): ReloadReport {
-        const report: ReloadReport = { domains: 'n/a', rules: core.reloadRules(), errors: [] };
+        const rules = core.reloadRules();
+        const report: ReloadReport = {
+          domains: 'n/a',
+          rules: rules.rules,
+          errors: rules.error === null ? [] : [rules.error],
+        };
+        core.reloadStatus.record(report);
         logger.info({ rules: report.rules }, 'reload finished');
         return report;
       },
