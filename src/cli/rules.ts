@@ -39,7 +39,10 @@ function readAll(files: readonly string[]): { sources: RulesSource[]; problems: 
 }
 
 export function register(program: Command): void {
-  const rules = program.command('rules').description('work with bounce classifier rules files');
+  // `--config` on the group too: `oobd rules --config F check` reads the same file.
+  const rules = addConfigOption(
+    program.command('rules').description('work with bounce classifier rules files'),
+  );
   addConfigOption(rules.command('check [file...]'))
     .summary('compile rules files and report every problem')
     .description(
@@ -52,7 +55,8 @@ export function register(program: Command): void {
     .action((files: string[], opts: CheckOptions) => {
       let list = files;
       if (list.length === 0) {
-        const settings = classifierSettings(opts);
+        const config = opts.config ?? (rules.opts() as CheckOptions).config;
+        const settings = classifierSettings(config === undefined ? {} : { config });
         if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
         list = settings.files;
       }
