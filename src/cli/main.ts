@@ -6,6 +6,7 @@ import { OobdError, ErrorCode, errorMessage } from '../errors';
 import { register as registerClassify } from './classify';
 import { register as registerLogs } from './logs';
 import { register as registerParse } from './parse';
+import { register as registerQuarantine } from './quarantine';
 import { register as registerReplay } from './replay';
 import { register as registerRules } from './rules';
 import { register as registerServe } from './serve';
@@ -18,6 +19,7 @@ const SUBCOMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerParse,
   registerClassify,
   registerRules,
+  registerQuarantine,
   registerReplay,
   registerLogs,
 ];
