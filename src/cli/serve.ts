@@ -51,9 +51,12 @@ export function register(program: Command): void {
       }
       // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
       // the other subcommands and --help start fast.
-      const { createLogger } = require('../logger') as typeof import('../logger');
+      const { BULLMQ_DUPLICATES, captureConsole, createLogger } =
+        require('../logger') as typeof import('../logger');
       const { startService } = require('../lifecycle') as typeof import('../lifecycle');
       const logger = createLogger('oobd');
+      // Libraries' console lines (BullMQ's) join the pino JSON on stderr.
+      captureConsole(logger, BULLMQ_DUPLICATES);
       const service = await startService(config, { logger, mode, workers });
       await runUntilSignal(service, logger);
     });

@@ -29,9 +29,12 @@ export function register(program: Command): void {
       }
       // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
       // the other subcommands and --help start fast.
-      const { createLogger } = require('../logger') as typeof import('../logger');
+      const { BULLMQ_DUPLICATES, captureConsole, createLogger } =
+        require('../logger') as typeof import('../logger');
       const { startWorker } = require('../lifecycle') as typeof import('../lifecycle');
       const logger = createLogger('oobd-worker');
+      // Libraries' console lines (BullMQ's) join the pino JSON on stderr.
+      captureConsole(logger, BULLMQ_DUPLICATES);
       const service = await startWorker(config, { logger, workers });
       await runUntilSignal(service, logger);
     });

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { readAllRecords } from '../../src/log/reader';
-import type { QuarantineEntry } from '../../src/queue/quarantine';
+import { Quarantine, type QuarantineEntry } from '../../src/queue/quarantine';
 import { runCliAsync } from '../helpers/process';
 import { sendMessage } from '../helpers/smtp-client';
 import { startSink, type Sink } from '../helpers/sink';
@@ -141,7 +141,6 @@ describe('oobd quarantine list, show and retry', () => {
   it('writes the records of an entry once the parser reads it, with its original envelope, and only then removes it', async () => {
     // An entry as an older oobd wrote it (no cause, no policies): the domains of the
     // config decide, and its Reception is already in the logs.
-    const { Quarantine } = await import('../../src/queue/quarantine');
     const quarantine = new Quarantine(t.quarantineDir, 1024 ** 2);
     const envelope = {
       id: 'ab'.repeat(16),
