@@ -22,6 +22,7 @@ import { WorkerThreads } from './queue/worker-threads';
 import { InlineQueue } from './queue/inline';
 import type { JobQueue, ProcessorDeps } from './queue/job';
 import { Quarantine } from './queue/quarantine';
+import { queueDepth } from './queue/depth';
 import { checkRedis, openCheckedConnection } from './queue/redis';
 import { Relayer } from './relay/relay';
 import { SmtpEdge } from './smtp/server';
@@ -251,6 +252,15 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
         );
       });
       queue = new BullmqQueue(config, redis);
+      if (config.http.listen !== '') {
+        const depth = queueDepth(config, redis);
+        core.metrics.addQueueDepth(() => depth.read());
+        closeRedis = async () => {
+          await depth.close();
+          redis.disconnect();
+        };
+        cleanups.push(closeRedis);
+      }
       if ((opts.workers ?? 0) > 0) {
         // Threads, not Workers on this event loop: the jobs' Redis round trips and
         // bookkeeping would otherwise take the SMTP edge's thread (measured: the
@@ -353,6 +363,13 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       'redis unreachable at start: workers will pick up jobs when it is back',
     );
     cleanups.push(() => redis.disconnect());
+    let depth: ReturnType<typeof queueDepth> | null = null;
+    if (config.http.listen !== '') {
+      const reader = queueDepth(config, redis);
+      depth = reader;
+      core.metrics.addQueueDepth(() => reader.read());
+      cleanups.push(() => reader.close());
+    }
     const workers = new BullmqWorkers({
       config,
       deps: core.deps,
@@ -395,6 +412,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
         stopping ??= (async () => {
           logger.info('stopping: finishing running jobs');
           await workers.close();
+          await depth?.close();
           redis.disconnect();
           cleanups.length = 0;
           await core.close(http.close);

@@ -138,6 +138,30 @@ export class Metrics {
     this.reloadSuccessTimestamp.set(Date.now() / 1000);
   }
 
+  /**
+   * Exports `oobd_queue_jobs{queue,state}`, read by `read` on each scrape (bullmq mode).
+   * When `read` fails (Redis away or slow) the series are left out of that scrape
+   * rather than shown stale.
+   */
+  addQueueDepth(read: () => Promise<Array<{ queue: string; state: string; count: number }>>): void {
+    new Gauge({
+      name: 'oobd_queue_jobs',
+      help: 'Jobs in each BullMQ queue by state (waiting, active, delayed for a retry, failed), read from Redis at scrape time',
+      labelNames: ['queue', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        let depth;
+        try {
+          depth = await read();
+        } catch {
+          return;
+        }
+        for (const { queue, state, count } of depth) this.set({ queue, state }, count);
+      },
+    });
+  }
+
   /** Adds the metrics of other threads to what `text` reports (summed per series). */
   addSource(source: () => Promise<MetricsJson[]>): void {
     this.sources.push(source);
