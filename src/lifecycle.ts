@@ -2,11 +2,13 @@
 //
 // Start:    logs → rules → domains → parse pool → queue (+ workers) → http → SMTP.
 //           Anything wrong with a file stops here, before a port is bound.
-// Stop:     SMTP stops accepting and lets every message past DATA get its reply →
-//           the queue drains (inline: running pipelines; bullmq: pending adds) →
-//           workers finish or return their jobs → Redis connections close → pool
-//           threads stop → relay connections close → http closes → logs flush and
-//           the last segment is made read-only.
+// Stop:     SMTP stops accepting, tells idle clients 421 and lets every message in
+//           DATA or past it get its reply → the queue drains (inline: running
+//           pipelines; bullmq: pending adds) → workers finish or return their jobs →
+//           Redis connections close → pool threads stop → relay connections close →
+//           http closes → logs flush and the last segment is made read-only. All of it
+//           under one budget (`stop(budgetMs)`): a stage still running when the budget
+//           is spent is left behind and named, and the caller exits (cli/run.ts).
 // SIGHUP:   domains and rules files are re-read; a bad file keeps the last good set.
 import { DomainMap } from './config/domains';
 import { RulesStore } from './config/rules';
@@ -58,8 +60,80 @@ export interface Service {
   readonly log: LogWriter;
   /** Re-reads domain and rules files; keeps the last good set of each on error. */
   reload(): ReloadReport;
-  /** Graceful stop; resolves when everything is flushed. */
-  stop(deadlineMs?: number): Promise<void>;
+  /**
+   * Graceful stop under one budget for every stage (@defaultValue 30 s). Resolves
+   * when everything is flushed, or when the budget is spent: then `clean` is false
+   * and `open` names what was still running (the process should exit anyway).
+   */
+  stop(budgetMs?: number): Promise<StopReport>;
+}
+
+export interface StopReport {
+  /** Every stage finished within the budget. */
+  clean: boolean;
+  /** What was cut off or still running when the budget ran out. */
+  open: string[];
+}
+
+/**
+ * One time budget for the whole stop. Each stage runs with what is left (less a
+ * reserve for the stages after it); a stage that outlives its share is named in
+ * `open` and the stop goes on without it, so the logs are still flushed.
+ */
+class StopBudget {
+  readonly open: string[] = [];
+  private readonly deadline: number;
+
+  constructor(readonly budgetMs: number) {
+    this.deadline = Date.now() + budgetMs;
+  }
+
+  /** Milliseconds left, less `reserveMs` kept for later stages. */
+  left(reserveMs = 0): number {
+    return Math.max(0, this.deadline - reserveMs - Date.now());
+  }
+
+  /** The reserve the final stages (threads, logs) keep from the draining ones. */
+  get reserve(): number {
+    return Math.min(5000, Math.floor(this.budgetMs / 4));
+  }
+
+  async run(
+    what: string,
+    stage: (ms: number) => Promise<unknown> | unknown,
+    reserveMs = 0,
+  ): Promise<void> {
+    const ms = this.left(reserveMs);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = Promise.resolve()
+      .then(() => stage(ms))
+      .then(
+        () => true,
+        (err: unknown) => {
+          this.open.push(`${what}: failed: ${errorMessage(err)}`);
+          return true;
+        },
+      );
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    const done = await Promise.race([finished, late]);
+    clearTimeout(timer);
+    if (!done) this.open.push(what);
+  }
+
+  /** Logs the outcome; the report the caller exits by. */
+  finish(logger: Logger, records: number): StopReport {
+    if (this.open.length === 0) {
+      logger.info({ records }, 'stopped');
+      return { clean: true, open: [] };
+    }
+    logger.error(
+      { budgetMs: this.budgetMs, open: this.open, records },
+      'shutdown budget spent; exiting with these still open',
+    );
+    return { clean: false, open: [...this.open] };
+  }
 }
 
 /**
@@ -120,7 +194,7 @@ interface Core {
   /** Re-reads the rules files; on failure the error (file, label, index) and the last good rules kept. */
   reloadRules(): { rules: 'reloaded' | 'kept'; error: string | null };
   /** The end of every stop, once no work arrives any more: threads, relays, http, logs. */
-  close(closeHttp: () => Promise<void>): Promise<void>;
+  close(closeHttp: () => Promise<void>, budget: StopBudget): Promise<StopReport>;
 }
 
 /**
@@ -190,13 +264,15 @@ async function openCore(
       pool?.reload(rules.sources);
       return { rules: 'reloaded', error: null };
     },
-    async close(closeHttp) {
-      await pool?.close();
+    async close(closeHttp, budget) {
+      await budget.run(`parse threads (${pool?.inFlight ?? 0} message(s) in them)`, () =>
+        pool?.close(),
+      );
       relayer.close();
       // http closes after the drain, so /metrics shows it to the end.
-      await closeHttp();
-      await log.close();
-      logger.info({ records: log.recordsWritten }, 'stopped');
+      await budget.run('http server', closeHttp);
+      await budget.run('log segment flush', () => log.close());
+      return budget.finish(logger, log.recordsWritten);
     },
   };
 }
@@ -302,7 +378,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
       'oobd serving',
     );
 
-    let stopping: Promise<void> | null = null;
+    let stopping: Promise<StopReport> | null = null;
     return {
       config,
       mode,
@@ -331,15 +407,27 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
         logger.info({ domains: report.domains, rules: report.rules }, 'reload finished');
         return report;
       },
-      stop(deadlineMs = 30_000): Promise<void> {
+      stop(budgetMs = 30_000): Promise<StopReport> {
         stopping ??= (async () => {
-          logger.info({ deadlineMs }, 'stopping: no new transactions');
-          await edge.stop(deadlineMs);
-          await queue.close();
-          await workers?.stop(deadlineMs);
-          await closeRedis();
+          logger.info({ budgetMs }, 'stopping: no new transactions');
+          const budget = new StopBudget(budgetMs);
+          await budget.run(
+            'SMTP connections',
+            async (ms) => budget.open.push(...(await edge.stop(ms))),
+            budget.reserve,
+          );
+          await budget.run(
+            `${queue.mode} queue (${queue.inFlight} message(s) being handed off)`,
+            () => queue.close(),
+            budget.reserve,
+          );
+          if (workers) {
+            const threads = workers;
+            await budget.run('worker threads', (ms) => threads.stop(ms));
+          }
+          await budget.run('redis connection', closeRedis);
           cleanups.length = 0;
-          await core.close(http.close);
+          return core.close(http.close, budget);
         })();
         return stopping;
       },
@@ -389,7 +477,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       },
       'oobd worker running',
     );
-    let stopping: Promise<void> | null = null;
+    let stopping: Promise<StopReport> | null = null;
     return {
       config,
       mode: 'bullmq',
@@ -408,14 +496,18 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
         logger.info({ rules: report.rules }, 'reload finished');
         return report;
       },
-      stop(): Promise<void> {
+      stop(budgetMs = 30_000): Promise<StopReport> {
         stopping ??= (async () => {
-          logger.info('stopping: finishing running jobs');
-          await workers.close();
-          await depth?.close();
-          redis.disconnect();
+          logger.info({ budgetMs }, 'stopping: finishing running jobs');
+          const budget = new StopBudget(budgetMs);
+          // Jobs still running at the deadline come back to the queue when their locks expire.
+          await budget.run('bullmq workers (running jobs)', () => workers.close(), budget.reserve);
+          await budget.run('redis connection', async () => {
+            await depth?.close();
+            redis.disconnect();
+          });
           cleanups.length = 0;
-          await core.close(http.close);
+          return core.close(http.close, budget);
         })();
         return stopping;
       },

@@ -32,7 +32,8 @@ describe('oobd serve process', () => {
         client.destroy();
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Mid-run: once some messages got their 250 and others are under way.
+    for (let i = 0; i < 2000 && ids.length < 5; i++) await new Promise((r) => setTimeout(r, 10));
     serve.child.kill('SIGTERM');
     await Promise.all(sending);
     expect(await serve.exited).toBe(0);
