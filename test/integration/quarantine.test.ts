@@ -39,7 +39,7 @@ describe.each(BACKENDS)('a relay the routing host refuses with 5xx (%s)', (mode)
     });
   });
   afterAll(async () => {
-    await t.stop();
+    await t?.stop();
     await sink.close();
   });
 
@@ -93,7 +93,7 @@ describe('oobd quarantine list, show and retry', () => {
     t = await startBackendService('inline');
     config = join(t.dir, 'oobd.toml');
   });
-  afterAll(() => t.stop());
+  afterAll(() => t?.stop());
 
   it('keeps a message that still yields nothing, noting the retry, and shows it', async () => {
     // A report by its headers, with nothing a parser can read in it.
