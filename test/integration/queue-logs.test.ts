@@ -52,5 +52,5 @@ describe('queue mode diagnostics', () => {
     );
     expect(eviction).toHaveLength(1);
     expect(eviction[0]).toMatchObject({ level: 40, maxmemory_policy: 'allkeys-lru' });
-  }, 60_000);
+  }, 150_000);
 });

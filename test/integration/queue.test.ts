@@ -308,5 +308,5 @@ describe('bullmq mode', () => {
       serve.child.kill('SIGTERM');
       expect(await serve.exited).toBe(0);
     }
-  });
+  }, 150_000);
 });
