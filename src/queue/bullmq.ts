@@ -13,7 +13,7 @@ import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import type { Envelope, RecipientPolicy, RelayRequest } from '../pipeline/process';
 import type { SniffKind } from '../report/sniff';
-import { processJob, relayMessage, relayRecord, writeRecords, type Job, type JobQueue, type ProcessorDeps } from './job';
+import { processJob, quarantineRefusedRelay, relayMessage, relayRecord, writeRecords, type Job, type JobQueue, type ProcessorDeps } from './job';
 import { workerConnectionOptions } from './redis';
 
 export const MESSAGE_QUEUE = 'messages';
@@ -191,9 +191,11 @@ export class BullmqWorkers {
       // expired message the same way).
       const bounced = { ...result, status: 'permanent' as const };
       bounced.response = { ...result.response, content: `relay attempts exhausted: ${result.response.content}` };
+      await quarantineRefusedRelay(job, request, bounced, deps);
       await writeRecords(deps, [relayRecord(envelope, request, bounced, deps.log.nodeid, attempt)]);
       return;
     }
+    if (result.status === 'permanent') await quarantineRefusedRelay(job, request, result, deps);
     await writeRecords(deps, [relayRecord(envelope, request, result, deps.log.nodeid, attempt)]);
     if (result.status === 'transient') {
       throw new Error(`relay to ${request.routingDomain} deferred: ${result.response.code} ${result.response.content}`);
@@ -211,7 +213,12 @@ export class BullmqWorkers {
     }
     try {
       const job = decodeJob(bullJob.data);
-      await deps.quarantine.put(job.envelope, job.raw, `gave up after ${bullJob.attemptsMade} attempts: ${err.message}`);
+      await deps.quarantine.put(job.envelope, job.raw, `gave up after ${bullJob.attemptsMade} attempts: ${err.message}`, {
+        cause: 'attempts-exhausted',
+        recipients: job.recipients,
+        sniffed: job.sniffed,
+        logged: false,
+      });
       deps.metrics.quarantined.inc({ reason: 'attempts-exhausted' });
       logger.error({ id: bullJob.id, attempts: bullJob.attemptsMade, err: err.message }, 'message quarantined: attempts exhausted');
     } catch (qerr) {

@@ -119,7 +119,12 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
     if (!isOobdError(err, ErrorCode.ProcessingFailed)) throw err;
     // The message broke a parser thread. It is accepted, logged and kept for an
     // operator; retrying it would only break another thread.
-    await deps.quarantine.put(envelope, raw, errorMessage(err));
+    await deps.quarantine.put(envelope, raw, errorMessage(err), {
+      cause: 'processing-failed',
+      recipients: job.recipients,
+      sniffed: job.sniffed,
+      logged: true,
+    });
     deps.metrics.quarantined.inc({ reason: 'processing-failed' });
     deps.logger.error({ id: envelope.id, err: errorMessage(err) }, 'message quarantined: processing failed');
     const nothing = { kind: 'none' as const, findings: [], problems: [] };
@@ -138,7 +143,12 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
     deps.metrics.unrecognized.inc();
     deps.metrics.quarantined.inc({ reason: 'unrecognized' });
     deps.logger.warn({ id: envelope.id, kind: outcome.kind }, 'accepted as a report but nothing was recognised; kept in quarantine');
-    await deps.quarantine.put(envelope, raw, 'unrecognized: accepted as a report, no findings');
+    await deps.quarantine.put(envelope, raw, 'unrecognized: accepted as a report, no findings', {
+      cause: 'unrecognized',
+      recipients: job.recipients,
+      sniffed: job.sniffed,
+      logged: true,
+    });
   }
 
   if (relayMode === 'now') {
@@ -156,6 +166,7 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
           `relay to ${request.routingDomain} failed: ${relayed.response.code} ${relayed.response.content}`,
         );
       }
+      if (relayed.status === 'permanent') await quarantineRefusedRelay(job, request, relayed, deps);
       relayRecords.push(record);
     }
     await writeOutcome(deps, outcome, relayRecords);
@@ -163,6 +174,32 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
   }
   await writeOutcome(deps, outcome, []);
   for (const request of outcome.relays) await relayMode(request, job);
+}
+
+/**
+ * A relay the routing host refused (5xx, or attempts ran out) leaves a message oobd
+ * accepted and did not deliver: it is kept in quarantine like every other such
+ * message, so it can be relayed again once the routing host takes it.
+ */
+export async function quarantineRefusedRelay(
+  job: Job,
+  request: RelayRequest,
+  result: RelayResult,
+  deps: ProcessorDeps,
+): Promise<void> {
+  const reply = `${result.response.code} ${result.response.content}`.trim();
+  await deps.quarantine.put(job.envelope, job.raw, `relay to ${request.routingDomain} refused: ${reply}`, {
+    cause: 'relay-refused',
+    // A relay job (queue mode) carries the envelope and the relay, not the policies.
+    ...(job.recipients.length > 0 ? { recipients: job.recipients, sniffed: job.sniffed } : {}),
+    logged: true,
+    relay: request,
+  });
+  deps.metrics.quarantined.inc({ reason: 'relay-refused' });
+  deps.logger.warn(
+    { id: job.envelope.id, routingDomain: request.routingDomain, reply },
+    'relay refused by the routing host; message kept in quarantine',
+  );
 }
 
 /** Writes an outcome's records (and relay records after them) in one append, and counts them. */

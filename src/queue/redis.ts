@@ -1,4 +1,5 @@
 // Redis connections for queue mode, and the requirements check at start.
+import { isMainThread } from 'node:worker_threads';
 import type { RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
@@ -75,8 +76,16 @@ function infoField(info: string, field: string): string | null {
 }
 
 /**
- * Checks a reachable Redis: version ≥ 6.2 (else OOBD_REDIS_UNSUPPORTED) and warns
- * when maxmemory-policy would let Redis evict queued messages.
+ * Policies already warned about in this process (`url|policy`): the check runs at
+ * start and on every reconnect, and `serve --workers N` starts N workers that each
+ * open their own connections; one warning per process is enough. Worker threads
+ * leave it to the main thread, which checks the same Redis.
+ */
+const warnedPolicies = new Set<string>();
+
+/**
+ * Checks a reachable Redis: version ≥ 6.2 (else OOBD_REDIS_UNSUPPORTED) and warns,
+ * once per process, when maxmemory-policy would let Redis evict queued messages.
  */
 export async function checkRedis(redis: Redis, url: string, logger: Logger): Promise<void> {
   let info: string;
@@ -97,7 +106,9 @@ export async function checkRedis(redis: Redis, url: string, logger: Logger): Pro
     );
   }
   const policy = infoField(info, 'maxmemory_policy');
-  if (policy && policy !== 'noeviction') {
+  const key = `${url}|${policy}`;
+  if (policy && policy !== 'noeviction' && isMainThread && !warnedPolicies.has(key)) {
+    warnedPolicies.add(key);
     logger.warn(
       { redis: redactUrl(url), maxmemory_policy: policy },
       'redis maxmemory-policy is not noeviction: under memory pressure Redis may delete queued messages; set maxmemory-policy noeviction',

@@ -1,6 +1,6 @@
 // A throwaway redis-server per test file: free port on loopback, no persistence, its
 // own folder. It can be stopped and started again on the same port to test outages.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { makeTempDir } from './tmp';
@@ -16,6 +16,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+let available: boolean | null = null;
+
+/**
+ * Throws one clear error when redis-server is not on PATH. Call it at the top of a
+ * test file whose every test needs Redis: the file then fails once, before anything
+ * starts, instead of each test failing with a spawn error and a teardown TypeError.
+ */
+export function requireRedisServer(): void {
+  available ??= !spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error;
+  if (!available) {
+    throw new Error('redis-server not found: install it (apt-get install redis-server)');
+  }
+}
+
 export class RedisServer {
   private child: ChildProcess | null = null;
   readonly dir = makeTempDir('oobd-redis-');
@@ -23,6 +37,7 @@ export class RedisServer {
   private constructor(readonly port: number) {}
 
   static async start(): Promise<RedisServer> {
+    requireRedisServer();
     const server = new RedisServer(await freePort());
     await server.start();
     return server;

@@ -210,7 +210,13 @@ export async function startBackendService(
 ): Promise<TestService> {
   if (mode === 'inline') return startTestService({ ...opts, mode });
   const redis = await RedisServer.start();
-  const t = await startTestService({ ...opts, mode, redisUrl: redis.url });
+  let t: TestService;
+  try {
+    t = await startTestService({ ...opts, mode, redisUrl: redis.url });
+  } catch (err) {
+    await redis.destroy();
+    throw err;
+  }
   const stop = t.stop;
   t.stop = async () => {
     await stop();

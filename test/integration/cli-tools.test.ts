@@ -168,7 +168,9 @@ describe('oobd logs and oobd replay', () => {
       dir,
     ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`sent 3 message(s) to 127.0.0.1:${t.port}`);
+    expect(result.stdout).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:${t.port}: 3 accepted, 0 refused, 0 not sent, in `, 'm'),
+    );
     expect(result.stdout).toMatch(/^ {2}250 +3$/m);
     await t.waitForRecords(
       (all) =>

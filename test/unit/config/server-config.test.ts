@@ -81,6 +81,27 @@ describe('server configuration', () => {
     );
   });
 
+  it('refuses a duration without a unit, naming the file and key and showing the form to write', () => {
+    expect(invalid({ smtp: { idle_timeout: 300 } }).message).toBe(
+      'oobd.toml: smtp.idle_timeout: 300 has no unit: write "300s" for seconds or "300ms" for ' +
+        'milliseconds (units ms, s, m, h, d; compounds such as "1h30m")',
+    );
+    expect(invalid({ queue: { backoff: '250' } }).message).toContain(
+      'oobd.toml: queue.backoff: "250" has no unit: write "250s"',
+    );
+    expect(
+      buildServerConfig('x.toml', { smtp: { idle_timeout: '300s' } }, {}).smtp.idle_timeout,
+    ).toBe(300_000);
+  });
+
+  it('reads a size given as a bare number as bytes, as KumoMTA does', () => {
+    const config = buildServerConfig('x.toml', { smtp: { max_message_size: 20_000 } }, {});
+    expect(config.smtp.max_message_size).toBe(20_000);
+    expect(invalid({ smtp: { max_message_size: 1.5 } }).message).toContain(
+      'oobd.toml: smtp.max_message_size: expected a size such as "10MB", "512KB" or a whole number of bytes, got 1.5',
+    );
+  });
+
   it('requires tls_key and tls_cert together', () => {
     expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain(
       'smtp.tls_cert: tls_key and tls_cert must be set together',
@@ -118,7 +139,7 @@ describe('config units', () => {
     expect(parseDuration('10m')).toBe(600_000);
     expect(parseDuration('1h30m')).toBe(5_400_000);
     expect(parseDuration('250ms')).toBe(250);
-    expect(parseDuration(30)).toBe(30_000);
+    expect(parseDuration('30')).toBeNull();
     expect(parseDuration('soon')).toBeNull();
   });
 
