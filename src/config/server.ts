@@ -164,7 +164,7 @@ const queueSchema = z.strictObject({
   /**
    * How long a message's id is remembered after its job was added: a sending MTA that
    * sends the same message again within it (it never got the 250) adds nothing and
-   * gets 250. About 150 bytes of Redis memory per message; 0 remembers ids only while
+   * gets 250. About 200 bytes of Redis memory per message; 0 remembers ids only while
    * their jobs exist. @defaultValue 24h
    */
   dedup_window: duration('dedup_window').default(86_400_000),
