@@ -62,7 +62,7 @@ describe('bullmq mode on a Redis Cluster', () => {
       );
       expect(receptions).toHaveLength(1);
     } catch (err) {
-      throw new Error(`${String(err)}\nworker stderr:\n${workerLog}`);
+      throw new Error(`${String(err)}\nworker stderr:\n${workerLog}`, { cause: err });
     } finally {
       worker.kill('SIGTERM');
       await workerExited;
