@@ -127,7 +127,7 @@ function waitForLine(stream, predicate, timeoutMs = 60_000) {
 }
 
 /** A Node client for machines without Postfix: S sessions, each sending in turn. */
-async function nodeClient(port, messages, sessions, message) {
+async function nodeClient(port, messages, sessions, message, sender) {
   let next = 0;
   let failed = 0;
   const body = message.toString('latin1').replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
@@ -139,6 +139,7 @@ async function nodeClient(port, messages, sessions, message) {
           const socket = net.connect(port, '127.0.0.1');
           let buf = '';
           let step = 'greet';
+          let n = 0;
           const send = (line) => socket.write(`${line}\r\n`);
           const nextMessage = () => {
             if (next >= messages) {
@@ -146,9 +147,9 @@ async function nodeClient(port, messages, sessions, message) {
               send('QUIT');
               return;
             }
-            next++;
+            n = next++;
             step = 'mail';
-            send('MAIL FROM:<>');
+            send(`MAIL FROM:<${sender}>`);
           };
           socket.on('data', (chunk) => {
             buf += chunk.toString('latin1');
@@ -164,7 +165,7 @@ async function nodeClient(port, messages, sessions, message) {
               } else if (step === 'ehlo') nextMessage();
               else if (step === 'mail') {
                 step = 'rcpt';
-                send('RCPT TO:<bench@bounce.example.com>');
+                send(`RCPT TO:<${n}bench@bounce.example.com>`);
               } else if (step === 'rcpt') {
                 step = 'data';
                 send('DATA');
@@ -204,17 +205,24 @@ function fixtureForSmtpSource() {
  * smtp-source runs pinned to the client's core; it is waited for, so its CPU shows
  * in this process's cutime/cstime.
  */
+let runs = 0;
+
 async function drive(port, messages, sessions, useSmtpSource) {
   const started = process.hrtime.bigint();
+  // Every message must be another message: in queue mode a message sent again (same
+  // envelope and bytes) is the same job, a no-op. smtp-source numbers the recipients
+  // of one run (-N), and each run has its own sender.
+  const sender = `bench-${process.pid}-${++runs}@bench.test`;
   if (useSmtpSource) {
     const [cmd, args] = pinned(CLIENT_CPU, 'smtp-source', [
       '-d',
+      '-N',
       '-s',
       String(sessions),
       '-m',
       String(messages),
       '-f',
-      '',
+      sender,
       '-t',
       'bench@bounce.example.com',
       '-M',
@@ -226,7 +234,7 @@ async function drive(port, messages, sessions, useSmtpSource) {
     const result = spawnSync(cmd, args, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`smtp-source failed: ${result.stderr}`);
   } else {
-    const failed = await nodeClient(port, messages, sessions, fs.readFileSync(FIXTURE));
+    const failed = await nodeClient(port, messages, sessions, fs.readFileSync(FIXTURE), sender);
     if (failed > 0) throw new Error(`${failed} messages were not accepted`);
   }
   return Number(process.hrtime.bigint() - started) / 1e9;
