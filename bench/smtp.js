@@ -3,7 +3,7 @@
 // (Postfix's smtp-source when installed, else a Node client) at the same concurrency.
 //
 //   npm run build && node bench/smtp.js [--sessions S] [--per-session M] [--rounds R]
-//                                       [--configs bare,inline,bullmq,fsync] [--compare DIR]
+//                                       [--configs bare,inline,bullmq,fsync] [--compare DIR,...]
 //
 // The figure that matters is CPU per message (issue 17): utime+stime from /proc of the
 // server process (all its threads), of redis-server and of the client, each apart.
@@ -21,8 +21,8 @@
 // counts until the last record is on disk (bullmq: the workers have drained the
 // queue). Peak RSS is VmHWM of the server process (and of redis-server).
 //
-// --compare DIR adds the inline and bullmq configurations of another checkout (its
-// bin/oobd and dist/, built), interleaved with this one: an A/B of two builds.
+// --compare DIR[,DIR...] adds the inline and bullmq configurations of other checkouts
+// (their bin/oobd and dist/, built), interleaved with this one: an A/B of builds.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -465,7 +465,7 @@ async function benchSmtp({
   perSession = 200,
   rounds = 5,
   configs = ['bare', 'inline', 'bullmq'],
-  compare = null,
+  compare = [],
 } = {}) {
   const useSmtpSource = has('smtp-source');
   const messages = sessions * perSession;
@@ -491,12 +491,11 @@ async function benchSmtp({
       else console.log('  bullmq: skipped (redis-server and redis-cli are needed)');
     }
     if (configs.includes('fsync')) running.push(await Config.oobd('inline', { fsync: true }));
-    if (compare) {
-      const label = ` [${path.basename(path.resolve(compare))}]`;
-      if (configs.includes('inline'))
-        running.push(await Config.oobd('inline', { root: compare, label }));
+    for (const root of compare) {
+      const label = ` [${path.basename(path.resolve(root))}]`;
+      if (configs.includes('inline')) running.push(await Config.oobd('inline', { root, label }));
       if (configs.includes('bullmq') && withRedis)
-        running.push(await Config.oobd('bullmq', { root: compare, label }));
+        running.push(await Config.oobd('bullmq', { root, label }));
     }
     for (const c of running) await c.warmUp(sessions, useSmtpSource);
     const results = new Map(running.map((c) => [c, []]));
@@ -565,7 +564,7 @@ async function benchSmtp({
 module.exports = { benchSmtp, Config };
 
 if (require.main === module) {
-  const compare = arg('compare', null);
+  const compare = (arg('compare', '') || '').split(',').filter(Boolean);
   benchSmtp({
     sessions: Number(arg('sessions', 20)),
     perSession: Number(arg('per-session', 200)),
