@@ -29,7 +29,7 @@ import { InlineQueue } from './queue/inline';
 import type { JobQueue, ProcessorDeps } from './queue/job';
 import { Quarantine } from './queue/quarantine';
 import { queueDepth } from './queue/depth';
-import { checkRedis, openCheckedConnection } from './queue/redis';
+import { checkRedis, openCheckedConnection, redisTarget } from './queue/redis';
 import { Relayer } from './relay/relay';
 import { SmtpEdge } from './smtp/server';
 
@@ -347,8 +347,9 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     if (mode === 'bullmq') {
       // A Redis that is reachable must be good enough; one that is down is waited for
       // (messages get 451 meanwhile), and checked when it comes up.
+      const target = redisTarget(config.queue.redis_url);
       const checked = await openCheckedConnection(
-        config.queue.redis_url,
+        target,
         logger,
         3000,
         'redis unreachable at start: messages get 451 4.3.0 until it is back',
@@ -358,7 +359,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
       cleanups.push(closeRedis);
       problem = checked.problem;
       redis.on('ready', () => {
-        checkRedis(redis, config.queue.redis_url, logger).catch((err: unknown) =>
+        checkRedis(redis, target, logger).catch((err: unknown) =>
           logger.error({ err: errorMessage(err) }, 'redis check failed'),
         );
       });
@@ -480,7 +481,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
   try {
     const core = await openCore(config, opts, cleanups);
     const { redis, problem } = await openCheckedConnection(
-      config.queue.redis_url,
+      redisTarget(config.queue.redis_url),
       logger,
       5000,
       'redis unreachable at start: workers will pick up jobs when it is back',

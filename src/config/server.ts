@@ -3,6 +3,7 @@
 // Defaults live here, in the schema, and nowhere else.
 import { availableParallelism, hostname } from 'node:os';
 import { z } from 'zod';
+import { ErrorCode, OobdError } from '../errors';
 import { readConfigFile, validate, deepFreeze } from './load';
 import { parseDuration, parseListen, parseSize, type ListenAddress } from './units';
 
@@ -72,6 +73,63 @@ const listen = z.string().transform((value, ctx): ListenAddress => {
 
 const positiveInt = z.number().int().positive();
 
+/** What is wrong with a Redis URL (null when nothing); `cluster`: a node of a Redis Cluster. */
+export function redisUrlProblem(value: string, cluster: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `expected a redis:// or rediss:// URL, got ${JSON.stringify(value)}`;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    return `expected a redis:// or rediss:// URL, got ${JSON.stringify(value)}`;
+  }
+  if (!url.hostname) return `no host in ${JSON.stringify(value)}`;
+  if (cluster && url.pathname.length > 1 && url.pathname !== '/0') {
+    return `a Redis Cluster has only database 0, got ${JSON.stringify(value)}`;
+  }
+  return null;
+}
+
+/**
+ * queue.redis_url: a URL (one Redis) or a list of URLs (the seed nodes of a Redis
+ * Cluster; a one-element list is a cluster too).
+ */
+const redisUrl = z.unknown().transform((value, ctx): string | string[] => {
+  const cluster = Array.isArray(value);
+  const urls: unknown[] = cluster ? value : [value];
+  if (cluster && urls.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'a Redis Cluster needs at least one node URL' });
+    return z.NEVER;
+  }
+  for (const url of urls) {
+    const problem =
+      typeof url === 'string'
+        ? redisUrlProblem(url, cluster)
+        : `expected a URL or a list of URLs (a Redis Cluster), got ${JSON.stringify(url)}`;
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+  }
+  return cluster ? (urls as string[]) : (value as string);
+});
+
+/** REDIS_URL replaces queue.redis_url; a comma-separated list is a Redis Cluster's nodes. */
+function redisUrlFromEnv(file: string, value: string): string | string[] {
+  const urls = value
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+  const cluster = urls.length > 1;
+  for (const url of urls) {
+    const problem = redisUrlProblem(url, cluster);
+    if (problem)
+      throw new OobdError(ErrorCode.ConfigInvalid, `${file}: REDIS_URL (environment): ${problem}`);
+  }
+  return cluster ? urls : (urls[0] ?? value);
+}
+
 function defaultPoolSize(): number {
   return Math.max(1, Math.floor(availableParallelism() / 4));
 }
@@ -129,10 +187,21 @@ const classifierSchema = z.strictObject({
 const queueSchema = z.strictObject({
   /** `inline` runs the pipeline in the SMTP transaction; `bullmq` hands it to workers over Redis. @defaultValue "inline" */
   mode: z.enum(['inline', 'bullmq']).default('inline'),
-  /** Redis for bullmq mode; `REDIS_URL` overrides it. @defaultValue "redis://127.0.0.1:6379" */
-  redis_url: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /**
+   * Redis for bullmq mode: a URL, or a list of URLs for a Redis Cluster (its seed
+   * nodes; the queues' names then carry hash tags, see queue/bullmq.ts). `REDIS_URL`
+   * overrides it (comma-separated for a cluster). @defaultValue "redis://127.0.0.1:6379"
+   */
+  redis_url: redisUrl.default('redis://127.0.0.1:6379'),
   /** Key prefix of the BullMQ queues. @defaultValue "oobd" */
   prefix: z.string().min(1).default('oobd'),
+  /**
+   * How long a message's id is remembered after its job was added: a sending MTA that
+   * sends the same message again within it (it never got the 250) adds nothing and
+   * gets 250. About 200 bytes of Redis memory per message; 0 remembers ids only while
+   * their jobs exist. @defaultValue 24h
+   */
+  dedup_window: duration().default(86_400_000),
   /** Jobs each worker runs at once (their parsing runs on the pool threads). @defaultValue 64 */
   concurrency: positiveInt.default(64),
   /** Attempts of a job before it is quarantined. @defaultValue 8 */
@@ -371,7 +440,10 @@ export function buildServerConfig(
       ...parsed.classifier,
       pool_size: parsed.classifier.pool_size ?? defaultPoolSize(),
     },
-    queue: { ...parsed.queue, redis_url: env.REDIS_URL || parsed.queue.redis_url },
+    queue: {
+      ...parsed.queue,
+      redis_url: env.REDIS_URL ? redisUrlFromEnv(file, env.REDIS_URL) : parsed.queue.redis_url,
+    },
     file,
   };
   return deepFreeze(config);

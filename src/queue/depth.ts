@@ -2,9 +2,9 @@
 // for a retry (delayed) or failed, read from Redis when /metrics is scraped. BullMQ's
 // getJobCounts is one round trip of O(1) commands (LLEN/ZCARD) per queue.
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ServerConfig } from '../config/server';
-import { MESSAGE_QUEUE, RELAY_QUEUE } from './bullmq';
+import { MESSAGE_QUEUE, RELAY_QUEUE, queueName } from './bullmq';
+import { redisTarget, type RedisConnection } from './redis';
 
 export const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
@@ -23,23 +23,27 @@ const SCRAPE_TIMEOUT_MS = 1000;
  */
 export function queueDepth(
   config: ServerConfig,
-  redis: Redis,
+  redis: RedisConnection,
 ): { read(): Promise<QueueDepth[]>; close(): Promise<void> } {
-  const queues = [MESSAGE_QUEUE, RELAY_QUEUE].map((name) => {
-    const queue = new Queue(name, { connection: redis, prefix: config.queue.prefix });
+  const target = redisTarget(config.queue.redis_url);
+  const queues = [MESSAGE_QUEUE, RELAY_QUEUE].map((base) => {
+    const queue = new Queue(queueName(base, target), {
+      connection: redis,
+      prefix: config.queue.prefix,
+    });
     // Connection errors are reported by the connection's own listener (redis.ts).
     queue.on('error', () => undefined);
-    return queue;
+    return { base, queue };
   });
   return {
     async read() {
       if (redis.status !== 'ready') throw new Error(`redis is ${redis.status}`);
       let timer: NodeJS.Timeout | undefined;
       const counts = Promise.all(
-        queues.map(async (queue) => {
+        queues.map(async ({ base, queue }) => {
           const got = await queue.getJobCounts(...DEPTH_STATES);
           return DEPTH_STATES.map((state) => ({
-            queue: queue.name,
+            queue: base,
             state,
             count: got[state] ?? 0,
           }));
@@ -58,7 +62,7 @@ export function queueDepth(
       }
     },
     async close() {
-      await Promise.all(queues.map((queue) => queue.close().catch(() => undefined)));
+      await Promise.all(queues.map(({ queue }) => queue.close().catch(() => undefined)));
     },
   };
 }

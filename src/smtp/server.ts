@@ -20,7 +20,7 @@ import { makeRecord, type LogRecord } from '../log/record';
 import type { LogWriter } from '../log/writer';
 import type { Logger } from '../logger';
 import { acceptsAtData, type Envelope, type RecipientPolicy } from '../pipeline/process';
-import type { JobQueue } from '../queue/job';
+import { contentId, type JobQueue } from '../queue/job';
 import { Replies, replyError, replyResponse, type Reply } from './replies';
 import { sniffMessage } from '../report/sniff';
 
@@ -372,7 +372,8 @@ export class SmtpEdge {
     const mailFrom = addressText(session.envelope.mailFrom);
     const state = this.state(session);
     const envelope: Envelope = {
-      id: newMessageId(),
+      // Queue mode: the id a retry of this message gets too (its job is the same).
+      id: this.deps.queue.contentIds ? contentId(mailFrom, rcptTo, raw) : newMessageId(),
       mailFrom,
       rcptTo,
       listener: state.listener,

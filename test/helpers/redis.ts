@@ -3,6 +3,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { Queue } from 'bullmq';
+import { MESSAGE_QUEUE, RELAY_QUEUE, queueName } from '../../src/queue/bullmq';
+import { redisTarget, workerConnection } from '../../src/queue/redis';
 import { makeTempDir } from './tmp';
 
 export function freePort(): Promise<number> {
@@ -97,5 +100,38 @@ export class RedisServer {
   async destroy(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Waits until no job of oobd's queues under `prefix` is waiting, delayed or running
+ * (a job that runs again after a crash has been processed too).
+ */
+export async function waitForIdleQueues(
+  redisUrl: string | string[],
+  prefix: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const target = redisTarget(redisUrl);
+  const connection = workerConnection(target);
+  const queues = [MESSAGE_QUEUE, RELAY_QUEUE].map(
+    (name) => new Queue(queueName(name, target), { connection, prefix }),
+  );
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await Promise.all(
+        queues.map((q) => q.getJobCounts('active', 'wait', 'delayed', 'prioritized')),
+      );
+      const busy = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
+      if (busy === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`queues still hold ${busy} jobs: ${JSON.stringify(counts)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+    if ('disconnect' in connection && typeof connection.disconnect === 'function')
+      connection.disconnect();
   }
 }

@@ -33,7 +33,8 @@ export interface TestServiceOptions {
   config?: Table;
   /** Queue backend; bullmq needs `redisUrl`. @defaultValue "inline" */
   mode?: Backend;
-  redisUrl?: string;
+  /** One Redis, or the nodes of a Redis Cluster. */
+  redisUrl?: string | string[];
   /** In-process BullMQ workers in bullmq mode. @defaultValue 1 */
   workers?: number;
 }
