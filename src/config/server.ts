@@ -43,6 +43,8 @@ const size = () =>
  */
 const duration = () =>
   z.union([z.number(), z.string()]).transform((value, ctx) => {
+    // Zero is zero in every unit: `dedup_window = 0` needs none.
+    if (value === 0 || value === '0') return 0;
     const ms = typeof value === 'string' ? parseDuration(value) : null;
     if (ms === null) {
       const text = String(value).trim();
