@@ -122,19 +122,43 @@ export class Bounce {
   }
 
   /**
-   * The recipients a returned message was addressed to (its To and Cc fields),
-   * for formats that name none of their own (Exim's "rejected by the local scanning
-   * code", V5 sendmail): what the message itself says, never a guess.
+   * The recipients a returned message was addressed to (its To and Cc fields), for
+   * formats that name none of their own (Exim's "rejected by the local scanning
+   * code", V5 sendmail): a MIME-attached message's, else those of the header lines
+   * pasted after line `from`. What the message itself says, never a guess.
    */
-  returnedRecipients(): string[] {
+  returnedRecipients(from = -1): string[] {
+    const fields: string[] = [];
     const returned = this.msg.returned();
-    if (returned === null) return [];
-    const out: string[] = [];
-    for (const field of ['to', 'cc']) {
-      for (const a of extractAddressList(returned.headers.get(field))) {
-        if (isEmailAddress(a) && out.length < MAX_RECIPIENTS) out.push(a);
+    if (returned !== null) {
+      for (const name of ['to', 'cc']) fields.push(returned.headers.get(name) ?? '');
+    } else if (from >= 0) {
+      const lines = this.lines();
+      let current: string | null = null;
+      let seen = 0;
+      for (let i = from + 1; i < Math.min(lines.length, from + 300); i++) {
+        const line = lines[i] as string;
+        if (line.trim() === '') {
+          if (seen > 0) break;
+          continue;
+        }
+        seen++;
+        if ((line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) && current !== null) {
+          current += ' ' + line.trim();
+          fields[fields.length - 1] = current;
+          continue;
+        }
+        current = null;
+        if (startsWithI(line, 'to:') || startsWithI(line, 'cc:')) {
+          current = line.slice(3);
+          fields.push(current);
+        }
       }
     }
+    const out: string[] = [];
+    for (const field of fields)
+      for (const a of extractAddressList(field))
+        if (isEmailAddress(a) && out.length < MAX_RECIPIENTS) out.push(a);
     return out;
   }
 
@@ -280,20 +304,7 @@ export function splitLines(text: string): string[] {
   return out;
 }
 
-const BLOCK_TAGS = new Set([
-  'br',
-  'p',
-  'div',
-  'tr',
-  'li',
-  'table',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'pre',
-  'td',
-]);
+const BLOCK_TAGS = new Set(['br', 'p', 'div', 'tr', 'li', 'table', 'h1', 'h2', 'h3', 'h4', 'pre']);
 const ENTITIES: Record<string, string> = {
   lt: '<',
   gt: '>',
@@ -346,6 +357,7 @@ export function htmlToText(html: string): string {
     } else {
       if (name === 'pre') pre = closing ? Math.max(0, pre - 1) : pre + 1;
       if (BLOCK_TAGS.has(name)) out += '\n';
+      else if (name === 'td' || name === 'th') out += ' ';
     }
     i = gt + 1;
   }
@@ -495,9 +507,9 @@ export function leadingAddress(line: string): Named | null {
     while (end < s.length && s.charCodeAt(end) > 0x20) end++;
     token = s.slice(0, end);
     after = s.slice(end);
-    // "a@b:", "a@b,", "a@b...": the punctuation goes with the text after it.
+    // "a@b:", "a@b,", "a@b...", "(... to a@b)": the punctuation goes with the text after it.
     let cut = token.length;
-    while (cut > 0 && ':,;.'.indexOf(token.charAt(cut - 1)) >= 0) cut--;
+    while (cut > 0 && ':,;.)]'.indexOf(token.charAt(cut - 1)) >= 0) cut--;
     after = token.slice(cut) + after;
     token = token.slice(0, cut);
   }
@@ -691,7 +703,10 @@ export function collectBlocks(
     )
       cur = null;
     if (cur !== null) {
-      if (!isLeadIn(lower) && cur.lines.length < MAX_DIAGNOSTIC_LINES) cur.lines.push(line);
+      // "Reason: text" under a recipient: the label is the format's.
+      const text = lower.startsWith('reason:') ? line.slice(7).trim() : line;
+      if (text !== '' && !isLeadIn(lower) && cur.lines.length < MAX_DIAGNOSTIC_LINES)
+        cur.lines.push(text);
       continue;
     }
     if (isLeadIn(lower)) {

@@ -105,6 +105,13 @@ function diagnosticReply(line: string): string | null {
     const close = quoted.lastIndexOf("'");
     return close > 0 ? quoted.slice(0, close) : quoted;
   }
+  // Exchange 2010 for a remote refusal: "mx.example.net #<mx.example.net #5.0.0 smtp;
+  // 550 ...> #SMTP#" (the status Exchange assigned, then the remote reply).
+  const inner = textAfter(t, EXCHANGE.smtpReply);
+  if (inner !== null && t.indexOf('#<') >= 0) {
+    const close = inner.lastIndexOf('>');
+    return (close > 0 ? inner.slice(0, close) : inner).trim();
+  }
   if (t.startsWith('#')) t = t.slice(1);
   if (t.endsWith('##')) t = t.slice(0, -2).trimEnd();
   const c = t.charCodeAt(0);
@@ -141,30 +148,32 @@ export const exchange2007: Family = {
       if (host !== '' && host.indexOf(' ') < 0) reportingMta = host;
     }
     // The administrators' section: an address line, then its reply within a few lines.
-    const failures: Failure[] = [];
-    for (let i = 0; i < end && failures.length < MAX_RECIPIENTS; i++) {
+    const replies = new Map<string, Failure>();
+    const order: string[] = [];
+    for (let i = 0; i < end && replies.size < MAX_RECIPIENTS; i++) {
       const a = recipientLine(lines[i] as string);
       if (a === null) continue;
       for (let j = i + 1; j < Math.min(end, i + 4); j++) {
         const reply = diagnosticReply(lines[j] as string);
         if (reply === null) continue;
-        failures.push({ recipient: a, diagnosis: reply });
+        const key = a.toLowerCase();
+        if (!replies.has(key)) order.push(key);
+        replies.set(key, { recipient: a, diagnosis: reply });
         i = j;
         break;
       }
     }
-    if (failures.length > 0)
-      return toFindings(b, 'exchange2007', failures, { reportingMta, returnedAt, permanent: true });
     // Office 365's notice: "Reported error:" for the recipients of "Recipient Address:"
     // (else of the title "Your message to a@b couldn't be delivered.").
     const reportedAt = findLineContaining(lines, [EXCHANGE.reportedError], 0, end);
-    if (reportedAt >= 0) {
-      const reply = (textAfter(lines[reportedAt] as string, EXCHANGE.reportedError) ?? '').trim();
+    if (replies.size === 0 && reportedAt >= 0) {
+      const reply = valueAt(lines, reportedAt, EXCHANGE.reportedError);
       const recipients: string[] = [];
       for (let i = 0; i < end && recipients.length < MAX_RECIPIENTS; i++) {
-        const value = textAfter(lines[i] as string, EXCHANGE.recipientAddress);
-        if (value !== null && startsWithI((lines[i] as string).trim(), EXCHANGE.recipientAddress))
-          for (const a of extractAddressList(value)) if (isEmailAddress(a)) recipients.push(a);
+        if (!startsWithI((lines[i] as string).trim(), EXCHANGE.recipientAddress)) continue;
+        const value = valueAt(lines, i, EXCHANGE.recipientAddress);
+        for (const a of extractAddressList(value.replaceAll(';', ',')))
+          if (isEmailAddress(a)) recipients.push(a);
       }
       if (recipients.length === 0) {
         const title = findLineContaining(lines, [
@@ -181,27 +190,49 @@ export const exchange2007: Family = {
         { reportingMta, returnedAt, permanent: true },
       );
     }
-    // No administrators' section: the recipients and the paragraph under each.
+    // The recipients and the paragraph under each, before the administrators' section.
     const start = findLineContaining(lines, [
       EXCHANGE.failedTo,
       "your message couldn't be delivered",
       'rejected your message to the following',
     ]);
-    if (start < 0) return [];
-    const collected = collectBlocks(lines, start + 1, end, {
-      start(line) {
-        const a = recipientLine(line);
-        return a === null ? null : { address: a, rest: '', reason: '' };
-      },
-      continuation: 'section',
-    });
-    const paragraphs = collected.blocks.map((block) => ({
-      recipient: block.recipient,
-      diagnosis: block.lines.slice(0, 6).join(' '),
-    }));
-    return toFindings(b, 'exchange2007', paragraphs, { reportingMta, returnedAt, permanent: true });
+    const diagnosticAt = findLineContaining(lines, [EXCHANGE.diagnostic], 0, end);
+    const paragraphs =
+      start < 0
+        ? []
+        : collectBlocks(lines, start + 1, diagnosticAt > start ? diagnosticAt : end, {
+            start(line) {
+              const a = recipientLine(line);
+              return a === null ? null : { address: a, rest: '', reason: '' };
+            },
+            continuation: 'section',
+          }).blocks;
+    const failures: Failure[] = [];
+    const listed = new Set<string>();
+    for (const block of paragraphs) {
+      const key = block.recipient.toLowerCase();
+      listed.add(key);
+      const reply = replies.get(key);
+      failures.push(
+        reply ?? { recipient: block.recipient, diagnosis: block.lines.slice(0, 6).join(' ') },
+      );
+    }
+    // Recipients only the administrators' section names.
+    for (const key of order) if (!listed.has(key)) failures.push(replies.get(key) as Failure);
+    return toFindings(b, 'exchange2007', failures, { reportingMta, returnedAt, permanent: true });
   },
 };
+
+/** The value after `label` on line `at`, or on the next non-empty line (an HTML table's next cell row). */
+function valueAt(lines: readonly string[], at: number, label: string): string {
+  const same = (textAfter(lines[at] as string, label) ?? '').trim();
+  if (same !== '') return same;
+  for (let i = at + 1; i < Math.min(lines.length, at + 3); i++) {
+    const t = (lines[i] as string).trim();
+    if (t !== '') return t;
+  }
+  return '';
+}
 
 /**
  * Exchange 2003's "a@b on 4/29/01 11:34:45 PM", "'a@b' on ...", "Name (SMTP=a@b)

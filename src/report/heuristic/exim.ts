@@ -175,7 +175,7 @@ const SMTP_ERROR_MARKERS = [
  * The remote server's reply within Exim's text: what follows "SMTP error from
  * remote mail server after <command>:" and the "host name [ip]:" before the reply.
  */
-function remoteReply(text: string): { reply: string; host: string | null } | null {
+function remoteReply(text: string): { reply: string | null; host: string | null } | null {
   let host: string | null = null;
   const hostText = textAfter(text, 'host ');
   if (hostText !== null) {
@@ -193,10 +193,10 @@ function remoteReply(text: string): { reply: string; host: string | null } | nul
     after = textAfter(text, m);
     if (after !== null) break;
   }
-  if (after === null) return null;
+  if (after === null) return host === null ? null : { reply: null, host };
   // "after RCPT TO:<a@b>: ..." — the command's own colon is not followed by a space.
   let colon = after.indexOf(': ');
-  if (colon < 0) return null;
+  if (colon < 0) return { reply: null, host };
   let rest = after.slice(colon + 2).trimStart();
   for (let guard = 0; guard < 3; guard++) {
     const l = lowerAscii(rest);
@@ -221,7 +221,7 @@ function remoteReply(text: string): { reply: string; host: string | null } | nul
   // 1&1: "..., host: smtp-in.orange.fr (193.252.22.65) reason: 550 5.2.0 ..."
   const reason = textAfter(rest, 'reason: ');
   if (reason !== null) rest = reason;
-  return rest === '' ? null : { reply: rest, host };
+  return { reply: rest === '' ? null : rest, host };
 }
 
 function withoutLabel(text: string, label: string): string {
@@ -293,7 +293,7 @@ export function parseEximLayout(bounce: Bounce, family: string): OobFinding[] {
   if (failures.length === 0) {
     // moan.c's notices name no recipient: the header lists them, else the returned
     // message's own To and Cc, with the error the notice gives.
-    const recipients = listed.length > 0 ? listed : bounce.returnedRecipients();
+    const recipients = listed.length > 0 ? listed : bounce.returnedRecipients(returnedAt);
     const reason = collected.shared.join(' ');
     for (const a of recipients)
       failures.push({ recipient: a, diagnosis: reason, action: delay ? 'delayed' : null });

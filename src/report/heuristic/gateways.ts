@@ -116,8 +116,8 @@ export const interScan: Family = {
   },
   parse(b) {
     const lines = b.lines();
-    const all: { f: Failure; text: string[] }[] = [];
-    let cur: { f: Failure; text: string[] } | null = null;
+    const all: { f: Failure; text: string[]; reply: string | null }[] = [];
+    let cur: { f: Failure; text: string[]; reply: string | null } | null = null;
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
     for (let i = 0; i < end; i++) {
@@ -131,19 +131,20 @@ export const interScan: Family = {
       else if (sent !== null) a = addressIn(sent);
       if (a !== null) {
         if (cur === null || cur.f.recipient.toLowerCase() !== a.toLowerCase()) {
-          cur = { f: { recipient: a, diagnosis: '' }, text: [] };
+          cur = { f: { recipient: a, diagnosis: '' }, text: [], reply: null };
           all.push(cur);
         }
-        if (unable >= 0) cur.text.push(line.slice(unable));
+        if (unable >= 0 && cur.text.length < 10) cur.text.push(line.slice(unable));
         continue;
       }
       // "Received >>> 550 5.1.1 <a@b>... User unknown": the server's reply.
       const received = line.indexOf('>>> ');
       if (cur !== null && received >= 0 && lower.startsWith('received')) {
-        cur.text = [line.slice(received + 4).trim()];
+        cur.reply = line.slice(received + 4).trim();
       }
     }
-    const failures = all.map((c) => ({ ...c.f, diagnosis: c.text.join(' ') }));
+    // The server's reply, where the transcript shows one, says more than the sentence.
+    const failures = all.map((c) => ({ ...c.f, diagnosis: c.reply ?? c.text.join(' ') }));
     return toFindings(b, 'interscan', failures, { returnedAt, permanent: true });
   },
 };
@@ -406,7 +407,11 @@ export const barracuda: Family = {
       }
       text.push(line);
     }
-    return toFindings(b, 'barracuda', [{ recipient: a, diagnosis: text.join(' ') }], {
+    // "Reason: ..." below, where the notice gives one, is the reason.
+    const reasonAt = findLineContaining(lines, ['reason:'], start + 1, start + 40);
+    const reason =
+      reasonAt >= 0 ? (textAfter(lines[reasonAt] as string, 'reason:') ?? '').trim() : '';
+    return toFindings(b, 'barracuda', [{ recipient: a, diagnosis: reason || text.join(' ') }], {
       permanent: true,
     });
   },
