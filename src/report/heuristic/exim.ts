@@ -162,14 +162,35 @@ function aliasOf(trimmed: string): string | null {
   return addressIn(trimmed.slice(i + len).replaceAll(')', ' ')) ?? '';
 }
 
-/** What comes before the remote server's reply in Exim's and its derivatives' text. */
-const SMTP_ERROR_MARKERS = [
-  'smtp error from remote mail server after ',
-  'smtp error from remote mailer after ',
-  'smtp error from remote server after ',
-  'smtp error from remote server for ',
-  'lmtp error after ',
-];
+/**
+ * What comes before the remote server's reply in Exim's and its derivatives' text:
+ * "SMTP error from remote mail server after <command>:" (Exim 4), "... remote
+ * mailer after" (Exim 3), "... remote server after" / "... for <command> command"
+ * (GMX, 1&1), "LMTP error after <command>:". The words between vary; the frame does not.
+ */
+const SMTP_ERROR = ['smtp error from remote ', 'lmtp error '];
+const SMTP_ERROR_STAGE = [' after ', ' for '];
+
+/** The text after Exim's "SMTP error from remote ... after " frame, or null. */
+function afterSmtpError(text: string): string | null {
+  for (const frame of SMTP_ERROR) {
+    const rest = textAfter(text, frame);
+    if (rest === null) continue;
+    // "mail server after RCPT TO:<a@b>: ...", "after end of data: ...", "server for RCPT TO command, ..."
+    const head = ' ' + lowerAscii(rest.slice(0, 40));
+    let best = -1;
+    let len = 0;
+    for (const stage of SMTP_ERROR_STAGE) {
+      const i = head.indexOf(stage);
+      if (i >= 0 && (best < 0 || i < best)) {
+        best = i;
+        len = stage.length;
+      }
+    }
+    if (best >= 0) return rest.slice(best - 1 + len);
+  }
+  return null;
+}
 
 /**
  * The remote server's reply within Exim's text: what follows "SMTP error from
@@ -188,11 +209,7 @@ function remoteReply(text: string): { reply: string | null; host: string | null 
       end++;
     if (end > 0 && hostText.slice(0, end).indexOf('.') > 0) host = hostText.slice(0, end);
   }
-  let after: string | null = null;
-  for (const m of SMTP_ERROR_MARKERS) {
-    after = textAfter(text, m);
-    if (after !== null) break;
-  }
+  const after = afterSmtpError(text);
   if (after === null) return host === null ? null : { reply: null, host };
   // "after RCPT TO:<a@b>: ..." — the command's own colon is not followed by a space.
   let colon = after.indexOf(': ');

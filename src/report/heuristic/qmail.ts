@@ -149,7 +149,10 @@ export function parseQmailLayout(bounce: Bounce, family: string): OobFinding[] {
     for (const line of block.lines) {
       const lower = lowerAscii(line);
       host ??= hostOf(line);
-      if (lower.startsWith(QMAIL.givingUp) || lower.startsWith('(other mxes tried:')) continue;
+      // "Giving up on <host>.", and notes in parentheses that patched qmail-remotes add
+      // after the reply ("(Other MXes tried: ...)"): qmail's words, not the reason.
+      if (lower.startsWith(QMAIL.givingUp)) continue;
+      if (line.startsWith('(') && line.endsWith(')') && !line.startsWith('(#')) continue;
       const said = lower.startsWith(QMAIL.remoteSaid) ? textAfter(line, QMAIL.remoteSaid) : null;
       if (said !== null) {
         inRemote = true;

@@ -38,11 +38,7 @@ export const SMALL_MTAS = {
   /** Courier (courier/module.dsn). */
   courier: 'courier mail server',
   courierFailed: 'undeliverable mail',
-  courierDelayed: [
-    'delays in delivering your message',
-    'delayed mail',
-    'has not been delivered yet',
-  ],
+  courierDelayed: ['delays in delivering your message'],
   /** Smail 3's rulers. */
   smailFailed: 'failed addresses follow:',
 } as const;
