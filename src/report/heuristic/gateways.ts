@@ -63,6 +63,8 @@ export const GATEWAYS = {
   barracuda: 'barracuda',
   barracudaTo: 'your message to:',
   barracudaSubject: 'our bulk email filter',
+  /** Mimecast: its intro; values stand on "-- " lines under "... :" labels. */
+  mimecastIntro: 'this is a delivery failure notification message',
   /** SurfControl. */
   surfControlTo: 'addressed to:',
   surfControlIntro: 'your message could not be sent',
@@ -455,5 +457,46 @@ export const surfControl: Family = {
       }
     }
     return toFindings(b, 'surfcontrol', failures, { permanent: true });
+  },
+};
+
+/**
+ * Mimecast's notice ("This is a delivery failure notification message indicating
+ * that an email you addressed to email address :"): every value stands on a line of
+ * its own after "-- ", under a label line ending in " :" — the recipient, "The
+ * problem appears to be :" and "Additional information follows :" (the remote
+ * reply, "5.7.54 SMTP; Unable to relay ..."). The values are read by their shape:
+ * addresses are the recipients, the rest the reason, a coded one first.
+ */
+export const mimecast: Family = {
+  name: 'mimecast',
+  detect(b) {
+    if (b.has('x-mc-system') || b.has('x-mimecast-originator')) return EVIDENCE.sender;
+    return b.saw(GATEWAYS.mimecastIntro) ? EVIDENCE.marker : EVIDENCE.none;
+  },
+  parse(b) {
+    const lines = b.lines();
+    const returnedAt = findLine(lines, RFC822);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    const recipients: string[] = [];
+    const reasons: string[] = [];
+    for (let i = 0; i < end; i++) {
+      const line = (lines[i] as string).trim();
+      if (!line.startsWith('-- ')) continue;
+      const value = line.slice(3).trim();
+      const a = bareAddress(value);
+      if (a !== null) {
+        if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
+      } else if (value !== '' && reasons.length < 10) reasons.push(value);
+    }
+    // "5.7.54 SMTP; Unable to relay ...": the coded value is the server's, the other ours.
+    const coded = reasons.find((r) => r.charCodeAt(1) === 0x2e || r.charCodeAt(3) === 0x20);
+    const text = coded ?? reasons.join(' ');
+    return toFindings(
+      b,
+      'mimecast',
+      recipients.map((recipient) => ({ recipient, diagnosis: text })),
+      { returnedAt, permanent: true },
+    );
   },
 };
