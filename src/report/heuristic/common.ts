@@ -592,6 +592,7 @@ const LEAD_IN_ENDINGS = [
   'error was given',
   'errors were given',
   'response was',
+  'server was',
   'returned was',
   'server returned',
   'generated response',
