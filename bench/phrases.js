@@ -113,6 +113,8 @@ const DOCUMENTED = {
   'could not be delivered to all of its recipients': "Exim 3 deliver.c: the bounce's list intro",
   'recipient addresses that were':
     'Exim moan.c (ERRMESS_BADADDRESS): "... recipient addresses that were incorrectly constructed:"',
+  'this is a delivery failure notification message':
+    "Mimecast: its notice's first line (the corpus file came with a DSN part)",
   'this address has been ignored':
     'Exim moan.c (ERRMESS_BADADDRESS): the line after the malformed address',
 };
