@@ -51,7 +51,8 @@ export const EXCHANGE = {
     '生成サーバー',
   ],
   /** Exchange 2007+, human part. */
-  failedTo: 'delivery has failed to these recipients or groups',
+  /** Exchange 2007+, human part: "... recipients or groups:" (2010+), "... or distribution lists:" (2007). */
+  failedTo: 'delivery has failed to these recipients',
   /** Exchange 2010+: a remote server's reply in quotes. */
   remoteReturned: "returned '",
   /** Office 365 since 2016. */
@@ -103,7 +104,12 @@ function diagnosticReply(line: string): string | null {
   const quoted = textAfter(t, EXCHANGE.remoteReturned);
   if (quoted !== null) {
     const close = quoted.lastIndexOf("'");
-    return close > 0 ? quoted.slice(0, close) : quoted;
+    t = close > 0 ? quoted.slice(0, close) : quoted;
+    // "Remote Server returned '<mx #5.0.0 smtp; 550 5.1.1 User unknown>'": the reply inside.
+    const inner = t.startsWith('<') ? textAfter(t, EXCHANGE.smtpReply) : null;
+    if (inner === null) return t;
+    const gt = inner.lastIndexOf('>');
+    return (gt > 0 ? inner.slice(0, gt) : inner).trim();
   }
   // Exchange 2010 for a remote refusal: "mx.example.net #<mx.example.net #5.0.0 smtp;
   // 550 ...> #SMTP#" (the status Exchange assigned, then the remote reply).

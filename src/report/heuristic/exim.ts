@@ -248,9 +248,18 @@ function withoutLabel(text: string, label: string): string {
 export function parseEximLayout(bounce: Bounce, family: string): OobFinding[] {
   const lines = bounce.lines();
   let start = findLineContaining(lines, [EXIM.intro]);
-  const listAt = findLineContaining(lines, LIST_STARTS, start < 0 ? 0 : start);
-  if (listAt < 0) return [];
-  if (start < 0) start = listAt;
+  let listAt = findLineContaining(lines, LIST_STARTS, start < 0 ? 0 : start);
+  if (listAt < 0) {
+    // A site's own bounce_message_file rewords the text, not the list: the entries
+    // start at the first address indented by two, the way deliver.c writes them.
+    if (!bounce.has('x-failed-recipients')) return [];
+    const first = lines.findIndex(
+      (l, i) => i < 200 && indentOf(l) === 2 && entryAddress(l.trim()) !== null,
+    );
+    if (first < 0) return [];
+    listAt = first - 1;
+  }
+  if (start < 0) start = Math.max(0, listAt);
   const delay =
     findLineContaining(lines, [EXIM.delay, EXIM.delayReason], start, start + 40) >= 0 ||
     bounce.subject.startsWith('warning: message');
@@ -351,6 +360,8 @@ export const exim: Family = {
     if ((intro || list) && (providerOf(b) !== null || eximMessageId(b))) return EVIDENCE.sender;
     if (intro) return EVIDENCE.marker;
     if (list && (b.fromDaemon || b.has('x-failed-recipients'))) return EVIDENCE.marker;
+    // Exim's own Message-ID and failed-recipients field under a reworded text.
+    if (eximMessageId(b) && b.has('x-failed-recipients')) return EVIDENCE.layout;
     return EVIDENCE.none;
   },
   parse: (b) => parseEximLayout(b, providerOf(b) ?? 'exim'),
