@@ -50,7 +50,6 @@ export const EXCHANGE = {
     'servidor de generación',
     '生成サーバー',
   ],
-  /** Exchange 2007+, human part. */
   /** Exchange 2007+, human part: "... recipients or groups:" (2010+), "... or distribution lists:" (2007). */
   failedTo: 'delivery has failed to these recipients',
   /** Exchange 2010+: a remote server's reply in quotes. */
