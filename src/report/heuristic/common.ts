@@ -1,7 +1,9 @@
 // What every non-RFC family shares: the bounce's own text as bounded lines, the
-// header fields they detect on, and one way of turning "this recipient failed
-// with this text" into a finding, so that the reply (DESIGN.md §5), the action
-// and the record fields come out the same whichever MTA wrote the bounce.
+// header fields they detect on, the recipient line shapes and the one block
+// collector (a recipient and the lines that explain it) every family reads its
+// layout with, and one way of turning "this recipient failed with this text" into a
+// finding, so that the reply (DESIGN.md §5), the action and the record fields come
+// out the same whichever MTA wrote the bounce.
 import RE2 from 're2';
 import { extractAddress, extractAddressList, isEmailAddress } from '../address';
 import { decodeEncodedWords } from '../codec';
@@ -825,20 +827,6 @@ export interface Failure {
   remoteMta?: string | null;
   /** When the failure happened, where the format says. */
   time?: Date | null;
-}
-
-/** A failed recipient collected with the lines of the bounce that explain it. */
-export interface Explained {
-  f: Failure;
-  text: string[];
-}
-
-/** The failures of collected recipients, each with its lines joined as the diagnosis. */
-export function explained(all: ReadonlyArray<Explained>): Failure[] {
-  return all.map((c) => {
-    c.f.diagnosis = c.text.join(' ');
-    return c.f;
-  });
 }
 
 export interface FindingOptions {

@@ -343,27 +343,27 @@ export const iis: Family = {
     const start = findLineContaining(lines, IIS_INTROS);
     if (start < 0) return [];
     const delay = lowerAscii(lines[start] as string).indexOf('delayed') >= 0;
-    const reason: string[] = [];
-    const recipients: string[] = [];
     const returnedAt = findLine(lines, END_MARKERS, start);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    for (let i = start; i < end; i++) {
-      const raw = lines[i] as string;
-      const line = raw.trim();
-      if (line === '') {
-        if (recipients.length > 0) break;
-        continue;
-      }
-      const a =
-        raw.charCodeAt(0) === 0x20 || raw.charCodeAt(0) === 0x09 ? recipientLine(line) : null;
-      if (a !== null) {
-        if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
-      } else if (recipients.length === 0 && reason.length < 6) {
-        // "Unable to deliver message to the following recipients, due to being
-        // unable to connect successfully to the destination mail server."
-        const comma = i === start ? line.indexOf(', ') : -1;
-        reason.push(comma > 0 ? line.slice(comma + 2) : line);
-      }
+    // The addresses indented under the intro; the reason is the intro's words after
+    // the comma ("..., due to being unable to connect successfully to the
+    // destination mail server.") and the lines before the addresses.
+    const collected = collectBlocks(lines, start + 1, end, {
+      start: (line, raw) => {
+        if (raw.charCodeAt(0) !== 0x20 && raw.charCodeAt(0) !== 0x09) return null;
+        const a = recipientLine(line);
+        return a === null ? null : { address: a, rest: '', reason: '' };
+      },
+      continuation: 'paragraph',
+    });
+    const recipients = collected.blocks.map((block) => block.recipient);
+    const first = collected.blocks[0]?.line ?? end;
+    const reason: string[] = [];
+    for (let i = start; i < first && reason.length < 6; i++) {
+      const line = (lines[i] as string).trim();
+      if (line === '') continue;
+      const comma = i === start ? line.indexOf(', ') : -1;
+      reason.push(comma > 0 ? line.slice(comma + 2) : line);
     }
     const text = reason.join(' ');
     return toFindings(

@@ -26,6 +26,7 @@ import {
   findLine,
   findLineContaining,
   labelledAddress,
+  leadingAddress,
   lowerAscii,
   MAX_RECIPIENTS,
   splitLines,
@@ -195,17 +196,14 @@ export const mailMarshal: Family = {
       const line = (lines[i] as string).trim();
       if (line !== '') text.push(line);
     }
-    const recipients: string[] = [];
-    for (let i = affected + 1; i < lines.length && recipients.length < MAX_RECIPIENTS; i++) {
-      const line = lines[i] as string;
-      if (line.trim() === '') {
-        if (recipients.length > 0) break;
-        continue;
-      }
-      const a = bareAddress(line);
-      if (a === null) break;
-      recipients.push(a);
-    }
+    // The addresses indented under "The following recipients were affected:".
+    let end = affected + 1;
+    while (end < lines.length && (lines[end] as string).trim() === '') end++;
+    while (end < lines.length && bareAddress(lines[end] as string) !== null) end++;
+    const recipients = collectBlocks(lines, affected + 1, end, {
+      start: (line) => leadingAddress(line),
+      continuation: 'section',
+    }).blocks.map((block) => block.recipient);
     return toFindings(
       b,
       'mailmarshal',
@@ -220,18 +218,17 @@ export const x3: Family = {
   detect: (b) => (b.saw(GATEWAYS.x3Intro) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const recipients: string[] = [];
     const details: string[] = [];
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
+    // "   * a@b": the recipients, one reason for all under "Technical details:".
+    const recipients = collectBlocks(lines, 0, end, {
+      start: (line) => (line.startsWith('* ') ? leadingAddress(line.slice(2)) : null),
+      continuation: 'indented',
+    }).blocks.map((block) => block.recipient);
     for (let i = 0; i < end; i++) {
       const line = (lines[i] as string).trim();
       const lower = line.toLowerCase();
-      if (line.startsWith('* ')) {
-        const a = bareAddress(line.slice(2));
-        if (a !== null && recipients.length < MAX_RECIPIENTS) recipients.push(a);
-        continue;
-      }
       // "SMTP:RCPT host 192.0.2.8: 553 5.3.0 ...", "Routing: ...", "Diagnostic-Code: smtp; ..."
       if (lower.startsWith('smtp:')) {
         const sp = line.indexOf(' ');
@@ -478,16 +475,17 @@ export const mimecast: Family = {
     const lines = b.lines();
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    const recipients: string[] = [];
+    const collected = collectBlocks(lines, 0, end, {
+      start: (line) => (line.startsWith('-- ') ? leadingAddress(line.slice(3)) : null),
+      continuation: 'paragraph',
+    });
+    const recipients = collected.blocks.map((block) => block.recipient);
     const reasons: string[] = [];
-    for (let i = 0; i < end; i++) {
+    for (let i = 0; i < end && reasons.length < 10; i++) {
       const line = (lines[i] as string).trim();
-      if (!line.startsWith('-- ')) continue;
+      if (!line.startsWith('-- ') || leadingAddress(line.slice(3)) !== null) continue;
       const value = line.slice(3).trim();
-      const a = bareAddress(value);
-      if (a !== null) {
-        if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
-      } else if (value !== '' && reasons.length < 10) reasons.push(value);
+      if (value !== '') reasons.push(value);
     }
     // "5.7.54 SMTP; Unable to relay ...": the coded value is the server's, the other ours.
     const coded = reasons.find((r) => r.charCodeAt(1) === 0x2e || r.charCodeAt(3) === 0x20);

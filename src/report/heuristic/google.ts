@@ -13,11 +13,12 @@
 import { extractAddressList, isEmailAddress } from '../address';
 import {
   EVIDENCE,
-  MAX_RECIPIENTS,
   addressIn,
   bareAddress,
+  collectBlocks,
   findLine,
   findLineContaining,
+  leadingAddress,
   startsWithI,
   textAfter,
   toFindings,
@@ -84,18 +85,22 @@ export const gmail: Family = {
     let end = findLine(lines, END_MARKERS, start + 1);
     const returnedAt = end;
     if (end < 0) end = lines.length;
-    const recipients: string[] = [];
+    // The addresses, indented, up to the first line that is not one.
     let i = start + 1;
+    let seen = false;
     for (; i < end; i++) {
       const line = lines[i] as string;
       if (line.trim() === '') {
-        if (recipients.length > 0) break;
+        if (seen) break;
         continue;
       }
-      const a = bareAddress(line);
-      if (a === null) break;
-      if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
+      if (bareAddress(line) === null) break;
+      seen = true;
     }
+    const recipients = collectBlocks(lines, start + 1, i, {
+      start: (line) => leadingAddress(line),
+      continuation: 'section',
+    }).blocks.map((block) => block.recipient);
     const details: string[] = [];
     let reply: string[] | null = null;
     for (; i < end && details.length < 60; i++) {

@@ -15,6 +15,7 @@ import {
   EVIDENCE,
   MAX_RECIPIENTS,
   bareAddress,
+  collectBlocks,
   findLine,
   findLineContaining,
   indentOf,
@@ -128,15 +129,20 @@ export const notes: Family = {
     let end = findLine(lines, [DOMINO.returnedMessage], start + 1);
     const returnedAt = end;
     if (end < 0) end = lines.length;
+    // The reason stands before the address it is about; an address alone on its line.
+    const collected = collectBlocks(lines, start + 1, end, {
+      start(line) {
+        const a = bareAddress(line);
+        return a === null ? null : { address: a, rest: '', reason: '' };
+      },
+      continuation: 'section',
+    });
+    const recipients = collected.blocks.map((block) => block.recipient);
     const reasons: string[] = [];
-    const recipients: string[] = [];
-    for (let i = start + 1; i < end; i++) {
+    const first = collected.blocks[0]?.line ?? end;
+    for (let i = start + 1; i < first && reasons.length < 10; i++) {
       const line = (lines[i] as string).trim();
-      if (line === '' || line.startsWith('-')) continue;
-      const a = bareAddress(line);
-      if (a !== null) {
-        if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
-      } else if (reasons.length < 10) reasons.push(line);
+      if (line !== '' && !line.startsWith('-')) reasons.push(line);
     }
     if (recipients.length === 0 && returnedAt >= 0) {
       // No address in the reasons: the returned message's To.

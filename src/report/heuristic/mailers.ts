@@ -23,7 +23,6 @@ import {
   findLine,
   findLineContaining,
   indentOf,
-  isLeadIn,
   labelledAddress,
   leadingAddress,
   lowerAscii,
@@ -392,22 +391,28 @@ export const groupwise: Family = {
     const lines = b.lines();
     const start = findLineContaining(lines, [MAILERS.groupwise]);
     if (start < 0) return [];
-    const failures: Failure[] = [];
-    for (let i = start + 1; i < Math.min(lines.length, start + 1000); i++) {
-      const raw = lines[i] as string;
-      const line = raw.trim();
-      if (line === '') {
-        if (failures.length > 0) break;
+    // The recipients indented under the intro, up to the first blank line after them.
+    let end = start + 1;
+    let seen = false;
+    for (; end < Math.min(lines.length, start + 1000); end++) {
+      const raw = lines[end] as string;
+      if (raw.trim() === '') {
+        if (seen) break;
         continue;
       }
       if (indentOf(raw) === 0) break;
-      if (isLeadIn(lowerAscii(line))) continue;
-      const named = leadingAddress(line);
-      if (named === null) continue;
-      const rest = named.rest;
-      const reason = rest.startsWith('(') && rest.endsWith(')') ? rest.slice(1, -1) : rest;
-      failures.push({ recipient: named.address, diagnosis: reason });
+      seen = true;
     }
+    const collected = collectBlocks(lines, start + 1, end, {
+      start: (line) => leadingAddress(line),
+      continuation: 'indented',
+    });
+    // "a@b (user not found)": the reason in parentheses after the address.
+    const failures: Failure[] = collected.blocks.map((block) => {
+      const rest = block.lines.join(' ');
+      const reason = rest.startsWith('(') && rest.endsWith(')') ? rest.slice(1, -1) : rest;
+      return { recipient: block.recipient, diagnosis: reason };
+    });
     return toFindings(b, 'groupwise', failures, { permanent: true });
   },
 };

@@ -9,7 +9,6 @@
 //   between rulers of dashes.
 import {
   EVIDENCE,
-  addressIn,
   collectBlocks,
   type Failure,
   type Family,
@@ -18,7 +17,6 @@ import {
   labelledAddress,
   leadingAddress,
   lowerAscii,
-  MAX_RECIPIENTS,
   toFindings,
 } from './common';
 
@@ -185,36 +183,46 @@ export const smail: Family = {
   detect: (b) => (b.saw(SMALL_MTAS.smailFailed) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const failures: Failure[] = [];
-    const log: string[] = [];
-    let section = '';
-    let returnedAt = -1;
-    for (let i = 0; i < lines.length; i++) {
+    // The rulers: "|---- Message log follows: ----|", "|---- Failed addresses follow: ----|",
+    // "|---- Message text follows: ----|" (where the returned message starts).
+    const rulers: { at: number; kind: 'failed' | 'log' | 'text' }[] = [];
+    for (let i = 0; i < lines.length && rulers.length < 20; i++) {
       const line = (lines[i] as string).trim();
-      if (line.startsWith('|---') || line.startsWith('----')) {
-        const lower = line.toLowerCase();
-        section =
-          lower.indexOf('failed addresses') >= 0
-            ? 'failed'
-            : lower.indexOf('message log') >= 0
-              ? 'log'
-              : 'text';
-        if (section === 'text') {
-          returnedAt = i;
-          break;
-        }
-        continue;
-      }
-      if (line === '') continue;
-      if (section === 'log' && log.length < 10) log.push(line);
-      if (section !== 'failed') continue;
-      // " a@b ... unknown host", " a@b ... (reason)"
-      const dots = line.indexOf(' ... ');
-      const a = addressIn(dots > 0 ? line.slice(0, dots) : line);
-      if (a === null) continue;
-      failures.push({ recipient: a, diagnosis: dots > 0 ? line.slice(dots + 5).trim() : '' });
-      if (failures.length >= MAX_RECIPIENTS) break;
+      if (!line.startsWith('|---') && !line.startsWith('----')) continue;
+      const lower = lowerAscii(line);
+      const kind =
+        lower.indexOf('failed addresses') >= 0
+          ? 'failed'
+          : lower.indexOf('message log') >= 0
+            ? 'log'
+            : 'text';
+      rulers.push({ at: i, kind });
+      if (kind === 'text') break;
     }
+    const text = rulers.find((r) => r.kind === 'text');
+    const returnedAt = text === undefined ? -1 : text.at;
+    const sectionEnd = (r: number): number =>
+      r + 1 < rulers.length ? (rulers[r + 1] as { at: number }).at : lines.length;
+    const log: string[] = [];
+    const failures: Failure[] = [];
+    for (let r = 0; r < rulers.length; r++) {
+      const { at, kind } = rulers[r] as { at: number; kind: string };
+      if (kind === 'log') {
+        for (let i = at + 1; i < sectionEnd(r) && log.length < 10; i++) {
+          const line = (lines[i] as string).trim();
+          if (line !== '') log.push(line);
+        }
+      } else if (kind === 'failed') {
+        // " a@b ... unknown host", " <a@b> ... (reason)": one line per address.
+        const collected = collectBlocks(lines, at + 1, sectionEnd(r), {
+          start: (line) => leadingAddress(line),
+          continuation: 'indented',
+        });
+        for (const block of collected.blocks)
+          failures.push({ recipient: block.recipient, diagnosis: block.lines.join(' ') });
+      }
+    }
+    // An address without its own reason: the message log says why.
     for (const f of failures) if (f.diagnosis === '') f.diagnosis = log.join(' ');
     return toFindings(b, 'smail', failures, { returnedAt, permanent: true });
   },
