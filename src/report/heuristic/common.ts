@@ -612,6 +612,14 @@ export function isLeadIn(lower: string): boolean {
   return LEAD_IN_ENDINGS.some((e) => body === e || body.endsWith(' ' + e));
 }
 
+/** A line of one repeated separator character ("-----", "=====", "#####", "*****"). */
+function isRuler(line: string): boolean {
+  if (line.length < 5 || '-=*#_~'.indexOf(line.charAt(0)) < 0) return false;
+  const c = line.charCodeAt(0);
+  for (let i = 1; i < line.length; i++) if (line.charCodeAt(i) !== c) return false;
+  return true;
+}
+
 /** Leading white space of a line (a tab counts as one). */
 export function indentOf(raw: string): number {
   let i = 0;
@@ -626,7 +634,7 @@ export interface BlockRules {
   /**
    * Which lines after a recipient's line explain it: `indented`, lines indented
    * deeper than it (Exim, Courier), and for a recipient at the margin the lines up
-   * to a blank line (Postfix, GMX); `paragraph`, lines up to a blank line (qmail,
+   * to a blank line (Postfix, GMX); `paragraph`, the lines up to a blank line (qmail,
    * OpenSMTPD); `section`, every line up to the next recipient.
    */
   continuation: 'indented' | 'paragraph' | 'section';
@@ -682,8 +690,16 @@ export function collectBlocks(
       const paragraph =
         rules.continuation === 'paragraph' ||
         (rules.continuation === 'indented' && curIndent === 0);
+      // A recipient whose explanation has not begun yet keeps the lines after the blank
+      // ("<a@b>", "", "Reason:", "", "text": GMX).
       if (paragraph && cur !== null && cur.lines.length > 0) cur = null;
       if (shared.length > 0) sharedOpen = false;
+      continue;
+    }
+    if (isRuler(line)) {
+      // "-----", "=====", "#####": a separator ends what is above it.
+      cur = null;
+      sharedOpen = false;
       continue;
     }
     const named = rules.start(line, raw);
@@ -717,8 +733,10 @@ export function collectBlocks(
       continue;
     }
     if (shared.length >= MAX_DIAGNOSTIC_LINES) continue;
-    if (lower.startsWith('reason:')) {
-      const text = line.slice(7).trim();
+    // "Reason: ...", "reject reason: Mailbox full": a reason stated apart from the recipients.
+    const reasonAt = lower.indexOf('reason:');
+    if (reasonAt >= 0 && reasonAt <= 20) {
+      const text = line.slice(reasonAt + 7).trim();
       if (text !== '') shared.push(text);
       sharedOpen = text === '';
     } else if (sharedOpen) shared.push(line);
