@@ -111,6 +111,21 @@ export class Bounce {
     return false;
   }
 
+  /**
+   * True when the message says it is a mail system's notice, whatever its text: a
+   * daemon's From, a null Return-Path (RFC 5321 §4.5.5), an Auto-Submitted field
+   * other than "no" (RFC 3834), or a Subject with a failure word. Layout-only
+   * evidence needs it, so that an ordinary message never reads as a bounce.
+   */
+  get isNotice(): boolean {
+    if (this.fromDaemon) return true;
+    if (this.header('return-path').trim() === '<>') return true;
+    const auto = lowerAscii(this.header('auto-submitted').trim());
+    if (auto !== '' && auto !== 'no') return true;
+    const subject = this.subject;
+    return NOTICE_SUBJECT_WORDS.some((w) => subject.indexOf(w) >= 0);
+  }
+
   /** True when a part of the bounce itself has a Content-Description starting with `prefix` (lower case). */
   described(prefix: string): boolean {
     let seen = 0;
@@ -260,6 +275,17 @@ export class Bounce {
     return null;
   }
 }
+
+/** Subject words of a failure notice (lower case). */
+const NOTICE_SUBJECT_WORDS = [
+  'fail',
+  'undeliver',
+  'undelivered',
+  'returned',
+  'delivery',
+  'error',
+  'not delivered',
+];
 
 /** From-field words of a mail system's own notices (lower case). */
 const DAEMON_NAMES = [

@@ -70,7 +70,7 @@ export const domino: Family = {
   name: 'domino',
   detect(b) {
     const marker = b.saw(DOMINO.notDelivered);
-    if (fromDomino(b)) return EVIDENCE.sender;
+    if (fromDomino(b) && (marker || b.isNotice)) return EVIDENCE.sender;
     return marker ? EVIDENCE.marker : EVIDENCE.none;
   },
   parse(b) {

@@ -188,9 +188,6 @@ function layoutInHead(b: Bounce): boolean {
   return false;
 }
 
-/** Words of a failure notice's Subject (lower case). */
-const FAILURE_WORDS = ['fail', 'deliver', 'return', 'error', 'undeliver'];
-
 function yahooSender(b: Bounce): boolean {
   return (
     b.fromDomain('yahoo.com') ||
@@ -205,13 +202,8 @@ export const qmail: Family = {
   detect(b) {
     if (b.saw(QMAIL.intro) || b.saw(QMAIL.yahooIntro)) return EVIDENCE.marker;
     if (b.subject.trim() === QMAIL.subject && b.fromDaemon) return EVIDENCE.marker;
-    // A clone that rewords the intro: the "<addr>:" blocks under a mail system's From,
-    // a failure Subject, or above a "--- ..." line where the returned message starts.
-    if (
-      (b.fromDaemon || FAILURE_WORDS.some((w) => b.subject.indexOf(w) >= 0) || b.saw('\n--- ')) &&
-      layoutInHead(b)
-    )
-      return EVIDENCE.layout;
+    // A clone that rewords the intro: the "<addr>:" blocks in a mail system's notice.
+    if (b.isNotice && layoutInHead(b)) return EVIDENCE.layout;
     return EVIDENCE.none;
   },
   parse(b) {

@@ -702,6 +702,30 @@ describe('what no family takes', () => {
     expect(r.findings).toEqual([]);
   });
 
+  it('reads no bounce into an ordinary message laid out like one', () => {
+    const domino = eml(
+      'From: carol@example.com',
+      'X-MIMETrack: Serialize by Router on MAIL01/Example',
+      'Subject: contacts',
+      '',
+      'The new addresses are',
+      '  alice@example.com',
+      '  bob@example.com',
+      'and for questions',
+      '  ask Carol',
+    );
+    const qmailLike = eml(
+      'From: dave@example.com',
+      'Subject: minutes',
+      '',
+      'Action items:',
+      '<erin@example.org>:',
+      'send the report',
+    );
+    expect(parseMessage(domino).findings).toEqual([]);
+    expect(parseMessage(qmailLike).findings).toEqual([]);
+  });
+
   it('gives at most 1000 findings for one bounce, in the order it names them', () => {
     const blocks: string[] = [];
     for (let i = 0; i < 1500; i++) blocks.push(`<u${i}@example.org>:`, 'Remote host said: 550 no');
