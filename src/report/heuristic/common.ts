@@ -269,8 +269,8 @@ export class Bounce {
     const end = Math.min(lines.length, from + 300);
     for (let i = from; i < end; i++) {
       const line = (lines[i] as string).trimStart();
-      if (line.length > 11 && line.slice(0, 11).toLowerCase() === 'message-id:')
-        return cleanMessageId(line.slice(11));
+      const id = afterPrefix(line, 'message-id:');
+      if (id !== null && id.trim() !== '') return cleanMessageId(id);
     }
     return null;
   }
@@ -415,6 +415,11 @@ function decodeEntities(s: string, keepLines: boolean): string {
   return flat(out + s.slice(pos));
 }
 
+/** What follows `prefix` (lower case) at the start of `line`, ignoring ASCII case, or null. */
+export function afterPrefix(line: string, prefix: string): string | null {
+  return startsWithI(line, prefix) ? line.slice(prefix.length) : null;
+}
+
 /** True when `line` starts with `prefix`, ignoring ASCII case. */
 export function startsWithI(line: string, prefix: string): boolean {
   return line.length >= prefix.length && line.slice(0, prefix.length).toLowerCase() === prefix;
@@ -544,7 +549,7 @@ export function leadingAddress(line: string): Named | null {
   if (token.indexOf('@') < 0 || token.length > 320) return null;
   const inner = token.startsWith('<') ? token.slice(1, -1).trim() : token;
   // "<mailto:a@b>" (HTML notices): the scheme is no part of the address.
-  const bare = startsWithI(inner, 'mailto:') ? inner.slice(7) : inner;
+  const bare = afterPrefix(inner, 'mailto:') ?? inner;
   if (!isEmailAddress(bare)) return null;
   let rest = afterSeparators(after.trim()).trim();
   // "... to <a@b>." : a full stop or a closing bracket alone ends the sentence.
@@ -645,6 +650,9 @@ function isRuler(line: string): boolean {
   for (let i = 1; i < line.length; i++) if (line.charCodeAt(i) !== c) return false;
   return true;
 }
+
+/** The label of a reason line ("Reason: ...", "reject reason: ..."). */
+const REASON = 'reason:';
 
 /** Leading white space of a line (a tab counts as one). */
 export function indentOf(raw: string): number {
@@ -749,7 +757,7 @@ export function collectBlocks(
       cur = null;
     if (cur !== null) {
       // "Reason: text" under a recipient: the label is the format's.
-      const text = lower.startsWith('reason:') ? line.slice(7).trim() : line;
+      const text = (afterPrefix(line, REASON) ?? line).trim();
       if (text !== '' && !isLeadIn(lower) && cur.lines.length < MAX_DIAGNOSTIC_LINES)
         cur.lines.push(text);
       continue;
@@ -760,9 +768,9 @@ export function collectBlocks(
     }
     if (shared.length >= MAX_DIAGNOSTIC_LINES) continue;
     // "Reason: ...", "reject reason: Mailbox full": a reason stated apart from the recipients.
-    const reasonAt = lower.indexOf('reason:');
+    const reasonAt = lower.indexOf(REASON);
     if (reasonAt >= 0 && reasonAt <= 20) {
-      const text = line.slice(reasonAt + 7).trim();
+      const text = line.slice(reasonAt + REASON.length).trim();
       if (text !== '') shared.push(text);
       sharedOpen = text === '';
     } else if (sharedOpen) shared.push(line);

@@ -64,6 +64,8 @@ export const EXCHANGE = {
     'recipient(s) cannot be reached',
     'did not reach some or all of the intended recipients',
   ],
+  /** Exchange 2003: a recipient's address beside its display name, "Name (SMTP=a@b)". */
+  smtpAddress: 'smtp=',
   /** Exchange 2003: the status Exchange assigned and the remote reply, "<host #5.0.0 smtp;...>". */
   smtpReply: 'smtp;',
   msexch: 'msexch:',
@@ -253,14 +255,9 @@ function exchange2003Recipient(line: string): Named | null {
   // The date after " on ": it starts with a digit (4/29/2010) or a weekday name.
   const c = after.charCodeAt(0);
   const dated = (c >= 0x30 && c <= 0x39) || after.indexOf(',') > 0;
-  const smtp = head.toUpperCase().indexOf('SMTP=');
-  if (smtp >= 0) {
-    const a = addressIn(
-      head
-        .slice(smtp + 5)
-        .replaceAll(')', ' ')
-        .replaceAll(']', ' '),
-    );
+  const smtp = textAfter(head, EXCHANGE.smtpAddress);
+  if (smtp !== null) {
+    const a = addressIn(smtp.replaceAll(')', ' ').replaceAll(']', ' '));
     return a === null ? null : { address: a, rest: '', reason: '' };
   }
   if (head.indexOf(' ') < 0) {

@@ -19,6 +19,7 @@
 import {
   EVIDENCE,
   addressIn,
+  afterPrefix,
   bareAddress,
   collectBlocks,
   type Failure,
@@ -230,13 +231,15 @@ export const x3: Family = {
       const line = (lines[i] as string).trim();
       const lower = line.toLowerCase();
       // "SMTP:RCPT host 192.0.2.8: 553 5.3.0 ...", "Routing: ...", "Diagnostic-Code: smtp; ..."
+      const routing = afterPrefix(line, 'routing:');
+      const diagnostic = afterPrefix(line, 'diagnostic-code:');
       if (lower.startsWith('smtp:')) {
         const sp = line.indexOf(' ');
         if (sp > 0) details.push(line.slice(sp + 1));
-      } else if (lower.startsWith('routing:')) details.push(line.slice(8).trim());
-      else if (lower.startsWith('diagnostic-code:')) {
-        const v = line.slice(16).trim();
-        details.push(v.toLowerCase().startsWith('smtp;') ? v.slice(5).trim() : v);
+      } else if (routing !== null) details.push(routing.trim());
+      else if (diagnostic !== null) {
+        const v = diagnostic.trim();
+        details.push((afterPrefix(v, 'smtp;') ?? v).trim());
       }
     }
     const text = details.join(' ');

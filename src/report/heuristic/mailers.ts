@@ -18,6 +18,7 @@ import {
   EVIDENCE,
   MAX_RECIPIENTS,
   addressIn,
+  afterPrefix,
   blockFailures,
   collectBlocks,
   findLine,
@@ -322,7 +323,7 @@ export const messagingServer: Family = {
         cur.reply ||= v;
       } else if (lower.startsWith(MAILERS.msRemote)) {
         let v = line.slice(MAILERS.msRemote.length).trim();
-        if (startsWithI(v, 'dns;')) v = v.slice(4);
+        v = afterPrefix(v, 'dns;') ?? v;
         const sp = v.indexOf(' ');
         cur.remoteMta ??= sp > 0 ? v.slice(0, sp) : v;
       }

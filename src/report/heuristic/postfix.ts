@@ -44,6 +44,8 @@ export const POSTFIX = {
   returnedPart: 'undelivered message',
   /** An alias the recipient was expanded from. */
   expandedFrom: '(expanded from ',
+  /** The SMTP client's name for the server, "host mx.example.jp[192.0.2.1] said:". */
+  host: 'host ',
   /** The SMTP client's note of the stage. */
   inReplyTo: '(in reply to ',
 } as const;
@@ -66,10 +68,9 @@ function withoutStage(text: string): string {
 
 /** "host mx.example.jp[192.0.2.1] said:": the host name. */
 function hostOf(text: string): string | null {
-  const lower = lowerAscii(text);
-  const i = lower.indexOf('host ');
+  const i = lowerAscii(text).indexOf(POSTFIX.host);
   if (i < 0 || i > 40) return null;
-  const rest = text.slice(i + 5);
+  const rest = text.slice(i + POSTFIX.host.length);
   let end = 0;
   while (end < rest.length && rest.charCodeAt(end) > 0x20 && rest.charCodeAt(end) !== 0x5b) end++;
   const host = rest.slice(0, end);
