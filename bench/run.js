@@ -3,7 +3,7 @@
 //      the corpus, each against Sisimai 4.25 (Debian libsisimai-perl) when installed;
 //   2. classification: RE2 set, cached and uncached, 100 vs 1,000 rules;
 //   3. SMTP end to end: oobd inline and bullmq against a bare smtp-server.
-// Options: --skip-smtp, --parse-only, --messages N, --sessions S, --rounds R (SMTP part).
+// Options: --skip-smtp, --parse-only, --sessions S, --per-session M, --rounds R (SMTP part).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -113,10 +113,11 @@ async function main() {
   console.log('');
   runClassifyBench();
   if (!process.argv.includes('--skip-smtp')) {
-    const rounds = arg('rounds', 3);
-    await benchSmtp({ messages: arg('messages', 5000), sessions: arg('sessions', 20), rounds });
-    if (!process.argv.includes('--sessions'))
-      await benchSmtp({ messages: arg('messages', 5000), sessions: 100, rounds });
+    await benchSmtp({
+      sessions: arg('sessions', 20),
+      perSession: arg('per-session', 200),
+      rounds: arg('rounds', 5),
+    });
   }
 }
 

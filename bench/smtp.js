@@ -1,12 +1,28 @@
-// End-to-end throughput: oobd inline, oobd bullmq and a bare smtp-server that
-// accepts and discards, driven by the same client (Postfix's smtp-source when
-// installed, else a Node client) at the same concurrency, in the same run.
+// End-to-end SMTP cost: a bare smtp-server that accepts and discards, oobd inline and
+// oobd bullmq (`serve --workers 1` plus redis-server), driven by the same client
+// (Postfix's smtp-source when installed, else a Node client) at the same concurrency.
 //
-//   npm run build && node bench/smtp.js [--messages N] [--sessions S] [--rounds R]
+//   npm run build && node bench/smtp.js [--sessions S] [--per-session M] [--rounds R]
+//                                       [--configs bare,inline,bullmq,fsync] [--compare DIR,...]
 //
+// The figure that matters is CPU per message (issue 17): utime+stime from /proc of the
+// server process (all its threads), of redis-server and of the client, each apart.
+// Wall-clock rates on a small shared machine mostly measure who else is running;
+// CPU time per message does not depend on that nearly as much. So:
+//   * servers and redis-server are pinned to CPU 0 with taskset, the client (and this
+//     script) to CPU 1, so the client never takes the server's core;
+//   * every server starts once and is warmed up (2,000 messages), then each round
+//     sends S sessions × M messages to each configuration in turn (interleaved, the
+//     order rotating from round to round);
+//   * the ratio to bare is taken within each round (server CPU, plus Redis for
+//     bullmq, over bare's server CPU), and the median of the rounds is printed with
+//     the lowest and highest round, which show how noisy the run was.
 // "accepted/s" is SMTP throughput (messages answered 250 per second); "end-to-end/s"
-// counts until the last record is on disk (for bullmq: the workers have drained the
+// counts until the last record is on disk (bullmq: the workers have drained the
 // queue). Peak RSS is VmHWM of the server process (and of redis-server).
+//
+// --compare DIR[,DIR...] adds the inline and bullmq configurations of other checkouts
+// (their bin/oobd and dist/, built), interleaved with this one: an A/B of builds.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -15,19 +31,32 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-// The installed command, as operators run it (its shebang carries the Node flags).
-const BIN = path.join(ROOT, 'bin/oobd');
 /** The shipped rules files, as config/oobd.toml lists them (relative to ROOT). */
 const shippedRules = () => require(path.join(ROOT, 'dist/config/server.js')).SHIPPED_RULES_FILES;
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
+const WARM_UP = 2000;
+const SERVER_CPU = '0';
+const CLIENT_CPU = '1';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/** taskset (util-linux) when present and the machine has a second core; else nothing is pinned. */
+const PIN = has('taskset') && os.cpus().length >= 2;
+
+/** argv for `command args` pinned to `cpu` (unchanged when pinning is off). */
+function pinned(cpu, command, args) {
+  return PIN ? ['taskset', ['-c', cpu, command, ...args]] : [command, args];
 }
 
 function freePort() {
@@ -48,57 +77,34 @@ function peakRss(pid) {
   }
 }
 
-/** CPU time (ns) of every live thread of a process, from the scheduler's own counters. */
+const TICK_NS = 1e9 / 100; // USER_HZ is 100 on Linux (sysconf(_SC_CLK_TCK)).
+
+/** Fields of /proc/<pid>/stat after the command name (field 3 is index 0). */
+function statFields(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * utime+stime (ns) of a process, all its threads, those that ended included (stat(5)
+ * fields 14 and 15). The kernel derives them from its exact runtime, in 10 ms units.
+ */
 function cpuNs(pid) {
-  let ns = 0;
   try {
-    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // The thread ended meanwhile.
-      }
-    }
+    const f = statFields(pid);
+    return (Number(f[11]) + Number(f[12])) * TICK_NS;
   } catch {
     return null;
   }
-  return ns;
 }
 
-/** CPU time (ns) of this process's finished children: the client runs as one. */
+/** cutime+cstime (ns): the CPU of this script's waited-for children, i.e. smtp-source. */
 function childrenCpuNs() {
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // cutime and cstime are fields 16 and 17 of stat(5), in clock ticks (1/100 s).
-    return (Number(fields[13]) + Number(fields[14])) * 1e7;
-  } catch {
-    return null;
-  }
+  const f = statFields('self');
+  return (Number(f[13]) + Number(f[14])) * TICK_NS;
 }
 
-/** CPU used so far by the server, redis-server and the client (ns each, null when unknown). */
-function cpuSnapshot(serverPid, redisPid, useSmtpSource) {
-  const own = process.cpuUsage();
-  return {
-    server: cpuNs(serverPid),
-    redis: redisPid ? cpuNs(redisPid) : null,
-    // smtp-source is a child that has exited by now. The Node client runs in this
-    // process, so its figure also holds the polling of the log folder.
-    client: useSmtpSource ? childrenCpuNs() : (own.user + own.system) * 1e3,
-  };
-}
-
-/** CPU per message between two snapshots, in microseconds. */
-function cpuPerMessage(before, after, messages) {
-  const per = (key) =>
-    before[key] === null || after[key] === null
-      ? null
-      : (after[key] - before[key]) / 1e3 / messages;
-  return { server: per('server'), redis: per('redis'), client: per('client') };
-}
-
-function waitForLine(stream, predicate, timeoutMs = 30_000) {
+function waitForLine(stream, predicate, timeoutMs = 60_000) {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('server did not start')), timeoutMs);
@@ -122,12 +128,8 @@ function waitForLine(stream, predicate, timeoutMs = 30_000) {
   });
 }
 
-function hasSmtpSource() {
-  return spawnSync('sh', ['-c', 'command -v smtp-source'], { encoding: 'utf8' }).status === 0;
-}
-
 /** A Node client for machines without Postfix: S sessions, each sending in turn. */
-async function nodeClient(port, messages, sessions, message) {
+async function nodeClient(port, messages, sessions, message, sender) {
   let next = 0;
   let failed = 0;
   const body = message.toString('latin1').replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
@@ -139,6 +141,7 @@ async function nodeClient(port, messages, sessions, message) {
           const socket = net.connect(port, '127.0.0.1');
           let buf = '';
           let step = 'greet';
+          let n = 0;
           const send = (line) => socket.write(`${line}\r\n`);
           const nextMessage = () => {
             if (next >= messages) {
@@ -146,9 +149,9 @@ async function nodeClient(port, messages, sessions, message) {
               send('QUIT');
               return;
             }
-            next++;
+            n = next++;
             step = 'mail';
-            send('MAIL FROM:<>');
+            send(`MAIL FROM:<${sender}>`);
           };
           socket.on('data', (chunk) => {
             buf += chunk.toString('latin1');
@@ -164,7 +167,7 @@ async function nodeClient(port, messages, sessions, message) {
               } else if (step === 'ehlo') nextMessage();
               else if (step === 'mail') {
                 step = 'rcpt';
-                send('RCPT TO:<bench@bounce.example.com>');
+                send(`RCPT TO:<${n}bench@bounce.example.com>`);
               } else if (step === 'rcpt') {
                 step = 'data';
                 send('DATA');
@@ -199,47 +202,89 @@ function fixtureForSmtpSource() {
   return lfFixture;
 }
 
+/**
+ * Sends `messages` DSNs over `sessions` sessions and returns the seconds it took.
+ * smtp-source runs pinned to the client's core; it is waited for, so its CPU shows
+ * in this process's cutime/cstime.
+ */
+let runs = 0;
+
 async function drive(port, messages, sessions, useSmtpSource) {
   const started = process.hrtime.bigint();
+  // Every message must be another message: in queue mode a message sent again (same
+  // envelope and bytes) is the same job, a no-op. smtp-source numbers the recipients
+  // of one run (-N), and each run has its own sender.
+  const sender = `bench-${process.pid}-${++runs}@bench.test`;
   if (useSmtpSource) {
-    const result = spawnSync(
-      'smtp-source',
-      [
-        '-d',
-        '-s',
-        String(sessions),
-        '-m',
-        String(messages),
-        '-f',
-        '',
-        '-t',
-        'bench@bounce.example.com',
-        '-M',
-        'bench.test',
-        '-F',
-        fixtureForSmtpSource(),
-        `127.0.0.1:${port}`,
-      ],
-      { encoding: 'utf8' },
-    );
+    const [cmd, args] = pinned(CLIENT_CPU, 'smtp-source', [
+      '-d',
+      '-N',
+      '-s',
+      String(sessions),
+      '-m',
+      String(messages),
+      '-f',
+      sender,
+      '-t',
+      'bench@bounce.example.com',
+      '-M',
+      'bench.test',
+      '-F',
+      fixtureForSmtpSource(),
+      `127.0.0.1:${port}`,
+    ]);
+    const result = spawnSync(cmd, args, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`smtp-source failed: ${result.stderr}`);
   } else {
-    const failed = await nodeClient(port, messages, sessions, fs.readFileSync(FIXTURE));
+    const failed = await nodeClient(port, messages, sessions, fs.readFileSync(FIXTURE), sender);
     if (failed > 0) throw new Error(`${failed} messages were not accepted`);
   }
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-function countRecords(dir, type) {
-  let n = 0;
-  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    if (!/^\d{8}-\d{6}\.\d{6}$/.test(name)) continue;
-    const text = fs.readFileSync(path.join(dir, name), 'utf8');
-    let at = -1;
-    const needle = `{"type":"${type}"`;
-    while ((at = text.indexOf(needle, at + 1)) >= 0) n++;
+/** Counts records of a type in a log folder, reading only what was appended since the last call. */
+class RecordCounter {
+  constructor(dir, type) {
+    this.dir = dir;
+    this.needle = Buffer.from(`\n{"type":"${type}"`);
+    /** Per segment: bytes read, and the last newline-terminated part kept for the next read. */
+    this.files = new Map();
+    this.count = 0;
   }
-  return n;
+
+  update() {
+    const names = fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : [];
+    for (const name of names) {
+      if (!/^\d{8}-\d{6}\.\d{6}$/.test(name)) continue;
+      const file = path.join(this.dir, name);
+      // A record starts a line: the file is read as if it began with a newline.
+      const seen = this.files.get(name) ?? { offset: 0, carry: Buffer.from('\n') };
+      const size = fs.statSync(file).size;
+      if (size <= seen.offset) continue;
+      const fd = fs.openSync(file, 'r');
+      const chunk = Buffer.alloc(size - seen.offset);
+      fs.readSync(fd, chunk, 0, chunk.length, seen.offset);
+      fs.closeSync(fd);
+      const text = Buffer.concat([seen.carry, chunk]);
+      // Only whole lines are counted; the rest waits for the next read.
+      const end = text.lastIndexOf(10);
+      let at = -1;
+      while ((at = text.indexOf(this.needle, at + 1)) >= 0 && at < end) this.count++;
+      seen.carry = text.subarray(end);
+      seen.offset = size;
+      this.files.set(name, seen);
+    }
+    return this.count;
+  }
+
+  async waitFor(n, timeoutMs = 300_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (this.update() < n) {
+      if (Date.now() > deadline)
+        throw new Error(`only ${this.count} of ${n} records in ${this.dir}`);
+      await sleep(10);
+    }
+  }
 }
 
 function writeConfig(dir, port, extra, fsync) {
@@ -259,50 +304,54 @@ function writeConfig(dir, port, extra, fsync) {
 }
 
 async function stop(child) {
-  if (child.exitCode !== null) return;
+  if (!child || child.exitCode !== null) return;
   const exited = new Promise((r) => child.on('exit', r));
   child.kill('SIGTERM');
   await Promise.race([exited, sleep(15_000)]);
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-async function runBare(messages, sessions, useSmtpSource) {
-  // The same Node flags as bin/oobd, so the comparison measures code, not settings.
-  const child = spawn(
-    process.execPath,
-    ['--v8-pool-size=0', path.join(__dirname, 'bare-server.js')],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const port = await waitForLine(child.stdout, (l) => (/^\d+$/.test(l) ? Number(l) : undefined));
-  await drive(port, Math.min(2000, messages), sessions, useSmtpSource); // warm-up
-  const before = cpuSnapshot(child.pid, null, useSmtpSource);
-  const seconds = await drive(port, messages, sessions, useSmtpSource);
-  const cpu = cpuPerMessage(before, cpuSnapshot(child.pid, null, useSmtpSource), messages);
-  const rss = peakRss(child.pid);
-  await stop(child);
-  return {
-    name: 'bare smtp-server (accept + discard)',
-    accepted: messages / seconds,
-    endToEnd: messages / seconds,
-    rss,
-    cpu,
-  };
-}
+/**
+ * One running configuration: its processes stay up across rounds. `measure` sends one
+ * round and returns its rates and CPU per message.
+ */
+class Config {
+  constructor(name, kind) {
+    this.name = name;
+    this.kind = kind;
+    this.server = null;
+    this.redis = null;
+    this.port = 0;
+    this.counter = null;
+    this.expected = 0;
+    this.dir = null;
+    this.redisPort = 0;
+  }
 
-async function runOobd(mode, messages, sessions, useSmtpSource, fsync = false) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `oobd-bench-${mode}-`));
-  const port = await freePort();
-  let redis = null;
-  let extra = '';
-  if (mode === 'bullmq') {
-    const redisPort = await freePort();
-    redis = spawn(
-      'redis-server',
-      [
+  static async bare() {
+    const c = new Config('bare smtp-server', 'bare');
+    // The same Node flags as bin/oobd, so the comparison measures code, not settings.
+    const [cmd, args] = pinned(SERVER_CPU, process.execPath, [
+      '--v8-pool-size=0',
+      path.join(__dirname, 'bare-server.js'),
+    ]);
+    c.server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    c.port = await waitForLine(c.server.stdout, (l) => (/^\d+$/.test(l) ? Number(l) : undefined));
+    return c;
+  }
+
+  /** oobd from `root` (this checkout, or another one for --compare). */
+  static async oobd(mode, { root = ROOT, label = '', fsync = false } = {}) {
+    const name = `oobd ${mode}${mode === 'bullmq' ? ' + redis' : ''}${fsync ? ' fsync' : ''}${label}`;
+    const c = new Config(name, mode);
+    c.dir = fs.mkdtempSync(path.join(os.tmpdir(), `oobd-bench-${mode}-`));
+    c.port = await freePort();
+    let extra = '';
+    if (mode === 'bullmq') {
+      c.redisPort = await freePort();
+      const [cmd, args] = pinned(SERVER_CPU, 'redis-server', [
         '--port',
-        String(redisPort),
+        String(c.redisPort),
         '--bind',
         '127.0.0.1',
         '--save',
@@ -310,121 +359,220 @@ async function runOobd(mode, messages, sessions, useSmtpSource, fsync = false) {
         '--appendonly',
         'no',
         '--dir',
-        dir,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await waitForLine(redis.stdout, (l) =>
-      l.includes('Ready to accept connections') ? true : undefined,
-    );
-    extra = `mode = "bullmq"\nredis_url = "redis://127.0.0.1:${redisPort}"\n`;
+        c.dir,
+      ]);
+      c.redis = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      await waitForLine(c.redis.stdout, (l) =>
+        l.includes('Ready to accept connections') ? true : undefined,
+      );
+      extra = `mode = "bullmq"\nredis_url = "redis://127.0.0.1:${c.redisPort}"\n`;
+    }
+    const config = writeConfig(c.dir, c.port, extra, fsync);
+    const [cmd, args] = pinned(SERVER_CPU, path.join(root, 'bin/oobd'), [
+      'serve',
+      '--config',
+      config,
+      ...(mode === 'bullmq' ? ['--workers', '1'] : []),
+    ]);
+    c.server = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    await waitForLine(c.server.stderr, (l) => (l.includes('"oobd serving"') ? true : undefined));
+    c.counter = new RecordCounter(path.join(c.dir, 'logs'), 'OOB');
+    return c;
   }
-  const config = writeConfig(dir, port, extra, fsync);
-  const args = ['serve', '--config', config, ...(mode === 'bullmq' ? ['--workers', '1'] : [])];
-  const child = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForLine(child.stderr, (l) => (l.includes('"oobd serving"') ? true : undefined));
-  const logs = path.join(dir, 'logs');
-  const warm = Math.min(2000, messages);
-  await drive(port, warm, sessions, useSmtpSource);
-  while (countRecords(logs, 'OOB') < warm) await sleep(20);
-  const before = cpuSnapshot(child.pid, redis?.pid, useSmtpSource);
-  const started = process.hrtime.bigint();
-  const seconds = await drive(port, messages, sessions, useSmtpSource);
-  while (countRecords(logs, 'OOB') < warm + messages) await sleep(20);
-  const total = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = cpuPerMessage(before, cpuSnapshot(child.pid, redis?.pid, useSmtpSource), messages);
-  const rss = peakRss(child.pid);
-  const redisRss = redis ? peakRss(redis.pid) : null;
-  await stop(child);
-  if (redis) await stop(redis);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return {
-    name: `oobd ${mode}${mode === 'bullmq' ? ' (serve --workers 1)' : ''}${fsync ? ' (logs.fsync = true)' : ''}`,
-    accepted: messages / seconds,
-    endToEnd: messages / total,
-    rss,
-    redisRss,
-    cpu,
-  };
+
+  /** Waits until every message sent so far has its record (and, for bullmq, the queue is idle). */
+  async settle() {
+    if (!this.counter) return;
+    await this.counter.waitFor(this.expected);
+    if (this.redis) {
+      // The worker completes a job after writing its records: wait for the last ones,
+      // so their Redis work falls into this round.
+      const { Redis } = require('ioredis');
+      this.client ??= new Redis(this.redisPort, '127.0.0.1');
+      for (;;) {
+        // An empty list is no key: whatever active lists exist are the busy ones.
+        const keys = await this.client.keys('*:active');
+        const lengths = await Promise.all(keys.map((k) => this.client.llen(k)));
+        if (lengths.every((n) => n === 0)) break;
+        await sleep(10);
+      }
+    }
+  }
+
+  async warmUp(sessions, useSmtpSource) {
+    await drive(this.port, WARM_UP, sessions, useSmtpSource);
+    this.expected += WARM_UP;
+    await this.settle();
+  }
+
+  async measure(messages, sessions, useSmtpSource) {
+    const before = {
+      server: cpuNs(this.server.pid),
+      redis: this.redis ? cpuNs(this.redis.pid) : null,
+      client: childrenCpuNs(),
+    };
+    const started = process.hrtime.bigint();
+    const seconds = await drive(this.port, messages, sessions, useSmtpSource);
+    const client = childrenCpuNs();
+    this.expected += messages;
+    await this.settle();
+    const total = Number(process.hrtime.bigint() - started) / 1e9;
+    const server = cpuNs(this.server.pid);
+    const redis = this.redis ? cpuNs(this.redis.pid) : null;
+    const per = (a, b) => (a === null || b === null ? null : (b - a) / 1e3 / messages);
+    return {
+      accepted: messages / seconds,
+      endToEnd: messages / total,
+      server: per(before.server, server),
+      redis: per(before.redis, redis),
+      client: useSmtpSource ? per(before.client, client) : null,
+    };
+  }
+
+  rss() {
+    return { server: peakRss(this.server.pid), redis: this.redis ? peakRss(this.redis.pid) : null };
+  }
+
+  async close() {
+    this.client?.disconnect();
+    await stop(this.server);
+    await stop(this.redis);
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function median(values) {
+  const v = values.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 function mb(bytes) {
   return bytes === null || bytes === undefined ? '-' : `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
-/** Keeps, per configuration, the run with the best end-to-end rate (and the highest peak RSS seen). */
-function keepBest(best, run) {
-  if (!best) return run;
-  const winner = run.endToEnd > best.endToEnd ? run : best;
-  const max = (x, y) =>
-    x === null || x === undefined ? y : y === null || y === undefined ? x : Math.max(x, y);
-  return { ...winner, rss: max(best.rss, run.rss), redisRss: max(best.redisRss, run.redisRss) };
-}
+const fmt = (v, digits = 0) => (v === null || v === undefined ? '-' : v.toFixed(digits));
+
+/** The goals of issue 17, as ratios of CPU per message to the bare server's. */
+const GOALS = { inline: 2.0, bullmq: 4.0 };
+const RSS_GOALS = { inline: 150, bullmq: 200 };
 
 /**
- * Each configuration runs `rounds` times, interleaved (bare, inline, bullmq, fsync,
- * bare, ...), and keeps its best run: this machine's speed drifts by ±15% over
- * seconds, and interleaving gives every configuration the same chances.
+ * Runs the SMTP benchmark and prints its tables; returns the per-configuration
+ * summaries (medians).
  */
-async function benchSmtp({ messages = 5000, sessions = 20, rounds = 3 } = {}) {
-  const useSmtpSource = hasSmtpSource();
+async function benchSmtp({
+  sessions = 20,
+  perSession = 200,
+  rounds = 5,
+  configs = ['bare', 'inline', 'bullmq'],
+  compare = [],
+} = {}) {
+  const useSmtpSource = has('smtp-source');
+  const messages = sessions * perSession;
   const client = useSmtpSource
     ? 'smtp-source (Postfix)'
-    : 'Node client (install postfix for smtp-source)';
+    : 'Node client in this process (install postfix for smtp-source; client CPU not shown)';
+  const withRedis = has('redis-server') && has('redis-cli');
   console.log(
-    `\nSMTP end to end: ${messages} DSNs (${fs.statSync(FIXTURE).size} bytes) over ${sessions} sessions, client ${client}, ${os.cpus().length} cores, best of ${rounds} interleaved runs`,
+    `\nSMTP, CPU per message: ${sessions} sessions × ${perSession} DSNs (${fs.statSync(FIXTURE).size} bytes) per round, ${rounds} rounds interleaved, median; client ${client}; ${os.cpus().length} cores`,
   );
-  const withRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
-  let bare = null;
-  let inline = null;
-  let bullmq = null;
-  let synced = null;
-  for (let round = 0; round < rounds; round++) {
-    bare = keepBest(bare, await runBare(messages, sessions, useSmtpSource));
-    inline = keepBest(inline, await runOobd('inline', messages, sessions, useSmtpSource));
-    if (withRedis)
-      bullmq = keepBest(bullmq, await runOobd('bullmq', messages, sessions, useSmtpSource));
-    synced = keepBest(synced, await runOobd('inline', messages, sessions, useSmtpSource, true));
-  }
-  const rows = [bare, inline, bullmq, synced].filter(Boolean);
-  console.log('  server                               accepted/s  end-to-end/s  vs bare  peak RSS');
-  for (const r of rows) {
-    const ratio = `${((r.endToEnd / bare.endToEnd) * 100).toFixed(0)}%`;
-    const rss = r.redisRss ? `${mb(r.rss)} (+ redis ${mb(r.redisRss)})` : mb(r.rss);
-    console.log(
-      `  ${r.name.padEnd(36)} ${r.accepted.toFixed(0).padStart(10)}  ${r.endToEnd.toFixed(0).padStart(12)}  ${ratio.padStart(7)}  ${rss}`,
-    );
-  }
-  console.log('  targets: inline >= 70% and bullmq >= 50% of the bare server (end-to-end)');
-  // Where the time goes: CPU per message of each process in the best run. On a machine
-  // where client and server share few cores, the total caps the rate whatever the
-  // code's latency: cores x 1 s / total CPU per message.
-  const cores = os.cpus().length;
-  const us = (v) => (v === null || v === undefined ? '-' : v.toFixed(0));
   console.log(
-    `  CPU per message (µs)                   server   redis  client   total  ceiling on ${cores} cores`,
+    PIN
+      ? `  servers and redis-server pinned to CPU ${SERVER_CPU}, client to CPU ${CLIENT_CPU} (taskset)`
+      : '  not pinned (taskset missing or one core): CPU figures include contention with the client',
   );
-  for (const r of rows) {
-    const { server, redis, client: c } = r.cpu;
-    const total = server === null || c === null ? null : server + (redis ?? 0) + c;
-    const ceiling =
-      total === null
-        ? '-'
-        : `${((cores * 1e6) / total).toFixed(0)}/s (${(((cores * 1e6) / total / bare.endToEnd) * 100).toFixed(0)}% of bare)`;
+  if (PIN) spawnSync('taskset', ['-pc', CLIENT_CPU, String(process.pid)]);
+  const running = [];
+  try {
+    if (configs.includes('bare')) running.push(await Config.bare());
+    if (configs.includes('inline')) running.push(await Config.oobd('inline'));
+    if (configs.includes('bullmq')) {
+      if (withRedis) running.push(await Config.oobd('bullmq'));
+      else console.log('  bullmq: skipped (redis-server and redis-cli are needed)');
+    }
+    if (configs.includes('fsync')) running.push(await Config.oobd('inline', { fsync: true }));
+    for (const root of compare) {
+      const label = ` [${path.basename(path.resolve(root))}]`;
+      if (configs.includes('inline')) running.push(await Config.oobd('inline', { root, label }));
+      if (configs.includes('bullmq') && withRedis)
+        running.push(await Config.oobd('bullmq', { root, label }));
+    }
+    for (const c of running) await c.warmUp(sessions, useSmtpSource);
+    const results = new Map(running.map((c) => [c, []]));
+    for (let round = 0; round < rounds; round++) {
+      // Rotate the order so that no configuration always follows the same one.
+      for (let i = 0; i < running.length; i++) {
+        const c = running[(i + round) % running.length];
+        results.get(c).push(await c.measure(messages, sessions, useSmtpSource));
+      }
+    }
+    const bare = running.find((c) => c.kind === 'bare');
+    const serverSide = (r) => (r.server === null ? null : r.server + (r.redis ?? 0));
     console.log(
-      `  ${r.name.padEnd(36)} ${us(server).padStart(8)} ${us(redis).padStart(7)} ${us(c).padStart(7)} ${us(total).padStart(7)}  ${ceiling}`,
+      '  configuration                  accepted/s  end-to-end/s   server   redis  client  × bare (min–max)   peak RSS',
     );
+    const summaries = [];
+    for (const c of running) {
+      const rs = results.get(c);
+      const ratios = bare
+        ? rs.map((r, i) => {
+            const b = results.get(bare)[i].server;
+            const own = serverSide(r);
+            return b && own !== null ? own / b : null;
+          })
+        : [];
+      const valid = ratios.filter((x) => x !== null);
+      const summary = {
+        name: c.name,
+        kind: c.kind,
+        accepted: median(rs.map((r) => r.accepted)),
+        endToEnd: median(rs.map((r) => r.endToEnd)),
+        server: median(rs.map((r) => r.server)),
+        redis: median(rs.map((r) => r.redis)),
+        client: median(rs.map((r) => r.client)),
+        ratio: median(ratios),
+        ratioMin: valid.length ? Math.min(...valid) : null,
+        ratioMax: valid.length ? Math.max(...valid) : null,
+        rss: c.rss(),
+      };
+      summaries.push(summary);
+      const spread =
+        summary.ratio === null
+          ? ''
+          : `${fmt(summary.ratio, 2)}× (${fmt(summary.ratioMin, 2)}–${fmt(summary.ratioMax, 2)})`;
+      const rss = summary.rss.redis
+        ? `${mb(summary.rss.server)} + redis ${mb(summary.rss.redis)}`
+        : mb(summary.rss.server);
+      console.log(
+        `  ${c.name.padEnd(30)} ${fmt(summary.accepted).padStart(10)}  ${fmt(summary.endToEnd).padStart(12)}  ${fmt(summary.server).padStart(7)} ${fmt(summary.redis).padStart(7)} ${fmt(summary.client).padStart(7)}  ${spread.padEnd(17)}  ${rss}`,
+      );
+    }
+    console.log(
+      '  CPU columns: µs per message (utime+stime from /proc); "× bare" = (server + redis) / bare server, per round',
+    );
+    console.log(
+      `  goals: inline ≤ ${GOALS.inline}× and bullmq + redis ≤ ${GOALS.bullmq}× bare; peak RSS ≤ ${RSS_GOALS.inline} MB inline, ≤ ${RSS_GOALS.bullmq} MB bullmq`,
+    );
+    return summaries;
+  } finally {
+    for (const c of running) await c.close();
+    if (lfFixture) fs.rmSync(lfFixture, { force: true });
+    lfFixture = null;
   }
-  return rows;
 }
 
-module.exports = { benchSmtp, runOobd, runBare };
+module.exports = { benchSmtp, Config };
 
 if (require.main === module) {
+  const compare = (arg('compare', '') || '').split(',').filter(Boolean);
   benchSmtp({
-    messages: arg('messages', 5000),
-    sessions: arg('sessions', 20),
-    rounds: arg('rounds', 3),
+    sessions: Number(arg('sessions', 20)),
+    perSession: Number(arg('per-session', 200)),
+    rounds: Number(arg('rounds', 5)),
+    configs: arg('configs', 'bare,inline,bullmq').split(','),
+    compare,
   }).catch((err) => {
     console.error(err);
     process.exit(1);

@@ -2,13 +2,15 @@
 //
 // Start:    logs (+ log hooks) → rules → domains → parse pool → queue (+ workers) → http → SMTP.
 //           Anything wrong with a file stops here, before a port is bound.
-// Stop:     SMTP stops accepting and lets every message past DATA get its reply →
-//           the queue drains (inline: running pipelines; bullmq: pending adds) →
-//           workers finish or return their jobs → Redis connections close → pool
-//           threads stop → relay connections close → http closes → logs flush and
-//           the last segment is made read-only. Log hooks stop first in that last part
-//           (their POST in flight gets a few seconds); what they did not send yet they
-//           send after the next start, from their checkpoints.
+// Stop:     SMTP stops accepting, tells idle clients 421 and lets every message in
+//           DATA or past it get its reply → the queue drains (inline: running
+//           pipelines; bullmq: pending adds) → workers finish or return their jobs →
+//           Redis connections close → pool threads stop → relay connections close →
+//           http closes → logs flush and the last segment is made read-only. Log hooks
+//           stop first in that last part (their POST in flight gets a few seconds); what
+//           they did not send yet they send after the next start, from their checkpoints.
+//           All of it under one budget (`stop(budgetMs)`): a stage still running when the
+//           budget is spent is left behind and named, and the caller exits (cli/run.ts).
 // SIGHUP:   domains and rules files are re-read; a bad file keeps the last good set.
 import { normaliseReply } from './classify/normalise';
 import { DomainMap } from './config/domains';
@@ -29,7 +31,8 @@ import { WorkerThreads } from './queue/worker-threads';
 import { InlineQueue } from './queue/inline';
 import type { JobQueue, ProcessorDeps } from './queue/job';
 import { Quarantine } from './queue/quarantine';
-import { checkRedis, openCheckedConnection } from './queue/redis';
+import { queueDepth } from './queue/depth';
+import { checkRedis, openCheckedConnection, redisTarget } from './queue/redis';
 import { Relayer } from './relay/relay';
 import { SmtpEdge } from './smtp/server';
 
@@ -70,8 +73,112 @@ export interface Service {
   readonly log: LogWriter;
   /** Re-reads domain and rules files; keeps the last good set of each on error. */
   reload(): ReloadReport;
-  /** Graceful stop; resolves when everything is flushed. */
-  stop(deadlineMs?: number): Promise<void>;
+  /**
+   * Graceful stop under one budget for every stage (@defaultValue 30 s). Resolves
+   * when everything is flushed, or when the budget is spent: then `clean` is false
+   * and `open` names what was still running (the process should exit anyway).
+   */
+  stop(budgetMs?: number): Promise<StopReport>;
+}
+
+export interface StopReport {
+  /** Every stage finished within the budget. */
+  clean: boolean;
+  /** What was cut off or still running when the budget ran out. */
+  open: string[];
+}
+
+/**
+ * One time budget for the whole stop. Each stage runs with what is left (less a
+ * reserve for the stages after it); a stage that outlives its share is named in
+ * `open` and the stop goes on without it, so the logs are still flushed.
+ */
+class StopBudget {
+  readonly open: string[] = [];
+  private readonly deadline: number;
+
+  constructor(readonly budgetMs: number) {
+    this.deadline = Date.now() + budgetMs;
+  }
+
+  /** Milliseconds left, less `reserveMs` kept for later stages. */
+  left(reserveMs = 0): number {
+    return Math.max(0, this.deadline - reserveMs - Date.now());
+  }
+
+  /** The reserve the final stages (threads, logs) keep from the draining ones. */
+  get reserve(): number {
+    return Math.min(5000, Math.floor(this.budgetMs / 4));
+  }
+
+  async run(
+    what: string,
+    stage: (ms: number) => Promise<unknown> | unknown,
+    reserveMs = 0,
+  ): Promise<void> {
+    const ms = this.left(reserveMs);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = Promise.resolve()
+      .then(() => stage(ms))
+      .then(
+        () => true,
+        (err: unknown) => {
+          this.open.push(`${what}: failed: ${errorMessage(err)}`);
+          return true;
+        },
+      );
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    const done = await Promise.race([finished, late]);
+    clearTimeout(timer);
+    if (!done) this.open.push(what);
+  }
+
+  /** Logs the outcome; the report the caller exits by. */
+  finish(logger: Logger, records: number): StopReport {
+    if (this.open.length === 0) {
+      logger.info({ records }, 'stopped');
+      return { clean: true, open: [] };
+    }
+    logger.error(
+      { budgetMs: this.budgetMs, open: this.open, records },
+      'shutdown budget spent; exiting with these still open',
+    );
+    return { clean: false, open: [...this.open] };
+  }
+}
+
+/**
+ * The outcome of the last reload, for /metrics (Prometheus' reload-status gauges and a
+ * failure counter) and /healthz (degraded while the previous files are in effect).
+ */
+class ReloadStatus {
+  private failure: { at: Date; errors: string[] } | null = null;
+
+  constructor(private readonly metrics: Metrics) {}
+
+  record(report: ReloadReport): void {
+    if (report.errors.length === 0) {
+      this.failure = null;
+      this.metrics.reloadSuccessful.set(1);
+      this.metrics.reloadSuccessTimestamp.set(Date.now() / 1000);
+      return;
+    }
+    this.failure = { at: new Date(), errors: report.errors };
+    this.metrics.reloadSuccessful.set(0);
+    if (report.domains === 'kept') this.metrics.reloadFailures.inc({ files: 'domains' });
+    if (report.rules === 'kept') this.metrics.reloadFailures.inc({ files: 'rules' });
+  }
+
+  /** Why the service runs on older files than its config names, or null. */
+  degraded(): string | null {
+    if (!this.failure) return null;
+    return (
+      `the last reload failed at ${this.failure.at.toISOString()}; serving with the previous files\n` +
+      this.failure.errors.join('\n')
+    );
+  }
 }
 
 function classifierOptions(config: ServerConfig) {
@@ -96,9 +203,11 @@ interface Core {
   relayer: Relayer;
   deps: ProcessorDeps;
   metrics: Metrics;
-  reloadRules(): 'reloaded' | 'kept';
+  reloadStatus: ReloadStatus;
+  /** Re-reads the rules files; on failure the error (file, label, index) and the last good rules kept. */
+  reloadRules(): { rules: 'reloaded' | 'kept'; error: string | null };
   /** The end of every stop, once no work arrives any more: threads, relays, http, logs. */
-  close(closeHttp: () => Promise<void>): Promise<void>;
+  close(closeHttp: () => Promise<void>, budget: StopBudget): Promise<StopReport>;
 }
 
 /**
@@ -162,20 +271,24 @@ async function openCore(
     relayer,
     deps,
     metrics,
+    reloadStatus: new ReloadStatus(metrics),
     reloadRules() {
       // The store logs a failure (file, label, index) and keeps the last good rules.
-      if (!rules.reload().reloaded) return 'kept';
+      const result = rules.reload();
+      if (!result.reloaded) return { rules: 'kept', error: result.error.message };
       pool?.reload(rules.sources);
-      return 'reloaded';
+      return { rules: 'reloaded', error: null };
     },
-    async close(closeHttp) {
-      await hooks?.stop(HOOKS_STOP_MS);
-      await pool?.close();
+    async close(closeHttp, budget) {
+      await budget.run('log hooks (a POST in flight)', () => hooks?.stop(HOOKS_STOP_MS));
+      await budget.run(`parse threads (${pool?.inFlight ?? 0} message(s) in them)`, () =>
+        pool?.close(),
+      );
       relayer.close();
       // http closes after the drain, so /metrics shows it to the end.
-      await closeHttp();
-      await log.close();
-      logger.info({ records: log.recordsWritten }, 'stopped');
+      await budget.run('http server', closeHttp);
+      await budget.run('log segment flush', () => log.close());
+      return budget.finish(logger, log.recordsWritten);
     },
   };
 }
@@ -204,14 +317,19 @@ async function startHooks(
 
 async function openHttp(
   config: ServerConfig,
-  metrics: Metrics,
+  core: Core,
   problem: () => Promise<string | null>,
   cleanups: Array<() => unknown>,
   logger: Logger,
 ): Promise<{ address: string | null; close: () => Promise<void> }> {
   if (config.http.listen === '') return { address: null, close: async () => undefined };
-  const web = await startWeb(config, metrics, logger, cleanups);
-  const http = await startHttp(config.http.listen, metrics, { problem }, web.routes);
+  const web = await startWeb(config, core.metrics, logger, cleanups);
+  const http = await startHttp(
+    config.http.listen,
+    core.metrics,
+    { problem, degraded: () => core.reloadStatus.degraded() },
+    web.routes,
+  );
   const close = async () => {
     // Event streams end first: they would hold server.close() open.
     await web.close();
@@ -260,8 +378,9 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     if (mode === 'bullmq') {
       // A Redis that is reachable must be good enough; one that is down is waited for
       // (messages get 451 meanwhile), and checked when it comes up.
+      const target = redisTarget(config.queue.redis_url);
       const checked = await openCheckedConnection(
-        config.queue.redis_url,
+        target,
         logger,
         3000,
         'redis unreachable at start: messages get 451 4.3.0 until it is back',
@@ -271,11 +390,20 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
       cleanups.push(closeRedis);
       problem = checked.problem;
       redis.on('ready', () => {
-        checkRedis(redis, config.queue.redis_url, logger).catch((err: unknown) =>
+        checkRedis(redis, target, logger).catch((err: unknown) =>
           logger.error({ err: errorMessage(err) }, 'redis check failed'),
         );
       });
       queue = new BullmqQueue(config, redis);
+      if (config.http.listen !== '') {
+        const depth = queueDepth(config, redis);
+        core.metrics.addQueueDepth(() => depth.read());
+        closeRedis = async () => {
+          await depth.close();
+          redis.disconnect();
+        };
+        cleanups.push(closeRedis);
+      }
       if ((opts.workers ?? 0) > 0) {
         // Threads, not Workers on this event loop: the jobs' Redis round trips and
         // bookkeeping would otherwise take the SMTP edge's thread (measured: the
@@ -291,7 +419,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     }
     cleanups.push(() => queue.close());
 
-    const http = await openHttp(config, core.metrics, problem, cleanups, logger);
+    const http = await openHttp(config, core, problem, cleanups, logger);
     const edge = new SmtpEdge({
       config,
       domains: () => domains,
@@ -317,7 +445,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
       'oobd serving',
     );
 
-    let stopping: Promise<void> | null = null;
+    let stopping: Promise<StopReport> | null = null;
     return {
       config,
       mode,
@@ -337,21 +465,36 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
             'domains reload failed; keeping the previous map',
           );
         }
-        report.rules = core.reloadRules();
+        const rules = core.reloadRules();
+        report.rules = rules.rules;
+        if (rules.error !== null) report.errors.push(rules.error);
         // The threads re-read the rules files themselves (and keep theirs on error).
         workers?.reload();
+        core.reloadStatus.record(report);
         logger.info({ domains: report.domains, rules: report.rules }, 'reload finished');
         return report;
       },
-      stop(deadlineMs = 30_000): Promise<void> {
+      stop(budgetMs = 30_000): Promise<StopReport> {
         stopping ??= (async () => {
-          logger.info({ deadlineMs }, 'stopping: no new transactions');
-          await edge.stop(deadlineMs);
-          await queue.close();
-          await workers?.stop(deadlineMs);
-          await closeRedis();
+          logger.info({ budgetMs }, 'stopping: no new transactions');
+          const budget = new StopBudget(budgetMs);
+          await budget.run(
+            'SMTP connections',
+            async (ms) => budget.open.push(...(await edge.stop(ms))),
+            budget.reserve,
+          );
+          await budget.run(
+            `${queue.mode} queue (${queue.inFlight} message(s) being handed off)`,
+            () => queue.close(),
+            budget.reserve,
+          );
+          if (workers) {
+            const threads = workers;
+            await budget.run('worker threads', (ms) => threads.stop(ms));
+          }
+          await budget.run('redis connection', closeRedis);
           cleanups.length = 0;
-          await core.close(http.close);
+          return core.close(http.close, budget);
         })();
         return stopping;
       },
@@ -369,12 +512,19 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
   try {
     const core = await openCore(config, opts, cleanups);
     const { redis, problem } = await openCheckedConnection(
-      config.queue.redis_url,
+      redisTarget(config.queue.redis_url),
       logger,
       5000,
       'redis unreachable at start: workers will pick up jobs when it is back',
     );
     cleanups.push(() => redis.disconnect());
+    let depth: ReturnType<typeof queueDepth> | null = null;
+    if (config.http.listen !== '') {
+      const reader = queueDepth(config, redis);
+      depth = reader;
+      core.metrics.addQueueDepth(() => reader.read());
+      cleanups.push(() => reader.close());
+    }
     const workers = new BullmqWorkers({
       config,
       deps: core.deps,
@@ -382,7 +532,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       logger,
     });
     cleanups.push(() => workers.close());
-    const http = await openHttp(config, core.metrics, problem, cleanups, logger);
+    const http = await openHttp(config, core, problem, cleanups, logger);
     logger.info(
       {
         mode: 'bullmq',
@@ -394,7 +544,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       },
       'oobd worker running',
     );
-    let stopping: Promise<void> | null = null;
+    let stopping: Promise<StopReport> | null = null;
     return {
       config,
       mode: 'bullmq',
@@ -403,17 +553,28 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       metrics: core.metrics,
       log: core.log,
       reload(): ReloadReport {
-        const report: ReloadReport = { domains: 'n/a', rules: core.reloadRules(), errors: [] };
+        const rules = core.reloadRules();
+        const report: ReloadReport = {
+          domains: 'n/a',
+          rules: rules.rules,
+          errors: rules.error === null ? [] : [rules.error],
+        };
+        core.reloadStatus.record(report);
         logger.info({ rules: report.rules }, 'reload finished');
         return report;
       },
-      stop(): Promise<void> {
+      stop(budgetMs = 30_000): Promise<StopReport> {
         stopping ??= (async () => {
-          logger.info('stopping: finishing running jobs');
-          await workers.close();
-          redis.disconnect();
+          logger.info({ budgetMs }, 'stopping: finishing running jobs');
+          const budget = new StopBudget(budgetMs);
+          // Jobs still running at the deadline come back to the queue when their locks expire.
+          await budget.run('bullmq workers (running jobs)', () => workers.close(), budget.reserve);
+          await budget.run('redis connection', async () => {
+            await depth?.close();
+            redis.disconnect();
+          });
           cleanups.length = 0;
-          await core.close(http.close);
+          return core.close(http.close, budget);
         })();
         return stopping;
       },

@@ -53,12 +53,36 @@ export function classifierSettings(opts: { config?: string }): ClassifierSetting
   };
 }
 
-function describe(reply: string, line: string, result: Classification): string {
+/** An SMTP reply starts with its three-digit code (RFC 5321 §4.2). */
+const REPLY_CODE = /^\s*[2-5]\d\d(?:[ \t-]|$)/;
+
+/**
+ * The code the classifier was given when the text had none: the parser's rule for a
+ * failure without a reply code (DESIGN.md §5: 451 with a 4.x.x enhanced code, else
+ * 550), so the label is the one `serve` would log for such a bounce. Null when the
+ * text carried its own code.
+ */
+function assumedCode(reply: string, code: number): number | null {
+  return REPLY_CODE.test(reply) ? null : code;
+}
+
+function describe(
+  reply: string,
+  line: string,
+  result: Classification,
+  assumed: number | null,
+): string {
   const rule = result.rule
     ? `${result.rule.file}: ${JSON.stringify(result.rule.label)}[${result.rule.index}] ${result.rule.pattern}`
     : 'no rule matched';
   const input = reply.trim() === line ? '' : `\n  matched as: ${line}`;
-  let out = `${result.label}  ${reply.trim()}${input}\n  rule: ${rule}\n`;
+  const note =
+    assumed === null
+      ? ''
+      : `\n  assumed: reply code ${assumed}, since none was given (as oobd does for a bounce ` +
+        'without one: 451 with a 4.x.x enhanced code, else 550); start the reply with its code ' +
+        'to classify it with another';
+  let out = `${result.label}  ${reply.trim()}${input}${note}\n  rule: ${rule}\n`;
   if (result.context) {
     const { file, index, name, replaced, stage } = result.context;
     const seen = stage ? ` (stage ${stage.name}, from the ${stage.from})` : '';
@@ -82,11 +106,13 @@ function classifyOne(
   const parsed = parseReplyLine(reply);
   const line = replyLine(parsed);
   const result = classifier.classifyLine(line, context);
-  if (!json) return describe(reply, line, result);
+  const assumed = assumedCode(reply, parsed.code);
+  if (!json) return describe(reply, line, result, assumed);
   return `${JSON.stringify({
     reply,
     line,
     code: parsed.code,
+    assumed_code: assumed,
     enhanced_code: parsed.enhancedCode,
     content: parsed.content,
     command: context.command ?? null,
@@ -104,9 +130,12 @@ export function register(program: Command): void {
     .summary('classify SMTP replies and show the rule that matched')
     .description(
       'Classify SMTP replies ("550 5.1.1 user unknown"; one per stdin line when none is ' +
-        'given) and show the rule that matched: file, label, index and pattern. What the ' +
-        'line cannot carry (--command, --action, --diagnostic-type) is used by the context ' +
-        'table (rules/context.toml); the row that decided is shown as "context".',
+        'given) and show the rule that matched: file, label, index and pattern. The rules ' +
+        'match "<code> <enhanced code> <text>"; a reply given without its code is ' +
+        'classified as oobd classifies a bounce without one (451 with a 4.x.x enhanced ' +
+        'code, else 550), and the output says which code it assumed. What the line cannot ' +
+        'carry (--command, --action, --diagnostic-type) is used by the context table ' +
+        '(rules/context.toml); the row that decided is shown as "context".',
     )
     .option('--json', 'one JSON object per reply')
     .option(

@@ -1,11 +1,20 @@
-// `oobd logs [DIR]`: read, filter, follow and summarise the log segments.
+// `oobd logs [DIR...]`: read, filter, follow and summarise the log segments of one or
+// more folders (a server's and its workers'), merged in reception order.
 import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
+import { closestLabel, knownLabel } from '../classify/labels';
 import { loadServerConfig } from '../config/server';
 import { parseDuration } from '../config/units';
 import { ErrorCode, OobdError } from '../errors';
-import type { LogRecord } from '../log/record';
-import { listSegments } from '../log/reader';
+import {
+  SegmentCursor,
+  createdMs,
+  listAllSegments,
+  mergeSegments,
+  parseLine,
+  type SegmentEntry,
+} from '../log/merge';
+import type { LogRecord, RecordType } from '../log/record';
 import { addConfigOption, configPath, Output } from './common';
 
 interface LogsOptions {
@@ -15,20 +24,98 @@ interface LogsOptions {
   class?: string;
   domain?: string;
   since?: string;
+  until?: string;
   summary?: boolean;
   json?: boolean;
 }
+
+/** Every record type a log folder can hold (DESIGN.md §7), in the contract's order. */
+export const RECORD_TYPES = [
+  'Reception',
+  'OOB',
+  'Feedback',
+  'MDN',
+  'Rejection',
+  'Delivery',
+  'TransientFailure',
+  'Bounce',
+] as const satisfies readonly RecordType[];
+// A record type added to the contract and forgotten here fails the build.
+const everyType: Exclude<RecordType, (typeof RECORD_TYPES)[number]> extends never ? true : false =
+  true;
+void everyType;
 
 export interface RecordFilter {
   types: Set<string> | null;
   classes: Set<string> | null;
   domain: string | null;
-  sinceUnix: number | null;
+  /** Reception time bounds, Unix milliseconds (`created`), inclusive. */
+  sinceMs: number | null;
+  untilMs: number | null;
 }
 
-function csvSet(value: string | undefined): Set<string> | null {
-  if (!value) return null;
-  return new Set(value.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean));
+function csvList(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function lowerSet(values: string[]): Set<string> | null {
+  return values.length === 0 ? null : new Set(values.map((v) => v.toLowerCase()));
+}
+
+/** `--type`: record types, case-insensitive; an unknown one is a usage error. */
+export function parseTypes(value: string | undefined): Set<string> | null {
+  const types = csvList(value);
+  for (const type of types) {
+    if (!RECORD_TYPES.some((t) => t.toLowerCase() === type.toLowerCase())) {
+      throw new OobdError(
+        ErrorCode.UsageError,
+        `--type: unknown record type "${type}"; the types are ${RECORD_TYPES.join(', ')}`,
+      );
+    }
+  }
+  return lowerSet(types);
+}
+
+/**
+ * `--class`: labels are open (any rules file may define its own), so an unknown one
+ * only gets a warning, with the nearest known label when one is close.
+ */
+export function classWarnings(value: string | undefined): string[] {
+  const warnings: string[] = [];
+  for (const label of csvList(value)) {
+    if (knownLabel(label) !== null) continue;
+    const near = closestLabel(label);
+    warnings.push(
+      `warning: --class "${label}" is not a label oobd or the predefined KumoMTA rules write` +
+        `${near ? ` (did you mean ${near}?)` : ''}; filtering on it anyway`,
+    );
+  }
+  return warnings;
+}
+
+const DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * A time bound: a duration back from `now` (`15m`, `2h`, `1d`) or a date or time
+ * (`2024-05-01`, `2024-05-01T10:00:00Z`; a date alone is UTC midnight, a time without
+ * a zone is local time, as Date.parse reads them).
+ */
+export function parseTimeBound(option: string, text: string, now: number): number {
+  const ms = parseDuration(text);
+  if (ms !== null) return now - ms;
+  const trimmed = text.trim();
+  const at = DATE_TIME.test(trimmed) ? Date.parse(trimmed.replace(' ', 'T')) : NaN;
+  if (Number.isFinite(at)) return at;
+  throw new OobdError(
+    ErrorCode.UsageError,
+    `${option}: expected a duration such as 15m or 2h, or a time such as 2024-05-01 or ` +
+      `2024-05-01T10:00:00Z, got "${text}"`,
+  );
 }
 
 function domainOf(address: string): string {
@@ -37,9 +124,14 @@ function domainOf(address: string): string {
 }
 
 export function matches(record: LogRecord, filter: RecordFilter): boolean {
-  if (filter.types && !filter.types.has(record.type.toLowerCase())) return false;
-  if (filter.classes && !filter.classes.has(record.bounce_classification.toLowerCase())) return false;
-  if (filter.sinceUnix !== null && record.timestamp < filter.sinceUnix) return false;
+  if (filter.types && !filter.types.has(String(record.type).toLowerCase())) return false;
+  if (filter.classes && !filter.classes.has(String(record.bounce_classification).toLowerCase()))
+    return false;
+  if (filter.sinceMs !== null || filter.untilMs !== null) {
+    const created = createdMs(record);
+    if (filter.sinceMs !== null && created < filter.sinceMs) return false;
+    if (filter.untilMs !== null && created > filter.untilMs) return false;
+  }
   if (filter.domain) {
     const d = filter.domain;
     const recipients = Array.isArray(record.recipient) ? record.recipient : [record.recipient];
@@ -52,7 +144,11 @@ export function matches(record: LogRecord, filter: RecordFilter): boolean {
   return true;
 }
 
-/** One readable line per record. */
+/**
+ * One readable line per record. It starts with the reception time (`created_time`);
+ * when the record's own time differs (`event_time`: an OOB record's Last-Attempt-Date,
+ * a relay attempt), it follows in parentheses.
+ */
 export function formatRecord(r: LogRecord): string {
   const recipient = Array.isArray(r.recipient) ? r.recipient.join(',') : r.recipient;
   const enhanced = r.response.enhanced_code
@@ -60,29 +156,45 @@ export function formatRecord(r: LogRecord): string {
     : '';
   const label = r.type === 'OOB' ? ` ${r.bounce_classification}` : '';
   const content = r.response.content ? ` ${r.response.content}` : '';
-  return `${r.event_time} ${r.type}${label} ${r.sender || '<>'} -> ${recipient || '-'} ${r.response.code}${enhanced}${content} [${r.id}]`;
+  const received = r.created_time ?? r.event_time;
+  const event = r.event_time && r.event_time !== received ? ` (event ${r.event_time})` : '';
+  return `${received}${event} ${r.type}${label} ${r.sender || '<>'} -> ${recipient || '-'} ${r.response.code}${enhanced}${content} [${r.id}]`;
 }
 
 class Summary {
   readonly byType = new Map<string, number>();
   readonly byClass = new Map<string, number>();
   readonly byDomain = new Map<string, number>();
+  readonly byFeedbackType = new Map<string, number>();
+  readonly byReportingDomain = new Map<string, number>();
   total = 0;
+
+  private static count(map: Map<string, number>, key: string): void {
+    map.set(key, (map.get(key) ?? 0) + 1);
+  }
 
   add(r: LogRecord): void {
     this.total++;
-    this.byType.set(r.type, (this.byType.get(r.type) ?? 0) + 1);
+    Summary.count(this.byType, r.type);
     if (r.type === 'OOB') {
-      this.byClass.set(r.bounce_classification, (this.byClass.get(r.bounce_classification) ?? 0) + 1);
+      Summary.count(this.byClass, r.bounce_classification);
       const first = Array.isArray(r.recipient) ? (r.recipient[0] ?? '') : r.recipient;
-      const domain = domainOf(first) || '(none)';
-      this.byDomain.set(domain, (this.byDomain.get(domain) ?? 0) + 1);
+      Summary.count(this.byDomain, domainOf(first) || '(none)');
+    }
+    if (r.type === 'Feedback') {
+      const report = r.feedback_report;
+      Summary.count(this.byFeedbackType, report?.feedback_type?.toLowerCase() || '(none)');
+      // Who sent the complaint: the mailbox provider's Reporting-MTA (RFC 5965 §3.2).
+      Summary.count(
+        this.byReportingDomain,
+        report?.reporting_mta?.name?.toLowerCase() || r.peer_address?.name || '(none)',
+      );
     }
   }
 
   format(): string {
     const table = (title: string, map: Map<string, number>, limit = 20) => {
-      const rows = [...map].sort((a, b) => b[1] - a[1]).slice(0, limit);
+      const rows = [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
       if (rows.length === 0) return '';
       return `${title}\n${rows.map(([k, n]) => `  ${String(n).padStart(8)}  ${k}`).join('\n')}\n`;
     };
@@ -90,73 +202,107 @@ class Summary {
       `records: ${this.total}\n` +
       table('by type', this.byType) +
       table('OOB by classification', this.byClass) +
-      table('OOB by recipient domain (top 20)', this.byDomain)
+      table('OOB by recipient domain (top 20)', this.byDomain) +
+      table('Feedback by feedback type', this.byFeedbackType) +
+      table('Feedback by reporting domain (Reporting-MTA)', this.byReportingDomain)
     );
   }
 }
 
-/** Reads complete lines from a segment starting at `offset`; returns the new offset. */
-async function readFrom(path: string, offset: number, onLine: (line: string) => void): Promise<number> {
-  const handle = await fs.open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    if (size <= offset) return offset;
-    const buffer = Buffer.alloc(size - offset);
-    await handle.read(buffer, 0, buffer.length, offset);
-    const text = buffer.toString('utf8');
-    const last = text.lastIndexOf('\n');
-    if (last < 0) return offset;
-    for (const line of text.slice(0, last).split('\n')) if (line.trim()) onLine(line);
-    return offset + Buffer.byteLength(text.slice(0, last + 1));
-  } finally {
-    await handle.close();
+/** New complete lines of every segment since the last pass, in reception order. */
+async function readNew(
+  dirs: readonly string[],
+  offsets: Map<string, number>,
+  filter: RecordFilter,
+): Promise<SegmentEntry[]> {
+  const entries: SegmentEntry[] = [];
+  for (const path of await listAllSegments(dirs)) {
+    const cursor = new SegmentCursor(path, offsets.get(path) ?? 0);
+    try {
+      for (let lines = await cursor.next(); lines.length > 0; lines = await cursor.next()) {
+        for (const line of lines) {
+          const record = parseLine(line);
+          if (record && matches(record, filter))
+            entries.push({ line, record, key: createdMs(record) });
+        }
+      }
+    } catch {
+      // A segment removed meanwhile (retention) has nothing more to give.
+    }
+    offsets.set(path, cursor.offset);
   }
+  return entries.sort((a, b) => a.key - b.key);
 }
 
 export function register(program: Command): void {
   addConfigOption(program.command('logs'))
     .description('read, filter, follow and summarise log segments')
-    .argument('[dir]', 'the log folder (default: logs.dir of the config)')
+    .argument(
+      '[dir...]',
+      'log folders (default: logs.dir of the config); several are merged in reception order',
+    )
     .option('-f, --follow', 'keep printing records as they are written')
-    .option('-t, --type <types>', 'only these record types, comma-separated (OOB,Feedback,Rejection,...)')
-    .option('-C, --class <labels>', 'only OOB records with these bounce classifications, comma-separated')
-    .option('-d, --domain <domain>', 'only records for this domain (queue, recipient or sender domain)')
-    .option('-s, --since <duration>', 'only records of the last DURATION (e.g. 15m, 2h, 1d)')
-    .option('--summary', 'print counts by type, classification and domain instead of records')
+    .option(
+      '-t, --type <types>',
+      'only these record types, comma-separated (Reception, OOB, Feedback, MDN, Rejection, Delivery, TransientFailure, Bounce)',
+    )
+    .option(
+      '-C, --class <labels>',
+      'only records with these bounce classifications, comma-separated',
+    )
+    .option(
+      '-d, --domain <domain>',
+      'only records for this domain (queue, recipient or sender domain)',
+    )
+    .option(
+      '-s, --since <when>',
+      'only records received at or after WHEN: a duration back from now (15m, 2h, 1d) or a time (2024-05-01T10:00:00Z); filters on the reception time (created)',
+    )
+    .option(
+      '-u, --until <when>',
+      'only records received at or before WHEN (same forms as --since; reception time)',
+    )
+    .option('--summary', 'print counts by type, classification, domain and feedback type')
     .option('--json', 'print the records as JSON lines')
-    .action(async (dirArg: string | undefined, opts: LogsOptions) => {
-      if (opts.summary && opts.json) throw new OobdError(ErrorCode.UsageError, '--summary and --json exclude each other');
-      const dir = dirArg ?? loadServerConfig(configPath(opts)).logs.dir;
-      let sinceUnix: number | null = null;
-      if (opts.since) {
-        const ms = parseDuration(opts.since);
-        if (ms === null) throw new OobdError(ErrorCode.UsageError, `--since: expected a duration such as 15m or 2h, got "${opts.since}"`);
-        sinceUnix = Math.floor((Date.now() - ms) / 1000);
-      }
+    .addHelpText(
+      'after',
+      '\nTimes: --since and --until filter on when oobd received the message (created),\n' +
+        "not on the record's own timestamp, which for OOB records is the report's\n" +
+        'Last-Attempt-Date (as KumoMTA) and can be years old. Records print in reception\n' +
+        'order, across folders; a readable line starts with the reception time and shows\n' +
+        "the record's own time in parentheses when it differs.",
+    )
+    .action(async (dirArgs: string[], opts: LogsOptions) => {
+      if (opts.summary && opts.json)
+        throw new OobdError(ErrorCode.UsageError, '--summary and --json exclude each other');
+      const now = Date.now();
       const filter: RecordFilter = {
-        types: csvSet(opts.type),
-        classes: csvSet(opts.class),
+        types: parseTypes(opts.type),
+        classes: lowerSet(csvList(opts.class)),
         domain: opts.domain?.toLowerCase() ?? null,
-        sinceUnix,
+        sinceMs: opts.since === undefined ? null : parseTimeBound('--since', opts.since, now),
+        untilMs: opts.until === undefined ? null : parseTimeBound('--until', opts.until, now),
       };
-      try {
-        await fs.access(dir);
-      } catch {
-        throw new OobdError(ErrorCode.UsageError, `log folder ${dir} does not exist`);
+      for (const warning of classWarnings(opts.class))
+        process.stderr.write(`oobd logs: ${warning}\n`);
+      const dirs = dirArgs.length > 0 ? dirArgs : [loadServerConfig(configPath(opts)).logs.dir];
+      for (const dir of dirs) {
+        try {
+          await fs.access(dir);
+        } catch {
+          throw new OobdError(ErrorCode.UsageError, `log folder ${dir} does not exist`);
+        }
       }
       const summary = new Summary();
       const output = new Output();
       let out = '';
-      const onLine = (line: string) => {
-        let record: LogRecord;
-        try {
-          record = JSON.parse(line) as LogRecord;
-        } catch {
+      const show = async (entry: SegmentEntry) => {
+        if (opts.summary) {
+          summary.add(entry.record);
           return;
         }
-        if (!matches(record, filter)) return;
-        if (opts.summary) summary.add(record);
-        else out += `${opts.json ? line : formatRecord(record)}\n`;
+        out += `${opts.json ? entry.line : formatRecord(entry.record)}\n`;
+        if (out.length >= 64 * 1024) await flush();
       };
       const flush = async () => {
         if (!out) return;
@@ -164,18 +310,20 @@ export function register(program: Command): void {
         out = '';
         await output.write(chunk);
       };
+
       const offsets = new Map<string, number>();
-      const pass = async () => {
-        for (const path of await listSegments(dir)) {
-          const offset = offsets.get(path) ?? 0;
-          offsets.set(path, await readFrom(path, offset, onLine).catch(() => offset));
-          await flush();
-          if (output.closed) return;
-        }
-      };
-      await pass();
-      if (!opts.follow) {
-        if (opts.summary) await output.write(summary.format());
+      const merged = mergeSegments(
+        await listAllSegments(dirs),
+        (record) => matches(record, filter),
+        (path, offset) => offsets.set(path, offset),
+      );
+      for await (const entry of merged) {
+        await show(entry);
+        if (output.closed) break;
+      }
+      await flush();
+      if (!opts.follow || output.closed) {
+        if (opts.summary && !output.closed) await output.write(summary.format());
         output.finish();
         return;
       }
@@ -189,7 +337,8 @@ export function register(program: Command): void {
           await output.write(`\n${summary.format()}`);
         }
         await new Promise((r) => setTimeout(r, 500));
-        await pass();
+        for (const entry of await readNew(dirs, offsets, filter)) await show(entry);
+        await flush();
       }
       output.finish();
     });

@@ -7,6 +7,7 @@ import { register as registerClassify } from './classify';
 import { register as registerHooks } from './hooks';
 import { register as registerLogs } from './logs';
 import { register as registerParse } from './parse';
+import { register as registerQuarantine } from './quarantine';
 import { register as registerReplay } from './replay';
 import { register as registerRules } from './rules';
 import { register as registerServe } from './serve';
@@ -20,6 +21,7 @@ const SUBCOMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerParse,
   registerClassify,
   registerRules,
+  registerQuarantine,
   registerSuppressions,
   registerReplay,
   registerLogs,

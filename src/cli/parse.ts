@@ -2,36 +2,54 @@
 // arrived for a domain with log_oob and log_arf on (without the Reception record),
 // as JSON lines with "source_file". A message that yields none prints one line with
 // "type":"Unrecognized", so nothing is skipped silently.
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { compileClassifier } from '../classify/index';
 import { readRulesSources } from '../config/rules';
 import { loadServerConfig } from '../config/server';
-import { parseModeRecords, type ParsedMessage } from '../pipeline/parse-mode';
+import { ErrorCode, OobdError } from '../errors';
+import { parseModeRecords } from '../pipeline/parse-mode';
 import { addConfigOption, configPath, Output } from './common';
-import { readMessagesAhead } from './read-ahead';
-import type { SourceError, SourceMessage } from './sources';
+import { outputLines } from './parse-output';
+import { ParseThreads } from './parse-threads';
+import { readBatchesAhead, type ReadBatch } from './read-ahead';
+import { messagesOf, type SourceError } from './sources';
+
+export { outputLines } from './parse-output';
 
 interface ParseOptions {
   config?: string;
   rules?: string[];
   to?: string;
+  threads?: string;
 }
 
-/** The output lines of one message: its records with "source_file" (and "source_index") added. */
-export function outputLines(message: SourceMessage, parsed: ParsedMessage): string {
-  const source =
-    message.index === null
-      ? { source_file: message.file }
-      : { source_file: message.file, source_index: message.index };
-  if (parsed.records.length === 0) {
-    const { kind, findings, problems } = parsed;
-    return `${JSON.stringify({ type: 'Unrecognized', ...source, kind, findings, problems })}\n`;
+/** Parse threads started once the input has more batches than this (64 files). */
+const THREADS_AFTER_BATCHES = 2;
+/** Outputs (batches) held for the thread that makes the oldest one, at most. */
+const MAX_PENDING = 16;
+
+/** One per spare core, at most 3: the main thread parses too, and the reader has one. */
+function defaultThreads(): number {
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
+}
+
+function threadCount(value: string | undefined): number {
+  if (value === undefined) return defaultThreads();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new OobdError(
+      ErrorCode.UsageError,
+      `--threads: expected a whole number, got ${JSON.stringify(value)}`,
+    );
   }
-  // Each record is a JSON object: the source fields go in before its closing brace.
-  const fields = JSON.stringify(source).slice(1);
-  let out = '';
-  for (const record of parsed.records) out += `${record.slice(0, -1)},${fields}\n`;
-  return out;
+  return n;
+}
+
+/** A batch's output: made here (text), or by a parse thread (text once it arrives). */
+interface PendingOutput {
+  text: string | null;
+  arriving: Promise<string> | null;
 }
 
 export function register(program: Command): void {
@@ -49,6 +67,10 @@ export function register(program: Command): void {
       '-t, --to <address>',
       'the address the reports were sent to (default: Delivered-To, X-Original-To or To)',
     )
+    .option(
+      '--threads <n>',
+      'parse threads besides the main one for inputs of more than 64 files (default: one per spare core, at most 3; 0: none)',
+    )
     .addHelpText(
       'after',
       '\nEach record is what `serve` would log for the message on a domain with log_oob and\n' +
@@ -57,9 +79,10 @@ export function register(program: Command): void {
         'Exit code 0, or 1 when a path could not be read.',
     )
     .action(async (paths: string[], opts: ParseOptions) => {
+      const threads = threadCount(opts.threads);
       const errors: SourceError[] = [];
       // Reading starts first: its thread boots while the rules compile.
-      const messages = readMessagesAhead(paths, errors);
+      const batches = readBatchesAhead(paths, errors);
       const files = opts.rules ?? loadServerConfig(configPath(opts)).classifier.files;
       const sources = readRulesSources(files);
       const classifierOptions = { cacheSize: 4096, uncategorizedCacheSize: 4096 };
@@ -79,8 +102,7 @@ export function register(program: Command): void {
         used = 0;
         await output.write(full);
       };
-      const emit = async (message: SourceMessage, parsed: ParsedMessage) => {
-        const text = outputLines(message, parsed);
+      const emit = async (text: string) => {
         // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
         if (used + text.length * 3 > CHUNK) await flush();
         if (text.length * 3 > CHUNK) {
@@ -89,10 +111,71 @@ export function register(program: Command): void {
         }
         used += chunk.write(text, used);
       };
+      /** Parses a batch here, writing each message's lines as they are made. */
+      const parseHere = async (batch: ReadBatch) => {
+        for (const item of batch.items) {
+          const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
+          for (const message of messagesOf(item.file, raw)) {
+            await emit(outputLines(message, parseModeRecords(message.raw, classifier, to, now)));
+            if (output.closed) return;
+          }
+        }
+      };
 
-      for await (const message of messages) {
-        await emit(message, parseModeRecords(message.raw, classifier, to, now));
-        if (output.closed) break;
+      let helpers: ParseThreads | null = null;
+      // Outputs not written yet, in input order: the oldest waits for its thread.
+      const pending: PendingOutput[] = [];
+      const writeReady = async (all: boolean) => {
+        while (pending.length > 0 && !output.closed) {
+          const head = pending[0] as PendingOutput;
+          if (head.text === null && head.arriving !== null && (all || pending.length > MAX_PENDING))
+            head.text = await head.arriving;
+          if (head.text === null) return;
+          pending.shift();
+          await emit(head.text);
+        }
+      };
+      try {
+        let seen = 0;
+        for await (const batch of batches) {
+          seen++;
+          if (helpers === null && threads > 0 && !batch.done && seen > THREADS_AFTER_BATCHES) {
+            const init = {
+              sources: [...sources],
+              classifier: classifierOptions,
+              to,
+              now: now.getTime(),
+            };
+            helpers = ParseThreads.start(threads, init);
+          }
+          const arriving = helpers?.take(batch) ?? null;
+          if (arriving !== null) {
+            const out: PendingOutput = { text: null, arriving };
+            void arriving.then(
+              (text) => (out.text = text),
+              () => undefined,
+            );
+            pending.push(out);
+          } else if (pending.length === 0) {
+            await parseHere(batch);
+          } else {
+            // Behind a thread's batch: made now, written after it.
+            let text = '';
+            for (const item of batch.items) {
+              const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
+              for (const message of messagesOf(item.file, raw))
+                text += outputLines(message, parseModeRecords(message.raw, classifier, to, now));
+            }
+            pending.push({ text, arriving: null });
+          }
+          await writeReady(false);
+          if (output.closed) break;
+          // Lets the threads' answers (messages to this thread) in before the next batch.
+          if (helpers !== null) await new Promise((r) => setImmediate(r));
+        }
+        await writeReady(true);
+      } finally {
+        await helpers?.close();
       }
       await flush();
       output.finish();

@@ -4,7 +4,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { messagesOf, readMessages, type SourceError, type SourceMessage } from './sources';
+import {
+  listFiles,
+  messagesOf,
+  readMessages,
+  readSource,
+  type SourceError,
+  type SourceMessage,
+} from './sources';
 
 export interface ReadWorkerData {
   paths: string[];
@@ -48,10 +55,42 @@ function workerScript(): string | null {
 export function readMessagesAhead(
   paths: ReadonlyArray<string>,
   errors: SourceError[],
-  { window = 4, batchFiles = 32, batchBytes = 2 * 1024 * 1024 } = {},
+  options: ReadAheadOptions = {},
 ): AsyncGenerator<SourceMessage> {
   const script = workerScript();
   if (script === null) return fromIterable(readMessages(paths, errors));
+  return messagesOfBatches(readBatchesAhead(paths, errors, options));
+}
+
+export interface ReadAheadOptions {
+  window?: number;
+  batchFiles?: number;
+  batchBytes?: number;
+}
+
+/** The messages of each batch, in order. */
+async function* messagesOfBatches(
+  batches: AsyncGenerator<ReadBatch>,
+): AsyncGenerator<SourceMessage> {
+  for await (const batch of batches) {
+    for (const item of batch.items) {
+      yield* messagesOf(item.file, Buffer.from(batch.buffer, item.start, item.end - item.start));
+    }
+  }
+}
+
+/**
+ * Like `readMessagesAhead`, batch by batch (each batch one buffer, which its consumer
+ * may transfer to another thread): `oobd parse` hands whole batches to its parse
+ * threads. Null under ts-jest/swc, where no reading thread can start (see above).
+ */
+export function readBatchesAhead(
+  paths: ReadonlyArray<string>,
+  errors: SourceError[],
+  { window = 4, batchFiles = 32, batchBytes = 2 * 1024 * 1024 }: ReadAheadOptions = {},
+): AsyncGenerator<ReadBatch> {
+  const script = workerScript();
+  if (script === null) return batchesOf(paths, errors);
   const data: ReadWorkerData = { paths: [...paths], window, batchFiles, batchBytes };
   const worker = new Worker(script, { workerData: data });
   // Until the messages are consumed the thread must not keep the process alive: a
@@ -60,11 +99,27 @@ export function readMessagesAhead(
   return fromWorker(worker, errors);
 }
 
+/** Batches read on this thread (no reading thread available): one file each. */
+async function* batchesOf(
+  paths: ReadonlyArray<string>,
+  errors: SourceError[],
+): AsyncGenerator<ReadBatch> {
+  const files = [...listFiles(paths, errors)];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i] as string;
+    const raw = readSource(file, errors);
+    const buffer = raw === null ? new ArrayBuffer(0) : new Uint8Array(raw).buffer;
+    const items = raw === null ? [] : [{ file, start: 0, end: raw.length }];
+    yield { items, errors: [], buffer, done: i === files.length - 1 };
+  }
+  if (files.length === 0) yield { items: [], errors: [], buffer: new ArrayBuffer(0), done: true };
+}
+
 async function* fromIterable(messages: Iterable<SourceMessage>): AsyncGenerator<SourceMessage> {
   yield* messages;
 }
 
-async function* fromWorker(worker: Worker, errors: SourceError[]): AsyncGenerator<SourceMessage> {
+async function* fromWorker(worker: Worker, errors: SourceError[]): AsyncGenerator<ReadBatch> {
   const ready: ReadBatch[] = [];
   let failure: Error | null = null;
   let finished = false;
@@ -97,9 +152,7 @@ async function* fromWorker(worker: Worker, errors: SourceError[]): AsyncGenerato
       if (batch.done) finished = true;
       else worker.postMessage(1);
       errors.push(...batch.errors);
-      for (const item of batch.items) {
-        yield* messagesOf(item.file, Buffer.from(batch.buffer, item.start, item.end - item.start));
-      }
+      yield batch;
       if (batch.done) return;
     }
   } finally {

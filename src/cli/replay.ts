@@ -6,13 +6,13 @@ import { ErrorCode, OobdError, errorMessage } from '../errors';
 import { reportAddress } from '../pipeline/parse-mode';
 import { Headers, MAX_HEADER_BYTES, scanFields } from '../report/header';
 import { addConfigOption } from './common';
-import { readMessages, type SourceError, type SourceMessage } from './sources';
+import { looksLikeMessage, readMessages, type SourceError, type SourceMessage } from './sources';
 
 interface ReplayOptions {
   server: string;
   to?: string;
   from?: string;
-  concurrency: string;
+  concurrency?: string;
 }
 
 function parseServer(text: string): { host: string; port: number } {
@@ -45,18 +45,39 @@ class Progress {
   private lastDraw = 0;
   constructor(private readonly enabled: boolean) {}
 
-  draw(done: number, ok: number, failed: number, final = false): void {
+  draw(counts: Counts, final = false): void {
     if (!this.enabled) return;
     const now = Date.now();
     if (!final && now - this.lastDraw < 100) return;
     this.lastDraw = now;
     const spinner = '|/-\\'[Math.floor(now / 100) % 4];
     process.stderr.write(
-      `\r${final ? ' ' : spinner} sent ${done}  accepted ${ok}  refused/failed ${failed}   `,
+      `\r${final ? ' ' : spinner} accepted ${counts.accepted}  refused ${counts.refused}  ` +
+        `not sent ${counts.notSent}   `,
     );
     if (final) process.stderr.write('\n');
   }
 }
+
+interface Counts {
+  /** The server answered the message with 2xx. */
+  accepted: number;
+  /** The server answered with 4xx/5xx (at MAIL, RCPT or DATA). */
+  refused: number;
+  /** No reply to count: no recipient, or the connection failed. */
+  notSent: number;
+}
+
+/** Connection failures: the server was never reached (nodemailer's error codes). */
+const CONNECTION_ERRORS = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ETLS']);
+
+function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at >= 0 ? address.slice(at + 1).toLowerCase() : address;
+}
+
+const DEFAULT_RECIPIENT =
+  'each message goes to its own Delivered-To, X-Original-To, Envelope-To or To address';
 
 export function register(program: Command): void {
   addConfigOption(program.command('replay'))
@@ -65,20 +86,29 @@ export function register(program: Command): void {
     .requiredOption('-s, --server <host:port>', 'the SMTP server to send to, e.g. 127.0.0.1:2525')
     .option(
       '-t, --to <address>',
-      'envelope recipient (default: the Delivered-To, X-Original-To, Envelope-To or To of each message)',
+      'envelope recipient of every message (default: the Delivered-To, X-Original-To, Envelope-To or To of each message)',
     )
-    .option('-f, --from <address>', 'envelope sender (default: <>, as reports are sent)', '')
-    .option('-n, --concurrency <n>', 'messages in flight at once', '4')
-    .addHelpText('after', '\nExit code 0 when every message got a 2xx reply, 1 otherwise.')
+    .option('-f, --from <address>', 'envelope sender (default: <>, as reports are sent)')
+    .option('-n, --concurrency <n>', 'messages in flight at once (default: 4)')
+    .addHelpText(
+      'after',
+      '\nFiles that do not start like a message (a header field or an mbox "From " line),\n' +
+        'such as LICENSE or README files, are skipped and listed. Without --to, a message\n' +
+        'goes to the address it was delivered to, which your server may not accept: give\n' +
+        '--to an address of a domain it takes (e.g. bounce@bounce.example.com).\n' +
+        '\nExit code 0 when every message got a 2xx reply, 1 otherwise.',
+    )
     .action(async (paths: string[], opts: ReplayOptions) => {
       const { host, port } = parseServer(opts.server);
-      const concurrency = Number(opts.concurrency);
+      const concurrency = opts.concurrency === undefined ? 4 : Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) {
         throw new OobdError(
           ErrorCode.UsageError,
           `--concurrency must be a whole number of at least 1, got "${opts.concurrency}"`,
         );
       }
+      if (opts.to === undefined)
+        process.stderr.write(`oobd replay: no --to: ${DEFAULT_RECIPIENT}\n`);
       // Loaded here, so the other subcommands do not pay for it.
       const nodemailer = require('nodemailer') as typeof import('nodemailer');
       const transport = nodemailer.createTransport({
@@ -95,9 +125,11 @@ export function register(program: Command): void {
       const errors: SourceError[] = [];
       const replies = new Map<string, number>();
       const failures: string[] = [];
+      const skipped: string[] = [];
+      const refusedDomains = new Map<string, number>();
       const progress = new Progress(process.stderr.isTTY === true);
-      let done = 0;
-      let ok = 0;
+      const counts: Counts = { accepted: 0, refused: 0, notSent: 0 };
+      let unreachable: string | null = null;
       const count = (key: string) => replies.set(key, (replies.get(key) ?? 0) + 1);
       const started = Date.now();
 
@@ -107,44 +139,86 @@ export function register(program: Command): void {
         if (!to) {
           failures.push(`${where}: no recipient (use --to)`);
           count('no recipient');
+          counts.notSent++;
         } else {
           try {
             const info = await transport.sendMail({
               envelope: { from: opts.from ?? '', to: [to] },
               raw: message.raw,
             });
-            ok++;
+            counts.accepted++;
             count(String(info.response).slice(0, 3));
           } catch (err) {
-            const e = err as { responseCode?: number; response?: string };
-            const key = e.responseCode ? String(e.responseCode) : 'connection error';
-            count(key);
+            const e = err as {
+              responseCode?: number;
+              response?: string;
+              code?: string;
+              command?: string;
+            };
+            if (e.responseCode) {
+              counts.refused++;
+              count(String(e.responseCode));
+              if (opts.to === undefined && e.command === 'RCPT TO') {
+                const domain = domainOf(to);
+                refusedDomains.set(domain, (refusedDomains.get(domain) ?? 0) + 1);
+              }
+            } else {
+              counts.notSent++;
+              count('not sent');
+              if (CONNECTION_ERRORS.has(e.code ?? '') && counts.accepted + counts.refused === 0)
+                unreachable ??= errorMessage(err);
+            }
             failures.push(`${where}: ${e.response ?? errorMessage(err)}`);
           }
         }
-        done++;
-        progress.draw(done, ok, done - ok);
+        progress.draw(counts);
       };
 
       const inFlight = new Set<Promise<void>>();
       for (const message of readMessages(paths, errors)) {
+        // A server that cannot be reached at all: no point in trying every file.
+        if (unreachable !== null) break;
+        if (message.index === null && !looksLikeMessage(message.raw)) {
+          skipped.push(message.file);
+          continue;
+        }
         const p = send(message).finally(() => inFlight.delete(p));
         inFlight.add(p);
         if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
       transport.close();
-      progress.draw(done, ok, done - ok, true);
+      progress.draw(counts, true);
 
       const seconds = (Date.now() - started) / 1000;
+      const refusedByDomain = [...refusedDomains].sort((a, b) => b[1] - a[1]);
       const lines = [
-        `sent ${done} message(s) to ${host}:${port} in ${seconds.toFixed(1)}s`,
+        `${host}:${port}: ${counts.accepted} accepted, ${counts.refused} refused, ` +
+          `${counts.notSent} not sent, in ${seconds.toFixed(1)}s`,
         ...[...replies].sort().map(([key, n]) => `  ${key.padEnd(16)} ${n}`),
+        ...(unreachable === null
+          ? []
+          : [`  ! could not connect to ${host}:${port}: ${unreachable}; stopped there`]),
+        ...(refusedByDomain.length === 0
+          ? []
+          : [
+              `  refused recipients by domain (no --to, so each message went to its own address): ` +
+                refusedByDomain.map(([domain, n]) => `${domain} ${n}`).join(', '),
+              '  give --to ADDRESS, an address of a domain the server takes, to send every message there',
+            ]),
         ...failures.slice(0, 20).map((f) => `  ! ${f}`),
         ...(failures.length > 20 ? [`  ! ... and ${failures.length - 20} more`] : []),
+        ...(skipped.length === 0
+          ? []
+          : [
+              `  skipped ${skipped.length} file${skipped.length === 1 ? ' that is not a message' : 's that are not messages'} (no header at the top): ` +
+                skipped.join(', '),
+            ]),
         ...errors.map((e) => `  ! ${e.path}: ${e.message}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-      if (ok !== done || errors.length > 0) process.exitCode = 1;
+      const all = counts.accepted + counts.refused + counts.notSent;
+      if (counts.accepted !== all || unreachable !== null || errors.length > 0)
+        process.exitCode = 1;
     });
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '../classify/index';
+import { labelWarnings } from '../classify/labels';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import { addConfigOption } from './common';
 import { classifierSettings } from './classify';
@@ -55,23 +56,30 @@ function readAll(files: readonly string[]): { sources: RulesSource[]; problems: 
 }
 
 export function register(program: Command): void {
-  const rules = program.command('rules').description('work with bounce classifier rules files');
+  // `--config` on the group too: `oobd rules --config F check` reads the same file.
+  const rules = addConfigOption(
+    program.command('rules').description('work with bounce classifier rules files'),
+  );
   addConfigOption(rules.command('check [file...]'))
     .summary('compile rules files and report every problem')
     .description(
       "Compile rules files (default: the config's classifier.files, in order), report " +
         'every bad pattern with file, label and index, and warn about exact duplicate ' +
-        'patterns. Exits 2 when any file or pattern is bad.',
+        "patterns and about labels outside KumoMTA's predefined set (with the closest " +
+        'one: any label is allowed, but most of these are typos). Exits 2 when any ' +
+        'file or pattern is bad; warnings do not fail the check.',
     )
     .action((files: string[], opts: CheckOptions) => {
       let list = files;
       if (list.length === 0) {
-        const settings = classifierSettings(opts);
+        const config = opts.config ?? (rules.opts() as CheckOptions).config;
+        const settings = classifierSettings(config === undefined ? {} : { config });
         if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
         list = settings.files;
       }
       const { sources, problems: unreadable } = readAll(list);
       const check = checkRules(sources);
+      const warnings = [...check.warnings, ...labelWarnings(sources)];
       // In the order of the files given, as a person fixes them.
       const errors: RuleProblem[] = [];
       for (const file of new Set(list)) {
@@ -80,15 +88,16 @@ export function register(program: Command): void {
       }
       errors.push(...check.errors.filter((problem) => !errors.includes(problem)));
       for (const problem of errors) process.stdout.write(`error: ${formatProblem(problem)}\n`);
-      for (const problem of check.warnings) {
-        process.stdout.write(`warning: ${formatProblem(problem)}\n`);
+      for (const file of new Set(list)) {
+        for (const problem of warnings.filter((w) => w.file === file))
+          process.stdout.write(`warning: ${formatProblem(problem)}\n`);
       }
       process.stdout.write(
         `${plural(list.length, 'file')}, ${plural(check.labels, 'label')}, ` +
           `${plural(check.patterns, 'pattern')}` +
           (check.contextRows > 0 ? `, ${plural(check.contextRows, 'context row')}` : '') +
           `: ${plural(errors.length, 'error')}, ` +
-          `${plural(check.warnings.length, 'warning')}\n`,
+          `${plural(warnings.length, 'warning')}\n`,
       );
       if (errors.length > 0) process.exitCode = 2;
     });

@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
 import { addConfigOption, configPath } from './common';
-import { parseCount, runUntilSignal } from './run';
+import { DEFAULT_STOP_BUDGET, parseCount, parseStopBudget, runUntilSignal } from './run';
 
 interface ServeOptions {
   config?: string;
   workers?: string;
+  stopTimeout?: string;
   queue?: string;
 }
 
@@ -19,15 +20,23 @@ export function register(program: Command): void {
       '-w, --workers <n>',
       'in bullmq mode, also run N worker threads here, each what `oobd worker` runs (default 0)',
     )
+    .option(
+      '--stop-timeout <duration>',
+      `budget of the whole graceful stop, after which oobd exits naming what was still open (default ${DEFAULT_STOP_BUDGET})`,
+    )
     .addHelpText(
       'after',
       '\nIn inline mode (the default) every message is parsed, classified and logged before\n' +
         'the 250 reply. In bullmq mode the message is stored in Redis (queue.redis_url or\n' +
         '$REDIS_URL) and processed by workers: `oobd worker` processes, or --workers N here.\n' +
-        '\nSignals: SIGTERM/SIGINT stop gracefully (a second one exits at once); SIGHUP reloads\n' +
-        'the listener_domains and rules files, keeping the last good set when one is bad.',
+        '\nSignals: SIGTERM/SIGINT stop gracefully (a second one exits at once): no new\n' +
+        'connections, idle clients get 421, messages in DATA get their reply, queues and\n' +
+        'logs are flushed, all within --stop-timeout; then oobd exits (code 1 and a log line\n' +
+        'naming what was still open when the budget ran out). SIGHUP reloads the\n' +
+        'listener_domains and rules files, keeping the last good set when one is bad.',
     )
     .action(async (opts: ServeOptions) => {
+      const budgetMs = parseStopBudget(opts.stopTimeout);
       const config = loadServerConfig(configPath(opts));
       if (opts.queue !== undefined && opts.queue !== 'inline' && opts.queue !== 'bullmq') {
         throw new OobdError(
@@ -51,10 +60,13 @@ export function register(program: Command): void {
       }
       // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
       // the other subcommands and --help start fast.
-      const { createLogger } = require('../logger') as typeof import('../logger');
+      const { BULLMQ_DUPLICATES, captureConsole, createLogger } =
+        require('../logger') as typeof import('../logger');
       const { startService } = require('../lifecycle') as typeof import('../lifecycle');
       const logger = createLogger('oobd');
+      // Libraries' console lines (BullMQ's) join the pino JSON on stderr.
+      captureConsole(logger, BULLMQ_DUPLICATES);
       const service = await startService(config, { logger, mode, workers });
-      await runUntilSignal(service, logger);
+      await runUntilSignal(service, logger, budgetMs);
     });
 }

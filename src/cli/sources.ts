@@ -27,6 +27,22 @@ function looksLikeMbox(raw: Buffer): boolean {
   return raw.subarray(0, 5).toString('latin1') === 'From ';
 }
 
+/** A header field name (RFC 5322 §2.2: printable ASCII except ":") and its colon. */
+const FIELD_START = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+
+/**
+ * Whether a file's bytes start like a message: a header field (RFC 5322 §2.2) or an
+ * mbox "From " line. A licence, a README or a JSON file does not, so `oobd replay`
+ * does not send it to a server as if it were mail.
+ */
+export function looksLikeMessage(raw: Buffer): boolean {
+  let start = 0;
+  // A UTF-8 byte order mark, as some editors save files.
+  if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) start = 3;
+  const head = raw.toString('latin1', start, Math.min(raw.length, start + 1000));
+  return looksLikeMbox(raw.subarray(start)) || FIELD_START.test(head);
+}
+
 /**
  * Splits an mbox (mboxo/mboxrd) into messages at lines starting with "From ", and
  * undoes the ">From " quoting of mboxrd.

@@ -4,17 +4,22 @@ import type { Command } from 'commander';
 import { loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
 import { addConfigOption, configPath } from './common';
-import { parseCount, runUntilSignal } from './run';
+import { DEFAULT_STOP_BUDGET, parseCount, parseStopBudget, runUntilSignal } from './run';
 
 interface WorkerOptions {
   config?: string;
   workers?: string;
+  stopTimeout?: string;
 }
 
 export function register(program: Command): void {
   addConfigOption(program.command('worker'))
     .description('run BullMQ workers that process messages queued by `oobd serve` in bullmq mode')
     .option('-w, --workers <n>', 'BullMQ worker instances in this process, each running queue.concurrency jobs (default 1)')
+    .option(
+      '--stop-timeout <duration>',
+      `budget of the whole graceful stop, after which the worker exits naming what was still open (default ${DEFAULT_STOP_BUDGET})`,
+    )
     .addHelpText(
       'after',
       '\nRecords go to logs.dir of this machine. Parse and classify work runs on\n' +
@@ -22,6 +27,7 @@ export function register(program: Command): void {
         'the queue) before exiting; SIGHUP reloads the rules files.',
     )
     .action(async (opts: WorkerOptions) => {
+      const budgetMs = parseStopBudget(opts.stopTimeout);
       const config = loadServerConfig(configPath(opts));
       const workers = parseCount(opts.workers, 1);
       if (workers === null || workers === 0) {
@@ -29,10 +35,13 @@ export function register(program: Command): void {
       }
       // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
       // the other subcommands and --help start fast.
-      const { createLogger } = require('../logger') as typeof import('../logger');
+      const { BULLMQ_DUPLICATES, captureConsole, createLogger } =
+        require('../logger') as typeof import('../logger');
       const { startWorker } = require('../lifecycle') as typeof import('../lifecycle');
       const logger = createLogger('oobd-worker');
+      // Libraries' console lines (BullMQ's) join the pino JSON on stderr.
+      captureConsole(logger, BULLMQ_DUPLICATES);
       const service = await startWorker(config, { logger, workers });
-      await runUntilSignal(service, logger);
+      await runUntilSignal(service, logger, budgetMs);
     });
 }

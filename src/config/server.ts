@@ -3,6 +3,7 @@
 // Defaults live here, in the schema, and nowhere else.
 import { availableParallelism, hostname } from 'node:os';
 import { z } from 'zod';
+import { ErrorCode, OobdError } from '../errors';
 import { readConfigFile, validate, deepFreeze } from './load';
 import { formatListen, parseDuration, parseListen, parseSize, type ListenAddress } from './units';
 
@@ -18,26 +19,42 @@ export const SHIPPED_RULES_FILES: readonly string[] = Object.freeze([
   'rules/context.toml',
 ]);
 
-const size = (what: string) =>
+/**
+ * A size: "10MB", "512KB", "1.5GB" (binary multiples), or a whole number of bytes, as
+ * KumoMTA's max_message_size is given.
+ */
+const size = () =>
   z.union([z.number(), z.string()]).transform((value, ctx) => {
     const bytes = parseSize(value);
     if (bytes === null) {
       ctx.addIssue({
         code: 'custom',
-        message: `${what}: expected a size such as 10MB, 512KB or a number of bytes, got ${JSON.stringify(value)}`,
+        message: `expected a size such as "10MB", "512KB" or a whole number of bytes, got ${JSON.stringify(value)}`,
       });
       return z.NEVER;
     }
     return bytes;
   });
 
-const duration = (what: string) =>
+/**
+ * A duration with its unit: "30s", "10m", "1h30m", "250ms". A bare number is refused:
+ * whether `idle_timeout = 300` means seconds or milliseconds would be a guess (KumoMTA
+ * takes durations as strings with units too).
+ */
+const duration = () =>
   z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const ms = parseDuration(value);
+    // Zero is zero in every unit: `dedup_window = 0` needs none.
+    if (value === 0 || value === '0') return 0;
+    const ms = typeof value === 'string' ? parseDuration(value) : null;
     if (ms === null) {
+      const text = String(value).trim();
+      const bare = /^\d+(?:\.\d+)?$/.test(text);
       ctx.addIssue({
         code: 'custom',
-        message: `${what}: expected a duration such as 10m, 30s, 1h or a number of seconds, got ${JSON.stringify(value)}`,
+        message: bare
+          ? `${JSON.stringify(value)} has no unit: write "${text}s" for seconds or "${text}ms" for ` +
+            'milliseconds (units ms, s, m, h, d; compounds such as "1h30m")'
+          : `expected a duration such as "30s", "10m" or "1h30m" (units ms, s, m, h, d), got ${JSON.stringify(value)}`,
       });
       return z.NEVER;
     }
@@ -58,6 +75,63 @@ const listen = z.string().transform((value, ctx): ListenAddress => {
 
 const positiveInt = z.number().int().positive();
 
+/** What is wrong with a Redis URL (null when nothing); `cluster`: a node of a Redis Cluster. */
+export function redisUrlProblem(value: string, cluster: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `expected a redis:// or rediss:// URL, got ${JSON.stringify(value)}`;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    return `expected a redis:// or rediss:// URL, got ${JSON.stringify(value)}`;
+  }
+  if (!url.hostname) return `no host in ${JSON.stringify(value)}`;
+  if (cluster && url.pathname.length > 1 && url.pathname !== '/0') {
+    return `a Redis Cluster has only database 0, got ${JSON.stringify(value)}`;
+  }
+  return null;
+}
+
+/**
+ * queue.redis_url: a URL (one Redis) or a list of URLs (the seed nodes of a Redis
+ * Cluster; a one-element list is a cluster too).
+ */
+const redisUrl = z.unknown().transform((value, ctx): string | string[] => {
+  const cluster = Array.isArray(value);
+  const urls: unknown[] = cluster ? value : [value];
+  if (cluster && urls.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'a Redis Cluster needs at least one node URL' });
+    return z.NEVER;
+  }
+  for (const url of urls) {
+    const problem =
+      typeof url === 'string'
+        ? redisUrlProblem(url, cluster)
+        : `expected a URL or a list of URLs (a Redis Cluster), got ${JSON.stringify(url)}`;
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+  }
+  return cluster ? (urls as string[]) : (value as string);
+});
+
+/** REDIS_URL replaces queue.redis_url; a comma-separated list is a Redis Cluster's nodes. */
+function redisUrlFromEnv(file: string, value: string): string | string[] {
+  const urls = value
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+  const cluster = urls.length > 1;
+  for (const url of urls) {
+    const problem = redisUrlProblem(url, cluster);
+    if (problem)
+      throw new OobdError(ErrorCode.ConfigInvalid, `${file}: REDIS_URL (environment): ${problem}`);
+  }
+  return cluster ? urls : (urls[0] ?? value);
+}
+
 function defaultPoolSize(): number {
   return Math.max(1, Math.floor(availableParallelism() / 4));
 }
@@ -72,7 +146,7 @@ const smtpSchema = z
     /** Name in the greeting and in Received headers. @defaultValue the machine's host name */
     hostname: z.string().min(1).default(hostname()),
     /** SIZE limit; larger messages get 552 5.3.4. @defaultValue 10MB */
-    max_message_size: size('max_message_size').default(10 * 1024 * 1024),
+    max_message_size: size().default(10 * 1024 * 1024),
     /** Concurrent connections; more get 421 4.7.0. @defaultValue 1000 */
     max_clients: positiveInt.default(1000),
     /** Recipients per transaction; more get 452 4.5.3. @defaultValue 100 */
@@ -80,7 +154,7 @@ const smtpSchema = z
     /** More Received headers than this is a mail loop: 554 5.4.6. @defaultValue 30 */
     max_received_headers: positiveInt.default(30),
     /** Idle time before a silent client is disconnected. @defaultValue 5m */
-    idle_timeout: duration('idle_timeout').default(300_000),
+    idle_timeout: duration().default(300_000),
     /** PEM private key file; STARTTLS is offered when both key and cert are set. */
     tls_key: z.string().min(1).optional(),
     /** PEM certificate chain file. */
@@ -115,33 +189,44 @@ const classifierSchema = z.strictObject({
 const queueSchema = z.strictObject({
   /** `inline` runs the pipeline in the SMTP transaction; `bullmq` hands it to workers over Redis. @defaultValue "inline" */
   mode: z.enum(['inline', 'bullmq']).default('inline'),
-  /** Redis for bullmq mode; `REDIS_URL` overrides it. @defaultValue "redis://127.0.0.1:6379" */
-  redis_url: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /**
+   * Redis for bullmq mode: a URL, or a list of URLs for a Redis Cluster (its seed
+   * nodes; the queues' names then carry hash tags, see queue/bullmq.ts). `REDIS_URL`
+   * overrides it (comma-separated for a cluster). @defaultValue "redis://127.0.0.1:6379"
+   */
+  redis_url: redisUrl.default('redis://127.0.0.1:6379'),
   /** Key prefix of the BullMQ queues. @defaultValue "oobd" */
   prefix: z.string().min(1).default('oobd'),
+  /**
+   * How long a message's id is remembered after its job was added: a sending MTA that
+   * sends the same message again within it (it never got the 250) adds nothing and
+   * gets 250. About 200 bytes of Redis memory per message; 0 remembers ids only while
+   * their jobs exist. @defaultValue 24h
+   */
+  dedup_window: duration().default(86_400_000),
   /** Jobs each worker runs at once (their parsing runs on the pool threads). @defaultValue 64 */
   concurrency: positiveInt.default(64),
   /** Attempts of a job before it is quarantined. @defaultValue 8 */
   attempts: positiveInt.default(8),
   /** First retry delay; it doubles on each attempt, with jitter. @defaultValue 1s */
-  backoff: duration('backoff').default(1000),
+  backoff: duration().default(1000),
   /** A worker that stops renewing a job's lock (a crash) loses the job to another after this. @defaultValue 30s */
-  lock_duration: duration('lock_duration').default(30_000),
+  lock_duration: duration().default(30_000),
   /** Completed jobs kept in Redis for inspection; 0 removes them at once. @defaultValue 0 */
   keep_completed: z.number().int().nonnegative().default(0),
   /** Where messages that can never be processed are kept. @defaultValue "quarantine" */
   quarantine_dir: z.string().min(1).default('quarantine'),
   /** Oldest quarantined files are removed beyond this size. @defaultValue 1GB */
-  quarantine_max_bytes: size('quarantine_max_bytes').default(1024 ** 3),
+  quarantine_max_bytes: size().default(1024 ** 3),
 });
 
 const logsSchema = z.strictObject({
   /** Folder of the segment files. @defaultValue "logs" */
   dir: z.string().min(1).default('logs'),
   /** A segment is closed when it reaches this size. @defaultValue 1GB */
-  max_segment_bytes: size('max_segment_bytes').default(1024 ** 3),
+  max_segment_bytes: size().default(1024 ** 3),
   /** A segment is closed when it is this old. @defaultValue 10m */
-  max_segment_duration: duration('max_segment_duration').default(600_000),
+  max_segment_duration: duration().default(600_000),
   /**
    * fdatasync each batch of records before the SMTP reply (group commit). Off, a
    * record is written to the kernel before the reply, so it survives an oobd crash
@@ -192,7 +277,7 @@ const httpSchema = z
 
 const relaySchema = z.strictObject({
   /** Connection and reply timeout when relaying to a routing_domain. @defaultValue 60s */
-  timeout: duration('timeout').default(60_000),
+  timeout: duration().default(60_000),
   /** Relay attempts (queue mode) before the message bounces. @defaultValue 10 */
   attempts: positiveInt.default(10),
 });
@@ -275,9 +360,9 @@ const hookSchema = z.strictObject({
   /** Most records per POST. @defaultValue 100 */
   batch_size: positiveInt.max(10_000).default(100),
   /** Most body bytes per POST (a single larger record still goes, alone). @defaultValue 1MB */
-  max_batch_bytes: size('max_batch_bytes').default(1024 ** 2),
+  max_batch_bytes: size().default(1024 ** 2),
   /** Whole request, from connecting to the end of the response. @defaultValue 10s */
-  timeout: duration('timeout').default(10_000),
+  timeout: duration().default(10_000),
   /** HMAC-SHA256 key: when set, each POST carries `X-Oobd-Signature: t=<unix>,v1=<hex>`. */
   secret: z.string().min(1).optional(),
   /** Extra request headers, e.g. `{ Authorization = "Bearer ..." }`. @defaultValue {} */
@@ -304,11 +389,11 @@ const hookSchema = z.strictObject({
     })
     .default({}),
   /** First retry delay after a failed POST; it doubles on each failure, with jitter. @defaultValue 1s */
-  backoff: duration('backoff').default(1000),
+  backoff: duration().default(1000),
   /** Longest retry delay. @defaultValue 5m */
-  max_backoff: duration('max_backoff').default(300_000),
+  max_backoff: duration().default(300_000),
   /** Oldest undelivered record older than this: a warning and `oobd_hook_lagging` 1. @defaultValue 15m */
-  max_lag: duration('max_lag').default(900_000),
+  max_lag: duration().default(900_000),
   /**
    * Where a hook without a checkpoint starts: `now` (records written from its first start
    * on) or `oldest` (every record in the log folder). @defaultValue "now"
@@ -348,7 +433,7 @@ const suppressionsSchema = z.strictObject({
   /** Soft failures of one address that suppress it. @defaultValue 3 */
   soft_threshold: positiveInt.default(3),
   /** ... when they fall within this long a stretch. @defaultValue 30d */
-  soft_window: duration('soft_window').default(30 * 86_400_000),
+  soft_window: duration().default(30 * 86_400_000),
 });
 
 export const serverConfigSchema = z.strictObject({
@@ -403,7 +488,10 @@ export function buildServerConfig(
       ...parsed.classifier,
       pool_size: parsed.classifier.pool_size ?? defaultPoolSize(),
     },
-    queue: { ...parsed.queue, redis_url: env.REDIS_URL || parsed.queue.redis_url },
+    queue: {
+      ...parsed.queue,
+      redis_url: env.REDIS_URL ? redisUrlFromEnv(file, env.REDIS_URL) : parsed.queue.redis_url,
+    },
     file,
   };
   return deepFreeze(config);

@@ -15,7 +15,10 @@ const SIZE_UNITS: Record<string, number> = {
   t: 1024 ** 4,
 };
 
-/** Bytes from a number or a string such as "10MB", "512 KB", "1GB" (binary multiples). */
+/**
+ * Bytes from a whole number (bytes) or a string such as "10MB", "512 KB", "1GB" (binary
+ * multiples; "20000" without a unit is bytes too).
+ */
 export function parseSize(value: number | string): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
@@ -33,9 +36,11 @@ const DURATION_UNITS: Record<string, number> = {
   d: 86_400_000,
 };
 
-/** Milliseconds from a number of seconds or a string such as "10m", "30s", "1h30m", "250ms". */
-export function parseDuration(value: number | string): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : null;
+/**
+ * Milliseconds from a duration with its unit: "10m", "30s", "1h30m", "250ms". A number
+ * without a unit is null: its unit would be a guess.
+ */
+export function parseDuration(value: string): number | null {
   const text = value.trim();
   if (text === '') return null;
   let total = 0;

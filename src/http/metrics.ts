@@ -13,6 +13,13 @@ import {
 /** Another thread's metrics, as prom-client's JSON. */
 export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
+/** Metrics that describe the process (its reloads), reported by the main thread alone. */
+const PROCESS_METRICS = new Set([
+  'oobd_config_last_reload_successful',
+  'oobd_config_last_reload_success_timestamp_seconds',
+  'oobd_config_reload_failures_total',
+]);
+
 export class Metrics {
   readonly registry = new Registry();
 
@@ -98,11 +105,61 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Reload status, named as Prometheus names its own: 1 when the last SIGHUP reload
+   * (domains and rules files) took effect, 0 when a bad file made it keep the previous
+   * set. Set to 1 at start (a bad file at start stops the start instead).
+   */
+  readonly reloadSuccessful = new Gauge({
+    name: 'oobd_config_last_reload_successful',
+    help: 'Whether the last reload of the domains and rules files succeeded (1) or kept the previous files (0)',
+    registers: [this.registry],
+  });
+
+  readonly reloadSuccessTimestamp = new Gauge({
+    name: 'oobd_config_last_reload_success_timestamp_seconds',
+    help: 'When the files in effect were loaded (start or last successful reload), Unix seconds',
+    registers: [this.registry],
+  });
+
+  readonly reloadFailures = new Counter({
+    name: 'oobd_config_reload_failures_total',
+    help: 'Reloads that kept the previous files because a file was bad, by which files (domains, rules)',
+    labelNames: ['files'] as const,
+    registers: [this.registry],
+  });
+
   /** Where other threads' metrics come from (serve's worker threads). */
   private readonly sources: Array<() => Promise<MetricsJson[]>> = [];
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'oobd_' });
+    this.reloadSuccessful.set(1);
+    this.reloadSuccessTimestamp.set(Date.now() / 1000);
+  }
+
+  /**
+   * Exports `oobd_queue_jobs{queue,state}`, read by `read` on each scrape (bullmq mode).
+   * When `read` fails (Redis away or slow) the series are left out of that scrape
+   * rather than shown stale.
+   */
+  addQueueDepth(read: () => Promise<Array<{ queue: string; state: string; count: number }>>): void {
+    new Gauge({
+      name: 'oobd_queue_jobs',
+      help: 'Jobs in each BullMQ queue by state (waiting, active, delayed for a retry, failed), read from Redis at scrape time',
+      labelNames: ['queue', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        let depth;
+        try {
+          depth = await read();
+        } catch {
+          return;
+        }
+        for (const { queue, state, count } of depth) this.set({ queue, state }, count);
+      },
+    });
   }
 
   /** Adds the metrics of other threads to what `text` reports (summed per series). */
@@ -118,7 +175,14 @@ export class Metrics {
   async text(): Promise<string> {
     if (this.sources.length === 0) return this.registry.metrics();
     const theirs: MetricsJson[] = [];
-    for (const source of this.sources) theirs.push(...(await source()).filter((m) => m.length > 0));
+    for (const source of this.sources) {
+      for (const metrics of await source()) {
+        // The process's own state (reload status) is this thread's to report: the
+        // threads' copies are never updated, and summing them would be meaningless.
+        const summable = metrics.filter((m) => !PROCESS_METRICS.has(m.name));
+        if (summable.length > 0) theirs.push(summable);
+      }
+    }
     const shared = new Set(theirs.flat().map((m) => m.name));
     const mine = await this.registry.getMetricsAsJSON();
     const summed = AggregatorRegistry.aggregate([

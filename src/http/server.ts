@@ -4,9 +4,17 @@ import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from '../config/units';
 import type { Metrics } from './metrics';
 
+/**
+ * What /healthz reports. `problem`: the service cannot do its job (503, e.g. Redis
+ * unreachable in queue mode: messages get 451). `degraded`: it works, but not as
+ * configured (200, e.g. the last reload failed and the previous files are in
+ * effect), so a load balancer keeps it in while the body tells the operator why.
+ */
 export interface Health {
-  /** Null when healthy, else why not (e.g. "redis unreachable"). */
+  /** Null when healthy, else why not (e.g. "redis unreachable"): 503. */
   problem(): Promise<string | null>;
+  /** Null, or why the service runs degraded: 200 with the reason in the body. */
+  degraded?(): string | null;
 }
 
 /** Access control and the web view (web.ts); /healthz is answered without either. */
@@ -41,10 +49,15 @@ export async function startHttp(
     }
     if (path === '/healthz') {
       health.problem().then(
-        (problem) =>
-          problem
-            ? res.writeHead(503, { 'content-type': 'text/plain' }).end(`${problem}\n`)
-            : res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n'),
+        (problem) => {
+          const degraded = health.degraded?.() ?? null;
+          const body = [problem, degraded === null ? null : `degraded: ${degraded}`]
+            .filter((line) => line !== null)
+            .join('\n');
+          res
+            .writeHead(problem ? 503 : 200, { 'content-type': 'text/plain' })
+            .end(`${body || 'ok'}\n`);
+        },
         (err: Error) => res.writeHead(503).end(`${err.message}\n`),
       );
       return;

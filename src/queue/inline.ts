@@ -8,6 +8,7 @@ import { processJob, type Job, type JobQueue, type ProcessorDeps } from './job';
 
 export class InlineQueue implements JobQueue {
   readonly mode = 'inline' as const;
+  readonly contentIds = false;
   private active = 0;
   private closing = false;
 

@@ -1,52 +1,44 @@
-// Redis connections for queue mode, and the requirements check at start.
+// Redis connections for queue mode (one Redis, or a Redis Cluster), and the
+// requirements check at start.
+import { isMainThread } from 'node:worker_threads';
 import type { RedisOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
 
 /** BullMQ needs Redis 6.2 (LMOVE, GETDEL, ZRANGE BYSCORE ... LIMIT). */
 export const MIN_REDIS_VERSION = '6.2.0';
 
+/**
+ * Where the queues live: `queue.redis_url` as a string is one Redis; as a list, the
+ * seed nodes of a Redis Cluster (any reachable nodes: the client learns the others).
+ */
+export type RedisTarget = { cluster: false; url: string } | { cluster: true; urls: string[] };
+
+/** A connection to either kind of target. */
+export type RedisConnection = Redis | Cluster;
+
+export function redisTarget(redisUrl: string | ReadonlyArray<string>): RedisTarget {
+  return typeof redisUrl === 'string'
+    ? { cluster: false, url: redisUrl }
+    : { cluster: true, urls: [...redisUrl] };
+}
+
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
-/**
- * The producer connection of the SMTP edge: it never queues commands while Redis is
- * away (enableOfflineQueue: false), so a job add fails at once and the client gets
- * 451 instead of waiting; it reconnects by itself with a capped backoff.
- */
-export function producerConnection(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 5000,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
-  let down = false;
-  redis.on('error', (err: Error) => {
-    if (!down)
-      logger.error(
-        { redis: redactUrl(url), err: err.message },
-        'redis unreachable: new messages get 451 4.3.0',
-      );
-    down = true;
-  });
-  redis.on('ready', () => {
-    if (down) logger.info({ redis: redactUrl(url) }, 'redis reachable again: accepting messages');
-    down = false;
-  });
-  return redis;
+/** The target for log lines and errors, without passwords. */
+export function describeTarget(target: RedisTarget): string {
+  return target.cluster ? `cluster ${target.urls.map(redactUrl).join(',')}` : redactUrl(target.url);
 }
 
-/** Options for BullMQ workers' own connections (blocking commands need no retry cap). */
-export function workerConnectionOptions(url: string): RedisOptions {
+/** Host, port and credentials of a redis:// or rediss:// URL as ioredis options. */
+function urlOptions(url: string): RedisOptions {
   const parsed = new URL(url);
   const options: RedisOptions = {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : 6379,
-    maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
   };
   if (parsed.username) options.username = decodeURIComponent(parsed.username);
   if (parsed.password) options.password = decodeURIComponent(parsed.password);
@@ -54,6 +46,77 @@ export function workerConnectionOptions(url: string): RedisOptions {
   if (db) options.db = Number(db);
   if (parsed.protocol === 'rediss:') options.tls = {};
   return options;
+}
+
+const retryStrategy = (times: number) => Math.min(times * 200, 2000);
+
+/**
+ * A Redis Cluster client. Credentials and TLS come from the first URL (a cluster's
+ * nodes share them); the database number does not apply (a cluster has only 0).
+ */
+function clusterClient(
+  urls: ReadonlyArray<string>,
+  redisOptions: RedisOptions,
+  offlineQueue: boolean,
+): Cluster {
+  const nodes = urls.map((u) => {
+    const { host, port } = urlOptions(u);
+    return { host: host ?? '127.0.0.1', port: port ?? 6379 };
+  });
+  const { username, password, tls } = urlOptions(urls[0] ?? 'redis://127.0.0.1:6379');
+  return new Cluster(nodes, {
+    enableOfflineQueue: offlineQueue,
+    clusterRetryStrategy: retryStrategy,
+    redisOptions: {
+      ...redisOptions,
+      ...(username ? { username } : {}),
+      ...(password ? { password } : {}),
+      ...(tls ? { tls } : {}),
+    },
+  });
+}
+
+/**
+ * The producer connection of the SMTP edge: it never queues commands while Redis is
+ * away (enableOfflineQueue: false), so a job add fails at once and the client gets
+ * 451 instead of waiting; it reconnects by itself with a capped backoff.
+ */
+export function producerConnection(target: RedisTarget, logger: Logger): RedisConnection {
+  const options = { maxRetriesPerRequest: 1, connectTimeout: 5000 };
+  const redis = target.cluster
+    ? clusterClient(target.urls, options, false)
+    : new Redis(target.url, { ...options, enableOfflineQueue: false, retryStrategy });
+  const where = describeTarget(target);
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down)
+      logger.error(
+        { redis: where, err: err.message },
+        'redis unreachable: new messages get 451 4.3.0',
+      );
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({ redis: where }, 'redis reachable again: accepting messages');
+    down = false;
+  });
+  return redis;
+}
+
+/**
+ * The connection BullMQ workers are given: options for one Redis (BullMQ opens its
+ * own connections from them), or a Cluster client, which BullMQ shares for commands
+ * and duplicates for its blocking fetches; the caller closes it after the workers.
+ * Blocking commands need no retry cap (maxRetriesPerRequest: null, BullMQ's rule).
+ */
+export function workerConnection(target: RedisTarget): RedisOptions | Cluster {
+  if (target.cluster) {
+    const cluster = clusterClient(target.urls, { maxRetriesPerRequest: null }, true);
+    // Reported by the workers' own error events.
+    cluster.on('error', () => undefined);
+    return cluster;
+  }
+  return { ...urlOptions(target.url), maxRetriesPerRequest: null, retryStrategy };
 }
 
 function versionAtLeast(actual: string, wanted: string): boolean {
@@ -75,31 +138,55 @@ function infoField(info: string, field: string): string | null {
 }
 
 /**
- * Checks a reachable Redis: version ≥ 6.2 (else OOBD_REDIS_UNSUPPORTED) and warns
- * when maxmemory-policy would let Redis evict queued messages.
+ * Policies already warned about in this process (`node|policy`): the check runs at
+ * start and on every reconnect, and `serve --workers N` starts N workers that each
+ * open their own connections; one warning per process is enough. Worker threads
+ * leave it to the main thread, which checks the same Redis.
  */
-export async function checkRedis(redis: Redis, url: string, logger: Logger): Promise<void> {
+const warnedPolicies = new Set<string>();
+
+/**
+ * Checks a reachable Redis (every master of a cluster): version ≥ 6.2 (else
+ * OOBD_REDIS_UNSUPPORTED) and warns, once per process and node, when maxmemory-policy
+ * would let Redis evict queued messages.
+ */
+export async function checkRedis(
+  redis: RedisConnection,
+  target: RedisTarget,
+  logger: Logger,
+): Promise<void> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    const where =
+      redis instanceof Cluster
+        ? `${node.options.host}:${node.options.port}`
+        : describeTarget(target);
+    await checkNode(node, where, logger);
+  }
+}
+
+async function checkNode(redis: Redis, where: string, logger: Logger): Promise<void> {
   let info: string;
   try {
     info = await redis.info();
   } catch (err) {
-    throw new OobdError(
-      ErrorCode.QueueUnavailable,
-      `redis ${redactUrl(url)}: ${errorMessage(err)}`,
-      { cause: err },
-    );
+    throw new OobdError(ErrorCode.QueueUnavailable, `redis ${where}: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
   const version = infoField(info, 'redis_version') ?? '0';
   if (!versionAtLeast(version, MIN_REDIS_VERSION)) {
     throw new OobdError(
       ErrorCode.RedisUnsupported,
-      `redis ${redactUrl(url)} is version ${version}; queue mode needs ${MIN_REDIS_VERSION} or later`,
+      `redis ${where} is version ${version}; queue mode needs ${MIN_REDIS_VERSION} or later`,
     );
   }
   const policy = infoField(info, 'maxmemory_policy');
-  if (policy && policy !== 'noeviction') {
+  const key = `${where}|${policy}`;
+  if (policy && policy !== 'noeviction' && isMainThread && !warnedPolicies.has(key)) {
+    warnedPolicies.add(key);
     logger.warn(
-      { redis: redactUrl(url), maxmemory_policy: policy },
+      { redis: where, maxmemory_policy: policy },
       'redis maxmemory-policy is not noeviction: under memory pressure Redis may delete queued messages; set maxmemory-policy noeviction',
     );
   }
@@ -111,14 +198,14 @@ export async function checkRedis(redis: Redis, url: string, logger: Logger): Pro
  * is what /healthz reports. A failed check closes the connection and throws.
  */
 export async function openCheckedConnection(
-  url: string,
+  target: RedisTarget,
   logger: Logger,
   waitMs: number,
   whenDown: string,
-): Promise<{ redis: Redis; problem: () => Promise<string | null> }> {
-  const redis = producerConnection(url, logger);
+): Promise<{ redis: RedisConnection; problem: () => Promise<string | null> }> {
+  const redis = producerConnection(target, logger);
   try {
-    if (await whenReady(redis, waitMs)) await checkRedis(redis, url, logger);
+    if (await whenReady(redis, waitMs)) await checkRedis(redis, target, logger);
     else logger.error({}, whenDown);
   } catch (err) {
     redis.disconnect();
@@ -129,7 +216,7 @@ export async function openCheckedConnection(
 }
 
 /** Waits until the connection is ready, or gives up after `timeoutMs`. */
-export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+export function whenReady(redis: RedisConnection, timeoutMs: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => {

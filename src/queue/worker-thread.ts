@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ErrorCode, errorMessage, isOobdError } from '../errors';
 import { startWorker, type Service } from '../lifecycle';
-import { createLogger, silentLogger } from '../logger';
+import { BULLMQ_DUPLICATES, captureConsole, createLogger, silentLogger } from '../logger';
 import type { WorkerThreadInit, WorkerThreadReply, WorkerThreadRequest } from './worker-threads';
 
 const init = workerData as WorkerThreadInit;
@@ -14,6 +14,9 @@ const logger =
   init.logLevel === 'silent'
     ? silentLogger()
     : createLogger('oobd', init.logLevel).child({ thread: init.index });
+
+// A thread has a console of its own: BullMQ's lines in it go to this thread's logger.
+captureConsole(logger, BULLMQ_DUPLICATES);
 
 function send(reply: WorkerThreadReply): void {
   parentPort?.postMessage(reply);

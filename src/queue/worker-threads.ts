@@ -193,10 +193,12 @@ export class WorkerThreads {
 
   /**
    * Each thread finishes its running jobs (or returns them to the queue), closes its
-   * Redis connections and flushes its logs; a thread still running after the deadline
-   * (plus a grace period) is terminated and its jobs come back when their locks expire.
+   * Redis connections and flushes its logs within `deadlineMs` (less a moment to
+   * report); a thread still running at the deadline is terminated and its jobs come
+   * back when their locks expire.
    */
   async stop(deadlineMs = 30_000): Promise<void> {
+    const threadBudget = Math.max(1, deadlineMs - Math.min(1000, Math.floor(deadlineMs / 4)));
     this.stopping = true;
     await Promise.all(
       this.slots.map(async (slot) => {
@@ -205,11 +207,12 @@ export class WorkerThreads {
         const worker = slot.worker;
         if (!worker) return;
         const exited = new Promise<void>((r) => worker.once('exit', () => r()));
-        worker.postMessage({ type: 'stop', deadlineMs } satisfies WorkerThreadRequest);
+        worker.postMessage({
+          type: 'stop',
+          deadlineMs: threadBudget,
+        } satisfies WorkerThreadRequest);
         let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<'late'>(
-          (r) => (timer = setTimeout(() => r('late'), deadlineMs + 5000)),
-        );
+        const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), deadlineMs)));
         if ((await Promise.race([exited, late])) === 'late') {
           this.opts.logger.error(
             { thread: slot.index },

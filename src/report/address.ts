@@ -1,6 +1,11 @@
 // Mailbox addresses out of header fields (RFC 5322 §3.4) and report fields
 // (RFC 3464 §2.3.1 `address-type; address`, RFC 6533 §3 `utf-8` addresses), with the
 // leniency real messages need: comments, quotes, missing or stray angle brackets.
+//
+// Ours, not nodemailer's addressparser: on the corpus it reads the same lists at 5–40×
+// the cost (a token table per call; over 1% of a whole parse for the mailboxes alone),
+// and it keeps what bounces wrap around an address (`a@b>.`, `a@b<mailto:a@b>`, text
+// run on after the domain) where this reader drops it (bench/building-blocks.js).
 
 function isWsp(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -129,13 +134,17 @@ export function extractAddress(value: string | null): string | null {
 export function extractAddressList(value: string | null): string[] {
   if (value === null) return [];
   const out: string[] = [];
+  const add = (mailbox: string): void => {
+    const a = extractAddress(mailbox);
+    if (a !== null && out.length < 1000) out.push(a);
+  };
   let depthAngle = 0;
   let depthParen = 0;
   let quoted = false;
   let start = 0;
   const v = value.length > 65536 ? value.slice(0, 65536) : value;
-  for (let i = 0; i <= v.length; i++) {
-    const ch = i < v.length ? v.charAt(i) : ',';
+  for (let i = 0; i < v.length; i++) {
+    const ch = v.charAt(i);
     if (quoted) {
       if (ch === '\\') i++;
       else if (ch === '"') quoted = false;
@@ -147,11 +156,13 @@ export function extractAddressList(value: string | null): string[] {
     else if (ch === '(') depthParen++;
     else if (ch === ')' && depthParen > 0) depthParen--;
     else if ((ch === ',' || ch === ';') && depthAngle === 0 && depthParen === 0) {
-      const a = extractAddress(v.slice(start, i));
-      if (a !== null && out.length < 1000) out.push(a);
+      add(v.slice(start, i));
       start = i + 1;
     }
   }
+  // The end of the value ends the last mailbox, also inside an unclosed quote,
+  // bracket or comment ("<a@b.example" from a truncating gateway).
+  add(v.slice(start));
   return out;
 }
 

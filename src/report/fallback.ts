@@ -11,10 +11,21 @@ import { messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
 import { extractReply, oneLine } from './reply';
 import type { OobFinding } from './types';
+import {
+  collectBlocks,
+  htmlToText,
+  labelledAddress,
+  leadingAddress,
+  reasonThenAddress,
+  splitLines,
+  type Named,
+} from './heuristic/common';
 
 const SOURCE = 'heuristic:fallback';
 const MAX_RECIPIENTS = 100;
 const MAX_LINES = 2000;
+/** Characters of an HTML-only notice turned into text. */
+const MAX_HTML = 512 * 1024;
 
 const BOUNCE_SENDERS = new Set([
   'mailer-daemon',
@@ -70,7 +81,11 @@ const STOP_PHRASES = [
   'original message --',
 ];
 
-/** Words after which an address on the same line is a failed recipient. */
+/**
+ * Words after which an address on the same line is a failed recipient: the labels
+ * and sentences MTAs put before it ("Recipient:", "Unable to deliver message to:",
+ * "undeliverable to", "delivery problems to local user"), lower case.
+ */
 const ADDRESS_MARKERS = [
   'recipient:',
   'address:',
@@ -84,14 +99,16 @@ const ADDRESS_MARKERS = [
   'failed recipient:',
   'failed to deliver to ',
   'intended recipient:',
-  'mailbox is full:',
   'rcpt to:',
-  'unknown user:',
   'undeliverable to ',
   'undeliverable address:',
   'you sent mail to ',
   'your message to ',
   'the following message to ',
+  'delivering your mail to ',
+  'delivering your message to ',
+  'to local user ',
+  'originally addressed to ',
 ];
 
 function looksLikeBounce(msg: MimeMessage): boolean {
@@ -111,53 +128,35 @@ function isStop(lower: string): boolean {
   return false;
 }
 
-/** The address a line names as a recipient, and where the text after it starts. */
-function recipientOf(
-  fullLine: string,
-  fullLower: string,
-): { address: string; rest: string } | null {
-  // Sendmail marks failed addresses with ">>>" or "***" in some transcripts.
+/**
+ * The recipient a line names: the address starting it (after sendmail's ">>>" or
+ * "***" marks), an address after one of ADDRESS_MARKERS, or a reason then the
+ * address ("Mailbox is full: <a@b>"). Null for other lines.
+ */
+function recipientOf(fullLine: string): Named | null {
   let skip = 0;
   while (skip < 4 && (fullLine.charCodeAt(skip) === 0x3e || fullLine.charCodeAt(skip) === 0x2a))
     skip++;
   const line = skip > 0 ? fullLine.slice(skip).trimStart() : fullLine;
-  const lower = skip > 0 ? fullLower.slice(fullLower.length - line.length) : fullLower;
-  let from = -1;
-  const c0 = line.charCodeAt(0);
-  if (c0 === 0x3c || c0 === 0x22 || c0 === 0x27) from = 0;
-  else {
-    // The line starts with the address itself.
-    let end = 0;
-    while (end < line.length && line.charCodeAt(end) > 0x20) end++;
-    if (line.slice(0, end).indexOf('@') > 0) from = 0;
-  }
-  if (from < 0) {
-    for (const m of ADDRESS_MARKERS) {
-      const i = lower.indexOf(m);
-      if (i >= 0) {
-        from = i + m.length;
-        break;
-      }
+  return leadingAddress(line) ?? labelledAddress(line, ADDRESS_MARKERS) ?? reasonThenAddress(line);
+}
+
+/** The lines of the bounce's own text parts (text/plain; HTML as text when there is no plain part). */
+function ownLines(msg: MimeMessage): string[] {
+  const texts = msg.texts();
+  const plain = texts.filter((t) => t.type === 'text/plain' || texts.length === 1);
+  const chosen = plain.length > 0 ? plain : texts.filter((t) => t.type === 'text/html').slice(0, 1);
+  const out: string[] = [];
+  for (const t of chosen) {
+    const text = t.type === 'text/html' ? htmlToText(t.text.slice(0, MAX_HTML)) : t.text;
+    for (const line of splitLines(text)) {
+      if (out.length >= MAX_LINES) return out;
+      if (isStop(line.trim().toLowerCase())) return out;
+      out.push(line);
     }
+    out.push('');
   }
-  if (from < 0) return null;
-  let s = line.slice(from).trim();
-  // Take the first word holding "@" (inside <> when there is one).
-  let wordEnd: number;
-  if (s.startsWith('<')) {
-    const gt = s.indexOf('>');
-    wordEnd = gt < 0 ? s.length : gt + 1;
-  } else {
-    wordEnd = 0;
-    while (wordEnd < s.length && s.charCodeAt(wordEnd) > 0x20) wordEnd++;
-  }
-  const address = extractAddress(s.slice(0, wordEnd));
-  if (address === null || !isEmailAddress(address)) return null;
-  s = s.slice(wordEnd);
-  // Separators MTAs put between the address and the reason.
-  let i = 0;
-  while (i < s.length && ' \t:.-,;>)('.indexOf(s.charAt(i)) >= 0) i++;
-  return { address, rest: s.slice(i) };
+  return out;
 }
 
 /** Failed recipients found in the bounce's own text; null when there are none. */
@@ -169,58 +168,36 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     const a = extractAddress(h.get(name));
     if (a !== null) own.add(a.toLowerCase());
   }
+  const lines = ownLines(msg);
+  const collected = collectBlocks(lines, 0, lines.length, {
+    start(line) {
+      const named = recipientOf(line);
+      if (named === null) return null;
+      const key = named.address.toLowerCase();
+      // The bounce's own addresses (its sender, the daemon) are no failed recipients.
+      if (own.has(key) || BOUNCE_SENDERS.has(key.slice(0, key.lastIndexOf('@')))) return null;
+      return named;
+    },
+    continuation: 'paragraph',
+  });
   const found: { address: string; text: string[] }[] = [];
-  const seen = new Set<string>();
-  // "reject reason: Mailbox full", "Reason: ...": a reason the bounce states apart
-  // from its recipients, for those that have none of their own.
-  const reasons: string[] = [];
-  let lines = 0;
-  outer: for (const { type, text } of msg.texts()) {
-    if (type !== 'text/plain' && msg.texts().length > 1) continue;
-    let current: { address: string; text: string[] } | null = null;
-    let pos = 0;
-    while (pos < text.length && lines < MAX_LINES) {
-      let nl = text.indexOf('\n', pos);
-      if (nl < 0) nl = text.length;
-      const raw = text.slice(pos, Math.min(nl, pos + 4096));
-      pos = nl + 1;
-      lines++;
-      const line = raw.trim();
-      if (line === '') {
-        current = null;
-        continue;
-      }
-      const lower = line.toLowerCase();
-      if (isStop(lower)) break outer;
-      const reasonAt = lower.indexOf('reason:');
-      if (reasonAt >= 0 && reasonAt <= 20 && reasons.length < 3) {
-        const reason = line.slice(reasonAt + 7).trim();
-        if (reason !== '') reasons.push(reason);
-      }
-      const r = recipientOf(line, lower);
-      if (r !== null) {
-        const key = r.address.toLowerCase();
-        const local = key.slice(0, key.lastIndexOf('@'));
-        if (own.has(key) || BOUNCE_SENDERS.has(local)) {
-          current = null;
-          continue;
-        }
-        if (!seen.has(key)) {
-          if (found.length >= MAX_RECIPIENTS) break outer;
-          seen.add(key);
-          current = { address: r.address, text: r.rest === '' ? [] : [r.rest] };
-          found.push(current);
-        } else {
-          current = found.find((f) => f.address.toLowerCase() === key) ?? null;
-          if (current !== null && r.rest !== '' && current.text.length < 8)
-            current.text.push(r.rest);
-        }
-        continue;
-      }
-      // Lines right after a recipient (indented or not) explain it, as Postfix and qmail write them.
-      if (current !== null && current.text.length < 8) current.text.push(line);
+  const byKey = new Map<string, { address: string; text: string[] }>();
+  for (const b of collected.blocks) {
+    const key = b.recipient.toLowerCase();
+    const text = b.lines.length > 0 ? b.lines.slice(0, 8) : b.reason !== '' ? [b.reason] : [];
+    const seen = byKey.get(key);
+    if (seen !== undefined) {
+      if (seen.text.length === 0) seen.text = text;
+      continue;
     }
+    if (found.length >= MAX_RECIPIENTS) break;
+    const entry = { address: b.recipient, text };
+    byKey.set(key, entry);
+    found.push(entry);
   }
+  // "Reason: Mailbox full", the lines after "for the following reason:": a reason the
+  // bounce states apart from its recipients, for those that have none of their own.
+  const reasons = collected.shared.slice(0, 3);
   // Exim and Gmail name the failed recipients in X-Failed-Recipients: when present,
   // it is the list, and the text only explains it.
   const listed = extractAddressList(h.get('x-failed-recipients')).filter(isEmailAddress);
@@ -238,11 +215,14 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   if (found.length === 0) return null;
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
-  return found.map((f) => {
+  const out: OobFinding[] = [];
+  for (const f of found) {
     const text = oneLine((f.text.length > 0 ? f.text : reasons).join(' '));
     const reply = extractReply(text, { status: null, action: 'failed' });
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
-    return {
+    // A recipient the text reports delivered ("250 2.0.0 Ok") failed nothing.
+    if (cls === 2) continue;
+    out.push({
       kind: 'oob' as const,
       recipient: f.address,
       reply,
@@ -261,6 +241,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       },
       time: date,
       label: null,
-    };
-  });
+    });
+  }
+  return out.length > 0 ? out : null;
 }

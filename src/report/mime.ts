@@ -7,6 +7,13 @@
 // CRLF and CR-only input is normalised once, so `maildir/dos` and `maildir/mac` copies
 // of a message read exactly like the LF original. All limits below exist because the
 // input is hostile; going over one records a ParseProblem and keeps what was read.
+//
+// Ours, not mailsplit's or mailparser's: both are streams (parsing would turn
+// asynchronous); mailsplit splits the corpus at 3–7× this walk's cost and finds fewer
+// parts in 39 of its 513 messages (no walk into a returned message sent as an
+// attachment or base64, no delimiters for a multipart that lost its boundary
+// parameter); mailparser's whole parse costs 10–17× all of ours
+// (bench/building-blocks.js). The decoders the walk calls are libraries (codec.ts).
 import {
   binaryBytes,
   decodeBase64,

@@ -20,7 +20,7 @@ import { makeRecord, type LogRecord } from '../log/record';
 import type { LogWriter } from '../log/writer';
 import type { Logger } from '../logger';
 import { acceptsAtData, type Envelope, type RecipientPolicy } from '../pipeline/process';
-import type { JobQueue } from '../queue/job';
+import { contentId, type JobQueue } from '../queue/job';
 import { Replies, replyError, replyResponse, type Reply } from './replies';
 import { sniffMessage } from '../report/sniff';
 
@@ -72,6 +72,15 @@ interface Listening {
   address: ListenAddress;
 }
 
+/** What the stop uses of smtp-server's connection objects (`server.connections`). */
+interface SMTPConnectionLike {
+  session: SMTPServerSession;
+  send(code: number, text: string): void;
+  close(): void;
+  /** smtp-server's socket; destroyed when a client holds a connection past the deadline. */
+  _socket?: { destroy(): void };
+}
+
 export class SmtpEdge {
   private readonly listening: Listening[] = [];
   private readonly conns = new WeakMap<SMTPServerSession, ConnState>();
@@ -82,6 +91,17 @@ export class SmtpEdge {
    */
   private readonly rcptPolicies = new WeakMap<SMTPServerAddress, RecipientPolicy>();
   private active = 0;
+  /** Sessions between DATA and its reply: a graceful stop waits for them. */
+  private readonly inData = new Set<SMTPServerSession>();
+  /** Connections already sent the shutdown 421. */
+  private readonly told = new WeakSet<SMTPConnectionLike>();
+  /**
+   * Connections counted against max_clients: a session is counted when smtp-server
+   * calls onConnect and released when it closes. smtp-server calls onClose for every
+   * socket, also for one the client closed or reset before onConnect ran (inside the
+   * early-talker delay): those were never counted and must not free a slot.
+   */
+  private readonly counted = new WeakSet<SMTPServerSession>();
   private openConnections = 0;
   private draining = false;
   private readonly tls: { key: Buffer; cert: Buffer } | null;
@@ -131,31 +151,61 @@ export class SmtpEdge {
   }
 
   /**
-   * Graceful stop: refuse new transactions (421 4.3.2), let every message already
-   * past DATA get its reply, then close the remaining connections.
+   * Graceful stop within `deadlineMs`: stop accepting connections, tell idle clients
+   * 421 4.3.2 at once, let every message in DATA or past it get its reply, then send
+   * 421 to whoever is left and close. Connections still open at the deadline are
+   * destroyed. Returns what had to be cut off (empty when the stop was clean).
    */
-  async stop(deadlineMs = 30_000): Promise<void> {
+  async stop(deadlineMs = 30_000): Promise<string[]> {
     this.draining = true;
-    const closed = Promise.all(
-      this.listening.map(
-        ({ server }) => new Promise<void>((resolve) => server.server.close(() => resolve())),
-      ),
-    );
     const deadline = Date.now() + deadlineMs;
-    while (this.active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    for (const { server } of this.listening) {
-      for (const connection of server.connections) {
-        connection.send(
-          Replies.shuttingDown.code,
-          `${Replies.shuttingDown.enhanced} ${Replies.shuttingDown.text}`,
-        );
-        connection.close();
-      }
+    for (const { server } of this.listening) server.server.close();
+    const busy = (connection: SMTPConnectionLike) => this.inData.has(connection.session);
+    // Idle clients learn now that they should try again later (RFC 5321 §3.8).
+    for (const connection of this.connections()) if (!busy(connection)) this.goodbye(connection);
+    // A message being received or processed gets its reply, within the budget.
+    const grace = Math.min(1000, deadlineMs / 4);
+    while (this.inData.size > 0 && Date.now() < deadline - grace) {
+      await new Promise((r) => setTimeout(r, 20));
     }
-    // Sockets that ignore the 421 do not hold the stop up for more than a second.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 1000)))]);
-    clearTimeout(timer);
+    const cutOff = [...this.connections()].filter(busy).map((c) => this.describe(c));
+    for (const connection of this.connections()) this.goodbye(connection);
+    // Clients that ignore the 421 and keep their side open do not hold the stop up.
+    while (this.connections().size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const connection of this.connections()) {
+      cutOff.push(this.describe(connection));
+      connection._socket?.destroy();
+    }
+    return [...new Set(cutOff)];
+  }
+
+  /** Every open connection of every listener. */
+  private connections(): Set<SMTPConnectionLike> {
+    const all = new Set<SMTPConnectionLike>();
+    for (const { server } of this.listening) {
+      for (const connection of (server as unknown as { connections: Set<SMTPConnectionLike> })
+        .connections)
+        all.add(connection);
+    }
+    return all;
+  }
+
+  private goodbye(connection: SMTPConnectionLike): void {
+    if (this.told.has(connection)) return;
+    this.told.add(connection);
+    connection.send(
+      Replies.shuttingDown.code,
+      `${Replies.shuttingDown.enhanced} ${Replies.shuttingDown.text}`,
+    );
+    connection.close();
+  }
+
+  private describe(connection: SMTPConnectionLike): string {
+    const session = connection.session;
+    const from = `${session.remoteAddress}:${session.remotePort}`;
+    return `SMTP connection from ${from}${this.inData.has(session) ? ' in DATA' : ''}`;
   }
 
   private createServer(): SMTPServer {
@@ -173,10 +223,7 @@ export class SmtpEdge {
       closeTimeout: 30_000,
       logger: false,
       onConnect: (session, callback) => this.onConnect(session, callback),
-      onClose: () => {
-        this.openConnections--;
-        this.deps.metrics.connections.set(this.openConnections);
-      },
+      onClose: (session) => this.release(session),
       onMailFrom: (address, session, callback) => {
         if (!this.draining) return callback();
         this.reject(session, Replies.shuttingDown, `MAIL FROM:<${address.address}>`, []).then(
@@ -199,9 +246,19 @@ export class SmtpEdge {
     });
   }
 
-  private onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
-    this.openConnections++;
+  /** Frees the slot of a counted connection, once. */
+  private release(session: SMTPServerSession): void {
+    if (!this.counted.delete(session)) return;
+    this.openConnections = Math.max(0, this.openConnections - 1);
     this.deps.metrics.connections.set(this.openConnections);
+  }
+
+  private onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    if (!this.counted.has(session)) {
+      this.counted.add(session);
+      this.openConnections++;
+      this.deps.metrics.connections.set(this.openConnections);
+    }
     const listener = formatListen({ host: session.localAddress, port: session.localPort });
     this.conns.set(session, {
       sessionId: randomUUID(),
@@ -268,6 +325,15 @@ export class SmtpEdge {
   }
 
   private async onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    this.inData.add(session);
+    try {
+      return await this.receive(stream, session);
+    } finally {
+      this.inData.delete(session);
+    }
+  }
+
+  private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const started = process.hrtime.bigint();
     const limit = this.deps.config.smtp.max_message_size;
     const chunks: Buffer[] = [];
@@ -306,7 +372,8 @@ export class SmtpEdge {
     const mailFrom = addressText(session.envelope.mailFrom);
     const state = this.state(session);
     const envelope: Envelope = {
-      id: newMessageId(),
+      // Queue mode: the id a retry of this message gets too (its job is the same).
+      id: this.deps.queue.contentIds ? contentId(mailFrom, rcptTo, raw) : newMessageId(),
       mailFrom,
       rcptTo,
       listener: state.listener,

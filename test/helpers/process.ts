@@ -86,7 +86,9 @@ export function startServe(
       };
       check();
     });
-  return waitForLog((l) => l.msg === 'oobd serving').then((line) => {
+  // Worker threads each load the rules and their parse pool first: on a loaded
+  // machine that takes tens of seconds, so the start gets a generous ceiling.
+  return waitForLog((l) => l.msg === 'oobd serving', 90_000).then((line) => {
     const smtp = line.smtp as string[];
     return { child, smtp, port: Number(smtp[0]!.split(':').pop()), logs, waitForLog, exited };
   });

@@ -1,8 +1,11 @@
 // A throwaway redis-server per test file: free port on loopback, no persistence, its
 // own folder. It can be stopped and started again on the same port to test outages.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { Queue } from 'bullmq';
+import { MESSAGE_QUEUE, RELAY_QUEUE, queueName } from '../../src/queue/bullmq';
+import { redisTarget, workerConnection } from '../../src/queue/redis';
 import { makeTempDir } from './tmp';
 
 export function freePort(): Promise<number> {
@@ -16,6 +19,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+let available: boolean | null = null;
+
+/**
+ * Throws one clear error when redis-server is not on PATH. Call it at the top of a
+ * test file whose every test needs Redis: the file then fails once, before anything
+ * starts, instead of each test failing with a spawn error and a teardown TypeError.
+ */
+export function requireRedisServer(): void {
+  available ??= !spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error;
+  if (!available) {
+    throw new Error('redis-server not found: install it (apt-get install redis-server)');
+  }
+}
+
 export class RedisServer {
   private child: ChildProcess | null = null;
   readonly dir = makeTempDir('oobd-redis-');
@@ -23,6 +40,7 @@ export class RedisServer {
   private constructor(readonly port: number) {}
 
   static async start(): Promise<RedisServer> {
+    requireRedisServer();
     const server = new RedisServer(await freePort());
     await server.start();
     return server;
@@ -82,5 +100,38 @@ export class RedisServer {
   async destroy(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Waits until no job of oobd's queues under `prefix` is waiting, delayed or running
+ * (a job that runs again after a crash has been processed too).
+ */
+export async function waitForIdleQueues(
+  redisUrl: string | string[],
+  prefix: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const target = redisTarget(redisUrl);
+  const connection = workerConnection(target);
+  const queues = [MESSAGE_QUEUE, RELAY_QUEUE].map(
+    (name) => new Queue(queueName(name, target), { connection, prefix }),
+  );
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await Promise.all(
+        queues.map((q) => q.getJobCounts('active', 'wait', 'delayed', 'prioritized')),
+      );
+      const busy = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
+      if (busy === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`queues still hold ${busy} jobs: ${JSON.stringify(counts)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+    if ('disconnect' in connection && typeof connection.disconnect === 'function')
+      connection.disconnect();
   }
 }

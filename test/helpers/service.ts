@@ -33,7 +33,8 @@ export interface TestServiceOptions {
   config?: Table;
   /** Queue backend; bullmq needs `redisUrl`. @defaultValue "inline" */
   mode?: Backend;
-  redisUrl?: string;
+  /** One Redis, or the nodes of a Redis Cluster. */
+  redisUrl?: string | string[];
   /** In-process BullMQ workers in bullmq mode. @defaultValue 1 */
   workers?: number;
 }
@@ -210,7 +211,13 @@ export async function startBackendService(
 ): Promise<TestService> {
   if (mode === 'inline') return startTestService({ ...opts, mode });
   const redis = await RedisServer.start();
-  const t = await startTestService({ ...opts, mode, redisUrl: redis.url });
+  let t: TestService;
+  try {
+    t = await startTestService({ ...opts, mode, redisUrl: redis.url });
+  } catch (err) {
+    await redis.destroy();
+    throw err;
+  }
   const stop = t.stop;
   t.stop = async () => {
     await stop();

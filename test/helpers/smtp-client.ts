@@ -87,6 +87,11 @@ export class SmtpClient {
     return this.read();
   }
 
+  /** Writes raw text and reads nothing: a client in the middle of DATA. */
+  write(text: string): void {
+    this.socket.write(text, 'latin1');
+  }
+
   /** DATA, then the message with dot-stuffing and CRLF line ends, then ".". */
   async data(message: string | Buffer): Promise<SmtpReply> {
     const go = await this.cmd('DATA');

@@ -145,6 +145,33 @@ describe('oobd parse', () => {
     );
     expect(records[0]!.bounce_classification).toBe('TestLabel');
   });
+
+  it('prints the same lines in the same order with parse threads as on its main thread alone', () => {
+    // Over 64 files, so the threads start; the main thread parses the batches they
+    // do not take, and the outputs are written in input order.
+    const dir = makeTempDir();
+    const fixtures = readdirSync(join(ROOT, 'fixtures'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.eml'))
+      .sort();
+    for (let copy = 0; copy < 4; copy++) {
+      fixtures.forEach((f, i) =>
+        copyFileSync(join(ROOT, 'fixtures', f), join(dir, `${copy}-${String(i).padStart(3, '0')}.eml`)),
+      );
+    }
+    copyFileSync(join(ROOT, 'fixtures/mbox/sisimai-mbox-1'), join(dir, 'z-mbox'));
+    // Each run stamps its records with its own start time: that is all that may differ.
+    const normalised = (stdout: string) => {
+      const first = JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as { created: number; created_time: string };
+      return stdout.split(first.created_time).join('NOW').split(`:${first.created},`).join(':NOW,');
+    };
+    const alone = runCli(['parse', '--threads', '0', dir]);
+    const threaded = runCli(['parse', '--threads', '2', dir]);
+    expect(alone.code).toBe(0);
+    expect(threaded.code).toBe(0);
+    expect(jsonLines(alone.stdout).length).toBeGreaterThan(4 * fixtures.length);
+    expect(normalised(threaded.stdout)).toBe(normalised(alone.stdout));
+    expect(runCli(['parse', '--threads', 'two', dir]).stderr).toContain('--threads: expected a whole number');
+  }, 120_000);
 });
 
 describe('oobd logs and oobd replay', () => {
@@ -168,7 +195,9 @@ describe('oobd logs and oobd replay', () => {
       dir,
     ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`sent 3 message(s) to 127.0.0.1:${t.port}`);
+    expect(result.stdout).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:${t.port}: 3 accepted, 0 refused, 0 not sent, in `, 'm'),
+    );
     expect(result.stdout).toMatch(/^ {2}250 +3$/m);
     await t.waitForRecords(
       (all) =>

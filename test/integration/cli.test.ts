@@ -8,7 +8,16 @@ describe('oobd command line', () => {
   it('lists every subcommand of the design in --help', () => {
     const result = runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const name of ['serve', 'worker', 'parse', 'classify', 'rules', 'replay', 'logs']) {
+    for (const name of [
+      'serve',
+      'worker',
+      'parse',
+      'classify',
+      'rules',
+      'replay',
+      'logs',
+      'quarantine',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     }
   });
@@ -18,6 +27,31 @@ describe('oobd command line', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--config <file>');
     expect(result.stdout).toContain('SIGHUP');
+  });
+
+  it('shows --config in the help of every subcommand, command groups included', () => {
+    const commands = [
+      ['serve'],
+      ['worker'],
+      ['parse'],
+      ['classify'],
+      ['rules'],
+      ['rules', 'check'],
+      ['replay'],
+      ['logs'],
+      ['quarantine'],
+      ['quarantine', 'list'],
+      ['quarantine', 'show'],
+      ['quarantine', 'retry'],
+    ];
+    for (const command of commands) {
+      const result = runCli([...command, '--help']);
+      expect({ command, code: result.code }).toEqual({ command, code: 0 });
+      expect({ command, config: result.stdout.includes('--config <file>') }).toEqual({
+        command,
+        config: true,
+      });
+    }
   });
 
   it('exits non-zero with a usage message for an unknown subcommand', () => {

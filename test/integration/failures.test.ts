@@ -10,7 +10,7 @@ describe('when records cannot be written', () => {
     // One record batch per segment, so every message opens a new segment file.
     t = await startTestService({ config: { logs: { max_segment_bytes: 1 } } });
   });
-  afterAll(() => t.stop());
+  afterAll(() => t?.stop());
 
   it('answers 451 4.3.0 instead of 250, and accepts again once the folder is back', async () => {
     await fs.rm(t.logsDir, { recursive: true });
@@ -32,7 +32,7 @@ describe('back-pressure', () => {
   beforeAll(async () => {
     t = await startTestService({ config: { classifier: { pool_size: 1, back_pressure: 1 } } });
   });
-  afterAll(() => t.stop());
+  afterAll(() => t?.stop());
 
   it('answers 451 4.3.0 when back_pressure messages already wait, with a Rejection record each', async () => {
     // A large report keeps the single thread busy while the others arrive.
@@ -60,7 +60,7 @@ describe.each(BACKENDS)('hostile messages over SMTP (%s)', (mode) => {
   beforeAll(async () => {
     t = await startBackendService(mode, { config: { smtp: { max_message_size: '20MB' } } });
   });
-  afterAll(() => t.stop());
+  afterAll(() => t?.stop());
 
   const parts = Array.from({ length: 10_000 }, (_, i) => `--b1\r\nContent-Type: text/plain\r\n\r\n${i}\r\n`).join('');
   let seed = 7;

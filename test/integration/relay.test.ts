@@ -19,7 +19,7 @@ describe('relaying to routing_domain', () => {
     });
   });
   afterAll(async () => {
-    await t.stop();
+    await t?.stop();
     await sink.close();
   });
   beforeEach(() => {
@@ -117,7 +117,7 @@ describe('relaying in bullmq mode, through the relay queue', () => {
     });
   });
   afterAll(async () => {
-    await t.stop();
+    await t?.stop();
     await sink.close();
   });
   beforeEach(() => {

@@ -55,7 +55,7 @@ describe.each(BACKENDS)('reports over SMTP (%s)', (mode) => {
     }
     await client.quit();
   }, 60_000);
-  afterAll(() => t.stop());
+  afterAll(() => t?.stop());
 
   it.each(FILES)('%s gives the records of its snapshot', async (file) => {
     const id = ids.get(file)!;

@@ -23,7 +23,7 @@ describe.each(BACKENDS)('SMTP replies and their records (%s)', (mode) => {
       config: { smtp: { max_message_size: 20_000, max_received_headers: 30 } },
     });
   });
-  afterAll(() => t.stop());
+  afterAll(() => t?.stop());
 
   it('refuses RCPT to a domain with no entry with 550 5.7.1 and writes a Rejection record', async () => {
     const { client } = await SmtpClient.open(t.port);
@@ -241,7 +241,7 @@ describe.each(BACKENDS)('connection limits (%s)', (mode) => {
       config: { smtp: { max_clients: 2, max_recipients: 2 } },
     });
   });
-  afterAll(() => t.stop());
+  afterAll(() => t?.stop());
 
   it('answers the connection over max_clients with 421 4.7.0 and a Rejection record', async () => {
     const a = await SmtpClient.open(t.port);

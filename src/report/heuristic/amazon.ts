@@ -14,6 +14,7 @@ import { parseStatus } from '../reply';
 import { rfc3339, type FeedbackReport } from '../../values';
 import type { FeedbackFinding, Finding } from '../types';
 import {
+  EVIDENCE,
   MAX_RECIPIENTS,
   splitLines,
   toFindings,
@@ -139,7 +140,10 @@ function bounceFailures(bounce: { [key: string]: Json }): Failure[] {
 
 export const amazonSes: Family = {
   name: 'amazonses',
-  detect: (b) => b.has('x-amz-sns-message-id') && b.body().trimStart().startsWith('{'),
+  detect: (b) =>
+    b.has('x-amz-sns-message-id') && b.body().trimStart().startsWith('{')
+      ? EVIDENCE.sender
+      : EVIDENCE.none,
   parse(b: Bounce): Finding[] {
     let event = obj(parseJson(jsonText(b.body())));
     // SNS's envelope: the event is a JSON string in "Message".

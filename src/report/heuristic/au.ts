@@ -1,115 +1,132 @@
-// KDDI's au mobile mail (ezweb.ne.jp, au.com) and its ISP mail (dion.ne.jp,
-// auone-net.jp). Both write a Japanese paragraph and an English one.
-// * EZweb / au.com ("Mail System Error - Returned Mail"): an English cause ("Your
-//   message was not delivered within 0 days and 1 hours.", "The user(s) account is
-//   disabled."), then the recipients as "<a@b>" lines, or per recipient
-//   "Recipient: <a@b>" with the ">>>" / "<<<" exchange of a remote refusal.
+// KDDI's au mobile mail (ezweb.ne.jp, au.com), the ISP mail servers that share its
+// notice template, and KDDI's ISP mail (dion.ne.jp, auone-net.jp). Both write a
+// Japanese paragraph and an English one.
+// * "Mail System Error - Returned Mail" (EZweb, au.com, and the Openwave InterMail
+//   servers of other ISPs: "This Message was undeliverable due to the following
+//   reason:"): an English cause ("Your message was not delivered within 0 days and 1
+//   hours.", "The user(s) account is disabled.", "Your message has encountered
+//   delivery problems to local user x. (Originally addressed to a@b)"), and the
+//   recipients as "<a@b>" lines, or per recipient "Recipient: <a@b>" with the ">>>"
+//   / "<<<" exchange of a remote refusal. The cause may stand before or after them.
 // * dion / auone-net: "Your mail sent on: <date>", then indented
 //   "Could not be delivered to: <a@b>" and the cause ("As their mailbox is full.").
 import {
-  addressIn,
-  type Explained,
-  explained,
+  EVIDENCE,
+  collectBlocks,
   type Failure,
   type Family,
   findLine,
   findLineContaining,
+  isLeadIn,
+  labelledAddress,
+  leadingAddress,
+  lowerAscii,
+  startsWithI,
   toFindings,
+  type Bounce,
+  type Named,
 } from './common';
+
+/** Fixed text of the template (lower case). */
+export const AU = {
+  subject: 'mail system error - returned mail',
+  intro: 'this message was undeliverable due to the following reason',
+  recipient: 'recipient:',
+  /** "(Originally addressed to a@b)" under "... delivery problems to local user x." */
+  originally: 'originally addressed to',
+  localUser: 'to local user ',
+  /** KDDI's ISP mail. */
+  kddiSent: ['your mail sent on', 'your mail attempted to be delivered on'],
+  kddiTo: 'could not be delivered to:',
+} as const;
+
+/** The template's closing lines, which explain no recipient (lower case starts). */
+const NOISE = ['please reply to', 'please contact', 'if you feel this message'];
 
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7e) return false;
   return true;
 }
 
+function ezwebSender(b: Bounce): boolean {
+  return b.fromDomain('ezweb.ne.jp') || b.fromDomain('au.com');
+}
+
+/** "<a@b>", "<a@b>: 550 ...", "Recipient: <a@b>", "(Originally addressed to a@b)". */
+function recipientLine(line: string): Named | null {
+  if (startsWithI(line, AU.recipient)) return labelledAddress(line, [AU.recipient]);
+  if (line.startsWith('<')) return leadingAddress(line);
+  const lower = lowerAscii(line);
+  if (lower.indexOf(AU.originally) >= 0) return labelledAddress(line, [AU.originally]);
+  if (lower.indexOf(AU.localUser) >= 0) return labelledAddress(line, [AU.localUser]);
+  return null;
+}
+
 export const ezweb: Family = {
   name: 'ezweb',
   detect(b) {
-    return (
-      b.fromDomain('ezweb.ne.jp') ||
-      b.fromDomain('au.com') ||
-      b.subject.startsWith('mail system error - returned mail')
-    );
+    if (ezwebSender(b)) return EVIDENCE.sender;
+    return b.subject.startsWith(AU.subject) || b.saw(AU.intro) ? EVIDENCE.marker : EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
-    interface Block {
-      f: Failure;
-      replies: string[];
-    }
-    const all: Block[] = [];
-    const cause: string[] = [];
-    let cur: Block | null = null;
     const returnedAt = findLine(lines, [
       '-----------------------------------',
       'content-type: message/rfc822',
     ]);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    for (let i = 0; i < end; i++) {
-      const line = (lines[i] as string).trim();
-      const lower = line.toLowerCase();
-      if (line === '') continue;
-      if (line.startsWith('<<<')) {
-        if (cur !== null && cur.replies.length < 20) cur.replies.push(line.slice(3).trim());
-        continue;
-      }
-      if (line.startsWith('>>>')) continue;
-      let candidate = line;
-      if (lower.startsWith('recipient:')) candidate = line.slice(10).trim();
-      if (candidate.startsWith('<') && candidate.indexOf('>') > 0) {
-        const a = addressIn(candidate.slice(0, candidate.indexOf('>') + 1));
-        if (a !== null) {
-          cur = { f: { recipient: a, diagnosis: '' }, replies: [] };
-          all.push(cur);
-          continue;
-        }
-      }
-      // The English paragraph is the cause; the Japanese one says the same.
-      if (cur === null && isAscii(line) && cause.length < 10) cause.push(line);
-    }
-    const failures = all.map((c) => {
-      c.f.diagnosis = c.replies.length > 0 ? c.replies.join(' ') : cause.join(' ');
-      return c.f;
+    const collected = collectBlocks(lines, 0, end, {
+      start: (line) => recipientLine(line),
+      continuation: 'paragraph',
+      noise: ['>>>', ...NOISE],
     });
-    return toFindings(b, 'ezweb', failures, { returnedAt, permanent: true });
+    // The English cause, wherever it stands outside the recipients' blocks (the
+    // Japanese paragraph says the same).
+    const inBlock = new Set<number>();
+    for (const block of collected.blocks)
+      for (let i = block.line; i < Math.min(end, block.line + 1 + block.lines.length); i++)
+        inBlock.add(i);
+    const cause: string[] = [];
+    for (let i = 0; i < end && cause.length < 10; i++) {
+      const line = (lines[i] as string).trim();
+      const lower = lowerAscii(line);
+      if (line === '' || inBlock.has(i) || !isAscii(line)) continue;
+      if (line.endsWith(':') || isLeadIn(lower) || NOISE.some((n) => lower.startsWith(n))) continue;
+      if (lower.indexOf(AU.localUser) >= 0 || lower.indexOf(AU.originally) >= 0) continue;
+      cause.push(line);
+    }
+    const failures: Failure[] = collected.blocks.map((block) => {
+      const replies = block.lines.filter((l) => l.startsWith('<<<')).map((l) => l.slice(3).trim());
+      const own = block.lines.filter((l) => !l.startsWith('<<<'));
+      return {
+        recipient: block.recipient,
+        diagnosis:
+          replies.length > 0 ? replies.join(' ') : own.length > 0 ? own.join(' ') : cause.join(' '),
+      };
+    });
+    const name = ezwebSender(b) ? 'ezweb' : 'intermail';
+    return toFindings(b, name, failures, { returnedAt, permanent: true });
   },
 };
 
 export const kddi: Family = {
   name: 'kddi',
-  detect: (b) => b.saw('could not be delivered to: <'),
+  detect: (b) => (b.saw(AU.kddiTo + ' <') ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, [
-      'your mail sent on',
-      'your mail attempted to be delivered on',
-    ]);
+    const start = findLineContaining(lines, AU.kddiSent);
     if (start < 0) return [];
-    const all: Explained[] = [];
-    let cur: Explained | null = null;
     const returnedAt = findLine(lines, ['content-type: message/rfc822'], start + 1);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    for (let i = start + 1; i < end; i++) {
-      const raw = lines[i] as string;
-      const line = raw.trim();
-      if (line === '') continue;
-      const at = line.toLowerCase().indexOf('could not be delivered to:');
-      if (at >= 0) {
-        const a = addressIn(line.slice(at + 26));
-        if (a !== null) {
-          cur = { f: { recipient: a, diagnosis: '' }, text: [] };
-          all.push(cur);
-        }
-        continue;
-      }
-      if (
-        cur !== null &&
-        (raw.charCodeAt(0) === 0x20 || raw.charCodeAt(0) === 0x09) &&
-        cur.text.length < 10
-      )
-        cur.text.push(line);
-    }
-    const failures = explained(all);
+    const collected = collectBlocks(lines, start + 1, end, {
+      start: (line) =>
+        lowerAscii(line).indexOf(AU.kddiTo) >= 0 ? labelledAddress(line, [AU.kddiTo]) : null,
+      continuation: 'section',
+    });
+    const failures: Failure[] = collected.blocks.map((block) => ({
+      recipient: block.recipient,
+      diagnosis: block.lines.join(' '),
+    }));
     return toFindings(b, 'kddi', failures, { returnedAt, permanent: true });
   },
 };

@@ -1,9 +1,11 @@
 // What every non-RFC family shares: the bounce's own text as bounded lines, the
-// header fields they detect on, and one way of turning "this recipient failed
-// with this text" into a finding, so that the reply (DESIGN.md §5), the action
-// and the record fields come out the same whichever MTA wrote the bounce.
+// header fields they detect on, the recipient line shapes and the one block
+// collector (a recipient and the lines that explain it) every family reads its
+// layout with, and one way of turning "this recipient failed with this text" into a
+// finding, so that the reply (DESIGN.md §5), the action and the record fields come
+// out the same whichever MTA wrote the bounce.
 import RE2 from 're2';
-import { extractAddress, isEmailAddress } from '../address';
+import { extractAddress, extractAddressList, isEmailAddress } from '../address';
 import { decodeEncodedWords } from '../codec';
 import { parseDate } from '../date';
 import { cleanMessageId, messageIdOf } from '../dsn';
@@ -98,6 +100,85 @@ export class Bounce {
     return this.subjectCache;
   }
 
+  /**
+   * True when the From address is a mail system's own (RFC 5321 §4.5.5 null-sender
+   * notices come from MAILER-DAEMON or postmaster by convention): `mailer-daemon`,
+   * `postmaster`, `mail-daemon`, or a "Mail Delivery ..." display name.
+   */
+  get fromDaemon(): boolean {
+    const from = this.from;
+    for (const name of DAEMON_NAMES) if (from.indexOf(name) >= 0) return true;
+    return false;
+  }
+
+  /**
+   * True when the message says it is a mail system's notice, whatever its text: a
+   * daemon's From, a null Return-Path (RFC 5321 §4.5.5), an Auto-Submitted field
+   * other than "no" (RFC 3834), or a Subject with a failure word. Layout-only
+   * evidence needs it, so that an ordinary message never reads as a bounce.
+   */
+  get isNotice(): boolean {
+    if (this.fromDaemon) return true;
+    if (this.header('return-path').trim() === '<>') return true;
+    const auto = lowerAscii(this.header('auto-submitted').trim());
+    if (auto !== '' && auto !== 'no') return true;
+    const subject = this.subject;
+    return NOTICE_SUBJECT_WORDS.some((w) => subject.indexOf(w) >= 0);
+  }
+
+  /** True when a part of the bounce itself has a Content-Description starting with `prefix` (lower case). */
+  described(prefix: string): boolean {
+    let seen = 0;
+    for (const part of this.msg.parts) {
+      if (++seen > 64) break;
+      if (part.scope !== this.msg.root) continue;
+      const d = part.headers.get('content-description');
+      if (d !== null && lowerAscii(d.trim()).startsWith(prefix)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The recipients a returned message was addressed to (its To and Cc fields), for
+   * formats that name none of their own (Exim's "rejected by the local scanning
+   * code", V5 sendmail): a MIME-attached message's, else those of the header lines
+   * pasted after line `from`. What the message itself says, never a guess.
+   */
+  returnedRecipients(from = -1): string[] {
+    const fields: string[] = [];
+    const returned = this.msg.returned();
+    if (returned !== null) {
+      for (const name of ['to', 'cc']) fields.push(returned.headers.get(name) ?? '');
+    } else if (from >= 0) {
+      const lines = this.lines();
+      let current: string | null = null;
+      let seen = 0;
+      for (let i = from + 1; i < Math.min(lines.length, from + 300); i++) {
+        const line = lines[i] as string;
+        if (line.trim() === '') {
+          if (seen > 0) break;
+          continue;
+        }
+        seen++;
+        if ((line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) && current !== null) {
+          current += ' ' + line.trim();
+          fields[fields.length - 1] = current;
+          continue;
+        }
+        current = null;
+        if (startsWithI(line, 'to:') || startsWithI(line, 'cc:')) {
+          current = line.slice(3);
+          fields.push(current);
+        }
+      }
+    }
+    const out: string[] = [];
+    for (const field of fields)
+      for (const a of extractAddressList(field))
+        if (isEmailAddress(a) && out.length < MAX_RECIPIENTS) out.push(a);
+    return out;
+  }
+
   /** True when the From address's domain is `domain` or a subdomain of it. */
   fromDomain(domain: string): boolean {
     const addr = extractAddress(this.header('from'));
@@ -188,11 +269,54 @@ export class Bounce {
     const end = Math.min(lines.length, from + 300);
     for (let i = from; i < end; i++) {
       const line = (lines[i] as string).trimStart();
-      if (line.length > 11 && line.slice(0, 11).toLowerCase() === 'message-id:')
-        return cleanMessageId(line.slice(11));
+      const id = afterPrefix(line, 'message-id:');
+      if (id !== null && id.trim() !== '') return cleanMessageId(id);
     }
     return null;
   }
+}
+
+/** Subject words of a failure notice (lower case). */
+const NOTICE_SUBJECT_WORDS = [
+  'fail',
+  'undeliver',
+  'undelivered',
+  'returned',
+  'delivery',
+  'error',
+  'not delivered',
+];
+
+/** From-field words of a mail system's own notices (lower case). */
+const DAEMON_NAMES = [
+  'mailer-daemon',
+  'mailerdaemon',
+  'mail-daemon',
+  'postmaster',
+  'mail delivery',
+  'mail administrator',
+];
+
+/** `s` in lower case, ASCII letters only, so that offsets stay those of `s`. */
+export function lowerAscii(s: string): string {
+  const lower = s.toLowerCase();
+  if (lower.length === s.length) return lower;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 0x20) : s.charAt(i);
+  }
+  return out;
+}
+
+/**
+ * What follows the first `phrase` (lower case) in `line`, ignoring ASCII case, or
+ * null when the line does not hold it: `textAfter(line, MARKER)` instead of
+ * offsets computed from the phrase's length.
+ */
+export function textAfter(line: string, phrase: string): string | null {
+  const i = lowerAscii(line).indexOf(phrase);
+  return i < 0 ? null : line.slice(i + phrase.length);
 }
 
 /** Text split into at most MAX_LINES lines, trailing white space removed. */
@@ -208,20 +332,7 @@ export function splitLines(text: string): string[] {
   return out;
 }
 
-const BLOCK_TAGS = new Set([
-  'br',
-  'p',
-  'div',
-  'tr',
-  'li',
-  'table',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'pre',
-  'td',
-]);
+const BLOCK_TAGS = new Set(['br', 'p', 'div', 'tr', 'li', 'table', 'h1', 'h2', 'h3', 'h4', 'pre']);
 const ENTITIES: Record<string, string> = {
   lt: '<',
   gt: '>',
@@ -231,18 +342,26 @@ const ENTITIES: Record<string, string> = {
   nbsp: ' ',
   copy: '©',
   '#39': "'",
+  '#60': '<',
+  '#62': '>',
+  '#64': '@',
 };
 
-/** HTML to text: tags dropped (block tags end a line), the common entities decoded; linear. */
+/**
+ * HTML to text: tags dropped (block tags end a line), the common entities decoded,
+ * line ends kept inside `<pre>` (notices that wrap a plain-text bounce in it), and
+ * an unescaped `<a@b>` kept as text (qmail-like notices sent as HTML); linear.
+ */
 export function htmlToText(html: string): string {
   let out = '';
   let i = 0;
   const n = html.length;
   let skipUntil = '';
+  let pre = 0;
   while (i < n) {
     const lt = html.indexOf('<', i);
     const textEnd = lt < 0 ? n : lt;
-    if (skipUntil === '' && textEnd > i) out += decodeEntities(html.slice(i, textEnd));
+    if (skipUntil === '' && textEnd > i) out += decodeEntities(html.slice(i, textEnd), pre > 0);
     if (lt < 0) break;
     let gt = html.indexOf('>', lt + 1);
     if (gt < 0) gt = n;
@@ -259,16 +378,24 @@ export function htmlToText(html: string): string {
     const closing = nameStart === 1;
     if (skipUntil !== '') {
       if (closing && name === skipUntil) skipUntil = '';
+    } else if (!closing && name.indexOf('@') > 0 && nameEnd === tag.length) {
+      out += '<' + tag + '>';
     } else if (!closing && (name === 'style' || name === 'script' || name === 'head')) {
       skipUntil = name;
-    } else if (BLOCK_TAGS.has(name)) out += '\n';
+    } else {
+      if (name === 'pre') pre = closing ? Math.max(0, pre - 1) : pre + 1;
+      if (BLOCK_TAGS.has(name)) out += '\n';
+      else if (name === 'td' || name === 'th') out += ' ';
+    }
     i = gt + 1;
   }
   return out;
 }
 
-function decodeEntities(s: string): string {
-  if (s.indexOf('&') < 0) return s.indexOf('\n') < 0 ? s : s.replaceAll('\n', ' ');
+function decodeEntities(s: string, keepLines: boolean): string {
+  const flat = (t: string): string =>
+    keepLines || t.indexOf('\n') < 0 ? t : t.replaceAll('\n', ' ');
+  if (s.indexOf('&') < 0) return flat(s);
   let out = '';
   let pos = 0;
   for (;;) {
@@ -285,7 +412,12 @@ function decodeEntities(s: string): string {
     out += s.slice(pos, amp) + value;
     pos = semi + 1;
   }
-  return (out + s.slice(pos)).replaceAll('\n', ' ');
+  return flat(out + s.slice(pos));
+}
+
+/** What follows `prefix` (lower case) at the start of `line`, ignoring ASCII case, or null. */
+export function afterPrefix(line: string, prefix: string): string | null {
+  return startsWithI(line, prefix) ? line.slice(prefix.length) : null;
 }
 
 /** True when `line` starts with `prefix`, ignoring ASCII case. */
@@ -354,6 +486,319 @@ export function bareAddress(line: string): string | null {
   if (s === '' || s.indexOf(' ') >= 0 || s.indexOf('\t') >= 0 || s.indexOf('@') < 0) return null;
   const a = extractAddress(s.startsWith('<') ? s : '<' + s + '>');
   return a !== null && isEmailAddress(a) ? a : null;
+}
+
+/** A line that names a failed recipient. */
+export interface Named {
+  address: string;
+  /** Text after the address on the same line, the separators before it removed. */
+  rest: string;
+  /**
+   * Text before the address that says why ("Mailbox is full: <a@b>", IMail's
+   * "Unknown user: a@b"); '' when only a label ("Recipient:") or nothing stood there.
+   */
+  reason: string;
+}
+
+/** Characters MTAs put between an address and the text about it. */
+const SEPARATORS = ' \t:,;-=';
+
+function afterSeparators(s: string): string {
+  let i = 0;
+  for (;;) {
+    if (i < s.length && SEPARATORS.indexOf(s.charAt(i)) >= 0) i++;
+    else if (s.startsWith('...', i))
+      i += 3; // sendmail's "a@b... User unknown"
+    else break;
+  }
+  return s.slice(i);
+}
+
+/**
+ * A line that starts with a recipient: `a@b`, `<a@b>`, `"a@b"`, `'a@b'`, each
+ * optionally followed by a colon and text: `<a@b>: host said ...` (Postfix,
+ * qmail), `a@b (user not found)` (GroupWise), `a@b... User unknown` (sendmail),
+ * `a@b on 4/29/2010` (Exchange 2003). Returns null when the line starts otherwise.
+ */
+export function leadingAddress(line: string): Named | null {
+  const s = line.trimStart();
+  const c = s.charCodeAt(0);
+  let token: string;
+  let after: string;
+  if (c === 0x3c) {
+    const gt = s.indexOf('>');
+    if (gt < 0) return null;
+    token = s.slice(0, gt + 1);
+    after = s.slice(gt + 1);
+  } else if (c === 0x22 || c === 0x27) {
+    const close = s.indexOf(s.charAt(0), 1);
+    if (close < 0) return null;
+    token = s.slice(1, close);
+    after = s.slice(close + 1);
+  } else {
+    let end = 0;
+    while (end < s.length && s.charCodeAt(end) > 0x20) end++;
+    token = s.slice(0, end);
+    after = s.slice(end);
+    // "a@b:", "a@b,", "a@b...", "(... to a@b)": the punctuation goes with the text after it.
+    let cut = token.length;
+    while (cut > 0 && ':,;.)]'.indexOf(token.charAt(cut - 1)) >= 0) cut--;
+    after = token.slice(cut) + after;
+    token = token.slice(0, cut);
+  }
+  if (token.indexOf('@') < 0 || token.length > 320) return null;
+  const inner = token.startsWith('<') ? token.slice(1, -1).trim() : token;
+  // "<mailto:a@b>" (HTML notices): the scheme is no part of the address.
+  const bare = afterPrefix(inner, 'mailto:') ?? inner;
+  if (!isEmailAddress(bare)) return null;
+  let rest = afterSeparators(after.trim()).trim();
+  // "... to <a@b>." : a full stop or a closing bracket alone ends the sentence.
+  if (rest.length <= 2 && [...rest].every((ch) => '.)]'.indexOf(ch) >= 0)) rest = '';
+  return { address: bare, rest, reason: '' };
+}
+
+/**
+ * A line that names a recipient after one of `labels` (lower case phrases that
+ * end where the address starts: "recipient:", "unable to deliver message to",
+ * "rcpt to:"). The first label the line holds counts.
+ */
+export function labelledAddress(line: string, labels: readonly string[]): Named | null {
+  const lower = lowerAscii(line);
+  for (const label of labels) {
+    const i = lower.indexOf(label);
+    if (i < 0) continue;
+    const named = leadingAddress(line.slice(i + label.length));
+    if (named !== null) return named;
+  }
+  return null;
+}
+
+/** Last words of a text before an address that only name it ("Recipient address:", "Sent to:"). */
+const LABEL_ENDINGS = [
+  ' to',
+  'recipient',
+  'recipients',
+  'recipient(s)',
+  'address',
+  'addresses',
+  'address(es)',
+  'addressee',
+  'e-mail',
+  'email',
+  'mailbox',
+];
+
+/**
+ * "Mailbox is full: <a@b>", "Unknown user: a@b", "Invalid final delivery userid:
+ * a@b": a reason, a colon, and the recipient ending the line (IMail, gateways, the
+ * last-resort scan). A label that only names the address ("Recipient address:",
+ * "Delivery to:") gives an empty reason; a single word ("To:", "From:") is a header
+ * field, not a recipient line, and gives null.
+ */
+export function reasonThenAddress(line: string): Named | null {
+  const s = line.trim();
+  const colon = s.lastIndexOf(': ');
+  if (colon <= 0 || colon > 200) return null;
+  const named = leadingAddress(s.slice(colon + 2));
+  if (named === null || named.rest !== '') return null;
+  const before = s.slice(0, colon).trim();
+  if (before.indexOf(' ') < 0) return null;
+  const lower = lowerAscii(before);
+  const label = LABEL_ENDINGS.some((e) => lower.endsWith(e));
+  return { address: named.address, rest: '', reason: label ? '' : before };
+}
+
+/**
+ * Last words of a line that announces a reason on the lines after it ("Delivery
+ * failed for the following reason:", Domino's "because:", Gmail's "The response
+ * was:"): the line itself explains nothing.
+ */
+const LEAD_IN_ENDINGS = [
+  'reason',
+  'reasons',
+  'because',
+  'following reason(s)',
+  'following error',
+  'following errors',
+  'following problem',
+  'error message',
+  'error was given',
+  'errors were given',
+  'response was',
+  'server was',
+  'returned was',
+  'server returned',
+  'generated response',
+  'diagnostic information for administrators',
+  'technical details of permanent failure',
+  'technical details of temporary failure',
+  'error details',
+  'the error was',
+];
+
+/** True when `lower` (a trimmed, lower-case line) only announces a reason below it. */
+export function isLeadIn(lower: string): boolean {
+  if (!lower.endsWith(':') || lower.indexOf('@') >= 0 || lower.length > 120) return false;
+  const body = lower.slice(0, -1).trimEnd();
+  return LEAD_IN_ENDINGS.some((e) => body === e || body.endsWith(' ' + e));
+}
+
+/** A line of one repeated separator character ("-----", "=====", "#####", "*****"). */
+function isRuler(line: string): boolean {
+  if (line.length < 5 || '-=*#_~'.indexOf(line.charAt(0)) < 0) return false;
+  const c = line.charCodeAt(0);
+  for (let i = 1; i < line.length; i++) if (line.charCodeAt(i) !== c) return false;
+  return true;
+}
+
+/** The label of a reason line ("Reason: ...", "reject reason: ..."). */
+const REASON = 'reason:';
+
+/** Leading white space of a line (a tab counts as one). */
+export function indentOf(raw: string): number {
+  let i = 0;
+  while (i < raw.length && (raw.charCodeAt(i) === 0x20 || raw.charCodeAt(i) === 0x09)) i++;
+  return i;
+}
+
+/** How a format lays out a recipient and the lines that explain it. */
+export interface BlockRules {
+  /** The recipient a line (trimmed; `raw` as in the text) starts a block for, or null. */
+  start(line: string, raw: string): Named | null;
+  /**
+   * Which lines after a recipient's line explain it: `indented`, lines indented
+   * deeper than it (Exim, Courier), and for a recipient at the margin the lines up
+   * to a blank line (Postfix, GMX); `paragraph`, the lines up to a blank line (qmail,
+   * OpenSMTPD); `section`, every line up to the next recipient.
+   */
+  continuation: 'indented' | 'paragraph' | 'section';
+  /** Lower-case line starts that are the format's own words and explain nothing. */
+  noise?: readonly string[];
+}
+
+/** One recipient and the lines of the bounce about it. */
+export interface Block {
+  recipient: string;
+  /** The reason the recipient's own line gave before the address, or ''. */
+  reason: string;
+  /** The lines that explain it, trimmed, the rest of its own line first. */
+  lines: string[];
+  /** Index of the line that named it. */
+  line: number;
+}
+
+/** What `collectBlocks` found. */
+export interface Collected {
+  blocks: Block[];
+  /**
+   * A reason the bounce gives once for all recipients: the lines after a lead-in
+   * ("because:", "for the following reason:") and the text of "Reason: ..." lines,
+   * outside every block. Used for the recipients without lines of their own.
+   */
+  shared: string[];
+}
+
+/**
+ * The one block collector every family uses: walks lines[from, to), starting a
+ * block at each line `rules.start` names a recipient on and giving it the lines
+ * that follow as `rules.continuation` says. Lead-in lines are dropped; lines after
+ * a lead-in outside any block become the shared reason. At most MAX_RECIPIENTS
+ * blocks of MAX_DIAGNOSTIC_LINES lines each.
+ */
+export function collectBlocks(
+  lines: readonly string[],
+  from: number,
+  to: number,
+  rules: BlockRules,
+): Collected {
+  const blocks: Block[] = [];
+  const shared: string[] = [];
+  let cur: Block | null = null;
+  let curIndent = 0;
+  let sharedOpen = false;
+  const end = Math.min(to, lines.length);
+  for (let i = Math.max(0, from); i < end; i++) {
+    const raw = lines[i] as string;
+    const line = raw.trim();
+    if (line === '') {
+      const paragraph =
+        rules.continuation === 'paragraph' ||
+        (rules.continuation === 'indented' && curIndent === 0);
+      // A recipient whose explanation has not begun yet keeps the lines after the blank
+      // ("<a@b>", "", "Reason:", "", "text": GMX).
+      if (paragraph && cur !== null && cur.lines.length > 0) cur = null;
+      if (shared.length > 0) sharedOpen = false;
+      continue;
+    }
+    if (isRuler(line)) {
+      // "-----", "=====", "#####": a separator ends what is above it.
+      cur = null;
+      sharedOpen = false;
+      continue;
+    }
+    const named = rules.start(line, raw);
+    if (named !== null) {
+      if (blocks.length >= MAX_RECIPIENTS) break;
+      cur = { recipient: named.address, reason: named.reason, lines: [], line: i };
+      if (named.rest !== '') cur.lines.push(named.rest);
+      curIndent = indentOf(raw);
+      blocks.push(cur);
+      sharedOpen = false;
+      continue;
+    }
+    const lower = lowerAscii(line);
+    if (rules.noise !== undefined && rules.noise.some((n) => lower.startsWith(n))) continue;
+    if (
+      cur !== null &&
+      rules.continuation === 'indented' &&
+      curIndent > 0 &&
+      indentOf(raw) <= curIndent
+    )
+      cur = null;
+    if (cur !== null) {
+      // "Reason: text" under a recipient: the label is the format's.
+      const text = (afterPrefix(line, REASON) ?? line).trim();
+      if (text !== '' && !isLeadIn(lower) && cur.lines.length < MAX_DIAGNOSTIC_LINES)
+        cur.lines.push(text);
+      continue;
+    }
+    if (isLeadIn(lower)) {
+      sharedOpen = true;
+      continue;
+    }
+    if (shared.length >= MAX_DIAGNOSTIC_LINES) continue;
+    // "Reason: ...", "reject reason: Mailbox full": a reason stated apart from the recipients.
+    const reasonAt = lower.indexOf(REASON);
+    if (reasonAt >= 0 && reasonAt <= 20) {
+      const text = line.slice(reasonAt + REASON.length).trim();
+      if (text !== '') shared.push(text);
+      sharedOpen = text === '';
+    } else if (sharedOpen) shared.push(line);
+  }
+  return { blocks, shared };
+}
+
+/**
+ * The failures of collected blocks, in order: a block's own lines, else the reason
+ * on its line, else the shared reason. A recipient named twice (a text repeated in
+ * two languages) keeps its first block, with the lines of a later one if it had none.
+ */
+export function blockFailures(c: Collected): Failure[] {
+  const byAddress = new Map<string, Block>();
+  const order: Block[] = [];
+  for (const b of c.blocks) {
+    const key = b.recipient.toLowerCase();
+    const first = byAddress.get(key);
+    if (first === undefined) {
+      byAddress.set(key, b);
+      order.push(b);
+    } else if (first.lines.length === 0 && b.lines.length > 0) first.lines = b.lines;
+  }
+  const shared = c.shared.join(' ');
+  return order.map((b) => ({
+    recipient: b.recipient,
+    diagnosis: b.lines.length > 0 ? b.lines.join(' ') : b.reason !== '' ? b.reason : shared,
+  }));
 }
 
 /**
@@ -436,20 +881,6 @@ export interface Failure {
   time?: Date | null;
 }
 
-/** A failed recipient collected with the lines of the bounce that explain it. */
-export interface Explained {
-  f: Failure;
-  text: string[];
-}
-
-/** The failures of collected recipients, each with its lines joined as the diagnosis. */
-export function explained(all: ReadonlyArray<Explained>): Failure[] {
-  return all.map((c) => {
-    c.f.diagnosis = c.text.join(' ');
-    return c.f;
-  });
-}
-
 export interface FindingOptions {
   /** MTA that wrote the bounce (`This is the mail system at host X`). */
   reportingMta?: string | null;
@@ -463,8 +894,8 @@ export interface FindingOptions {
 }
 
 /**
- * Findings for the failures a family found, in order, one per recipient (the first
- * mention of a recipient wins), at most MAX_RECIPIENTS.
+ * Findings for the failures a family found, in order, one per recipient (its first
+ * mention, or the first that gives a diagnosis), at most MAX_RECIPIENTS.
  */
 export function toFindings(
   bounce: Bounce,
@@ -473,15 +904,22 @@ export function toFindings(
   options: FindingOptions = {},
 ): OobFinding[] {
   const out: OobFinding[] = [];
-  const seen = new Set<string>();
   const date = bounce.date();
   let messageId: string | null = null;
   let messageIdRead = false;
+  // A recipient named twice (a text repeated in two languages) keeps its first
+  // mention, or the first that says why.
+  const chosen = new Map<string, Failure>();
   for (const f of failures) {
-    if (out.length >= MAX_RECIPIENTS) break;
+    if (f.recipient === '') continue;
     const key = f.recipient.toLowerCase();
-    if (f.recipient === '' || seen.has(key)) continue;
-    seen.add(key);
+    const first = chosen.get(key);
+    if (first === undefined) {
+      if (chosen.size >= MAX_RECIPIENTS) break;
+      chosen.set(key, f);
+    } else if (first.diagnosis.trim() === '' && f.diagnosis.trim() !== '') chosen.set(key, f);
+  }
+  for (const f of chosen.values()) {
     if (!messageIdRead) {
       messageId = bounce.returnedMessageId(options.returnedAt ?? -1);
       messageIdRead = true;
@@ -504,6 +942,8 @@ export function toFindings(
       reply = { ...reply, code: f.code };
     }
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
+    // A recipient the text reports delivered ("250 2.0.0 Ok", a verify report) failed nothing.
+    if (cls === 2) continue;
     const action = f.action ?? (cls === 4 && options.permanent !== true ? 'delayed' : 'failed');
     out.push({
       kind: 'oob',
@@ -532,11 +972,31 @@ export function toFindings(
   return out;
 }
 
+/**
+ * How specific the evidence is that a message is one family's: families are tried
+ * most specific first, so that a format several programs share never hides the
+ * program that wrote the message, whatever the order of the family list.
+ */
+export const EVIDENCE = {
+  /** Not this family's message. */
+  none: 0,
+  /** A layout several programs share ("<a@b>:" blocks, a "Recipient:" list, a generic intro). */
+  layout: 1,
+  /** A line the program prints in every bounce of this kind (its intro, a section ruler). */
+  marker: 2,
+  /** A header field, sender or Message-ID shape only this program or provider writes. */
+  sender: 3,
+} as const;
+
 /** A family of non-RFC bounces: a cheap test on headers and the text's start, then the parse. */
 export interface Family {
-  /** `report.source` is `heuristic:<name>`. */
+  /** `report.source` is `heuristic:<name>` (a family may name a provider it recognises). */
   name: string;
-  detect(bounce: Bounce): boolean;
+  /**
+   * How specific the evidence in the header fields and `head()` is (EVIDENCE), 0
+   * when the message is not this family's. Cheap: no full-body scan.
+   */
+  detect(bounce: Bounce): number;
   /**
    * Findings (OOB ones; Feedback for a provider's complaint notice), or an empty
    * list when the message is not this family's after all.

@@ -1,27 +1,78 @@
 // Microsoft Exchange's non-delivery reports when they come without a usable
-// delivery-status part.
-// * Exchange 5.5 – 2003 (the Internet Mail Service / IMC): "Your message ... did
-//   not reach the following recipient(s):", then "a@b on <date>" per recipient,
-//   indented reasons, the "MSEXCH:IMS:...(000C05A6) Unknown Recipient" line, and for
-//   a remote refusal "<host #5.1.1 smtp;550 5.1.1 User unknown>".
+// delivery-status part, and the IIS SMTP service's.
+// * Exchange 5.5 – 2003 (the Internet Mail Service / IMC, Outlook's NDR): "Your
+//   message did not reach some or all of the intended recipients.", "The following
+//   recipient(s) cannot be reached:" (or "could not be reached:", "did not reach the
+//   following recipient(s):"), then "a@b on <date>" per recipient, indented reasons,
+//   the "MSEXCH:IMS:...(000C05A6) Unknown Recipient" line, and for a remote refusal
+//   "<host #5.1.1 smtp;550 5.1.1 User unknown>".
 // * Exchange 2007 and later, Office 365 / Exchange Online, in the sender's
 //   language: a human paragraph per recipient, then under "Diagnostic information
 //   for administrators:" each address on its own line followed by the reply,
-//   "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##" or
-//   "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; ...'".
+//   "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##" or "Remote Server
+//   returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; ...'". Office 365's HTML
+//   notice since 2016: "Your message to a@b couldn't be delivered.", then under
+//   "Error Details" the "Reported error: 550 5.1.10 ..." line and "Recipient
+//   Address: a@b" among the original message's details. Exchange marks all of them
+//   with an X-MS-Exchange-Message-Is-Ndr header field.
+// * Windows' IIS SMTP service: "Unable to deliver message to the following
+//   recipients, <reason>." / "Delivery to the following recipients failed." and the
+//   addresses indented.
+import { extractAddressList, isEmailAddress } from '../address';
 import {
+  EVIDENCE,
+  MAX_RECIPIENTS,
   addressIn,
-  type Explained,
-  explained,
-  type Failure,
-  type Family,
+  collectBlocks,
   findLine,
   findLineContaining,
   hashStatus,
-  MAX_RECIPIENTS,
+  lowerAscii,
+  startsWithI,
+  textAfter,
   toFindings,
+  type Failure,
+  type Family,
+  type Named,
 } from './common';
 import { enhancedCodeAt } from '../../values';
+
+/** Fixed text of Exchange's NDRs (lower case), English unless marked. */
+export const EXCHANGE = {
+  /** Exchange 2007+: the administrators' section. */
+  diagnostic: 'diagnostic information for administrators',
+  /** Exchange 2007+: the server that wrote the NDR, in the languages Exchange ships. */
+  generating: [
+    'generating server:',
+    'serveur de génération',
+    'server di generazione',
+    'generierender server',
+    'servidor de generación',
+    '生成サーバー',
+  ],
+  /** Exchange 2007+, human part: "... recipients or groups:" (2010+), "... or distribution lists:" (2007). */
+  failedTo: 'delivery has failed to these recipients',
+  /** Exchange 2010+: a remote server's reply in quotes. */
+  remoteReturned: "returned '",
+  /** Office 365 since 2016. */
+  reportedError: 'reported error:',
+  recipientAddress: 'recipient address:',
+  /** Exchange 2003 and Outlook. */
+  notReached: [
+    'did not reach the following recipient',
+    'recipient(s) could not be reached',
+    'recipient(s) cannot be reached',
+    'did not reach some or all of the intended recipients',
+  ],
+  /** Exchange 2003: a recipient's address beside its display name, "Name (SMTP=a@b)". */
+  smtpAddress: 'smtp=',
+  /** Exchange 2003: the status Exchange assigned and the remote reply, "<host #5.0.0 smtp;...>". */
+  smtpReply: 'smtp;',
+  msexch: 'msexch:',
+} as const;
+
+/** The header field Exchange (2007 and later, Office 365) adds to every NDR. */
+const NDR_FIELD = 'x-ms-exchange-message-is-ndr';
 
 /** Lines where the returned message's headers start, in Exchange's languages. */
 const END_MARKERS = [
@@ -51,11 +102,22 @@ function recipientLine(line: string): string | null {
 function diagnosticReply(line: string): string | null {
   let t = line.trim();
   // "Remote Server returned '550 5.1.10 ...'", "... Remote Server at x (ip) returned '550 4.4.7 ...'"
-  const q = t.toLowerCase().indexOf("returned '");
-  if (q >= 0) {
-    const inner = t.slice(q + 10);
-    const close = inner.lastIndexOf("'");
-    return close > 0 ? inner.slice(0, close) : inner;
+  const quoted = textAfter(t, EXCHANGE.remoteReturned);
+  if (quoted !== null) {
+    const close = quoted.lastIndexOf("'");
+    t = close > 0 ? quoted.slice(0, close) : quoted;
+    // "Remote Server returned '<mx #5.0.0 smtp; 550 5.1.1 User unknown>'": the reply inside.
+    const inner = t.startsWith('<') ? textAfter(t, EXCHANGE.smtpReply) : null;
+    if (inner === null) return t;
+    const gt = inner.lastIndexOf('>');
+    return (gt > 0 ? inner.slice(0, gt) : inner).trim();
+  }
+  // Exchange 2010 for a remote refusal: "mx.example.net #<mx.example.net #5.0.0 smtp;
+  // 550 ...> #SMTP#" (the status Exchange assigned, then the remote reply).
+  const inner = textAfter(t, EXCHANGE.smtpReply);
+  if (inner !== null && t.indexOf('#<') >= 0) {
+    const close = inner.lastIndexOf('>');
+    return (close > 0 ? inner.slice(0, close) : inner).trim();
   }
   if (t.startsWith('#')) t = t.slice(1);
   if (t.endsWith('##')) t = t.slice(0, -2).trimEnd();
@@ -68,16 +130,17 @@ function diagnosticReply(line: string): string | null {
 export const exchange2007: Family = {
   name: 'exchange2007',
   detect(b) {
-    return (
-      b.saw('diagnostic information for administrators') ||
-      b.saw('generating server:') ||
-      b.saw('delivery has failed to these recipients') ||
+    if (b.has(NDR_FIELD)) return EVIDENCE.sender;
+    if (
+      b.saw(EXCHANGE.diagnostic) ||
+      b.sawAny(EXCHANGE.generating) ||
+      b.saw(EXCHANGE.failedTo) ||
+      b.saw(EXCHANGE.reportedError) ||
       b.saw("your message couldn't be delivered") ||
-      b.saw('remote server returned') ||
-      b.saw('serveur de génération') ||
-      b.saw('server di generazione') ||
-      b.saw('generierender server')
-    );
+      b.saw('remote server returned')
+    )
+      return EVIDENCE.marker;
+    return EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
@@ -85,141 +148,173 @@ export const exchange2007: Family = {
     const returnedAt = end;
     if (end < 0) end = lines.length;
     let reportingMta: string | null = null;
-    const gen = findLineContaining(
-      lines,
-      [
-        'generating server:',
-        'serveur de génération',
-        'server di generazione',
-        'generierender server',
-      ],
-      0,
-      end,
-    );
+    const gen = findLineContaining(lines, EXCHANGE.generating, 0, end);
     if (gen >= 0) {
       const l = lines[gen] as string;
       const host = l.slice(l.indexOf(':') + 1).trim();
       if (host !== '' && host.indexOf(' ') < 0) reportingMta = host;
     }
     // The administrators' section: an address line, then its reply within a few lines.
-    const failures: Failure[] = [];
-    for (let i = 0; i < end; i++) {
+    const replies = new Map<string, Failure>();
+    const order: string[] = [];
+    for (let i = 0; i < end && replies.size < MAX_RECIPIENTS; i++) {
       const a = recipientLine(lines[i] as string);
       if (a === null) continue;
       for (let j = i + 1; j < Math.min(end, i + 4); j++) {
         const reply = diagnosticReply(lines[j] as string);
         if (reply === null) continue;
-        // A reply wrapped by quoted-printable soft breaks continues on the next line.
-        failures.push({ recipient: a, diagnosis: reply });
+        const key = a.toLowerCase();
+        if (!replies.has(key)) order.push(key);
+        replies.set(key, { recipient: a, diagnosis: reply });
         i = j;
         break;
       }
     }
-    if (failures.length > 0)
-      return toFindings(b, 'exchange2007', failures, { reportingMta, returnedAt, permanent: true });
-    // No administrators' section: the recipients and the paragraph under each.
+    // Office 365's notice: "Reported error:" for the recipients of "Recipient Address:"
+    // (else of the title "Your message to a@b couldn't be delivered.").
+    const reportedAt = findLineContaining(lines, [EXCHANGE.reportedError], 0, end);
+    if (replies.size === 0 && reportedAt >= 0) {
+      const reply = valueAt(lines, reportedAt, EXCHANGE.reportedError);
+      const recipients: string[] = [];
+      for (let i = 0; i < end && recipients.length < MAX_RECIPIENTS; i++) {
+        if (!startsWithI((lines[i] as string).trim(), EXCHANGE.recipientAddress)) continue;
+        const value = valueAt(lines, i, EXCHANGE.recipientAddress);
+        for (const a of extractAddressList(value.replaceAll(';', ',')))
+          if (isEmailAddress(a)) recipients.push(a);
+      }
+      if (recipients.length === 0) {
+        const title = findLineContaining(lines, [
+          "couldn't be delivered",
+          'could not be delivered',
+        ]);
+        const a = title >= 0 ? addressIn(lines[title] as string) : null;
+        if (a !== null) recipients.push(a);
+      }
+      return toFindings(
+        b,
+        'exchange2007',
+        recipients.map((recipient) => ({ recipient, diagnosis: reply })),
+        { reportingMta, returnedAt, permanent: true },
+      );
+    }
+    // The recipients and the paragraph under each, before the administrators' section.
     const start = findLineContaining(lines, [
-      'delivery has failed to these recipients',
+      EXCHANGE.failedTo,
       "your message couldn't be delivered",
       'rejected your message to the following',
     ]);
-    if (start < 0) return [];
-    let cur: Explained | null = null;
-    const all: Explained[] = [];
-    for (let i = start + 1; i < end; i++) {
-      const line = (lines[i] as string).trim();
-      if (line === '') continue;
-      const a = recipientLine(line);
-      if (a !== null) {
-        cur = { f: { recipient: a, diagnosis: '' }, text: [] };
-        all.push(cur);
-      } else if (cur !== null && cur.text.length < 6) cur.text.push(line);
+    const diagnosticAt = findLineContaining(lines, [EXCHANGE.diagnostic], 0, end);
+    const paragraphs =
+      start < 0
+        ? []
+        : collectBlocks(lines, start + 1, diagnosticAt > start ? diagnosticAt : end, {
+            start(line) {
+              const a = recipientLine(line);
+              return a === null ? null : { address: a, rest: '', reason: '' };
+            },
+            continuation: 'section',
+          }).blocks;
+    const failures: Failure[] = [];
+    const listed = new Set<string>();
+    for (const block of paragraphs) {
+      const key = block.recipient.toLowerCase();
+      listed.add(key);
+      const reply = replies.get(key);
+      failures.push(
+        reply ?? { recipient: block.recipient, diagnosis: block.lines.slice(0, 6).join(' ') },
+      );
     }
-    failures.push(...explained(all));
+    // Recipients only the administrators' section names.
+    for (const key of order) if (!listed.has(key)) failures.push(replies.get(key) as Failure);
     return toFindings(b, 'exchange2007', failures, { reportingMta, returnedAt, permanent: true });
   },
 };
 
-/** Exchange 2003's "a@b on 4/29/01 11:34:45 PM" and "Name (SMTP=a@b) on ...". */
-function exchange2003Recipient(line: string): string | null {
+/** The value after `label` on line `at`, or on the next non-empty line (an HTML table's next cell row). */
+function valueAt(lines: readonly string[], at: number, label: string): string {
+  const same = (textAfter(lines[at] as string, label) ?? '').trim();
+  if (same !== '') return same;
+  for (let i = at + 1; i < Math.min(lines.length, at + 3); i++) {
+    const t = (lines[i] as string).trim();
+    if (t !== '') return t;
+  }
+  return '';
+}
+
+/**
+ * Exchange 2003's "a@b on 4/29/01 11:34:45 PM", "'a@b' on ...", "Name (SMTP=a@b)
+ * on ...", and "Name on ..." (a display name only: the address comes from the
+ * reply below it). Null for other lines.
+ */
+function exchange2003Recipient(line: string): Named | null {
   const t = line.trim();
   const on = t.indexOf(' on ');
-  if (on <= 0) return null;
+  if (on <= 0 || t.length > 400) return null;
   const head = t.slice(0, on);
-  const smtp = head.toUpperCase().indexOf('SMTP=');
-  if (smtp >= 0)
-    return addressIn(
-      head
-        .slice(smtp + 5)
-        .replaceAll(')', ' ')
-        .replaceAll(']', ' '),
-    );
-  return head.indexOf(' ') < 0 ? addressIn(head) : null;
+  const after = t.slice(on + 4);
+  // The date after " on ": it starts with a digit (4/29/2010) or a weekday name.
+  const c = after.charCodeAt(0);
+  const dated = (c >= 0x30 && c <= 0x39) || after.indexOf(',') > 0;
+  const smtp = textAfter(head, EXCHANGE.smtpAddress);
+  if (smtp !== null) {
+    const a = addressIn(smtp.replaceAll(')', ' ').replaceAll(']', ' '));
+    return a === null ? null : { address: a, rest: '', reason: '' };
+  }
+  if (head.indexOf(' ') < 0) {
+    const a = addressIn(head.replaceAll("'", ' '));
+    if (a !== null) return { address: a, rest: '', reason: '' };
+  }
+  return dated && head.indexOf('@') < 0 && head.length < 80
+    ? { address: '', rest: '', reason: '' }
+    : null;
 }
 
 export const exchange2003: Family = {
   name: 'exchange2003',
-  detect(b) {
-    return (
-      b.saw('did not reach the following recipient') ||
-      b.saw('following recipient(s) could not be reached')
-    );
-  },
+  detect: (b) => (b.sawAny(EXCHANGE.notReached) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, [
-      'did not reach the following recipient',
-      'following recipient(s) could not be reached',
-    ]);
+    const start = findLineContaining(lines, EXCHANGE.notReached);
     if (start < 0) return [];
     let end = findLine(lines, END_MARKERS, start + 1);
     const returnedAt = end;
     if (end < 0) end = lines.length;
-    interface Block {
-      f: Failure;
-      text: string[];
-      remote: string | null;
-    }
-    const all: Block[] = [];
-    let cur: Block | null = null;
-    for (let i = start + 1; i < end; i++) {
-      const raw = lines[i] as string;
-      const line = raw.trim();
-      if (line === '') continue;
-      const a = exchange2003Recipient(line);
-      if (a !== null) {
-        cur = { f: { recipient: a, diagnosis: '' }, text: [], remote: null };
-        all.push(cur);
-        continue;
-      }
-      if (cur === null) continue;
-      const lower = line.toLowerCase();
-      if (lower.startsWith('the mts-id of the original message') || line.startsWith(';')) continue;
-      if (line.startsWith('<') && line.endsWith('>') && line.indexOf('#') > 0) {
-        // "<mx.example.com #5.0.0 smtp;550 5.1.1 User unknown>": the host, the
-        // status Exchange assigned, and the remote server's reply.
-        const inner = line.slice(1, -1);
-        const hash = inner.indexOf('#');
-        cur.f.remoteMta = inner.slice(0, hash).trim() || null;
-        const semi = inner.toLowerCase().indexOf('smtp;');
-        if (semi >= 0) cur.remote = inner.slice(semi + 5).trim();
-        const hinted = hashStatus(inner.slice(hash, semi >= 0 ? semi : inner.length));
-        if (hinted !== null) cur.f.status = hinted.code;
-        continue;
-      }
-      if (line.startsWith('MSEXCH:')) {
-        // "MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient": the words after the code.
-        const close = line.indexOf(') ');
-        if (close > 0) cur.text.push(line.slice(close + 2).trim());
-        continue;
-      }
-      if (cur.text.length < 10) cur.text.push(line);
-    }
+    const collected = collectBlocks(lines, start + 1, end, {
+      start: (line) => exchange2003Recipient(line),
+      continuation: 'section',
+      noise: ['the mts-id of the original message', ';'],
+    });
     const failures: Failure[] = [];
-    for (const c of all) {
+    for (const block of collected.blocks) {
+      const f: Failure = { recipient: block.recipient, diagnosis: '' };
+      const text: string[] = [];
+      let remote: string | null = null;
+      for (const line of block.lines) {
+        if (line.startsWith('<') && line.endsWith('>') && line.indexOf('#') > 0) {
+          // "<mx.example.com #5.0.0 smtp;550 5.1.1 User unknown>": the host, the
+          // status Exchange assigned, and the remote server's reply.
+          const inner = line.slice(1, -1);
+          const hash = inner.indexOf('#');
+          f.remoteMta = inner.slice(0, hash).trim() || null;
+          const reply = textAfter(inner, EXCHANGE.smtpReply);
+          if (reply !== null) remote = reply.trim();
+          const semi = lowerAscii(inner).indexOf(EXCHANGE.smtpReply);
+          const hinted = hashStatus(inner.slice(hash, semi >= 0 ? semi : inner.length));
+          if (hinted !== null) f.status = hinted.code;
+          if (f.recipient === '') f.recipient = addressIn(reply ?? '') ?? '';
+          continue;
+        }
+        if (startsWithI(line, EXCHANGE.msexch)) {
+          // "MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient": the words after the code.
+          const close = line.indexOf(') ');
+          if (close > 0) text.push(line.slice(close + 2).trim());
+          continue;
+        }
+        if (text.length < 10) text.push(line);
+      }
       // The human reason first; "Unknown Recipient" after MSEXCH repeats it.
-      c.f.diagnosis = c.remote ?? c.text[0] ?? '';
-      failures.push(c.f);
+      f.diagnosis = remote ?? text[0] ?? '';
+      failures.push(f);
     }
     return toFindings(b, 'exchange2003', failures, { returnedAt, permanent: true });
   },
@@ -239,33 +334,33 @@ const IIS_INTROS = [
  */
 export const iis: Family = {
   name: 'iis',
-  detect: (b) => b.sawAny(IIS_INTROS),
+  detect: (b) => (b.sawAny(IIS_INTROS) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
     const start = findLineContaining(lines, IIS_INTROS);
     if (start < 0) return [];
-    const delay = (lines[start] as string).toLowerCase().indexOf('delayed') >= 0;
-    const reason: string[] = [];
-    const recipients: string[] = [];
+    const delay = lowerAscii(lines[start] as string).indexOf('delayed') >= 0;
     const returnedAt = findLine(lines, END_MARKERS, start);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    for (let i = start; i < end; i++) {
-      const raw = lines[i] as string;
-      const line = raw.trim();
-      if (line === '') {
-        if (recipients.length > 0) break;
-        continue;
-      }
-      const a =
-        raw.charCodeAt(0) === 0x20 || raw.charCodeAt(0) === 0x09 ? recipientLine(line) : null;
-      if (a !== null) {
-        if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
-      } else if (recipients.length === 0 && reason.length < 6) {
-        // "Unable to deliver message to the following recipients, due to being
-        // unable to connect successfully to the destination mail server."
-        const comma = i === start ? line.indexOf(', ') : -1;
-        reason.push(comma > 0 ? line.slice(comma + 2) : line);
-      }
+    // The addresses indented under the intro; the reason is the intro's words after
+    // the comma ("..., due to being unable to connect successfully to the
+    // destination mail server.") and the lines before the addresses.
+    const collected = collectBlocks(lines, start + 1, end, {
+      start: (line, raw) => {
+        if (raw.charCodeAt(0) !== 0x20 && raw.charCodeAt(0) !== 0x09) return null;
+        const a = recipientLine(line);
+        return a === null ? null : { address: a, rest: '', reason: '' };
+      },
+      continuation: 'paragraph',
+    });
+    const recipients = collected.blocks.map((block) => block.recipient);
+    const first = collected.blocks[0]?.line ?? end;
+    const reason: string[] = [];
+    for (let i = start; i < first && reason.length < 6; i++) {
+      const line = (lines[i] as string).trim();
+      if (line === '') continue;
+      const comma = i === start ? line.indexOf(', ') : -1;
+      reason.push(comma > 0 ? line.slice(comma + 2) : line);
     }
     const text = reason.join(' ');
     return toFindings(

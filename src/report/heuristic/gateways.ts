@@ -10,58 +10,102 @@
 //   "The following recipients were affected:" with the addresses indented.
 // * "X3": "Delivery to the following recipients failed permanently:", "* a@b", and
 //   "SMTP:RCPT host 192.0.2.8: 553 5.3.0 ..." under "Technical details:".
-// * "X6": "N error(s):", then "SMTP Server <host> rejected recipient <a@b> (Error
-//   following RCPT command). It responded as follows: [550 5.1.1 User unknown]".
+// * "X6" (a relay nobody has put a name to): "We had trouble delivering your
+//   message. Full details follow:", a line "N error(s):", then one sentence per
+//   error naming the server in angle brackets, the recipient in angle brackets and
+//   the reply in square brackets: "SMTP Server <host> rejected recipient <a@b>
+//   (Error following RCPT command). It responded as follows: [550 5.1.1 User
+//   unknown]". The sentences vary with the stage; the brackets do not.
 import {
+  EVIDENCE,
   addressIn,
+  afterPrefix,
   bareAddress,
-  type Explained,
-  explained,
+  collectBlocks,
   type Failure,
   type Family,
   findLine,
   findLineContaining,
+  labelledAddress,
+  leadingAddress,
+  lowerAscii,
   MAX_RECIPIENTS,
+  splitLines,
+  startsWithI,
+  textAfter,
   toFindings,
 } from './common';
+
+/** Fixed text of the gateways' notices (lower case). */
+export const GATEWAYS = {
+  /** MailFoundry: the recipient line and the remote server's reply. */
+  mailFoundryTo: 'unable to deliver message to: ',
+  mailFoundryWith: 'failed with:',
+  mailFoundryFinal: 'this has been a permanent failure',
+  /** Trend Micro InterScan: the recipient sentence and its SMTP exchange. */
+  interScan: 'interscan',
+  interScanTo: 'unable to deliver message to <',
+  interScanSent: '<<< rcpt to:',
+  /** m-FILTER's section rulers. */
+  mFilterServer: '-------server message',
+  mFilterOriginal: '-------original',
+  /** MailMarshal: the reason, then the recipients. */
+  mailMarshalBecause: 'could not be delivered because of',
+  mailMarshalAffected: 'the following recipients were affected',
+  /** X3's intro (the IIS SMTP service prints it too, iis in exchange.ts). */
+  x3Intro: 'this is an automatically generated delivery status notification',
+  /** X6's count of errors, "1 error(s):", on a line of its own. */
+  x6Count: ' error(s):',
+  x6Said: 'as follows:',
+  /** amavisd-new. */
+  amavisFrom: 'content-filter at',
+  amavis: 'amavisd-new',
+  amavisNotRelayed: 'was not relayed to:',
+  /** Barracuda. */
+  barracuda: 'barracuda',
+  barracudaTo: 'your message to:',
+  barracudaSubject: 'our bulk email filter',
+  /** Mimecast: its intro; values stand on "-- " lines under "... :" labels. */
+  mimecastIntro: 'this is a delivery failure notification message',
+  /** SurfControl. */
+  surfControlTo: 'addressed to:',
+  surfControlIntro: 'your message could not be sent',
+} as const;
 
 /** Lines where the returned message starts; the report is above them. */
 const RFC822 = ['content-type: message/rfc822', 'content-type: text/rfc822-headers'];
 
 export const mailFoundry: Family = {
   name: 'mailfoundry',
-  detect: (b) => b.saw('unable to deliver message to: <'),
+  detect: (b) => (b.saw(GATEWAYS.mailFoundryTo + '<') ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const failures: Failure[] = [];
-    let cur: Explained | null = null;
-    const all: Explained[] = [];
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    for (let i = 0; i < end; i++) {
-      const line = (lines[i] as string).trim();
-      const lower = line.toLowerCase();
-      if (line === '' || lower.startsWith('delivery failed for the following reason')) continue;
-      if (lower.startsWith('unable to deliver message to:')) {
-        const a = addressIn(line.slice(29));
-        if (a !== null) {
-          cur = { f: { recipient: a, diagnosis: '' }, text: [] };
-          all.push(cur);
-        }
-        continue;
+    const collected = collectBlocks(lines, 0, end, {
+      start: (line) =>
+        startsWithI(line, GATEWAYS.mailFoundryTo)
+          ? labelledAddress(line, [GATEWAYS.mailFoundryTo])
+          : null,
+      continuation: 'section',
+      noise: [GATEWAYS.mailFoundryFinal],
+    });
+    const failures = collected.blocks.map((block) => {
+      const f: Failure = { recipient: block.recipient, diagnosis: block.lines.join(' ') };
+      // "Server mx.example.org[192.0.2.222] failed with: 550 ...": the host and its reply.
+      for (const line of block.lines) {
+        const reply = textAfter(line, GATEWAYS.mailFoundryWith);
+        if (reply === null) continue;
+        const host = line.slice(0, line.length - reply.length - GATEWAYS.mailFoundryWith.length);
+        const words = host.trim().split(' ');
+        const last = words[words.length - 1] ?? '';
+        const bracket = last.indexOf('[');
+        if (words.length > 1) f.remoteMta = bracket > 0 ? last.slice(0, bracket) : last;
+        f.diagnosis = reply.trim();
+        break;
       }
-      if (cur === null || cur.text.length >= 10) continue;
-      // "Server mx.example.org[192.0.2.222] failed with: 550 ..."
-      const w = lower.indexOf('failed with:');
-      if (w >= 0) {
-        const host = line.slice(0, w).trim();
-        const sp = host.indexOf(' ');
-        const bracket = host.indexOf('[');
-        if (sp >= 0) cur.f.remoteMta = host.slice(sp + 1, bracket > sp ? bracket : host.length);
-        cur.text.push(line.slice(w + 12).trim());
-      } else if (!lower.startsWith('this has been a permanent failure')) cur.text.push(line);
-    }
-    failures.push(...explained(all));
+      return f;
+    });
     return toFindings(b, 'mailfoundry', failures, { returnedAt, permanent: true });
   },
 };
@@ -69,42 +113,42 @@ export const mailFoundry: Family = {
 export const interScan: Family = {
   name: 'interscan',
   detect(b) {
-    return (
-      b.saw('interscan') ||
-      b.from.indexOf('"interscan') >= 0 ||
-      b.saw('unable to deliver message to <')
-    );
+    if (b.from.indexOf('"interscan') >= 0) return EVIDENCE.sender;
+    return b.saw(GATEWAYS.interScan) || b.saw(GATEWAYS.interScanTo)
+      ? EVIDENCE.marker
+      : EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
-    const all: Explained[] = [];
-    let cur: Explained | null = null;
+    const all: { f: Failure; text: string[]; reply: string | null }[] = [];
+    let cur: { f: Failure; text: string[]; reply: string | null } | null = null;
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
     for (let i = 0; i < end; i++) {
       const line = (lines[i] as string).trim();
-      const lower = line.toLowerCase();
+      const lower = lowerAscii(line);
       if (line === '') continue;
-      const unable = lower.indexOf('unable to deliver message to <');
-      const sent = lower.indexOf('<<< rcpt to:');
+      const unable = lower.indexOf(GATEWAYS.interScanTo);
+      const sent = textAfter(line, GATEWAYS.interScanSent);
       let a: string | null = null;
-      if (unable >= 0) a = addressIn(line.slice(unable + 29));
-      else if (sent >= 0) a = addressIn(line.slice(sent + 12));
+      if (unable >= 0) a = addressIn(line.slice(unable + GATEWAYS.interScanTo.length - 1));
+      else if (sent !== null) a = addressIn(sent);
       if (a !== null) {
         if (cur === null || cur.f.recipient.toLowerCase() !== a.toLowerCase()) {
-          cur = { f: { recipient: a, diagnosis: '' }, text: [] };
+          cur = { f: { recipient: a, diagnosis: '' }, text: [], reply: null };
           all.push(cur);
         }
-        if (unable >= 0) cur.text.push(line.slice(unable));
+        if (unable >= 0 && cur.text.length < 10) cur.text.push(line.slice(unable));
         continue;
       }
       // "Received >>> 550 5.1.1 <a@b>... User unknown": the server's reply.
       const received = line.indexOf('>>> ');
       if (cur !== null && received >= 0 && lower.startsWith('received')) {
-        cur.text = [line.slice(received + 4).trim()];
+        cur.reply = line.slice(received + 4).trim();
       }
     }
-    const failures = explained(all);
+    // The server's reply, where the transcript shows one, says more than the sentence.
+    const failures = all.map((c) => ({ ...c.f, diagnosis: c.reply ?? c.text.join(' ') }));
     return toFindings(b, 'interscan', failures, { returnedAt, permanent: true });
   },
 };
@@ -112,11 +156,12 @@ export const interScan: Family = {
 export const mFilter: Family = {
   name: 'mfilter',
   detect(b) {
-    return b.header('x-mailer').toLowerCase() === 'm-filter' || b.saw('-------server message');
+    if (lowerAscii(b.header('x-mailer')).trim() === 'm-filter') return EVIDENCE.sender;
+    return b.saw(GATEWAYS.mFilterServer) ? EVIDENCE.marker : EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
-    const server = findLine(lines, ['-------server message']);
+    const server = findLine(lines, [GATEWAYS.mFilterServer]);
     if (server < 0) return [];
     const recipients: string[] = [];
     for (let i = 0; i < server; i++) {
@@ -129,7 +174,7 @@ export const mFilter: Family = {
       if (line.startsWith('-------')) break;
       if (line !== '') text.push(line);
     }
-    const returnedAt = findLine(lines, ['-------original'], server);
+    const returnedAt = findLine(lines, [GATEWAYS.mFilterOriginal], server);
     return toFindings(
       b,
       'mfilter',
@@ -141,32 +186,25 @@ export const mFilter: Family = {
 
 export const mailMarshal: Family = {
   name: 'mailmarshal',
-  detect: (b) => b.saw('could not be delivered because of'),
+  detect: (b) => (b.saw(GATEWAYS.mailMarshalBecause) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const because = findLineContaining(lines, ['could not be delivered because of']);
-    const affected = findLineContaining(
-      lines,
-      ['the following recipients were affected'],
-      because + 1,
-    );
+    const because = findLineContaining(lines, [GATEWAYS.mailMarshalBecause]);
+    const affected = findLineContaining(lines, [GATEWAYS.mailMarshalAffected], because + 1);
     if (because < 0 || affected < 0) return [];
     const text: string[] = [];
     for (let i = because + 1; i < affected && text.length < 20; i++) {
       const line = (lines[i] as string).trim();
       if (line !== '') text.push(line);
     }
-    const recipients: string[] = [];
-    for (let i = affected + 1; i < lines.length && recipients.length < MAX_RECIPIENTS; i++) {
-      const line = lines[i] as string;
-      if (line.trim() === '') {
-        if (recipients.length > 0) break;
-        continue;
-      }
-      const a = bareAddress(line);
-      if (a === null) break;
-      recipients.push(a);
-    }
+    // The addresses indented under "The following recipients were affected:".
+    let end = affected + 1;
+    while (end < lines.length && (lines[end] as string).trim() === '') end++;
+    while (end < lines.length && bareAddress(lines[end] as string) !== null) end++;
+    const recipients = collectBlocks(lines, affected + 1, end, {
+      start: (line) => leadingAddress(line),
+      continuation: 'section',
+    }).blocks.map((block) => block.recipient);
     return toFindings(
       b,
       'mailmarshal',
@@ -178,29 +216,30 @@ export const mailMarshal: Family = {
 
 export const x3: Family = {
   name: 'x3',
-  detect: (b) => b.saw('this is an automatically generated delivery status notification'),
+  detect: (b) => (b.saw(GATEWAYS.x3Intro) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const recipients: string[] = [];
     const details: string[] = [];
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
+    // "   * a@b": the recipients, one reason for all under "Technical details:".
+    const recipients = collectBlocks(lines, 0, end, {
+      start: (line) => (line.startsWith('* ') ? leadingAddress(line.slice(2)) : null),
+      continuation: 'indented',
+    }).blocks.map((block) => block.recipient);
     for (let i = 0; i < end; i++) {
       const line = (lines[i] as string).trim();
       const lower = line.toLowerCase();
-      if (line.startsWith('* ')) {
-        const a = bareAddress(line.slice(2));
-        if (a !== null && recipients.length < MAX_RECIPIENTS) recipients.push(a);
-        continue;
-      }
       // "SMTP:RCPT host 192.0.2.8: 553 5.3.0 ...", "Routing: ...", "Diagnostic-Code: smtp; ..."
+      const routing = afterPrefix(line, 'routing:');
+      const diagnostic = afterPrefix(line, 'diagnostic-code:');
       if (lower.startsWith('smtp:')) {
         const sp = line.indexOf(' ');
         if (sp > 0) details.push(line.slice(sp + 1));
-      } else if (lower.startsWith('routing:')) details.push(line.slice(8).trim());
-      else if (lower.startsWith('diagnostic-code:')) {
-        const v = line.slice(16).trim();
-        details.push(v.toLowerCase().startsWith('smtp;') ? v.slice(5).trim() : v);
+      } else if (routing !== null) details.push(routing.trim());
+      else if (diagnostic !== null) {
+        const v = diagnostic.trim();
+        details.push((afterPrefix(v, 'smtp;') ?? v).trim());
       }
     }
     const text = details.join(' ');
@@ -213,31 +252,70 @@ export const x3: Family = {
   },
 };
 
+/** Index of X6's "N error(s):" line among the first `limit` lines, or -1. */
+function x6CountLine(lines: readonly string[], limit: number): number {
+  for (let i = 0; i < Math.min(lines.length, limit); i++) {
+    const t = lowerAscii((lines[i] as string).trim());
+    if (!t.endsWith(GATEWAYS.x6Count)) continue;
+    const n = t.slice(0, t.length - GATEWAYS.x6Count.length);
+    if (n !== '' && n.length <= 5 && [...n].every((c) => c >= '0' && c <= '9')) return i;
+  }
+  return -1;
+}
+
+/**
+ * One X6 error sentence: the recipient is the bracketed address after "recipient"
+ * (else the first bracketed address), the server the bracketed name without "@",
+ * the reply the text in the closing square brackets (else after "as follows:").
+ */
+function x6Error(line: string): Failure | null {
+  const lower = lowerAscii(line);
+  let recipient: string | null = null;
+  let remote: string | null = null;
+  let pos = 0;
+  for (let guard = 0; guard < 20; guard++) {
+    const open = line.indexOf('<', pos);
+    if (open < 0) break;
+    const close = line.indexOf('>', open + 1);
+    if (close < 0) break;
+    const inner = line.slice(open + 1, close).trim();
+    if (inner.indexOf('@') > 0) {
+      const a = addressIn('<' + inner + '>');
+      const named = lower.lastIndexOf('recipient', open) >= 0;
+      if (a !== null && (recipient === null || named)) recipient = a;
+    } else if (remote === null && inner.indexOf('.') > 0 && inner.indexOf(' ') < 0) remote = inner;
+    pos = close + 1;
+  }
+  if (recipient === null) return null;
+  let reply = line;
+  const t = line.trimEnd();
+  const open = t.lastIndexOf('[');
+  if (t.endsWith(']') && open >= 0) reply = t.slice(open + 1, -1);
+  else {
+    const said = textAfter(line, GATEWAYS.x6Said);
+    if (said !== null) reply = said.trim();
+  }
+  return { recipient, diagnosis: reply, remoteMta: remote };
+}
+
 export const x6: Family = {
   name: 'x6',
-  detect: (b) => b.saw('error(s):') && b.saw('responded as follows'),
+  detect: (b) =>
+    b.saw(GATEWAYS.x6Count) && x6CountLine(splitLines(b.head()), 80) >= 0
+      ? EVIDENCE.marker
+      : EVIDENCE.none,
   parse(b) {
     const lines = b.lines();
+    const count = x6CountLine(lines, 200);
+    if (count < 0) return [];
+    const returnedAt = findLine(lines, RFC822, count + 1);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
     const failures: Failure[] = [];
-    for (const raw of lines) {
-      const line = raw.trim();
-      const lower = line.toLowerCase();
-      const rejected = lower.indexOf('rejected recipient <');
-      if (rejected < 0) continue;
-      const a = addressIn(line.slice(rejected + 19));
-      if (a === null) continue;
-      const said = lower.indexOf('responded as follows:');
-      let text = said >= 0 ? line.slice(said + 21).trim() : line;
-      if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1);
-      // "SMTP Server <smtpd.example.org> rejected ...": the host is in the brackets.
-      const open = line.indexOf('<');
-      const close = line.indexOf('>', open);
-      const remote =
-        open >= 0 && close > open && open < rejected ? line.slice(open + 1, close) : null;
-      failures.push({ recipient: a, diagnosis: text, remoteMta: remote });
-      if (failures.length >= MAX_RECIPIENTS) break;
+    for (let i = count + 1; i < end && failures.length < MAX_RECIPIENTS; i++) {
+      const f = x6Error((lines[i] as string).trim());
+      if (f !== null) failures.push(f);
     }
-    return toFindings(b, 'x6', failures, { permanent: true });
+    return toFindings(b, 'x6', failures, { returnedAt, permanent: true });
   },
 };
 
@@ -250,17 +328,16 @@ export const x6: Family = {
 export const amavis: Family = {
   name: 'amavis',
   detect(b) {
-    return (
-      b.from.indexOf('content-filter at') >= 0 ||
-      b.saw('amavisd-new') ||
-      b.saw('was not relayed to:')
-    );
+    if (b.from.indexOf(GATEWAYS.amavisFrom) >= 0) return EVIDENCE.sender;
+    return b.saw(GATEWAYS.amavis) || b.saw(GATEWAYS.amavisNotRelayed)
+      ? EVIDENCE.marker
+      : EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
-    const all: Explained[] = [];
-    let cur: Explained | null = null;
-    let verdictFor: Explained[] = [];
+    const all: { f: Failure; text: string[] }[] = [];
+    let cur: { f: Failure; text: string[] } | null = null;
+    let verdictFor: { f: Failure; text: string[] }[] = [];
     const returnedAt = findLine(lines, [...RFC822, 'return-path:']);
     const end = returnedAt < 0 ? lines.length : returnedAt;
     for (let i = 0; i < end; i++) {
@@ -301,7 +378,7 @@ export const amavis: Family = {
       )
         cur.text.push(line);
     }
-    const failures = explained(all);
+    const failures = all.map((c) => ({ ...c.f, diagnosis: c.text.join(' ') }));
     return toFindings(b, 'amavis', failures, { returnedAt, permanent: true });
   },
 };
@@ -313,17 +390,15 @@ export const amavis: Family = {
 export const barracuda: Family = {
   name: 'barracuda',
   detect: (b) =>
-    (b.saw('your message to:') && b.saw('barracuda')) ||
-    b.subject.indexOf('our bulk email filter') >= 0,
+    (b.saw(GATEWAYS.barracudaTo) && b.saw(GATEWAYS.barracuda)) ||
+    b.subject.indexOf(GATEWAYS.barracudaSubject) >= 0
+      ? EVIDENCE.marker
+      : EVIDENCE.none,
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, ['your message to:']);
+    const start = findLineContaining(lines, [GATEWAYS.barracudaTo]);
     if (start < 0) return [];
-    const a = addressIn(
-      (lines[start] as string).slice(
-        (lines[start] as string).toLowerCase().indexOf('your message to:') + 16,
-      ),
-    );
+    const a = addressIn(textAfter(lines[start] as string, GATEWAYS.barracudaTo) ?? '');
     if (a === null) return [];
     const text: string[] = [];
     for (let i = start + 1; i < lines.length && text.length < 6; i++) {
@@ -334,7 +409,11 @@ export const barracuda: Family = {
       }
       text.push(line);
     }
-    return toFindings(b, 'barracuda', [{ recipient: a, diagnosis: text.join(' ') }], {
+    // "Reason: ..." below, where the notice gives one, is the reason.
+    const reasonAt = findLineContaining(lines, ['reason:'], start + 1, start + 40);
+    const reason =
+      reasonAt >= 0 ? (textAfter(lines[reasonAt] as string, 'reason:') ?? '').trim() : '';
+    return toFindings(b, 'barracuda', [{ recipient: a, diagnosis: reason || text.join(' ') }], {
       permanent: true,
     });
   },
@@ -346,7 +425,10 @@ export const barracuda: Family = {
  */
 export const surfControl: Family = {
   name: 'surfcontrol',
-  detect: (b) => b.saw('addressed to:') && b.saw('your message could not be sent'),
+  detect: (b) =>
+    b.saw(GATEWAYS.surfControlTo) && b.saw(GATEWAYS.surfControlIntro)
+      ? EVIDENCE.marker
+      : EVIDENCE.none,
   parse(b) {
     const lines = b.lines();
     const failures: Failure[] = [];
@@ -355,8 +437,8 @@ export const surfControl: Family = {
       const line = raw.trim();
       const lower = line.toLowerCase();
       if (RFC822.some((m) => lower.startsWith(m))) break;
-      if (lower.startsWith('addressed to:')) {
-        const a = addressIn(line.slice(13));
+      if (lower.startsWith(GATEWAYS.surfControlTo)) {
+        const a = addressIn(line.slice(GATEWAYS.surfControlTo.length));
         if (a !== null) {
           current = { recipient: a, diagnosis: '' };
           failures.push(current);
@@ -375,5 +457,47 @@ export const surfControl: Family = {
       }
     }
     return toFindings(b, 'surfcontrol', failures, { permanent: true });
+  },
+};
+
+/**
+ * Mimecast's notice ("This is a delivery failure notification message indicating
+ * that an email you addressed to email address :"): every value stands on a line of
+ * its own after "-- ", under a label line ending in " :" — the recipient, "The
+ * problem appears to be :" and "Additional information follows :" (the remote
+ * reply, "5.7.54 SMTP; Unable to relay ..."). The values are read by their shape:
+ * addresses are the recipients, the rest the reason, a coded one first.
+ */
+export const mimecast: Family = {
+  name: 'mimecast',
+  detect(b) {
+    if (b.has('x-mc-system') || b.has('x-mimecast-originator')) return EVIDENCE.sender;
+    return b.saw(GATEWAYS.mimecastIntro) ? EVIDENCE.marker : EVIDENCE.none;
+  },
+  parse(b) {
+    const lines = b.lines();
+    const returnedAt = findLine(lines, RFC822);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
+    const collected = collectBlocks(lines, 0, end, {
+      start: (line) => (line.startsWith('-- ') ? leadingAddress(line.slice(3)) : null),
+      continuation: 'paragraph',
+    });
+    const recipients = collected.blocks.map((block) => block.recipient);
+    const reasons: string[] = [];
+    for (let i = 0; i < end && reasons.length < 10; i++) {
+      const line = (lines[i] as string).trim();
+      if (!line.startsWith('-- ') || leadingAddress(line.slice(3)) !== null) continue;
+      const value = line.slice(3).trim();
+      if (value !== '') reasons.push(value);
+    }
+    // "5.7.54 SMTP; Unable to relay ...": the coded value is the server's, the other ours.
+    const coded = reasons.find((r) => r.charCodeAt(1) === 0x2e || r.charCodeAt(3) === 0x20);
+    const text = coded ?? reasons.join(' ');
+    return toFindings(
+      b,
+      'mimecast',
+      recipients.map((recipient) => ({ recipient, diagnosis: text })),
+      { returnedAt, permanent: true },
+    );
   },
 };

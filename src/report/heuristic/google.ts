@@ -12,12 +12,15 @@
 //   X-Failed-Recipients.
 import { extractAddressList, isEmailAddress } from '../address';
 import {
-  MAX_RECIPIENTS,
+  EVIDENCE,
   addressIn,
   bareAddress,
+  collectBlocks,
   findLine,
   findLineContaining,
+  leadingAddress,
   startsWithI,
+  textAfter,
   toFindings,
   type Bounce,
   type Failure,
@@ -34,8 +37,26 @@ function failedRecipients(b: Bounce): string[] {
   return extractAddressList(b.msg.headers.get('x-failed-recipients')).filter(isEmailAddress);
 }
 
+/** Fixed text of Gmail's and Google Workspace's notices (lower case). */
+export const GOOGLE = {
+  /** Gmail 2008-2015: "Delivery to the following recipient(s) failed permanently:" / "has been delayed:". */
+  oldIntro: 'delivery to the following recipient',
+  oldWarning: 'this is a warning message only',
+  /** Gmail 2008-2015: the remote server's reply follows. */
+  oldReply: 'the error that the other server returned was:',
+  /** Since 2015: the remote server's reply follows ("The response from the remote server was:"). */
+  response: ['the response was:', 'the response from the remote server was:'],
+  /** Google Groups' notices link their help pages. */
+  groups: 'groups.google.com',
+} as const;
+
 function fromGoogle(b: Bounce): boolean {
-  return b.fromDomain('googlemail.com') || b.fromDomain('google.com') || b.fromDomain('gmail.com');
+  return (
+    b.fromDomain('googlemail.com') ||
+    b.fromDomain('google.com') ||
+    b.fromDomain('gmail.com') ||
+    b.has('x-google-smtp-source')
+  );
 }
 
 /** "... Mailbox Full (state 14)." → "... Mailbox Full": Gmail's SMTP state number. */
@@ -49,30 +70,37 @@ function withoutState(text: string): string {
 
 export const gmail: Family = {
   name: 'gmail',
-  detect: (b) => b.saw('delivery to the following recipient'),
+  detect(b) {
+    if (!b.saw(GOOGLE.oldIntro)) return EVIDENCE.none;
+    return fromGoogle(b) ? EVIDENCE.sender : EVIDENCE.marker;
+  },
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, ['delivery to the following recipient']);
+    const start = findLineContaining(lines, [GOOGLE.oldIntro]);
     // Gmail ends the line with a colon; IIS writes "... recipients failed." (iis.ts).
     if (start < 0 || !(lines[start] as string).trimEnd().endsWith(':')) return [];
     const delay =
       (lines[start] as string).toLowerCase().indexOf('delayed') >= 0 ||
-      findLineContaining(lines, ['this is a warning message only'], 0, start) >= 0;
+      findLineContaining(lines, [GOOGLE.oldWarning], 0, start) >= 0;
     let end = findLine(lines, END_MARKERS, start + 1);
     const returnedAt = end;
     if (end < 0) end = lines.length;
-    const recipients: string[] = [];
+    // The addresses, indented, up to the first line that is not one.
     let i = start + 1;
+    let seen = false;
     for (; i < end; i++) {
       const line = lines[i] as string;
       if (line.trim() === '') {
-        if (recipients.length > 0) break;
+        if (seen) break;
         continue;
       }
-      const a = bareAddress(line);
-      if (a === null) break;
-      if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
+      if (bareAddress(line) === null) break;
+      seen = true;
     }
+    const recipients = collectBlocks(lines, start + 1, i, {
+      start: (line) => leadingAddress(line),
+      continuation: 'section',
+    }).blocks.map((block) => block.recipient);
     const details: string[] = [];
     let reply: string[] | null = null;
     for (; i < end && details.length < 60; i++) {
@@ -81,10 +109,10 @@ export const gmail: Family = {
       const lower = line.toLowerCase();
       if (lower.startsWith('technical details of') || lower.startsWith('message will be retried'))
         continue;
-      const said = lower.indexOf('the error that the other server returned was:');
-      if (said >= 0) {
+      const said = textAfter(line, GOOGLE.oldReply);
+      if (said !== null) {
         reply = [];
-        const rest = line.slice(said + 45).trim();
+        const rest = said.trim();
         if (rest !== '') reply.push(rest);
         continue;
       }
@@ -114,7 +142,7 @@ function starHeading(lines: readonly string[]): number {
 
 export const googleWorkspace: Family = {
   name: 'googleworkspace',
-  detect: (b) => fromGoogle(b) && b.saw('** '),
+  detect: (b) => (fromGoogle(b) && b.saw('** ') ? EVIDENCE.sender : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
     const start = starHeading(lines);
@@ -130,10 +158,7 @@ export const googleWorkspace: Family = {
         if (reply !== null && reply.length > 0) break;
         continue;
       }
-      if (
-        lower.startsWith('the response was:') ||
-        lower.startsWith('the response from the remote server was:')
-      ) {
+      if (GOOGLE.response.some((r) => lower.startsWith(r))) {
         reply = [];
         const rest = line.slice(line.indexOf(':') + 1).trim();
         if (rest !== '') reply.push(rest);
@@ -143,12 +168,10 @@ export const googleWorkspace: Family = {
         reply.push(line);
         continue;
       }
-      // "Your message wasn't delivered to a@b because the address couldn't be found.",
-      // "There was a temporary problem delivering your message to a@b."
-      for (const marker of ['delivered to ', 'your message to ']) {
-        const to = lower.indexOf(marker);
-        if (named === null && to >= 0) named = addressIn(line.slice(to + marker.length));
-      }
+      // The paragraph under the heading names the recipient, whatever its wording:
+      // "Your message wasn't delivered to a@b because ...", "There was a temporary
+      // problem delivering your message to a@b.", "Your message to a@b has been blocked."
+      named ??= addressIn(line);
       if (!startsWithI(line, 'learn more')) explanation.push(line);
     }
     let recipients = failedRecipients(b);
@@ -175,7 +198,7 @@ const GROUPS_TEMPLATE =
 
 export const googleGroups: Family = {
   name: 'googlegroups',
-  detect: (b) => fromGoogle(b) && b.saw('groups.google.com'),
+  detect: (b) => (fromGoogle(b) && b.saw(GOOGLE.groups) ? EVIDENCE.sender : EVIDENCE.none),
   parse(b) {
     const recipients = failedRecipients(b);
     if (recipients.length === 0) return [];

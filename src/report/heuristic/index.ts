@@ -1,10 +1,9 @@
 // Non-RFC bounces (DESIGN.md §5): the text NDRs of qmail, Exim, Sendmail, Postfix,
 // Exchange, Domino, Courier and the providers, one family (or a group of families
 // sharing one layout) per file in this folder. Each family has a cheap `detect`
-// (header fields and the first few KB of the text) and a `parse`; the first family
-// that detects the message and finds a recipient wins. Families that name a
-// provider come before the MTA whose layout they reuse (Mail.ru before Exim,
-// Yahoo before qmail), and formats with distinctive intros before generic ones.
+// (header fields and the first few KB of the text) that says how specific its
+// evidence is, and a `parse`; which family reads a message does not depend on the
+// order of FAMILIES (see parseWith).
 import type { MimeMessage } from '../mime';
 import { isEmailAddress } from '../address';
 import type { Finding, OobFinding } from '../types';
@@ -20,21 +19,21 @@ import {
   mailFoundry,
   mailMarshal,
   mFilter,
+  mimecast,
   surfControl,
   x3,
   x6,
 } from './gateways';
 import { gmail, googleGroups, googleWorkspace } from './google';
-import { qmail, yahoo } from './qmail';
+import { qmail } from './qmail';
 import { domino, notes } from './lotus';
 import { aol, fml, groupwise, imail, james, messagingServer, powerMta, zoho } from './mailers';
 import { postfix } from './postfix';
 import { sendmail } from './sendmail';
 import { courier, dragonfly, opensmtpd, smail } from './small-mtas';
 
-/** In the order they are tried. */
+/** Every family; the order is not load-bearing (parseWith sorts by evidence). */
 export const FAMILIES: readonly Family[] = [
-  // Providers and appliances, recognised by their headers or a distinctive text.
   amazonSes,
   googleGroups,
   googleWorkspace,
@@ -46,6 +45,7 @@ export const FAMILIES: readonly Family[] = [
   mailFoundry,
   interScan,
   mailMarshal,
+  mimecast,
   amavis,
   barracuda,
   surfControl,
@@ -55,10 +55,8 @@ export const FAMILIES: readonly Family[] = [
   fml,
   x6,
   x3,
-  // MTAs with a fixed intro.
   dragonfly,
   opensmtpd,
-  yahoo,
   qmail,
   aol,
   exim,
@@ -75,6 +73,18 @@ export const FAMILIES: readonly Family[] = [
   smail,
 ];
 
+/** How complete a parse is: recipients first, then how many carry a reason and a status. */
+function completeness(findings: readonly Finding[]): number {
+  let score = 0;
+  for (const f of findings) {
+    score += 4;
+    if (f.kind !== 'oob') continue;
+    if (f.reply.content !== '') score++;
+    if (f.reply.enhancedCode !== null) score++;
+  }
+  return score;
+}
+
 /**
  * Called by `parseMessage` when no RFC parser (DSN, ARF, MDN, auto-reply) found
  * anything. Returns one finding per failed recipient (`report.source` =
@@ -83,20 +93,66 @@ export const FAMILIES: readonly Family[] = [
  * records a problem and the next family is tried; this never throws.
  */
 export function parseHeuristic(msg: MimeMessage): Finding[] {
+  return parseWith(FAMILIES, msg);
+}
+
+/**
+ * `parseHeuristic` over the given families. The result does not depend on their
+ * order: families are tried by the specificity of the evidence their `detect`
+ * found (EVIDENCE: a sender only one program writes, then a program's fixed
+ * marker, then a shared layout); among families with equal evidence every one
+ * parses and the most complete result wins (more recipients, then more reasons
+ * and statuses; then the family name, so that ties are stable). A family whose
+ * parse finds nothing hides no other: the next ones are tried.
+ */
+export function parseWith(families: readonly Family[], msg: MimeMessage): Finding[] {
   const bounce = new Bounce(msg);
-  for (const family of FAMILIES) {
+  const candidates: { family: Family; evidence: number }[] = [];
+  for (const family of families) {
     try {
-      if (!family.detect(bounce)) continue;
-      const findings = family.parse(bounce);
-      if (findings.length > 0) return findings;
+      const evidence = family.detect(bounce);
+      if (evidence > 0) candidates.push({ family, evidence });
     } catch (err) {
-      msg.problems.push({
-        code: 'heuristic.failed',
-        detail: `${family.name}: ${err instanceof Error ? err.message : String(err)}`,
-      });
+      failed(msg, family, err);
     }
   }
+  candidates.sort(
+    (a, b) =>
+      b.evidence - a.evidence ||
+      (a.family.name < b.family.name ? -1 : a.family.name > b.family.name ? 1 : 0),
+  );
+  let i = 0;
+  while (i < candidates.length) {
+    const level = (candidates[i] as { evidence: number }).evidence;
+    let best: Finding[] = [];
+    let bestScore = 0;
+    for (
+      ;
+      i < candidates.length && (candidates[i] as { evidence: number }).evidence === level;
+      i++
+    ) {
+      const { family } = candidates[i] as { family: Family };
+      try {
+        const findings = family.parse(bounce);
+        const score = completeness(findings);
+        if (score > bestScore) {
+          best = findings;
+          bestScore = score;
+        }
+      } catch (err) {
+        failed(msg, family, err);
+      }
+    }
+    if (best.length > 0) return best;
+  }
   return [];
+}
+
+function failed(msg: MimeMessage, family: Family, err: unknown): void {
+  msg.problems.push({
+    code: 'heuristic.failed',
+    detail: `${family.name}: ${err instanceof Error ? err.message : String(err)}`,
+  });
 }
 
 /**

@@ -1,59 +1,118 @@
 // IBM (Lotus, now HCL) Domino and Notes.
-// * Domino's SMTP router ("DELIVERY FAILURE: ..." subjects):
+// * Domino's SMTP router ("DELIVERY FAILURE: ..." / "DELIVERY_FAILURE: ..."
+//   subjects, X-MIMETrack fields): unindented labels, each over indented values,
 //     Your message
 //       Subject: Nyaan
 //     was not delivered to:
 //       kijitora@example.com
 //     because:
 //       User kijitora (kijitora@example.com) not listed in Domino Directory
-//   with the labels translated in localised servers.
+//   with the labels translated on localised servers: the layout (a section of
+//   addresses, then the section after it) is read, not the labels.
 // * Notes clients' and older servers' "Undeliverable message": a "------- Failure
 //   Reasons --------" ruler, the reason, the address, "------- Returned Message".
 import {
+  EVIDENCE,
   MAX_RECIPIENTS,
   bareAddress,
+  collectBlocks,
   findLine,
   findLineContaining,
+  indentOf,
+  lowerAscii,
   startsWithI,
   toFindings,
+  type Bounce,
   type Failure,
   type Family,
 } from './common';
 
+/** Fixed text of Domino's and Notes' reports (lower case). */
+export const DOMINO = {
+  /** The English label over the failed addresses. */
+  notDelivered: 'was not delivered to:',
+  /** Subjects: "DELIVERY FAILURE: <reason>", "DELIVERY_FAILURE: ...". */
+  subjects: ['delivery failure:', 'delivery_failure:'],
+  /** Notes' rulers. */
+  failureReasons: '------- failure reasons',
+  returnedMessage: '------- returned message',
+} as const;
+
+function fromDomino(b: Bounce): boolean {
+  return (
+    b.has('x-mimetrack') ||
+    DOMINO.subjects.some((s) => b.subject.startsWith(s)) ||
+    lowerAscii(b.header('x-mailer')).indexOf('domino') >= 0
+  );
+}
+
+interface Section {
+  values: string[];
+}
+
+/** The indented values under each unindented label, up to the returned message. */
+function sections(lines: readonly string[], end: number): Section[] {
+  const out: Section[] = [];
+  let cur: Section | null = null;
+  for (let i = 0; i < end && out.length < 200; i++) {
+    const raw = lines[i] as string;
+    const line = raw.trim();
+    if (line === '') continue;
+    if (indentOf(raw) === 0) {
+      cur = { values: [] };
+      out.push(cur);
+    } else if (cur !== null && cur.values.length < 1000) cur.values.push(line);
+  }
+  return out;
+}
+
 export const domino: Family = {
   name: 'domino',
-  detect: (b) => b.saw('was not delivered to:'),
+  detect(b) {
+    const marker = b.saw(DOMINO.notDelivered);
+    if (fromDomino(b) && (marker || b.isNotice)) return EVIDENCE.sender;
+    return marker ? EVIDENCE.marker : EVIDENCE.none;
+  },
   parse(b) {
     const lines = b.lines();
-    const failures: Failure[] = [];
-    let section = '';
-    let pending: string[] = [];
     const returnedAt = findLine(lines, ['content-type: message/rfc822']);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    for (let i = 0; i < end; i++) {
-      const line = (lines[i] as string).trim();
-      const lower = line.toLowerCase();
-      if (line === '') continue;
-      if (lower === 'was not delivered to:') {
-        section = 'to';
-        pending = [];
-        continue;
-      }
-      if (lower === 'because:') {
-        section = 'because';
-        continue;
-      }
-      if (section === 'to') {
-        const a = bareAddress(line);
-        if (a !== null) pending.push(a);
-        else section = '';
-        continue;
-      }
-      if (section === 'because') {
-        // The reason is one line; DSN-like fields may follow it.
-        for (const recipient of pending) failures.push({ recipient, diagnosis: line });
-        pending = [];
-        section = '';
+    const failures: Failure[] = [];
+    // A section whose values are all addresses, and the section after it: the reason.
+    const all = sections(lines, end);
+    for (let i = 0; i < all.length && failures.length < MAX_RECIPIENTS; i++) {
+      const values = (all[i] as Section).values;
+      const recipients = values.map((v) => bareAddress(v));
+      if (values.length === 0 || recipients.some((a) => a === null)) continue;
+      const next = all[i + 1];
+      if (next === undefined || next.values.length === 0) continue;
+      // The reason is its first line; DSN-like fields may follow it.
+      const reason = next.values[0] as string;
+      for (const recipient of recipients)
+        failures.push({ recipient: recipient as string, diagnosis: reason });
+      i++;
+    }
+    if (failures.length === 0) {
+      // Unindented text: the English labels.
+      let pending: string[] = [];
+      let section = '';
+      for (let i = 0; i < end; i++) {
+        const line = (lines[i] as string).trim();
+        const lower = lowerAscii(line);
+        if (line === '') continue;
+        if (lower === DOMINO.notDelivered) {
+          section = 'to';
+          pending = [];
+        } else if (lower === 'because:') section = 'because';
+        else if (section === 'to') {
+          const a = bareAddress(line);
+          if (a !== null) pending.push(a);
+          else section = '';
+        } else if (section === 'because') {
+          for (const recipient of pending) failures.push({ recipient, diagnosis: line });
+          pending = [];
+          section = '';
+        }
       }
     }
     return toFindings(b, 'domino', failures, { returnedAt, permanent: true });
@@ -62,23 +121,28 @@ export const domino: Family = {
 
 export const notes: Family = {
   name: 'notes',
-  detect: (b) => b.saw('------- failure reasons'),
+  detect: (b) => (b.saw(DOMINO.failureReasons) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, ['------- failure reasons']);
+    const start = findLineContaining(lines, [DOMINO.failureReasons]);
     if (start < 0) return [];
-    let end = findLine(lines, ['------- returned message'], start + 1);
+    let end = findLine(lines, [DOMINO.returnedMessage], start + 1);
     const returnedAt = end;
     if (end < 0) end = lines.length;
+    // The reason stands before the address it is about; an address alone on its line.
+    const collected = collectBlocks(lines, start + 1, end, {
+      start(line) {
+        const a = bareAddress(line);
+        return a === null ? null : { address: a, rest: '', reason: '' };
+      },
+      continuation: 'section',
+    });
+    const recipients = collected.blocks.map((block) => block.recipient);
     const reasons: string[] = [];
-    const recipients: string[] = [];
-    for (let i = start + 1; i < end; i++) {
+    const first = collected.blocks[0]?.line ?? end;
+    for (let i = start + 1; i < first && reasons.length < 10; i++) {
       const line = (lines[i] as string).trim();
-      if (line === '' || line.startsWith('-')) continue;
-      const a = bareAddress(line);
-      if (a !== null) {
-        if (recipients.length < MAX_RECIPIENTS) recipients.push(a);
-      } else if (reasons.length < 10) reasons.push(line);
+      if (line !== '' && !line.startsWith('-')) reasons.push(line);
     }
     if (recipients.length === 0 && returnedAt >= 0) {
       // No address in the reasons: the returned message's To.

@@ -1,107 +1,168 @@
 // Mail servers and list managers with a layout of their own:
-// * Ipswitch IMail Server: "Unknown user: a@b", "Invalid final delivery userid:
-//   a@b", or "undeliverable to a@b" followed by "Body of message generated
-//   response:" and the server's reply; "Original message follows." ends it.
+// * Ipswitch IMail Server (X-Mailer "<SMTP32 vN>", Subject "Undeliverable Mail"):
+//   a reason and the address on one line ("Unknown user: a@b", "Invalid final
+//   delivery userid: a@b", "user mailbox exceeds allowed size: a@b"), or
+//   "undeliverable to a@b" followed by "Body of message generated response:" and
+//   the server's reply; "Original message follows." ends it.
 // * Apache James (and Verizon's vtext.com gateway built on it): "Error message
 //   below:", the reply ("550 - Requested action not taken: no such user here"),
-//   then "Message details:" with "RCPT TO: a@b".
+//   then "Message details:" with "RCPT TO: a@b"; James 2.3 and later: "Hi. This is
+//   the James mail server at host.", "Failed recipient(s):" and "Error message:".
 // * fml (a Japanese mailing list manager): a notice to the poster ("Duplicated
 //   Message-ID in <list@example.jp>.", "NOT MEMBER article from ...") naming the
 //   list address in angle brackets at a line end; the subject says what happened.
 // * Zoho Mail: Exim's intro, then one line per recipient:
 //   "a@b Invalid Address, ERROR_CODE :550, ERROR_CODE :5.2.1 ... User Unknown".
+// * PowerMTA, Oracle Messaging Server, AOL's HTML notice, GroupWise: below.
 import {
+  EVIDENCE,
   MAX_RECIPIENTS,
   addressIn,
+  afterPrefix,
+  blockFailures,
+  collectBlocks,
   findLine,
   findLineContaining,
+  indentOf,
+  labelledAddress,
+  leadingAddress,
+  lowerAscii,
+  reasonThenAddress,
   startsWithI,
   toFindings,
+  type Bounce,
   type Failure,
   type Family,
+  type Named,
 } from './common';
+
+/** Fixed text of these programs' notices (lower case). */
+export const MAILERS = {
+  /** IMail: the X-Mailer of its notices ("<SMTP32 v8.22>"), its Subject, its text. */
+  imailMailer: 'smtp32',
+  imailSubject: 'undeliverable mail',
+  imailTo: 'undeliverable to',
+  imailEnd: 'original message follows',
+  /** James. */
+  jamesIntro: 'this is the james mail server',
+  jamesBelow: 'error message below:',
+  jamesDetails: 'message details:',
+  jamesFailed: 'failed recipient(s):',
+  jamesError: 'error message:',
+  rcptTo: 'rcpt to:',
+  /** fml. */
+  fmlOriginal: 'original mail as follows:',
+  /** Zoho. */
+  zohoCode: 'error_code :',
+  /** PowerMTA's notification text. */
+  powerMta: 'hello, this is the mail server on ',
+  /** Oracle (Sun, iPlanet) Messaging Server. */
+  msIntro: 'this report relates to a message you sent',
+  msRecipient: 'recipient address:',
+  msReason: 'reason:',
+  msDiagnostic: 'diagnostic code:',
+  msRemote: 'remote system:',
+  /** AOL's HTML notice. */
+  aolIntro: 'unable to deliver your message to the following address',
+  aolBecause: 'because:',
+  /** GroupWise. */
+  groupwise: 'was undeliverable to the following',
+} as const;
+
+function imailSender(b: Bounce): boolean {
+  const mailer = lowerAscii(b.header('x-mailer'));
+  return mailer.indexOf(MAILERS.imailMailer) >= 0 || mailer.indexOf('imail') >= 0;
+}
 
 export const imail: Family = {
   name: 'imail',
   detect(b) {
-    return (
-      b.subject.trim() === 'undeliverable mail' || b.header('x-mailer').startsWith('<SMTP32 v')
-    );
+    if (imailSender(b)) return EVIDENCE.sender;
+    if (b.subject.trim() === MAILERS.imailSubject) return EVIDENCE.marker;
+    return EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
-    let end = findLine(lines, ['original message follows']);
+    let end = findLine(lines, [MAILERS.imailEnd]);
     const returnedAt = end;
     if (end < 0) end = lines.length;
-    interface Block {
-      f: Failure;
-      own: string;
-      response: string[] | null;
-    }
-    const all: Block[] = [];
-    let cur: Block | null = null;
-    for (let i = 0; i < end; i++) {
-      const line = (lines[i] as string).trim();
-      if (line === '') continue;
-      const lower = line.toLowerCase();
-      if (lower.startsWith('undeliverable to ')) {
-        const a = addressIn(line.slice(17));
-        if (a !== null) {
-          cur = { f: { recipient: a, diagnosis: '' }, own: '', response: null };
-          all.push(cur);
+    // "undeliverable to" at a line's end names the address on the next line.
+    let addressNext = false;
+    const collected = collectBlocks(lines, 0, end, {
+      start(line): Named | null {
+        const lower = lowerAscii(line);
+        const wasNext = addressNext;
+        addressNext = false;
+        if (wasNext) {
+          const named = leadingAddress(line);
+          if (named !== null) return named;
         }
-        continue;
-      }
-      // "Unknown user: a@b", "Invalid final delivery userid: a@b", "Unknown host: ..."
-      const colon = line.indexOf(': ');
-      if (colon > 0 && colon < 60 && !lower.startsWith('to:') && !lower.startsWith('cc:')) {
-        const a = addressIn(line.slice(colon + 2));
-        if (
-          a !== null &&
-          line
-            .slice(colon + 2)
-            .trim()
-            .indexOf(' ') < 0
-        ) {
-          cur = { f: { recipient: a, diagnosis: '' }, own: line.slice(0, colon), response: null };
-          all.push(cur);
-          continue;
+        const to = lower.indexOf(MAILERS.imailTo);
+        if (to >= 0) {
+          const named = labelledAddress(line, [MAILERS.imailTo]);
+          if (named !== null) return named;
+          const rest = lower.slice(to + MAILERS.imailTo.length).trim();
+          addressNext = rest === '' || rest === ':';
+          return null;
         }
-      }
-      if (cur === null) continue;
-      if (lower.indexOf('generated response:') >= 0 || lower.indexOf('server response to') >= 0) {
-        cur.response = [];
-        continue;
-      }
-      if (cur.response !== null && cur.response.length < 20) cur.response.push(line);
-    }
-    const failures = all.map((c) => {
-      c.f.diagnosis = c.response !== null && c.response.length > 0 ? c.response.join(' ') : c.own;
-      return c.f;
+        // "Unknown user: a@b", "Invalid final delivery userid: a@b".
+        return reasonThenAddress(line);
+      },
+      continuation: 'section',
     });
+    const failures = blockFailures(collected);
     return toFindings(b, 'imail', failures, { returnedAt, permanent: true });
   },
 };
 
 export const james: Family = {
   name: 'james',
-  detect: (b) => b.saw('error message below:'),
+  detect: (b) =>
+    b.saw(MAILERS.jamesBelow) ||
+    b.saw(MAILERS.jamesIntro) ||
+    (b.saw(MAILERS.jamesFailed) && b.saw(MAILERS.jamesError))
+      ? EVIDENCE.marker
+      : EVIDENCE.none,
   parse(b) {
     const lines = b.lines();
-    const below = findLineContaining(lines, ['error message below:']);
-    const details = findLineContaining(lines, ['message details:'], below + 1);
-    if (below < 0 || details < 0) return [];
+    // The error: the lines after "Error message below:" / "Error message:" up to a
+    // blank line or the next label.
+    const below = findLineContaining(lines, [MAILERS.jamesBelow, MAILERS.jamesError]);
+    if (below < 0) return [];
     const text: string[] = [];
-    for (let i = below + 1; i < details && text.length < 20; i++) {
+    for (let i = below + 1; i < lines.length && text.length < 20; i++) {
       const line = (lines[i] as string).trim();
-      if (line !== '') text.push(line);
+      if (line === '') {
+        if (text.length > 0) break;
+        continue;
+      }
+      const lower = lowerAscii(line);
+      if (lower.startsWith(MAILERS.jamesDetails) || lower.startsWith(MAILERS.jamesFailed)) break;
+      text.push(line);
     }
+    // The recipients: "RCPT TO: a@b" among the details, or the lines after "Failed recipient(s):".
     const failures: Failure[] = [];
-    for (let i = details + 1; i < Math.min(lines.length, details + 60); i++) {
-      const line = (lines[i] as string).trim();
-      if (!startsWithI(line, 'rcpt to:')) continue;
-      const a = addressIn(line.slice(8));
-      if (a !== null) failures.push({ recipient: a, diagnosis: text.join(' ') });
+    const details = findLineContaining(lines, [MAILERS.jamesDetails]);
+    if (details >= 0) {
+      for (let i = details + 1; i < Math.min(lines.length, details + 60); i++) {
+        const line = (lines[i] as string).trim();
+        if (!startsWithI(line, MAILERS.rcptTo)) continue;
+        const a = addressIn(line.slice(MAILERS.rcptTo.length));
+        if (a !== null) failures.push({ recipient: a, diagnosis: text.join(' ') });
+      }
+    }
+    const failed = findLineContaining(lines, [MAILERS.jamesFailed]);
+    if (failures.length === 0 && failed >= 0) {
+      for (let i = failed + 1; i < lines.length && failures.length < MAX_RECIPIENTS; i++) {
+        const line = (lines[i] as string).trim();
+        if (line === '') {
+          if (failures.length > 0) break;
+          continue;
+        }
+        const named = leadingAddress(line);
+        if (named === null) break;
+        failures.push({ recipient: named.address, diagnosis: text.join(' ') });
+      }
     }
     const family = b.fromDomain('vtext.com') ? 'verizon' : 'james';
     return toFindings(b, family, failures, { permanent: true });
@@ -111,15 +172,12 @@ export const james: Family = {
 export const fml: Family = {
   name: 'fml',
   detect(b) {
-    return (
-      b.has('x-mlserver') ||
-      b.header('message-id').indexOf('.FML') >= 0 ||
-      b.saw('original mail as follows:')
-    );
+    if (b.has('x-mlserver') || b.header('message-id').indexOf('.FML') >= 0) return EVIDENCE.sender;
+    return b.saw(MAILERS.fmlOriginal) ? EVIDENCE.marker : EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
-    let end = findLine(lines, ['original mail as follows:']);
+    let end = findLine(lines, [MAILERS.fmlOriginal]);
     if (end < 0) end = Math.min(lines.length, 50);
     const failures: Failure[] = [];
     for (let i = 0; i < end; i++) {
@@ -142,32 +200,38 @@ function withoutComma(s: string): string {
 
 export const zoho: Family = {
   name: 'zoho',
-  detect: (b) => b.has('x-zohomail') || b.fromDomain('zoho.com') || b.fromDomain('zohomail.com'),
+  detect: (b) =>
+    b.has('x-zohomail') || b.fromDomain('zoho.com') || b.fromDomain('zohomail.com')
+      ? EVIDENCE.sender
+      : EVIDENCE.none,
   parse(b) {
     const lines = b.lines();
     const failures: Failure[] = [];
     for (const raw of lines) {
       const line = raw.trim();
-      if (line.toLowerCase().startsWith('received:')) break;
-      const marker = line.indexOf('ERROR_CODE :');
+      if (startsWithI(line, 'received:')) break;
+      const lower = lowerAscii(line);
+      const marker = lower.indexOf(MAILERS.zohoCode);
       if (marker < 0) continue;
-      const sp = line.indexOf(' ');
-      const a = sp > 0 ? addressIn(line.slice(0, sp)) : null;
-      if (a === null) continue;
+      const named = leadingAddress(line);
+      if (named === null) continue;
       // "ERROR_CODE :550, ERROR_CODE :5.2.1 <a@b>... User Unknown": the code, then the reply.
-      const parts = line.slice(marker).split('ERROR_CODE :');
       let code: number | null = null;
       let reply = '';
-      for (const p of parts) {
-        const v = withoutComma(p);
-        if (v === '') continue;
+      let pos = marker;
+      for (let guard = 0; guard < 10 && pos >= 0; guard++) {
+        const from = pos + MAILERS.zohoCode.length;
+        const next = lower.indexOf(MAILERS.zohoCode, from);
+        const v = withoutComma(line.slice(from, next < 0 ? line.length : next));
         const n = Number(v);
-        if (code === null && v.length === 3 && Number.isInteger(n)) code = n;
-        else reply = v;
+        if (v !== '' && code === null && v.length === 3 && Number.isInteger(n)) code = n;
+        else if (v !== '') reply = v;
+        pos = next;
       }
-      const own = withoutComma(line.slice(sp + 1, marker));
+      const ownEnd = named.rest.toLowerCase().indexOf(MAILERS.zohoCode);
+      const own = withoutComma(named.rest.slice(0, ownEnd < 0 ? named.rest.length : ownEnd));
       failures.push({
-        recipient: a,
+        recipient: named.address,
         diagnosis: (code !== null ? `${code} ` : '') + (reply !== '' ? reply : own),
       });
       if (failures.length >= MAX_RECIPIENTS) break;
@@ -183,87 +247,130 @@ export const zoho: Family = {
  */
 export const powerMta: Family = {
   name: 'powermta',
-  detect: (b) => b.saw('hello, this is the mail server on '),
+  detect: (b) => (b.saw(MAILERS.powerMta) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
-    const failures: Failure[] = [];
-    for (const raw of b.lines()) {
-      const line = raw.trim();
-      if (!line.startsWith('<')) continue;
-      const close = line.indexOf('> ');
-      const a = close > 0 ? addressIn(line.slice(0, close + 1)) : null;
-      if (a === null) continue;
-      const text = line.slice(close + 2).trim();
-      failures.push({
-        recipient: a,
+    const collected = collectBlocks(b.lines(), 0, b.lines().length, {
+      start: (line) => (line.startsWith('<') ? leadingAddress(line) : null),
+      continuation: 'paragraph',
+    });
+    const failures: Failure[] = collected.blocks.map((block) => {
+      const text = block.lines.join(' ');
+      return {
+        recipient: block.recipient,
         diagnosis: text,
-        action: text.toLowerCase().startsWith('delayed') ? 'delayed' : null,
-      });
-      if (failures.length >= MAX_RECIPIENTS) break;
-    }
+        action: lowerAscii(text).startsWith('delayed') ? 'delayed' : null,
+      };
+    });
     return toFindings(b, 'powermta', failures, { permanent: true });
   },
 };
 
 /**
  * Oracle (Sun, iPlanet) Communications Messaging Server: "This report relates to a
- * message you sent with the following header fields:", then per recipient
- * "Recipient address: a@b" and "Reason: ..." (a delay report: "Your message has
- * been enqueued and undeliverable for 1 day").
+ * message you sent with the following header fields:", then sections ("Your
+ * message cannot be delivered to the following recipients:", "... has been
+ * delayed ...", "... has been delivered to ...") of blocks with "Recipient address:
+ * a@b", "Reason: ...", "Diagnostic code: smtp;550 ..." and "Remote system: dns;host".
  */
 export const messagingServer: Family = {
   name: 'messagingserver',
-  detect: (b) => b.saw('this report relates to a message you sent'),
+  detect: (b) => (b.saw(MAILERS.msIntro) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const delay =
-      b.subject.indexOf('delayed') >= 0 ||
-      findLineContaining(lines, ['enqueued and undeliverable']) >= 0;
+    const returnedAt = findLine(lines, ['content-type: message/rfc822', 'return-path:']);
+    const end = returnedAt < 0 ? lines.length : returnedAt;
     const failures: Failure[] = [];
-    let cur: Failure | null = null;
-    for (const raw of lines) {
+    let cur = null as (Failure & { reason: string; reply: string }) | null;
+    let section = 'failed' as 'failed' | 'delayed' | 'delivered';
+    const all: (Failure & { reason: string; reply: string })[] = [];
+    for (let i = 0; i < end; i++) {
+      const raw = lines[i] as string;
       const line = raw.trim();
-      const lower = line.toLowerCase();
-      if (lower.startsWith('content-type: message/rfc822') || lower.startsWith('return-path:'))
-        break;
-      if (lower.startsWith('recipient address:')) {
-        const a = addressIn(line.slice(18));
-        if (a !== null) {
-          cur = { recipient: a, diagnosis: '', action: delay ? 'delayed' : null };
-          failures.push(cur);
-        }
+      if (line === '') continue;
+      const lower = lowerAscii(line);
+      if (indentOf(raw) === 0) {
+        // A section's heading says what happened to the recipients under it.
+        if (lower.indexOf('delayed') >= 0 || lower.indexOf('enqueued') >= 0) section = 'delayed';
+        else if (lower.indexOf('cannot') >= 0 || lower.indexOf('not ') >= 0) section = 'failed';
+        else if (lower.indexOf('delivered') >= 0 || lower.indexOf('relayed') >= 0)
+          section = 'delivered';
+        cur = null;
         continue;
       }
-      if (cur !== null && lower.startsWith('reason:') && cur.diagnosis === '')
-        cur.diagnosis = line.slice(7).trim();
+      if (lower.startsWith(MAILERS.msRecipient)) {
+        cur = null;
+        const a = addressIn(line.slice(MAILERS.msRecipient.length));
+        if (a === null || section === 'delivered') continue;
+        const entry: Failure & { reason: string; reply: string } = {
+          recipient: a,
+          diagnosis: '',
+          reason: '',
+          reply: '',
+          action: section === 'delayed' ? 'delayed' : null,
+        };
+        all.push(entry);
+        cur = entry;
+        continue;
+      }
+      if (cur === null) continue;
+      if (lower.startsWith(MAILERS.msReason))
+        cur.reason ||= line.slice(MAILERS.msReason.length).trim();
+      else if (lower.startsWith(MAILERS.msDiagnostic)) {
+        let v = line.slice(MAILERS.msDiagnostic.length).trim();
+        const semi = v.indexOf(';');
+        if (semi > 0 && semi < 12 && v.slice(0, semi).indexOf(' ') < 0)
+          v = v.slice(semi + 1).trim();
+        cur.reply ||= v;
+      } else if (lower.startsWith(MAILERS.msRemote)) {
+        let v = line.slice(MAILERS.msRemote.length).trim();
+        v = afterPrefix(v, 'dns;') ?? v;
+        const sp = v.indexOf(' ');
+        cur.remoteMta ??= sp > 0 ? v.slice(0, sp) : v;
+      }
     }
-    return toFindings(b, 'messagingserver', failures, { permanent: !delay });
+    for (const f of all) {
+      f.diagnosis = f.reply !== '' ? f.reply : f.reason;
+      failures.push({
+        recipient: f.recipient,
+        diagnosis: f.diagnosis,
+        action: f.action ?? null,
+        remoteMta: f.remoteMta ?? null,
+      });
+    }
+    const delayed = failures.length > 0 && failures.every((f) => f.action === 'delayed');
+    return toFindings(b, 'messagingserver', failures, { permanent: !delayed });
   },
 };
 
 /**
  * AOL's HTML-only notice ("Email Returned"): "We were unable to deliver your
- * message to the following address", the address, then "because: <reason>".
+ * message to the following address", the address, then "because: <reason>" (on
+ * the same line or the next). AOL's older text notices are sendmail's (sendmail.ts).
  */
 export const aol: Family = {
   name: 'aol',
-  detect: (b) => b.saw('unable to deliver your message to the following address'),
+  detect(b) {
+    if (!b.saw(MAILERS.aolIntro)) return EVIDENCE.none;
+    return b.fromDomain('aol.com') || b.fromDomain('aim.com') ? EVIDENCE.sender : EVIDENCE.marker;
+  },
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, [
-      'unable to deliver your message to the following address',
-    ]);
+    const start = findLineContaining(lines, [MAILERS.aolIntro]);
     if (start < 0) return [];
     const failures: Failure[] = [];
     let reason = '';
     for (let i = start + 1; i < Math.min(lines.length, start + 40); i++) {
       const line = (lines[i] as string).trim();
       if (line === '') continue;
-      if (startsWithI(line, 'because:')) {
-        reason = line.slice(8).trim();
+      if (startsWithI(line, MAILERS.aolBecause)) {
+        reason = line.slice(MAILERS.aolBecause.length).trim();
+        for (let j = i + 1; reason === '' && j < Math.min(lines.length, i + 4); j++)
+          reason = (lines[j] as string).trim();
         break;
       }
-      const a = addressIn(line);
-      if (a !== null && line.indexOf(' ') < 0) failures.push({ recipient: a, diagnosis: '' });
+      const named = leadingAddress(line);
+      if (named !== null && named.rest === '')
+        failures.push({ recipient: named.address, diagnosis: '' });
       else if (failures.length > 0) break;
     }
     // Without the "because:" line this is another provider's text (Yahoo's starts alike).
@@ -280,26 +387,33 @@ export const aol: Family = {
  */
 export const groupwise: Family = {
   name: 'groupwise',
-  detect: (b) => b.saw('was undeliverable to the following'),
+  detect: (b) => (b.saw(MAILERS.groupwise) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, ['was undeliverable to the following']);
+    const start = findLineContaining(lines, [MAILERS.groupwise]);
     if (start < 0) return [];
-    const failures: Failure[] = [];
-    for (let i = start + 1; i < Math.min(lines.length, start + 1000); i++) {
-      const raw = lines[i] as string;
-      const line = raw.trim();
-      if (line === '') {
-        if (failures.length > 0) break;
+    // The recipients indented under the intro, up to the first blank line after them.
+    let end = start + 1;
+    let seen = false;
+    for (; end < Math.min(lines.length, start + 1000); end++) {
+      const raw = lines[end] as string;
+      if (raw.trim() === '') {
+        if (seen) break;
         continue;
       }
-      if (raw.charCodeAt(0) !== 0x20 && raw.charCodeAt(0) !== 0x09) break;
-      const open = line.indexOf(' (');
-      const a = addressIn(open > 0 ? line.slice(0, open) : line);
-      if (a === null) continue;
-      const reason = open > 0 && line.endsWith(')') ? line.slice(open + 2, -1) : '';
-      failures.push({ recipient: a, diagnosis: reason });
+      if (indentOf(raw) === 0) break;
+      seen = true;
     }
+    const collected = collectBlocks(lines, start + 1, end, {
+      start: (line) => leadingAddress(line),
+      continuation: 'indented',
+    });
+    // "a@b (user not found)": the reason in parentheses after the address.
+    const failures: Failure[] = collected.blocks.map((block) => {
+      const rest = block.lines.join(' ');
+      const reason = rest.startsWith('(') && rest.endsWith(')') ? rest.slice(1, -1) : rest;
+      return { recipient: block.recipient, diagnosis: reason };
+    });
     return toFindings(b, 'groupwise', failures, { permanent: true });
   },
 };

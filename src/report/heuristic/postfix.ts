@@ -1,33 +1,54 @@
-// Postfix's text bounce (bounce(8) templates, "This is the mail system at host
-// ...", "This is the Postfix program at host ..." before 2.3) when it comes
-// without the delivery-status part the DSN parser reads: old versions, relays
-// that strip it, forwards. One paragraph per recipient, continued by indented lines:
+// Postfix's text bounce (bounce(8); the templates of bounce_template.c: "This is the
+// mail system at host ...", "This is the Postfix program at host ..." before 2.3,
+// or a site's own translated templates) when it comes without the delivery-status
+// part the DSN parser reads: old versions, relays that strip it, forwards. The
+// templates change the intro; what bounce(8) writes per recipient does not: one
+// paragraph per recipient, continued by indented lines:
 //
 //   <kijitora@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1
 //       <kijitora@example.jp>: Recipient address rejected: User unknown (in reply
 //       to RCPT TO command)
 //
-// "<a@b> (expanded from <alias@b>): ..." names the alias the address came from.
-// The delay warning ("THIS IS A WARNING ONLY") lists recipients still being retried.
+// "<a@b> (expanded from <alias@b>): ..." names the alias the address came from. The
+// MIME parts are described "Notification", "Delivery report", "Undelivered
+// Message" whatever the language. The delay warning ("THIS IS A WARNING ONLY",
+// "Delayed Mail (still being retried)") lists recipients still being retried.
 import {
-  MAX_DIAGNOSTIC_LINES,
-  addressIn,
+  EVIDENCE,
+  collectBlocks,
   findLine,
   findLineContaining,
+  leadingAddress,
+  lowerAscii,
+  textAfter,
   toFindings,
   type Bounce,
   type Failure,
   type Family,
+  type Named,
 } from './common';
 import type { OobFinding } from '../types';
 
-const INTROS = [
-  'this is the mail system at host',
-  'this is the postfix program',
-  'postfix program at host',
-  'the postfix program',
-  'the mail system',
-];
+/** Fixed text of bounce(8) and its default templates (lower case). */
+export const POSTFIX = {
+  /** The default templates' first line since Postfix 2.3, "at host <name>." after it. */
+  intro: 'this is the mail system at host',
+  /** Before Postfix 2.3. */
+  oldIntro: 'this is the postfix program at host',
+  /** failure_template's Subject. */
+  subject: 'undelivered mail returned to sender',
+  /** delay_template's Subject and banner. */
+  delaySubject: 'delayed mail (still being retried)',
+  warning: 'this is a warning only',
+  /** The part that holds the returned message (bounce.c, not a template). */
+  returnedPart: 'undelivered message',
+  /** An alias the recipient was expanded from. */
+  expandedFrom: '(expanded from ',
+  /** The SMTP client's name for the server, "host mx.example.jp[192.0.2.1] said:". */
+  host: 'host ',
+  /** The SMTP client's note of the stage. */
+  inReplyTo: '(in reply to ',
+} as const;
 
 const END_MARKERS = [
   'content-type: message/rfc822',
@@ -39,84 +60,82 @@ const END_MARKERS = [
 
 /** "... (in reply to RCPT TO command)": Postfix's note of the SMTP stage, not part of the reply. */
 function withoutStage(text: string): string {
-  const lower = text.toLowerCase();
-  const i = lower.lastIndexOf('(in reply to ');
+  const lower = lowerAscii(text);
+  const i = lower.lastIndexOf(POSTFIX.inReplyTo);
   if (i < 0 || !lower.trimEnd().endsWith(')')) return text;
   return text.slice(0, i).trimEnd();
 }
 
 /** "host mx.example.jp[192.0.2.1] said:": the host name. */
 function hostOf(text: string): string | null {
-  const lower = text.toLowerCase();
-  const i = lower.indexOf('host ');
+  const i = lowerAscii(text).indexOf(POSTFIX.host);
   if (i < 0 || i > 40) return null;
-  const rest = text.slice(i + 5);
+  const rest = text.slice(i + POSTFIX.host.length);
   let end = 0;
   while (end < rest.length && rest.charCodeAt(end) > 0x20 && rest.charCodeAt(end) !== 0x5b) end++;
   const host = rest.slice(0, end);
   return host.indexOf('.') > 0 ? host : null;
 }
 
+/** "<a@b>: text" or "<a@b> (expanded from <c@d>): text" at the margin. */
+function recipientLine(line: string, raw: string): Named | null {
+  if (!raw.startsWith('<')) return null;
+  const named = leadingAddress(line);
+  if (named === null) return null;
+  const close = line.indexOf('>');
+  let after = line.slice(close + 1);
+  const expanded = textAfter(after, POSTFIX.expandedFrom);
+  if (expanded !== null && lowerAscii(after).trimStart().startsWith(POSTFIX.expandedFrom)) {
+    const end = expanded.indexOf('):');
+    after = end >= 0 ? expanded.slice(end + 1) : after;
+  }
+  if (!after.startsWith(':')) return null;
+  return { address: named.address, rest: after.slice(1).trim(), reason: '' };
+}
+
 export function parsePostfixText(bounce: Bounce, family: string): OobFinding[] {
   const lines = bounce.lines();
-  const start = findLineContaining(lines, INTROS);
-  if (start < 0) return [];
+  let start = findLineContaining(lines, [POSTFIX.intro, POSTFIX.oldIntro]);
   let reportingMta: string | null = null;
-  const intro = (lines[start] as string).trim();
-  const at = intro.toLowerCase().indexOf(' at host ');
-  if (at >= 0) {
-    let host = intro.slice(at + 9).trim();
+  if (start >= 0) {
+    const intro = (lines[start] as string).trim();
+    let host = (textAfter(intro, ' at host ') ?? '').trim();
     while (host.endsWith('.')) host = host.slice(0, -1);
     if (host !== '' && host.indexOf(' ') < 0) reportingMta = host;
-  }
-  const delay = findLineContaining(lines, ['this is a warning only'], start, start + 20) >= 0;
-  const failures: (Failure & { text: string[] })[] = [];
-  let cur: (Failure & { text: string[] }) | null = null;
+  } else start = 0;
+  const delay =
+    findLineContaining(lines, [POSTFIX.warning], start, start + 20) >= 0 ||
+    bounce.subject.startsWith(POSTFIX.delaySubject);
   const returnedAt = findLine(lines, END_MARKERS, start + 1);
   const end = returnedAt < 0 ? lines.length : returnedAt;
-  for (let i = start + 1; i < end; i++) {
-    const raw = lines[i] as string;
-    if (raw === '') {
-      cur = null;
-      continue;
-    }
-    if (raw.startsWith('<')) {
-      const close = raw.indexOf('>');
-      const address = close > 0 ? addressIn(raw.slice(0, close + 1)) : null;
-      let rest = close > 0 ? raw.slice(close + 1) : '';
-      // "<a@b> (expanded from <alias@b>): text"
-      if (rest.startsWith(' (expanded from ')) {
-        const end = rest.indexOf('):');
-        rest = end >= 0 ? rest.slice(end + 1) : rest;
-      }
-      if (address !== null && rest.startsWith(':')) {
-        cur = { recipient: address, diagnosis: '', text: [rest.slice(1).trim()] };
-        failures.push(cur);
-        continue;
-      }
-    }
-    if (cur !== null && (raw.charCodeAt(0) === 0x20 || raw.charCodeAt(0) === 0x09)) {
-      if (cur.text.length < MAX_DIAGNOSTIC_LINES) cur.text.push(raw.trim());
-    } else cur = null;
-  }
-  for (const f of failures) {
-    const text = withoutStage(f.text.join(' '));
-    f.diagnosis = text;
-    f.remoteMta = hostOf(text);
-    if (delay) f.action = 'delayed';
-  }
+  const collected = collectBlocks(lines, start, end, {
+    start: recipientLine,
+    continuation: 'indented',
+  });
+  const failures: Failure[] = collected.blocks.map((b) => {
+    const text = withoutStage(b.lines.join(' '));
+    return {
+      recipient: b.recipient,
+      diagnosis: text,
+      remoteMta: hostOf(text),
+      action: delay ? 'delayed' : null,
+    };
+  });
   return toFindings(bounce, family, failures, { reportingMta, returnedAt, permanent: !delay });
 }
 
 export const postfix: Family = {
   name: 'postfix',
   detect(b) {
-    return (
-      b.subject.startsWith('undelivered mail returned to sender') ||
-      b.subject.startsWith('delayed mail (still being retried)') ||
-      b.saw('postfix program') ||
-      b.saw('this is the mail system at host')
-    );
+    if (
+      b.subject.startsWith(POSTFIX.subject) ||
+      b.subject.startsWith(POSTFIX.delaySubject) ||
+      b.saw(POSTFIX.intro) ||
+      b.saw(POSTFIX.oldIntro) ||
+      b.described(POSTFIX.returnedPart)
+    )
+      return EVIDENCE.marker;
+    return EVIDENCE.none;
   },
   parse: (b) => parsePostfixText(b, 'postfix'),
 };

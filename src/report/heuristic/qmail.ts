@@ -1,7 +1,9 @@
-// qmail (qmail-send's bounce, "Hi. This is the qmail-send program at ...", since
-// 1996) and the MTAs that copied its layout: qmail-ldap and vpopmail patches,
-// Yahoo's "Sorry, we were unable to deliver your message", and the unnamed clones
-// Sisimai files as X2 / X4. The layout:
+// qmail (qmail-send's bounce, since 1996: Subject "failure notice", "Hi. This is
+// the qmail-send program at host.") and what copied its layout: netqmail,
+// qmail-ldap, indimail and vpopmail builds, Yahoo ("Sorry, we were unable to
+// deliver your message to the following address.", "Message from yahoo.com."), and
+// the unnamed clones that translate or reword the intro. The layout, not the intro,
+// is the format:
 //
 //   <intro paragraph>
 //
@@ -12,13 +14,16 @@
 //
 //   --- Below this line is a copy of the message.
 //
-// qmail-local and qmail-remote append their own enhanced code to their own text:
-// "Sorry, no mailbox here by that name. (#5.1.1)".
+// qmail-local, qmail-remote and vpopmail append their own enhanced code to their
+// own text: "Sorry, no mailbox here by that name. (#5.1.1)". Some gateways send the
+// same text as HTML only; `Bounce.body()` reads it as text.
 import {
-  MAX_DIAGNOSTIC_LINES,
-  bareAddress,
-  findLine,
-  startsWithI,
+  EVIDENCE,
+  collectBlocks,
+  lowerAscii,
+  leadingAddress,
+  splitLines,
+  textAfter,
   toFindings,
   type Bounce,
   type Failure,
@@ -26,125 +31,76 @@ import {
 } from './common';
 import type { OobFinding } from '../types';
 
-/** Lines that start the returned message in qmail and its clones. */
-const END_MARKERS = [
-  '--- below this line is a copy of the message',
-  '--- enclosed is a copy of the message',
-  '--- original message follows',
-  '--- the header of the original message is following',
-];
-
-/** Intros of qmail-send and of the clones, lower case (line starts). */
-const QMAIL_INTROS = [
-  'hi. this is the qmail-send program',
-  'hi. this is the qmail', // qmail-ldap, netqmail builds that rename the program
-  'he/her is not ',
-  'su mensaje no pudo ser entregado',
-  'this is the machine generated message from mail service',
-  'this is the mail delivery agent at',
-  'unable to deliver message to the following address',
-  'unfortunately, your mail was not delivered to the following address:',
-  'your mail message to the following address',
-  'your message to the following addresses',
-  "we're sorry.",
-];
-
-const YAHOO_INTRO = ['sorry, we were unable to deliver your message'];
-
-/** qmail-remote's own lines that say nothing about why the recipient failed. */
-const NOISE = ['giving up on ', '(other mxes tried:'];
-
-/** Where the remote server's reply starts ("Remote host said:", qmail-remote since 1.0). */
-const REMOTE_SAID = 'remote host said:';
-
-function hostAfter(line: string, prefix: string): string | null {
-  const rest = line.slice(prefix.length).trim();
-  let end = 0;
-  while (end < rest.length && rest.charCodeAt(end) > 0x20) end++;
-  let host = rest.slice(0, end);
-  while (host.endsWith('.')) host = host.slice(0, -1);
-  return host === '' ? null : host;
-}
+/** Fixed text of qmail-send.c and of the services that kept its layout (lower case). */
+export const QMAIL = {
+  /** qmail-send's intro line, "at <host>." after it. */
+  intro: 'this is the qmail-send program',
+  /** qmail-send's Subject. */
+  subject: 'failure notice',
+  /** qmail-remote: the remote server's reply follows. */
+  remoteSaid: 'remote host said:',
+  /** qmail-send: the host tried last. */
+  givingUp: 'giving up on ',
+  /** Yahoo's intro (qmail-derived). */
+  yahooIntro: 'sorry, we were unable to deliver your message',
+} as const;
 
 /**
- * Recipient blocks after the intro line: "<addr>:" (also "To: <addr>:" in some
- * clones) starts one, the lines up to the next start or the end marker explain it.
+ * Where the returned message starts: a line that begins with "---" and names the
+ * copy ("--- Below this line is a copy of the message.", "--- Enclosed is a copy of
+ * the message.", "--- Original message follows.", "--- Below this line is the
+ * original bounce.", "--- The header of the original message is following.").
  */
-export function parseQmailLayout(
-  bounce: Bounce,
-  family: string,
-  intros: readonly string[],
-  stripCommandTag: boolean,
-): OobFinding[] {
-  const lines = bounce.lines();
-  const start = findLine(lines, intros);
-  if (start < 0) return [];
-  let end = findLine(lines, END_MARKERS, start + 1);
-  const returnedAt = end;
-  if (end < 0) end = lines.length;
-  let reportingMta: string | null = null;
-  const introLine = (lines[start] as string).trim();
-  const at = introLine.toLowerCase().indexOf(' program at ');
-  if (at >= 0) reportingMta = hostAfter(introLine, introLine.slice(0, at + 12));
+const RETURNED_WORDS = ['copy of', 'original', 'enclosed', 'below this line'];
 
-  const failures: (Failure & { own: string[]; remote: string[] })[] = [];
-  let cur: (Failure & { own: string[]; remote: string[] }) | null = null;
-  let inRemote = false;
-  for (let i = start + 1; i < end; i++) {
-    const line = (lines[i] as string).trim();
-    if (line === '') {
-      inRemote = false;
-      continue;
-    }
-    let candidate = line;
-    if (startsWithI(candidate, 'to:')) candidate = candidate.slice(3).trimStart();
-    if (candidate.startsWith('<') && candidate.endsWith(':')) {
-      const address = bareAddress(candidate);
-      if (address !== null) {
-        cur = { recipient: address, diagnosis: '', own: [], remote: [] };
-        failures.push(cur);
-        inRemote = false;
-        continue;
-      }
-    }
-    if (cur === null) continue;
-    const lower = line.toLowerCase();
-    if (lower.startsWith('giving up on ')) {
-      cur.remoteMta ??= hostAfter(line, 'giving up on ');
-      continue;
-    }
-    if (NOISE.some((n) => lower.startsWith(n))) continue;
-    if (lower.startsWith(REMOTE_SAID)) {
-      inRemote = true;
-      const rest = line.slice(REMOTE_SAID.length).trim();
-      if (rest !== '') cur.remote.push(rest);
-      continue;
-    }
-    if (cur.own.length + cur.remote.length >= MAX_DIAGNOSTIC_LINES) continue;
-    // Lines after "Remote host said:" are the reply until qmail's own words resume.
-    if (inRemote && !lower.startsWith("i'm not going to try again")) cur.remote.push(line);
-    else {
-      inRemote = false;
-      cur.own.push(line);
-    }
+function isReturnedMarker(trimmed: string): boolean {
+  if (!trimmed.startsWith('---')) return false;
+  const lower = lowerAscii(trimmed);
+  return RETURNED_WORDS.some((w) => lower.indexOf(w) >= 0);
+}
+
+/** qmail's own words about the host it tried, and their hosts ("<ip> does not like recipient."). */
+const HOST_PHRASES = [
+  ' does not like recipient',
+  ' failed after i sent the message',
+  ' does not like sender',
+  ' but sender was rejected',
+  ' but greeting failed',
+  ' but my name was rejected',
+  ' but connection died',
+];
+
+function hostOf(line: string): string | null {
+  const lower = lowerAscii(line);
+  const giving = textAfter(line, QMAIL.givingUp);
+  if (giving !== null && lower.startsWith(QMAIL.givingUp)) return firstWord(giving);
+  const connected = textAfter(line, 'connected to ');
+  if (connected !== null && lower.startsWith('connected to ')) return firstWord(connected);
+  for (const p of HOST_PHRASES) {
+    // The host is the word before the phrase (indimail puts the envelope first).
+    const i = lower.indexOf(p);
+    if (i <= 0) continue;
+    const before = line.slice(0, i).trimEnd();
+    return firstWord(before.slice(before.lastIndexOf(' ') + 1));
   }
-  for (const f of failures) {
-    let text = f.remote.length > 0 ? f.remote.join(' ') : f.own.join(' ');
-    if (stripCommandTag) text = withoutCommandTag(text);
-    f.diagnosis = text;
-    // "remote host 192.0.2.32 said: 550 ..." (the qmail-remote fallback patch).
-    if (f.remote.length === 0) {
-      const lower = text.toLowerCase();
-      const i = lower.indexOf('remote host ');
-      if (i >= 0) f.remoteMta ??= hostAfter(text, text.slice(0, i + 12));
-    }
-  }
-  return toFindings(bounce, family, failures, {
-    reportingMta,
-    returnedAt,
-    // qmail-send writes this intro only for messages it has given up on.
-    permanent: true,
-  });
+  return null;
+}
+
+function firstWord(s: string): string | null {
+  let t = s.trim();
+  const sp = t.indexOf(' ');
+  if (sp >= 0) t = t.slice(0, sp);
+  while (t.endsWith('.')) t = t.slice(0, -1);
+  return t === '' ? null : t;
+}
+
+/** A recipient line of the layout: the address alone with a colon ("<a@b>:", "To: <a@b>:"). */
+function recipientLine(line: string): ReturnType<typeof leadingAddress> {
+  let t = line;
+  if (lowerAscii(t).startsWith('to:') && t.endsWith(':')) t = t.slice(3).trimStart();
+  if (!t.endsWith(':')) return null;
+  const named = leadingAddress(t);
+  return named !== null && named.rest === '' ? named : null;
 }
 
 /** Yahoo ends a reply with the SMTP stage it failed at: "... User Unknown [RCPT_TO]". */
@@ -161,18 +117,97 @@ function withoutCommandTag(text: string): string {
   return tag.length >= 4 ? t.slice(0, open).trimEnd() : t;
 }
 
+/**
+ * The recipient blocks of qmail's layout: each "<addr>:" line starts one and the
+ * paragraph under it explains it; the remote server's reply after "Remote host
+ * said:" wins over qmail's own words, and "Giving up on <host>." names the host.
+ */
+export function parseQmailLayout(bounce: Bounce, family: string): OobFinding[] {
+  const lines = bounce.lines();
+  let end = lines.length;
+  for (let i = 0; i < lines.length; i++)
+    if (isReturnedMarker((lines[i] as string).trim())) {
+      end = i;
+      break;
+    }
+  const returnedAt = end < lines.length ? end : -1;
+  let reportingMta: string | null = null;
+  for (let i = 0; i < Math.min(end, 20); i++) {
+    const at = textAfter(lines[i] as string, QMAIL.intro + ' at ');
+    if (at !== null) reportingMta = firstWord(at);
+  }
+  const collected = collectBlocks(lines, 0, end, {
+    start: (line) => recipientLine(line),
+    continuation: 'paragraph',
+  });
+  const failures: Failure[] = [];
+  for (const block of collected.blocks) {
+    const own: string[] = [];
+    const remote: string[] = [];
+    let inRemote = false;
+    let host: string | null = null;
+    for (const line of block.lines) {
+      const lower = lowerAscii(line);
+      host ??= hostOf(line);
+      // "Giving up on <host>.", and notes in parentheses that patched qmail-remotes add
+      // after the reply ("(Other MXes tried: ...)"): qmail's words, not the reason.
+      if (lower.startsWith(QMAIL.givingUp)) continue;
+      if (line.startsWith('(') && line.endsWith(')') && !line.startsWith('(#')) continue;
+      const said = lower.startsWith(QMAIL.remoteSaid) ? textAfter(line, QMAIL.remoteSaid) : null;
+      if (said !== null) {
+        inRemote = true;
+        if (said.trim() !== '') remote.push(said.trim());
+        continue;
+      }
+      // Lines after "Remote host said:" are the reply until qmail's own words resume.
+      if (inRemote && !lower.startsWith("i'm not going to try again")) remote.push(line);
+      else {
+        inRemote = false;
+        own.push(line);
+      }
+    }
+    let text = withoutCommandTag((remote.length > 0 ? remote : own).join(' '));
+    // "remote host 192.0.2.32 said: 550 ..." (the qmail-remote fallback patch).
+    const inline = textAfter(text, 'remote host ');
+    if (remote.length === 0 && inline !== null) host ??= firstWord(inline);
+    if (text === '') text = collected.shared.join(' ');
+    failures.push({ recipient: block.recipient, diagnosis: text, remoteMta: host });
+  }
+  return toFindings(bounce, family, failures, {
+    reportingMta,
+    returnedAt,
+    // qmail-send writes this layout only for messages it has given up on.
+    permanent: true,
+  });
+}
+
+/** True when the first lines of the text hold a recipient line of the layout. */
+function layoutInHead(b: Bounce): boolean {
+  for (const line of splitLines(b.body().slice(0, 4096)))
+    if (recipientLine(line.trim()) !== null) return true;
+  return false;
+}
+
+function yahooSender(b: Bounce): boolean {
+  return (
+    b.fromDomain('yahoo.com') ||
+    b.fromDomain('yahoo.co.jp') ||
+    b.fromDomain('yahoo.co.uk') ||
+    b.has('x-ymailisg')
+  );
+}
+
 export const qmail: Family = {
   name: 'qmail',
   detect(b) {
-    // qmail-send's intro, or one of the clones' near the top; the parse then
-    // needs qmail's "<address>:" lines, which other layouts do not have.
-    return b.sawAny(QMAIL_INTROS);
+    if (b.saw(QMAIL.intro) || b.saw(QMAIL.yahooIntro)) return EVIDENCE.marker;
+    if (b.subject.trim() === QMAIL.subject && b.fromDaemon) return EVIDENCE.marker;
+    // A clone that rewords the intro: the "<addr>:" blocks in a mail system's notice.
+    if (b.isNotice && layoutInHead(b)) return EVIDENCE.layout;
+    return EVIDENCE.none;
   },
-  parse: (b) => parseQmailLayout(b, 'qmail', QMAIL_INTROS, false),
-};
-
-export const yahoo: Family = {
-  name: 'yahoo',
-  detect: (b) => b.sawAny(YAHOO_INTRO),
-  parse: (b) => parseQmailLayout(b, 'yahoo', YAHOO_INTRO, true),
+  parse(b) {
+    const yahoo = yahooSender(b) || b.saw(QMAIL.yahooIntro);
+    return parseQmailLayout(b, yahoo ? 'yahoo' : 'qmail');
+  },
 };

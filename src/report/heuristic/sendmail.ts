@@ -1,6 +1,7 @@
-// Sendmail's text bounces: version 8 without a delivery-status part (and the
-// appliances built on it: ActiveHunter, McAfee, Biglobe, "X1"), and V5 sendmail,
-// which has no address list at all. Two sections, either may be missing:
+// Sendmail's text bounces (savemail.c): version 8 without a delivery-status part,
+// the services and appliances built on it (AOL's "*** ATTENTION ***" notices,
+// ActiveHunter, McAfee, Biglobe, "X1"), and V5 sendmail, which has no address list
+// at all. Sections under ruler lines, either may be missing:
 //
 //      ----- The following addresses had permanent fatal errors -----
 //   <kijitora@example.jp>
@@ -15,12 +16,19 @@
 // In the transcript, ">>>" is what sendmail sent, "<<<" what the server replied,
 // and "NNN <address>... text" sendmail's verdict on one recipient: the server's
 // reply just before a verdict is the reason for it. "transient non-fatal errors"
-// lists addresses sendmail still retries (a delay warning).
+// lists addresses sendmail still retries (a delay warning, also announced by "THIS
+// IS A WARNING MESSAGE ONLY"); "successful delivery notifications" lists none that
+// failed. A ruler is a line that starts with dashes: the same words inside a
+// sentence (AOL quotes the section names) are no section.
 import {
+  EVIDENCE,
   MAX_RECIPIENTS,
   addressIn,
-  findLineContaining,
+  collectBlocks,
+  leadingAddress,
+  lowerAscii,
   startsWithI,
+  textAfter,
   toFindings,
   type Bounce,
   type Failure,
@@ -28,31 +36,41 @@ import {
 } from './common';
 import type { OobFinding } from '../types';
 
-/** Headings of the address list (lower case, anywhere in the line). */
-const LIST_HEADINGS = [
-  'the following addresses had permanent fatal errors',
-  'the following addresses had transient non-fatal errors',
-  'the following addresses had delivery errors', // "X1"
-  'the following addresses had delivery problems', // McAfee, Biglobe
-  'the following addresses had permanent errors',
-];
+/** Fixed text of sendmail's savemail.c and of the clones (lower case). */
+export const SENDMAIL = {
+  /** The address list's ruler: "had permanent fatal errors", "had transient non-fatal errors", "had delivery errors" ... */
+  list: 'the following addresses had',
+  /** The same for one address (some clones). */
+  listOne: 'the following address had',
+  transcript: 'transcript of session follows',
+  /** A delay warning's banner. */
+  warning: 'this is a warning message only',
+  /** A verdict that gives up ("Message could not be delivered for 5 days"). */
+  gaveUp: 'message could not be delivered for ',
+  talking: 'while talking to ',
+  /** The Subject prefix of sendmail's returns ("Returned mail: User unknown"). */
+  returned: 'returned mail: ',
+} as const;
 
-const TRANSCRIPT = 'transcript of session follows';
+/**
+ * A ruler line: "   ----- Transcript of session follows -----", "---The following
+ * ...---"; not a MIME boundary pasted into the text ("-----fff000").
+ */
+function isRuler(trimmed: string): boolean {
+  return trimmed.startsWith('---') && (trimmed.endsWith('---') || trimmed.indexOf(' ') > 0);
+}
 
-/** Lines where the returned message starts. */
-const END_MARKERS = [
-  'unsent message follows',
-  'no message was collected',
-  'original message follows',
-  'message header follows',
-  'content-type: message/rfc822',
-  'content-type: text/rfc822-headers',
-  'returned mail follows',
-];
+type Section = 'list' | 'success' | 'transcript' | 'end' | 'other';
 
-function isHeading(lower: string): boolean {
-  // "   ----- Transcript of session follows -----", "---The following ...---"
-  return lower.startsWith('---') && lower.endsWith('---');
+function sectionOf(lower: string): Section {
+  if (lower.indexOf(SENDMAIL.list) >= 0 || lower.indexOf(SENDMAIL.listOne) >= 0)
+    return lower.indexOf('successful') >= 0 ? 'success' : 'list';
+  if (lower.indexOf(SENDMAIL.transcript) >= 0) return 'transcript';
+  // "----- Original message follows -----", "----- Unsent message follows -----",
+  // "----- Message header follows -----", "----- No message was collected -----".
+  if (lower.indexOf(' follows') >= 0 || lower.indexOf('no message was collected') >= 0)
+    return 'end';
+  return 'other';
 }
 
 function digits3(s: string, pos: number): number {
@@ -97,27 +115,49 @@ function verdict(
 }
 
 interface Pending extends Failure {
-  /** From the address list's "(reason: ...)" lines. */
+  /** From the address list ("(reason: ...)", "a@b [reason]"). */
   listed: string[];
   /** Sendmail's verdict code, used when the reason holds no reply code. */
   verdictCode: number | null;
 }
 
+/** "(reason: 550 ...)", "[User unknown]", "(user unknown)": a reason an address list entry carries. */
+function listedReason(text: string): string {
+  let t = text.trim();
+  if ((t.startsWith('(') && t.endsWith(')')) || (t.startsWith('[') && t.endsWith(']')))
+    t = t.slice(1, -1).trim();
+  else if (t.startsWith('<') || t.startsWith('(')) return ''; // ">>> a@b <a@b>", "(expanded from: ...)"
+  const reason = textAfter(t, 'reason:');
+  if (reason !== null && lowerAscii(t).startsWith('reason:')) return reason.trim();
+  if (lowerAscii(t).startsWith('expanded from')) return '';
+  return t;
+}
+
 export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] {
   const lines = bounce.lines();
-  const listAt = findLineContaining(lines, LIST_HEADINGS);
-  const transcriptAt = findLineContaining(lines, [TRANSCRIPT]);
-  if (listAt < 0 && transcriptAt < 0) return [];
-  const first = Math.min(...[listAt, transcriptAt].filter((i) => i >= 0));
-  let end = -1;
-  for (let i = first + 1; i < lines.length && end < 0; i++) {
-    const lower = (lines[i] as string).trim().toLowerCase();
-    if (END_MARKERS.some((m) => lower.indexOf(m) >= 0)) end = i;
+  // The rulers, in order.
+  const rulers: { at: number; section: Section }[] = [];
+  for (let i = 0; i < lines.length && rulers.length < 50; i++) {
+    const t = (lines[i] as string).trim();
+    if (isRuler(t)) {
+      const section = sectionOf(lowerAscii(t));
+      if (section !== 'other' || rulers.length > 0) rulers.push({ at: i, section });
+      if (section === 'end') break;
+    } else if (startsWithI(t, 'content-type: message/rfc822')) {
+      rulers.push({ at: i, section: 'end' });
+      break;
+    }
   }
-  const returnedAt = end;
-  if (end < 0) end = lines.length;
+  if (!rulers.some((r) => r.section === 'list' || r.section === 'transcript')) return [];
+  const endRuler = rulers.find((r) => r.section === 'end');
+  const returnedAt = endRuler === undefined ? -1 : endRuler.at;
+  const end = returnedAt < 0 ? lines.length : returnedAt;
+  const headLower = lowerAscii(bounce.body().slice(0, 2048));
   const transient =
-    listAt >= 0 && (lines[listAt] as string).toLowerCase().indexOf('transient') >= 0;
+    headLower.indexOf(SENDMAIL.warning) >= 0 ||
+    rulers.some(
+      (r) => r.section === 'list' && lowerAscii(lines[r.at] as string).indexOf('transient') >= 0,
+    );
 
   const byAddress = new Map<string, Pending>();
   const order: Pending[] = [];
@@ -133,69 +173,52 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
     }
     return p;
   };
-
-  // The address list: "<a@b>", "a@b", ">>> a@b <a@b>", "a@b [reason]", "<a@b> (reason)".
+  const successful = new Set<string>();
   const otherText: string[] = [];
-  let section = '';
-  let last: Pending | null = null;
-  for (let i = first; i < end; i++) {
-    const raw = lines[i] as string;
-    const line = raw.trim();
-    const lower = line.toLowerCase();
-    if (line === '') continue;
-    if (isHeading(lower)) {
-      section = LIST_HEADINGS.some((h) => lower.indexOf(h) >= 0)
-        ? 'list'
-        : lower.indexOf(TRANSCRIPT) >= 0
-          ? 'transcript'
-          : 'other';
-      last = null;
-      continue;
-    }
-    if (section === 'list') {
-      const indented = raw.charCodeAt(0) === 0x20 || raw.charCodeAt(0) === 0x09;
-      if (indented && last !== null && line.startsWith('(')) {
-        // "    (reason: 550 5.1.1 ...)", "    (expanded from: <a@b>)"
-        const inner = line.slice(1, line.endsWith(')') ? -1 : line.length).trim();
-        if (startsWithI(inner, 'reason:')) last.listed.push(inner.slice(7).trim());
-        continue;
-      }
-      let entry = line.startsWith('>>>') ? line.slice(3).trim() : line;
-      let reason = '';
-      const bracket = entry.indexOf(' [');
-      const paren = entry.indexOf(' (');
-      if (bracket > 0 && entry.endsWith(']')) {
-        reason = entry.slice(bracket + 2, -1);
-        entry = entry.slice(0, bracket);
-      } else if (paren > 0 && entry.endsWith(')')) {
-        reason = entry.slice(paren + 2, -1);
-        entry = entry.slice(0, paren);
-      }
-      const address = addressIn(entry);
-      if (address !== null) {
-        last = get(address);
-        if (reason !== '') last.listed.push(reason);
-      }
-      continue;
-    }
-    if (section === 'other' && otherText.length < 20) otherText.push(line);
-  }
-
-  // The transcript: a server reply ("<<<") explains the verdict that follows it.
   let host: string | null = null;
   let replies: string[] = [];
   const verdictsWithoutAddress: { code: number | null; text: string }[] = [];
-  // "Message could not be delivered for 5 days": why sendmail gave up on retrying.
   const notes: string[] = [];
-  if (transcriptAt >= 0) {
-    for (let i = transcriptAt + 1; i < end; i++) {
+
+  for (let r = 0; r < rulers.length; r++) {
+    const { at, section } = rulers[r] as { at: number; section: Section };
+    const next = r + 1 < rulers.length ? (rulers[r + 1] as { at: number }).at : end;
+    if (section === 'end') break;
+    if (section === 'list' || section === 'success') {
+      // "<a@b>", "a@b", ">>> a@b <a@b>", "a@b [reason]", "<a@b> (reason)", then
+      // indented "(reason: ...)" / "(expanded from: ...)" lines.
+      const collected = collectBlocks(lines, at + 1, next, {
+        start: (line) => leadingAddress(line.startsWith('>>>') ? line.slice(3) : line),
+        continuation: 'indented',
+      });
+      for (const block of collected.blocks) {
+        if (section === 'success') {
+          successful.add(block.recipient.toLowerCase());
+          continue;
+        }
+        const p = get(block.recipient);
+        for (const l of block.lines) {
+          const reason = listedReason(l);
+          if (reason !== '') p.listed.push(reason);
+        }
+      }
+      continue;
+    }
+    if (section === 'other') {
+      for (let i = at + 1; i < next && otherText.length < 20; i++) {
+        const t = (lines[i] as string).trim();
+        if (t !== '') otherText.push(t);
+      }
+      continue;
+    }
+    // The transcript: a server reply ("<<<") explains the verdict that follows it.
+    for (let i = at + 1; i < next; i++) {
       const line = (lines[i] as string).trim();
       if (line === '') continue;
-      const lower = line.toLowerCase();
-      if (isHeading(lower)) break;
-      const talk = lower.indexOf('while talking to ');
+      const lower = lowerAscii(line);
+      const talk = lower.indexOf(SENDMAIL.talking);
       if (talk >= 0 && talk <= 4) {
-        let h = line.slice(talk + 17).trim();
+        let h = line.slice(talk + SENDMAIL.talking.length).trim();
         if (h.endsWith(':')) h = h.slice(0, -1);
         while (h.endsWith('.')) h = h.slice(0, -1);
         host = h === '' ? null : h;
@@ -215,8 +238,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
         // ActiveHunter copies the server's reply without the "<<<".
         const code = digits3(line, 0);
         if (code >= 200 && line.charCodeAt(3) === 0x20 && replies.length < 20) replies.push(line);
-        else if (lower.startsWith('message could not be delivered for ') && notes.length < 5)
-          notes.push(line);
+        else if (lower.startsWith(SENDMAIL.gaveUp) && notes.length < 5) notes.push(line);
         continue;
       }
       if (v.address === null) {
@@ -248,11 +270,14 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
   // Sendmail returns a message whose last attempt failed only temporarily when it
   // gives up ("Returned mail: Cannot send message for 5 days"): that is the reason.
   const subject = bounce.header('subject');
-  const returnedFor = startsWithI(subject, 'returned mail: ') ? subject.slice(15).trim() : '';
-  const summary = returnedFor.toLowerCase().indexOf('see transcript') >= 0 ? '' : returnedFor;
+  const returnedFor = startsWithI(subject, SENDMAIL.returned)
+    ? subject.slice(SENDMAIL.returned.length).trim()
+    : '';
+  const summary = lowerAscii(returnedFor).indexOf('see transcript') >= 0 ? '' : returnedFor;
 
   const failures: Failure[] = [];
   for (const p of order) {
+    if (successful.has(p.recipient.toLowerCase()) && p.diagnosis === '') continue;
     let diagnosis = p.diagnosis !== '' ? p.diagnosis : p.listed.join(' ');
     if (diagnosis === '' && otherText.length > 0) diagnosis = otherText.join(' ');
     if (diagnosis === '' && verdictsWithoutAddress.length > 0) {
@@ -264,7 +289,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
     if (diagnosis === '' && order.length === 1 && replies.length > 0) diagnosis = replies.join(' ');
     // "<a@b>... Deferred: ..." carries no code but is a temporary failure.
     const temporary =
-      p.verdictCode !== null ? p.verdictCode < 500 : diagnosis.toLowerCase().startsWith('deferred');
+      p.verdictCode !== null ? p.verdictCode < 500 : lowerAscii(diagnosis).startsWith('deferred');
     if (temporary && !transient) {
       if (notes.length > 0) diagnosis = diagnosis + ' ' + notes.join(' ');
       else if (summary !== '' && diagnosis.indexOf(summary) < 0)
@@ -292,20 +317,29 @@ function inlineTo(lines: readonly string[], from: number): string {
   return '';
 }
 
+/** Services and appliances that send sendmail's text, by their header fields or sender. */
+function providerOf(b: Bounce): string | null {
+  if (b.has('x-ahmailid')) return 'activehunter';
+  if (b.header('x-nai-header').indexOf('McAfee') >= 0) return 'mcafee';
+  if (b.fromDomain('biglobe.ne.jp')) return 'biglobe';
+  if (b.fromDomain('aol.com') || b.has('x-aol-ip')) return 'aol';
+  return null;
+}
+
 export const sendmail: Family = {
   name: 'sendmail',
   detect(b) {
-    return b.saw(TRANSCRIPT) || b.sawAny(LIST_HEADINGS);
+    if (!b.saw(SENDMAIL.transcript) && !b.saw(SENDMAIL.list) && !b.saw(SENDMAIL.listOne))
+      return EVIDENCE.none;
+    return providerOf(b) !== null ? EVIDENCE.sender : EVIDENCE.marker;
   },
   parse(b) {
-    let family = 'sendmail';
-    if (b.has('x-ahmailid')) family = 'activehunter';
-    else if (b.header('x-nai-header').indexOf('McAfee') >= 0) family = 'mcafee';
-    else if (b.fromDomain('biglobe.ne.jp')) family = 'biglobe';
-    else if (
-      b.subject.startsWith('returned mail: ') &&
+    let family = providerOf(b) ?? 'sendmail';
+    if (
+      family === 'sendmail' &&
+      b.subject.startsWith(SENDMAIL.returned) &&
       b.saw('(smtp)...') &&
-      !b.saw('the following addresses had')
+      !b.saw(SENDMAIL.list)
     )
       family = 'v5sendmail';
     return parseSendmailText(b, family);

@@ -8,19 +8,38 @@
 // * Courier (module.dsn): "<a@b>:" then the host and the ">>>" / "<<<" exchange,
 //   between rulers of dashes.
 import {
-  addressIn,
-  bareAddress,
-  type Explained,
-  explained,
+  EVIDENCE,
+  collectBlocks,
   type Failure,
   type Family,
   findLine,
   findLineContaining,
-  MAX_DIAGNOSTIC_LINES,
-  MAX_RECIPIENTS,
-  startsWithI,
+  labelledAddress,
+  leadingAddress,
+  lowerAscii,
   toFindings,
 } from './common';
+
+/** Fixed text of these MTAs' bounces (lower case). */
+export const SMALL_MTAS = {
+  /** dma (mail.c): the intro, "vN at host." after it, and the recipient sentence. */
+  dragonflyIntro: 'this is the dragonfly mail agent',
+  dragonflyTo: 'there was an error delivering your mail to ',
+  /** dma (net.c): "<host> [<ip>] did not like our <command>:", the reply on the next lines. */
+  dragonflyRemote: ' did not like our ',
+  dragonflyEnd: ['message headers follow', 'original message follows'],
+  /** OpenSMTPD (bounce.c). */
+  opensmtpdIntro: 'this is the mailer-daemon, please do not reply',
+  opensmtpdList: 'list of recipients',
+  opensmtpdDelay: 'delayed for more than',
+  opensmtpdEnd: 'below is a copy of the original message',
+  /** Courier (courier/module.dsn). */
+  courier: 'courier mail server',
+  courierFailed: 'undeliverable mail',
+  courierDelayed: ['delays in delivering your message'],
+  /** Smail 3's rulers. */
+  smailFailed: 'failed addresses follow:',
+} as const;
 
 function firstWord(s: string): string {
   let end = 0;
@@ -30,10 +49,10 @@ function firstWord(s: string): string {
 
 export const dragonfly: Family = {
   name: 'dragonfly',
-  detect: (b) => b.saw('this is the dragonfly mail agent'),
+  detect: (b) => (b.saw(SMALL_MTAS.dragonflyIntro) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, ['this is the dragonfly mail agent']);
+    const start = findLineContaining(lines, [SMALL_MTAS.dragonflyIntro]);
     if (start < 0) return [];
     const intro = (lines[start] as string).trim();
     const at = intro.toLowerCase().lastIndexOf(' at ');
@@ -42,73 +61,58 @@ export const dragonfly: Family = {
       reportingMta = intro.slice(at + 4).trim();
       while (reportingMta.endsWith('.')) reportingMta = reportingMta.slice(0, -1);
     }
-    let end = findLine(lines, ['message headers follow', 'original message follows'], start + 1);
+    let end = findLine(lines, SMALL_MTAS.dragonflyEnd, start + 1);
     const returnedAt = end;
     if (end < 0) end = lines.length;
-    const failures: Failure[] = [];
-    let cur: Explained | null = null;
-    const all: Explained[] = [];
-    for (let i = start + 1; i < end; i++) {
-      const line = (lines[i] as string).trim();
-      if (line === '') continue;
-      if (startsWithI(line, 'there was an error delivering your mail to ')) {
-        const address = addressIn(line.slice(44));
-        if (address !== null) {
-          cur = { f: { recipient: address, diagnosis: '' }, text: [] };
-          all.push(cur);
-        }
-        continue;
+    const collected = collectBlocks(lines, start + 1, end, {
+      start: (line) => labelledAddress(line, [SMALL_MTAS.dragonflyTo]),
+      continuation: 'section',
+    });
+    const failures = collected.blocks.map((block) => {
+      const f: Failure = { recipient: block.recipient, diagnosis: '' };
+      let text: string[] = [];
+      for (const line of block.lines) {
+        // "%s [%s] did not like our %s:\n%s": the reply is on the lines after.
+        if (lowerAscii(line).indexOf(SMALL_MTAS.dragonflyRemote) > 0) {
+          f.remoteMta = firstWord(line);
+          text = [];
+        } else text.push(line);
       }
-      if (cur === null || cur.text.length >= MAX_DIAGNOSTIC_LINES) continue;
-      // net.c: "%s [%s] did not like our %s:\n%s" — the reply is on the lines after.
-      const dislike = line.toLowerCase().indexOf(' did not like our ');
-      if (dislike > 0) {
-        cur.f.remoteMta = firstWord(line);
-        cur.text.length = 0;
-        continue;
-      }
-      cur.text.push(line);
-    }
-    failures.push(...explained(all));
+      // The recipient sentence ends with a full stop that is no part of the text.
+      f.diagnosis = text.join(' ');
+      return f;
+    });
     return toFindings(b, 'dragonfly', failures, { reportingMta, returnedAt, permanent: true });
   },
 };
 
 export const opensmtpd: Family = {
   name: 'opensmtpd',
-  detect(b) {
-    return b.saw('this is the mailer-daemon, please do not reply') && b.saw('list of recipients');
-  },
+  detect: (b) =>
+    b.saw(SMALL_MTAS.opensmtpdIntro) && b.saw(SMALL_MTAS.opensmtpdList)
+      ? EVIDENCE.marker
+      : EVIDENCE.none,
   parse(b) {
     const lines = b.lines();
-    const listAt = findLineContaining(lines, ['list of recipients:']);
+    const listAt = findLineContaining(lines, [SMALL_MTAS.opensmtpdList]);
     if (listAt < 0) return [];
-    const delay =
-      findLineContaining(lines, ['a message is delayed for more than'], 0, listAt + 1) >= 0;
-    let end = findLine(lines, ['below is a copy of the original message'], listAt + 1);
+    const delay = findLineContaining(lines, [SMALL_MTAS.opensmtpdDelay], 0, listAt + 1) >= 0;
+    let end = findLine(lines, [SMALL_MTAS.opensmtpdEnd], listAt + 1);
     const returnedAt = end;
     if (end < 0) end = lines.length;
-    const failures: Failure[] = [];
-    let last: Failure | null = null;
-    for (let i = listAt + 1; i < end; i++) {
-      const raw = lines[i] as string;
-      const line = raw.trim();
-      if (line === '') {
-        last = null;
-        continue;
-      }
-      const word = firstWord(line);
-      const colon = word.endsWith(':');
-      const address = bareAddress(colon ? word : word + ':');
-      if (address !== null && (colon || line.length > word.length)) {
-        last = { recipient: address, diagnosis: line.slice(word.length).trim() };
-        if (delay) last.action = 'delayed';
-        failures.push(last);
-      } else if (last !== null && raw.charCodeAt(0) === 0x20 && last.diagnosis.length < 4096) {
-        // A long reply wrapped onto an indented line.
-        last.diagnosis += ' ' + line;
-      }
-    }
+    const collected = collectBlocks(lines, listAt + 1, end, {
+      // "a@b: 550 5.1.1 No such user", a long reply wrapped onto indented lines.
+      start(line) {
+        const named = leadingAddress(line);
+        return named !== null && named.rest !== '' ? named : null;
+      },
+      continuation: 'indented',
+    });
+    const failures: Failure[] = collected.blocks.map((block) => ({
+      recipient: block.recipient,
+      diagnosis: block.lines.join(' '),
+      action: delay ? 'delayed' : null,
+    }));
     return toFindings(b, 'opensmtpd', failures, { returnedAt, permanent: !delay });
   },
 };
@@ -116,62 +120,55 @@ export const opensmtpd: Family = {
 export const courier: Family = {
   name: 'courier',
   detect(b) {
-    return (
-      b.saw('courier mail server') ||
-      b.header('message-id').toLowerCase().startsWith('<courier.') ||
-      b.saw('undeliverable mail') ||
-      b.saw('delays in delivering your message')
-    );
+    if (
+      b.from.indexOf(SMALL_MTAS.courier) >= 0 ||
+      lowerAscii(b.header('message-id')).startsWith('<courier.')
+    )
+      return EVIDENCE.sender;
+    if (b.saw(SMALL_MTAS.courier)) return EVIDENCE.marker;
+    if (b.saw(SMALL_MTAS.courierFailed) || b.sawAny(SMALL_MTAS.courierDelayed))
+      return EVIDENCE.layout;
+    return EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
     const start = findLineContaining(lines, [
-      'undeliverable mail',
-      'delays in delivering your message',
+      SMALL_MTAS.courierFailed,
+      ...SMALL_MTAS.courierDelayed,
     ]);
     if (start < 0) return [];
-    const delay = (lines[start] as string).toLowerCase().indexOf('delays') >= 0;
-    const failures: Failure[] = [];
-    interface Block {
-      f: Failure;
-      own: string[];
-      replies: string[];
-    }
-    let cur: Block | null = null;
-    const all: Block[] = [];
+    const startLower = lowerAscii(lines[start] as string);
+    const delay = SMALL_MTAS.courierDelayed.some((d) => startLower.indexOf(d) >= 0);
     const returnedAt = findLine(
       lines,
       ['content-type: message/rfc822', 'content-type: text/rfc822-headers'],
       start + 1,
     );
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    for (let i = start + 1; i < end; i++) {
-      const raw = lines[i] as string;
-      const line = raw.trim();
-      if (line === '' || line.startsWith('-----')) continue;
-      if (raw.startsWith('<') && line.endsWith(':')) {
-        const address = bareAddress(line);
-        if (address !== null) {
-          cur = { f: { recipient: address, diagnosis: '' }, own: [], replies: [] };
-          if (delay) cur.f.action = 'delayed';
-          all.push(cur);
-          continue;
-        }
-      }
-      if (cur === null) continue;
-      if (line.startsWith('<<<')) {
-        if (cur.replies.length < MAX_DIAGNOSTIC_LINES) cur.replies.push(line.slice(3).trim());
-      } else if (line.startsWith('>>>')) continue;
-      else if (raw.charCodeAt(0) === 0x20 || raw.charCodeAt(0) === 0x09) {
+    // "<a@b>:" at the margin, then the host indented and the ">>>" / "<<<" exchange.
+    const collected = collectBlocks(lines, start + 1, end, {
+      start(line, raw) {
+        if (!raw.startsWith('<') || !line.endsWith(':')) return null;
+        const named = leadingAddress(line);
+        return named !== null && named.rest === '' ? named : null;
+      },
+      continuation: 'indented',
+      noise: ['-----', '>>>'],
+    });
+    const failures = collected.blocks.map((block) => {
+      const f: Failure = { recipient: block.recipient, diagnosis: '' };
+      if (delay) f.action = 'delayed';
+      const own: string[] = [];
+      const replies: string[] = [];
+      for (const line of block.lines) {
+        if (line.startsWith('<<<')) replies.push(line.slice(3).trim());
         // "    mx.example.co.jp [192.0.2.95]:" names the host; other lines explain.
-        if (line.endsWith(']:') && cur.f.remoteMta === undefined) cur.f.remoteMta = firstWord(line);
-        else if (cur.own.length < MAX_DIAGNOSTIC_LINES) cur.own.push(line);
-      } else cur = null;
-    }
-    for (const c of all) {
-      c.f.diagnosis = c.replies.length > 0 ? c.replies.join(' ') : c.own.join(' ');
-      failures.push(c.f);
-    }
+        else if (line.endsWith(']:') && f.remoteMta === undefined) f.remoteMta = firstWord(line);
+        else own.push(line);
+      }
+      f.diagnosis = replies.length > 0 ? replies.join(' ') : own.join(' ');
+      return f;
+    });
     return toFindings(b, 'courier', failures, { returnedAt, permanent: !delay });
   },
 };
@@ -183,39 +180,49 @@ export const courier: Family = {
  */
 export const smail: Family = {
   name: 'smail',
-  detect: (b) => b.saw('failed addresses follow:'),
+  detect: (b) => (b.saw(SMALL_MTAS.smailFailed) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const failures: Failure[] = [];
-    const log: string[] = [];
-    let section = '';
-    let returnedAt = -1;
-    for (let i = 0; i < lines.length; i++) {
+    // The rulers: "|---- Message log follows: ----|", "|---- Failed addresses follow: ----|",
+    // "|---- Message text follows: ----|" (where the returned message starts).
+    const rulers: { at: number; kind: 'failed' | 'log' | 'text' }[] = [];
+    for (let i = 0; i < lines.length && rulers.length < 20; i++) {
       const line = (lines[i] as string).trim();
-      if (line.startsWith('|---') || line.startsWith('----')) {
-        const lower = line.toLowerCase();
-        section =
-          lower.indexOf('failed addresses') >= 0
-            ? 'failed'
-            : lower.indexOf('message log') >= 0
-              ? 'log'
-              : 'text';
-        if (section === 'text') {
-          returnedAt = i;
-          break;
-        }
-        continue;
-      }
-      if (line === '') continue;
-      if (section === 'log' && log.length < 10) log.push(line);
-      if (section !== 'failed') continue;
-      // " a@b ... unknown host", " a@b ... (reason)"
-      const dots = line.indexOf(' ... ');
-      const a = addressIn(dots > 0 ? line.slice(0, dots) : line);
-      if (a === null) continue;
-      failures.push({ recipient: a, diagnosis: dots > 0 ? line.slice(dots + 5).trim() : '' });
-      if (failures.length >= MAX_RECIPIENTS) break;
+      if (!line.startsWith('|---') && !line.startsWith('----')) continue;
+      const lower = lowerAscii(line);
+      const kind =
+        lower.indexOf('failed addresses') >= 0
+          ? 'failed'
+          : lower.indexOf('message log') >= 0
+            ? 'log'
+            : 'text';
+      rulers.push({ at: i, kind });
+      if (kind === 'text') break;
     }
+    const text = rulers.find((r) => r.kind === 'text');
+    const returnedAt = text === undefined ? -1 : text.at;
+    const sectionEnd = (r: number): number =>
+      r + 1 < rulers.length ? (rulers[r + 1] as { at: number }).at : lines.length;
+    const log: string[] = [];
+    const failures: Failure[] = [];
+    for (let r = 0; r < rulers.length; r++) {
+      const { at, kind } = rulers[r] as { at: number; kind: string };
+      if (kind === 'log') {
+        for (let i = at + 1; i < sectionEnd(r) && log.length < 10; i++) {
+          const line = (lines[i] as string).trim();
+          if (line !== '') log.push(line);
+        }
+      } else if (kind === 'failed') {
+        // " a@b ... unknown host", " <a@b> ... (reason)": one line per address.
+        const collected = collectBlocks(lines, at + 1, sectionEnd(r), {
+          start: (line) => leadingAddress(line),
+          continuation: 'indented',
+        });
+        for (const block of collected.blocks)
+          failures.push({ recipient: block.recipient, diagnosis: block.lines.join(' ') });
+      }
+    }
+    // An address without its own reason: the message log says why.
     for (const f of failures) if (f.diagnosis === '') f.diagnosis = log.join(' ');
     return toFindings(b, 'smail', failures, { returnedAt, permanent: true });
   },

@@ -74,6 +74,23 @@ describe('oobd classify', () => {
     expect(labels).toEqual(['InvalidRecipient', 'QuotaIssues']);
   });
 
+  it('says which reply code it assumed for text given without one', () => {
+    const run = oobd(['classify', 'hello', '451 hello']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      '  matched as: 550 hello\n  assumed: reply code 550, since none was given',
+    );
+    // A reply with its code assumes nothing.
+    expect(run.stdout.match(/assumed:/g)).toHaveLength(1);
+    const json = oobd(['classify', '--json', 'hello', '4.2.2 mailbox full', '550 5.1.1 x']);
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { assumed_code: number | null }).assumed_code),
+    ).toEqual([550, 451, null]);
+  });
+
   describe('with --rules', () => {
     let dir: string;
     beforeAll(() => {
@@ -119,7 +136,12 @@ describe('oobd rules check', () => {
     dir = mkdtempSync(join(tmpdir(), 'oobd-check-'));
     writeFileSync(
       join(dir, 'a.toml'),
-      '[rules]\nA = ["(?=x)", "dup", "(unclosed"]\nB = ["dup", "\\\\1"]\n',
+      '[rules]\nSpamBlock = ["(?=x)", "dup", "(unclosed"]\nSpamContent = ["dup", "\\\\1"]\n',
+    );
+    writeFileSync(
+      join(dir, 'labels.toml'),
+      '[rules]\nInvalidRecipent = ["(?i)no such user"]\nquotaissues = ["(?i)over quota"]\n' +
+        'SuppressMe = ["(?i)unsubscribed"]\nInvalidRecipient = ["(?i)user unknown"]\n',
     );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -139,15 +161,28 @@ describe('oobd rules check', () => {
     expect(run.status).toBe(2);
     const lines = run.stdout.trim().split('\n');
     expect(lines.filter((line) => line.startsWith('error: '))).toEqual([
-      expect.stringContaining(`${file}: "A"[0] "(?=x)"`),
-      expect.stringContaining(`${file}: "A"[2] "(unclosed"`),
-      expect.stringContaining(`${file}: "B"[1]`),
+      expect.stringContaining(`${file}: "SpamBlock"[0] "(?=x)"`),
+      expect.stringContaining(`${file}: "SpamBlock"[2] "(unclosed"`),
+      expect.stringContaining(`${file}: "SpamContent"[1]`),
       expect.stringContaining(`${missing}: cannot read`),
     ]);
     expect(lines.filter((line) => line.startsWith('warning: '))).toEqual([
-      expect.stringContaining(`${file}: "B"[0] "dup": duplicate of "A"[1]`),
+      expect.stringContaining(`${file}: "SpamContent"[0] "dup": duplicate of "SpamBlock"[1]`),
     ]);
     expect(lines.at(-1)).toBe('2 files, 2 labels, 5 patterns: 4 errors, 1 warning');
+  });
+
+  it("warns about labels outside KumoMTA's predefined set, naming the closest, and passes", () => {
+    const file = join(dir, 'labels.toml');
+    const run = oobd(['rules', 'check', file]);
+    expect(run.status).toBe(0);
+    const warnings = run.stdout.split('\n').filter((line) => line.startsWith('warning: '));
+    expect(warnings).toEqual([
+      `warning: ${file}: "InvalidRecipent": not one of KumoMTA's predefined labels (did you mean InvalidRecipient?); allowed, but consumers of KumoMTA logs will not know it`,
+      `warning: ${file}: "quotaissues": not one of KumoMTA's predefined labels (did you mean QuotaIssues?); allowed, but consumers of KumoMTA logs will not know it`,
+      `warning: ${file}: "SuppressMe": not one of KumoMTA's predefined labels; allowed, but consumers of KumoMTA logs will not know it`,
+    ]);
+    expect(run.stdout).toMatch(/1 file, 4 labels, 4 patterns: 0 errors, 3 warnings\n$/);
   });
 });
 

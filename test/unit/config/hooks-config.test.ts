@@ -115,7 +115,7 @@ describe('hooks configuration', () => {
       invalid({ hooks: [{ ...base, name: 'a', types: ['OOB', 'Bounced'] }] }).message,
     ).toContain('hooks[0].types[1]');
     expect(invalid({ hooks: [{ ...base, name: 'a', timeout: 'soon' }] }).message).toContain(
-      'hooks[0].timeout: timeout: expected a duration',
+      'hooks[0].timeout: expected a duration',
     );
     expect(invalid({ hooks: [{ ...base, name: 'a', batch_size: 0 }] }).message).toContain(
       'hooks[0].batch_size',

@@ -63,6 +63,38 @@ describe('server configuration', () => {
     expect(config.queue.redis_url).toBe('redis://b:2');
   });
 
+  it('takes a list of node URLs in queue.redis_url as a Redis Cluster, and REDIS_URL with commas as one', () => {
+    const nodes = ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'];
+    expect(buildServerConfig('x.toml', { queue: { redis_url: nodes } }, {}).queue.redis_url).toEqual(nodes);
+    expect(buildServerConfig('x.toml', { queue: { redis_url: ['redis://10.0.0.1:7000'] } }, {}).queue.redis_url).toEqual([
+      'redis://10.0.0.1:7000',
+    ]);
+    expect(
+      buildServerConfig('x.toml', {}, { REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000' }).queue.redis_url,
+    ).toEqual(nodes);
+  });
+
+  it('names queue.redis_url or REDIS_URL when a Redis URL is wrong', () => {
+    expect(invalid({ queue: { redis_url: 'localhost:6379' } }).message).toBe(
+      'oobd.toml: queue.redis_url: expected a redis:// or rediss:// URL, got "localhost:6379"',
+    );
+    expect(invalid({ queue: { redis_url: [] } }).message).toContain('queue.redis_url: a Redis Cluster needs at least one node URL');
+    expect(invalid({ queue: { redis_url: ['redis://a:1/2', 'redis://b:1'] } }).message).toContain(
+      'queue.redis_url: a Redis Cluster has only database 0',
+    );
+    expect(invalid({ queue: { redis_url: 6379 } }).message).toContain('queue.redis_url: expected a URL or a list of URLs');
+    expect(() => buildServerConfig('x.toml', {}, { REDIS_URL: 'http://a:1' })).toThrow(
+      'x.toml: REDIS_URL (environment): expected a redis:// or rediss:// URL, got "http://a:1"',
+    );
+  });
+
+  it('reads queue.dedup_window as a duration, 24 hours unless set', () => {
+    expect(buildServerConfig('x.toml', {}, {}).queue.dedup_window).toBe(86_400_000);
+    expect(buildServerConfig('x.toml', { queue: { dedup_window: '2h' } }, {}).queue.dedup_window).toBe(7_200_000);
+    expect(buildServerConfig('x.toml', { queue: { dedup_window: 0 } }, {}).queue.dedup_window).toBe(0);
+    expect(invalid({ queue: { dedup_window: 'a day' } }).message).toContain('queue.dedup_window');
+  });
+
   it('names the file and the section.key of an unknown key', () => {
     expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe(
       'oobd.toml: unknown key smtp.hostnme',
@@ -78,6 +110,27 @@ describe('server configuration', () => {
     expect(invalid({ queue: { mode: 'kafka' } }).message).toContain('queue.mode');
     expect(invalid({ logs: { max_segment_duration: '10 fortnights' } }).message).toContain(
       'logs.max_segment_duration',
+    );
+  });
+
+  it('refuses a duration without a unit, naming the file and key and showing the form to write', () => {
+    expect(invalid({ smtp: { idle_timeout: 300 } }).message).toBe(
+      'oobd.toml: smtp.idle_timeout: 300 has no unit: write "300s" for seconds or "300ms" for ' +
+        'milliseconds (units ms, s, m, h, d; compounds such as "1h30m")',
+    );
+    expect(invalid({ queue: { backoff: '250' } }).message).toContain(
+      'oobd.toml: queue.backoff: "250" has no unit: write "250s"',
+    );
+    expect(
+      buildServerConfig('x.toml', { smtp: { idle_timeout: '300s' } }, {}).smtp.idle_timeout,
+    ).toBe(300_000);
+  });
+
+  it('reads a size given as a bare number as bytes, as KumoMTA does', () => {
+    const config = buildServerConfig('x.toml', { smtp: { max_message_size: 20_000 } }, {});
+    expect(config.smtp.max_message_size).toBe(20_000);
+    expect(invalid({ smtp: { max_message_size: 1.5 } }).message).toContain(
+      'oobd.toml: smtp.max_message_size: expected a size such as "10MB", "512KB" or a whole number of bytes, got 1.5',
     );
   });
 
@@ -118,7 +171,7 @@ describe('config units', () => {
     expect(parseDuration('10m')).toBe(600_000);
     expect(parseDuration('1h30m')).toBe(5_400_000);
     expect(parseDuration('250ms')).toBe(250);
-    expect(parseDuration(30)).toBe(30_000);
+    expect(parseDuration('30')).toBeNull();
     expect(parseDuration('soon')).toBeNull();
   });
 

@@ -24,4 +24,16 @@ describe('metrics of several threads', () => {
     main.addSource(async () => []);
     expect(await main.text()).toContain('oobd_messages_total{outcome="rejected"} 1');
   });
+
+  it("reports the reload status of this process only, not summed with the threads' copies", async () => {
+    const main = new Metrics();
+    const thread = new Metrics();
+    main.reloadSuccessful.set(0);
+    main.reloadFailures.inc({ files: 'rules' });
+    main.addSource(async () => [await thread.registry.getMetricsAsJSON()]);
+    const text = await main.text();
+    expect(text).toMatch(/^oobd_config_last_reload_successful 0$/m);
+    expect(text).toMatch(/^oobd_config_reload_failures_total\{files="rules"\} 1$/m);
+    expect(text.match(/^# TYPE oobd_config_last_reload_successful gauge$/gm)).toHaveLength(1);
+  });
 });

@@ -33,6 +33,16 @@ describe('addresses in fields', () => {
     ).toEqual(['jane@example.com', 'bob@example.com', 'carol@example.com']);
   });
 
+  it('reads the last mailbox of a list that ends inside a quote, bracket or comment', () => {
+    expect(extractAddressList('jane@example.com, <bob@example.com')).toEqual([
+      'jane@example.com',
+      'bob@example.com',
+    ]);
+    expect(extractAddressList('"cut off <carol@example.com>, dave@example.com')).toEqual([
+      'carol@example.com',
+    ]);
+  });
+
   it('reads the local part of system senders with and without a domain', () => {
     expect(localPartOf('Mail Delivery System <MAILER-DAEMON@mx.example.net>')).toBe(
       'mailer-daemon',

@@ -55,6 +55,56 @@ describe('last-resort scan of text bounces', () => {
     expect(findings(raw).map((f) => f.recipient)).toEqual(['one@example.org', 'two@example.org']);
   });
 
+  it('gives a reason stated apart from the address to it, and stops at a ruler', () => {
+    const raw = eml(
+      'From: postmaster@mx.example.net',
+      'To: sender@example.com',
+      'Subject: email bounce notification',
+      '',
+      'Your message could not be stored in the target mailbox.',
+      '',
+      'reject reason: Mailbox full',
+      'target mail address: kai@example.net',
+      '',
+      '------------------------------------------------------------',
+      'bounced mail:',
+      'From: sender@example.com',
+    );
+    expect(findings(raw).map((f) => [f.recipient, f.reply.content])).toEqual([
+      ['kai@example.net', 'Mailbox full'],
+    ]);
+  });
+
+  it('reads a reason written before the address and one on the line after a lead-in', () => {
+    const raw = eml(
+      'From: MAILER-DAEMON@mx.example.net',
+      'Subject: Undeliverable message',
+      '',
+      'Mailbox is full: <lia@example.org>',
+      '',
+      'Your message to <moe@example.org> was rejected for the following reason:',
+      '550 5.1.1 user unknown',
+    );
+    expect(findings(raw).map((f) => [f.recipient, f.reply.code, f.reply.content])).toEqual([
+      ['lia@example.org', 550, 'Mailbox is full'],
+      ['moe@example.org', 550, 'user unknown'],
+    ]);
+  });
+
+  it('reads an HTML-only notice as text', () => {
+    const raw = eml(
+      'From: MAILER-DAEMON@mx.example.net',
+      'Subject: Undeliverable message',
+      'Content-Type: text/html',
+      '',
+      '<html><body><p>Delivery to the following recipient failed:</p>',
+      '<p>&lt;ned@example.org&gt;: 552 5.2.2 mailbox full</p></body></html>',
+    );
+    expect(findings(raw).map((f) => [f.recipient, f.reply.code, f.reply.content])).toEqual([
+      ['ned@example.org', 552, 'mailbox full'],
+    ]);
+  });
+
   it('leaves a message that does not look like a bounce alone', () => {
     const r = parseMessage(
       eml('From: friend@example.com', 'Subject: hello', '', 'kiji@example.org: see you tomorrow'),

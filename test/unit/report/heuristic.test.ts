@@ -1,13 +1,28 @@
 // The non-RFC families of src/report/heuristic/, one describe per layout, on short
 // messages written in each MTA's format (the fixtures hold the real ones).
-import { parseMessage } from '../../../src/report/index';
+import { parseMessage, readMessage } from '../../../src/report/index';
 import {
+  EVIDENCE,
   bareAddress,
+  collectBlocks,
+  blockFailures,
   hashStatus,
   htmlToText,
+  isLeadIn,
+  labelledAddress,
+  leadingAddress,
   normaliseReplyText,
   phraseSetStats,
+  reasonThenAddress,
+  splitLines,
+  toFindings,
+  type Family,
 } from '../../../src/report/heuristic/common';
+import { FAMILIES, parseWith } from '../../../src/report/heuristic/index';
+import { qmail } from '../../../src/report/heuristic/qmail';
+import { FIXTURES, fixtureFiles, readFixture } from '../../helpers/fixture-records';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { FeedbackFinding, OobFinding, ParseResult } from '../../../src/report/types';
 
 const eml = (...lines: string[]): Buffer => Buffer.from(lines.join('\n'), 'utf8');
@@ -687,6 +702,30 @@ describe('what no family takes', () => {
     expect(r.findings).toEqual([]);
   });
 
+  it('reads no bounce into an ordinary message laid out like one', () => {
+    const domino = eml(
+      'From: carol@example.com',
+      'X-MIMETrack: Serialize by Router on MAIL01/Example',
+      'Subject: contacts',
+      '',
+      'The new addresses are',
+      '  alice@example.com',
+      '  bob@example.com',
+      'and for questions',
+      '  ask Carol',
+    );
+    const qmailLike = eml(
+      'From: dave@example.com',
+      'Subject: minutes',
+      '',
+      'Action items:',
+      '<erin@example.org>:',
+      'send the report',
+    );
+    expect(parseMessage(domino).findings).toEqual([]);
+    expect(parseMessage(qmailLike).findings).toEqual([]);
+  });
+
   it('gives at most 1000 findings for one bounce, in the order it names them', () => {
     const blocks: string[] = [];
     for (let i = 0; i < 1500; i++) blocks.push(`<u${i}@example.org>:`, 'Remote host said: 550 no');
@@ -800,5 +839,203 @@ describe('detection phrases', () => {
     const stats = phraseSetStats();
     expect(stats.known).toBeGreaterThan(10);
     expect(stats.inSet).toBe(stats.known);
+  });
+});
+
+describe('the shared block collector', () => {
+  const rules = {
+    start: (line: string) => leadingAddress(line) ?? reasonThenAddress(line),
+    continuation: 'paragraph' as const,
+  };
+
+  it('takes the reason on the lines after "for the following reason:" for every recipient without one', () => {
+    const lines = splitLines(
+      [
+        'Delivery failed for the following reason:',
+        'Mailbox quota exceeded',
+        '',
+        '<a@example.org>',
+        '<b@example.org>',
+      ].join('\n'),
+    );
+    expect(blockFailures(collectBlocks(lines, 0, lines.length, rules))).toEqual([
+      { recipient: 'a@example.org', diagnosis: 'Mailbox quota exceeded' },
+      { recipient: 'b@example.org', diagnosis: 'Mailbox quota exceeded' },
+    ]);
+  });
+
+  it('reads a reason written before the address, and one given once after the addresses', () => {
+    const lines = splitLines(
+      ['Mailbox is full: <a@example.org>', '<b@example.org>', '', 'Reason: user unknown'].join(
+        '\n',
+      ),
+    );
+    expect(blockFailures(collectBlocks(lines, 0, lines.length, rules))).toEqual([
+      { recipient: 'a@example.org', diagnosis: 'Mailbox is full' },
+      { recipient: 'b@example.org', diagnosis: 'user unknown' },
+    ]);
+  });
+
+  it('gives a recipient the indented lines under it, and ends an indented entry at its margin', () => {
+    const lines = splitLines(
+      [
+        '  a@example.org',
+        '    host said: 550 no',
+        '  b@example.org',
+        '    retry timeout',
+        'x',
+      ].join('\n'),
+    );
+    const c = collectBlocks(lines, 0, lines.length, {
+      start: (line) => leadingAddress(line),
+      continuation: 'indented',
+    });
+    expect(c.blocks.map((b) => [b.recipient, b.lines])).toEqual([
+      ['a@example.org', ['host said: 550 no']],
+      ['b@example.org', ['retry timeout']],
+    ]);
+  });
+
+  it('keeps the first block of a recipient named twice, with the lines of a later one if it had none', () => {
+    const lines = splitLines(['<a@example.org>', '', '<a@example.org>', 'no such user'].join('\n'));
+    expect(blockFailures(collectBlocks(lines, 0, lines.length, rules))).toEqual([
+      { recipient: 'a@example.org', diagnosis: 'no such user' },
+    ]);
+  });
+});
+
+describe('recipient line shapes', () => {
+  it('reads an address that starts a line, whatever brackets and punctuation follow', () => {
+    expect(leadingAddress('<a@example.org>: host said')).toEqual({
+      address: 'a@example.org',
+      rest: 'host said',
+      reason: '',
+    });
+    expect(leadingAddress('a@example.org... User unknown')?.rest).toBe('User unknown');
+    expect(leadingAddress('"a@example.org" (user not found)')?.rest).toBe('(user not found)');
+    expect(leadingAddress('<mailto:a@example.org>')?.address).toBe('a@example.org');
+    expect(leadingAddress('a@example.org).')?.address).toBe('a@example.org');
+    expect(leadingAddress('see a@example.org')).toBeNull();
+  });
+
+  it('reads an address after a label, and a reason before a colon', () => {
+    expect(
+      labelledAddress('Unable to deliver message to: <a@example.org>', ['deliver message to:']),
+    ).toEqual({ address: 'a@example.org', rest: '', reason: '' });
+    expect(reasonThenAddress('Unknown user: a@example.org')).toEqual({
+      address: 'a@example.org',
+      rest: '',
+      reason: 'Unknown user',
+    });
+    expect(reasonThenAddress('Recipient address: a@example.org')?.reason).toBe('');
+    expect(reasonThenAddress('To: a@example.org')).toBeNull();
+    expect(reasonThenAddress('Unknown user: a@example.org said')).toBeNull();
+  });
+
+  it('tells a lead-in that announces a reason from a sentence', () => {
+    expect(isLeadIn('delivery failed for the following reason:')).toBe(true);
+    expect(isLeadIn('because:')).toBe(true);
+    expect(isLeadIn('the response from the remote server was:')).toBe(true);
+    expect(isLeadIn('the following addresses failed:')).toBe(false);
+    expect(isLeadIn('reason: mailbox full')).toBe(false);
+  });
+
+  it('turns a <pre> block and an unescaped address of an HTML notice into lines of text', () => {
+    const text = htmlToText('<pre>line one\n<a@example.org>:\nline &amp; two</pre><p>x</p>');
+    expect(text.split('\n').filter((l) => l !== '')).toEqual([
+      'line one',
+      '<a@example.org>:',
+      'line & two',
+      'x',
+    ]);
+  });
+});
+
+describe('which family reads a message', () => {
+  const heuristicFixtures = fixtureFiles(
+    fs
+      .readdirSync(path.join(FIXTURES, 'heuristic'))
+      .filter((d) => fs.statSync(path.join(FIXTURES, 'heuristic', d)).isDirectory())
+      .map((d) => `heuristic/${d}`),
+  );
+
+  /** A deterministic shuffle (a linear congruential generator), so a failure can be replayed. */
+  function shuffled<T>(list: readonly T[], seed: number): T[] {
+    const out = [...list];
+    let x = seed;
+    for (let i = out.length - 1; i > 0; i--) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const j = x % (i + 1);
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  }
+
+  it('does not depend on the order of the family list', () => {
+    const orders = [[...FAMILIES].reverse(), shuffled(FAMILIES, 7), shuffled(FAMILIES, 1234)];
+    for (const fixture of heuristicFixtures) {
+      const expected = parseWith(FAMILIES, readMessage(readFixture(fixture)));
+      for (const order of orders)
+        expect([fixture, parseWith(order, readMessage(readFixture(fixture)))]).toEqual([
+          fixture,
+          expected,
+        ]);
+    }
+  });
+
+  const qmailBounce = eml(
+    DAEMON,
+    'Subject: failure notice',
+    '',
+    'Hi. This is the qmail-send program at mx.example.net.',
+    '',
+    '<gone@example.org>:',
+    'Sorry, no mailbox here by that name. (#5.1.1)',
+  );
+
+  it('tries the next family when a more specific one finds nothing in the text', () => {
+    const broad: Family = { name: 'aaa', detect: () => EVIDENCE.sender, parse: () => [] };
+    const found = parseWith([broad, qmail], readMessage(qmailBounce));
+    expect(found.map((f) => f.kind === 'oob' && f.report.source)).toEqual(['heuristic:qmail']);
+  });
+
+  it("prefers the family whose evidence is more specific, whatever the list's order", () => {
+    const provider: Family = {
+      name: 'zzz',
+      detect: () => EVIDENCE.sender,
+      parse: (b) => toFindings(b, 'zzz', [{ recipient: 'gone@example.org', diagnosis: '550 x' }]),
+    };
+    for (const order of [
+      [qmail, provider],
+      [provider, qmail],
+    ]) {
+      const found = parseWith(order, readMessage(qmailBounce));
+      expect(found.map((f) => f.kind === 'oob' && f.report.source)).toEqual(['heuristic:zzz']);
+    }
+  });
+
+  it('among equally specific families takes the more complete reading', () => {
+    const thin: Family = {
+      name: 'aaa',
+      detect: () => EVIDENCE.marker,
+      parse: (b) => toFindings(b, 'aaa', [{ recipient: 'gone@example.org', diagnosis: '' }]),
+    };
+    const found = parseWith([thin, qmail], readMessage(qmailBounce));
+    expect(found.map((f) => f.kind === 'oob' && f.report.source)).toEqual(['heuristic:qmail']);
+  });
+
+  it('gives Postfix\'s old template to Postfix although it says "could not be delivered to one or more"', () => {
+    const raw = eml(
+      'From: MAILER-DAEMON@mx.example.net (Mail Delivery System)',
+      'Subject: Undelivered Mail Returned to Sender',
+      '',
+      'This is the Postfix program at host mx.example.net.',
+      '',
+      "I'm sorry to have to inform you that the message returned",
+      'below could not be delivered to one or more destinations.',
+      '',
+      '<a@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 unknown',
+    );
+    expect(summary(raw).map((r) => [r[0], r[4]])).toEqual([['a@example.org', 'heuristic:postfix']]);
   });
 });

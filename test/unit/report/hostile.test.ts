@@ -187,6 +187,42 @@ describe('hostile input', () => {
     );
   });
 
+  describe('in the shapes the non-RFC families read', () => {
+    /** Header fields and a first line that make each family parse (its evidence), not only detect. */
+    const starts = [
+      'From: MAILER-DAEMON@x.example\nSubject: failure notice\n\nHi. This is the qmail-send program at x.\n',
+      'From: Mail Delivery System <Mailer-Daemon@x.example>\nMessage-Id: <E1aaaaa-000000-00@x.example>\n\nA message that you sent was rejected by the local scanning code that\nchecks incoming messages on this system. The following error was given:\n',
+      'From: MAILER-DAEMON@x.example\n\n   ----- The following addresses had permanent fatal errors -----\n',
+      'From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail Returned to Sender\n\n',
+      'From: postmaster@x.example\nX-MS-Exchange-Message-Is-Ndr: \n\nReported error:\n',
+      'From: postmaster@x.example\n\nThe following recipient(s) cannot be reached:\n',
+      'From: postmaster@x.example\nX-MIMETrack: x\n\nwas not delivered to:\n',
+      'From: postmaster@x.example\nX-Mailer: <SMTP32 v8>\n\nMessage undeliverable to\n',
+      'From: postmaster@x.example\nSubject: Mail System Error - Returned Mail\n\n',
+      'From: postmaster@x.example\nX-MC-System: x\n\n-- a@b.example\n',
+      'From: postmaster@x.example\n\n12 error(s):\n',
+      'From: postmaster@x.example\n\nThis report relates to a message you sent\n',
+      'From: "Courier mail server at x" <@>\n\nUNDELIVERABLE MAIL\n',
+      'From: MAILER-DAEMON@x.example\nContent-Type: text/html\n\n<pre>Hi. This is the qmail-send program at x.\n',
+    ];
+    /** Bodies that stress the line shapes the families look for, about 300 KB each. */
+    const bodies = [
+      '<a@b.example>:\n-- c@d.example\n'.repeat(10_000),
+      '  a@b.example\n    reason:\n'.repeat(10_000),
+      'Unknown user: a@b.example\nundeliverable to\n'.repeat(8_000),
+      '<x <a@b.example> [y] <z> '.repeat(12_000),
+      'x on 1/1/2000\n  <h #5.0.0 smtp;550 <a@b.example>>\n'.repeat(6_000),
+      '<'.repeat(150_000) + '&lt;'.repeat(40_000),
+    ];
+
+    it.each(starts.map((s, i) => [i, s]))('never throws on family start %i', (_i, start) => {
+      for (const body of bodies) {
+        const r = parseBounded(start + body);
+        expect(r.findings.length).toBeLessThanOrEqual(10_000);
+      }
+    });
+  });
+
   it('turns an unexpected exception into an internal problem as a last defence', () => {
     const r = parseMessage(null as unknown as Uint8Array);
     expect(r.kind).toBe('none');

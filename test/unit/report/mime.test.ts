@@ -1,4 +1,9 @@
-import { decodeBase64, decodeEncodedWords, decodeQuotedPrintable } from '../../../src/report/codec';
+import {
+  decodeBase64,
+  decodeCharset,
+  decodeEncodedWords,
+  decodeQuotedPrintable,
+} from '../../../src/report/codec';
 import { parseContentType } from '../../../src/report/header';
 import { decodedText, readMessage } from '../../../src/report/mime';
 
@@ -238,5 +243,69 @@ describe('MIME walk', () => {
       ),
     );
     expect(decodedText(msg.root, null)).toBe('日本');
+  });
+
+  it('decodes a character split across two adjacent encoded words (RFC 2047 section 5)', () => {
+    // "é" is C3 A9 in UTF-8; a generator that cuts words by octets puts one in each.
+    expect(decodeEncodedWords('=?utf-8?Q?caf=C3?= =?utf-8?Q?=A9?=')).toBe('café');
+    expect(decodeEncodedWords('=?utf-8?B?w6k=?= =?utf-8?B?w6k=?=')).toBe('éé');
+  });
+
+  it('reads RFC 2231 parameters in any charset and drops a comment after a token', () => {
+    const ct = parseContentType(
+      "multipart/mixed; boundary=b0 (generated); name*=shift_jis''%93%FA%96%7B",
+    );
+    expect(ct?.params.get('boundary')).toBe('b0');
+    expect(ct?.params.get('name')).toBe('日本');
+    // A parenthesis inside a token is part of it.
+    expect(parseContentType('text/plain; name=Invoice(1).pdf')?.params.get('name')).toBe(
+      'Invoice(1).pdf',
+    );
+  });
+
+  it('drops white space a transport added at the end of quoted-printable lines (RFC 2045 section 6.7 rule 3)', () => {
+    expect(decodeQuotedPrintable('550 no such user   \nnext=20\n').bytes.toString('latin1')).toBe(
+      '550 no such user\nnext \n',
+    );
+  });
+
+  it('reads windows-1252 punctuation that latin1 lacks', () => {
+    expect(
+      decodeCharset(Buffer.from([0x93, 0x78, 0x94, 0x20, 0x96, 0x20, 0x92]), 'windows-1252'),
+    ).toBe('\u201cx\u201d \u2013 \u2019');
+  });
+
+  it('reads Japanese text labelled ISO-2022-JP but sent in 8 bits by what the octets are', () => {
+    // 宛先不明 ("address unknown") as ISO-2022-JP, EUC-JP, Shift_JIS and UTF-8.
+    const jis = Buffer.from([
+      0x1b, 0x24, 0x42, 0x30, 0x38, 0x40, 0x68, 0x49, 0x54, 0x4c, 0x40, 0x1b, 0x28, 0x42,
+    ]);
+    const eucJp = Buffer.from([0xb0, 0xb8, 0xc0, 0xe8, 0xc9, 0xd4, 0xcc, 0xc0]);
+    const shiftJis = Buffer.from([0x88, 0xb6, 0x90, 0xe6, 0x95, 0x73, 0x96, 0xbe]);
+    for (const bytes of [jis, eucJp, shiftJis, Buffer.from('宛先不明', 'utf8')])
+      expect(decodeCharset(Buffer.concat([bytes, Buffer.from('\n550 5.1.1')]), 'ISO-2022-JP')).toBe(
+        '宛先不明\n550 5.1.1',
+      );
+  });
+
+  it('reads an unknown charset, and UTF-7, as UTF-8', () => {
+    expect(decodeCharset(Buffer.from('Grüße', 'utf8'), 'x-unknown')).toBe('Grüße');
+    expect(decodeCharset(Buffer.from('a+b@example.com', 'utf8'), 'unicode-1-1-utf-7')).toBe(
+      'a+b@example.com',
+    );
+  });
+
+  it('bounds what base64 and quoted-printable decode to, and says so', () => {
+    const b64 = decodeBase64(Buffer.alloc(3000, 0x61).toString('base64'), 1000);
+    expect(b64.bytes.length).toBe(1000);
+    expect(b64.truncated).toBe(true);
+    const qp = decodeQuotedPrintable('=41'.repeat(3000), 1000);
+    expect(qp.bytes.length).toBe(1000);
+    expect(qp.truncated).toBe(true);
+    expect(decodeBase64('YWJj', 1000)).toEqual({
+      bytes: Buffer.from('abc'),
+      invalid: 0,
+      truncated: false,
+    });
   });
 });

@@ -1,0 +1,21 @@
+// The output lines of `oobd parse`, made the same way on the main thread and on the
+// parse threads (parse-threads.ts), so the order of the work never shows in the output.
+import type { ParsedMessage } from '../pipeline/parse-mode';
+import type { SourceMessage } from './sources';
+
+/** The output lines of one message: its records with "source_file" (and "source_index") added. */
+export function outputLines(message: SourceMessage, parsed: ParsedMessage): string {
+  const source =
+    message.index === null
+      ? { source_file: message.file }
+      : { source_file: message.file, source_index: message.index };
+  if (parsed.records.length === 0) {
+    const { kind, findings, problems } = parsed;
+    return `${JSON.stringify({ type: 'Unrecognized', ...source, kind, findings, problems })}\n`;
+  }
+  // Each record is a JSON object: the source fields go in before its closing brace.
+  const fields = JSON.stringify(source).slice(1);
+  let out = '';
+  for (const record of parsed.records) out += `${record.slice(0, -1)},${fields}\n`;
+  return out;
+}

@@ -1,0 +1,82 @@
+// `oobd replay` against a real server: what it sends, what it skips, and a summary
+// that counts what happened.
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, runCliAsync } from '../helpers/process';
+import { freePort } from '../helpers/redis';
+import {
+  ROOT,
+  dsnMessage,
+  makeTempDir,
+  startTestService,
+  type TestService,
+} from '../helpers/service';
+
+describe('oobd replay', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService();
+  });
+  afterAll(() => t.stop());
+
+  it('skips files that are not messages, naming them, and sends the rest', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'a.eml'), dsnMessage());
+    copyFileSync(join(ROOT, 'fixtures/rfc5965/LICENSE-sisimai'), join(dir, 'LICENSE-sisimai'));
+    writeFileSync(join(dir, 'COPYING'), 'Permission is hereby granted, free of charge\n');
+    const result = await runCliAsync([
+      'replay',
+      '--server',
+      `127.0.0.1:${t.port}`,
+      '--to',
+      'r@bounce.example.com',
+      dir,
+    ]);
+    expect(result.stdout).toMatch(/^ {2}250 +1$/m);
+    expect(result.stdout).toContain(
+      'skipped 2 files that are not messages (no header at the top):',
+    );
+    expect(result.stdout).toContain(join(dir, 'LICENSE-sisimai'));
+    expect(result.stdout).toContain(join(dir, 'COPYING'));
+    expect(result.code).toBe(0);
+  });
+
+  it('says where messages went without --to and why the server refused them', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'a.eml'), `To: someone@unlisted.example\r\n${dsnMessage()}`);
+    writeFileSync(join(dir, 'b.eml'), `To: other@unlisted.example\r\n${dsnMessage()}`);
+    const result = await runCliAsync(['replay', '--server', `127.0.0.1:${t.port}`, dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'no --to: each message goes to its own Delivered-To, X-Original-To, Envelope-To or To address',
+    );
+    expect(result.stdout).toMatch(/^ {2}550 +2$/m);
+    expect(result.stdout).toContain(
+      'refused recipients by domain (no --to, so each message went to its own address): unlisted.example 2',
+    );
+    expect(result.stdout).toContain('--to ADDRESS');
+  });
+
+  it('counts a message it could not deliver to the server as not sent, and exits 1', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'a.eml'), dsnMessage());
+    writeFileSync(join(dir, 'b.eml'), dsnMessage());
+    const port = await freePort();
+    const result = runCli(['replay', '--server', `127.0.0.1:${port}`, '--to', 'x@b.example', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toMatch(/sent [1-9]/);
+    expect(result.stdout).toMatch(/^127\.0\.0\.1:\d+: 0 accepted, 0 refused, \d+ not sent/m);
+    expect(result.stdout).toContain(`could not connect to 127.0.0.1:${port}`);
+  });
+
+  it('shows plain defaults in --help', () => {
+    const help = runCli(['replay', '--help']).stdout;
+    expect(help).not.toContain('(default: "")');
+    expect(help).not.toContain('(default: "4")');
+    expect(help).toMatch(
+      /--from <address> +envelope sender \(default: <>, as reports are sent\)\n/,
+    );
+    expect(help.replace(/\s+/g, ' ')).toContain('messages in flight at once (default: 4)');
+    expect(help).toContain('--config');
+  });
+});

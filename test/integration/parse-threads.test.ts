@@ -1,0 +1,74 @@
+// The parse threads of `oobd parse` (the build in dist/, as `oobd parse` runs them):
+// a batch handed to a thread comes back as the lines the main thread makes for it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileClassifier } from '../../src/classify/index';
+import { readRulesSources } from '../../src/config/rules';
+import { outputLines } from '../../src/cli/parse-output';
+import { ParseThreads } from '../../src/cli/parse-threads';
+import type { ReadBatch } from '../../src/cli/read-ahead';
+import { messagesOf } from '../../src/cli/sources';
+import { parseModeRecords } from '../../src/pipeline/parse-mode';
+import { ROOT, shippedRules } from '../helpers/service';
+
+function batchOf(files: string[]): ReadBatch {
+  const raws = files.map((f) => readFileSync(f));
+  const buffer = new ArrayBuffer(raws.reduce((n, r) => n + r.length, 0));
+  const view = new Uint8Array(buffer);
+  let at = 0;
+  const items = raws.map((raw, i) => {
+    view.set(raw, at);
+    at += raw.length;
+    return { file: files[i]!, start: at - raw.length, end: at };
+  });
+  return { items, errors: [], buffer, done: false };
+}
+
+describe('oobd parse threads', () => {
+  it('turn a batch of files into the same lines as the main thread', async () => {
+    const sources = readRulesSources(shippedRules());
+    const classifierOptions = { cacheSize: 64, uncategorizedCacheSize: 64 };
+    const now = new Date('2025-01-02T03:04:05.678Z');
+    const files = ['rfc3464/kumomta-1.eml', 'rfc5965/kumomta-1.eml', 'mbox/sisimai-mbox-1'].map(
+      (f) => join(ROOT, 'fixtures', f),
+    );
+    const classifier = compileClassifier(sources, classifierOptions);
+    let expected = '';
+    for (const file of files) {
+      const raw = readFileSync(file);
+      for (const message of messagesOf(file, raw))
+        expected += outputLines(message, parseModeRecords(message.raw, classifier, null, now));
+    }
+    const threads = ParseThreads.start(1, {
+      sources: [...sources],
+      classifier: classifierOptions,
+      to: null,
+      now: now.getTime(),
+    });
+    try {
+      let arriving: Promise<string> | null = null;
+      const batch = batchOf(files);
+      // The thread takes work once it has compiled its rules.
+      for (let i = 0; i < 600 && arriving === null; i++) {
+        arriving = threads.take(batch);
+        if (arriving === null) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(arriving).not.toBeNull();
+      expect(batch.buffer.byteLength).toBe(0); // moved to the thread
+      expect(await arriving).toBe(expected);
+    } finally {
+      await threads.close();
+    }
+  }, 60_000);
+
+  it('take nothing when none is asked for', () => {
+    const threads = ParseThreads.start(0, {
+      sources: [],
+      classifier: { cacheSize: 1, uncategorizedCacheSize: 1 },
+      to: null,
+      now: 0,
+    });
+    expect(threads.take(batchOf([join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]))).toBeNull();
+    return threads.close();
+  });
+});
