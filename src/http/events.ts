@@ -44,7 +44,7 @@ export function entryMatches(
   if (q.classes && !q.classes.has(entry.classification.toLowerCase())) return false;
   if (q.domain && entry.domain !== q.domain && !entry.domain.endsWith(`.${q.domain}`)) return false;
   if (q.since !== null && entry.created < q.since) return false;
-  if (q.until !== null && entry.created >= q.until) return false;
+  if (q.until !== null && entry.created > q.until) return false;
   return true;
 }
 

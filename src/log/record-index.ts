@@ -56,7 +56,7 @@ export interface RecordQuery {
   domain: string | null;
   /** `created` at or after (Unix seconds). */
   since: number | null;
-  /** `created` before (Unix seconds). */
+  /** `created` at or before (Unix seconds), as `oobd logs --until`. */
   until: number | null;
 }
 
@@ -609,10 +609,10 @@ export class RecordIndex {
   private scan(q: RecordQuery, visit: (cols: Columns, i: number, name: string) => void): void {
     const m = this.compile(q);
     for (const [name, cols] of this.segments) {
-      if (cols.count === 0 || cols.maxCreated < m.since || cols.minCreated >= m.until) continue;
+      if (cols.count === 0 || cols.maxCreated < m.since || cols.minCreated > m.until) continue;
       for (let i = 0; i < cols.count; i++) {
         const created = cols.created[i]!;
-        if (created < m.since || created >= m.until) continue;
+        if (created < m.since || created > m.until) continue;
         if (((m.kinds >> cols.kind[i]!) & 1) === 0) continue;
         if (m.cls && m.cls[cols.cls[i]!] !== 1) continue;
         if (m.domain && m.domain[cols.domain[i]!] !== 1) continue;
@@ -659,14 +659,14 @@ export class RecordIndex {
           : a.start > b.start;
     const m = this.compile(q);
     for (const [name, cols] of order) {
-      if (cols.count === 0 || cols.maxCreated < m.since || cols.minCreated >= m.until) continue;
+      if (cols.count === 0 || cols.maxCreated < m.since || cols.minCreated > m.until) continue;
       if (cursor && cols.minCreated > cursor.created) continue;
       if (best.length >= limit && cols.maxCreated < best[best.length - 1]!.created) break;
       const found: typeof best = [];
       const floor = best.length >= limit ? best[best.length - 1]! : null;
       for (let i = 0; i < cols.count; i++) {
         const created = cols.created[i]!;
-        if (created < m.since || created >= m.until) continue;
+        if (created < m.since || created > m.until) continue;
         if (((m.kinds >> cols.kind[i]!) & 1) === 0) continue;
         if (m.cls && m.cls[cols.cls[i]!] !== 1) continue;
         if (m.domain && m.domain[cols.domain[i]!] !== 1) continue;

@@ -131,7 +131,7 @@ describe('RecordIndex', () => {
       expect(created({ domain: 'gmail.com', classes: new Set(['uncategorized']) })).toEqual([
         602, 4,
       ]);
-      expect(created({ since: T + 4, until: T + 602 })).toEqual([601, 600, 4]);
+      expect(created({ since: T + 4, until: T + 602 })).toEqual([602, 601, 600, 4]);
     } finally {
       await index.close();
     }
