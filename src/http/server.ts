@@ -37,8 +37,14 @@ export async function startHttp(
       res.writeHead(405, { allow: 'GET' }).end();
       return;
     }
-    // Never parsed as a relative reference: "//host/x" stays a path.
-    const url = new URL(`http://oobd.invalid${req.url?.startsWith('/') ? req.url : '/'}`);
+    let url: URL;
+    try {
+      // Never parsed as a relative reference: "//host/x" stays a path.
+      url = new URL(`http://oobd.invalid${req.url?.startsWith('/') ? req.url : '/'}`);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     if (routes && path !== '/healthz' && !routes.allow(req, res, url)) return;
     if (path === '/metrics') {
       metrics.text().then(
