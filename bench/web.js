@@ -294,6 +294,12 @@ async function main() {
         `best ${best.total.toFixed(0)} ms, median ${median.total.toFixed(0)} ms of ${rounds} ` +
         `(median parts: html ${median.html.toFixed(0)} ms, /api/records ${median.records.toFixed(0)} ms, /api/summary ${median.summary.toFixed(0)} ms)`,
     );
+    // The suppression list reads every record of the folder (it is not in the index).
+    const suppressions = await get(port, '/api/suppressions?format=csv');
+    const again = await get(port, '/api/suppressions?format=csv');
+    console.log(
+      `  /api/suppressions?format=csv: ${(suppressions.ms / 1000).toFixed(1)} s for ${suppressions.body.split('\r\n').length - 2} addresses (the whole folder read; ${again.ms.toFixed(0)} ms again while it is unchanged)`,
+    );
     console.log(
       `  load average ${os
         .loadavg()
