@@ -4,7 +4,7 @@
 // RecordIndex (log/record-index.ts) that follows the folder whoever writes it, so the
 // view shows the records of serve's main thread, its worker threads and any `oobd
 // worker` process sharing logs.dir.
-import { readFileSync, promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
@@ -13,13 +13,18 @@ import { errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import type { LogRecord } from '../log/record';
 import { RecordIndex, type ReplyGrouping } from '../log/record-index';
-import { listSegments } from '../log/reader';
-import { suppressionsCsv, suppressionsFromFolders, suppressionsJson } from '../log/suppressions';
+import {
+  suppressionsCsv,
+  suppressionsFromFolders,
+  suppressionsJson,
+  type SuppressionRules,
+} from '../log/suppressions';
 import { encodePosition } from '../log/tail';
 import type { HttpAccess } from './access';
 import { EventStreams } from './events';
 import type { HttpRoutes } from './server';
 import { renderPage, ruleLine, type Tab } from './page';
+import { SuppressionCache } from './suppression-cache';
 import { QueryError, encodeCursor, parseWebQuery, type WebQuery } from './web-query';
 
 /**
@@ -104,7 +109,7 @@ export class WebView {
   readonly index: RecordIndex;
   readonly events: EventStreams;
   private readonly assets = new Map<string, Buffer>();
-  private suppressions: { key: string; body: Promise<string> } | null = null;
+  private readonly suppressionCache: SuppressionCache;
 
   private constructor(private readonly opts: WebViewOptions) {
     const { config, logger } = opts;
@@ -121,6 +126,7 @@ export class WebView {
         ),
     });
     this.events = new EventStreams(this.index, config.logs.dir);
+    this.suppressionCache = new SuppressionCache(config.logs.dir, this.suppressionRules());
     for (const path of Object.keys(ASSETS))
       this.assets.set(path, readFileSync(resolve(ASSETS_DIR, path.slice('/assets/'.length))));
     if (opts.registry) this.registerMetrics(opts.registry);
@@ -227,6 +233,19 @@ export class WebView {
     }
   }
 
+  /** The config's [suppressions] rules, as the suppression module takes them. */
+  private suppressionRules(): SuppressionRules {
+    const rules = this.opts.config.suppressions;
+    return {
+      classes: rules.classes,
+      feedbackTypes: rules.feedback_types,
+      softClasses: rules.soft_classes,
+      softThreshold: rules.soft_threshold,
+      softWindowMs: rules.soft_window,
+      sinceUnix: null,
+    };
+  }
+
   /** The index's coverage as the API shows it. */
   private coverage(): CoverageJson {
     const c = this.index.coverage();
@@ -310,9 +329,9 @@ export class WebView {
 
   /**
    * GET /api/suppressions?format=csv|json[&since=DUR]: the list `oobd suppressions`
-   * prints for this log folder, with the config's [suppressions] rules. Built by reading
-   * the folder (every record counts, however old); requests that arrive while it is
-   * built, or before the folder changed, share the result.
+   * prints for this log folder, with the config's [suppressions] rules (every record
+   * counts, however old). The first download reads the folder; later ones only what
+   * was written since (suppression-cache.ts).
    */
   private async suppressionList(res: ServerResponse, url: URL): Promise<void> {
     const format = url.searchParams.get('format') ?? 'csv';
@@ -328,35 +347,13 @@ export class WebView {
       sendJson(res, 400, { error: errorMessage(err) });
       return;
     }
-    const { config } = this.opts;
-    const dir = config.logs.dir;
-    // The folder's state: a change in any segment's size makes a new list.
-    let state = `${format}|${sinceUnix}`;
-    for (const path of await listSegments(dir)) {
-      const size = await fs.stat(path).then(
-        (s) => s.size,
-        () => -1,
-      );
-      state += `|${path}:${size}`;
-    }
-    let cached = this.suppressions;
-    if (cached?.key !== state) {
-      const rules = config.suppressions;
-      const body = suppressionsFromFolders([dir], {
-        classes: rules.classes,
-        feedbackTypes: rules.feedback_types,
-        softClasses: rules.soft_classes,
-        softThreshold: rules.soft_threshold,
-        softWindowMs: rules.soft_window,
-        sinceUnix,
-      }).then((rows) => (format === 'json' ? suppressionsJson(rows) : suppressionsCsv(rows)));
-      cached = { key: state, body };
-      this.suppressions = cached;
-      body.catch(() => {
-        if (this.suppressions?.body === body) this.suppressions = null;
-      });
-    }
-    const body = await cached.body;
+    const rules = this.suppressionRules();
+    // The whole list is kept up to date; one since a time is built from the folder.
+    const rows =
+      sinceUnix === null
+        ? await this.suppressionCache.rows()
+        : await suppressionsFromFolders([this.opts.config.logs.dir], { ...rules, sinceUnix });
+    const body = format === 'json' ? suppressionsJson(rows) : suppressionsCsv(rows);
     const day = new Date().toISOString().slice(0, 10);
     res
       .writeHead(200, {
