@@ -23,6 +23,8 @@ export class SuppressionCache {
   /** Segment name → bytes of complete lines added so far. */
   private offsets = new Map<string, number>();
   private updating: Promise<Suppression[]> | null = null;
+  /** The rows of the last pass, while no record that can change them was added. */
+  private last: Suppression[] | null = null;
 
   constructor(
     private readonly dir: string,
@@ -53,6 +55,7 @@ export class SuppressionCache {
       if ((sizes.get(name) ?? -1) < offset) {
         this.list = new SuppressionList(this.rules);
         this.offsets = new Map();
+        this.last = null;
         break;
       }
     }
@@ -74,6 +77,7 @@ export class SuppressionCache {
           if (type === null || SUPPRESSION_TYPES.has(type)) {
             try {
               this.list.add(JSON.parse(line.text) as LogRecord);
+              this.last = null;
             } catch {
               // Not JSON (a damaged line): `oobd suppressions` passes over it too.
             }
@@ -84,6 +88,7 @@ export class SuppressionCache {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
-    return this.list.rows();
+    this.last ??= this.list.rows();
+    return this.last;
   }
 }

@@ -110,6 +110,7 @@ export class WebView {
   readonly events: EventStreams;
   private readonly assets = new Map<string, Buffer>();
   private readonly suppressionCache: SuppressionCache;
+  private readonly suppressionTexts = new WeakMap<object, { csv?: string; json?: string }>();
 
   private constructor(private readonly opts: WebViewOptions) {
     const { config, logger } = opts;
@@ -353,7 +354,11 @@ export class WebView {
       sinceUnix === null
         ? await this.suppressionCache.rows()
         : await suppressionsFromFolders([this.opts.config.logs.dir], { ...rules, sinceUnix });
-    const body = format === 'json' ? suppressionsJson(rows) : suppressionsCsv(rows);
+    // The same rows (nothing changed since the last download) give the same text.
+    const texts = this.suppressionTexts.get(rows) ?? {};
+    this.suppressionTexts.set(rows, texts);
+    const body = (texts[format] ??=
+      format === 'json' ? suppressionsJson(rows) : suppressionsCsv(rows));
     const day = new Date().toISOString().slice(0, 10);
     res
       .writeHead(200, {
