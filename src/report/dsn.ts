@@ -3,7 +3,7 @@
 // per recipient block (§2.3); a block that cannot be read becomes a ParseProblem and
 // never costs the others. Also reads the same fields when an MTA pastes them into a
 // plain-text bounce without the MIME structure (Postfix relays do, Sisimai rfc3464-34).
-import { parseTypedAddress, stripAngles } from './address';
+import { isEmailAddress, parseTypedAddress, stripAngles } from './address';
 import { parseDate } from './date';
 import { REPORT_LIMITS, scanFields, type HeaderField } from './header';
 import {
@@ -13,7 +13,15 @@ import {
   type MimePart,
   type ReturnedMessage,
 } from './mime';
-import { extractReply, hasReplyCode, parseStatus } from './reply';
+import {
+  MAX_CONTENT,
+  extractReply,
+  hasReplyCode,
+  oneLine,
+  parseStatus,
+  reasonAbout,
+  transcriptAbout,
+} from './reply';
 import type { OobFinding, ParseProblem } from './types';
 import { formatEnhancedCode, rfc3339 } from '../values';
 import { utf8 } from './codec';
@@ -55,6 +63,10 @@ interface Block {
   diagnosticCode: string | null;
   lastAttemptDate: string | null;
   willRetryUntil: string | null;
+  /** X-Supplementary-Info (Oracle / Sun Messaging Server): `<host #5.0.0 smtp; 554 ...>`. */
+  supplementaryInfo: string | null;
+  /** Other `X-...Diagnostic...` extension fields, in order. */
+  extraDiagnostics: string[];
 }
 
 function emptyBlock(): Block {
@@ -67,7 +79,22 @@ function emptyBlock(): Block {
     diagnosticCode: null,
     lastAttemptDate: null,
     willRetryUntil: null,
+    supplementaryInfo: null,
+    extraDiagnostics: [],
   };
+}
+
+/** Most extension diagnostic fields kept per recipient block. */
+const MAX_EXTRA_DIAGNOSTICS = 4;
+
+/**
+ * Extension fields (RFC 3464 §2.4 `extension-field`) that carry a recipient's
+ * diagnostic: X-Supplementary-Info, and `X-...-Diagnostic...` fields.
+ */
+function isDiagnosticExtension(name: string): boolean {
+  return (
+    name === 'x-supplementary-info' || (name.startsWith('x-') && name.indexOf('diagnostic') > 1)
+  );
 }
 
 const PER_RECIPIENT_FIELDS = new Set([
@@ -157,10 +184,11 @@ export function parseDsnInText(msg: MimeMessage): OobFinding[] | null {
   return null;
 }
 
-/** A notification text and its lower-case copy (same offsets). */
+/** A notification text, its lower-case copy (same offsets) and its lines. */
 interface Note {
   text: string;
   lower: string;
+  lines(): string[];
 }
 
 /** Most characters of notification text searched for recipients' lines. */
@@ -188,38 +216,90 @@ function note(full: string): Note {
   const text = full.length > MAX_NOTE_CHARS ? full.slice(0, MAX_NOTE_CHARS) : full;
   const lower = text.toLowerCase();
   // Lower-casing can change the length of some characters; offsets must agree.
-  return lower.length === text.length ? { text, lower } : { text: lower, lower };
+  const t = lower.length === text.length ? text : lower;
+  let lines: string[] | null = null;
+  return {
+    text: t,
+    lower,
+    lines: () => (lines ??= splitNoteLines(t)),
+  };
+}
+
+/** Most lines of a notification text read. */
+const MAX_NOTE_LINES = 2000;
+
+function splitNoteLines(text: string): string[] {
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < text.length && out.length < MAX_NOTE_LINES) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let line = text.slice(pos, end);
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    out.push(line);
+    pos = end + 1;
+  }
+  return out;
+}
+
+/** What the notification text says about one recipient. */
+interface NoteFinding {
+  /** Text that holds a reply for the recipient (its own line, or its part of a transcript). */
+  reply: string | null;
+  /** The recipient's paragraph (`reasonAbout`), reply or not. */
+  paragraph: string | null;
 }
 
 /**
- * The notification text's own line about `address` ("a@b: 550 5.1.1 ...", OpenSMTPD,
- * Sendmail transcripts), with the lines that continue it; used only when the
- * recipient block has no Diagnostic-Code, and only when it holds a reply.
+ * The notification text about `address`: its own entry ("a@b: 550 5.1.1 ...",
+ * OpenSMTPD, Postfix paragraphs; or the reason before, after or below it, see
+ * `reasonAbout`), then Sendmail's transcript (`transcriptAbout`; the whole
+ * transcript only when the report has this one recipient).
  */
-function notificationReply(notes: Note[], address: string): string | null {
-  const needle = address.toLowerCase();
-  if (needle === '') return null;
-  for (const { text: note, lower } of notes) {
-    let i = lower.indexOf(needle);
-    for (let guard = 0; i >= 0 && guard < 20; guard++) {
-      const lineStart = lower.lastIndexOf('\n', i) + 1;
-      let end = lower.indexOf('\n', i);
-      if (end < 0) end = lower.length;
-      let text = note.slice(i + needle.length, end);
-      // Continuation lines (indented, or up to the next blank line), at most five.
-      for (let n = 0; n < 5 && end < lower.length; n++) {
-        const next = lower.indexOf('\n', end + 1);
-        const stop = next < 0 ? lower.length : next;
-        const line = note.slice(end + 1, stop);
-        if (line.trim() === '' || lower.slice(end + 1, stop).indexOf(needle) >= 0) break;
-        text += ' ' + line;
-        end = stop;
-      }
-      if (hasReplyCode(text)) return note.slice(lineStart, i + needle.length) + text;
-      i = lower.indexOf(needle, end);
+function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding {
+  const found: NoteFinding = { reply: null, paragraph: null };
+  if (address === '') return found;
+  for (const note of notes) {
+    if (note.lower.indexOf(address.toLowerCase()) < 0 && !alone) continue;
+    const lines = note.lines();
+    const paragraph = reasonAbout(lines, address);
+    if (paragraph !== null) {
+      found.paragraph ??= paragraph;
+      if (found.reply === null && hasReplyCode(paragraph)) found.reply = paragraph;
     }
+    if (found.reply === null) {
+      const transcript = transcriptAbout(lines, address, alone);
+      if (transcript !== null && hasReplyCode(transcript)) found.reply = transcript;
+      // A transcript without a reply ("a... Deferred: Connection refused by ...")
+      // still says why, for the report's one recipient.
+      else if (transcript !== null && alone) found.paragraph ??= transcript;
+    }
+    if (found.reply !== null) break;
   }
+  return found;
+}
+
+/**
+ * The remote reply in a block's extension fields, most reliable first:
+ * X-Supplementary-Info (Oracle / Sun Messaging Server, `<host #5.0.0 smtp; 554
+ * ...>`: the text after the diagnostic type), then `X-...Diagnostic...` fields.
+ * Only text that holds a reply code counts.
+ */
+function extensionReply(block: Block, decode: Decode): string | null {
+  const candidates: string[] = [];
+  if (block.supplementaryInfo !== null)
+    candidates.push(supplementaryText(decode(block.supplementaryInfo)));
+  for (const v of block.extraDiagnostics) candidates.push(splitDiagnostic(decode(v)).text);
+  for (const text of candidates) if (text !== '' && hasReplyCode(text)) return text;
   return null;
+}
+
+/** `<mx.example #5.0.0 smtp; 554 text>` → `554 text`. */
+function supplementaryText(value: string): string {
+  let v = value.trim();
+  if (v.startsWith('<') && v.endsWith('>')) v = v.slice(1, -1).trim();
+  const semi = v.indexOf(';');
+  return semi >= 0 && semi < 200 ? v.slice(semi + 1).trim() : v;
 }
 
 /** Turns a field value into Unicode: `utf8` for binary strings, `asIs` for decoded text. */
@@ -280,7 +360,8 @@ function parseDeliveryStatus(
       setPerMessage(perMessage, f);
       continue;
     }
-    if (!PER_RECIPIENT_FIELDS.has(name)) continue;
+    const extension = isDiagnosticExtension(name);
+    if (!PER_RECIPIENT_FIELDS.has(name) && !extension) continue;
     blockHasDsnField = true;
     // Recipient blocks missing their separating blank line: a second
     // Final-Recipient, or an Original-Recipient after the details, starts a new one.
@@ -325,6 +406,12 @@ function parseDeliveryStatus(
       case 'will-retry-until':
         b.willRetryUntil ??= f.value;
         break;
+      case 'x-supplementary-info':
+        b.supplementaryInfo ??= f.value;
+        break;
+      default:
+        if (extension && b.extraDiagnostics.length < MAX_EXTRA_DIAGNOSTICS)
+          b.extraDiagnostics.push(f.value);
     }
   }
   flush();
@@ -355,6 +442,8 @@ function parseDeliveryStatus(
         problems,
         decode,
         limitedNotes,
+        blocks.length === 1,
+        stopAtForeignBlock,
       );
       if (finding !== null) findings.push(finding);
     } catch (err) {
@@ -461,7 +550,8 @@ function splitDiagnostic(value: string): { type: string; text: string } {
     }
     // "550 5.1.1 user; unknown" has no type: a type is a word, not a reply.
     if (token && type.length > 0 && !(type.charCodeAt(0) >= 0x30 && type.charCodeAt(0) <= 0x39)) {
-      return { type, text: value.slice(semi + 1).trim() };
+      // RFC 3464 §2.3.6: the type is case-insensitive ("SMTP", "smtp", "X-Unix").
+      return { type: type.toLowerCase(), text: value.slice(semi + 1).trim() };
     }
   }
   return { type: '', text: value.trim() };
@@ -476,6 +566,8 @@ function blockFinding(
   problems: ParseProblem[],
   decode: Decode,
   notes: () => Note[],
+  alone: boolean,
+  pasted: boolean,
 ): OobFinding | null {
   const final =
     block.finalRecipient === null ? null : parseTypedAddress(decode(block.finalRecipient));
@@ -507,13 +599,21 @@ function blockFinding(
   // Without a Diagnostic-Code the Status comment ("4.0.0 (host name lookup
   // failure)"), or a Status that is a reply ("553 Exceeded ..."), is the text.
   let text = diagnostic !== null && diagnostic.text !== '' ? diagnostic.text : status.comment;
-  let smtp =
-    diagnostic === null || diagnostic.type === '' || diagnostic.type.toLowerCase() === 'smtp';
-  if (diagnostic === null || diagnostic.text === '') {
-    const fromNote = notificationReply(notes(), recipient);
-    if (fromNote !== null) {
-      text = fromNote;
+  let smtp = diagnostic === null || diagnostic.type === '' || diagnostic.type === 'smtp';
+  // A Diagnostic-Code with no reply in it (none at all, an exit status "x-unix; 255",
+  // a local "x-postfix; connect to ...: timed out"): the remote reply from what else
+  // the report carries, most reliable first (DESIGN.md §5).
+  let note: NoteFinding | null = null;
+  const noteOnce = (): NoteFinding => (note ??= noteAbout(notes(), recipient, alone));
+  if (diagnostic === null || !hasReplyCode(diagnostic.text)) {
+    const found = extensionReply(block, decode) ?? noteOnce().reply;
+    if (found !== null) {
+      text = found;
       smtp = true;
+    } else if (pasted && text === '' && isEmailAddress(recipient)) {
+      // DSN fields pasted into a text bounce: no completeDsn follows, so the text's
+      // own words about the recipient now (see completeFromNotification).
+      text = noteOnce().paragraph ?? '';
     }
   }
   const provisional = extractReply(text, { status: status.code, action: null, smtp });
@@ -522,8 +622,18 @@ function blockFinding(
     status.code?.class ?? null,
     provisional.enhancedCode?.class ?? Math.floor(provisional.code / 100),
   );
-  const reply =
+  let reply =
     block.action === null ? provisional : extractReply(text, { status: status.code, action, smtp });
+  if (reply.command === null) {
+    // Postfix writes the stage only in its notification text ("(in reply to RCPT TO
+    // command)"): taken when that paragraph tells of the same reply, or of none.
+    const paragraph = noteOnce().paragraph;
+    if (paragraph !== null) {
+      const said = extractReply(paragraph, { status: null });
+      if (said.command !== null && (!hasReplyCode(paragraph) || said.code === reply.code))
+        reply = { ...reply, command: said.command };
+    }
+  }
 
   const lastAttempt = dateField(block.lastAttemptDate, 'Last-Attempt-Date', problems);
   return {
@@ -546,4 +656,23 @@ function blockFinding(
     time: lastAttempt,
     label: null,
   };
+}
+
+/**
+ * The last source of a DSN recipient's reason: a block that has no reply anywhere
+ * and still no text (after `completeDsn` read the notification as its MTA family
+ * writes it) takes the notification's own words about that recipient
+ * (`reasonAbout`: the reason after, below or before its address).
+ */
+export function completeFromNotification(findings: OobFinding[], msg: MimeMessage): OobFinding[] {
+  if (!findings.some((f) => f.reply.content === '' && isEmailAddress(f.recipient))) return findings;
+  const part = findDsnPart(msg);
+  if (part === null) return findings;
+  const notes = notificationTexts(msg, part)();
+  return findings.map((f) => {
+    if (f.reply.content !== '' || !isEmailAddress(f.recipient)) return f;
+    const paragraph = noteAbout(notes, f.recipient, findings.length === 1).paragraph;
+    if (paragraph === null) return f;
+    return { ...f, reply: { ...f.reply, content: oneLine(paragraph).slice(0, MAX_CONTENT) } };
+  });
 }

@@ -6,7 +6,7 @@
 // scan for failed recipients in anything that looks like a bounce.
 import { parseArf, parseComplaint } from './arf';
 import { parseAutoReply } from './autoreply';
-import { parseDsn, parseDsnInText } from './dsn';
+import { completeFromNotification, parseDsn, parseDsnInText } from './dsn';
 import { parseFallback } from './fallback';
 import { completeDsn, parseHeuristic } from './heuristic/index';
 import type { Headers } from './header';
@@ -63,7 +63,8 @@ export function parseWalked(msg: MimeMessage): ParseResult {
   const mdn = parseMdn(msg);
   if (mdn !== null) return result('mdn', [mdn], msg);
   const dsn = parseDsn(msg);
-  if (dsn !== null && dsn.length > 0) return result('dsn', completeDsn(dsn, msg), msg);
+  if (dsn !== null && dsn.length > 0)
+    return result('dsn', completeFromNotification(completeDsn(dsn, msg), msg), msg);
   const complaint = parseComplaint(msg);
   if (complaint !== null) return result('arf', [complaint], msg);
   const pasted = parseDsnInText(msg);

@@ -318,7 +318,7 @@ describe('RFC 3464 delivery status notifications', () => {
     expect(f?.recipient).toBe('kijitora@example.com');
     expect(f?.report.action).toBe('delayed');
     expect(f?.reply.enhancedCode).toEqual({ class: 4, subject: 4, detail: 1 });
-    expect(f?.report.diagnostic_code?.type).toBe('X-Postfix');
+    expect(f?.report.diagnostic_code?.type).toBe('x-postfix');
   });
 
   it('takes the reply from the notification text when a block has no Diagnostic-Code', () => {
