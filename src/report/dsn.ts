@@ -669,8 +669,10 @@ export function completeFromNotification(findings: OobFinding[], msg: MimeMessag
   const part = findDsnPart(msg);
   if (part === null) return findings;
   const notes = notificationTexts(msg, part)();
+  let lookups = 0;
   return findings.map((f) => {
     if (f.reply.content !== '' || !isEmailAddress(f.recipient)) return f;
+    if (lookups++ >= MAX_NOTE_LOOKUPS) return f;
     const paragraph = noteAbout(notes, f.recipient, findings.length === 1).paragraph;
     if (paragraph === null) return f;
     return { ...f, reply: { ...f.reply, content: oneLine(paragraph).slice(0, MAX_CONTENT) } };

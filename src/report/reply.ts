@@ -85,9 +85,14 @@ function findReplyCode(t: string, bare: boolean): number {
  * Removes the prefixes a multi-line reply repeats on every line (RFC 5321 §4.2.1:
  * "550-5.1.1 ..." then "550 5.1.1 ..."), once the lines are joined into one.
  */
-function joinMultiline(content: string, code: string, enhanced: string | null): string {
+function joinMultiline(
+  content: string,
+  code: string,
+  enhanced: string | null,
+  continued = false,
+): string {
   const dash = code + '-';
-  const multiline = content.startsWith(dash) || content.indexOf(' ' + dash) >= 0;
+  const multiline = continued || content.startsWith(dash) || content.indexOf(' ' + dash) >= 0;
   let out = '';
   let pos = 0;
   let search = 0;
@@ -303,6 +308,8 @@ function readReplyAt(
     content.trim(),
     t.slice(at, at + 3),
     enhanced === null ? null : formatEnhancedCode(enhanced),
+    // "550-first line 550 last line": the first line's "550-" is already read.
+    t.charCodeAt(at + 3) === 0x2d,
   );
   // "501 Rcpt-To validation failed: ... 5.7.1 This system is not configured": the
   // enhanced code sits later in the text; take it when the Status says no more.
@@ -461,11 +468,23 @@ function stageIn(text: string): string | null {
   return best === null ? null : best.command;
 }
 
+/** qmail-remote's (Yahoo's) stage tags after a reply. */
+const STAGE_TAGS: Readonly<Record<string, string>> = {
+  RCPT_TO: 'RCPT TO',
+  MAIL_FROM: 'MAIL FROM',
+};
+
 /**
  * Postfix's "(in reply to RCPT TO command)" at the end of a reply: the stage it
  * names, and the text without it (it is Postfix's note, not the server's words).
  */
 function withoutStageNote(t: string): { text: string; command: string | null } | null {
+  // qmail-remote as Yahoo runs it ends a reply with the stage: "... [RCPT_TO]".
+  if (t.endsWith(']')) {
+    const open = t.lastIndexOf('[');
+    const command = open < 0 ? undefined : STAGE_TAGS[t.slice(open + 1, -1)];
+    return command === undefined ? null : { text: t.slice(0, open).trimEnd(), command };
+  }
   if (!t.endsWith(')')) return null;
   const i = t.toLowerCase().lastIndexOf('(in reply to ');
   if (i < 0 || t.length - i > 60) return null;

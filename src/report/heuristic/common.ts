@@ -434,6 +434,11 @@ export interface Failure {
   remoteMta?: string | null;
   /** When the failure happened, where the format says. */
   time?: Date | null;
+  /**
+   * The SMTP stage the format names apart from the text (`SMTP_COMMANDS` of
+   * reply.ts); otherwise the stage `extractReply` reads in the diagnosis.
+   */
+  command?: string | null;
 }
 
 /** A failed recipient collected with the lines of the bounce that explain it. */
@@ -503,6 +508,7 @@ export function toFindings(
     if (f.code !== undefined && f.code !== null && !hasReplyCode(diagnosis)) {
       reply = { ...reply, code: f.code };
     }
+    if (f.command !== undefined && f.command !== null) reply = { ...reply, command: f.command };
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
     const action = f.action ?? (cls === 4 && options.permanent !== true ? 'delayed' : 'failed');
     out.push({

@@ -31,6 +31,7 @@ import {
   type Failure,
   type Family,
 } from './common';
+import { replyStage } from '../reply';
 import type { OobFinding } from '../types';
 
 const INTRO = 'this message was created automatically by mail delivery software';
@@ -282,6 +283,8 @@ export function parseEximLayout(bounce: Bounce, family: string): OobFinding[] {
       diagnosis: remote?.reply ?? text,
       remoteMta: remote?.host ?? null,
       action: delay ? 'delayed' : null,
+      // "SMTP error from remote mail server after RCPT TO:<a@b>:" goes before the reply.
+      command: replyStage(text),
     });
   }
   if (failures.length === 0) {

@@ -37,14 +37,6 @@ const END_MARKERS = [
   '--- delivery report unavailable ---',
 ];
 
-/** "... (in reply to RCPT TO command)": Postfix's note of the SMTP stage, not part of the reply. */
-function withoutStage(text: string): string {
-  const lower = text.toLowerCase();
-  const i = lower.lastIndexOf('(in reply to ');
-  if (i < 0 || !lower.trimEnd().endsWith(')')) return text;
-  return text.slice(0, i).trimEnd();
-}
-
 /** "host mx.example.jp[192.0.2.1] said:": the host name. */
 function hostOf(text: string): string | null {
   const lower = text.toLowerCase();
@@ -100,7 +92,9 @@ export function parsePostfixText(bounce: Bounce, family: string): OobFinding[] {
     } else cur = null;
   }
   for (const f of failures) {
-    const text = withoutStage(f.text.join(' '));
+    // "... (in reply to RCPT TO command)", Postfix's note of the SMTP stage: extractReply
+    // reads it into the reply's command and leaves it out of the text.
+    const text = f.text.join(' ');
     f.diagnosis = text;
     f.remoteMta = hostOf(text);
     if (delay) f.action = 'delayed';

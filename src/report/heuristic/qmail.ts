@@ -24,6 +24,7 @@ import {
   type Failure,
   type Family,
 } from './common';
+import { replyStage } from '../reply';
 import type { OobFinding } from '../types';
 
 /** Lines that start the returned message in qmail and its clones. */
@@ -130,6 +131,9 @@ export function parseQmailLayout(
   }
   for (const f of failures) {
     let text = f.remote.length > 0 ? f.remote.join(' ') : f.own.join(' ');
+    // The stage: Yahoo's "[RCPT_TO]" tag, or qmail-remote's own sentence before
+    // "Remote host said:" ("... but sender was rejected.").
+    f.command = replyStage(text) ?? replyStage(f.own.join(' '));
     if (stripCommandTag) text = withoutCommandTag(text);
     f.diagnosis = text;
     // "remote host 192.0.2.32 said: 550 ..." (the qmail-remote fallback patch).

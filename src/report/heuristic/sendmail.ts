@@ -26,6 +26,7 @@ import {
   type Failure,
   type Family,
 } from './common';
+import { replyStage } from '../reply';
 import type { OobFinding } from '../types';
 
 /** Headings of the address list (lower case, anywhere in the line). */
@@ -184,6 +185,8 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
   // The transcript: a server reply ("<<<") explains the verdict that follows it.
   let host: string | null = null;
   let replies: string[] = [];
+  // The ">>>" line the replies answer: extractReply reads its command.
+  let sent = '';
   const verdictsWithoutAddress: { code: number | null; text: string }[] = [];
   // "Message could not be delivered for 5 days": why sendmail gave up on retrying.
   const notes: string[] = [];
@@ -204,6 +207,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       }
       if (line.startsWith('>>>')) {
         replies = [];
+        sent = line;
         continue;
       }
       if (line.startsWith('<<<')) {
@@ -229,6 +233,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       const p = get(v.address);
       if (p.diagnosis === '') {
         p.diagnosis = replies.length > 0 ? replies.join(' ') : v.text;
+        if (replies.length > 0) p.command = replyStage(`${sent}\n<<< ${replies.join('\n<<< ')}`);
         p.verdictCode = v.code;
         p.remoteMta = host;
       }
@@ -276,6 +281,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       code: p.verdictCode,
       remoteMta: p.remoteMta ?? null,
       action: transient ? 'delayed' : null,
+      command: p.command ?? null,
     });
   }
   return toFindings(bounce, family, failures, { returnedAt, permanent: !transient });

@@ -735,18 +735,15 @@ describe('hostile input to the families', () => {
     'From: mailer-daemon@googlemail.com\nx-amz-sns-message-id: 1\nContent-Type: text/html\n',
   ];
 
-  it('never throws and stays fast on any of them', () => {
-    let slowest = 0;
+  // A quadratic walk or a hang shows as jest's timeout; speed is `npm run bench`'s.
+  it('never throws on any of them and keeps to the recipient limit', () => {
     for (const header of headers)
       for (const intro of intros)
         for (const body of bodies) {
-          const start = process.hrtime.bigint();
           const result = parseMessage(Buffer.from(header + '\n' + intro + body, 'latin1'));
-          slowest = Math.max(slowest, Number(process.hrtime.bigint() - start) / 1e6);
           expect(result.problems.map((p) => p.code)).not.toContain('internal');
           expect(result.findings.length).toBeLessThanOrEqual(1000);
         }
-    expect(slowest).toBeLessThan(1000);
   });
 });
 
