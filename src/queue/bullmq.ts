@@ -13,7 +13,15 @@ import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import type { Envelope, RecipientPolicy, RelayRequest } from '../pipeline/process';
 import type { SniffKind } from '../report/sniff';
-import { processJob, relayMessage, relayRecord, writeRecords, type Job, type JobQueue, type ProcessorDeps } from './job';
+import {
+  processJob,
+  relayMessage,
+  relayRecord,
+  writeRecords,
+  type Job,
+  type JobQueue,
+  type ProcessorDeps,
+} from './job';
 import { workerConnectionOptions } from './redis';
 
 export const MESSAGE_QUEUE = 'messages';
@@ -46,10 +54,23 @@ export function encodeJob(job: Job): MessageJobData {
 }
 
 export function decodeJob(data: MessageJobData): Job {
-  if (data?.v !== 1 || typeof data.raw !== 'string' || !data.envelope || !Array.isArray(data.recipients)) {
-    throw new OobdError(ErrorCode.ProcessingFailed, 'job data is not an oobd message job (version 1)');
+  if (
+    data?.v !== 1 ||
+    typeof data.raw !== 'string' ||
+    !data.envelope ||
+    !Array.isArray(data.recipients)
+  ) {
+    throw new OobdError(
+      ErrorCode.ProcessingFailed,
+      'job data is not an oobd message job (version 1)',
+    );
   }
-  return { envelope: data.envelope, recipients: data.recipients, sniffed: data.sniffed, raw: Buffer.from(data.raw, 'base64') };
+  return {
+    envelope: data.envelope,
+    recipients: data.recipients,
+    sniffed: data.sniffed,
+    raw: Buffer.from(data.raw, 'base64'),
+  };
 }
 
 function jobOptions(config: ServerConfig, attempts: number) {
@@ -58,7 +79,8 @@ function jobOptions(config: ServerConfig, attempts: number) {
     backoff: { type: 'exponential', delay: config.queue.backoff, jitter: 0.5 },
     // Records are the product; a completed job is only kept when asked (trimming a
     // kept set costs Redis work on every completion).
-    removeOnComplete: config.queue.keep_completed === 0 ? true : { count: config.queue.keep_completed },
+    removeOnComplete:
+      config.queue.keep_completed === 0 ? true : { count: config.queue.keep_completed },
     // Failed jobs stay for inspection (their messages are also in quarantine).
     removeOnFail: { count: 1000 },
   };
@@ -99,13 +121,20 @@ export class BullmqQueue implements JobQueue {
           ...jobOptions(this.config, this.config.queue.attempts),
         }),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('redis did not acknowledge within 10s')), 10_000);
+          timer = setTimeout(
+            () => reject(new Error('redis did not acknowledge within 10s')),
+            10_000,
+          );
         }),
       ]);
     } catch (err) {
-      throw new OobdError(ErrorCode.QueueUnavailable, `adding the job to redis failed: ${errorMessage(err)}`, {
-        cause: err,
-      });
+      throw new OobdError(
+        ErrorCode.QueueUnavailable,
+        `adding the job to redis failed: ${errorMessage(err)}`,
+        {
+          cause: err,
+        },
+      );
     } finally {
       clearTimeout(timer);
       this.active--;
@@ -150,11 +179,23 @@ export class BullmqWorkers {
       autorun: true,
     };
     for (let i = 0; i < Math.max(1, opts.count); i++) {
-      const messages = new Worker(MESSAGE_QUEUE, (job: BullJob<MessageJobData>) => this.processMessage(job), common);
+      const messages = new Worker(
+        MESSAGE_QUEUE,
+        (job: BullJob<MessageJobData>) => this.processMessage(job),
+        common,
+      );
       messages.on('failed', (job, err) => void this.onMessageFailed(job, err));
-      messages.on('error', (err) => opts.logger.warn({ err: errorMessage(err) }, 'bullmq worker error'));
-      const relays = new Worker(RELAY_QUEUE, (job: BullJob<RelayJobData>) => this.processRelay(job), common);
-      relays.on('error', (err) => opts.logger.warn({ err: errorMessage(err) }, 'bullmq relay worker error'));
+      messages.on('error', (err) =>
+        opts.logger.warn({ err: errorMessage(err) }, 'bullmq worker error'),
+      );
+      const relays = new Worker(
+        RELAY_QUEUE,
+        (job: BullJob<RelayJobData>) => this.processRelay(job),
+        common,
+      );
+      relays.on('error', (err) =>
+        opts.logger.warn({ err: errorMessage(err) }, 'bullmq relay worker error'),
+      );
       this.workers.push(messages, relays);
     }
   }
@@ -180,7 +221,12 @@ export class BullmqWorkers {
 
   private async processRelay(bullJob: BullJob<RelayJobData>): Promise<void> {
     const { envelope, request } = bullJob.data;
-    const job: Job = { envelope, recipients: [], sniffed: 'none', raw: Buffer.from(bullJob.data.raw, 'base64') };
+    const job: Job = {
+      envelope,
+      recipients: [],
+      sniffed: 'none',
+      raw: Buffer.from(bullJob.data.raw, 'base64'),
+    };
     const { deps, config } = this.opts;
     const attempt = bullJob.attemptsMade + 1;
     const result = await deps.relayer.relay(request.routingDomain, relayMessage(job, request));
@@ -190,32 +236,53 @@ export class BullmqWorkers {
       // Out of attempts: the relay is given up and logged as a Bounce (KumoMTA logs an
       // expired message the same way).
       const bounced = { ...result, status: 'permanent' as const };
-      bounced.response = { ...result.response, content: `relay attempts exhausted: ${result.response.content}` };
+      bounced.response = {
+        ...result.response,
+        content: `relay attempts exhausted: ${result.response.content}`,
+      };
       await writeRecords(deps, [relayRecord(envelope, request, bounced, deps.log.nodeid, attempt)]);
       return;
     }
     await writeRecords(deps, [relayRecord(envelope, request, result, deps.log.nodeid, attempt)]);
     if (result.status === 'transient') {
-      throw new Error(`relay to ${request.routingDomain} deferred: ${result.response.code} ${result.response.content}`);
+      throw new Error(
+        `relay to ${request.routingDomain} deferred: ${result.response.code} ${result.response.content}`,
+      );
     }
   }
 
   /** A message job out of attempts goes to the quarantine folder, not back to the queue. */
-  private async onMessageFailed(bullJob: BullJob<MessageJobData> | undefined, err: Error): Promise<void> {
+  private async onMessageFailed(
+    bullJob: BullJob<MessageJobData> | undefined,
+    err: Error,
+  ): Promise<void> {
     if (!bullJob) return;
     const { deps, logger } = this.opts;
     const attempts = bullJob.opts.attempts ?? 1;
     if (bullJob.attemptsMade < attempts) {
-      logger.warn({ id: bullJob.id, attempt: bullJob.attemptsMade, err: err.message }, 'message job failed; will retry');
+      logger.warn(
+        { id: bullJob.id, attempt: bullJob.attemptsMade, err: err.message },
+        'message job failed; will retry',
+      );
       return;
     }
     try {
       const job = decodeJob(bullJob.data);
-      await deps.quarantine.put(job.envelope, job.raw, `gave up after ${bullJob.attemptsMade} attempts: ${err.message}`);
+      await deps.quarantine.put(
+        job.envelope,
+        job.raw,
+        `gave up after ${bullJob.attemptsMade} attempts: ${err.message}`,
+      );
       deps.metrics.quarantined.inc({ reason: 'attempts-exhausted' });
-      logger.error({ id: bullJob.id, attempts: bullJob.attemptsMade, err: err.message }, 'message quarantined: attempts exhausted');
+      logger.error(
+        { id: bullJob.id, attempts: bullJob.attemptsMade, err: err.message },
+        'message quarantined: attempts exhausted',
+      );
     } catch (qerr) {
-      logger.error({ id: bullJob.id, err: errorMessage(qerr) }, 'could not quarantine a failed message; it stays in redis as a failed job');
+      logger.error(
+        { id: bullJob.id, err: errorMessage(qerr) },
+        'could not quarantine a failed message; it stays in redis as a failed job',
+      );
     }
   }
 

@@ -105,12 +105,19 @@ export function relayMessage(job: Job, request: RelayRequest) {
 }
 
 /** Writes records built on this thread (relay records) and counts them. */
-export async function writeRecords(deps: ProcessorDeps, records: ReadonlyArray<LogRecord>): Promise<void> {
+export async function writeRecords(
+  deps: ProcessorDeps,
+  records: ReadonlyArray<LogRecord>,
+): Promise<void> {
   await deps.log.append(records);
   for (const record of records) deps.metrics.records.inc({ type: record.type });
 }
 
-export async function processJob(job: Job, deps: ProcessorDeps, relayMode: RelayMode): Promise<void> {
+export async function processJob(
+  job: Job,
+  deps: ProcessorDeps,
+  relayMode: RelayMode,
+): Promise<void> {
   const { envelope, raw } = job;
   let outcome: SerializedOutcome;
   try {
@@ -121,23 +128,38 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
     // operator; retrying it would only break another thread.
     await deps.quarantine.put(envelope, raw, errorMessage(err));
     deps.metrics.quarantined.inc({ reason: 'processing-failed' });
-    deps.logger.error({ id: envelope.id, err: errorMessage(err) }, 'message quarantined: processing failed');
+    deps.logger.error(
+      { id: envelope.id, err: errorMessage(err) },
+      'message quarantined: processing failed',
+    );
     const nothing = { kind: 'none' as const, findings: [], problems: [] };
     outcome = serializeOutcome(
-      decideOutcome(envelope, job.recipients, job.sniffed, nothing, raw.length, deps.log.nodeid, new Date()),
+      decideOutcome(
+        envelope,
+        job.recipients,
+        job.sniffed,
+        nothing,
+        raw.length,
+        deps.log.nodeid,
+        new Date(),
+      ),
       [],
     );
     outcome.unrecognized = false;
   }
   deps.metrics.reports.inc({ kind: outcome.kind });
   for (const problem of outcome.problems) deps.metrics.parseProblems.inc({ code: problem.code });
+  for (const action of outcome.notBounced) deps.metrics.notBounced.inc({ action });
   if (outcome.problems.length > 0) {
     deps.logger.debug({ id: envelope.id, problems: outcome.problems }, 'parse problems');
   }
   if (outcome.unrecognized) {
     deps.metrics.unrecognized.inc();
     deps.metrics.quarantined.inc({ reason: 'unrecognized' });
-    deps.logger.warn({ id: envelope.id, kind: outcome.kind }, 'accepted as a report but nothing was recognised; kept in quarantine');
+    deps.logger.warn(
+      { id: envelope.id, kind: outcome.kind },
+      'accepted as a report but nothing was recognised; kept in quarantine',
+    );
     await deps.quarantine.put(envelope, raw, 'unrecognized: accepted as a report, no findings');
   }
 
@@ -166,7 +188,11 @@ export async function processJob(job: Job, deps: ProcessorDeps, relayMode: Relay
 }
 
 /** Writes an outcome's records (and relay records after them) in one append, and counts them. */
-async function writeOutcome(deps: ProcessorDeps, outcome: SerializedOutcome, extra: LogRecord[]): Promise<void> {
+async function writeOutcome(
+  deps: ProcessorDeps,
+  outcome: SerializedOutcome,
+  extra: LogRecord[],
+): Promise<void> {
   let lines = outcome.lines;
   for (const record of extra) lines += `${JSON.stringify(record)}\n`;
   await deps.log.appendLines(lines, outcome.types.length + extra.length);

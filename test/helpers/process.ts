@@ -5,7 +5,10 @@ import { ROOT } from './service';
 
 export const CLI = join(ROOT, 'dist/cli/main.js');
 
-export function runCli(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+) {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input,
@@ -22,12 +25,18 @@ export interface ServeProcess {
   port: number;
   /** Every diagnostic log line so far (pino JSON on stderr). */
   logs: Array<Record<string, unknown>>;
-  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   exited: Promise<number | null>;
 }
 
 /** Starts `oobd serve` and resolves once it logged "oobd serving". */
-export function startServe(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+export function startServe(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ServeProcess> {
   const child = spawn(process.execPath, [CLI, 'serve', ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
@@ -53,13 +62,18 @@ export function startServe(args: string[], opts: { cwd?: string; env?: NodeJS.Pr
       for (const l of listeners.splice(0)) l();
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    for (const l of listeners.splice(0)) l();
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      for (const l of listeners.splice(0)) l();
+      resolve(code);
+    }),
+  );
   const waitForLog = (predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error(`log line never came; stderr:\n${stderrText}`)), timeoutMs);
+      const deadline = setTimeout(
+        () => reject(new Error(`log line never came; stderr:\n${stderrText}`)),
+        timeoutMs,
+      );
       const check = () => {
         const hit = logs.find(predicate);
         if (hit) {
@@ -79,9 +93,15 @@ export function startServe(args: string[], opts: { cwd?: string; env?: NodeJS.Pr
 }
 
 /** Like runCli, without blocking this process (needed when the CLI talks to a server running in this process). */
-export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCliAsync(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, ...opts.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

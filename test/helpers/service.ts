@@ -51,7 +51,10 @@ export interface TestService {
   domainsFile: string;
   records(): Promise<LogRecord[]>;
   /** Polls the logs until `predicate` holds for the records (or times out). */
-  waitForRecords(predicate: (records: LogRecord[]) => boolean, timeoutMs?: number): Promise<LogRecord[]>;
+  waitForRecords(
+    predicate: (records: LogRecord[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<LogRecord[]>;
   stop(): Promise<void>;
 }
 
@@ -64,7 +67,12 @@ function merge(base: Table, over: Table): Table {
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];
     out[key] =
-      prev && typeof prev === 'object' && !Array.isArray(prev) && value && typeof value === 'object' && !Array.isArray(value)
+      prev &&
+      typeof prev === 'object' &&
+      !Array.isArray(prev) &&
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value)
         ? merge(prev as Table, value as Table)
         : value;
   }
@@ -126,7 +134,9 @@ export async function startTestService(opts: TestServiceOptions = {}): Promise<T
         const all = await records();
         if (predicate(all)) return all;
         if (Date.now() > deadline) {
-          throw new Error(`records never matched; have ${all.length}: ${all.map((r) => r.type).join(',')}`);
+          throw new Error(
+            `records never matched; have ${all.length}: ${all.map((r) => r.type).join(',')}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -141,7 +151,9 @@ export async function startTestService(opts: TestServiceOptions = {}): Promise<T
 }
 
 /** A minimal multipart/report DSN (RFC 3464 §6) for one failed recipient. */
-export function dsnMessage(opts: { to?: string; recipient?: string; diagnostic?: string; status?: string } = {}): string {
+export function dsnMessage(
+  opts: { to?: string; recipient?: string; diagnostic?: string; status?: string } = {},
+): string {
   const recipient = opts.recipient ?? 'nobody@remote.example';
   return [
     'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.remote.example>',
@@ -194,7 +206,10 @@ export const BACKENDS: Backend[] = ['inline', 'bullmq'];
  * A test service on the given backend; for bullmq it also spawns a throwaway
  * redis-server, stopped with the service.
  */
-export async function startBackendService(mode: Backend, opts: TestServiceOptions = {}): Promise<TestService> {
+export async function startBackendService(
+  mode: Backend,
+  opts: TestServiceOptions = {},
+): Promise<TestService> {
   if (mode === 'inline') return startTestService({ ...opts, mode });
   const redis = await RedisServer.start();
   const t = await startTestService({ ...opts, mode, redisUrl: redis.url });

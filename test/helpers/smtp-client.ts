@@ -1,6 +1,6 @@
 // A deliberately plain SMTP client for tests: one command, one parsed reply, so a
 // test can assert the exact code and text the server sent at each step.
-import type { Socket} from 'node:net';
+import type { Socket } from 'node:net';
 import { connect } from 'node:net';
 
 export interface SmtpReply {
@@ -35,7 +35,10 @@ export class SmtpClient {
   }
 
   /** Connects and reads the greeting. */
-  static async open(port: number, host = '127.0.0.1'): Promise<{ client: SmtpClient; greeting: SmtpReply }> {
+  static async open(
+    port: number,
+    host = '127.0.0.1',
+  ): Promise<{ client: SmtpClient; greeting: SmtpReply }> {
     const client = await SmtpClient.connect(port, host);
     const greeting = await client.read();
     return { client, greeting };
@@ -97,7 +100,12 @@ export class SmtpClient {
   }
 
   /** EHLO, MAIL FROM, RCPT TO (each), DATA; returns every reply. */
-  async send(opts: { from: string; to: string[]; message: string | Buffer; ehlo?: string }): Promise<{
+  async send(opts: {
+    from: string;
+    to: string[];
+    message: string | Buffer;
+    ehlo?: string;
+  }): Promise<{
     mail: SmtpReply;
     rcpts: SmtpReply[];
     data: SmtpReply | null;

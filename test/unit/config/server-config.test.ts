@@ -45,28 +45,42 @@ describe('server configuration', () => {
   });
 
   it('lets REDIS_URL override queue.redis_url', () => {
-    const config = buildServerConfig('x.toml', { queue: { redis_url: 'redis://a:1' } }, { REDIS_URL: 'redis://b:2' });
+    const config = buildServerConfig(
+      'x.toml',
+      { queue: { redis_url: 'redis://a:1' } },
+      { REDIS_URL: 'redis://b:2' },
+    );
     expect(config.queue.redis_url).toBe('redis://b:2');
   });
 
   it('names the file and the section.key of an unknown key', () => {
-    expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe('oobd.toml: unknown key smtp.hostnme');
+    expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe(
+      'oobd.toml: unknown key smtp.hostnme',
+    );
     expect(invalid({ smpt: {} }).message).toBe('oobd.toml: unknown key smpt');
   });
 
   it('names the key of a bad value', () => {
-    expect(invalid({ smtp: { max_message_size: 'ten megabytes' } }).message).toContain('oobd.toml: smtp.max_message_size:');
+    expect(invalid({ smtp: { max_message_size: 'ten megabytes' } }).message).toContain(
+      'oobd.toml: smtp.max_message_size:',
+    );
     expect(invalid({ smtp: { listen: ['localhost:25'] } }).message).toContain('smtp.listen[0]');
     expect(invalid({ queue: { mode: 'kafka' } }).message).toContain('queue.mode');
-    expect(invalid({ logs: { max_segment_duration: '10 fortnights' } }).message).toContain('logs.max_segment_duration');
+    expect(invalid({ logs: { max_segment_duration: '10 fortnights' } }).message).toContain(
+      'logs.max_segment_duration',
+    );
   });
 
   it('requires tls_key and tls_cert together', () => {
-    expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain('smtp.tls_cert: tls_key and tls_cert must be set together');
+    expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain(
+      'smtp.tls_cert: tls_key and tls_cert must be set together',
+    );
   });
 
   it('reads JSON5 by extension', () => {
-    expect(parseConfigText('x.json5', "{smtp: {max_clients: 5, /* c */}}")).toEqual({ smtp: { max_clients: 5 } });
+    expect(parseConfigText('x.json5', '{smtp: {max_clients: 5, /* c */}}')).toEqual({
+      smtp: { max_clients: 5 },
+    });
   });
 
   it('reports TOML syntax errors with the file name', () => {
