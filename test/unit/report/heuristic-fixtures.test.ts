@@ -1,6 +1,7 @@
-// Every non-RFC fixture (fixtures/heuristic/<family>/) against its expected records,
+// Every non-RFC fixture (fixtures/heuristic/<family>/) against the values a person
+// decided for it (`<name>.expected.json`) and its snapshot (a change detector only),
 // the same findings whatever the line ends, and the family that must read it.
-// UPDATE_FIXTURES=1 rewrites the snapshots.
+// UPDATE_FIXTURES=1 rewrites the snapshots, never the decided values.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -9,6 +10,7 @@ import {
   fixtureFiles,
   readFixture,
 } from '../../helpers/fixture-records';
+import { describeExpectations } from '../../helpers/fixture-expectations';
 import { parseMessage } from '../../../src/report/index';
 
 const ROOT = path.join(FIXTURES, 'heuristic');
@@ -30,7 +32,9 @@ describe('non-RFC bounce fixtures', () => {
       expect(fixtures.some((f) => f.startsWith(folder + '/'))).toBe(true);
   });
 
-  it.each(fixtures)('%s gives its expected records', (fixture) => {
+  describeExpectations(fixtures);
+
+  it.each(fixtures)('%s gives the records of its snapshot', (fixture) => {
     expectSnapshotRecords(fixture);
   });
 
