@@ -242,7 +242,7 @@ const messageCache = new Map();
 /** The corpus file's text, lower case (for "is the expected address in the message at all"). */
 function messageText(corpus, file) {
   if (!messageCache.has(file)) {
-    let text = '';
+    let text;
     try {
       text = fs.readFileSync(path.join(corpus, file), 'latin1').toLowerCase();
     } catch {
