@@ -1,7 +1,9 @@
 // Records say only what the message said (DESIGN.md §7): no placeholder address, no
 // sentence written by us as a reply's text, no reply code a message never carried.
 // Conclusions of the parser are in `oob_report.inferred`, named as such.
-import { fixtureFiles, fixtureRecords, readFixture } from '../../helpers/fixture-records';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FIXTURES, fixtureFiles, fixtureRecords, readFixture } from '../../helpers/fixture-records';
 
 const HEURISTIC = fs
   .readdirSync(path.join(FIXTURES, 'heuristic'), { withFileTypes: true })
