@@ -146,7 +146,7 @@ function bodyText(msg: MimeMessage): string {
   const texts = msg.texts();
   const part = texts.find((t) => t.type === 'text/plain') ?? texts[0];
   if (part === undefined) return '';
-  let text = part.text.length > MAX_TEXT * 4 ? part.text.slice(0, MAX_TEXT * 4) : part.text;
+  let text = part.text.length > MAX_TEXT * 2 ? part.text.slice(0, MAX_TEXT * 2) : part.text;
   if (part.type === 'text/html') {
     let out = '';
     let inTag = false;

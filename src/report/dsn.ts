@@ -19,6 +19,9 @@ import {
   hasReplyCode,
   oneLine,
   parseStatus,
+  readReply,
+  replyCodeIn,
+  replyStage,
   reasonAbout,
   transcriptAbout,
 } from './reply';
@@ -177,7 +180,7 @@ export function parseDsnInText(msg: MimeMessage): OobFinding[] | null {
       msg.problems,
       true,
       asIs,
-      () => [note(text.slice(0, start))],
+      textNotes(text.slice(0, start)),
     );
     if (findings.length > 0) return findings;
   }
@@ -189,26 +192,76 @@ interface Note {
   text: string;
   lower: string;
   lines(): string[];
+  /** The text has the words MTAs put before or after a stage (see STAGE_MARKERS). */
+  namesStage(): boolean;
 }
+
+/**
+ * Words of the notification texts that name an SMTP stage beside a reply (Postfix's
+ * "(in reply to RCPT TO command)", Exim's "SMTP error from remote mail server after
+ * ...", "while sending ...", a transcript's ">>> RCPT TO:<a@b>"), lower case: a DSN
+ * looks for the stage in its text only when it has one of them.
+ */
+const STAGE_MARKERS = [
+  'in reply to ',
+  'in response to ',
+  'smtp error from remote',
+  'refused to talk to me',
+  'while sending ',
+  'while performing ',
+  'while receiving ',
+  '>>> ',
+];
 
 /** Most characters of notification text searched for recipients' lines. */
 const MAX_NOTE_CHARS = 64 * 1024;
 /** Recipient blocks that may look up their reply in the notification text. */
 const MAX_NOTE_LOOKUPS = 200;
 
+/** The notification texts of a report: all of them, or those that name an SMTP stage. */
+interface Notes {
+  all(): Note[];
+  /** The texts with a STAGE_MARKERS phrase (a text not transfer-encoded is not decoded to tell). */
+  staged(): Note[];
+}
+
 /** The human-readable text parts of a report (RFC 6522 §3 first part), decoded on first use. */
-function notificationTexts(msg: MimeMessage, dsPart: MimePart): () => Note[] {
-  let cache: Note[] | null = null;
-  return () => {
-    if (cache === null) {
-      cache = [];
-      for (const p of msg.parts) {
-        if (p === dsPart) break;
-        if (p.scope === dsPart.scope && p.type === 'text/plain')
-          cache.push(note(decodedText(p, null)));
-      }
+function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
+  const parts: MimePart[] = [];
+  for (const p of msg.parts) {
+    if (p === dsPart) break;
+    if (p.scope === dsPart.scope && p.type === 'text/plain') parts.push(p);
+  }
+  const decoded = new Map<MimePart, Note>();
+  const noteOf = (p: MimePart): Note => {
+    let n = decoded.get(p);
+    if (n === undefined) {
+      n = note(decodedText(p, null));
+      decoded.set(p, n);
     }
-    return cache;
+    return n;
+  };
+  let all: Note[] | null = null;
+  let staged: Note[] | null = null;
+  return {
+    all: () => (all ??= parts.map(noteOf)),
+    // The stage and the reply code are ASCII: 7bit or 8bit text is read as it came,
+    // without charset decoding (an address outside ASCII is then not found in it).
+    staged: () =>
+      (staged ??= parts
+        .map((p) =>
+          p.encoding === 'base64' || p.encoding === 'quoted-printable' ? noteOf(p) : note(p.body),
+        )
+        .filter((n) => n.namesStage())),
+  };
+}
+
+/** Notes of text that is the notification itself (DSN fields pasted into a text bounce). */
+function textNotes(text: string): Notes {
+  let all: Note[] | null = null;
+  return {
+    all: () => (all ??= [note(text)]),
+    staged: () => (all ??= [note(text)]).filter((n) => n.namesStage()),
   };
 }
 
@@ -218,11 +271,41 @@ function note(full: string): Note {
   // Lower-casing can change the length of some characters; offsets must agree.
   const t = lower.length === text.length ? text : lower;
   let lines: string[] | null = null;
+  let stage: boolean | null = null;
   return {
     text: t,
     lower,
     lines: () => (lines ??= splitNoteLines(t)),
+    // Line breaks fall anywhere in a paragraph ("(in\n    reply to RCPT TO command)").
+    namesStage: () => (stage ??= STAGE_MARKERS.some((m) => containsPhrase(lower, m))),
   };
+}
+
+/**
+ * `phrase` (lower case, words separated by one space) is in `lower`, its spaces
+ * matching any run of white space: line breaks fall anywhere in a paragraph ("(in\n
+ *     reply to RCPT TO command)").
+ */
+function containsPhrase(lower: string, phrase: string): boolean {
+  const space = phrase.indexOf(' ');
+  const first = space < 0 ? phrase : phrase.slice(0, space);
+  for (let at = lower.indexOf(first); at >= 0; at = lower.indexOf(first, at + 1)) {
+    let i = at + first.length;
+    let j = first.length;
+    while (j < phrase.length) {
+      if (phrase.charCodeAt(j) === 0x20) {
+        const start = i;
+        while (i < lower.length && lower.charCodeAt(i) <= 0x20) i++;
+        if (i === start && i < lower.length) break;
+        j++;
+      } else if (lower.charCodeAt(i) === phrase.charCodeAt(j)) {
+        i++;
+        j++;
+      } else break;
+    }
+    if (j === phrase.length) return true;
+  }
+  return false;
 }
 
 /** Most lines of a notification text read. */
@@ -279,6 +362,18 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
   return found;
 }
 
+/** The recipient's own paragraph in the notification text (`reasonAbout`), or null. */
+function noteParagraph(notes: Note[], address: string): string | null {
+  const needle = address.toLowerCase();
+  if (needle === '') return null;
+  for (const note of notes) {
+    if (note.lower.indexOf(needle) < 0) continue;
+    const paragraph = reasonAbout(note.lines(), address);
+    if (paragraph !== null) return paragraph;
+  }
+  return null;
+}
+
 /**
  * The remote reply in a block's extension fields, most reliable first:
  * X-Supplementary-Info (Oracle / Sun Messaging Server, `<host #5.0.0 smtp; 554
@@ -315,7 +410,7 @@ function parseDeliveryStatus(
   problems: ParseProblem[],
   stopAtForeignBlock: boolean,
   decode: Decode,
-  notes: () => Note[],
+  notes: Notes,
 ): OobFinding[] {
   const { fields } = scanFields(text, start, false, problems, REPORT_LIMITS);
   const perMessage: PerMessage = {
@@ -429,9 +524,11 @@ function parseDeliveryStatus(
     );
   const arrival = dateField(perMessage.arrivalDate, 'Arrival-Date', problems);
   const findings: OobFinding[] = [];
+  // The first MAX_NOTE_LOOKUPS recipient blocks may read the notification text.
+  const none: Notes = { all: () => [], staged: () => [] };
   let lookups = 0;
-  const limitedNotes = (): Note[] => (lookups++ < MAX_NOTE_LOOKUPS ? notes() : []);
   for (const block of blocks) {
+    const limited = lookups++ < MAX_NOTE_LOOKUPS ? notes : none;
     try {
       const finding = blockFinding(
         block,
@@ -441,7 +538,7 @@ function parseDeliveryStatus(
         originalMessageId,
         problems,
         decode,
-        limitedNotes,
+        limited,
         blocks.length === 1,
         stopAtForeignBlock,
       );
@@ -565,7 +662,7 @@ function blockFinding(
   originalMessageId: string | null,
   problems: ParseProblem[],
   decode: Decode,
-  notes: () => Note[],
+  notes: Notes,
   alone: boolean,
   pasted: boolean,
 ): OobFinding | null {
@@ -604,8 +701,9 @@ function blockFinding(
   // a local "x-postfix; connect to ...: timed out"): the remote reply from what else
   // the report carries, most reliable first (DESIGN.md §5).
   let note: NoteFinding | null = null;
-  const noteOnce = (): NoteFinding => (note ??= noteAbout(notes(), recipient, alone));
-  if (diagnostic === null || !hasReplyCode(diagnostic.text)) {
+  const noteOnce = (): NoteFinding => (note ??= noteAbout(notes.all(), recipient, alone));
+  let read = readReply(text, { status: status.code, action: null, smtp });
+  if (!read.coded) {
     const found = extensionReply(block, decode) ?? noteOnce().reply;
     if (found !== null) {
       text = found;
@@ -615,23 +713,29 @@ function blockFinding(
       // own words about the recipient now (see completeFromNotification).
       text = noteOnce().paragraph ?? '';
     }
+    if (found !== null || text !== '')
+      read = readReply(text, { status: status.code, action: null, smtp });
   }
-  const provisional = extractReply(text, { status: status.code, action: null, smtp });
+  const provisional = read.reply;
   const action = normaliseAction(
     block.action,
     status.code?.class ?? null,
     provisional.enhancedCode?.class ?? Math.floor(provisional.code / 100),
   );
+  // Without a reply code in the text, the code follows the Action too (reply.ts).
   let reply =
-    block.action === null ? provisional : extractReply(text, { status: status.code, action, smtp });
-  if (reply.command === null) {
+    block.action === null || read.coded
+      ? provisional
+      : extractReply(text, { status: status.code, action, smtp });
+  const staged = reply.command === null ? notes.staged() : [];
+  if (staged.length > 0) {
     // Postfix writes the stage only in its notification text ("(in reply to RCPT TO
     // command)"): taken when that paragraph tells of the same reply, or of none.
-    const paragraph = noteOnce().paragraph;
-    if (paragraph !== null) {
-      const said = extractReply(paragraph, { status: null });
-      if (said.command !== null && (!hasReplyCode(paragraph) || said.code === reply.code))
-        reply = { ...reply, command: said.command };
+    const paragraph = noteParagraph(staged, recipient);
+    const command = paragraph === null ? null : replyStage(paragraph);
+    if (command !== null) {
+      const code = replyCodeIn(paragraph as string);
+      if (code === null || code === reply.code) reply = { ...reply, command };
     }
   }
 
@@ -668,7 +772,7 @@ export function completeFromNotification(findings: OobFinding[], msg: MimeMessag
   if (!findings.some((f) => f.reply.content === '' && isEmailAddress(f.recipient))) return findings;
   const part = findDsnPart(msg);
   if (part === null) return findings;
-  const notes = notificationTexts(msg, part)();
+  const notes = notificationTexts(msg, part).all();
   let lookups = 0;
   return findings.map((f) => {
     if (f.reply.content !== '' || !isEmailAddress(f.recipient)) return f;

@@ -191,6 +191,11 @@ function vague(code: EnhancedCode | null): boolean {
  * `command` is the SMTP stage the text names (see `SMTP_COMMANDS`), else null.
  */
 export function extractReply(text: string, fallback: ReplyFallback): Reply {
+  return readReply(text, fallback).reply;
+}
+
+/** `extractReply`, and whether the text held the reply code (`coded`) or it was defaulted. */
+export function readReply(text: string, fallback: ReplyFallback): { reply: Reply; coded: boolean } {
   let source = text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text;
   let command: string | null = null;
   const transcript = transcriptReply(source);
@@ -262,9 +267,10 @@ export function extractReply(text: string, fallback: ReplyFallback): Reply {
     // "550 5.0.0 ..." says less than "Status: 5.1.1": keep the more specific one.
     enhanced = status;
   }
+  const coded = code !== null;
   if (code === null) code = defaultCode(enhanced, fallback.action ?? null);
   if (t.length > MAX_CONTENT) t = t.slice(0, MAX_CONTENT);
-  return { code, enhancedCode: enhanced, content: t, command };
+  return { reply: { code, enhancedCode: enhanced, content: t, command }, coded };
 }
 
 /** The Status or Action says the recipient failed or was delayed. */
@@ -335,6 +341,7 @@ const CLOSERS: Readonly<Record<string, string>> = {
  * bytes") is none of these.
  */
 function nestedReply(content: string): number {
+  if (!hasFailureCode(content)) return -1;
   let best = -1;
   const a = CODE_AND_ENHANCED.exec(content);
   if (a !== null && failureCode(content, a.index)) best = a.index;
@@ -349,6 +356,16 @@ function nestedReply(content: string): number {
     if (failureCode(content, i + 1) && codeAt(content, i + 1, false) >= 0) return i + 1;
   }
   return best;
+}
+
+/** A 4xx or 5xx reply code stands somewhere in `t` (a cheap test before the RE2 ones). */
+function hasFailureCode(t: string): boolean {
+  for (let i = 0; i < t.length - 2; i++) {
+    const c = t.charCodeAt(i);
+    if ((c === 0x34 || c === 0x35) && !isDigit(t.charCodeAt(i - 1)) && failureCode(t, i))
+      return true;
+  }
+  return false;
 }
 
 /** A 4xx or 5xx reply code at `pos`. */
@@ -447,9 +464,33 @@ const STAGE_SENTENCES = new RE2(
 );
 const SENTENCE_COMMANDS = ['CONNECT', 'CONNECT', 'EHLO', 'MAIL FROM', 'RCPT TO', 'DATA', '.'];
 
+/** Characters of a text searched for the stage it names. */
+const MAX_STAGE_TEXT = 600;
+
+/** A word each of STAGE and STAGE_SENTENCES needs (lower case). */
+const STAGE_HINTS = [
+  'reply to',
+  'response to',
+  'after ',
+  'while ',
+  'for ',
+  'talk to me',
+  'greeting',
+  'rejected',
+  'like recipient',
+  'data command',
+  'sent the message',
+];
+
 /** The first stage `text` names, as a `SMTP_COMMANDS` value, or null. */
-function stageIn(text: string): string | null {
-  if (text.length < 6) return null;
+function stageIn(whole: string): string | null {
+  if (whole.length < 6) return null;
+  // The MTAs name the stage in their first words ("... after RCPT TO:<a@b>: ...",
+  // "lost connection with x while sending RCPT TO"), never kilobytes in.
+  const text = whole.length > MAX_STAGE_TEXT ? whole.slice(0, MAX_STAGE_TEXT) : whole;
+  // Most texts name no stage: a look for the words every pattern needs comes first.
+  const lower = text.toLowerCase();
+  if (!STAGE_HINTS.some((h) => lower.indexOf(h) >= 0)) return null;
   let best: { at: number; command: string } | null = null;
   const m = STAGE.exec(text);
   if (m !== null) {
@@ -486,8 +527,10 @@ function withoutStageNote(t: string): { text: string; command: string | null } |
     return command === undefined ? null : { text: t.slice(0, open).trimEnd(), command };
   }
   if (!t.endsWith(')')) return null;
-  const i = t.toLowerCase().lastIndexOf('(in reply to ');
-  if (i < 0 || t.length - i > 60) return null;
+  const from = Math.max(0, t.length - 60);
+  const at = t.slice(from).toLowerCase().lastIndexOf('(in reply to ');
+  if (at < 0) return null;
+  const i = from + at;
   return { text: t.slice(0, i).trimEnd(), command: stageIn(t.slice(i)) };
 }
 
@@ -498,7 +541,26 @@ function withoutStageNote(t: string): { text: string; command: string | null } |
  * that says "rejected after DATA" does not say when it was sent).
  */
 export function replyStage(text: string): string | null {
-  return extractReply(text, { status: null }).command;
+  if (text.indexOf('<<<') >= 0) return extractReply(text, { status: null }).command;
+  const t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
+  const note = withoutStageNote(t);
+  if (note !== null && note.command !== null) return note.command;
+  const at = findReplyCode(t, true);
+  return stageIn(at >= 0 ? t.slice(0, at) : t);
+}
+
+/**
+ * The reply code a text holds where `extractReply` would take it (the failure after a
+ * success, not the innermost of quoted replies), or null: a cheap look for comparing
+ * two texts about one recipient.
+ */
+export function replyCodeIn(text: string): number | null {
+  const t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
+  let at = findReplyCode(t, true);
+  if (at < 0) return null;
+  const failure = failureAfter(t, at);
+  if (failure >= 0) at = failure;
+  return Number(t.slice(at, at + 3));
 }
 
 /** `RCPT To:<a@b>` → `RCPT TO`: the command a transcript's `>>>` line sent. */
@@ -701,10 +763,13 @@ function trimAddressPunctuation(s: string, leading: boolean): string {
 export function reasonAbout(lines: readonly string[], address: string): string | null {
   const needle = address.toLowerCase();
   if (needle === '') return null;
+  // Lines without an "@" cannot hold a mail address: no need to lower-case them.
+  const at = needle.indexOf('@') >= 0;
   let tried = 0;
   for (let i = 0; i < lines.length && tried < 20; i++) {
     const line = lines[i] as string;
-    if (lowerIndexOf(line, needle) < 0 || isHeaderLine(line)) continue;
+    if ((at && line.indexOf('@') < 0) || lowerIndexOf(line, needle) < 0 || isHeaderLine(line))
+      continue;
     tried++;
     const reason = reasonAt(lines, i, needle);
     if (reason !== null && reason !== '') return reason;
@@ -760,7 +825,7 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
     const next = lines[i] as string;
     if (isBlank(next) || isHeading(next)) break;
     if (!indented(next) && startsWithAddress(next)) break;
-    if (lowerIndexOf(next, needle) >= 0) break;
+    if (next.indexOf('@') >= 0 && lowerIndexOf(next, needle) >= 0) break;
     following.push(withoutReasonLabel(next));
   }
 
