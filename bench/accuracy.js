@@ -13,11 +13,21 @@ const ROOT = path.join(__dirname, '..');
 const CORPUS = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai');
 
 function parse(dir) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'parse', '--config', path.join(ROOT, 'config/oobd.toml'), dir], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'dist/cli/main.js'),
+      'parse',
+      '--config',
+      path.join(ROOT, 'config/oobd.toml'),
+      dir,
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    },
+  );
   if (result.status !== 0) throw new Error(`oobd parse failed: ${result.stderr}`);
   return result.stdout;
 }
@@ -75,21 +85,35 @@ function main() {
   console.log('');
   // The same messages with other line ends must give the same records.
   const essence = (records) =>
-    JSON.stringify(records.map((r) => [r.type, r.recipient, r.response?.code, r.response?.enhanced_code, r.bounce_classification]));
+    JSON.stringify(
+      records.map((r) => [
+        r.type,
+        r.recipient,
+        r.response?.code,
+        r.response?.enhanced_code,
+        r.bounce_classification,
+      ]),
+    );
   for (const variant of ['dos', 'mac']) {
     const other = groupBySourceFile(parse(path.join(CORPUS, 'maildir', variant)));
     let same = 0;
     let compared = 0;
-    const bsdByName = new Map([...bsd].map(([file, records]) => [path.basename(corpusKey(file)), records]));
+    const bsdByName = new Map(
+      [...bsd].map(([file, records]) => [path.basename(corpusKey(file)), records]),
+    );
     for (const [file, records] of other) {
       const original = bsdByName.get(path.basename(corpusKey(file)));
       if (!original) continue;
       compared++;
       if (essence(original) === essence(records)) same++;
     }
-    console.log(`${variant} line ends: ${same} of ${compared} files give the same records as maildir/bsd`);
+    console.log(
+      `${variant} line ends: ${same} of ${compared} files give the same records as maildir/bsd`,
+    );
   }
-  console.log('\nFor reference (corpus README): Sisimai 4.25 agrees with these expectations on 82% of');
+  console.log(
+    '\nFor reference (corpus README): Sisimai 4.25 agrees with these expectations on 82% of',
+  );
   console.log('reasons, 91% of statuses and 93% of reply codes; Sisimai 5.1 on 95%, 98% and 99%.');
 }
 

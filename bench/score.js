@@ -118,7 +118,8 @@ function scoredRecords(records) {
   const out = [];
   for (const r of records) {
     if (!r || !FINDING_TYPES.has(r.type)) continue;
-    const rcpt = r.type === 'Feedback' ? (r.feedback_report && r.feedback_report.original_rcpto_to) || [] : [];
+    const rcpt =
+      r.type === 'Feedback' ? (r.feedback_report && r.feedback_report.original_rcpto_to) || [] : [];
     const addresses = rcpt.length > 0 ? rcpt : Array.isArray(r.recipient) ? r.recipient : null;
     if (addresses !== null) for (const recipient of addresses) out.push({ ...r, recipient });
     else out.push(r);
@@ -138,7 +139,12 @@ function recipientMatch(r, e) {
   const got = lower(r.recipient);
   if (got === want || (want === PLACEHOLDER && got === '')) return 'same';
   const o = r.oob_report;
-  if (o && o.original_recipient && lower(o.original_recipient) === got && lower(o.final_recipient) === want)
+  if (
+    o &&
+    o.original_recipient &&
+    lower(o.original_recipient) === got &&
+    lower(o.final_recipient) === want
+  )
     return 'design';
   return null;
 }
@@ -193,7 +199,13 @@ function score(recordsByFile, { filter, corpus = CORPUS, notBounced = new Map() 
     totals[measure].total++;
     if (ok) totals[measure].ok++;
     else {
-      const miss = { file: e.file, index: e.index, measure, expected: expectedValue(measure, e), got };
+      const miss = {
+        file: e.file,
+        index: e.index,
+        measure,
+        expected: expectedValue(measure, e),
+        got,
+      };
       miss.kind = missKind(miss, e, r, corpus);
       misses.push(miss);
     }
@@ -205,7 +217,8 @@ function score(recordsByFile, { filter, corpus = CORPUS, notBounced = new Map() 
     for (const e of all) {
       if (e.reason === 'delivered') continue;
       const action = unlogged.get(lower(e.recipient));
-      if (action !== undefined) skipped.push({ file, index: e.index, recipient: e.recipient, action });
+      if (action !== undefined)
+        skipped.push({ file, index: e.index, recipient: e.recipient, action });
       else expected.push(e);
     }
     const records = scoredRecords(produced.get(file) || []);
@@ -274,7 +287,8 @@ function missKind(miss, e, r, corpus) {
   switch (miss.measure) {
     case 'recipient': {
       const want = lower(e.recipient);
-      if (want === '') return 'recipient: the expectation names none (Sisimai found no recipient; the message names one)';
+      if (want === '')
+        return 'recipient: the expectation names none (Sisimai found no recipient; the message names one)';
       if (o && lower(o.final_recipient) === lower(r.recipient) && source.startsWith('rfc'))
         return "recipient: the DSN's Final-Recipient; the expectation is another address";
       if (!containsAddress(messageText(corpus, e.file), want))
@@ -292,7 +306,8 @@ function missKind(miss, e, r, corpus) {
         messageText(corpus, e.file).includes('transcript of session');
       if (source.startsWith('rfc') && (!o || o.diagnostic_code === null))
         return `${what}: DSN block without Diagnostic-Code`;
-      if (transcript) return `${what}: SMTP transcript (the remote reply, the expectation another line)`;
+      if (transcript)
+        return `${what}: SMTP transcript (the remote reply, the expectation another line)`;
       if (source.startsWith('rfc') && o.diagnostic_code.type !== 'smtp')
         return `${what}: non-SMTP Diagnostic-Code (${o.diagnostic_code.type})`;
       return `${what}: ${source}`;
@@ -311,7 +326,9 @@ function formatMisses(misses) {
     if (!byKind.has(m.kind)) byKind.set(m.kind, []);
     byKind.get(m.kind).push(m);
   }
-  const kinds = [...byKind.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+  const kinds = [...byKind.entries()].sort(
+    (a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1),
+  );
   const lines = [];
   for (const [kind, list] of kinds) {
     lines.push(`${String(list.length).padStart(3)}  ${kind}`);
