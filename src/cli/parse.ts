@@ -24,8 +24,13 @@ export function outputLines(message: SourceMessage, parsed: ParsedMessage): stri
       ? { source_file: message.file }
       : { source_file: message.file, source_index: message.index };
   if (parsed.records.length === 0) {
-    const { kind, findings, problems } = parsed;
-    return `${JSON.stringify({ type: 'Unrecognized', ...source, kind, findings, problems })}\n`;
+    // A report whose recipients are all no bounce (a delay warning) says which.
+    const { kind, findings, notBounced, problems } = parsed;
+    const line =
+      notBounced.length > 0
+        ? { type: 'Unrecognized', ...source, kind, findings, not_bounced: notBounced, problems }
+        : { type: 'Unrecognized', ...source, kind, findings, problems };
+    return `${JSON.stringify(line)}\n`;
   }
   // Each record is a JSON object: the source fields go in before its closing brace.
   const fields = JSON.stringify(source).slice(1);
@@ -53,7 +58,9 @@ export function register(program: Command): void {
       'after',
       '\nEach record is what `serve` would log for the message on a domain with log_oob and\n' +
         'log_arf on, without the Reception record, plus "source_file" (and "source_index"\n' +
-        'inside an mbox). A message that yields no record prints {"type":"Unrecognized",...}.\n' +
+        'inside an mbox). A message that yields no record prints {"type":"Unrecognized",...},\n' +
+        'with "not_bounced" naming the recipients a delay warning (or a relay, delivery or\n' +
+        'expansion notice) is about: no OOB record is written for them.\n' +
         'Exit code 0, or 1 when a path could not be read.',
     )
     .action(async (paths: string[], opts: ParseOptions) => {

@@ -32,7 +32,11 @@ describe('oobd serve process', () => {
         client.destroy();
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Mid-run: once the server has answered a message 250 (not after a fixed time,
+    // which a loaded machine may not reach).
+    let finished = false;
+    void Promise.all(sending).then(() => (finished = true));
+    while (ids.length === 0 && !finished) await new Promise((r) => setTimeout(r, 10));
     serve.child.kill('SIGTERM');
     await Promise.all(sending);
     expect(await serve.exited).toBe(0);
