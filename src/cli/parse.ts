@@ -75,7 +75,9 @@ export function register(program: Command): void {
       'after',
       '\nEach record is what `serve` would log for the message on a domain with log_oob and\n' +
         'log_arf on, without the Reception record, plus "source_file" (and "source_index"\n' +
-        'inside an mbox). A message that yields no record prints {"type":"Unrecognized",...}.\n' +
+        'inside an mbox). A message that yields no record prints {"type":"Unrecognized",...},\n' +
+        'with "not_bounced" naming the recipients a delay warning (or a relay, delivery or\n' +
+        'expansion notice) is about: no OOB record is written for them.\n' +
         'Exit code 0, or 1 when a path could not be read.',
     )
     .action(async (paths: string[], opts: ParseOptions) => {
