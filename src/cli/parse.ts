@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import { compileClassifier } from '../classify/index';
 import { readRulesSources } from '../config/rules';
-import { loadServerConfig } from '../config/server';
 import { parseModeRecords, type ParsedMessage } from '../pipeline/parse-mode';
-import { addConfigOption, configPath, Output } from './common';
+import { classifierSettings } from './classify';
+import { addRulesConfigOption, Output } from './common';
 import { readMessagesAhead } from './read-ahead';
 import type { SourceError, SourceMessage } from './sources';
 
@@ -35,14 +35,14 @@ export function outputLines(message: SourceMessage, parsed: ParsedMessage): stri
 }
 
 export function register(program: Command): void {
-  addConfigOption(program.command('parse'))
+  addRulesConfigOption(program.command('parse'))
     .description(
       'print the records for .eml files, folders (recursive) and mbox files, as JSON lines',
     )
     .argument('<path...>', '.eml files (any name), folders, mbox files')
     .option(
       '-r, --rules <file>',
-      'a rules file to classify with; repeat for several (default: classifier.files of the config)',
+      'a rules file to classify with; repeat for several (default: classifier.files of --config, else the rules oobd ships)',
       (file: string, files: string[] = []) => [...files, file],
     )
     .option(
@@ -60,7 +60,7 @@ export function register(program: Command): void {
       const errors: SourceError[] = [];
       // Reading starts first: its thread boots while the rules compile.
       const messages = readMessagesAhead(paths, errors);
-      const files = opts.rules ?? loadServerConfig(configPath(opts)).classifier.files;
+      const files = opts.rules ?? classifierSettings(opts).files;
       const sources = readRulesSources(files);
       const classifierOptions = { cacheSize: 4096, uncategorizedCacheSize: 4096 };
       const classifier = compileClassifier(sources, classifierOptions);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '../classify/index';
 import { ErrorCode, errorMessage } from '../errors';
-import { addConfigOption } from './common';
+import { addRulesConfigOption } from './common';
 import { classifierSettings } from './classify';
 
 interface CheckOptions {
@@ -16,8 +16,14 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Read every file, turning an unreadable one into a problem instead of stopping. */
-function readAll(files: readonly string[]): { sources: RulesSource[]; problems: RuleProblem[] } {
+/**
+ * Read every file, turning an unreadable one into a problem instead of stopping;
+ * `origins` says which config key named a file.
+ */
+function readAll(
+  files: readonly string[],
+  origins: ReadonlyMap<string, string>,
+): { sources: RulesSource[]; problems: RuleProblem[] } {
   const sources: RulesSource[] = [];
   const problems: RuleProblem[] = [];
   for (const file of files) {
@@ -30,7 +36,7 @@ function readAll(files: readonly string[]): { sources: RulesSource[]; problems: 
         label: null,
         index: null,
         pattern: null,
-        reason: `cannot read: ${errorMessage(err)}`,
+        reason: `cannot read: ${errorMessage(err)}${origins.has(file) ? ` (${origins.get(file)})` : ''}`,
       });
     }
   }
@@ -38,22 +44,27 @@ function readAll(files: readonly string[]): { sources: RulesSource[]; problems: 
 }
 
 export function register(program: Command): void {
-  const rules = program.command('rules').description('work with bounce classifier rules files');
-  addConfigOption(rules.command('check [file...]'))
+  // --config is taken before the subcommand (`oobd rules --config F check`) as after it.
+  const rules = addRulesConfigOption(
+    program.command('rules').description('work with bounce classifier rules files'),
+  );
+  addRulesConfigOption(rules.command('check [file...]'))
     .summary('compile rules files and report every problem')
     .description(
-      "Compile rules files (default: the config's classifier.files, in order), report " +
+      'Compile rules files (default: classifier.files of --config or $OOBD_CONFIG, else ' +
+        'the rules oobd ships), report ' +
         'every bad pattern with file, label and index, and warn about exact duplicate ' +
         'patterns. Exits 2 when any file or pattern is bad.',
     )
     .action((files: string[], opts: CheckOptions) => {
       let list = files;
+      let origins: ReadonlyMap<string, string> = new Map();
       if (list.length === 0) {
-        const settings = classifierSettings(opts);
-        if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
-        list = settings.files;
+        const config = opts.config ?? rules.opts<CheckOptions>().config;
+        const settings = classifierSettings(config === undefined ? {} : { config }, true);
+        ({ files: list, origins } = settings);
       }
-      const { sources, problems: unreadable } = readAll(list);
+      const { sources, problems: unreadable } = readAll(list, origins);
       const check = checkRules(sources);
       // In the order of the files given, as a person fixes them.
       const errors: RuleProblem[] = [];

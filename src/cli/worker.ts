@@ -1,7 +1,7 @@
 // `oobd worker`: processes queued messages from Redis (queue mode). Run any number,
 // on any machine that reaches the Redis of queue.redis_url (or $REDIS_URL).
 import type { Command } from 'commander';
-import { loadServerConfig } from '../config/server';
+import { checkConfigFiles, loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
 import { addConfigOption, configPath } from './common';
 import { parseCount, runUntilSignal } from './run';
@@ -14,7 +14,10 @@ interface WorkerOptions {
 export function register(program: Command): void {
   addConfigOption(program.command('worker'))
     .description('run BullMQ workers that process messages queued by `oobd serve` in bullmq mode')
-    .option('-w, --workers <n>', 'BullMQ worker instances in this process, each running queue.concurrency jobs (default 1)')
+    .option(
+      '-w, --workers <n>',
+      'BullMQ worker instances in this process, each running queue.concurrency jobs (default 1)',
+    )
     .addHelpText(
       'after',
       '\nRecords go to logs.dir of this machine. Parse and classify work runs on\n' +
@@ -23,9 +26,13 @@ export function register(program: Command): void {
     )
     .action(async (opts: WorkerOptions) => {
       const config = loadServerConfig(configPath(opts));
+      checkConfigFiles(config, { smtp: false });
       const workers = parseCount(opts.workers, 1);
       if (workers === null || workers === 0) {
-        throw new OobdError(ErrorCode.UsageError, `--workers must be a whole number of at least 1, got "${opts.workers}"`);
+        throw new OobdError(
+          ErrorCode.UsageError,
+          `--workers must be a whole number of at least 1, got "${opts.workers}"`,
+        );
       }
       // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
       // the other subcommands and --help start fast.
