@@ -133,7 +133,10 @@ describe('the npm package', () => {
 
     const cwd = join(work, 'elsewhere');
     mkdirSync(cwd);
-    const env = { ...npmEnv(), PATH: `${join(prefix, 'bin')}${delimiter}${npmEnv().PATH}` };
+    const env: NodeJS.ProcessEnv = {
+      ...npmEnv(),
+      PATH: `${join(prefix, 'bin')}${delimiter}${npmEnv().PATH}`,
+    };
     delete env.OOBD_CONFIG;
     // Through PATH, as a user types it: the bin link npm made, and its shebang.
     const oobd = (...args: string[]) => run('oobd', args, { cwd, env, timeout: 60_000 });
