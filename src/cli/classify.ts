@@ -2,6 +2,7 @@
 // so an operator can see why a bounce got its classification (a check-bounce tool in
 // the spirit of ZoneMTA's). Replies come from the arguments, else one per stdin line.
 import { createInterface } from 'node:readline';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import {
   compileClassifier,
@@ -22,13 +23,22 @@ interface ClassifyOptions {
 }
 
 export interface ClassifierSettings {
-  /** Absolute paths, in load order. */
+  /** In load order; relative to the working directory when inside it, else absolute. */
   files: string[];
   /** Unset: the classifier's defaults. */
   cacheSize?: number;
   uncategorizedCacheSize?: number;
   /** What named each file (`classifier.files[0] in /etc/oobd/oobd.toml`), for messages. */
   origins: Map<string, string>;
+}
+
+/**
+ * A path as a person reads it in the output (`rules/iana.toml` in a checkout): relative
+ * to the working directory when it lies inside it, else absolute.
+ */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 /**
@@ -44,10 +54,10 @@ export function classifierSettings(
   tolerant = false,
 ): ClassifierSettings {
   const file = explicitConfigPath(opts);
-  if (file === null) return { files: [...PACKAGE_RULES], origins: new Map() };
+  if (file === null) return { files: PACKAGE_RULES.map(shownPath), origins: new Map() };
   const config = loadServerConfig(file);
   if (!tolerant) checkConfigFiles(config, { smtp: false });
-  const files = [...config.classifier.files];
+  const files = config.classifier.files.map(shownPath);
   return {
     files,
     cacheSize: config.classifier.cache_size,
