@@ -28,12 +28,7 @@ export interface RecordFilter {
 
 function csvSet(value: string | undefined): Set<string> | null {
   if (!value) return null;
-  return new Set(
-    value
-      .split(',')
-      .map((v) => v.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  return new Set(value.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean));
 }
 
 function domainOf(address: string): string {
@@ -43,8 +38,7 @@ function domainOf(address: string): string {
 
 export function matches(record: LogRecord, filter: RecordFilter): boolean {
   if (filter.types && !filter.types.has(record.type.toLowerCase())) return false;
-  if (filter.classes && !filter.classes.has(record.bounce_classification.toLowerCase()))
-    return false;
+  if (filter.classes && !filter.classes.has(record.bounce_classification.toLowerCase())) return false;
   if (filter.sinceUnix !== null && record.timestamp < filter.sinceUnix) return false;
   if (filter.domain) {
     const d = filter.domain;
@@ -79,10 +73,7 @@ class Summary {
     this.total++;
     this.byType.set(r.type, (this.byType.get(r.type) ?? 0) + 1);
     if (r.type === 'OOB') {
-      this.byClass.set(
-        r.bounce_classification,
-        (this.byClass.get(r.bounce_classification) ?? 0) + 1,
-      );
+      this.byClass.set(r.bounce_classification, (this.byClass.get(r.bounce_classification) ?? 0) + 1);
       const first = Array.isArray(r.recipient) ? (r.recipient[0] ?? '') : r.recipient;
       const domain = domainOf(first) || '(none)';
       this.byDomain.set(domain, (this.byDomain.get(domain) ?? 0) + 1);
@@ -105,11 +96,7 @@ class Summary {
 }
 
 /** Reads complete lines from a segment starting at `offset`; returns the new offset. */
-async function readFrom(
-  path: string,
-  offset: number,
-  onLine: (line: string) => void,
-): Promise<number> {
+async function readFrom(path: string, offset: number, onLine: (line: string) => void): Promise<number> {
   const handle = await fs.open(path, 'r');
   try {
     const { size } = await handle.stat();
@@ -131,33 +118,19 @@ export function register(program: Command): void {
     .description('read, filter, follow and summarise log segments')
     .argument('[dir]', 'the log folder (default: logs.dir of the config)')
     .option('-f, --follow', 'keep printing records as they are written')
-    .option(
-      '-t, --type <types>',
-      'only these record types, comma-separated (OOB,Feedback,Rejection,...)',
-    )
-    .option(
-      '-C, --class <labels>',
-      'only OOB records with these bounce classifications, comma-separated',
-    )
-    .option(
-      '-d, --domain <domain>',
-      'only records for this domain (queue, recipient or sender domain)',
-    )
+    .option('-t, --type <types>', 'only these record types, comma-separated (OOB,Feedback,Rejection,...)')
+    .option('-C, --class <labels>', 'only OOB records with these bounce classifications, comma-separated')
+    .option('-d, --domain <domain>', 'only records for this domain (queue, recipient or sender domain)')
     .option('-s, --since <duration>', 'only records of the last DURATION (e.g. 15m, 2h, 1d)')
     .option('--summary', 'print counts by type, classification and domain instead of records')
     .option('--json', 'print the records as JSON lines')
     .action(async (dirArg: string | undefined, opts: LogsOptions) => {
-      if (opts.summary && opts.json)
-        throw new OobdError(ErrorCode.UsageError, '--summary and --json exclude each other');
+      if (opts.summary && opts.json) throw new OobdError(ErrorCode.UsageError, '--summary and --json exclude each other');
       const dir = dirArg ?? loadServerConfig(configPath(opts)).logs.dir;
       let sinceUnix: number | null = null;
       if (opts.since) {
         const ms = parseDuration(opts.since);
-        if (ms === null)
-          throw new OobdError(
-            ErrorCode.UsageError,
-            `--since: expected a duration such as 15m or 2h, got "${opts.since}"`,
-          );
+        if (ms === null) throw new OobdError(ErrorCode.UsageError, `--since: expected a duration such as 15m or 2h, got "${opts.since}"`);
         sinceUnix = Math.floor((Date.now() - ms) / 1000);
       }
       const filter: RecordFilter = {

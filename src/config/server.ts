@@ -52,34 +52,29 @@ function defaultPoolSize(): number {
   return Math.max(1, Math.floor(availableParallelism() / 4));
 }
 
-const smtpSchema = z
-  .strictObject({
-    /** Addresses to listen on. @defaultValue ["127.0.0.1:2525"] */
-    listen: z
-      .array(listen)
-      .min(1)
-      .default(['127.0.0.1:2525'].map((s) => parseListen(s)!)),
-    /** Name in the greeting and in Received headers. @defaultValue the machine's host name */
-    hostname: z.string().min(1).default(hostname()),
-    /** SIZE limit; larger messages get 552 5.3.4. @defaultValue 10MB */
-    max_message_size: size('max_message_size').default(10 * 1024 * 1024),
-    /** Concurrent connections; more get 421 4.7.0. @defaultValue 1000 */
-    max_clients: positiveInt.default(1000),
-    /** Recipients per transaction; more get 452 4.5.3. @defaultValue 100 */
-    max_recipients: positiveInt.default(100),
-    /** More Received headers than this is a mail loop: 554 5.4.6. @defaultValue 30 */
-    max_received_headers: positiveInt.default(30),
-    /** Idle time before a silent client is disconnected. @defaultValue 5m */
-    idle_timeout: duration('idle_timeout').default(300_000),
-    /** PEM private key file; STARTTLS is offered when both key and cert are set. */
-    tls_key: z.string().min(1).optional(),
-    /** PEM certificate chain file. */
-    tls_cert: z.string().min(1).optional(),
-  })
-  .refine((smtp) => (smtp.tls_key === undefined) === (smtp.tls_cert === undefined), {
-    error: 'tls_key and tls_cert must be set together (STARTTLS needs both)',
-    path: ['tls_cert'],
-  });
+const smtpSchema = z.strictObject({
+  /** Addresses to listen on. @defaultValue ["127.0.0.1:2525"] */
+  listen: z.array(listen).min(1).default(['127.0.0.1:2525'].map((s) => parseListen(s)!)),
+  /** Name in the greeting and in Received headers. @defaultValue the machine's host name */
+  hostname: z.string().min(1).default(hostname()),
+  /** SIZE limit; larger messages get 552 5.3.4. @defaultValue 10MB */
+  max_message_size: size('max_message_size').default(10 * 1024 * 1024),
+  /** Concurrent connections; more get 421 4.7.0. @defaultValue 1000 */
+  max_clients: positiveInt.default(1000),
+  /** Recipients per transaction; more get 452 4.5.3. @defaultValue 100 */
+  max_recipients: positiveInt.default(100),
+  /** More Received headers than this is a mail loop: 554 5.4.6. @defaultValue 30 */
+  max_received_headers: positiveInt.default(30),
+  /** Idle time before a silent client is disconnected. @defaultValue 5m */
+  idle_timeout: duration('idle_timeout').default(300_000),
+  /** PEM private key file; STARTTLS is offered when both key and cert are set. */
+  tls_key: z.string().min(1).optional(),
+  /** PEM certificate chain file. */
+  tls_cert: z.string().min(1).optional(),
+}).refine((smtp) => (smtp.tls_key === undefined) === (smtp.tls_cert === undefined), {
+  error: 'tls_key and tls_cert must be set together (STARTTLS needs both)',
+  path: ['tls_cert'],
+});
 
 const domainsSchema = z.strictObject({
   /** listener_domains files, merged in order (a later file's entry replaces an earlier one). @defaultValue ["listener_domains.toml"], beside the config file */

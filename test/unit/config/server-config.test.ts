@@ -25,10 +25,7 @@ describe('server configuration', () => {
     const config = loadServerConfig(join(ROOT, 'config/oobd.toml'), {});
     expect(config.smtp.listen).toEqual([{ host: '127.0.0.1', port: 2525 }]);
     expect(config.smtp.max_message_size).toBe(10 * 1024 * 1024);
-    expect(config.classifier.files).toEqual([
-      join(ROOT, 'rules/bounces.toml'),
-      join(ROOT, 'rules/iana.toml'),
-    ]);
+    expect(config.classifier.files).toEqual([join(ROOT, 'rules/bounces.toml'), join(ROOT, 'rules/iana.toml')]);
     expect(config.domains.files).toEqual([join(ROOT, 'config/listener_domains.toml')]);
     expect(config.queue.mode).toBe('inline');
     expect(config.logs.max_segment_duration).toBe(600_000);
@@ -52,36 +49,24 @@ describe('server configuration', () => {
   });
 
   it('lets REDIS_URL override queue.redis_url', () => {
-    const config = buildServerConfig(
-      'x.toml',
-      { queue: { redis_url: 'redis://a:1' } },
-      { REDIS_URL: 'redis://b:2' },
-    );
+    const config = buildServerConfig('x.toml', { queue: { redis_url: 'redis://a:1' } }, { REDIS_URL: 'redis://b:2' });
     expect(config.queue.redis_url).toBe('redis://b:2');
   });
 
   it('names the file and the section.key of an unknown key', () => {
-    expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe(
-      'oobd.toml: unknown key smtp.hostnme',
-    );
+    expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe('oobd.toml: unknown key smtp.hostnme');
     expect(invalid({ smpt: {} }).message).toBe('oobd.toml: unknown key smpt');
   });
 
   it('names the key of a bad value', () => {
-    expect(invalid({ smtp: { max_message_size: 'ten megabytes' } }).message).toContain(
-      'oobd.toml: smtp.max_message_size:',
-    );
+    expect(invalid({ smtp: { max_message_size: 'ten megabytes' } }).message).toContain('oobd.toml: smtp.max_message_size:');
     expect(invalid({ smtp: { listen: ['localhost:25'] } }).message).toContain('smtp.listen[0]');
     expect(invalid({ queue: { mode: 'kafka' } }).message).toContain('queue.mode');
-    expect(invalid({ logs: { max_segment_duration: '10 fortnights' } }).message).toContain(
-      'logs.max_segment_duration',
-    );
+    expect(invalid({ logs: { max_segment_duration: '10 fortnights' } }).message).toContain('logs.max_segment_duration');
   });
 
   it('requires tls_key and tls_cert together', () => {
-    expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain(
-      'smtp.tls_cert: tls_key and tls_cert must be set together',
-    );
+    expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain('smtp.tls_cert: tls_key and tls_cert must be set together');
   });
 
   it('loads the shipped config/oobd.toml from any working directory, its files from the package', () => {
@@ -163,9 +148,7 @@ describe('server configuration', () => {
   });
 
   it('reads JSON5 by extension', () => {
-    expect(parseConfigText('x.json5', '{smtp: {max_clients: 5, /* c */}}')).toEqual({
-      smtp: { max_clients: 5 },
-    });
+    expect(parseConfigText('x.json5', "{smtp: {max_clients: 5, /* c */}}")).toEqual({ smtp: { max_clients: 5 } });
   });
 
   it('reports TOML syntax errors with the file name', () => {
