@@ -32,7 +32,11 @@ describe('oobd serve process', () => {
         client.destroy();
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Mid-run: once some messages have had their 250 (a fixed sleep saw none on a
+    // loaded machine), and while the senders are still going.
+    let finished = false;
+    void Promise.all(sending).then(() => (finished = true));
+    while (ids.length < 3 && !finished) await new Promise((r) => setTimeout(r, 10));
     serve.child.kill('SIGTERM');
     await Promise.all(sending);
     expect(await serve.exited).toBe(0);
