@@ -7,13 +7,22 @@
 //   options: --filter rfc3464-,arf-,rfc3834-   only files whose name starts with one of these
 //            --verbose                         list every miss
 //
-// Choices the README leaves open, made here once for every caller:
-// * Records pair with expected records of their file in order; `Unrecognized` lines
-//   and records that are not findings (Reception, Rejection) are skipped first.
-// * A record whose `recipient` is an array (a Feedback record with several
-//   Original-Rcpt-To) counts as one record per address, as Sisimai reports them.
-// * Expected records with reason `delivered` are left out of every measure (oobd
-//   does not log delivered recipients); `onhold` and `undefined` count for all but label.
+// How the README's rules are applied, once for every caller:
+// * Records pair with the expected records of their file by recipient where one
+//   matches, then the rest in order; `Unrecognized` lines and records that are not
+//   findings (Reception, Rejection) are skipped first.
+// * A Feedback record counts once for each address of its
+//   `feedback_report.original_rcpto_to` (else of its `recipient`, array or not).
+// * Where the expectation is Sisimai's placeholder for "no recipient named", an empty
+//   recipient counts too.
+// * DESIGN.md §7: an OOB record's `recipient` is Original-Recipient, else
+//   Final-Recipient; Sisimai reports Final-Recipient. A record whose recipient is its
+//   `oob_report.original_recipient` and whose `oob_report.final_recipient` is the
+//   expected address counts as right, and is counted apart ("by DESIGN §7").
+// * Expected records with reason `delivered` are left out of every measure (oobd does
+//   not log delivered recipients), and so are those of recipients the report marks as
+//   no bounce (Action delayed, relayed, expanded: DESIGN.md §5, no OOB record), when
+//   the caller says which (`notBounced`); `onhold` and `undefined` count for all but label.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -68,6 +77,8 @@ const REASON_LABELS = {
   vacation: ['AutoReply'],
 };
 const UNSCORED_LABEL = new Set(['onhold', 'undefined', 'delivered']);
+/** Sisimai's recipient for a report that names none (corpus README). */
+const PLACEHOLDER = 'undisclosed-recipient-in-headers@libsisimai.org.invalid';
 const FINDING_TYPES = new Set(['OOB', 'Feedback', 'MDN']);
 const MEASURES = ['detected', 'recipient', 'status', 'replycode', 'label'];
 
@@ -102,16 +113,63 @@ function enhancedText(code) {
   return code ? `${code.class}.${code.subject}.${code.detail}` : '';
 }
 
-/** The records of one file as the scorer pairs them: findings only, array recipients expanded. */
+/** The records of one file as the scorer pairs them: findings only, one per complained-about address. */
 function scoredRecords(records) {
   const out = [];
   for (const r of records) {
     if (!r || !FINDING_TYPES.has(r.type)) continue;
-    if (Array.isArray(r.recipient))
-      for (const recipient of r.recipient) out.push({ ...r, recipient });
+    const rcpt =
+      r.type === 'Feedback' ? (r.feedback_report && r.feedback_report.original_rcpto_to) || [] : [];
+    const addresses = rcpt.length > 0 ? rcpt : Array.isArray(r.recipient) ? r.recipient : null;
+    if (addresses !== null) for (const recipient of addresses) out.push({ ...r, recipient });
     else out.push(r);
   }
   return out;
+}
+
+const lower = (s) => String(s === null || s === undefined ? '' : s).toLowerCase();
+
+/**
+ * How a record's recipient compares with an expected one: 'same', 'design' (DESIGN §7:
+ * the record carries Original-Recipient, the expectation is its Final-Recipient), or null.
+ */
+function recipientMatch(r, e) {
+  if (r === undefined) return null;
+  const want = lower(e.recipient);
+  const got = lower(r.recipient);
+  if (got === want || (want === PLACEHOLDER && got === '')) return 'same';
+  const o = r.oob_report;
+  if (
+    o &&
+    o.original_recipient &&
+    lower(o.original_recipient) === got &&
+    lower(o.final_recipient) === want
+  )
+    return 'design';
+  return null;
+}
+
+/** Expected records paired with records: by recipient where one matches, then the rest in order. */
+function pair(expected, records) {
+  const used = new Set();
+  const paired = new Array(expected.length).fill(undefined);
+  expected.forEach((e, i) => {
+    const j = records.findIndex((r, k) => !used.has(k) && recipientMatch(r, e) !== null);
+    if (j >= 0) {
+      used.add(j);
+      paired[i] = records[j];
+    }
+  });
+  let next = 0;
+  expected.forEach((e, i) => {
+    if (paired[i] !== undefined) return;
+    while (next < records.length && used.has(next)) next++;
+    if (next < records.length) {
+      used.add(next);
+      paired[i] = records[next++];
+    }
+  });
+  return paired;
 }
 
 /**
@@ -119,9 +177,12 @@ function scoredRecords(records) {
  * @param recordsByFile Map or object: file path → array of records (JSON objects as `oobd parse` prints them).
  *   Files missing from it yield nothing (every expected record of theirs is a miss).
  * @param options.filter function(key) | prefix list | "p1,p2": which corpus files to score.
- * @returns `{ totals: {measure: {ok, total}}, misses: [{file, index, measure, expected, got}] }`
+ * @param options.notBounced Map: corpus key → Map(recipient lower case → action) of the
+ *   recipients the parser found and that are no bounce (no record by DESIGN.md §5).
+ * @returns `{ totals: {measure: {ok, total}}, byDesign, skipped: [{file, index, recipient, action}],
+ *   misses: [{file, index, measure, expected, got, kind}] }`
  */
-function score(recordsByFile, { filter, corpus = CORPUS } = {}) {
+function score(recordsByFile, { filter, corpus = CORPUS, notBounced = new Map() } = {}) {
   const produced = new Map();
   const entries =
     recordsByFile instanceof Map ? recordsByFile.entries() : Object.entries(recordsByFile || {});
@@ -132,39 +193,49 @@ function score(recordsByFile, { filter, corpus = CORPUS } = {}) {
   const accept = toFilter(filter);
   const totals = Object.fromEntries(MEASURES.map((m) => [m, { ok: 0, total: 0 }]));
   const misses = [];
-  const count = (measure, ok, e, got) => {
+  const skipped = [];
+  let byDesign = 0;
+  const count = (measure, ok, e, got, r) => {
     totals[measure].total++;
     if (ok) totals[measure].ok++;
-    else
-      misses.push({
+    else {
+      const miss = {
         file: e.file,
         index: e.index,
         measure,
         expected: expectedValue(measure, e),
         got,
-      });
+      };
+      miss.kind = missKind(miss, e, r, corpus);
+      misses.push(miss);
+    }
   };
-  for (const [file, expected] of loadExpected(corpus)) {
+  for (const [file, all] of loadExpected(corpus)) {
     if (!accept(file)) continue;
-    const records = scoredRecords(produced.get(file) || []);
-    let position = 0;
-    for (const e of expected) {
+    const unlogged = notBounced.get(file) || new Map();
+    const expected = [];
+    for (const e of all) {
       if (e.reason === 'delivered') continue;
-      const r = records[position++];
-      count('detected', r !== undefined, e, r === undefined ? null : r.type);
-      count(
-        'recipient',
-        r !== undefined && String(r.recipient).toLowerCase() === e.recipient.toLowerCase(),
-        e,
-        r ? r.recipient : null,
-      );
+      const action = unlogged.get(lower(e.recipient));
+      if (action !== undefined)
+        skipped.push({ file, index: e.index, recipient: e.recipient, action });
+      else expected.push(e);
+    }
+    const records = scoredRecords(produced.get(file) || []);
+    const paired = pair(expected, records);
+    expected.forEach((e, i) => {
+      const r = paired[i];
+      count('detected', r !== undefined, e, r === undefined ? null : r.type, r);
+      const how = recipientMatch(r, e);
+      if (how === 'design') byDesign++;
+      count('recipient', how !== null, e, r ? r.recipient : null, r);
       if (e.status && !e.status_is_pseudo) {
         const got = r ? enhancedText(r.response && r.response.enhanced_code) : null;
-        count('status', got === e.status, e, got);
+        count('status', got === e.status, e, got, r);
       }
       if (e.replycode !== '' && e.replycode !== null && e.replycode !== undefined) {
         const got = r && r.response ? r.response.code : null;
-        count('replycode', got === Number(e.replycode), e, got);
+        count('replycode', got === Number(e.replycode), e, got, r);
       }
       if (!UNSCORED_LABEL.has(e.reason)) {
         let ok = false;
@@ -172,11 +243,101 @@ function score(recordsByFile, { filter, corpus = CORPUS } = {}) {
           if (e.reason === 'feedback') ok = r.type === 'Feedback';
           else ok = (REASON_LABELS[e.reason] || []).includes(r.bounce_classification);
         }
-        count('label', ok, e, r ? `${r.type}/${r.bounce_classification}` : null);
+        count('label', ok, e, r ? `${r.type}/${r.bounce_classification}` : null, r);
       }
-    }
+    });
   }
-  return { totals, misses };
+  return { totals, misses, skipped, byDesign };
+}
+
+const messageCache = new Map();
+
+/** The corpus file's text, lower case (for "is the expected address in the message at all"). */
+function messageText(corpus, file) {
+  if (!messageCache.has(file)) {
+    let text;
+    try {
+      text = fs.readFileSync(path.join(corpus, file), 'latin1').toLowerCase();
+    } catch {
+      text = '';
+    }
+    messageCache.set(file, text);
+  }
+  return messageCache.get(file);
+}
+
+/** `text` holds `address` as a whole address (not inside a longer one). */
+function containsAddress(text, address) {
+  const inAddress = (c) => c !== undefined && /[a-z0-9._%+@-]/.test(c);
+  for (let i = text.indexOf(address); i >= 0; i = text.indexOf(address, i + 1)) {
+    const after = text[i + address.length];
+    if (!inAddress(text[i - 1]) && !(inAddress(after) && after !== '.')) return true;
+  }
+  return false;
+}
+
+/**
+ * Why a record missed, as a kind a reader can act on. Derived from the record and the
+ * message only (never from a list of files), so a new miss gets a kind too.
+ */
+function missKind(miss, e, r, corpus) {
+  if (r === undefined) return 'not detected';
+  const o = r.oob_report || null;
+  const source = o ? o.source : r.type;
+  switch (miss.measure) {
+    case 'recipient': {
+      const want = lower(e.recipient);
+      if (want === '')
+        return 'recipient: the expectation names none (Sisimai found no recipient; the message names one)';
+      if (o && lower(o.final_recipient) === lower(r.recipient) && source.startsWith('rfc'))
+        return "recipient: the DSN's Final-Recipient; the expectation is another address";
+      if (!containsAddress(messageText(corpus, e.file), want))
+        return 'recipient: the expected address is not in the message as such';
+      return 'recipient: other';
+    }
+    case 'status':
+    case 'replycode': {
+      const what = miss.measure === 'status' ? 'status' : 'reply code';
+      const content = (r.response && r.response.content) || '';
+      const diagnostic = (o && o.diagnostic_code && o.diagnostic_code.text) || '';
+      const transcript =
+        content.includes('<<<') ||
+        diagnostic.includes('<<<') ||
+        messageText(corpus, e.file).includes('transcript of session');
+      if (source.startsWith('rfc') && (!o || o.diagnostic_code === null))
+        return `${what}: DSN block without Diagnostic-Code`;
+      if (transcript)
+        return `${what}: SMTP transcript (the remote reply, the expectation another line)`;
+      if (source.startsWith('rfc') && o.diagnostic_code.type !== 'smtp')
+        return `${what}: non-SMTP Diagnostic-Code (${o.diagnostic_code.type})`;
+      return `${what}: ${source}`;
+    }
+    case 'label':
+      return `label: ${e.reason} (classification, rules)`;
+    default:
+      return miss.measure;
+  }
+}
+
+/** A printable per-kind table of misses: each kind with its count, then its misses. */
+function formatMisses(misses) {
+  const byKind = new Map();
+  for (const m of misses) {
+    if (!byKind.has(m.kind)) byKind.set(m.kind, []);
+    byKind.get(m.kind).push(m);
+  }
+  const kinds = [...byKind.entries()].sort(
+    (a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1),
+  );
+  const lines = [];
+  for (const [kind, list] of kinds) {
+    lines.push(`${String(list.length).padStart(3)}  ${kind}`);
+    for (const m of list)
+      lines.push(
+        `       ${path.posix.basename(m.file)}#${m.index}  ${m.measure}  expected ${JSON.stringify(m.expected)}  got ${JSON.stringify(m.got)}`,
+      );
+  }
+  return lines.join('\n');
 }
 
 function expectedValue(measure, e) {
@@ -248,16 +409,13 @@ function main(argv) {
   else byFile = groupBySourceFile(fs.readFileSync(input, 'utf8'));
   const { totals, misses } = score(byFile, { filter });
   console.log(formatTable(totals, `Sisimai corpus${filter ? ` (${filter})` : ''}`));
-  if (verbose)
-    for (const m of misses)
-      console.log(
-        `miss ${m.measure}: ${m.file}#${m.index} expected ${JSON.stringify(m.expected)} got ${JSON.stringify(m.got)}`,
-      );
+  if (verbose) console.log(formatMisses(misses));
 }
 
 module.exports = {
   score,
   formatTable,
+  formatMisses,
   groupBySourceFile,
   parseCorpus,
   loadExpected,

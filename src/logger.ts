@@ -6,7 +6,10 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 export function createLogger(name: string, level = process.env.OOBD_LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name, level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
+  return pino(
+    { name, level, base: { pid: process.pid } },
+    pino.destination({ fd: 2, sync: false }),
+  );
 }
 
 /** A logger that drops everything (tests, `oobd parse`). */

@@ -9,13 +9,26 @@ export interface EnhancedCode {
   detail: number;
 }
 
+/**
+ * KumoMTA's `response`. On OOB records it holds what the bounce said and nothing
+ * more (DESIGN.md §5, §7):
+ * * `code`: the reply code the text carries; without one, 550 for a class 5 status
+ *   and 451 for class 4 (DESIGN.md §5). Auto-replies and challenge-response probes
+ *   carry no SMTP reply: 250, the one code that says no more than what they do show
+ *   (the message reached a mailbox that answered), with no enhanced code.
+ * * `enhanced_code`: the text's RFC 3463 code, else the DSN's Status, else null.
+ * * `content`: the text, without the reply code or a repeated enhanced code; `''`
+ *   when the bounce gave none. Conclusions of the parser are in `oob_report.inferred`.
+ * * `command`: the SMTP stage the bounce names (see reply.ts `SMTP_COMMANDS`:
+ *   `CONNECT`, `EHLO`, `STARTTLS`, `AUTH`, `MAIL FROM`, `RCPT TO`, `DATA`, `.`), else null.
+ */
 export interface Response {
   /** SMTP reply code. */
   code: number;
   enhanced_code: EnhancedCode | null;
   /** Reply text without the reply code and enhanced code; never holds a line break. */
   content: string;
-  /** The SMTP command the reply answered (Rejection records), else null. */
+  /** The SMTP command the reply answered (Rejection records; OOB where the bounce says), else null. */
   command: string | null;
 }
 
@@ -52,9 +65,13 @@ export interface FeedbackReport {
 
 /** Our per-recipient view of a DSN, auto-reply or non-RFC bounce. */
 export interface OobReport {
-  /** `rfc3464`, `rfc6533`, `rfc3834` or `heuristic:<family>`. */
+  /** `rfc3464`, `rfc6533`, `rfc3834`, `challenge-response` or `heuristic:<family>`. */
   source: string;
-  /** DSN Action (lower case), or `failed` / `delayed` for heuristic bounces, `auto-replied` for auto-replies. */
+  /**
+   * DSN Action (lower case), or `failed` / `delayed` for heuristic bounces,
+   * `auto-replied` for auto-replies and challenge-response probes. Records are written
+   * for `failed` and `auto-replied` only (DESIGN.md §5).
+   */
   action: string;
   /** Enhanced status code as text (`5.1.1`), or null. */
   status: string | null;
@@ -62,6 +79,10 @@ export interface OobReport {
   original_recipient: string | null;
   remote_mta: string | null;
   reporting_mta: string | null;
+  /**
+   * The DSN's Diagnostic-Code as sent: its type lower-cased (`smtp`, `x-unix`,
+   * `x-postfix`; `text` for a non-RFC bounce's own words), its text unchanged.
+   */
   diagnostic_code: { type: string; text: string } | null;
   /** RFC 3339 or null. */
   last_attempt_date: string | null;
@@ -69,6 +90,24 @@ export interface OobReport {
   arrival_date: string | null;
   /** Message-ID of the returned message, without angle brackets. */
   original_message_id: string | null;
+  /**
+   * What the parser concluded that the message does not say as a reply, kept apart
+   * from `response` (which holds only what the message said). Present only when a
+   * parser drew a conclusion; the classifier labels by it when the reply alone
+   * matches no rule.
+   */
+  inferred?: OobInference;
+}
+
+/** A parser's conclusion about a recipient, named as one (see `OobReport.inferred`). */
+export interface OobInference {
+  /** The RFC 3463 status the message amounts to (`5.2.1`: mailbox disabled), or null. */
+  status: string | null;
+  /**
+   * What was concluded, as a fixed text of the rule that concluded it (never the
+   * message's own words, which are in `response.content`).
+   */
+  reason: string;
 }
 
 /** RFC 8098 message disposition notification. */

@@ -1,8 +1,8 @@
 // `oobd classify [REPLY...]`: the label of each SMTP reply and the rule that gave it,
 // so an operator can see why a bounce got its classification (a check-bounce tool in
 // the spirit of ZoneMTA's). Replies come from the arguments, else one per stdin line.
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import {
   compileClassifier,
@@ -12,9 +12,10 @@ import {
   type CompiledClassifier,
   type ReplyContext,
 } from '../classify/index';
+import { PACKAGE_RULES } from '../config/paths';
 import { readRulesSources } from '../config/rules';
-import { buildServerConfig, loadServerConfig } from '../config/server';
-import { addConfigOption, configPath } from './common';
+import { checkConfigFiles, loadServerConfig } from '../config/server';
+import { addRulesConfigOption, explicitConfigPath } from './common';
 
 interface ClassifyOptions {
   config?: string;
@@ -26,30 +27,46 @@ interface ClassifyOptions {
 }
 
 export interface ClassifierSettings {
+  /** In load order; relative to the working directory when inside it, else absolute. */
   files: string[];
-  cacheSize: number;
-  uncategorizedCacheSize: number;
-  /** Set when the files are not what the user would expect; printed on stderr. */
-  note: string | null;
+  /** Unset: the classifier's defaults. */
+  cacheSize?: number;
+  uncategorizedCacheSize?: number;
+  /** What named each file (`classifier.files[0] in /etc/oobd/oobd.toml`), for messages. */
+  origins: Map<string, string>;
 }
 
 /**
- * The classifier section of the server config (`--config`, $OOBD_CONFIG, else
- * config/oobd.toml). A missing config file at the default location is not an error
- * here, because these commands are useful on a bare checkout: the schema's defaults
- * apply and `note` says so. A config file named explicitly must exist.
+ * A path as a person reads it in the output (`rules/iana.toml` in a checkout): relative
+ * to the working directory when it lies inside it, else absolute.
  */
-export function classifierSettings(opts: { config?: string }): ClassifierSettings {
-  const file = configPath(opts);
-  const named = opts.config !== undefined || process.env.OOBD_CONFIG !== undefined;
-  const missing = !named && !existsSync(file);
-  const config = missing ? buildServerConfig(file, {}) : loadServerConfig(file);
-  const files = [...config.classifier.files];
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * The rules of parse, classify and rules check: the classifier section of the config
+ * named by `--config` or $OOBD_CONFIG, else the rules the package ships, with no
+ * config at all (DESIGN.md §3). These commands do not look in the working directory,
+ * so they say the same from every folder.
+ * @throws OobdError OOBD_FILE_UNREADABLE naming the config (and key) when a named rules
+ *   file cannot be read; unless `tolerant`, which leaves unreadable files to the caller.
+ */
+export function classifierSettings(
+  opts: { config?: string },
+  tolerant = false,
+): ClassifierSettings {
+  const file = explicitConfigPath(opts);
+  if (file === null) return { files: PACKAGE_RULES.map(shownPath), origins: new Map() };
+  const config = loadServerConfig(file);
+  if (!tolerant) checkConfigFiles(config, { smtp: false });
+  const files = config.classifier.files.map(shownPath);
   return {
     files,
     cacheSize: config.classifier.cache_size,
     uncategorizedCacheSize: config.classifier.uncategorized_cache_size,
-    note: missing ? `${file} not found; using the default rules files ${files.join(', ')}` : null,
+    origins: new Map(files.map((f, i) => [f, `classifier.files[${i}] in ${file}`])),
   };
 }
 
@@ -126,7 +143,7 @@ function classifyOne(
 }
 
 export function register(program: Command): void {
-  addConfigOption(program.command('classify [reply...]'))
+  addRulesConfigOption(program.command('classify [reply...]'))
     .summary('classify SMTP replies and show the rule that matched')
     .description(
       'Classify SMTP replies ("550 5.1.1 user unknown"; one per stdin line when none is ' +
@@ -162,9 +179,7 @@ export function register(program: Command): void {
       if (opts.rules && opts.rules.length > 0) {
         files = opts.rules;
       } else {
-        const settings = classifierSettings(opts);
-        if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
-        ({ files, cacheSize, uncategorizedCacheSize } = settings);
+        ({ files, cacheSize, uncategorizedCacheSize } = classifierSettings(opts));
       }
       const classifier = compileClassifier(readRulesSources(files), {
         ...(cacheSize === undefined ? {} : { cacheSize }),

@@ -1,18 +1,52 @@
 // Options and helpers shared by the subcommands.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { PACKAGE_CONFIG } from '../config/paths';
 
+/** The config file looked for in the working directory. */
 export const DEFAULT_CONFIG = 'config/oobd.toml';
 
-/** `--config F`, defaulting to $OOBD_CONFIG, then config/oobd.toml (DESIGN.md §8). */
+/**
+ * `--config F` for the commands that run from a config (serve, worker, logs):
+ * default $OOBD_CONFIG, else ./config/oobd.toml when it exists, else the package's own.
+ */
 export function addConfigOption(cmd: Command): Command {
   return cmd.option(
     '-c, --config <file>',
-    'server config file (default: $OOBD_CONFIG or config/oobd.toml)',
+    'config file (default: $OOBD_CONFIG, else ./config/oobd.toml if it exists, else the one oobd ships)',
   );
 }
 
-export function configPath(opts: { config?: string }): string {
-  return opts.config ?? process.env.OOBD_CONFIG ?? DEFAULT_CONFIG;
+/**
+ * `--config F` for the commands that need only rules (parse, classify, rules): without
+ * it or $OOBD_CONFIG they need no config at all and use the rules the package ships.
+ */
+export function addRulesConfigOption(cmd: Command): Command {
+  return cmd.option(
+    '-c, --config <file>',
+    'config file whose classifier.files to use (default: $OOBD_CONFIG, else the rules oobd ships)',
+  );
+}
+
+/** The config file named by `--config` or $OOBD_CONFIG, or null when neither is set. */
+export function explicitConfigPath(
+  opts: { config?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
+  return opts.config ?? (env.OOBD_CONFIG || null);
+}
+
+/**
+ * The config of serve, worker and logs (DESIGN.md §3): `--config`, else $OOBD_CONFIG,
+ * else ./config/oobd.toml when it exists, else the package's own config/oobd.toml.
+ */
+export function configPath(
+  opts: { config?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const named = explicitConfigPath(opts, env);
+  if (named !== null) return named;
+  return existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : PACKAGE_CONFIG;
 }
 
 /**

@@ -10,8 +10,13 @@ export function outputLines(message: SourceMessage, parsed: ParsedMessage): stri
       ? { source_file: message.file }
       : { source_file: message.file, source_index: message.index };
   if (parsed.records.length === 0) {
-    const { kind, findings, problems } = parsed;
-    return `${JSON.stringify({ type: 'Unrecognized', ...source, kind, findings, problems })}\n`;
+    // A report whose recipients are all no bounce (a delay warning) says which.
+    const { kind, findings, notBounced, problems } = parsed;
+    const line =
+      notBounced.length > 0
+        ? { type: 'Unrecognized', ...source, kind, findings, not_bounced: notBounced, problems }
+        : { type: 'Unrecognized', ...source, kind, findings, problems };
+    return `${JSON.stringify(line)}\n`;
   }
   // Each record is a JSON object: the source fields go in before its closing brace.
   const fields = JSON.stringify(source).slice(1);

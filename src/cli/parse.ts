@@ -6,10 +6,10 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { compileClassifier } from '../classify/index';
 import { readRulesSources } from '../config/rules';
-import { loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
 import { parseModeRecords } from '../pipeline/parse-mode';
-import { addConfigOption, configPath, Output } from './common';
+import { classifierSettings } from './classify';
+import { addRulesConfigOption, Output } from './common';
 import { outputLines } from './parse-output';
 import { ParseThreads } from './parse-threads';
 import { readBatchesAhead, type ReadBatch } from './read-ahead';
@@ -53,14 +53,14 @@ interface PendingOutput {
 }
 
 export function register(program: Command): void {
-  addConfigOption(program.command('parse'))
+  addRulesConfigOption(program.command('parse'))
     .description(
       'print the records for .eml files, folders (recursive) and mbox files, as JSON lines',
     )
     .argument('<path...>', '.eml files (any name), folders, mbox files')
     .option(
       '-r, --rules <file>',
-      'a rules file to classify with; repeat for several (default: classifier.files of the config)',
+      'a rules file to classify with; repeat for several (default: classifier.files of --config, else the rules oobd ships)',
       (file: string, files: string[] = []) => [...files, file],
     )
     .option(
@@ -75,7 +75,9 @@ export function register(program: Command): void {
       'after',
       '\nEach record is what `serve` would log for the message on a domain with log_oob and\n' +
         'log_arf on, without the Reception record, plus "source_file" (and "source_index"\n' +
-        'inside an mbox). A message that yields no record prints {"type":"Unrecognized",...}.\n' +
+        'inside an mbox). A message that yields no record prints {"type":"Unrecognized",...},\n' +
+        'with "not_bounced" naming the recipients a delay warning (or a relay, delivery or\n' +
+        'expansion notice) is about: no OOB record is written for them.\n' +
         'Exit code 0, or 1 when a path could not be read.',
     )
     .action(async (paths: string[], opts: ParseOptions) => {
@@ -83,7 +85,7 @@ export function register(program: Command): void {
       const errors: SourceError[] = [];
       // Reading starts first: its thread boots while the rules compile.
       const batches = readBatchesAhead(paths, errors);
-      const files = opts.rules ?? loadServerConfig(configPath(opts)).classifier.files;
+      const files = opts.rules ?? classifierSettings(opts).files;
       const sources = readRulesSources(files);
       const classifierOptions = { cacheSize: 4096, uncategorizedCacheSize: 4096 };
       const classifier = compileClassifier(sources, classifierOptions);

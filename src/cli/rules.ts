@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '../classify/index';
 import { labelWarnings } from '../classify/labels';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
-import { addConfigOption } from './common';
+import { addRulesConfigOption } from './common';
 import { classifierSettings } from './classify';
 
 interface CheckOptions {
@@ -34,8 +34,14 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Read every file, turning an unreadable one into a problem instead of stopping. */
-function readAll(files: readonly string[]): { sources: RulesSource[]; problems: RuleProblem[] } {
+/**
+ * Read every file, turning an unreadable one into a problem instead of stopping;
+ * `origins` says which config key named a file.
+ */
+function readAll(
+  files: readonly string[],
+  origins: ReadonlyMap<string, string>,
+): { sources: RulesSource[]; problems: RuleProblem[] } {
   const sources: RulesSource[] = [];
   const problems: RuleProblem[] = [];
   for (const file of files) {
@@ -48,7 +54,7 @@ function readAll(files: readonly string[]): { sources: RulesSource[]; problems: 
         label: null,
         index: null,
         pattern: null,
-        reason: `cannot read: ${errorMessage(err)}`,
+        reason: `cannot read: ${errorMessage(err)}${origins.has(file) ? ` (${origins.get(file)})` : ''}`,
       });
     }
   }
@@ -56,14 +62,15 @@ function readAll(files: readonly string[]): { sources: RulesSource[]; problems: 
 }
 
 export function register(program: Command): void {
-  // `--config` on the group too: `oobd rules --config F check` reads the same file.
-  const rules = addConfigOption(
+  // --config is taken before the subcommand (`oobd rules --config F check`) as after it.
+  const rules = addRulesConfigOption(
     program.command('rules').description('work with bounce classifier rules files'),
   );
-  addConfigOption(rules.command('check [file...]'))
+  addRulesConfigOption(rules.command('check [file...]'))
     .summary('compile rules files and report every problem')
     .description(
-      "Compile rules files (default: the config's classifier.files, in order), report " +
+      'Compile rules files (default: classifier.files of --config or $OOBD_CONFIG, else ' +
+        'the rules oobd ships), report ' +
         'every bad pattern with file, label and index, and warn about exact duplicate ' +
         "patterns and about labels outside KumoMTA's predefined set (with the closest " +
         'one: any label is allowed, but most of these are typos). Exits 2 when any ' +
@@ -71,13 +78,13 @@ export function register(program: Command): void {
     )
     .action((files: string[], opts: CheckOptions) => {
       let list = files;
+      let origins: ReadonlyMap<string, string> = new Map();
       if (list.length === 0) {
-        const config = opts.config ?? (rules.opts() as CheckOptions).config;
-        const settings = classifierSettings(config === undefined ? {} : { config });
-        if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
-        list = settings.files;
+        const config = opts.config ?? rules.opts<CheckOptions>().config;
+        const settings = classifierSettings(config === undefined ? {} : { config }, true);
+        ({ files: list, origins } = settings);
       }
-      const { sources, problems: unreadable } = readAll(list);
+      const { sources, problems: unreadable } = readAll(list, origins);
       const check = checkRules(sources);
       const warnings = [...check.warnings, ...labelWarnings(sources)];
       // In the order of the files given, as a person fixes them.
@@ -102,7 +109,7 @@ export function register(program: Command): void {
       if (errors.length > 0) process.exitCode = 2;
     });
 
-  addConfigOption(rules.command('audit'))
+  addRulesConfigOption(rules.command('audit'))
     .summary('per-rule hits and precision over a corpus, and the replies no rule knows')
     .description(
       'Classify every reply of a corpus (folders or files of bounces, parsed as `oobd parse` ' +
@@ -134,9 +141,8 @@ export function register(program: Command): void {
         require('./rules-audit') as typeof import('./rules-audit');
       let files = opts.rules ?? [];
       if (files.length === 0) {
-        const settings = classifierSettings(opts);
-        if (settings.note) process.stderr.write(`oobd: ${settings.note}\n`);
-        files = settings.files;
+        const config = opts.config ?? rules.opts<AuditCliOptions>().config;
+        files = classifierSettings(config === undefined ? {} : { config }).files;
       }
       const options = {
         ...(opts.expected === undefined ? {} : { expected: opts.expected }),

@@ -1,6 +1,6 @@
 // `oobd serve`: the SMTP server (and, in queue mode, optional worker threads).
 import type { Command } from 'commander';
-import { loadServerConfig } from '../config/server';
+import { checkConfigFiles, loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
 import { addConfigOption, configPath } from './common';
 import { DEFAULT_STOP_BUDGET, parseCount, parseStopBudget, runUntilSignal } from './run';
@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const budgetMs = parseStopBudget(opts.stopTimeout);
       const config = loadServerConfig(configPath(opts));
+      checkConfigFiles(config, { smtp: true });
       if (opts.queue !== undefined && opts.queue !== 'inline' && opts.queue !== 'bullmq') {
         throw new OobdError(
           ErrorCode.UsageError,

@@ -1,7 +1,7 @@
 // `oobd worker`: processes queued messages from Redis (queue mode). Run any number,
 // on any machine that reaches the Redis of queue.redis_url (or $REDIS_URL).
 import type { Command } from 'commander';
-import { loadServerConfig } from '../config/server';
+import { checkConfigFiles, loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
 import { addConfigOption, configPath } from './common';
 import { DEFAULT_STOP_BUDGET, parseCount, parseStopBudget, runUntilSignal } from './run';
@@ -29,6 +29,7 @@ export function register(program: Command): void {
     .action(async (opts: WorkerOptions) => {
       const budgetMs = parseStopBudget(opts.stopTimeout);
       const config = loadServerConfig(configPath(opts));
+      checkConfigFiles(config, { smtp: false });
       const workers = parseCount(opts.workers, 1);
       if (workers === null || workers === 0) {
         throw new OobdError(ErrorCode.UsageError, `--workers must be a whole number of at least 1, got "${opts.workers}"`);

@@ -48,7 +48,8 @@ export function acceptsMail(policy: DomainPolicy): boolean {
 }
 
 const dispositionValue = z.union([z.enum(['Ignore', 'LogThenDrop', 'LogThenRelay']), z.boolean()], {
-  error: 'expected "Ignore", "LogThenDrop", "LogThenRelay", true (= LogThenRelay) or false (= Ignore)',
+  error:
+    'expected "Ignore", "LogThenDrop", "LogThenRelay", true (= LogThenRelay) or false (= Ignore)',
 });
 
 export function parseRoutingDomain(text: string): RoutingDomain | null {

@@ -1,23 +1,15 @@
 // config/oobd.toml: the server configuration (DESIGN.md §3). TOML (or JSON5 by
-// extension) → zod strict schema (unknown keys are errors) → frozen object.
-// Defaults live here, in the schema, and nowhere else.
+// extension) → zod strict schema (unknown keys are errors) → paths resolved → frozen
+// object. Defaults live here, in the schema, and nowhere else.
 import { availableParallelism, hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, OobdError } from '../errors';
 import { readConfigFile, validate, deepFreeze } from './load';
+import { checkNamedFiles, PACKAGE_RULES, type NamedFile } from './paths';
 import { formatListen, parseDuration, parseListen, parseSize, type ListenAddress } from './units';
 
-/**
- * The rules files oobd ships, in load order (the default of classifier.files, and what
- * config/oobd.toml lists): documented provider codes, phrase families, the IANA
- * enhanced-code mapping, then the context table (rules/context.toml).
- */
-export const SHIPPED_RULES_FILES: readonly string[] = Object.freeze([
-  'rules/providers.toml',
-  'rules/phrases.toml',
-  'rules/iana.toml',
-  'rules/context.toml',
-]);
+export { PACKAGE_RULES, SHIPPED_RULES_FILES } from './paths';
 
 /**
  * A size: "10MB", "512KB", "1.5GB" (binary multiples), or a whole number of bytes, as
@@ -166,16 +158,16 @@ const smtpSchema = z
   });
 
 const domainsSchema = z.strictObject({
-  /** listener_domains files, merged in order (a later file's entry replaces an earlier one). @defaultValue ["config/listener_domains.toml"] */
-  files: z.array(z.string().min(1)).default(['config/listener_domains.toml']),
+  /** listener_domains files, merged in order (a later file's entry replaces an earlier one). @defaultValue ["listener_domains.toml"], beside the config file */
+  files: z.array(z.string().min(1)).default(['listener_domains.toml']),
 });
 
 const classifierSchema = z.strictObject({
   /**
-   * Rules files (and context tables), merged in order; the first loaded matching rule wins.
-   * @defaultValue SHIPPED_RULES_FILES
+   * Rules files (and context tables), merged in order; the first loaded matching rule
+   * wins. @defaultValue the rules the package ships (SHIPPED_RULES_FILES)
    */
-  files: z.array(z.string().min(1)).default(() => [...SHIPPED_RULES_FILES]),
+  files: z.array(z.string().min(1)).default(() => [...PACKAGE_RULES]),
   /** Classified replies kept in the LRU cache. @defaultValue 1024 */
   cache_size: z.number().int().nonnegative().default(1024),
   /** Uncategorized replies kept in their own LRU cache. @defaultValue 1024 */
@@ -214,14 +206,14 @@ const queueSchema = z.strictObject({
   lock_duration: duration().default(30_000),
   /** Completed jobs kept in Redis for inspection; 0 removes them at once. @defaultValue 0 */
   keep_completed: z.number().int().nonnegative().default(0),
-  /** Where messages that can never be processed are kept. @defaultValue "quarantine" */
+  /** Where messages that can never be processed are kept. @defaultValue "quarantine", in the working directory */
   quarantine_dir: z.string().min(1).default('quarantine'),
   /** Oldest quarantined files are removed beyond this size. @defaultValue 1GB */
   quarantine_max_bytes: size().default(1024 ** 3),
 });
 
 const logsSchema = z.strictObject({
-  /** Folder of the segment files. @defaultValue "logs" */
+  /** Folder of the segment files. @defaultValue "logs", in the working directory */
   dir: z.string().min(1).default('logs'),
   /** A segment is closed when it reaches this size. @defaultValue 1GB */
   max_segment_bytes: size().default(1024 ** 3),
@@ -475,23 +467,60 @@ function withEnvToken(data: unknown, env: NodeJS.ProcessEnv): unknown {
   return { ...root, http: { ...(http as Record<string, unknown> | undefined), token } };
 }
 
-/** Validates config data (already parsed from TOML/JSON5); `file` names it in errors. */
+
+/** True when the config data sets `section.key` itself (rather than leaving it to its default). */
+function isSet(data: unknown, section: string, key: string): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  const table = (data as Record<string, unknown>)[section];
+  return (
+    typeof table === 'object' &&
+    table !== null &&
+    (table as Record<string, unknown>)[key] !== undefined
+  );
+}
+
+/**
+ * Validates config data (already parsed from TOML/JSON5); `file` names it in errors.
+ *
+ * Paths (DESIGN.md §3): a relative path written in the file resolves against the
+ * file's folder, wherever oobd is started from. Keys left out take their defaults:
+ * the rules the package ships, `listener_domains.toml` beside the file, and the
+ * folders `logs` and `quarantine` in `cwd`. The folders are written to, so they follow
+ * where oobd runs rather than where its config lies: the package's own config, used
+ * when there is no other, may sit in a read-only install folder. Every path in the
+ * result is absolute.
+ */
 export function buildServerConfig(
   file: string,
   data: unknown,
   env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
 ): ServerConfig {
   const parsed = validate(file, serverConfigSchema, withEnvToken(data, env));
+  const base = dirname(resolve(cwd, file));
+  const inFile = (path: string) => resolve(base, path);
+  const folder = (section: string, key: string, path: string) =>
+    resolve(isSet(data, section, key) ? base : cwd, path);
+  const { tls_key, tls_cert } = parsed.smtp;
   const config: ServerConfig = {
     ...parsed,
+    smtp: {
+      ...parsed.smtp,
+      ...(tls_key === undefined ? {} : { tls_key: inFile(tls_key) }),
+      ...(tls_cert === undefined ? {} : { tls_cert: inFile(tls_cert) }),
+    },
+    domains: { ...parsed.domains, files: parsed.domains.files.map(inFile) },
     classifier: {
       ...parsed.classifier,
+      files: parsed.classifier.files.map(inFile),
       pool_size: parsed.classifier.pool_size ?? defaultPoolSize(),
     },
     queue: {
       ...parsed.queue,
       redis_url: env.REDIS_URL ? redisUrlFromEnv(file, env.REDIS_URL) : parsed.queue.redis_url,
+      quarantine_dir: folder('queue', 'quarantine_dir', parsed.queue.quarantine_dir),
     },
+    logs: { ...parsed.logs, dir: folder('logs', 'dir', parsed.logs.dir) },
     file,
   };
   return deepFreeze(config);
@@ -500,4 +529,30 @@ export function buildServerConfig(
 /** Reads and validates the server config file. */
 export function loadServerConfig(file: string, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return buildServerConfig(file, readConfigFile(file), env);
+}
+
+/**
+ * The files a config names that a process reads: the rules files, and for an SMTP
+ * server also the listener_domains files and the STARTTLS key and certificate.
+ */
+export function namedFiles(config: ServerConfig, opts: { smtp: boolean }): NamedFile[] {
+  const files: NamedFile[] = config.classifier.files.map((path, i) => ({
+    key: `classifier.files[${i}]`,
+    path,
+  }));
+  if (opts.smtp) {
+    files.unshift(...config.domains.files.map((path, i) => ({ key: `domains.files[${i}]`, path })));
+    if (config.smtp.tls_key) files.push({ key: 'smtp.tls_key', path: config.smtp.tls_key });
+    if (config.smtp.tls_cert) files.push({ key: 'smtp.tls_cert', path: config.smtp.tls_cert });
+  }
+  return files;
+}
+
+/**
+ * Checks, before anything starts, that every file the config names can be read, so a
+ * missing one is reported with the key and the config file that named it.
+ * @throws OobdError OOBD_FILE_UNREADABLE, one line per unreadable file.
+ */
+export function checkConfigFiles(config: ServerConfig, opts: { smtp: boolean }): void {
+  checkNamedFiles(config.file, namedFiles(config, opts));
 }

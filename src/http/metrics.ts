@@ -59,6 +59,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly notBounced = new Counter({
+    name: 'oobd_recipients_not_bounced_total',
+    help: 'Recipients a report named with an Action that is no failure (delayed, relayed, delivered, expanded): no OOB record, by action',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
   readonly parseProblems = new Counter({
     name: 'oobd_parse_problems_total',
     help: 'Non-fatal parse problems (a bad recipient block, an undecodable part), by code',

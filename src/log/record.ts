@@ -1,5 +1,5 @@
 // The log record: the product contract. Same keys, same order and same meaning as
-// KumoMTA's JSON log records (../shared/reference/log-records.md), so anything that
+// KumoMTA's JSON log records (field by field: docs/records.md), so anything that
 // consumes KumoMTA logs consumes ours; `oob_report` and `mdn_report` are our additions
 // and come last. Key order is fixed by `makeRecord`, the only place records are built.
 

@@ -12,7 +12,7 @@ import {
 import type { Finding, ReportKind, ParseProblem } from '../report/types';
 import type { Headers } from '../report/header';
 import { parseMessage, parseMessageAndHeaders } from '../report/index';
-import { buildRecords, isLogged, labelFindings, replyContext } from './records';
+import { buildRecords, isBounce, isLogged, labelFindings, replyContext } from './records';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -21,6 +21,8 @@ export interface ParsedMessage {
   records: string[];
   kind: ReportKind;
   findings: number;
+  /** The recipients the report names that are no bounce (no record, DESIGN.md §5). */
+  notBounced: { recipient: string; action: string }[];
   problems: ParseProblem[];
 }
 
@@ -80,6 +82,9 @@ export function parseModeRecords(
     records: records.map((r) => JSON.stringify(r)),
     kind: result.kind,
     findings: result.findings.length,
+    notBounced: result.findings.flatMap((f) =>
+      f.kind === 'oob' && !isBounce(f) ? [{ recipient: f.recipient, action: f.report.action }] : [],
+    ),
     problems: result.problems,
   };
 }

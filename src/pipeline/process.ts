@@ -7,7 +7,7 @@ import { makeRecord, type LogRecord, type RecordType } from '../log/record';
 import { parseMessage } from '../report/index';
 import type { ParseProblem, ParseResult, ReportKind } from '../report/types';
 import type { SniffKind } from '../report/sniff';
-import { buildRecords, labelFindings, type RecordSelection } from './records';
+import { buildRecords, labelFindings, notBounced, type RecordSelection } from './records';
 
 /** What the edge knows about a received message; it travels with the job. */
 export interface Envelope {
@@ -58,6 +58,8 @@ export interface Outcome {
    */
   unrecognized: boolean;
   kind: ReportKind;
+  /** The Action of each recipient the report named that is no bounce (no record). */
+  notBounced: string[];
 }
 
 /** What a recipient's policy says about a message of this report kind. */
@@ -172,6 +174,7 @@ export function decideOutcome(
     relays,
     unrecognized: reportExpected && result.findings.length === 0 && relays.length === 0,
     kind: result.kind,
+    notBounced: notBounced(result),
   };
 }
 
@@ -197,6 +200,8 @@ export interface SerializedOutcome {
   labels: string[];
   relays: RelayRequest[];
   unrecognized: boolean;
+  /** The Action of each recipient that is no bounce (for metrics). */
+  notBounced: string[];
   problems: ParseProblem[];
 }
 
@@ -216,6 +221,7 @@ export function serializeOutcome(outcome: Outcome, problems: ParseProblem[]): Se
     labels,
     relays: outcome.relays,
     unrecognized: outcome.unrecognized,
+    notBounced: outcome.notBounced,
     problems,
   };
 }

@@ -1,11 +1,34 @@
 // Findings + classification → log records. Pure: the clock and ids come in through
 // the context, so `oobd parse`, the server and the snapshot tests share this code.
-import type { Classifier, ReplyContext } from '../classify/index';
+import { UNCATEGORIZED, type Classifier, type ReplyContext } from '../classify/index';
 import { makeRecord, type LogRecord, type RecordContext } from '../log/record';
-import type { Finding, OobFinding, ParseResult } from '../report/types';
+import type { Finding, OobFinding, ParseResult, Reply } from '../report/types';
+import { parseEnhancedCode, type OobInference } from '../values';
 
-/** DSN actions that mean "this recipient did not get the message" (RFC 3464 §2.3.3). */
-const LOGGED_ACTIONS = new Set(['failed', 'delayed', 'auto-replied']);
+/**
+ * Actions that make an OOB record: `failed` (RFC 3464 §2.3.3: the recipient did not
+ * get the message; KumoMTA logs OOB records for failed recipients only), and
+ * `auto-replied` (RFC 3834 auto-replies and challenge-response probes, DESIGN.md §7).
+ * `delayed`, `relayed`, `delivered` and `expanded` recipients are no bounce: no
+ * record, counted by `notBounced` (DESIGN.md §5).
+ */
+const LOGGED_ACTIONS = new Set(['failed', 'auto-replied']);
+
+/** True when an OOB finding is a bounce (or an auto-reply) that makes a record. */
+export function isBounce(finding: Finding): boolean {
+  return finding.kind !== 'oob' || LOGGED_ACTIONS.has(finding.report.action);
+}
+
+/**
+ * The action of every recipient a report named that is no bounce (delayed, relayed,
+ * delivered, expanded, or an unknown action), in order: what `oobd_recipients_not_bounced_total`
+ * counts instead of writing a record.
+ */
+export function notBounced(result: ParseResult): string[] {
+  const out: string[] = [];
+  for (const f of result.findings) if (!isBounce(f) && f.kind === 'oob') out.push(f.report.action);
+  return out;
+}
 
 export interface ReportContext extends RecordContext {
   /** The envelope recipient the report was sent to (the VERP / return-path address). */
@@ -29,7 +52,7 @@ export interface RecordSelection {
 export function isLogged(finding: Finding, selection: RecordSelection): boolean {
   switch (finding.kind) {
     case 'oob':
-      return selection.oob && LOGGED_ACTIONS.has(finding.report.action);
+      return selection.oob && isBounce(finding);
     case 'mdn':
       return selection.oob;
     case 'feedback':
@@ -53,13 +76,36 @@ export function replyContext(finding: OobFinding): ReplyContext {
 }
 
 /**
- * Sets the label of every OOB finding the parser left unlabelled. Runs where the
+ * What the classifier reads for a parser's conclusion (never written to a record):
+ * the status with the reply code of its class (DESIGN.md §5: 550 for 5, 451 for 4)
+ * and the conclusion's text.
+ */
+function inferenceReply(inferred: OobInference): Reply {
+  const enhancedCode = inferred.status === null ? null : parseEnhancedCode(inferred.status);
+  return {
+    code: enhancedCode?.class === 4 ? 451 : 550,
+    enhancedCode,
+    content: inferred.reason,
+    command: null,
+  };
+}
+
+/**
+ * Sets the label of every OOB finding the parser left unlabelled: by its reply and
+ * context, else (when nothing matches the reply) by the parser's conclusion in
+ * `oob_report.inferred`. Runs where the
  * classifier lives (a pool thread, or in-process for `oobd parse`).
  */
 export function labelFindings(result: ParseResult, classifier: Classifier): ParseResult {
   for (const finding of result.findings) {
-    if (finding.kind === 'oob' && finding.label === null) {
-      finding.label = classifier.classify(finding.reply, replyContext(finding)).label;
+    // A recipient that is no bounce makes no record: nothing to label.
+    if (finding.kind === 'oob' && finding.label === null && isBounce(finding)) {
+      const context = replyContext(finding);
+      let label = classifier.classify(finding.reply, context).label;
+      const inferred = finding.report.inferred;
+      if (label === UNCATEGORIZED && inferred !== undefined)
+        label = classifier.classify(inferenceReply(inferred), context).label;
+      finding.label = label;
     }
   }
   return result;

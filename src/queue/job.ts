@@ -190,6 +190,7 @@ export async function processJob(
   }
   deps.metrics.reports.inc({ kind: outcome.kind });
   for (const problem of outcome.problems) deps.metrics.parseProblems.inc({ code: problem.code });
+  for (const action of outcome.notBounced) deps.metrics.notBounced.inc({ action });
   if (outcome.problems.length > 0) {
     deps.logger.debug({ id: envelope.id, problems: outcome.problems }, 'parse problems');
   }

@@ -58,9 +58,7 @@ export class Relayer {
     try {
       const mx = await resolveMx(routing.host);
       if (mx.length > 0) {
-        return mx
-          .sort((a, b) => a.priority - b.priority)
-          .map((r) => ({ host: r.exchange, port }));
+        return mx.sort((a, b) => a.priority - b.priority).map((r) => ({ host: r.exchange, port }));
       }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -72,13 +70,23 @@ export class Relayer {
   async relay(routingDomainText: string, msg: RelayMessage): Promise<RelayResult> {
     const routing = parseRoutingDomain(routingDomainText);
     if (!routing) {
-      return failure('permanent', routingDomainText, 554, `invalid routing_domain ${routingDomainText}`);
+      return failure(
+        'permanent',
+        routingDomainText,
+        554,
+        `invalid routing_domain ${routingDomainText}`,
+      );
     }
     let targets: Target[];
     try {
       targets = await this.targets(routing);
     } catch (err) {
-      return failure('transient', routing.host, 451, `MX lookup for ${routing.host} failed: ${errorMessage(err)}`);
+      return failure(
+        'transient',
+        routing.host,
+        451,
+        `MX lookup for ${routing.host} failed: ${errorMessage(err)}`,
+      );
     }
     const raw = Buffer.concat([Buffer.from(receivedHeader(msg, this.opts.hostname)), msg.raw]);
     let last: RelayResult | null = null;
@@ -104,7 +112,11 @@ export class Relayer {
       });
       return {
         replied: true,
-        result: { status: 'delivered', site, response: parseReply(String(info.response ?? '250'), 250) },
+        result: {
+          status: 'delivered',
+          site,
+          response: parseReply(String(info.response ?? '250'), 250),
+        },
       };
     } catch (err) {
       const e = err as { responseCode?: number; response?: string; code?: string };
@@ -156,7 +168,12 @@ function failure(status: RelayStatus, site: string, code: number, content: strin
   return {
     status,
     site,
-    response: { code, enhanced_code: parseEnhancedCode(code >= 500 ? '5.0.0' : '4.0.0'), content, command: null },
+    response: {
+      code,
+      enhanced_code: parseEnhancedCode(code >= 500 ? '5.0.0' : '4.0.0'),
+      content,
+      command: null,
+    },
   };
 }
 

@@ -13,13 +13,6 @@ import type { FeedbackReport } from '../values';
 import { rfc3339 } from '../values';
 import { mtaName } from './dsn';
 
-/**
- * Sisimai's placeholder for a report whose returned message names no recipient
- * ("undisclosed recipients"). Using the same string lets our records be joined
- * with Sisimai's output (and scored against its corpus) without a special case.
- */
-export const UNDISCLOSED_RECIPIENT = 'undisclosed-recipient-in-headers@libsisimai.org.invalid';
-
 /** Most characters of the returned message kept in `original_message`. */
 export const MAX_ORIGINAL_MESSAGE = 1024 * 1024;
 
@@ -162,7 +155,10 @@ function reportingMta(value: string): { mta_type: string; name: string } {
   return { mta_type: value.slice(0, semi).trim(), name: mtaName(value, (v) => v) ?? '' };
 }
 
-/** The returned message's To and Cc addresses; the Sisimai placeholder when there is none. */
+/**
+ * The returned message's To and Cc addresses; `''` when it names none ("undisclosed
+ * recipients", no returned message): the report named no recipient, and none is made up.
+ */
 function returnedRecipient(returned: ReturnedMessage | null): string | string[] {
   if (returned !== null) {
     const list = [
@@ -171,7 +167,7 @@ function returnedRecipient(returned: ReturnedMessage | null): string | string[] 
     ];
     if (list.length > 0) return single(list);
   }
-  return UNDISCLOSED_RECIPIENT;
+  return '';
 }
 
 function originalMessage(
@@ -249,7 +245,7 @@ export function parseComplaint(msg: MimeMessage): FeedbackFinding | null {
     report.user_agent = h.get('x-mailer');
     const from = extractAddress(h.get('from')) ?? extractAddress(h.get('sender'));
     const date = parseDate(h.get('date'));
-    return { kind: 'feedback', recipient: from ?? UNDISCLOSED_RECIPIENT, report, time: date };
+    return { kind: 'feedback', recipient: from ?? '', report, time: date };
   }
 
   if (!msg.root.type.startsWith('multipart/')) return null;

@@ -111,8 +111,10 @@ const HUMAN_PREFIXES = [
 
 /**
  * An auto-reply that says the mailbox is gone is a failed delivery in all but
- * form: it is reported as one (550 5.2.1 "mailbox disabled", RFC 3463 §3.3), so
- * the rules label it InactiveMailbox rather than AutoReply. Lower case.
+ * form. It carries no SMTP reply, so none is made up: the record keeps what the
+ * message said, and the conclusion goes in `oob_report.inferred` as status 5.2.1
+ * ("mailbox disabled", RFC 3463 §3.3), which the classifier falls back on when the
+ * sentence itself matches no rule (InactiveMailbox rather than AutoReply). Lower case.
  */
 const INACTIVE_PHRASES = [
   'no longer in use',
@@ -150,6 +152,12 @@ const INACTIVE_PHRASES = [
   'ya no se utiliza',
   'ya no está activa',
 ];
+
+/** What an auto-reply with one of INACTIVE_PHRASES amounts to. */
+const INACTIVE_INFERENCE = Object.freeze({
+  status: '5.2.1',
+  reason: 'auto-reply says the mailbox is no longer in use',
+});
 
 /** Senders whose messages are bounces or system mail, never a person's auto-reply. */
 const SYSTEM_LOCAL_PARTS = new Set(['mailer-daemon', 'postmaster', 'root']);
@@ -279,22 +287,26 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
     arrival_date: date === null ? null : rfc3339(date),
     original_message_id: originalMessageId,
   };
+  // An auto-reply carries no SMTP reply of its own. What it does establish is that
+  // the message was delivered to a mailbox that answered: 250 (RFC 5321 §4.2.2,
+  // "requested mail action okay, completed") is the one reply code that says no
+  // more than that; no enhanced code, as none was given.
   if (inactiveAt >= 0) {
     return {
       kind: 'oob',
       recipient,
       reply: {
-        code: 550,
-        enhancedCode: { class: 5, subject: 2, detail: 1 },
+        code: 250,
+        enhancedCode: null,
         content: sentenceAround(text, inactiveAt),
         command: null,
       },
-      report: { ...report, action: 'failed' },
+      report: { ...report, inferred: INACTIVE_INFERENCE },
       time: date,
+      // The rules decide, on the sentence, else on the inference.
       label: null,
     };
   }
-  // The message was delivered, and answered: 250, no enhanced code.
   return {
     kind: 'oob',
     recipient,

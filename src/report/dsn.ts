@@ -3,7 +3,7 @@
 // per recipient block (§2.3); a block that cannot be read becomes a ParseProblem and
 // never costs the others. Also reads the same fields when an MTA pastes them into a
 // plain-text bounce without the MIME structure (Postfix relays do, Sisimai rfc3464-34).
-import { parseTypedAddress, stripAngles } from './address';
+import { isEmailAddress, parseTypedAddress, stripAngles } from './address';
 import { parseDate } from './date';
 import { REPORT_LIMITS, scanFields, type HeaderField } from './header';
 import {
@@ -13,7 +13,18 @@ import {
   type MimePart,
   type ReturnedMessage,
 } from './mime';
-import { extractReply, hasReplyCode, parseStatus } from './reply';
+import {
+  MAX_CONTENT,
+  extractReply,
+  hasReplyCode,
+  oneLine,
+  parseStatus,
+  readReply,
+  replyCodeIn,
+  replyStage,
+  reasonAbout,
+  transcriptAbout,
+} from './reply';
 import type { OobFinding, ParseProblem } from './types';
 import { formatEnhancedCode, rfc3339 } from '../values';
 import { utf8 } from './codec';
@@ -55,6 +66,10 @@ interface Block {
   diagnosticCode: string | null;
   lastAttemptDate: string | null;
   willRetryUntil: string | null;
+  /** X-Supplementary-Info (Oracle / Sun Messaging Server): `<host #5.0.0 smtp; 554 ...>`. */
+  supplementaryInfo: string | null;
+  /** Other `X-...Diagnostic...` extension fields, in order. */
+  extraDiagnostics: string[];
 }
 
 function emptyBlock(): Block {
@@ -67,7 +82,22 @@ function emptyBlock(): Block {
     diagnosticCode: null,
     lastAttemptDate: null,
     willRetryUntil: null,
+    supplementaryInfo: null,
+    extraDiagnostics: [],
   };
+}
+
+/** Most extension diagnostic fields kept per recipient block. */
+const MAX_EXTRA_DIAGNOSTICS = 4;
+
+/**
+ * Extension fields (RFC 3464 §2.4 `extension-field`) that carry a recipient's
+ * diagnostic: X-Supplementary-Info, and `X-...-Diagnostic...` fields.
+ */
+function isDiagnosticExtension(name: string): boolean {
+  return (
+    name === 'x-supplementary-info' || (name.startsWith('x-') && name.indexOf('diagnostic') > 1)
+  );
 }
 
 const PER_RECIPIENT_FIELDS = new Set([
@@ -150,37 +180,88 @@ export function parseDsnInText(msg: MimeMessage): OobFinding[] | null {
       msg.problems,
       true,
       asIs,
-      () => [note(text.slice(0, start))],
+      textNotes(text.slice(0, start)),
     );
     if (findings.length > 0) return findings;
   }
   return null;
 }
 
-/** A notification text and its lower-case copy (same offsets). */
+/** A notification text, its lower-case copy (same offsets) and its lines. */
 interface Note {
   text: string;
   lower: string;
+  lines(): string[];
+  /** The text has the words MTAs put before or after a stage (see STAGE_MARKERS). */
+  namesStage(): boolean;
 }
+
+/**
+ * Words of the notification texts that name an SMTP stage beside a reply (Postfix's
+ * "(in reply to RCPT TO command)", Exim's "SMTP error from remote mail server after
+ * ...", "while sending ...", a transcript's ">>> RCPT TO:<a@b>"), lower case: a DSN
+ * looks for the stage in its text only when it has one of them.
+ */
+const STAGE_MARKERS = [
+  'in reply to ',
+  'in response to ',
+  'smtp error from remote',
+  'refused to talk to me',
+  'while sending ',
+  'while performing ',
+  'while receiving ',
+  '>>> ',
+];
 
 /** Most characters of notification text searched for recipients' lines. */
 const MAX_NOTE_CHARS = 64 * 1024;
 /** Recipient blocks that may look up their reply in the notification text. */
 const MAX_NOTE_LOOKUPS = 200;
 
+/** The notification texts of a report: all of them, or those that name an SMTP stage. */
+interface Notes {
+  all(): Note[];
+  /** The texts with a STAGE_MARKERS phrase (a text not transfer-encoded is not decoded to tell). */
+  staged(): Note[];
+}
+
 /** The human-readable text parts of a report (RFC 6522 §3 first part), decoded on first use. */
-function notificationTexts(msg: MimeMessage, dsPart: MimePart): () => Note[] {
-  let cache: Note[] | null = null;
-  return () => {
-    if (cache === null) {
-      cache = [];
-      for (const p of msg.parts) {
-        if (p === dsPart) break;
-        if (p.scope === dsPart.scope && p.type === 'text/plain')
-          cache.push(note(decodedText(p, null)));
-      }
+function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
+  const parts: MimePart[] = [];
+  for (const p of msg.parts) {
+    if (p === dsPart) break;
+    if (p.scope === dsPart.scope && p.type === 'text/plain') parts.push(p);
+  }
+  const decoded = new Map<MimePart, Note>();
+  const noteOf = (p: MimePart): Note => {
+    let n = decoded.get(p);
+    if (n === undefined) {
+      n = note(decodedText(p, null));
+      decoded.set(p, n);
     }
-    return cache;
+    return n;
+  };
+  let all: Note[] | null = null;
+  let staged: Note[] | null = null;
+  return {
+    all: () => (all ??= parts.map(noteOf)),
+    // The stage and the reply code are ASCII: 7bit or 8bit text is read as it came,
+    // without charset decoding (an address outside ASCII is then not found in it).
+    staged: () =>
+      (staged ??= parts
+        .map((p) =>
+          p.encoding === 'base64' || p.encoding === 'quoted-printable' ? noteOf(p) : note(p.body),
+        )
+        .filter((n) => n.namesStage())),
+  };
+}
+
+/** Notes of text that is the notification itself (DSN fields pasted into a text bounce). */
+function textNotes(text: string): Notes {
+  let all: Note[] | null = null;
+  return {
+    all: () => (all ??= [note(text)]),
+    staged: () => (all ??= [note(text)]).filter((n) => n.namesStage()),
   };
 }
 
@@ -188,38 +269,132 @@ function note(full: string): Note {
   const text = full.length > MAX_NOTE_CHARS ? full.slice(0, MAX_NOTE_CHARS) : full;
   const lower = text.toLowerCase();
   // Lower-casing can change the length of some characters; offsets must agree.
-  return lower.length === text.length ? { text, lower } : { text: lower, lower };
+  const t = lower.length === text.length ? text : lower;
+  let lines: string[] | null = null;
+  let stage: boolean | null = null;
+  return {
+    text: t,
+    lower,
+    lines: () => (lines ??= splitNoteLines(t)),
+    // Line breaks fall anywhere in a paragraph ("(in\n    reply to RCPT TO command)").
+    namesStage: () => (stage ??= STAGE_MARKERS.some((m) => containsPhrase(lower, m))),
+  };
 }
 
 /**
- * The notification text's own line about `address` ("a@b: 550 5.1.1 ...", OpenSMTPD,
- * Sendmail transcripts), with the lines that continue it; used only when the
- * recipient block has no Diagnostic-Code, and only when it holds a reply.
+ * `phrase` (lower case, words separated by one space) is in `lower`, its spaces
+ * matching any run of white space: line breaks fall anywhere in a paragraph ("(in\n
+ *     reply to RCPT TO command)").
  */
-function notificationReply(notes: Note[], address: string): string | null {
+function containsPhrase(lower: string, phrase: string): boolean {
+  const space = phrase.indexOf(' ');
+  const first = space < 0 ? phrase : phrase.slice(0, space);
+  for (let at = lower.indexOf(first); at >= 0; at = lower.indexOf(first, at + 1)) {
+    let i = at + first.length;
+    let j = first.length;
+    while (j < phrase.length) {
+      if (phrase.charCodeAt(j) === 0x20) {
+        const start = i;
+        while (i < lower.length && lower.charCodeAt(i) <= 0x20) i++;
+        if (i === start && i < lower.length) break;
+        j++;
+      } else if (lower.charCodeAt(i) === phrase.charCodeAt(j)) {
+        i++;
+        j++;
+      } else break;
+    }
+    if (j === phrase.length) return true;
+  }
+  return false;
+}
+
+/** Most lines of a notification text read. */
+const MAX_NOTE_LINES = 2000;
+
+function splitNoteLines(text: string): string[] {
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < text.length && out.length < MAX_NOTE_LINES) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let line = text.slice(pos, end);
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    out.push(line);
+    pos = end + 1;
+  }
+  return out;
+}
+
+/** What the notification text says about one recipient. */
+interface NoteFinding {
+  /** Text that holds a reply for the recipient (its own line, or its part of a transcript). */
+  reply: string | null;
+  /** The recipient's paragraph (`reasonAbout`), reply or not. */
+  paragraph: string | null;
+}
+
+/**
+ * The notification text about `address`: its own entry ("a@b: 550 5.1.1 ...",
+ * OpenSMTPD, Postfix paragraphs; or the reason before, after or below it, see
+ * `reasonAbout`), then Sendmail's transcript (`transcriptAbout`; the whole
+ * transcript only when the report has this one recipient).
+ */
+function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding {
+  const found: NoteFinding = { reply: null, paragraph: null };
+  if (address === '') return found;
+  for (const note of notes) {
+    if (note.lower.indexOf(address.toLowerCase()) < 0 && !alone) continue;
+    const lines = note.lines();
+    const paragraph = reasonAbout(lines, address);
+    if (paragraph !== null) {
+      found.paragraph ??= paragraph;
+      if (found.reply === null && hasReplyCode(paragraph)) found.reply = paragraph;
+    }
+    if (found.reply === null) {
+      const transcript = transcriptAbout(lines, address, alone);
+      if (transcript !== null && hasReplyCode(transcript)) found.reply = transcript;
+      // A transcript without a reply ("a... Deferred: Connection refused by ...")
+      // still says why, for the report's one recipient.
+      else if (transcript !== null && alone) found.paragraph ??= transcript;
+    }
+    if (found.reply !== null) break;
+  }
+  return found;
+}
+
+/** The recipient's own paragraph in the notification text (`reasonAbout`), or null. */
+function noteParagraph(notes: Note[], address: string): string | null {
   const needle = address.toLowerCase();
   if (needle === '') return null;
-  for (const { text: note, lower } of notes) {
-    let i = lower.indexOf(needle);
-    for (let guard = 0; i >= 0 && guard < 20; guard++) {
-      const lineStart = lower.lastIndexOf('\n', i) + 1;
-      let end = lower.indexOf('\n', i);
-      if (end < 0) end = lower.length;
-      let text = note.slice(i + needle.length, end);
-      // Continuation lines (indented, or up to the next blank line), at most five.
-      for (let n = 0; n < 5 && end < lower.length; n++) {
-        const next = lower.indexOf('\n', end + 1);
-        const stop = next < 0 ? lower.length : next;
-        const line = note.slice(end + 1, stop);
-        if (line.trim() === '' || lower.slice(end + 1, stop).indexOf(needle) >= 0) break;
-        text += ' ' + line;
-        end = stop;
-      }
-      if (hasReplyCode(text)) return note.slice(lineStart, i + needle.length) + text;
-      i = lower.indexOf(needle, end);
-    }
+  for (const note of notes) {
+    if (note.lower.indexOf(needle) < 0) continue;
+    const paragraph = reasonAbout(note.lines(), address);
+    if (paragraph !== null) return paragraph;
   }
   return null;
+}
+
+/**
+ * The remote reply in a block's extension fields, most reliable first:
+ * X-Supplementary-Info (Oracle / Sun Messaging Server, `<host #5.0.0 smtp; 554
+ * ...>`: the text after the diagnostic type), then `X-...Diagnostic...` fields.
+ * Only text that holds a reply code counts.
+ */
+function extensionReply(block: Block, decode: Decode): string | null {
+  const candidates: string[] = [];
+  if (block.supplementaryInfo !== null)
+    candidates.push(supplementaryText(decode(block.supplementaryInfo)));
+  for (const v of block.extraDiagnostics) candidates.push(splitDiagnostic(decode(v)).text);
+  for (const text of candidates) if (text !== '' && hasReplyCode(text)) return text;
+  return null;
+}
+
+/** `<mx.example #5.0.0 smtp; 554 text>` → `554 text`. */
+function supplementaryText(value: string): string {
+  let v = value.trim();
+  if (v.startsWith('<') && v.endsWith('>')) v = v.slice(1, -1).trim();
+  const semi = v.indexOf(';');
+  return semi >= 0 && semi < 200 ? v.slice(semi + 1).trim() : v;
 }
 
 /** Turns a field value into Unicode: `utf8` for binary strings, `asIs` for decoded text. */
@@ -235,7 +410,7 @@ function parseDeliveryStatus(
   problems: ParseProblem[],
   stopAtForeignBlock: boolean,
   decode: Decode,
-  notes: () => Note[],
+  notes: Notes,
 ): OobFinding[] {
   const { fields } = scanFields(text, start, false, problems, REPORT_LIMITS);
   const perMessage: PerMessage = {
@@ -280,7 +455,8 @@ function parseDeliveryStatus(
       setPerMessage(perMessage, f);
       continue;
     }
-    if (!PER_RECIPIENT_FIELDS.has(name)) continue;
+    const extension = isDiagnosticExtension(name);
+    if (!PER_RECIPIENT_FIELDS.has(name) && !extension) continue;
     blockHasDsnField = true;
     // Recipient blocks missing their separating blank line: a second
     // Final-Recipient, or an Original-Recipient after the details, starts a new one.
@@ -325,6 +501,12 @@ function parseDeliveryStatus(
       case 'will-retry-until':
         b.willRetryUntil ??= f.value;
         break;
+      case 'x-supplementary-info':
+        b.supplementaryInfo ??= f.value;
+        break;
+      default:
+        if (extension && b.extraDiagnostics.length < MAX_EXTRA_DIAGNOSTICS)
+          b.extraDiagnostics.push(f.value);
     }
   }
   flush();
@@ -342,9 +524,11 @@ function parseDeliveryStatus(
     );
   const arrival = dateField(perMessage.arrivalDate, 'Arrival-Date', problems);
   const findings: OobFinding[] = [];
+  // The first MAX_NOTE_LOOKUPS recipient blocks may read the notification text.
+  const none: Notes = { all: () => [], staged: () => [] };
   let lookups = 0;
-  const limitedNotes = (): Note[] => (lookups++ < MAX_NOTE_LOOKUPS ? notes() : []);
   for (const block of blocks) {
+    const limited = lookups++ < MAX_NOTE_LOOKUPS ? notes : none;
     try {
       const finding = blockFinding(
         block,
@@ -354,7 +538,9 @@ function parseDeliveryStatus(
         originalMessageId,
         problems,
         decode,
-        limitedNotes,
+        limited,
+        blocks.length === 1,
+        stopAtForeignBlock,
       );
       if (finding !== null) findings.push(finding);
     } catch (err) {
@@ -461,7 +647,8 @@ function splitDiagnostic(value: string): { type: string; text: string } {
     }
     // "550 5.1.1 user; unknown" has no type: a type is a word, not a reply.
     if (token && type.length > 0 && !(type.charCodeAt(0) >= 0x30 && type.charCodeAt(0) <= 0x39)) {
-      return { type, text: value.slice(semi + 1).trim() };
+      // RFC 3464 §2.3.6: the type is case-insensitive ("SMTP", "smtp", "X-Unix").
+      return { type: type.toLowerCase(), text: value.slice(semi + 1).trim() };
     }
   }
   return { type: '', text: value.trim() };
@@ -475,7 +662,9 @@ function blockFinding(
   originalMessageId: string | null,
   problems: ParseProblem[],
   decode: Decode,
-  notes: () => Note[],
+  notes: Notes,
+  alone: boolean,
+  pasted: boolean,
 ): OobFinding | null {
   const final =
     block.finalRecipient === null ? null : parseTypedAddress(decode(block.finalRecipient));
@@ -507,23 +696,48 @@ function blockFinding(
   // Without a Diagnostic-Code the Status comment ("4.0.0 (host name lookup
   // failure)"), or a Status that is a reply ("553 Exceeded ..."), is the text.
   let text = diagnostic !== null && diagnostic.text !== '' ? diagnostic.text : status.comment;
-  let smtp =
-    diagnostic === null || diagnostic.type === '' || diagnostic.type.toLowerCase() === 'smtp';
-  if (diagnostic === null || diagnostic.text === '') {
-    const fromNote = notificationReply(notes(), recipient);
-    if (fromNote !== null) {
-      text = fromNote;
+  let smtp = diagnostic === null || diagnostic.type === '' || diagnostic.type === 'smtp';
+  // A Diagnostic-Code with no reply in it (none at all, an exit status "x-unix; 255",
+  // a local "x-postfix; connect to ...: timed out"): the remote reply from what else
+  // the report carries, most reliable first (DESIGN.md §5).
+  let note: NoteFinding | null = null;
+  const noteOnce = (): NoteFinding => (note ??= noteAbout(notes.all(), recipient, alone));
+  let read = readReply(text, { status: status.code, action: null, smtp });
+  if (!read.coded) {
+    const found = extensionReply(block, decode) ?? noteOnce().reply;
+    if (found !== null) {
+      text = found;
       smtp = true;
+    } else if (pasted && text === '' && isEmailAddress(recipient)) {
+      // DSN fields pasted into a text bounce: no completeDsn follows, so the text's
+      // own words about the recipient now (see completeFromNotification).
+      text = noteOnce().paragraph ?? '';
     }
+    if (found !== null || text !== '')
+      read = readReply(text, { status: status.code, action: null, smtp });
   }
-  const provisional = extractReply(text, { status: status.code, action: null, smtp });
+  const provisional = read.reply;
   const action = normaliseAction(
     block.action,
     status.code?.class ?? null,
     provisional.enhancedCode?.class ?? Math.floor(provisional.code / 100),
   );
-  const reply =
-    block.action === null ? provisional : extractReply(text, { status: status.code, action, smtp });
+  // Without a reply code in the text, the code follows the Action too (reply.ts).
+  let reply =
+    block.action === null || read.coded
+      ? provisional
+      : extractReply(text, { status: status.code, action, smtp });
+  const staged = reply.command === null ? notes.staged() : [];
+  if (staged.length > 0) {
+    // Postfix writes the stage only in its notification text ("(in reply to RCPT TO
+    // command)"): taken when that paragraph tells of the same reply, or of none.
+    const paragraph = noteParagraph(staged, recipient);
+    const command = paragraph === null ? null : replyStage(paragraph);
+    if (command !== null) {
+      const code = replyCodeIn(paragraph as string);
+      if (code === null || code === reply.code) reply = { ...reply, command };
+    }
+  }
 
   const lastAttempt = dateField(block.lastAttemptDate, 'Last-Attempt-Date', problems);
   return {
@@ -546,4 +760,25 @@ function blockFinding(
     time: lastAttempt,
     label: null,
   };
+}
+
+/**
+ * The last source of a DSN recipient's reason: a block that has no reply anywhere
+ * and still no text (after `completeDsn` read the notification as its MTA family
+ * writes it) takes the notification's own words about that recipient
+ * (`reasonAbout`: the reason after, below or before its address).
+ */
+export function completeFromNotification(findings: OobFinding[], msg: MimeMessage): OobFinding[] {
+  if (!findings.some((f) => f.reply.content === '' && isEmailAddress(f.recipient))) return findings;
+  const part = findDsnPart(msg);
+  if (part === null) return findings;
+  const notes = notificationTexts(msg, part).all();
+  let lookups = 0;
+  return findings.map((f) => {
+    if (f.reply.content !== '' || !isEmailAddress(f.recipient)) return f;
+    if (lookups++ >= MAX_NOTE_LOOKUPS) return f;
+    const paragraph = noteAbout(notes, f.recipient, findings.length === 1).paragraph;
+    if (paragraph === null) return f;
+    return { ...f, reply: { ...f.reply, content: oneLine(paragraph).slice(0, MAX_CONTENT) } };
+  });
 }

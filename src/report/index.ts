@@ -2,11 +2,13 @@
 // Each parser reads the same MIME walk; the first that recognises the message wins,
 // in order of how much the message itself declares: RFC 5965 and RFC 8098 reports,
 // RFC 3464 / 6533 DSNs, the non-ARF complaint formats, DSN fields pasted into text,
-// RFC 3834 auto-replies, then the non-RFC families of heuristic/, then a last-resort
-// scan for failed recipients in anything that looks like a bounce.
+// challenge-response probes, RFC 3834 auto-replies, then the non-RFC families of
+// heuristic/, then a last-resort scan for failed recipients in anything that looks
+// like a bounce.
 import { parseArf, parseComplaint } from './arf';
 import { parseAutoReply } from './autoreply';
-import { parseDsn, parseDsnInText } from './dsn';
+import { parseChallenge } from './challenge';
+import { completeFromNotification, parseDsn, parseDsnInText } from './dsn';
 import { parseFallback } from './fallback';
 import { completeDsn, parseHeuristic } from './heuristic/index';
 import type { Headers } from './header';
@@ -63,11 +65,15 @@ export function parseWalked(msg: MimeMessage): ParseResult {
   const mdn = parseMdn(msg);
   if (mdn !== null) return result('mdn', [mdn], msg);
   const dsn = parseDsn(msg);
-  if (dsn !== null && dsn.length > 0) return result('dsn', completeDsn(dsn, msg), msg);
+  if (dsn !== null && dsn.length > 0)
+    return result('dsn', completeFromNotification(completeDsn(dsn, msg), msg), msg);
   const complaint = parseComplaint(msg);
   if (complaint !== null) return result('arf', [complaint], msg);
   const pasted = parseDsnInText(msg);
   if (pasted !== null && pasted.length > 0) return result('dsn', pasted, msg);
+  // Before auto-replies: a challenge is an automatic answer too, but a request.
+  const challenge = parseChallenge(msg);
+  if (challenge !== null) return result('challenge', [challenge], msg);
   const auto = parseAutoReply(msg);
   if (auto !== null) return result('autoreply', [auto], msg);
   const heuristic = parseHeuristic(msg);

@@ -85,9 +85,14 @@ function findReplyCode(t: string, bare: boolean): number {
  * Removes the prefixes a multi-line reply repeats on every line (RFC 5321 §4.2.1:
  * "550-5.1.1 ..." then "550 5.1.1 ..."), once the lines are joined into one.
  */
-function joinMultiline(content: string, code: string, enhanced: string | null): string {
+function joinMultiline(
+  content: string,
+  code: string,
+  enhanced: string | null,
+  continued = false,
+): string {
   const dash = code + '-';
-  const multiline = content.startsWith(dash) || content.indexOf(' ' + dash) >= 0;
+  const multiline = continued || content.startsWith(dash) || content.indexOf(' ' + dash) >= 0;
   let out = '';
   let pos = 0;
   let search = 0;
@@ -172,46 +177,76 @@ function vague(code: EnhancedCode | null): boolean {
  * code follows its class: 550 for 5, 451 for 4, 250 for 2 (a delivered / relayed
  * recipient: the message was accepted), and by Action (failed 550, delayed 451,
  * else 250) when there is no class either.
+ *
+ * Which reply, when the text holds several (DESIGN.md §5):
+ * * an SMTP transcript (`>>>` our command, `<<<` the server's lines, RFC 5321 §4.2):
+ *   the server's last 4xx/5xx reply, never a 2xx/3xx one before it; its command is
+ *   the `>>>` line before it;
+ * * a multi-line reply (`NNN-` lines, then `NNN `) is one reply: its text joined,
+ *   its code the final line's (a `220-` greeting that ends in `421` is a 421);
+ * * a reply quoted inside another (`554 4.4.7 Message expired ... <421 4.4.2
+ *   connection dropped>`, a relay's verdict around the remote server's answer):
+ *   the innermost.
+ *
+ * `command` is the SMTP stage the text names (see `SMTP_COMMANDS`), else null.
  */
 export function extractReply(text: string, fallback: ReplyFallback): Reply {
-  let t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
+  return readReply(text, fallback).reply;
+}
+
+/** `extractReply`, and whether the text held the reply code (`coded`) or it was defaulted. */
+export function readReply(text: string, fallback: ReplyFallback): { reply: Reply; coded: boolean } {
+  let source = text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text;
+  let command: string | null = null;
+  const transcript = transcriptReply(source);
+  if (transcript !== null) {
+    source = transcript.text;
+    command = transcript.command;
+  }
+  let t = oneLine(source);
+  const annotated = withoutStageNote(t);
+  if (annotated !== null) {
+    t = annotated.text;
+    command ??= annotated.command;
+  }
   let code: number | null = null;
   let enhanced: EnhancedCode | null = null;
-  const at = findReplyCode(t, fallback.smtp ?? true);
+  let at = findReplyCode(t, fallback.smtp ?? true);
+  // "... <<< 250 2.1.5 ok, connection lost": a success is no reason for a failure
+  // (the Status or Action says it failed); the text has no reply for it.
+  if (at >= 0 && reportsFailure(fallback) && !failureCode(t, at) && failureAfter(t, at) < 0)
+    at = -1;
   if (at >= 0) {
-    code = Number(t.slice(at, at + 3));
-    let p = at + 3;
-    if (t.charCodeAt(p) === 0x2d || t.charCodeAt(p) === 0x20) p++;
-    // "550-'5.2.2 ..." (quoted) and "550 #5.1.1 ..." (Exchange): the code after the mark.
-    const mark =
-      t.charCodeAt(p) === 0x27 || t.charCodeAt(p) === 0x22 || t.charCodeAt(p) === 0x23 ? 1 : 0;
-    let e = mark === 1 ? enhancedCodeAt(t, p + 1) : null;
-    if (e !== null) p++;
-    else e = enhancedCodeAt(t, p);
-    let content: string;
-    if (
-      e !== null &&
-      (e.end === t.length ||
-        t.charCodeAt(e.end) === 0x20 ||
-        t.charCodeAt(e.end) === 0x2e ||
-        t.charCodeAt(e.end) === 0x2c)
-    ) {
-      enhanced = e.code;
-      content = t.slice(e.end);
-      if (content.startsWith('.') || content.startsWith(',')) content = content.slice(1);
-    } else {
-      content = t.slice(p);
+    command ??= stageIn(t.slice(0, at));
+    let lead = '';
+    const failure = failureAfter(t, at);
+    if (failure >= 0) {
+      // "220-mx ESMTP ... 421 4.7.0 busy": one reply, the greeting's lines its text.
+      if (t.charCodeAt(at + 3) === 0x2d) {
+        lead = withoutLinePrefixes(t.slice(at, failure));
+        // 220 is the greeting (RFC 5321 §4.2.2, §3.1): the refusal came at connection.
+        if (t.startsWith('220', at)) command ??= 'CONNECT';
+      }
+      at = failure;
     }
-    t = joinMultiline(
-      content.trim(),
-      t.slice(at, at + 3),
-      enhanced === null ? null : formatEnhancedCode(enhanced),
-    );
-    // "501 Rcpt-To validation failed: ... 5.7.1 This system is not configured": the
-    // enhanced code sits later in the text; take it when the Status says no more.
-    if (enhanced === null && vague(fallback.status))
-      enhanced = enhancedCodeIn(t, Math.floor(code / 100));
+    let r = readReplyAt(t, at, fallback.status);
+    for (let depth = 0; depth < 3; depth++) {
+      const inner = nestedReply(r.content);
+      if (inner < 0) break;
+      const opener = inner > 0 ? r.content.charAt(inner - 1) : '';
+      const outer = r.enhanced;
+      r = readReplyAt(r.content, inner, fallback.status);
+      const closer = CLOSERS[opener];
+      if (closer !== undefined && r.content.endsWith(closer))
+        r.content = r.content.slice(0, -1).trimEnd();
+      if (r.enhanced === null && outer !== null && outer.class === Math.floor(r.code / 100))
+        r.enhanced = outer;
+    }
+    code = r.code;
+    enhanced = r.enhanced;
+    t = lead === '' ? r.content : oneLine(lead + ' ' + r.content);
   } else {
+    command ??= stageIn(t);
     let p = 0;
     if (t.charCodeAt(0) === 0x23) p = 1;
     const e = enhancedCodeAt(t, p);
@@ -232,9 +267,398 @@ export function extractReply(text: string, fallback: ReplyFallback): Reply {
     // "550 5.0.0 ..." says less than "Status: 5.1.1": keep the more specific one.
     enhanced = status;
   }
+  const coded = code !== null;
   if (code === null) code = defaultCode(enhanced, fallback.action ?? null);
   if (t.length > MAX_CONTENT) t = t.slice(0, MAX_CONTENT);
-  return { code, enhancedCode: enhanced, content: t, command: null };
+  return { reply: { code, enhancedCode: enhanced, content: t, command }, coded };
+}
+
+/** The Status or Action says the recipient failed or was delayed. */
+function reportsFailure(fallback: ReplyFallback): boolean {
+  const cls = fallback.status?.class;
+  if (cls === 4 || cls === 5) return true;
+  return cls === undefined && (fallback.action === 'failed' || fallback.action === 'delayed');
+}
+
+/** The reply whose code starts at `at` in one-line text: code, enhanced code, joined text. */
+function readReplyAt(
+  t: string,
+  at: number,
+  status: EnhancedCode | null,
+): { code: number; enhanced: EnhancedCode | null; content: string } {
+  const code = Number(t.slice(at, at + 3));
+  let enhanced: EnhancedCode | null = null;
+  let p = at + 3;
+  if (t.charCodeAt(p) === 0x2d || t.charCodeAt(p) === 0x20) p++;
+  // "550-'5.2.2 ..." (quoted) and "550 #5.1.1 ..." (Exchange): the code after the mark.
+  const mark =
+    t.charCodeAt(p) === 0x27 || t.charCodeAt(p) === 0x22 || t.charCodeAt(p) === 0x23 ? 1 : 0;
+  let e = mark === 1 ? enhancedCodeAt(t, p + 1) : null;
+  if (e !== null) p++;
+  else e = enhancedCodeAt(t, p);
+  let content: string;
+  if (
+    e !== null &&
+    (e.end === t.length ||
+      t.charCodeAt(e.end) === 0x20 ||
+      t.charCodeAt(e.end) === 0x2e ||
+      t.charCodeAt(e.end) === 0x2c)
+  ) {
+    enhanced = e.code;
+    content = t.slice(e.end);
+    if (content.startsWith('.') || content.startsWith(',')) content = content.slice(1);
+  } else {
+    content = t.slice(p);
+  }
+  content = joinMultiline(
+    content.trim(),
+    t.slice(at, at + 3),
+    enhanced === null ? null : formatEnhancedCode(enhanced),
+    // "550-first line 550 last line": the first line's "550-" is already read.
+    t.charCodeAt(at + 3) === 0x2d,
+  );
+  // "501 Rcpt-To validation failed: ... 5.7.1 This system is not configured": the
+  // enhanced code sits later in the text; take it when the Status says no more.
+  if (enhanced === null && vague(status))
+    enhanced = enhancedCodeIn(content, Math.floor(code / 100));
+  return { code, enhanced, content };
+}
+
+/** The bracket or quote that closes a reply quoted after each opener. */
+const CLOSERS: Readonly<Record<string, string>> = {
+  '<': '>',
+  '(': ')',
+  '[': ']',
+  '"': '"',
+  "'": "'",
+};
+
+/**
+ * Where a 4xx/5xx reply quoted inside a reply's text starts, or -1: a reply code
+ * with an enhanced code ("... expired <421 4.4.2 ...>"), a reply code right after an
+ * opening bracket or quote ("(550 Host unknown)"), or after the words MTAs put
+ * before a remote reply ("... said: 550 ..."). A bare number in the text ("552
+ * bytes") is none of these.
+ */
+function nestedReply(content: string): number {
+  if (!hasFailureCode(content)) return -1;
+  let best = -1;
+  const a = CODE_AND_ENHANCED.exec(content);
+  if (a !== null && failureCode(content, a.index)) best = a.index;
+  const b = CODE_AFTER_MARKER.exec(content);
+  if (b !== null && b[1] !== undefined) {
+    const pos = b.index + b[0].lastIndexOf(b[1]);
+    if (failureCode(content, pos) && (best < 0 || pos < best)) best = pos;
+  }
+  const end = best < 0 ? content.length - 3 : best;
+  for (let i = 0; i < end; i++) {
+    if (CLOSERS[content.charAt(i)] === undefined) continue;
+    if (failureCode(content, i + 1) && codeAt(content, i + 1, false) >= 0) return i + 1;
+  }
+  return best;
+}
+
+/** A 4xx or 5xx reply code stands somewhere in `t` (a cheap test before the RE2 ones). */
+function hasFailureCode(t: string): boolean {
+  for (let i = 0; i < t.length - 2; i++) {
+    const c = t.charCodeAt(i);
+    if ((c === 0x34 || c === 0x35) && !isDigit(t.charCodeAt(i - 1)) && failureCode(t, i))
+      return true;
+  }
+  return false;
+}
+
+/** A 4xx or 5xx reply code at `pos`. */
+function failureCode(t: string, pos: number): boolean {
+  const c = t.charCodeAt(pos);
+  return (c === 0x34 || c === 0x35) && codeAt(t, pos, true) >= 0;
+}
+
+/**
+ * A reply at `at` that is a success or an intermediate reply (2xx, 3xx) is not why
+ * a message failed: the first 4xx/5xx reply code after it that stands as a reply
+ * (after a space; followed by a space, "-" or the end), or -1.
+ */
+function failureAfter(t: string, at: number): number {
+  const c = t.charCodeAt(at);
+  if (c !== 0x32 && c !== 0x33) return -1;
+  for (let i = t.indexOf(' ', at + 3); i >= 0; i = t.indexOf(' ', i + 1)) {
+    if (failureCode(t, i + 1)) return i + 1;
+  }
+  return -1;
+}
+
+/** "220-mx.example ESMTP 220-no UCE" → "mx.example ESMTP no UCE": the text of reply lines. */
+function withoutLinePrefixes(t: string): string {
+  let out = '';
+  let pos = 0;
+  for (let i = 0; i < t.length; i++) {
+    if ((i === 0 || t.charCodeAt(i - 1) === 0x20) && codeAt(t, i, true) >= 0) {
+      out += t.slice(pos, i);
+      pos = Math.min(i + 4, t.length);
+    }
+  }
+  return oneLine(out + t.slice(pos));
+}
+
+// ---------------------------------------------------------------------------
+// Transcripts and the SMTP stage
+
+/**
+ * The values `Reply.command` takes (KumoMTA's `response.command` vocabulary):
+ * `CONNECT` the connection and the server's greeting, `EHLO` for EHLO, HELO and
+ * LHLO, `STARTTLS`, `AUTH`, `MAIL FROM`, `RCPT TO`, `DATA` for the DATA command
+ * itself and `.` for the end of the data (the reply to the message). A stage the
+ * bounce does not name, or names otherwise, is null.
+ */
+export const SMTP_COMMANDS = [
+  'CONNECT',
+  'EHLO',
+  'STARTTLS',
+  'AUTH',
+  'MAIL FROM',
+  'RCPT TO',
+  'DATA',
+  '.',
+] as const;
+
+/** The stage words MTAs write (lower case) → `SMTP_COMMANDS` values. */
+const STAGE_WORDS: Readonly<Record<string, string>> = {
+  'mail from': 'MAIL FROM',
+  'rcpt to': 'RCPT TO',
+  data: 'DATA',
+  'end of data': '.',
+  ehlo: 'EHLO',
+  helo: 'EHLO',
+  lhlo: 'EHLO',
+  starttls: 'STARTTLS',
+  auth: 'AUTH',
+  'initial connection': 'CONNECT',
+  'initial server greeting': 'CONNECT',
+  'initial greeting': 'CONNECT',
+  'server greeting': 'CONNECT',
+};
+
+// "<stage phrase> <command>", as the MTAs write it:
+// * Postfix smtp(8) and bounce(8): "(in reply to RCPT TO command)", "(in reply to end
+//   of DATA command)", "while sending RCPT TO", "while performing the EHLO
+//   handshake", "while receiving the initial server greeting";
+// * Exim's transports: "SMTP error from remote mail server after RCPT TO:<a@b>:",
+//   "after MAIL FROM:<a@b> SIZE=n:", "after pipelined DATA:", "after end of data:",
+//   "after initial connection:", "after EHLO host:"; "Remote host closed connection
+//   in response to RCPT TO:<a@b>"; older Exim and its derivatives: "SMTP error from
+//   remote server for RCPT TO command".
+// The commands are matched as MTAs write them, in capitals, so that "after data
+// migration" or "after the greeting card" is no stage; the phrases in any case.
+const STAGE = new RE2(
+  '\\b(?:(?i:in reply to|in response to|after|while sending|while receiving|while performing)(?: the)?(?: pipelined)? (MAIL FROM|RCPT TO|DATA|EHLO|HELO|LHLO|STARTTLS|AUTH|(?i:end of data|initial connection|initial server greeting|initial greeting|server greeting))|(?i:for) (MAIL FROM|RCPT TO|DATA|(?i:end of data)) (?i:command))\\b',
+);
+
+// Whole sentences that name the stage:
+// * Postfix smtp(8): "host x refused to talk to me: 554 ..." (the greeting);
+// * qmail-remote: "Connected to x but greeting failed.", "... but my name was
+//   rejected." (HELO), "... but sender was rejected.", "x does not like recipient.",
+//   "x failed on DATA command.", "x failed after I sent the message.".
+const STAGE_SENTENCES = new RE2(
+  '(?i)(refused to talk to me)|(but greeting failed)|(my name was rejected)|(but sender was rejected)|(does not like recipient)|(failed on data command)|(failed after i sent the message)',
+);
+const SENTENCE_COMMANDS = ['CONNECT', 'CONNECT', 'EHLO', 'MAIL FROM', 'RCPT TO', 'DATA', '.'];
+
+/** Characters of a text searched for the stage it names. */
+const MAX_STAGE_TEXT = 600;
+
+/** A word each of STAGE and STAGE_SENTENCES needs (lower case). */
+const STAGE_HINTS = [
+  'reply to',
+  'response to',
+  'after ',
+  'while ',
+  'for ',
+  'talk to me',
+  'greeting',
+  'rejected',
+  'like recipient',
+  'data command',
+  'sent the message',
+];
+
+/** The first stage `text` names, as a `SMTP_COMMANDS` value, or null. */
+function stageIn(whole: string): string | null {
+  if (whole.length < 6) return null;
+  // The MTAs name the stage in their first words ("... after RCPT TO:<a@b>: ...",
+  // "lost connection with x while sending RCPT TO"), never kilobytes in.
+  const text = whole.length > MAX_STAGE_TEXT ? whole.slice(0, MAX_STAGE_TEXT) : whole;
+  // Most texts name no stage: a look for the words every pattern needs comes first.
+  const lower = text.toLowerCase();
+  if (!STAGE_HINTS.some((h) => lower.indexOf(h) >= 0)) return null;
+  let best: { at: number; command: string } | null = null;
+  const m = STAGE.exec(text);
+  if (m !== null) {
+    const command = STAGE_WORDS[(m[1] ?? m[2] ?? '').toLowerCase()];
+    if (command !== undefined) best = { at: m.index, command };
+  }
+  const s = STAGE_SENTENCES.exec(text);
+  if (s !== null && (best === null || s.index < best.at)) {
+    for (let g = 1; g < s.length; g++) {
+      if (s[g] !== undefined) {
+        best = { at: s.index, command: SENTENCE_COMMANDS[g - 1] as string };
+        break;
+      }
+    }
+  }
+  return best === null ? null : best.command;
+}
+
+/** qmail-remote's (Yahoo's) stage tags after a reply. */
+const STAGE_TAGS: Readonly<Record<string, string>> = {
+  RCPT_TO: 'RCPT TO',
+  MAIL_FROM: 'MAIL FROM',
+};
+
+/**
+ * Postfix's "(in reply to RCPT TO command)" at the end of a reply: the stage it
+ * names, and the text without it (it is Postfix's note, not the server's words).
+ */
+function withoutStageNote(t: string): { text: string; command: string | null } | null {
+  // qmail-remote as Yahoo runs it ends a reply with the stage: "... [RCPT_TO]".
+  if (t.endsWith(']')) {
+    const open = t.lastIndexOf('[');
+    const command = open < 0 ? undefined : STAGE_TAGS[t.slice(open + 1, -1)];
+    return command === undefined ? null : { text: t.slice(0, open).trimEnd(), command };
+  }
+  if (!t.endsWith(')')) return null;
+  const from = Math.max(0, t.length - 60);
+  const at = t.slice(from).toLowerCase().lastIndexOf('(in reply to ');
+  if (at < 0) return null;
+  const i = from + at;
+  return { text: t.slice(0, i).trimEnd(), command: stageIn(t.slice(i)) };
+}
+
+/**
+ * The SMTP stage a bounce's text says its reply came at (a `SMTP_COMMANDS` value),
+ * or null: read from the words before the reply, a Postfix "(in reply to ...)" note
+ * after it and a transcript's `>>>` line, never from the server's own words (a reply
+ * that says "rejected after DATA" does not say when it was sent).
+ */
+export function replyStage(text: string): string | null {
+  if (text.indexOf('<<<') >= 0) return extractReply(text, { status: null }).command;
+  const t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
+  const note = withoutStageNote(t);
+  if (note !== null && note.command !== null) return note.command;
+  const at = findReplyCode(t, true);
+  return stageIn(at >= 0 ? t.slice(0, at) : t);
+}
+
+/**
+ * The reply code a text holds where `extractReply` would take it (the failure after a
+ * success, not the innermost of quoted replies), or null: a cheap look for comparing
+ * two texts about one recipient.
+ */
+export function replyCodeIn(text: string): number | null {
+  const t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
+  let at = findReplyCode(t, true);
+  if (at < 0) return null;
+  const failure = failureAfter(t, at);
+  if (failure >= 0) at = failure;
+  return Number(t.slice(at, at + 3));
+}
+
+/** `RCPT To:<a@b>` → `RCPT TO`: the command a transcript's `>>>` line sent. */
+function sentCommand(line: string): string | null {
+  const l = line.trim().toLowerCase();
+  if (l === '.' || l.startsWith('(end of data')) return '.';
+  for (const [verb, command] of SENT_VERBS) {
+    if (!l.startsWith(verb)) continue;
+    const next = l.charCodeAt(verb.length);
+    if (Number.isNaN(next) || next === 0x20 || next === 0x3a) return command;
+  }
+  return null;
+}
+
+const SENT_VERBS: ReadonlyArray<readonly [string, string]> = [
+  ['mail from', 'MAIL FROM'],
+  ['rcpt to', 'RCPT TO'],
+  ['data', 'DATA'],
+  ['ehlo', 'EHLO'],
+  ['helo', 'EHLO'],
+  ['lhlo', 'EHLO'],
+  ['starttls', 'STARTTLS'],
+  ['auth', 'AUTH'],
+];
+
+/** Most transcript lines read. */
+const MAX_TRANSCRIPT = 400;
+
+interface TranscriptLine {
+  kind: 'sent' | 'received' | 'other';
+  text: string;
+}
+
+/** Lines of a transcript: `<<<` the server's, `>>>` ours, the rest the MTA's own. */
+function transcriptLines(text: string): TranscriptLine[] {
+  const lines: TranscriptLine[] = [];
+  if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+    let pos = 0;
+    while (pos < text.length && lines.length < MAX_TRANSCRIPT) {
+      let end = pos;
+      while (end < text.length && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end) !== 0x0d)
+        end++;
+      const line = text.slice(pos, end).trim();
+      pos = end + 1;
+      if (line.startsWith('<<<')) lines.push({ kind: 'received', text: line.slice(3).trim() });
+      else if (line.startsWith('>>>')) lines.push({ kind: 'sent', text: line.slice(3).trim() });
+      else if (line !== '') lines.push({ kind: 'other', text: line });
+    }
+    return lines;
+  }
+  // Text already joined into one line: the markers themselves separate the lines.
+  let pos = 0;
+  let kind: TranscriptLine['kind'] = 'other';
+  while (lines.length < MAX_TRANSCRIPT) {
+    const a = text.indexOf('<<<', pos);
+    const b = text.indexOf('>>>', pos);
+    const next = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    const segment = text.slice(pos, next < 0 ? text.length : next).trim();
+    if (segment !== '') lines.push({ kind, text: segment });
+    if (next < 0) break;
+    kind = next === a ? 'received' : 'sent';
+    pos = next + 3;
+  }
+  return lines;
+}
+
+/**
+ * The server's last 4xx/5xx reply in a transcript that marks the server's lines with
+ * `<<<` (Sendmail, Courier and the MTAs that copy their layout), with the command of
+ * the `>>>` line before it. Null without `<<<` lines, or when the server never refused.
+ */
+function transcriptReply(text: string): { text: string; command: string | null } | null {
+  if (text.indexOf('<<<') < 0) return null;
+  const lines = transcriptLines(text);
+  let best: { text: string; command: string | null } | null = null;
+  let command: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as TranscriptLine;
+    if (line.kind === 'sent') {
+      command = sentCommand(line.text);
+      continue;
+    }
+    if (line.kind !== 'received') continue;
+    // One reply: "NNN-" lines continue into the next received line.
+    let reply = line.text;
+    let last = line.text;
+    while (
+      last.charCodeAt(3) === 0x2d &&
+      codeAt(last, 0, true) >= 0 &&
+      (lines[i + 1] as TranscriptLine | undefined)?.kind === 'received'
+    ) {
+      i++;
+      last = (lines[i] as TranscriptLine).text;
+      reply += '\n' + last;
+    }
+    if (failureCode(last, 0)) best = { text: reply, command };
+  }
+  return best;
 }
 
 function defaultCode(enhanced: EnhancedCode | null, action: string | null): number {
@@ -246,4 +670,261 @@ function defaultCode(enhanced: EnhancedCode | null, action: string | null): numb
   if (action === 'delayed') return 451;
   if (action === 'failed' || action === null) return 550;
   return 250;
+}
+
+// ---------------------------------------------------------------------------
+// Where a notification puts the reason for one recipient
+
+/** Most lines after an address read for its reason. */
+const MAX_REASON_LINES = 8;
+
+/**
+ * Words that name the address itself rather than say why it failed, when they stand
+ * before it ("Recipient address: a@b", "To: <a@b>"). Lower case, without the colon.
+ */
+const ADDRESS_LABELS = new Set([
+  'recipient',
+  'recipients',
+  'recipient address',
+  'recipient addresses',
+  'original recipient',
+  'final recipient',
+  'failed recipient',
+  'failed recipients',
+  'rcpt to',
+  'to',
+  'address',
+  'addresses',
+  'email address',
+  'e-mail address',
+  'mail address',
+  'user',
+  'mailbox',
+  'destination',
+]);
+
+/** Labels that introduce the reason on the lines after an address ("Reason: ..."). */
+const REASON_LABELS = ['reason:', 'diagnostic:', 'error:', 'cause:', 'problem:', 'status:'];
+
+function lowerIndexOf(line: string, lowerNeedle: string): number {
+  return line.toLowerCase().indexOf(lowerNeedle);
+}
+
+function isBlank(line: string | undefined): boolean {
+  return line === undefined || line.trim() === '';
+}
+
+function indented(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return c === 0x20 || c === 0x09;
+}
+
+/** The line names an address in its first word: another recipient's entry starts. */
+function startsWithAddress(line: string): boolean {
+  const t = line.trim();
+  let end = 0;
+  while (end < t.length && t.charCodeAt(end) > 0x20) end++;
+  return t.slice(0, end).indexOf('@') > 0;
+}
+
+/** "Reason: text" → "text"; other lines unchanged. */
+function withoutReasonLabel(line: string): string {
+  const t = line.trim();
+  const lower = t.toLowerCase();
+  for (const label of REASON_LABELS)
+    if (lower.startsWith(label)) return t.slice(label.length).trim();
+  return t;
+}
+
+/** Characters that wrap or follow an address in a notification, not part of a reason. */
+function trimAddressPunctuation(s: string, leading: boolean): string {
+  let t = s.trim();
+  const marks = leading ? '>"\')]:;,.-' : '<"\'([';
+  for (let guard = 0; guard < 6 && t.length > 0; guard++) {
+    const ch = leading ? t.charAt(0) : t.charAt(t.length - 1);
+    if (marks.indexOf(ch) < 0) break;
+    t = (leading ? t.slice(1) : t.slice(0, -1)).trim();
+  }
+  return t;
+}
+
+/**
+ * The text a notification gives as the reason for `address`, wherever its layout
+ * puts it (DESIGN.md §5, "where the reason sits"):
+ * * after the address, on its line and the lines that continue it (indented, or up
+ *   to the next blank line or the next recipient's entry): "a@b: 550 5.1.1 ...";
+ * * on the lines after it when its line ends in a colon ("... to a@b for the
+ *   following reason:"), a blank line between allowed, a "Reason:" label removed;
+ * * before the address on its line, when that is not just a label: "Mailbox is
+ *   full: <a@b>" (but not "Recipient address: a@b");
+ * * once after a list of addresses, for all of them: "a@b", "c@d", then "Reason: ...".
+ * Returns null when the address is not in `lines` or nothing is said about it.
+ */
+export function reasonAbout(lines: readonly string[], address: string): string | null {
+  const needle = address.toLowerCase();
+  if (needle === '') return null;
+  // Lines without an "@" cannot hold a mail address: no need to lower-case them.
+  const at = needle.indexOf('@') >= 0;
+  let tried = 0;
+  for (let i = 0; i < lines.length && tried < 20; i++) {
+    const line = lines[i] as string;
+    if ((at && line.indexOf('@') < 0) || lowerIndexOf(line, needle) < 0 || isHeaderLine(line))
+      continue;
+    tried++;
+    const reason = reasonAt(lines, i, needle);
+    if (reason !== null && reason !== '') return reason;
+  }
+  return null;
+}
+
+/**
+ * Header fields of the returned message that notifications repeat ("To: a@b, c@d",
+ * "for <a@b>;" in a Received field): an address there is not an entry of the report.
+ */
+const HEADER_PREFIXES = [
+  'to:',
+  'cc:',
+  'bcc:',
+  'from:',
+  'sender:',
+  'reply-to:',
+  'return-path:',
+  'delivered-to:',
+  'x-original-to:',
+  'envelope-to:',
+  'received:',
+  'for <',
+];
+
+function isHeaderLine(line: string): boolean {
+  const l = line.trimStart().toLowerCase();
+  for (const p of HEADER_PREFIXES) if (l.startsWith(p)) return true;
+  return false;
+}
+
+/** Leading list bullets ("-", "*", "•") and white space removed. */
+function withoutBullet(s: string): string {
+  let i = 0;
+  while (i < s.length && ' \t-*•'.indexOf(s.charAt(i)) >= 0) i++;
+  return s.slice(i);
+}
+
+function reasonAt(lines: readonly string[], at: number, needle: string): string | null {
+  const line = lines[at] as string;
+  const pos = lowerIndexOf(line, needle);
+  const before = withoutBullet(trimAddressPunctuation(line.slice(0, pos), false));
+  const after = trimAddressPunctuation(line.slice(pos + needle.length), true);
+  // The address inside a sentence ("Your message to a@b couldn't be delivered."):
+  // the sentence is the reason, not what follows the address.
+  const inSentence = before !== '' && !before.endsWith(':');
+
+  // The lines that continue the entry.
+  const following: string[] = [];
+  let i = at + 1;
+  for (; i < lines.length && following.length < MAX_REASON_LINES; i++) {
+    const next = lines[i] as string;
+    if (isBlank(next) || isHeading(next)) break;
+    if (!indented(next) && startsWithAddress(next)) break;
+    if (next.indexOf('@') >= 0 && lowerIndexOf(next, needle) >= 0) break;
+    following.push(withoutReasonLabel(next));
+  }
+
+  if (after !== '' && !after.endsWith(':'))
+    return oneLine([inSentence ? withoutBullet(line.trim()) : after, ...following].join(' '));
+  if (following.length > 0) {
+    // A list of addresses: the reason follows the list, once for all of them.
+    if (following.every((l) => startsWithAddress(l))) return reasonAfterList(lines, i);
+    return oneLine(following.join(' '));
+  }
+  if (after.endsWith(':')) {
+    // "... for the following reason:", a blank line, then the reason.
+    let j = i;
+    while (j < lines.length && j - at <= 3 && isBlank(lines[j])) j++;
+    return paragraphAt(lines, j);
+  }
+  // "Mailbox is full: <a@b>": the reason came first.
+  if (before.endsWith(':')) {
+    const reason = trimAddressPunctuation(before.slice(0, -1), false);
+    if (reason !== '' && !ADDRESS_LABELS.has(reason.toLowerCase())) return oneLine(reason);
+  }
+  // A list that starts with this address: the reason after the last address.
+  if (startsWithAddress(line) && after === '') return reasonAfterList(lines, at + 1);
+  return null;
+}
+
+/** "----- Transcript of session follows -----", "=====": a section heading, no reason. */
+function isHeading(line: string): boolean {
+  const t = line.trim();
+  return t.startsWith('---') || t.startsWith('===') || t.startsWith('***');
+}
+
+/** The paragraph starting at `j` (up to a blank line, a heading or an address entry). */
+function paragraphAt(lines: readonly string[], j: number): string | null {
+  const para: string[] = [];
+  for (let k = j; k < lines.length && para.length < MAX_REASON_LINES; k++) {
+    const l = lines[k] as string;
+    if (isBlank(l) || isHeading(l) || startsWithAddress(l)) break;
+    para.push(withoutReasonLabel(l));
+  }
+  return para.length > 0 ? oneLine(para.join(' ')) : null;
+}
+
+/** After a list of address lines from `from`: the first paragraph that is not an address. */
+function reasonAfterList(lines: readonly string[], from: number): string | null {
+  let j = from;
+  const end = Math.min(lines.length, from + 1000);
+  while (j < end && (isBlank(lines[j]) || startsWithAddress(lines[j] as string))) j++;
+  return paragraphAt(lines, j);
+}
+
+/** Most lines of a transcript section read. */
+const MAX_SECTION_LINES = 200;
+
+/**
+ * The part of an SMTP transcript about `address`, as lines joined with "\n" for
+ * `extractReply`: the section after Sendmail's "----- Transcript of session follows
+ * -----" heading (which other MTAs copy), up to the next heading. The `>>>` line
+ * that names the address with the server's `<<<` lines after it, or the lines from
+ * the last `>>>` before a line that names it; when no line names it and the report
+ * is about this recipient alone (`alone`), the whole section. Null otherwise.
+ */
+export function transcriptAbout(
+  lines: readonly string[],
+  address: string,
+  alone: boolean,
+): string | null {
+  let start = -1;
+  for (let i = 0; i < lines.length && start < 0; i++)
+    if (lowerIndexOf(lines[i] as string, 'transcript of session') >= 0) start = i + 1;
+  if (start < 0) return null;
+  const section: string[] = [];
+  for (let i = start; i < lines.length && section.length < MAX_SECTION_LINES; i++) {
+    const t = (lines[i] as string).trim();
+    if (t.startsWith('---') || t.startsWith('===')) break;
+    if (t !== '') section.push(t);
+  }
+  if (section.length === 0) return null;
+  const needle = address.toLowerCase();
+  const k = needle === '' ? -1 : section.findIndex((l) => l.toLowerCase().indexOf(needle) >= 0);
+  if (k < 0) return alone ? section.join('\n') : null;
+  const isTalk = (l: string): boolean => lowerIndexOf(l, 'while talking to') >= 0;
+  let from = k;
+  let to = k + 1;
+  if ((section[k] as string).startsWith('>>>')) {
+    while (
+      to < section.length &&
+      !(section[to] as string).startsWith('>>>') &&
+      !isTalk(section[to] as string)
+    )
+      to++;
+  } else {
+    while (
+      from > 0 &&
+      !(section[from] as string).startsWith('>>>') &&
+      !isTalk(section[from - 1] as string)
+    )
+      from--;
+    while (to < section.length && (section[to] as string).startsWith('<<<')) to++;
+  }
+  return section.slice(from, to).join('\n');
 }

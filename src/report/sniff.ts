@@ -5,6 +5,7 @@
 //
 // Pure string work over the header block only (the body is never read), bounded
 // to MAX_HEADER_BYTES, no regular expressions.
+import { CHALLENGE_SERVICE_DOMAINS, CHALLENGE_SUBJECT_PHRASES } from './challenge';
 
 export type SniffKind = 'arf' | 'report' | 'bounce' | 'autoreply' | 'none';
 
@@ -219,6 +220,16 @@ function fromLocalPart(value: string): string {
   return (at >= 0 ? addr.slice(0, at) : addr).trim().toLowerCase();
 }
 
+/** The From value names a challenge-response service's domain. */
+function challengeService(from: string): boolean {
+  const lower = from.toLowerCase();
+  for (const domain of CHALLENGE_SERVICE_DOMAINS) {
+    const at = lower.indexOf(domain);
+    if (at > 0 && (lower[at - 1] === '@' || lower[at - 1] === '.')) return true;
+  }
+  return false;
+}
+
 /** Value of a Content-Type parameter (case-insensitive name, optional quotes). */
 function contentTypeParam(value: string, name: string): string | null {
   const lower = value.toLowerCase();
@@ -317,6 +328,9 @@ export function sniffMessage(raw: Uint8Array, mailFrom: string): Sniff {
     if (failedRecipients) return 'bounce';
     if (includesAny(subject, COMPLAINT_SUBJECTS)) return 'arf';
     if (includesAny(subject, AUTOREPLY_SUBJECTS)) return 'autoreply';
+    // Challenge-response probes (challenge.ts): automatic answers that hold the message.
+    if (includesAny(subject, CHALLENGE_SUBJECT_PHRASES) || challengeService(from))
+      return 'autoreply';
     if (NOTIFICATION_SENDERS.some((sender) => from.toLowerCase().includes(sender))) return 'bounce';
     const daemon = DAEMON_LOCAL_PARTS.includes(fromLocalPart(from));
     if (daemon || includesAny(subject, BOUNCE_SUBJECTS)) return 'bounce';

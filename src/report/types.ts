@@ -53,7 +53,7 @@ export interface MdnFinding {
 export type Finding = OobFinding | FeedbackFinding | MdnFinding;
 
 /** Which parser produced the findings. */
-export type ReportKind = 'dsn' | 'arf' | 'mdn' | 'autoreply' | 'heuristic' | 'none';
+export type ReportKind = 'dsn' | 'arf' | 'mdn' | 'autoreply' | 'challenge' | 'heuristic' | 'none';
 
 export interface ParseProblem {
   /** Stable identifier, e.g. `dsn.recipient-block-invalid`, `mime.bad-base64`. */

@@ -22,7 +22,9 @@ export const Replies = {
 
 /** An Error smtp-server turns into the reply (it sends `${responseCode} ${message}`). */
 export function replyError(reply: Reply, detail?: string): Error & { responseCode: number } {
-  const err = new Error(`${reply.enhanced} ${reply.text}${detail ? ` (${detail})` : ''}`) as Error & {
+  const err = new Error(
+    `${reply.enhanced} ${reply.text}${detail ? ` (${detail})` : ''}`,
+  ) as Error & {
     responseCode: number;
   };
   err.responseCode = reply.code;

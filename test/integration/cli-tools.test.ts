@@ -71,6 +71,19 @@ describe('oobd parse', () => {
     ]);
   });
 
+  it('names the recipients of a delay warning on its Unrecognized line, and writes no record for them', () => {
+    const records = jsonLines(
+      runCli(['parse', join(ROOT, 'fixtures/rfc3464/kumomta-4.eml')]).stdout,
+    );
+    expect(records).toEqual([
+      expect.objectContaining({
+        type: 'Unrecognized',
+        kind: 'dsn',
+        not_bounced: [{ recipient: 'thomas@de-montfort.ac.uk', action: 'delayed' }],
+      }),
+    ]);
+  });
+
   it('exits 1 naming a path it cannot read, after printing the others', () => {
     const result = runCli([
       'parse',

@@ -1,7 +1,13 @@
 // LogThenRelay and relay_to against a real SMTP sink on loopback.
 import { sendMessage } from '../helpers/smtp-client';
 import { startSink, type Sink } from '../helpers/sink';
-import { PLAIN_MESSAGE, dsnMessage, startBackendService, startTestService, type TestService } from '../helpers/service';
+import {
+  PLAIN_MESSAGE,
+  dsnMessage,
+  startBackendService,
+  startTestService,
+  type TestService,
+} from '../helpers/service';
 
 describe('relaying to routing_domain', () => {
   let sink: Sink;
@@ -12,7 +18,11 @@ describe('relaying to routing_domain', () => {
     const routing = `[127.0.0.1]:${sink.port}`;
     t = await startTestService({
       domains: {
-        'relay.example.com': { log_oob: 'LogThenRelay', log_arf: 'LogThenDrop', routing_domain: routing },
+        'relay.example.com': {
+          log_oob: 'LogThenRelay',
+          log_arf: 'LogThenDrop',
+          routing_domain: routing,
+        },
         'pass.example.com': { relay_to: true, routing_domain: routing },
         'drop.example.com': { log_oob: 'LogThenDrop', relay_to: true, routing_domain: routing },
       },
@@ -37,9 +47,13 @@ describe('relaying to routing_domain', () => {
     expect(sink.messages).toHaveLength(1);
     expect(sink.messages[0]!.to).toEqual(['b1@relay.example.com']);
     expect(sink.messages[0]!.from).toBe('');
-    expect(sink.messages[0]!.raw.toString()).toMatch(/^Received: from client\.test \(\[127\.0\.0\.1\]\)\r\n\tby oobd\.test \(oobd\)/);
+    expect(sink.messages[0]!.raw.toString()).toMatch(
+      /^Received: from client\.test \(\[127\.0\.0\.1\]\)\r\n\tby oobd\.test \(oobd\)/,
+    );
     const id = reply.text.slice('OK id='.length);
-    const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Delivery'));
+    const records = await t.waitForRecords((all) =>
+      all.some((r) => r.id === id && r.type === 'Delivery'),
+    );
     const delivery = records.find((r) => r.id === id && r.type === 'Delivery')!;
     expect(delivery).toMatchObject({
       recipient: 'b1@relay.example.com',
@@ -53,36 +67,61 @@ describe('relaying to routing_domain', () => {
   });
 
   it('relays an ordinary message for a relay_to domain instead of refusing it', async () => {
-    const reply = await sendMessage(t.port, { from: 'alice@sender.example', to: ['x@pass.example.com'], message: PLAIN_MESSAGE });
+    const reply = await sendMessage(t.port, {
+      from: 'alice@sender.example',
+      to: ['x@pass.example.com'],
+      message: PLAIN_MESSAGE,
+    });
     expect(reply.code).toBe(250);
     expect(sink.messages.map((m) => m.from)).toEqual(['alice@sender.example']);
   });
 
   it('drops a report for a LogThenDrop domain even when it has relay_to', async () => {
-    const reply = await sendMessage(t.port, { from: '', to: ['x@drop.example.com'], message: dsnMessage() });
+    const reply = await sendMessage(t.port, {
+      from: '',
+      to: ['x@drop.example.com'],
+      message: dsnMessage(),
+    });
     expect(reply.code).toBe(250);
     expect(sink.messages).toHaveLength(0);
   });
 
   it('answers 451 4.3.0 when the routing host defers, and logs TransientFailure and Rejection but not the report', async () => {
     sink.reply = { code: 451, message: '4.3.0 try later' };
-    const reply = await sendMessage(t.port, { from: '', to: ['b2@relay.example.com'], message: dsnMessage({ recipient: 'deferred@remote.example' }) });
+    const reply = await sendMessage(t.port, {
+      from: '',
+      to: ['b2@relay.example.com'],
+      message: dsnMessage({ recipient: 'deferred@remote.example' }),
+    });
     expect(reply.code).toBe(451);
     expect(reply.text).toBe('4.3.0 temporary failure, try again later');
     const records = await t.waitForRecords((all) =>
-      all.some((r) => r.type === 'Rejection' && r.recipient === 'b2@relay.example.com' && r.response.code === 451),
+      all.some(
+        (r) =>
+          r.type === 'Rejection' &&
+          r.recipient === 'b2@relay.example.com' &&
+          r.response.code === 451,
+      ),
     );
-    const rejection = records.find((r) => r.type === 'Rejection' && r.recipient === 'b2@relay.example.com')!;
+    const rejection = records.find(
+      (r) => r.type === 'Rejection' && r.recipient === 'b2@relay.example.com',
+    )!;
     const mine = records.filter((r) => r.id === rejection.id).map((r) => r.type);
     expect(mine).toEqual(['TransientFailure', 'Rejection']);
   });
 
   it('logs a Bounce record when the routing host refuses permanently, and still accepts the report', async () => {
     sink.reply = { code: 550, message: '5.7.1 no thanks' };
-    const reply = await sendMessage(t.port, { from: '', to: ['b3@relay.example.com'], message: dsnMessage() });
+    const reply = await sendMessage(t.port, {
+      from: '',
+      to: ['b3@relay.example.com'],
+      message: dsnMessage(),
+    });
     expect(reply.code).toBe(250);
     const id = reply.text.slice('OK id='.length);
-    const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Bounce'));
+    const records = await t.waitForRecords((all) =>
+      all.some((r) => r.id === id && r.type === 'Bounce'),
+    );
     expect(records.find((r) => r.id === id && r.type === 'Bounce')?.response).toMatchObject({
       code: 550,
       enhanced_code: { class: 5, subject: 7, detail: 1 },
@@ -92,10 +131,16 @@ describe('relaying to routing_domain', () => {
 
   it('answers 451 when the routing host is down', async () => {
     const down = await startTestService({
-      domains: { 'relay.example.com': { log_oob: 'LogThenRelay', routing_domain: '[127.0.0.1]:1' } },
+      domains: {
+        'relay.example.com': { log_oob: 'LogThenRelay', routing_domain: '[127.0.0.1]:1' },
+      },
     });
     try {
-      const reply = await sendMessage(down.port, { from: '', to: ['b@relay.example.com'], message: dsnMessage() });
+      const reply = await sendMessage(down.port, {
+        from: '',
+        to: ['b@relay.example.com'],
+        message: dsnMessage(),
+      });
       expect(reply.code).toBe(451);
     } finally {
       await down.stop();
@@ -111,7 +156,10 @@ describe('relaying in bullmq mode, through the relay queue', () => {
     sink = await startSink();
     t = await startBackendService('bullmq', {
       domains: {
-        'relay.example.com': { log_oob: 'LogThenRelay', routing_domain: `[127.0.0.1]:${sink.port}` },
+        'relay.example.com': {
+          log_oob: 'LogThenRelay',
+          routing_domain: `[127.0.0.1]:${sink.port}`,
+        },
       },
       config: { relay: { attempts: 3 } },
     });
@@ -126,7 +174,11 @@ describe('relaying in bullmq mode, through the relay queue', () => {
   });
 
   it('answers 250 once queued, then relays and writes a Delivery record', async () => {
-    const reply = await sendMessage(t.port, { from: '', to: ['q1@relay.example.com'], message: dsnMessage() });
+    const reply = await sendMessage(t.port, {
+      from: '',
+      to: ['q1@relay.example.com'],
+      message: dsnMessage(),
+    });
     expect(reply.code).toBe(250);
     const id = reply.text.slice('OK id='.length);
     await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Delivery'));
@@ -135,11 +187,17 @@ describe('relaying in bullmq mode, through the relay queue', () => {
 
   it('retries a deferred relay without logging the report again', async () => {
     sink.reply = { code: 451, message: '4.3.0 busy' };
-    const reply = await sendMessage(t.port, { from: '', to: ['q2@relay.example.com'], message: dsnMessage() });
+    const reply = await sendMessage(t.port, {
+      from: '',
+      to: ['q2@relay.example.com'],
+      message: dsnMessage(),
+    });
     const id = reply.text.slice('OK id='.length);
     await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'TransientFailure'));
     sink.reply = null;
-    const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Delivery'));
+    const records = await t.waitForRecords((all) =>
+      all.some((r) => r.id === id && r.type === 'Delivery'),
+    );
     const mine = records.filter((r) => r.id === id);
     expect(mine.filter((r) => r.type === 'Reception')).toHaveLength(1);
     expect(mine.find((r) => r.type === 'Delivery')!.num_attempts).toBeGreaterThan(1);
@@ -147,10 +205,19 @@ describe('relaying in bullmq mode, through the relay queue', () => {
 
   it('logs a Bounce when relay attempts run out', async () => {
     sink.reply = { code: 421, message: '4.7.0 go away' };
-    const reply = await sendMessage(t.port, { from: '', to: ['q3@relay.example.com'], message: dsnMessage() });
+    const reply = await sendMessage(t.port, {
+      from: '',
+      to: ['q3@relay.example.com'],
+      message: dsnMessage(),
+    });
     const id = reply.text.slice('OK id='.length);
-    const records = await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'Bounce'), 20_000);
-    expect(records.find((r) => r.id === id && r.type === 'Bounce')!.response.content).toMatch(/^relay attempts exhausted/);
+    const records = await t.waitForRecords(
+      (all) => all.some((r) => r.id === id && r.type === 'Bounce'),
+      20_000,
+    );
+    expect(records.find((r) => r.id === id && r.type === 'Bounce')!.response.content).toMatch(
+      /^relay attempts exhausted/,
+    );
     expect(records.filter((r) => r.id === id && r.type === 'TransientFailure')).toHaveLength(2);
   });
 });

@@ -51,7 +51,12 @@ describe.each(BACKENDS)('reports over SMTP (%s)', (mode) => {
       await client.cmd(`MAIL FROM:<${envelopeSender(raw)}>`);
       await client.cmd('RCPT TO:<report@bounce.example.com>');
       const reply = await client.data(raw);
-      ids.set(file, reply.code === 250 ? reply.text.slice('OK id='.length) : `refused ${reply.code} ${reply.text}`);
+      ids.set(
+        file,
+        reply.code === 250
+          ? reply.text.slice('OK id='.length)
+          : `refused ${reply.code} ${reply.text}`,
+      );
     }
     await client.quit();
   }, 60_000);
@@ -60,7 +65,9 @@ describe.each(BACKENDS)('reports over SMTP (%s)', (mode) => {
   it.each(FILES)('%s gives the records of its snapshot', async (file) => {
     const id = ids.get(file)!;
     expect(id).toMatch(/^[0-9a-f]{32}$/);
-    const expected = JSON.parse(readFileSync(join(FIXTURES, file.replace(/\.eml$/, '.records.json')), 'utf8')) as LogRecord[];
+    const expected = JSON.parse(
+      readFileSync(join(FIXTURES, file.replace(/\.eml$/, '.records.json')), 'utf8'),
+    ) as LogRecord[];
     const records = await t.waitForRecords((all) =>
       all.some((r) => r.id === id && (r.type === 'Reception' || r.type === 'Feedback')),
     );

@@ -879,6 +879,11 @@ export interface Failure {
   remoteMta?: string | null;
   /** When the failure happened, where the format says. */
   time?: Date | null;
+  /**
+   * The SMTP stage the format names apart from the text (`SMTP_COMMANDS` of
+   * reply.ts); otherwise the stage `extractReply` reads in the diagnosis.
+   */
+  command?: string | null;
 }
 
 export interface FindingOptions {
@@ -941,6 +946,7 @@ export function toFindings(
     if (f.code !== undefined && f.code !== null && !hasReplyCode(diagnosis)) {
       reply = { ...reply, code: f.code };
     }
+    if (f.command !== undefined && f.command !== null) reply = { ...reply, command: f.command };
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
     // A recipient the text reports delivered ("250 2.0.0 Ok", a verify report) failed nothing.
     if (cls === 2) continue;

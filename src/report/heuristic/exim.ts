@@ -39,6 +39,7 @@ import {
   type Family,
   type Named,
 } from './common';
+import { replyStage } from '../reply';
 import type { OobFinding } from '../types';
 
 /** Fixed text of Exim's deliver.c and moan.c (lower case). */
@@ -314,6 +315,8 @@ export function parseEximLayout(bounce: Bounce, family: string): OobFinding[] {
       diagnosis: remote?.reply ?? joined,
       remoteMta: remote?.host ?? null,
       action: delay ? 'delayed' : null,
+      // "SMTP error from remote mail server after RCPT TO:<a@b>:" goes before the reply.
+      command: replyStage(joined),
     });
   }
   if (failures.length === 0) {

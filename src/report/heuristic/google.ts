@@ -192,9 +192,24 @@ export const googleWorkspace: Family = {
   },
 };
 
-/** Google Groups' English template, which every translation renders. */
+/**
+ * Google Groups' English template, which every translation renders. A translated
+ * notice does not quote it: the template is then our conclusion about what the
+ * notice says, kept in `oob_report.inferred`, never as the message's text.
+ */
 const GROUPS_TEMPLATE =
   'The group you tried to contact may not exist, or you may not have permission to post messages to the group.';
+
+/** The first sentence of a line: up to ". " or the ideographic full stop. */
+function firstSentence(line: string): string {
+  const t = line.trim();
+  const stop = t.indexOf('. ');
+  const ideographic = t.indexOf('\u3002');
+  const ends = [stop >= 0 ? stop + 1 : -1, ideographic >= 0 ? ideographic + 1 : -1].filter(
+    (n) => n > 0,
+  );
+  return ends.length > 0 ? t.slice(0, Math.min(...ends)) : t;
+}
 
 export const googleGroups: Family = {
   name: 'googlegroups',
@@ -202,22 +217,31 @@ export const googleGroups: Family = {
   parse(b) {
     const recipients = failedRecipients(b);
     if (recipients.length === 0) return [];
-    // The English text quotes the template; the translations do not, and carry
-    // no other reason: the template is what they say.
+    // The notice's own sentence: the English one quotes the template; every
+    // translation names the group ("(name)", "（name）", "「name」") in
+    // its first sentence, on a line that is not an address.
     const lines = b.lines();
-    const at = findLineContaining(lines, ['may not have permission to post']);
-    let text = GROUPS_TEMPLATE;
-    if (at >= 0) {
-      const line = (lines[at] as string).trim();
-      const stop = line.indexOf('. ');
-      text = stop > 0 ? line.slice(0, stop + 1) : line;
+    let at = findLineContaining(lines, ['may not have permission to post']);
+    const quoted = at >= 0;
+    if (!quoted) {
+      const group = (recipients[0] as string).split('@')[0]?.toLowerCase() ?? '';
+      for (let i = 0; i < Math.min(lines.length, 200) && at < 0 && group !== ''; i++) {
+        const l = (lines[i] as string).toLowerCase();
+        if (l.indexOf(group) >= 0 && l.indexOf('@') < 0 && l.indexOf('://') < 0) at = i;
+      }
     }
+    const text = at >= 0 ? firstSentence(lines[at] as string) : '';
     const end = findLine(lines, END_MARKERS);
-    return toFindings(
+    const findings = toFindings(
       b,
       'googlegroups',
       recipients.map((recipient) => ({ recipient, diagnosis: text })),
       { returnedAt: end, permanent: true },
     );
+    if (quoted) return findings;
+    return findings.map((f) => ({
+      ...f,
+      report: { ...f.report, inferred: { status: null, reason: GROUPS_TEMPLATE } },
+    }));
   },
 };

@@ -47,7 +47,6 @@ export const POSTFIX = {
   /** The SMTP client's name for the server, "host mx.example.jp[192.0.2.1] said:". */
   host: 'host ',
   /** The SMTP client's note of the stage. */
-  inReplyTo: '(in reply to ',
 } as const;
 
 const END_MARKERS = [
@@ -57,14 +56,6 @@ const END_MARKERS = [
   'content-description: delivery report',
   '--- delivery report unavailable ---',
 ];
-
-/** "... (in reply to RCPT TO command)": Postfix's note of the SMTP stage, not part of the reply. */
-function withoutStage(text: string): string {
-  const lower = lowerAscii(text);
-  const i = lower.lastIndexOf(POSTFIX.inReplyTo);
-  if (i < 0 || !lower.trimEnd().endsWith(')')) return text;
-  return text.slice(0, i).trimEnd();
-}
 
 /** "host mx.example.jp[192.0.2.1] said:": the host name. */
 function hostOf(text: string): string | null {
@@ -113,7 +104,9 @@ export function parsePostfixText(bounce: Bounce, family: string): OobFinding[] {
     continuation: 'indented',
   });
   const failures: Failure[] = collected.blocks.map((b) => {
-    const text = withoutStage(b.lines.join(' '));
+    // "... (in reply to RCPT TO command)", Postfix's note of the SMTP stage: extractReply
+    // reads it into the reply's command and leaves it out of the text.
+    const text = b.lines.join(' ');
     return {
       recipient: b.recipient,
       diagnosis: text,

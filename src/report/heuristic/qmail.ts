@@ -29,6 +29,7 @@ import {
   type Failure,
   type Family,
 } from './common';
+import { replyStage } from '../reply';
 import type { OobFinding } from '../types';
 
 /** Fixed text of qmail-send.c and of the services that kept its layout (lower case). */
@@ -166,12 +167,16 @@ export function parseQmailLayout(bounce: Bounce, family: string): OobFinding[] {
         own.push(line);
       }
     }
-    let text = withoutCommandTag((remote.length > 0 ? remote : own).join(' '));
+    const replyText = (remote.length > 0 ? remote : own).join(' ');
+    // The stage: Yahoo's "[RCPT_TO]" tag, or qmail-remote's own sentence before
+    // "Remote host said:" ("... but sender was rejected.").
+    const command = replyStage(replyText) ?? replyStage(own.join(' '));
+    let text = withoutCommandTag(replyText);
     // "remote host 192.0.2.32 said: 550 ..." (the qmail-remote fallback patch).
     const inline = textAfter(text, 'remote host ');
     if (remote.length === 0 && inline !== null) host ??= firstWord(inline);
     if (text === '') text = collected.shared.join(' ');
-    failures.push({ recipient: block.recipient, diagnosis: text, remoteMta: host });
+    failures.push({ recipient: block.recipient, diagnosis: text, remoteMta: host, command });
   }
   return toFindings(bounce, family, failures, {
     reportingMta,

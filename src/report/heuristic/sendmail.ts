@@ -34,6 +34,7 @@ import {
   type Failure,
   type Family,
 } from './common';
+import { replyStage } from '../reply';
 import type { OobFinding } from '../types';
 
 /** Fixed text of sendmail's savemail.c and of the clones (lower case). */
@@ -177,6 +178,8 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
   const otherText: string[] = [];
   let host: string | null = null;
   let replies: string[] = [];
+  // The ">>>" line the replies answer: extractReply reads its command.
+  let sent = '';
   const verdictsWithoutAddress: { code: number | null; text: string }[] = [];
   const notes: string[] = [];
 
@@ -227,6 +230,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       }
       if (line.startsWith('>>>')) {
         replies = [];
+        sent = line;
         continue;
       }
       if (line.startsWith('<<<')) {
@@ -251,6 +255,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       const p = get(v.address);
       if (p.diagnosis === '') {
         p.diagnosis = replies.length > 0 ? replies.join(' ') : v.text;
+        if (replies.length > 0) p.command = replyStage(`${sent}\n<<< ${replies.join('\n<<< ')}`);
         p.verdictCode = v.code;
         p.remoteMta = host;
       }
@@ -301,6 +306,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       code: p.verdictCode,
       remoteMta: p.remoteMta ?? null,
       action: transient ? 'delayed' : null,
+      command: p.command ?? null,
     });
   }
   return toFindings(bounce, family, failures, { returnedAt, permanent: !transient });

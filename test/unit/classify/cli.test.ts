@@ -24,7 +24,7 @@ function oobd(
 }
 
 describe('oobd classify', () => {
-  it("prints the label and the winning rule of each reply, with the config's rules", () => {
+  it('prints the label and the winning rule of each reply, with the shipped rules', () => {
     const run = oobd(['classify', '552 5.2.2 x', '352 5.2.2 x']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(

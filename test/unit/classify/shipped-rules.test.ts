@@ -240,6 +240,8 @@ describe('the shipped rules, in the order config/oobd.toml loads them', () => {
       ['452 Insufficient system storage', 'QuotaIssues'],
       ['552 5.2.2 Quota exceeded (mailbox for user is full)', 'QuotaIssues'],
       ['550 user is over quota', 'QuotaIssues'],
+      ['552 The recipient\u2019s mailbox is over the allowed quota', 'QuotaIssues'],
+      ['452 account is over its storage quota', 'QuotaIssues'],
       ['552 the user\u2019s inbox has filled up', 'QuotaIssues'],
       ['552 Mail quota exceeded', 'QuotaIssues'],
       ['552 5.3.4 Message is too big for this system', 'QuotaIssues'],
@@ -353,6 +355,11 @@ describe('the shipped rules, in the order config/oobd.toml loads them', () => {
       ['554 5.3.5 Local configuration error', 'BadConfiguration'],
       ['550 5.7.1 Message rejected by policy', 'PolicyRelated'],
       ['550 You do not have permission to send to this recipient', 'PolicyRelated'],
+      ['550 You are not a member of the mailing list sales@example.org', 'PolicyRelated'],
+      ['553 Post by non-member to a members-only list', 'PolicyRelated'],
+      ['550 not a subscriber of this list', 'PolicyRelated'],
+      // Nearest phrase of another label: an address that is no member is unknown.
+      ['550 Recipient is not a registered member', 'InvalidRecipient'],
     ],
   };
 

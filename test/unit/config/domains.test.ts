@@ -35,7 +35,13 @@ describe('listener domain lookup', () => {
   });
 
   it('lists the keys from the name itself through broader wildcards to "*"', () => {
-    expect(lookupKeys('a.b.example.com')).toEqual(['a.b.example.com', '*.b.example.com', '*.example.com', '*.com', '*']);
+    expect(lookupKeys('a.b.example.com')).toEqual([
+      'a.b.example.com',
+      '*.b.example.com',
+      '*.example.com',
+      '*.com',
+      '*',
+    ]);
   });
 
   it('prefers an exact entry over a wildcard that also matches', () => {
@@ -68,18 +74,30 @@ describe('listener domain lookup', () => {
     const p = domains.lookup('exact.deep.example.com')!;
     expect(p.logOob).toBe('LogThenRelay');
     expect(p.logArf).toBe('Ignore');
-    expect(p.routingDomain).toEqual({ text: 'relay.internal', host: 'relay.internal', port: null, literal: false });
+    expect(p.routingDomain).toEqual({
+      text: 'relay.internal',
+      host: 'relay.internal',
+      port: null,
+      literal: false,
+    });
   });
 
   it('applies a per-listener override on top of the global entry with the same key', () => {
     const global = domains.lookup('example.com')!;
     const onListener = domains.lookup('example.com', '127.0.0.1:2525')!;
     expect(global.logArf).toBe('LogThenDrop');
-    expect(onListener).toMatchObject({ listener: '127.0.0.1:2525', logOob: 'LogThenDrop', logArf: 'Ignore' });
+    expect(onListener).toMatchObject({
+      listener: '127.0.0.1:2525',
+      logOob: 'LogThenDrop',
+      logArf: 'Ignore',
+    });
   });
 
   it('uses per-listener wildcards only on that listener', () => {
-    expect(domains.lookup('a.other.org', '127.0.0.1:2525')).toMatchObject({ entry: '*.other.org', logArf: 'LogThenDrop' });
+    expect(domains.lookup('a.other.org', '127.0.0.1:2525')).toMatchObject({
+      entry: '*.other.org',
+      logArf: 'LogThenDrop',
+    });
     expect(domains.lookup('a.other.org', '127.0.0.1:2626')?.entry).toBe('*');
   });
 
@@ -98,7 +116,9 @@ describe('listener domain lookup', () => {
 
 describe('listener domain validation', () => {
   it('names the file, the domain and the key of an unknown key', () => {
-    const err = configError(() => map({ 'example.com': { log_oob: 'LogThenDrop', logoob: 1 } }, 'conf/d.toml'));
+    const err = configError(() =>
+      map({ 'example.com': { log_oob: 'LogThenDrop', logoob: 1 } }, 'conf/d.toml'),
+    );
     expect(err.message).toBe('conf/d.toml: unknown key ["example.com"].logoob');
   });
 
@@ -112,7 +132,9 @@ describe('listener domain validation', () => {
     expect(configError(() => map({ 'a.example': { log_oob: 'LogThenRelay' } })).message).toBe(
       'domains.toml: ["a.example"].routing_domain: required because LogThenRelay relays messages',
     );
-    expect(configError(() => map({ 'b.example': { relay_to: true } })).message).toContain('relay_to = true');
+    expect(configError(() => map({ 'b.example': { relay_to: true } })).message).toContain(
+      'relay_to = true',
+    );
   });
 
   it('requires routing_domain for a per-listener override that relays', () => {
@@ -123,9 +145,10 @@ describe('listener domain validation', () => {
   });
 
   it('rejects a malformed routing_domain', () => {
-    expect(configError(() => map({ 'a.example': { relay_to: true, routing_domain: '[not-an-ip]' } })).message).toContain(
-      'routing_domain',
-    );
+    expect(
+      configError(() => map({ 'a.example': { relay_to: true, routing_domain: '[not-an-ip]' } }))
+        .message,
+    ).toContain('routing_domain');
   });
 
   it('rejects a key that is not a domain, wildcard or "*"', () => {
@@ -134,20 +157,38 @@ describe('listener domain validation', () => {
   });
 
   it('rejects a listener that is not ip:port', () => {
-    expect(configError(() => map({ listener: { 'localhost:25': {} } })).message).toContain('listener "ip:port"');
+    expect(configError(() => map({ listener: { 'localhost:25': {} } })).message).toContain(
+      'listener "ip:port"',
+    );
   });
 
   it('parses every routing_domain form', () => {
-    expect(parseRoutingDomain('[192.168.1.100]')).toEqual({ text: '[192.168.1.100]', host: '192.168.1.100', port: null, literal: true });
-    expect(parseRoutingDomain('[::1]:2525')).toMatchObject({ host: '::1', port: 2525, literal: true });
-    expect(parseRoutingDomain('mx.example.com:587')).toMatchObject({ host: 'mx.example.com', port: 587, literal: false });
+    expect(parseRoutingDomain('[192.168.1.100]')).toEqual({
+      text: '[192.168.1.100]',
+      host: '192.168.1.100',
+      port: null,
+      literal: true,
+    });
+    expect(parseRoutingDomain('[::1]:2525')).toMatchObject({
+      host: '::1',
+      port: 2525,
+      literal: true,
+    });
+    expect(parseRoutingDomain('mx.example.com:587')).toMatchObject({
+      host: 'mx.example.com',
+      port: 587,
+      literal: false,
+    });
     expect(parseRoutingDomain('[192.168.1.100]:0')).toBeNull();
     expect(parseRoutingDomain('bad host')).toBeNull();
   });
 
   it('loads the shipped listener_domains.toml', () => {
     const shipped = DomainMap.load([join(ROOT, 'config/listener_domains.toml')]);
-    expect(shipped.lookup('bounce.example.com')).toMatchObject({ logOob: 'LogThenDrop', logArf: 'LogThenDrop' });
+    expect(shipped.lookup('bounce.example.com')).toMatchObject({
+      logOob: 'LogThenDrop',
+      logArf: 'LogThenDrop',
+    });
     expect(shipped.lookup('customer1.bounce.example.com')?.entry).toBe('*.bounce.example.com');
     expect(shipped.lookup('unlisted.example.org')).toBeNull();
   });

@@ -1,9 +1,8 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildServerConfig,
-  loadServerConfig,
-  SHIPPED_RULES_FILES,
-} from '../../../src/config/server';
+import { PACKAGE_RULES, SHIPPED_RULES_FILES } from '../../../src/config/paths';
+import { buildServerConfig, checkConfigFiles, loadServerConfig } from '../../../src/config/server';
 import { parseConfigText } from '../../../src/config/load';
 import { parseDuration, parseListen, parseSize } from '../../../src/config/units';
 import type { OobdError } from '../../../src/errors';
@@ -26,13 +25,11 @@ describe('server configuration', () => {
     const config = loadServerConfig(join(ROOT, 'config/oobd.toml'), {});
     expect(config.smtp.listen).toEqual([{ host: '127.0.0.1', port: 2525 }]);
     expect(config.smtp.max_message_size).toBe(10 * 1024 * 1024);
-    expect(config.classifier.files).toEqual([
-      'rules/providers.toml',
-      'rules/phrases.toml',
-      'rules/iana.toml',
-      'rules/context.toml',
-    ]);
-    expect(config.classifier.files).toEqual(SHIPPED_RULES_FILES);
+    expect(config.classifier.files).toEqual(
+      ['providers', 'phrases', 'iana', 'context'].map((f) => join(ROOT, `rules/${f}.toml`)),
+    );
+    expect(config.classifier.files).toEqual(SHIPPED_RULES_FILES.map((f) => join(ROOT, f)));
+    expect(config.domains.files).toEqual([join(ROOT, 'config/listener_domains.toml')]);
     expect(config.queue.mode).toBe('inline');
     expect(config.logs.max_segment_duration).toBe(600_000);
     expect(config.http.listen).toEqual({ host: '127.0.0.1', port: 9025 });
@@ -138,6 +135,84 @@ describe('server configuration', () => {
     expect(invalid({ smtp: { tls_key: '/k.pem' } }).message).toContain(
       'smtp.tls_cert: tls_key and tls_cert must be set together',
     );
+  });
+
+  it('loads the shipped config/oobd.toml from any working directory, its files from the package', () => {
+    const cwd = join(tmpdir(), 'anywhere');
+    const config = buildServerConfig(
+      join(ROOT, 'config/oobd.toml'),
+      parseConfigText(
+        'x.toml',
+        '[domains]\nfiles = ["listener_domains.toml"]\n[classifier]\nfiles = ["../rules/iana.toml"]',
+      ),
+      {},
+      cwd,
+    );
+    expect(config.domains.files).toEqual([join(ROOT, 'config/listener_domains.toml')]);
+    expect(config.classifier.files).toEqual([join(ROOT, 'rules/iana.toml')]);
+    // Folders it leaves out are written where oobd runs, not into the package.
+    expect(config.logs.dir).toBe(join(cwd, 'logs'));
+    expect(config.queue.quarantine_dir).toBe(join(cwd, 'quarantine'));
+  });
+
+  it("resolves every relative path written in the file against the file's folder", () => {
+    const config = buildServerConfig(
+      'etc/oobd/oobd.toml',
+      {
+        smtp: { tls_key: 'tls/key.pem', tls_cert: '/abs/cert.pem' },
+        domains: { files: ['domains.toml'] },
+        classifier: { files: ['rules/a.toml', '../b.json5'] },
+        logs: { dir: '../../var/logs' },
+        queue: { quarantine_dir: 'q' },
+      },
+      {},
+      '/srv',
+    );
+    expect(config.smtp.tls_key).toBe('/srv/etc/oobd/tls/key.pem');
+    expect(config.smtp.tls_cert).toBe('/abs/cert.pem');
+    expect(config.domains.files).toEqual(['/srv/etc/oobd/domains.toml']);
+    expect(config.classifier.files).toEqual(['/srv/etc/oobd/rules/a.toml', '/srv/etc/b.json5']);
+    expect(config.logs.dir).toBe('/srv/var/logs');
+    expect(config.queue.quarantine_dir).toBe('/srv/etc/oobd/q');
+  });
+
+  it('defaults to the shipped rules, listener_domains.toml beside the file, and folders in the working directory', () => {
+    const config = buildServerConfig('/etc/oobd/oobd.toml', {}, {}, '/var/lib/oobd');
+    expect(config.classifier.files).toEqual([...PACKAGE_RULES]);
+    expect(config.domains.files).toEqual(['/etc/oobd/listener_domains.toml']);
+    expect(config.logs.dir).toBe('/var/lib/oobd/logs');
+    expect(config.queue.quarantine_dir).toBe('/var/lib/oobd/quarantine');
+  });
+
+  it('names the config file and the key of every file it names that cannot be read', () => {
+    const dir = join(tmpdir(), `oobd-named-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'listener_domains.toml'), '');
+    const file = join(dir, 'oobd.toml');
+    const config = buildServerConfig(
+      file,
+      {
+        classifier: { files: ['../nowhere/rules.toml'] },
+        smtp: { tls_key: 'k.pem', tls_cert: 'c.pem' },
+      },
+      {},
+    );
+    try {
+      checkConfigFiles(config, { smtp: true });
+      throw new Error('expected an error');
+    } catch (err) {
+      expect((err as OobdError).code).toBe(ErrorCode.FileUnreadable);
+      const lines = (err as OobdError).message.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toBe(
+        `${join(tmpdir(), 'nowhere/rules.toml')}: cannot read: ENOENT: no such file or directory, stat '${join(tmpdir(), 'nowhere/rules.toml')}' (classifier.files[0] in ${file})`,
+      );
+      expect(lines[1]).toContain(`(smtp.tls_key in ${file})`);
+      expect(lines[2]).toContain(`(smtp.tls_cert in ${file})`);
+    }
+    // A worker reads no domains or TLS files: only the rules are its concern.
+    expect(() => checkConfigFiles(config, { smtp: false })).toThrow(/^[^\n]*classifier\.files\[0\][^\n]*$/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reads JSON5 by extension', () => {

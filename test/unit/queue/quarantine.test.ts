@@ -17,9 +17,16 @@ const envelope = (id: string) => ({
 describe('quarantine folder', () => {
   it('keeps the message and a JSON file with the envelope and the reason', async () => {
     const dir = makeTempDir();
-    await new Quarantine(dir, 1024 * 1024).put(envelope('a1'), Buffer.from('Subject: x\r\n\r\nbody'), 'unrecognized');
+    await new Quarantine(dir, 1024 * 1024).put(
+      envelope('a1'),
+      Buffer.from('Subject: x\r\n\r\nbody'),
+      'unrecognized',
+    );
     expect(await fs.readFile(join(dir, 'a1.eml'), 'utf8')).toBe('Subject: x\r\n\r\nbody');
-    const meta = JSON.parse(await fs.readFile(join(dir, 'a1.json'), 'utf8')) as { reason: string; envelope: { id: string } };
+    const meta = JSON.parse(await fs.readFile(join(dir, 'a1.json'), 'utf8')) as {
+      reason: string;
+      envelope: { id: string };
+    };
     expect(meta).toMatchObject({ reason: 'unrecognized', envelope: { id: 'a1' } });
   });
 

@@ -1,6 +1,5 @@
 import type { FeedbackFinding } from '../../../src/report/types';
 import { parseMessage } from '../../../src/report/index';
-import { UNDISCLOSED_RECIPIENT } from '../../../src/report/arf';
 import { readFixture } from '../../helpers/fixture-records';
 
 const eml = (...lines: string[]): Buffer => Buffer.from(lines.join('\r\n'), 'utf8');
@@ -123,16 +122,16 @@ describe('RFC 5965 feedback reports', () => {
     ).toBe('kiji@example.org');
   });
 
-  it("uses Sisimai's placeholder when the returned message is addressed to undisclosed recipients", () => {
+  it('leaves the recipient empty when the returned message is addressed to undisclosed recipients', () => {
+    // The report named no recipient: none is made up (no placeholder address).
     expect(
       feedback(arf(['Feedback-Type: opt-out'], ['To: <Undisclosed Recipients>', '', 'x']))
         .recipient,
-    ).toBe(UNDISCLOSED_RECIPIENT);
+    ).toBe('');
     expect(
       feedback(arf(['Feedback-Type: opt-out'], ['To: undisclosed-recipients:;', '', 'x']))
         .recipient,
-    ).toBe(UNDISCLOSED_RECIPIENT);
-    expect(UNDISCLOSED_RECIPIENT).toBe('undisclosed-recipient-in-headers@libsisimai.org.invalid');
+    ).toBe('');
   });
 
   it('decodes a folded X-KumoRef header of the returned message', () => {

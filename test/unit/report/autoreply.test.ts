@@ -1,6 +1,6 @@
 import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
-import { readFixture } from '../../helpers/fixture-records';
+import { fixtureRecords, readFixture } from '../../helpers/fixture-records';
 
 function message(headers: string[], body = 'I am away until Monday.'): Buffer {
   return Buffer.from(
@@ -123,19 +123,38 @@ describe('RFC 3834 auto-replies', () => {
     expect(f?.recipient).toBe('noreply@example.com');
   });
 
-  it('reports an auto-reply saying the mailbox is no longer in use as a failed delivery', () => {
+  it('keeps what an auto-reply saying the mailbox is gone said, and puts the conclusion in oob_report.inferred', () => {
     const raw = readFixture('rfc3834/sisimai-rfc3834-06.eml');
     const r = parseMessage(raw);
     const f = r.findings[0];
     expect(r.kind).toBe('autoreply');
-    expect(f?.kind === 'oob' && f.report.action).toBe('failed');
+    expect(f?.kind === 'oob' && f.report.action).toBe('auto-replied');
     expect(f?.kind === 'oob' && f.label).toBeNull();
+    // No 550 5.2.1 the message never carried: an auto-reply's 250 and its own sentence.
     expect(f?.kind === 'oob' && f.reply).toEqual({
-      code: 550,
-      enhancedCode: { class: 5, subject: 2, detail: 1 },
+      code: 250,
+      enhancedCode: null,
       content: 'This email inbox kijitora@example.com is no longer in use.',
       command: null,
     });
+    expect(f?.kind === 'oob' && f.report.inferred).toEqual({
+      status: '5.2.1',
+      reason: 'auto-reply says the mailbox is no longer in use',
+    });
+    const [record] = fixtureRecords(raw);
+    expect(record?.bounce_classification).toBe('InactiveMailbox');
+  });
+
+  it('labels a gone-mailbox auto-reply whose sentence no rule knows by its inferred status', () => {
+    const raw = message(
+      [...base, 'Subject: Automatische Antwort: Angebot', 'Auto-Submitted: auto-replied'],
+      'Guten Tag, diese Adresse ist nicht mehr aktiv. Bitte wenden Sie sich an info@example.org.',
+    );
+    const [record] = fixtureRecords(raw);
+    expect(record?.response).toMatchObject({ code: 250, enhanced_code: null });
+    expect(record?.response.content).toContain('nicht mehr aktiv');
+    expect(record?.oob_report?.inferred?.status).toBe('5.2.1');
+    expect(record?.bounce_classification).toBe('InactiveMailbox');
   });
 
   it("recognises Outlook's automatic reply without any auto-reply header", () => {

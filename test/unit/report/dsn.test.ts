@@ -318,7 +318,7 @@ describe('RFC 3464 delivery status notifications', () => {
     expect(f?.recipient).toBe('kijitora@example.com');
     expect(f?.report.action).toBe('delayed');
     expect(f?.reply.enhancedCode).toEqual({ class: 4, subject: 4, detail: 1 });
-    expect(f?.report.diagnostic_code?.type).toBe('X-Postfix');
+    expect(f?.report.diagnostic_code?.type).toBe('x-postfix');
   });
 
   it('takes the reply from the notification text when a block has no Diagnostic-Code', () => {
@@ -445,5 +445,216 @@ describe('KumoMTA parity', () => {
     expect(f?.reply.enhancedCode).toEqual({ class: 5, subject: 4, detail: 1 });
     expect(f?.reply.content.startsWith('Recipient address rejected: Access denied.')).toBe(true);
     expect(f?.report.remote_mta).toBe('example-com.mail.eo.outlook.com:25');
+  });
+});
+
+describe('DSN recipient blocks without a usable Diagnostic-Code', () => {
+  /** A DSN whose notification part says `note` and whose delivery-status part is `fields`. */
+  const report = (note: string[], fields: string[]): Buffer =>
+    eml(
+      'From: postmaster@mta.example.org',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      ...note,
+      '',
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mta.example.org',
+      '',
+      ...fields,
+      '',
+      '--b--',
+    );
+  const summary = (f: OobFinding | undefined) => [
+    f?.reply.code,
+    f?.reply.enhancedCode === null || f?.reply.enhancedCode === undefined
+      ? null
+      : `${f.reply.enhancedCode.class}.${f.reply.enhancedCode.subject}.${f.reply.enhancedCode.detail}`,
+    f?.reply.content,
+  ];
+
+  it("takes the remote reply from X-Supplementary-Info (Messaging Server's host, status and diagnostic)", () => {
+    const findings = oob(
+      report(
+        [
+          'Your message cannot be delivered to the following recipients:',
+          '',
+          '  Recipient address: one@example.net',
+          '  Reason: Remote SMTP server has rejected address',
+        ],
+        [
+          'Final-recipient: RFC822; one@example.net',
+          'Action: failed',
+          'Status: 5.0.0',
+          'X-Supplementary-Info: <mx.example.net #5.0.0 smtp; 552 5.2.2 mailbox of one@example.net',
+          ' is over its quota>',
+          '',
+          'Final-recipient: RFC822; two@example.org',
+          'Action: failed',
+          'Status: 5.0.0',
+          'X-Supplementary-Info: <mx.example.org #5.0.0 smtp;',
+          ' 550 5.7.1 [two@example.org]: Relaying denied>',
+        ],
+      ),
+    );
+    expect(findings.map(summary)).toEqual([
+      [552, '5.2.2', 'mailbox of one@example.net is over its quota'],
+      [550, '5.7.1', '[two@example.org]: Relaying denied'],
+    ]);
+    expect(findings[0]?.report.diagnostic_code).toBeNull();
+  });
+
+  it('takes the reply from an X-...-Diagnostic field', () => {
+    const [f] = oob(
+      report(
+        ['Delivery failed.'],
+        [
+          'Final-Recipient: rfc822; one@example.net',
+          'Action: failed',
+          'Status: 5.0.0',
+          'X-Remote-Diagnostic: smtp; 554 5.7.1 Message refused by policy',
+        ],
+      ),
+    );
+    expect(summary(f)).toEqual([554, '5.7.1', 'Message refused by policy']);
+  });
+
+  it('keeps a Diagnostic-Code that holds a reply over the extension fields', () => {
+    const [f] = oob(
+      report(
+        ['Delivery failed.'],
+        [
+          'Final-Recipient: rfc822; one@example.net',
+          'Action: failed',
+          'Status: 5.1.1',
+          'Diagnostic-Code: smtp; 550 5.1.1 no such user',
+          'X-Supplementary-Info: <mx.example.net #5.0.0 smtp; 554 other text>',
+        ],
+      ),
+    );
+    expect(summary(f)).toEqual([550, '5.1.1', 'no such user']);
+  });
+
+  it('does not take an extension field without a reply code, nor an unrelated X- field', () => {
+    const [f] = oob(
+      report(
+        ['Delivery failed.'],
+        [
+          'Final-Recipient: rfc822; one@example.net',
+          'Action: failed',
+          'Status: 5.4.7',
+          'X-Supplementary-Info: <mx.example.net #5.4.7 timed out>',
+          'X-Queue-Id: 550 4A2B',
+        ],
+      ),
+    );
+    expect(f?.reply.code).toBe(550);
+    expect(f?.reply.enhancedCode).toEqual({ class: 5, subject: 4, detail: 7 });
+  });
+
+  it("takes the reply from Sendmail's transcript when the diagnostic is a local program's exit status", () => {
+    const [f] = oob(
+      report(
+        [
+          '   ----- The following addresses had permanent fatal errors -----',
+          '"|/usr/local/bin/filter"',
+          '    (reason: 75)',
+          '    (expanded from: <one@example.net>)',
+          '',
+          '   ----- Transcript of session follows -----',
+          'filter: cannot open spool file',
+          '554 5.3.0 unknown mailer error 75',
+        ],
+        [
+          'Final-Recipient: RFC822; one@example.net',
+          'X-Actual-Recipient: X-Unix; |/usr/local/bin/filter',
+          'Action: failed',
+          'Status: 5.0.0',
+          'Diagnostic-Code: X-Unix; 75',
+        ],
+      ),
+    );
+    expect(summary(f)).toEqual([554, '5.3.0', 'unknown mailer error 75']);
+    // The Diagnostic-Code itself is kept as it was sent, its type lower-cased.
+    expect(f?.report.diagnostic_code).toEqual({ type: 'x-unix', text: '75' });
+  });
+
+  it("takes each recipient's part of a transcript, with the command it answered", () => {
+    const findings = oob(
+      report(
+        [
+          '   ----- Transcript of session follows -----',
+          '... while talking to mx.example.net.:',
+          '>>> RCPT To:<one@example.net>',
+          '<<< 550 5.1.1 <one@example.net>... User unknown',
+          '>>> RCPT To:<two@example.net>',
+          '<<< 452 4.2.2 <two@example.net>... Over quota',
+        ],
+        [
+          'Final-Recipient: RFC822; one@example.net',
+          'Action: failed',
+          'Status: 5.0.0',
+          '',
+          'Final-Recipient: RFC822; two@example.net',
+          'Action: failed',
+          'Status: 5.0.0',
+        ],
+      ),
+    );
+    expect(findings.map((f) => [...summary(f), f.reply.command])).toEqual([
+      [550, '5.1.1', '<one@example.net>... User unknown', 'RCPT TO'],
+      [452, '4.2.2', '<two@example.net>... Over quota', 'RCPT TO'],
+    ]);
+  });
+
+  it("takes the stage from Postfix's notification paragraph when the Diagnostic-Code has none", () => {
+    const [f] = oob(
+      report(
+        [
+          '<one@example.net>: host mx.example.net[192.0.2.1] said: 550 5.7.1 Message',
+          '    content rejected (in reply to end of DATA command)',
+        ],
+        [
+          'Final-Recipient: rfc822; one@example.net',
+          'Action: failed',
+          'Status: 5.7.1',
+          'Diagnostic-Code: smtp; 550 5.7.1 Message content rejected',
+        ],
+      ),
+    );
+    expect([f?.reply.content, f?.reply.command]).toEqual(['Message content rejected', '.']);
+  });
+
+  it('does not take the stage of a paragraph that tells of another reply', () => {
+    const [f] = oob(
+      report(
+        ['<one@example.net>: host mx said: 451 4.3.0 try later (in reply to RCPT TO command)'],
+        [
+          'Final-Recipient: rfc822; one@example.net',
+          'Action: failed',
+          'Status: 5.7.1',
+          'Diagnostic-Code: smtp; 550 5.7.1 Message content rejected',
+        ],
+      ),
+    );
+    expect(f?.reply.command).toBeNull();
+  });
+
+  it("takes the notification's own words when no reply is anywhere", () => {
+    const [f] = oob(
+      report(
+        [
+          'Your message to one@example.net could not be delivered for the following reason:',
+          '',
+          '   The mailbox is disabled.',
+        ],
+        ['Final-Recipient: rfc822; one@example.net', 'Action: failed', 'Status: 5.2.1'],
+      ),
+    );
+    expect(summary(f)).toEqual([550, '5.2.1', 'The mailbox is disabled.']);
   });
 });

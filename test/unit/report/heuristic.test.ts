@@ -388,7 +388,28 @@ describe('Google', () => {
     ]);
   });
 
-  it("gives a translated Google Groups notice the template's English words", () => {
+  it('keeps the words of a translated Google Groups notice and puts the template only in oob_report.inferred', () => {
+    const raw = eml(
+      'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+      'X-Failed-Recipients: amigos@googlegroups.com',
+      '',
+      'Hola, a@example.com:',
+      'Queremos informarte de que el grupo (amigos) quizás no exista. Algunos motivos:',
+      'https://groups.google.com/support/',
+      '----- Original message -----',
+    );
+    const [f] = oob(raw);
+    expect(f?.recipient).toBe('amigos@googlegroups.com');
+    expect(f?.report.source).toBe('heuristic:googlegroups');
+    expect(f?.reply.content).toBe('Queremos informarte de que el grupo (amigos) quizás no exista.');
+    expect(f?.report.inferred).toEqual({
+      status: null,
+      reason:
+        'The group you tried to contact may not exist, or you may not have permission to post messages to the group.',
+    });
+  });
+
+  it('writes no sentence of its own for a Google Groups notice that does not name the group', () => {
     const raw = eml(
       'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
       'X-Failed-Recipients: group@googlegroups.com',
@@ -399,9 +420,26 @@ describe('Google', () => {
       '----- Original message -----',
     );
     const [f] = oob(raw);
-    expect(f?.recipient).toBe('group@googlegroups.com');
-    expect(f?.report.source).toBe('heuristic:googlegroups');
-    expect(f?.reply.content).toContain('may not have permission to post');
+    expect(f?.reply.content).toBe('');
+    expect(f?.report.inferred?.reason).toContain('may not have permission to post');
+  });
+
+  it('keeps the English Google Groups notice as it is, with nothing inferred', () => {
+    const raw = eml(
+      'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+      'X-Failed-Recipients: team@googlegroups.com',
+      '',
+      'Hello a@example.com,',
+      '',
+      "We're writing to let you know that the group you tried to contact (team) may not exist, or you may not have permission to post messages to the group. A few more details:",
+      'https://groups.google.com/support/',
+      '----- Original message -----',
+    );
+    const [f] = oob(raw);
+    expect(f?.reply.content).toBe(
+      "We're writing to let you know that the group you tried to contact (team) may not exist, or you may not have permission to post messages to the group.",
+    );
+    expect(f?.report.inferred).toBeUndefined();
   });
 
   it('takes the reply after "The response was:" in the headed format', () => {
@@ -774,18 +812,15 @@ describe('hostile input to the families', () => {
     'From: mailer-daemon@googlemail.com\nx-amz-sns-message-id: 1\nContent-Type: text/html\n',
   ];
 
-  it('never throws and stays fast on any of them', () => {
-    let slowest = 0;
+  // A quadratic walk or a hang shows as jest's timeout; speed is `npm run bench`'s.
+  it('never throws on any of them and keeps to the recipient limit', () => {
     for (const header of headers)
       for (const intro of intros)
         for (const body of bodies) {
-          const start = process.hrtime.bigint();
           const result = parseMessage(Buffer.from(header + '\n' + intro + body, 'latin1'));
-          slowest = Math.max(slowest, Number(process.hrtime.bigint() - start) / 1e6);
           expect(result.problems.map((p) => p.code)).not.toContain('internal');
           expect(result.findings.length).toBeLessThanOrEqual(1000);
         }
-    expect(slowest).toBeLessThan(1000);
   });
 });
 

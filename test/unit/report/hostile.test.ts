@@ -19,13 +19,13 @@ function randomBytes(seed: number, length: number): Buffer {
   return out;
 }
 
-/** Parses within a time bound far above the normal microseconds: a quadratic walk or a hang fails it. */
-function parseBounded(raw: Uint8Array | string, ms = 3000): ParseResult {
+/**
+ * Parses hostile input and checks it fails soft. A hang is caught by jest's timeout;
+ * how fast hostile input parses is measured by `npm run bench`, not asserted here.
+ */
+function parseBounded(raw: Uint8Array | string): ParseResult {
   const input = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
-  const start = process.hrtime.bigint();
   const result = parseMessage(input);
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  expect(elapsed).toBeLessThan(ms);
   expect(result.problems.map((p) => p.code)).not.toContain('internal');
   return result;
 }

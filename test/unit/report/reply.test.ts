@@ -1,4 +1,10 @@
-import { extractReply, parseStatus } from '../../../src/report/reply';
+import {
+  extractReply,
+  parseStatus,
+  reasonAbout,
+  replyStage,
+  transcriptAbout,
+} from '../../../src/report/reply';
 
 const status = (s: string) => parseStatus(s).code;
 const reply = (
@@ -24,9 +30,9 @@ describe('SMTP reply extraction', () => {
     );
     expect(r.code).toBe(550);
     expect(r.enhancedCode).toEqual({ class: 5, subject: 1, detail: 1 });
-    expect(r.content).toBe(
-      '<a@b.example>: Recipient address rejected: User unknown (in reply to RCPT TO command)',
-    );
+    // Postfix's "(in reply to ... command)" is its note of the stage, not the server's words.
+    expect(r.content).toBe('<a@b.example>: Recipient address rejected: User unknown');
+    expect(r.command).toBe('RCPT TO');
   });
 
   it('finds the reply after "... says:" across a folded line', () => {
@@ -154,5 +160,336 @@ describe('SMTP reply extraction', () => {
       comment: '553 Exceeded maximum inbound message size',
     });
     expect(parseStatus('9.9.9')).toEqual({ code: null, comment: '9.9.9' });
+  });
+});
+
+describe('SMTP transcripts', () => {
+  it("takes the server's last refusal, never a 250 before it", () => {
+    const r = reply(
+      [
+        '... while talking to mx.example.org.:',
+        '>>> MAIL From:<sender@example.com> SIZE=2048',
+        '<<< 250 2.1.0 Sender ok',
+        '>>> RCPT To:<gone@example.org>',
+        '<<< 550 5.1.1 <gone@example.org>... No such user here',
+        '550 5.1.1 <gone@example.org>... User unknown',
+      ].join('\n'),
+      '5.1.1',
+    );
+    expect(r).toEqual({
+      code: 550,
+      enhancedCode: { class: 5, subject: 1, detail: 1 },
+      content: '<gone@example.org>... No such user here',
+      command: 'RCPT TO',
+    });
+  });
+
+  it("reads the server's refusal of MAIL FROM, not the MTA's verdict line after it", () => {
+    const r = reply(
+      '>>> MAIL From:<s@example.com>\n<<< 501 <s@example.com>... sender rejected\n554 <r@example.org>... Remote protocol error',
+      null,
+    );
+    expect([r.code, r.content, r.command]).toEqual([
+      501,
+      '<s@example.com>... sender rejected',
+      'MAIL FROM',
+    ]);
+  });
+
+  it('reads a transcript whose lines were already joined into one', () => {
+    const r = reply(
+      '>>> MAIL From:<a@example.com> <<< 250 ok >>> RCPT To:<b@example.net> <<< 452 4.2.2 Mailbox over quota >>> QUIT <<< 221 2.0.0 Bye',
+      null,
+    );
+    expect([r.code, r.enhancedCode, r.content, r.command]).toEqual([
+      452,
+      { class: 4, subject: 2, detail: 2 },
+      'Mailbox over quota',
+      'RCPT TO',
+    ]);
+  });
+
+  it('takes the reply to the end of the data', () => {
+    const r = reply(
+      '>>> DATA\n<<< 354 go ahead\n>>> .\n<<< 554 5.7.1 Message refused as spam',
+      null,
+    );
+    expect([r.code, r.command, r.content]).toEqual([554, '.', 'Message refused as spam']);
+  });
+
+  it('keeps a transcript where the server never refused as plain text', () => {
+    const r = reply('>>> RCPT To:<b@example.net>\n<<< 250 2.1.5 ok\nconnection lost', '4.4.2');
+    expect(r.code).toBe(451);
+  });
+
+  it('reads a multi-line greeting that ends in a refusal as one reply with the final code', () => {
+    const r = reply(
+      '220-mx.example.net ESMTP ready\n220-Unsolicited mail is not welcome here\n421 4.7.0 Too many connections from your network, try later',
+      '4.7.0',
+    );
+    expect(r).toEqual({
+      code: 421,
+      enhancedCode: { class: 4, subject: 7, detail: 0 },
+      content:
+        'mx.example.net ESMTP ready Unsolicited mail is not welcome here Too many connections from your network, try later',
+      command: 'CONNECT',
+    });
+  });
+
+  it('reads a multi-line refusal in a transcript as one reply', () => {
+    const r = reply(
+      '>>> RCPT To:<b@example.net>\n<<< 550-5.7.1 Your address is listed\n<<< 550-5.7.1 at a block list we use,\n<<< 550 5.7.1 see https://blocklist.example/',
+      null,
+    );
+    expect([r.code, r.content, r.command]).toEqual([
+      550,
+      'Your address is listed at a block list we use, see https://blocklist.example/',
+      'RCPT TO',
+    ]);
+  });
+
+  it('takes a refusal that follows a success in one-line text', () => {
+    expect(reply('250 2.1.5 Recipient ok 550 5.7.1 Delivery not authorized', null)).toMatchObject({
+      code: 550,
+      enhancedCode: { class: 5, subject: 7, detail: 1 },
+      content: 'Delivery not authorized',
+    });
+  });
+
+  it('takes the innermost of a reply quoted inside another', () => {
+    expect(
+      reply(
+        '554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Unable to connect to remote server>',
+        '4.4.7',
+      ),
+    ).toEqual({
+      code: 421,
+      enhancedCode: { class: 4, subject: 4, detail: 2 },
+      content: 'Unable to connect to remote server',
+      command: null,
+    });
+    const paren = reply(
+      '554 5.0.0 Service unavailable (550 Requested action not taken: no such user)',
+      null,
+    );
+    expect([paren.code, paren.enhancedCode, paren.content]).toEqual([
+      550,
+      { class: 5, subject: 0, detail: 0 },
+      'Requested action not taken: no such user',
+    ]);
+    const said = reply(
+      '451 4.4.0 Delivery failed; the last server said: 452 4.2.2 over quota',
+      null,
+    );
+    expect([said.code, said.enhancedCode]).toEqual([452, { class: 4, subject: 2, detail: 2 }]);
+  });
+
+  it('does not read a number in the text, or a 2xx inside, as a quoted reply', () => {
+    expect(reply('552 5.3.4 message of 552 bytes is over the limit', null).code).toBe(552);
+    expect(reply('550 5.7.1 rejected (250 recipients already queued)', null).code).toBe(550);
+    expect(reply('550 5.1.1 mailbox a550 unknown', null).content).toBe('mailbox a550 unknown');
+  });
+});
+
+describe('The SMTP stage of a reply', () => {
+  it("reads Postfix's notes of the stage", () => {
+    expect(
+      replyStage(
+        'host mx.example.org[192.0.2.1] said: 550 5.1.1 no such user (in reply to RCPT TO command)',
+      ),
+    ).toBe('RCPT TO');
+    expect(
+      replyStage(
+        'host mx.example.org[192.0.2.1] said: 552 5.3.4 too big (in reply to MAIL FROM command)',
+      ),
+    ).toBe('MAIL FROM');
+    expect(
+      replyStage(
+        'host mx.example.org[192.0.2.1] said: 554 5.7.1 spam (in reply to end of DATA command)',
+      ),
+    ).toBe('.');
+    expect(
+      replyStage(
+        'host mx.example.org[192.0.2.1] said: 503 5.5.1 no valid recipients (in reply to DATA command)',
+      ),
+    ).toBe('DATA');
+    expect(
+      replyStage(
+        'host mx.example.org[192.0.2.1] refused to talk to me: 554 5.7.1 Your IP is listed',
+      ),
+    ).toBe('CONNECT');
+    expect(
+      replyStage(
+        'conversation with mx.example.org[192.0.2.1] timed out while receiving the initial server greeting',
+      ),
+    ).toBe('CONNECT');
+    expect(
+      replyStage(
+        'lost connection with mx.example.org[192.0.2.1] while performing the EHLO handshake',
+      ),
+    ).toBe('EHLO');
+    expect(replyStage('lost connection with mx.example.org[192.0.2.1] while sending RCPT TO')).toBe(
+      'RCPT TO',
+    );
+  });
+
+  it("reads Exim's stage before the remote reply", () => {
+    expect(
+      replyStage(
+        'SMTP error from remote mail server after RCPT TO:<a@example.org>: 550 5.1.1 unknown user',
+      ),
+    ).toBe('RCPT TO');
+    expect(
+      replyStage(
+        'SMTP error from remote mail server after MAIL FROM:<s@example.com> SIZE=1893: 553 5.1.8 sender domain does not exist',
+      ),
+    ).toBe('MAIL FROM');
+    expect(
+      replyStage(
+        'SMTP error from remote mail server after end of data: 550 5.7.1 content rejected',
+      ),
+    ).toBe('.');
+    expect(
+      replyStage(
+        'SMTP error from remote mail server after pipelined DATA: 554 5.5.1 no valid recipients',
+      ),
+    ).toBe('DATA');
+    expect(
+      replyStage(
+        'SMTP error from remote mail server after initial connection: 554 5.7.1 no thanks',
+      ),
+    ).toBe('CONNECT');
+    expect(
+      replyStage(
+        'SMTP error from remote mail server after EHLO relay.example.com: 550 5.7.1 bad HELO',
+      ),
+    ).toBe('EHLO');
+    expect(
+      replyStage(
+        'Remote host mx.example.org [192.0.2.1] closed connection in response to RCPT TO:<a@example.org>',
+      ),
+    ).toBe('RCPT TO');
+    expect(
+      replyStage(
+        'SMTP error from remote server for RCPT TO command, host: mx.example.org reason: 550 5.1.1 unknown',
+      ),
+    ).toBe('RCPT TO');
+  });
+
+  it("reads qmail-remote's sentences", () => {
+    expect(
+      replyStage(
+        'Connected to 192.0.2.1 but greeting failed. Remote host said: 554 no SMTP service here',
+      ),
+    ).toBe('CONNECT');
+    expect(
+      replyStage(
+        'Connected to 192.0.2.1 but my name was rejected. Remote host said: 501 5.5.2 invalid HELO name',
+      ),
+    ).toBe('EHLO');
+    expect(
+      replyStage(
+        'Connected to 192.0.2.1 but sender was rejected. Remote host said: 553 sorry, your domain is banned',
+      ),
+    ).toBe('MAIL FROM');
+    expect(
+      replyStage('192.0.2.1 does not like recipient. Remote host said: 550 5.1.1 no mailbox'),
+    ).toBe('RCPT TO');
+    expect(
+      replyStage('192.0.2.1 failed after I sent the message. Remote host said: 554 5.7.1 spam'),
+    ).toBe('.');
+  });
+
+  it('does not take the stage from the remote server’s own words, or from words that only look alike', () => {
+    expect(replyStage('550 5.7.1 Message rejected after DATA inspection')).toBeNull();
+    expect(replyStage('550 5.7.1 We do not accept mail after hours')).toBeNull();
+    expect(replyStage('host mx said: 550 5.1.1 user unknown')).toBeNull();
+    expect(replyStage('550 5.1.1 please reply to the sender')).toBeNull();
+    expect(replyStage('the data center is down, try after the greeting card season')).toBeNull();
+  });
+});
+
+describe('Where a notification puts the reason for a recipient', () => {
+  const lines = (text: string): string[] => text.split('\n');
+
+  it('takes the text after the address and the lines that continue it', () => {
+    expect(
+      reasonAbout(
+        lines(
+          'a@example.org: 550 5.1.1 mailbox unknown\n    (no such user here)\nb@example.org: 552 full',
+        ),
+        'a@example.org',
+      ),
+    ).toBe('550 5.1.1 mailbox unknown (no such user here)');
+  });
+
+  it('takes the reason on the lines after "for the following reason:"', () => {
+    const text =
+      'Your message to a@example.org could not be delivered for the following reason:\n\n   The mailbox is full.\n   Try again later.\n\nRegards';
+    expect(reasonAbout(lines(text), 'a@example.org')).toBe('The mailbox is full. Try again later.');
+  });
+
+  it('takes a reason labelled on the line below the address', () => {
+    const text =
+      'Recipient address: a@example.org\n  Reason: Remote SMTP server has rejected address';
+    expect(reasonAbout(lines(text), 'a@example.org')).toBe(
+      'Remote SMTP server has rejected address',
+    );
+  });
+
+  it('takes a reason that comes before the address, but not a label', () => {
+    expect(reasonAbout(lines('Mailbox is full: <a@example.org>'), 'a@example.org')).toBe(
+      'Mailbox is full',
+    );
+    expect(reasonAbout(lines('Recipient: <a@example.org>'), 'a@example.org')).toBeNull();
+    expect(reasonAbout(lines('  - Recipient address: a@example.org'), 'a@example.org')).toBeNull();
+  });
+
+  it('takes one reason given once for several addresses', () => {
+    const text =
+      'The following addresses failed:\n\n  a@example.org\n  b@example.org\n\nReason: 550 5.1.1 no such users\n';
+    expect(reasonAbout(lines(text), 'a@example.org')).toBe('550 5.1.1 no such users');
+    expect(reasonAbout(lines(text), 'b@example.org')).toBe('550 5.1.1 no such users');
+  });
+
+  it('keeps the sentence an address stands in', () => {
+    expect(
+      reasonAbout(
+        lines(
+          "Your message wasn't delivered to a@example.org because the address couldn't be found.",
+        ),
+        'a@example.org',
+      ),
+    ).toBe("Your message wasn't delivered to a@example.org because the address couldn't be found.");
+  });
+
+  it('skips the returned message header lines that repeat the address', () => {
+    const text =
+      '  To: a@example.org, b@example.org\n\nRecipient address: a@example.org\n  Reason: rejected';
+    expect(reasonAbout(lines(text), 'a@example.org')).toBe('rejected');
+  });
+
+  it('takes no heading as a reason', () => {
+    const text =
+      'The following addresses had permanent fatal errors\n<a@example.org>\n\n----- Transcript of session follows -----';
+    expect(reasonAbout(lines(text), 'a@example.org')).toBeNull();
+  });
+
+  it('finds the part of a transcript about one recipient', () => {
+    const text = [
+      '   ----- Transcript of session follows -----',
+      '... while talking to mx.example.org.:',
+      '>>> RCPT To:<a@example.org>',
+      '<<< 550 5.1.1 <a@example.org>... User unknown',
+      '>>> RCPT To:<b@example.org>',
+      '<<< 452 4.2.2 <b@example.org>... Mailbox full',
+      '',
+      '   ----- Original message follows -----',
+    ];
+    expect(transcriptAbout(text, 'b@example.org', false)).toBe(
+      '>>> RCPT To:<b@example.org>\n<<< 452 4.2.2 <b@example.org>... Mailbox full',
+    );
+    expect(transcriptAbout(text, 'c@example.org', false)).toBeNull();
+    expect(transcriptAbout(['no transcript here'], 'a@example.org', true)).toBeNull();
   });
 });

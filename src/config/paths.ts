@@ -1,0 +1,58 @@
+// Where oobd finds its files when nobody says: the package's own config and rules,
+// found from this module's location (dist/config/ or src/config/, two levels below
+// the package root), never from the working directory, so `oobd` works from any
+// folder and as a globally installed package (DESIGN.md §3).
+import { accessSync, constants, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ErrorCode, OobdError, errorMessage } from '../errors';
+
+/** The package's root folder: where package.json, config/ and rules/ are. */
+export const PACKAGE_ROOT = resolve(__dirname, '../..');
+
+/** The config file the package ships: serve's and worker's last resort. */
+export const PACKAGE_CONFIG = join(PACKAGE_ROOT, 'config', 'oobd.toml');
+
+/**
+ * The rules files oobd ships, relative to the package root, in load order (the first
+ * loaded matching rule wins): documented provider codes, phrase families, the IANA
+ * enhanced-code mapping, then the context table (rules/context.toml).
+ */
+export const SHIPPED_RULES_FILES: readonly string[] = Object.freeze([
+  'rules/providers.toml',
+  'rules/phrases.toml',
+  'rules/iana.toml',
+  'rules/context.toml',
+]);
+
+/** The shipped rules files as absolute paths: the default of classifier.files. */
+export const PACKAGE_RULES: readonly string[] = Object.freeze(
+  SHIPPED_RULES_FILES.map((file) => join(PACKAGE_ROOT, file)),
+);
+
+/** A file a config names, with the key that names it (`classifier.files[1]`). */
+export interface NamedFile {
+  key: string;
+  path: string;
+}
+
+/**
+ * Checks that every file in `files` is a readable regular file.
+ * @throws OobdError OOBD_FILE_UNREADABLE, one line per file that is not, each naming
+ *   the path, the reason, the key and the config file that named it.
+ */
+export function checkNamedFiles(configFile: string, files: readonly NamedFile[]): void {
+  const problems: string[] = [];
+  for (const { key, path } of files) {
+    try {
+      if (!statSync(path).isFile()) throw new Error('not a regular file');
+      accessSync(path, constants.R_OK);
+    } catch (err) {
+      // fs errors carry their message whatever realm they come from (`instanceof
+      // Error` fails for them under a test runner's sandbox).
+      const { message } = err as { message?: unknown };
+      const reason = typeof message === 'string' ? message : errorMessage(err);
+      problems.push(`${path}: cannot read: ${reason} (${key} in ${configFile})`);
+    }
+  }
+  if (problems.length > 0) throw new OobdError(ErrorCode.FileUnreadable, problems.join('\n'));
+}

@@ -1,0 +1,243 @@
+// Challenge-response probes (DESIGN.md §5): a filter that holds our message and asks
+// the sender to prove it is a person before it delivers it ("please confirm you are
+// human", "click the link below to verify", "reply to this message", whitelist and
+// approved-senders requests). They come from a challenge service (Boxbe, SpamArrest,
+// Mailblocks, Sendio) or from the recipient's own mailbox software (TMDA, ASK,
+// qconfirm), always with a request and a held message. Not a bounce: one OOB finding
+// labelled ChallengeResponse (KumoMTA's label), never a failed recipient.
+//
+// Recognised by structure: the sender (a service's domain, TMDA's header), and the
+// two things every challenge says, in phrase families by meaning: that the message is
+// held until the sender acts, and what the sender must do. A subscription
+// confirmation or a vacation notice says one of them at most.
+import { extractAddress, isEmailAddress, localPartOf } from './address';
+import { decodeEncodedWords } from './codec';
+import { parseDate } from './date';
+import { cleanMessageId, messageIdOf } from './dsn';
+import type { MimeMessage } from './mime';
+import { oneLine } from './reply';
+import type { OobFinding } from './types';
+import { rfc3339 } from '../values';
+
+/** The label of every challenge finding (KumoMTA's predefined label). */
+export const CHALLENGE_LABEL = 'ChallengeResponse';
+
+/** Domains of challenge-response services (their own notices come from these). */
+export const CHALLENGE_SERVICE_DOMAINS = [
+  'boxbe.com',
+  'spamarrest.com',
+  'mailblocks.com',
+  'sendio.com',
+];
+
+/**
+ * Header fields that mailbox-side challenge software adds: TMDA's `X-Delivery-Agent:
+ * TMDA/<version>` (tmda.net, "TMDA headers").
+ */
+const AGENT_MARKERS = ['tmda/'];
+
+/** What the sender must do (lower case): prove to be a person, click, reply, get listed. */
+const REQUEST_PHRASES = [
+  // "Please confirm you are human", "verify that you are a real person".
+  'confirm you are human',
+  'confirm you are a human',
+  'confirm that you are human',
+  'confirm that you are a human',
+  'confirm that you are a real person',
+  'confirm you are a real person',
+  'verify you are human',
+  'verify you are a human',
+  'verify that you are human',
+  'verify that you are a human',
+  'verify that you are a real person',
+  'verify you are a real person',
+  'prove you are human',
+  'prove that you are human',
+  'prove you are a real person',
+  'prove that you are a real person',
+  'one-time verification',
+  // The link or the reply that releases the message.
+  'click the link below to verify',
+  'click the link below to confirm',
+  'click on the link below to verify',
+  'click on the link below to confirm',
+  'click here to verify',
+  'click here to confirm',
+  'reply to this message to confirm',
+  'reply to this email to confirm',
+  'simply reply to this message',
+  'simply reply to this email',
+  // Lists of allowed senders.
+  'approved senders list',
+  'approved sender list',
+  'list of approved senders',
+  'added to my whitelist',
+  'added to my white list',
+  'added to the whitelist',
+  'added to my approved',
+  'added to my allowed',
+  'request to be added',
+];
+
+/** That our message is held until the sender acts (lower case). */
+const HELD_PHRASES = [
+  'i am protecting myself from junk mail',
+  'i am protecting myself from spam',
+  'protecting myself from junk',
+  'protecting myself from spam',
+  'challenge-response',
+  'challenge/response',
+  'sender verification',
+  'your message is being held',
+  'your email is being held',
+  'your message has been held',
+  'your email has been held',
+  'your message is on hold',
+  'your message is pending',
+  'your message will be delivered',
+  'your email will be delivered',
+  'your message will not be delivered',
+  'your email will not be delivered',
+  'message will be delivered once',
+  'message will be delivered after',
+  'will be delivered as soon as you',
+  'before your message can be delivered',
+  'before your message is delivered',
+  'before your email is delivered',
+];
+
+/** Subjects of challenges (lower case, anywhere in the subject). */
+export const CHALLENGE_SUBJECT_PHRASES = [
+  'please confirm your message',
+  'please confirm your email',
+  'confirm your message',
+  'verify your message',
+  'verify your email',
+  'verification required',
+  'sender verification',
+  'message held',
+  'message is being held',
+  'awaiting your verification',
+  'awaiting verification',
+  'approval required',
+  'pending approval',
+];
+
+/** Most characters of the text read for the phrases. */
+const MAX_TEXT = 16 * 1024;
+
+function includesAny(text: string, phrases: readonly string[]): boolean {
+  for (const p of phrases) if (text.indexOf(p) >= 0) return true;
+  return false;
+}
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+function fromService(address: string | null): boolean {
+  if (address === null) return false;
+  const d = domainOf(address);
+  return CHALLENGE_SERVICE_DOMAINS.some((s) => d === s || d.endsWith('.' + s));
+}
+
+/** The first text part (plain preferred, HTML tags dropped), lower case, one line. */
+function bodyText(msg: MimeMessage): string {
+  const texts = msg.texts();
+  const part = texts.find((t) => t.type === 'text/plain') ?? texts[0];
+  if (part === undefined) return '';
+  let text = part.text.length > MAX_TEXT * 2 ? part.text.slice(0, MAX_TEXT * 2) : part.text;
+  if (part.type === 'text/html') {
+    let out = '';
+    let inTag = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charAt(i);
+      if (ch === '<') inTag = true;
+      else if (ch === '>') {
+        inTag = false;
+        out += ' ';
+      } else if (!inTag) out += ch;
+    }
+    text = out;
+  }
+  text = oneLine(text).toLowerCase();
+  return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+}
+
+/** The first address in `text` (lower case words with an `@`), or null. */
+function addressIn(text: string): string | null {
+  let start = 0;
+  while (start < text.length) {
+    while (start < text.length && text.charCodeAt(start) <= 0x20) start++;
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) > 0x20) end++;
+    const word = text.slice(start, end);
+    if (word.indexOf('@') > 0) {
+      const a = extractAddress(word.startsWith('<') ? word : '<' + word + '>');
+      if (a !== null && isEmailAddress(a)) return a;
+    }
+    start = end + 1;
+  }
+  return null;
+}
+
+/** A challenge-response probe; null when the message is none. */
+export function parseChallenge(msg: MimeMessage): OobFinding | null {
+  const h = msg.headers;
+  const from = extractAddress(h.get('from'));
+  const local = localPartOf(h.get('from'));
+  if (local === 'mailer-daemon' || local === 'postmaster') return null;
+  const subject = decodeEncodedWords(h.get('subject') ?? '');
+  const lowerSubject = subject.toLowerCase();
+  const agent = (h.get('x-delivery-agent') ?? '').toLowerCase();
+  const service = fromService(from) || includesAny(agent, AGENT_MARKERS);
+  const bySubject = includesAny(lowerSubject, CHALLENGE_SUBJECT_PHRASES);
+  if (!service && !bySubject && msg.texts().length === 0) return null;
+
+  const text = bodyText(msg);
+  const request = includesAny(text, REQUEST_PHRASES);
+  const held = includesAny(text, HELD_PHRASES);
+  const challenge = service ? request || held || bySubject : request && (held || bySubject);
+  if (!challenge) return null;
+
+  // The recipient: the challenger itself, unless a service sent it on its behalf; then
+  // the address our message went to (the returned message's To, else the one the
+  // subject or the text names).
+  const returned = msg.returned();
+  let recipient: string | null = !fromService(from) ? from : null;
+  recipient ??= extractAddress(returned?.headers.get('to') ?? null);
+  recipient ??= addressIn(lowerSubject);
+  if (recipient === null) {
+    const named = addressIn(text);
+    if (named !== null && !fromService(named)) recipient = named;
+  }
+  const date = parseDate(h.get('date'));
+  let originalMessageId = messageIdOf(returned) ?? cleanMessageId(h.get('in-reply-to'));
+  if (originalMessageId === null) {
+    const refs = h.get('references');
+    const lt = refs === null ? -1 : refs.lastIndexOf('<');
+    if (refs !== null && lt >= 0) originalMessageId = cleanMessageId(refs.slice(lt));
+  }
+  return {
+    kind: 'oob',
+    recipient: recipient ?? '',
+    // What the probe carries of a reply: its subject. It is an answer to a message
+    // that was accepted (250: the filter took it and holds it), not a refusal.
+    reply: { code: 250, enhancedCode: null, content: oneLine(subject), command: null },
+    report: {
+      source: 'challenge-response',
+      action: 'auto-replied',
+      status: null,
+      final_recipient: recipient,
+      original_recipient: null,
+      remote_mta: null,
+      reporting_mta: null,
+      diagnostic_code: null,
+      last_attempt_date: null,
+      arrival_date: date === null ? null : rfc3339(date),
+      original_message_id: originalMessageId,
+    },
+    time: date,
+    label: CHALLENGE_LABEL,
+  };
+}

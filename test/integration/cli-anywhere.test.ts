@@ -1,0 +1,139 @@
+// The command run from a folder that is not the checkout, with no config anywhere:
+// what a user of the installed package meets first (DESIGN.md §3).
+import { PACKAGE_RULES } from '../../src/config/paths';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, runCliAsync, startServe } from '../helpers/process';
+import { ROOT, makeTempDir } from '../helpers/service';
+
+const NO_CONFIG = { OOBD_CONFIG: undefined };
+
+describe('oobd from any directory', () => {
+  let cwd: string;
+  beforeAll(() => {
+    cwd = makeTempDir('oobd-cwd-');
+  });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('parses a DSN with no config, classifying with the rules the package ships', () => {
+    const result = runCli(['parse', join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')], {
+      cwd,
+      env: NO_CONFIG,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({
+      type: 'OOB',
+      recipient: 'louisl@larry.slip.umd.edu',
+    });
+  });
+
+  it('classifies a reply with no config, naming the shipped rules file that matched', () => {
+    const result = runCli(['classify', '550 5.1.1 user unknown'], { cwd, env: NO_CONFIG });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^InvalidRecipient {2}550 5\.1\.1 user unknown\n/);
+    expect(result.stdout).toContain(`rule: ${join(ROOT, 'rules')}/`);
+  });
+
+  it('checks the shipped rules with no config', () => {
+    const result = runCli(['rules', 'check'], { cwd, env: NO_CONFIG });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^4 files, \d+ labels, \d+ patterns, \d+ context rows: 0 errors/m);
+  });
+
+  it('uses the config named by $OOBD_CONFIG for the rules, and --config before or after `rules check`', () => {
+    const dir = join(cwd, 'etc');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'only.toml'), '[rules]\nMine = ["(?i)frobnicated"]\n');
+    writeFileSync(join(dir, 'oobd.toml'), '[classifier]\nfiles = ["only.toml"]\n');
+    const viaEnv = runCli(['classify', '550 frobnicated'], {
+      cwd,
+      env: { OOBD_CONFIG: join(dir, 'oobd.toml') },
+    });
+    expect(viaEnv.stdout).toMatch(/^Mine /);
+    for (const args of [
+      ['rules', '--config', 'etc/oobd.toml', 'check'],
+      ['rules', 'check', '--config', 'etc/oobd.toml'],
+    ]) {
+      const result = runCli(args, { cwd, env: NO_CONFIG });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^1 file, 1 label, 1 pattern: 0 errors/m);
+    }
+  });
+
+  it('names the config file and key of a rules file that is missing', () => {
+    const dir = join(cwd, 'broken');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'oobd.toml'), '[classifier]\nfiles = ["../rules/none.toml"]\n');
+    const config = join(dir, 'oobd.toml');
+    const classify = runCli(['classify', '--config', config, '550 x'], { cwd });
+    expect(classify.code).toBe(2);
+    expect(classify.stderr).toContain(`${join(cwd, 'rules/none.toml')}: cannot read:`);
+    expect(classify.stderr).toContain(`(classifier.files[0] in ${config})`);
+    const check = runCli(['rules', 'check', '--config', config], { cwd });
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain(`(classifier.files[0] in ${config})`);
+  });
+
+  it('refuses to serve when a file the config names is missing, naming the config and the key', () => {
+    const dir = join(cwd, 'serve-missing');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'oobd.toml'),
+      '[domains]\nfiles = ["domains.toml"]\n[http]\nlisten = ""\n',
+    );
+    const result = runCli(['serve', '--config', 'serve-missing/oobd.toml'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `${join(dir, 'domains.toml')}: cannot read: ENOENT: no such file or directory, stat '${join(dir, 'domains.toml')}' (domains.files[0] in serve-missing/oobd.toml)`,
+    );
+  });
+
+  it("serves with paths relative to the config file's folder, not to the working directory", async () => {
+    const dir = join(cwd, 'site', 'conf');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'domains.toml'), '["bounce.example.com"]\nlog_oob = "LogThenDrop"\n');
+    writeFileSync(
+      join(dir, 'oobd.toml'),
+      [
+        '[smtp]',
+        'listen = ["127.0.0.1:0"]',
+        '[domains]',
+        'files = ["domains.toml"]',
+        '[classifier]',
+        'pool_size = 1',
+        '[logs]',
+        'dir = "../records"',
+        '[http]',
+        'listen = ""',
+      ].join('\n'),
+    );
+    const serve = await startServe(['--config', join(dir, 'oobd.toml')], { cwd, env: NO_CONFIG });
+    try {
+      const serving = serve.logs.find((l) => l.msg === 'oobd serving')!;
+      expect(serving.logs).toBe(join(cwd, 'site', 'records'));
+      expect(serving.domains).toBe(1);
+      expect(serving.rules).toEqual([...PACKAGE_RULES]);
+      expect(existsSync(join(cwd, 'site', 'records'))).toBe(true);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  });
+
+  it('takes --config on every subcommand that reads a config, and shows it in --help', async () => {
+    for (const args of [
+      ['serve'],
+      ['worker'],
+      ['parse'],
+      ['classify'],
+      ['rules'],
+      ['rules', 'check'],
+      ['logs'],
+    ]) {
+      const result = await runCliAsync([...args, '--help'], { cwd });
+      expect(`${args.join(' ')}: ${result.stdout}`).toMatch(/-c, --config <file>/);
+    }
+  });
+});
