@@ -467,7 +467,6 @@ function withEnvToken(data: unknown, env: NodeJS.ProcessEnv): unknown {
   return { ...root, http: { ...(http as Record<string, unknown> | undefined), token } };
 }
 
-
 /** True when the config data sets `section.key` itself (rather than leaving it to its default). */
 function isSet(data: unknown, section: string, key: string): boolean {
   if (typeof data !== 'object' || data === null) return false;
