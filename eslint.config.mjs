@@ -84,7 +84,7 @@ export default tseslint.config(
   },
   {
     // The web view's script runs in the browser (served as is, no build step).
-    files: ['src/http/page/**/*.js'],
+    files: ['web/**/*.js'],
     languageOptions: {
       sourceType: 'script',
       globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', fetch: 'readonly', EventSource: 'readonly', URL: 'readonly', URLSearchParams: 'readonly' },

@@ -49,8 +49,8 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 } as const;
 
-/** The page's own files, shipped in the package beside the sources (package.json "files"). */
-const ASSETS_DIR = resolve(__dirname, '../../src/http/page');
+/** The page's own script and style (web/), shipped in the package (package.json "files") and the image. */
+const ASSETS_DIR = resolve(__dirname, '../../web');
 const ASSETS: Record<string, string> = {
   '/assets/app.js': 'text/javascript; charset=utf-8',
   '/assets/app.css': 'text/css; charset=utf-8',
