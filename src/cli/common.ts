@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PACKAGE_CONFIG } from '../config/paths';
+import { ErrorCode, OobdError } from '../errors';
 
 /** The config file looked for in the working directory. */
 export const DEFAULT_CONFIG = 'config/oobd.toml';
@@ -47,6 +48,26 @@ export function configPath(
   const named = explicitConfigPath(opts, env);
   if (named !== null) return named;
   return existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : PACKAGE_CONFIG;
+}
+
+/**
+ * Throws a usage error when a folder a command reads its state from does not exist,
+ * naming the config key and file it came from. A missing log or quarantine folder
+ * almost always means the command ran from another folder than serve (relative
+ * paths) or with another config: saying "nothing there" would read as "all clear".
+ *
+ * @param dir the folder (absolute, as the config resolved it)
+ * @param what what it holds, e.g. "log folder"
+ * @param key the config key that named it, e.g. "logs.dir"
+ * @param configFile the config file it was read from
+ * @throws OobdError USAGE_ERROR when `dir` does not exist
+ */
+export function requireFolder(dir: string, what: string, key: string, configFile: string): void {
+  if (existsSync(dir)) return;
+  throw new OobdError(
+    ErrorCode.UsageError,
+    `${what} ${dir} does not exist (${key} of ${configFile}); run from the folder oobd serve runs in, or pass the config it uses with --config`,
+  );
 }
 
 /**

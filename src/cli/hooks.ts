@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { loadServerConfig, type HookConfig, type ServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
-import { addConfigOption, configPath } from './common';
+import { addConfigOption, configPath, requireFolder } from './common';
 
 interface StatusOptions {
   config?: string;
@@ -127,6 +127,7 @@ export function register(program: Command): void {
         process.stdout.write(`${config.file} configures no [[hooks]]\n`);
         return;
       }
+      requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
       const statuses: HookStatus[] = [];
       for (const hook of selected) statuses.push(await statusOf(config, hook));
       process.stdout.write(
@@ -142,6 +143,7 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { config?: string }) => {
       const config = loadServerConfig(configPath(opts));
       const hook = findHook(config, name);
+      requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
       const { loadNodeId } = require('../log/writer') as typeof import('../log/writer');
       const { replayDeadLetters } =
         require('../hooks/dead-letter') as typeof import('../hooks/dead-letter');

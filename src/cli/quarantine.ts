@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { loadServerConfig, type ServerConfig } from '../config/server';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { ListedEntry, Quarantine, QuarantineCause } from '../queue/quarantine';
-import { addConfigOption, configPath } from './common';
+import { existsSync } from 'node:fs';
+import { addConfigOption, configPath, requireFolder } from './common';
 
 interface QuarantineOptions {
   config?: string;
@@ -25,6 +26,13 @@ function open(
   const config = loadServerConfig(configPath(merged));
   const { Quarantine } = require('../queue/quarantine') as typeof import('../queue/quarantine');
   const dir = merged.dir ?? config.queue.quarantine_dir;
+  // The quarantine folder is made with its first message, so its absence alone means
+  // "nothing quarantined yet"; with no log folder either, the command runs from
+  // another folder (or config) than serve, and "empty" would mislead.
+  if (merged.dir !== undefined && !existsSync(dir))
+    throw new OobdError(ErrorCode.UsageError, `quarantine folder ${dir} (--dir) does not exist`);
+  if (merged.dir === undefined && !existsSync(dir))
+    requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
   return { config, quarantine: new Quarantine(dir, config.queue.quarantine_max_bytes) };
 }
 

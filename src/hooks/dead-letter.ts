@@ -77,7 +77,7 @@ export async function replayDeadLetters(
     const outcome = await postBatch(
       hook,
       body,
-      idempotencyKey(nodeid, letter.segment, letter.start, letter.end),
+      idempotencyKey(hook.name, nodeid, letter.segment, letter.start, letter.end),
     );
     onResult({ letter, outcome });
     if (outcome.kind !== 'delivered') return { delivered, left: letters.length - delivered };

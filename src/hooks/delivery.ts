@@ -42,14 +42,21 @@ export function batchBody(records: ReadonlyArray<string>): string {
   return `[${records.join(',')}]`;
 }
 
-/** The idempotency key of a batch: the same bytes of the same node's segment give the same key. */
+/**
+ * The idempotency key of a batch: `<hook>:<nodeid>:<segment>:<start>-<end>`. The same
+ * bytes of the same node's segment sent by the same hook give the same key; the hook's
+ * name is part of it because two hooks (with different filters) can send different
+ * bodies for the same byte range, and a receiver of both must not take one for the
+ * other. Hook names hold no `:` (config schema).
+ */
 export function idempotencyKey(
+  hook: string,
   nodeid: string,
   segment: string,
   start: number,
   end: number,
 ): string {
-  return `${nodeid}:${segment}:${start}-${end}`;
+  return `${hook}:${nodeid}:${segment}:${start}-${end}`;
 }
 
 /** Up to `limit` characters of a response body, then the rest is dropped. */

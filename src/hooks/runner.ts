@@ -254,7 +254,7 @@ export class HookRunner {
     const outcome = await postBatch(
       this.hook,
       body,
-      idempotencyKey(this.opts.nodeid, batch.segment, batch.start, batch.end),
+      idempotencyKey(this.hook.name, this.opts.nodeid, batch.segment, batch.start, batch.end),
       { signal: this.abort.signal },
     );
     const labels = { hook: this.hook.name };

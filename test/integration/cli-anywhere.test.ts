@@ -39,7 +39,9 @@ describe('oobd from any directory', () => {
   it('checks the shipped rules with no config', () => {
     const result = runCli(['rules', 'check'], { cwd, env: NO_CONFIG });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^4 files, \d+ labels, \d+ patterns, \d+ context rows: 0 errors/m);
+    expect(result.stdout).toMatch(
+      /^4 files, \d+ labels, \d+ patterns, \d+ context rows: 0 errors/m,
+    );
   });
 
   it('uses the config named by $OOBD_CONFIG for the rules, and --config before or after `rules check`', () => {
@@ -74,6 +76,36 @@ describe('oobd from any directory', () => {
     const check = runCli(['rules', 'check', '--config', config], { cwd });
     expect(check.code).toBe(2);
     expect(check.stdout).toContain(`(classifier.files[0] in ${config})`);
+  });
+
+  it('refuses to report on hooks or the quarantine from a folder with no log folder, naming the config key', () => {
+    const dir = join(cwd, 'elsewhere');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'oobd.toml'),
+      '[[hooks]]\nname = "app"\nurl = "http://127.0.0.1:9/hook"\n',
+    );
+    const config = join(dir, 'oobd.toml');
+    // logs.dir and queue.quarantine_dir are left out: "logs" and "quarantine" in the
+    // working directory, which here holds neither (serve never ran in it).
+    for (const args of [
+      ['hooks', 'status'],
+      ['hooks', 'replay', 'app'],
+      ['quarantine', 'list'],
+    ]) {
+      const result = runCli([...args, '--config', config], { cwd: dir });
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.stderr).toContain(
+        `log folder ${join(dir, 'logs')} does not exist (logs.dir of ${config})`,
+      );
+      expect(result.stdout).toBe('');
+    }
+    // Once serve has made the log folder, a quarantine that was never needed is empty.
+    mkdirSync(join(dir, 'logs'));
+    const list = runCli(['quarantine', 'list', '--config', config], { cwd: dir });
+    expect(list.code).toBe(0);
+    const status = runCli(['hooks', 'status', '--config', config], { cwd: dir });
+    expect(status.code).toBe(0);
   });
 
   it('refuses to serve when a file the config names is missing, naming the config and the key', () => {

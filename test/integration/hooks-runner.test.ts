@@ -189,7 +189,7 @@ describe('hook runner', () => {
     expect(post.headers.authorization).toBe('Bearer abc');
     expect(post.headers['x-oobd-hook']).toBe('app');
     expect(post.headers['idempotency-key']).toMatch(
-      new RegExp(`^${s.writer.nodeid}:\\d{8}-\\d{6}\\.\\d{6}:0-\\d+$`),
+      new RegExp(`^app:${s.writer.nodeid}:\\d{8}-\\d{6}\\.\\d{6}:0-\\d+$`),
     );
   });
 
