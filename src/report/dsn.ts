@@ -756,6 +756,7 @@ function blockFinding(
       last_attempt_date: lastAttempt === null ? null : rfc3339(lastAttempt),
       arrival_date: arrival === null ? null : rfc3339(arrival),
       original_message_id: originalMessageId,
+      supplemental_trace: null,
     },
     time: lastAttempt,
     label: null,
