@@ -38,7 +38,7 @@ function record(
         ? {
             feedback_report: {
               feedback_type: 'abuse',
-              user_agent: null,
+              user_agent: 'test/1.0',
               version: '1',
               arrival_date: null,
               incidents: null,

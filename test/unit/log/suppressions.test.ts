@@ -62,6 +62,7 @@ function oob(
     last_attempt_date: null,
     arrival_date: null,
     original_message_id: null,
+    supplemental_trace: null,
   };
   return record;
 }
