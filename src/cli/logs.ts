@@ -56,12 +56,16 @@ void everyType;
 export const TYPE_FILTERS = [...RECORD_TYPES, 'MDN'] as const;
 
 /** True when a record is of one of the (lower-case) `--type` values. */
-export function typeMatches(record: { type?: unknown; mdn_report?: unknown }, types: ReadonlySet<string>): boolean {
+export function typeMatches(
+  record: { type?: unknown; mdn_report?: unknown },
+  types: ReadonlySet<string>,
+): boolean {
   const type = String(record.type).toLowerCase();
   if (types.has(type)) return true;
   return (
     types.has('mdn') &&
-    (type === 'mdn' || (type === 'reception' && record.mdn_report !== undefined && record.mdn_report !== null))
+    (type === 'mdn' ||
+      (type === 'reception' && record.mdn_report !== undefined && record.mdn_report !== null))
   );
 }
 
@@ -95,7 +99,7 @@ export function parseTypes(value: string | undefined): Set<string> | null {
     if (!TYPE_FILTERS.some((t) => t.toLowerCase() === type.toLowerCase())) {
       throw new OobdError(
         ErrorCode.UsageError,
-        `--type: unknown record type "${type}"; the types are ${TYPE_FILTERS.join(', ')}`,
+        `--type: unknown record type "${type}"; the types are ${RECORD_TYPES.join(', ')}, and MDN (the Receptions that carry an mdn_report)`,
       );
     }
   }
@@ -103,7 +107,11 @@ export function parseTypes(value: string | undefined): Set<string> | null {
 }
 
 /** `--trace key=value` (repeatable), `--campaign X` and `--tenant X` as one filter. */
-export function traceOptions(opts: { trace?: string[]; campaign?: string; tenant?: string }): TraceFilter {
+export function traceOptions(opts: {
+  trace?: string[];
+  campaign?: string;
+  tenant?: string;
+}): TraceFilter {
   const items = [...(opts.trace ?? [])];
   if (opts.campaign !== undefined) items.push(`campaign=${opts.campaign}`);
   if (opts.tenant !== undefined) items.push(`tenant=${opts.tenant}`);

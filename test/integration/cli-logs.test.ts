@@ -134,7 +134,7 @@ describe('oobd logs options', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--type: unknown record type "Bogus"');
     expect(result.stderr).toContain(
-      'Reception, OOB, Feedback, MDN, Rejection, Delivery, TransientFailure, Bounce',
+      'Reception, OOB, Feedback, Rejection, Delivery, TransientFailure, Bounce, and MDN (the Receptions that carry an mdn_report)',
     );
   });
 
