@@ -153,6 +153,9 @@ export function complainedAddresses(record: LogRecord): string[] {
   if (detail.length > 0) return [...detail];
   const traced = traceRecipient(record.feedback_report?.supplemental_trace);
   if (traced !== null) return [traced];
+  // A record with feedback_detail follows KumoMTA: its `recipient` is the report's own
+  // RCPT TO (ours, whatever domain), never a complained-about address.
+  if (record.feedback_detail !== undefined) return [];
   const recipients = Array.isArray(record.recipient) ? record.recipient : [record.recipient];
   const own = record.queue.toLowerCase();
   return recipients.filter((r) => {
