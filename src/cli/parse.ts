@@ -86,7 +86,7 @@ export function register(program: Command): void {
     )
     .option(
       '--from <address>',
-      'the envelope sender of the reports: the Feedback record\'s sender (default: Return-Path)',
+      "the envelope sender of the reports: the Feedback record's sender (default: Return-Path)",
     )
     .option(
       '--verp <template>',
@@ -149,7 +149,9 @@ export function register(program: Command): void {
         for (const item of batch.items) {
           const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
           for (const message of messagesOf(item.file, raw)) {
-            await emit(outputLines(message, parseModeRecords(message.raw, classifier, settings, now)));
+            await emit(
+              outputLines(message, parseModeRecords(message.raw, classifier, settings, now)),
+            );
             if (output.closed) return;
           }
         }
@@ -197,7 +199,10 @@ export function register(program: Command): void {
             for (const item of batch.items) {
               const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
               for (const message of messagesOf(item.file, raw))
-                text += outputLines(message, parseModeRecords(message.raw, classifier, settings, now));
+                text += outputLines(
+                  message,
+                  parseModeRecords(message.raw, classifier, settings, now),
+                );
             }
             pending.push({ text, arriving: null });
           }

@@ -10,13 +10,7 @@
  * `Reception` of the message, carrying `mdn_report` (docs/records.md).
  */
 export type RecordType =
-  | 'Reception'
-  | 'OOB'
-  | 'Feedback'
-  | 'Rejection'
-  | 'Delivery'
-  | 'TransientFailure'
-  | 'Bounce';
+  'Reception' | 'OOB' | 'Feedback' | 'Rejection' | 'Delivery' | 'TransientFailure' | 'Bounce';
 
 import type {
   FeedbackDetail,

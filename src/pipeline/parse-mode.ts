@@ -90,8 +90,7 @@ export function parseModeRecords(
   // One MIME walk serves the parsers and the envelope.
   const parsed = parseMessageAndHeaders(raw, settings.parse);
   const result = labelFindings(parsed.result, classifier);
-  const address =
-    settings.to ?? (parsed.headers === null ? '' : reportAddress(parsed.headers));
+  const address = settings.to ?? (parsed.headers === null ? '' : reportAddress(parsed.headers));
   const sender = settings.from ?? (parsed.headers === null ? '' : reportSender(parsed.headers));
   const at = address.lastIndexOf('@');
   const records = buildRecords(

@@ -180,7 +180,11 @@ export function receptionRecord(ctx: ReportContext, mdn?: MdnFinding): LogRecord
  */
 function feedbackRecord(finding: FeedbackFinding, ctx: ReportContext): LogRecord {
   const recipients =
-    finding.recipient === '' ? [] : Array.isArray(finding.recipient) ? [...finding.recipient] : [finding.recipient];
+    finding.recipient === ''
+      ? []
+      : Array.isArray(finding.recipient)
+        ? [...finding.recipient]
+        : [finding.recipient];
   return makeRecord(ctx, {
     type: 'Feedback',
     ...envelopeFields(ctx),

@@ -265,10 +265,12 @@ export function tieFindings(findings: Finding[], msg: MimeMessage, options: Pars
   const get = (): ReturnedTies => (ties ??= returnedTies(msg, options));
   for (const f of findings) {
     if (f.kind === 'oob') {
-      if (f.report.original_message_id === null) f.report.original_message_id = get().originalMessageId;
+      if (f.report.original_message_id === null)
+        f.report.original_message_id = get().originalMessageId;
       if (f.report.supplemental_trace === null) f.report.supplemental_trace = get().trace;
     } else if (f.kind === 'mdn') {
-      if (f.report.original_message_id === null) f.report.original_message_id = get().originalMessageId;
+      if (f.report.original_message_id === null)
+        f.report.original_message_id = get().originalMessageId;
       if (f.report.supplemental_trace === null) f.report.supplemental_trace = get().trace;
     } else {
       if (f.report.supplemental_trace === null) f.report.supplemental_trace = get().trace;

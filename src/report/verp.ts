@@ -31,7 +31,8 @@ export interface VerpPattern {
 /** A spec that does not compile: the message says what to fix. */
 export class VerpPatternError extends Error {}
 
-const NAME_START = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+const NAME_START = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
 const NAME_CHAR = (c: number) => NAME_START(c) || (c >= 0x30 && c <= 0x39);
 
 /** RE2 text matching `s` literally. */
@@ -59,8 +60,7 @@ function compileTemplate(template: string): { expression: string; names: string[
     let literal = '';
     for (let i = 0; i < text.length; i++) {
       const ch = text[i] as string;
-      if (ch === '}')
-        throw new VerpPatternError(`a "}" without its "{" at character ${i + 1}`);
+      if (ch === '}') throw new VerpPatternError(`a "}" without its "{" at character ${i + 1}`);
       if (ch !== '{') {
         literal += ch;
         continue;
