@@ -37,6 +37,7 @@ COPY --from=build /build/dist dist
 COPY package.json README.md LICENSE CHANGELOG.md ./
 COPY bin bin
 COPY docs docs
+COPY web web
 COPY config config
 COPY rules rules
 # The files the container reads, where docker-compose.yml mounts the operator's own:

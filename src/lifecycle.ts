@@ -12,11 +12,14 @@
 //           All of it under one budget (`stop(budgetMs)`): a stage still running when the
 //           budget is spent is left behind and named, and the caller exits (cli/run.ts).
 // SIGHUP:   domains and rules files are re-read; a bad file keeps the last good set.
+import { normaliseReply } from './classify/normalise';
 import { DomainMap } from './config/domains';
 import { RulesStore } from './config/rules';
 import type { ServerConfig } from './config/server';
 import { ErrorCode, OobdError, errorMessage } from './errors';
+import { HttpAccess } from './http/access';
 import { startHttp } from './http/server';
+import { WebView, webRoutes } from './http/web';
 import { Metrics } from './http/metrics';
 import { HookMetrics } from './hooks/metrics';
 import { Hooks } from './hooks/runner';
@@ -318,19 +321,47 @@ async function openHttp(
   core: Core,
   problem: () => Promise<string | null>,
   cleanups: Array<() => unknown>,
+  logger: Logger,
 ): Promise<{ address: string | null; close: () => Promise<void> }> {
   if (config.http.listen === '') return { address: null, close: async () => undefined };
-  const http = await startHttp(config.http.listen, core.metrics, {
-    problem,
-    degraded: () => core.reloadStatus.degraded(),
-  });
-  const close = () =>
-    new Promise<void>((resolve) => {
+  const web = await startWeb(config, core.metrics, logger, cleanups);
+  const http = await startHttp(
+    config.http.listen,
+    core.metrics,
+    { problem, degraded: () => core.reloadStatus.degraded() },
+    web.routes,
+  );
+  const close = async () => {
+    // Event streams end first: they would hold server.close() open.
+    await web.close();
+    await new Promise<void>((resolve) => {
       http.server.close(() => resolve());
       http.server.closeAllConnections();
     });
+  };
   cleanups.push(close);
   return { address: http.address, close };
+}
+
+/** Access control for http.listen, and the web view unless http.web is off. */
+async function startWeb(
+  config: ServerConfig,
+  metrics: Metrics,
+  logger: Logger,
+  cleanups: Array<() => unknown>,
+) {
+  const access = new HttpAccess({ token: config.http.token ?? null });
+  const view = config.http.web
+    ? await WebView.start({
+        config,
+        logger,
+        registry: metrics.registry,
+        // The grouping of `oobd rules audit`.
+        groupReply: normaliseReply,
+      })
+    : null;
+  cleanups.push(() => view?.close());
+  return { routes: webRoutes(access, view), close: async () => view?.close() };
 }
 
 export async function startService(config: ServerConfig, opts: ServiceOptions): Promise<Service> {
@@ -389,7 +420,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
     }
     cleanups.push(() => queue.close());
 
-    const http = await openHttp(config, core, problem, cleanups);
+    const http = await openHttp(config, core, problem, cleanups, logger);
     const edge = new SmtpEdge({
       config,
       domains: () => domains,
@@ -502,7 +533,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
       logger,
     });
     cleanups.push(() => workers.close());
-    const http = await openHttp(config, core, problem, cleanups);
+    const http = await openHttp(config, core, problem, cleanups, logger);
     logger.info(
       {
         mode: 'bullmq',

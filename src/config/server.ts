@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ErrorCode, OobdError } from '../errors';
 import { readConfigFile, validate, deepFreeze } from './load';
 import { checkNamedFiles, PACKAGE_RULES, type NamedFile } from './paths';
-import { parseDuration, parseListen, parseSize, type ListenAddress } from './units';
+import { formatListen, parseDuration, parseListen, parseSize, type ListenAddress } from './units';
 
 export { PACKAGE_RULES, SHIPPED_RULES_FILES } from './paths';
 
@@ -227,10 +227,45 @@ const logsSchema = z.strictObject({
   fsync: z.boolean().default(false),
 });
 
-const httpSchema = z.strictObject({
-  /** /metrics and /healthz; "" disables the endpoint. @defaultValue "127.0.0.1:9025" */
-  listen: z.union([z.literal(''), listen]).default(parseListen('127.0.0.1:9025')!),
-});
+/** RFC 6750 §2.1 b64token: what an `Authorization: Bearer` value may hold. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** 127.0.0.0/8 and ::1 (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3), the only hosts that need no token. */
+export function isLoopback(host: string): boolean {
+  return host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+const httpSchema = z
+  .strictObject({
+    /** /metrics, /healthz and the web view; "" disables the endpoint. @defaultValue "127.0.0.1:9025" */
+    listen: z.union([z.literal(''), listen]).default(parseListen('127.0.0.1:9025')!),
+    /**
+     * Bearer token every route but /healthz requires; required when `listen` is not a
+     * loopback address (`OOBD_HTTP_TOKEN` sets it from the environment).
+     */
+    token: z
+      .string()
+      .min(16, { error: 'use at least 16 characters (e.g. the output of `openssl rand -hex 32`)' })
+      .regex(BEARER_TOKEN, {
+        error: 'letters, digits and - . _ ~ + / only, optionally ending in = (RFC 6750 b64token)',
+      })
+      .optional(),
+    /** The web view (/, /api/*, /events) next to /metrics and /healthz. @defaultValue true */
+    web: z.boolean().default(true),
+    /**
+     * Most OOB, Feedback and MDN records the web view keeps in its in-memory index
+     * (about 30 bytes each); the oldest segments leave it first. @defaultValue 2000000
+     */
+    web_max_records: positiveInt.default(2_000_000),
+  })
+  .superRefine((http, ctx) => {
+    if (http.listen !== '' && http.token === undefined && !isLoopback(http.listen.host))
+      ctx.addIssue({
+        code: 'custom',
+        message: `required when listen (${formatListen(http.listen)}) is not a loopback address: the web view shows recipient addresses; set http.token (or OOBD_HTTP_TOKEN) to a secret of at least 16 characters`,
+        path: ['token'],
+      });
+  });
 
 const relaySchema = z.strictObject({
   /** Connection and reply timeout when relaying to a routing_domain. @defaultValue 60s */
@@ -446,6 +481,17 @@ export type ServerConfig = Readonly<
   }
 >;
 
+/** `OOBD_HTTP_TOKEN` in place of http.token, so the secret can stay out of the file. */
+function withEnvToken(data: unknown, env: NodeJS.ProcessEnv): unknown {
+  const token = env.OOBD_HTTP_TOKEN;
+  if (!token || data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+  const root = data as Record<string, unknown>;
+  const http = root.http;
+  if (http !== undefined && (http === null || typeof http !== 'object' || Array.isArray(http)))
+    return data;
+  return { ...root, http: { ...(http as Record<string, unknown> | undefined), token } };
+}
+
 /** True when the config data sets `section.key` itself (rather than leaving it to its default). */
 function isSet(data: unknown, section: string, key: string): boolean {
   if (typeof data !== 'object' || data === null) return false;
@@ -474,7 +520,7 @@ export function buildServerConfig(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): ServerConfig {
-  const parsed = validate(file, serverConfigSchema, data);
+  const parsed = validate(file, serverConfigSchema, withEnvToken(data, env));
   const base = dirname(resolve(cwd, file));
   const inFile = (path: string) => resolve(base, path);
   const folder = (section: string, key: string, path: string) =>

@@ -1,5 +1,5 @@
 // /metrics (Prometheus text format) and /healthz on the configured http.listen.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from '../config/units';
 import type { Metrics } from './metrics';
@@ -17,10 +17,19 @@ export interface Health {
   degraded?(): string | null;
 }
 
+/** Access control and the web view (web.ts); /healthz is answered without either. */
+export interface HttpRoutes {
+  /** False when it answered the request itself (refused it, or redirected). */
+  allow(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
+  /** False for a path that is not one of its routes. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
+}
+
 export async function startHttp(
   address: ListenAddress,
   metrics: Metrics,
   health: Health,
+  routes?: HttpRoutes,
 ): Promise<{ server: Server; address: string }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -28,6 +37,15 @@ export async function startHttp(
       res.writeHead(405, { allow: 'GET' }).end();
       return;
     }
+    let url: URL;
+    try {
+      // Never parsed as a relative reference: "//host/x" stays a path.
+      url = new URL(`http://oobd.invalid${req.url?.startsWith('/') ? req.url : '/'}`);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (routes && path !== '/healthz' && !routes.allow(req, res, url)) return;
     if (path === '/metrics') {
       metrics.text().then(
         (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
@@ -50,6 +68,7 @@ export async function startHttp(
       );
       return;
     }
+    if (routes?.handle(req, res, url)) return;
     res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /healthz\n');
   });
   await new Promise<void>((resolve, reject) => {

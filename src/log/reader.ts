@@ -172,3 +172,58 @@ export async function* streamFolderRecords(
     for (const path of await listSegments(dir)) yield* streamSegmentRecords(path, opts);
   }
 }
+
+/** A byte range of a file: [start, end). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** Ranges closer than this are read as one block (one read instead of two, a few KB more). */
+const COALESCE_GAP = 64 * 1024;
+
+/**
+ * The text of each byte range of a file (lines a caller located before, e.g. from an
+ * index), in the order given, with one open and as few positional reads as the ranges
+ * allow (neighbouring ranges are read as one block). A range that reaches past the end
+ * of the file (the file was replaced) comes back short; a missing file throws.
+ */
+export async function readRanges(
+  path: string,
+  ranges: ReadonlyArray<ByteRange>,
+): Promise<string[]> {
+  const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.start - ranges[b]!.start);
+  const out: string[] = new Array<string>(ranges.length).fill('');
+  const handle = await fs.open(path, 'r');
+  try {
+    let k = 0;
+    while (k < order.length) {
+      const first = ranges[order[k]!]!;
+      let end = first.end;
+      let last = k;
+      while (last + 1 < order.length && ranges[order[last + 1]!]!.start - end < COALESCE_GAP) {
+        last++;
+        end = Math.max(end, ranges[order[last]!]!.end);
+      }
+      const block = Buffer.allocUnsafe(Math.max(0, end - first.start));
+      let got = 0;
+      while (got < block.length) {
+        const { bytesRead } = await handle.read(block, got, block.length - got, first.start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      for (; k <= last; k++) {
+        const r = ranges[order[k]!]!;
+        const from = Math.min(got, r.start - first.start);
+        out[order[k]!] = block.toString(
+          'utf8',
+          from,
+          Math.min(got, Math.max(from, r.end - first.start)),
+        );
+      }
+    }
+    return out;
+  } finally {
+    await handle.close();
+  }
+}

@@ -109,6 +109,8 @@ describe('the npm package', () => {
       'README.md',
       'CHANGELOG.md',
       'docs/records.md',
+      'web/app.js',
+      'web/app.css',
       'package.json',
     ]) {
       expect(files).toContain(file);

@@ -1,0 +1,147 @@
+// The web view in a real browser: Debian's chromium driven by playwright-core (which
+// downloads nothing), against a real `oobd serve` fed over SMTP. CI installs chromium
+// (.ci/run); without it this test fails, unless OOBD_SKIP_BROWSER=1 says to skip it.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startServe, type ServeProcess } from '../helpers/process';
+import { dsnMessage, makeTempDir, ROOT, writeTestConfig } from '../helpers/service';
+import { sendMessage } from '../helpers/smtp-client';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Where the screenshot is kept (gitignored); CI can keep it as an artefact. */
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const skip = !existsSync(CHROMIUM) && process.env.OOBD_SKIP_BROWSER === '1';
+
+if (skip) {
+  process.stderr.write(
+    `web-browser.test.ts skipped: ${CHROMIUM} is absent and OOBD_SKIP_BROWSER=1\n`,
+  );
+}
+
+(skip ? describe.skip : describe)('web view in chromium', () => {
+  let dir: string;
+  let serve: ServeProcess;
+  let base: string;
+  let context: BrowserContext;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error('chromium not found: install it (apt-get install chromium)');
+    dir = makeTempDir();
+    const config = writeTestConfig(dir, { config: { http: { listen: '127.0.0.1:0' } } });
+    serve = await startServe(['--config', config.file]);
+    const serving = serve.logs.find((l) => l.msg === 'oobd serving')!;
+    base = `http://${String(serving.http)}`;
+    // Chromium's own background connections (updates, sync, QUIC probes) are off: the
+    // machine's network refuses them, and a test has no use for them.
+    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      acceptDownloads: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    // A loaded machine (CI shares its cores) can be slow; every wait is for a condition.
+    page.setDefaultTimeout(60_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (serve && serve.child.exitCode === null) {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function send(recipient: string, diagnostic: string, status: string): Promise<void> {
+    const reply = await sendMessage(serve.port, {
+      from: '',
+      to: ['bounce-1@bounce.example.com'],
+      message: dsnMessage({ recipient, diagnostic, status }),
+    });
+    expect(reply.code).toBe(250);
+  }
+
+  it('shows new records live, filters by classification, downloads the suppression list, and runs no script from a reply', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('body[data-stream="open"]');
+    // Marks this document: a reload would lose it.
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 1));
+
+    await send('gone@browser.example', '550 5.1.1 <gone@browser.example>: no such user', '5.1.1');
+    await send('xss@browser.example', '550 5.0.0 <script>alert(1)</script>', '5.0.0');
+    const gone = page.locator('#records tbody tr', { hasText: 'gone@browser.example' });
+    const xss = page.locator('#records tbody tr', { hasText: 'xss@browser.example' });
+    await gone.waitFor();
+    await xss.waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(
+      1,
+    );
+    expect(await gone.locator('.label').textContent()).toBe('InvalidRecipient');
+    // Inserted with textContent: the reply is text, and no element came of it.
+    expect(await xss.locator('td.reply').textContent()).toBe('<script>alert(1)</script>');
+    expect(await xss.locator('td.reply script').count()).toBe(0);
+    // The counts follow the new records.
+    await page
+      .locator('#chart-class svg desc', { hasText: 'InvalidRecipient: 1' })
+      .waitFor({ state: 'attached' });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-view.png'), fullPage: true });
+
+    // Filtering by classification: the choice applies at once and lands in the URL.
+    await page.selectOption('#filters select[name="class"]', 'InvalidRecipient');
+    await page.waitForURL(/[?&]class=InvalidRecipient/);
+    await gone.waitFor();
+    const labels = await page.locator('#records tbody tr .label').allTextContents();
+    expect(labels.length).toBeGreaterThan(0);
+    expect(new Set(labels)).toEqual(new Set(['InvalidRecipient']));
+    expect(await xss.count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-view-filtered.png'), fullPage: true });
+
+    // The suppression list, downloaded as a file.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#download-csv'),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^oobd-suppressions-\d{4}-\d\d-\d\d\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('address,kind,reason,count,first_seen,last_seen,last_reply');
+    expect(csv).toMatch(/\r\ngone@browser\.example,hard,InvalidRecipient,1,/);
+
+    // Rendered by the server this time: still text.
+    await page.goto(`${base}/?domain=browser.example`);
+    await xss.waitFor();
+    expect(await xss.locator('td.reply').textContent()).toBe('<script>alert(1)</script>');
+
+    // The Uncategorized tab lists the reply's group, as text too.
+    await page.click('nav.tabs a:has-text("Uncategorized")');
+    const group = page.locator('#uncategorized tbody tr', { hasText: 'alert(1)' });
+    await group.waitFor();
+    expect(await group.locator('.example').textContent()).toContain('<script>alert(1)</script>');
+    // The group and its rule line are those of `oobd rules audit` (classify/normalise.ts).
+    expect(await group.locator('.key').textContent()).toBe('550 5.0.0 <script>alert(<n>)</script>');
+    expect(await group.locator('code.rule').textContent()).toBe(
+      "'(?i)<script>alert\\(\\d+\\)</script>',",
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'web-view-uncategorized.png'), fullPage: true });
+    expect(dialogs).toEqual([]);
+  }, 180_000);
+});
