@@ -12,7 +12,10 @@
 //   matches, then the rest in order; `Unrecognized` lines and records that are not
 //   findings (Reception, Rejection) are skipped first.
 // * A Feedback record counts once for each address of its
-//   `feedback_report.original_rcpto_to` (else of its `recipient`, array or not).
+//   `feedback_report.original_rcpto_to` (else of `feedback_detail.recipients`, oobd's
+//   reading of a report without it; else once, with no recipient): its `sender` and
+//   `recipient` are the report's own envelope, as KumoMTA writes them. An MDN is the
+//   Reception carrying `mdn_report`, about its Original-Recipient (else Final-).
 // * Where the expectation is Sisimai's placeholder for "no recipient named", an empty
 //   recipient counts too.
 // * DESIGN.md §7: an OOB record's `recipient` is Original-Recipient, else
@@ -113,16 +116,45 @@ function enhancedText(code) {
   return code ? `${code.class}.${code.subject}.${code.detail}` : '';
 }
 
+/**
+ * The address an MDN is about: oobd writes an MDN as the message's Reception carrying
+ * `mdn_report` (KumoMTA has no MDN record type); its recipient is Original-Recipient,
+ * else Final-Recipient. Records of type "MDN" (earlier versions) keep their own.
+ */
+function mdnFinding(r) {
+  if (r.type === 'MDN') return r;
+  if (r.type !== 'Reception' || !r.mdn_report) return null;
+  const m = r.mdn_report;
+  return { ...r, type: 'MDN', recipient: m.original_recipient || m.final_recipient || '' };
+}
+
+/**
+ * The complained-about addresses of a Feedback record: `feedback_report.original_rcpto_to`
+ * (corpus README; KumoMTA keeps the report's envelope in `sender`/`recipient`), else
+ * oobd's reading of a report without that field (`feedback_detail.recipients`: the
+ * trace header's recipient, the returned message's To). Null when neither names one.
+ */
+function complained(r) {
+  const rcpt = (r.feedback_report && r.feedback_report.original_rcpto_to) || [];
+  if (rcpt.length > 0) return rcpt;
+  const detail = (r.feedback_detail && r.feedback_detail.recipients) || [];
+  return detail.length > 0 ? detail : null;
+}
+
 /** The records of one file as the scorer pairs them: findings only, one per complained-about address. */
 function scoredRecords(records) {
   const out = [];
-  for (const r of records) {
-    if (!r || !FINDING_TYPES.has(r.type)) continue;
-    const rcpt =
-      r.type === 'Feedback' ? (r.feedback_report && r.feedback_report.original_rcpto_to) || [] : [];
-    const addresses = rcpt.length > 0 ? rcpt : Array.isArray(r.recipient) ? r.recipient : null;
-    if (addresses !== null) for (const recipient of addresses) out.push({ ...r, recipient });
-    else out.push(r);
+  for (const record of records) {
+    if (!record) continue;
+    const r = mdnFinding(record) || record;
+    if (!FINDING_TYPES.has(r.type)) continue;
+    if (r.type === 'Feedback') {
+      const addresses = complained(r);
+      if (addresses === null) out.push({ ...r, recipient: '' });
+      else for (const recipient of addresses) out.push({ ...r, recipient });
+    } else if (Array.isArray(r.recipient)) {
+      for (const recipient of r.recipient) out.push({ ...r, recipient });
+    } else out.push(r);
   }
   return out;
 }

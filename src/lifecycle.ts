@@ -244,6 +244,7 @@ async function openCore(
     ? new ProcessPool({
         size: config.classifier.pool_size,
         nodeid: log.nodeid,
+        parse: { traceHeaders: config.reports.trace_headers },
         sources: rules.sources,
         classifier: classifierOptions(config),
         backPressure: config.classifier.back_pressure,

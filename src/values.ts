@@ -32,17 +32,34 @@ export interface Response {
   command: string | null;
 }
 
+/**
+ * KumoMTA's `ResolvedAddress`: `name` is the client's EHLO name (Reception, Feedback,
+ * Rejection) or the report's Reporting-MTA (OOB); `addr` an IP address, never empty
+ * (KumoMTA deserialises it as an address: `0.0.0.0` when unknown, as it writes itself).
+ */
 export interface PeerAddress {
   name: string;
   addr: string;
 }
 
-/** RFC 5965 feedback report, with KumoMTA's keys (including `original_rcpto_to`). */
+/** `peer_address.addr` when the client's address is not known (KumoMTA's `Ipv4Addr::UNSPECIFIED`). */
+export const UNKNOWN_ADDR = '0.0.0.0';
+
+/**
+ * RFC 5965 feedback report, with KumoMTA's keys (including `original_rcpto_to`) and
+ * types (kumo-log-types `ARFReport`: `feedback_type`, `user_agent` and `version` are
+ * strings, never null).
+ */
 export interface FeedbackReport {
   feedback_type: string;
-  user_agent: string | null;
-  /** A string: Yahoo sends `0.1`. */
-  version: string | null;
+  /**
+   * `User-Agent` (RFC 5965 §3.1, required). `""` when the report has none (a non-ARF
+   * complaint, a broken report): KumoMTA writes no Feedback record then; oobd keeps the
+   * complaint (docs/records.md, deliberate differences).
+   */
+  user_agent: string;
+  /** `Version`, a string (Yahoo sends `0.1`); `""` when the report has none, as `user_agent`. */
+  version: string;
   /** RFC 3339, from Arrival-Date, else Received-Date; null when absent or unparseable. */
   arrival_date: string | null;
   incidents: number | null;
@@ -59,8 +76,46 @@ export interface FeedbackReport {
   extensions: Record<string, string[]>;
   /** The returned message or headers, transfer-decoded. */
   original_message: string | null;
-  /** Decoded `X-KumoRef` header of the returned message, when present. */
-  supplemental_trace: unknown;
+  /**
+   * KumoMTA's trace header of the returned message, decoded (report/trace.ts): from any
+   * `X-` header (or a configured name) whose value is base64 JSON with KumoMTA's marker;
+   * the marker removed. Null when there is none.
+   */
+  supplemental_trace: SupplementalTrace | null;
+}
+
+/**
+ * The decoded payload of KumoMTA's supplemental trace header (kumod `trace_headers`):
+ * `recipient` (the recipient of the message KumoMTA sent) and the meta values named by
+ * `include_meta_names` (`tenant`, `campaign`, ...). JSON values as sent.
+ */
+export type SupplementalTrace = Record<string, unknown>;
+
+/**
+ * Ours, on Feedback records: how oobd read the report, apart from KumoMTA's
+ * `feedback_report` (whose keys keep KumoMTA's meaning).
+ */
+export interface FeedbackDetail {
+  /**
+   * Which format: `rfc5965`, or a complaint format that is not ARF (`jmrp`: Microsoft's
+   * JMRP, `amazonses`: an Amazon SES complaint notice, `apple-unsubscribe`: Apple Mail's
+   * unsubscribe message).
+   */
+  source: string;
+  /**
+   * The complained-about addresses: `feedback_report.original_rcpto_to` when the report
+   * has it; else the trace header's recipient, the returned message's To/Cc, or (Apple)
+   * the unsubscribing address. Empty when the report names none (none is made up).
+   */
+  recipients: string[];
+  /**
+   * Where `recipients` come from: `original-rcpt-to` (the report's field, or the
+   * provider's equivalent: JMRP's X-HmXmrOriginalRecipient, SES's complainedRecipients),
+   * `supplemental_trace`, `returned-message` (its To/Cc), `from`, or null (none).
+   */
+  recipient_from: string | null;
+  /** Message-ID of the returned message, without angle brackets. */
+  original_message_id: string | null;
 }
 
 /** Our per-recipient view of a DSN, auto-reply or non-RFC bounce. */
@@ -88,8 +143,17 @@ export interface OobReport {
   last_attempt_date: string | null;
   /** RFC 3339 or null. */
   arrival_date: string | null;
-  /** Message-ID of the returned message, without angle brackets. */
+  /**
+   * Message-ID of the returned message (attached, header section, or pasted inline in
+   * the notification text), without angle brackets.
+   */
   original_message_id: string | null;
+  /**
+   * KumoMTA's trace header found in the returned message (attached, or its header lines
+   * pasted in the notification), decoded as for `feedback_report.supplemental_trace`;
+   * null when there is none.
+   */
+  supplemental_trace: SupplementalTrace | null;
   /**
    * What the parser concluded that the message does not say as a reply, kept apart
    * from `response` (which holds only what the message said). Present only when a
@@ -97,6 +161,19 @@ export interface OobReport {
    * matches no rule.
    */
   inferred?: OobInference;
+  /**
+   * The envelope recipient the report came to (the record's `sender`) decoded by its
+   * domain's `verp` pattern (listener_domains.toml): each named part (`id`, `local`,
+   * `domain`, ...) and `recipient` (`local@domain`, or a `recipient` part). Present only
+   * when the domain has a pattern and the address matches it.
+   */
+  verp?: Record<string, string>;
+  /**
+   * Set when the report named no recipient and the record's `recipient` comes from
+   * elsewhere: `verp` (`verp.recipient`) or `supplemental_trace`
+   * (`supplemental_trace.recipient`). Absent when the recipient is the report's own.
+   */
+  recipient_from?: 'verp' | 'supplemental_trace';
 }
 
 /** A parser's conclusion about a recipient, named as one (see `OobReport.inferred`). */
@@ -125,6 +202,8 @@ export interface MdnReport {
   original_recipient: string | null;
   original_message_id: string | null;
   reporting_ua: string | null;
+  /** KumoMTA's trace header of the returned message, decoded, or null (see OobReport). */
+  supplemental_trace: SupplementalTrace | null;
 }
 
 /** Unix seconds, truncated as KumoMTA does. */

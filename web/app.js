@@ -47,16 +47,40 @@
     return domain.toLowerCase();
   }
 
-  /** As recordRecipients (src/log/record-index.ts): for Feedback, the complained-about addresses. */
+  /** As recordViewType (src/log/record-index.ts): an MDN is the Reception carrying mdn_report. */
+  function viewType(record) {
+    return record.type === 'Reception' && record.mdn_report ? 'MDN' : String(record.type || '');
+  }
+
+  function traceRecipient(trace) {
+    const r = trace && typeof trace === 'object' ? trace.recipient : null;
+    return typeof r === 'string' && r !== '' ? [r] : [];
+  }
+
+  /**
+   * As recordRecipients (src/log/record-index.ts): an MDN's Original-Recipient (else
+   * Final-); for Feedback, the complained-about addresses, never the report's own RCPT TO.
+   */
   function recipients(record) {
     const r = record.recipient;
     const own = Array.isArray(r) ? r.map(String) : typeof r === 'string' ? [r] : [];
+    const mdn = record.mdn_report;
+    if (mdn) {
+      const about = mdn.original_recipient || mdn.final_recipient;
+      return about ? [String(about)] : [];
+    }
     if (record.type === 'Feedback') {
-      const listed = record.feedback_report && record.feedback_report.original_rcpto_to;
+      const report = record.feedback_report || {};
+      const listed = report.original_rcpto_to;
       if (Array.isArray(listed) && listed.length > 0) return listed.map(String);
+      const detail = record.feedback_detail;
+      const read = detail && detail.recipients;
+      if (Array.isArray(read) && read.length > 0) return read.map(String);
+      const traced = traceRecipient(report.supplemental_trace);
+      if (traced.length > 0 || detail) return traced;
+      // Records of oobd 0.1 kept the complained-about addresses in `recipient`.
       const queue = String(record.queue || '').toLowerCase();
-      const others = own.filter((a) => a.lastIndexOf('@') >= 0 && domainOf(a) !== queue);
-      if (others.length > 0) return others;
+      return own.filter((a) => a.lastIndexOf('@') >= 0 && domainOf(a) !== queue);
     }
     return own;
   }
@@ -67,7 +91,8 @@
     const e = response.enhanced_code;
     const created = typeof record.created === 'number' ? record.created : 0;
     const iso = created > 0 ? new Date(created * 1000).toISOString() : '';
-    const tr = el('tr', null, { 'data-type': record.type });
+    const type = viewType(record);
+    const tr = el('tr', null, { 'data-type': type });
     const td = (text, cls) => {
       const cell = el('td', text);
       if (cls) cell.className = cls;
@@ -78,7 +103,7 @@
       datetime: iso.slice(0, 19) + 'Z',
     });
     td(null).appendChild(time);
-    td(record.type);
+    td(type);
     td(list.join(', '), 'recipient');
     td(domainOf(list[0] || ''));
     td(null).appendChild(el('span', record.bounce_classification || '', { class: 'label' }));

@@ -34,6 +34,8 @@ export interface ClassifierSettings {
   uncategorizedCacheSize?: number;
   /** What named each file (`classifier.files[0] in /etc/oobd/oobd.toml`), for messages. */
   origins: Map<string, string>;
+  /** `[reports] trace_headers` of the config (`oobd parse`); unset without a config. */
+  traceHeaders?: string[];
 }
 
 /**
@@ -67,6 +69,7 @@ export function classifierSettings(
     cacheSize: config.classifier.cache_size,
     uncategorizedCacheSize: config.classifier.uncategorized_cache_size,
     origins: new Map(files.map((f, i) => [f, `classifier.files[${i}] in ${file}`])),
+    traceHeaders: [...config.reports.trace_headers],
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type SegmentEntry,
 } from '../log/merge';
 import type { LogRecord, RecordType } from '../log/record';
+import { matchesTrace, parseTraceFilter, type TraceFilter } from '../log/trace-filter';
 import { addConfigOption, configPath, Output } from './common';
 
 interface LogsOptions {
@@ -25,6 +26,9 @@ interface LogsOptions {
   domain?: string;
   since?: string;
   until?: string;
+  trace?: string[];
+  campaign?: string;
+  tenant?: string;
   summary?: boolean;
   json?: boolean;
 }
@@ -34,7 +38,6 @@ export const RECORD_TYPES = [
   'Reception',
   'OOB',
   'Feedback',
-  'MDN',
   'Rejection',
   'Delivery',
   'TransientFailure',
@@ -45,6 +48,27 @@ const everyType: Exclude<RecordType, (typeof RECORD_TYPES)[number]> extends neve
   true;
 void everyType;
 
+/**
+ * What `--type` (and a hook's `types`) accepts: the record types, and `MDN` for the
+ * Reception records that carry an MDN's `mdn_report` (records of type "MDN" that an
+ * earlier version wrote match it too).
+ */
+export const TYPE_FILTERS = [...RECORD_TYPES, 'MDN'] as const;
+
+/** True when a record is of one of the (lower-case) `--type` values. */
+export function typeMatches(
+  record: { type?: unknown; mdn_report?: unknown },
+  types: ReadonlySet<string>,
+): boolean {
+  const type = String(record.type).toLowerCase();
+  if (types.has(type)) return true;
+  return (
+    types.has('mdn') &&
+    (type === 'mdn' ||
+      (type === 'reception' && record.mdn_report !== undefined && record.mdn_report !== null))
+  );
+}
+
 export interface RecordFilter {
   types: Set<string> | null;
   classes: Set<string> | null;
@@ -52,6 +76,8 @@ export interface RecordFilter {
   /** Reception time bounds, Unix milliseconds (`created`), inclusive. */
   sinceMs: number | null;
   untilMs: number | null;
+  /** Trace values the record must carry (`--trace`, `--campaign`, `--tenant`). */
+  trace?: TraceFilter;
 }
 
 function csvList(value: string | undefined): string[] {
@@ -70,14 +96,26 @@ function lowerSet(values: string[]): Set<string> | null {
 export function parseTypes(value: string | undefined): Set<string> | null {
   const types = csvList(value);
   for (const type of types) {
-    if (!RECORD_TYPES.some((t) => t.toLowerCase() === type.toLowerCase())) {
+    if (!TYPE_FILTERS.some((t) => t.toLowerCase() === type.toLowerCase())) {
       throw new OobdError(
         ErrorCode.UsageError,
-        `--type: unknown record type "${type}"; the types are ${RECORD_TYPES.join(', ')}`,
+        `--type: unknown record type "${type}"; the types are ${RECORD_TYPES.join(', ')}, and MDN (the Receptions that carry an mdn_report)`,
       );
     }
   }
   return lowerSet(types);
+}
+
+/** `--trace key=value` (repeatable), `--campaign X` and `--tenant X` as one filter. */
+export function traceOptions(opts: {
+  trace?: string[];
+  campaign?: string;
+  tenant?: string;
+}): TraceFilter {
+  const items = [...(opts.trace ?? [])];
+  if (opts.campaign !== undefined) items.push(`campaign=${opts.campaign}`);
+  if (opts.tenant !== undefined) items.push(`tenant=${opts.tenant}`);
+  return parseTraceFilter('--trace', items);
 }
 
 /**
@@ -124,7 +162,7 @@ function domainOf(address: string): string {
 }
 
 export function matches(record: LogRecord, filter: RecordFilter): boolean {
-  if (filter.types && !filter.types.has(String(record.type).toLowerCase())) return false;
+  if (filter.types && !typeMatches(record, filter.types)) return false;
   if (filter.classes && !filter.classes.has(String(record.bounce_classification).toLowerCase()))
     return false;
   if (filter.sinceMs !== null || filter.untilMs !== null) {
@@ -141,6 +179,7 @@ export function matches(record: LogRecord, filter: RecordFilter): boolean {
       domainOf(record.sender) === d;
     if (!hit) return false;
   }
+  if (filter.trace && !matchesTrace(record, filter.trace)) return false;
   return true;
 }
 
@@ -154,7 +193,14 @@ export function formatRecord(r: LogRecord): string {
   const enhanced = r.response.enhanced_code
     ? ` ${r.response.enhanced_code.class}.${r.response.enhanced_code.subject}.${r.response.enhanced_code.detail}`
     : '';
-  const label = r.type === 'OOB' ? ` ${r.bounce_classification}` : '';
+  const label =
+    r.type === 'OOB'
+      ? ` ${r.bounce_classification}`
+      : r.type === 'Feedback'
+        ? ` ${r.feedback_report?.feedback_type || '-'}`
+        : r.mdn_report
+          ? ` MDN ${r.mdn_report.disposition.type ?? '-'}`
+          : '';
   const content = r.response.content ? ` ${r.response.content}` : '';
   const received = r.created_time ?? r.event_time;
   const event = r.event_time && r.event_time !== received ? ` (event ${r.event_time})` : '';
@@ -167,6 +213,7 @@ class Summary {
   readonly byDomain = new Map<string, number>();
   readonly byFeedbackType = new Map<string, number>();
   readonly byReportingDomain = new Map<string, number>();
+  readonly byCampaign = new Map<string, number>();
   total = 0;
 
   private static count(map: Map<string, number>, key: string): void {
@@ -175,7 +222,14 @@ class Summary {
 
   add(r: LogRecord): void {
     this.total++;
-    Summary.count(this.byType, r.type);
+    Summary.count(this.byType, r.mdn_report ? 'Reception (MDN)' : r.type);
+    if (r.type === 'OOB' || r.type === 'Feedback') {
+      // Which mailing it came from, where KumoMTA's trace header says.
+      const trace = r.oob_report?.supplemental_trace ?? r.feedback_report?.supplemental_trace;
+      const campaign = trace?.['campaign'];
+      if (typeof campaign === 'string' && campaign !== '')
+        Summary.count(this.byCampaign, `${r.type} ${campaign}`);
+    }
     if (r.type === 'OOB') {
       Summary.count(this.byClass, r.bounce_classification);
       const first = Array.isArray(r.recipient) ? (r.recipient[0] ?? '') : r.recipient;
@@ -184,7 +238,8 @@ class Summary {
     if (r.type === 'Feedback') {
       const report = r.feedback_report;
       Summary.count(this.byFeedbackType, report?.feedback_type?.toLowerCase() || '(none)');
-      // Who sent the complaint: the mailbox provider's Reporting-MTA (RFC 5965 §3.2).
+      // Who sent the complaint: the mailbox provider's Reporting-MTA (RFC 5965 §3.2),
+      // else the client that delivered it (its EHLO name).
       Summary.count(
         this.byReportingDomain,
         report?.reporting_mta?.name?.toLowerCase() || r.peer_address?.name || '(none)',
@@ -204,7 +259,8 @@ class Summary {
       table('OOB by classification', this.byClass) +
       table('OOB by recipient domain (top 20)', this.byDomain) +
       table('Feedback by feedback type', this.byFeedbackType) +
-      table('Feedback by reporting domain (Reporting-MTA)', this.byReportingDomain)
+      table('Feedback by reporting domain (Reporting-MTA)', this.byReportingDomain) +
+      table('OOB and Feedback by campaign (trace header)', this.byCampaign)
     );
   }
 }
@@ -244,7 +300,7 @@ export function register(program: Command): void {
     .option('-f, --follow', 'keep printing records as they are written')
     .option(
       '-t, --type <types>',
-      'only these record types, comma-separated (Reception, OOB, Feedback, MDN, Rejection, Delivery, TransientFailure, Bounce)',
+      'only these record types, comma-separated (Reception, OOB, Feedback, Rejection, Delivery, TransientFailure, Bounce; MDN: the Receptions that carry an mdn_report)',
     )
     .option(
       '-C, --class <labels>',
@@ -262,6 +318,13 @@ export function register(program: Command): void {
       '-u, --until <when>',
       'only records received at or before WHEN (same forms as --since; reception time)',
     )
+    .option(
+      '--trace <key=value>',
+      'only records whose trace header (supplemental_trace) or VERP decoding (oob_report.verp) has this value; repeat for several (all must hold)',
+      (item: string, items: string[] = []) => [...items, item],
+    )
+    .option('--campaign <name>', 'the same as --trace campaign=NAME')
+    .option('--tenant <name>', 'the same as --trace tenant=NAME')
     .option('--summary', 'print counts by type, classification, domain and feedback type')
     .option('--json', 'print the records as JSON lines')
     .addHelpText(
@@ -282,6 +345,7 @@ export function register(program: Command): void {
         domain: opts.domain?.toLowerCase() ?? null,
         sinceMs: opts.since === undefined ? null : parseTimeBound('--since', opts.since, now),
         untilMs: opts.until === undefined ? null : parseTimeBound('--until', opts.until, now),
+        trace: traceOptions(opts),
       };
       for (const warning of classWarnings(opts.class))
         process.stderr.write(`oobd logs: ${warning}\n`);

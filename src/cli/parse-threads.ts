@@ -9,13 +9,14 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ClassifierOptions, RulesSource } from '../classify/index';
+import type { ParseModeSettings } from '../pipeline/parse-mode';
 import type { ReadBatch, ReadItem } from './read-ahead';
 
 export interface ParseThreadInit {
   sources: RulesSource[];
   classifier: ClassifierOptions;
-  /** --to, or null. */
-  to: string | null;
+  /** --to, --from, --verp and the config's `[reports]`. */
+  settings: ParseModeSettings;
   /** The run's fixed "now" (Unix ms), so every thread prints the same times. */
   now: number;
 }

@@ -1,13 +1,15 @@
 // `oobd parse PATH...`: the records `serve` would write for each message if it
-// arrived for a domain with log_oob and log_arf on (without the Reception record),
-// as JSON lines with "source_file". A message that yields none prints one line with
+// arrived for a domain with log_oob and log_arf on (without the Reception record,
+// except the one that carries an MDN's `mdn_report`), as JSON lines with
+// "source_file". A message that yields none prints one line with
 // "type":"Unrecognized", so nothing is skipped silently.
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { compileClassifier } from '../classify/index';
 import { readRulesSources } from '../config/rules';
 import { ErrorCode, OobdError } from '../errors';
-import { parseModeRecords } from '../pipeline/parse-mode';
+import { parseModeRecords, type ParseModeSettings } from '../pipeline/parse-mode';
+import { compileVerp, VerpPatternError } from '../report/verp';
 import { classifierSettings } from './classify';
 import { addRulesConfigOption, Output } from './common';
 import { outputLines } from './parse-output';
@@ -21,7 +23,22 @@ interface ParseOptions {
   config?: string;
   rules?: string[];
   to?: string;
+  from?: string;
+  verp?: string;
   threads?: string;
+}
+
+/** `--verp`: a template checked as listener_domains.toml checks one. */
+function verpOption(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  try {
+    compileVerp(value);
+  } catch (err) {
+    if (err instanceof VerpPatternError)
+      throw new OobdError(ErrorCode.UsageError, `--verp: ${err.message}`);
+    throw err;
+  }
+  return value;
 }
 
 /** Parse threads started once the input has more batches than this (64 files). */
@@ -68,6 +85,14 @@ export function register(program: Command): void {
       'the address the reports were sent to (default: Delivered-To, X-Original-To or To)',
     )
     .option(
+      '--from <address>',
+      "the envelope sender of the reports: the Feedback record's sender (default: Return-Path)",
+    )
+    .option(
+      '--verp <template>',
+      'decode the --to address into oob_report.verp, as a domain\'s verp in listener_domains.toml (e.g. "bounce-{id}-{local}={domain}@")',
+    )
+    .option(
       '--threads <n>',
       'parse threads besides the main one for inputs of more than 64 files (default: one per spare core, at most 3; 0: none)',
     )
@@ -85,11 +110,17 @@ export function register(program: Command): void {
       const errors: SourceError[] = [];
       // Reading starts first: its thread boots while the rules compile.
       const batches = readBatchesAhead(paths, errors);
-      const files = opts.rules ?? classifierSettings(opts).files;
+      const settingsOfConfig = classifierSettings(opts);
+      const files = opts.rules ?? settingsOfConfig.files;
       const sources = readRulesSources(files);
       const classifierOptions = { cacheSize: 4096, uncategorizedCacheSize: 4096 };
       const classifier = compileClassifier(sources, classifierOptions);
-      const to = opts.to ?? null;
+      const settings: ParseModeSettings = {
+        to: opts.to ?? null,
+        from: opts.from ?? null,
+        verp: verpOption(opts.verp),
+        parse: { traceHeaders: settingsOfConfig.traceHeaders ?? [] },
+      };
       const now = new Date();
       const output = new Output();
       // Lines are encoded straight into a 64 KiB chunk, written when full: one
@@ -118,7 +149,9 @@ export function register(program: Command): void {
         for (const item of batch.items) {
           const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
           for (const message of messagesOf(item.file, raw)) {
-            await emit(outputLines(message, parseModeRecords(message.raw, classifier, to, now)));
+            await emit(
+              outputLines(message, parseModeRecords(message.raw, classifier, settings, now)),
+            );
             if (output.closed) return;
           }
         }
@@ -145,7 +178,7 @@ export function register(program: Command): void {
             const init = {
               sources: [...sources],
               classifier: classifierOptions,
-              to,
+              settings,
               now: now.getTime(),
             };
             helpers = ParseThreads.start(threads, init);
@@ -166,7 +199,10 @@ export function register(program: Command): void {
             for (const item of batch.items) {
               const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
               for (const message of messagesOf(item.file, raw))
-                text += outputLines(message, parseModeRecords(message.raw, classifier, to, now));
+                text += outputLines(
+                  message,
+                  parseModeRecords(message.raw, classifier, settings, now),
+                );
             }
             pending.push({ text, arriving: null });
           }

@@ -207,6 +207,7 @@ export function register(program: Command): void {
           (made.pool ??= new ProcessPool({
             size: 1,
             nodeid: log?.nodeid ?? '00000000-0000-0000-0000-000000000000',
+            parse: { traceHeaders: config.reports.trace_headers },
             sources: readRulesSources(config.classifier.files),
             classifier: {
               cacheSize: config.classifier.cache_size,

@@ -16,6 +16,9 @@ interface SuppressionsOptions {
   softClasses?: string;
   softThreshold?: string;
   softWindow?: string;
+  trace?: string[];
+  campaign?: string;
+  tenant?: string;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -75,6 +78,13 @@ export function register(program: Command): void {
     )
     .option('--soft-threshold <n>', 'soft failures that list an address')
     .option('--soft-window <duration>', '... when they fall within this long a stretch')
+    .option(
+      '--trace <key=value>',
+      "only records whose trace header or VERP decoding has this value (e.g. tenant=acme: that tenant's list); repeat for several",
+      (item: string, items: string[] = []) => [...items, item],
+    )
+    .option('--campaign <name>', 'the same as --trace campaign=NAME')
+    .option('--tenant <name>', 'the same as --trace tenant=NAME')
     .addHelpText(
       'after',
       '\nDefaults come from [suppressions] in the config: classes InvalidRecipient,\n' +
@@ -108,6 +118,8 @@ export function register(program: Command): void {
           );
       }
       const lib = require('../log/suppressions') as typeof import('../log/suppressions');
+      const { traceOptions } = require('./logs') as typeof import('./logs');
+      const trace = traceOptions(opts);
       const rows = await lib.suppressionsFromFolders(folders, {
         classes: list(opts.classes) ?? rules.classes,
         feedbackTypes: list(opts.feedbackTypes) ?? rules.feedback_types,
@@ -121,6 +133,7 @@ export function register(program: Command): void {
           opts.since === undefined
             ? null
             : Math.floor((Date.now() - duration('--since', opts.since)) / 1000),
+        trace,
       });
       const output = new Output();
       await output.write(

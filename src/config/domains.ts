@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { ErrorCode, OobdError } from '../errors';
 import { deepFreeze, formatPath, readConfigFile, validate } from './load';
 import { parseListen, formatListen } from './units';
+import { compileVerp, VerpPatternError, type VerpSpec } from '../report/verp';
 
 export type Disposition = 'Ignore' | 'LogThenDrop' | 'LogThenRelay';
 
@@ -40,6 +41,11 @@ export interface DomainPolicy {
   /** Relay every message, report or not, to routing_domain. */
   relayTo: boolean;
   routingDomain: RoutingDomain | null;
+  /**
+   * How to decode the envelope recipient a report arrives for (its return-path / VERP
+   * address) into `oob_report.verp` (report/verp.ts); null: not decoded.
+   */
+  verp: VerpSpec | null;
 }
 
 /** A domain accepts mail at RCPT when it logs something or relays. */
@@ -87,6 +93,27 @@ function isHostname(text: string): boolean {
   );
 }
 
+/** What is wrong with a `verp` value, or null. */
+function verpProblem(spec: VerpSpec): string | null {
+  try {
+    compileVerp(spec);
+    return null;
+  } catch (err) {
+    if (err instanceof VerpPatternError) return err.message;
+    throw err;
+  }
+}
+
+const verpValue = z
+  .union([z.string(), z.strictObject({ regex: z.string().min(1) })], {
+    error:
+      'expected a template such as "bounce-{id}-{local}={domain}@" or { regex = "..." } with named groups',
+  })
+  .superRefine((spec, ctx) => {
+    const problem = verpProblem(spec);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 const entrySchema = z.strictObject({
   log_oob: dispositionValue.optional(),
   log_arf: dispositionValue.optional(),
@@ -97,6 +124,7 @@ const entrySchema = z.strictObject({
       error: 'expected "[ip]", "[ip]:port", "host" or "host:port"',
     })
     .optional(),
+  verp: verpValue.optional(),
 });
 
 type Entry = z.output<typeof entrySchema>;
@@ -125,6 +153,7 @@ function resolveEntry(key: string, listener: string | null, entry: Entry): Domai
     logArf: toDisposition(entry.log_arf),
     relayTo: entry.relay_to ?? false,
     routingDomain: entry.routing_domain ? parseRoutingDomain(entry.routing_domain) : null,
+    verp: entry.verp ?? null,
   };
 }
 

@@ -274,7 +274,10 @@ const relaySchema = z.strictObject({
   attempts: positiveInt.default(10),
 });
 
-/** Record types a hook can ask for (src/log/record.ts). */
+/**
+ * Record types a hook can ask for (src/log/record.ts), and `MDN`: the Reception
+ * records that carry an MDN's `mdn_report`.
+ */
 const RECORD_TYPES = [
   'Reception',
   'OOB',
@@ -349,6 +352,12 @@ const hookSchema = z.strictObject({
    * @defaultValue every classification
    */
   classes: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * Only records whose trace values (KumoMTA's trace header, `supplemental_trace`, or
+   * the VERP decoding, `oob_report.verp`) hold all of these, e.g.
+   * `{ tenant = "acme" }`: one hook per tenant or campaign. @defaultValue every record
+   */
+  trace: z.record(z.string().min(1), z.string()).optional(),
   /** Most records per POST. @defaultValue 100 */
   batch_size: positiveInt.max(10_000).default(100),
   /** Most body bytes per POST (a single larger record still goes, alone). @defaultValue 1MB */
@@ -428,6 +437,21 @@ const suppressionsSchema = z.strictObject({
   soft_window: duration().default(30 * 86_400_000),
 });
 
+/** RFC 5322 §3.6.8 field name: printable ASCII but ":" and space. */
+const FIELD_NAME = /^[!-9;-~]+$/;
+
+const reportsSchema = z.strictObject({
+  /**
+   * Header names, besides every `X-` header (which are always read, as KumoMTA reads
+   * them), that may carry KumoMTA's supplemental trace header in a returned message:
+   * for a KumoMTA `trace_headers.header_name` that does not start with `X-`.
+   * @defaultValue []
+   */
+  trace_headers: z
+    .array(z.string().regex(FIELD_NAME, { error: 'not a header field name (RFC 5322 §3.6.8)' }))
+    .default([]),
+});
+
 export const serverConfigSchema = z.strictObject({
   smtp: smtpSchema.prefault({}),
   domains: domainsSchema.prefault({}),
@@ -438,6 +462,7 @@ export const serverConfigSchema = z.strictObject({
   relay: relaySchema.prefault({}),
   hooks: hooksSchema.default([]),
   suppressions: suppressionsSchema.prefault({}),
+  reports: reportsSchema.prefault({}),
 });
 
 type Parsed = z.output<typeof serverConfigSchema>;

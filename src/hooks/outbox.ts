@@ -15,6 +15,7 @@ import {
   readSegmentLines,
   segmentTimeMs,
 } from '../log/reader';
+import { matchesTrace, type TraceFilter, type TracedRecord } from '../log/trace-filter';
 import type { Checkpoint } from './checkpoint';
 
 /** Extra age, beyond max_segment_duration, before a writable segment counts as abandoned. */
@@ -27,19 +28,37 @@ export const WATERMARK_GRACE_MS = 60_000;
 
 /** Which records a hook sends. */
 export interface RecordFilter {
+  /**
+   * Record types as written in the config; `MDN` stands for the Reception records that
+   * carry an `mdn_report` (and the "MDN" records of earlier versions).
+   */
   types: ReadonlySet<string>;
   /** Labels in lower case; applies to the record types in CLASSIFIED_TYPES; null: every label. */
   classes: ReadonlySet<string> | null;
+  /** Trace values every record sent must carry (`trace = { campaign = "..." }`); empty: any. */
+  trace?: TraceFilter;
 }
 
 /** Record types whose bounce_classification comes from the rules (the ones `classes` filters). */
 export const CLASSIFIED_TYPES: ReadonlySet<string> = new Set(['OOB', 'Bounce', 'TransientFailure']);
 
+/** True when a line of this (leading) type may match: worth parsing. */
+export function typeWanted(type: string, filter: RecordFilter): boolean {
+  return filter.types.has(type) || (type === 'Reception' && filter.types.has('MDN'));
+}
+
 export function recordMatches(
-  record: { type?: unknown; bounce_classification?: unknown },
+  record: TracedRecord & { bounce_classification?: unknown; mdn_report?: unknown },
   filter: RecordFilter,
 ): boolean {
-  if (typeof record.type !== 'string' || !filter.types.has(record.type)) return false;
+  if (typeof record.type !== 'string') return false;
+  const mdn =
+    filter.types.has('MDN') &&
+    record.type === 'Reception' &&
+    record.mdn_report !== undefined &&
+    record.mdn_report !== null;
+  if (!filter.types.has(record.type) && !mdn) return false;
+  if (filter.trace !== undefined && !matchesTrace(record, filter.trace)) return false;
   if (filter.classes === null || !CLASSIFIED_TYPES.has(record.type)) return true;
   return (
     typeof record.bounce_classification === 'string' &&
@@ -247,8 +266,12 @@ export class Outbox {
           // makeRecord puts `type` first: a line of a type the hook does not want is
           // passed without parsing (Reception and Rejection records are half the log).
           const type = leadingType(line.text);
-          if (type === null || filter.types.has(type)) {
-            let record: { type?: unknown; id?: unknown; bounce_classification?: unknown };
+          if (type === null || typeWanted(type, filter)) {
+            let record: TracedRecord & {
+              id?: unknown;
+              bounce_classification?: unknown;
+              mdn_report?: unknown;
+            };
             try {
               record = JSON.parse(line.text) as typeof record;
             } catch {

@@ -24,6 +24,7 @@ import {
 import { writeDeadLetter } from './dead-letter';
 import { batchBody, idempotencyKey, postBatch } from './delivery';
 import type { HookMetrics } from './metrics';
+import { traceFilterOf } from '../log/trace-filter';
 import { Outbox, type Batch, type RecordFilter } from './outbox';
 
 export interface HookRunnerOptions {
@@ -84,6 +85,7 @@ export class HookRunner {
       types: new Set(opts.hook.types),
       // Compared case-insensitively, as `oobd logs --class` and the suppression list do.
       classes: opts.hook.classes ? new Set(opts.hook.classes.map((c) => c.toLowerCase())) : null,
+      trace: traceFilterOf(opts.hook.trace),
     };
     this.lock = new HookLock(
       lockPath(opts.logsDir, opts.hook.name),

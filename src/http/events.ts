@@ -15,7 +15,9 @@ import type { LogRecord } from '../log/record';
 import {
   INDEXED_TYPES,
   domainOf,
+  mayBeMdn,
   recordRecipients,
+  recordViewType,
   type IndexEntry,
   type IndexedType,
   type RecordIndex,
@@ -53,16 +55,23 @@ function lineEntry(
   text: string,
 ): (Pick<IndexEntry, 'type' | 'classification' | 'domain' | 'created'> & { line: string }) | null {
   const type = leadingType(text);
-  if (type !== null && !(INDEXED_TYPES as ReadonlyArray<string>).includes(type)) return null;
+  if (
+    type !== null &&
+    !(INDEXED_TYPES as ReadonlyArray<string>).includes(type) &&
+    !mayBeMdn(type, text)
+  )
+    return null;
   let record: LogRecord;
   try {
     record = JSON.parse(text) as LogRecord;
   } catch {
     return null;
   }
-  if (!(INDEXED_TYPES as ReadonlyArray<string>).includes(record?.type)) return null;
+  if (record === null || typeof record !== 'object') return null;
+  const viewType = recordViewType(record);
+  if (!(INDEXED_TYPES as ReadonlyArray<string>).includes(viewType)) return null;
   return {
-    type: record.type as IndexedType,
+    type: viewType as IndexedType,
     classification: String(record.bounce_classification ?? ''),
     domain: domainOf(recordRecipients(record)[0] ?? ''),
     created: typeof record.created === 'number' ? record.created : 0,

@@ -7,6 +7,7 @@ import {
   INDEXED_TYPES,
   domainOf,
   recordRecipients,
+  recordViewType,
   type Coverage,
   type ReplyGroupCount,
 } from '../log/record-index';
@@ -46,7 +47,7 @@ export function rowFields(record: LogRecord): RowFields {
   const created = typeof record.created === 'number' ? record.created : 0;
   return {
     time: created > 0 ? new Date(created * 1000).toISOString().replace('T', ' ').slice(0, 19) : '',
-    type: String(record.type ?? ''),
+    type: recordViewType(record),
     recipient: recipients.join(', '),
     domain: domainOf(recipients[0] ?? ''),
     classification: String(record.bounce_classification ?? ''),

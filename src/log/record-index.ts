@@ -1,4 +1,5 @@
-// An in-memory index of the log folder's OOB, Feedback and MDN records, for the web
+// An in-memory index of the log folder's OOB, Feedback and MDN records (an MDN is the
+// Reception that carries an mdn_report), for the web
 // view: per record only where its line lies and what the filters and counts need
 // (reception time, type, classification, recipient domain, group of an uncategorized
 // reply), in typed arrays of about 30 bytes a record. Queries over a million records
@@ -197,14 +198,34 @@ export function domainOf(address: string): string {
 }
 
 /**
- * The addresses a record is about, as the web view shows them: an OOB or MDN record's
- * recipient; for Feedback, the complained-about addresses (else its envelope recipient).
+ * The type the web view shows a record as: its `type`, except `MDN` for the Reception
+ * that carries an MDN's `mdn_report` (KumoMTA has no MDN record type; oobd 0.1 wrote
+ * records of type "MDN", which stay MDN).
+ */
+export function recordViewType(record: { type?: unknown; mdn_report?: unknown }): string {
+  if (record.type === 'Reception' && record.mdn_report !== undefined && record.mdn_report !== null)
+    return 'MDN';
+  return String(record.type ?? '');
+}
+
+/** A Reception line that may carry an mdn_report (makeRecord writes it last), worth parsing. */
+export function mayBeMdn(type: string | null, text: string): boolean {
+  return type === 'Reception' && text.includes(',"mdn_report":');
+}
+
+/**
+ * The addresses a record is about, as the web view shows them: an OOB record's
+ * recipient; an MDN's Original-Recipient, else Final-Recipient; for Feedback, the
+ * complained-about addresses (`original_rcpto_to`, else oobd's `feedback_detail`),
+ * never the report's own RCPT TO (its `recipient`, as KumoMTA writes it).
  */
 export function recordRecipients(record: LogRecord): string[] {
-  if (record.type === 'Feedback') {
-    const complained = complainedAddresses(record);
-    if (complained.length > 0) return complained;
+  const mdn = record.mdn_report;
+  if (mdn !== undefined && mdn !== null) {
+    const about = mdn.original_recipient ?? mdn.final_recipient;
+    return typeof about === 'string' && about !== '' ? [about] : [];
   }
+  if (record.type === 'Feedback') return complainedAddresses(record);
   const r = record.recipient;
   return Array.isArray(r)
     ? r.filter((x) => typeof x === 'string')
@@ -455,7 +476,7 @@ export class RecordIndex {
   /** Indexes one line; null when it is not a record of an indexed type. */
   private add(segment: string, line: TailLine): IndexEntry | null {
     const type = leadingType(line.text);
-    if (type !== null && !KIND.has(type)) return null;
+    if (type !== null && !KIND.has(type) && !mayBeMdn(type, line.text)) return null;
     const fields = (type === 'OOB' ? fastOobFields(line.text) : null) ?? this.parsed(line.text);
     if (fields === null) return null;
     const { kind, created, classification, domain, group } = fields;
@@ -495,7 +516,7 @@ export class RecordIndex {
       return null;
     }
     if (record === null || typeof record !== 'object') return null;
-    const kind = KIND.get(record.type);
+    const kind = KIND.get(recordViewType(record));
     if (kind === undefined) return null;
     const classification =
       typeof record.bounce_classification === 'string' ? record.bounce_classification : '';

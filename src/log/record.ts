@@ -1,44 +1,55 @@
-// The log record: the product contract. Same keys, same order and same meaning as
-// KumoMTA's JSON log records (field by field: docs/records.md), so anything that
-// consumes KumoMTA logs consumes ours; `oob_report` and `mdn_report` are our additions
-// and come last. Key order is fixed by `makeRecord`, the only place records are built.
+// The log record: the product contract. Same keys, same order, same types and same
+// meaning as KumoMTA's JSON log records (kumo-log-types `JsonLogRecord`; field by
+// field: docs/records.md), so anything that consumes KumoMTA logs consumes ours;
+// `oob_report`, `feedback_detail` and `mdn_report` are our additions and come last.
+// Key order is fixed by `makeRecord`, the only place records are built.
 
+/**
+ * The record types oobd writes: each is one of KumoMTA's `RecordType` values (its
+ * deserialiser refuses any other). An MDN is not a type of its own: it is the
+ * `Reception` of the message, carrying `mdn_report` (docs/records.md).
+ */
 export type RecordType =
-  | 'Reception'
-  | 'OOB'
-  | 'Feedback'
-  | 'MDN'
-  | 'Rejection'
-  | 'Delivery'
-  | 'TransientFailure'
-  | 'Bounce';
+  'Reception' | 'OOB' | 'Feedback' | 'Rejection' | 'Delivery' | 'TransientFailure' | 'Bounce';
 
-import type { FeedbackReport, MdnReport, OobReport, PeerAddress, Response } from '../values';
-import { rfc3339, unixSeconds } from '../values';
-
-export type {
-  EnhancedCode,
+import type {
+  FeedbackDetail,
   FeedbackReport,
   MdnReport,
   OobReport,
   PeerAddress,
   Response,
 } from '../values';
-export { rfc3339, unixSeconds } from '../values';
+import { rfc3339, unixSeconds } from '../values';
+
+export type {
+  EnhancedCode,
+  FeedbackDetail,
+  FeedbackReport,
+  MdnReport,
+  OobReport,
+  PeerAddress,
+  Response,
+  SupplementalTrace,
+} from '../values';
+export { rfc3339, unixSeconds, UNKNOWN_ADDR } from '../values';
 
 export interface LogRecord {
   type: RecordType;
   /** Id of the received message, 32 hex characters; the same for all its records. */
   id: string;
-  /** Reception/Rejection: MAIL FROM (`""` for `<>`). OOB/Feedback/MDN: the envelope recipient the report was sent to. */
+  /** Reception/Feedback/Rejection: MAIL FROM (`""` for `<>`). OOB: the envelope recipient the report was sent to. */
   sender: string;
-  /** Reception: RCPT TO (array when several). OOB: Original-Recipient, else Final-Recipient. */
+  /**
+   * Reception/Feedback: RCPT TO (an array when several, as KumoMTA's multi-recipient
+   * records). OOB: Original-Recipient, else Final-Recipient.
+   */
   recipient: string | string[];
   /** The recipient domain of the received message. */
   queue: string;
   /** `""` except Delivery/TransientFailure/Bounce (the routing host). */
   site: string;
-  /** Reception: bytes received; otherwise 0. */
+  /** Reception/Feedback: bytes received; otherwise 0. */
   size: number;
   response: Response;
   peer_address: PeerAddress | null;
@@ -64,6 +75,7 @@ export interface LogRecord {
   /** UUID of the SMTP session the message arrived in. */
   session_id: string;
   oob_report?: OobReport;
+  feedback_detail?: FeedbackDetail;
   mdn_report?: MdnReport;
 }
 
@@ -92,6 +104,7 @@ export interface RecordFields {
   feedback_report?: FeedbackReport | null;
   delivery_protocol?: string | null;
   oob_report?: OobReport | undefined;
+  feedback_detail?: FeedbackDetail | undefined;
   mdn_report?: MdnReport | undefined;
 }
 
@@ -126,6 +139,7 @@ export function makeRecord(ctx: RecordContext, f: RecordFields): LogRecord {
     session_id: ctx.session_id,
   };
   if (f.oob_report) record.oob_report = f.oob_report;
+  if (f.feedback_detail) record.feedback_detail = f.feedback_detail;
   if (f.mdn_report) record.mdn_report = f.mdn_report;
   return record;
 }

@@ -7,13 +7,18 @@
 //     said the message was delayed (DSN Action: delayed, RFC 3464 §2.3.3): a warning,
 //     which counts as a soft failure;
 //   * a complaint: a Feedback (ARF, RFC 5965) record whose feedback_type is in
-//     `feedbackTypes` (default abuse, fraud), for each complained-about address;
+//     `feedbackTypes` (default abuse, fraud), for each complained-about address
+//     (`feedback_report.original_rcpto_to`, else oobd's `feedback_detail.recipients`,
+//     else the recipient in KumoMTA's trace header);
 //   * soft failures: at least `softThreshold` OOB records whose classification is in
 //     `softClasses` (default QuotaIssues, MessageExpired) within some `softWindowMs`-long
 //     stretch; like listmonk's per-type bounce counts, one full mailbox is no reason to
 //     stop mailing, a mailbox full for weeks is.
 // Classifications describing the sender's side (blocklists, rate limits, policy) never
-// list the recipient.
+// list the recipient. An OOB record whose report named no recipient lists the one its
+// VERP address or KumoMTA's trace header names (`oob_report.verp.recipient`,
+// `oob_report.supplemental_trace.recipient`). With a trace filter (`--trace
+// tenant=acme`), only records carrying those trace values count: one list per tenant.
 //
 // Addresses are compared with the domain in lower case and the local part as sent
 // (RFC 5321 §2.4: only the receiving host may treat the local part case-insensitively).
@@ -25,6 +30,7 @@
 import { formatEnhancedCode } from '../values';
 import type { LogRecord } from './record';
 import { streamFolderRecords } from './reader';
+import { matchesTrace, type TraceFilter } from './trace-filter';
 
 export interface SuppressionRules {
   /** Labels that list an address at the first failure (compared case-insensitively). */
@@ -37,6 +43,8 @@ export interface SuppressionRules {
   softWindowMs: number;
   /** Only records created at or after this Unix time (seconds); null: all. */
   sinceUnix?: number | null;
+  /** Only records carrying these trace values (log/trace-filter.ts); empty or unset: all. */
+  trace?: TraceFilter;
 }
 
 export type SuppressionKind = 'complaint' | 'hard' | 'soft';
@@ -125,15 +133,29 @@ function rfc3339Seconds(unix: number): string {
   return `${new Date(unix * 1000).toISOString().slice(0, 19)}Z`;
 }
 
+function traceRecipient(trace: unknown): string | null {
+  if (typeof trace !== 'object' || trace === null) return null;
+  const value = (trace as Record<string, unknown>)['recipient'];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
 /**
  * The complained-about addresses of a Feedback record: `feedback_report.original_rcpto_to`
- * (KumoMTA's field), else `recipient` (where oobd's records kept them before they
- * followed KumoMTA), leaving out the report's own envelope recipient (an address in
- * the record's `queue` domain, which is ours).
+ * (KumoMTA's field), else `feedback_detail.recipients` (oobd's reading of a report
+ * without it), else the recipient of KumoMTA's trace header, else `recipient` (where
+ * oobd's records kept them before they followed KumoMTA), leaving out the report's own
+ * envelope recipient (an address in the record's `queue` domain, which is ours).
  */
 export function complainedAddresses(record: LogRecord): string[] {
   const listed = record.feedback_report?.original_rcpto_to ?? [];
   if (listed.length > 0) return [...listed];
+  const detail = record.feedback_detail?.recipients ?? [];
+  if (detail.length > 0) return [...detail];
+  const traced = traceRecipient(record.feedback_report?.supplemental_trace);
+  if (traced !== null) return [traced];
+  // A record with feedback_detail follows KumoMTA: its `recipient` is the report's own
+  // RCPT TO (ours, whatever domain), never a complained-about address.
+  if (record.feedback_detail !== undefined) return [];
   const recipients = Array.isArray(record.recipient) ? record.recipient : [record.recipient];
   const own = record.queue.toLowerCase();
   return recipients.filter((r) => {
@@ -146,6 +168,18 @@ export function complainedAddresses(record: LogRecord): string[] {
         .toLowerCase() !== own
     );
   });
+}
+
+/**
+ * The address an OOB record is about: its `recipient`, else (the report named none)
+ * the one its VERP address or KumoMTA's trace header names.
+ */
+export function oobAddress(record: LogRecord): string | null {
+  if (typeof record.recipient !== 'string') return null;
+  if (record.recipient !== '') return record.recipient;
+  const verp = record.oob_report?.verp?.['recipient'];
+  if (typeof verp === 'string' && verp !== '') return verp;
+  return traceRecipient(record.oob_report?.supplemental_trace);
 }
 
 export class SuppressionList {
@@ -166,6 +200,7 @@ export class SuppressionList {
     if (!Number.isFinite(created)) return;
     const since = this.rules.sinceUnix;
     if (since !== null && since !== undefined && created < since) return;
+    if (this.rules.trace !== undefined && !matchesTrace(record, this.rules.trace)) return;
     if (record.type === 'OOB') {
       const label = String(record.bounce_classification ?? '');
       const key = label.toLowerCase();
@@ -173,8 +208,9 @@ export class SuppressionList {
       let kind: SuppressionKind | null = null;
       if (this.hard.has(key)) kind = delayed ? 'soft' : 'hard';
       else if (this.soft.has(key)) kind = 'soft';
-      if (kind === null || typeof record.recipient !== 'string') return;
-      this.count(record.recipient, kind, label, created, formatReply(record));
+      const address = oobAddress(record);
+      if (kind === null || address === null) return;
+      this.count(address, kind, label, created, formatReply(record));
     } else if (record.type === 'Feedback') {
       const type = record.feedback_report?.feedback_type ?? '';
       if (!this.complaints.has(type.toLowerCase())) return;

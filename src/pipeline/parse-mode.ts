@@ -1,7 +1,8 @@
 // `oobd parse` records: what `serve` would write for a message on a domain with
-// log_oob and log_arf on, without the Reception record, with a fixed context so
-// the same file always prints the same lines. Pure; runs in-process or on the
-// processing pool's threads.
+// log_oob and log_arf on, without the Reception record (but with the Feedback record
+// that stands for an ARF report's, and the Reception that carries an MDN's
+// `mdn_report`), with a fixed context so the same file always prints the same lines.
+// Pure; runs in-process or on the processing pool's threads.
 import { hash } from 'node:crypto';
 import {
   replyLine,
@@ -9,9 +10,11 @@ import {
   type Classifier,
   type CompiledClassifier,
 } from '../classify/index';
-import type { Finding, ReportKind, ParseProblem } from '../report/types';
+import type { Finding, ParseOptions, ReportKind, ParseProblem } from '../report/types';
 import type { Headers } from '../report/header';
 import { parseMessage, parseMessageAndHeaders } from '../report/index';
+import type { VerpSpec } from '../report/verp';
+import { UNKNOWN_ADDR } from '../values';
 import { buildRecords, isBounce, isLogged, labelFindings, replyContext } from './records';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
@@ -53,16 +56,42 @@ export function reportAddress(headers: Headers): string {
   return '';
 }
 
+/**
+ * The envelope sender a report came with: the `Return-Path` its final delivery wrote
+ * (RFC 5321 §4.4: the MAIL FROM), `''` for `<>` or when there is none.
+ */
+export function reportSender(headers: Headers): string {
+  const value = headers.raw('return-path');
+  if (value === null) return '';
+  const lt = value.indexOf('<');
+  const gt = value.indexOf('>', lt + 1);
+  const addr = (lt >= 0 && gt > lt ? value.slice(lt + 1, gt) : value).trim();
+  return addr.includes('@') ? addr : '';
+}
+
+/** What `oobd parse` knows of the envelope and the configuration, beside the message. */
+export interface ParseModeSettings {
+  /** `--to`: the envelope recipient; null: from the message's delivery headers. */
+  to: string | null;
+  /** `--from`: the envelope sender; null: the message's Return-Path. */
+  from: string | null;
+  /** `--verp`: a pattern to decode the envelope recipient with, or null. */
+  verp: VerpSpec | null;
+  /** What the parsers are told (`[reports]` of --config). */
+  parse: ParseOptions;
+}
+
 export function parseModeRecords(
   raw: Uint8Array,
   classifier: Classifier,
-  to: string | null,
+  settings: ParseModeSettings,
   now: Date,
 ): ParsedMessage {
-  // One MIME walk serves the parsers and the report address.
-  const parsed = parseMessageAndHeaders(raw);
+  // One MIME walk serves the parsers and the envelope.
+  const parsed = parseMessageAndHeaders(raw, settings.parse);
   const result = labelFindings(parsed.result, classifier);
-  const address = to ?? (parsed.headers === null ? '' : reportAddress(parsed.headers));
+  const address = settings.to ?? (parsed.headers === null ? '' : reportAddress(parsed.headers));
+  const sender = settings.from ?? (parsed.headers === null ? '' : reportSender(parsed.headers));
   const at = address.lastIndexOf('@');
   const records = buildRecords(
     result,
@@ -73,8 +102,12 @@ export function parseModeRecords(
       session_id: ZERO_UUID,
       reportAddress: address,
       queue: at >= 0 ? address.slice(at + 1).toLowerCase() : '',
-      peerAddr: '',
+      // No SMTP client: KumoMTA's own "unknown address".
+      peerAddr: UNKNOWN_ADDR,
       now,
+      mailFrom: sender,
+      size: raw.length,
+      verp: settings.verp,
     },
     { oob: true, arf: true },
   );
@@ -92,7 +125,10 @@ export function parseModeRecords(
 /** A finding that would become a record, with how the rules labelled it (`oobd rules audit`). */
 export interface AuditedFinding {
   finding: Finding;
-  /** How many records it yields (a Feedback report: one per complained-about address). */
+  /**
+   * How many expected entries it stands for in a corpus's expectations (a Feedback
+   * report: one per complained-about address; its record is one).
+   */
   records: number;
   /** The reply line the classifier saw; null for findings the parser labels itself. */
   line: string | null;

@@ -1,5 +1,6 @@
 // Messages between the analyze pool and its threads.
 import type { ClassifierOptions, RulesSource } from '../classify/index';
+import type { ParseOptions } from '../report/types';
 import type { ProcessInput, SerializedOutcome } from './process';
 
 export interface WorkerInit {
@@ -7,6 +8,8 @@ export interface WorkerInit {
   classifier: ClassifierOptions;
   /** The node id records carry. */
   nodeid: string;
+  /** What the parsers are told (`[reports]` of the config). */
+  parse: ParseOptions;
 }
 
 /**

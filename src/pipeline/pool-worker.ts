@@ -78,7 +78,7 @@ function work(): void {
       // A string input is the message as a binary string: the parser takes it as is.
       reply = {
         type: 'result',
-        outcome: processMessage(input, classifier, init.nodeid, new Date()),
+        outcome: processMessage(input, classifier, init.nodeid, new Date(), init.parse),
       };
     } catch (err) {
       reply = { type: 'error', message: errorMessage(err) };

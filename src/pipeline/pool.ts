@@ -21,6 +21,7 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from './pool-protocol';
+import type { ParseOptions } from '../report/types';
 import type { ProcessInput, SerializedOutcome } from './process';
 
 export interface PoolOptions {
@@ -30,6 +31,8 @@ export interface PoolOptions {
   classifier: ClassifierOptions;
   /** The node id the records carry. */
   nodeid: string;
+  /** What the parsers are told (`[reports]` of the config). @defaultValue {} */
+  parse?: ParseOptions;
   /** Most tasks waiting or running before `process` refuses with OOBD_QUEUE_FULL. @defaultValue 131072 */
   backPressure?: number;
   /** A task running longer than this kills its thread. @defaultValue 30s */
@@ -84,6 +87,7 @@ export class ProcessPool {
       taskTimeoutMs: 30_000,
       maxHeapMb: 512,
       depth: 32,
+      parse: {},
       ...opts,
     };
     this.sources = opts.sources;
@@ -153,6 +157,7 @@ export class ProcessPool {
         sources: [...this.sources],
         classifier: this.opts.classifier,
         nodeid: this.opts.nodeid,
+        parse: this.opts.parse,
       } satisfies WorkerInit,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb },
     });

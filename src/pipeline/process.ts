@@ -3,10 +3,11 @@
 // records and relay requests go out; writing and relaying are the caller's edges.
 import type { Classifier } from '../classify/index';
 import type { Disposition } from '../config/domains';
-import { makeRecord, type LogRecord, type RecordType } from '../log/record';
+import type { LogRecord, RecordType } from '../log/record';
 import { parseMessage } from '../report/index';
-import type { ParseProblem, ParseResult, ReportKind } from '../report/types';
+import type { ParseOptions, ParseProblem, ParseResult, ReportKind } from '../report/types';
 import type { SniffKind } from '../report/sniff';
+import type { VerpSpec } from '../report/verp';
 import { buildRecords, labelFindings, notBounced, type RecordSelection } from './records';
 
 /** What the edge knows about a received message; it travels with the job. */
@@ -39,6 +40,11 @@ export interface RecipientPolicy {
   relayTo: boolean;
   /** routing_domain as written in the config, or null. */
   routingDomain: string | null;
+  /**
+   * The domain's `verp` pattern as written, or null. Optional: jobs queued by an
+   * earlier version have none.
+   */
+  verp?: VerpSpec | null;
 }
 
 export interface RelayRequest {
@@ -84,8 +90,12 @@ export function acceptsAtData(sniffed: SniffKind, policy: RecipientPolicy): bool
 }
 
 /** Parse + classify: the CPU part, run on pool threads (or in-process for `oobd parse`). */
-export function analyze(raw: Uint8Array | string, classifier: Classifier): ParseResult {
-  return labelFindings(parseMessage(raw), classifier);
+export function analyze(
+  raw: Uint8Array | string,
+  classifier: Classifier,
+  options: ParseOptions = {},
+): ParseResult {
+  return labelFindings(parseMessage(raw, options), classifier);
 }
 
 function domainOf(address: string): string {
@@ -94,9 +104,11 @@ function domainOf(address: string): string {
 }
 
 /**
- * Records and relays for an analysed message. One set of report records per
- * recipient whose policy logs the message's kind (normally there is one: the VERP
- * address); `sender` of those records is that recipient.
+ * Records and relays for an analysed message. One set of records per message, as
+ * KumoMTA: its Reception (for an ARF report, its Feedback record instead), then the
+ * report records when a recipient's policy logs the report's kind. Their `sender` is
+ * the first such recipient (normally the only one: the VERP address), whose `verp`
+ * pattern decodes it. Relays follow each recipient's own policy.
  */
 export function decideOutcome(
   envelope: Envelope,
@@ -107,36 +119,16 @@ export function decideOutcome(
   nodeid: string,
   now: Date,
 ): Outcome {
-  const ctx = {
-    id: envelope.id,
-    created: new Date(envelope.receivedAt),
-    nodeid,
-    session_id: envelope.sessionId,
-  };
-  const reportRecords: LogRecord[] = [];
   const relayGroups = new Map<string, string[]>();
-  let feedbackLogged = false;
   // When the full parse recognises nothing, the message was still accepted on what the
   // sniff saw, and what happens to it (relay or drop) follows that.
   const kind = result.kind === 'none' ? sniffed : result.kind;
+  let logging: RecipientPolicy | null = null;
   for (const recipient of recipients) {
     const disposition = dispositionFor(kind, recipient);
     let relay = recipient.relayTo;
     if (disposition !== 'Ignore') {
-      const selection: RecordSelection = { oob: kind !== 'arf', arf: kind === 'arf' };
-      const records = buildRecords(
-        result,
-        {
-          ...ctx,
-          reportAddress: recipient.address,
-          queue: recipient.domain,
-          peerAddr: envelope.remoteAddress,
-          now,
-        },
-        selection,
-      );
-      if (records.some((r) => r.type === 'Feedback')) feedbackLogged = true;
-      reportRecords.push(...records);
+      logging ??= recipient;
       relay =
         disposition === 'LogThenRelay' || (recipient.relayTo && disposition !== 'LogThenDrop');
     }
@@ -146,23 +138,28 @@ export function decideOutcome(
       relayGroups.set(recipient.routingDomain, group);
     }
   }
-  const records: LogRecord[] = [];
-  // KumoMTA logs an ARF report as a Feedback record instead of a Reception.
-  if (!feedbackLogged) {
-    records.push(
-      makeRecord(ctx, {
-        type: 'Reception',
-        sender: envelope.mailFrom,
-        recipient: envelope.rcptTo.length === 1 ? (envelope.rcptTo[0] ?? '') : [...envelope.rcptTo],
-        queue: domainOf(envelope.rcptTo[0] ?? ''),
-        size,
-        response: { code: 250, enhanced_code: null, content: '', command: null },
-        peer_address: { name: envelope.heloName, addr: envelope.remoteAddress },
-        time: new Date(envelope.receivedAt),
-      }),
-    );
-  }
-  records.push(...reportRecords);
+  const selection: RecordSelection =
+    logging === null ? { oob: false, arf: false } : { oob: kind !== 'arf', arf: kind === 'arf' };
+  const records = buildRecords(
+    result,
+    {
+      id: envelope.id,
+      created: new Date(envelope.receivedAt),
+      nodeid,
+      session_id: envelope.sessionId,
+      reportAddress: logging?.address ?? envelope.rcptTo[0] ?? '',
+      queue: logging?.domain ?? domainOf(envelope.rcptTo[0] ?? ''),
+      peerAddr: envelope.remoteAddress,
+      now,
+      mailFrom: envelope.mailFrom,
+      rcptTo: envelope.rcptTo,
+      size,
+      peerName: envelope.heloName ?? '',
+      verp: logging?.verp ?? null,
+    },
+    selection,
+    { reception: true },
+  );
   const relays = [...relayGroups].map(([routingDomain, rcptTo]) => ({
     routingDomain,
     mailFrom: envelope.mailFrom,
@@ -235,8 +232,9 @@ export function processMessage(
   classifier: Classifier,
   nodeid: string,
   now: Date,
+  options: ParseOptions = {},
 ): SerializedOutcome {
-  const result = analyze(input.raw, classifier);
+  const result = analyze(input.raw, classifier, options);
   const outcome = decideOutcome(
     input.envelope,
     input.recipients,

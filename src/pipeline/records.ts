@@ -2,8 +2,16 @@
 // the context, so `oobd parse`, the server and the snapshot tests share this code.
 import { UNCATEGORIZED, type Classifier, type ReplyContext } from '../classify/index';
 import { makeRecord, type LogRecord, type RecordContext } from '../log/record';
-import type { Finding, OobFinding, ParseResult, Reply } from '../report/types';
-import { parseEnhancedCode, type OobInference } from '../values';
+import type {
+  FeedbackFinding,
+  Finding,
+  MdnFinding,
+  OobFinding,
+  ParseResult,
+  Reply,
+} from '../report/types';
+import { cachedVerp, decodeVerp, type VerpSpec } from '../report/verp';
+import { parseEnhancedCode, UNKNOWN_ADDR, type OobInference, type OobReport } from '../values';
 
 /**
  * Actions that make an OOB record: `failed` (RFC 3464 §2.3.3: the recipient did not
@@ -31,18 +39,32 @@ export function notBounced(result: ParseResult): string[] {
 }
 
 export interface ReportContext extends RecordContext {
-  /** The envelope recipient the report was sent to (the VERP / return-path address). */
+  /**
+   * The envelope recipient the report was sent to (the VERP / return-path address):
+   * OOB records' `sender`. For a message sent to several, the first whose policy logs
+   * the report (KumoMTA logs one set of records per message).
+   */
   reportAddress: string;
-  /** Its domain, lower case: the record's `queue`. */
+  /** Its domain, lower case: OOB records' `queue`. */
   queue: string;
-  /** IP address of the SMTP client that delivered the report. */
+  /** IP address of the SMTP client that delivered the report; `''` when unknown (`0.0.0.0` is written). */
   peerAddr: string;
-  /** Used when a finding has no time of its own. */
+  /** Used when a finding has no time of its own, and as a Feedback record's time (when it is logged). */
   now: Date;
+  /** MAIL FROM of the received message (Reception, Feedback `sender`). @defaultValue `''` */
+  mailFrom?: string;
+  /** RCPT TO of the received message (Reception, Feedback `recipient`). @defaultValue `[reportAddress]` */
+  rcptTo?: readonly string[];
+  /** Bytes received (Reception, Feedback `size`). @defaultValue 0 */
+  size?: number;
+  /** The client's EHLO name (Reception, Feedback `peer_address.name`). @defaultValue `''` */
+  peerName?: string;
+  /** The `verp` pattern of `reportAddress`'s domain, decoded into `oob_report.verp`. */
+  verp?: VerpSpec | null;
 }
 
 export interface RecordSelection {
-  /** Write OOB records (DSNs, auto-replies, non-RFC bounces) and MDN records. */
+  /** Write OOB records (DSNs, auto-replies, non-RFC bounces) and an MDN's `mdn_report`. */
   oob: boolean;
   /** Write Feedback records (ARF). */
   arf: boolean;
@@ -111,81 +133,193 @@ export function labelFindings(result: ParseResult, classifier: Classifier): Pars
   return result;
 }
 
-/** The record of one finding; OOB findings must be labelled already (see labelFindings). */
-export function findingRecord(finding: Finding, ctx: ReportContext): LogRecord {
-  // Every branch passes the same fields in the same order: one object shape for
-  // makeRecord, which runs once per recipient of every report.
-  const time = finding.time ?? ctx.now;
-  switch (finding.kind) {
-    case 'oob':
-      return makeRecord(ctx, {
-        type: 'OOB',
-        sender: ctx.reportAddress,
-        recipient: finding.recipient,
-        queue: ctx.queue,
-        response: {
-          code: finding.reply.code,
-          enhanced_code: finding.reply.enhancedCode,
-          content: finding.reply.content,
-          command: finding.reply.command,
-        },
-        peer_address: { name: finding.report.reporting_mta ?? '', addr: ctx.peerAddr },
-        time,
-        bounce_classification: finding.label ?? 'Uncategorized',
-        feedback_report: null,
-        oob_report: finding.report,
-        mdn_report: undefined,
-      });
-    case 'feedback':
-      return makeRecord(ctx, {
-        type: 'Feedback',
-        sender: ctx.reportAddress,
-        recipient: finding.recipient,
-        queue: ctx.queue,
-        response: { code: 250, enhanced_code: null, content: '', command: null },
-        peer_address: { name: finding.report.reporting_mta?.name ?? '', addr: ctx.peerAddr },
-        time,
-        bounce_classification: 'Feedback',
-        feedback_report: finding.report,
-        oob_report: undefined,
-        mdn_report: undefined,
-      });
-    case 'mdn':
-      return makeRecord(ctx, {
-        type: 'MDN',
-        sender: ctx.reportAddress,
-        recipient: finding.recipient,
-        queue: ctx.queue,
-        response: { code: 250, enhanced_code: null, content: '', command: null },
-        peer_address: { name: finding.report.reporting_ua ?? '', addr: ctx.peerAddr },
-        time,
-        bounce_classification: 'MDN',
-        feedback_report: null,
-        oob_report: undefined,
-        mdn_report: finding.report,
-      });
-  }
+/** `0.0.0.0` for an unknown client address: KumoMTA's `addr` is an IP address, never empty. */
+function peerAddr(ctx: ReportContext): string {
+  return ctx.peerAddr === '' ? UNKNOWN_ADDR : ctx.peerAddr;
 }
 
-/** The records of a labelled parse result under a selection, in the order of the findings. */
+function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at >= 0 ? address.slice(at + 1).toLowerCase() : '';
+}
+
+/** The received message's own fields, as its Reception (and a Feedback record) carry them. */
+function envelopeFields(ctx: ReportContext) {
+  const rcptTo = ctx.rcptTo ?? (ctx.reportAddress === '' ? [] : [ctx.reportAddress]);
+  return {
+    sender: ctx.mailFrom ?? '',
+    recipient: rcptTo.length === 1 ? (rcptTo[0] as string) : [...rcptTo],
+    queue: domainOf(rcptTo[0] ?? ''),
+    size: ctx.size ?? 0,
+    peer_address: { name: ctx.peerName ?? '', addr: peerAddr(ctx) },
+  };
+}
+
+/**
+ * The message's Reception record (KumoMTA's: MAIL FROM, RCPT TO, bytes, the client's
+ * EHLO name and address, a 250, at reception time). An MDN's detail rides on it as
+ * `mdn_report`: KumoMTA has no record type for an MDN and logs its Reception only.
+ */
+export function receptionRecord(ctx: ReportContext, mdn?: MdnFinding): LogRecord {
+  return makeRecord(ctx, {
+    type: 'Reception',
+    ...envelopeFields(ctx),
+    response: { code: 250, enhanced_code: null, content: '', command: null },
+    time: ctx.created,
+    mdn_report: mdn?.report,
+  });
+}
+
+/**
+ * A Feedback record: KumoMTA logs an ARF report as the message's Reception with the
+ * type changed and the report in `feedback_report`, so `sender`/`recipient` are the
+ * report's own envelope, `size` its bytes, `peer_address` the client, `timestamp`
+ * when it is logged, and `bounce_classification` `Uncategorized` (its 250 matches no
+ * rule). Who complained about what is `feedback_report.original_rcpto_to`, and
+ * oobd's reading of it `feedback_detail`.
+ */
+function feedbackRecord(finding: FeedbackFinding, ctx: ReportContext): LogRecord {
+  const recipients =
+    finding.recipient === ''
+      ? []
+      : Array.isArray(finding.recipient)
+        ? [...finding.recipient]
+        : [finding.recipient];
+  return makeRecord(ctx, {
+    type: 'Feedback',
+    ...envelopeFields(ctx),
+    response: { code: 250, enhanced_code: null, content: '', command: null },
+    time: ctx.now,
+    bounce_classification: UNCATEGORIZED,
+    feedback_report: finding.report,
+    feedback_detail: {
+      source: finding.source,
+      recipients,
+      recipient_from: recipients.length === 0 ? null : finding.recipientFrom,
+      original_message_id: finding.originalMessageId,
+    },
+  });
+}
+
+/**
+ * `oob_report` with its keys in the documented order, plus what the pipeline adds:
+ * the VERP decoding and where an empty recipient was taken from.
+ */
+function oobReport(
+  r: OobReport,
+  verp: Record<string, string> | null,
+  recipientFrom: OobReport['recipient_from'],
+): OobReport {
+  const out: OobReport = {
+    source: r.source,
+    action: r.action,
+    status: r.status,
+    final_recipient: r.final_recipient,
+    original_recipient: r.original_recipient,
+    remote_mta: r.remote_mta,
+    reporting_mta: r.reporting_mta,
+    diagnostic_code: r.diagnostic_code,
+    last_attempt_date: r.last_attempt_date,
+    arrival_date: r.arrival_date,
+    original_message_id: r.original_message_id,
+    supplemental_trace: r.supplemental_trace,
+  };
+  if (r.inferred !== undefined) out.inferred = r.inferred;
+  if (verp !== null) out.verp = verp;
+  if (recipientFrom !== undefined) out.recipient_from = recipientFrom;
+  return out;
+}
+
+/** The OOB record of a finding; it must be labelled already (see labelFindings). */
+export function oobRecord(
+  finding: OobFinding,
+  ctx: ReportContext,
+  verp: Record<string, string> | null = null,
+): LogRecord {
+  let recipient = finding.recipient;
+  let from: OobReport['recipient_from'];
+  if (recipient === '') {
+    // The report named no recipient: what the return path or KumoMTA's trace header
+    // says it went to, and the record says which (oob_report.recipient_from).
+    const traced = finding.report.supplemental_trace?.['recipient'];
+    if (verp?.['recipient'] !== undefined) {
+      recipient = verp['recipient'];
+      from = 'verp';
+    } else if (typeof traced === 'string' && traced !== '') {
+      recipient = traced;
+      from = 'supplemental_trace';
+    }
+  }
+  return makeRecord(ctx, {
+    type: 'OOB',
+    sender: ctx.reportAddress,
+    recipient,
+    queue: ctx.queue,
+    response: {
+      code: finding.reply.code,
+      enhanced_code: finding.reply.enhancedCode,
+      content: finding.reply.content,
+      command: finding.reply.command,
+    },
+    peer_address: { name: finding.report.reporting_mta ?? '', addr: peerAddr(ctx) },
+    time: finding.time ?? ctx.now,
+    bounce_classification: finding.label ?? UNCATEGORIZED,
+    feedback_report: null,
+    oob_report: oobReport(finding.report, verp, from),
+  });
+}
+
+/** `reportAddress` decoded by the context's `verp` pattern, or null. */
+export function verpOf(ctx: ReportContext): Record<string, string> | null {
+  if (ctx.verp === undefined || ctx.verp === null) return null;
+  const pattern = cachedVerp(ctx.verp);
+  return pattern === null ? null : decodeVerp(pattern, ctx.reportAddress);
+}
+
+export interface BuildOptions {
+  /**
+   * Write the message's Reception when nothing replaces it (serve); without it only a
+   * Reception that carries an MDN's `mdn_report` is written (`oobd parse`).
+   */
+  reception: boolean;
+}
+
+/**
+ * The records of a labelled parse result under a selection: the message's Reception
+ * (or, for an ARF report, its Feedback record instead, as KumoMTA), then one OOB record
+ * per logged finding in the order of the report. One set per message, whatever the
+ * number of RCPT TO.
+ */
 export function buildRecords(
   result: ParseResult,
   ctx: ReportContext,
   selection: RecordSelection,
+  options: BuildOptions = { reception: false },
 ): LogRecord[] {
   const records: LogRecord[] = [];
+  let mdn: MdnFinding | undefined;
   for (const finding of result.findings) {
-    if (isLogged(finding, selection)) records.push(findingRecord(finding, ctx));
+    if (finding.kind === 'feedback' && selection.arf) records.push(feedbackRecord(finding, ctx));
+    else if (finding.kind === 'mdn' && selection.oob) mdn ??= finding;
+  }
+  if (records.length === 0 && (options.reception || mdn !== undefined))
+    records.push(receptionRecord(ctx, mdn));
+  let verp: Record<string, string> | null | undefined;
+  for (const finding of result.findings) {
+    if (finding.kind !== 'oob' || !selection.oob || !isBounce(finding)) continue;
+    verp ??= verpOf(ctx);
+    records.push(oobRecord(finding, ctx, verp));
   }
   return records;
 }
 
-/** Labels the findings, then builds their records (`oobd parse`, tests). */
+/** Labels the findings, then builds their records (`oobd parse`, tests, benchmarks). */
 export function reportRecords(
   result: ParseResult,
   classifier: Classifier,
   ctx: ReportContext,
   selection: RecordSelection,
+  options: BuildOptions = { reception: false },
 ): LogRecord[] {
-  return buildRecords(labelFindings(result, classifier), ctx, selection);
+  return buildRecords(labelFindings(result, classifier), ctx, selection, options);
 }

@@ -57,6 +57,7 @@ function currentPolicies(entry: QuarantineEntry, domains: DomainMap): RecipientP
       logArf: policy.logArf,
       relayTo: policy.relayTo,
       routingDomain: policy.routingDomain?.text ?? null,
+      verp: policy.verp,
     });
   }
   return policies;

@@ -4,12 +4,13 @@
 // X-HmXmrOriginalRecipient), Amazon SES's complaint forwards, and Apple Mail's
 // one-click unsubscribe (RFC 8058 style opt-out sent as a plain message).
 import { extractAddress, extractAddressList, stripAngles } from './address';
-import { decodeBase64, utf8 } from './codec';
+import { utf8 } from './codec';
 import { parseDate } from './date';
 import { REPORT_LIMITS, scanFields } from './header';
 import { decodedBinary, type MimeMessage, type MimePart, type ReturnedMessage } from './mime';
-import type { FeedbackFinding, ParseProblem } from './types';
-import type { FeedbackReport } from '../values';
+import { returnedTies } from './trace';
+import type { FeedbackFinding, ParseOptions, ParseProblem } from './types';
+import type { FeedbackReport, SupplementalTrace } from '../values';
 import { rfc3339 } from '../values';
 import { mtaName } from './dsn';
 
@@ -51,7 +52,7 @@ function announcedArf(msg: MimeMessage): boolean {
 }
 
 /** An RFC 5965 report; null when the message is none. */
-export function parseArf(msg: MimeMessage): FeedbackFinding | null {
+export function parseArf(msg: MimeMessage, options: ParseOptions = {}): FeedbackFinding | null {
   const part = findFeedbackPart(msg);
   if (part === null) {
     if (announcedArf(msg))
@@ -79,11 +80,20 @@ export function parseArf(msg: MimeMessage): FeedbackFinding | null {
   const all = (name: string): string[] => (values.get(name) ?? []).filter((v) => v !== '');
 
   const feedbackType = first('feedback-type');
-  if (feedbackType === null)
-    msg.problems.push({
-      code: 'arf.feedback-type-missing',
-      detail: 'message/feedback-report without Feedback-Type',
-    });
+  // RFC 5965 §3.1 requires these three; KumoMTA's ARFReport has them as strings and
+  // writes no Feedback record without them. oobd keeps the report (`""` in their place)
+  // and says what was missing.
+  for (const [name, field] of [
+    ['feedback-type', 'Feedback-Type'],
+    ['user-agent', 'User-Agent'],
+    ['version', 'Version'],
+  ] as const) {
+    if (first(name) === null)
+      msg.problems.push({
+        code: `arf.${name}-missing`,
+        detail: `message/feedback-report without ${field} (required by RFC 5965 §3.1)`,
+      });
+  }
   // RFC 5965 §3.1 names Arrival-Date; Yahoo and others send Received-Date instead.
   let arrivalRaw = first('arrival-date');
   let arrivalField = 'arrival-date';
@@ -105,11 +115,12 @@ export function parseArf(msg: MimeMessage): FeedbackFinding | null {
     incidentsRaw !== null && isDigits(incidentsRaw.trim()) ? Number(incidentsRaw.trim()) : null;
   const rcptTo = all('original-rcpt-to').map(addressOf);
   const mailFrom = first('original-mail-from');
+  const ties = returnedTies(msg, options);
 
   const report: FeedbackReport = {
     feedback_type: feedbackType ?? '',
-    user_agent: first('user-agent'),
-    version: first('version'),
+    user_agent: first('user-agent') ?? '',
+    version: first('version') ?? '',
     arrival_date: arrival === null ? null : rfc3339(arrival),
     incidents: incidents !== null && Number.isSafeInteger(incidents) ? incidents : null,
     original_envelope_id: first('original-envelope-id'),
@@ -122,14 +133,36 @@ export function parseArf(msg: MimeMessage): FeedbackFinding | null {
     reported_uri: all('reported-uri'),
     extensions,
     original_message: originalMessage(returned, msg.problems),
-    supplemental_trace: returned === null ? null : supplementalTrace(returned),
+    supplemental_trace: ties.trace,
   };
+  const complained = complainedRecipients(rcptTo, ties.trace, returned);
   return {
     kind: 'feedback',
-    recipient: rcptTo.length > 0 ? single(rcptTo) : returnedRecipient(returned),
+    recipient: complained.recipient,
+    recipientFrom: complained.from,
+    source: 'rfc5965',
     report,
+    originalMessageId: ties.originalMessageId,
     time: arrival,
   };
+}
+
+/**
+ * Who the complaint is about, best source first: the report's Original-Rcpt-To; the
+ * recipient KumoMTA wrote into its trace header (the address it sent that message
+ * to); the returned message's To/Cc. None is made up: `''` when no source names one.
+ */
+function complainedRecipients(
+  rcptTo: string[],
+  trace: SupplementalTrace | null,
+  returned: ReturnedMessage | null,
+): { recipient: string | string[]; from: string | null } {
+  if (rcptTo.length > 0) return { recipient: single(rcptTo), from: 'original-rcpt-to' };
+  const traced = trace?.['recipient'];
+  if (typeof traced === 'string' && traced.indexOf('@') > 0)
+    return { recipient: traced, from: 'supplemental_trace' };
+  const named = returnedRecipient(returned);
+  return { recipient: named, from: named === '' ? null : 'returned-message' };
 }
 
 function isDigits(s: string): boolean {
@@ -184,39 +217,11 @@ function originalMessage(
   return text.slice(0, MAX_ORIGINAL_MESSAGE);
 }
 
-/**
- * KumoMTA's supplemental trace: base64 JSON in the returned message's X-KumoRef
- * header, marked with `"_@_": "\\_/"` so another header cannot be mistaken for it.
- * The marker is removed; anything else is null.
- */
-export function supplementalTrace(returned: ReturnedMessage): unknown {
-  const raw = returned.headers.raw('x-kumoref');
-  if (raw === null) return null;
-  let compact = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c > 0x20) compact += raw.charAt(i);
-  }
-  const json = decodeBase64(compact, 64 * 1024).bytes.toString('utf8');
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const obj = value as Record<string, unknown>;
-  if (obj['_@_'] !== '\\_/') return null;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (k !== '_@_') out[k] = v;
-  return out;
-}
-
 function emptyReport(feedbackType: string): FeedbackReport {
   return {
     feedback_type: feedbackType,
-    user_agent: null,
-    version: null,
+    user_agent: '',
+    version: '',
     arrival_date: null,
     incidents: null,
     original_envelope_id: null,
@@ -236,16 +241,27 @@ function emptyReport(feedbackType: string): FeedbackReport {
 const COMPLAINT_SENDERS = new Set(['staff@hotmail.com', 'complaints@email-abuse.amazonses.com']);
 
 /** Complaints that are not RFC 5965 reports; null when the message is none. */
-export function parseComplaint(msg: MimeMessage): FeedbackFinding | null {
+export function parseComplaint(
+  msg: MimeMessage,
+  options: ParseOptions = {},
+): FeedbackFinding | null {
   const h = msg.headers;
   // Apple Mail's unsubscribe: a plain message to the List-Unsubscribe mailto address.
   const appleUnsubscribe = h.get('x-apple-unsubscribe');
   if (appleUnsubscribe !== null && appleUnsubscribe.trim().toLowerCase() === 'true') {
     const report = emptyReport('opt-out');
-    report.user_agent = h.get('x-mailer');
+    report.user_agent = h.get('x-mailer') ?? '';
     const from = extractAddress(h.get('from')) ?? extractAddress(h.get('sender'));
     const date = parseDate(h.get('date'));
-    return { kind: 'feedback', recipient: from ?? '', report, time: date };
+    return {
+      kind: 'feedback',
+      recipient: from ?? '',
+      recipientFrom: from === null ? null : 'from',
+      source: 'apple-unsubscribe',
+      report,
+      originalMessageId: null,
+      time: date,
+    };
   }
 
   if (!msg.root.type.startsWith('multipart/')) return null;
@@ -264,12 +280,25 @@ export function parseComplaint(msg: MimeMessage): FeedbackFinding | null {
     if (ip !== '' && ip.indexOf(' ') < 0) report.source_ip = ip;
   }
   report.original_message = originalMessage(returned, msg.problems);
-  if (returned !== null) report.supplemental_trace = supplementalTrace(returned);
+  const ties = returnedTies(msg, options);
+  report.supplemental_trace = ties.trace;
   const arrival = parseDate(h.get('date'));
   report.arrival_date = arrival === null ? null : rfc3339(arrival);
-  const recipient =
-    hotmailRecipient !== null
-      ? (extractAddress(hotmailRecipient) ?? hotmailRecipient.trim())
-      : returnedRecipient(returned);
-  return { kind: 'feedback', recipient, report, time: arrival };
+  // JMRP's X-HmXmrOriginalRecipient is the original RCPT TO of the complained message
+  // (Microsoft's name for it): the field Original-Rcpt-To stands for in ARF.
+  const hotmail =
+    hotmailRecipient === null
+      ? null
+      : (extractAddress(hotmailRecipient) ?? stripAngles(hotmailRecipient.trim()));
+  if (hotmail !== null && hotmail !== '') report.original_rcpto_to = [hotmail];
+  const complained = complainedRecipients(report.original_rcpto_to, ties.trace, returned);
+  return {
+    kind: 'feedback',
+    recipient: complained.recipient,
+    recipientFrom: complained.from,
+    source: hotmailRecipient !== null ? 'jmrp' : 'amazonses',
+    report,
+    originalMessageId: ties.originalMessageId,
+    time: arrival,
+  };
 }

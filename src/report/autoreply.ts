@@ -286,6 +286,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
     last_attempt_date: null,
     arrival_date: date === null ? null : rfc3339(date),
     original_message_id: originalMessageId,
+    supplemental_trace: null,
   };
   // An auto-reply carries no SMTP reply of its own. What it does establish is that
   // the message was delivered to a mailbox that answered: 250 (RFC 5321 §4.2.2,

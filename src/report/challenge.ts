@@ -236,6 +236,7 @@ export function parseChallenge(msg: MimeMessage): OobFinding | null {
       last_attempt_date: null,
       arrival_date: date === null ? null : rfc3339(date),
       original_message_id: originalMessageId,
+      supplemental_trace: null,
     },
     time: date,
     label: CHALLENGE_LABEL,

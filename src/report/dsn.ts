@@ -422,6 +422,9 @@ function parseDeliveryStatus(
   };
   const blocks: Block[] = [];
   let orphans = 0;
+  // The first recipient block that names no recipient but says what happened (Action
+  // or Status): the report's only finding when no block names one (see below).
+  let anonymous: Block | null = null;
   let cur: Block | null = null;
   let curBlock = -1;
   let blockHasDsnField = false;
@@ -431,7 +434,10 @@ function parseDeliveryStatus(
   const flush = (): void => {
     if (cur === null) return;
     if (cur.finalRecipient !== null || cur.originalRecipient !== null) blocks.push(cur);
-    else orphans++;
+    else {
+      orphans++;
+      if (anonymous === null && (cur.action !== null || cur.status !== null)) anonymous = cur;
+    }
     cur = null;
     detailSinceFinal = false;
   };
@@ -510,10 +516,19 @@ function parseDeliveryStatus(
     }
   }
   flush();
+  // A report whose recipient blocks all name no recipient still says a message failed:
+  // it becomes one finding with an empty recipient (none is made up), which the
+  // envelope's VERP decoding or KumoMTA's trace header may name (pipeline/records.ts).
+  // With other blocks beside them, recipient-less blocks are skipped.
+  const unnamed = blocks.length === 0 && !stopAtForeignBlock ? anonymous : null;
+  if (unnamed !== null) blocks.push(unnamed);
   if (orphans > 0) {
     problems.push({
       code: 'dsn.recipient-missing',
-      detail: `${orphans} recipient block(s) without Final-Recipient or Original-Recipient were skipped`,
+      detail:
+        unnamed !== null
+          ? 'the recipient block names no Final-Recipient or Original-Recipient: its recipient is empty'
+          : `${orphans} recipient block(s) without Final-Recipient or Original-Recipient were skipped`,
     });
   }
 
@@ -682,7 +697,7 @@ function blockFinding(
     finalAddr.indexOf('@') > 0
   )
     recipient = finalAddr;
-  if (recipient === '') {
+  if (recipient === '' && (final !== null || original !== null)) {
     problems.push({
       code: 'dsn.recipient-missing',
       detail: 'a recipient block names no recipient address',
@@ -756,6 +771,7 @@ function blockFinding(
       last_attempt_date: lastAttempt === null ? null : rfc3339(lastAttempt),
       arrival_date: arrival === null ? null : rfc3339(arrival),
       original_message_id: originalMessageId,
+      supplemental_trace: null,
     },
     time: lastAttempt,
     label: null,

@@ -238,6 +238,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
         last_attempt_date: null,
         arrival_date: null,
         original_message_id: originalMessageId,
+        supplemental_trace: null,
       },
       time: date,
       label: null,

@@ -14,9 +14,11 @@ import { completeDsn, parseHeuristic } from './heuristic/index';
 import type { Headers } from './header';
 import { parseMdn } from './mdn';
 import { readMessage, type MimeMessage } from './mime';
-import type { Finding, ParseResult, ReportKind } from './types';
+import { tieFindings } from './trace';
+import type { Finding, ParseOptions, ParseResult, ReportKind } from './types';
 
 export { readMessage, type MimeMessage } from './mime';
+export type { ParseOptions } from './types';
 
 /**
  * Parses one received message. Never throws: anything unexpected becomes an
@@ -24,19 +26,22 @@ export { readMessage, type MimeMessage } from './mime';
  * themselves; this is the last line of defence, not the plan). `raw` is the octets,
  * or a binary string of them (one char per octet, as Node's latin1 gives).
  */
-export function parseMessage(raw: Uint8Array | string): ParseResult {
-  return parseMessageAndHeaders(raw).result;
+export function parseMessage(raw: Uint8Array | string, options: ParseOptions = {}): ParseResult {
+  return parseMessageAndHeaders(raw, options).result;
 }
 
 /** `parseMessage`, plus the message's top-level header fields (null when the walk failed). */
-export function parseMessageAndHeaders(raw: Uint8Array | string): {
+export function parseMessageAndHeaders(
+  raw: Uint8Array | string,
+  options: ParseOptions = {},
+): {
   result: ParseResult;
   headers: Headers | null;
 } {
   let msg: MimeMessage | null = null;
   try {
     msg = readMessage(raw);
-    return { result: parseWalked(msg), headers: msg.headers };
+    return { result: parseWalked(msg, options), headers: msg.headers };
   } catch (err) {
     return {
       result: {
@@ -54,20 +59,30 @@ export function parseMessageAndHeaders(raw: Uint8Array | string): {
   }
 }
 
+/**
+ * Parses a message already read by `readMessage` (for callers that keep the walk):
+ * the first parser that recognises it, then what ties its findings to the message
+ * that caused them (the returned Message-ID and KumoMTA's trace header, report/trace.ts).
+ */
+export function parseWalked(msg: MimeMessage, options: ParseOptions = {}): ParseResult {
+  const parsed = recognise(msg, options);
+  tieFindings(parsed.findings, msg, options);
+  return parsed;
+}
+
 function result(kind: ReportKind, findings: Finding[], msg: MimeMessage): ParseResult {
   return { kind, findings, problems: msg.problems };
 }
 
-/** Parses a message already read by `readMessage` (for callers that keep the walk). */
-export function parseWalked(msg: MimeMessage): ParseResult {
-  const arf = parseArf(msg);
+function recognise(msg: MimeMessage, options: ParseOptions): ParseResult {
+  const arf = parseArf(msg, options);
   if (arf !== null) return result('arf', [arf], msg);
   const mdn = parseMdn(msg);
   if (mdn !== null) return result('mdn', [mdn], msg);
   const dsn = parseDsn(msg);
   if (dsn !== null && dsn.length > 0)
     return result('dsn', completeFromNotification(completeDsn(dsn, msg), msg), msg);
-  const complaint = parseComplaint(msg);
+  const complaint = parseComplaint(msg, options);
   if (complaint !== null) return result('arf', [complaint], msg);
   const pasted = parseDsnInText(msg);
   if (pasted !== null && pasted.length > 0) return result('dsn', pasted, msg);

@@ -95,6 +95,7 @@ export function parseMdn(msg: MimeMessage): MdnFinding | null {
     original_message_id:
       cleanMessageId(first('original-message-id')) ?? messageIdOf(msg.returned()),
     reporting_ua: first('reporting-ua'),
+    supplemental_trace: null,
   };
   return {
     kind: 'mdn',

@@ -31,17 +31,30 @@ export interface OobFinding {
   label: string | null;
 }
 
-/** An RFC 5965 feedback report: becomes one Feedback record. */
+/**
+ * An RFC 5965 feedback report (or a complaint format that means the same): becomes one
+ * Feedback record, whose `sender`/`recipient` are the report's own envelope (KumoMTA).
+ */
 export interface FeedbackFinding {
   kind: 'feedback';
-  /** Original-Rcpt-To (several → array), else the returned message's recipient. */
+  /**
+   * The complained-about addresses (several → array): Original-Rcpt-To, else the trace
+   * header's recipient, else the returned message's To/Cc; `''` when the report names
+   * none. They go to `feedback_detail.recipients`.
+   */
   recipient: string | string[];
+  /** Where `recipient` comes from (`FeedbackDetail.recipient_from`); null when empty. */
+  recipientFrom: string | null;
+  /** `rfc5965`, `jmrp`, `amazonses`, `apple-unsubscribe` (`FeedbackDetail.source`). */
+  source: string;
   report: FeedbackReport;
-  /** Arrival-Date of the reported message; null means "now". */
+  /** Message-ID of the returned message, without angle brackets. */
+  originalMessageId: string | null;
+  /** Arrival-Date of the reported message; null when the report gives none. */
   time: Date | null;
 }
 
-/** An RFC 8098 disposition notification: becomes one MDN record. */
+/** An RFC 8098 disposition notification: its detail goes on the message's Reception. */
 export interface MdnFinding {
   kind: 'mdn';
   /** Original-Recipient, else Final-Recipient. */
@@ -54,6 +67,15 @@ export type Finding = OobFinding | FeedbackFinding | MdnFinding;
 
 /** Which parser produced the findings. */
 export type ReportKind = 'dsn' | 'arf' | 'mdn' | 'autoreply' | 'challenge' | 'heuristic' | 'none';
+
+/** What the parsers may be told (server config `[reports]`); every key is optional. */
+export interface ParseOptions {
+  /**
+   * Header names, besides every `X-` header, that may carry KumoMTA's trace header
+   * (report/trace.ts), for a KumoMTA `trace_headers.header_name` without the `X-`.
+   */
+  traceHeaders?: readonly string[];
+}
 
 export interface ParseProblem {
   /** Stable identifier, e.g. `dsn.recipient-block-invalid`, `mime.bad-base64`. */

@@ -310,6 +310,7 @@ export class SmtpEdge {
       logArf: policy.logArf,
       relayTo: policy.relayTo,
       routingDomain: policy.routingDomain?.text ?? null,
+      verp: policy.verp,
     };
   }
 

@@ -13,7 +13,11 @@ import { parseMessage } from '../../src/report/index';
 
 export interface ExpectedRecord {
   type: string;
-  /** A Feedback record's complained-about addresses (`original_rcpto_to`) when it has them. */
+  /**
+   * Who the record is about: an OOB record's recipient; a Feedback record's
+   * complained-about addresses (`original_rcpto_to`, else `feedback_detail.recipients`);
+   * an MDN's (a Reception with `mdn_report`) Original-Recipient, else Final-Recipient.
+   */
   recipient: string | string[];
   code: number;
   /** `5.1.1`, or null when the message gives none. */
@@ -62,12 +66,29 @@ function enhanced(r: LogRecord): string | null {
   return e === null ? null : `${e.class}.${e.subject}.${e.detail}`;
 }
 
+/**
+ * Who a record is about, as the expectations name it: OOB records their `recipient`;
+ * a Feedback record the complained-about addresses (`feedback_report.original_rcpto_to`,
+ * else oobd's `feedback_detail.recipients`; its own `recipient` is the report's RCPT TO,
+ * as KumoMTA writes it); an MDN (the Reception carrying `mdn_report`) its
+ * Original-Recipient, else Final-Recipient.
+ */
+function subject(r: LogRecord): string | string[] {
+  if (r.type === 'Feedback') {
+    const rcpt = r.feedback_report?.original_rcpto_to ?? [];
+    if (rcpt.length > 0) return rcpt;
+    const named = r.feedback_detail?.recipients ?? [];
+    return named.length === 0 ? '' : named.length === 1 ? (named[0] as string) : named;
+  }
+  if (r.mdn_report) return r.mdn_report.original_recipient ?? r.mdn_report.final_recipient ?? '';
+  return r.recipient;
+}
+
 /** What a record says, in the shape of an expected record (labels: the one it has). */
 export function recordValues(r: LogRecord): ExpectedRecord {
-  const rcpt = r.type === 'Feedback' ? (r.feedback_report?.original_rcpto_to ?? []) : [];
   return {
     type: r.type,
-    recipient: rcpt.length > 0 ? rcpt : r.recipient,
+    recipient: subject(r),
     code: r.response.code,
     enhanced_code: enhanced(r),
     labels: [r.bounce_classification],

@@ -38,7 +38,7 @@ function record(
         ? {
             feedback_report: {
               feedback_type: 'abuse',
-              user_agent: null,
+              user_agent: 'test/1.0',
               version: '1',
               arrival_date: null,
               incidents: null,
@@ -134,7 +134,7 @@ describe('oobd logs options', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--type: unknown record type "Bogus"');
     expect(result.stderr).toContain(
-      'Reception, OOB, Feedback, MDN, Rejection, Delivery, TransientFailure, Bounce',
+      'Reception, OOB, Feedback, Rejection, Delivery, TransientFailure, Bounce, and MDN (the Receptions that carry an mdn_report)',
     );
   });
 
@@ -209,6 +209,61 @@ describe('oobd logs options', () => {
     expect(summary).toMatch(/Feedback by feedback type\n +2 +abuse\n +1 +fraud\n/);
     expect(summary).toMatch(
       /Feedback by reporting domain \(Reporting-MTA\)\n +2 +feedback\.mail\.example-isp\.net\n +1 +\(none\)\n/,
+    );
+  });
+
+  it('filters on the trace header and VERP values with --trace, --campaign and --tenant, and on MDNs with --type MDN', async () => {
+    const traced = (trace: Record<string, unknown> | null, verp?: Record<string, string>) => {
+      const r = record('OOB', minutesAgo(4));
+      r.oob_report = {
+        source: 'rfc3464',
+        action: 'failed',
+        status: '5.1.1',
+        final_recipient: r.recipient as string,
+        original_recipient: null,
+        remote_mta: null,
+        reporting_mta: null,
+        diagnostic_code: null,
+        last_attempt_date: null,
+        arrival_date: null,
+        original_message_id: null,
+        supplemental_trace: trace,
+        ...(verp ? { verp } : {}),
+      };
+      return r;
+    };
+    const mdn = record('Reception', minutesAgo(1));
+    mdn.mdn_report = {
+      disposition: { action_mode: null, sending_mode: null, type: 'displayed', modifiers: [] },
+      final_recipient: 'reader@remote.example',
+      original_recipient: null,
+      original_message_id: null,
+      reporting_ua: null,
+      supplemental_trace: { campaign: 'spring', tenant: 'acme' },
+    };
+    const records = [
+      traced({ campaign: 'spring', tenant: 'acme' }),
+      traced({ campaign: 'autumn', tenant: 'acme' }),
+      traced(null, { id: '9', campaign: 'spring', tenant: 'other' }),
+      record('Reception', minutesAgo(2)),
+      mdn,
+    ];
+    const dir = await writeFolder(records);
+    const ids = (args: string[]) => {
+      const result = runCli(['logs', dir, '--json', ...args]);
+      expect(result.code).toBe(0);
+      return jsonLines(result.stdout).map((r) => records.findIndex((x) => x.id === r.id));
+    };
+    expect(ids(['--campaign', 'spring'])).toEqual([0, 2, 4]);
+    expect(ids(['--trace', 'campaign=spring', '--tenant', 'acme'])).toEqual([0, 4]);
+    expect(ids(['--trace', 'id=9'])).toEqual([2]);
+    expect(ids(['--type', 'MDN'])).toEqual([4]);
+    const bad = runCli(['logs', dir, '--trace', 'campaign']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--trace: expected key=value');
+    const summary = runCli(['logs', dir, '--summary']).stdout;
+    expect(summary).toMatch(
+      /OOB and Feedback by campaign \(trace header\)\n +1 +OOB autumn\n +1 +OOB spring\n/,
     );
   });
 });

@@ -8,8 +8,16 @@ import { outputLines } from '../../src/cli/parse-output';
 import { ParseThreads } from '../../src/cli/parse-threads';
 import type { ReadBatch } from '../../src/cli/read-ahead';
 import { messagesOf } from '../../src/cli/sources';
-import { parseModeRecords } from '../../src/pipeline/parse-mode';
+import { parseModeRecords, type ParseModeSettings } from '../../src/pipeline/parse-mode';
 import { ROOT, shippedRules } from '../helpers/service';
+
+// Settings other than the defaults, so a thread that dropped them would print other lines.
+const SETTINGS: ParseModeSettings = {
+  to: 'bounce-77-jane=example.com@bounce.example.net',
+  from: 'fbl@provider.example',
+  verp: 'bounce-{id}-{local}={domain}@',
+  parse: { traceHeaders: ['Kumo-Trace'] },
+};
 
 function batchOf(files: string[]): ReadBatch {
   const raws = files.map((f) => readFileSync(f));
@@ -37,12 +45,12 @@ describe('oobd parse threads', () => {
     for (const file of files) {
       const raw = readFileSync(file);
       for (const message of messagesOf(file, raw))
-        expected += outputLines(message, parseModeRecords(message.raw, classifier, null, now));
+        expected += outputLines(message, parseModeRecords(message.raw, classifier, SETTINGS, now));
     }
     const threads = ParseThreads.start(1, {
       sources: [...sources],
       classifier: classifierOptions,
-      to: null,
+      settings: SETTINGS,
       now: now.getTime(),
     });
     try {
@@ -65,7 +73,7 @@ describe('oobd parse threads', () => {
     const threads = ParseThreads.start(0, {
       sources: [],
       classifier: { cacheSize: 1, uncategorizedCacheSize: 1 },
-      to: null,
+      settings: SETTINGS,
       now: 0,
     });
     expect(threads.take(batchOf([join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]))).toBeNull();

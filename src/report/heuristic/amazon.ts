@@ -10,6 +10,7 @@
 // https://docs.aws.amazon.com/ses/latest/dg/notification-contents.html
 import { isEmailAddress } from '../address';
 import { parseDate } from '../date';
+import { cleanMessageId } from '../dsn';
 import { parseStatus } from '../reply';
 import { rfc3339, type FeedbackReport } from '../../values';
 import type { FeedbackFinding, Finding } from '../types';
@@ -88,8 +89,8 @@ function feedback(
   const source = str(mail?.['source']);
   const report: FeedbackReport = {
     feedback_type: str(complaint['complaintFeedbackType']) ?? 'abuse',
-    user_agent: str(complaint['userAgent']),
-    version: null,
+    user_agent: str(complaint['userAgent']) ?? '',
+    version: '',
     arrival_date: arrival === null ? null : rfc3339(arrival),
     incidents: null,
     original_envelope_id: null,
@@ -104,10 +105,16 @@ function feedback(
     original_message: null,
     supplemental_trace: null,
   };
+  const headers = obj(mail?.['commonHeaders']);
+  const messageId = str(headers?.['messageId']);
   return {
     kind: 'feedback',
     recipient: recipients.length === 1 ? (recipients[0] as string) : recipients,
+    // SES's complainedRecipients: the recipients of the complained-about message.
+    recipientFrom: 'original-rcpt-to',
+    source: 'amazonses',
     report,
+    originalMessageId: messageId === null ? null : cleanMessageId(messageId),
     time: parseDate(str(complaint['timestamp'])) ?? arrival,
   };
 }

@@ -970,6 +970,7 @@ export function toFindings(
         last_attempt_date: null,
         arrival_date: null,
         original_message_id: messageId,
+        supplemental_trace: null,
       },
       time: f.time ?? date,
       label: null,

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseConfigText } from '../../../src/config/load';
 import { DomainMap, lookupKeys, parseRoutingDomain } from '../../../src/config/domains';
 import { ErrorCode, OobdError } from '../../../src/errors';
 
@@ -181,6 +183,55 @@ describe('listener domain validation', () => {
     });
     expect(parseRoutingDomain('[192.168.1.100]:0')).toBeNull();
     expect(parseRoutingDomain('bad host')).toBeNull();
+  });
+
+  it('takes a verp template or a regex with named groups', () => {
+    const domains = map({
+      'a.example.com': { log_oob: 'LogThenDrop', verp: 'bounce-{id}-{local}={domain}@' },
+      'b.example.com': { log_oob: 'LogThenDrop', verp: { regex: '^b-(?P<id>[0-9]+)@' } },
+    });
+    expect(domains.lookup('a.example.com')?.verp).toBe('bounce-{id}-{local}={domain}@');
+    expect(domains.lookup('b.example.com')?.verp).toEqual({ regex: '^b-(?P<id>[0-9]+)@' });
+    expect(
+      map({ 'c.example.com': { log_oob: 'LogThenDrop' } }).lookup('c.example.com')?.verp,
+    ).toBeNull();
+  });
+
+  it('names the file, the domain and the key of a verp pattern that does not compile, and says what to fix', () => {
+    const cases: [unknown, string][] = [
+      ['bounce-{id-local@', 'without its "}"'],
+      ['bounce@', 'names no part'],
+      ['{id}@{id}', 'appears twice'],
+      [{ regex: '^b-(?P<id>[0-9+@' }, 'not a valid RE2 expression'],
+      [{ regex: '^b-[0-9]+@' }, 'no named group'],
+      [42, 'expected a template'],
+    ];
+    for (const [verp, says] of cases) {
+      const err = configError(() =>
+        map({ 'a.example.com': { log_oob: 'LogThenDrop', verp } }, 'conf/d.toml'),
+      );
+      expect(err.message).toContain('conf/d.toml');
+      expect(err.message).toContain('["a.example.com"].verp');
+      expect(err.message).toContain(says);
+    }
+  });
+
+  it('parses the commented verp example of the shipped file once uncommented', () => {
+    const text = readFileSync(join(ROOT, 'config/listener_domains.toml'), 'utf8');
+    const start = text.indexOf('# ["verp.bounce.example.com"]');
+    expect(start).toBeGreaterThan(0);
+    const block = text.slice(start).split('\n\n')[0]!;
+    const uncommented = block
+      .split('\n')
+      .map((line) => line.slice(2))
+      .join('\n');
+    const domains = DomainMap.fromData([
+      {
+        file: 'listener_domains.toml',
+        data: parseConfigText('listener_domains.toml', uncommented),
+      },
+    ]);
+    expect(domains.lookup('verp.bounce.example.com')?.verp).toBe('bounce-{id}-{local}={domain}@');
   });
 
   it('loads the shipped listener_domains.toml', () => {

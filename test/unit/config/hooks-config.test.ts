@@ -167,6 +167,33 @@ describe('hooks configuration', () => {
   });
 });
 
+describe("trace values: a hook's trace filter and [reports] trace_headers", () => {
+  it("takes a hook's trace table and the header names of [reports]", () => {
+    const config = buildServerConfig(
+      'oobd.toml',
+      {
+        hooks: [{ name: 'acme', url: 'http://127.0.0.1:8080/hook', trace: { tenant: 'acme' } }],
+        reports: { trace_headers: ['Kumo-Trace'] },
+      },
+      {},
+    );
+    expect(config.hooks[0]!.trace).toEqual({ tenant: 'acme' });
+    expect(config.reports.trace_headers).toEqual(['Kumo-Trace']);
+    expect(buildServerConfig('x.toml', {}, {}).reports.trace_headers).toEqual([]);
+  });
+
+  it('names the file and the key of a header name that is none, and of a trace value that is no string', () => {
+    const header = invalid({ reports: { trace_headers: ['Kumo Trace:'] } });
+    expect(header.message).toContain('oobd.toml');
+    expect(header.message).toContain('reports.trace_headers');
+    const trace = invalid({
+      hooks: [{ name: 'a', url: 'http://127.0.0.1/h', trace: { tenant: 7 } }],
+    });
+    expect(trace.message).toContain('hooks');
+    expect(trace.message).toContain('trace');
+  });
+});
+
 describe('the commented hook and suppression examples of config/oobd.toml', () => {
   it('parse once uncommented, with the values they show', () => {
     const text = readFileSync(join(__dirname, '../../../config/oobd.toml'), 'utf8');
@@ -182,6 +209,7 @@ describe('the commented hook and suppression examples of config/oobd.toml', () =
     expect(config.hooks[0]).toMatchObject({
       name: 'app',
       classes: ['InvalidRecipient', 'BadDomain'],
+      trace: { tenant: 'acme' },
       secret: 'change-me',
       max_lag: 900_000,
     });

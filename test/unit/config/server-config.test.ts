@@ -62,12 +62,16 @@ describe('server configuration', () => {
 
   it('takes a list of node URLs in queue.redis_url as a Redis Cluster, and REDIS_URL with commas as one', () => {
     const nodes = ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'];
-    expect(buildServerConfig('x.toml', { queue: { redis_url: nodes } }, {}).queue.redis_url).toEqual(nodes);
-    expect(buildServerConfig('x.toml', { queue: { redis_url: ['redis://10.0.0.1:7000'] } }, {}).queue.redis_url).toEqual([
-      'redis://10.0.0.1:7000',
-    ]);
     expect(
-      buildServerConfig('x.toml', {}, { REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000' }).queue.redis_url,
+      buildServerConfig('x.toml', { queue: { redis_url: nodes } }, {}).queue.redis_url,
+    ).toEqual(nodes);
+    expect(
+      buildServerConfig('x.toml', { queue: { redis_url: ['redis://10.0.0.1:7000'] } }, {}).queue
+        .redis_url,
+    ).toEqual(['redis://10.0.0.1:7000']);
+    expect(
+      buildServerConfig('x.toml', {}, { REDIS_URL: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000' })
+        .queue.redis_url,
     ).toEqual(nodes);
   });
 
@@ -75,11 +79,15 @@ describe('server configuration', () => {
     expect(invalid({ queue: { redis_url: 'localhost:6379' } }).message).toBe(
       'oobd.toml: queue.redis_url: expected a redis:// or rediss:// URL, got "localhost:6379"',
     );
-    expect(invalid({ queue: { redis_url: [] } }).message).toContain('queue.redis_url: a Redis Cluster needs at least one node URL');
+    expect(invalid({ queue: { redis_url: [] } }).message).toContain(
+      'queue.redis_url: a Redis Cluster needs at least one node URL',
+    );
     expect(invalid({ queue: { redis_url: ['redis://a:1/2', 'redis://b:1'] } }).message).toContain(
       'queue.redis_url: a Redis Cluster has only database 0',
     );
-    expect(invalid({ queue: { redis_url: 6379 } }).message).toContain('queue.redis_url: expected a URL or a list of URLs');
+    expect(invalid({ queue: { redis_url: 6379 } }).message).toContain(
+      'queue.redis_url: expected a URL or a list of URLs',
+    );
     expect(() => buildServerConfig('x.toml', {}, { REDIS_URL: 'http://a:1' })).toThrow(
       'x.toml: REDIS_URL (environment): expected a redis:// or rediss:// URL, got "http://a:1"',
     );
@@ -87,8 +95,12 @@ describe('server configuration', () => {
 
   it('reads queue.dedup_window as a duration, 24 hours unless set', () => {
     expect(buildServerConfig('x.toml', {}, {}).queue.dedup_window).toBe(86_400_000);
-    expect(buildServerConfig('x.toml', { queue: { dedup_window: '2h' } }, {}).queue.dedup_window).toBe(7_200_000);
-    expect(buildServerConfig('x.toml', { queue: { dedup_window: 0 } }, {}).queue.dedup_window).toBe(0);
+    expect(
+      buildServerConfig('x.toml', { queue: { dedup_window: '2h' } }, {}).queue.dedup_window,
+    ).toBe(7_200_000);
+    expect(buildServerConfig('x.toml', { queue: { dedup_window: 0 } }, {}).queue.dedup_window).toBe(
+      0,
+    );
     expect(invalid({ queue: { dedup_window: 'a day' } }).message).toContain('queue.dedup_window');
   });
 
@@ -211,7 +223,9 @@ describe('server configuration', () => {
       expect(lines[2]).toContain(`(smtp.tls_cert in ${file})`);
     }
     // A worker reads no domains or TLS files: only the rules are its concern.
-    expect(() => checkConfigFiles(config, { smtp: false })).toThrow(/^[^\n]*classifier\.files\[0\][^\n]*$/);
+    expect(() => checkConfigFiles(config, { smtp: false })).toThrow(
+      /^[^\n]*classifier\.files\[0\][^\n]*$/,
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,13 @@
 // The log folder as a hook's outbox, on real segments written by the real LogWriter.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { makeRecord, type LogRecord, type RecordType } from '../../../src/log/record';
+import {
+  makeRecord,
+  type LogRecord,
+  type OobReport,
+  type RecordType,
+} from '../../../src/log/record';
+import { traceFilterOf } from '../../../src/log/trace-filter';
 import { listSegments } from '../../../src/log/reader';
 import { LogWriter, segmentName } from '../../../src/log/writer';
 import type { Checkpoint } from '../../../src/hooks/checkpoint';
@@ -31,6 +37,45 @@ function record(n: number, type: RecordType = 'OOB', label = 'InvalidRecipient')
       bounce_classification: label,
     },
   );
+}
+
+/** The record as a Reception carrying an MDN's detail (how oobd writes an MDN). */
+function withMdn(r: LogRecord): LogRecord {
+  r.mdn_report = {
+    disposition: {
+      action_mode: 'manual-action',
+      sending_mode: 'MDN-sent-manually',
+      type: 'displayed',
+      modifiers: [],
+    },
+    final_recipient: 'reader@remote.example',
+    original_recipient: null,
+    original_message_id: null,
+    reporting_ua: null,
+    supplemental_trace: null,
+  };
+  return r;
+}
+
+function oobReport(
+  trace: Record<string, unknown> | null,
+  verp?: Record<string, string>,
+): OobReport {
+  return {
+    source: 'rfc3464',
+    action: 'failed',
+    status: '5.1.1',
+    final_recipient: 'user@remote.example',
+    original_recipient: null,
+    remote_mta: null,
+    reporting_mta: null,
+    diagnostic_code: null,
+    last_attempt_date: null,
+    arrival_date: null,
+    original_message_id: null,
+    supplemental_trace: trace,
+    ...(verp ? { verp } : {}),
+  };
 }
 
 const OOB_ONLY: RecordFilter = { types: new Set(['OOB']), classes: null };
@@ -103,16 +148,48 @@ describe('hook outbox', () => {
     await writer.append([
       record(1, 'OOB', 'InvalidRecipient'),
       record(2, 'OOB', 'SpamBlock'),
-      record(3, 'Feedback', 'Feedback'),
-      record(4, 'MDN', 'MDN'),
+      record(3, 'Feedback', 'Uncategorized'),
+      withMdn(record(4, 'Reception', 'Uncategorized')),
       record(5, 'Rejection', 'Uncategorized'),
+      record(6, 'Reception', 'Uncategorized'),
     ]);
     const outbox = new Outbox({ dir, maxSegmentDurationMs: 600_000 }, fresh());
     const batches = await drain(outbox, {
       types: new Set(['OOB', 'Feedback', 'MDN']),
       classes: new Set(['invalidrecipient']),
     });
+    // "MDN" stands for the Reception that carries an mdn_report (4), not any Reception (6).
     expect(ids(batches).map((id) => parseInt(id, 16))).toEqual([1, 3, 4]);
+    await writer.close();
+  });
+
+  it('sends only the records whose trace header or VERP decoding holds every value of the trace filter', async () => {
+    const dir = makeTempDir();
+    const writer = await LogWriter.open({ dir });
+    const traced = (
+      n: number,
+      trace: Record<string, unknown> | null,
+      verp?: Record<string, string>,
+    ) => {
+      const r = record(n);
+      r.oob_report = oobReport(trace, verp);
+      return r;
+    };
+    await writer.append([
+      traced(1, { tenant: 'acme', campaign: 'spring' }),
+      traced(2, { tenant: 'acme', campaign: 'autumn' }),
+      traced(3, { tenant: 'other', campaign: 'spring' }),
+      traced(4, null, { id: '77', tenant: 'acme', campaign: 'spring' }),
+      traced(5, null),
+      record(6),
+    ]);
+    const outbox = new Outbox({ dir, maxSegmentDurationMs: 600_000 }, fresh());
+    const batches = await drain(outbox, {
+      types: new Set(['OOB']),
+      classes: null,
+      trace: traceFilterOf({ tenant: 'acme', campaign: 'spring' }),
+    });
+    expect(ids(batches).map((id) => parseInt(id, 16))).toEqual([1, 4]);
     await writer.close();
   });
 

@@ -1,5 +1,5 @@
 // The server-rendered page: every value from a record or the URL is escaped.
-import { escapeHtml, renderPage, renderRow, ruleLine } from '../../../src/http/page';
+import { escapeHtml, renderPage, renderRow, rowFields, ruleLine } from '../../../src/http/page';
 import { parseWebQuery } from '../../../src/http/web-query';
 import { makeRecord, type LogRecord } from '../../../src/log/record';
 
@@ -44,6 +44,49 @@ describe('web view page', () => {
     expect(row).toContain('&lt;b onmouseover=&#39;x&#39;&gt;Label&lt;/b&gt;');
     expect(row).toContain('<time datetime="2025-01-31T08:00:00Z">2025-01-31 08:00:00</time>');
     expect(row).not.toMatch(/<script|<img|<b /);
+  });
+
+  it('shows an MDN (the Reception carrying mdn_report) as MDN about its recipient, and a Feedback record by the complained-about addresses', () => {
+    const base = hostile();
+    const mdn: LogRecord = {
+      ...base,
+      type: 'Reception',
+      recipient: 'mdn@bounce.example.com',
+      bounce_classification: 'Uncategorized',
+      mdn_report: {
+        disposition: { action_mode: null, sending_mode: null, type: 'displayed', modifiers: [] },
+        final_recipient: 'reader@corp.example',
+        original_recipient: null,
+        original_message_id: null,
+        reporting_ua: null,
+        supplemental_trace: null,
+      },
+    };
+    expect(rowFields(mdn)).toMatchObject({ type: 'MDN', recipient: 'reader@corp.example' });
+    const feedback: LogRecord = {
+      ...base,
+      type: 'Feedback',
+      sender: 'fbl@provider.example',
+      recipient: 'fbl@bounce.example.com',
+      bounce_classification: 'Uncategorized',
+      feedback_detail: {
+        source: 'rfc5965',
+        recipients: ['complainer@mail.example'],
+        recipient_from: 'returned-message',
+        original_message_id: null,
+      },
+    };
+    expect(rowFields(feedback)).toMatchObject({
+      type: 'Feedback',
+      recipient: 'complainer@mail.example',
+      domain: 'mail.example',
+    });
+    // Naming nobody, it shows nobody: never the report's own RCPT TO.
+    const nobody = {
+      ...feedback,
+      feedback_detail: { ...feedback.feedback_detail!, recipients: [] },
+    };
+    expect(rowFields(nobody).recipient).toBe('');
   });
 
   it('renders filters from the URL escaped, and the rule line as oobd rules audit prints it', () => {

@@ -40,6 +40,19 @@ function record(
   );
 }
 
+/** The record as the Reception of an MDN about `about` (how oobd writes an MDN). */
+function mdn(r: LogRecord, about: string): LogRecord {
+  r.mdn_report = {
+    disposition: { action_mode: null, sending_mode: null, type: 'displayed', modifiers: [] },
+    final_recipient: about,
+    original_recipient: null,
+    original_message_id: null,
+    reporting_ua: null,
+    supplemental_trace: null,
+  };
+  return r;
+}
+
 async function writeSegment(dir: string, name: string, records: LogRecord[], closed = true) {
   await fs.writeFile(join(dir, name), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   if (closed) await fs.chmod(join(dir, name), 0o444);
@@ -71,11 +84,14 @@ describe('RecordIndex', () => {
       record('OOB', 'c@gmail.com', T + 4, 'Uncategorized', 'the flux capacitor 12 failed'),
     ]);
     await writeSegment(dir, OLD_B, [
-      record('MDN', 'd@corp.example', T + 600, 'MDN'),
+      mdn(
+        record('Reception', 'mdn@bounce.example.com', T + 600, 'Uncategorized'),
+        'd@corp.example',
+      ),
       record('OOB', 'e@GMAIL.com', T + 601, 'InvalidRecipient'),
       record('OOB', 'f@gmail.com', T + 602, 'Uncategorized', 'the flux capacitor 7 failed'),
       {
-        ...record('Feedback', 'abuse@bounce.example.com', T + 603, 'Feedback'),
+        ...record('Feedback', 'abuse@bounce.example.com', T + 603, 'Uncategorized'),
         feedback_report: { original_rcpto_to: ['g@yahoo.example'] },
       } as unknown as LogRecord,
     ]);
@@ -87,10 +103,10 @@ describe('RecordIndex', () => {
       expect(index.coverage()).toEqual({ ready: true, records: 7, truncatedBefore: null });
       const page = index.records(ALL, 10);
       expect(page.entries.map((e) => [e.type, e.domain, e.classification])).toEqual([
-        ['Feedback', 'yahoo.example', 'Feedback'],
+        ['Feedback', 'yahoo.example', 'Uncategorized'],
         ['OOB', 'gmail.com', 'Uncategorized'],
         ['OOB', 'gmail.com', 'InvalidRecipient'],
-        ['MDN', 'corp.example', 'MDN'],
+        ['MDN', 'corp.example', 'Uncategorized'],
         ['OOB', 'gmail.com', 'Uncategorized'],
         ['OOB', 'mx.corp.example', 'QuotaIssues'],
         ['OOB', 'gmail.com', 'InvalidRecipient'],
@@ -98,6 +114,25 @@ describe('RecordIndex', () => {
       expect(page.next).toBeNull();
       const lines = await index.readLines(page.entries.slice(0, 1));
       expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'Feedback', created: T + 603 });
+    } finally {
+      await index.close();
+    }
+  });
+
+  it('shows the Reception carrying an mdn_report as MDN (and a record of type "MDN" of oobd 0.1), never another Reception', async () => {
+    const other = makeTempDir();
+    await writeSegment(other, OLD_A, [
+      record('Reception', 'mdn@bounce.example.com', T + 1, 'Uncategorized'),
+      mdn(record('Reception', 'mdn@bounce.example.com', T + 2, 'Uncategorized'), 'x@corp.example'),
+      { ...record('OOB', 'y@old.example', T + 3, 'MDN'), type: 'MDN' } as unknown as LogRecord,
+    ]);
+    const index = await openIndex(other);
+    try {
+      const page = index.records(ALL, 10);
+      expect(page.entries.map((e) => [e.type, e.domain, e.created - T])).toEqual([
+        ['MDN', 'old.example', 3],
+        ['MDN', 'corp.example', 2],
+      ]);
     } finally {
       await index.close();
     }

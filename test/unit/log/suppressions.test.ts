@@ -62,6 +62,7 @@ function oob(
     last_attempt_date: null,
     arrival_date: null,
     original_message_id: null,
+    supplemental_trace: null,
   };
   return record;
 }
@@ -69,13 +70,19 @@ function oob(
 function feedback(
   type: string,
   createdUnix: number,
-  opts: { rcptTo?: string[]; recipient?: string | string[] } = {},
+  opts: {
+    rcptTo?: string[];
+    recipient?: string | string[];
+    detail?: string[];
+    trace?: Record<string, unknown>;
+  } = {},
 ): LogRecord {
   const report = {
     feedback_type: type,
     original_rcpto_to: opts.rcptTo ?? [],
+    supplemental_trace: opts.trace ?? null,
   } as unknown as FeedbackReport;
-  return makeRecord(
+  const record = makeRecord(
     {
       id: (++seq).toString(16).padStart(32, '0'),
       created: new Date(createdUnix * 1000),
@@ -92,6 +99,14 @@ function feedback(
       feedback_report: report,
     },
   );
+  if (opts.detail !== undefined)
+    record.feedback_detail = {
+      source: 'rfc5965',
+      recipients: opts.detail,
+      recipient_from: opts.detail.length > 0 ? 'returned-message' : null,
+      original_message_id: null,
+    };
+  return record;
 }
 
 /** A strict RFC 4180 reader, to show the CSV reads back to the same values. */
@@ -198,6 +213,39 @@ describe('suppression list', () => {
       ['y@mail.example', 'complaint', 'abuse', ''],
       ['z@mail.example', 'complaint', 'fraud', ''],
     ]);
+  });
+
+  it("lists the addresses oobd read from a report without Original-Rcpt-To, never the report's own RCPT TO", () => {
+    const rows = buildSuppressions(
+      [
+        feedback('abuse', T0, { detail: ['returned@mail.example'] }),
+        feedback('abuse', T0 + 1, { detail: [], trace: { recipient: 'traced@mail.example' } }),
+        // KumoMTA's form naming nobody, sent to two of our addresses in two domains.
+        feedback('abuse', T0 + 2, {
+          detail: [],
+          recipient: ['fbl@bounce.example.com', 'fbl@other-bounce.example.net'],
+        }),
+      ],
+      RULES,
+    );
+    expect(rows.map((r) => r.address)).toEqual(['returned@mail.example', 'traced@mail.example']);
+  });
+
+  it("lists the VERP or trace recipient of an OOB record whose report named none, and keeps one tenant's records with a trace filter", () => {
+    const verp = oob('', 'InvalidRecipient', T0);
+    verp.oob_report!.verp = { id: '1', recipient: 'verp@mail.example', tenant: 'acme' };
+    verp.oob_report!.recipient_from = 'verp';
+    const traced = oob('', 'InvalidRecipient', T0 + 1);
+    traced.oob_report!.supplemental_trace = { recipient: 'traced@mail.example', tenant: 'other' };
+    const named = oob('named@mail.example', 'InvalidRecipient', T0 + 2);
+    named.oob_report!.supplemental_trace = { tenant: 'acme' };
+    const all = buildSuppressions([verp, traced, named], RULES).map((r) => r.address);
+    expect(all.sort()).toEqual(['named@mail.example', 'traced@mail.example', 'verp@mail.example']);
+    const acme = buildSuppressions([verp, traced, named], {
+      ...RULES,
+      trace: [{ key: 'tenant', value: 'acme' }],
+    }).map((r) => r.address);
+    expect(acme.sort()).toEqual(['named@mail.example', 'verp@mail.example']);
   });
 
   it('lists soft failures only from the threshold on, within the window, in whatever order they come', () => {

@@ -26,6 +26,7 @@ describe('RFC 8098 disposition notifications', () => {
       original_recipient: 'Joe_Recipient@example.com',
       original_message_id: '199509192301.23456@example.org',
       reporting_ua: 'joes-pc.cs.example.com; Foomail 97.1',
+      supplemental_trace: null,
     });
     expect(f.time?.toISOString()).toBe('1995-09-20T04:19:00.000Z');
   });
