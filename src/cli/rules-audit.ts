@@ -9,6 +9,7 @@ import { basename, sep } from 'node:path';
 import {
   compileClassifier,
   replyLine,
+  UNCATEGORIZED,
   type CompiledClassifier,
   type ReplyContext,
 } from '../classify/index';
@@ -25,6 +26,7 @@ import { ErrorCode, OobdError, errorMessage } from '../errors';
 import { listSegments, parseSegment } from '../log/reader';
 import type { LogRecord } from '../log/record';
 import { auditMessage } from '../pipeline/parse-mode';
+import { inferenceReply } from '../pipeline/records';
 import { readMessages, type SourceError } from './sources';
 
 export interface AuditOptions {
@@ -133,14 +135,22 @@ function auditLogs(
     for (const record of records) {
       if (record.type !== 'OOB' || record.bounce_classification === 'AutoReply') continue;
       if (record.bounce_classification === 'ChallengeResponse') continue;
-      const line = replyLine({
+      let line = replyLine({
         code: record.response.code,
         enhancedCode: record.response.enhanced_code,
         content: record.response.content,
         command: record.response.command,
       });
+      let classification = classifier.classifyLine(line, contextOfRecord(record));
+      // As the pipeline labels records: the parser's conclusion (oob_report.inferred)
+      // decides when no rule knows the reply.
+      const inferred = record.oob_report?.inferred;
+      if (classification.label === UNCATEGORIZED && inferred !== undefined) {
+        line = replyLine(inferenceReply(inferred));
+        classification = classifier.classifyLine(line, contextOfRecord(record));
+      }
       const accepted = expectations ? (expectations.entries[expectations.next++] ?? null) : null;
-      audit.add(line, classifier.classifyLine(line, contextOfRecord(record)), accepted);
+      audit.add(line, classification, accepted);
     }
   }
 }

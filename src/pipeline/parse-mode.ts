@@ -6,6 +6,7 @@
 import { hash } from 'node:crypto';
 import {
   replyLine,
+  UNCATEGORIZED,
   type Classification,
   type Classifier,
   type CompiledClassifier,
@@ -15,7 +16,14 @@ import type { Headers } from '../report/header';
 import { parseMessage, parseMessageAndHeaders } from '../report/index';
 import type { VerpSpec } from '../report/verp';
 import { UNKNOWN_ADDR } from '../values';
-import { buildRecords, isBounce, isLogged, labelFindings, replyContext } from './records';
+import {
+  buildRecords,
+  inferenceReply,
+  isBounce,
+  isLogged,
+  labelFindings,
+  replyContext,
+} from './records';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -153,13 +161,17 @@ export function auditMessage(raw: Uint8Array, classifier: CompiledClassifier): A
       out.push({ finding, records, line: null, classification: null });
       continue;
     }
-    const line = replyLine(finding.reply);
-    out.push({
-      finding,
-      records,
-      line,
-      classification: classifier.classifyLine(line, replyContext(finding)),
-    });
+    // As labelFindings: the parser's conclusion decides when no rule knows the reply,
+    // and the audit reports the line that decided (so "uncategorized" means what the
+    // record says).
+    let line = replyLine(finding.reply);
+    let classification = classifier.classifyLine(line, replyContext(finding));
+    const inferred = finding.report.inferred;
+    if (classification.label === UNCATEGORIZED && inferred !== undefined) {
+      line = replyLine(inferenceReply(inferred));
+      classification = classifier.classifyLine(line, replyContext(finding));
+    }
+    out.push({ finding, records, line, classification });
   }
   return out;
 }

@@ -100,9 +100,10 @@ export function replyContext(finding: OobFinding): ReplyContext {
 /**
  * What the classifier reads for a parser's conclusion (never written to a record):
  * the status with the reply code of its class (DESIGN.md §5: 550 for 5, 451 for 4)
- * and the conclusion's text.
+ * and the conclusion's text. `oobd rules audit` reads it too, so that it counts a reply
+ * as uncategorized only when the record is.
  */
-function inferenceReply(inferred: OobInference): Reply {
+export function inferenceReply(inferred: OobInference): Reply {
   const enhancedCode = inferred.status === null ? null : parseEnhancedCode(inferred.status);
   return {
     code: enhancedCode?.class === 4 ? 451 : 550,

@@ -307,6 +307,30 @@ describe('oobd rules audit', () => {
     expect(report.uncategorized.map((group) => group.count)).toEqual([2, 1]);
   });
 
+  it("counts a reply as uncategorized only when the record is: the parser's conclusion (oob_report.inferred) decides as in the pipeline", () => {
+    // Google Groups' notice carries no reply a rule knows; the parser's conclusion
+    // (a 5.x.x refusal by the group) labels the record, and the audit must agree.
+    const file = join(ROOT, 'fixtures/heuristic/google/sisimai-lhost-googlegroups-01.eml');
+    const parsed = oobd(['parse', file]);
+    expect(parsed.status).toBe(0);
+    const record = JSON.parse(parsed.stdout.split('\n')[0]!) as {
+      bounce_classification: string;
+      oob_report: { inferred?: unknown };
+    };
+    expect(record.oob_report.inferred).toBeDefined();
+    expect(record.bounce_classification).not.toBe('Uncategorized');
+    const logs = join(dir, 'logs-inferred');
+    mkdirSync(logs);
+    writeFileSync(join(logs, '20250303-101500.000000'), parsed.stdout);
+    for (const path of [file, logs]) {
+      const run = oobd(['rules', 'audit', path, '--json']);
+      expect(run.status).toBe(0);
+      const report = JSON.parse(run.stdout) as { replies: number; uncategorized: unknown[] };
+      expect({ path, replies: report.replies }).toEqual({ path, replies: 1 });
+      expect({ path, uncategorized: report.uncategorized }).toEqual({ path, uncategorized: [] });
+    }
+  });
+
   it('exits 1 and names a path it cannot read, after auditing the others', () => {
     const missing = join(dir, 'missing');
     const run = oobd(['rules', 'audit', FIXTURES, missing]);
