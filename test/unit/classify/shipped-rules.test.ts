@@ -583,6 +583,47 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
       ['554 5.4.6 Unable to route: mail loop', 'RoutingErrors'],
       ['550 unable to route message: routing loop detected', 'RoutingErrors'],
     ],
+    'Gmail bulk-sender requirements (alignment, TLS, unauthenticated) and Exchange store quota': [
+      [
+        '421 4.7.32 Rate limited: the From header of this message is not aligned with the authenticated SPF or DKIM domain',
+        'AuthenticationFailed',
+      ],
+      [
+        '550 5.7.32 Blocked: From: domain isn\u2019t aligned with DKIM d= domain',
+        'AuthenticationFailed',
+      ],
+      [
+        '421 4.7.29 Rate limited: this mail was not sent over a TLS connection',
+        'AuthenticationFailed',
+      ],
+      [
+        '550 5.7.29 Blocked because the message wasn\u2019t sent via an encrypted connection',
+        'AuthenticationFailed',
+      ],
+      [
+        '421 4.7.26 Your mail is rate limited because this message is unauthenticated',
+        'AuthenticationFailed',
+      ],
+      ['421 4.7.0 Message lacks authentication information', 'AuthenticationFailed'],
+      [
+        '550 5.7.1 Message fails to pass authentication checks (SPF or DKIM)',
+        'AuthenticationFailed',
+      ],
+      ['550 5.7.1 Messages missing a valid Message-ID header are not accepted', 'ContentRelated'],
+      ['550 5.7.1 Message has duplicate Subject headers', 'ContentRelated'],
+      [
+        '550 5.2.0 STOREDRV.Deliver.Exception:QuotaExceededException; mailbox store refused',
+        'QuotaIssues',
+      ],
+      // Nearest phrases of other labels.
+      [
+        '421 4.7.0 Rate limited: too many messages from your IP, try again later',
+        'TransientFailure',
+      ],
+      ['550 5.7.1 Message rejected: the recipient is not aligned with our policy', 'PolicyRelated'],
+      ['550 5.2.1 STOREDRV.Deliver: mailbox disabled', 'InactiveMailbox'],
+      ['454 4.7.0 TLS not available due to local problem', 'AuthenticationFailed'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
