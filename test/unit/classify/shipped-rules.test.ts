@@ -624,6 +624,20 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
       ['550 5.2.1 STOREDRV.Deliver: mailbox disabled', 'InactiveMailbox'],
       ['454 4.7.0 TLS not available due to local problem', 'AuthenticationFailed'],
     ],
+    'a DNS lookup that failed for now, and the IronPort directory reject as parsed': [
+      ['451 4.4.0 DNS query failed for example.org', 'DNSFailure'],
+      ['450 DNS resolution failed for mx.example.org', 'DNSFailure'],
+      ['451 4.4.0 Unable to lookup DNS for example.org', 'DNSFailure'],
+      ['550 5.1.0 Address rejected bob@example.org', 'InvalidRecipient'],
+      ['550 5.1.0 Address rejected.', 'InvalidRecipient'],
+      // Nearest phrases of other labels.
+      ['550 5.4.4 DNS query failed: nonexistent domain', 'BadDomain'],
+      [
+        '550 DNS Error: DNS type mx lookup of typo.example responded with code NXDOMAIN',
+        'BadDomain',
+      ],
+      ['550 5.1.0 Address rejected: sender unknown', 'InvalidSender'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
