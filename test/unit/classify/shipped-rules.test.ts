@@ -610,6 +610,9 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
         'AuthenticationFailed',
       ],
       ['550 5.7.1 Messages missing a valid Message-ID header are not accepted', 'ContentRelated'],
+      ['554 No Resent-From field given', 'ContentRelated'],
+      ['554 Message rejected: no Date header', 'ContentRelated'],
+      ['550 5.7.1 Message without a From: header refused', 'ContentRelated'],
       ['550 5.7.1 Message has duplicate Subject headers', 'ContentRelated'],
       [
         '550 5.2.0 STOREDRV.Deliver.Exception:QuotaExceededException; mailbox store refused',
