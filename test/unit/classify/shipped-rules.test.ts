@@ -627,6 +627,34 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
       ['550 5.2.1 STOREDRV.Deliver: mailbox disabled', 'InactiveMailbox'],
       ['454 4.7.0 TLS not available due to local problem', 'AuthenticationFailed'],
     ],
+    'check names inside addresses and host names are no verdict (DMARC report mailboxes, ISP reverse names)':
+      [
+        [
+          '550 5.1.1 <dmarc@example.org>: Recipient address rejected: User unknown',
+          'InvalidRecipient',
+        ],
+        ['550 No such user - rua@dmarc.example.org', 'InvalidRecipient'],
+        [
+          '550 5.1.1 <spf@example.org>: Recipient address rejected: User unknown',
+          'InvalidRecipient',
+        ],
+        ['552 5.2.2 <dkim-reports@example.org>: mailbox full', 'QuotaIssues'],
+        [
+          '554 5.7.1 Service unavailable; Client host [ptr-192-0-2-7.example.net] blocked using zen.spamhaus.org',
+          'SpamBlock',
+        ],
+        ['550 5.2.2 <postmaster@rdns.example.net>: mailbox full', 'QuotaIssues'],
+        // The same names as words of the reply keep their label.
+        ['550 5.7.1 Rejected by DMARC policy', 'AuthenticationFailed'],
+        ['550 5.7.1 message failed DMARC.', 'AuthenticationFailed'],
+        ['550 5.7.1 DMARC: reject', 'AuthenticationFailed'],
+        ['550 5.7.25 no PTR record for 192.0.2.7', 'AuthenticationFailed'],
+        ['450 4.7.1 Client host rejected: no rDNS for 192.0.2.7', 'AuthenticationFailed'],
+        [
+          '550 5.7.1 SPF fail (example.org: 192.0.2.7 is not a permitted sender)',
+          'AuthenticationFailed',
+        ],
+      ],
     'a DNS lookup that failed for now, and the IronPort directory reject as parsed': [
       ['451 4.4.0 DNS query failed for example.org', 'DNSFailure'],
       ['450 DNS resolution failed for mx.example.org', 'DNSFailure'],
