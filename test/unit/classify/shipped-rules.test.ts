@@ -644,7 +644,10 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
           'SpamBlock',
         ],
         ['550 5.2.2 <postmaster@rdns.example.net>: mailbox full', 'QuotaIssues'],
+        ['550 5.1.1 sender@example.org: mailbox not found', 'InvalidRecipient'],
         // The same names as words of the reply keep their label.
+        ['550 Sender: bob@example.com not found', 'InvalidSender'],
+        ['553 5.1.0 Envelope sender domain does not resolve', 'InvalidSender'],
         ['550 5.7.1 Rejected by DMARC policy', 'AuthenticationFailed'],
         ['550 5.7.1 message failed DMARC.', 'AuthenticationFailed'],
         ['550 5.7.1 DMARC: reject', 'AuthenticationFailed'],
