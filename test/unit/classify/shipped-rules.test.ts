@@ -680,6 +680,14 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
     });
   });
 
+  it('takes 521 for a bad domain only when it says the host takes no mail (AOL sent 521 for blocks)', () => {
+    const line = '521 5.2.1 (CON:B1) We will not accept delivery of this message';
+    expect(classifier.classifyLine(line).label).not.toBe('BadDomain');
+    expect(classifier.classifyLine('521 5.3.2 mx.example.org does not accept mail').label).toBe(
+      'BadDomain',
+    );
+  });
+
   it('takes a final bounce that tried all MXs for an expiry, as any unreachable host', () => {
     expect(
       classifier.classifyLine('550 Too many failures (Tried all MXs)', { action: 'failed' }).label,
