@@ -9,7 +9,7 @@ import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
-import { extractReply, oneLine } from './reply';
+import { extractReply, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
 import {
   collectBlocks,
@@ -79,6 +79,8 @@ const STOP_PHRASES = [
   'the attachment contains the original mail headers',
   '------ this is a copy of the message',
   'original message --',
+  // MDaemon closes its session transcript with "--- End Transcript ---".
+  '--- end transcript ---',
 ];
 
 /**
@@ -187,7 +189,15 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     const text = b.lines.length > 0 ? b.lines.slice(0, 8) : b.reason !== '' ? [b.reason] : [];
     const seen = byKey.get(key);
     if (seen !== undefined) {
-      if (seen.text.length === 0) seen.text = text;
+      // A recipient named again further down, where the server's answer follows
+      // (hMailServer's "hMailServer sent: RCPT TO:<a@b>" then "Remote server replied:
+      // 550 ...", MDaemon's transcript "--> RCPT To:<a@b>" then "<-- 550 ..."): the
+      // lines with the reply code explain it better than those without one.
+      if (
+        seen.text.length === 0 ||
+        (!hasReplyCode(seen.text.join(' ')) && hasReplyCode(text.join(' ')))
+      )
+        seen.text = text;
       continue;
     }
     if (found.length >= MAX_RECIPIENTS) break;

@@ -547,9 +547,12 @@ export function leadingAddress(line: string): Named | null {
     token = token.slice(0, cut);
   }
   if (token.indexOf('@') < 0 || token.length > 320) return null;
-  const inner = token.startsWith('<') ? token.slice(1, -1).trim() : token;
+  let inner = token.startsWith('<') ? token.slice(1, -1).trim() : token;
+  // "[SMTP:a@b]" (MailEnable, Exchange): an address-type prefix in brackets, as
+  // Exchange writes proxy addresses; the closing bracket went with the text above.
+  if (inner.startsWith('[')) inner = inner.slice(1);
   // "<mailto:a@b>" (HTML notices): the scheme is no part of the address.
-  const bare = afterPrefix(inner, 'mailto:') ?? inner;
+  const bare = afterPrefix(inner, 'mailto:') ?? afterPrefix(inner, 'smtp:') ?? inner;
   if (!isEmailAddress(bare)) return null;
   let rest = afterSeparators(after.trim()).trim();
   // "... to <a@b>." : a full stop or a closing bracket alone ends the sentence.

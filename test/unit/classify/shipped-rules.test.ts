@@ -439,3 +439,258 @@ describe('the field cases, and their kinds in other wordings', () => {
     expect(classifier.classifyLine(line, context).label).toBe(expected);
   });
 });
+
+// Kinds from public bug reports about bounce handling (rules/phrases.toml names the
+// sources): wordings of our own, and the nearest phrases of other labels.
+describe('kinds from public bounce bug reports, in other wordings', () => {
+  const classifier = compileClassifier(shipped);
+  const FAMILIES: Record<string, Array<[string, string]>> = {
+    'qmail and its forks: no mailbox (or account) here by that name': [
+      ['550 No Account bob@example.org here by that name. (#5.1.5)', 'InvalidRecipient'],
+      ['550 sorry, no mailbox here by that name (#5.1.1 - chkuser)', 'InvalidRecipient'],
+      ['511 Sorry, no such account here by that name', 'InvalidRecipient'],
+      ['553 5.1.7 sorry, no sender mailbox here by that name', 'InvalidSender'],
+    ],
+    'Postfix address verification: undeliverable (a verdict) and in progress (retry)': [
+      [
+        '550 5.1.1 <bob@example.org>: Recipient address rejected: undeliverable address: unknown user: "bob"',
+        'InvalidRecipient',
+      ],
+      ['550 Recipient address rejected: undeliverable address', 'InvalidRecipient'],
+      [
+        '450 4.1.1 <bob@example.org>: Recipient address rejected: unverified address: Address verification in progress',
+        'TransientFailure',
+      ],
+      [
+        '450 Recipient address rejected: unverified address: address verification pending',
+        'TransientFailure',
+      ],
+      [
+        '553 5.1.8 <bob@example.org>: Sender address rejected: undeliverable address: Domain not found',
+        'InvalidSender',
+      ],
+    ],
+    'unknown user and full mailbox in the languages of translated replies': [
+      ['550 Utilisateur inconnu', 'InvalidRecipient'],
+      ['550 5.1.1 Destinataire inconnu', 'InvalidRecipient'],
+      ["550 L'adresse e-mail n'existe pas", 'InvalidRecipient'],
+      ['550 Benutzer unbekannt', 'InvalidRecipient'],
+      ['550 Unbekannter Empfänger', 'InvalidRecipient'],
+      ['550 Empfaenger unbekannt', 'InvalidRecipient'],
+      ['550 Usuario desconocido', 'InvalidRecipient'],
+      ['550 Destinatario inexistente', 'InvalidRecipient'],
+      ['550 Usuário desconhecido', 'InvalidRecipient'],
+      ['550 Utente sconosciuto', 'InvalidRecipient'],
+      ['550 Indirizzo inesistente', 'InvalidRecipient'],
+      ['550 Onbekende gebruiker', 'InvalidRecipient'],
+      ['552 Postfach voll', 'QuotaIssues'],
+      ['552 Boîte aux lettres pleine', 'QuotaIssues'],
+      ['552 La boite de réception est pleine', 'QuotaIssues'],
+      ['452 Casella di posta piena', 'QuotaIssues'],
+      ['552 Buzón lleno', 'QuotaIssues'],
+      ['552 Caixa postal cheia', 'QuotaIssues'],
+      ['552 Speicherplatz des Postfachs überschritten', 'QuotaIssues'],
+      ['550 Absender unbekannt: Sender address rejected', 'InvalidSender'],
+    ],
+    'the address named between the noun and the verdict': [
+      ['550 The address bob@example.org is not valid', 'InvalidRecipient'],
+      ['550 Address <bob@example.org> not registered', 'InvalidRecipient'],
+      ['550 No mailbox bob@example.org here', 'InvalidRecipient'],
+      ['550 recipient bob@example.org not found', 'InvalidRecipient'],
+      ['550 Sender address bob@example.org is not valid', 'InvalidSender'],
+      ['552 mailbox for bob@example.org is full', 'QuotaIssues'],
+    ],
+    'SPF, DKIM and DMARC verdicts in other word orders, and SMTP AUTH required': [
+      [
+        "421 4.7.27 Your email has been rate limited because SPF authentication didn't pass for this message.",
+        'AuthenticationFailed',
+      ],
+      [
+        '421 4.7.26 This message is not authenticated with DKIM and has been rate limited',
+        'AuthenticationFailed',
+      ],
+      ['550 5.7.1 Rejected: message failed DMARC alignment', 'AuthenticationFailed'],
+      ['550 5.7.1 Message failed SPF verification', 'AuthenticationFailed'],
+      ['550 Email rejected: it does not pass SPF checks for example.com', 'AuthenticationFailed'],
+      ['550 5.7.1 DKIM signature did not validate', 'AuthenticationFailed'],
+      [
+        '550 5.7.1 Sender IP 192.0.2.7 is not allowed by SPF record of example.com',
+        'AuthenticationFailed',
+      ],
+      [
+        '550 5.7.1 SPF: 192.0.2.7 is not authorized to send mail for example.com',
+        'AuthenticationFailed',
+      ],
+      ['550 SMTP AUTH is required for message submission on port 587', 'AuthenticationFailed'],
+      ['530 5.7.0 SMTP authentication is mandatory here', 'AuthenticationFailed'],
+      ['421 4.7.0 Too many SMTP AUTH failures from your IP, try again later', 'TransientFailure'],
+      ['451 4.7.1 Rate limited: too many messages, try again later', 'TransientFailure'],
+    ],
+    'URI blocklists and content scanners judge the message': [
+      ['554 5.7.1 This message contains a blocked URL', 'SpamContent'],
+      ['550 Message rejected: a link in the body is listed on a URI blocklist', 'SpamContent'],
+      ['550 5.7.1 Rejected by Rspamd: spam', 'SpamContent'],
+      ['554 5.7.1 Message blocked by SpamAssassin (score 14.1)', 'SpamContent'],
+      ['554 5.7.1 Client host [192.0.2.7] blocked using zen.spamhaus.org', 'SpamBlock'],
+      ['550 Your domain is listed on dbl.example.org', 'SpamBlock'],
+    ],
+    'Microsoft format NDRs and broken MIME': [
+      [
+        '550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; message contains bare linefeeds',
+        'ContentRelated',
+      ],
+      [
+        '554 5.6.211 Invalid MIME Content: Single text value size exceeded allowed maximum for the Subject header',
+        'ContentRelated',
+      ],
+      ['554 5.6.0 Malformed MIME structure', 'ContentRelated'],
+      ['500 5.5.2 bare <LF> received', 'ProtocolErrors'],
+    ],
+    'recipients per transaction (Gmail 4.5.3)': [
+      [
+        '452 4.5.3 Domain policy size per transaction exceeded, please try this recipient in a separate transaction.',
+        'TooManyRecipients',
+      ],
+      ['452 Recipient count per transaction exceeded', 'TooManyRecipients'],
+      ['550 5.7.1 Message rejected by domain policy', 'PolicyRelated'],
+    ],
+    'checks that could not finish: Exim callouts, Postfix table lookups': [
+      ['451 Could not complete sender verify callout', 'TransientFailure'],
+      ['451 4.3.0 Could not complete recipient verify callout', 'TransientFailure'],
+      ['550 Sender verify failed', 'InvalidSender'],
+      ['550 5.7.1 sender verification rejected the address', 'InvalidSender'],
+      ['451 4.3.0 <bob@example.org>: Temporary lookup failure', 'TransientFailure'],
+      ['451 4.4.3 Temporary DNS failure looking up example.org', 'DNSFailure'],
+      ['451 temporary MX lookup failure for example.org', 'DNSFailure'],
+    ],
+    'Haraka and other MTAs that tried all MXs': [
+      ['451 Too many failures (Tried all MXs)', 'NoAnswerFromHost'],
+      ['451 all MX hosts unreachable for example.org', 'NoAnswerFromHost'],
+    ],
+    'domains without a mail route: RFC 7504 521/556, null MX, no MX, X.4.4': [
+      ['550 all relevant MX records point to non-existent hosts', 'BadDomain'],
+      ['556 5.1.10 example.org does not accept mail (null MX)', 'BadDomain'],
+      ['521 5.3.2 mx.example.org does not accept mail', 'BadDomain'],
+      ['521 Server does not accept mail', 'BadDomain'],
+      ['550 5.7.27 Sender address has null MX', 'InvalidSender'],
+      ['553 5.1.8 The sender domain has a null MX record', 'InvalidSender'],
+      ['550 Recipient domain example.invalid does not have any MX records', 'BadDomain'],
+      ['550 No MX for example.invalid', 'BadDomain'],
+      ['550 5.4.4 no mail hosts for domain example.invalid', 'BadDomain'],
+      ['550 unable to resolve MX for example.invalid', 'BadDomain'],
+      ['451 unable to resolve MX for example.org, try again', 'DNSFailure'],
+      ['554 5.4.4 Unable to route', 'BadDomain'],
+      ['554 5.4.6 Unable to route: mail loop', 'RoutingErrors'],
+      ['550 unable to route message: routing loop detected', 'RoutingErrors'],
+    ],
+    'Gmail bulk-sender requirements (alignment, TLS, unauthenticated) and Exchange store quota': [
+      [
+        '421 4.7.32 Rate limited: the From header of this message is not aligned with the authenticated SPF or DKIM domain',
+        'AuthenticationFailed',
+      ],
+      [
+        '550 5.7.32 Blocked: From: domain isn\u2019t aligned with DKIM d= domain',
+        'AuthenticationFailed',
+      ],
+      [
+        '421 4.7.29 Rate limited: this mail was not sent over a TLS connection',
+        'AuthenticationFailed',
+      ],
+      [
+        '550 5.7.29 Blocked because the message wasn\u2019t sent via an encrypted connection',
+        'AuthenticationFailed',
+      ],
+      [
+        '421 4.7.26 Your mail is rate limited because this message is unauthenticated',
+        'AuthenticationFailed',
+      ],
+      ['421 4.7.0 Message lacks authentication information', 'AuthenticationFailed'],
+      [
+        '550 5.7.1 Message fails to pass authentication checks (SPF or DKIM)',
+        'AuthenticationFailed',
+      ],
+      ['550 5.7.1 Messages missing a valid Message-ID header are not accepted', 'ContentRelated'],
+      ['554 No Resent-From field given', 'ContentRelated'],
+      ['554 Message rejected: no Date header', 'ContentRelated'],
+      ['550 5.7.1 Message without a From: header refused', 'ContentRelated'],
+      ['550 5.7.1 Message has duplicate Subject headers', 'ContentRelated'],
+      [
+        '550 5.2.0 STOREDRV.Deliver.Exception:QuotaExceededException; mailbox store refused',
+        'QuotaIssues',
+      ],
+      // Nearest phrases of other labels.
+      [
+        '421 4.7.0 Rate limited: too many messages from your IP, try again later',
+        'TransientFailure',
+      ],
+      ['550 5.7.1 Message rejected: the recipient is not aligned with our policy', 'PolicyRelated'],
+      ['550 5.2.1 STOREDRV.Deliver: mailbox disabled', 'InactiveMailbox'],
+      ['454 4.7.0 TLS not available due to local problem', 'AuthenticationFailed'],
+    ],
+    'check names inside addresses and host names are no verdict (DMARC report mailboxes, ISP reverse names)':
+      [
+        [
+          '550 5.1.1 <dmarc@example.org>: Recipient address rejected: User unknown',
+          'InvalidRecipient',
+        ],
+        ['550 No such user - rua@dmarc.example.org', 'InvalidRecipient'],
+        [
+          '550 5.1.1 <spf@example.org>: Recipient address rejected: User unknown',
+          'InvalidRecipient',
+        ],
+        ['552 5.2.2 <dkim-reports@example.org>: mailbox full', 'QuotaIssues'],
+        [
+          '554 5.7.1 Service unavailable; Client host [ptr-192-0-2-7.example.net] blocked using zen.spamhaus.org',
+          'SpamBlock',
+        ],
+        ['550 5.2.2 <postmaster@rdns.example.net>: mailbox full', 'QuotaIssues'],
+        ['550 5.1.1 sender@example.org: mailbox not found', 'InvalidRecipient'],
+        // The same names as words of the reply keep their label.
+        ['550 Sender: bob@example.com not found', 'InvalidSender'],
+        ['553 5.1.0 Envelope sender domain does not resolve', 'InvalidSender'],
+        ['550 5.7.1 Rejected by DMARC policy', 'AuthenticationFailed'],
+        ['550 5.7.1 message failed DMARC.', 'AuthenticationFailed'],
+        ['550 5.7.1 DMARC: reject', 'AuthenticationFailed'],
+        ['550 5.7.25 no PTR record for 192.0.2.7', 'AuthenticationFailed'],
+        ['450 4.7.1 Client host rejected: no rDNS for 192.0.2.7', 'AuthenticationFailed'],
+        [
+          '550 5.7.1 SPF fail (example.org: 192.0.2.7 is not a permitted sender)',
+          'AuthenticationFailed',
+        ],
+      ],
+    'a DNS lookup that failed for now, and the IronPort directory reject as parsed': [
+      ['451 4.4.0 DNS query failed for example.org', 'DNSFailure'],
+      ['450 DNS resolution failed for mx.example.org', 'DNSFailure'],
+      ['451 4.4.0 Unable to lookup DNS for example.org', 'DNSFailure'],
+      ['550 5.1.0 Address rejected bob@example.org', 'InvalidRecipient'],
+      ['550 5.1.0 Address rejected.', 'InvalidRecipient'],
+      // Nearest phrases of other labels.
+      ['550 5.4.4 DNS query failed: nonexistent domain', 'BadDomain'],
+      [
+        '550 DNS Error: DNS type mx lookup of typo.example responded with code NXDOMAIN',
+        'BadDomain',
+      ],
+      ['550 5.1.0 Address rejected: sender unknown', 'InvalidSender'],
+    ],
+  };
+
+  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
+    it.each(cases)('%j → %s', (line, expected) => {
+      expect(classifier.classifyLine(line).label).toBe(expected);
+    });
+  });
+
+  it('takes 521 for a bad domain only when it says the host takes no mail (AOL sent 521 for blocks)', () => {
+    const line = '521 5.2.1 (CON:B1) We will not accept delivery of this message';
+    expect(classifier.classifyLine(line).label).not.toBe('BadDomain');
+    expect(classifier.classifyLine('521 5.3.2 mx.example.org does not accept mail').label).toBe(
+      'BadDomain',
+    );
+  });
+
+  it('takes a final bounce that tried all MXs for an expiry, as any unreachable host', () => {
+    expect(
+      classifier.classifyLine('550 Too many failures (Tried all MXs)', { action: 'failed' }).label,
+    ).toBe('MessageExpired');
+  });
+});

@@ -1,7 +1,8 @@
 import { parseFallback } from '../../../src/report/fallback';
 import { parseMessage, readMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
-import { readFixture } from '../../helpers/fixture-records';
+import { expectSnapshotRecords, fixtureFiles, readFixture } from '../../helpers/fixture-records';
+import { describeExpectations } from '../../helpers/fixture-expectations';
 
 const eml = (...lines: string[]): Buffer => Buffer.from(lines.join('\n'), 'utf8');
 
@@ -110,5 +111,31 @@ describe('last-resort scan of text bounces', () => {
       eml('From: friend@example.com', 'Subject: hello', '', 'kiji@example.org: see you tomorrow'),
     );
     expect(r).toEqual({ kind: 'none', findings: [], problems: [] });
+  });
+});
+
+// Text bounces of programs no heuristic family knows (hMailServer, MailEnable, MDaemon,
+// Haraka), written by hand from their formats: the last-resort scan reads them, and
+// each gives the values a person decided (`fixtures/fallback/<name>.expected.json`).
+describe('fallback fixtures', () => {
+  const fixtures = fixtureFiles(['fallback']);
+
+  it('has its fixtures', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(4);
+  });
+
+  describeExpectations(fixtures);
+
+  it.each(fixtures)('%s gives the records of its snapshot', (fixture) => {
+    expectSnapshotRecords(fixture);
+  });
+
+  it.each(fixtures)('%s is read by the last-resort scan, with a one-line reply', (fixture) => {
+    const found = findings(readFixture(fixture));
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) {
+      expect(f.report.source).toBe('heuristic:fallback');
+      expect(f.reply.content).not.toMatch(/[\r\n]/);
+    }
   });
 });
