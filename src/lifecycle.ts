@@ -12,6 +12,9 @@
 //           All of it under one budget (`stop(budgetMs)`): a stage still running when the
 //           budget is spent is left behind and named, and the caller exits (cli/run.ts).
 // SIGHUP:   domains and rules files are re-read; a bad file keeps the last good set.
+//           The config file itself is not (a warning says so when it was edited).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { normaliseReply } from './classify/normalise';
 import { DomainMap } from './config/domains';
 import { RulesStore } from './config/rules';
@@ -196,6 +199,15 @@ async function unwind(cleanups: Array<() => Promise<unknown> | unknown>): Promis
       .catch(() => undefined);
 }
 
+/** SHA-256 of the config file's bytes, or null when it cannot be read (the package's own, removed). */
+function configFileDigest(file: string): string | null {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
 interface Core {
   log: LogWriter;
   /** Null where nothing is processed in this thread (serve in bullmq mode). */
@@ -253,6 +265,7 @@ async function openCore(
   cleanups.push(() => pool?.close());
   const relayer = new Relayer({ hostname: config.smtp.hostname, timeoutMs: config.relay.timeout });
   cleanups.push(() => relayer.close());
+  const startDigest = configFileDigest(config.file);
   const deps: ProcessorDeps = {
     process: (job) =>
       pool
@@ -274,6 +287,14 @@ async function openCore(
     metrics,
     reloadStatus: new ReloadStatus(metrics),
     reloadRules() {
+      // SIGHUP re-reads the files the config names, not the config itself (its
+      // listeners, hooks, queue and folders are live objects): say so when the file
+      // was edited, so "reload finished" is not read as "my [[hooks]] are in".
+      if (configFileDigest(config.file) !== startDigest)
+        logger.warn(
+          { file: config.file },
+          'the config file changed since start; SIGHUP reloads only the domain and rules files it names: restart oobd for the rest ([[hooks]], [smtp], [http], [queue], [logs], the lists of files)',
+        );
       // The store logs a failure (file, label, index) and keeps the last good rules.
       const result = rules.reload();
       if (!result.reloaded) return { rules: 'kept', error: result.error.message };

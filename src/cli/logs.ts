@@ -140,14 +140,18 @@ const DATE_TIME =
 
 /**
  * A time bound: a duration back from `now` (`15m`, `2h`, `1d`) or a date or time
- * (`2024-05-01`, `2024-05-01T10:00:00Z`; a date alone is UTC midnight, a time without
- * a zone is local time, as Date.parse reads them).
+ * (`2024-05-01`, `2024-05-01T10:00:00Z`). A date alone is UTC midnight and a time
+ * without a zone is UTC too: records print their times in UTC and the web view reads
+ * zone-less times as UTC, so the same text means the same instant everywhere
+ * (Date.parse alone would take a zone-less time as local time).
  */
 export function parseTimeBound(option: string, text: string, now: number): number {
   const ms = parseDuration(text);
   if (ms !== null) return now - ms;
   const trimmed = text.trim();
-  const at = DATE_TIME.test(trimmed) ? Date.parse(trimmed.replace(' ', 'T')) : NaN;
+  const iso = trimmed.replace(' ', 'T');
+  const zoned = /T.*(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso) || !iso.includes('T') ? iso : `${iso}Z`;
+  const at = DATE_TIME.test(trimmed) ? Date.parse(zoned) : NaN;
   if (Number.isFinite(at)) return at;
   throw new OobdError(
     ErrorCode.UsageError,
@@ -203,7 +207,12 @@ export function formatRecord(r: LogRecord): string {
           : '';
   const content = r.response.content ? ` ${r.response.content}` : '';
   const received = r.created_time ?? r.event_time;
-  const event = r.event_time && r.event_time !== received ? ` (event ${r.event_time})` : '';
+  // The record's own time only when it says something: KumoMTA's OOB timestamp is the
+  // logging time when the report has no Last-Attempt-Date, a few ms after `created`.
+  const event =
+    r.event_time && received && Math.abs(Date.parse(r.event_time) - Date.parse(received)) >= 1000
+      ? ` (event ${r.event_time})`
+      : '';
   return `${received}${event} ${r.type}${label} ${r.sender || '<>'} -> ${recipient || '-'} ${r.response.code}${enhanced}${content} [${r.id}]`;
 }
 
@@ -256,7 +265,8 @@ class Summary {
     return (
       `records: ${this.total}\n` +
       table('by type', this.byType) +
-      table('OOB by classification', this.byClass) +
+      // Every classification (there are a few dozen at most): a cut would hide labels.
+      table('OOB by classification', this.byClass, Infinity) +
       table('OOB by recipient domain (top 20)', this.byDomain) +
       table('Feedback by feedback type', this.byFeedbackType) +
       table('Feedback by reporting domain (Reporting-MTA)', this.byReportingDomain) +
@@ -333,7 +343,9 @@ export function register(program: Command): void {
         "not on the record's own timestamp, which for OOB records is the report's\n" +
         'Last-Attempt-Date (as KumoMTA) and can be years old. Records print in reception\n' +
         'order, across folders; a readable line starts with the reception time and shows\n' +
-        "the record's own time in parentheses when it differs.",
+        "the record's own time in parentheses when it differs by a second or more.\n" +
+        'A time without a zone (2024-05-01T10:00) is UTC, as the times oobd prints.\n' +
+        '--follow prints the records already there that pass the filters, then new ones.',
     )
     .action(async (dirArgs: string[], opts: LogsOptions) => {
       if (opts.summary && opts.json)

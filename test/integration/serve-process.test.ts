@@ -1,6 +1,6 @@
 // `oobd serve` as a process: signals, reload, config errors, STARTTLS.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { stringify } from 'smol-toml';
@@ -60,6 +60,10 @@ describe('oobd serve process', () => {
       writeFileSync(domainsFile, stringify({ 'new.example.org': { log_oob: 'LogThenDrop' } }));
       serve.child.kill('SIGHUP');
       await serve.waitForLog((l) => l.msg === 'reload finished' && l.domains === 'reloaded');
+      // The config file is unchanged: no word about restarting.
+      const restartWarning = (l: { msg?: unknown }) =>
+        String(l.msg).startsWith('the config file changed since start');
+      expect(serve.logs.filter(restartWarning)).toEqual([]);
       const after = await sendMessage(serve.port, { from: '', to: ['x@new.example.org'], message: dsnMessage() });
       expect(after.code).toBe(250);
 
@@ -69,6 +73,13 @@ describe('oobd serve process', () => {
       expect(String(failure.err)).toContain(`${domainsFile}: ["new.example.org"].log_oob`);
       const kept = await sendMessage(serve.port, { from: '', to: ['y@new.example.org'], message: dsnMessage() });
       expect(kept.code).toBe(250);
+
+      // An edited oobd.toml is not re-read by SIGHUP, and the log says so.
+      const configFile = join(dir, 'oobd.toml');
+      writeFileSync(configFile, `${readFileSync(configFile, 'utf8')}\n# edited\n`);
+      serve.child.kill('SIGHUP');
+      const warning = await serve.waitForLog(restartWarning);
+      expect(warning).toMatchObject({ level: 40, file: configFile });
     } finally {
       serve.child.kill('SIGTERM');
       await serve.exited;
