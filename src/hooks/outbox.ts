@@ -15,6 +15,7 @@ import {
   readSegmentLines,
   segmentTimeMs,
 } from '../log/reader';
+import { lastLineEnd } from '../log/tail';
 import { matchesTrace, type TraceFilter, type TracedRecord } from '../log/trace-filter';
 import type { Checkpoint } from './checkpoint';
 
@@ -393,26 +394,6 @@ async function countLines(
       pos += bytesRead;
     }
     return { lines, end };
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Offset just past the last newline of a file (0 when it has none). */
-export async function lastLineEnd(path: string): Promise<number> {
-  const handle = await fs.open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    const buffer = Buffer.allocUnsafe(65536);
-    let pos = size;
-    while (pos > 0) {
-      const from = Math.max(0, pos - buffer.length);
-      const { bytesRead } = await handle.read(buffer, 0, pos - from, from);
-      const nl = buffer.subarray(0, bytesRead).lastIndexOf(10);
-      if (nl >= 0) return from + nl + 1;
-      pos = from;
-    }
-    return 0;
   } finally {
     await handle.close();
   }

@@ -321,6 +321,27 @@ function fastOobFields(text: string): Fields | null {
 const GROUP_CACHE_SIZE = 10_000;
 /** Dictionaries smaller than this are never compacted (a few MB at most). */
 const COMPACT_MIN = 100_000;
+/** A compiled query: the type bits, class and domain masks, and the time range. */
+interface QueryMasks {
+  kinds: number;
+  cls: Uint8Array | null;
+  domain: Uint8Array | null;
+  since: number;
+  until: number;
+}
+
+/** True when entry `i` of a segment's columns matches the compiled query. */
+function passes(m: QueryMasks, cols: Columns, i: number): boolean {
+  const created = cols.created[i]!;
+  return (
+    created >= m.since &&
+    created <= m.until &&
+    ((m.kinds >> cols.kind[i]!) & 1) !== 0 &&
+    (m.cls === null || m.cls[cols.cls[i]!] === 1) &&
+    (m.domain === null || m.domain[cols.domain[i]!] === 1)
+  );
+}
+
 /**
  * Bytes of history indexed per event-loop turn: about a hundred records, a millisecond
  * or two of work, so an SMTP reply or a page request waits at most that long for it.
@@ -598,13 +619,7 @@ export class RecordIndex {
   }
 
   /** Per-query masks over the dictionaries (a query is a scan of integer columns). */
-  private compile(q: RecordQuery): {
-    kinds: number;
-    cls: Uint8Array | null;
-    domain: Uint8Array | null;
-    since: number;
-    until: number;
-  } {
+  private compile(q: RecordQuery): QueryMasks {
     let kinds = 0;
     if (q.types) for (const t of q.types) kinds |= 1 << KIND.get(t)!;
     else kinds = (1 << INDEXED_TYPES.length) - 1;
@@ -632,12 +647,7 @@ export class RecordIndex {
     for (const [name, cols] of this.segments) {
       if (cols.count === 0 || cols.maxCreated < m.since || cols.minCreated > m.until) continue;
       for (let i = 0; i < cols.count; i++) {
-        const created = cols.created[i]!;
-        if (created < m.since || created > m.until) continue;
-        if (((m.kinds >> cols.kind[i]!) & 1) === 0) continue;
-        if (m.cls && m.cls[cols.cls[i]!] !== 1) continue;
-        if (m.domain && m.domain[cols.domain[i]!] !== 1) continue;
-        visit(cols, i, name);
+        if (passes(m, cols, i)) visit(cols, i, name);
       }
     }
   }
@@ -686,12 +696,8 @@ export class RecordIndex {
       const found: typeof best = [];
       const floor = best.length >= limit ? best[best.length - 1]! : null;
       for (let i = 0; i < cols.count; i++) {
-        const created = cols.created[i]!;
-        if (created < m.since || created > m.until) continue;
-        if (((m.kinds >> cols.kind[i]!) & 1) === 0) continue;
-        if (m.cls && m.cls[cols.cls[i]!] !== 1) continue;
-        if (m.domain && m.domain[cols.domain[i]!] !== 1) continue;
-        const item = { created, segment: name, start: cols.start[i]!, cols, i };
+        if (!passes(m, cols, i)) continue;
+        const item = { created: cols.created[i]!, segment: name, start: cols.start[i]!, cols, i };
         if ((cursor && !newer(cursor, item)) || (floor && !newer(item, floor))) continue;
         found.push(item);
       }

@@ -301,10 +301,15 @@ export class FolderTail {
   }
 }
 
-/** Offset just past the last newline among the first `size` bytes of a file (0 when none). */
-async function lastLineEnd(path: string, size: number): Promise<number> {
+/**
+ * Offset just past the last newline among the first `size` bytes of a file (default:
+ * all of it), 0 when there is none: where the complete lines of a segment that is
+ * still being written end. Reads backwards in 64 KiB blocks.
+ */
+export async function lastLineEnd(path: string, size?: number): Promise<number> {
   const handle = await fs.open(path, 'r');
   try {
+    size ??= (await handle.stat()).size;
     const buffer = Buffer.allocUnsafe(65536);
     let pos = size;
     while (pos > 0) {

@@ -261,3 +261,16 @@ export function localPartOf(value: string | null): string {
   }
   return trimPunctuation(v.trim()).toLowerCase();
 }
+
+/** Message-ID (Unicode text) without angle brackets, or null. */
+export function cleanMessageId(value: string | null): string | null {
+  if (value === null) return null;
+  let v = value.trim();
+  const lt = v.indexOf('<');
+  if (lt >= 0) {
+    const gt = v.indexOf('>', lt + 1);
+    v = v.slice(lt + 1, gt < 0 ? v.length : gt);
+  }
+  v = stripAngles(v).trim();
+  return v === '' ? null : v;
+}

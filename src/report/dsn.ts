@@ -3,7 +3,10 @@
 // per recipient block (§2.3); a block that cannot be read becomes a ParseProblem and
 // never costs the others. Also reads the same fields when an MTA pastes them into a
 // plain-text bounce without the MIME structure (Postfix relays do, Sisimai rfc3464-34).
-import { isEmailAddress, parseTypedAddress, stripAngles } from './address';
+import { cleanMessageId, isEmailAddress, parseTypedAddress } from './address';
+
+/** Re-exported for the parsers that read returned headers beside a DSN's. */
+export { cleanMessageId } from './address';
 import { parseDate } from './date';
 import { REPORT_LIMITS, scanFields, type HeaderField } from './header';
 import {
@@ -608,19 +611,6 @@ export function mtaName(
   const semi = value.indexOf(';');
   const name = (semi >= 0 ? value.slice(semi + 1) : value).trim();
   return name === '' ? null : decode(name);
-}
-
-/** Message-ID (Unicode text) without angle brackets, or null. */
-export function cleanMessageId(value: string | null): string | null {
-  if (value === null) return null;
-  let v = value.trim();
-  const lt = v.indexOf('<');
-  if (lt >= 0) {
-    const gt = v.indexOf('>', lt + 1);
-    v = v.slice(lt + 1, gt < 0 ? v.length : gt);
-  }
-  v = stripAngles(v).trim();
-  return v === '' ? null : v;
 }
 
 /** Message-ID of a returned message or header section. */

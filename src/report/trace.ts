@@ -14,7 +14,7 @@
 //
 // Pure and bounded: hostile input gets a fixed budget of lines, candidates and decoded
 // bytes; string operations only, no regular expressions.
-import { stripAngles } from './address';
+import { cleanMessageId } from './address';
 import type { Headers } from './header';
 import type { MimeMessage } from './mime';
 import type { Finding, ParseOptions } from './types';
@@ -204,16 +204,10 @@ export function tiesInText(
   return out;
 }
 
-/** A Message-ID value without angle brackets and comments around it; null when empty. */
+/** A Message-ID value without angle brackets and comments around it; null when empty or not one token. */
 function cleanId(value: string): string | null {
-  let v = value.trim();
-  const lt = v.indexOf('<');
-  if (lt >= 0) {
-    const gt = v.indexOf('>', lt + 1);
-    v = v.slice(lt + 1, gt < 0 ? v.length : gt);
-  }
-  v = stripAngles(v).trim();
-  return v === '' || v.indexOf(' ') >= 0 ? null : v;
+  const v = cleanMessageId(value);
+  return v === null || v.indexOf(' ') >= 0 ? null : v;
 }
 
 /**
