@@ -28,7 +28,7 @@ import {
 } from './reply';
 import type { OobFinding, ParseProblem } from './types';
 import { formatEnhancedCode, rfc3339 } from '../values';
-import { utf8 } from './codec';
+import { decodeFieldText, utf8 } from './codec';
 
 const DSN_TYPES = new Set([
   'message/delivery-status',
@@ -404,8 +404,9 @@ function stageAbout(notes: Note[], address: string, alone: boolean, code: number
 function extensionReply(block: Block, decode: Decode): string | null {
   const candidates: string[] = [];
   if (block.supplementaryInfo !== null)
-    candidates.push(supplementaryText(decode(block.supplementaryInfo)));
-  for (const v of block.extraDiagnostics) candidates.push(splitDiagnostic(decode(v)).text);
+    candidates.push(supplementaryText(decodeFieldText(decode(block.supplementaryInfo))));
+  for (const v of block.extraDiagnostics)
+    candidates.push(splitDiagnostic(decodeFieldText(decode(v))).text);
   for (const text of candidates) if (text !== '' && hasReplyCode(text)) return text;
   return null;
 }
@@ -726,9 +727,13 @@ function blockFinding(
     return null;
   }
 
-  const status = parseStatus(block.status === null ? null : decode(block.status));
+  // The text fields read as a person reads them: encoded words and raw ISO-2022-JP
+  // decoded (codec.ts `decodeFieldText`); addresses and host names are not text.
+  const status = parseStatus(block.status === null ? null : decodeFieldText(decode(block.status)));
   const diagnostic =
-    block.diagnosticCode === null ? null : splitDiagnostic(decode(block.diagnosticCode));
+    block.diagnosticCode === null
+      ? null
+      : splitDiagnostic(decodeFieldText(decode(block.diagnosticCode)));
   // Without a Diagnostic-Code the Status comment ("4.0.0 (host name lookup
   // failure)"), or a Status that is a reply ("553 Exceeded ..."), is the text.
   let text = diagnostic !== null && diagnostic.text !== '' ? diagnostic.text : status.comment;

@@ -847,3 +847,41 @@ describe("The SMTP stage of a DSN recipient's reply, from the notification text"
     ]);
   });
 });
+
+describe('DSN text fields in other charsets', () => {
+  const ESC = '\x1b';
+
+  it("decodes lhost-domino-02's Diagnostic-Code, raw ISO-2022-JP, in the reply and in diagnostic_code", () => {
+    const [f] = oob(readFixture('rfc3464/sisimai-lhost-domino-02.eml'));
+    const text = 'ユーザーNeko (kijitora@example.co.jp) は Domino ディレクトリには見つかりません。';
+    expect(f?.reply.content).toBe(text);
+    expect(f?.report.diagnostic_code).toEqual({ type: 'x-notes', text });
+  });
+
+  it('decodes raw ISO-2022-JP and encoded words in the Diagnostic-Code and the Status comment', () => {
+    const findings = oob(
+      dsn([
+        'Reporting-MTA: dns; mx.example.net',
+        '',
+        'Final-Recipient: rfc822; taro@example.jp',
+        'Action: failed',
+        'Status: 5.2.2',
+        `Diagnostic-Code: smtp; 552 5.2.2 ${ESC}$B%a!<%k%\\%C%/%9$,0lGU$G$9${ESC}(B`,
+        '',
+        'Final-Recipient: rfc822; hanako@example.jp',
+        'Action: failed',
+        'Status: 5.1.1 (=?ISO-2022-JP?B?GyRCMDhAaCQsQjg6XyQ3JF4kOyRzGyhC?=)',
+        '',
+        'Final-Recipient: rfc822; jens@example.de',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 =?ISO-8859-1?Q?Empf=E4nger_unbekannt?=',
+      ]),
+    );
+    expect(findings.map((f) => [f.recipient, f.reply.code, f.reply.content])).toEqual([
+      ['taro@example.jp', 552, 'メールボックスが一杯です'],
+      ['hanako@example.jp', 550, '宛先が存在しません'],
+      ['jens@example.de', 550, 'Empfänger unbekannt'],
+    ]);
+  });
+});
