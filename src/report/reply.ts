@@ -1004,6 +1004,17 @@ export function transcriptAbout(
     )
       from--;
     while (to < section.length && (section[to] as string).startsWith('<<<')) to++;
+    // Sendmail writes one ">>> DATA" for a pipelined group (RFC 2920 §3.1: DATA ends
+    // it, its reply comes last): a reply with another one after it under that line
+    // ("<<< 550 <a@b>: User unknown", then "<<< 554 no valid recipients") answered
+    // an earlier command of the group, which the transcript does not show.
+    if (from < k && sentCommand((section[from] as string).slice(3)) === 'DATA') {
+      for (let j = to; j < section.length; j++) {
+        const l = section[j] as string;
+        if (l.startsWith('>>>') || isTalk(l)) break;
+        if (l.startsWith('<<<')) return section.slice(from + 1, to).join('\n');
+      }
+    }
   }
   return section.slice(from, to).join('\n');
 }

@@ -804,6 +804,27 @@ describe("The SMTP stage of a DSN recipient's reply, from the notification text"
     ]);
   });
 
+  it('gives no stage to a reply Sendmail shows under a pipelined DATA with the DATA reply after it', () => {
+    const raw = report(
+      [
+        '   ----- Transcript of session follows -----',
+        '... while talking to mx1.rcpt.example.:',
+        '>>> DATA',
+        '<<< 550 5.1.1 <olga@rcpt.example>: Recipient address rejected: User unknown',
+        '550 5.1.1 <olga@rcpt.example>... User unknown',
+        '<<< 554 5.5.1 Error: no valid recipients',
+      ],
+      [
+        block(
+          'olga@rcpt.example',
+          '5.1.1',
+          '550 5.1.1 <olga@rcpt.example>: Recipient address rejected: User unknown',
+        ),
+      ],
+    );
+    expect(stages(raw)).toEqual([['olga@rcpt.example', 550, null]]);
+  });
+
   it("does not give a recipient the stage of another recipient's entry that names it", () => {
     const raw = report(
       [
