@@ -14,8 +14,8 @@ import { classifierSettings } from './classify';
 import { addRulesConfigOption, Output } from './common';
 import { outputLines } from './parse-output';
 import { ParseThreads } from './parse-threads';
-import { readBatchesAhead, type ReadBatch } from './read-ahead';
-import { messagesOf, type SourceError } from './sources';
+import { readBatchesWithStdin, type ReadBatch } from './read-ahead';
+import { messagesOf, STDIN_PATH, type SourceError } from './sources';
 
 export { outputLines } from './parse-output';
 
@@ -72,9 +72,12 @@ interface PendingOutput {
 export function register(program: Command): void {
   addRulesConfigOption(program.command('parse'))
     .description(
-      'print the records for .eml files, folders (recursive) and mbox files, as JSON lines',
+      'print the records for .eml files, folders (recursive), mbox files and a message on standard input, as JSON lines',
     )
-    .argument('<path...>', '.eml files (any name), folders, mbox files')
+    .argument(
+      '<path...>',
+      '.eml files (any name), folders, mbox files; - reads one message (or an mbox) from standard input',
+    )
     .option(
       '-r, --rules <file>',
       'a rules file to classify with; repeat for several (default: classifier.files of --config, else the rules oobd ships)',
@@ -103,13 +106,19 @@ export function register(program: Command): void {
         'inside an mbox). A message that yields no record prints {"type":"Unrecognized",...},\n' +
         'with "not_bounced" naming the recipients a delay warning (or a relay, delivery or\n' +
         'expansion notice) is about: no OOB record is written for them.\n' +
+        'A message on standard input: `oobd parse - < bounce.eml` (its "source_file" is "-").\n' +
         'Exit code 0, or 1 when a path could not be read.',
     )
     .action(async (paths: string[], opts: ParseOptions) => {
       const threads = threadCount(opts.threads);
+      if (paths.filter((p) => p === STDIN_PATH).length > 1)
+        throw new OobdError(
+          ErrorCode.UsageError,
+          `"${STDIN_PATH}" (standard input) may be given once: it holds one input`,
+        );
       const errors: SourceError[] = [];
       // Reading starts first: its thread boots while the rules compile.
-      const batches = readBatchesAhead(paths, errors);
+      const batches = readBatchesWithStdin(paths, errors);
       const settingsOfConfig = classifierSettings(opts);
       const files = opts.rules ?? settingsOfConfig.files;
       const sources = readRulesSources(files);

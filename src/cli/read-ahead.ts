@@ -4,11 +4,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../errors';
 import {
   listFiles,
   messagesOf,
   readMessages,
   readSource,
+  readStandardInput,
+  STDIN_PATH,
   type SourceError,
   type SourceMessage,
 } from './sources';
@@ -97,6 +100,41 @@ export function readBatchesAhead(
   // caller that fails during its set-up never iterates, so never terminates it.
   worker.unref();
   return fromWorker(worker, errors);
+}
+
+/**
+ * `readBatchesAhead` for paths of which one is `-` (STDIN_PATH): the batches of the
+ * paths before it, then one batch of standard input's bytes (file `-`), then those of
+ * the paths after it. Standard input is read on this thread, when its turn comes.
+ */
+export async function* readBatchesWithStdin(
+  paths: ReadonlyArray<string>,
+  errors: SourceError[],
+  options: ReadAheadOptions = {},
+): AsyncGenerator<ReadBatch> {
+  const at = paths.indexOf(STDIN_PATH);
+  if (at < 0) {
+    yield* readBatchesAhead(paths, errors, options);
+    return;
+  }
+  const after = paths.slice(at + 1);
+  if (at > 0)
+    for await (const batch of readBatchesAhead(paths.slice(0, at), errors, options))
+      yield { ...batch, done: false };
+  let raw: Buffer | null = null;
+  try {
+    raw = await readStandardInput();
+  } catch (err) {
+    errors.push({ path: STDIN_PATH, message: `standard input: ${errorMessage(err)}` });
+  }
+  yield {
+    items: raw === null ? [] : [{ file: STDIN_PATH, start: 0, end: raw.length }],
+    errors: [],
+    // A buffer of its own: a parse thread may take it over (see ReadBatch).
+    buffer: raw === null ? new ArrayBuffer(0) : new Uint8Array(raw).buffer,
+    done: after.length === 0,
+  };
+  if (after.length > 0) yield* readBatchesAhead(after, errors, options);
 }
 
 /** Batches read on this thread (no reading thread available): one file each. */

@@ -112,6 +112,16 @@ export function* listFiles(paths: ReadonlyArray<string>, errors: SourceError[]):
   }
 }
 
+/** The path that stands for standard input (`oobd parse -`), as `cat` and most tools take it. */
+export const STDIN_PATH = '-';
+
+/** Standard input's bytes, up to its end (one message, or an mbox, as a file holds). */
+export async function readStandardInput(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** A file's bytes, or null with the reason in `errors`. */
 export function readSource(file: string, errors: SourceError[]): Buffer | null {
   try {

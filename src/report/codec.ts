@@ -216,3 +216,45 @@ export function decodeEncodedWords(value: string): string {
   flush();
   return out + value.slice(pos);
 }
+
+/** ESC $ B and ESC $ @: the switch to JIS X 0208 that every ISO-2022-JP text with kanji or kana makes (RFC 1468 §2). */
+const JIS_X_0208_ESCAPES = ['\x1b$B', '\x1b$@'];
+
+/**
+ * Runs of raw ISO-2022-JP (RFC 1468) in Unicode text, decoded: octets an MTA copied
+ * into a field without a charset label or encoded words (Lotus Domino's Japanese
+ * Diagnostic-Code: "ESC $ B %f!<%6!< ESC ( B Neko ..."). A run is a stretch of 7-bit
+ * characters holding a switch to JIS X 0208; other text, and a run without one (an
+ * ESC of another use), stays as it is. Linear in the length of `value`.
+ */
+export function decodeIso2022JpRuns(value: string): string {
+  if (value.indexOf('\x1b') < 0) return value;
+  let out = '';
+  let pos = 0;
+  while (pos < value.length) {
+    // The run of 7-bit characters from `pos`, then the non-ASCII text after it.
+    let end = pos;
+    while (end < value.length && value.charCodeAt(end) < 0x80) end++;
+    const run = value.slice(pos, end);
+    out +=
+      run.indexOf('\x1b') >= 0 && JIS_X_0208_ESCAPES.some((e) => run.indexOf(e) >= 0)
+        ? iso2022jp.decode(Buffer.from(run, 'latin1'))
+        : run;
+    pos = end;
+    while (end < value.length && value.charCodeAt(end) >= 0x80) end++;
+    out += value.slice(pos, end);
+    pos = end;
+  }
+  return out;
+}
+
+/**
+ * The text of a header-like field (a DSN's Diagnostic-Code, Status comment,
+ * X-Supplementary-Info) as a person reads it, from its Unicode value: raw ISO-2022-JP
+ * runs decoded (`decodeIso2022JpRuns`), then RFC 2047 encoded words
+ * (`decodeEncodedWords`: RFC 3464 §2.1.2 gives these fields no charset of their own,
+ * and MTAs put encoded words in them as in a Subject). Linear in the length of `value`.
+ */
+export function decodeFieldText(value: string): string {
+  return decodeEncodedWords(decodeIso2022JpRuns(value));
+}

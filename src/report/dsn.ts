@@ -25,12 +25,13 @@ import {
   readReply,
   replyCodeIn,
   replyStage,
+  entryAbout,
   reasonAbout,
   transcriptAbout,
 } from './reply';
 import type { OobFinding, ParseProblem } from './types';
 import { formatEnhancedCode, rfc3339 } from '../values';
-import { utf8 } from './codec';
+import { decodeFieldText, utf8 } from './codec';
 
 const DSN_TYPES = new Set([
   'message/delivery-status',
@@ -365,14 +366,34 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
   return found;
 }
 
-/** The recipient's own paragraph in the notification text (`reasonAbout`), or null. */
-function noteParagraph(notes: Note[], address: string): string | null {
+/**
+ * The SMTP stage the notification text gives for `address`'s reply (a `SMTP_COMMANDS`
+ * value), or null. Read from the first text about this recipient that names a stage:
+ * its entry or paragraph (`entryAbout`: Postfix's "<a@b>: ... (in reply to RCPT TO
+ * command)", Exim's "a@b" paragraph with "SMTP error from remote mail server after
+ * RCPT TO:<a@b>:"), then its part of a Sendmail transcript
+ * (`transcriptAbout`: the `>>>` command the failing `<<<` reply answered; the whole
+ * transcript only when the report has this one recipient). That text must tell of
+ * the same reply code as `code`, or of none: a stage beside another reply is not
+ * this reply's.
+ */
+function stageAbout(notes: Note[], address: string, alone: boolean, code: number): string | null {
+  if (address === '') return null;
   const needle = address.toLowerCase();
-  if (needle === '') return null;
   for (const note of notes) {
-    if (note.lower.indexOf(needle) < 0) continue;
-    const paragraph = reasonAbout(note.lines(), address);
-    if (paragraph !== null) return paragraph;
+    if (note.lower.indexOf(needle) < 0 && !alone) continue;
+    const lines = note.lines();
+    const entry = entryAbout(lines, address);
+    const command = entry === null ? null : replyStage(entry);
+    if (command !== null) {
+      const said = replyCodeIn(entry as string);
+      return said === null || said === code ? command : null;
+    }
+    const transcript = transcriptAbout(lines, address, alone);
+    if (transcript !== null && transcript.indexOf('<<<') >= 0) {
+      const said = extractReply(transcript, { status: null });
+      if (said.command !== null) return said.code === code ? said.command : null;
+    }
   }
   return null;
 }
@@ -386,8 +407,9 @@ function noteParagraph(notes: Note[], address: string): string | null {
 function extensionReply(block: Block, decode: Decode): string | null {
   const candidates: string[] = [];
   if (block.supplementaryInfo !== null)
-    candidates.push(supplementaryText(decode(block.supplementaryInfo)));
-  for (const v of block.extraDiagnostics) candidates.push(splitDiagnostic(decode(v)).text);
+    candidates.push(supplementaryText(decodeFieldText(decode(block.supplementaryInfo))));
+  for (const v of block.extraDiagnostics)
+    candidates.push(splitDiagnostic(decodeFieldText(decode(v))).text);
   for (const text of candidates) if (text !== '' && hasReplyCode(text)) return text;
   return null;
 }
@@ -695,9 +717,13 @@ function blockFinding(
     return null;
   }
 
-  const status = parseStatus(block.status === null ? null : decode(block.status));
+  // The text fields read as a person reads them: encoded words and raw ISO-2022-JP
+  // decoded (codec.ts `decodeFieldText`); addresses and host names are not text.
+  const status = parseStatus(block.status === null ? null : decodeFieldText(decode(block.status)));
   const diagnostic =
-    block.diagnosticCode === null ? null : splitDiagnostic(decode(block.diagnosticCode));
+    block.diagnosticCode === null
+      ? null
+      : splitDiagnostic(decodeFieldText(decode(block.diagnosticCode)));
   // Without a Diagnostic-Code the Status comment ("4.0.0 (host name lookup
   // failure)"), or a Status that is a reply ("553 Exceeded ..."), is the text.
   let text = diagnostic !== null && diagnostic.text !== '' ? diagnostic.text : status.comment;
@@ -734,14 +760,10 @@ function blockFinding(
       : extractReply(text, { status: status.code, action, smtp });
   const staged = reply.command === null ? notes.staged() : [];
   if (staged.length > 0) {
-    // Postfix writes the stage only in its notification text ("(in reply to RCPT TO
-    // command)"): taken when that paragraph tells of the same reply, or of none.
-    const paragraph = noteParagraph(staged, recipient);
-    const command = paragraph === null ? null : replyStage(paragraph);
-    if (command !== null) {
-      const code = replyCodeIn(paragraph as string);
-      if (code === null || code === reply.code) reply = { ...reply, command };
-    }
+    // Postfix, Exim and Sendmail write the stage only in their notification text
+    // ("(in reply to RCPT TO command)"), not in the Diagnostic-Code.
+    const command = stageAbout(staged, recipient, alone, reply.code);
+    if (command !== null) reply = { ...reply, command };
   }
 
   const lastAttempt = dateField(block.lastAttemptDate, 'Last-Attempt-Date', problems);

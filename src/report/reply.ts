@@ -852,6 +852,85 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   return null;
 }
 
+/** Most lines of one recipient's entry read by `entryAbout` (a wrapped reply runs long). */
+const MAX_ENTRY_LINES = 40;
+
+/**
+ * The text a notification gives `address` as its own, as one line, for reading the
+ * SMTP stage of its reply:
+ * * its entry, when a line's first word is the address (Postfix bounce(8) "<a@b>:
+ *   host x said: 550 ...", "<a@b> (expanded from <c@d>): ...", Exim's "  a@b" above
+ *   its indented lines): that line and the lines that continue it, up to a blank
+ *   line, a heading or the next entry (a line whose first word is an address,
+ *   indented no deeper). Unlike `reasonAbout`, lines that name the address again
+ *   belong to it: the wrapped reply ("550 5.1.1\n    <a@b>: Recipient address
+ *   rejected ... (in reply to RCPT TO command)"), Exim's "after RCPT TO:<a@b>:";
+ * * else the reason `reasonAbout` reads around the address.
+ * A line inside another address's entry (indented under a line whose first word is
+ * that address: Postfix wraps "<c@d>: host x said: 550\n    <a@b>: forwarding
+ * loop ...") is not about `address`. Null when no line is.
+ */
+export function entryAbout(lines: readonly string[], address: string): string | null {
+  const needle = address.toLowerCase();
+  if (needle === '' || needle.indexOf('@') < 0) return null;
+  let tried = 0;
+  for (let i = 0; i < lines.length && tried < 20; i++) {
+    const line = lines[i] as string;
+    if (line.indexOf('@') < 0 || lowerIndexOf(line, needle) < 0 || isHeaderLine(line)) continue;
+    tried++;
+    const owner = entryOwner(lines, i);
+    if (owner !== null && !headedBy(owner, needle)) continue;
+    if (owner === null && headedBy(line, needle)) return entryAt(lines, i);
+    if (owner !== null) return null;
+    const reason = reasonAt(lines, i, needle);
+    if (reason !== null && reason !== '') return reason;
+  }
+  return null;
+}
+
+/**
+ * The line above `at` in its paragraph, indented less, whose first word is an address
+ * (the entry `at` continues), or null.
+ */
+function entryOwner(lines: readonly string[], at: number): string | null {
+  const depth = indentOf(lines[at] as string);
+  for (let k = at - 1; k >= 0 && at - k <= MAX_ENTRY_LINES; k--) {
+    const prev = lines[k] as string;
+    if (isBlank(prev) || isHeading(prev)) return null;
+    if (indentOf(prev) < depth) return startsWithAddress(prev) ? prev : null;
+  }
+  return null;
+}
+
+/** The entry headed by line `at`, up to a blank line, a heading or the next entry. */
+function entryAt(lines: readonly string[], at: number): string {
+  const depth = indentOf(lines[at] as string);
+  const entry = [(lines[at] as string).trim()];
+  for (let j = at + 1; j < lines.length && entry.length < MAX_ENTRY_LINES; j++) {
+    const next = lines[j] as string;
+    if (isBlank(next) || isHeading(next)) break;
+    if (indentOf(next) <= depth && startsWithAddress(next)) break;
+    entry.push(next.trim());
+  }
+  return oneLine(entry.join(' '));
+}
+
+/** The line's first word is `needle` (lower case), in angle brackets or quotes or not. */
+function headedBy(line: string, needle: string): boolean {
+  let t = withoutBullet(line.trimStart());
+  while (t.length > 0 && '<"\''.indexOf(t.charAt(0)) >= 0) t = t.slice(1);
+  if (t.length < needle.length || t.slice(0, needle.length).toLowerCase() !== needle) return false;
+  // The address ends there: "a@b.c>" or "a@b.c:", not "a@b.com" for "a@b.c".
+  const next = t.charAt(needle.length);
+  return next === '' || '>"\': \t,;('.indexOf(next) >= 0;
+}
+
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
+  return i;
+}
+
 /** "----- Transcript of session follows -----", "=====": a section heading, no reason. */
 function isHeading(line: string): boolean {
   const t = line.trim();
@@ -925,6 +1004,17 @@ export function transcriptAbout(
     )
       from--;
     while (to < section.length && (section[to] as string).startsWith('<<<')) to++;
+    // Sendmail writes one ">>> DATA" for a pipelined group (RFC 2920 §3.1: DATA ends
+    // it, its reply comes last): a reply with another one after it under that line
+    // ("<<< 550 <a@b>: User unknown", then "<<< 554 no valid recipients") answered
+    // an earlier command of the group, which the transcript does not show.
+    if (from < k && sentCommand((section[from] as string).slice(3)) === 'DATA') {
+      for (let j = to; j < section.length; j++) {
+        const l = section[j] as string;
+        if (l.startsWith('>>>') || isTalk(l)) break;
+        if (l.startsWith('<<<')) return section.slice(from + 1, to).join('\n');
+      }
+    }
   }
   return section.slice(from, to).join('\n');
 }

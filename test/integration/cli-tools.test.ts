@@ -1,6 +1,6 @@
 // oobd parse, logs and replay against real files, a real server and real segments.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, runCli, runCliAsync } from '../helpers/process';
 import {
@@ -138,6 +138,59 @@ describe('oobd parse', () => {
     expect(printed).toEqual([join(dir, 'a.eml'), join(dir, 'b.eml'), join(dir, 'c.eml')]);
   });
 
+  it('reads one message from standard input for the path -, as it reads the same file', () => {
+    const file = join(ROOT, 'fixtures/rfc3464/kumomta-5.eml');
+    const fromFile = jsonLines(runCli(['parse', file]).stdout);
+    const result = runCli(['parse', '-'], { input: readFileSync(file, 'utf8') });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const fromStdin = jsonLines(result.stdout);
+    expect(fromStdin.map((r) => r.source_file)).toEqual(['-']);
+    // All but the file's name and the times of the run.
+    const parsed = (records: Array<Record<string, unknown>>) =>
+      records.map((r) => [
+        r.id,
+        r.type,
+        r.recipient,
+        r.response,
+        r.bounce_classification,
+        r.oob_report,
+      ]);
+    expect(parsed(fromStdin)).toEqual(parsed(fromFile));
+    expect(fromStdin[0]).toMatchObject({ type: 'OOB', recipient: 'recipient@domain.com' });
+  });
+
+  it('keeps standard input in its place among the paths, and takes - once', () => {
+    const dir = makeTempDir();
+    // Over 64 files before it, so parse threads take batches around standard input's.
+    const sources = readdirSync(join(ROOT, 'fixtures/heuristic'), {
+      recursive: true,
+      encoding: 'utf8',
+    })
+      .filter((f) => f.endsWith('.eml'))
+      .slice(0, 70);
+    sources.forEach((f, i) =>
+      copyFileSync(
+        join(ROOT, 'fixtures/heuristic', f),
+        join(dir, `${String(i).padStart(3, '0')}.eml`),
+      ),
+    );
+    const last = join(ROOT, 'fixtures/rfc3464/kumomta-1.eml');
+    const input = readFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-5.eml'), 'utf8');
+    const result = runCli(['parse', '--threads', '2', dir, '-', last], { input });
+    expect(result.code).toBe(0);
+    const printed = [...new Set(jsonLines(result.stdout).map((r) => r.source_file))];
+    expect(printed.slice(-2)).toEqual(['-', last]);
+    expect(printed).toHaveLength(sources.length + 2);
+
+    const twice = runCli(['parse', '-', '-'], { input });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('"-" (standard input) may be given once');
+    expect(runCli(['parse', '--help']).stdout).toMatch(
+      /- reads one\s+message \(or an mbox\) from standard input/,
+    );
+  });
+
   it('stops quietly with exit code 0 when the reader of its output goes away', async () => {
     const child = spawn(process.execPath, [CLI, 'parse', join(ROOT, 'fixtures')], { cwd: ROOT });
     let stderr = '';
@@ -168,13 +221,19 @@ describe('oobd parse', () => {
       .sort();
     for (let copy = 0; copy < 4; copy++) {
       fixtures.forEach((f, i) =>
-        copyFileSync(join(ROOT, 'fixtures', f), join(dir, `${copy}-${String(i).padStart(3, '0')}.eml`)),
+        copyFileSync(
+          join(ROOT, 'fixtures', f),
+          join(dir, `${copy}-${String(i).padStart(3, '0')}.eml`),
+        ),
       );
     }
     copyFileSync(join(ROOT, 'fixtures/mbox/sisimai-mbox-1'), join(dir, 'z-mbox'));
     // Each run stamps its records with its own start time: that is all that may differ.
     const normalised = (stdout: string) => {
-      const first = JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as { created: number; created_time: string };
+      const first = JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as {
+        created: number;
+        created_time: string;
+      };
       return stdout.split(first.created_time).join('NOW').split(`:${first.created},`).join(':NOW,');
     };
     const alone = runCli(['parse', '--threads', '0', dir]);
@@ -183,7 +242,9 @@ describe('oobd parse', () => {
     expect(threaded.code).toBe(0);
     expect(jsonLines(alone.stdout).length).toBeGreaterThan(4 * fixtures.length);
     expect(normalised(threaded.stdout)).toBe(normalised(alone.stdout));
-    expect(runCli(['parse', '--threads', 'two', dir]).stderr).toContain('--threads: expected a whole number');
+    expect(runCli(['parse', '--threads', 'two', dir]).stderr).toContain(
+      '--threads: expected a whole number',
+    );
   }, 120_000);
 });
 

@@ -5,6 +5,8 @@ import {
   decodeBase64,
   decodeCharset,
   decodeEncodedWords,
+  decodeFieldText,
+  decodeIso2022JpRuns,
   decodeQuotedPrintable,
   MAX_DECODED_BYTES,
 } from '../../../src/report/codec';
@@ -62,4 +64,44 @@ describe('decoders on hostile input', () => {
       expect(text.length).toBeGreaterThan(0);
     },
   );
+});
+
+describe('text of header-like fields (decodeFieldText)', () => {
+  const ESC = '\x1b';
+
+  it('decodes runs of raw ISO-2022-JP between plain ASCII words', () => {
+    const raw = `5.2.2 ${ESC}$B%a!<%k%\\%C%/%9$,0lGU$G$9${ESC}(B (quota)`;
+    expect(decodeFieldText(raw)).toBe('5.2.2 メールボックスが一杯です (quota)');
+  });
+
+  it('reads the older JIS X 0208-1978 switch (ESC $ @) as well', () => {
+    expect(decodeIso2022JpRuns(`${ESC}$@08@h$,B8:_$7$^$;$s${ESC}(B`)).toBe('宛先が存在しません');
+  });
+
+  it('leaves an ESC of another use alone (terminal colours, ISO-2022-KR)', () => {
+    for (const s of [`${ESC}[31mred${ESC}[0m`, `${ESC}$)C${'\x0e'}1!${'\x0f'}`])
+      expect(decodeFieldText(s)).toBe(s);
+  });
+
+  it('decodes a run of ISO-2022-JP next to text that is Unicode already', () => {
+    expect(decodeIso2022JpRuns(`Empfänger ${ESC}$B08@h${ESC}(B`)).toBe('Empfänger 宛先');
+  });
+
+  it('decodes RFC 2047 encoded words, in ISO-2022-JP and in other charsets', () => {
+    expect(decodeFieldText('550 =?ISO-2022-JP?B?GyRCMDhAaCQsQjg6XyQ3JF4kOyRzGyhC?=')).toBe(
+      '550 宛先が存在しません',
+    );
+    expect(decodeFieldText('550 =?ISO-8859-1?Q?Empf=E4nger_unbekannt?=')).toBe(
+      '550 Empfänger unbekannt',
+    );
+  });
+
+  it('is linear on a megabyte of escapes, switches without an end and lone ESCs', () => {
+    const hostile = `${ESC}$B`.repeat(200_000) + `${ESC}`.repeat(200_000) + 'ä'.repeat(100_000);
+    const out = decodeFieldText(hostile);
+    expect(out.length).toBeLessThanOrEqual(hostile.length);
+    expect(out.endsWith('ä'.repeat(100_000))).toBe(true);
+    const alternating = `${ESC}$Bx ä`.repeat(100_000);
+    expect(decodeFieldText(alternating).length).toBeLessThanOrEqual(alternating.length);
+  });
 });

@@ -658,3 +658,251 @@ describe('DSN recipient blocks without a usable Diagnostic-Code', () => {
     expect(summary(f)).toEqual([550, '5.2.1', 'The mailbox is disabled.']);
   });
 });
+
+describe("The SMTP stage of a DSN recipient's reply, from the notification text", () => {
+  /** A Postfix-like DSN: notification text `note`, one recipient block per `blocks` entry. */
+  const report = (note: string[], blocks: string[][]): Buffer =>
+    eml(
+      'From: MAILER-DAEMON@mx.sender.example (Mail Delivery System)',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="q"',
+      '',
+      '--q',
+      'Content-Description: Notification',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      'This is the mail system at host mx.sender.example.',
+      '',
+      "I'm sorry to have to inform you that your message could not",
+      "be delivered to one or more recipients. It's attached below.",
+      '',
+      '                   The mail system',
+      '',
+      ...note,
+      '',
+      '--q',
+      'Content-Description: Delivery report',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.sender.example',
+      'X-Postfix-Queue-ID: 4F2A1',
+      '',
+      ...blocks.flatMap((b) => [...b, '']),
+      '--q--',
+    );
+  const block = (address: string, status: string, diagnostic: string): string[] => [
+    `Final-Recipient: rfc822; ${address}`,
+    `Original-Recipient: rfc822;${address}`,
+    'Action: failed',
+    `Status: ${status}`,
+    `Diagnostic-Code: smtp; ${diagnostic}`,
+  ];
+  const stages = (raw: Buffer) => oob(raw).map((f) => [f.recipient, f.reply.code, f.reply.command]);
+
+  it("reads a Postfix entry whose wrapped reply names the recipient again (the note on the entry's last line)", () => {
+    const raw = report(
+      [
+        '<carla@rcpt.example>: host mx1.rcpt.example[192.0.2.10] said: 550 5.1.1',
+        '    <carla@rcpt.example>: Recipient address rejected: User unknown in virtual',
+        '    mailbox table (in reply to RCPT TO command)',
+      ],
+      [
+        block(
+          'carla@rcpt.example',
+          '5.1.1',
+          '550 5.1.1 <carla@rcpt.example>: Recipient address rejected: User unknown in virtual mailbox table',
+        ),
+      ],
+    );
+    expect(stages(raw)).toEqual([['carla@rcpt.example', 550, 'RCPT TO']]);
+  });
+
+  it('gives each recipient the stage of its own entry when two recipients failed at different commands', () => {
+    const raw = report(
+      [
+        '<dora@rcpt.example>: host mx1.rcpt.example[192.0.2.10] said: 452 4.2.2',
+        '    <dora@rcpt.example>: mailbox over quota (in reply to RCPT',
+        '    TO command)',
+        '',
+        '<emil@rcpt.example> (expanded from <team@sender.example>): host',
+        '    mx1.rcpt.example[192.0.2.10] said: 554 5.7.1 Message rejected as spam by',
+        '    content filter (in reply to end of DATA command)',
+        '',
+        '<fred@rcpt.example>: host mx1.rcpt.example[192.0.2.10] said: 553 5.1.8',
+        '    <news@sender.example>: Sender address rejected: Domain not found (in',
+        '    reply to MAIL FROM command)',
+      ],
+      [
+        block('dora@rcpt.example', '4.2.2', '452 4.2.2 <dora@rcpt.example>: mailbox over quota'),
+        block('emil@rcpt.example', '5.7.1', '554 5.7.1 Message rejected as spam by content filter'),
+        block(
+          'fred@rcpt.example',
+          '5.1.8',
+          '553 5.1.8 <news@sender.example>: Sender address rejected: Domain not found',
+        ),
+      ],
+    );
+    expect(stages(raw)).toEqual([
+      ['dora@rcpt.example', 452, 'RCPT TO'],
+      ['emil@rcpt.example', 554, '.'],
+      ['fred@rcpt.example', 553, 'MAIL FROM'],
+    ]);
+  });
+
+  it("reads Exim's indented entries, whose stage line names the recipient again", () => {
+    const raw = report(
+      [
+        'A message that you sent could not be delivered to one or more of its',
+        'recipients. This is a permanent error. The following address(es) failed:',
+        '',
+        '  gina@rcpt.example',
+        '    host mx1.rcpt.example [192.0.2.10]',
+        '    SMTP error from remote mail server after RCPT TO:<gina@rcpt.example>:',
+        '    550 5.1.1 <gina@rcpt.example>: no such user here',
+        '  hugo@rcpt.example',
+        '    host mx1.rcpt.example [192.0.2.10]',
+        '    SMTP error from remote mail server after end of data:',
+        '    552 5.3.4 Message too large for this mailbox',
+      ],
+      [
+        block('gina@rcpt.example', '5.1.1', '550 5.1.1 <gina@rcpt.example>: no such user here'),
+        block('hugo@rcpt.example', '5.3.4', '552 5.3.4 Message too large for this mailbox'),
+      ],
+    );
+    expect(stages(raw)).toEqual([
+      ['gina@rcpt.example', 550, 'RCPT TO'],
+      ['hugo@rcpt.example', 552, '.'],
+    ]);
+  });
+
+  it("reads a Sendmail transcript's command for each recipient when the Diagnostic-Code has the reply", () => {
+    const raw = report(
+      [
+        '   ----- The following addresses had permanent fatal errors -----',
+        '<ida@rcpt.example>',
+        '    (reason: 550 5.1.1 <ida@rcpt.example>... User unknown)',
+        '<jan@rcpt.example>',
+        '    (reason: 554 5.7.1 Content rejected)',
+        '',
+        '   ----- Transcript of session follows -----',
+        '... while talking to mx1.rcpt.example.:',
+        '>>> RCPT To:<ida@rcpt.example>',
+        '<<< 550 5.1.1 <ida@rcpt.example>... User unknown',
+        '550 5.1.1 <ida@rcpt.example>... User unknown',
+        '>>> DATA',
+        '<<< 554 5.7.1 Content rejected',
+        '554 5.7.1 <jan@rcpt.example>... Content rejected',
+      ],
+      [
+        block('ida@rcpt.example', '5.1.1', '550 5.1.1 <ida@rcpt.example>... User unknown'),
+        block('jan@rcpt.example', '5.7.1', '554 5.7.1 Content rejected'),
+      ],
+    );
+    expect(stages(raw)).toEqual([
+      ['ida@rcpt.example', 550, 'RCPT TO'],
+      ['jan@rcpt.example', 554, 'DATA'],
+    ]);
+  });
+
+  it('gives no stage to a reply Sendmail shows under a pipelined DATA with the DATA reply after it', () => {
+    const raw = report(
+      [
+        '   ----- Transcript of session follows -----',
+        '... while talking to mx1.rcpt.example.:',
+        '>>> DATA',
+        '<<< 550 5.1.1 <olga@rcpt.example>: Recipient address rejected: User unknown',
+        '550 5.1.1 <olga@rcpt.example>... User unknown',
+        '<<< 554 5.5.1 Error: no valid recipients',
+      ],
+      [
+        block(
+          'olga@rcpt.example',
+          '5.1.1',
+          '550 5.1.1 <olga@rcpt.example>: Recipient address rejected: User unknown',
+        ),
+      ],
+    );
+    expect(stages(raw)).toEqual([['olga@rcpt.example', 550, null]]);
+  });
+
+  it("does not give a recipient the stage of another recipient's entry that names it", () => {
+    const raw = report(
+      [
+        '<kai@rcpt.example>: host mx1.rcpt.example[192.0.2.10] said: 550 5.7.1',
+        '    <lea@rcpt.example>: forwarding loop detected (in reply to RCPT TO command)',
+        '',
+        '<lea@rcpt.example>: host mx1.rcpt.example[192.0.2.10] said: 550 5.1.1 no',
+        '    such mailbox',
+      ],
+      [
+        block(
+          'kai@rcpt.example',
+          '5.7.1',
+          '550 5.7.1 <lea@rcpt.example>: forwarding loop detected',
+        ),
+        block('lea@rcpt.example', '5.1.1', '550 5.1.1 no such mailbox'),
+      ],
+    );
+    expect(stages(raw)).toEqual([
+      ['kai@rcpt.example', 550, 'RCPT TO'],
+      ['lea@rcpt.example', 550, null],
+    ]);
+  });
+
+  it('does not take a transcript that names another recipient for one that it does not name', () => {
+    const raw = report(
+      [
+        '   ----- Transcript of session follows -----',
+        '... while talking to mx1.rcpt.example.:',
+        '>>> RCPT To:<max@rcpt.example>',
+        '<<< 550 5.1.1 <max@rcpt.example>... User unknown',
+      ],
+      [
+        block('max@rcpt.example', '5.1.1', '550 5.1.1 <max@rcpt.example>... User unknown'),
+        block('nina@rcpt.example', '5.1.1', '550 5.1.1 User unknown'),
+      ],
+    );
+    expect(stages(raw)).toEqual([
+      ['max@rcpt.example', 550, 'RCPT TO'],
+      ['nina@rcpt.example', 550, null],
+    ]);
+  });
+});
+
+describe('DSN text fields in other charsets', () => {
+  const ESC = '\x1b';
+
+  it("decodes lhost-domino-02's Diagnostic-Code, raw ISO-2022-JP, in the reply and in diagnostic_code", () => {
+    const [f] = oob(readFixture('rfc3464/sisimai-lhost-domino-02.eml'));
+    const text = 'ユーザーNeko (kijitora@example.co.jp) は Domino ディレクトリには見つかりません。';
+    expect(f?.reply.content).toBe(text);
+    expect(f?.report.diagnostic_code).toEqual({ type: 'x-notes', text });
+  });
+
+  it('decodes raw ISO-2022-JP and encoded words in the Diagnostic-Code and the Status comment', () => {
+    const findings = oob(
+      dsn([
+        'Reporting-MTA: dns; mx.example.net',
+        '',
+        'Final-Recipient: rfc822; taro@example.jp',
+        'Action: failed',
+        'Status: 5.2.2',
+        `Diagnostic-Code: smtp; 552 5.2.2 ${ESC}$B%a!<%k%\\%C%/%9$,0lGU$G$9${ESC}(B`,
+        '',
+        'Final-Recipient: rfc822; hanako@example.jp',
+        'Action: failed',
+        'Status: 5.1.1 (=?ISO-2022-JP?B?GyRCMDhAaCQsQjg6XyQ3JF4kOyRzGyhC?=)',
+        '',
+        'Final-Recipient: rfc822; jens@example.de',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 =?ISO-8859-1?Q?Empf=E4nger_unbekannt?=',
+      ]),
+    );
+    expect(findings.map((f) => [f.recipient, f.reply.code, f.reply.content])).toEqual([
+      ['taro@example.jp', 552, 'メールボックスが一杯です'],
+      ['hanako@example.jp', 550, '宛先が存在しません'],
+      ['jens@example.de', 550, 'Empfänger unbekannt'],
+    ]);
+  });
+});
