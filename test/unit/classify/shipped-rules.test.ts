@@ -694,3 +694,175 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
     ).toBe('MessageExpired');
   });
 });
+
+// Provider and gateway codes from their public documentation (rules/providers.toml names
+// each page): replies written here in the documented form, and the nearest replies of
+// other labels that must keep their own.
+describe('documented provider codes and reply texts, in replies written here', () => {
+  const classifier = compileClassifier(shipped);
+  const FAMILIES: Record<string, Array<[string, string]>> = {
+    'Exchange Online: 5.7.5xx and 5.7.7xx access codes, 5.1.8 bad outbound sender': [
+      ['550 5.7.501 Access denied, spam abuse detected. AS(1234)', 'SpamBlock'],
+      ['550 5.7.700 Access denied, tenant has exceeded threshold', 'SpamBlock'],
+      ['550 5.7.712 Access denied, tenant has exceeded threshold.', 'SpamBlock'],
+      ['550 5.7.705 Access denied, tenant has exceeded threshold.', 'SpamBlock'],
+      ['550 5.1.8 Access denied, bad outbound sender. AS(42004) [x.prod.outlook.com]', 'SpamBlock'],
+      [
+        '550 5.7.508 Access denied, [2001:db8::7] has exceeded permitted limits within 2001:db8::/64 range',
+        'TransientFailure',
+      ],
+      [
+        '550 5.7.512 Access denied, message must be RFC 5322 section 3.6.2 compliant',
+        'ContentRelated',
+      ],
+      [
+        '550 5.7.703 Your message can\u2019t be delivered because messages to bob@example.org are blocked by your organization using Tenant Allow Block List.',
+        'PolicyRelated',
+      ],
+      // Nearest replies of other labels.
+      [
+        '550 5.7.750 Service unavailable. Client blocked from sending from unregistered domains',
+        'PolicyRelated',
+      ],
+      ['550 5.7.510 Access denied, example.org does not accept email over IPv6', 'PolicyRelated'],
+      [
+        '550 5.7.509 Access denied, sending domain example.com does not pass DMARC verification and has a DMARC policy of reject.',
+        'AuthenticationFailed',
+      ],
+      ['553 5.1.8 Sender address rejected: Domain not found', 'InvalidSender'],
+      ['550 5.2.2 Submission quota exceeded', 'TransientFailure'],
+    ],
+    'Gmail: reputation, content, SPF entries, 4.7.28 limits, header rules': [
+      [
+        '421 4.7.0 [198.51.100.4] This message is suspicious due to the very low reputation of the sending IP address. To protect our users from spam, email sent from your IP address has been temporarily rate limited. - gsmtp',
+        'SpamBlock',
+      ],
+      [
+        '550 5.7.1 This message is likely suspicious due to the very low reputation of the sending domain. https://support.google.com/mail/?p=UnsolicitedMessageError x9 - gsmtp',
+        'SpamBlock',
+      ],
+      [
+        '550 5.7.1 [198.51.100.4] The IP you\u2019re using to send email is not authorized to send email directly to our servers. Use the SMTP relay at your service provider instead. - gsmtp',
+        'SpamBlock',
+      ],
+      [
+        '421 4.7.0 This message is suspicious due to the nature of the content or the links within. - gsmtp',
+        'SpamContent',
+      ],
+      [
+        '451 4.7.24 The SPF record of the sending domain has one or more suspicious entries. To protect our users from spam, email sent from your IP address has been temporarily rate limited. - gsmtp',
+        'AuthenticationFailed',
+      ],
+      [
+        '421 4.7.28 Gmail has detected an unusual rate of unsolicited email originating from your DKIM domain example.com. Email sent from your domain has been temporarily rate limited. - gsmtp',
+        'SpamRelated',
+      ],
+      [
+        '421 4.7.28 Gmail has detected this sender exceeded the quota for sending messages that have the same Message-ID:. - gsmtp',
+        'TransientFailure',
+      ],
+      ['421 4.7.0 Connection expired, try reconnecting. - gsmtp', 'TransientFailure'],
+      [
+        '550 5.7.1 The message contains a unicode character in a disallowed header. - gsmtp',
+        'ContentRelated',
+      ],
+      [
+        '550 5.7.1 Encoded-word syntax is not permitted in message header From. - gsmtp',
+        'ContentRelated',
+      ],
+      // Nearest replies of other labels: the block at 5xx, the anchor alone, quotas.
+      [
+        '550 5.7.28 There is an unusual rate of unsolicited email originating from your IP address. Email sent from your IP address has been blocked. - gsmtp',
+        'SpamBlock',
+      ],
+      [
+        '550 5.7.1 This message is likely unsolicited email. https://support.google.com/mail/?p=UnsolicitedMessageError x9 - gsmtp',
+        'SpamContent',
+      ],
+      [
+        '550 5.7.26 This email has been blocked because the sender is unauthenticated. - gsmtp',
+        'AuthenticationFailed',
+      ],
+      ['452 4.2.2 The recipient\u2019s inbox is out of storage space. - gsmtp', 'QuotaIssues'],
+      [
+        '552 5.2.2 The recipient\u2019s inbox is out of storage space and inactive. - gsmtp',
+        'InactiveMailbox',
+      ],
+      [
+        '550 5.7.1 IP not in whitelist for RCPT domain, closing connection. - gsmtp',
+        'PolicyRelated',
+      ],
+    ],
+    'Yahoo: PH* content blocks beside TS* deferrals': [
+      [
+        '554 Message not allowed - [PH01] Email not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes',
+        'SpamContent',
+      ],
+      ['554 5.7.9 [PH02] Message not accepted for policy reasons.', 'SpamContent'],
+      [
+        '421 4.7.0 [TSS04] Messages from 198.51.100.4 temporarily deferred due to unexpected volume or user complaints',
+        'SpamBlock',
+      ],
+      ['554 5.7.9 Message not accepted for policy reasons.', 'PolicyRelated'],
+    ],
+    'Yandex: spam statistics, a blocked recipient, spam content': [
+      ['554 5.7.1 [2] Blocked by spam statistics - see https://ya.cc/x', 'SpamBlock'],
+      ['550 5.7.1 Policy rejection on the target address', 'InactiveMailbox'],
+      ['554 5.7.1 [1] Message rejected under suspicion of SPAM; https://ya.cc/x', 'SpamContent'],
+      ['552 5.2.2 Mailbox size limit exceeded', 'QuotaIssues'],
+      ['550 5.7.1 Rejected by the recipient\u2019s policy', 'PolicyRelated'],
+    ],
+    'QQ Mail: a recipient receiving too much for now, not a missing mailbox': [
+      ['550 Mailbox unavailable or access denied', 'TransientFailure'],
+      [
+        '550 Mailbox not found. http://service.exmail.qq.com/cgi-bin/help?id=20022',
+        'InvalidRecipient',
+      ],
+      ['550 Mailbox not found or access denied', 'InvalidRecipient'],
+      ['550 5.5.0 Requested action not taken: mailbox unavailable', 'InvalidRecipient'],
+    ],
+    'GMX and WEB.DE: storage used up, SPF refusals': [
+      [
+        '550 Benutzer hat das Speichervolumen ueberschritten. / User has exhausted allowed storage space.',
+        'QuotaIssues',
+      ],
+      ['550 User has too many messages on the server.', 'QuotaIssues'],
+      [
+        '550 <bob@example.de>: Reject due to SPF policy. The originating IP of the message is not permitted by the domain owner',
+        'AuthenticationFailed',
+      ],
+      // Nearest replies of other labels.
+      ['421 Too many messages from your IP, try again later', 'TransientFailure'],
+      ['550 5.2.1 bob@example.de User is inactive', 'InactiveMailbox'],
+      ['550 Reject due to local policy', 'PolicyRelated'],
+    ],
+    'Trend Micro Email Reputation Services': [
+      [
+        '450 4.7.1 Mail from 198.51.100.4 deferred using Trend Micro Email Reputation database. Please see http://www.mail-abuse.com/cgi-bin/lookup?198.51.100.4',
+        'SpamBlock',
+      ],
+      [
+        '550 Mail from 198.51.100.4 refused by rbl-plus.mail-abuse.org. Please refer to http://mail-abuse.com/rbl for an explanation',
+        'SpamBlock',
+      ],
+      ['550 5.7.1 Message rejected by Trend Micro content filter', 'SpamContent'],
+    ],
+  };
+
+  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
+    it.each(cases)('%j → %s', (line, expected) => {
+      expect(classifier.classifyLine(line).label).toBe(expected);
+    });
+  });
+
+  it('takes each new pattern from rules/providers.toml, ahead of the generic phrases', () => {
+    for (const line of [
+      '550 5.7.501 Access denied, spam abuse detected.',
+      '550 5.1.8 Access denied, bad outbound sender',
+      '554 Message not allowed - [PH01] Email not accepted for policy reasons.',
+      '550 Mailbox unavailable or access denied',
+    ]) {
+      expect(classifier.classifyLine(line).rule?.file).toBe('rules/providers.toml');
+    }
+  });
+});
