@@ -52,6 +52,20 @@
     return record.type === 'Reception' && record.mdn_report ? 'MDN' : String(record.type || '');
   }
 
+  /** As recordViewClassification (src/log/record-index.ts): complaints and MDNs by their type. */
+  function viewClassification(record) {
+    const type = viewType(record);
+    if (type === 'Feedback') {
+      const ft = (record.feedback_report || {}).feedback_type;
+      return typeof ft === 'string' && ft !== '' ? 'Feedback: ' + ft.toLowerCase() : 'Feedback';
+    }
+    if (type === 'MDN') {
+      const dt = ((record.mdn_report || {}).disposition || {}).type;
+      return typeof dt === 'string' && dt !== '' ? 'MDN: ' + dt.toLowerCase() : 'MDN';
+    }
+    return typeof record.bounce_classification === 'string' ? record.bounce_classification : '';
+  }
+
   function traceRecipient(trace) {
     const r = trace && typeof trace === 'object' ? trace.recipient : null;
     return typeof r === 'string' && r !== '' ? [r] : [];
@@ -106,7 +120,7 @@
     td(type);
     td(list.join(', '), 'recipient');
     td(domainOf(list[0] || ''));
-    td(null).appendChild(el('span', record.bounce_classification || '', { class: 'label' }));
+    td(null).appendChild(el('span', viewClassification(record), { class: 'label' }));
     td(response.code ? String(response.code) : '');
     td(e ? e.class + '.' + e.subject + '.' + e.detail : '');
     td(response.content || '', 'reply');
@@ -247,7 +261,7 @@
       }
       const empty = tbody.querySelector('tr.empty');
       if (empty) empty.remove();
-      addClassChoice(record.bounce_classification);
+      addClassChoice(viewClassification(record));
       const row = rowFor(record);
       row.classList.add('new');
       tbody.insertBefore(row, tbody.firstChild);

@@ -6,6 +6,7 @@ import { buildServerConfig, loadServerConfig, type SuppressionsConfig } from '..
 import { parseDuration } from '../config/units';
 import { ErrorCode, OobdError } from '../errors';
 import { addConfigOption, configPath, Output } from './common';
+import { parseTimeBound } from './logs';
 
 interface SuppressionsOptions {
   config?: string;
@@ -63,7 +64,10 @@ export function register(program: Command): void {
     )
     .argument('[dir...]', 'log folders (default: logs.dir of the config)')
     .option('-f, --format <format>', 'csv (RFC 4180, with a header line) or json (an array)', 'csv')
-    .option('-s, --since <duration>', 'only records received in the last DURATION (e.g. 30d)')
+    .option(
+      '-s, --since <when>',
+      'only records received at or after WHEN: a duration back from now (30d) or a time (2024-05-01, 2024-05-01T10:00:00Z; without a zone, UTC), as oobd logs --since',
+    )
     .option(
       '--classes <labels>',
       'bounce classifications that list an address at once, comma-separated',
@@ -132,7 +136,7 @@ export function register(program: Command): void {
         sinceUnix:
           opts.since === undefined
             ? null
-            : Math.floor((Date.now() - duration('--since', opts.since)) / 1000),
+            : Math.floor(parseTimeBound('--since', opts.since, Date.now()) / 1000),
         trace,
       });
       const output = new Output();

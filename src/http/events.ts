@@ -17,6 +17,7 @@ import {
   domainOf,
   mayBeMdn,
   recordRecipients,
+  recordViewClassification,
   recordViewType,
   type IndexEntry,
   type IndexedType,
@@ -72,7 +73,7 @@ function lineEntry(
   if (!(INDEXED_TYPES as ReadonlyArray<string>).includes(viewType)) return null;
   return {
     type: viewType as IndexedType,
-    classification: String(record.bounce_classification ?? ''),
+    classification: recordViewClassification(record),
     domain: domainOf(recordRecipients(record)[0] ?? ''),
     created: typeof record.created === 'number' ? record.created : 0,
     // An SSE data line ends at CR or LF: a line holding one (not oobd's) is re-serialised.

@@ -208,6 +208,27 @@ export function recordViewType(record: { type?: unknown; mdn_report?: unknown })
   return String(record.type ?? '');
 }
 
+/**
+ * The classification the web view shows and counts a record under: an OOB record's
+ * `bounce_classification`; for a complaint `Feedback: <feedback type>` (`abuse`,
+ * `fraud`, `opt-out`, ...) and for an MDN `MDN: <disposition type>` (`displayed`,
+ * `deleted`, ...). Their records say `Uncategorized`, as KumoMTA writes them, which in
+ * a chart of bounce classifications would read as "bounces no rule knows".
+ */
+export function recordViewClassification(record: LogRecord): string {
+  const type = recordViewType(record);
+  if (type === 'Feedback') {
+    const ft = record.feedback_report?.feedback_type;
+    return typeof ft === 'string' && ft !== '' ? `Feedback: ${ft.toLowerCase()}` : 'Feedback';
+  }
+  if (type === 'MDN') {
+    const dt = (record.mdn_report as { disposition?: { type?: unknown } } | undefined)?.disposition
+      ?.type;
+    return typeof dt === 'string' && dt !== '' ? `MDN: ${dt.toLowerCase()}` : 'MDN';
+  }
+  return typeof record.bounce_classification === 'string' ? record.bounce_classification : '';
+}
+
 /** A Reception line that may carry an mdn_report (makeRecord writes it last), worth parsing. */
 export function mayBeMdn(type: string | null, text: string): boolean {
   return type === 'Reception' && text.includes(',"mdn_report":');
@@ -539,8 +560,7 @@ export class RecordIndex {
     if (record === null || typeof record !== 'object') return null;
     const kind = KIND.get(recordViewType(record));
     if (kind === undefined) return null;
-    const classification =
-      typeof record.bounce_classification === 'string' ? record.bounce_classification : '';
+    const classification = recordViewClassification(record);
     let group = 0;
     if (record.type === 'OOB' && classification.toLowerCase() === UNCATEGORIZED) {
       const reply = recordReplyLine(record);

@@ -225,6 +225,25 @@ describe('oobd suppressions', () => {
         kind: 'hard',
       }),
     ]);
+    // --since takes a time as oobd logs does: before every record, after every record.
+    const all = runCli([
+      'suppressions',
+      join(dir, 'logs'),
+      '--format',
+      'json',
+      '--since',
+      '2000-01-01',
+    ]);
+    expect(JSON.parse(all.stdout)).toHaveLength(1);
+    const none = runCli([
+      'suppressions',
+      join(dir, 'logs'),
+      '--format',
+      'json',
+      '--since',
+      '2999-01-01T00:00',
+    ]);
+    expect(JSON.parse(none.stdout)).toEqual([]);
     const bad = runCli(['suppressions', join(dir, 'logs'), '--format', 'xml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format must be csv or json');

@@ -62,7 +62,13 @@ describe('web view page', () => {
         supplemental_trace: null,
       },
     };
-    expect(rowFields(mdn)).toMatchObject({ type: 'MDN', recipient: 'reader@corp.example' });
+    // Classified by what they are, not by the "Uncategorized" of their records (which
+    // would read as bounces no rule knows).
+    expect(rowFields(mdn)).toMatchObject({
+      type: 'MDN',
+      recipient: 'reader@corp.example',
+      classification: 'MDN: displayed',
+    });
     const feedback: LogRecord = {
       ...base,
       type: 'Feedback',
@@ -80,7 +86,13 @@ describe('web view page', () => {
       type: 'Feedback',
       recipient: 'complainer@mail.example',
       domain: 'mail.example',
+      classification: 'Feedback',
     });
+    const abuse: LogRecord = {
+      ...feedback,
+      feedback_report: { feedback_type: 'Abuse' } as NonNullable<LogRecord['feedback_report']>,
+    };
+    expect(rowFields(abuse).classification).toBe('Feedback: abuse');
     // Naming nobody, it shows nobody: never the report's own RCPT TO.
     const nobody = {
       ...feedback,

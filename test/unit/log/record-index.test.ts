@@ -103,10 +103,11 @@ describe('RecordIndex', () => {
       expect(index.coverage()).toEqual({ ready: true, records: 7, truncatedBefore: null });
       const page = index.records(ALL, 10);
       expect(page.entries.map((e) => [e.type, e.domain, e.classification])).toEqual([
-        ['Feedback', 'yahoo.example', 'Uncategorized'],
+        // Complaints and MDNs by their type, not KumoMTA's "Uncategorized" of their records.
+        ['Feedback', 'yahoo.example', 'Feedback'],
         ['OOB', 'gmail.com', 'Uncategorized'],
         ['OOB', 'gmail.com', 'InvalidRecipient'],
-        ['MDN', 'corp.example', 'Uncategorized'],
+        ['MDN', 'corp.example', 'MDN: displayed'],
         ['OOB', 'gmail.com', 'Uncategorized'],
         ['OOB', 'mx.corp.example', 'QuotaIssues'],
         ['OOB', 'gmail.com', 'InvalidRecipient'],
