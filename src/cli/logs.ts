@@ -14,6 +14,7 @@ import {
   parseLine,
   type SegmentEntry,
 } from '../log/merge';
+import { recordRecipients } from '../log/record-index';
 import type { LogRecord, RecordType } from '../log/record';
 import { matchesTrace, parseTraceFilter, type TraceFilter } from '../log/trace-filter';
 import { addConfigOption, configPath, Output } from './common';
@@ -176,7 +177,12 @@ export function matches(record: LogRecord, filter: RecordFilter): boolean {
   }
   if (filter.domain) {
     const d = filter.domain;
-    const recipients = Array.isArray(record.recipient) ? record.recipient : [record.recipient];
+    // The envelope's recipients, and who a complaint or an MDN is about (the web view's
+    // domain): a complaint about example.org is found by --domain example.org.
+    const recipients = [
+      ...(Array.isArray(record.recipient) ? record.recipient : [record.recipient]),
+      ...(record.type === 'OOB' ? [] : recordRecipients(record)),
+    ];
     const hit =
       record.queue.toLowerCase() === d ||
       recipients.some((r) => domainOf(r) === d || domainOf(r).endsWith(`.${d}`)) ||
@@ -206,6 +212,9 @@ export function formatRecord(r: LogRecord): string {
           ? ` MDN ${r.mdn_report.disposition.type ?? '-'}`
           : '';
   const content = r.response.content ? ` ${r.response.content}` : '';
+  // A complaint's or an MDN's envelope names the report's addresses; say who it is about.
+  const aboutList = r.type === 'Feedback' || r.mdn_report ? recordRecipients(r) : [];
+  const about = aboutList.length > 0 ? ` about ${aboutList.join(',')}` : '';
   const received = r.created_time ?? r.event_time;
   // The record's own time only when it says something: KumoMTA's OOB timestamp is the
   // logging time when the report has no Last-Attempt-Date, a few ms after `created`.
@@ -213,7 +222,7 @@ export function formatRecord(r: LogRecord): string {
     r.event_time && received && Math.abs(Date.parse(r.event_time) - Date.parse(received)) >= 1000
       ? ` (event ${r.event_time})`
       : '';
-  return `${received}${event} ${r.type}${label} ${r.sender || '<>'} -> ${recipient || '-'} ${r.response.code}${enhanced}${content} [${r.id}]`;
+  return `${received}${event} ${r.type}${label} ${r.sender || '<>'} -> ${recipient || '-'}${about} ${r.response.code}${enhanced}${content} [${r.id}]`;
 }
 
 class Summary {

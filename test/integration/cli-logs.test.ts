@@ -212,6 +212,21 @@ describe('oobd logs options', () => {
     );
   });
 
+  it('finds a complaint by the domain it is about, and says whom it is about', async () => {
+    const dir = await writeFolder([
+      record('Feedback', minutesAgo(2), {
+        feedback: { original_rcpto_to: ['ann@complainer.example', 'bob@complainer.example'] },
+      }),
+      record('Feedback', minutesAgo(1), {
+        feedback: { original_rcpto_to: ['cy@elsewhere.example'] },
+      }),
+    ]);
+    const lines = runCli(['logs', dir, '--domain', 'complainer.example']).stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(' Feedback abuse ');
+    expect(lines[0]).toContain(' about ann@complainer.example,bob@complainer.example ');
+  });
+
   it('filters on the trace header and VERP values with --trace, --campaign and --tenant, and on MDNs with --type MDN', async () => {
     const traced = (trace: Record<string, unknown> | null, verp?: Record<string, string>) => {
       const r = record('OOB', minutesAgo(4));
