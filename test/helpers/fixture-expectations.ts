@@ -52,11 +52,6 @@ export const KNOWN_LABEL_GAPS: Readonly<Record<string, string>> = {
   'heuristic/gateways/sisimai-lhost-trendmicro-03.eml#1': 'Uncategorized',
   // "Smtp server does not advertise AUTH capability" (corpus: rejected).
   'heuristic/google/sisimai-lhost-googleworkspace-01.eml#1': 'Uncategorized',
-  // Japanese "not in the directory list": an unknown recipient.
-  'heuristic/lotus/sisimai-lhost-notes-02.eml#1': 'Uncategorized',
-  // Japanese "not found in the Domino directory" (the Diagnostic-Code, in raw
-  // ISO-2022-JP): an unknown recipient; the corpus leaves it unscored (onhold).
-  'rfc3464/sisimai-lhost-domino-02.eml#1': 'Uncategorized',
 };
 
 export function readExpectation(fixture: string): FixtureExpectation {

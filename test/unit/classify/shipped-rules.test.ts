@@ -680,6 +680,29 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
     });
   });
 
+  it('reads unknown users, full mailboxes and missing domains in Japanese, and keeps their neighbours apart', () => {
+    const cases: Array<[string, string]> = [
+      [
+        '550 5.0.0 ユーザー Taro (taro@example.jp) は Domino ディレクトリには見つかりません。',
+        'InvalidRecipient',
+      ],
+      ['550 ディレクトリのリストにありません', 'InvalidRecipient'],
+      ['550 5.1.1 指定された宛先のユーザーは存在しません', 'InvalidRecipient'],
+      ['550 このメールアドレスは見つかりません', 'InvalidRecipient'],
+      ['550 宛先不明のため配信できませんでした', 'InvalidRecipient'],
+      ['552 メールボックスがいっぱいです', 'QuotaIssues'],
+      ['452 4.2.2 受信箱の容量を超えています', 'QuotaIssues'],
+      ['550 ドメインが見つかりません: example.invalid', 'BadDomain'],
+      // Nearest replies of other labels: a mailbox that does not exist is no full one, a
+      // refused sender domain is no missing domain, a policy refusal no unknown user.
+      ['550 メールボックスは存在しません', 'InvalidRecipient'],
+      ['550 5.7.1 ポリシーにより拒否されました', 'PolicyRelated'],
+      ['550 送信元ドメインが拒否されました', 'Uncategorized'],
+    ];
+    for (const [line, label] of cases)
+      expect({ line, label: classifier.classifyLine(line).label }).toEqual({ line, label });
+  });
+
   it('takes 521 for a bad domain only when it says the host takes no mail (AOL sent 521 for blocks)', () => {
     const line = '521 5.2.1 (CON:B1) We will not accept delivery of this message';
     expect(classifier.classifyLine(line).label).not.toBe('BadDomain');
