@@ -33,52 +33,13 @@ const path = require('node:path');
 const CORPUS =
   process.env.OOBD_CORPUS || path.resolve(__dirname, '..', '..', 'shared', 'corpus', 'sisimai');
 
-/** Sisimai reason → the labels that count as right (corpus README). */
-const REASON_LABELS = {
-  userunknown: ['InvalidRecipient'],
-  hasmoved: ['InvalidRecipient', 'InactiveMailbox'],
-  suspend: ['InactiveMailbox'],
-  mailboxfull: ['QuotaIssues'],
-  exceedlimit: ['QuotaIssues'],
-  mesgtoobig: ['QuotaIssues', 'ContentRelated'],
-  systemfull: ['QuotaIssues', 'TransientFailure'],
-  hostunknown: ['BadDomain', 'DNSFailure'],
-  notaccept: ['BadDomain', 'RoutingErrors'],
-  expired: ['MessageExpired'],
-  networkerror: [
-    'BadConnection',
-    'NoAnswerFromHost',
-    'DNSFailure',
-    'RoutingErrors',
-    'TransientFailure',
-  ],
-  toomanyconn: ['TransientFailure', 'PolicyRelated', 'BadConnection'],
-  speeding: ['TransientFailure', 'PolicyRelated', 'BadConnection'],
-  blocked: [
-    'SpamBlock',
-    'PolicyRelated',
-    'SpamRelated',
-    'BadConfiguration',
-    'AuthenticationFailed',
-  ],
-  badreputation: ['SpamBlock', 'SpamRelated', 'PolicyRelated'],
-  requireptr: ['BadConfiguration', 'PolicyRelated', 'SpamBlock', 'AuthenticationFailed'],
-  rejected: ['InvalidSender', 'PolicyRelated', 'SpamBlock'],
-  filtered: ['InvalidRecipient', 'PolicyRelated', 'ContentRelated', 'InactiveMailbox'],
-  policyviolation: ['PolicyRelated', 'ContentRelated', 'SpamContent'],
-  spamdetected: ['SpamContent', 'SpamRelated'],
-  virusdetected: ['VirusRelated'],
-  contenterror: ['ContentRelated', 'ProtocolErrors', 'ProhibitedAttachment'],
-  notcompliantrfc: ['ProtocolErrors', 'ContentRelated', 'PolicyRelated'],
-  syntaxerror: ['ProtocolErrors', 'ContentRelated', 'PolicyRelated'],
-  securityerror: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
-  authfailure: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
-  failedstarttls: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
-  norelaying: ['RelayDenied', 'RelayingIssues'],
-  systemerror: ['BadConfiguration', 'RoutingErrors', 'TransientFailure', 'BadConnection'],
-  mailererror: ['BadConfiguration', 'RoutingErrors', 'TransientFailure', 'BadConnection'],
-  vacation: ['AutoReply'],
-};
+/**
+ * Sisimai reason → the labels that count as right (corpus README): the table
+ * `oobd rules audit --expected` uses, from the build (run after `npm run build`).
+ */
+const { SISIMAI_REASON_LABELS: REASON_LABELS } = require(
+  path.join(__dirname, '..', 'dist', 'classify', 'audit.js'),
+);
 const UNSCORED_LABEL = new Set(['onhold', 'undefined', 'delivered']);
 /** Sisimai's recipient for a report that names none (corpus README). */
 const PLACEHOLDER = 'undisclosed-recipient-in-headers@libsisimai.org.invalid';

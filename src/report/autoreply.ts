@@ -7,7 +7,7 @@ import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { cleanMessageId } from './dsn';
 import type { MimeMessage } from './mime';
-import { oneLine } from './reply';
+import { dropTags, oneLine } from './reply';
 import type { OobFinding } from './types';
 import { rfc3339 } from '../values';
 
@@ -183,19 +183,7 @@ function leadingText(msg: MimeMessage, max: number): string {
   const plain = texts.find((t) => t.type === 'text/plain') ?? texts[0];
   if (plain === undefined) return '';
   let text = plain.text.length > max * 4 ? plain.text.slice(0, max * 4) : plain.text;
-  if (plain.type === 'text/html') {
-    let out = '';
-    let inTag = false;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charAt(i);
-      if (ch === '<') inTag = true;
-      else if (ch === '>') {
-        inTag = false;
-        out += ' ';
-      } else if (!inTag) out += ch;
-    }
-    text = out;
-  }
+  if (plain.type === 'text/html') text = dropTags(text);
   text = oneLine(text);
   return text.length > max ? text.slice(0, max) : text;
 }

@@ -15,7 +15,7 @@ import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { cleanMessageId, messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
-import { oneLine } from './reply';
+import { dropTags, oneLine } from './reply';
 import type { OobFinding } from './types';
 import { rfc3339 } from '../values';
 
@@ -147,19 +147,7 @@ function bodyText(msg: MimeMessage): string {
   const part = texts.find((t) => t.type === 'text/plain') ?? texts[0];
   if (part === undefined) return '';
   let text = part.text.length > MAX_TEXT * 2 ? part.text.slice(0, MAX_TEXT * 2) : part.text;
-  if (part.type === 'text/html') {
-    let out = '';
-    let inTag = false;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charAt(i);
-      if (ch === '<') inTag = true;
-      else if (ch === '>') {
-        inTag = false;
-        out += ' ';
-      } else if (!inTag) out += ch;
-    }
-    text = out;
-  }
+  if (part.type === 'text/html') text = dropTags(text);
   text = oneLine(text).toLowerCase();
   return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
 }

@@ -33,6 +33,25 @@ export function parseStatus(value: string | null): { code: EnhancedCode | null; 
   return { code: r.code, comment };
 }
 
+/**
+ * The text of an HTML part with its tags dropped, each tag becoming a space (so words
+ * in neighbouring cells stay apart). A linear scan, not a parser: enough to read the
+ * words of an auto-reply or a challenge, whose HTML is hostile.
+ */
+export function dropTags(html: string): string {
+  let out = '';
+  let inTag = false;
+  for (let i = 0; i < html.length; i++) {
+    const ch = html.charAt(i);
+    if (ch === '<') inTag = true;
+    else if (ch === '>') {
+      inTag = false;
+      out += ' ';
+    } else if (!inTag) out += ch;
+  }
+  return out;
+}
+
 /** Every run of white space and control characters becomes one space; trimmed. */
 export function oneLine(text: string): string {
   let out = '';
