@@ -274,3 +274,17 @@ export function cleanMessageId(value: string | null): string | null {
   v = stripAngles(v).trim();
   return v === '' ? null : v;
 }
+
+/**
+ * The Message-ID a reply answers (RFC 5322 §3.6.4): `In-Reply-To`, else the last id of
+ * `References`; without angle brackets, or null.
+ */
+export function answeredMessageId(
+  inReplyTo: string | null,
+  references: string | null,
+): string | null {
+  const direct = cleanMessageId(inReplyTo);
+  if (direct !== null || references === null) return direct;
+  const lt = references.lastIndexOf('<');
+  return lt >= 0 ? cleanMessageId(references.slice(lt)) : null;
+}

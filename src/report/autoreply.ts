@@ -2,14 +2,13 @@
 // Auto-Submitted: auto-replied (§5), the vendor headers that predate it, and the
 // subjects responders put on them. The recipient is the responder's own address:
 // that is the address the bounce domain mailed.
-import { extractAddress, localPartOf } from './address';
+import { answeredMessageId, extractAddress, localPartOf } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
-import { cleanMessageId } from './dsn';
 import type { MimeMessage } from './mime';
 import { dropTags, oneLine } from './reply';
 import type { OobFinding } from './types';
-import { rfc3339 } from '../values';
+import { rfc3339, type OobReport } from '../values';
 
 /** Headers whose presence (any value but "no"/"false") marks an auto-reply. */
 const AUTOREPLY_HEADERS = [
@@ -212,6 +211,33 @@ function sentenceAround(text: string, at: number): string {
   return text.slice(start, end).trim();
 }
 
+/**
+ * The `oob_report` of a message that answers ours rather than reporting on it (an
+ * auto-reply, a challenge-response probe): `auto-replied`, no MTA or diagnostic
+ * fields, the answer's own date as `arrival_date`.
+ */
+export function answerReport(
+  source: string,
+  recipient: string | null,
+  date: Date | null,
+  originalMessageId: string | null,
+): OobReport {
+  return {
+    source,
+    action: 'auto-replied',
+    status: null,
+    final_recipient: recipient,
+    original_recipient: null,
+    remote_mta: null,
+    reporting_mta: null,
+    diagnostic_code: null,
+    last_attempt_date: null,
+    arrival_date: date === null ? null : rfc3339(date),
+    original_message_id: originalMessageId,
+    supplemental_trace: null,
+  };
+}
+
 /** An RFC 3834 auto-reply; null when the message is none. */
 export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   const h = msg.headers;
@@ -247,13 +273,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
     return null;
   }
   const date = parseDate(h.get('date'));
-  const inReplyTo = cleanMessageId(h.get('in-reply-to'));
-  let originalMessageId = inReplyTo;
-  if (originalMessageId === null) {
-    const refs = h.get('references');
-    const lt = refs === null ? -1 : refs.lastIndexOf('<');
-    if (refs !== null && lt >= 0) originalMessageId = cleanMessageId(refs.slice(lt));
-  }
+  const originalMessageId = answeredMessageId(h.get('in-reply-to'), h.get('references'));
 
   const text = leadingText(msg, 4000);
   const lower = text.toLowerCase();
@@ -262,20 +282,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
     const i = lower.indexOf(p);
     if (i >= 0 && (inactiveAt < 0 || i < inactiveAt)) inactiveAt = i;
   }
-  const report = {
-    source: 'rfc3834',
-    action: 'auto-replied',
-    status: null,
-    final_recipient: recipient,
-    original_recipient: null,
-    remote_mta: null,
-    reporting_mta: null,
-    diagnostic_code: null,
-    last_attempt_date: null,
-    arrival_date: date === null ? null : rfc3339(date),
-    original_message_id: originalMessageId,
-    supplemental_trace: null,
-  };
+  const report = answerReport('rfc3834', recipient, date, originalMessageId);
   // An auto-reply carries no SMTP reply of its own. What it does establish is that
   // the message was delivered to a mailbox that answered: 250 (RFC 5321 §4.2.2,
   // "requested mail action okay, completed") is the one reply code that says no

@@ -10,14 +10,14 @@
 // two things every challenge says, in phrase families by meaning: that the message is
 // held until the sender acts, and what the sender must do. A subscription
 // confirmation or a vacation notice says one of them at most.
-import { extractAddress, isEmailAddress, localPartOf } from './address';
+import { answeredMessageId, extractAddress, isEmailAddress, localPartOf } from './address';
+import { answerReport } from './autoreply';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
-import { cleanMessageId, messageIdOf } from './dsn';
+import { messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
 import { dropTags, oneLine } from './reply';
 import type { OobFinding } from './types';
-import { rfc3339 } from '../values';
 
 /** The label of every challenge finding (KumoMTA's predefined label). */
 export const CHALLENGE_LABEL = 'ChallengeResponse';
@@ -200,32 +200,15 @@ export function parseChallenge(msg: MimeMessage): OobFinding | null {
     if (named !== null && !fromService(named)) recipient = named;
   }
   const date = parseDate(h.get('date'));
-  let originalMessageId = messageIdOf(returned) ?? cleanMessageId(h.get('in-reply-to'));
-  if (originalMessageId === null) {
-    const refs = h.get('references');
-    const lt = refs === null ? -1 : refs.lastIndexOf('<');
-    if (refs !== null && lt >= 0) originalMessageId = cleanMessageId(refs.slice(lt));
-  }
+  const originalMessageId =
+    messageIdOf(returned) ?? answeredMessageId(h.get('in-reply-to'), h.get('references'));
   return {
     kind: 'oob',
     recipient: recipient ?? '',
     // What the probe carries of a reply: its subject. It is an answer to a message
     // that was accepted (250: the filter took it and holds it), not a refusal.
     reply: { code: 250, enhancedCode: null, content: oneLine(subject), command: null },
-    report: {
-      source: 'challenge-response',
-      action: 'auto-replied',
-      status: null,
-      final_recipient: recipient,
-      original_recipient: null,
-      remote_mta: null,
-      reporting_mta: null,
-      diagnostic_code: null,
-      last_attempt_date: null,
-      arrival_date: date === null ? null : rfc3339(date),
-      original_message_id: originalMessageId,
-      supplemental_trace: null,
-    },
+    report: answerReport('challenge-response', recipient, date, originalMessageId),
     time: date,
     label: CHALLENGE_LABEL,
   };
