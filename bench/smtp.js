@@ -333,6 +333,7 @@ class Config {
     // The same Node flags as bin/oobd, so the comparison measures code, not settings.
     const [cmd, args] = pinned(SERVER_CPU, process.execPath, [
       '--v8-pool-size=0',
+      '--max-semi-space-size=2',
       path.join(__dirname, 'bare-server.js'),
     ]);
     c.server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });

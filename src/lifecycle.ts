@@ -245,11 +245,13 @@ async function openCore(
   const hooks = await startHooks(config, opts, log, metrics);
   cleanups.push(() => hooks?.stop(HOOKS_STOP_MS));
   // Compiled once here, in the main thread, so a bad pattern stops the start with the
-  // file, label and index; the threads compile the same text.
+  // file, label and index; the threads compile the same text. Nothing classifies on
+  // this thread, so the compiled copy is not kept.
   const rules = new RulesStore({
     files: config.classifier.files,
     classifier: classifierOptions(config),
     logger,
+    keepClassifier: false,
   });
   rules.load();
   const pool = withPool

@@ -40,6 +40,13 @@ export interface RulesStoreOptions {
   /** Cache sizes for every classifier the store compiles. */
   classifier?: ClassifierOptions;
   logger: RulesLogger;
+  /**
+   * Keep the compiled classifier (`classifier`). A service whose classifying runs on
+   * its pool threads only needs the rules validated and their text: each compiled
+   * copy holds about 25 MB (RE2 programs, caches), so it is dropped once checked.
+   * @defaultValue true
+   */
+  keepClassifier?: boolean;
 }
 
 /** What a reload did: the new rules are in effect, or the last good ones were kept. */
@@ -77,8 +84,11 @@ export class RulesStore {
   private readonly logger: RulesLogger;
   private readonly classifierOptions: ClassifierOptions;
   private files: readonly string[];
-  private current: { sources: readonly RulesSource[]; classifier: CompiledClassifier } | null =
-    null;
+  private current: {
+    sources: readonly RulesSource[];
+    classifier: CompiledClassifier | null;
+  } | null = null;
+  private readonly keepClassifier: boolean;
   /** The last reload failed; the next good one logs the recovery. */
   private failing = false;
 
@@ -86,6 +96,7 @@ export class RulesStore {
     this.files = Object.freeze([...options.files]);
     this.classifierOptions = { ...options.classifier };
     this.logger = options.logger;
+    this.keepClassifier = options.keepClassifier ?? true;
   }
 
   /**
@@ -95,10 +106,14 @@ export class RulesStore {
    */
   load(): CompiledClassifier {
     const next = this.compile(this.files);
-    this.current = next;
+    this.keep(next);
     this.failing = false;
     this.logger.info(this.summary(next.classifier), 'rules loaded');
     return next.classifier;
+  }
+
+  private keep(next: { sources: readonly RulesSource[]; classifier: CompiledClassifier }): void {
+    this.current = this.keepClassifier ? next : { sources: next.sources, classifier: null };
   }
 
   /**
@@ -122,7 +137,7 @@ export class RulesStore {
       return { reloaded: false, error };
     }
     this.files = Object.freeze([...files]);
-    this.current = next;
+    this.keep(next);
     const recovered = this.failing;
     this.failing = false;
     this.logger.info(
@@ -132,9 +147,19 @@ export class RulesStore {
     return { reloaded: true };
   }
 
-  /** The classifier of the rules in effect. */
+  /**
+   * The classifier of the rules in effect.
+   * @throws OobdError (OOBD_RULE_INVALID) when the store was made with `keepClassifier: false`.
+   */
   get classifier(): CompiledClassifier {
-    return this.loaded().classifier;
+    const { classifier } = this.loaded();
+    if (classifier === null) {
+      throw new OobdError(
+        ErrorCode.RuleInvalid,
+        'this rules store keeps the rules text only (keepClassifier: false)',
+      );
+    }
+    return classifier;
   }
 
   /** The text of the rules in effect, for worker threads to compile their own classifier. */
@@ -147,7 +172,7 @@ export class RulesStore {
     return this.files;
   }
 
-  private loaded(): { sources: readonly RulesSource[]; classifier: CompiledClassifier } {
+  private loaded(): { sources: readonly RulesSource[]; classifier: CompiledClassifier | null } {
     if (this.current === null) {
       throw new OobdError(ErrorCode.RuleInvalid, 'no rules loaded: call load() first');
     }

@@ -190,10 +190,10 @@ const queueSchema = z.strictObject({
   /** Key prefix of the BullMQ queues. @defaultValue "oobd" */
   prefix: z.string().min(1).default('oobd'),
   /**
-   * How long a message's id is remembered after its job was added: a sending MTA that
-   * sends the same message again within it (it never got the 250) adds nothing and
-   * gets 250. About 200 bytes of Redis memory per message; 0 remembers ids only while
-   * their jobs exist. @defaultValue 24h
+   * How long a worker's claim on a message id lasts (queue/bullmq.ts): a sending MTA
+   * that sends the same message again within it (it never got the 250) gets 250, and
+   * the other job carrying it skips it. About 150 bytes of Redis memory per message;
+   * 0 keeps a claim only until its job completes. @defaultValue 24h
    */
   dedup_window: duration().default(86_400_000),
   /** Jobs each worker runs at once (their parsing runs on the pool threads). @defaultValue 64 */

@@ -1,27 +1,35 @@
-// The bullmq backend (DESIGN.md §1): the edge adds a job — the raw message, its
-// envelope and the recipients' policies — to a BullMQ queue on Redis and answers 250
-// only when Redis acknowledged it. Workers (`oobd worker` anywhere, or
+// The bullmq backend (DESIGN.md §1): the edge adds jobs — raw messages, their
+// envelopes and the recipients' policies — to a BullMQ queue on Redis and answers 250
+// only when Redis acknowledged them. Workers (`oobd worker` anywhere, or
 // `oobd serve --workers N`) run the same pipeline as the inline backend, with retries
 // and exponential backoff with jitter. Relays go through their own queue, so a relay
 // retry never re-logs the report.
 //
-// A message is logged once, whatever crashes and retries happen:
-//   * its job id is its content id (`contentId`: envelope and bytes), so a sending
-//     MTA that never got the 250 and sends the message again adds the same job: a
-//     no-op while the job exists;
-//   * after the job is gone (completed and removed), BullMQ's deduplication key
-//     (`<prefix>:<queue>:de:<id>`, kept queue.dedup_window) makes the add a no-op;
-//   * a job that runs again (its worker died after writing the records, or it failed
-//     after the write) writes only the records the log does not hold (written.ts).
+// One job carries the messages whose DATA ended in one event-loop turn (up to
+// BATCH_MAX_MESSAGES and BATCH_MAX_BYTES): BullMQ's work per job (the add, the move
+// to active, the completion: Lua scripts, a job hash, an event) is then shared by the
+// batch, which cut Redis's and the worker's CPU per message (issue 17). The edge adds
+// every batch of a turn with one `addBulk` (one round trip) and answers each message
+// once Redis acknowledged it.
 //
-// The edge adds all the messages whose DATA ended in one event-loop turn with one
-// `addBulk` (one round trip, one pipeline), and answers each of them once Redis
-// acknowledged the batch.
+// A message is logged once, whatever crashes and retries happen:
+//   * its id is its content id (`contentId`: envelope and bytes), so a sending MTA
+//     that never got the 250 and sends the message again sends the same id, in
+//     another job;
+//   * the worker that runs a job first claims its messages: `<prefix>:<queue>:owner:<id>`
+//     is set to the job's id unless it holds another job's (one Lua call per job,
+//     kept queue.dedup_window). A message another job owns is skipped: that job logs
+//     it (or quarantines it);
+//   * a job that runs again (its worker died after writing the records, or it failed
+//     after the write) still owns its messages, and writes only the records the log
+//     does not hold (written.ts).
 //
 // Redis Cluster: BullMQ's scripts touch many keys of a queue at once, so every key of
-// a queue must hash to one slot: the queue names are hash tags there ("{messages}").
+// a queue must hash to one slot: the queue names are hash tags there ("{messages}"),
+// and the owner keys carry the same tag.
+import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job as BullJob, type JobsOptions } from 'bullmq';
-import type { Cluster } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import type { ServerConfig } from '../config/server';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
@@ -54,12 +62,13 @@ export function queueName(base: string, target: RedisTarget): string {
 }
 
 /**
- * How a message job looks in Redis (JSON). Version 2 carries the raw message as a
- * Latin-1 string (one char per octet: about 1.0–1.1× the message's size in Redis,
- * where version 1's base64 took 1.33×, and no base64 coding on either side). Workers
- * read both, so jobs queued by an older edge are processed after an upgrade;
- * upgrade workers before edges (an older worker fails version 2 jobs, which are then
- * retried, and quarantined once out of attempts).
+ * How a message job looks in Redis (JSON). Version 3 carries a batch of messages,
+ * each raw message as a Latin-1 string (one char per octet: about 1.0–1.1× its size
+ * in Redis, where version 1's base64 took 1.33×, and no base64 coding on either
+ * side). Versions 1 and 2 carried one message (base64, Latin-1). Workers read all
+ * three, so jobs queued by an older edge are processed after an upgrade; upgrade
+ * workers before edges (an older worker fails version 3 jobs, which are then retried,
+ * and quarantined once out of attempts).
  */
 interface MessageJobDataV1 {
   v: 1;
@@ -79,7 +88,20 @@ interface MessageJobDataV2 {
   raw: string;
 }
 
-type MessageJobData = MessageJobDataV1 | MessageJobDataV2;
+interface QueuedMessage {
+  envelope: Envelope;
+  recipients: RecipientPolicy[];
+  sniffed: SniffKind;
+  /** Latin-1: one char per octet. */
+  raw: string;
+}
+
+interface MessageJobDataV3 {
+  v: 3;
+  messages: QueuedMessage[];
+}
+
+type MessageJobData = MessageJobDataV1 | MessageJobDataV2 | MessageJobDataV3;
 
 interface RelayJobData {
   v: 1 | 2;
@@ -89,6 +111,14 @@ interface RelayJobData {
   raw: string;
 }
 
+/** Most messages in one job: a batch is what one event-loop turn of the edge ended. */
+export const BATCH_MAX_MESSAGES = 64;
+/**
+ * Most raw bytes in one job (a larger message travels alone): a worker holds a job's
+ * messages at once, and Redis stores the job as one string.
+ */
+export const BATCH_MAX_BYTES = 1024 * 1024;
+
 function latin1(raw: Uint8Array): string {
   return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
 }
@@ -97,9 +127,8 @@ function rawOf(data: { v: number; raw: string }): Buffer {
   return Buffer.from(data.raw, data.v === 1 ? 'base64' : 'latin1');
 }
 
-export function encodeJob(job: Job): MessageJobDataV2 {
+function queuedMessage(job: Job): QueuedMessage {
   return {
-    v: 2,
     envelope: job.envelope,
     recipients: job.recipients,
     sniffed: job.sniffed,
@@ -107,24 +136,130 @@ export function encodeJob(job: Job): MessageJobDataV2 {
   };
 }
 
-export function decodeJob(data: MessageJobData): Job {
-  if (
-    (data?.v !== 1 && data?.v !== 2) ||
-    typeof data.raw !== 'string' ||
-    !data.envelope ||
-    !Array.isArray(data.recipients)
-  ) {
-    throw new OobdError(
-      ErrorCode.ProcessingFailed,
-      'job data is not an oobd message job (version 1 or 2)',
-    );
+/** The data of a job carrying `jobs` (version 3). */
+export function encodeJobs(jobs: ReadonlyArray<Job>): MessageJobDataV3 {
+  return { v: 3, messages: jobs.map(queuedMessage) };
+}
+
+function notAJob(): OobdError {
+  return new OobdError(
+    ErrorCode.ProcessingFailed,
+    'job data is not an oobd message job (version 1, 2 or 3)',
+  );
+}
+
+function decodeOne(data: {
+  v: number;
+  envelope?: Envelope;
+  recipients?: RecipientPolicy[];
+  sniffed?: SniffKind;
+  raw?: unknown;
+}): Job {
+  if (typeof data?.raw !== 'string' || !data.envelope || !Array.isArray(data.recipients)) {
+    throw notAJob();
   }
   return {
     envelope: data.envelope,
     recipients: data.recipients,
-    sniffed: data.sniffed,
-    raw: rawOf(data),
+    sniffed: data.sniffed ?? 'none',
+    raw: rawOf({ v: data.v, raw: data.raw }),
   };
+}
+
+/** The messages of a job of any version (one for versions 1 and 2). */
+export function decodeJobs(data: MessageJobData): Job[] {
+  if (data?.v === 1 || data?.v === 2) return [decodeOne(data)];
+  if (data?.v === 3 && Array.isArray(data.messages) && data.messages.length > 0) {
+    return data.messages.map((m) => decodeOne({ ...m, v: 3 }));
+  }
+  throw notAJob();
+}
+
+/**
+ * Splits what one turn of the edge ended into jobs: in order, up to
+ * BATCH_MAX_MESSAGES messages and BATCH_MAX_BYTES raw bytes each (a message larger
+ * than that is a job of its own).
+ */
+export function batchesOf<T>(items: ReadonlyArray<T>, bytesOf: (item: T) => number): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (
+      current.length > 0 &&
+      (current.length >= BATCH_MAX_MESSAGES || bytes + bytesOf(item) > BATCH_MAX_BYTES)
+    ) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += bytesOf(item);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * A batch job's id: "b" and 32 hex digits of SHA-256 over its messages' ids, so the
+ * id names what the job carries (BullMQ's own ids are integers, which it refuses as
+ * custom ids; ":" is refused too).
+ */
+export function batchId(jobs: ReadonlyArray<Job>): string {
+  const hash = createHash('sha256');
+  for (const job of jobs) hash.update(`${job.envelope.id}\n`);
+  return `b${hash.digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * What an owner key holds: the job's id and creation time. A job that runs again
+ * (retried, or back from a dead worker) keeps both; the same batch added again later
+ * (a resent message, alone in its turn as before) has the same id but another time,
+ * so it does not own what the first one logged.
+ */
+function ownerToken(bullJob: BullJob): string {
+  return `${String(bullJob.id)}@${bullJob.timestamp}`;
+}
+
+/**
+ * Claims messages for a job: for each owner key (KEYS), sets it to the job's token
+ * (ARGV[1], `ownerToken`) for ARGV[2] ms unless it holds another job's id. Returns 1 per message the
+ * job owns (newly, or since an earlier run of the same job), else 0. One script, so
+ * two workers racing for one message cannot both win.
+ */
+const CLAIM_SCRIPT = `
+local owned = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('SET', key, ARGV[1], 'NX', 'PX', ARGV[2]) then
+    owned[i] = 1
+  elseif redis.call('GET', key) == ARGV[1] then
+    owned[i] = 1
+  else
+    owned[i] = 0
+  end
+end
+return owned
+`;
+
+/** How long a claim lasts when queue.dedup_window is 0 (it is removed when its job completes). */
+const CLAIM_WITHOUT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A job whose messages did not all go through: `ids` are those that failed (the
+ * others are logged). When the job is out of attempts only they are quarantined.
+ */
+class MessagesFailed extends Error {
+  constructor(
+    message: string,
+    readonly ids: ReadonlyArray<string>,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
+interface ClaimingConnection {
+  oobdClaim(numKeys: number, ...args: string[]): Promise<number[]>;
 }
 
 function jobOptions(config: ServerConfig, attempts: number): JobsOptions {
@@ -140,7 +275,10 @@ function jobOptions(config: ServerConfig, attempts: number): JobsOptions {
   };
 }
 
-/** The options of a job whose id is `id`, remembered for queue.dedup_window after it is added. */
+/**
+ * The options of a job whose id is `id`, remembered for queue.dedup_window after it is
+ * added (relay jobs: one per message and routing domain).
+ */
 function idOptions(base: JobsOptions, id: string, windowMs: number): JobsOptions {
   return windowMs > 0
     ? { ...base, jobId: id, deduplication: { id, ttl: windowMs } }
@@ -148,8 +286,7 @@ function idOptions(base: JobsOptions, id: string, windowMs: number): JobsOptions
 }
 
 interface PendingAdd {
-  id: string;
-  data: MessageJobDataV2;
+  job: Job;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -169,7 +306,7 @@ export class BullmqQueue implements JobQueue {
   private closing = false;
 
   constructor(
-    private readonly config: ServerConfig,
+    config: ServerConfig,
     private readonly redis: RedisConnection,
   ) {
     const target = redisTarget(config.queue.redis_url);
@@ -187,9 +324,9 @@ export class BullmqQueue implements JobQueue {
   }
 
   /**
-   * Resolves once Redis has the job (or already had it: same content id); fails at
-   * once while Redis is away. Jobs submitted in one event-loop turn go to Redis
-   * together.
+   * Resolves once Redis has the message's job; fails at once while Redis is away.
+   * Messages submitted in one event-loop turn share jobs (`batchesOf`) and go to
+   * Redis in one round trip.
    */
   submit(job: Job): Promise<void> {
     if (this.closing) {
@@ -202,7 +339,7 @@ export class BullmqQueue implements JobQueue {
     }
     this.active++;
     return new Promise<void>((resolve, reject) => {
-      this.batch.push({ id: job.envelope.id, data: encodeJob(job), resolve, reject });
+      this.batch.push({ job, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -215,7 +352,6 @@ export class BullmqQueue implements JobQueue {
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0) return;
-    const windowMs = this.config.queue.dedup_window;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -224,11 +360,14 @@ export class BullmqQueue implements JobQueue {
       );
     });
     const added = this.queue.addBulk(
-      batch.map((p) => ({
-        name: 'message',
-        data: p.data,
-        opts: idOptions(this.options, p.id, windowMs),
-      })),
+      batchesOf(batch, (p) => p.job.raw.byteLength).map((pending) => {
+        const jobs = pending.map((p) => p.job);
+        return {
+          name: 'message',
+          data: encodeJobs(jobs),
+          opts: { ...this.options, jobId: batchId(jobs) },
+        };
+      }),
     );
     Promise.race([added, timeout])
       .then(
@@ -278,11 +417,21 @@ export class BullmqWorkers {
   /** What the log already holds for messages whose jobs may run again. */
   private readonly written: Promise<WrittenRecords>;
   private readonly relayOptions: JobsOptions;
+  /** Runs CLAIM_SCRIPT (ioredis keeps it cached in Redis: EVALSHA). */
+  private readonly connection: RedisConnection;
+  /** `<prefix>:<message queue>:owner:`, the owner keys' common part. */
+  private readonly ownerPrefix: string;
 
   constructor(private readonly opts: WorkerPoolOptions) {
     const { config } = opts;
     const target = redisTarget(config.queue.redis_url);
     const connection = workerConnection(target);
+    // One Redis: the workers make their own connections from the options, and the
+    // claims get one more. A cluster client is shared by all.
+    this.connection = 'nodes' in connection ? (connection as Cluster) : new Redis(connection);
+    this.connection.on('error', () => undefined);
+    this.connection.defineCommand('oobdClaim', { lua: CLAIM_SCRIPT });
+    this.ownerPrefix = `${config.queue.prefix}:${queueName(MESSAGE_QUEUE, target)}:owner:`;
     this.cluster = 'nodes' in connection ? (connection as Cluster) : null;
     this.written = WrittenRecords.fromLogFolder(opts.deps.log.dir, opts.logger);
     this.relayOptions = jobOptions(config, config.relay.attempts);
@@ -309,9 +458,7 @@ export class BullmqWorkers {
         common,
       );
       messages.on('failed', (job, err) => void this.onMessageFailed(job, err));
-      messages.on('completed', (job: BullJob<MessageJobData>) => {
-        void this.written.then((w) => w.completed(job.data.envelope.id));
-      });
+      messages.on('completed', (job: BullJob<MessageJobData>) => void this.onMessageCompleted(job));
       messages.on('error', (err) =>
         opts.logger.warn({ err: errorMessage(err) }, 'bullmq worker error'),
       );
@@ -327,10 +474,79 @@ export class BullmqWorkers {
     }
   }
 
+  /**
+   * Runs a job's messages through the pipeline (together: the analyze pool gets them
+   * in one hand-off). A message another job owns is left to that job. When any message
+   * fails the job fails, and its retry writes only what the log does not hold yet.
+   */
   private async processMessage(bullJob: BullJob<MessageJobData>): Promise<void> {
-    const job = decodeJob(bullJob.data);
+    const jobs = decodeJobs(bullJob.data);
     const written = await this.written;
-    await processJob(job, this.opts.deps, (request, j) => this.enqueueRelay(request, j), written);
+    const owned = await this.claim(ownerToken(bullJob), jobs);
+    const results = await Promise.allSettled(
+      jobs.map((job, i) =>
+        owned[i]
+          ? processJob(job, this.opts.deps, (request, j) => this.enqueueRelay(request, j), written)
+          : this.skip(job, bullJob),
+      ),
+    );
+    const failed = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ id: jobs[i]!.envelope.id, err: r.reason as unknown }] : [],
+    );
+    if (failed.length > 0) {
+      const first = failed[0]!;
+      throw new MessagesFailed(
+        failed.length === 1
+          ? `message ${first.id}: ${errorMessage(first.err)}`
+          : `${failed.length} of ${jobs.length} messages failed; ${first.id}: ${errorMessage(first.err)}`,
+        failed.map((f) => f.id),
+        first.err,
+      );
+    }
+  }
+
+  /** The owner keys of `ids`, in order. */
+  private ownerKeys(ids: ReadonlyArray<string>): string[] {
+    return ids.map((id) => this.ownerPrefix + id);
+  }
+
+  /** Per message of `jobs`: does the job with `token` own it (CLAIM_SCRIPT)? */
+  private async claim(token: string, jobs: ReadonlyArray<Job>): Promise<boolean[]> {
+    const window = this.opts.config.queue.dedup_window;
+    const ttl = String(window > 0 ? window : CLAIM_WITHOUT_WINDOW_MS);
+    const keys = this.ownerKeys(jobs.map((j) => j.envelope.id));
+    const owned = await (this.connection as unknown as ClaimingConnection).oobdClaim(
+      keys.length,
+      ...keys,
+      token,
+      ttl,
+    );
+    return keys.map((_, i) => owned[i] === 1);
+  }
+
+  private async skip(job: Job, bullJob: BullJob<MessageJobData>): Promise<void> {
+    const owner = await this.connection.get(this.ownerKeys([job.envelope.id])[0]!);
+    this.opts.logger.info(
+      { id: job.envelope.id, job: bullJob.id, owner },
+      'message sent again while another job holds it: logged by that job only',
+    );
+  }
+
+  private async onMessageCompleted(bullJob: BullJob<MessageJobData>): Promise<void> {
+    let ids: string[];
+    try {
+      ids = decodeJobs(bullJob.data).map((j) => j.envelope.id);
+    } catch {
+      return;
+    }
+    const written = await this.written;
+    for (const id of ids) written.completed(id);
+    // Without a window a message is remembered only while its job exists.
+    if (this.opts.config.queue.dedup_window === 0) {
+      await Promise.all(
+        this.ownerKeys(ids).map((key) => this.connection.del(key).catch(() => undefined)),
+      );
+    }
   }
 
   private async enqueueRelay(request: RelayRequest, job: Job): Promise<void> {
@@ -391,29 +607,56 @@ export class BullmqWorkers {
       );
       return;
     }
+    let jobs: Job[];
     try {
-      const job = decodeJob(bullJob.data);
-      await deps.quarantine.put(
-        job.envelope,
-        job.raw,
-        `gave up after ${bullJob.attemptsMade} attempts: ${err.message}`,
-        {
-          cause: 'attempts-exhausted',
-          recipients: job.recipients,
-          sniffed: job.sniffed,
-          logged: false,
-        },
-      );
-      deps.metrics.quarantined.inc({ reason: 'attempts-exhausted' });
+      jobs = decodeJobs(bullJob.data);
+    } catch (derr) {
       logger.error(
-        { id: bullJob.id, attempts: bullJob.attemptsMade, err: err.message },
-        'message quarantined: attempts exhausted',
+        { id: bullJob.id, err: errorMessage(derr) },
+        'a failed job holds no oobd message; it stays in redis as a failed job',
       );
-    } catch (qerr) {
-      logger.error(
-        { id: bullJob.id, err: errorMessage(qerr) },
-        'could not quarantine a failed message; it stays in redis as a failed job',
-      );
+      return;
+    }
+    // Messages another job owns are that job's; when the owners cannot be read, all
+    // are kept (a message in quarantine twice is better than one lost).
+    const owners: (string | null)[] | null = await Promise.all(
+      this.ownerKeys(jobs.map((j) => j.envelope.id)).map((key) => this.connection.get(key)),
+    ).catch(() => null);
+    // A message that went through in the last attempt is logged and done.
+    const failedIds = err instanceof MessagesFailed ? new Set(err.ids) : null;
+    const written = await this.written;
+    for (const [i, job] of jobs.entries()) {
+      if (failedIds && !failedIds.has(job.envelope.id)) continue;
+      const owner = owners?.[i];
+      if (owner !== undefined && owner !== null && owner !== ownerToken(bullJob)) continue;
+      try {
+        await deps.quarantine.put(
+          job.envelope,
+          job.raw,
+          `gave up after ${bullJob.attemptsMade} attempts: ${err.message}`,
+          {
+            cause: 'attempts-exhausted',
+            recipients: job.recipients,
+            sniffed: job.sniffed,
+            logged: written.has(job.envelope.id),
+          },
+        );
+        deps.metrics.quarantined.inc({ reason: 'attempts-exhausted' });
+        logger.error(
+          {
+            id: job.envelope.id,
+            job: bullJob.id,
+            attempts: bullJob.attemptsMade,
+            err: err.message,
+          },
+          'message quarantined: attempts exhausted',
+        );
+      } catch (qerr) {
+        logger.error(
+          { id: job.envelope.id, job: bullJob.id, err: errorMessage(qerr) },
+          'could not quarantine a failed message; it stays in redis as a failed job',
+        );
+      }
     }
   }
 
@@ -421,6 +664,7 @@ export class BullmqWorkers {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     await this.relayQueue.close();
-    this.cluster?.disconnect();
+    if (this.cluster) this.cluster.disconnect();
+    else this.connection.disconnect();
   }
 }

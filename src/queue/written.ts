@@ -145,6 +145,11 @@ export class WrittenRecords implements RecordGuard {
     }
   }
 
+  /** Were records of message `id` written (by this process, or found at start)? */
+  has(id: string): boolean {
+    return this.recent.has(id) || this.found.has(id);
+  }
+
   /** The job of message `id` is completed: it does not run again. */
   completed(id: string): void {
     this.recent.delete(id);

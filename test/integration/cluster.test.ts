@@ -47,11 +47,12 @@ describe('bullmq mode on a Redis Cluster', () => {
       });
       await waitForIdleQueues(cluster.urls, config.queue.prefix);
 
-      // Every key of the message queue, the deduplication key among them, is on one node.
+      // Every key of the message queue, the key naming the job that owns the message
+      // among them, is on one node.
       const keys = await cluster.keysByNode(`${config.queue.prefix}:*`);
       const holding = [...keys].filter(([, k]) => k.some((key) => key.includes(':{messages}:')));
       expect(holding).toHaveLength(1);
-      expect(holding[0]![1]).toContain(`${config.queue.prefix}:{messages}:de:${id}`);
+      expect(holding[0]![1]).toContain(`${config.queue.prefix}:{messages}:owner:${id}`);
 
       // Sent again (its 250 lost, say): the same job, no second record set.
       const again = await sendMessage(serve.port, message);

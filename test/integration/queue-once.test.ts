@@ -98,9 +98,12 @@ describe('bullmq mode logs each message once', () => {
       });
       expect(reply.code).toBe(250);
       const id = reply.text.slice('OK id='.length);
-      const queued = await queue.getJob(id);
+      // The message waits in a job of its own (one message ended DATA in that turn).
+      const [queued] = await queue.getJobs(['waiting']);
       expect(queued).toBeDefined();
-      const data = queued!.data as unknown;
+      const data = queued!.data as { v: number; messages: { envelope: { id: string } }[] };
+      expect(data.v).toBe(3);
+      expect(data.messages.map((m) => m.envelope.id)).toEqual([id]);
       const first = startWorkerProcess(config);
       await t.waitForRecords((all) => all.some((r) => r.id === id && r.type === 'OOB'), 30_000);
       await waitForIdleQueues(redis.url, t.config.queue.prefix);
@@ -108,8 +111,9 @@ describe('bullmq mode logs each message once', () => {
       first.child.kill('SIGKILL');
       await first.exited;
       // The state a crash between the record write and BullMQ's completion leaves:
-      // the records are in the log, and the job is back in the queue.
-      await queue.add('message', data, { jobId: id });
+      // the records are in the log, and the job (its id and creation time: it still
+      // owns the message) is back in the queue.
+      await queue.add('message', data, { jobId: queued!.id!, timestamp: queued!.timestamp });
       const second = startWorkerProcess(config);
       try {
         await waitForIdleQueues(redis.url, t.config.queue.prefix, 30_000);
@@ -122,6 +126,67 @@ describe('bullmq mode logs each message once', () => {
         await second.exited;
       }
     } finally {
+      await queue.close();
+      await t.stop();
+    }
+  }, 60_000);
+
+  it('logs a message once when two jobs carry it, whichever worker runs first', async () => {
+    // An edge died after Redis took the first job and before the 250: the sending MTA
+    // sent the message again, to another edge, and it went out in another batch. The
+    // two jobs race for it; the first to claim it logs it, the other skips it.
+    const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 0 });
+    const target = redisTarget(redis.url);
+    const queue = new Queue(queueName(MESSAGE_QUEUE, target), {
+      connection: workerConnection(target),
+      prefix: t.config.queue.prefix,
+    });
+    const config = join(t.dir, 'oobd.toml');
+    const workers: ReturnType<typeof startWorkerProcess>[] = [];
+    try {
+      const twice = await sendMessage(t.port, {
+        from: '',
+        to: ['twice@bounce.example.com'],
+        message: dsnMessage({ recipient: 'twice@remote.example' }),
+      });
+      const once = await sendMessage(t.port, {
+        from: '',
+        to: ['once@bounce.example.com'],
+        message: dsnMessage({ recipient: 'once@remote.example' }),
+      });
+      expect([twice.code, once.code]).toEqual([250, 250]);
+      const twiceId = twice.text.slice('OK id='.length);
+      const onceId = once.text.slice('OK id='.length);
+      type Data = { v: 3; messages: { envelope: { id: string } }[] };
+      const jobs = await queue.getJobs(['waiting']);
+      const first = jobs.find((j) => (j.data as Data).messages[0]!.envelope.id === twiceId)!;
+      const second = jobs.find((j) => (j.data as Data).messages[0]!.envelope.id === onceId)!;
+      // Both messages sent again, in one batch: each is now carried by two jobs.
+      await queue.add('message', {
+        v: 3,
+        messages: [...(second.data as Data).messages, ...(first.data as Data).messages],
+      });
+      // Two workers, so the jobs can run at once.
+      workers.push(startWorkerProcess(config), startWorkerProcess(config));
+      await t.waitForRecords(
+        (all) =>
+          all.some((r) => r.id === twiceId && r.type === 'OOB') &&
+          all.some((r) => r.id === onceId && r.type === 'OOB'),
+        30_000,
+      );
+      await waitForIdleQueues(redis.url, t.config.queue.prefix, 30_000);
+      const records = await t.records();
+      expect(countBy(records, 'Reception').get(twiceId)).toBe(1);
+      expect(countBy(records, 'OOB').get(twiceId)).toBe(1);
+      expect(countBy(records, 'Reception').get(onceId)).toBe(1);
+      expect(countBy(records, 'OOB').get(onceId)).toBe(1);
+      const stderr = workers.map((w) => w.stderr()).join('');
+      expect(stderr).toContain('message sent again while another job holds it');
+    } finally {
+      for (const w of workers) {
+        w.child.kill('SIGTERM');
+        await w.exited;
+      }
       await queue.close();
       await t.stop();
     }
