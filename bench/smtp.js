@@ -13,10 +13,10 @@
 //     script) to CPU 1, so the client never takes the server's core;
 //   * every server starts once and is warmed up (2,000 messages), then each round
 //     sends S sessions × M messages to each configuration in turn (interleaved, the
-//     order rotating from round to round);
-//   * the ratio to bare is taken within each round (server CPU, plus Redis for
-//     bullmq, over bare's server CPU), and the median of the rounds is printed with
-//     the lowest and highest round, which show how noisy the run was.
+//     order rotating from round to round), each right after a run of the bare server;
+//   * the ratio to bare is taken within each such pair (server CPU, plus Redis for
+//     bullmq, over bare's server CPU just before), and the median of the rounds is
+//     printed with the lowest and highest, which show how noisy the run was.
 // "accepted/s" is SMTP throughput (messages answered 250 per second); "end-to-end/s"
 // counts until the last record is on disk (bullmq: the workers have drained the
 // queue). Peak RSS is VmHWM of the server process (and of redis-server).
@@ -502,14 +502,27 @@ async function benchSmtp({
     }
     for (const c of running) await c.warmUp(sessions, useSmtpSource);
     const results = new Map(running.map((c) => [c, []]));
+    const bare = running.find((c) => c.kind === 'bare');
+    const others = running.filter((c) => c !== bare);
+    /** Per configuration, the bare server's result measured right before each of its rounds. */
+    const baseline = new Map(others.map((c) => [c, []]));
     for (let round = 0; round < rounds; round++) {
-      // Rotate the order so that no configuration always follows the same one.
-      for (let i = 0; i < running.length; i++) {
-        const c = running[(i + round) % running.length];
+      // Rotate the order so that no configuration always follows the same one. The
+      // bare server runs right before each configuration: the machine's speed drifts
+      // over minutes (a shared VM), so a ratio within a pair is steadier than one
+      // across a whole round.
+      for (let i = 0; i < others.length; i++) {
+        const c = others[(i + round) % others.length];
+        if (bare) {
+          const b = await bare.measure(messages, sessions, useSmtpSource);
+          results.get(bare).push(b);
+          baseline.get(c).push(b);
+        }
         results.get(c).push(await c.measure(messages, sessions, useSmtpSource));
       }
+      if (bare && others.length === 0)
+        results.get(bare).push(await bare.measure(messages, sessions, useSmtpSource));
     }
-    const bare = running.find((c) => c.kind === 'bare');
     const serverSide = (r) => (r.server === null ? null : r.server + (r.redis ?? 0));
     console.log(
       '  configuration                  accepted/s  end-to-end/s   server   redis  client  × bare (min–max)   peak RSS',
@@ -517,9 +530,9 @@ async function benchSmtp({
     const summaries = [];
     for (const c of running) {
       const rs = results.get(c);
-      const ratios = bare
+      const ratios = baseline.has(c)
         ? rs.map((r, i) => {
-            const b = results.get(bare)[i].server;
+            const b = baseline.get(c)[i].server;
             const own = serverSide(r);
             return b && own !== null ? own / b : null;
           })
@@ -551,7 +564,7 @@ async function benchSmtp({
       );
     }
     console.log(
-      '  CPU columns: µs per message (utime+stime from /proc); "× bare" = (server + redis) / bare server, per round',
+      '  CPU columns: µs per message (utime+stime from /proc); "× bare" = (server + redis) / bare server measured just before, median of the rounds',
     );
     console.log(
       `  goals: inline ≤ ${GOALS.inline}× and bullmq + redis ≤ ${GOALS.bullmq}× bare; peak RSS ≤ ${RSS_GOALS.inline} MB inline, ≤ ${RSS_GOALS.bullmq} MB bullmq`,
