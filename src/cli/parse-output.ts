@@ -3,8 +3,18 @@
 import type { ParsedMessage } from '../pipeline/parse-mode';
 import type { SourceMessage } from './sources';
 
-/** The output lines of one message: its records with "source_file" (and "source_index") added. */
-export function outputLines(message: SourceMessage, parsed: ParsedMessage): string {
+/**
+ * The output lines of one message: its records with "source_file" (and
+ * "source_index") added. With `problems`, a message that has records and of which the
+ * parsers noted something (a recipient block that names no recipient, a date that
+ * does not parse, ...) gets one more line after them:
+ * `{"type":"Problems","source_file":...,"kind":...,"problems":[{"code","detail"}]}`.
+ */
+export function outputLines(
+  message: SourceMessage,
+  parsed: ParsedMessage,
+  problems = false,
+): string {
   const source =
     message.index === null
       ? { source_file: message.file }
@@ -22,5 +32,9 @@ export function outputLines(message: SourceMessage, parsed: ParsedMessage): stri
   const fields = JSON.stringify(source).slice(1);
   let out = '';
   for (const record of parsed.records) out += `${record.slice(0, -1)},${fields}\n`;
+  if (problems && parsed.problems.length > 0) {
+    const line = { type: 'Problems', ...source, kind: parsed.kind, problems: parsed.problems };
+    out += `${JSON.stringify(line)}\n`;
+  }
   return out;
 }

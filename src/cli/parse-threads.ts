@@ -19,6 +19,8 @@ export interface ParseThreadInit {
   settings: ParseModeSettings;
   /** The run's fixed "now" (Unix ms), so every thread prints the same times. */
   now: number;
+  /** --problems: a "Problems" line after the records of a message the parsers noted something about. */
+  problems: boolean;
 }
 
 export interface ParseThreadRequest {

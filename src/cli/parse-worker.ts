@@ -23,7 +23,11 @@ port.on('message', (request: ParseThreadRequest) => {
     for (const item of request.items) {
       const raw = Buffer.from(request.buffer, item.start, item.end - item.start);
       for (const message of messagesOf(item.file, raw)) {
-        text += outputLines(message, parseModeRecords(message.raw, classifier, init.settings, now));
+        text += outputLines(
+          message,
+          parseModeRecords(message.raw, classifier, init.settings, now),
+          init.problems,
+        );
       }
     }
   } catch (err) {

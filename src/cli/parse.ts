@@ -25,6 +25,7 @@ interface ParseOptions {
   to?: string;
   from?: string;
   verp?: string;
+  problems?: boolean;
   threads?: string;
 }
 
@@ -96,6 +97,10 @@ export function register(program: Command): void {
       'decode the --to address into oob_report.verp, as a domain\'s verp in listener_domains.toml (e.g. "bounce-{id}-{local}={domain}@")',
     )
     .option(
+      '--problems',
+      'after the records of a message, a {"type":"Problems",...} line when the parsers noted something (a recipient block naming no recipient, a date that does not parse, ...)',
+    )
+    .option(
       '--threads <n>',
       'parse threads besides the main one for inputs of more than 64 files (default: one per spare core, at most 3; 0: none)',
     )
@@ -105,7 +110,8 @@ export function register(program: Command): void {
         'log_arf on, without the Reception record, plus "source_file" (and "source_index"\n' +
         'inside an mbox). A message that yields no record prints {"type":"Unrecognized",...},\n' +
         'with "not_bounced" naming the recipients a delay warning (or a relay, delivery or\n' +
-        'expansion notice) is about: no OOB record is written for them.\n' +
+        'expansion notice) is about: no OOB record is written for them. Its "problems" list\n' +
+        'what the parsers noted; --problems prints them for messages with records too.\n' +
         'A message on standard input: `oobd parse - < bounce.eml` (its "source_file" is "-").\n' +
         'Exit code 0, or 1 when a path could not be read.',
     )
@@ -131,6 +137,7 @@ export function register(program: Command): void {
         parse: { traceHeaders: settingsOfConfig.traceHeaders ?? [] },
       };
       const now = new Date();
+      const problems = opts.problems === true;
       const output = new Output();
       // Lines are encoded straight into a 64 KiB chunk, written when full: one
       // UTF-8 encode per line instead of one of a large concatenated string.
@@ -159,7 +166,11 @@ export function register(program: Command): void {
           const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
           for (const message of messagesOf(item.file, raw)) {
             await emit(
-              outputLines(message, parseModeRecords(message.raw, classifier, settings, now)),
+              outputLines(
+                message,
+                parseModeRecords(message.raw, classifier, settings, now),
+                problems,
+              ),
             );
             if (output.closed) return;
           }
@@ -189,6 +200,7 @@ export function register(program: Command): void {
               classifier: classifierOptions,
               settings,
               now: now.getTime(),
+              problems,
             };
             helpers = ParseThreads.start(threads, init);
           }
@@ -211,6 +223,7 @@ export function register(program: Command): void {
                 text += outputLines(
                   message,
                   parseModeRecords(message.raw, classifier, settings, now),
+                  problems,
                 );
             }
             pending.push({ text, arriving: null });

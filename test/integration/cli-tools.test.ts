@@ -84,6 +84,57 @@ describe('oobd parse', () => {
     ]);
   });
 
+  it('prints what the parsers noted after the records of a message with --problems, and nothing more without it', () => {
+    const dir = makeTempDir();
+    const file = join(dir, 'nameless-block.eml');
+    // A second recipient block that names no recipient: skipped, and said so.
+    writeFileSync(
+      file,
+      [
+        'From: MAILER-DAEMON@mx.example.net',
+        'To: bounces@bounce.example.com',
+        'Subject: failure notice',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'failed.',
+        '',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.net',
+        '',
+        'Final-Recipient: rfc822; one@example.net',
+        'Action: failed',
+        'Status: 5.1.1',
+        '',
+        'Action: failed',
+        'Status: 5.2.2',
+        '',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const plain = jsonLines(runCli(['parse', file]).stdout);
+    expect(plain.map((r) => r.type)).toEqual(['OOB']);
+    const noted = jsonLines(runCli(['parse', '--problems', file]).stdout);
+    expect(noted.map((r) => r.type)).toEqual(['OOB', 'Problems']);
+    expect(noted[1]).toEqual({
+      type: 'Problems',
+      source_file: file,
+      kind: 'dsn',
+      problems: [expect.objectContaining({ code: 'dsn.recipient-missing' })],
+    });
+    // A message the parsers had nothing to say about gets no such line.
+    const clean = jsonLines(
+      runCli(['parse', '--problems', join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]).stdout,
+    );
+    expect(clean.map((r) => r.type)).toEqual(['OOB']);
+  });
+
   it('exits 1 naming a path it cannot read, after printing the others', () => {
     const result = runCli([
       'parse',

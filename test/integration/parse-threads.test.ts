@@ -45,13 +45,18 @@ describe('oobd parse threads', () => {
     for (const file of files) {
       const raw = readFileSync(file);
       for (const message of messagesOf(file, raw))
-        expected += outputLines(message, parseModeRecords(message.raw, classifier, SETTINGS, now));
+        expected += outputLines(
+          message,
+          parseModeRecords(message.raw, classifier, SETTINGS, now),
+          true,
+        );
     }
     const threads = ParseThreads.start(1, {
       sources: [...sources],
       classifier: classifierOptions,
       settings: SETTINGS,
       now: now.getTime(),
+      problems: true,
     });
     try {
       let arriving: Promise<string> | null = null;
@@ -75,6 +80,7 @@ describe('oobd parse threads', () => {
       classifier: { cacheSize: 1, uncategorizedCacheSize: 1 },
       settings: SETTINGS,
       now: 0,
+      problems: false,
     });
     expect(threads.take(batchOf([join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]))).toBeNull();
     return threads.close();
