@@ -28,6 +28,19 @@ export interface AuditEntry {
   overridden: number;
 }
 
+/** A reply whose label its expectation does not accept. */
+export interface AuditMiss {
+  /** Where the reply came from: `file#index` (the expectation's index), or a record id. */
+  source: string;
+  /** The reply line the classifier saw. */
+  line: string;
+  label: string;
+  /** The labels the expectation accepts. */
+  accepted: readonly string[];
+  /** The rule or context row that decided, as `file: "Label"[index]`; null when none did. */
+  rule: string | null;
+}
+
 export interface AuditReport {
   /** Every rule then every context row, in load order. */
   entries: AuditEntry[];
@@ -40,6 +53,8 @@ export interface AuditReport {
   unpaired: number;
   /** Replies that stayed Uncategorized, grouped. */
   uncategorized: ReplyGroup[];
+  /** Replies whose label the expectation does not accept, in the order they came. */
+  wrong: AuditMiss[];
 }
 
 /** Collects classifications one by one; `report()` gives the tallies. */
@@ -48,6 +63,7 @@ export class RulesAudit {
   private readonly contextEntries = new Map<string, AuditEntry>();
   private readonly order: AuditEntry[] = [];
   private readonly uncategorizedLines: string[] = [];
+  private readonly wrong: AuditMiss[] = [];
   private replies = 0;
   private checked = 0;
   private right = 0;
@@ -70,13 +86,27 @@ export class RulesAudit {
    * Count one classified reply.
    * @param line the reply line the classifier saw
    * @param accepted the labels an expectation accepts for it, or null when none is known
+   * @param source where the reply came from, for the list of wrong labels (`file#index`)
    */
-  add(line: string, result: Classification, accepted: readonly string[] | null): void {
+  add(line: string, result: Classification, accepted: readonly string[] | null, source = ''): void {
     this.replies++;
     const ok = accepted === null ? null : accepted.includes(result.label);
     if (ok !== null) {
       this.checked++;
       if (ok) this.right++;
+    }
+    if (ok === false && accepted !== null) {
+      this.wrong.push({
+        source,
+        line,
+        label: result.label,
+        accepted,
+        rule: result.context
+          ? `${result.context.file}: context[${result.context.index}]`
+          : result.rule
+            ? `${result.rule.file}: ${JSON.stringify(result.rule.label)}[${result.rule.index}]`
+            : null,
+      });
     }
     const ruleEntry = result.rule ? this.ruleEntries.get(result.rule) : undefined;
     const decider = result.context
@@ -106,6 +136,7 @@ export class RulesAudit {
       right: this.right,
       unpaired: this.unpairedCount,
       uncategorized: groupReplies(this.uncategorizedLines),
+      wrong: this.wrong.map((miss) => ({ ...miss })),
     };
   }
 }

@@ -150,7 +150,7 @@ function auditLogs(
         classification = classifier.classifyLine(line, contextOfRecord(record));
       }
       const accepted = expectations ? (expectations.entries[expectations.next++] ?? null) : null;
-      audit.add(line, classification, accepted);
+      audit.add(line, classification, accepted, `${segment}: ${record.id}`);
     }
   }
 }
@@ -176,9 +176,11 @@ export async function runAudit(
     if (expectations) used.add(expectations);
     for (const item of auditMessage(message.raw, classifier)) {
       for (let r = 0; r < item.records; r++) {
+        // The expectation's index (1-based) within its file.
+        const index = expectations ? expectations.next + 1 : 0;
         const accepted = expectations ? (expectations.entries[expectations.next++] ?? null) : null;
         if (r === 0 && item.classification !== null && item.line !== null) {
-          audit.add(item.line, item.classification, accepted);
+          audit.add(item.line, item.classification, accepted, `${message.file}#${index}`);
         }
       }
     }
@@ -248,6 +250,13 @@ export function formatAudit(
     );
     for (const entry of low)
       lines.push(`  ${entry.right}/${entry.checked}  ${where(entry)}  ${entry.pattern}`);
+    lines.push('', `wrong labels: ${report.wrong.length === 0 ? 'none' : report.wrong.length}`);
+    for (const miss of report.wrong) {
+      lines.push(
+        `  ${miss.source}  ${miss.label} (${miss.rule ?? 'no rule'}), expected ${miss.accepted.join(' or ')}`,
+      );
+      lines.push(`      ${miss.line}`);
+    }
   }
   const rules = report.entries.filter((entry) => entry.kind === 'rule').length;
   lines.push('', `never matched: ${never.length} of ${rules} rules`);

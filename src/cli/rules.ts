@@ -115,7 +115,8 @@ export function register(program: Command): void {
       'Classify every reply of a corpus (folders or files of bounces, parsed as `oobd parse` ' +
         'parses them, or log folders, whose OOB records are classified again) and print, per ' +
         'rule and context row, how often it decided the label and, with --expected, how often ' +
-        'that label was right; the rules that never decided one; and the uncategorized replies ' +
+        'that label was right and which replies got a label their expectation refuses (file, ' +
+        'index, rule, reply); the rules that never decided one; and the uncategorized replies ' +
         'grouped by normalised form (addresses, hosts, ids, numbers masked) with a pattern to ' +
         'paste into a rules file.',
     )

@@ -254,6 +254,12 @@ describe('oobd rules audit', () => {
     );
     expect(out).toMatch(/"InvalidRecipient"\[3\] .*\(1 relabelled by context\)/);
     expect(out).toMatch(/never matched: \d+ of \d+ rules\n {2}rules\/providers\.toml: /);
+    // Each reply whose label its expectation refuses: where, what, which rule, and the reply.
+    expect(out).toContain('wrong labels: 3\n');
+    expect(out).toContain(
+      `  ${join(FIXTURES, 'sisimai-lhost-googleworkspace-01.eml')}#1  Uncategorized (no rule), expected InvalidSender or PolicyRelated or SpamBlock\n` +
+        '      550 Unspecified Error (SENT_SECOND_EHLO): Smtp server does not advertise AUTH capability\n',
+    );
     expect(out).toContain(
       'uncategorized: 3 replies in 2 groups (count, normalised reply, pattern)\n' +
         '      2  550 5.0.0 <address>: account <address> is parked at gate <n>, ref <id>\n' +
@@ -282,8 +288,16 @@ describe('oobd rules audit', () => {
       low_precision: Array<{ label: string; hits: number; right: number; checked: number }>;
       entries: Array<{ kind: string; label: string; hits: number }>;
       uncategorized: Array<{ count: number; key: string; pattern: string }>;
+      wrong: Array<{ source: string; label: string; accepted: string[]; rule: string | null }>;
     };
     expect(report.files).toEqual([join(dir, 'parked.toml')]);
+    expect(report.wrong).toContainEqual({
+      source: expect.stringMatching(/relay-parked-01\.eml#1$/),
+      line: expect.stringContaining('is parked at gate 7'),
+      label: 'Parked',
+      accepted: ['InactiveMailbox'],
+      rule: `${join(dir, 'parked.toml')}: "Parked"[0]`,
+    });
     expect(report.replies).toBe(7);
     expect(report.low_precision).toEqual([
       expect.objectContaining({ label: 'Parked', hits: 2, right: 0, checked: 2 }),
