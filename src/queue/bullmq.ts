@@ -5,12 +5,13 @@
 // and exponential backoff with jitter. Relays go through their own queue, so a relay
 // retry never re-logs the report.
 //
-// One job carries the messages whose DATA ended in one event-loop turn (up to
-// BATCH_MAX_MESSAGES and BATCH_MAX_BYTES): BullMQ's work per job (the add, the move
-// to active, the completion: Lua scripts, a job hash, an event) is then shared by the
-// batch, which cut Redis's and the worker's CPU per message (issue 17). The edge adds
-// every batch of a turn with one `addBulk` (one round trip) and answers each message
-// once Redis acknowledged it.
+// One job carries the messages whose DATA ended together (up to BATCH_MAX_MESSAGES and
+// BATCH_MAX_BYTES): BullMQ's work per job (the add, the move to active, the
+// completion: Lua scripts, a job hash, an event) is then shared by the batch, which
+// cut Redis's CPU per message by about 40% (issue 17). The edge sends what ended in
+// one event-loop turn with one `addBulk` (one round trip), or, while an add is on its
+// way, what ends until Redis acknowledged it (a group commit); it answers each message
+// once Redis acknowledged its job.
 //
 // A message is logged once, whatever crashes and retries happen:
 //   * its id is its content id (`contentId`: envelope and bytes), so a sending MTA
@@ -302,6 +303,8 @@ export class BullmqQueue implements JobQueue {
   private readonly options: JobsOptions;
   private batch: PendingAdd[] = [];
   private flushScheduled = false;
+  /** An addBulk is on its way to Redis: what ends DATA meanwhile waits for it (group commit). */
+  private adding = false;
   private active = 0;
   private closing = false;
 
@@ -347,11 +350,18 @@ export class BullmqQueue implements JobQueue {
     });
   }
 
+  /**
+   * Sends what waits to Redis, unless an add is already on its way: then it goes when
+   * that one is acknowledged, together with whatever else ended DATA meanwhile (a
+   * group commit). An idle edge sends at once; a busy one sends fewer, larger jobs,
+   * each message waiting at most one round trip more.
+   */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.adding || this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    if (batch.length === 0) return;
+    this.adding = true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -386,6 +396,8 @@ export class BullmqQueue implements JobQueue {
       .finally(() => {
         clearTimeout(timer);
         this.active -= batch.length;
+        this.adding = false;
+        this.flush();
       });
   }
 
