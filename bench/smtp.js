@@ -390,10 +390,12 @@ class Config {
       // so their Redis work falls into this round.
       const { Redis } = require('ioredis');
       this.client ??= new Redis(this.redisPort, '127.0.0.1');
+      // The active lists by name (prefix "oobd", one Redis: no hash tags): KEYS would
+      // scan every key, the owner keys of all messages sent so far among them, and its
+      // CPU would count as Redis's.
+      const active = ['oobd:messages:active', 'oobd:relays:active'];
       for (;;) {
-        // An empty list is no key: whatever active lists exist are the busy ones.
-        const keys = await this.client.keys('*:active');
-        const lengths = await Promise.all(keys.map((k) => this.client.llen(k)));
+        const lengths = await Promise.all(active.map((k) => this.client.llen(k)));
         if (lengths.every((n) => n === 0)) break;
         await sleep(10);
       }
