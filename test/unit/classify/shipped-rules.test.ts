@@ -889,3 +889,181 @@ describe('documented provider codes and reply texts, in replies written here', (
     }
   });
 });
+
+// Wording families of MTA programs, delivery agents and gateways (rules/phrases.toml
+// names each source): replies written here, without specific enhanced codes so the
+// phrase decides, and the nearest phrases of other labels.
+describe('delivery-agent, MTA and gateway wordings without a specific enhanced code', () => {
+  const classifier = compileClassifier(shipped);
+  const FAMILIES: Record<string, Array<[string, string]>> = {
+    'RFC 5321 553 "mailbox name not allowed" and directory lookups': [
+      ['553 Requested action not taken: mailbox name not allowed', 'InvalidRecipient'],
+      ['550 Mailbox name is invalid', 'InvalidRecipient'],
+      ['550 <bob@example.org>: recipient not found in the LDAP directory', 'InvalidRecipient'],
+      ['550 Recipient address rejected: user not listed in our directory', 'InvalidRecipient'],
+      ['550 address not present in directory', 'InvalidRecipient'],
+      ['550 recipient is not in the company directory', 'InvalidRecipient'],
+      // Nearest phrases of other labels.
+      ['550 Sender address rejected: not in our directory', 'InvalidSender'],
+      ['554 Client host 192.0.2.9 is listed in the Spamhaus directory', 'SpamBlock'],
+      ['553 Sender mailbox name not allowed: Domain not found', 'InvalidSender'],
+    ],
+    'the user or mailbox not found, in other verbs and adjectives': [
+      ['550 Could not find user bob', 'InvalidRecipient'],
+      ['550 couldn\u2019t find that mailbox', 'InvalidRecipient'],
+      ['550 mailbox <bob@example.org> not present', 'InvalidRecipient'],
+      ['550 User not registered', 'InvalidRecipient'],
+      ['550 e-mail address is unregistered', 'InvalidRecipient'],
+      ['550 delivery failed: the recipient has no mailbox on this server', 'InvalidRecipient'],
+      ['550 Nonexistent user', 'InvalidRecipient'],
+      ['550 non-existent mailbox bob', 'InvalidRecipient'],
+      ['550 Unknown local user bob', 'InvalidRecipient'],
+      ['550 unknown mail recipient', 'InvalidRecipient'],
+      ['554 5.5.1 Error: no valid recipients', 'InvalidRecipient'],
+      ['550 Recipient verification failed', 'InvalidRecipient'],
+      ['192.0.2.4 does not like recipient.', 'InvalidRecipient'],
+      ['550 Recipient rejected: <bob@example.org>', 'InvalidRecipient'],
+      ['550 Destination address rejected.', 'InvalidRecipient'],
+      ['550 user unavailable', 'InvalidRecipient'],
+      // Nearest phrases of other labels.
+      ['550 Could not find a mail exchanger for example.invalid', 'BadDomain'],
+      ['550 5.1.2 non-existent domain example.invalid', 'BadDomain'],
+      ['550 5.7.1 Your IP address 192.0.2.9 is not registered as a mail server', 'PolicyRelated'],
+      [
+        '192.0.2.4 does not like recipient. Remote host said: 554 Client host blocked using zen.spamhaus.org',
+        'SpamBlock',
+      ],
+      ['550 Recipient rejected: message looks like spam', 'SpamContent'],
+      ['451 4.1.1 Could not complete recipient verify callout', 'TransientFailure'],
+      ['450 4.2.1 user unavailable, try again later', 'TransientFailure'],
+      ['550 Unknown sender', 'InvalidSender'],
+    ],
+    'an account closed, deleted or left unused': [
+      ['550 Account closed due to inactivity', 'InactiveMailbox'],
+      ['550 5.1.1 bob@example.org: mailbox deleted', 'InactiveMailbox'],
+      ['550 This user has been removed', 'InactiveMailbox'],
+      ['550 the account was permanently deleted by its owner', 'InactiveMailbox'],
+      ['550 mailbox suspended for inactivity', 'InactiveMailbox'],
+      ['550 5.1.1 address shut down after two years of inactivity', 'InactiveMailbox'],
+      // Nearest phrases of other labels.
+      ['421 4.4.2 Connection closed due to inactivity', 'BadConnection'],
+      ['550 5.1.1 user unknown', 'InvalidRecipient'],
+      ['550 message deleted: contains a virus', 'VirusRelated'],
+    ],
+    'a mailbox file that hit its limit (errno texts of delivery agents)': [
+      [
+        'cannot update mailbox /var/mail/bob for user bob. error writing message: File too large',
+        'QuotaIssues',
+      ],
+      ['cannot append message to file /home/bob/Maildir: No space left on device', 'QuotaIssues'],
+      ['maildir delivery failed: Disk quota exceeded', 'QuotaIssues'],
+      // Nearest phrases of other labels.
+      ['cannot append message to file /var/mail/bob: Permission denied', 'BadConfiguration'],
+      ['550 5.7.1 attachment file type not allowed', 'ProhibitedAttachment'],
+    ],
+    'the sender refused as an address, with nothing else said': [
+      ['550 5.1.0 <alice@example.com> sender rejected', 'InvalidSender'],
+      ['553 Sender is not allowed', 'InvalidSender'],
+      ['550 envelope sender refused: <alice@example.com>', 'InvalidSender'],
+      ['Connected to 192.0.2.4 but sender was rejected.', 'InvalidSender'],
+      ['550 From address is not valid', 'InvalidSender'],
+      ['553 MAIL FROM address invalid', 'InvalidSender'],
+      // Nearest phrases of other labels.
+      ['550 5.7.1 Sender rejected: IP 192.0.2.9 listed at zen.spamhaus.org', 'SpamBlock'],
+      ['550 5.7.1 Sender rejected', 'PolicyRelated'],
+      ['550 alice@example.com: sender rejected due to SPF fail', 'AuthenticationFailed'],
+      ['550 sender@example.org: recipient rejected', 'InvalidRecipient'],
+    ],
+    'relaying refused for a domain, SPF explanation pages and TLS certificates': [
+      [
+        '553 Sorry, that domain isn\u2019t allowed to be relayed thru this MTA (#5.7.1)',
+        'RelayDenied',
+      ],
+      ['550 example.org is not permitted to relay through this server', 'RelayDenied'],
+      ['553 Relaying disallowed', 'RelayDenied'],
+      [
+        '550 5.7.1 Please see http://www.open-spf.org/Why?s=mfrom;id=a%40example.com;ip=192.0.2.1;r=mx',
+        'AuthenticationFailed',
+      ],
+      ['Server certificate not verified', 'AuthenticationFailed'],
+      ['TLS handshake aborted: peer certificate has expired', 'AuthenticationFailed'],
+      // Nearest phrases of other labels.
+      ['554 Your server is an open relay', 'SpamBlock'],
+      ['550 Please see http://www.example.org/why for our policy', 'PolicyRelated'],
+    ],
+    'spam content: contains spam, may be considered spam, bulk mail, scores': [
+      ['554 This message has been blocked because it contains spam', 'SpamContent'],
+      ['553 The message matches a profile the Internet community may consider spam', 'SpamContent'],
+      ['550 Message might be considered as junk', 'SpamContent'],
+      ['554 Rejected by bulk-mail filter', 'SpamContent'],
+      ['550 Bulk mail not accepted', 'SpamContent'],
+      ['550 Message score too high', 'SpamContent'],
+      ['554 spam score exceeds threshold', 'SpamContent'],
+      // Nearest phrases of other labels.
+      ['550 Your IP reputation score is too low', 'SpamBlock'],
+      ['554 Message contains a virus', 'VirusRelated'],
+      ['550 Too many spammers use this network: 192.0.2.0/24 blacklisted', 'SpamBlock'],
+    ],
+    'the client IP named, then blocked; spam reports': [
+      ['554 Client host [192.0.2.9] blocked', 'SpamBlock'],
+      ['550 Access from ip address 192.0.2.9 blocked', 'SpamBlock'],
+      ['550 IP 192.0.2.9 banned', 'SpamBlock'],
+      ['554 rejected due to spam reports from our users', 'SpamBlock'],
+      ['421 Your complaint rate is too high', 'SpamBlock'],
+      // Nearest phrases of other labels.
+      ['421 4.7.0 Too many connections from 192.0.2.9', 'TransientFailure'],
+      ['550 Host 192.0.2.9 refused to talk to me', 'PolicyRelated'],
+    ],
+    'the sending MTA gave up: retries exhausted, queue lifetime reached': [
+      ['Message could not be delivered for more than 5 days', 'MessageExpired'],
+      ['Delivery failed after 3 days of retries', 'MessageExpired'],
+      ['gave up after 48 hours', 'MessageExpired'],
+      ['Expired: message in queue too long', 'MessageExpired'],
+      ['message is too old', 'MessageExpired'],
+      ['Undeliverable after maximum number of retries', 'MessageExpired'],
+      ['delivery attempts exhausted', 'MessageExpired'],
+      ['retry count reached', 'MessageExpired'],
+      ['delivery time limit exceeded', 'MessageExpired'],
+      // Nearest phrases of other labels.
+      ['421 Too many connection attempts', 'TransientFailure'],
+      ['Command time limit exceeded: "/usr/bin/procmail"', 'BadConfiguration'],
+      ['connect to mx.example.com[192.0.2.9]:25: Connection timed out', 'NoAnswerFromHost'],
+    ],
+    'loops, unreachable hosts and connections that died': [
+      ['554 Message has been forwarded too many times', 'RoutingErrors'],
+      ['Too many "Received" headers - suspected mail loop', 'RoutingErrors'],
+      ['Host mx.example.com [192.0.2.9] unreachable', 'NoAnswerFromHost'],
+      ['Connected to 192.0.2.9 but connection died. (#4.4.2)', 'BadConnection'],
+      ['Sorry, I lost the connection after sending data', 'BadConnection'],
+      ['connection to mx.example.com [192.0.2.9] dropped', 'BadConnection'],
+      // Nearest phrases of other labels.
+      ['550 The recipient domain is unreachable', 'BadDomain'],
+      ['Sorry, I wasn\u2019t able to establish an SMTP connection. (#4.4.1)', 'NoAnswerFromHost'],
+    ],
+    'the local delivery program or mailbox store failed': [
+      ['Command died with status 1: "/usr/bin/procmail"', 'BadConfiguration'],
+      ['Command died with signal 9: "/usr/local/bin/filter"', 'BadConfiguration'],
+      [
+        'Child process of local_delivery transport returned 69 (could mean service or program unavailable)',
+        'BadConfiguration',
+      ],
+      ['554 5.3.0 unknown mailer error 1', 'BadConfiguration'],
+      ['550 5.4.0 STOREDRV.Deliver; mailbox database offline', 'BadConfiguration'],
+      // Nearest phrases of other labels: the program's output names the cause.
+      [
+        'Command died with status 77: "/usr/lib/dovecot/deliver". Command output: Quota exceeded (mailbox for user is full)',
+        'QuotaIssues',
+      ],
+      [
+        'Command died with status 67: "/usr/bin/maildrop". Command output: Unknown user bob',
+        'InvalidRecipient',
+      ],
+    ],
+  };
+
+  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
+    it.each(cases)('%j → %s', (line, expected) => {
+      expect(classifier.classifyLine(line).label).toBe(expected);
+    });
+  });
+});
