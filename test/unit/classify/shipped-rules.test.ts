@@ -1059,6 +1059,29 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
         'InvalidRecipient',
       ],
     ],
+    'a domain named as taking no mail, an address that moved, a malformed message, a system error':
+      [
+        ['550 5.1.1 mail.example.org does not accept mail', 'BadDomain'],
+        ['550 This server does not accept mail for example.org.', 'BadDomain'],
+        ['550 [example.org] won\u2019t accept e-mail', 'BadDomain'],
+        ['550 This address has moved to bob@example.net', 'InactiveMailbox'],
+        ['550 e-mail address changed', 'InactiveMailbox'],
+        ['550 The recipient has a new e-mail address', 'InactiveMailbox'],
+        ['550 Message does not conform to RFC 5322', 'ContentRelated'],
+        ['554 Malformed e-mail rejected', 'ContentRelated'],
+        ['554 5.3.0 System error', 'BadConfiguration'],
+        ['554 mail server failure', 'BadConfiguration'],
+        ['550 Unexpected failure while delivering', 'BadConfiguration'],
+        // Nearest phrases of other labels.
+        ['550 5.7.1 bob@example.org does not accept mail from you', 'PolicyRelated'],
+        ['550 We do not accept mail for bob@example.org', 'Uncategorized'],
+        ['550 We do not accept mail from spammers', 'SpamRelated'],
+        ['550 Sender address has changed its DNS', 'Uncategorized'],
+        ['550 Malformed address: missing domain', 'ProtocolErrors'],
+        ['451 4.3.0 Temporary system error', 'TransientFailure'],
+        ['451 Unexpected failure, please try later', 'TransientFailure'],
+        ['554 System error: user unknown', 'InvalidRecipient'],
+      ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
