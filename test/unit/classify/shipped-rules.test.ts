@@ -1082,6 +1082,22 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
         ['451 Unexpected failure, please try later', 'TransientFailure'],
         ['554 System error: user unknown', 'InvalidRecipient'],
       ],
+    'sizes, spam complaints, sender domains without MX, mailbox files out of reach': [
+      ['552 Sorry, we do not take messages of that size', 'QuotaIssues'],
+      ['552 e-mails of this size are refused here', 'QuotaIssues'],
+      ['421 4.7.0 Connection refused: too many spam complaints', 'SpamBlock'],
+      ['550 The network of your server has been reported for abuse', 'SpamBlock'],
+      ['550 Your IP address has been flagged as spam', 'SpamBlock'],
+      ['553 Sender domain must have a valid MX record', 'InvalidSender'],
+      ['Unable to chdir to maildir. (#4.2.1)', 'BadConfiguration'],
+      ['cannot open mailbox /var/mail/bob: Input/output error', 'BadConfiguration'],
+      ['550 Address has changed', 'InactiveMailbox'],
+      // Nearest phrases of other labels.
+      ['552 5.2.2 cannot write to mailbox: quota exceeded', 'QuotaIssues'],
+      ['550 Your message has been flagged as spam', 'SpamContent'],
+      ['421 4.4.1 connect to mx.example.com[192.0.2.9]:25: Connection refused', 'NoAnswerFromHost'],
+      ['550 Recipient domain has no MX record', 'BadDomain'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
