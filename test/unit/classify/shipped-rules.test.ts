@@ -1098,6 +1098,19 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
       ['421 4.4.1 connect to mx.example.com[192.0.2.9]:25: Connection refused', 'NoAnswerFromHost'],
       ['550 Recipient domain has no MX record', 'BadDomain'],
     ],
+    'Domino mail files and routes, directory searches, a bare address refused': [
+      ['Unable to deliver message: the mail file is full', 'QuotaIssues'],
+      ['bob\u2019s mail file has exceeded its quota', 'QuotaIssues'],
+      ['Unable to find bob in the Domino Directory', 'InvalidRecipient'],
+      ['550 could not find recipient <bob@example.org> in our LDAP', 'InvalidRecipient'],
+      ['No route found to domain example.invalid from server HUB01/Example', 'BadDomain'],
+      ['550 Address rejected: <bob@example.org>', 'InvalidRecipient'],
+      // Nearest phrases of other labels.
+      ['554 5.4.6 Routing loop detected: no route to host MAIL02', 'RoutingErrors'],
+      ['550 Sender address rejected: <alice@example.com>', 'InvalidSender'],
+      ['550 5.7.1 Address rejected: listed at zen.spamhaus.org', 'SpamBlock'],
+      ['550 cannot find your hostname in DNS', 'AuthenticationFailed'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
