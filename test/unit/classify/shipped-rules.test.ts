@@ -1001,6 +1001,8 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
       ['554 spam score exceeds threshold', 'SpamContent'],
       // Nearest phrases of other labels.
       ['550 Your IP reputation score is too low', 'SpamBlock'],
+      ['550 5.7.1 Your list contains spam traps', 'SpamRelated'],
+      ['554 Message contains spam or virus', 'SpamContent'],
       ['554 Message contains a virus', 'VirusRelated'],
       ['550 Too many spammers use this network: 192.0.2.0/24 blacklisted', 'SpamBlock'],
     ],
