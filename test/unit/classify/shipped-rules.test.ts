@@ -1113,6 +1113,31 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
       ['550 5.7.1 Address rejected: listed at zen.spamhaus.org', 'SpamBlock'],
       ['550 cannot find your hostname in DNS', 'AuthenticationFailed'],
     ],
+    'broader verbs: located, storage used up, sender scores, appears to be spam, allowed time': [
+      ['550 Mailbox dave@example.net could not be located', 'InvalidRecipient'],
+      ['550 the user dave was not located', 'InvalidRecipient'],
+      ['452 storage limit reached for dave@example.net', 'QuotaIssues'],
+      ['452 Disk space for this account has been used up', 'QuotaIssues'],
+      ['552 No room left in the destination mailbox', 'QuotaIssues'],
+      ['550 Your server has a low reputation score', 'SpamBlock'],
+      ['554 Poor sender score for 192.0.2.44', 'SpamBlock'],
+      ['421 Mail from your network refused because of abuse', 'SpamBlock'],
+      ['550 The message appears to be junk', 'SpamContent'],
+      ['554 Blocked: spamlike content', 'SpamContent'],
+      ['Message not delivered within the permitted time', 'MessageExpired'],
+      ['Delivery abandoned: message was too old', 'MessageExpired'],
+      ['Failed to open an SMTP connection to mx.example.net', 'NoAnswerFromHost'],
+      ['550 example.invalid has no mail servers', 'BadDomain'],
+      ['550 No mail hosts found for example.invalid', 'BadDomain'],
+      ['550 Relaying for dave@example.net is not permitted', 'RelayDenied'],
+      ['553 Malformed envelope from address', 'InvalidSender'],
+      ['554 Virus Win.Test.EICAR_HDB-1 found in the message', 'VirusRelated'],
+      // Nearest phrases of other labels.
+      ['550 5.4.5 Daily sending limit reached', 'TransientFailure'],
+      ['550 Your account was suspended due to abuse', 'InactiveMailbox'],
+      ['550 sender domain has no mail server', 'InvalidSender'],
+      ['451 4.4.1 Connection to mx.example.net timed out', 'NoAnswerFromHost'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
