@@ -1166,6 +1166,22 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
       ['450 message placed on hold for review, try again later', 'TransientFailure'],
       ['421 4.4.2 connection reset by peer', 'BadConnection'],
     ],
+    'a user without a mailbox, out of service, time limits, unresolvable domains, failed checks': [
+      ['550 user hank doesn\u2019t have an account here', 'InvalidRecipient'],
+      ['550 this e-mail account is out of service', 'InactiveMailbox'],
+      ['550 address no longer in service', 'InactiveMailbox'],
+      ['Delivery failed: not delivered in the time limit', 'MessageExpired'],
+      ['The message was undeliverable for 4 days', 'MessageExpired'],
+      ['550 host name mail.example.invalid cannot be resolved', 'BadDomain'],
+      ['No DNS records found for example.invalid', 'BadDomain'],
+      ['550 The domain of the recipient is invalid', 'BadDomain'],
+      ['550 Message failed sender authentication tests', 'AuthenticationFailed'],
+      // Nearest phrases of other labels.
+      ['451 4.4.0 host name mail.example.net cannot be resolved', 'DNSFailure'],
+      ['550 SMTP service not available', 'Uncategorized'],
+      ['421 Service not available, closing transmission channel', 'TransientFailure'],
+      ['550 5.1.8 Sender domain cannot be resolved', 'InvalidSender'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
