@@ -889,3 +889,304 @@ describe('documented provider codes and reply texts, in replies written here', (
     }
   });
 });
+
+// Wording families of MTA programs, delivery agents and gateways (rules/phrases.toml
+// names each source): replies written here, without specific enhanced codes so the
+// phrase decides, and the nearest phrases of other labels.
+describe('delivery-agent, MTA and gateway wordings without a specific enhanced code', () => {
+  const classifier = compileClassifier(shipped);
+  const FAMILIES: Record<string, Array<[string, string]>> = {
+    'RFC 5321 553 "mailbox name not allowed" and directory lookups': [
+      ['553 Requested action not taken: mailbox name not allowed', 'InvalidRecipient'],
+      ['550 Mailbox name is invalid', 'InvalidRecipient'],
+      ['550 <bob@example.org>: recipient not found in the LDAP directory', 'InvalidRecipient'],
+      ['550 Recipient address rejected: user not listed in our directory', 'InvalidRecipient'],
+      ['550 address not present in directory', 'InvalidRecipient'],
+      ['550 recipient is not in the company directory', 'InvalidRecipient'],
+      // Nearest phrases of other labels.
+      ['550 Sender address rejected: not in our directory', 'InvalidSender'],
+      ['554 Client host 192.0.2.9 is listed in the Spamhaus directory', 'SpamBlock'],
+      ['553 Sender mailbox name not allowed: Domain not found', 'InvalidSender'],
+    ],
+    'the user or mailbox not found, in other verbs and adjectives': [
+      ['550 Could not find user bob', 'InvalidRecipient'],
+      ['550 couldn\u2019t find that mailbox', 'InvalidRecipient'],
+      ['550 mailbox <bob@example.org> not present', 'InvalidRecipient'],
+      ['550 User not registered', 'InvalidRecipient'],
+      ['550 e-mail address is unregistered', 'InvalidRecipient'],
+      ['550 delivery failed: the recipient has no mailbox on this server', 'InvalidRecipient'],
+      ['550 Nonexistent user', 'InvalidRecipient'],
+      ['550 non-existent mailbox bob', 'InvalidRecipient'],
+      ['550 Unknown local user bob', 'InvalidRecipient'],
+      ['550 unknown mail recipient', 'InvalidRecipient'],
+      ['554 5.5.1 Error: no valid recipients', 'InvalidRecipient'],
+      ['550 Recipient verification failed', 'InvalidRecipient'],
+      ['192.0.2.4 does not like recipient.', 'InvalidRecipient'],
+      ['550 Recipient rejected: <bob@example.org>', 'InvalidRecipient'],
+      ['550 Destination address rejected.', 'InvalidRecipient'],
+      ['550 user unavailable', 'InvalidRecipient'],
+      // Nearest phrases of other labels.
+      ['550 Could not find a mail exchanger for example.invalid', 'BadDomain'],
+      ['550 5.1.2 non-existent domain example.invalid', 'BadDomain'],
+      ['550 5.7.1 Your IP address 192.0.2.9 is not registered as a mail server', 'PolicyRelated'],
+      [
+        '192.0.2.4 does not like recipient. Remote host said: 554 Client host blocked using zen.spamhaus.org',
+        'SpamBlock',
+      ],
+      ['550 Recipient rejected: message looks like spam', 'SpamContent'],
+      ['451 4.1.1 Could not complete recipient verify callout', 'TransientFailure'],
+      ['450 4.2.1 user unavailable, try again later', 'TransientFailure'],
+      ['550 Unknown sender', 'InvalidSender'],
+    ],
+    'an account closed, deleted or left unused': [
+      ['550 Account closed due to inactivity', 'InactiveMailbox'],
+      ['550 5.1.1 bob@example.org: mailbox deleted', 'InactiveMailbox'],
+      ['550 This user has been removed', 'InactiveMailbox'],
+      ['550 the account was permanently deleted by its owner', 'InactiveMailbox'],
+      ['550 mailbox suspended for inactivity', 'InactiveMailbox'],
+      ['550 5.1.1 address shut down after two years of inactivity', 'InactiveMailbox'],
+      // Nearest phrases of other labels.
+      ['421 4.4.2 Connection closed due to inactivity', 'BadConnection'],
+      ['550 5.1.1 user unknown', 'InvalidRecipient'],
+      ['550 message deleted: contains a virus', 'VirusRelated'],
+    ],
+    'a mailbox file that hit its limit (errno texts of delivery agents)': [
+      [
+        'cannot update mailbox /var/mail/bob for user bob. error writing message: File too large',
+        'QuotaIssues',
+      ],
+      ['cannot append message to file /home/bob/Maildir: No space left on device', 'QuotaIssues'],
+      ['maildir delivery failed: Disk quota exceeded', 'QuotaIssues'],
+      // Nearest phrases of other labels.
+      ['cannot append message to file /var/mail/bob: Permission denied', 'BadConfiguration'],
+      ['550 5.7.1 attachment file type not allowed', 'ProhibitedAttachment'],
+    ],
+    'the sender refused as an address, with nothing else said': [
+      ['550 5.1.0 <alice@example.com> sender rejected', 'InvalidSender'],
+      ['553 Sender is not allowed', 'InvalidSender'],
+      ['550 envelope sender refused: <alice@example.com>', 'InvalidSender'],
+      ['Connected to 192.0.2.4 but sender was rejected.', 'InvalidSender'],
+      ['550 From address is not valid', 'InvalidSender'],
+      ['553 MAIL FROM address invalid', 'InvalidSender'],
+      // Nearest phrases of other labels.
+      ['550 5.7.1 Sender rejected: IP 192.0.2.9 listed at zen.spamhaus.org', 'SpamBlock'],
+      ['550 5.7.1 Sender rejected', 'PolicyRelated'],
+      ['550 alice@example.com: sender rejected due to SPF fail', 'AuthenticationFailed'],
+      ['550 sender@example.org: recipient rejected', 'InvalidRecipient'],
+    ],
+    'relaying refused for a domain, SPF explanation pages and TLS certificates': [
+      [
+        '553 Sorry, that domain isn\u2019t allowed to be relayed thru this MTA (#5.7.1)',
+        'RelayDenied',
+      ],
+      ['550 example.org is not permitted to relay through this server', 'RelayDenied'],
+      ['553 Relaying disallowed', 'RelayDenied'],
+      [
+        '550 5.7.1 Please see http://www.open-spf.org/Why?s=mfrom;id=a%40example.com;ip=192.0.2.1;r=mx',
+        'AuthenticationFailed',
+      ],
+      ['Server certificate not verified', 'AuthenticationFailed'],
+      ['TLS handshake aborted: peer certificate has expired', 'AuthenticationFailed'],
+      // Nearest phrases of other labels.
+      ['554 Your server is an open relay', 'SpamBlock'],
+      ['550 Please see http://www.example.org/why for our policy', 'PolicyRelated'],
+    ],
+    'spam content: contains spam, may be considered spam, bulk mail, scores': [
+      ['554 This message has been blocked because it contains spam', 'SpamContent'],
+      ['553 The message matches a profile the Internet community may consider spam', 'SpamContent'],
+      ['550 Message might be considered as junk', 'SpamContent'],
+      ['554 Rejected by bulk-mail filter', 'SpamContent'],
+      ['550 Bulk mail not accepted', 'SpamContent'],
+      ['550 Message score too high', 'SpamContent'],
+      ['554 spam score exceeds threshold', 'SpamContent'],
+      // Nearest phrases of other labels.
+      ['550 Your IP reputation score is too low', 'SpamBlock'],
+      ['550 5.7.1 Your list contains spam traps', 'SpamRelated'],
+      ['554 Message contains spam or virus', 'SpamContent'],
+      ['554 Message contains a virus', 'VirusRelated'],
+      ['550 Too many spammers use this network: 192.0.2.0/24 blacklisted', 'SpamBlock'],
+    ],
+    'the client IP named, then blocked; spam reports': [
+      ['554 Client host [192.0.2.9] blocked', 'SpamBlock'],
+      ['550 Access from ip address 192.0.2.9 blocked', 'SpamBlock'],
+      ['550 IP 192.0.2.9 banned', 'SpamBlock'],
+      ['554 rejected due to spam reports from our users', 'SpamBlock'],
+      ['421 Your complaint rate is too high', 'SpamBlock'],
+      // Nearest phrases of other labels.
+      ['421 4.7.0 Too many connections from 192.0.2.9', 'TransientFailure'],
+      ['550 Host 192.0.2.9 refused to talk to me', 'PolicyRelated'],
+    ],
+    'the sending MTA gave up: retries exhausted, queue lifetime reached': [
+      ['Message could not be delivered for more than 5 days', 'MessageExpired'],
+      ['Delivery failed after 3 days of retries', 'MessageExpired'],
+      ['gave up after 48 hours', 'MessageExpired'],
+      ['Expired: message in queue too long', 'MessageExpired'],
+      ['message is too old', 'MessageExpired'],
+      ['Undeliverable after maximum number of retries', 'MessageExpired'],
+      ['delivery attempts exhausted', 'MessageExpired'],
+      ['retry count reached', 'MessageExpired'],
+      ['delivery time limit exceeded', 'MessageExpired'],
+      // Nearest phrases of other labels.
+      ['421 Too many connection attempts', 'TransientFailure'],
+      ['Command time limit exceeded: "/usr/bin/procmail"', 'BadConfiguration'],
+      ['connect to mx.example.com[192.0.2.9]:25: Connection timed out', 'NoAnswerFromHost'],
+    ],
+    'loops, unreachable hosts and connections that died': [
+      ['554 Message has been forwarded too many times', 'RoutingErrors'],
+      ['Too many "Received" headers - suspected mail loop', 'RoutingErrors'],
+      ['Host mx.example.com [192.0.2.9] unreachable', 'NoAnswerFromHost'],
+      ['Connected to 192.0.2.9 but connection died. (#4.4.2)', 'BadConnection'],
+      ['Sorry, I lost the connection after sending data', 'BadConnection'],
+      ['connection to mx.example.com [192.0.2.9] dropped', 'BadConnection'],
+      // Nearest phrases of other labels.
+      ['550 The recipient domain is unreachable', 'BadDomain'],
+      ['Sorry, I wasn\u2019t able to establish an SMTP connection. (#4.4.1)', 'NoAnswerFromHost'],
+    ],
+    'the local delivery program or mailbox store failed': [
+      ['Command died with status 1: "/usr/bin/procmail"', 'BadConfiguration'],
+      ['Command died with signal 9: "/usr/local/bin/filter"', 'BadConfiguration'],
+      [
+        'Child process of local_delivery transport returned 69 (could mean service or program unavailable)',
+        'BadConfiguration',
+      ],
+      ['554 5.3.0 unknown mailer error 1', 'BadConfiguration'],
+      ['550 5.4.0 STOREDRV.Deliver; mailbox database offline', 'BadConfiguration'],
+      // Nearest phrases of other labels: the program's output names the cause.
+      [
+        'Command died with status 77: "/usr/lib/dovecot/deliver". Command output: Quota exceeded (mailbox for user is full)',
+        'QuotaIssues',
+      ],
+      [
+        'Command died with status 67: "/usr/bin/maildrop". Command output: Unknown user bob',
+        'InvalidRecipient',
+      ],
+    ],
+    'a domain named as taking no mail, an address that moved, a malformed message, a system error':
+      [
+        ['550 5.1.1 mail.example.org does not accept mail', 'BadDomain'],
+        ['550 This server does not accept mail for example.org.', 'BadDomain'],
+        ['550 [example.org] won\u2019t accept e-mail', 'BadDomain'],
+        ['550 This address has moved to bob@example.net', 'InactiveMailbox'],
+        ['550 e-mail address changed', 'InactiveMailbox'],
+        ['550 The recipient has a new e-mail address', 'InactiveMailbox'],
+        ['550 Message does not conform to RFC 5322', 'ContentRelated'],
+        ['554 Malformed e-mail rejected', 'ContentRelated'],
+        ['554 5.3.0 System error', 'BadConfiguration'],
+        ['554 mail server failure', 'BadConfiguration'],
+        ['550 Unexpected failure while delivering', 'BadConfiguration'],
+        // Nearest phrases of other labels.
+        ['550 5.7.1 bob@example.org does not accept mail from you', 'PolicyRelated'],
+        ['550 We do not accept mail for bob@example.org', 'Uncategorized'],
+        ['550 We do not accept mail from spammers', 'SpamRelated'],
+        ['550 Sender address has changed its DNS', 'Uncategorized'],
+        ['550 Malformed address: missing domain', 'ProtocolErrors'],
+        ['451 4.3.0 Temporary system error', 'TransientFailure'],
+        ['451 Unexpected failure, please try later', 'TransientFailure'],
+        ['554 System error: user unknown', 'InvalidRecipient'],
+      ],
+    'sizes, spam complaints, sender domains without MX, mailbox files out of reach': [
+      ['552 Sorry, we do not take messages of that size', 'QuotaIssues'],
+      ['552 e-mails of this size are refused here', 'QuotaIssues'],
+      ['421 4.7.0 Connection refused: too many spam complaints', 'SpamBlock'],
+      ['550 The network of your server has been reported for abuse', 'SpamBlock'],
+      ['550 Your IP address has been flagged as spam', 'SpamBlock'],
+      ['553 Sender domain must have a valid MX record', 'InvalidSender'],
+      ['Unable to chdir to maildir. (#4.2.1)', 'BadConfiguration'],
+      ['cannot open mailbox /var/mail/bob: Input/output error', 'BadConfiguration'],
+      ['550 Address has changed', 'InactiveMailbox'],
+      // Nearest phrases of other labels.
+      ['552 5.2.2 cannot write to mailbox: quota exceeded', 'QuotaIssues'],
+      ['550 Your message has been flagged as spam', 'SpamContent'],
+      ['421 4.4.1 connect to mx.example.com[192.0.2.9]:25: Connection refused', 'NoAnswerFromHost'],
+      ['550 Recipient domain has no MX record', 'BadDomain'],
+    ],
+    'Domino mail files and routes, directory searches, a bare address refused': [
+      ['Unable to deliver message: the mail file is full', 'QuotaIssues'],
+      ['bob\u2019s mail file has exceeded its quota', 'QuotaIssues'],
+      ['Unable to find bob in the Domino Directory', 'InvalidRecipient'],
+      ['550 could not find recipient <bob@example.org> in our LDAP', 'InvalidRecipient'],
+      ['No route found to domain example.invalid from server HUB01/Example', 'BadDomain'],
+      ['550 Address rejected: <bob@example.org>', 'InvalidRecipient'],
+      // Nearest phrases of other labels.
+      ['554 5.4.6 Routing loop detected: no route to host MAIL02', 'RoutingErrors'],
+      ['550 Sender address rejected: <alice@example.com>', 'InvalidSender'],
+      ['550 5.7.1 Address rejected: listed at zen.spamhaus.org', 'SpamBlock'],
+      ['550 cannot find your hostname in DNS', 'AuthenticationFailed'],
+    ],
+    'broader verbs: located, storage used up, sender scores, appears to be spam, allowed time': [
+      ['550 Mailbox dave@example.net could not be located', 'InvalidRecipient'],
+      ['550 the user dave was not located', 'InvalidRecipient'],
+      ['452 storage limit reached for dave@example.net', 'QuotaIssues'],
+      ['452 Disk space for this account has been used up', 'QuotaIssues'],
+      ['552 No room left in the destination mailbox', 'QuotaIssues'],
+      ['550 Your server has a low reputation score', 'SpamBlock'],
+      ['554 Poor sender score for 192.0.2.44', 'SpamBlock'],
+      ['421 Mail from your network refused because of abuse', 'SpamBlock'],
+      ['550 The message appears to be junk', 'SpamContent'],
+      ['554 Blocked: spamlike content', 'SpamContent'],
+      ['Message not delivered within the permitted time', 'MessageExpired'],
+      ['Delivery abandoned: message was too old', 'MessageExpired'],
+      ['Failed to open an SMTP connection to mx.example.net', 'NoAnswerFromHost'],
+      ['550 example.invalid has no mail servers', 'BadDomain'],
+      ['550 No mail hosts found for example.invalid', 'BadDomain'],
+      ['550 Relaying for dave@example.net is not permitted', 'RelayDenied'],
+      ['553 Malformed envelope from address', 'InvalidSender'],
+      ['554 Virus Win.Test.EICAR_HDB-1 found in the message', 'VirusRelated'],
+      // Nearest phrases of other labels.
+      ['550 5.4.5 Daily sending limit reached', 'TransientFailure'],
+      ['550 Your account was suspended due to abuse', 'InactiveMailbox'],
+      ['550 sender domain has no mail server', 'InvalidSender'],
+      ['451 4.4.1 Connection to mx.example.net timed out', 'NoAnswerFromHost'],
+    ],
+    'infected objects, blocked extensions, capacity, on hold, triggered filters, aged out': [
+      ['554 infected file found in your message', 'VirusRelated'],
+      ['550 matched a virus signature', 'VirusRelated'],
+      ['554 Message has a potential malware payload: contains a known malware', 'VirusRelated'],
+      ['552 Files with the extension .scr are blocked here', 'ProhibitedAttachment'],
+      ['550 Sorry, this is not an open relay', 'RelayDenied'],
+      ['550 192.0.2.44 is not listed in the example.com SPF record', 'AuthenticationFailed'],
+      ['550 user frank unknown', 'InvalidRecipient'],
+      ['550 There is no mailbox called frank', 'InvalidRecipient'],
+      ['552 the recipient mailbox is at capacity', 'QuotaIssues'],
+      ['452 the user is over their storage allowance', 'QuotaIssues'],
+      ['550 the account has been placed on hold', 'InactiveMailbox'],
+      ['421 rejected: excessive spam from your network', 'SpamBlock'],
+      ['550 Message quarantined as spam', 'SpamContent'],
+      ['550 Your message triggered the anti-spam filter', 'SpamContent'],
+      ['Message expired after 5 days in the queue', 'MessageExpired'],
+      ['The message aged out before it could be delivered', 'MessageExpired'],
+      ['Could not reach any MX host for example.net', 'NoAnswerFromHost'],
+      ['The peer reset the connection while we sent RCPT', 'BadConnection'],
+      ['550 frank@example.invalid: unknown mail domain', 'BadDomain'],
+      ['554 The message looped back to this server', 'RoutingErrors'],
+      // Nearest phrases of other labels.
+      ['554 Client host [192.0.2.44] is listed as an open relay', 'SpamBlock'],
+      ['550 unknown sender domain example.com', 'InvalidSender'],
+      ['552 attachment too large', 'QuotaIssues'],
+      ['450 message placed on hold for review, try again later', 'TransientFailure'],
+      ['421 4.4.2 connection reset by peer', 'BadConnection'],
+    ],
+    'a user without a mailbox, out of service, time limits, unresolvable domains, failed checks': [
+      ['550 user hank doesn\u2019t have an account here', 'InvalidRecipient'],
+      ['550 this e-mail account is out of service', 'InactiveMailbox'],
+      ['550 address no longer in service', 'InactiveMailbox'],
+      ['Delivery failed: not delivered in the time limit', 'MessageExpired'],
+      ['The message was undeliverable for 4 days', 'MessageExpired'],
+      ['550 host name mail.example.invalid cannot be resolved', 'BadDomain'],
+      ['No DNS records found for example.invalid', 'BadDomain'],
+      ['550 The domain of the recipient is invalid', 'BadDomain'],
+      ['550 Message failed sender authentication tests', 'AuthenticationFailed'],
+      // Nearest phrases of other labels.
+      ['451 4.4.0 host name mail.example.net cannot be resolved', 'DNSFailure'],
+      ['550 SMTP service not available', 'Uncategorized'],
+      ['421 Service not available, closing transmission channel', 'TransientFailure'],
+      ['550 5.1.8 Sender domain cannot be resolved', 'InvalidSender'],
+    ],
+  };
+
+  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
+    it.each(cases)('%j → %s', (line, expected) => {
+      expect(classifier.classifyLine(line).label).toBe(expected);
+    });
+  });
+});
