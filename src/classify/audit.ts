@@ -37,6 +37,8 @@ export interface AuditMiss {
   label: string;
   /** The labels the expectation accepts. */
   accepted: readonly string[];
+  /** The Sisimai reason those labels stand for (corpus expectations); null for a plain label. */
+  reason: string | null;
   /** The rule or context row that decided, as `file: "Label"[index]`; null when none did. */
   rule: string | null;
 }
@@ -51,6 +53,8 @@ export interface AuditReport {
   right: number;
   /** Expectations that found no reply to pair with (a finding missing or unpaired). */
   unpaired: number;
+  /** Those expectations, as `file#index` of the expectations file. */
+  unpairedExpectations: string[];
   /** Replies that stayed Uncategorized, grouped. */
   uncategorized: ReplyGroup[];
   /** Replies whose label the expectation does not accept, in the order they came. */
@@ -67,7 +71,7 @@ export class RulesAudit {
   private replies = 0;
   private checked = 0;
   private right = 0;
-  private unpairedCount = 0;
+  private readonly unpairedList: string[] = [];
 
   constructor(classifier: CompiledClassifier) {
     for (const rule of classifier.rules) {
@@ -87,8 +91,15 @@ export class RulesAudit {
    * @param line the reply line the classifier saw
    * @param accepted the labels an expectation accepts for it, or null when none is known
    * @param source where the reply came from, for the list of wrong labels (`file#index`)
+   * @param reason the Sisimai reason the accepted labels come from, if they do
    */
-  add(line: string, result: Classification, accepted: readonly string[] | null, source = ''): void {
+  add(
+    line: string,
+    result: Classification,
+    accepted: readonly string[] | null,
+    source = '',
+    reason: string | null = null,
+  ): void {
     this.replies++;
     const ok = accepted === null ? null : accepted.includes(result.label);
     if (ok !== null) {
@@ -101,6 +112,7 @@ export class RulesAudit {
         line,
         label: result.label,
         accepted,
+        reason,
         rule: result.context
           ? `${result.context.file}: context[${result.context.index}]`
           : result.rule
@@ -123,9 +135,9 @@ export class RulesAudit {
     if (result.label === UNCATEGORIZED) this.uncategorizedLines.push(line);
   }
 
-  /** An expectation with no reply to pair with. */
-  unpaired(count = 1): void {
-    this.unpairedCount += count;
+  /** An expectation with no reply to pair with (`file#index`). */
+  unpaired(expectation: string): void {
+    this.unpairedList.push(expectation);
   }
 
   report(): AuditReport {
@@ -134,7 +146,8 @@ export class RulesAudit {
       replies: this.replies,
       checked: this.checked,
       right: this.right,
-      unpaired: this.unpairedCount,
+      unpaired: this.unpairedList.length,
+      unpairedExpectations: [...this.unpairedList],
       uncategorized: groupReplies(this.uncategorizedLines),
       wrong: this.wrong.map((miss) => ({ ...miss })),
     };

@@ -8,6 +8,25 @@ import { ErrorCode } from '../errors';
 import type { RulesSource } from './index';
 import { decodeContextDocument, isContextDocument, type DecodedContextFile } from './context';
 
+/**
+ * " at line L, column C" of a syntax error: smol-toml's TomlError has `line` and
+ * `column`, json5's SyntaxError `lineNumber` and `columnNumber` (both 1-based); "" when
+ * the error says neither.
+ */
+function whereInText(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return '';
+  const e = err as {
+    line?: unknown;
+    column?: unknown;
+    lineNumber?: unknown;
+    columnNumber?: unknown;
+  };
+  const line = e.line ?? e.lineNumber;
+  const column = e.column ?? e.columnNumber;
+  if (typeof line !== 'number') return '';
+  return typeof column === 'number' ? ` at line ${line}, column ${column}` : ` at line ${line}`;
+}
+
 /** One thing wrong in a rules file, located as precisely as the problem allows. */
 export interface RuleProblem {
   /** OOBD_RULE_INVALID for a bad label, list or pattern; OOBD_FILE_UNREADABLE for bad TOML/JSON. */
@@ -117,9 +136,12 @@ export function decodeRulesFile(source: RulesSource): {
     document = format === 'toml' ? parseToml(source.text) : JSON5.parse(source.text);
   } catch (err) {
     const message = messageOf(err).split('\n')[0];
-    problem(`not valid ${format === 'toml' ? 'TOML' : 'JSON/JSON5'}: ${message}`, {
-      code: ErrorCode.FileUnreadable,
-    });
+    problem(
+      `not valid ${format === 'toml' ? 'TOML' : 'JSON/JSON5'}${whereInText(err)}: ${message}`,
+      {
+        code: ErrorCode.FileUnreadable,
+      },
+    );
     return { decoded, problems };
   }
 

@@ -257,11 +257,10 @@ class Summary {
       const report = r.feedback_report;
       Summary.count(this.byFeedbackType, report?.feedback_type?.toLowerCase() || '(none)');
       // Who sent the complaint: the mailbox provider's Reporting-MTA (RFC 5965 §3.2),
-      // else the client that delivered it (its EHLO name).
-      Summary.count(
-        this.byReportingDomain,
-        report?.reporting_mta?.name?.toLowerCase() || r.peer_address?.name || '(none)',
-      );
+      // else the client that delivered it (its EHLO name, marked as such).
+      const reportingMta = report?.reporting_mta?.name?.toLowerCase();
+      const ehlo = r.peer_address?.name;
+      Summary.count(this.byReportingDomain, reportingMta || (ehlo ? `${ehlo} (EHLO)` : '(none)'));
     }
   }
 
@@ -278,7 +277,10 @@ class Summary {
       table('OOB by classification', this.byClass, Infinity) +
       table('OOB by recipient domain (top 20)', this.byDomain) +
       table('Feedback by feedback type', this.byFeedbackType) +
-      table('Feedback by reporting domain (Reporting-MTA)', this.byReportingDomain) +
+      table(
+        'Feedback by reporting domain (Reporting-MTA, else the EHLO name)',
+        this.byReportingDomain,
+      ) +
       table('OOB and Feedback by campaign (trace header)', this.byCampaign)
     );
   }

@@ -40,10 +40,20 @@ export interface AuditOptions {
   minChecked: number;
 }
 
+/** One expected record: the labels that count as right, and what the line said. */
+interface Expectation {
+  /** Null when the line names no label oobd knows (nothing to check). */
+  accepted: readonly string[] | null;
+  /** The Sisimai reason the labels come from; null for a `label` line. */
+  reason: string | null;
+  /** The line's `index` (1-based within its file), else its place among the file's lines. */
+  index: number;
+}
+
 /** Expectations of one file, in pairing order, and where pairing has got to. */
 interface FileExpectations {
   file: string;
-  entries: Array<readonly string[] | null>;
+  entries: Expectation[];
   next: number;
 }
 
@@ -86,10 +96,15 @@ export function readExpectations(path: string): Map<string, FileExpectations[]> 
   const byName = new Map<string, FileExpectations[]>();
   for (const [file, list] of byFile) {
     list.sort((a, b) => a.index - b.index || a.order - b.order);
-    const entries: Array<readonly string[] | null> = [];
+    const entries: Expectation[] = [];
     for (const { line } of list) {
       const accepted = acceptedLabels(line);
-      if (accepted !== 'skip') entries.push(accepted);
+      if (accepted === 'skip') continue;
+      entries.push({
+        accepted,
+        reason: line.label === undefined ? (line.reason ?? null) : null,
+        index: typeof line.index === 'number' ? line.index : entries.length + 1,
+      });
     }
     const name = basename(file);
     byName.set(name, [...(byName.get(name) ?? []), { file, entries, next: 0 }]);
@@ -149,8 +164,14 @@ function auditLogs(
         line = replyLine(inferenceReply(inferred));
         classification = classifier.classifyLine(line, contextOfRecord(record));
       }
-      const accepted = expectations ? (expectations.entries[expectations.next++] ?? null) : null;
-      audit.add(line, classification, accepted, `${segment}: ${record.id}`);
+      const expected = expectations ? (expectations.entries[expectations.next++] ?? null) : null;
+      audit.add(
+        line,
+        classification,
+        expected?.accepted ?? null,
+        `${segment}: ${record.id}`,
+        expected?.reason ?? null,
+      );
     }
   }
 }
@@ -176,18 +197,22 @@ export async function runAudit(
     if (expectations) used.add(expectations);
     for (const item of auditMessage(message.raw, classifier)) {
       for (let r = 0; r < item.records; r++) {
-        // The expectation's index (1-based) within its file.
-        const index = expectations ? expectations.next + 1 : 0;
-        const accepted = expectations ? (expectations.entries[expectations.next++] ?? null) : null;
+        const expected = expectations ? (expectations.entries[expectations.next++] ?? null) : null;
         if (r === 0 && item.classification !== null && item.line !== null) {
-          audit.add(item.line, item.classification, accepted, `${message.file}#${index}`);
+          audit.add(
+            item.line,
+            item.classification,
+            expected?.accepted ?? null,
+            `${message.file}#${expected?.index ?? r + 1}`,
+            expected?.reason ?? null,
+          );
         }
       }
     }
   }
   for (const expectations of used) {
-    const left = expectations.entries.length - expectations.next;
-    if (left > 0) audit.unpaired(left);
+    for (const left of expectations.entries.slice(expectations.next))
+      audit.unpaired(`${expectations.file}#${left.index}`);
   }
   return { report: audit.report(), errors, files: [...options.rules] };
 }
@@ -214,7 +239,7 @@ export function lowPrecision(
   });
 }
 
-/** The text report. */
+/** The text report: what to act on first (wrong labels, replies no rule knows), then the tallies. */
 export function formatAudit(
   report: AuditReport,
   files: readonly string[],
@@ -231,6 +256,37 @@ export function formatAudit(
     lines.push(
       `expectations: ${report.right} of ${report.checked} labels right (${percent(share).trim()})` +
         (report.unpaired > 0 ? `, ${report.unpaired} expectations without a reply` : ''),
+    );
+    lines.push('', `wrong labels: ${report.wrong.length === 0 ? 'none' : report.wrong.length}`);
+    for (const miss of report.wrong) {
+      const why = miss.reason === null ? '' : ` (Sisimai: ${miss.reason})`;
+      lines.push(
+        `  ${miss.source}  ${miss.label} (${miss.rule ?? 'no rule'}), expected ${miss.accepted.join(' or ')}${why}`,
+      );
+      lines.push(`      ${miss.line}`);
+    }
+    if (report.unpaired > 0) {
+      lines.push(
+        '',
+        `expectations without a reply (no record of the file took them): ${report.unpaired}`,
+      );
+      for (const expectation of report.unpairedExpectations) lines.push(`  ${expectation}`);
+    }
+  }
+  const uncategorized = report.uncategorized.reduce((n, group) => n + group.count, 0);
+  lines.push(
+    '',
+    `uncategorized: ${uncategorized} replies in ${report.uncategorized.length} groups (count, normalised reply, pattern)`,
+  );
+  const shown =
+    options.limit > 0 ? report.uncategorized.slice(0, options.limit) : report.uncategorized;
+  for (const group of shown) {
+    lines.push(`${String(group.count).padStart(7)}  ${group.key}`);
+    lines.push(`         '${group.pattern}',`);
+  }
+  if (shown.length < report.uncategorized.length) {
+    lines.push(
+      `  ... ${report.uncategorized.length - shown.length} more groups (--limit 0 shows all)`,
     );
   }
   lines.push('', 'rules and context rows that decided a label:');
@@ -250,32 +306,9 @@ export function formatAudit(
     );
     for (const entry of low)
       lines.push(`  ${entry.right}/${entry.checked}  ${where(entry)}  ${entry.pattern}`);
-    lines.push('', `wrong labels: ${report.wrong.length === 0 ? 'none' : report.wrong.length}`);
-    for (const miss of report.wrong) {
-      lines.push(
-        `  ${miss.source}  ${miss.label} (${miss.rule ?? 'no rule'}), expected ${miss.accepted.join(' or ')}`,
-      );
-      lines.push(`      ${miss.line}`);
-    }
   }
   const rules = report.entries.filter((entry) => entry.kind === 'rule').length;
   lines.push('', `never matched: ${never.length} of ${rules} rules`);
   for (const entry of never) lines.push(`  ${where(entry)}  ${entry.pattern}`);
-  const uncategorized = report.uncategorized.reduce((n, group) => n + group.count, 0);
-  lines.push(
-    '',
-    `uncategorized: ${uncategorized} replies in ${report.uncategorized.length} groups (count, normalised reply, pattern)`,
-  );
-  const shown =
-    options.limit > 0 ? report.uncategorized.slice(0, options.limit) : report.uncategorized;
-  for (const group of shown) {
-    lines.push(`${String(group.count).padStart(7)}  ${group.key}`);
-    lines.push(`         '${group.pattern}',`);
-  }
-  if (shown.length < report.uncategorized.length) {
-    lines.push(
-      `  ... ${report.uncategorized.length - shown.length} more groups (--limit 0 shows all)`,
-    );
-  }
   return `${lines.join('\n')}\n`;
 }

@@ -86,6 +86,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Queue mode: a sending MTA sent a message again, and another job holds it (queue/bullmq.ts). */
+  readonly duplicates = new Counter({
+    name: 'oobd_duplicates_skipped_total',
+    help: 'Queue mode: messages sent again while another job holds them, skipped (that job logs them)',
+    registers: [this.registry],
+  });
+
   readonly relays = new Counter({
     name: 'oobd_relays_total',
     help: 'Relays to routing domains, by result',

@@ -242,6 +242,9 @@ end
 return owned
 `;
 
+/** Worker errors of one kind are logged at most this often (a Redis outage repeats them). */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
 /** How long a claim lasts when queue.dedup_window is 0 (it is removed when its job completes). */
 const CLAIM_WITHOUT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -433,6 +436,8 @@ export class BullmqWorkers {
   private readonly connection: RedisConnection;
   /** `<prefix>:<message queue>:owner:`, the owner keys' common part. */
   private readonly ownerPrefix: string;
+  /** Per kind of worker error: when it was last logged, and how many since were not. */
+  private readonly errorLog = new Map<string, { at: number; skipped: number }>();
 
   constructor(private readonly opts: WorkerPoolOptions) {
     const { config } = opts;
@@ -471,19 +476,35 @@ export class BullmqWorkers {
       );
       messages.on('failed', (job, err) => void this.onMessageFailed(job, err));
       messages.on('completed', (job: BullJob<MessageJobData>) => void this.onMessageCompleted(job));
-      messages.on('error', (err) =>
-        opts.logger.warn({ err: errorMessage(err) }, 'bullmq worker error'),
-      );
+      messages.on('error', (err) => this.warnError('bullmq worker error', err));
       const relays = new Worker(
         queueName(RELAY_QUEUE, target),
         (job: BullJob<RelayJobData>) => this.processRelay(job),
         common,
       );
-      relays.on('error', (err) =>
-        opts.logger.warn({ err: errorMessage(err) }, 'bullmq relay worker error'),
-      );
+      relays.on('error', (err) => this.warnError('bullmq relay worker error', err));
       this.workers.push(messages, relays);
     }
+  }
+
+  /**
+   * Logs a worker's error, at most once per ERROR_LOG_INTERVAL_MS per kind: while
+   * Redis is away every worker reports each reconnect attempt, and the log would be
+   * nothing else. The next line says how many were left out.
+   */
+  private warnError(kind: string, err: unknown): void {
+    const now = Date.now();
+    const last = this.errorLog.get(kind) ?? { at: 0, skipped: 0 };
+    if (now - last.at < ERROR_LOG_INTERVAL_MS) {
+      last.skipped++;
+      this.errorLog.set(kind, last);
+      return;
+    }
+    this.opts.logger.warn(
+      { err: errorMessage(err), ...(last.skipped > 0 ? { suppressed: last.skipped } : {}) },
+      kind,
+    );
+    this.errorLog.set(kind, { at: now, skipped: 0 });
   }
 
   /**
@@ -537,6 +558,7 @@ export class BullmqWorkers {
   }
 
   private async skip(job: Job, bullJob: BullJob<MessageJobData>): Promise<void> {
+    this.opts.deps.metrics.duplicates.inc();
     const owner = await this.connection.get(this.ownerKeys([job.envelope.id])[0]!);
     this.opts.logger.info(
       { id: job.envelope.id, job: bullJob.id, owner },

@@ -204,11 +204,18 @@ describe('oobd logs options', () => {
       record('Feedback', minutesAgo(1), {
         feedback: { feedback_type: 'fraud', reporting_mta: null },
       }),
+      // No Reporting-MTA (a provider's own complaint format): the client's EHLO name, marked.
+      {
+        ...record('Feedback', minutesAgo(1), {
+          feedback: { feedback_type: 'abuse', reporting_mta: null },
+        }),
+        peer_address: { name: 'mx.complaints.example', addr: '192.0.2.7' },
+      },
     ]);
     const summary = runCli(['logs', dir, '--summary']).stdout;
-    expect(summary).toMatch(/Feedback by feedback type\n +2 +abuse\n +1 +fraud\n/);
+    expect(summary).toMatch(/Feedback by feedback type\n +3 +abuse\n +1 +fraud\n/);
     expect(summary).toMatch(
-      /Feedback by reporting domain \(Reporting-MTA\)\n +2 +feedback\.mail\.example-isp\.net\n +1 +\(none\)\n/,
+      /Feedback by reporting domain \(Reporting-MTA, else the EHLO name\)\n +2 +feedback\.mail\.example-isp\.net\n +1 +\(none\)\n +1 +mx\.complaints\.example \(EHLO\)\n/,
     );
   });
 

@@ -41,7 +41,12 @@ describe('bullmq mode logs each message once', () => {
   afterAll(() => redis.destroy());
 
   it('answers 250 with the same id to a message sent again after its job completed, and logs it once', async () => {
-    const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 1 });
+    const t = await startTestService({
+      mode: 'bullmq',
+      redisUrl: redis.url,
+      workers: 1,
+      config: { http: { listen: '127.0.0.1:0' } },
+    });
     try {
       // 8-bit octets (UTF-8) travel through Redis unchanged.
       const message = {
@@ -76,6 +81,9 @@ describe('bullmq mode logs each message once', () => {
       const receptions = countBy(await t.records(), 'Reception');
       expect(receptions.get(id)).toBe(1);
       expect(receptions.get(otherId)).toBe(1);
+      // The skipped resend is counted (the worker thread's figures are in serve's).
+      const metrics = await (await fetch(`http://${t.service.httpAddress}/metrics`)).text();
+      expect(metrics).toContain('oobd_duplicates_skipped_total 1');
     } finally {
       await t.stop();
     }

@@ -190,6 +190,19 @@ describe('rules file formats', () => {
     expect((err as OobdError).message).toMatch(/^broken\.toml: not valid TOML/);
   });
 
+  it('says on which line and column a rules file stops being TOML or JSON5', () => {
+    const twice = thrown(() =>
+      compileClassifier([{ file: 'twice.toml', text: '[rules]\nA = ["x"]\n[rules]\nB = ["y"]\n' }]),
+    );
+    expect((twice as OobdError).message).toContain(
+      'twice.toml: not valid TOML at line 3, column 2:',
+    );
+    const open = thrown(() =>
+      compileClassifier([{ file: 'open.json5', text: '{rules: {A: ["x"],}\n' }]),
+    );
+    expect((open as OobdError).message).toContain('open.json5: not valid JSON/JSON5 at line 2');
+  });
+
   it('refuses a file without a rules table, and unknown top-level keys', () => {
     expect(
       (thrown(() => compileClassifier([{ file: 'a.toml', text: 'x = 1' }])) as OobdError).code,

@@ -1,7 +1,7 @@
 // `oobd classify` and `oobd rules check` as an operator runs them: the compiled CLI
 // (npm test builds dist/ first) in a child process.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -257,7 +257,7 @@ describe('oobd rules audit', () => {
     // Each reply whose label its expectation refuses: where, what, which rule, and the reply.
     expect(out).toContain('wrong labels: 3\n');
     expect(out).toContain(
-      `  ${join(FIXTURES, 'sisimai-lhost-googleworkspace-01.eml')}#1  Uncategorized (no rule), expected InvalidSender or PolicyRelated or SpamBlock\n` +
+      `  ${join(FIXTURES, 'sisimai-lhost-googleworkspace-01.eml')}#1  Uncategorized (no rule), expected InvalidSender or PolicyRelated or SpamBlock (Sisimai: rejected)\n` +
         '      550 Unspecified Error (SENT_SECOND_EHLO): Smtp server does not advertise AUTH capability\n',
     );
     expect(out).toContain(
@@ -296,6 +296,7 @@ describe('oobd rules audit', () => {
       line: expect.stringContaining('is parked at gate 7'),
       label: 'Parked',
       accepted: ['InactiveMailbox'],
+      reason: null,
       rule: `${join(dir, 'parked.toml')}: "Parked"[0]`,
     });
     expect(report.replies).toBe(7);
@@ -303,6 +304,36 @@ describe('oobd rules audit', () => {
       expect.objectContaining({ label: 'Parked', hits: 2, right: 0, checked: 2 }),
     ]);
     expect(report.uncategorized.map((group) => group.count)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('names the expectations no record took, and says which Sisimai reason an expected label stands for', () => {
+    const expected = join(dir, 'extra.jsonl');
+    writeFileSync(
+      expected,
+      readFileSync(join(FIXTURES, 'expected.jsonl'), 'utf8') +
+        '{"file": "audit/sisimai-rfc3464-03.eml", "index": 2, "reason": "userunknown"}\n',
+    );
+    const run = oobd(['rules', 'audit', FIXTURES, '--expected', expected]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      'expectations: 4 of 7 labels right (57.1%), 1 expectations without a reply',
+    );
+    expect(run.stdout).toContain(
+      'expectations without a reply (no record of the file took them): 1\n  audit/sisimai-rfc3464-03.eml#2\n',
+    );
+    const json = JSON.parse(
+      oobd(['rules', 'audit', FIXTURES, '--json', '--expected', expected]).stdout,
+    ) as {
+      unpairedExpectations: string[];
+      wrong: Array<{ source: string; reason: string | null }>;
+    };
+    expect(json.unpairedExpectations).toEqual(['audit/sisimai-rfc3464-03.eml#2']);
+    expect(json.wrong).toContainEqual(
+      expect.objectContaining({
+        source: expect.stringMatching(/sisimai-lhost-googleworkspace-01\.eml#1$/),
+        reason: 'rejected',
+      }),
+    );
   });
 
   it('reads a log folder: its OOB records classified again with the given rules', () => {
