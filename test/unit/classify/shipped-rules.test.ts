@@ -870,6 +870,73 @@ describe('documented provider codes and reply texts, in replies written here', (
       ],
       ['550 5.7.1 Message rejected by Trend Micro content filter', 'SpamContent'],
     ],
+    'AT&T / BellSouth mailblock replies: a suspended mailbox, sender DNS, the rblmx list': [
+      [
+        '550 [suspend] Mailbox currently suspended--Please contact correspondent directly.',
+        'InactiveMailbox',
+      ],
+      ['550 [permfail] bellsouth.net requires valid sender domain', 'AuthenticationFailed'],
+      ['550 [permfail] requires valid sender domain', 'AuthenticationFailed'],
+      ['550 <198.51.100.4> blocked by ldap:ou=rblmx, dc=bellsouth, dc=net', 'SpamBlock'],
+      ['550 unauthorized interface for <198.51.100.4>', 'SpamBlock'],
+      // Nearest replies of other labels: another LDAP lookup, a quota, a sender domain.
+      [
+        '550 5.1.0 <bob@example.net>... blocked by ldap:ou=people, dc=example, dc=net',
+        'Uncategorized',
+      ],
+      ['452 4.2.2 Mailbox currently over quota', 'QuotaIssues'],
+      ['550 5.1.8 Sender domain must resolve', 'InvalidSender'],
+      ['550 5.7.1 Unauthorized relay', 'RelayDenied'],
+    ],
+    'GoDaddy (secureserver.net) IB codes': [
+      ['421 Server temporarily unavailable. Try again later. IB101', 'TransientFailure'],
+      ['421 Temporarily rejected. Reverse DNS for this IP failed. IB108', 'AuthenticationFailed'],
+      [
+        '550 jane@example.com Invalid SPF record. Inspect your SPF settings, and try again. IB508',
+        'AuthenticationFailed',
+      ],
+      [
+        '452 This message contains too many recipients. Please reduce the number of recipients and retry. IB605',
+        'TooManyRecipients',
+      ],
+      [
+        '550 jane@example.com Blank From: addresses are not allowed. Provide a valid From. IB501',
+        'ContentRelated',
+      ],
+      [
+        '550 jane@example.com IP addresses are not allowed as a From: Address. Provide a valid From. IB502',
+        'ContentRelated',
+      ],
+      ['550 example.com From: Domain is invalid. Provide a valid From: IB506', 'InvalidSender'],
+      // The code decides where the words say little.
+      ['550 5.7.1 rejected IB506', 'InvalidSender'],
+      // Nearest replies of other labels: another IB code, the code inside a longer token.
+      [
+        '552 5.2.0 This message has been rejected due to content judged to be spam by the internet community IB212',
+        'SpamContent',
+      ],
+      ['550 5.1.1 unknown user XIB108', 'InvalidRecipient'],
+    ],
+    'Rackspace (G..) inbound codes': [
+      ['421 Too many concurrent connections from this client (G2)', 'TransientFailure'],
+      ['451 4.7.1 Received too many messages from a new or untrusted IP (G28)', 'TransientFailure'],
+      [
+        '450 4.2.1 <bob@example.com>: Mailbox received too much email in a short period of time (G30)',
+        'TransientFailure',
+      ],
+      ['450 4.2.1 Try again later (G30)', 'TransientFailure'],
+      ['450 4.7.1 Client host 198.51.100.4 has no PTR record (G1F)', 'AuthenticationFailed'],
+      // Nearest replies of other labels: another G code, the same enhanced code disabled.
+      ['450 4.4.6 Routing loop detected (G16)', 'RoutingErrors'],
+      ['450 4.2.1 Mailbox disabled, not accepting messages', 'InactiveMailbox'],
+    ],
+    'Zoho: an outgoing account restricted for unusual activity': [
+      ['550 5.4.6 Unusual sending activity detected. Please try after sometime.', 'PolicyRelated'],
+      ['554 5.4.6 Unusual sending activity detected', 'PolicyRelated'],
+      // Nearest replies of other labels: 5.4.6 as a loop, an unusual volume from an IP.
+      ['550 5.4.6 Routing loop detected', 'RoutingErrors'],
+      ['421 4.7.0 Unusual amount of email from your IP, try again later', 'TransientFailure'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
@@ -884,8 +951,24 @@ describe('documented provider codes and reply texts, in replies written here', (
       '550 5.1.8 Access denied, bad outbound sender',
       '554 Message not allowed - [PH01] Email not accepted for policy reasons.',
       '550 Mailbox unavailable or access denied',
+      '550 [suspend] Mailbox currently suspended',
+      '421 Server temporarily unavailable. Try again later. IB101',
+      '450 4.7.1 Client host 198.51.100.4 has no PTR record (G1F)',
+      '550 5.4.6 Unusual sending activity detected.',
     ]) {
       expect(classifier.classifyLine(line).rule?.file).toBe('rules/providers.toml');
+    }
+  });
+
+  it('takes provider codes only as whole tokens', () => {
+    for (const line of [
+      '550 5.1.1 unknown user XIB108',
+      '550 5.1.1 unknown user IB1010',
+      '421 Too many concurrent connections (G20)',
+      '450 4.7.1 Client host 198.51.100.4 has no PTR record (G1)',
+      '550 5.1.0 <bob@example.net>... blocked by ldap:ou=people, dc=example, dc=net',
+    ]) {
+      expect(classifier.classifyLine(line).rule?.file).not.toBe('rules/providers.toml');
     }
   });
 });
