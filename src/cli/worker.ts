@@ -15,7 +15,10 @@ interface WorkerOptions {
 export function register(program: Command): void {
   addConfigOption(program.command('worker'))
     .description('run BullMQ workers that process messages queued by `oobd serve` in bullmq mode')
-    .option('-w, --workers <n>', 'BullMQ worker instances in this process, each running queue.concurrency jobs (default 1)')
+    .option(
+      '-w, --workers <n>',
+      'BullMQ worker instances in this process, each running queue.concurrency jobs (default 1)',
+    )
     .option(
       '--stop-timeout <duration>',
       `budget of the whole graceful stop, after which the worker exits naming what was still open (default ${DEFAULT_STOP_BUDGET})`,
@@ -32,7 +35,10 @@ export function register(program: Command): void {
       checkConfigFiles(config, { smtp: false });
       const workers = parseCount(opts.workers, 1);
       if (workers === null || workers === 0) {
-        throw new OobdError(ErrorCode.UsageError, `--workers must be a whole number of at least 1, got "${opts.workers}"`);
+        throw new OobdError(
+          ErrorCode.UsageError,
+          `--workers must be a whole number of at least 1, got "${opts.workers}"`,
+        );
       }
       // The server's modules (smtp-server, bullmq, re2 ...) load only when it runs, so
       // the other subcommands and --help start fast.

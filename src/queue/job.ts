@@ -197,7 +197,10 @@ export async function processJob(
   if (outcome.unrecognized) {
     deps.metrics.unrecognized.inc();
     deps.metrics.quarantined.inc({ reason: 'unrecognized' });
-    deps.logger.warn({ id: envelope.id, kind: outcome.kind }, 'accepted as a report but nothing was recognised; kept in quarantine');
+    deps.logger.warn(
+      { id: envelope.id, kind: outcome.kind },
+      'accepted as a report but nothing was recognised; kept in quarantine',
+    );
     await deps.quarantine.put(envelope, raw, 'unrecognized: accepted as a report, no findings', {
       cause: 'unrecognized',
       recipients: job.recipients,
@@ -243,13 +246,18 @@ export async function quarantineRefusedRelay(
   deps: ProcessorDeps,
 ): Promise<void> {
   const reply = `${result.response.code} ${result.response.content}`.trim();
-  await deps.quarantine.put(job.envelope, job.raw, `relay to ${request.routingDomain} refused: ${reply}`, {
-    cause: 'relay-refused',
-    // A relay job (queue mode) carries the envelope and the relay, not the policies.
-    ...(job.recipients.length > 0 ? { recipients: job.recipients, sniffed: job.sniffed } : {}),
-    logged: true,
-    relay: request,
-  });
+  await deps.quarantine.put(
+    job.envelope,
+    job.raw,
+    `relay to ${request.routingDomain} refused: ${reply}`,
+    {
+      cause: 'relay-refused',
+      // A relay job (queue mode) carries the envelope and the relay, not the policies.
+      ...(job.recipients.length > 0 ? { recipients: job.recipients, sniffed: job.sniffed } : {}),
+      logged: true,
+      relay: request,
+    },
+  );
   deps.metrics.quarantined.inc({ reason: 'relay-refused' });
   deps.logger.warn(
     { id: job.envelope.id, routingDomain: request.routingDomain, reply },

@@ -13,14 +13,7 @@
 //   replaced by this checkout's, compiled for the Node running the tests, without its
 //   C++ sources and objects. Every other package is what npm installed.
 import { execFile } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, makeTempDir } from '../helpers/service';

@@ -54,7 +54,11 @@ describe('oobd serve process', () => {
     const domainsFile = config.domains.files[0]!;
     const serve = await startServe(['--config', join(dir, 'oobd.toml')]);
     try {
-      const before = await sendMessage(serve.port, { from: '', to: ['x@new.example.org'], message: dsnMessage() });
+      const before = await sendMessage(serve.port, {
+        from: '',
+        to: ['x@new.example.org'],
+        message: dsnMessage(),
+      });
       expect(before.code).toBe(550);
 
       writeFileSync(domainsFile, stringify({ 'new.example.org': { log_oob: 'LogThenDrop' } }));
@@ -64,14 +68,24 @@ describe('oobd serve process', () => {
       const restartWarning = (l: { msg?: unknown }) =>
         String(l.msg).startsWith('the config file changed since start');
       expect(serve.logs.filter(restartWarning)).toEqual([]);
-      const after = await sendMessage(serve.port, { from: '', to: ['x@new.example.org'], message: dsnMessage() });
+      const after = await sendMessage(serve.port, {
+        from: '',
+        to: ['x@new.example.org'],
+        message: dsnMessage(),
+      });
       expect(after.code).toBe(250);
 
       writeFileSync(domainsFile, '["new.example.org"]\nlog_oob = "Sometimes"\n');
       serve.child.kill('SIGHUP');
-      const failure = await serve.waitForLog((l) => l.msg === 'domains reload failed; keeping the previous map');
+      const failure = await serve.waitForLog(
+        (l) => l.msg === 'domains reload failed; keeping the previous map',
+      );
       expect(String(failure.err)).toContain(`${domainsFile}: ["new.example.org"].log_oob`);
-      const kept = await sendMessage(serve.port, { from: '', to: ['y@new.example.org'], message: dsnMessage() });
+      const kept = await sendMessage(serve.port, {
+        from: '',
+        to: ['y@new.example.org'],
+        message: dsnMessage(),
+      });
       expect(kept.code).toBe(250);
 
       // An edited oobd.toml is not re-read by SIGHUP, and the log says so.
@@ -95,7 +109,9 @@ describe('oobd serve process', () => {
     try {
       writeFileSync(rules, '[rules]\nInvalidRecipient = ["(?i)no such user", "(unclosed"]\n');
       serve.child.kill('SIGHUP');
-      const failure = await serve.waitForLog((l) => l.msg === 'rules reload failed; keeping the last good rules');
+      const failure = await serve.waitForLog(
+        (l) => l.msg === 'rules reload failed; keeping the last good rules',
+      );
       expect(failure).toMatchObject({ file: rules, label: 'InvalidRecipient', index: 1 });
       const reply = await sendMessage(serve.port, {
         from: '',
@@ -138,14 +154,34 @@ describe('oobd serve process', () => {
     writeTestConfig(dir, { domains: { 'bounce.example.com': { log_oob: 'LogThenRelay' } } });
     const result = runCli(['serve', '--config', join(dir, 'oobd.toml')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('["bounce.example.com"].routing_domain: required because LogThenRelay relays messages');
+    expect(result.stderr).toContain(
+      '["bounce.example.com"].routing_domain: required because LogThenRelay relays messages',
+    );
   });
 
   it('offers STARTTLS when tls_key and tls_cert are set, and accepts a DSN over TLS', async () => {
     const dir = makeTempDir();
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=oobd.test'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=oobd.test',
+      ],
+      { stdio: 'ignore' },
+    );
     writeTestConfig(dir, { config: { smtp: { tls_key: key, tls_cert: cert } } });
     const serve = await startServe(['--config', join(dir, 'oobd.toml')]);
     try {
