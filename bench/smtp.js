@@ -35,6 +35,8 @@ const ROOT = path.resolve(__dirname, '..');
 const shippedRules = () => require(path.join(ROOT, 'dist/config/server.js')).SHIPPED_RULES_FILES;
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
 const WARM_UP = 2000;
+/** NODE_OPTIONS of queue-mode processes in docker-compose.yml and contrib/ (bin/oobd says why). */
+const QUEUE_NODE_OPTIONS = '--max-semi-space-size=2';
 const SERVER_CPU = '0';
 const CLIENT_CPU = '1';
 
@@ -333,7 +335,6 @@ class Config {
     // The same Node flags as bin/oobd, so the comparison measures code, not settings.
     const [cmd, args] = pinned(SERVER_CPU, process.execPath, [
       '--v8-pool-size=0',
-      '--max-semi-space-size=2',
       path.join(__dirname, 'bare-server.js'),
     ]);
     c.server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -375,7 +376,10 @@ class Config {
       config,
       ...(mode === 'bullmq' ? ['--workers', '1'] : []),
     ]);
-    c.server = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Queue mode runs as docker-compose.yml and contrib/oobd-worker.service run it.
+    const env =
+      mode === 'bullmq' ? { ...process.env, NODE_OPTIONS: QUEUE_NODE_OPTIONS } : process.env;
+    c.server = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     await waitForLine(c.server.stderr, (l) => (l.includes('"oobd serving"') ? true : undefined));
     c.counter = new RecordCounter(path.join(c.dir, 'logs'), 'OOB');
     return c;
@@ -485,6 +489,9 @@ async function benchSmtp({
     PIN
       ? `  servers and redis-server pinned to CPU ${SERVER_CPU}, client to CPU ${CLIENT_CPU} (taskset)`
       : '  not pinned (taskset missing or one core): CPU figures include contention with the client',
+  );
+  console.log(
+    `  bullmq: NODE_OPTIONS=${QUEUE_NODE_OPTIONS}, as docker-compose.yml and contrib/ run queue mode`,
   );
   if (PIN) spawnSync('taskset', ['-pc', CLIENT_CPU, String(process.pid)]);
   const running = [];
