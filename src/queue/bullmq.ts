@@ -54,7 +54,7 @@ export const RELAY_QUEUE = 'relays';
 
 /**
  * A queue's name in Redis: in a Redis Cluster a hash tag, so that all of the queue's
- * keys (`<prefix>:{messages}:wait`, `...:de:<id>`, ...) land in one slot (BullMQ's
+ * keys (`<prefix>:{messages}:wait`, `...:owner:<id>`, ...) land in one slot (BullMQ's
  * documented requirement for clusters). One Redis keeps the plain names, which
  * earlier versions used: jobs already queued stay visible across an upgrade.
  */

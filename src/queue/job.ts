@@ -33,8 +33,8 @@ export interface Job extends ProcessInput {
  * The id of a message derived from what the sending MTA sends again when it retries:
  * the envelope (MAIL FROM, every RCPT TO in order) and the message bytes. 32 hex
  * characters (the first 128 bits of SHA-256), the length of KumoMTA's spool ids. A
- * retry of a message whose 250 never arrived gets the same id, so queue mode adds
- * the same job again (a no-op) instead of a second one.
+ * retry of a message whose 250 never arrived gets the same id, so queue mode's workers
+ * log it once whichever job carries it (the claims in bullmq.ts).
  */
 export function contentId(
   mailFrom: string,
@@ -52,7 +52,7 @@ export interface JobQueue {
   readonly mode: 'inline' | 'bullmq';
   /**
    * True when message ids must come from `contentId` (queue mode: a retried message
-   * must be the same job); false lets the edge use its cheaper time-ordered ids.
+   * must have the same id); false lets the edge use its cheaper time-ordered ids.
    */
   readonly contentIds: boolean;
   /**

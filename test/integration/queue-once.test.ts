@@ -64,7 +64,7 @@ describe('bullmq mode logs each message once', () => {
       expect(records.find((r) => r.id === id && r.type === 'OOB')!.response.content).toContain(
         'Empfänger unbekannt',
       );
-      // The job is completed and removed: only the deduplication key remembers it.
+      // The job is completed and removed: only the claim on the message remembers it.
       await waitForIdleQueues(redis.url, t.config.queue.prefix);
       const second = await sendMessage(t.port, message);
       expect(second).toMatchObject({ code: 250, text: `OK id=${id}` });
