@@ -176,6 +176,18 @@ export function decodeJobs(data: MessageJobData): Job[] {
   throw notAJob();
 }
 
+/** The ids of a job's messages, without decoding their bytes; none for data that is no message job. */
+function messageIds(data: MessageJobData): string[] {
+  if (data?.v === 3 && Array.isArray(data.messages)) {
+    return data.messages.flatMap((m) =>
+      typeof m?.envelope?.id === 'string' ? [m.envelope.id] : [],
+    );
+  }
+  if ((data?.v === 1 || data?.v === 2) && typeof data.envelope?.id === 'string')
+    return [data.envelope.id];
+  return [];
+}
+
 /**
  * Splits what one turn of the edge ended into jobs: in order, up to
  * BATCH_MAX_MESSAGES messages and BATCH_MAX_BYTES raw bytes each (a message larger
@@ -567,12 +579,7 @@ export class BullmqWorkers {
   }
 
   private async onMessageCompleted(bullJob: BullJob<MessageJobData>): Promise<void> {
-    let ids: string[];
-    try {
-      ids = decodeJobs(bullJob.data).map((j) => j.envelope.id);
-    } catch {
-      return;
-    }
+    const ids = messageIds(bullJob.data);
     const written = await this.written;
     for (const id of ids) written.completed(id);
     // Without a window a message is remembered only while its job exists.
