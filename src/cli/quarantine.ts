@@ -217,11 +217,16 @@ export function register(program: Command): void {
         domains: () => (made.domains ??= DomainMap.load(config.domains.files)),
       };
       let kept = 0;
+      /** Entries that stay (or, in a dry run, would stay) in the quarantine. */
+      let wouldKeep = 0;
       try {
         for (const { entry, raw } of targets) {
           let line: string;
           try {
             const result = await retryQuarantined(entry, raw, deps, opts.dryRun === true);
+            // A dry run keeps everything; it says what would go by giving the lines
+            // (records, or none for a relay) it would write.
+            if (opts.dryRun ? result.lines === undefined : result.outcome === 'kept') wouldKeep++;
             if (opts.dryRun) {
               process.stdout.write(result.lines ?? '');
               line = `${entry.key}: ${result.detail}`;
@@ -231,6 +236,7 @@ export function register(program: Command): void {
             }
           } catch (err) {
             kept++;
+            wouldKeep++;
             line = `${entry.key}: kept: ${errorMessage(err)}`;
           }
           // A dry run's records go to stdout (for jq); what happened goes beside them.
@@ -242,6 +248,15 @@ export function register(program: Command): void {
         await log?.close();
       }
       if (targets.length === 0) process.stderr.write(`nothing to retry in ${quarantine.dir}\n`);
+      else {
+        const cleared = targets.length - wouldKeep;
+        // After the per-message lines, where they went: a summary to read at the end.
+        (opts.dryRun ? process.stderr : process.stdout).write(
+          opts.dryRun
+            ? `${targets.length} message(s): ${cleared} would leave the quarantine, ${wouldKeep} would stay (dry run: nothing written or relayed)\n`
+            : `${targets.length} message(s): ${cleared} cleared, ${wouldKeep} kept\n`,
+        );
+      }
       if (kept > 0) process.exitCode = 1;
     });
 }

@@ -172,6 +172,10 @@ describe('oobd quarantine list, show and retry', () => {
         .split('\n')
         .map((l) => JSON.parse(l).type),
     ).toEqual(['OOB']);
+    // The verdicts and their sum go beside the records, on stderr.
+    expect(dry.stderr).toContain(
+      '1 message(s): 1 would leave the quarantine, 0 would stay (dry run: nothing written or relayed)\n',
+    );
     expect(await quarantine.read(envelope.id)).not.toBeNull();
     expect((await readAllRecords(t.logsDir)).some((r) => r.id === envelope.id)).toBe(false);
 
@@ -185,6 +189,7 @@ describe('oobd quarantine list, show and retry', () => {
       config,
     ]);
     expect(retry.stdout).toContain(`${envelope.id}: cleared: wrote OOB`);
+    expect(retry.stdout).toMatch(/\n2 message\(s\): 1 cleared, 1 kept\n$/);
     const records = (await readAllRecords(t.logsDir)).filter((r) => r.id === envelope.id);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
