@@ -149,13 +149,16 @@ function notAJob(): OobdError {
   );
 }
 
-function decodeOne(data: {
-  v: number;
-  envelope?: Envelope;
-  recipients?: RecipientPolicy[];
-  sniffed?: SniffKind;
-  raw?: unknown;
-}): Job {
+/** One message of a job; `encoding` is how its raw bytes are written (version 1: base64). */
+function decodeOne(
+  data: {
+    envelope?: Envelope;
+    recipients?: RecipientPolicy[];
+    sniffed?: SniffKind;
+    raw?: unknown;
+  } | null,
+  encoding: 'base64' | 'latin1',
+): Job {
   if (typeof data?.raw !== 'string' || !data.envelope || !Array.isArray(data.recipients)) {
     throw notAJob();
   }
@@ -163,15 +166,15 @@ function decodeOne(data: {
     envelope: data.envelope,
     recipients: data.recipients,
     sniffed: data.sniffed ?? 'none',
-    raw: rawOf({ v: data.v, raw: data.raw }),
+    raw: Buffer.from(data.raw, encoding),
   };
 }
 
 /** The messages of a job of any version (one for versions 1 and 2). */
 export function decodeJobs(data: MessageJobData): Job[] {
-  if (data?.v === 1 || data?.v === 2) return [decodeOne(data)];
+  if (data?.v === 1 || data?.v === 2) return [decodeOne(data, data.v === 1 ? 'base64' : 'latin1')];
   if (data?.v === 3 && Array.isArray(data.messages) && data.messages.length > 0) {
-    return data.messages.map((m) => decodeOne({ ...m, v: 3 }));
+    return data.messages.map((m) => decodeOne(m, 'latin1'));
   }
   throw notAJob();
 }

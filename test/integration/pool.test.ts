@@ -2,6 +2,7 @@
 import { ProcessPool, type PoolOptions } from '../../src/pipeline/pool';
 import { STRING_WIRE_MAX, wireBytes } from '../../src/pipeline/pool-protocol';
 import type { ProcessInput } from '../../src/pipeline/process';
+import { reportJob } from '../helpers/jobs';
 import { dsnMessage } from '../helpers/service';
 
 const base: PoolOptions = {
@@ -12,30 +13,7 @@ const base: PoolOptions = {
 };
 
 function input(raw: string | Buffer, n = 0): ProcessInput {
-  return {
-    envelope: {
-      id: n.toString(16).padStart(32, '0'),
-      mailFrom: '',
-      rcptTo: ['b@bounce.example.com'],
-      listener: '127.0.0.1:25',
-      remoteAddress: '192.0.2.9',
-      heloName: 'mx.remote.example',
-      sessionId: 'session',
-      receivedAt: Date.UTC(2024, 0, 1),
-    },
-    recipients: [
-      {
-        address: 'b@bounce.example.com',
-        domain: 'bounce.example.com',
-        logOob: 'LogThenDrop',
-        logArf: 'LogThenDrop',
-        relayTo: false,
-        routingDomain: null,
-      },
-    ],
-    sniffed: 'report',
-    raw: Buffer.from(raw),
-  };
+  return reportJob(raw, n.toString(16).padStart(32, '0'));
 }
 
 /**

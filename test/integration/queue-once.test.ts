@@ -33,6 +33,15 @@ function startWorkerProcess(config: string): {
   return { child, stderr: () => stderr, exited: new Promise((r) => child.on('exit', r)) };
 }
 
+/** The message queue of the service on `redisUrl`, to look at and add jobs as a test needs. */
+function messageQueue(redisUrl: string, prefix: string): Queue {
+  const target = redisTarget(redisUrl);
+  return new Queue(queueName(MESSAGE_QUEUE, target), {
+    connection: workerConnection(target),
+    prefix,
+  });
+}
+
 describe('bullmq mode logs each message once', () => {
   let redis: RedisServer;
   beforeAll(async () => {
@@ -92,11 +101,7 @@ describe('bullmq mode logs each message once', () => {
   it('does not log a message again when its job comes back after the worker died between writing and completing', async () => {
     // The edge runs here; workers are `oobd worker` processes sharing its log folder.
     const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 0 });
-    const target = redisTarget(redis.url);
-    const queue = new Queue(queueName(MESSAGE_QUEUE, target), {
-      connection: workerConnection(target),
-      prefix: t.config.queue.prefix,
-    });
+    const queue = messageQueue(redis.url, t.config.queue.prefix);
     const config = join(t.dir, 'oobd.toml');
     try {
       const reply = await sendMessage(t.port, {
@@ -144,11 +149,7 @@ describe('bullmq mode logs each message once', () => {
     // sent the message again, to another edge, and it went out in another batch. The
     // two jobs race for it; the first to claim it logs it, the other skips it.
     const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 0 });
-    const target = redisTarget(redis.url);
-    const queue = new Queue(queueName(MESSAGE_QUEUE, target), {
-      connection: workerConnection(target),
-      prefix: t.config.queue.prefix,
-    });
+    const queue = messageQueue(redis.url, t.config.queue.prefix);
     const config = join(t.dir, 'oobd.toml');
     const workers: ReturnType<typeof startWorkerProcess>[] = [];
     try {
@@ -202,11 +203,7 @@ describe('bullmq mode logs each message once', () => {
 
   it('processes a job queued by the previous version (raw message as base64, version 1)', async () => {
     const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 1 });
-    const target = redisTarget(redis.url);
-    const queue = new Queue(queueName(MESSAGE_QUEUE, target), {
-      connection: workerConnection(target),
-      prefix: t.config.queue.prefix,
-    });
+    const queue = messageQueue(redis.url, t.config.queue.prefix);
     try {
       const id = '0123456789abcdef0123456789abcdef';
       // 8-bit octets (UTF-8 here) must come through unchanged.

@@ -9,32 +9,10 @@ import {
   encodeJobs,
 } from '../../../src/queue/bullmq';
 import type { Job } from '../../../src/queue/job';
+import { reportJob } from '../../helpers/jobs';
 
 function job(id: string, raw: Uint8Array = Buffer.from(`Subject: ${id}\r\n\r\nbody\r\n`)): Job {
-  return {
-    envelope: {
-      id,
-      mailFrom: '',
-      rcptTo: [`${id}@bounce.example.com`],
-      listener: '127.0.0.1:25',
-      remoteAddress: '127.0.0.1',
-      heloName: 'mx.example',
-      sessionId: '00000000-0000-4000-8000-000000000000',
-      receivedAt: 1_700_000_000_000,
-    },
-    recipients: [
-      {
-        address: `${id}@bounce.example.com`,
-        domain: 'bounce.example.com',
-        logOob: 'LogThenDrop',
-        logArf: 'LogThenDrop',
-        relayTo: false,
-        routingDomain: null,
-      },
-    ],
-    sniffed: 'report',
-    raw,
-  };
+  return reportJob(raw, id, `${id}@bounce.example.com`);
 }
 
 const size = (j: Job) => j.raw.byteLength;
