@@ -1,6 +1,6 @@
 // Parse threads for `oobd parse` over large inputs. The main thread parses too; once
 // the input turns out large (more batches than the reader's first ones), helper
-// threads start (one per spare core) and take whole batches of files as they become
+// threads start (by default one per core beyond two; parse.ts says why) and take whole batches of files as they become
 // ready, while the main thread goes on with the others. Outputs are written in input
 // order whichever thread made them, so the output is the same as with no thread.
 // A thread's start (loading the parser, compiling the rules) overlaps the main
