@@ -1,4 +1,4 @@
-// `node bench/blind.js [--misses] [file]` (after `npm run build`): the share of right
+// `node bench/blind.js [--misses] [-r rules.toml ...] [file]` (after `npm run build`): the share of right
 // labels on a hand-written blind set of SMTP replies (bench/data/blind-replies.tsv:
 // "<Sisimai reason>\t<reply>" per line, written before the rules were tuned on it).
 // Each reply goes through `bin/oobd classify --json` (the shipped rules and context
@@ -13,8 +13,14 @@ const { execFileSync } = require('node:child_process');
 const ROOT = path.join(__dirname, '..');
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
-const file =
-  args.find((a) => !a.startsWith('--')) || path.join(__dirname, 'data', 'blind-replies.tsv');
+// -r <rules file> (repeatable) is passed to `oobd classify`: score other rules files.
+const rules = [];
+const positional = [];
+for (let i = 0; i < args.length; i += 1) {
+  if (args[i] === '-r' || args[i] === '--rules') rules.push('-r', args[(i += 1)]);
+  else if (!args[i].startsWith('--')) positional.push(args[i]);
+}
+const file = positional[0] || path.join(__dirname, 'data', 'blind-replies.tsv');
 
 // ../shared/corpus/README.md, "How a parse is scored".
 const ACCEPTED = {
@@ -74,7 +80,7 @@ const cases = fs
     return { reason, reply: l.slice(tab + 1) };
   });
 
-const out = execFileSync(path.join(ROOT, 'bin', 'oobd'), ['classify', '--json'], {
+const out = execFileSync(path.join(ROOT, 'bin', 'oobd'), ['classify', '--json', ...rules], {
   input: cases.map((c) => c.reply).join('\n') + '\n',
   encoding: 'utf8',
   maxBuffer: 64 * 1024 * 1024,

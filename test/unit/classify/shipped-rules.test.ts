@@ -1363,6 +1363,25 @@ describe('scanner threats, relaying for authenticated clients, sizes, delivery p
       ['550 SMTP service not available', 'Uncategorized'],
       ['556 5.1.10 MX or SRV record indicated no SMTP service', 'BadDomain'],
     ],
+    'RFC 5321 551 "user not local" with the new address, in other verbs': [
+      ['551 user not local, please send to <ann@new.example.com>', 'InactiveMailbox'],
+      ['551 5.1.6 User not local. Use <ann@example.net> instead', 'InactiveMailbox'],
+      // Nearest phrases of other labels: a relay refusal, and the words alone.
+      ['551 5.7.1 user not local; relaying denied', 'RelayDenied'],
+      ['550 user not local', 'Uncategorized'],
+    ],
+    'T-Online refusing the sending IP, with or without its reason': [
+      [
+        '554 IP=198.51.100.20 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.)',
+        'PolicyRelated',
+      ],
+      [
+        '554 IP=198.51.100.21 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)',
+        'SpamBlock',
+      ],
+      // Nearest phrase of another label: a generic "problem occurred".
+      ['451 A problem occurred, please try again later', 'TransientFailure'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
