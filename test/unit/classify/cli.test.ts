@@ -212,9 +212,10 @@ describe('oobd classify with context', () => {
   });
 
   it('prints the context row in the text output', () => {
-    const run = oobd(['classify', '--command', 'CONNECT', '--', '554 no SMTP service here']);
+    // RFC 5321's stock 554 text, which no rule decides: the stage does.
+    const run = oobd(['classify', '--command', 'CONNECT', '--', '554 Transaction failed']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('PolicyRelated  554 no SMTP service here');
+    expect(run.stdout).toContain('PolicyRelated  554 Transaction failed');
     expect(run.stdout).toContain(
       '  context: rules/context.toml: context[1] "refused at connection or greeting" (stage connect, from the command): Uncategorized → PolicyRelated',
     );

@@ -523,7 +523,12 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
       ],
       ['550 SMTP AUTH is required for message submission on port 587', 'AuthenticationFailed'],
       ['530 5.7.0 SMTP authentication is mandatory here', 'AuthenticationFailed'],
-      ['421 4.7.0 Too many SMTP AUTH failures from your IP, try again later', 'TransientFailure'],
+      // Locked out for failed logins: the cause is the credentials (rules/phrases.toml
+      // AuthenticationFailed, "too many AUTH failures"), not the rate.
+      [
+        '421 4.7.0 Too many SMTP AUTH failures from your IP, try again later',
+        'AuthenticationFailed',
+      ],
       ['451 4.7.1 Rate limited: too many messages, try again later', 'TransientFailure'],
     ],
     'URI blocklists and content scanners judge the message': [
@@ -1264,6 +1269,118 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
       ['550 SMTP service not available', 'Uncategorized'],
       ['421 Service not available, closing transmission channel', 'TransientFailure'],
       ['550 5.1.8 Sender domain cannot be resolved', 'InvalidSender'],
+    ],
+  };
+
+  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
+    it.each(cases)('%j → %s', (line, expected) => {
+      expect(classifier.classifyLine(line).label).toBe(expected);
+    });
+  });
+});
+
+// The families added after the hand-written blind set (bench/blind.js) showed where the
+// shipped rules gave no or the wrong label: replies written here in other wordings than
+// that set's (so it stays a fair check), and the nearest phrases of other labels.
+describe('scanner threats, relaying for authenticated clients, sizes, delivery programs, queue age, spam thresholds, sender blocks and approved senders', () => {
+  const classifier = compileClassifier(shipped);
+  const FAMILIES: Record<string, Array<[string, string]>> = {
+    'a scanner that calls what it found a threat': [
+      ['550 5.7.1 Threats found in the attachment, message refused', 'VirusRelated'],
+      ['554 5.6.0 Malicious attachment detected, delivery refused', 'VirusRelated'],
+      ['550 We identified a threat in your message', 'VirusRelated'],
+      // Nearest phrases of other labels.
+      ['550 5.7.1 Message rejected by Advanced Threat Protection policy', 'PolicyRelated'],
+      ['554 5.7.1 Phishing attempt detected', 'SpamContent'],
+      ['550 Virus scanning service unavailable', 'Uncategorized'],
+    ],
+    'relaying offered only to authenticated clients': [
+      ['530 5.7.1 Authentication required for relay', 'RelayDenied'],
+      ['550 You must log in to relay mail through this server', 'RelayDenied'],
+      ['554 relaying requires SMTP authentication', 'RelayDenied'],
+      // Nearest phrases of other labels.
+      ['530 5.7.0 Authentication required', 'AuthenticationFailed'],
+      ['535 5.7.8 Authentication failed for relay user bob', 'AuthenticationFailed'],
+    ],
+    'locked out after failed logins': [
+      ['421 4.7.0 Too many authentication failures, closing connection', 'AuthenticationFailed'],
+      ['454 4.7.0 too many failed login attempts', 'AuthenticationFailed'],
+      // Nearest phrases of other labels.
+      ['421 4.7.0 Too many connections from your IP, try again later', 'TransientFailure'],
+      ['421 4.7.0 Too many errors from your IP, try again later', 'TransientFailure'],
+    ],
+    'the message or its attachment too large, in other words': [
+      ['552 Your e-mail is too large for this server', 'QuotaIssues'],
+      ['550 The attachment is too big to be delivered', 'QuotaIssues'],
+      ['552 5.3.4 message larger than the maximum size accepted by this server', 'QuotaIssues'],
+      ['554 message exceeds the size permitted by this recipient', 'QuotaIssues'],
+      // Nearest phrases of other labels.
+      ['552 5.6.0 Header is too large', 'ContentRelated'],
+      ['550 5.6.0 header is too long', 'ContentRelated'],
+      ['550 Too many recipients', 'TooManyRecipients'],
+      ['550 5.7.1 Attachment type not allowed', 'ProhibitedAttachment'],
+    ],
+    'the local delivery program or the mailbox write failed': [
+      ['554 5.3.0 delivery program /usr/bin/procmail exited with status 75', 'BadConfiguration'],
+      ['550 local delivery error for user bob', 'BadConfiguration'],
+      ['451 error while writing into the mailbox', 'BadConfiguration'],
+      // Nearest phrases of other labels: a cause said in the same text decides.
+      ['552 error writing message: File too large', 'QuotaIssues'],
+      ['550 local delivery failed: mailbox is full', 'QuotaIssues'],
+      ['550 local delivery failed: user unknown', 'InvalidRecipient'],
+    ],
+    'queued longer than allowed': [
+      ['Message has been queued for longer than 4 days and was returned', 'MessageExpired'],
+      ['The message stayed in our queue longer than the configured lifetime', 'MessageExpired'],
+      // Nearest phrase of another label: a timeout at the time of the attempt.
+      ['421 4.4.2 Connection timed out', 'NoAnswerFromHost'],
+    ],
+    'the spam score against the threshold, and the verdict as a field': [
+      ['550 5.7.1 Spam score 9.8 is above the rejection threshold', 'SpamContent'],
+      ['550 5.7.1 Message exceeds the spam threshold', 'SpamContent'],
+      ['554 Rejected, content: junk', 'SpamContent'],
+      // Nearest phrases of other labels.
+      ['550 5.7.1 Sender reputation below threshold', 'SpamBlock'],
+      ['421 4.7.0 Connection rate above threshold, slow down', 'TransientFailure'],
+      ['554 5.7.1 reason: spamhaus listed', 'SpamBlock'],
+    ],
+    'the receiver blocked the sending server, for its conduct or its reputation': [
+      ['550 5.7.1 We have blacklisted your IP address for sending unsolicited mail', 'SpamBlock'],
+      ['554 Our filters have banned the sending server', 'SpamBlock'],
+      ['421 4.7.0 Suspicious sending activity from your IP; try again later', 'SpamBlock'],
+      ['550 5.7.1 Rejected by IP reputation filtering', 'SpamBlock'],
+      // Nearest phrases of other labels: the message's content, a recipient's own block.
+      ['550 5.7.1 Message blocked: spam-like content', 'SpamContent'],
+      ['550 5.7.1 The recipient has blocked your address', 'PolicyRelated'],
+    ],
+    'RFC 5321 "No SMTP service here", and mail from approved senders only': [
+      ['554 No SMTP service here', 'PolicyRelated'],
+      ['554 No SMTP service for 192.0.2.1', 'PolicyRelated'],
+      ['550 This address only accepts messages from members', 'PolicyRelated'],
+      ['550 this mailbox only receives mail from contacts', 'PolicyRelated'],
+      ['550 5.7.1 Recipient accepts mail from authorized senders only', 'PolicyRelated'],
+      // Nearest phrases of other labels.
+      ['550 SMTP service not available', 'Uncategorized'],
+      ['556 5.1.10 MX or SRV record indicated no SMTP service', 'BadDomain'],
+    ],
+    'RFC 5321 551 "user not local" with the new address, in other verbs': [
+      ['551 user not local, please send to <ann@new.example.com>', 'InactiveMailbox'],
+      ['551 5.1.6 User not local. Use <ann@example.net> instead', 'InactiveMailbox'],
+      // Nearest phrases of other labels: a relay refusal, and the words alone.
+      ['551 5.7.1 user not local; relaying denied', 'RelayDenied'],
+      ['550 user not local', 'Uncategorized'],
+    ],
+    'T-Online refusing the sending IP, with or without its reason': [
+      [
+        '554 IP=198.51.100.20 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.)',
+        'PolicyRelated',
+      ],
+      [
+        '554 IP=198.51.100.21 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)',
+        'SpamBlock',
+      ],
+      // Nearest phrase of another label: a generic "problem occurred".
+      ['451 A problem occurred, please try again later', 'TransientFailure'],
     ],
   };
 

@@ -1,0 +1,129 @@
+// `node bench/blind.js [--misses] [-r rules.toml ...] [file]` (after `npm run build`): the share of right
+// labels on a hand-written blind set of SMTP replies (bench/data/blind-replies.tsv:
+// "<Sisimai reason>\t<reply>" per line, written before the rules were tuned on it).
+// Each reply goes through `bin/oobd classify --json` (the shipped rules and context
+// table, no SMTP command or DSN action); a label counts as right when it is one of the
+// labels ../shared/corpus/README.md accepts for the reason. Prints the score per
+// reason and overall; --misses lists the replies that got a wrong label.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const ROOT = path.join(__dirname, '..');
+const args = process.argv.slice(2);
+const showMisses = args.includes('--misses');
+// -r <rules file> (repeatable) is passed to `oobd classify`: score other rules files.
+const rules = [];
+const positional = [];
+for (let i = 0; i < args.length; i += 1) {
+  if (args[i] === '-r' || args[i] === '--rules') rules.push('-r', args[(i += 1)]);
+  else if (!args[i].startsWith('--')) positional.push(args[i]);
+}
+const file = positional[0] || path.join(__dirname, 'data', 'blind-replies.tsv');
+
+// ../shared/corpus/README.md, "How a parse is scored".
+const ACCEPTED = {
+  userunknown: ['InvalidRecipient'],
+  hasmoved: ['InvalidRecipient', 'InactiveMailbox'],
+  suspend: ['InactiveMailbox'],
+  mailboxfull: ['QuotaIssues'],
+  exceedlimit: ['QuotaIssues'],
+  mesgtoobig: ['QuotaIssues', 'ContentRelated'],
+  systemfull: ['QuotaIssues', 'TransientFailure'],
+  hostunknown: ['BadDomain', 'DNSFailure'],
+  notaccept: ['BadDomain', 'RoutingErrors'],
+  expired: ['MessageExpired'],
+  networkerror: [
+    'BadConnection',
+    'NoAnswerFromHost',
+    'DNSFailure',
+    'RoutingErrors',
+    'TransientFailure',
+  ],
+  toomanyconn: ['TransientFailure', 'PolicyRelated', 'BadConnection'],
+  speeding: ['TransientFailure', 'PolicyRelated', 'BadConnection'],
+  blocked: [
+    'SpamBlock',
+    'PolicyRelated',
+    'SpamRelated',
+    'BadConfiguration',
+    'AuthenticationFailed',
+  ],
+  badreputation: ['SpamBlock', 'SpamRelated', 'PolicyRelated'],
+  requireptr: ['BadConfiguration', 'PolicyRelated', 'SpamBlock', 'AuthenticationFailed'],
+  rejected: ['InvalidSender', 'PolicyRelated', 'SpamBlock'],
+  filtered: ['InvalidRecipient', 'PolicyRelated', 'ContentRelated', 'InactiveMailbox'],
+  policyviolation: ['PolicyRelated', 'ContentRelated', 'SpamContent'],
+  spamdetected: ['SpamContent', 'SpamRelated'],
+  virusdetected: ['VirusRelated'],
+  contenterror: ['ContentRelated', 'ProtocolErrors', 'ProhibitedAttachment'],
+  notcompliantrfc: ['ProtocolErrors', 'ContentRelated', 'PolicyRelated'],
+  syntaxerror: ['ProtocolErrors', 'ContentRelated', 'PolicyRelated'],
+  securityerror: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
+  authfailure: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
+  failedstarttls: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
+  norelaying: ['RelayDenied', 'RelayingIssues'],
+  systemerror: ['BadConfiguration', 'RoutingErrors', 'TransientFailure', 'BadConnection'],
+  mailererror: ['BadConfiguration', 'RoutingErrors', 'TransientFailure', 'BadConnection'],
+  vacation: ['AutoReply'],
+};
+
+const cases = fs
+  .readFileSync(file, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() && !l.startsWith('#'))
+  .map((l) => {
+    const tab = l.indexOf('\t');
+    const reason = l.slice(0, tab);
+    if (tab < 0 || !ACCEPTED[reason]) throw new Error(`${file}: bad line ${JSON.stringify(l)}`);
+    return { reason, reply: l.slice(tab + 1) };
+  });
+
+const out = execFileSync(path.join(ROOT, 'bin', 'oobd'), ['classify', '--json', ...rules], {
+  input: cases.map((c) => c.reply).join('\n') + '\n',
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+});
+const results = out
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
+if (results.length !== cases.length)
+  throw new Error(`${results.length} results for ${cases.length} replies`);
+
+const byReason = new Map();
+const misses = [];
+let right = 0;
+cases.forEach((c, i) => {
+  const r = results[i];
+  const ok = ACCEPTED[c.reason].includes(r.label);
+  const s = byReason.get(c.reason) || { right: 0, total: 0 };
+  s.total += 1;
+  if (ok) {
+    s.right += 1;
+    right += 1;
+  } else {
+    misses.push({
+      ...c,
+      label: r.label,
+      by: r.rule
+        ? `${r.rule.file}#${r.rule.label}[${r.rule.index}]`
+        : r.context
+          ? `context:${r.context}`
+          : r.decided_by,
+    });
+  }
+  byReason.set(c.reason, s);
+});
+
+for (const [reason, s] of [...byReason].sort((a, b) => a[0].localeCompare(b[0]))) {
+  console.log(`${reason.padEnd(16)} ${String(s.right).padStart(3)}/${String(s.total).padEnd(3)}`);
+}
+console.log(
+  `right labels: ${right}/${cases.length} (${((100 * right) / cases.length).toFixed(1)}%)`,
+);
+if (showMisses) {
+  console.log('\nmisses:');
+  for (const m of misses) console.log(`${m.reason}\t${m.label}\t${m.by}\t${m.reply}`);
+}
