@@ -188,6 +188,10 @@ describe('which codes a reply text gives', () => {
     expect(reply('mx.example.net: 553 Invalid recipient', '5.0.0').code).toBe(553);
     expect(reply('Remote host said 554 Sorry, message looks like spam', '5.0.0').code).toBe(554);
     expect(reply("'552 Requested mail action aborted'", '5.0.0').code).toBe(552);
+    expect(reply('Delivery failed with SMTP error 554 Relay denied', '5.0.0').code).toBe(554);
+    expect(reply('error code: 553 Invalid recipient', '5.0.0').code).toBe(553);
+    // Another protocol's error is no SMTP reply.
+    expect(reply('HTTP error 503 from the quarantine service', '5.0.0').code).toBe(550);
   });
 
   it('takes no quantity after a colon for a reply code', () => {
