@@ -13,10 +13,74 @@ export const MAX_CONTENT = 4096;
 const CODE_AND_ENHANCED = new RE2(
   '\\b([245][0-9][0-9])[ -][\'"]?#?([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b',
 );
-// A reply code after the words MTAs put before a remote server's reply.
+// A reply code after the words MTAs put before a remote server's reply: "said:",
+// "said" (qmail-remote's "Remote host said 554 ..."), "SMTP error 554", "error code:
+// 550", "reply code 553", "replied:", "returned was:",
+// "talk to me:", or any word, host name or bracket closed by a colon ("rejected the
+// message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550", "[192.0.2.1]: 421").
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|response|reply|answered|returned|reason|talk to me)(?: was| is)?[ ]?:|>:|\\]:)[ ]?\\(?([245][0-9][0-9])(?:[ -]|$)',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|[a-z)>\\]]:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)',
+  'g',
 );
+
+// Words after a number that make it a quantity, not a reply ("Message size: 552 KB",
+// "Retry in: 450 seconds").
+const QUANTITY_UNITS = new Set([
+  'b',
+  'byte',
+  'bytes',
+  'k',
+  'kb',
+  'kib',
+  'm',
+  'mb',
+  'mib',
+  'gb',
+  'octets',
+  's',
+  'sec',
+  'secs',
+  'second',
+  'seconds',
+  'ms',
+  'min',
+  'mins',
+  'minute',
+  'minutes',
+  'hour',
+  'hours',
+  'day',
+  'days',
+  'times',
+  'messages',
+  'recipients',
+  'connections',
+  '%',
+]);
+
+/** Most marker matches looked at for one text. */
+const MAX_MARKER_TRIES = 8;
+
+/** Where the first reply code after a marker (CODE_AFTER_MARKER) starts, or -1; a quantity is none. */
+function codeAfterMarker(t: string): number {
+  CODE_AFTER_MARKER.lastIndex = 0;
+  for (let tries = 0; tries < MAX_MARKER_TRIES; tries++) {
+    const m = CODE_AFTER_MARKER.exec(t);
+    if (m === null || m[1] === undefined) return -1;
+    const pos = m.index + m[0].lastIndexOf(m[1]);
+    if (!isQuantity(t, pos + 3)) return pos;
+    CODE_AFTER_MARKER.lastIndex = pos + 3;
+  }
+  return -1;
+}
+
+/** The word after a number at `end` is a unit ("552 bytes"). */
+function isQuantity(t: string, end: number): boolean {
+  if (t.charCodeAt(end) !== 0x20) return false;
+  let i = end + 1;
+  while (i < t.length && t.charCodeAt(i) > 0x20 && ',.;:)'.indexOf(t.charAt(i)) < 0) i++;
+  return QUANTITY_UNITS.has(t.slice(end + 1, i).toLowerCase());
+}
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
@@ -87,16 +151,14 @@ function codeAt(t: string, pos: number, bare: boolean): number {
 /** Where the reply code of the remote server starts in one-line text, or -1. */
 function findReplyCode(t: string, bare: boolean): number {
   let start = 0;
-  if (t.charCodeAt(0) === 0x23) start = 1; // "#550 ..." (Exchange)
+  // "#550 ..." (Exchange), "'554 Relay access denied'" (a reply quoted whole).
+  if (t.charCodeAt(0) === 0x23 || t.charCodeAt(0) === 0x27 || t.charCodeAt(0) === 0x22) start = 1;
   if (codeAt(t, start, bare) >= 0) return start;
   let best = -1;
   const a = CODE_AND_ENHANCED.exec(t);
   if (a !== null) best = a.index;
-  const b = CODE_AFTER_MARKER.exec(t);
-  if (b !== null && b[1] !== undefined) {
-    const pos = b.index + b[0].lastIndexOf(b[1]);
-    if (best < 0 || pos < best) best = pos;
-  }
+  const pos = codeAfterMarker(t);
+  if (pos >= 0 && (best < 0 || pos < best)) best = pos;
   return best;
 }
 
@@ -168,22 +230,49 @@ export function hasReplyCode(text: string): boolean {
 
 /**
  * The first enhanced code of class `cls` standing on its own in `t` ("... not
- * accepted: 5.7.1 This system ..."), not part of an address or a version number.
+ * accepted: 5.7.1 This system ...", "(#5.7.1)", "[5.1.1]"), as RFC 3463 §2 writes
+ * it: a word of its own, not part of an address, a version or an IP address
+ * ("[5.1.1.10]"), a URL path ("/errors/5.7.1.html"), a file name or an identifier
+ * ("id 5.1.1a").
  */
 function enhancedCodeIn(t: string, cls: number): EnhancedCode | null {
   const first = String.fromCharCode(0x30 + cls) + '.';
   let i = t.indexOf(first);
   while (i >= 0) {
     const prev = i === 0 ? 0x20 : t.charCodeAt(i - 1);
-    const standalone =
-      !isDigit(prev) && prev !== 0x2e && !((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7a);
-    if (standalone) {
+    if (CODE_OPENERS.indexOf(String.fromCharCode(prev)) >= 0) {
       const e = enhancedCodeAt(t, i);
-      if (e !== null) return e.code;
+      if (e !== null && endsWord(t, e.end)) return e.code;
     }
     i = t.indexOf(first, i + 1);
   }
   return null;
+}
+
+/** What may stand right before an enhanced code in a text: a space, a bracket, a quote, "#", ":" or "=". */
+const CODE_OPENERS = ' ([<"\'#:=';
+
+/**
+ * The word ends at `end`: the text ends, a space follows, or punctuation that
+ * closes a sentence or a bracket and is itself followed by the end or a space
+ * ("5.7.1.", "5.7.1),", but not "5.7.1.html" or "5.7.1/").
+ */
+function endsWord(t: string, end: number): boolean {
+  let i = end;
+  while (i < t.length && '.,;:!?)]>"\''.indexOf(t.charAt(i)) >= 0) i++;
+  return i >= t.length || t.charCodeAt(i) === 0x20;
+}
+
+/**
+ * `a` refines `b`: the same class, and `b` leaves open what `a` says. RFC 3463 §3
+ * gives each subject an "other or undefined" detail 0 (X.1.0 other address status,
+ * X.2.0 other mailbox status, ...) and X.0.0 says nothing past the class: "5.1.1"
+ * refines "5.0.0" and "5.1.0", never "5.7.0" (another subject).
+ */
+function saysMore(a: EnhancedCode, b: EnhancedCode): boolean {
+  if (a.class !== b.class || b.detail !== 0) return false;
+  if (b.subject === 0) return a.subject !== 0 || a.detail !== 0;
+  return a.subject === b.subject && a.detail !== 0;
 }
 
 function vague(code: EnhancedCode | null): boolean {
@@ -277,13 +366,18 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
   const status = fallback.status;
   if (enhanced === null) enhanced = status;
   else if (
+    code !== null &&
+    enhanced.class !== Math.floor(code / 100) &&
     status !== null &&
-    enhanced.subject === 0 &&
-    enhanced.detail === 0 &&
-    status.class === enhanced.class &&
-    (status.subject !== 0 || status.detail !== 0)
+    status.class === Math.floor(code / 100)
   ) {
-    // "550 5.0.0 ..." says less than "Status: 5.1.1": keep the more specific one.
+    // "550 4.2.2 Mailbox full": RFC 3463 §2 (and RFC 2034 §4) has the enhanced code's
+    // class repeat the reply code's first digit; one that contradicts its reply is a
+    // misconfigured server's, and the Status that agrees with the reply stands.
+    enhanced = status;
+  } else if (status !== null && saysMore(status, enhanced)) {
+    // "550 5.0.0 ..." or "550 5.1.0 ..." says less than "Status: 5.1.1": keep the more
+    // specific one.
     enhanced = status;
   }
   const coded = code !== null;
@@ -364,11 +458,8 @@ function nestedReply(content: string): number {
   let best = -1;
   const a = CODE_AND_ENHANCED.exec(content);
   if (a !== null && failureCode(content, a.index)) best = a.index;
-  const b = CODE_AFTER_MARKER.exec(content);
-  if (b !== null && b[1] !== undefined) {
-    const pos = b.index + b[0].lastIndexOf(b[1]);
-    if (failureCode(content, pos) && (best < 0 || pos < best)) best = pos;
-  }
+  const pos = codeAfterMarker(content);
+  if (pos >= 0 && failureCode(content, pos) && (best < 0 || pos < best)) best = pos;
   const end = best < 0 ? content.length - 3 : best;
   for (let i = 0; i < end; i++) {
     if (CLOSERS[content.charAt(i)] === undefined) continue;

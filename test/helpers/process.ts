@@ -15,6 +15,9 @@ export function runCli(
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
     timeout: 60_000,
+    // spawnSync kills a child past 1 MiB of output by default (status null): `oobd
+    // parse` over every fixture four times writes more.
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

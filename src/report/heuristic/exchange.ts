@@ -119,6 +119,11 @@ function diagnosticReply(line: string): string | null {
     const close = inner.lastIndexOf('>');
     return (close > 0 ? inner.slice(0, close) : inner).trim();
   }
+  // Exchange 2010+ names the remote server before the reply it relays: "mx.example.net
+  // #550 5.1.1 <a@b>... User unknown ##" (its own refusals start at the "#").
+  const space = t.indexOf(' #');
+  if (space > 0 && t.lastIndexOf(' ', space - 1) < 0 && t.indexOf('.') < space)
+    t = t.slice(space + 1);
   if (t.startsWith('#')) t = t.slice(1);
   if (t.endsWith('##')) t = t.slice(0, -2).trimEnd();
   const c = t.charCodeAt(0);

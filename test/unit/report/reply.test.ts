@@ -163,6 +163,76 @@ describe('SMTP reply extraction', () => {
   });
 });
 
+describe('which codes a reply text gives', () => {
+  const e = (c: string) => status(c);
+
+  it('keeps the Status that agrees with the reply code over an enhanced code of another class', () => {
+    // RFC 3463 §2: the enhanced code's class repeats the reply code's first digit.
+    expect(reply('550 4.2.2 Mailbox full', '5.0.0').enhancedCode).toEqual(e('5.0.0'));
+    expect(reply('451 5.7.1 Greylisted', '4.0.0').enhancedCode).toEqual(e('4.0.0'));
+    // No Status of the reply's class: the text's code is all there is.
+    expect(reply('550 4.2.2 Mailbox full').enhancedCode).toEqual(e('4.2.2'));
+    expect(reply('421 4.4.2 Timeout', '5.4.7').enhancedCode).toEqual(e('4.4.2'));
+  });
+
+  it("prefers a Status that refines the reply's X.Y.0 in the same subject, never another subject", () => {
+    expect(reply('550 5.1.0 Address rejected', '5.1.1').enhancedCode).toEqual(e('5.1.1'));
+    expect(reply('550 5.7.0 Policy', '5.1.1').enhancedCode).toEqual(e('5.7.0'));
+    expect(reply('550 5.1.3 Bad address', '5.1.1').enhancedCode).toEqual(e('5.1.3'));
+  });
+
+  it('reads a reply code after any word closed by a colon, or after "said" alone', () => {
+    expect(reply('Host mx.example.net rejected the message: 554 Relay denied', '5.0.0').code).toBe(
+      554,
+    );
+    expect(reply('mx.example.net: 553 Invalid recipient', '5.0.0').code).toBe(553);
+    expect(reply('Remote host said 554 Sorry, message looks like spam', '5.0.0').code).toBe(554);
+    expect(reply("'552 Requested mail action aborted'", '5.0.0').code).toBe(552);
+    expect(reply('Delivery failed with SMTP error 554 Relay denied', '5.0.0').code).toBe(554);
+    expect(reply('error code: 553 Invalid recipient', '5.0.0').code).toBe(553);
+    // Another protocol's error is no SMTP reply.
+    expect(reply('HTTP error 503 from the quarantine service', '5.0.0').code).toBe(550);
+  });
+
+  it('takes no quantity after a colon for a reply code', () => {
+    for (const text of [
+      'Message size: 552 KB exceeds the limit',
+      'Retry interval: 450 seconds, then given up',
+      'Too many recipients: 500 recipients in one message',
+    ]) {
+      const r = extractReply(text, { status: status('5.3.4') });
+      expect([text, r.code]).toEqual([text, 550]);
+    }
+    // A quantity first, a reply after it.
+    expect(reply('Size: 552 bytes; reason: 554 rejected', '5.0.0').code).toBe(554);
+  });
+
+  it('takes no enhanced code out of a URL, an IP address, a date, an address or an identifier', () => {
+    for (const text of [
+      '550 Rejected, see https://help.example.net/errors/5.7.1.html',
+      '550 Rejected, see http://help.example.net/5.7.1/',
+      '554 Client host [5.1.1.10] blocked',
+      '550 Mailbox closed on 5.11.2026',
+      '550 Unknown user 5.1.1@example.net',
+      '554 Mailbox unavailable, id 5.1.1a',
+      '550 Rejected by filter-5.7.1 rule',
+    ]) {
+      expect([text, reply(text, '5.0.0').enhancedCode]).toEqual([text, e('5.0.0')]);
+    }
+  });
+
+  it('takes an enhanced code standing as a word later in the text', () => {
+    for (const text of [
+      '553 sorry, not in my list of allowed rcpthosts (#5.7.1)',
+      '550 Rejected: 5.7.1 policy',
+      '550 Rejected [5.7.1]',
+      '550 Rejected, reason 5.7.1.',
+    ]) {
+      expect([text, reply(text, '5.0.0').enhancedCode]).toEqual([text, e('5.7.1')]);
+    }
+  });
+});
+
 describe('SMTP transcripts', () => {
   it("takes the server's last refusal, never a 250 before it", () => {
     const r = reply(
