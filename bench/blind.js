@@ -22,52 +22,8 @@ for (let i = 0; i < args.length; i += 1) {
 }
 const file = positional[0] || path.join(__dirname, 'data', 'blind-replies.tsv');
 
-// ../shared/corpus/README.md, "How a parse is scored".
-const ACCEPTED = {
-  userunknown: ['InvalidRecipient'],
-  hasmoved: ['InvalidRecipient', 'InactiveMailbox'],
-  suspend: ['InactiveMailbox'],
-  mailboxfull: ['QuotaIssues'],
-  exceedlimit: ['QuotaIssues'],
-  mesgtoobig: ['QuotaIssues', 'ContentRelated'],
-  systemfull: ['QuotaIssues', 'TransientFailure'],
-  hostunknown: ['BadDomain', 'DNSFailure'],
-  notaccept: ['BadDomain', 'RoutingErrors'],
-  expired: ['MessageExpired'],
-  networkerror: [
-    'BadConnection',
-    'NoAnswerFromHost',
-    'DNSFailure',
-    'RoutingErrors',
-    'TransientFailure',
-  ],
-  toomanyconn: ['TransientFailure', 'PolicyRelated', 'BadConnection'],
-  speeding: ['TransientFailure', 'PolicyRelated', 'BadConnection'],
-  blocked: [
-    'SpamBlock',
-    'PolicyRelated',
-    'SpamRelated',
-    'BadConfiguration',
-    'AuthenticationFailed',
-  ],
-  badreputation: ['SpamBlock', 'SpamRelated', 'PolicyRelated'],
-  requireptr: ['BadConfiguration', 'PolicyRelated', 'SpamBlock', 'AuthenticationFailed'],
-  rejected: ['InvalidSender', 'PolicyRelated', 'SpamBlock'],
-  filtered: ['InvalidRecipient', 'PolicyRelated', 'ContentRelated', 'InactiveMailbox'],
-  policyviolation: ['PolicyRelated', 'ContentRelated', 'SpamContent'],
-  spamdetected: ['SpamContent', 'SpamRelated'],
-  virusdetected: ['VirusRelated'],
-  contenterror: ['ContentRelated', 'ProtocolErrors', 'ProhibitedAttachment'],
-  notcompliantrfc: ['ProtocolErrors', 'ContentRelated', 'PolicyRelated'],
-  syntaxerror: ['ProtocolErrors', 'ContentRelated', 'PolicyRelated'],
-  securityerror: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
-  authfailure: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
-  failedstarttls: ['AuthenticationFailed', 'PolicyRelated', 'BadConfiguration'],
-  norelaying: ['RelayDenied', 'RelayingIssues'],
-  systemerror: ['BadConfiguration', 'RoutingErrors', 'TransientFailure', 'BadConnection'],
-  mailererror: ['BadConfiguration', 'RoutingErrors', 'TransientFailure', 'BadConnection'],
-  vacation: ['AutoReply'],
-};
+// ../shared/corpus/README.md, "How a parse is scored" (the table bench/score.js scores by).
+const ACCEPTED = require('./score.js').REASON_LABELS;
 
 const cases = fs
   .readFileSync(file, 'utf8')
