@@ -1,7 +1,9 @@
 // Bounce classifier: KumoMTA's rules files (configure_bounce_classifier) compiled into
-// one RE2.Set. RE2 matches in time linear in the input whatever the patterns, so a
-// hostile reply cannot stall a worker, and one automaton for all rules keeps the cost
-// of a classification nearly flat as the rules grow (bench/classify.js).
+// RE2.Sets (RULE_SETS of them, runs of consecutive rules; DESIGN.md says one, and
+// RULE_SETS says why not). RE2 matches in time linear in the input whatever the
+// patterns, so a hostile reply cannot stall a worker, and a fixed number of automata
+// for all rules keeps the cost of a classification nearly flat as the rules grow
+// (bench/classify.js).
 // Pure: config/rules.ts reads the files and hands their text in.
 import RE2 from 're2';
 import { LRUCache } from 'lru-cache';
@@ -120,6 +122,23 @@ const MAX_CACHED_LINE = 4096;
 
 /** Every regular expression of the set gets these flags: `u` because RE2 matches UTF-8. */
 const SET_FLAGS = 'u';
+
+/**
+ * The rules are matched by this many RE2.Sets of consecutive rules (fewer when there
+ * are fewer rules), each with a memory budget of its own for its DFA.
+ *
+ * RE2 builds a set's DFA lazily, one state per new stretch of input, and keeps the
+ * states within a fixed budget (RE2's default max_mem, 8 MiB; node-re2 offers no way
+ * to raise it). A set of every shipped rule outgrows that budget on varied replies
+ * (the addresses, hosts and ids in them make each reply new) and then throws its
+ * states away and rebuilds them over and over: measured on the 323 replies of the
+ * corpus' maildir/bsd with their addresses and ids varied on every pass, one set of
+ * the 412 patterns stayed at 370–570 µs per reply; two sets, 130–300; four, 16–60;
+ * eight, 26–130; sixteen, 50–150. Four passes over a line cost little once each DFA
+ * is warm, and a fixed number keeps the cost of a line independent of how many rules
+ * there are (`npm run bench` compares 1,000 rules with 100).
+ */
+const RULE_SETS = 4;
 
 const UNCATEGORIZED_RESULT: Classification = Object.freeze({
   label: UNCATEGORIZED,
@@ -250,7 +269,7 @@ function patternProblems(rules: readonly RuleRef[]): RuleProblem[] {
 
 /**
  * A run of consecutive rules compiled into one RE2.Set; `offset` is the index of its
- * first rule. Normally one chunk holds every rule.
+ * first rule. There are RULE_SETS of them, more when one is too large to compile.
  */
 interface SetChunk {
   set: RE2Set;
@@ -306,14 +325,6 @@ interface CacheEntry {
   plain?: Classification;
 }
 
-/** The outcome of one RE2 pass over a line. */
-interface LineMatch {
-  /** Index of the first loaded rule that matches, or null. */
-  rule: number | null;
-  /** The stage the first matching stage word names; undefined when the words were not run. */
-  stage: string | null | undefined;
-}
-
 class SetClassifier implements CompiledClassifier {
   readonly rules: readonly RuleRef[];
   readonly contextRows: readonly ContextRowRef[];
@@ -335,15 +346,14 @@ class SetClassifier implements CompiledClassifier {
     this.rules = Object.freeze(rules.map((rule) => Object.freeze({ ...rule })));
     this.layer = layer;
     this.contextRows = Object.freeze(layer.refs.map((row) => Object.freeze({ ...row })));
-    // The context tables' stage words ride in the same sets, after the rules: one RE2
-    // pass over the line answers both which rule matches and which stage it names.
-    const words: RuleRef[] = layer.wordPatterns.map((pattern, index) => ({
-      file: '(stage words)',
-      label: layer.stageOfWord(index) ?? '',
-      index,
-      pattern,
-    }));
-    this.chunks = buildSets([...this.rules, ...words]);
+    // Runs of consecutive rules, so the first run with a match holds the winning rule
+    // (RULE_SETS says why more than one). The context tables' stage words are matched
+    // by the layer's own set, once per line that is not cached.
+    const per = Math.ceil(this.rules.length / RULE_SETS);
+    const chunks: SetChunk[] = [];
+    for (let start = 0; start < this.rules.length; start += per)
+      chunks.push(...buildSets(this.rules.slice(start, start + per), start));
+    this.chunks = chunks;
     this.results = this.rules.map((rule) =>
       Object.freeze({ label: rule.label, rule, context: null }),
     );
@@ -391,28 +401,17 @@ class SetClassifier implements CompiledClassifier {
       }
     }
     this.misses++;
-    const match = this.firstMatch(line);
-    const result = match.rule === null ? undefined : this.results[match.rule];
-    const entry: CacheEntry = { result: result ?? UNCATEGORIZED_RESULT, stage: match.stage };
+    const rule = this.firstMatch(line);
+    const result = rule === null ? undefined : this.results[rule];
+    const stage = this.layer.empty ? undefined : this.layer.stageInText(line);
+    const entry: CacheEntry = { result: result ?? UNCATEGORIZED_RESULT, stage };
     if (cacheable) (result === undefined ? this.uncategorized : this.classified)?.set(line, entry);
     return entry;
   }
 
-  /** The first loaded rule that matches, and the stage words' stage, in one pass. */
-  private firstMatch(line: string): LineMatch {
-    const ruleCount = this.rules.length;
-    let rule: number | null = null;
-    let stage: string | null = null;
-    // Whether every chunk holding stage words was matched, so that "no word matched"
-    // can be told from "the words were not run" (undefined: the layer looks itself).
-    let wordsRun = true;
-    let done = false;
+  /** Index of the first loaded rule that matches `line`, or null. */
+  private firstMatch(line: string): number | null {
     for (const chunk of this.chunks) {
-      const holdsWords = chunk.offset + chunk.size > ruleCount;
-      if (done) {
-        if (holdsWords) wordsRun = false;
-        continue;
-      }
       let indices: number[];
       try {
         // RE2.Set returns the indices sorted, and index order is load order, so the
@@ -422,19 +421,15 @@ class SetClassifier implements CompiledClassifier {
         // RE2.Set fails a match only when its DFA runs out of memory. A single RE2
         // falls back to its NFA instead of failing: slower, still linear in the
         // input, still the same answer.
-        if (rule === null) rule = this.firstSingleMatch(line, chunk);
-        if (holdsWords) wordsRun = false;
+        const single = this.firstSingleMatch(line, chunk);
+        if (single !== null) return single;
         continue;
       }
-      for (const index of indices) {
-        const at = chunk.offset + index;
-        if (at < ruleCount) rule ??= at;
-        else if (stage === null) stage = this.layer.stageOfWord(at - ruleCount);
-      }
-      // Later chunks hold only later rules (and the words, which the layer can run).
-      if (rule !== null) done = true;
+      const first = indices[0];
+      // Later chunks hold only later rules.
+      if (first !== undefined) return chunk.offset + first;
     }
-    return { rule, stage: wordsRun || stage !== null ? stage : undefined };
+    return null;
   }
 
   private firstSingleMatch(line: string, chunk: SetChunk): number | null {
