@@ -14,6 +14,7 @@ import type { OobFinding } from './types';
 import {
   collectBlocks,
   htmlToText,
+  isReplySubject,
   labelledAddress,
   leadingAddress,
   reasonThenAddress,
@@ -52,6 +53,14 @@ const BOUNCE_SUBJECTS = [
   'undelivered mail',
   'could not be delivered',
   'warning: ',
+  // Exchange's and Outlook's translated "Undeliverable:" subjects (German, French,
+  // Spanish, Italian, Dutch, Portuguese), as Exchange's localized NDR templates write them.
+  'unzustellbar',
+  'non remis',
+  'no se puede entregar',
+  'non recapitabile',
+  'onbestelbaar',
+  'não é possível entregar',
 ];
 
 /** Lines (lower case, trimmed) where the returned message begins: nothing after is the bounce's own text. */
@@ -111,6 +120,15 @@ const ADDRESS_MARKERS = [
   'delivering your message to ',
   'to local user ',
   'originally addressed to ',
+  // "Recipient:" in the languages of localized notices (German, French, Spanish and
+  // Italian, Portuguese, Dutch); French typography puts a space before the colon.
+  'empfänger:',
+  'empfaenger:',
+  'destinataire :',
+  'destinataire:',
+  'destinatario:',
+  'destinatário:',
+  'ontvanger:',
 ];
 
 function looksLikeBounce(msg: MimeMessage): boolean {
@@ -120,6 +138,8 @@ function looksLikeBounce(msg: MimeMessage): boolean {
   const returnPath = (h.get('return-path') ?? '').trim().toLowerCase();
   if (returnPath === '<>' || returnPath.indexOf('mailer-daemon') >= 0) return true;
   const subject = decodeEncodedWords(h.get('subject') ?? '').toLowerCase();
+  // "Re: Undelivered Mail Returned to Sender" from a person is about a bounce.
+  if (isReplySubject(subject)) return false;
   for (const s of BOUNCE_SUBJECTS) if (subject.indexOf(s) >= 0) return true;
   return false;
 }
@@ -135,12 +155,34 @@ function isStop(lower: string): boolean {
  * "***" marks), an address after one of ADDRESS_MARKERS, or a reason then the
  * address ("Mailbox is full: <a@b>"). Null for other lines.
  */
-function recipientOf(fullLine: string): Named | null {
+function recipientOf(fullLine: string, previous: string): Named | null {
   let skip = 0;
   while (skip < 4 && (fullLine.charCodeAt(skip) === 0x3e || fullLine.charCodeAt(skip) === 0x2a))
     skip++;
   const line = skip > 0 ? fullLine.slice(skip).trimStart() : fullLine;
-  return leadingAddress(line) ?? labelledAddress(line, ADDRESS_MARKERS) ?? reasonThenAddress(line);
+  const leading = leadingAddress(line);
+  if (leading !== null && !insideSentence(line, leading, previous)) return leading;
+  return labelledAddress(line, ADDRESS_MARKERS) ?? reasonThenAddress(line);
+}
+
+/**
+ * True when an address starting a line is a word of a wrapped sentence, not a
+ * recipient line: the line above runs on into it (it has text, no address, and no
+ * closing punctuation: "I'm managing the" / "list@example.org mailing list.") and
+ * the address is followed by more words with no separator between (recipient
+ * lines put ":", "...", "(" or nothing after the address).
+ */
+function insideSentence(line: string, named: Named, previous: string): boolean {
+  const above = previous.trim();
+  if (above === '' || above.indexOf('@') >= 0) return false;
+  const last = above.charCodeAt(above.length - 1);
+  const runsOn = (last >= 0x61 && last <= 0x7a) || (last >= 0x41 && last <= 0x5a) || last === 0x2c;
+  if (!runsOn) return false;
+  const t = line.trimStart();
+  if (!t.startsWith(named.address)) return false;
+  const after = t.slice(named.address.length);
+  const c = after.charCodeAt(1);
+  return after.startsWith(' ') && ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a));
 }
 
 /** The lines of the bounce's own text parts (text/plain; HTML as text when there is no plain part). */
@@ -172,8 +214,8 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   }
   const lines = ownLines(msg);
   const collected = collectBlocks(lines, 0, lines.length, {
-    start(line) {
-      const named = recipientOf(line);
+    start(line, _raw, index) {
+      const named = recipientOf(line, index > 0 ? (lines[index - 1] as string) : '');
       if (named === null) return null;
       const key = named.address.toLowerCase();
       // The bounce's own addresses (its sender, the daemon) are no failed recipients.

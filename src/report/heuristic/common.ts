@@ -123,6 +123,7 @@ export class Bounce {
     const auto = lowerAscii(this.header('auto-submitted').trim());
     if (auto !== '' && auto !== 'no') return true;
     const subject = this.subject;
+    if (isReplySubject(subject)) return false;
     return NOTICE_SUBJECT_WORDS.some((w) => subject.indexOf(w) >= 0);
   }
 
@@ -286,6 +287,20 @@ const NOTICE_SUBJECT_WORDS = [
   'error',
   'not delivered',
 ];
+
+/**
+ * Subject prefixes of a person's reply or forward (RFC 5322 §3.6.5 "Re:", and the
+ * prefixes mail clients write in other languages: "Fw:", "Fwd:", German "AW:" and
+ * "WG:", French "TR:", Scandinavian "SV:" and "VS:", Spanish "RV:"): a person
+ * answering or passing on a notice, not the notice.
+ */
+const REPLY_PREFIXES = ['re:', 'fw:', 'fwd:', 'aw:', 'wg:', 'tr:', 'sv:', 'vs:', 'rv:'];
+
+/** True when a (lower-case) Subject starts with a reply or forward prefix. */
+export function isReplySubject(subject: string): boolean {
+  const s = subject.trimStart();
+  return REPLY_PREFIXES.some((p) => s.startsWith(p));
+}
 
 /** From-field words of a mail system's own notices (lower case). */
 const DAEMON_NAMES = [
@@ -535,6 +550,8 @@ export function leadingAddress(line: string): Named | null {
     if (close < 0) return null;
     token = s.slice(1, close);
     after = s.slice(close + 1);
+    // '"Display Name" <a@b>: ...' (RFC 5322 name-addr): the address is the bracketed one.
+    if (token.indexOf('@') < 0 && after.startsWith(' <')) return leadingAddress(after);
   } else {
     let end = 0;
     while (end < s.length && s.charCodeAt(end) > 0x20) end++;
@@ -637,6 +654,13 @@ const LEAD_IN_ENDINGS = [
   'technical details of temporary failure',
   'error details',
   'the error was',
+  // Localized notices: German "weil:" (Domino's "because:"), "Grund:", French
+  // "parce que :", "raison :", Spanish and Italian "motivo:".
+  'weil',
+  'grund',
+  'parce que',
+  'raison',
+  'motivo',
 ];
 
 /** True when `lower` (a trimmed, lower-case line) only announces a reason below it. */
@@ -666,8 +690,11 @@ export function indentOf(raw: string): number {
 
 /** How a format lays out a recipient and the lines that explain it. */
 export interface BlockRules {
-  /** The recipient a line (trimmed; `raw` as in the text) starts a block for, or null. */
-  start(line: string, raw: string): Named | null;
+  /**
+   * The recipient a line (trimmed; `raw` as in the text, `index` its place in the
+   * lines) starts a block for, or null.
+   */
+  start(line: string, raw: string, index: number): Named | null;
   /**
    * Which lines after a recipient's line explain it: `indented`, lines indented
    * deeper than it (Exim, Courier), and for a recipient at the margin the lines up
@@ -739,11 +766,12 @@ export function collectBlocks(
       sharedOpen = false;
       continue;
     }
-    const named = rules.start(line, raw);
+    const named = rules.start(line, raw, i);
     if (named !== null) {
       if (blocks.length >= MAX_RECIPIENTS) break;
       cur = { recipient: named.address, reason: named.reason, lines: [], line: i };
-      if (named.rest !== '') cur.lines.push(named.rest);
+      // "... to a@b for the following reason:": the reason is on the lines below.
+      if (named.rest !== '' && !isLeadIn(lowerAscii(named.rest))) cur.lines.push(named.rest);
       curIndent = indentOf(raw);
       blocks.push(cur);
       sharedOpen = false;
