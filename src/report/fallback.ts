@@ -203,6 +203,21 @@ function ownLines(msg: MimeMessage): string[] {
   return out;
 }
 
+/**
+ * The first line of the bounce's own text that holds a failure reply (a 4xx or
+ * 5xx code, "552 5.3.4 Message size exceeds ..."), or null.
+ */
+function unnamedFailure(lines: readonly string[]): string | null {
+  for (const line of lines) {
+    const t = line.trim();
+    if (t === '' || !hasReplyCode(t)) continue;
+    const reply = extractReply(oneLine(t), { status: null, action: 'failed' });
+    const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
+    if (cls === 4 || cls === 5) return t;
+  }
+  return null;
+}
+
 /** Failed recipients found in the bounce's own text; null when there are none. */
 export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   if (!looksLikeBounce(msg)) return null;
@@ -264,7 +279,15 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       found.push(byAddress.get(key) ?? { address: a, text: [] });
     }
   }
-  if (found.length === 0) return null;
+  if (found.length === 0) {
+    const unnamed = unnamedFailure(lines);
+    if (unnamed === null) return null;
+    // The bounce says a delivery failed and names no recipient (sendmail's size
+    // refusal, a filter's notice): one finding with no recipient, never one taken
+    // from the returned message's To (the pipeline fills it from VERP or the trace
+    // header, and says so).
+    found.push({ address: '', text: [unnamed] });
+  }
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
   const out: OobFinding[] = [];

@@ -289,14 +289,15 @@ const NOTICE_SUBJECT_WORDS = [
 ];
 
 /**
- * Subject prefixes of a person's reply or forward (RFC 5322 §3.6.5 "Re:", and the
- * prefixes mail clients write in other languages: "Fw:", "Fwd:", German "AW:" and
- * "WG:", French "TR:", Scandinavian "SV:" and "VS:", Spanish "RV:"): a person
- * answering or passing on a notice, not the notice.
+ * Subject prefixes of a person's reply (RFC 5322 §3.6.5 "Re:", and what mail
+ * clients write in other languages: German "AW:" and "Antw:", Scandinavian "SV:",
+ * Finnish "VS:"): a person answering a notice, not the notice. A forward ("Fwd:")
+ * is not among them: it passes the notice on whole, and its recipients are the
+ * notice's.
  */
-const REPLY_PREFIXES = ['re:', 'fw:', 'fwd:', 'aw:', 'wg:', 'tr:', 'sv:', 'vs:', 'rv:'];
+const REPLY_PREFIXES = ['re:', 'aw:', 'antw:', 'sv:', 'vs:'];
 
-/** True when a (lower-case) Subject starts with a reply or forward prefix. */
+/** True when a (lower-case) Subject starts with a reply prefix. */
 export function isReplySubject(subject: string): boolean {
   const s = subject.trimStart();
   return REPLY_PREFIXES.some((p) => s.startsWith(p));
