@@ -17,6 +17,7 @@ import {
   isReplySubject,
   labelledAddress,
   leadingAddress,
+  lowerAscii,
   reasonThenAddress,
   splitLines,
   type Named,
@@ -131,17 +132,26 @@ const ADDRESS_MARKERS = [
   'ontvanger:',
 ];
 
-function looksLikeBounce(msg: MimeMessage): boolean {
+/**
+ * How the message says it is a mail system's notice: `sender` when its own fields
+ * do (a daemon's From, a null or daemon Return-Path, X-Failed-Recipients, an
+ * RFC 3834 Auto-Submitted), `subject` when only a bounce Subject does, null when
+ * nothing does.
+ */
+function bounceEvidence(msg: MimeMessage): 'sender' | 'subject' | null {
   const h = msg.headers;
-  if (BOUNCE_SENDERS.has(localPartOf(h.get('from')))) return true;
-  if (h.has('x-failed-recipients')) return true;
+  if (BOUNCE_SENDERS.has(localPartOf(h.get('from')))) return 'sender';
+  if (h.has('x-failed-recipients')) return 'sender';
   const returnPath = (h.get('return-path') ?? '').trim().toLowerCase();
-  if (returnPath === '<>' || returnPath.indexOf('mailer-daemon') >= 0) return true;
+  if (returnPath === '<>' || returnPath.indexOf('mailer-daemon') >= 0) return 'sender';
   const subject = decodeEncodedWords(h.get('subject') ?? '').toLowerCase();
   // "Re: Undelivered Mail Returned to Sender" from a person is about a bounce.
-  if (isReplySubject(subject)) return false;
-  for (const s of BOUNCE_SUBJECTS) if (subject.indexOf(s) >= 0) return true;
-  return false;
+  if (isReplySubject(subject)) return null;
+  let bySubject = false;
+  for (const s of BOUNCE_SUBJECTS) if (subject.indexOf(s) >= 0) bySubject = true;
+  if (!bySubject) return null;
+  const auto = (h.get('auto-submitted') ?? '').trim().toLowerCase();
+  return auto !== '' && auto !== 'no' ? 'sender' : 'subject';
 }
 
 function isStop(lower: string): boolean {
@@ -155,14 +165,54 @@ function isStop(lower: string): boolean {
  * "***" marks), an address after one of ADDRESS_MARKERS, or a reason then the
  * address ("Mailbox is full: <a@b>"). Null for other lines.
  */
-function recipientOf(fullLine: string, previous: string): Named | null {
+function recipientOf(fullLine: string, previous: string, sentences: boolean): Named | null {
   let skip = 0;
   while (skip < 4 && (fullLine.charCodeAt(skip) === 0x3e || fullLine.charCodeAt(skip) === 0x2a))
     skip++;
   const line = skip > 0 ? fullLine.slice(skip).trimStart() : fullLine;
   const leading = leadingAddress(line);
   if (leading !== null && !insideSentence(line, leading, previous)) return leading;
-  return labelledAddress(line, ADDRESS_MARKERS) ?? reasonThenAddress(line);
+  return (
+    labelledAddress(line, ADDRESS_MARKERS) ??
+    reasonThenAddress(line) ??
+    (sentences ? sentenceAddress(line) : null)
+  );
+}
+
+/**
+ * Words of a sentence that says a delivery failed (lower case): "could not be
+ * delivered", "failed", "was rejected", "bounced", "unable to deliver".
+ */
+const FAILURE_WORDS = [
+  'fail',
+  'could not',
+  "couldn't",
+  'cannot',
+  "can't",
+  'unable',
+  'undeliver',
+  'not delivered',
+  'rejected',
+  'refused',
+  'bounced',
+];
+
+/**
+ * The recipient of a sentence that says its delivery failed, named after "to":
+ * "Message delivery to 'a@b' failed:", "The mail to a@b could not be delivered.",
+ * "Could not deliver mail to a@b.", "Your mail to a@b was rejected". Null when the
+ * line says no failure (a help line's "send mail to help@...").
+ */
+function sentenceAddress(line: string): Named | null {
+  const lower = lowerAscii(line);
+  if (!FAILURE_WORDS.some((w) => lower.indexOf(w) >= 0)) return null;
+  let at = lower.indexOf(' to ');
+  while (at >= 0) {
+    const named = leadingAddress(line.slice(at + 4));
+    if (named !== null) return named;
+    at = lower.indexOf(' to ', at + 4);
+  }
+  return null;
 }
 
 /**
@@ -220,7 +270,11 @@ function unnamedFailure(lines: readonly string[]): string | null {
 
 /** Failed recipients found in the bounce's own text; null when there are none. */
 export function parseFallback(msg: MimeMessage): OobFinding[] | null {
-  if (!looksLikeBounce(msg)) return null;
+  const evidence = bounceEvidence(msg);
+  if (evidence === null) return null;
+  // A sentence naming an address ("Mail to a@b failed") is a person's as much as a
+  // daemon's: read only in what a mail system sent.
+  const sentences = evidence === 'sender';
   const h = msg.headers;
   const own = new Set<string>();
   for (const name of ['from', 'to', 'reply-to', 'sender']) {
@@ -230,7 +284,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   const lines = ownLines(msg);
   const collected = collectBlocks(lines, 0, lines.length, {
     start(line, _raw, index) {
-      const named = recipientOf(line, index > 0 ? (lines[index - 1] as string) : '');
+      const named = recipientOf(line, index > 0 ? (lines[index - 1] as string) : '', sentences);
       if (named === null) return null;
       const key = named.address.toLowerCase();
       // The bounce's own addresses (its sender, the daemon) are no failed recipients.

@@ -526,6 +526,63 @@ const BOUNCES: Case[] = [
     'failed',
     '5.1.1',
   ],
+  // A daemon's sentence naming the recipient after "to".
+  [
+    'sentence-quoted',
+    '"Message delivery to \'a@b\' failed:" and the reply below',
+    ['ruth@example.org'],
+    'fallback',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'sentence-mail-to',
+    '"The mail to a@b could not be delivered."',
+    ['sam.s@example.org'],
+    'fallback',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'sentence-delivery-to',
+    '"Delivery to a@b failed: ..." with the reply in brackets',
+    ['theo@example.org'],
+    'fallback',
+    'failed',
+    '5.2.2',
+  ],
+  [
+    'sentence-deliver-mail-to',
+    '"Could not deliver mail to a@b." and an "Error:" line',
+    ['ulla@example.org'],
+    'fallback',
+    'failed',
+    '5.7.1',
+  ],
+  [
+    'sentence-rejected',
+    '"Your mail to a@b was rejected ..."',
+    ['vic@example.org'],
+    'fallback',
+    'failed',
+    '5.7.1',
+  ],
+  [
+    'sentence-help-lines',
+    'a bounced sentence under help lines naming other addresses',
+    ['will@example.org'],
+    'fallback',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'notes-classic',
+    'the classic Notes "Your document: / was not delivered to: / because:" table',
+    ['xeno@notes.example.com'],
+    'fallback',
+    'failed',
+    null,
+  ],
   // Bounces that name no recipient: detected, and none invented from the returned To.
   [
     'sendmail-size',
@@ -573,6 +630,7 @@ const NEAR_MISSES: [string, string][] = [
   ['newsletter', 'a shop newsletter with "Delivery" in the Subject and a "Recipient:" line'],
   ['newsletter2', 'a parcel notice with "delivery notification" in the Subject'],
   ['ooo', 'an out-of-office reply'],
+  ['human-sentence', 'a person\'s "Mail to a@b failed" under a "Delivery failure" Subject'],
   ['dmarc-like', 'a DMARC aggregate report notice'],
 ];
 
