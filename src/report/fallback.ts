@@ -12,6 +12,7 @@ import type { MimeMessage } from './mime';
 import { extractReply, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
 import {
+  bareAddress,
   collectBlocks,
   htmlToText,
   isReplySubject,
@@ -175,8 +176,38 @@ function recipientOf(fullLine: string, previous: string, sentences: boolean): Na
   return (
     labelledAddress(line, ADDRESS_MARKERS) ??
     reasonThenAddress(line) ??
+    listAfterColon(line) ??
     (sentences ? sentenceAddress(line) : null)
   );
+}
+
+/**
+ * The addresses of a text that is nothing but addresses, separated by commas,
+ * semicolons or white space ("a@b, c@d", "<a@b>; <c@d>"); null otherwise.
+ */
+function addressList(text: string): string[] | null {
+  const out: string[] = [];
+  for (const token of text.split(/[,;\s]+/)) {
+    if (token === '') continue;
+    const a = bareAddress(token);
+    if (a === null || out.length >= MAX_RECIPIENTS) return null;
+    out.push(a);
+  }
+  return out.length > 0 ? out : null;
+}
+
+/**
+ * "Delivery failed for the following recipients: a@b, c@d": a list of addresses
+ * after the line's last colon, the first as the recipient and the others as the
+ * rest (split again by addressList).
+ */
+function listAfterColon(line: string): Named | null {
+  const s = line.trim();
+  const colon = s.lastIndexOf(': ');
+  if (colon <= 0 || colon > 200 || s.slice(0, colon).indexOf(' ') < 0) return null;
+  const list = addressList(s.slice(colon + 2));
+  if (list === null || list.length < 2) return null;
+  return { address: list[0] as string, rest: list.slice(1).join(', '), reason: '' };
 }
 
 /**
@@ -295,8 +326,18 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   });
   const found: { address: string; text: string[] }[] = [];
   const byKey = new Map<string, { address: string; text: string[] }>();
+  const named: { address: string; lines: string[]; reason: string }[] = [];
   for (const b of collected.blocks) {
-    const key = b.recipient.toLowerCase();
+    // "a@b, c@d" / "<a@b>; <c@d>": a list of recipients on one line shares what follows.
+    const more = b.lines.length > 0 ? addressList(b.lines[0] as string) : null;
+    const lines = more === null ? b.lines : b.lines.slice(1);
+    named.push({ address: b.recipient, lines, reason: b.reason });
+    for (const address of more ?? []) named.push({ address, lines, reason: b.reason });
+  }
+  for (const b of named) {
+    const key = b.address.toLowerCase();
+    // A list's other addresses pass the same test as the line's first (start() above).
+    if (own.has(key) || BOUNCE_SENDERS.has(key.slice(0, key.lastIndexOf('@')))) continue;
     const text = b.lines.length > 0 ? b.lines.slice(0, 8) : b.reason !== '' ? [b.reason] : [];
     const seen = byKey.get(key);
     if (seen !== undefined) {
@@ -312,7 +353,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       continue;
     }
     if (found.length >= MAX_RECIPIENTS) break;
-    const entry = { address: b.recipient, text };
+    const entry = { address: b.address, text };
     byKey.set(key, entry);
     found.push(entry);
   }

@@ -583,6 +583,39 @@ const BOUNCES: Case[] = [
     'failed',
     null,
   ],
+  // Several recipients on one line, sharing the reason below.
+  [
+    'list-after-colon',
+    '"Delivery failed for the following recipients: a@b, c@d" and a Reason line',
+    ['alan@example.org', 'bert@example.org'],
+    'fallback',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'list-own-line',
+    '"<a@b>; <c@d>" under a list heading, and a Reason line',
+    ['carl@example.org', 'dirk@example.org'],
+    'fallback',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'trend-like',
+    "the recipient after a heading's colon, the reply in the next paragraph",
+    ['erik@example.org'],
+    'imail',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'failed-recipients-list',
+    'indented "a@b (550 reason)" lines under "Failed recipient(s):"',
+    ['finn@example.org', 'gert@example.org'],
+    'fallback',
+    'failed',
+    null,
+  ],
   // Bounces that name no recipient: detected, and none invented from the returned To.
   [
     'sendmail-size',
