@@ -187,7 +187,11 @@ function recipientOf(fullLine: string, previous: string, sentences: boolean): Na
  */
 function addressList(text: string): string[] | null {
   const out: string[] = [];
-  for (const token of text.split(/[,;\s]+/)) {
+  for (const token of text
+    .replaceAll(',', ' ')
+    .replaceAll(';', ' ')
+    .replaceAll('\t', ' ')
+    .split(' ')) {
     if (token === '') continue;
     const a = bareAddress(token);
     if (a === null || out.length >= MAX_RECIPIENTS) return null;
