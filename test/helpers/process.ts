@@ -15,6 +15,9 @@ export function runCli(
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
     timeout: 60_000,
+    // `oobd parse` over every fixture, four times, prints more than spawnSync's
+    // default 1 MiB; past it the child is killed (status null, ENOBUFS).
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
