@@ -616,6 +616,22 @@ const BOUNCES: Case[] = [
     'failed',
     null,
   ],
+  [
+    'fwd-attached',
+    'a bounce a person forwarded as an attached message/rfc822',
+    ['olga@example.org'],
+    'postfix',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'sendmail-transient',
+    "sendmail's transient non-fatal errors as a delay",
+    ['pia@example.org'],
+    'sendmail',
+    'delayed',
+    '4.3.0',
+  ],
   // Bounces that name no recipient: detected, and none invented from the returned To.
   [
     'sendmail-size',
@@ -664,6 +680,7 @@ const NEAR_MISSES: [string, string][] = [
   ['newsletter2', 'a parcel notice with "delivery notification" in the Subject'],
   ['ooo', 'an out-of-office reply'],
   ['human-sentence', 'a person\'s "Mail to a@b failed" under a "Delivery failure" Subject'],
+  ['fwd-attached-person', "a person's message forwarded as an attachment, whatever its text"],
   ['dmarc-like', 'a DMARC aggregate report notice'],
 ];
 
