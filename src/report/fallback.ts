@@ -20,6 +20,7 @@ import {
   leadingAddress,
   lowerAscii,
   reasonThenAddress,
+  reportsSuccess,
   splitLines,
   type Named,
 } from './heuristic/common';
@@ -289,6 +290,38 @@ function ownLines(msg: MimeMessage): string[] {
 }
 
 /**
+ * Sentences of a notice that reports a delivery or relay that worked (lower case):
+ * Postfix's success template ("Your message was successfully delivered to the
+ * destination(s)", bounce_template.c), the IIS SMTP service's "(Relay)" notice
+ * ("Your message has been successfully relayed to the following recipients") and
+ * the like, by meaning: RFC 3464's "delivered", "relayed" and "expanded" actions.
+ */
+const SUCCESS_PHRASES = [
+  'successfully delivered',
+  'delivered successfully',
+  'successfully relayed',
+  'relayed successfully',
+  'delivery to the following recipients succeeded',
+  'delivery to these recipients or groups is complete',
+];
+
+function isSuccessNotice(lines: readonly string[]): boolean {
+  for (let i = 0; i < lines.length && i < 60; i++) {
+    const lower = lowerAscii(lines[i] as string);
+    if (SUCCESS_PHRASES.some((p) => lower.indexOf(p) >= 0)) return true;
+  }
+  return false;
+}
+
+/** True when `text` holds a 4xx or 5xx reply (a failure a success notice may still list). */
+function hasFailureReply(text: string): boolean {
+  if (!hasReplyCode(text)) return false;
+  const reply = extractReply(text, { status: null, action: 'failed' });
+  const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
+  return cls === 4 || cls === 5;
+}
+
+/**
  * The first line of the bounce's own text that holds a failure reply (a 4xx or
  * 5xx code, "552 5.3.4 Message size exceeds ..."), or null.
  */
@@ -387,6 +420,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     // header, and says so).
     found.push({ address: '', text: [unnamed] });
   }
+  const success = isSuccessNotice(lines);
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
   const out: OobFinding[] = [];
@@ -394,8 +428,10 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     const text = oneLine((f.text.length > 0 ? f.text : reasons).join(' '));
     const reply = extractReply(text, { status: null, action: 'failed' });
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
-    // A recipient the text reports delivered ("250 2.0.0 Ok") failed nothing.
-    if (cls === 2) continue;
+    // A recipient the text reports delivered ("250 2.0.0 Ok") failed nothing, nor one
+    // a success notice lists without a failure reply of its own.
+    if (cls === 2 || reportsSuccess(text)) continue;
+    if (success && !hasFailureReply(text)) continue;
     out.push({
       kind: 'oob' as const,
       recipient: f.address,

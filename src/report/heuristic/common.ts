@@ -898,6 +898,30 @@ function isCode(t: string, pos: number): boolean {
 }
 
 /** What a family found about one failed recipient. */
+/**
+ * True when `text` reports a success and no failure: it holds an enhanced status
+ * code of class 2 ("250 2.0.0 Ok: queued as ...", RFC 3463 §3.1) standing on its
+ * own, and none of class 4 or 5. A success notice's line ("delivery via host: 250
+ * 2.0.0 Ok") then names no failed recipient, wherever in the line the reply stands.
+ */
+export function reportsSuccess(text: string): boolean {
+  let success = false;
+  for (let i = 0; i < text.length && i < 4096; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x32 && c !== 0x34 && c !== 0x35) continue;
+    const prev = i === 0 ? 0x20 : text.charCodeAt(i - 1);
+    if (prev !== 0x20 && prev !== 0x09 && prev !== 0x28 && prev !== 0x23) continue;
+    const e = enhancedCodeAt(text, i);
+    if (e === null) continue;
+    const next = text.charCodeAt(e.end);
+    if (e.end < text.length && next !== 0x20 && next !== 0x29 && next !== 0x3a && next !== 0x3b)
+      continue;
+    if (e.code.class !== 2) return false;
+    success = true;
+  }
+  return success;
+}
+
 export interface Failure {
   recipient: string;
   /** The text that explains the failure: a remote reply (`550 5.1.1 ...`), or the MTA's own words. */
@@ -981,7 +1005,7 @@ export function toFindings(
     if (f.command !== undefined && f.command !== null) reply = { ...reply, command: f.command };
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
     // A recipient the text reports delivered ("250 2.0.0 Ok", a verify report) failed nothing.
-    if (cls === 2) continue;
+    if (cls === 2 || reportsSuccess(diagnosis)) continue;
     const action = f.action ?? (cls === 4 && options.permanent !== true ? 'delayed' : 'failed');
     out.push({
       kind: 'oob',

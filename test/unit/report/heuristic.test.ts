@@ -15,6 +15,7 @@ import {
   normaliseReplyText,
   phraseSetStats,
   reasonThenAddress,
+  reportsSuccess,
   splitLines,
   toFindings,
   type Family,
@@ -978,6 +979,15 @@ describe('recipient line shapes', () => {
       reason: '',
     });
     expect(leadingAddress('"Ann Example" said hello')).toBeNull();
+  });
+
+  it('tells a success reply from a failure wherever the codes stand in the text', () => {
+    expect(reportsSuccess('delivery via mx.example.org[192.0.2.1]:25: 250 2.0.0 Ok: queued')).toBe(
+      true,
+    );
+    expect(reportsSuccess('250 2.1.5 Ok, then 550 5.1.1 user unknown')).toBe(false);
+    expect(reportsSuccess('host 192.0.2.1 said: 550 no such user')).toBe(false);
+    expect(reportsSuccess('Exim 4.94 on 192.0.2.5')).toBe(false);
   });
 
   it("tells a person's reply from a notice by its Subject prefix, and lets a forward through", () => {

@@ -681,6 +681,9 @@ const NEAR_MISSES: [string, string][] = [
   ['ooo', 'an out-of-office reply'],
   ['human-sentence', 'a person\'s "Mail to a@b failed" under a "Delivery failure" Subject'],
   ['fwd-attached-person', "a person's message forwarded as an attachment, whatever its text"],
+  ['iis-relay', 'the IIS SMTP service\'s "(Relay)" notice listing the relayed recipients'],
+  ['postfix-success', 'Postfix\'s success report with the remote "250 2.0.0 Ok" mid-line'],
+  ['success-sentence', 'a "was delivered successfully" report with its 250 reply'],
   ['dmarc-like', 'a DMARC aggregate report notice'],
 ];
 
