@@ -115,6 +115,8 @@ const DOCUMENTED = {
     'Exim moan.c (ERRMESS_BADADDRESS): "... recipient addresses that were incorrectly constructed:"',
   'this is a delivery failure notification message':
     "Mimecast: its notice's first line (the corpus file came with a DSN part)",
+  'non recapitabile':
+    'Exchange 2007+ / Outlook: the Italian NDR Subject ("Non recapitabile: <subject>")',
   'this address has been ignored':
     'Exim moan.c (ERRMESS_BADADDRESS): the line after the malformed address',
 };

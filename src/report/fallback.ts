@@ -12,11 +12,15 @@ import type { MimeMessage } from './mime';
 import { extractReply, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
 import {
+  bareAddress,
   collectBlocks,
   htmlToText,
+  isReplySubject,
   labelledAddress,
   leadingAddress,
+  lowerAscii,
   reasonThenAddress,
+  reportsSuccess,
   splitLines,
   type Named,
 } from './heuristic/common';
@@ -52,6 +56,14 @@ const BOUNCE_SUBJECTS = [
   'undelivered mail',
   'could not be delivered',
   'warning: ',
+  // Exchange's and Outlook's translated "Undeliverable:" subjects (German, French,
+  // Spanish, Italian, Dutch, Portuguese), as Exchange's localized NDR templates write them.
+  'unzustellbar',
+  'non remis',
+  'no se puede entregar',
+  'non recapitabile',
+  'onbestelbaar',
+  'não é possível entregar',
 ];
 
 /** Lines (lower case, trimmed) where the returned message begins: nothing after is the bounce's own text. */
@@ -111,17 +123,37 @@ const ADDRESS_MARKERS = [
   'delivering your message to ',
   'to local user ',
   'originally addressed to ',
+  // "Recipient:" in the languages of localized notices (German, French, Spanish and
+  // Italian, Portuguese, Dutch); French typography puts a space before the colon.
+  'empfänger:',
+  'empfaenger:',
+  'destinataire :',
+  'destinataire:',
+  'destinatario:',
+  'destinatário:',
+  'ontvanger:',
 ];
 
-function looksLikeBounce(msg: MimeMessage): boolean {
+/**
+ * How the message says it is a mail system's notice: `sender` when its own fields
+ * do (a daemon's From, a null or daemon Return-Path, X-Failed-Recipients, an
+ * RFC 3834 Auto-Submitted), `subject` when only a bounce Subject does, null when
+ * nothing does.
+ */
+function bounceEvidence(msg: MimeMessage): 'sender' | 'subject' | null {
   const h = msg.headers;
-  if (BOUNCE_SENDERS.has(localPartOf(h.get('from')))) return true;
-  if (h.has('x-failed-recipients')) return true;
+  if (BOUNCE_SENDERS.has(localPartOf(h.get('from')))) return 'sender';
+  if (h.has('x-failed-recipients')) return 'sender';
   const returnPath = (h.get('return-path') ?? '').trim().toLowerCase();
-  if (returnPath === '<>' || returnPath.indexOf('mailer-daemon') >= 0) return true;
+  if (returnPath === '<>' || returnPath.indexOf('mailer-daemon') >= 0) return 'sender';
   const subject = decodeEncodedWords(h.get('subject') ?? '').toLowerCase();
-  for (const s of BOUNCE_SUBJECTS) if (subject.indexOf(s) >= 0) return true;
-  return false;
+  // "Re: Undelivered Mail Returned to Sender" from a person is about a bounce.
+  if (isReplySubject(subject)) return null;
+  let bySubject = false;
+  for (const s of BOUNCE_SUBJECTS) if (subject.indexOf(s) >= 0) bySubject = true;
+  if (!bySubject) return null;
+  const auto = (h.get('auto-submitted') ?? '').trim().toLowerCase();
+  return auto !== '' && auto !== 'no' ? 'sender' : 'subject';
 }
 
 function isStop(lower: string): boolean {
@@ -135,12 +167,108 @@ function isStop(lower: string): boolean {
  * "***" marks), an address after one of ADDRESS_MARKERS, or a reason then the
  * address ("Mailbox is full: <a@b>"). Null for other lines.
  */
-function recipientOf(fullLine: string): Named | null {
+function recipientOf(fullLine: string, previous: string, sentences: boolean): Named | null {
   let skip = 0;
   while (skip < 4 && (fullLine.charCodeAt(skip) === 0x3e || fullLine.charCodeAt(skip) === 0x2a))
     skip++;
   const line = skip > 0 ? fullLine.slice(skip).trimStart() : fullLine;
-  return leadingAddress(line) ?? labelledAddress(line, ADDRESS_MARKERS) ?? reasonThenAddress(line);
+  const leading = leadingAddress(line);
+  if (leading !== null && !insideSentence(line, leading, previous)) return leading;
+  return (
+    labelledAddress(line, ADDRESS_MARKERS) ??
+    reasonThenAddress(line) ??
+    listAfterColon(line) ??
+    (sentences ? sentenceAddress(line) : null)
+  );
+}
+
+/**
+ * The addresses of a text that is nothing but addresses, separated by commas,
+ * semicolons or white space ("a@b, c@d", "<a@b>; <c@d>"); null otherwise.
+ */
+function addressList(text: string): string[] | null {
+  const out: string[] = [];
+  for (const token of text
+    .replaceAll(',', ' ')
+    .replaceAll(';', ' ')
+    .replaceAll('\t', ' ')
+    .split(' ')) {
+    if (token === '') continue;
+    const a = bareAddress(token);
+    if (a === null || out.length >= MAX_RECIPIENTS) return null;
+    out.push(a);
+  }
+  return out.length > 0 ? out : null;
+}
+
+/**
+ * "Delivery failed for the following recipients: a@b, c@d": a list of addresses
+ * after the line's last colon, the first as the recipient and the others as the
+ * rest (split again by addressList).
+ */
+function listAfterColon(line: string): Named | null {
+  const s = line.trim();
+  const colon = s.lastIndexOf(': ');
+  if (colon <= 0 || colon > 200 || s.slice(0, colon).indexOf(' ') < 0) return null;
+  const list = addressList(s.slice(colon + 2));
+  if (list === null || list.length < 2) return null;
+  return { address: list[0] as string, rest: list.slice(1).join(', '), reason: '' };
+}
+
+/**
+ * Words of a sentence that says a delivery failed (lower case): "could not be
+ * delivered", "failed", "was rejected", "bounced", "unable to deliver".
+ */
+const FAILURE_WORDS = [
+  'fail',
+  'could not',
+  "couldn't",
+  'cannot',
+  "can't",
+  'unable',
+  'undeliver',
+  'not delivered',
+  'rejected',
+  'refused',
+  'bounced',
+];
+
+/**
+ * The recipient of a sentence that says its delivery failed, named after "to":
+ * "Message delivery to 'a@b' failed:", "The mail to a@b could not be delivered.",
+ * "Could not deliver mail to a@b.", "Your mail to a@b was rejected". Null when the
+ * line says no failure (a help line's "send mail to help@...").
+ */
+function sentenceAddress(line: string): Named | null {
+  const lower = lowerAscii(line);
+  if (!FAILURE_WORDS.some((w) => lower.indexOf(w) >= 0)) return null;
+  let at = lower.indexOf(' to ');
+  while (at >= 0) {
+    const named = leadingAddress(line.slice(at + 4));
+    if (named !== null) return named;
+    at = lower.indexOf(' to ', at + 4);
+  }
+  return null;
+}
+
+/**
+ * True when an address starting a line is a word of a wrapped sentence, not a
+ * recipient line: the line above runs on into it (it has text, no address, and no
+ * closing punctuation: "I'm managing the" / "list@example.org mailing list.") and
+ * the address is followed by more words with no separator between (recipient
+ * lines put ":", "...", "(" or nothing after the address).
+ */
+function insideSentence(line: string, named: Named, previous: string): boolean {
+  const above = previous.trim();
+  if (above === '' || above.indexOf('@') >= 0) return false;
+  const last = above.charCodeAt(above.length - 1);
+  const runsOn = (last >= 0x61 && last <= 0x7a) || (last >= 0x41 && last <= 0x5a) || last === 0x2c;
+  if (!runsOn) return false;
+  const t = line.trimStart();
+  if (!t.startsWith(named.address)) return false;
+  const after = t.slice(named.address.length);
+  const c = after.charCodeAt(1);
+  return after.startsWith(' ') && ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a));
 }
 
 /** The lines of the bounce's own text parts (text/plain; HTML as text when there is no plain part). */
@@ -161,9 +289,60 @@ function ownLines(msg: MimeMessage): string[] {
   return out;
 }
 
+/**
+ * Sentences of a notice that reports a delivery or relay that worked (lower case):
+ * Postfix's success template ("Your message was successfully delivered to the
+ * destination(s)", bounce_template.c), the IIS SMTP service's "(Relay)" notice
+ * ("Your message has been successfully relayed to the following recipients") and
+ * the like, by meaning: RFC 3464's "delivered", "relayed" and "expanded" actions.
+ */
+const SUCCESS_PHRASES = [
+  'successfully delivered',
+  'delivered successfully',
+  'successfully relayed',
+  'relayed successfully',
+  'delivery to the following recipients succeeded',
+  'delivery to these recipients or groups is complete',
+];
+
+function isSuccessNotice(lines: readonly string[]): boolean {
+  for (let i = 0; i < lines.length && i < 60; i++) {
+    const lower = lowerAscii(lines[i] as string);
+    if (SUCCESS_PHRASES.some((p) => lower.indexOf(p) >= 0)) return true;
+  }
+  return false;
+}
+
+/** True when `text` holds a 4xx or 5xx reply (a failure a success notice may still list). */
+function hasFailureReply(text: string): boolean {
+  if (!hasReplyCode(text)) return false;
+  const reply = extractReply(text, { status: null, action: 'failed' });
+  const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
+  return cls === 4 || cls === 5;
+}
+
+/**
+ * The first line of the bounce's own text that holds a failure reply (a 4xx or
+ * 5xx code, "552 5.3.4 Message size exceeds ..."), or null.
+ */
+function unnamedFailure(lines: readonly string[]): string | null {
+  for (const line of lines) {
+    const t = line.trim();
+    if (t === '' || !hasReplyCode(t)) continue;
+    const reply = extractReply(oneLine(t), { status: null, action: 'failed' });
+    const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
+    if (cls === 4 || cls === 5) return t;
+  }
+  return null;
+}
+
 /** Failed recipients found in the bounce's own text; null when there are none. */
 export function parseFallback(msg: MimeMessage): OobFinding[] | null {
-  if (!looksLikeBounce(msg)) return null;
+  const evidence = bounceEvidence(msg);
+  if (evidence === null) return null;
+  // A sentence naming an address ("Mail to a@b failed") is a person's as much as a
+  // daemon's: read only in what a mail system sent.
+  const sentences = evidence === 'sender';
   const h = msg.headers;
   const own = new Set<string>();
   for (const name of ['from', 'to', 'reply-to', 'sender']) {
@@ -172,8 +351,8 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   }
   const lines = ownLines(msg);
   const collected = collectBlocks(lines, 0, lines.length, {
-    start(line) {
-      const named = recipientOf(line);
+    start(line, _raw, index) {
+      const named = recipientOf(line, index > 0 ? (lines[index - 1] as string) : '', sentences);
       if (named === null) return null;
       const key = named.address.toLowerCase();
       // The bounce's own addresses (its sender, the daemon) are no failed recipients.
@@ -184,8 +363,18 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   });
   const found: { address: string; text: string[] }[] = [];
   const byKey = new Map<string, { address: string; text: string[] }>();
+  const named: { address: string; lines: string[]; reason: string }[] = [];
   for (const b of collected.blocks) {
-    const key = b.recipient.toLowerCase();
+    // "a@b, c@d" / "<a@b>; <c@d>": a list of recipients on one line shares what follows.
+    const more = b.lines.length > 0 ? addressList(b.lines[0] as string) : null;
+    const lines = more === null ? b.lines : b.lines.slice(1);
+    named.push({ address: b.recipient, lines, reason: b.reason });
+    for (const address of more ?? []) named.push({ address, lines, reason: b.reason });
+  }
+  for (const b of named) {
+    const key = b.address.toLowerCase();
+    // A list's other addresses pass the same test as the line's first (start() above).
+    if (own.has(key) || BOUNCE_SENDERS.has(key.slice(0, key.lastIndexOf('@')))) continue;
     const text = b.lines.length > 0 ? b.lines.slice(0, 8) : b.reason !== '' ? [b.reason] : [];
     const seen = byKey.get(key);
     if (seen !== undefined) {
@@ -201,7 +390,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       continue;
     }
     if (found.length >= MAX_RECIPIENTS) break;
-    const entry = { address: b.recipient, text };
+    const entry = { address: b.address, text };
     byKey.set(key, entry);
     found.push(entry);
   }
@@ -222,7 +411,16 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       found.push(byAddress.get(key) ?? { address: a, text: [] });
     }
   }
-  if (found.length === 0) return null;
+  if (found.length === 0) {
+    const unnamed = unnamedFailure(lines);
+    if (unnamed === null) return null;
+    // The bounce says a delivery failed and names no recipient (sendmail's size
+    // refusal, a filter's notice): one finding with no recipient, never one taken
+    // from the returned message's To (the pipeline fills it from VERP or the trace
+    // header, and says so).
+    found.push({ address: '', text: [unnamed] });
+  }
+  const success = isSuccessNotice(lines);
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
   const out: OobFinding[] = [];
@@ -230,8 +428,10 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     const text = oneLine((f.text.length > 0 ? f.text : reasons).join(' '));
     const reply = extractReply(text, { status: null, action: 'failed' });
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
-    // A recipient the text reports delivered ("250 2.0.0 Ok") failed nothing.
-    if (cls === 2) continue;
+    // A recipient the text reports delivered ("250 2.0.0 Ok") failed nothing, nor one
+    // a success notice lists without a failure reply of its own.
+    if (cls === 2 || reportsSuccess(text)) continue;
+    if (success && !hasFailureReply(text)) continue;
     out.push({
       kind: 'oob' as const,
       recipient: f.address,

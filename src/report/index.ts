@@ -66,8 +66,42 @@ export function parseMessageAndHeaders(
  */
 export function parseWalked(msg: MimeMessage, options: ParseOptions = {}): ParseResult {
   const parsed = recognise(msg, options);
+  if (parsed.kind === 'none') {
+    const forwarded = forwardedBounce(msg, options);
+    if (forwarded !== null) return forwarded;
+  }
   tieFindings(parsed.findings, msg, options);
   return parsed;
+}
+
+/** From-field words of a mail system's notice (lower case), as heuristic/common.ts reads them. */
+const NOTICE_SENDERS = ['mailer-daemon', 'postmaster', 'mail delivery', 'mail-daemon'];
+
+/**
+ * A bounce a person forwarded as an attachment (a message/rfc822 part whose own
+ * header says it is a mail system's notice: a null Return-Path, a daemon's From, or
+ * a multipart/report body, RFC 6522): the attached bounce's findings, tied to the
+ * message it returned. Only for a message nothing else recognised; one level deep.
+ */
+function forwardedBounce(msg: MimeMessage, options: ParseOptions): ParseResult | null {
+  const attached = msg.returned();
+  if (attached === null || attached.part.message === null) return null;
+  const h = attached.headers;
+  const from = (h.get('from') ?? '').toLowerCase();
+  const notice =
+    (h.get('return-path') ?? '').trim() === '<>' ||
+    NOTICE_SENDERS.some((w) => from.indexOf(w) >= 0) ||
+    (h.get('content-type') ?? '').toLowerCase().indexOf('multipart/report') >= 0;
+  if (!notice) return null;
+  const inner = readMessage(Buffer.from(attached.text(), 'utf8'));
+  const parsed = recognise(inner, options);
+  if (parsed.kind !== 'dsn' && parsed.kind !== 'heuristic') return null;
+  tieFindings(parsed.findings, inner, options);
+  return {
+    kind: parsed.kind,
+    findings: parsed.findings,
+    problems: [...msg.problems, ...inner.problems],
+  };
 }
 
 function result(kind: ReportKind, findings: Finding[], msg: MimeMessage): ParseResult {

@@ -15,8 +15,8 @@ export function runCli(
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
     timeout: 60_000,
-    // spawnSync kills a child past 1 MiB of output by default (status null): `oobd
-    // parse` over every fixture four times writes more.
+    // `oobd parse` over every fixture, four times, prints more than spawnSync's
+    // default 1 MiB; past it the child is killed (status null, ENOBUFS).
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

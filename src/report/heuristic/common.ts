@@ -123,6 +123,7 @@ export class Bounce {
     const auto = lowerAscii(this.header('auto-submitted').trim());
     if (auto !== '' && auto !== 'no') return true;
     const subject = this.subject;
+    if (isReplySubject(subject)) return false;
     return NOTICE_SUBJECT_WORDS.some((w) => subject.indexOf(w) >= 0);
   }
 
@@ -286,6 +287,21 @@ const NOTICE_SUBJECT_WORDS = [
   'error',
   'not delivered',
 ];
+
+/**
+ * Subject prefixes of a person's reply (RFC 5322 §3.6.5 "Re:", and what mail
+ * clients write in other languages: German "AW:" and "Antw:", Scandinavian "SV:",
+ * Finnish "VS:"): a person answering a notice, not the notice. A forward ("Fwd:")
+ * is not among them: it passes the notice on whole, and its recipients are the
+ * notice's.
+ */
+const REPLY_PREFIXES = ['re:', 'aw:', 'antw:', 'sv:', 'vs:'];
+
+/** True when a (lower-case) Subject starts with a reply prefix. */
+export function isReplySubject(subject: string): boolean {
+  const s = subject.trimStart();
+  return REPLY_PREFIXES.some((p) => s.startsWith(p));
+}
 
 /** From-field words of a mail system's own notices (lower case). */
 const DAEMON_NAMES = [
@@ -535,6 +551,8 @@ export function leadingAddress(line: string): Named | null {
     if (close < 0) return null;
     token = s.slice(1, close);
     after = s.slice(close + 1);
+    // '"Display Name" <a@b>: ...' (RFC 5322 name-addr): the address is the bracketed one.
+    if (token.indexOf('@') < 0 && after.startsWith(' <')) return leadingAddress(after);
   } else {
     let end = 0;
     while (end < s.length && s.charCodeAt(end) > 0x20) end++;
@@ -637,6 +655,13 @@ const LEAD_IN_ENDINGS = [
   'technical details of temporary failure',
   'error details',
   'the error was',
+  // Localized notices: German "weil:" (Domino's "because:"), "Grund:", French
+  // "parce que :", "raison :", Spanish and Italian "motivo:".
+  'weil',
+  'grund',
+  'parce que',
+  'raison',
+  'motivo',
 ];
 
 /** True when `lower` (a trimmed, lower-case line) only announces a reason below it. */
@@ -666,8 +691,11 @@ export function indentOf(raw: string): number {
 
 /** How a format lays out a recipient and the lines that explain it. */
 export interface BlockRules {
-  /** The recipient a line (trimmed; `raw` as in the text) starts a block for, or null. */
-  start(line: string, raw: string): Named | null;
+  /**
+   * The recipient a line (trimmed; `raw` as in the text, `index` its place in the
+   * lines) starts a block for, or null.
+   */
+  start(line: string, raw: string, index: number): Named | null;
   /**
    * Which lines after a recipient's line explain it: `indented`, lines indented
    * deeper than it (Exim, Courier), and for a recipient at the margin the lines up
@@ -739,11 +767,12 @@ export function collectBlocks(
       sharedOpen = false;
       continue;
     }
-    const named = rules.start(line, raw);
+    const named = rules.start(line, raw, i);
     if (named !== null) {
       if (blocks.length >= MAX_RECIPIENTS) break;
       cur = { recipient: named.address, reason: named.reason, lines: [], line: i };
-      if (named.rest !== '') cur.lines.push(named.rest);
+      // "... to a@b for the following reason:": the reason is on the lines below.
+      if (named.rest !== '' && !isLeadIn(lowerAscii(named.rest))) cur.lines.push(named.rest);
       curIndent = indentOf(raw);
       blocks.push(cur);
       sharedOpen = false;
@@ -869,6 +898,30 @@ function isCode(t: string, pos: number): boolean {
 }
 
 /** What a family found about one failed recipient. */
+/**
+ * True when `text` reports a success and no failure: it holds an enhanced status
+ * code of class 2 ("250 2.0.0 Ok: queued as ...", RFC 3463 §3.1) standing on its
+ * own, and none of class 4 or 5. A success notice's line ("delivery via host: 250
+ * 2.0.0 Ok") then names no failed recipient, wherever in the line the reply stands.
+ */
+export function reportsSuccess(text: string): boolean {
+  let success = false;
+  for (let i = 0; i < text.length && i < 4096; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x32 && c !== 0x34 && c !== 0x35) continue;
+    const prev = i === 0 ? 0x20 : text.charCodeAt(i - 1);
+    if (prev !== 0x20 && prev !== 0x09 && prev !== 0x28 && prev !== 0x23) continue;
+    const e = enhancedCodeAt(text, i);
+    if (e === null) continue;
+    const next = text.charCodeAt(e.end);
+    if (e.end < text.length && next !== 0x20 && next !== 0x29 && next !== 0x3a && next !== 0x3b)
+      continue;
+    if (e.code.class !== 2) return false;
+    success = true;
+  }
+  return success;
+}
+
 export interface Failure {
   recipient: string;
   /** The text that explains the failure: a remote reply (`550 5.1.1 ...`), or the MTA's own words. */
@@ -952,7 +1005,7 @@ export function toFindings(
     if (f.command !== undefined && f.command !== null) reply = { ...reply, command: f.command };
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
     // A recipient the text reports delivered ("250 2.0.0 Ok", a verify report) failed nothing.
-    if (cls === 2) continue;
+    if (cls === 2 || reportsSuccess(diagnosis)) continue;
     const action = f.action ?? (cls === 4 && options.permanent !== true ? 'delayed' : 'failed');
     out.push({
       kind: 'oob',

@@ -52,6 +52,8 @@ export const EXCHANGE = {
   ],
   /** Exchange 2007+, human part: "... recipients or groups:" (2010+), "... or distribution lists:" (2007). */
   failedTo: 'delivery has failed to these recipients',
+  /** Exchange 2010+: the delay notice, "Delivery is delayed to these recipients or groups:". */
+  delayedTo: 'delivery is delayed to these recipients',
   /** Exchange 2010+: a remote server's reply in quotes. */
   remoteReturned: "returned '",
   /** Office 365 since 2016. */
@@ -63,7 +65,18 @@ export const EXCHANGE = {
     'recipient(s) could not be reached',
     'recipient(s) cannot be reached',
     'did not reach some or all of the intended recipients',
+    // The German and French Exchange 2000/2003 servers and Outlook clients: "Ihre
+    // Nachricht hat einige oder alle Empfänger nicht erreicht." / "Folgende(r)
+    // Empfänger konnte(n) nicht erreicht werden:"; "Votre message n'est pas parvenu à
+    // certains ou à l'ensemble de ses destinataires." / "Le(s) destinataire(s)
+    // suivant(s) n'a (n'ont) pas pu être joint(s) :".
+    'hat einige oder alle empfänger nicht erreicht',
+    'empfänger konnte(n) nicht erreicht werden',
+    "n'est pas parvenu à certains ou à l'ensemble de ses destinataires",
+    "n'a (n'ont) pas pu être joint(s)",
   ],
+  /** The word before a recipient line's date: " on " (English), " am " (German), " le " (French). */
+  dateWords: [' on ', ' am ', ' le '],
   /** Exchange 2003: a recipient's address beside its display name, "Name (SMTP=a@b)". */
   smtpAddress: 'smtp=',
   /** Exchange 2003: the status Exchange assigned and the remote reply, "<host #5.0.0 smtp;...>". */
@@ -140,6 +153,7 @@ export const exchange2007: Family = {
       b.saw(EXCHANGE.diagnostic) ||
       b.sawAny(EXCHANGE.generating) ||
       b.saw(EXCHANGE.failedTo) ||
+      b.saw(EXCHANGE.delayedTo) ||
       b.saw(EXCHANGE.reportedError) ||
       b.saw("your message couldn't be delivered") ||
       b.saw('remote server returned')
@@ -205,10 +219,17 @@ export const exchange2007: Family = {
     // The recipients and the paragraph under each, before the administrators' section.
     const start = findLineContaining(lines, [
       EXCHANGE.failedTo,
+      EXCHANGE.delayedTo,
       "your message couldn't be delivered",
       'rejected your message to the following',
     ]);
+    const delay = start >= 0 && lowerAscii(lines[start] as string).indexOf(EXCHANGE.delayedTo) >= 0;
     const diagnosticAt = findLineContaining(lines, [EXCHANGE.diagnostic], 0, end);
+    // The delay notice's administrators' section gives the remote reply once, on no
+    // address's line ("Remote Server at mx (192.0.2.1) returned '400 4.4.7 ...'").
+    let unattached: string | null = null;
+    for (let i = diagnosticAt < 0 ? end : diagnosticAt + 1; i < end && unattached === null; i++)
+      unattached = diagnosticReply(lines[i] as string);
     const paragraphs =
       start < 0
         ? []
@@ -225,13 +246,21 @@ export const exchange2007: Family = {
       const key = block.recipient.toLowerCase();
       listed.add(key);
       const reply = replies.get(key);
-      failures.push(
-        reply ?? { recipient: block.recipient, diagnosis: block.lines.slice(0, 6).join(' ') },
-      );
+      failures.push({
+        ...(reply ?? {
+          recipient: block.recipient,
+          diagnosis: unattached ?? block.lines.slice(0, 6).join(' '),
+        }),
+        action: delay ? 'delayed' : null,
+      });
     }
     // Recipients only the administrators' section names.
     for (const key of order) if (!listed.has(key)) failures.push(replies.get(key) as Failure);
-    return toFindings(b, 'exchange2007', failures, { reportingMta, returnedAt, permanent: true });
+    return toFindings(b, 'exchange2007', failures, {
+      reportingMta,
+      returnedAt,
+      permanent: !delay,
+    });
   },
 };
 
@@ -253,7 +282,11 @@ function valueAt(lines: readonly string[], at: number, label: string): string {
  */
 function exchange2003Recipient(line: string): Named | null {
   const t = line.trim();
-  const on = t.indexOf(' on ');
+  let on = -1;
+  for (const w of EXCHANGE.dateWords) {
+    on = t.indexOf(w);
+    if (on > 0) break;
+  }
   if (on <= 0 || t.length > 400) return null;
   const head = t.slice(0, on);
   const after = t.slice(on + 4);

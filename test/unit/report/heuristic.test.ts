@@ -9,11 +9,13 @@ import {
   hashStatus,
   htmlToText,
   isLeadIn,
+  isReplySubject,
   labelledAddress,
   leadingAddress,
   normaliseReplyText,
   phraseSetStats,
   reasonThenAddress,
+  reportsSuccess,
   splitLines,
   toFindings,
   type Family,
@@ -931,6 +933,23 @@ describe('the shared block collector', () => {
     ]);
   });
 
+  it('waits for the reason below a recipient line that ends "for the following reason:"', () => {
+    const lines = splitLines(
+      [
+        'Unable to deliver your message to <a@example.org> for the following reason:',
+        '',
+        '552 Quota exceeded',
+      ].join('\n'),
+    );
+    const c = collectBlocks(lines, 0, lines.length, {
+      start: (line) => labelledAddress(line, ['your message to ']),
+      continuation: 'paragraph',
+    });
+    expect(blockFailures(c)).toEqual([
+      { recipient: 'a@example.org', diagnosis: '552 Quota exceeded' },
+    ]);
+  });
+
   it('keeps the first block of a recipient named twice, with the lines of a later one if it had none', () => {
     const lines = splitLines(['<a@example.org>', '', '<a@example.org>', 'no such user'].join('\n'));
     expect(blockFailures(collectBlocks(lines, 0, lines.length, rules))).toEqual([
@@ -953,6 +972,33 @@ describe('recipient line shapes', () => {
     expect(leadingAddress('see a@example.org')).toBeNull();
   });
 
+  it('reads the bracketed address after a quoted display name, never the name', () => {
+    expect(leadingAddress('"Ann Example" <a@example.org>: no such user')).toEqual({
+      address: 'a@example.org',
+      rest: 'no such user',
+      reason: '',
+    });
+    expect(leadingAddress('"Ann Example" said hello')).toBeNull();
+  });
+
+  it('tells a success reply from a failure wherever the codes stand in the text', () => {
+    expect(reportsSuccess('delivery via mx.example.org[192.0.2.1]:25: 250 2.0.0 Ok: queued')).toBe(
+      true,
+    );
+    expect(reportsSuccess('250 2.1.5 Ok, then 550 5.1.1 user unknown')).toBe(false);
+    expect(reportsSuccess('host 192.0.2.1 said: 550 no such user')).toBe(false);
+    expect(reportsSuccess('Exim 4.94 on 192.0.2.5')).toBe(false);
+  });
+
+  it("tells a person's reply from a notice by its Subject prefix, and lets a forward through", () => {
+    expect(isReplySubject('re: undelivered mail returned to sender')).toBe(true);
+    expect(isReplySubject('aw: unzustellbar: angebot')).toBe(true);
+    expect(isReplySubject('sv: undeliverable: offer')).toBe(true);
+    expect(isReplySubject('fwd: mail delivery failed')).toBe(false);
+    expect(isReplySubject('undeliverable: re: hello')).toBe(false);
+    expect(isReplySubject('returned mail: see transcript for details')).toBe(false);
+  });
+
   it('reads an address after a label, and a reason before a colon', () => {
     expect(
       labelledAddress('Unable to deliver message to: <a@example.org>', ['deliver message to:']),
@@ -973,6 +1019,9 @@ describe('recipient line shapes', () => {
     expect(isLeadIn('the response from the remote server was:')).toBe(true);
     expect(isLeadIn('the following addresses failed:')).toBe(false);
     expect(isLeadIn('reason: mailbox full')).toBe(false);
+    expect(isLeadIn('weil:')).toBe(true);
+    expect(isLeadIn('raison :')).toBe(true);
+    expect(isLeadIn('grund: benutzer unbekannt')).toBe(false);
   });
 
   it('turns a <pre> block and an unescaped address of an HTML notice into lines of text', () => {
