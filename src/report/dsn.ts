@@ -746,6 +746,23 @@ function blockFinding(
     }
     if (found !== null || text !== '')
       read = readReply(text, { status: status.code, action: null, smtp });
+  } else if (smtp && saysOnlyClass(text)) {
+    // "Diagnostic-Code: smtp; 554 5.0.0 Service unavailable": the reporting MTA's own
+    // verdict on the transaction (Sendmail writes it after a refused DATA), not the
+    // remote server's reply, which its text part quotes ("<<< 554 5.7.1 Message
+    // rejected ..."). A reply there of the same class whose enhanced code names a
+    // subject (RFC 3463 §3) says why; the Diagnostic-Code only that it failed.
+    const quoted = noteOnce().reply;
+    if (quoted !== null && !saysOnlyClass(quoted)) {
+      const fromText = readReply(quoted, { status: status.code, action: null, smtp: true });
+      if (
+        fromText.coded &&
+        Math.floor(fromText.reply.code / 100) === Math.floor(read.reply.code / 100)
+      ) {
+        text = quoted;
+        read = fromText;
+      }
+    }
   }
   const provisional = read.reply;
   const action = normaliseAction(
@@ -809,4 +826,14 @@ export function completeFromNotification(findings: OobFinding[], msg: MimeMessag
     if (paragraph === null) return f;
     return { ...f, reply: { ...f.reply, content: oneLine(paragraph).slice(0, MAX_CONTENT) } };
   });
+}
+
+/**
+ * The reply in `text` gives no enhanced code of its own past the class ("554 5.0.0
+ * Service unavailable", "550 Requested action not taken"): RFC 3463 §3's X.0.0, or
+ * none at all, read without the Status standing in.
+ */
+function saysOnlyClass(text: string): boolean {
+  const own = readReply(text, { status: null, action: null, smtp: true }).reply.enhancedCode;
+  return own === null || (own.subject === 0 && own.detail === 0);
 }

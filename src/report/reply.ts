@@ -935,7 +935,11 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
     const next = lines[i] as string;
     if (isBlank(next) || isHeading(next)) break;
     if (!indented(next) && startsWithAddress(next)) break;
-    if (next.indexOf('@') >= 0 && lowerIndexOf(next, needle) >= 0) break;
+    // A line that names the address again starts another mention of it, unless the
+    // line before announced what follows ("The reason for the problem:", then the
+    // remote reply quoting the address: "550 5.1.1 <a@b>: User unknown").
+    const announced = (following[following.length - 1] ?? '').trimEnd().endsWith(':');
+    if (!announced && next.indexOf('@') >= 0 && lowerIndexOf(next, needle) >= 0) break;
     following.push(withoutReasonLabel(next));
   }
 
