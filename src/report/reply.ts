@@ -338,6 +338,9 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
       at = failure;
     }
     let r = readReplyAt(t, at, fallback.status);
+    // "(reason: 550 Host unknown)", "<mx #5.0.0 smtp; 550 ...>", "550-'5.1.1 ...'": the
+    // bracket or quote the MTA opened around the reply closes at its end.
+    r.content = withoutWrapperCloser(r.content, t.slice(0, at) + quoteAfterCode(t, at));
     for (let depth = 0; depth < 3; depth++) {
       const inner = nestedReply(r.content);
       if (inner < 0) break;
@@ -435,6 +438,35 @@ function readReplyAt(
   if (enhanced === null && vague(status))
     enhanced = enhancedCodeIn(content, Math.floor(code / 100));
   return { code, enhanced, content };
+}
+
+/** The quote a reply opens right after its code ("550-'5.2.2 ...'", "550 \"..."), or ''. */
+function quoteAfterCode(t: string, at: number): string {
+  const q = t.charAt(at + 4);
+  return q === "'" || q === '"' ? q : '';
+}
+
+/**
+ * `content` without a last character that closes a bracket or quote opened in
+ * `before` (the words in front of the reply) and left unclosed there, when the
+ * content itself has more of that closer than openers: the closer is the wrapper's,
+ * not the server's ("<a@b>... User unknown>" keeps its own "<a@b>").
+ */
+function withoutWrapperCloser(content: string, before: string): string {
+  const last = content.charAt(content.length - 1);
+  let opener = '';
+  for (const [open, close] of Object.entries(CLOSERS)) if (close === last) opener = open;
+  if (opener === '' || before.indexOf(opener) < 0) return content;
+  const count = (s: string, c: string): number => s.split(c).length - 1;
+  if (opener === last) {
+    // A quote: unclosed before the reply when it appears an odd number of times.
+    if (count(before, opener) % 2 === 0 || count(content, last) % 2 === 0) return content;
+  } else if (
+    count(before, opener) <= count(before, last) ||
+    count(content, last) <= count(content, opener)
+  )
+    return content;
+  return content.slice(0, -1).trimEnd();
 }
 
 /** The bracket or quote that closes a reply quoted after each opener. */
