@@ -26,7 +26,7 @@ import {
   replyCodeIn,
   replyStage,
   entryAbout,
-  reasonAbout,
+  reasonsAbout,
   transcriptAbout,
 } from './reply';
 import type { OobFinding, ParseProblem } from './types';
@@ -349,11 +349,10 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
   for (const note of notes) {
     if (note.lower.indexOf(address.toLowerCase()) < 0 && !alone) continue;
     const lines = note.lines();
-    const paragraph = reasonAbout(lines, address);
-    if (paragraph !== null) {
-      found.paragraph ??= paragraph;
-      if (found.reply === null && hasReplyCode(paragraph)) found.reply = paragraph;
-    }
+    const reasons = reasonsAbout(lines, address, hasReplyCode);
+    if (reasons.first !== null) found.paragraph ??= reasons.first;
+    if (found.reply === null && reasons.first !== null && reasons.first === reasons.wanted)
+      found.reply = reasons.first;
     if (found.reply === null) {
       const transcript = transcriptAbout(lines, address, alone);
       if (transcript !== null && hasReplyCode(transcript)) found.reply = transcript;
@@ -361,6 +360,9 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
       // still says why, for the report's one recipient.
       else if (transcript !== null && alone) found.paragraph ??= transcript;
     }
+    // The first mention may only say that it failed ("Delivery to a@b failed."); a
+    // later one that quotes a reply says why.
+    if (found.reply === null && reasons.wanted !== null) found.reply = reasons.wanted;
     if (found.reply !== null) break;
   }
   return found;

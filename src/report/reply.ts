@@ -364,6 +364,8 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
     if (e !== null && (e.end === t.length || t.charCodeAt(e.end) === 0x20)) {
       enhanced = e.code;
       t = t.slice(e.end).trim();
+      // "5.1.1 - Bad destination host ...": the dash separates the code from its text.
+      if (t.startsWith('- ')) t = t.slice(2).trimStart();
     }
   }
   const status = fallback.status;
@@ -903,8 +905,22 @@ function trimAddressPunctuation(s: string, leading: boolean): string {
  * Returns null when the address is not in `lines` or nothing is said about it.
  */
 export function reasonAbout(lines: readonly string[], address: string): string | null {
+  return reasonsAbout(lines, address, null).first;
+}
+
+/**
+ * `reasonAbout`, and the first reason about `address` that `wanted` accepts, looking
+ * past the first mention: "Delivery to a@b failed." says only that it failed, and
+ * "550 5.1.1 <a@b>: no such user" further down why.
+ */
+export function reasonsAbout(
+  lines: readonly string[],
+  address: string,
+  wanted: ((reason: string) => boolean) | null,
+): { first: string | null; wanted: string | null } {
+  const out: { first: string | null; wanted: string | null } = { first: null, wanted: null };
   const needle = address.toLowerCase();
-  if (needle === '') return null;
+  if (needle === '') return out;
   // Lines without an "@" cannot hold a mail address: no need to lower-case them.
   const at = needle.indexOf('@') >= 0;
   let tried = 0;
@@ -914,9 +930,15 @@ export function reasonAbout(lines: readonly string[], address: string): string |
       continue;
     tried++;
     const reason = reasonAt(lines, i, needle);
-    if (reason !== null && reason !== '') return reason;
+    if (reason === null || reason === '') continue;
+    out.first ??= reason;
+    if (wanted === null) return out;
+    if (wanted(reason)) {
+      out.wanted = reason;
+      return out;
+    }
   }
-  return null;
+  return out;
 }
 
 /**

@@ -33,9 +33,6 @@ function recordsOf(file: string) {
 
 /** Files whose label is still wrong, and why (the report names them as what is left). */
 const KNOWN_WRONG: Readonly<Record<string, string>> = {
-  // "mailbox ... has been blocked" in "spam sent to this mailbox, this message has been
-  // blocked": the InactiveMailbox family reads across the comma (rules/phrases.toml).
-  'exim-eod-spam-multiline': 'phrase family',
   // "554 5.7.1 Connection refused: <ip> is listed at <bl>": the remote server answered,
   // but "connection refused" is read as no answer and the final-bounce row makes it an
   // expiry (rule order in rules/phrases.toml).
@@ -103,6 +100,23 @@ describe('the text a bounce hands the classifier', () => {
     const r = reply('dsn-unknown-diag-type-text', 'jo@example.net');
     expect(r?.code).toBe(550);
     expect(r?.content).toBe('<jo@example.net>: Recipient address rejected: User unknown');
+  });
+
+  it('takes the reply a later mention of the address quotes when the first only says it failed', () => {
+    const r = reply('dsn-transaction-failed-text-user', 'jet@example.net');
+    expect(r?.content).toBe('<jet@example.net>: no such user');
+    expect(r?.enhanced_code).toEqual({ class: 5, subject: 1, detail: 1 });
+  });
+
+  it('takes a reply of the same class from the text over a Diagnostic-Code without an enhanced code', () => {
+    const r = reply('dsn-generic-diag-no-enhanced-text-specific', 'ivy@example.net');
+    expect(r?.content).toBe('Mailbox disabled for this recipient');
+  });
+
+  it('drops the dash between an enhanced code and its text', () => {
+    expect(reply('dsn-enhanced-only-dash', 'hum@example.net')?.content).toBe(
+      "Bad destination host 'DNS Hard Error looking up example.net (MX): NXDomain'",
+    );
   });
 
   it.each([
