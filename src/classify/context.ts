@@ -39,6 +39,12 @@ export interface ReplyContext {
    * it: it may hold the stage words ("... refused to talk to me: 554 ...").
    */
   diagnosticText?: string | null;
+  /**
+   * The report's own `Status` (RFC 3464 §2.3.4, `4.4.7`): the reporting MTA's verdict on
+   * the recipient, which may say more than the last reply ("delivery time expired"
+   * over the last attempt's "451 4.3.0 try again later"). Null when the report gave none.
+   */
+  status?: string | null;
 }
 
 /** One SMTP stage: the commands that name it and the words MTAs use for it. */
@@ -62,6 +68,8 @@ export interface ContextWhen {
   diagnostic_type?: string[];
   /** Reply codes: `421`, or with `x` for any digit: `4xx`, `50x`. */
   code?: string[];
+  /** The report's Status (RFC 3463 class.subject.detail), `x` for any part: `4.4.7`, `x.4.7`. */
+  status?: string[];
   /** An RE2 pattern the reply line must match. */
   line?: string;
 }
@@ -91,7 +99,15 @@ export interface ContextRef {
   stage: { name: string; from: 'command' | 'words' } | null;
 }
 
-const WHEN_KEYS = new Set(['rule_label', 'stage', 'action', 'diagnostic_type', 'code', 'line']);
+const WHEN_KEYS = new Set([
+  'rule_label',
+  'stage',
+  'action',
+  'diagnostic_type',
+  'code',
+  'status',
+  'line',
+]);
 const ROW_KEYS = new Set(['name', 'label', 'when']);
 const STAGE_KEYS = new Set(['name', 'commands', 'words']);
 
@@ -226,8 +242,13 @@ export function decodeContextDocument(
           const bad = list.filter((code) => !isCodePattern(code.toLowerCase()));
           if (bad.length > 0) problem(where, `"code" takes 421, 4xx or 50x, not ${bad.join(', ')}`);
         }
+        if (key === 'status') {
+          const bad = list.filter((status) => statusPattern(status) === null);
+          if (bad.length > 0)
+            problem(where, `"status" takes 4.4.7 or x.4.7 (x: any), not ${bad.join(', ')}`);
+        }
         const normalised =
-          key === 'action' || key === 'diagnostic_type' || key === 'code'
+          key === 'action' || key === 'diagnostic_type' || key === 'code' || key === 'status'
             ? list.map((item) => item.toLowerCase())
             : list;
         (when as Record<string, string[]>)[key] = normalised;
@@ -256,7 +277,46 @@ interface CompiledRow {
   diagnosticTypes: Set<string> | null;
   /** Every reply code the row's `code` patterns allow. */
   codes: Set<number> | null;
+  /** The row's `status` patterns, each as [class, subject, detail] with null for `x`. */
+  statuses: StatusPattern[] | null;
   line: RE2 | null;
+}
+
+type StatusPattern = [number | null, number | null, number | null];
+
+/** `4.4.7` or `x.4.7` → its parts (null for `x`), or null when it is neither. */
+function statusPattern(text: string): StatusPattern | null {
+  const parts = text.trim().toLowerCase().split('.');
+  if (parts.length !== 3) return null;
+  const out: Array<number | null> = [];
+  for (const [i, part] of parts.entries()) {
+    if (part === 'x') out.push(null);
+    else if (isNumber(part) && (i > 0 || part === '2' || part === '4' || part === '5'))
+      out.push(Number(part));
+    else return null;
+  }
+  return out as StatusPattern;
+}
+
+/** One to three ASCII digits. */
+function isNumber(part: string): boolean {
+  if (part.length < 1 || part.length > 3) return false;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/** The report's Status matches one of the patterns; an absent or unreadable one never does. */
+function statusMatches(
+  patterns: readonly StatusPattern[],
+  status: string | null | undefined,
+): boolean {
+  if (status === null || status === undefined) return false;
+  const parsed = statusPattern(status);
+  if (parsed === null || parsed.includes(null)) return false;
+  return patterns.some((p) => p.every((part, i) => part === null || part === parsed[i]));
 }
 
 /** The codes `421`, `4xx` or `50x` stands for (x: any digit), as numbers. */
@@ -329,6 +389,12 @@ export class ContextLayer {
         actions: def.when.action ? new Set(def.when.action) : null,
         diagnosticTypes: def.when.diagnostic_type ? new Set(def.when.diagnostic_type) : null,
         codes: def.when.code ? expandCodes(def.when.code) : null,
+        statuses: def.when.status
+          ? def.when.status.flatMap((p) => {
+              const parsed = statusPattern(p);
+              return parsed === null ? [] : [parsed];
+            })
+          : null,
         line: def.when.line ? new RE2(def.when.line, 'u') : null,
       })),
     );
@@ -435,6 +501,7 @@ export class ContextLayer {
       )
         continue;
       if (row.codes !== null && !row.codes.has(input.code)) continue;
+      if (row.statuses !== null && !statusMatches(row.statuses, context?.status)) continue;
       if (row.stages !== null) {
         if (stage === undefined) stage = this.stageOf(input.line, context, input.lineStage);
         if (stage === null || !row.stages.has(stage.name)) continue;

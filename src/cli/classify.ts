@@ -24,6 +24,7 @@ interface ClassifyOptions {
   command?: string;
   action?: string;
   diagnosticType?: string;
+  status?: string;
 }
 
 export interface ClassifierSettings {
@@ -138,6 +139,7 @@ function classifyOne(
     command: context.command ?? null,
     action: context.action ?? null,
     diagnostic_type: context.diagnosticType ?? null,
+    status: context.status ?? null,
     label: result.label,
     decided_by: decidedBy(result),
     rule: result.rule,
@@ -154,7 +156,7 @@ export function register(program: Command): void {
         'match "<code> <enhanced code> <text>"; a reply given without its code is ' +
         'classified as oobd classifies a bounce without one (451 with a 4.x.x enhanced ' +
         'code, else 550), and the output says which code it assumed. What the line cannot ' +
-        'carry (--command, --action, --diagnostic-type) is used by the context table ' +
+        'carry (--command, --action, --status, --diagnostic-type) is used by the context table ' +
         '(rules/context.toml); the row that decided is shown as "context".',
     )
     .option('--json', 'one JSON object per reply')
@@ -165,6 +167,10 @@ export function register(program: Command): void {
     .option(
       '--action <action>',
       'the DSN Action of the report: failed (a final bounce), delayed ...',
+    )
+    .option(
+      '--status <code>',
+      'the DSN Status of the report (RFC 3464 §2.3.4): 4.4.7 (delivery time expired) ...',
     )
     .option(
       '--diagnostic-type <type>',
@@ -193,6 +199,7 @@ export function register(program: Command): void {
         command: opts.command ?? null,
         action: opts.action ?? null,
         diagnosticType: opts.diagnosticType ?? null,
+        status: opts.status ?? null,
       };
       if (replies.length > 0) {
         for (const reply of replies)

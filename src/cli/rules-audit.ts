@@ -135,6 +135,7 @@ function contextOfRecord(record: LogRecord): ReplyContext {
     action: oob?.action ?? null,
     diagnosticType: oob?.diagnostic_code?.type ?? null,
     diagnosticText: oob?.diagnostic_code?.text ?? null,
+    status: oob?.status ?? null,
   };
 }
 

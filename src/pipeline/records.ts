@@ -84,7 +84,7 @@ export function isLogged(finding: Finding, selection: RecordSelection): boolean 
 
 /**
  * What the classifier's context tables may use besides the reply line: the SMTP stage
- * (`response.command`), the DSN action and the diagnostic type and text
+ * (`response.command`), the DSN action and Status, and the diagnostic type and text
  * (src/classify/context.ts, rules/context.toml).
  */
 export function replyContext(finding: OobFinding): ReplyContext {
@@ -94,6 +94,7 @@ export function replyContext(finding: OobFinding): ReplyContext {
     action: finding.report.action,
     diagnosticType: diagnostic?.type ?? null,
     diagnosticText: diagnostic?.text ?? null,
+    status: finding.report.status,
   };
 }
 

@@ -26,7 +26,7 @@ import {
   replyCodeIn,
   replyStage,
   entryAbout,
-  reasonAbout,
+  reasonsAbout,
   transcriptAbout,
 } from './reply';
 import type { OobFinding, ParseProblem } from './types';
@@ -349,11 +349,10 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
   for (const note of notes) {
     if (note.lower.indexOf(address.toLowerCase()) < 0 && !alone) continue;
     const lines = note.lines();
-    const paragraph = reasonAbout(lines, address);
-    if (paragraph !== null) {
-      found.paragraph ??= paragraph;
-      if (found.reply === null && hasReplyCode(paragraph)) found.reply = paragraph;
-    }
+    const reasons = reasonsAbout(lines, address, hasReplyCode);
+    if (reasons.first !== null) found.paragraph ??= reasons.first;
+    if (found.reply === null && reasons.first !== null && reasons.first === reasons.wanted)
+      found.reply = reasons.first;
     if (found.reply === null) {
       const transcript = transcriptAbout(lines, address, alone);
       if (transcript !== null && hasReplyCode(transcript)) found.reply = transcript;
@@ -361,6 +360,9 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
       // still says why, for the report's one recipient.
       else if (transcript !== null && alone) found.paragraph ??= transcript;
     }
+    // The first mention may only say that it failed ("Delivery to a@b failed."); a
+    // later one that quotes a reply says why.
+    if (found.reply === null && reasons.wanted !== null) found.reply = reasons.wanted;
     if (found.reply !== null) break;
   }
   return found;
@@ -746,6 +748,23 @@ function blockFinding(
     }
     if (found !== null || text !== '')
       read = readReply(text, { status: status.code, action: null, smtp });
+  } else if (smtp && saysOnlyClass(text)) {
+    // "Diagnostic-Code: smtp; 554 5.0.0 Service unavailable": the reporting MTA's own
+    // verdict on the transaction (Sendmail writes it after a refused DATA), not the
+    // remote server's reply, which its text part quotes ("<<< 554 5.7.1 Message
+    // rejected ..."). A reply there of the same class whose enhanced code names a
+    // subject (RFC 3463 §3) says why; the Diagnostic-Code only that it failed.
+    const quoted = noteOnce().reply;
+    if (quoted !== null && !saysOnlyClass(quoted)) {
+      const fromText = readReply(quoted, { status: status.code, action: null, smtp: true });
+      if (
+        fromText.coded &&
+        Math.floor(fromText.reply.code / 100) === Math.floor(read.reply.code / 100)
+      ) {
+        text = quoted;
+        read = fromText;
+      }
+    }
   }
   const provisional = read.reply;
   const action = normaliseAction(
@@ -809,4 +828,14 @@ export function completeFromNotification(findings: OobFinding[], msg: MimeMessag
     if (paragraph === null) return f;
     return { ...f, reply: { ...f.reply, content: oneLine(paragraph).slice(0, MAX_CONTENT) } };
   });
+}
+
+/**
+ * The reply in `text` gives no enhanced code of its own past the class ("554 5.0.0
+ * Service unavailable", "550 Requested action not taken"): RFC 3463 §3's X.0.0, or
+ * none at all, read without the Status standing in.
+ */
+function saysOnlyClass(text: string): boolean {
+  const own = readReply(text, { status: null, action: null, smtp: true }).reply.enhancedCode;
+  return own === null || (own.subject === 0 && own.detail === 0);
 }

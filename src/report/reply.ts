@@ -338,6 +338,9 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
       at = failure;
     }
     let r = readReplyAt(t, at, fallback.status);
+    // "(reason: 550 Host unknown)", "<mx #5.0.0 smtp; 550 ...>", "550-'5.1.1 ...'": the
+    // bracket or quote the MTA opened around the reply closes at its end.
+    r.content = withoutWrapperCloser(r.content, t.slice(0, at) + quoteAfterCode(t, at));
     for (let depth = 0; depth < 3; depth++) {
       const inner = nestedReply(r.content);
       if (inner < 0) break;
@@ -361,6 +364,8 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
     if (e !== null && (e.end === t.length || t.charCodeAt(e.end) === 0x20)) {
       enhanced = e.code;
       t = t.slice(e.end).trim();
+      // "5.1.1 - Bad destination host ...": the dash separates the code from its text.
+      if (t.startsWith('- ')) t = t.slice(2).trimStart();
     }
   }
   const status = fallback.status;
@@ -435,6 +440,35 @@ function readReplyAt(
   if (enhanced === null && vague(status))
     enhanced = enhancedCodeIn(content, Math.floor(code / 100));
   return { code, enhanced, content };
+}
+
+/** The quote a reply opens right after its code ("550-'5.2.2 ...'", "550 \"..."), or ''. */
+function quoteAfterCode(t: string, at: number): string {
+  const q = t.charAt(at + 4);
+  return q === "'" || q === '"' ? q : '';
+}
+
+/**
+ * `content` without a last character that closes a bracket or quote opened in
+ * `before` (the words in front of the reply) and left unclosed there, when the
+ * content itself has more of that closer than openers: the closer is the wrapper's,
+ * not the server's ("<a@b>... User unknown>" keeps its own "<a@b>").
+ */
+function withoutWrapperCloser(content: string, before: string): string {
+  const last = content.charAt(content.length - 1);
+  let opener = '';
+  for (const [open, close] of Object.entries(CLOSERS)) if (close === last) opener = open;
+  if (opener === '' || before.indexOf(opener) < 0) return content;
+  const count = (s: string, c: string): number => s.split(c).length - 1;
+  if (opener === last) {
+    // A quote: unclosed before the reply when it appears an odd number of times.
+    if (count(before, opener) % 2 === 0 || count(content, last) % 2 === 0) return content;
+  } else if (
+    count(before, opener) <= count(before, last) ||
+    count(content, last) <= count(content, opener)
+  )
+    return content;
+  return content.slice(0, -1).trimEnd();
 }
 
 /** The bracket or quote that closes a reply quoted after each opener. */
@@ -871,8 +905,22 @@ function trimAddressPunctuation(s: string, leading: boolean): string {
  * Returns null when the address is not in `lines` or nothing is said about it.
  */
 export function reasonAbout(lines: readonly string[], address: string): string | null {
+  return reasonsAbout(lines, address, null).first;
+}
+
+/**
+ * `reasonAbout`, and the first reason about `address` that `wanted` accepts, looking
+ * past the first mention: "Delivery to a@b failed." says only that it failed, and
+ * "550 5.1.1 <a@b>: no such user" further down why.
+ */
+export function reasonsAbout(
+  lines: readonly string[],
+  address: string,
+  wanted: ((reason: string) => boolean) | null,
+): { first: string | null; wanted: string | null } {
+  const out: { first: string | null; wanted: string | null } = { first: null, wanted: null };
   const needle = address.toLowerCase();
-  if (needle === '') return null;
+  if (needle === '') return out;
   // Lines without an "@" cannot hold a mail address: no need to lower-case them.
   const at = needle.indexOf('@') >= 0;
   let tried = 0;
@@ -882,9 +930,15 @@ export function reasonAbout(lines: readonly string[], address: string): string |
       continue;
     tried++;
     const reason = reasonAt(lines, i, needle);
-    if (reason !== null && reason !== '') return reason;
+    if (reason === null || reason === '') continue;
+    out.first ??= reason;
+    if (wanted === null) return out;
+    if (wanted(reason)) {
+      out.wanted = reason;
+      return out;
+    }
   }
-  return null;
+  return out;
 }
 
 /**
@@ -935,7 +989,11 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
     const next = lines[i] as string;
     if (isBlank(next) || isHeading(next)) break;
     if (!indented(next) && startsWithAddress(next)) break;
-    if (next.indexOf('@') >= 0 && lowerIndexOf(next, needle) >= 0) break;
+    // A line that names the address again starts another mention of it, unless the
+    // line before announced what follows ("The reason for the problem:", then the
+    // remote reply quoting the address: "550 5.1.1 <a@b>: User unknown").
+    const announced = (following[following.length - 1] ?? '').trimEnd().endsWith(':');
+    if (!announced && next.indexOf('@') >= 0 && lowerIndexOf(next, needle) >= 0) break;
     following.push(withoutReasonLabel(next));
   }
 

@@ -211,6 +211,30 @@ describe('oobd classify with context', () => {
     });
   });
 
+  it("takes --status, the report's own Status, for a final bounce whose delivery time expired", () => {
+    const reply = '451 4.3.0 Temporary system failure. Please try again later.';
+    const run = oobd([
+      'classify',
+      '--json',
+      '--action',
+      'failed',
+      '--status',
+      '4.4.7',
+      '--',
+      reply,
+    ]);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      action: 'failed',
+      status: '4.4.7',
+      label: 'MessageExpired',
+      decided_by: 'context',
+      context: { file: 'rules/context.toml', name: 'delivery time expired (Status X.4.7)' },
+    });
+    const without = oobd(['classify', '--json', '--action', 'failed', '--', reply]);
+    expect(JSON.parse(without.stdout)).toMatchObject({ status: null, label: 'TransientFailure' });
+  });
+
   it('prints the context row in the text output', () => {
     // RFC 5321's stock 554 text, which no rule decides: the stage does.
     const run = oobd(['classify', '--command', 'CONNECT', '--', '554 Transaction failed']);

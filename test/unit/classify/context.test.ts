@@ -1,5 +1,5 @@
 // The context layer: a table of rows that decide a label from what the reply line
-// cannot carry (stage, diagnostic type, DSN action) or from the bare reply code.
+// cannot carry (stage, diagnostic type, DSN action and Status) or from the bare reply code.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -150,6 +150,26 @@ describe('a context table', () => {
     expect(classifier.classifyLine('551 odd').label).toBe('Uncategorized');
   });
 
+  it("matches the report's Status with x for any part, and never an absent or unreadable one", () => {
+    const statusTable: RulesSource = {
+      file: 'status.toml',
+      text: `
+[[context]]
+name = "expired"
+label = "MessageExpired"
+[context.when]
+status = ["x.4.7"]
+rule_label = ["Uncategorized"]
+`,
+    };
+    const c = compileClassifier([kumo, statusTable]);
+    expect(c.classifyLine('451 try later', { status: '4.4.7' }).label).toBe('MessageExpired');
+    expect(c.classifyLine('451 try later', { status: '5.4.7' }).label).toBe('MessageExpired');
+    for (const status of ['4.4.1', '4.7.4', '4.4.70', 'x.4.7', '4.4', '', null])
+      expect(c.classifyLine('451 try later', { status }).label).toBe('Uncategorized');
+    expect(c.classifyLine('451 try later').label).toBe('Uncategorized');
+  });
+
   it('lists its rows in load order', () => {
     expect(classifier.contextRows).toEqual([
       { file: 'table.toml', index: 0, name: 'greeting', label: 'PolicyRelated' },
@@ -186,7 +206,7 @@ stage = ["connect"]
 [[context]]
 name = "bad condition"
 label = "X"
-when = { color = ["red"], code = ["5.1.1"], line = "(unclosed", stage = ["nowhere"] }
+when = { color = ["red"], code = ["5.1.1"], status = ["551", "1.2.3"], line = "(unclosed", stage = ["nowhere"] }
 
 [[context]]
 name = "no conditions"
@@ -203,6 +223,7 @@ label = "X"
         'context[0]: needs a label',
         'context[1]: unknown condition "color"',
         'context[1]: "code" takes 421, 4xx or 50x, not 5.1.1',
+        'context[1]: "status" takes 4.4.7 or x.4.7 (x: any), not 551, 1.2.3',
         expect.stringMatching(/^context\[1\]: RE2 cannot compile "line"/),
         'context[1]: stage "nowhere" is not defined by a [[stage]] of this file',
         'context[2]: needs a [context.when] table with at least one condition',
@@ -324,6 +345,24 @@ describe('the shipped context table (rules/context.toml)', () => {
     expect(
       label('451 4.4.2 lost connection with mx.example.net while sending MAIL FROM', final),
     ).toBe('BadConnection');
+  });
+
+  it('takes a final bounce whose Status says the delivery time expired for an expiry, unless the last reply names a cause', () => {
+    const expired = { action: 'failed', status: '4.4.7' };
+    for (const line of ['451 4.3.0 Temporary system failure. Please try again later.', '451 odd'])
+      expect(label(line, expired)).toBe('MessageExpired');
+    // A warning while it is still retried is no expiry.
+    expect(
+      label('451 4.3.0 Temporary system failure', { action: 'delayed', status: '4.4.7' }),
+    ).toBe('TransientFailure');
+    // Another Status on the same reply leaves it transient.
+    expect(label('451 4.3.0 Temporary system failure', { action: 'failed', status: '4.3.0' })).toBe(
+      'TransientFailure',
+    );
+    // The last reply's own cause stands.
+    expect(label('452 4.2.2 Mailbox full', expired)).toBe('QuotaIssues');
+    expect(label('550 5.1.1 User unknown', expired)).toBe('InvalidRecipient');
+    expect(label('421 4.4.0 Unable to lookup DNS for example.net', expired)).toBe('DNSFailure');
   });
 
   it('decides by the bare reply code only when no rule matched', () => {

@@ -1,5 +1,5 @@
 // labelFindings hands the classifier what the line cannot carry: the stage, the DSN
-// action and the diagnostic type and text of each finding (rules/context.toml).
+// action and Status, and the diagnostic type and text of each finding (rules/context.toml).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileClassifier } from '../../../src/classify/index';
@@ -33,13 +33,30 @@ describe('labelFindings', () => {
     expect(finding && classifier.classify(finding.reply).label).toBe('TransientFailure');
   });
 
-  it('passes the command, action and diagnostic type and text of a finding', () => {
+  it("labels a final bounce whose Status says the delivery time expired as expired, not by the last try's 451", () => {
+    const [finding] = oobFindings('fixtures/labels/sendmail-expired.eml');
+    expect(finding?.report.status).toBe('4.4.7');
+    expect(finding?.reply.code).toBe(451);
+    expect(finding?.label).toBe('MessageExpired');
+    // The last attempt's reply alone is a transient failure.
+    expect(finding && classifier.classify(finding.reply).label).toBe('TransientFailure');
+  });
+
+  it('keeps the cause the last reply names when the delivery time expired (a DNS failure)', () => {
+    const [finding] = oobFindings('fixtures/labels/ses-expired-dns.eml');
+    expect(finding?.report.status).toBe('4.4.7');
+    expect(finding?.label).toBe('DNSFailure');
+  });
+
+  it('passes the command, action, Status and diagnostic type and text of a finding', () => {
     const [finding] = oobFindings('fixtures/audit/relay-parked-01.eml');
     expect(finding && replyContext(finding)).toEqual({
       command: finding?.reply.command ?? null,
       action: 'failed',
       diagnosticType: 'smtp',
       diagnosticText: expect.stringContaining('is parked at gate 7'),
+      status: finding?.report.status ?? null,
     });
+    expect(finding?.report.status).not.toBeNull();
   });
 });
