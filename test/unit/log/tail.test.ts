@@ -102,6 +102,37 @@ describe('FolderTail', () => {
     }
   });
 
+  it('takes the watch events of a burst of appends together, at most one look per minIntervalMs', async () => {
+    const dir = makeTempDir();
+    const name = segmentName(Date.now() * 1000);
+    await fs.writeFile(join(dir, name), '');
+    let looks = 0;
+    const seen: string[] = [];
+    const tail = new FolderTail({
+      dir,
+      maxSegmentDurationMs: 600_000,
+      pollMs: 60_000,
+      minIntervalMs: 5_000,
+      onLines: (_segment, lines) => lines.forEach((line) => seen.push(line.text)),
+      onListing: () => looks++,
+    });
+    await tail.start();
+    try {
+      await tail.settle();
+      const after = looks;
+      for (let n = 1; n <= 20; n++) await fs.appendFile(join(dir, name), `{"n":${n}}\n`);
+      tail.kick();
+      // Each append was a watch event; the look they call for waits out the interval.
+      await new Promise((r) => setImmediate(r));
+      expect(looks).toBe(after);
+      await tail.settle();
+      expect(looks).toBe(after + 1);
+      expect(seen).toHaveLength(20);
+    } finally {
+      await tail.stop();
+    }
+  });
+
   it('notices a new line through fs.watch without waiting for the poll', async () => {
     const dir = makeTempDir();
     const name = segmentName(Date.now() * 1000);
