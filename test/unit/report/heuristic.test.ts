@@ -116,6 +116,47 @@ describe('qmail and its clones', () => {
     expect(oob(raw).map((f) => [f.reply.code, f.report.action])).toEqual([[452, 'failed']]);
   });
 
+  it("reports Status 4.4.7 when qmail-send gave up because the message was in the queue too long, and keeps the reply's own code", () => {
+    const withReply = eml(
+      DAEMON,
+      '',
+      'Hi. This is the qmail-send program at mx.example.net.',
+      '<late@example.org>:',
+      '198.51.100.7 does not like recipient.',
+      'Remote host said: 451 4.3.0 Please try again later',
+      "I'm not going to try again; this message has been in the queue too long.",
+    );
+    const ownWords = eml(
+      DAEMON,
+      '',
+      'Hi. This is the qmail-send program at mx.example.net.',
+      '<late@example.org>:',
+      "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)",
+      "I'm not going to try again; this message has been in the queue too long.",
+    );
+    const [r] = oob(withReply);
+    expect([r?.report.status, r?.reply.code, r?.reply.enhancedCode?.detail]).toEqual([
+      '4.4.7',
+      451,
+      0,
+    ]);
+    const [o] = oob(ownWords);
+    expect([o?.report.status, o?.reply.enhancedCode?.detail]).toEqual(['4.4.7', 1]);
+  });
+
+  it("keeps the reply's code as Status when qmail gave up for any reason other than the queue lifetime", () => {
+    const raw = eml(
+      DAEMON,
+      '',
+      'Hi. This is the qmail-send program at mx.example.net.',
+      '<late@example.org>:',
+      '198.51.100.7 does not like recipient.',
+      'Remote host said: 550 5.1.1 This mailbox has been in the system too long and was closed',
+      'Giving up on 198.51.100.7.',
+    );
+    expect(oob(raw).map((f) => f.report.status)).toEqual(['5.1.1']);
+  });
+
   it("drops Yahoo's SMTP stage tag and reads a reply written after the code's colon", () => {
     const raw = eml(
       'From: MAILER-DAEMON@yahoo.com',

@@ -37,9 +37,6 @@ const KNOWN_WRONG: Readonly<Record<string, string>> = {
   // but "connection refused" is read as no answer and the final-bounce row makes it an
   // expiry (rule order in rules/phrases.toml).
   'exim-initial-connection-blocklist': 'phrase family',
-  // qmail-send's "this message has been in the queue too long" is not read as the
-  // reason by the qmail layout (src/report/heuristic/qmail.ts).
-  'qmail-queue-too-long': 'qmail layout',
 };
 
 describe('labels of whole bounces (fixtures/labels)', () => {
