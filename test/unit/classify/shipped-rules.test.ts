@@ -1390,3 +1390,47 @@ describe('scanner threats, relaying for authenticated clients, sizes, delivery p
     });
   });
 });
+
+describe('DNS blocklist listings of the sending IP, against TCP refusals and entries that are not listings', () => {
+  const classifier = compileClassifier(shipped);
+  const finalLabel = (line: string) =>
+    classifier.classifyLine(line, { action: 'failed', command: 'CONNECT' }).label;
+
+  it.each([
+    // The IP itself is the subject of the listing, even after "Connection refused:".
+    ['554 5.7.1 Connection refused: 203.0.113.9 is listed at bl.example.org'],
+    ['550 5.7.1 Connection refused: [203.0.113.9] currently listed in dnsbl.example.net'],
+    ['554 203.0.113.9 was listed on rbl.example.com, come back later'],
+    ['554 5.7.1 Refused: 2001:db8:5::9 is listed by bl.example.org'],
+    // Exim dnslists default text; Postfix reject_rbl_client default text.
+    ['550 5.7.1 rejected because 203.0.113.9 is in a black list at dnsbl.example.org'],
+    ['554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using rbl.example.net'],
+    // A listing named by its DNS zone in a policy refusal (X.7.x).
+    ['550 5.7.1 Mail refused, your sender is listed at zen.example.org.'],
+    ['554 5.7.1 Rejected: is listed in b.example.net (see lookup page)'],
+  ])('takes %j for a blocklist listing, also at connection time in a final bounce', (line) => {
+    expect(classifier.classifyLine(line).label).toBe('SpamBlock');
+    expect(finalLabel(line)).toBe('SpamBlock');
+  });
+
+  it.each<[string, string]>([
+    // A real TCP refusal names no listing: unreachable now, expired in a final bounce.
+    ['451 4.4.1 Connection refused by mx.example.net', 'NoAnswerFromHost'],
+    ['connect to mx.example.net[203.0.113.9]:25: Connection refused', 'NoAnswerFromHost'],
+    // "not listed" is not a listing.
+    [
+      '554 5.7.1 Connection refused: 203.0.113.9 is not listed at bl.example.org',
+      'NoAnswerFromHost',
+    ],
+    ['550 5.1.1 user is not listed in example.org', 'InvalidRecipient'],
+    // A zone-like name in a reply that is not a policy refusal, and a time of day.
+    ['550 The item is listed in calendar.example.com for today', 'Uncategorized'],
+    ['550 Job queued at 10:30:00 listed in batch', 'Uncategorized'],
+  ])('keeps %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+
+  it('reads a TCP refusal in a final bounce as an expiry, as before', () => {
+    expect(finalLabel('451 4.4.1 Connection refused by mx.example.net')).toBe('MessageExpired');
+  });
+});
