@@ -1434,3 +1434,25 @@ describe('DNS blocklist listings of the sending IP, against TCP refusals and ent
     expect(finalLabel('451 4.4.1 Connection refused by mx.example.net')).toBe('MessageExpired');
   });
 });
+
+describe("Zimbra's quota error code and amavisd-new's virus category, against their neighbours", () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    // Zimbra's ServiceException code, as its LMTP delivery quotes it.
+    ['550 permission denied. Command output: mail.QUOTA_EXCEEDED (LMTP)', 'QuotaIssues'],
+    ['452 4.2.2 delivery failed: mail.QUOTA_EXCEEDED', 'QuotaIssues'],
+    ['552 5.2.2 mailbox quota exceeded', 'QuotaIssues'],
+    // amavisd-new's category after "id=<id> -", old and new names.
+    ['554 5.7.0 Reject, id=04321-07 - VIRUS: Example.Worm.B', 'VirusRelated'],
+    ['554 5.7.0 Reject, id=04321-07 - INFECTED: Example.Worm.B', 'VirusRelated'],
+    // Nearest replies of other labels: another Zimbra code, a sending quota, the other
+    // amavisd-new categories, a scanner that is only unavailable.
+    ['550 permission denied. Command output: mail.NO_SUCH_MBOX (LMTP)', 'BadConfiguration'],
+    ['554 5.7.1 SENDING_QUOTA_EXCEEDED', 'PolicyRelated'],
+    ['554 5.7.0 Reject, id=04321-07 - BANNED: P=p003,M=application/x-msdownload', 'PolicyRelated'],
+    ['451 4.3.0 Anti-Virus: scanner unavailable', 'TransientFailure'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});
