@@ -663,6 +663,34 @@ describe('other MTAs with a fixed text', () => {
       ['b@example.org', 'mailbox full', 'heuristic:groupwise'],
     ]);
   });
+
+  it("completes a GroupWise user id from the returned message's To or Cc, and invents no address", () => {
+    const notice = (...returned: string[]) =>
+      eml(
+        'From: postmaster@gw.example.net',
+        'Subject: Message status - undeliverable',
+        '',
+        'The message that you sent was undeliverable to the following:',
+        '\tRuth (user not found)',
+        '\tsam (mailbox full)',
+        '',
+        'Possibly truncated original message follows:',
+        '',
+        ...returned,
+      );
+    const found = oob(
+      notice('To: ruth@example.net, Tom <tom@example.net>', 'Cc: Sam@example.net', 'Subject: hi'),
+    );
+    expect(found.map((f) => [f.recipient, f.reply.content])).toEqual([
+      ['ruth@example.net', 'user not found'],
+      ['Sam@example.net', 'mailbox full'],
+    ]);
+    // No returned header, or two addresses with the user id: no recipient is made up.
+    expect(oob(notice())).toEqual([]);
+    expect(
+      oob(notice('To: ruth@example.net, ruth@example.org', 'Subject: hi')).map((f) => f.recipient),
+    ).toEqual([]);
+  });
 });
 
 describe('Amazon SES notifications by e-mail', () => {
