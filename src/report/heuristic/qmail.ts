@@ -114,6 +114,15 @@ function recipientLine(line: string): ReturnType<typeof leadingAddress> {
   return named !== null && named.rest === '' ? named : null;
 }
 
+/** True when `text` opens with a 5xx reply code or a 5.x.x enhanced code. */
+function permanentReply(text: string): boolean {
+  const t = text.trimStart();
+  const d0 = t.charCodeAt(0);
+  const digit = (i: number) => t.charCodeAt(i) >= 0x30 && t.charCodeAt(i) <= 0x39;
+  if (d0 !== 0x35) return false;
+  return (digit(1) && digit(2)) || (t.charCodeAt(1) === 0x2e && digit(2));
+}
+
 /** Yahoo ends a reply with the SMTP stage it failed at: "... User Unknown [RCPT_TO]". */
 function withoutCommandTag(text: string): string {
   const t = text.trimEnd();
@@ -187,9 +196,12 @@ export function parseQmailLayout(bounce: Bounce, family: string): OobFinding[] {
     if (remote.length === 0 && inline !== null) host ??= firstWord(inline);
     if (text === '') text = collected.shared.join(' ');
     // qmail-send gave up because the queue lifetime ran out: its verdict is "delivery
-    // time expired" (RFC 3463 §3.5, X.4.7), whatever the last attempt's reply said;
-    // the reply, or qmail's own "(#4.4.1)", keeps its own code.
-    const expired = lowerAscii(own.join(' ')).indexOf(QMAIL.queueTooLong) >= 0;
+    // time expired" (RFC 3463 §3.5, X.4.7) over the last attempt's temporary reply;
+    // the reply, or qmail's own "(#4.4.1)", keeps its own code. qmail-send writes the
+    // sentence when a temporary failure outlived the lifetime; beside a permanent (5xx)
+    // reply the refusal is the verdict and keeps its code.
+    const expired =
+      lowerAscii(own.join(' ')).indexOf(QMAIL.queueTooLong) >= 0 && !permanentReply(text);
     failures.push({
       recipient: block.recipient,
       diagnosis: text,

@@ -155,6 +155,16 @@ describe('qmail and its clones', () => {
       'Giving up on 198.51.100.7.',
     );
     expect(oob(raw).map((f) => f.report.status)).toEqual(['5.1.1']);
+    // A permanent refusal beside the queue-lifetime sentence is the verdict.
+    const refused = eml(
+      DAEMON,
+      '',
+      'Hi. This is the qmail-send program at mx.example.net.',
+      '<late@example.org>:',
+      'Remote host said: 554 5.7.1 Message refused as spam',
+      "I'm not going to try again; this message has been in the queue too long.",
+    );
+    expect(oob(refused).map((f) => f.report.status)).toEqual(['5.7.1']);
   });
 
   it("drops Yahoo's SMTP stage tag and reads a reply written after the code's colon", () => {
