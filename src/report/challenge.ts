@@ -36,6 +36,39 @@ export const CHALLENGE_SERVICE_DOMAINS = [
  */
 const AGENT_MARKERS = ['tmda/'];
 
+/** True when `s` is ASCII digits only, or (letters) ASCII letters and digits. */
+function allChars(s: string, letters: boolean): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    const digit = s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39;
+    if (!digit && !(letters && c >= 0x61 && c <= 0x7a)) return false;
+  }
+  return true;
+}
+
+/**
+ * TMDA's confirmation address, the one a challenge asks the sender to reply to: the
+ * user's address with a "confirm" tag and a cookie of the message's timestamp, the
+ * process id and an HMAC ("<user>-confirm-1700000000.12345.4f2a1c@<domain>"; TMDA's
+ * TAGS_CONFIRM and CONFIRM_ADDRESS settings, "Tagged addresses" in its documentation).
+ * Returns the untagged address, or null when `address` is no such address.
+ */
+export function untaggedConfirmAddress(address: string | null): string | null {
+  if (address === null) return null;
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return null;
+  const local = address.slice(0, at);
+  const tag = local.toLowerCase().lastIndexOf('-confirm-');
+  if (tag <= 0) return null;
+  // The cookie: dot-separated fields, the first a timestamp (digits), the last an HMAC.
+  const cookie = local.slice(tag + '-confirm-'.length).split('.');
+  if (cookie.length < 3) return null;
+  const [stamp] = cookie;
+  if (stamp === undefined || stamp.length < 6 || !allChars(stamp, false)) return null;
+  if (!cookie.every((part) => part.length > 0 && allChars(part, true))) return null;
+  return local.slice(0, tag) + address.slice(at);
+}
+
 /** What the sender must do (lower case): prove to be a person, click, reply, get listed. */
 const REQUEST_PHRASES = [
   // "Please confirm you are human", "verify that you are a real person".
@@ -67,6 +100,13 @@ const REQUEST_PHRASES = [
   'reply to this email to confirm',
   'simply reply to this message',
   'simply reply to this email',
+  // The reply or empty message that releases it (TMDA's confirm_request template:
+  // "To release your message for delivery, please send an empty message to the
+  // following address, or use your mailer's Reply feature").
+  'to release your message',
+  'to release your email',
+  'send an empty message to',
+  'send a blank message to',
   // Lists of allowed senders.
   'approved senders list',
   'approved sender list',
@@ -89,6 +129,12 @@ const HELD_PHRASES = [
   'challenge/response',
   'sender verification',
   'your message is being held',
+  // The message named first, then held ("Your message attached below, which you sent
+  // to <a>, is being held because your address was not recognized": TMDA).
+  'is being held because',
+  'is being held until you',
+  'held until you confirm',
+  'held pending your confirmation',
   'your email is being held',
   'your message has been held',
   'your email has been held',
@@ -178,22 +224,30 @@ export function parseChallenge(msg: MimeMessage): OobFinding | null {
   const subject = decodeEncodedWords(h.get('subject') ?? '');
   const lowerSubject = subject.toLowerCase();
   const agent = (h.get('x-delivery-agent') ?? '').toLowerCase();
-  const service = fromService(from) || includesAny(agent, AGENT_MARKERS);
+  const confirmOf =
+    untaggedConfirmAddress(from) ?? untaggedConfirmAddress(extractAddress(h.get('reply-to')));
+  const service = fromService(from) || includesAny(agent, AGENT_MARKERS) || confirmOf !== null;
   const bySubject = includesAny(lowerSubject, CHALLENGE_SUBJECT_PHRASES);
   if (!service && !bySubject && msg.texts().length === 0) return null;
 
   const text = bodyText(msg);
   const request = includesAny(text, REQUEST_PHRASES);
   const held = includesAny(text, HELD_PHRASES);
-  const challenge = service ? request || held || bySubject : request && (held || bySubject);
+  // TMDA sends nothing but confirmation requests from its confirmation address.
+  const challenge =
+    confirmOf !== null || (service ? request || held || bySubject : request && (held || bySubject));
   if (!challenge) return null;
 
   // The recipient: the challenger itself, unless a service sent it on its behalf; then
   // the address our message went to (the returned message's To, else the one the
   // subject or the text names).
   const returned = msg.returned();
-  let recipient: string | null = !fromService(from) ? from : null;
+  // TMDA writes from its confirmation address: the recipient is the address our
+  // message went to, or the user's address without the tag.
+  let recipient: string | null =
+    !fromService(from) && untaggedConfirmAddress(from) === null ? from : null;
   recipient ??= extractAddress(returned?.headers.get('to') ?? null);
+  recipient ??= confirmOf;
   recipient ??= addressIn(lowerSubject);
   if (recipient === null) {
     const named = addressIn(text);

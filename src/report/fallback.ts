@@ -4,6 +4,7 @@
 // address, or name one after words like "recipient:", are failed recipients, and
 // the text that follows the address is the diagnostic. Nothing here is an MTA's
 // format; the families in heuristic/ know those better and run first.
+import RE2 from 're2';
 import { extractAddress, extractAddressList, isEmailAddress, localPartOf } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
@@ -313,6 +314,32 @@ function isSuccessNotice(lines: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * A content scanner's verdict on the message, which its notice states once for every
+ * recipient, away from where it names them: MailScanner's "A virus was found in an
+ * Email message you sent.", ClamAV-milter / clamsmtp and gateway notices ("The message
+ * you sent to <a> contained a virus (<name>)"), amavisd-new's "V I R U S  A L E R T"
+ * notice ("Our content checker found virus: <name>"). The same meaning as the
+ * VirusRelated family of rules/phrases.toml (RFC 3463 X.7.0 content refusals).
+ */
+const SCANNER_VERDICT = new RE2(
+  '(?i)\\b(?:virus(?:es)?|malware|worms?|trojans?)\\b[^.;]{0,40}\\b(?:found|detected|identified)\\b|\\b(?:contains?|contained|containing|infected with|found)\\s+(?:an?\\s+)?(?:virus(?:es)?|malware|worms?|trojans?)\\b',
+);
+/** What scanners and footers write when they found nothing ("no virus found", "virus-free"). */
+const NO_VERDICT = new RE2(
+  '(?i)\\bno (?:known )?(?:virus(?:es)?|malware)\\b|\\bvirus[- ]free\\b|\\bnot (?:been )?(?:found|detected)\\b|\\bscanned (?:for|by)\\b',
+);
+
+/** The notice's scanner verdict line (trimmed), or null; read in its first lines. */
+function scannerVerdict(lines: readonly string[]): string | null {
+  for (let i = 0; i < lines.length && i < 60; i++) {
+    const t = (lines[i] as string).trim();
+    if (t.length > 300 || !SCANNER_VERDICT.test(t) || NO_VERDICT.test(t)) continue;
+    return t;
+  }
+  return null;
+}
+
 /** True when `text` holds a 4xx or 5xx reply (a failure a success notice may still list). */
 function hasFailureReply(text: string): boolean {
   if (!hasReplyCode(text)) return false;
@@ -421,11 +448,16 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     found.push({ address: '', text: [unnamed] });
   }
   const success = isSuccessNotice(lines);
+  const verdict = scannerVerdict(lines);
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
   const out: OobFinding[] = [];
   for (const f of found) {
-    const text = oneLine((f.text.length > 0 ? f.text : reasons).join(' '));
+    let parts = f.text.length > 0 ? f.text : reasons;
+    // A recipient without a reply of its own fails for the scanner's verdict, which
+    // says more than the lines beside its address ("Scanner: ClamAV", "RCPT TO: a@b").
+    if (verdict !== null && !hasReplyCode(parts.join(' '))) parts = [verdict, ...parts];
+    const text = oneLine(parts.join(' '));
     const reply = extractReply(text, { status: null, action: 'failed' });
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
     // A recipient the text reports delivered ("250 2.0.0 Ok") failed nothing, nor one

@@ -930,6 +930,13 @@ export interface Failure {
   status?: EnhancedCode | null;
   /** A reply code the format gives beside the text, when the text has none. */
   code?: number | null;
+  /**
+   * The reporting MTA's own verdict on the recipient, when the format states one apart
+   * from the reply it quotes (qmail-send's "in the queue too long" over the last
+   * attempt's "451 4.3.0 ..."): `report.status`, as a DSN's `Status` field is
+   * (RFC 3464 §2.3.4); the reply keeps its own code. Otherwise the reply's code.
+   */
+  reportStatus?: EnhancedCode | null;
   /** `delayed` for a delay warning; otherwise the class decides (4 → delayed). */
   action?: 'failed' | 'delayed' | null;
   remoteMta?: string | null;
@@ -1014,7 +1021,12 @@ export function toFindings(
       report: {
         source: 'heuristic:' + family,
         action,
-        status: reply.enhancedCode === null ? null : formatEnhancedCode(reply.enhancedCode),
+        status:
+          f.reportStatus !== undefined && f.reportStatus !== null
+            ? formatEnhancedCode(f.reportStatus)
+            : reply.enhancedCode === null
+              ? null
+              : formatEnhancedCode(reply.enhancedCode),
         final_recipient: f.recipient,
         original_recipient: null,
         remote_mta: f.remoteMta ?? null,

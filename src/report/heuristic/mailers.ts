@@ -404,8 +404,24 @@ export const groupwise: Family = {
       if (indentOf(raw) === 0) break;
       seen = true;
     }
+    // GroupWise names a user of its own system by its user id alone ("victor (user not
+    // found)"): the recipient is the returned message's To or Cc address with that
+    // local part, when exactly one has it; never an address made up from a domain.
+    let returned: string[] | null = null;
+    const localUser = (line: string): Named | null => {
+      const open = line.indexOf(' (');
+      if (open <= 0 || !line.endsWith(')')) return null;
+      const user = line.slice(0, open);
+      if (user.indexOf('@') >= 0 || user.indexOf(' ') >= 0 || user.indexOf('<') >= 0) return null;
+      // "Possibly truncated original message follows:" then the pasted header, or attached.
+      returned ??= b.returnedRecipients(findLineContaining(lines, [MAILERS.imailEnd]));
+      const lower = lowerAscii(user);
+      const same = returned.filter((a) => lowerAscii(a.slice(0, a.lastIndexOf('@'))) === lower);
+      if (same.length !== 1) return null;
+      return { address: same[0] as string, rest: line.slice(open + 1), reason: '' };
+    };
     const collected = collectBlocks(lines, start + 1, end, {
-      start: (line) => leadingAddress(line),
+      start: (line) => leadingAddress(line) ?? localUser(line),
       continuation: 'indented',
     });
     // "a@b (user not found)": the reason in parentheses after the address.

@@ -42,9 +42,19 @@ export const QMAIL = {
   remoteSaid: 'remote host said:',
   /** qmail-send: the host tried last. */
   givingUp: 'giving up on ',
+  /**
+   * qmail-send, after the last attempt's reply, when the message outlived
+   * `queuelifetime` (qmail-send.c; netqmail's qmail-send(8) and qmail-control(5):
+   * "a message that has been in the queue for longer than queuelifetime seconds" is
+   * bounced): "I'm not going to try again; this message has been in the queue too long."
+   */
+  queueTooLong: 'in the queue too long',
   /** Yahoo's intro (qmail-derived). */
   yahooIntro: 'sorry, we were unable to deliver your message',
 } as const;
+
+/** RFC 3463 §3.5 X.4.7 "Delivery time expired", permanent: qmail-send has given up. */
+const EXPIRED = { class: 4, subject: 4, detail: 7 } as const;
 
 /**
  * Where the returned message starts: a line that begins with "---" and names the
@@ -102,6 +112,15 @@ function recipientLine(line: string): ReturnType<typeof leadingAddress> {
   if (!t.endsWith(':')) return null;
   const named = leadingAddress(t);
   return named !== null && named.rest === '' ? named : null;
+}
+
+/** True when `text` opens with a 5xx reply code or a 5.x.x enhanced code. */
+function permanentReply(text: string): boolean {
+  const t = text.trimStart();
+  const d0 = t.charCodeAt(0);
+  const digit = (i: number) => t.charCodeAt(i) >= 0x30 && t.charCodeAt(i) <= 0x39;
+  if (d0 !== 0x35) return false;
+  return (digit(1) && digit(2)) || (t.charCodeAt(1) === 0x2e && digit(2));
 }
 
 /** Yahoo ends a reply with the SMTP stage it failed at: "... User Unknown [RCPT_TO]". */
@@ -176,7 +195,20 @@ export function parseQmailLayout(bounce: Bounce, family: string): OobFinding[] {
     const inline = textAfter(text, 'remote host ');
     if (remote.length === 0 && inline !== null) host ??= firstWord(inline);
     if (text === '') text = collected.shared.join(' ');
-    failures.push({ recipient: block.recipient, diagnosis: text, remoteMta: host, command });
+    // qmail-send gave up because the queue lifetime ran out: its verdict is "delivery
+    // time expired" (RFC 3463 §3.5, X.4.7) over the last attempt's temporary reply;
+    // the reply, or qmail's own "(#4.4.1)", keeps its own code. qmail-send writes the
+    // sentence when a temporary failure outlived the lifetime; beside a permanent (5xx)
+    // reply the refusal is the verdict and keeps its code.
+    const expired =
+      lowerAscii(own.join(' ')).indexOf(QMAIL.queueTooLong) >= 0 && !permanentReply(text);
+    failures.push({
+      recipient: block.recipient,
+      diagnosis: text,
+      remoteMta: host,
+      command,
+      reportStatus: expired ? EXPIRED : null,
+    });
   }
   return toFindings(bounce, family, failures, {
     reportingMta,

@@ -1390,3 +1390,69 @@ describe('scanner threats, relaying for authenticated clients, sizes, delivery p
     });
   });
 });
+
+describe('DNS blocklist listings of the sending IP, against TCP refusals and entries that are not listings', () => {
+  const classifier = compileClassifier(shipped);
+  const finalLabel = (line: string) =>
+    classifier.classifyLine(line, { action: 'failed', command: 'CONNECT' }).label;
+
+  it.each([
+    // The IP itself is the subject of the listing, even after "Connection refused:".
+    ['554 5.7.1 Connection refused: 203.0.113.9 is listed at bl.example.org'],
+    ['550 5.7.1 Connection refused: [203.0.113.9] currently listed in dnsbl.example.net'],
+    ['554 203.0.113.9 was listed on rbl.example.com, come back later'],
+    ['554 5.7.1 Refused: 2001:db8:5::9 is listed by bl.example.org'],
+    // Exim dnslists default text; Postfix reject_rbl_client default text.
+    ['550 5.7.1 rejected because 203.0.113.9 is in a black list at dnsbl.example.org'],
+    ['554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using rbl.example.net'],
+    // A listing named by its DNS zone in a policy refusal (X.7.x).
+    ['550 5.7.1 Mail refused, your sender is listed at zen.example.org.'],
+    ['554 5.7.1 Rejected: is listed in b.example.net (see lookup page)'],
+  ])('takes %j for a blocklist listing, also at connection time in a final bounce', (line) => {
+    expect(classifier.classifyLine(line).label).toBe('SpamBlock');
+    expect(finalLabel(line)).toBe('SpamBlock');
+  });
+
+  it.each<[string, string]>([
+    // A real TCP refusal names no listing: unreachable now, expired in a final bounce.
+    ['451 4.4.1 Connection refused by mx.example.net', 'NoAnswerFromHost'],
+    ['connect to mx.example.net[203.0.113.9]:25: Connection refused', 'NoAnswerFromHost'],
+    // "not listed" is not a listing.
+    [
+      '554 5.7.1 Connection refused: 203.0.113.9 is not listed at bl.example.org',
+      'NoAnswerFromHost',
+    ],
+    ['550 5.1.1 user is not listed in example.org', 'InvalidRecipient'],
+    // A zone-like name in a reply that is not a policy refusal, and a time of day.
+    ['550 The item is listed in calendar.example.com for today', 'Uncategorized'],
+    ['550 Job queued at 10:30:00 listed in batch', 'Uncategorized'],
+  ])('keeps %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+
+  it('reads a TCP refusal in a final bounce as an expiry, as before', () => {
+    expect(finalLabel('451 4.4.1 Connection refused by mx.example.net')).toBe('MessageExpired');
+  });
+});
+
+describe("Zimbra's quota error code and amavisd-new's virus category, against their neighbours", () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    // Zimbra's ServiceException code, as its LMTP delivery quotes it.
+    ['550 permission denied. Command output: mail.QUOTA_EXCEEDED (LMTP)', 'QuotaIssues'],
+    ['452 4.2.2 delivery failed: mail.QUOTA_EXCEEDED', 'QuotaIssues'],
+    ['552 5.2.2 mailbox quota exceeded', 'QuotaIssues'],
+    // amavisd-new's category after "id=<id> -", old and new names.
+    ['554 5.7.0 Reject, id=04321-07 - VIRUS: Example.Worm.B', 'VirusRelated'],
+    ['554 5.7.0 Reject, id=04321-07 - INFECTED: Example.Worm.B', 'VirusRelated'],
+    // Nearest replies of other labels: another Zimbra code, a sending quota, the other
+    // amavisd-new categories, a scanner that is only unavailable.
+    ['550 permission denied. Command output: mail.NO_SUCH_MBOX (LMTP)', 'BadConfiguration'],
+    ['554 5.7.1 SENDING_QUOTA_EXCEEDED', 'PolicyRelated'],
+    ['554 5.7.0 Reject, id=04321-07 - BANNED: P=p003,M=application/x-msdownload', 'PolicyRelated'],
+    ['451 4.3.0 Anti-Virus: scanner unavailable', 'TransientFailure'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});

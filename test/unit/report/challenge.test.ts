@@ -94,6 +94,68 @@ describe('challenge-response probes', () => {
     expect([f.recipient, f.label]).toEqual(['lee@example.com', 'ChallengeResponse']);
   });
 
+  it("reads a TMDA challenge sent from its confirmation address as a challenge, not an auto-reply, for the user's own address", () => {
+    const r = parseMessage(
+      message(
+        [
+          'From: Ann Lee <ann-confirm-1741000000.4711.9f3c2a@example.com>',
+          'Subject: Re: Invoice 2025-03',
+          'Auto-Submitted: auto-replied',
+        ],
+        [
+          'This notice was written by a mail filter.',
+          'The note you sent to ann@example.com waits in a queue until you answer.',
+          'Reply to this notice with an empty message and the note goes through.',
+        ],
+      ),
+    );
+    expect(r.kind).toBe('challenge');
+    expect([only(r).recipient, only(r).label]).toEqual(['ann@example.com', 'ChallengeResponse']);
+  });
+
+  it("reads a TMDA template's wording (held because not recognised, release by an empty message) without its headers", () => {
+    const r = parseMessage(
+      message(
+        ['From: ned@example.net', 'Subject: Re: lunch', 'Auto-Submitted: auto-replied'],
+        [
+          'The message below, sent to ned@example.net, is being held because your',
+          'address is new to this mailbox. To release your message, send an empty',
+          'message to the address this notice came from.',
+        ],
+      ),
+    );
+    expect([only(r).recipient, only(r).label]).toEqual(['ned@example.net', 'ChallengeResponse']);
+  });
+
+  it.each([
+    // Tagged addresses that are no TMDA confirmation cookie.
+    ['orders-confirm-2025@example.com'],
+    ['team-confirm-abc.def.ghi@example.com'],
+    ['ann-confirmed-1741000000.4711.9f3c2a@example.com'],
+  ])('keeps an out-of-office reply from %s an auto-reply', (from) => {
+    const r = parseMessage(
+      message(
+        [`From: ${from}`, 'Subject: Out of office', 'Auto-Submitted: auto-replied'],
+        ['I am away until Monday and will read your message then.'],
+      ),
+    );
+    expect(r.kind).toBe('autoreply');
+    expect(only(r).label).toBe('AutoReply');
+  });
+
+  it("does not take a list moderator's hold notice for a challenge (held, but nothing asked of the sender)", () => {
+    const r = parseMessage(
+      message(
+        ['From: team-owner@lists.example.org', 'Subject: Your message awaits moderation'],
+        [
+          'Your mail to the team list is being held until the list moderator can review it.',
+          'You will be told of the decision; nothing is needed from you.',
+        ],
+      ),
+    );
+    expect(r.findings.some((f) => f.kind === 'oob' && f.label === 'ChallengeResponse')).toBe(false);
+  });
+
   it('gives one OOB record labelled ChallengeResponse, not a failure', () => {
     const records = fixtureRecords(
       message(

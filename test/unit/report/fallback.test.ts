@@ -106,6 +106,56 @@ describe('last-resort scan of text bounces', () => {
     ]);
   });
 
+  it("gives a scanner's verdict, stated once, to each recipient named without a reply of its own", () => {
+    const notice = (...body: string[]) =>
+      eml('From: MAILER-DAEMON@gw.example.net', 'Subject: Undeliverable mail', '', ...body);
+    const found = findings(
+      notice(
+        'Malware was detected in the message you sent and it was removed.',
+        '',
+        'Recipient: pia@example.org',
+        'Engine: ExampleAV 4.2',
+      ),
+    );
+    expect(found.map((f) => [f.recipient, f.reply.content])).toEqual([
+      [
+        'pia@example.org',
+        'Malware was detected in the message you sent and it was removed. Engine: ExampleAV 4.2',
+      ],
+    ]);
+    // A recipient with its own reply keeps it.
+    const own = findings(
+      notice(
+        'Your message contains a virus and was quarantined.',
+        '',
+        '<ole@example.org>: 550 5.1.1 user unknown',
+      ),
+    );
+    expect(own.map((f) => [f.reply.code, f.reply.content])).toEqual([[550, 'user unknown']]);
+  });
+
+  it('takes no scanner footer that found nothing for a verdict', () => {
+    for (const footer of [
+      'This message was scanned for viruses and no virus was found.',
+      'Checked by ExampleAV - no virus found.',
+      'Virus-free. www.example.com',
+      'Please update your virus scanner.',
+    ]) {
+      const [f] = findings(
+        eml(
+          'From: MAILER-DAEMON@gw.example.net',
+          'Subject: Undeliverable mail',
+          '',
+          footer,
+          '',
+          'Recipient: pia@example.org',
+          'Reason: mailbox unavailable',
+        ),
+      );
+      expect(f?.reply.content).not.toContain(footer.slice(0, 12));
+    }
+  });
+
   it('leaves a message that does not look like a bounce alone', () => {
     const r = parseMessage(
       eml('From: friend@example.com', 'Subject: hello', '', 'kiji@example.org: see you tomorrow'),

@@ -116,6 +116,57 @@ describe('qmail and its clones', () => {
     expect(oob(raw).map((f) => [f.reply.code, f.report.action])).toEqual([[452, 'failed']]);
   });
 
+  it("reports Status 4.4.7 when qmail-send gave up because the message was in the queue too long, and keeps the reply's own code", () => {
+    const withReply = eml(
+      DAEMON,
+      '',
+      'Hi. This is the qmail-send program at mx.example.net.',
+      '<late@example.org>:',
+      '198.51.100.7 does not like recipient.',
+      'Remote host said: 451 4.3.0 Please try again later',
+      "I'm not going to try again; this message has been in the queue too long.",
+    );
+    const ownWords = eml(
+      DAEMON,
+      '',
+      'Hi. This is the qmail-send program at mx.example.net.',
+      '<late@example.org>:',
+      "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)",
+      "I'm not going to try again; this message has been in the queue too long.",
+    );
+    const [r] = oob(withReply);
+    expect([r?.report.status, r?.reply.code, r?.reply.enhancedCode?.detail]).toEqual([
+      '4.4.7',
+      451,
+      0,
+    ]);
+    const [o] = oob(ownWords);
+    expect([o?.report.status, o?.reply.enhancedCode?.detail]).toEqual(['4.4.7', 1]);
+  });
+
+  it("keeps the reply's code as Status when qmail gave up for any reason other than the queue lifetime", () => {
+    const raw = eml(
+      DAEMON,
+      '',
+      'Hi. This is the qmail-send program at mx.example.net.',
+      '<late@example.org>:',
+      '198.51.100.7 does not like recipient.',
+      'Remote host said: 550 5.1.1 This mailbox has been in the system too long and was closed',
+      'Giving up on 198.51.100.7.',
+    );
+    expect(oob(raw).map((f) => f.report.status)).toEqual(['5.1.1']);
+    // A permanent refusal beside the queue-lifetime sentence is the verdict.
+    const refused = eml(
+      DAEMON,
+      '',
+      'Hi. This is the qmail-send program at mx.example.net.',
+      '<late@example.org>:',
+      'Remote host said: 554 5.7.1 Message refused as spam',
+      "I'm not going to try again; this message has been in the queue too long.",
+    );
+    expect(oob(refused).map((f) => f.report.status)).toEqual(['5.7.1']);
+  });
+
   it("drops Yahoo's SMTP stage tag and reads a reply written after the code's colon", () => {
     const raw = eml(
       'From: MAILER-DAEMON@yahoo.com',
@@ -621,6 +672,34 @@ describe('other MTAs with a fixed text', () => {
       ['a@example.org', 'user not found', 'heuristic:groupwise'],
       ['b@example.org', 'mailbox full', 'heuristic:groupwise'],
     ]);
+  });
+
+  it("completes a GroupWise user id from the returned message's To or Cc, and invents no address", () => {
+    const notice = (...returned: string[]) =>
+      eml(
+        'From: postmaster@gw.example.net',
+        'Subject: Message status - undeliverable',
+        '',
+        'The message that you sent was undeliverable to the following:',
+        '\tRuth (user not found)',
+        '\tsam (mailbox full)',
+        '',
+        'Possibly truncated original message follows:',
+        '',
+        ...returned,
+      );
+    const found = oob(
+      notice('To: ruth@example.net, Tom <tom@example.net>', 'Cc: Sam@example.net', 'Subject: hi'),
+    );
+    expect(found.map((f) => [f.recipient, f.reply.content])).toEqual([
+      ['ruth@example.net', 'user not found'],
+      ['Sam@example.net', 'mailbox full'],
+    ]);
+    // No returned header, or two addresses with the user id: no recipient is made up.
+    expect(oob(notice())).toEqual([]);
+    expect(
+      oob(notice('To: ruth@example.net, ruth@example.org', 'Subject: hi')).map((f) => f.recipient),
+    ).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
-import { FIXTURES } from '../../helpers/fixture-records';
+import { FIXTURES, fixtureRecords, readFixture } from '../../helpers/fixture-records';
 
 const DIR = path.join(FIXTURES, 'unseen');
 
@@ -701,4 +701,17 @@ it('has a test for every fixture of fixtures/unseen', () => {
     .filter((f) => f.endsWith('.eml'))
     .map((f) => f.slice('oobd-'.length, -'.eml'.length));
   expect(files.filter((f) => !named.has(f))).toEqual([]);
+});
+
+describe('labels of unseen formats whose reason the text states by a code or a verdict', () => {
+  it.each([
+    ['zimbra', 'fred@zimbra.example.net', 'QuotaIssues'],
+    ['virus', 'mona@example.org', 'VirusRelated'],
+    ['virus2', 'enzo@example.org', 'VirusRelated'],
+    ['virus3', 'felix@example.org', 'VirusRelated'],
+  ])('labels oobd-%s.eml for %s as %s', (file, recipient, label) => {
+    const records = fixtureRecords(readFixture(`unseen/oobd-${file}.eml`));
+    const r = records.find((x) => x.type === 'OOB' && x.recipient === recipient);
+    expect(r?.bounce_classification).toBe(label);
+  });
 });
