@@ -43,6 +43,47 @@ function findFeedbackPart(msg: MimeMessage): MimePart | null {
   return null;
 }
 
+/**
+ * The report part of a legacy feedback report: before RFC 5965 fixed the media type,
+ * ARF drafts' senders (and some still) put the machine-readable fields in a text/plain
+ * part. Taken only in a message that announces `report-type=feedback-report` and has a
+ * returned message, when a text/plain part of the report opens with ARF fields
+ * (Feedback-Type plus User-Agent or Version, RFC 5965 §3.1): a human part that merely
+ * mentions them does not open with them.
+ */
+function findLegacyFeedbackPart(msg: MimeMessage): MimePart | null {
+  if (!announcedArf(msg) || msg.returned() === null) return null;
+  for (const part of msg.parts) {
+    if (part.scope !== msg.root || part.type !== 'text/plain') continue;
+    const text = decodedBinary(part, null);
+    if (!KNOWN_FIELDS.has(firstFieldName(text))) continue;
+    const { fields } = scanFields(text, 0, true, null, REPORT_LIMITS);
+    const names = new Set(fields.map((f) => f.name));
+    if (names.has('feedback-type') && (names.has('user-agent') || names.has('version')))
+      return part;
+  }
+  return null;
+}
+
+/** The lower-cased name before the colon on the first non-blank line of `text` ('' when none). */
+function firstFieldName(text: string): string {
+  let start = 0;
+  while (
+    start < text.length &&
+    (text[start] === '\r' || text[start] === '\n' || text[start] === ' ')
+  )
+    start++;
+  const colon = text.indexOf(':', start);
+  if (colon < 0 || colon - start > 40) return '';
+  const name = text.slice(start, colon);
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    // RFC 5322 §3.6.8 ftext: printable ASCII but the colon, no space.
+    if (c <= 0x20 || c > 0x7e) return '';
+  }
+  return name.toLowerCase();
+}
+
 /** True when the top-level Content-Type announces a feedback report (RFC 5965 §2 item a). */
 function announcedArf(msg: MimeMessage): boolean {
   return (
@@ -53,7 +94,7 @@ function announcedArf(msg: MimeMessage): boolean {
 
 /** An RFC 5965 report; null when the message is none. */
 export function parseArf(msg: MimeMessage, options: ParseOptions = {}): FeedbackFinding | null {
-  const part = findFeedbackPart(msg);
+  const part = findFeedbackPart(msg) ?? findLegacyFeedbackPart(msg);
   if (part === null) {
     if (announcedArf(msg))
       msg.problems.push({
@@ -113,7 +154,20 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
   const incidentsRaw = first('incidents');
   const incidents =
     incidentsRaw !== null && isDigits(incidentsRaw.trim()) ? Number(incidentsRaw.trim()) : null;
-  const rcptTo = all('original-rcpt-to').map(addressOf);
+  const rcptTo: string[] = [];
+  for (const value of all('original-rcpt-to')) {
+    const address = addressOf(value);
+    // Receivers that redact the complainant (RFC 6590) write a placeholder such as
+    // "[redacted]" or "redacted@" in its place: no address, so no complained-about
+    // recipient is made of it. A redacted local part of a real domain
+    // ("xxxxx@example.net") is still an address and kept as the report gives it.
+    if (isAddress(address)) rcptTo.push(address);
+    else
+      msg.problems.push({
+        code: 'arf.original-rcpt-to-redacted',
+        detail: `Original-Rcpt-To without an address: ${JSON.stringify(value.slice(0, 100))}`,
+      });
+  }
   const mailFrom = first('original-mail-from');
   const ties = returnedTies(msg, options);
 
@@ -176,6 +230,14 @@ function isDigits(s: string): boolean {
 
 function addressOf(value: string): string {
   return extractAddress(value) ?? stripAngles(value);
+}
+
+/** True for local@domain with both parts non-empty and no white space. */
+function isAddress(value: string): boolean {
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || at === value.length - 1) return false;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) <= 0x20) return false;
+  return true;
 }
 
 function single(list: string[]): string | string[] {

@@ -84,6 +84,10 @@ const SUBJECT_PREFIXES = [
 
 /** Phrases anywhere in a subject that only responders use (lower case). */
 const SUBJECT_PHRASES = [
+  'on vacation',
+  'on holiday',
+  'away from my mail',
+  'away from the office',
   'out of office',
   'out of the office',
   'automatic reply',
@@ -161,6 +165,34 @@ const INACTIVE_INFERENCE = Object.freeze({
 /** Senders whose messages are bounces or system mail, never a person's auto-reply. */
 const SYSTEM_LOCAL_PARTS = new Set(['mailer-daemon', 'postmaster', 'root']);
 
+/** From-field words of a mail system (display name or address), lower case. */
+const NOTICE_SENDER_WORDS = ['mailer-daemon', 'mail-daemon', 'mail delivery', 'postmaster'];
+
+/**
+ * Subject words of delivery-failure notices, lower case: Postfix "Undelivered Mail
+ * Returned to Sender", Exchange "Undeliverable:", Exim "Mail delivery failed", sendmail
+ * "Returned mail:", qmail "failure notice", Gmail/Exchange "Delivery Status
+ * Notification (Failure)", Domino "DELIVERY FAILURE", "Non-delivery report".
+ */
+const NOTICE_SUBJECT_WORDS = [
+  'undeliver',
+  'mail delivery failed',
+  'delivery failure',
+  'delivery status notification',
+  'returned mail',
+  'failure notice',
+  'non-delivery',
+  'nondelivery',
+];
+
+/** True when the From or Subject is a mail system's delivery notice, not a person's responder. */
+function mailSystemNotice(from: string | null, lowerSubject: string): boolean {
+  const f = (from ?? '').toLowerCase();
+  for (const w of NOTICE_SENDER_WORDS) if (f.indexOf(w) >= 0) return true;
+  for (const w of NOTICE_SUBJECT_WORDS) if (lowerSubject.indexOf(w) >= 0) return true;
+  return false;
+}
+
 function hasFlag(value: string | null): boolean {
   if (value === null) return false;
   const v = value.trim().toLowerCase();
@@ -174,6 +206,19 @@ function subjectEvidence(subject: string): boolean {
   for (const p of SUBJECT_PREFIXES) if (s.startsWith(p)) return true;
   for (const p of SUBJECT_PHRASES) if (s.indexOf(p) >= 0) return true;
   return false;
+}
+
+/**
+ * List headers (RFC 2369 List-Unsubscribe/List-Post, RFC 2919 List-Id): a newsletter or
+ * list post, which a subject like "Out of office essentials" or "Vacation deals" does not
+ * make an auto-reply. Responders answer one person and add none (RFC 3834 §3.1 lists
+ * what they write), so these headers only set a subject aside, never a header's evidence.
+ */
+function listMail(msg: MimeMessage): boolean {
+  const h = msg.headers;
+  return (
+    h.get('list-id') !== null || h.get('list-unsubscribe') !== null || h.get('list-post') !== null
+  );
 }
 
 /** The first part of the reply's own text (plain preferred, HTML tags dropped), lower case. */
@@ -251,6 +296,9 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
     lowerSubject.indexOf('mail failure -') >= 0
   )
     return null;
+  // A bounce is no auto-reply, whatever its Auto-Submitted says (Exim writes
+  // "Auto-Submitted: auto-replied" on its bounces): leave it to the bounce parsers.
+  if (mailSystemNotice(h.get('from'), lowerSubject)) return null;
 
   const autoSubmitted = (h.get('auto-submitted') ?? '').trim().toLowerCase();
   let evidence = autoSubmitted.startsWith('auto-replied');
@@ -259,7 +307,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   if (!evidence) evidence = (h.get('precedence') ?? '').trim().toLowerCase() === 'auto_reply';
   // A subject is enough on its own (Outlook's "Automatic reply:" carries no header);
   // Auto-Submitted: auto-generated alone is any machine mail, so it is not.
-  if (!evidence) evidence = subjectEvidence(subject);
+  if (!evidence) evidence = subjectEvidence(subject) && !listMail(msg);
   if (!evidence) return null;
 
   // Sisimai takes From, then Return-Path; Reply-To may name someone else (a colleague, a ticket desk).
