@@ -196,4 +196,69 @@ describe('RFC 5965 feedback reports', () => {
     expect(f.recipient).toBe('example@icloud.com');
     expect(f.report.feedback_type).toBe('opt-out');
   });
+  it('reads a legacy report whose ARF fields are in a text/plain part', () => {
+    const raw = Buffer.from(
+      arf(
+        [
+          'Feedback-Type: abuse',
+          'User-Agent: Legacy/0.1',
+          'Version: 0.1',
+          'Original-Rcpt-To: a@example.net',
+        ],
+        ['To: a@example.net', '', 'x'],
+      )
+        .toString('utf8')
+        .replace('Content-Type: message/feedback-report', 'Content-Type: text/plain'),
+    );
+    const f = feedback(raw);
+    expect(f.report.feedback_type).toBe('abuse');
+    expect(f.report.original_rcpto_to).toEqual(['a@example.net']);
+  });
+
+  it('does not take a text/plain part that only mentions ARF fields for a report', () => {
+    const raw = Buffer.from(
+      arf(
+        ['This report lists', 'Feedback-Type: abuse', 'Version: 1'],
+        ['To: a@example.net', '', 'x'],
+      )
+        .toString('utf8')
+        .replace('Content-Type: message/feedback-report', 'Content-Type: text/plain'),
+    );
+    expect(parseMessage(raw).kind).not.toBe('arf');
+  });
+
+  it('names no complained-about address for a redaction placeholder, and says so', () => {
+    const r = parseMessage(
+      arf(
+        [
+          'Feedback-Type: abuse',
+          'User-Agent: x/1',
+          'Version: 1',
+          'Original-Rcpt-To: [redacted]',
+          'Original-Rcpt-To: redacted@',
+        ],
+        ['To: undisclosed-recipients:;', '', 'x'],
+      ),
+    );
+    const f = r.findings[0];
+    if (f?.kind !== 'feedback') throw new Error('expected a feedback finding');
+    expect(f.report.original_rcpto_to).toEqual([]);
+    expect(f.recipient).toBe('');
+    expect(r.problems.filter((p) => p.code === 'arf.original-rcpt-to-redacted')).toHaveLength(2);
+  });
+
+  it('keeps an address whose local part is redacted, as the report gives it', () => {
+    const f = feedback(
+      arf(
+        [
+          'Feedback-Type: abuse',
+          'User-Agent: x/1',
+          'Version: 1',
+          'Original-Rcpt-To: xxxxxxxx@example.net',
+        ],
+        ['To: xxxxxxxx@example.net', '', 'x'],
+      ),
+    );
+    expect(f.report.original_rcpto_to).toEqual(['xxxxxxxx@example.net']);
+  });
 });

@@ -162,4 +162,48 @@ describe('RFC 3834 auto-replies', () => {
     expect(f?.recipient).toBe('nekonyaan@example.org');
     expect(f?.label).toBe('AutoReply');
   });
+  it.each([
+    ['List-Id: <deals.example.com>', 'Vacation deals for the family'],
+    ['List-Unsubscribe: <mailto:u@example.com>', 'Out of office essentials'],
+    ['List-Post: <mailto:list@example.com>', 'Auto-reply etiquette'],
+  ])('does not take a newsletter (%s) for an auto-reply by its subject %j', (list, subject) => {
+    expect(
+      autoReply(message([...base, list, 'Precedence: bulk', `Subject: ${subject}`])),
+    ).toBeNull();
+  });
+
+  it('takes a list header with Auto-Submitted: auto-replied for an auto-reply still', () => {
+    const f = autoReply(
+      message([
+        ...base,
+        'List-Id: <x.example.com>',
+        'Auto-Submitted: auto-replied',
+        'Subject: Offer',
+      ]),
+    );
+    expect(f?.recipient).toBe('kiji@example.org');
+  });
+
+  it.each(['I am on vacation', 'On holiday until 3 January', 'Away from my mail'])(
+    'takes the responder subject %j for an auto-reply',
+    (subject) => {
+      expect(autoReply(message([...base, `Subject: ${subject}`]))?.label).toBe('AutoReply');
+    },
+  );
+
+  it.each([
+    ['From: Mail Delivery System <noreply@mx.example.org>', 'Subject: Offer'],
+    ['From: noreply@mx.example.org', 'Subject: Mail delivery failed: returning message to sender'],
+    ['From: noreply@mx.example.org', 'Subject: Undeliverable: Offer'],
+    ['From: noreply@mx.example.org', 'Subject: Delivery Status Notification (Failure)'],
+  ])(
+    'leaves a bounce with Auto-Submitted: auto-replied (%s, %s) to the bounce parsers',
+    (from, subject) => {
+      const raw = message(
+        [from, 'To: bounce@bounce.example.com', 'Auto-Submitted: auto-replied', subject],
+        'Your message could not be delivered.',
+      );
+      expect(autoReply(raw)).toBeNull();
+    },
+  );
 });
