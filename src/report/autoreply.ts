@@ -79,7 +79,20 @@ const SUBJECT_PREFIXES = [
   '自动回复',
   '自動回覆',
   '자동 응답',
+  '자동 회신',
   '부재중',
+  // More of Outlook's localised "Automatic reply:" (Danish, Slovak, Croatian/Serbian/
+  // Bosnian, Romanian, Ukrainian, Greek, Hebrew, Arabic, Indonesian, Vietnamese).
+  'autosvar',
+  'automatická odpoveď',
+  'automatski odgovor',
+  'răspuns automat',
+  'автоматична відповідь',
+  'αυτόματη απάντηση',
+  'תשובה אוטומטית',
+  'رد تلقائي',
+  'balasan otomatis',
+  'trả lời tự động',
 ];
 
 /** Phrases anywhere in a subject that only responders use (lower case). */

@@ -206,4 +206,14 @@ describe('RFC 3834 auto-replies', () => {
       expect(autoReply(raw)).toBeNull();
     },
   );
+  it.each([
+    'Autosvar: Offer',
+    'Automatická odpoveď: Offer',
+    'Răspuns automat: Offer',
+    'Αυτόματη απάντηση: Offer',
+    '자동 회신: Offer',
+    'Balasan otomatis: Offer',
+  ])("takes Outlook's localised automatic-reply subject %j for an auto-reply", (subject) => {
+    expect(autoReply(message([...base, `Subject: ${subject}`]))?.label).toBe('AutoReply');
+  });
 });
