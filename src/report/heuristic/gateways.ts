@@ -122,6 +122,11 @@ export const interScan: Family = {
     const lines = b.lines();
     const all: { f: Failure; text: string[]; reply: string | null }[] = [];
     let cur: { f: Failure; text: string[]; reply: string | null } | null = null;
+    // The reply to a command other than RCPT TO (the greeting, MAIL FROM, DATA):
+    // InterScan prints that exchange before or after its recipient sentences, and the
+    // refusal stopped the delivery to every recipient the transcript does not answer.
+    let sessionReply: string | null = null;
+    let lastSentRcpt = false;
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
     for (let i = 0; i < end; i++) {
@@ -133,6 +138,7 @@ export const interScan: Family = {
       let a: string | null = null;
       if (unable >= 0) a = addressIn(line.slice(unable + GATEWAYS.interScanTo.length - 1));
       else if (sent !== null) a = addressIn(sent);
+      if (lower.startsWith('sent') && line.indexOf('<<< ') >= 0) lastSentRcpt = sent !== null;
       if (a !== null) {
         if (cur === null || cur.f.recipient.toLowerCase() !== a.toLowerCase()) {
           cur = { f: { recipient: a, diagnosis: '' }, text: [], reply: null };
@@ -143,12 +149,17 @@ export const interScan: Family = {
       }
       // "Received >>> 550 5.1.1 <a@b>... User unknown": the server's reply.
       const received = line.indexOf('>>> ');
-      if (cur !== null && received >= 0 && lower.startsWith('received')) {
-        cur.reply = line.slice(received + 4).trim();
+      if (received >= 0 && lower.startsWith('received')) {
+        const reply = line.slice(received + 4).trim();
+        if (cur !== null && lastSentRcpt) cur.reply = reply;
+        else sessionReply ??= reply;
       }
     }
     // The server's reply, where the transcript shows one, says more than the sentence.
-    const failures = all.map((c) => ({ ...c.f, diagnosis: c.reply ?? c.text.join(' ') }));
+    const failures = all.map((c) => ({
+      ...c.f,
+      diagnosis: c.reply ?? sessionReply ?? c.text.join(' '),
+    }));
     return toFindings(b, 'interscan', failures, { returnedAt, permanent: true });
   },
 };
