@@ -46,6 +46,13 @@ export const GATEWAYS = {
   interScan: 'interscan',
   interScanTo: 'unable to deliver message to <',
   interScanSent: '<<< rcpt to:',
+  /**
+   * InterScan's echo of the exchange, "Sent <<< RCPT TO:<a@b>" then "Received >>>
+   * 550 ...": its own wording whatever the language of the template around it (the
+   * arrows point the other way in sendmail's transcript, ">>> RCPT To:", "<<< 550").
+   */
+  interScanSentRcpt: 'sent <<< rcpt to:',
+  interScanReceived: 'received >>> ',
   /** m-FILTER's section rulers. */
   mFilterServer: '-------server message',
   mFilterOriginal: '-------original',
@@ -114,7 +121,8 @@ export const interScan: Family = {
   name: 'interscan',
   detect(b) {
     if (b.from.indexOf('"interscan') >= 0) return EVIDENCE.sender;
-    return b.saw(GATEWAYS.interScan) || b.saw(GATEWAYS.interScanTo)
+    if (b.saw(GATEWAYS.interScan) || b.saw(GATEWAYS.interScanTo)) return EVIDENCE.marker;
+    return b.saw(GATEWAYS.interScanSentRcpt) && b.saw(GATEWAYS.interScanReceived)
       ? EVIDENCE.marker
       : EVIDENCE.none;
   },

@@ -659,6 +659,14 @@ const BOUNCES: Case[] = [
     'failed',
     '4.3.1',
   ],
+  [
+    'imss-ja',
+    'InterScan\'s exchange under a Japanese template, without "InterScan" or its sentence',
+    ['kenji@example.jp'],
+    'interscan',
+    'failed',
+    '5.1.1',
+  ],
   // MailMarshal: "Could not be delivered because of", then the affected recipients.
   [
     'marshal-user',
@@ -695,6 +703,14 @@ const BOUNCES: Case[] = [
   ],
   // BIGLOBE: sendmail-like rulers and "Non-delivered information".
   ['biglobe', "BIGLOBE's ruled sections", ['uma@example.org'], 'biglobe', 'failed', null],
+  [
+    'biglobe2',
+    "BIGLOBE's ruled sections, two recipients",
+    ['ai@example.jp', 'ken@example.jp'],
+    'biglobe',
+    'failed',
+    null,
+  ],
   // AOL as the sending MTA: sendmail (classic), Postfix (omr-*.mx.aol.com), and the
   // notice AOL shares with Yahoo since they share a platform.
   [
