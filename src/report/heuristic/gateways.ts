@@ -59,6 +59,9 @@ export const GATEWAYS = {
   /** MailMarshal: the reason, then the recipients. */
   mailMarshalBecause: 'could not be delivered because of',
   mailMarshalAffected: 'the following recipients were affected',
+  /** MailMarshal's "Additional Information" fields. */
+  mailMarshalRemote: 'remote-mta:',
+  mailMarshalReporting: 'reporting-mta:',
   /** X3's intro (the IIS SMTP service prints it too, iis in exchange.ts). */
   x3Intro: 'this is an automatically generated delivery status notification',
   /** X6's count of errors, "1 error(s):", on a line of its own. */
@@ -203,6 +206,13 @@ export const mFilter: Family = {
   },
 };
 
+/** The value of "<value>" (MailMarshal's Additional Information), or null when empty. */
+function bracketed(text: string): string | null {
+  let t = text.trim();
+  if (t.startsWith('<') && t.endsWith('>')) t = t.slice(1, -1).trim();
+  return t === '' ? null : t;
+}
+
 export const mailMarshal: Family = {
   name: 'mailmarshal',
   detect: (b) => (b.saw(GATEWAYS.mailMarshalBecause) ? EVIDENCE.marker : EVIDENCE.none),
@@ -224,11 +234,26 @@ export const mailMarshal: Family = {
       start: (line) => leadingAddress(line),
       continuation: 'section',
     }).blocks.map((block) => block.recipient);
+    // "Additional Information" below: "Remote-MTA:         <198.51.100.7>", and
+    // "Reporting-MTA:      <relay.example.net>", values in angle brackets.
+    let remoteMta: string | null = null;
+    let reportingMta: string | null = null;
+    for (let i = end; i < Math.min(lines.length, end + 30); i++) {
+      const line = (lines[i] as string).trim();
+      const remote = afterPrefix(line, GATEWAYS.mailMarshalRemote);
+      const reporting = afterPrefix(line, GATEWAYS.mailMarshalReporting);
+      if (remote !== null) remoteMta ??= bracketed(remote);
+      if (reporting !== null) reportingMta ??= bracketed(reporting);
+    }
     return toFindings(
       b,
       'mailmarshal',
-      recipients.map((recipient) => ({ recipient, diagnosis: text.join(' ') })),
-      { permanent: true },
+      recipients.map((recipient) => ({
+        recipient,
+        diagnosis: text.join(' '),
+        remoteMta,
+      })),
+      { reportingMta, permanent: true },
     );
   },
 };

@@ -692,6 +692,14 @@ const BOUNCES: Case[] = [
     'failed',
     null,
   ],
+  [
+    'marshal-expired',
+    "MailMarshal's reason after the queue lifetime, a final failure",
+    ['hana@example.org'],
+    'mailmarshal',
+    'failed',
+    '4.4.2',
+  ],
   // MessageLabs as the sending MTA: a multipart/report from messagelabs.com.
   [
     'messagelabs-dsn',
@@ -812,6 +820,12 @@ describe('bounce formats outside the development corpus', () => {
   });
 });
 
+it("reads MailMarshal's Remote-MTA and Reporting-MTA from its Additional Information", () => {
+  const [f] = findings('marshal-user');
+  expect(f?.report.remote_mta).toBe('198.51.100.7');
+  expect(f?.report.reporting_mta).toBe('marshal.example.net');
+});
+
 /** [fixture, what the test says]: no failed recipient may come out of these. */
 const NEAR_MISSES: [string, string][] = [
   ['ezmlm', "ezmlm's warning to a subscriber, whose list address wraps onto a line of its own"],
@@ -865,6 +879,7 @@ describe('labels of unseen formats whose reason the text states by a code or a v
     ['marshal-user', 'rita@example.org', 'InvalidRecipient'],
     ['marshal-quota', 'tina@example.org', 'QuotaIssues'],
     ['marshal-domain', 'gus@nosuch.example', 'BadDomain'],
+    ['marshal-expired', 'hana@example.org', 'MessageExpired'],
     ['biglobe', 'uma@example.org', 'QuotaIssues'],
     ['aol-new2', 'liam@example.org', 'InvalidRecipient'],
     ['facebook-nouser', 'yann@facebook.com', 'InvalidRecipient'],
