@@ -46,12 +46,22 @@ export const GATEWAYS = {
   interScan: 'interscan',
   interScanTo: 'unable to deliver message to <',
   interScanSent: '<<< rcpt to:',
+  /**
+   * InterScan's echo of the exchange, "Sent <<< RCPT TO:<a@b>" then "Received >>>
+   * 550 ...": its own wording whatever the language of the template around it (the
+   * arrows point the other way in sendmail's transcript, ">>> RCPT To:", "<<< 550").
+   */
+  interScanSentRcpt: 'sent <<< rcpt to:',
+  interScanReceived: 'received >>> ',
   /** m-FILTER's section rulers. */
   mFilterServer: '-------server message',
   mFilterOriginal: '-------original',
   /** MailMarshal: the reason, then the recipients. */
   mailMarshalBecause: 'could not be delivered because of',
   mailMarshalAffected: 'the following recipients were affected',
+  /** MailMarshal's "Additional Information" fields. */
+  mailMarshalRemote: 'remote-mta:',
+  mailMarshalReporting: 'reporting-mta:',
   /** X3's intro (the IIS SMTP service prints it too, iis in exchange.ts). */
   x3Intro: 'this is an automatically generated delivery status notification',
   /** X6's count of errors, "1 error(s):", on a line of its own. */
@@ -114,7 +124,8 @@ export const interScan: Family = {
   name: 'interscan',
   detect(b) {
     if (b.from.indexOf('"interscan') >= 0) return EVIDENCE.sender;
-    return b.saw(GATEWAYS.interScan) || b.saw(GATEWAYS.interScanTo)
+    if (b.saw(GATEWAYS.interScan) || b.saw(GATEWAYS.interScanTo)) return EVIDENCE.marker;
+    return b.saw(GATEWAYS.interScanSentRcpt) && b.saw(GATEWAYS.interScanReceived)
       ? EVIDENCE.marker
       : EVIDENCE.none;
   },
@@ -122,6 +133,11 @@ export const interScan: Family = {
     const lines = b.lines();
     const all: { f: Failure; text: string[]; reply: string | null }[] = [];
     let cur: { f: Failure; text: string[]; reply: string | null } | null = null;
+    // The reply to a command other than RCPT TO (the greeting, MAIL FROM, DATA):
+    // InterScan prints that exchange before or after its recipient sentences, and the
+    // refusal stopped the delivery to every recipient the transcript does not answer.
+    let sessionReply: string | null = null;
+    let lastSentRcpt = false;
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
     for (let i = 0; i < end; i++) {
@@ -133,6 +149,7 @@ export const interScan: Family = {
       let a: string | null = null;
       if (unable >= 0) a = addressIn(line.slice(unable + GATEWAYS.interScanTo.length - 1));
       else if (sent !== null) a = addressIn(sent);
+      if (lower.startsWith('sent') && line.indexOf('<<< ') >= 0) lastSentRcpt = sent !== null;
       if (a !== null) {
         if (cur === null || cur.f.recipient.toLowerCase() !== a.toLowerCase()) {
           cur = { f: { recipient: a, diagnosis: '' }, text: [], reply: null };
@@ -143,12 +160,17 @@ export const interScan: Family = {
       }
       // "Received >>> 550 5.1.1 <a@b>... User unknown": the server's reply.
       const received = line.indexOf('>>> ');
-      if (cur !== null && received >= 0 && lower.startsWith('received')) {
-        cur.reply = line.slice(received + 4).trim();
+      if (received >= 0 && lower.startsWith('received')) {
+        const reply = line.slice(received + 4).trim();
+        if (cur !== null && lastSentRcpt) cur.reply = reply;
+        else sessionReply ??= reply;
       }
     }
     // The server's reply, where the transcript shows one, says more than the sentence.
-    const failures = all.map((c) => ({ ...c.f, diagnosis: c.reply ?? c.text.join(' ') }));
+    const failures = all.map((c) => ({
+      ...c.f,
+      diagnosis: c.reply ?? sessionReply ?? c.text.join(' '),
+    }));
     return toFindings(b, 'interscan', failures, { returnedAt, permanent: true });
   },
 };
@@ -184,6 +206,13 @@ export const mFilter: Family = {
   },
 };
 
+/** The value of "<value>" (MailMarshal's Additional Information), or null when empty. */
+function bracketed(text: string): string | null {
+  let t = text.trim();
+  if (t.startsWith('<') && t.endsWith('>')) t = t.slice(1, -1).trim();
+  return t === '' ? null : t;
+}
+
 export const mailMarshal: Family = {
   name: 'mailmarshal',
   detect: (b) => (b.saw(GATEWAYS.mailMarshalBecause) ? EVIDENCE.marker : EVIDENCE.none),
@@ -205,11 +234,26 @@ export const mailMarshal: Family = {
       start: (line) => leadingAddress(line),
       continuation: 'section',
     }).blocks.map((block) => block.recipient);
+    // "Additional Information" below: "Remote-MTA:         <198.51.100.7>", and
+    // "Reporting-MTA:      <relay.example.net>", values in angle brackets.
+    let remoteMta: string | null = null;
+    let reportingMta: string | null = null;
+    for (let i = end; i < Math.min(lines.length, end + 30); i++) {
+      const line = (lines[i] as string).trim();
+      const remote = afterPrefix(line, GATEWAYS.mailMarshalRemote);
+      const reporting = afterPrefix(line, GATEWAYS.mailMarshalReporting);
+      if (remote !== null) remoteMta ??= bracketed(remote);
+      if (reporting !== null) reportingMta ??= bracketed(reporting);
+    }
     return toFindings(
       b,
       'mailmarshal',
-      recipients.map((recipient) => ({ recipient, diagnosis: text.join(' ') })),
-      { permanent: true },
+      recipients.map((recipient) => ({
+        recipient,
+        diagnosis: text.join(' '),
+        remoteMta,
+      })),
+      { reportingMta, permanent: true },
     );
   },
 };

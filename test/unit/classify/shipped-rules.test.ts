@@ -159,6 +159,20 @@ describe('the shipped rules, in the order config/oobd.toml loads them', () => {
       ['550 Invalid recipient: <nobody@example.com>', 'InvalidRecipient'],
       ['550 the recipient does not have an account here', 'InvalidRecipient'],
       ['550 5.1.1 Not our Customer', 'InvalidRecipient'],
+      // Facebook's documented codes: the code decides, the recipient's preferences are
+      // a policy of the recipient, the IP codes are about the sender.
+      [
+        '550 5.1.1 RCP-P1 http://postmaster.facebook.com/response_codes?ip=192.0.2.5#rcp The attempted recipient address does not exist',
+        'InvalidRecipient',
+      ],
+      [
+        "550 5.0.0 POL-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.5#pol Facebook will no longer accept mail from your mail server's IP Address",
+        'SpamBlock',
+      ],
+      [
+        "550 5.0.0 POL-P1 http://postmaster.facebook.com/response_codes?ip=192.0.2.5#pol Your mail server's IP Address is listed on the Spamhaus PBL",
+        'SpamBlock',
+      ],
       ['550 local server doesn\u2019t have that user', 'InvalidRecipient'],
       ['550 5.7.1 No such user!', 'InvalidRecipient'],
       ['550 account x@example.org does not exist', 'InvalidRecipient'],

@@ -632,6 +632,164 @@ const BOUNCES: Case[] = [
     'delayed',
     '4.3.0',
   ],
+  // Families the development half holds no sample of, each from its software's layout.
+  // Trend Micro InterScan MSS: its SMTP exchange ("Sent <<<" / "Received >>>") and
+  // "Unable to deliver message to <a@b>.", or its framed "Message from InterScan" notice.
+  [
+    'imss-sent',
+    "InterScan's RCPT TO exchange and the server's reply above its recipient sentence",
+    ['nora@example.org'],
+    'interscan',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'imss-mss',
+    'InterScan\'s framed notice with "(and other recipients in the same domain)"',
+    ['otto@example.org'],
+    'interscan',
+    'failed',
+    null,
+  ],
+  [
+    'imss-session',
+    "InterScan's refused MAIL FROM, whose reply stopped every recipient it lists",
+    ['pia@example.org', 'quinn@example.org'],
+    'interscan',
+    'failed',
+    '4.3.1',
+  ],
+  [
+    'imss-ja',
+    'InterScan\'s exchange under a Japanese template, without "InterScan" or its sentence',
+    ['kenji@example.jp'],
+    'interscan',
+    'failed',
+    '5.1.1',
+  ],
+  // MailMarshal: "Could not be delivered because of", then the affected recipients.
+  [
+    'marshal-user',
+    "MailMarshal's reason and affected recipient, its Additional Information below",
+    ['rita@example.org'],
+    'mailmarshal',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'marshal-quota',
+    'MailMarshal without the intro line, two affected recipients',
+    ['sam@example.org', 'tina@example.org'],
+    'mailmarshal',
+    'failed',
+    '4.2.2',
+  ],
+  [
+    'marshal-domain',
+    "MailMarshal's reason without a reply code",
+    ['gus@nosuch.example'],
+    'mailmarshal',
+    'failed',
+    null,
+  ],
+  [
+    'marshal-expired',
+    "MailMarshal's reason after the queue lifetime, a final failure",
+    ['hana@example.org'],
+    'mailmarshal',
+    'failed',
+    '4.4.2',
+  ],
+  // MessageLabs as the sending MTA: a multipart/report from messagelabs.com.
+  [
+    'messagelabs-dsn',
+    "MessageLabs' delivery-status part, Status before Final-Recipient",
+    ['cleo@example.org'],
+    'rfc3464',
+    'failed',
+    '5.3.0',
+  ],
+  // BIGLOBE: sendmail-like rulers and "Non-delivered information".
+  ['biglobe', "BIGLOBE's ruled sections", ['uma@example.org'], 'biglobe', 'failed', null],
+  [
+    'biglobe2',
+    "BIGLOBE's ruled sections, two recipients",
+    ['ai@example.jp', 'ken@example.jp'],
+    'biglobe',
+    'failed',
+    null,
+  ],
+  // AOL as the sending MTA: sendmail (classic), Postfix (omr-*.mx.aol.com), and the
+  // notice AOL shares with Yahoo since they share a platform.
+  [
+    'aol-classic',
+    "AOL's sendmail transcript without an enhanced code",
+    ['walt@example.org'],
+    'aol',
+    'failed',
+    null,
+  ],
+  [
+    'aol-postfix',
+    "AOL's Postfix multipart/report",
+    ['vera@example.org'],
+    'rfc3464',
+    'failed',
+    '5.1.1',
+  ],
+  ['aol-new', "AOL's Yahoo-platform notice", ['kate@example.org'], 'yahoo', 'failed', '5.1.1'],
+  [
+    'aol-new2',
+    'the Yahoo-platform notice with a "delivery error: dd" reply',
+    ['liam@example.org'],
+    'yahoo',
+    'failed',
+    null,
+  ],
+  // Facebook: a multipart/report whose reply carries a documented response code.
+  [
+    'facebook-prefs',
+    "Facebook's RCP-P2 refusal",
+    ['xena@facebook.com'],
+    'rfc3464',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'facebook-nouser',
+    "Facebook's RCP-P1 refusal",
+    ['yann@facebook.com'],
+    'rfc3464',
+    'failed',
+    '5.1.1',
+  ],
+  ['facebook-ip', "Facebook's POL-P2 refusal", ['zara@facebook.com'], 'rfc3464', 'failed', '5.0.0'],
+  // qmail's layout under other intros ("mail transport agent", "mail delivery agent",
+  // "deliver program").
+  [
+    'x4-mta',
+    'qmail\'s layout under "This is the mail transport agent at"',
+    ['zoe@example.org'],
+    'qmail',
+    'failed',
+    '5.1.1',
+  ],
+  [
+    'x4-mda',
+    'qmail\'s layout under "This is the mail delivery agent at", its own (#5.2.2)',
+    ['adam@example.net'],
+    'qmail',
+    'failed',
+    '5.2.2',
+  ],
+  [
+    'x4-deliver',
+    'qmail\'s layout under "Hi. This is the deliver program at"',
+    ['bea@example.net'],
+    'qmail',
+    'failed',
+    '5.1.1',
+  ],
   // Bounces that name no recipient: detected, and none invented from the returned To.
   [
     'sendmail-size',
@@ -655,11 +813,17 @@ describe('bounce formats outside the development corpus', () => {
   it.each(BOUNCES)('reads %s: %s', (file, _what, recipients, family, action, status) => {
     const found = findings(file);
     expect(found.map((f) => f.recipient)).toEqual(recipients);
-    expect(found[0]?.report.source).toBe(`heuristic:${family}`);
+    expect(found[0]?.report.source).toBe(family === 'rfc3464' ? family : `heuristic:${family}`);
     for (const f of found) expect(f.report.action).toBe(action);
     const code = found[0]?.reply.enhancedCode ?? null;
     expect(code === null ? null : `${code.class}.${code.subject}.${code.detail}`).toBe(status);
   });
+});
+
+it("reads MailMarshal's Remote-MTA and Reporting-MTA from its Additional Information", () => {
+  const [f] = findings('marshal-user');
+  expect(f?.report.remote_mta).toBe('198.51.100.7');
+  expect(f?.report.reporting_mta).toBe('marshal.example.net');
 });
 
 /** [fixture, what the test says]: no failed recipient may come out of these. */
@@ -685,6 +849,8 @@ const NEAR_MISSES: [string, string][] = [
   ['postfix-success', 'Postfix\'s success report with the remote "250 2.0.0 Ok" mid-line'],
   ['success-sentence', 'a "was delivered successfully" report with its 250 reply'],
   ['dmarc-like', 'a DMARC aggregate report notice'],
+  ['facebook-notice', "Facebook's notification mail with an address and a privacy sentence"],
+  ['imss-notice', "InterScan's framed quarantine notice naming the recipient it delivered to"],
 ];
 
 describe('messages near bounce formats that are no bounces', () => {
@@ -709,6 +875,16 @@ describe('labels of unseen formats whose reason the text states by a code or a v
     ['virus', 'mona@example.org', 'VirusRelated'],
     ['virus2', 'enzo@example.org', 'VirusRelated'],
     ['virus3', 'felix@example.org', 'VirusRelated'],
+    ['imss-session', 'pia@example.org', 'QuotaIssues'],
+    ['marshal-user', 'rita@example.org', 'InvalidRecipient'],
+    ['marshal-quota', 'tina@example.org', 'QuotaIssues'],
+    ['marshal-domain', 'gus@nosuch.example', 'BadDomain'],
+    ['marshal-expired', 'hana@example.org', 'MessageExpired'],
+    ['biglobe', 'uma@example.org', 'QuotaIssues'],
+    ['aol-new2', 'liam@example.org', 'InvalidRecipient'],
+    ['facebook-nouser', 'yann@facebook.com', 'InvalidRecipient'],
+    ['facebook-ip', 'zara@facebook.com', 'SpamBlock'],
+    ['x4-mda', 'adam@example.net', 'QuotaIssues'],
   ])('labels oobd-%s.eml for %s as %s', (file, recipient, label) => {
     const records = fixtureRecords(readFixture(`unseen/oobd-${file}.eml`));
     const r = records.find((x) => x.type === 'OOB' && x.recipient === recipient);
