@@ -5,6 +5,7 @@
 import { answeredMessageId, extractAddress, localPartOf } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
+import { fromMailSystem } from './heuristic/common';
 import type { MimeMessage } from './mime';
 import { dropTags, oneLine } from './reply';
 import type { OobFinding } from './types';
@@ -178,9 +179,6 @@ const INACTIVE_INFERENCE = Object.freeze({
 /** Senders whose messages are bounces or system mail, never a person's auto-reply. */
 const SYSTEM_LOCAL_PARTS = new Set(['mailer-daemon', 'postmaster', 'root']);
 
-/** From-field words of a mail system (display name or address), lower case. */
-const NOTICE_SENDER_WORDS = ['mailer-daemon', 'mail-daemon', 'mail delivery', 'postmaster'];
-
 /**
  * Subject words of delivery-failure notices, lower case: Postfix "Undelivered Mail
  * Returned to Sender", Exchange "Undeliverable:", Exim "Mail delivery failed", sendmail
@@ -200,8 +198,7 @@ const NOTICE_SUBJECT_WORDS = [
 
 /** True when the From or Subject is a mail system's delivery notice, not a person's responder. */
 function mailSystemNotice(from: string | null, lowerSubject: string): boolean {
-  const f = (from ?? '').toLowerCase();
-  for (const w of NOTICE_SENDER_WORDS) if (f.indexOf(w) >= 0) return true;
+  if (fromMailSystem((from ?? '').toLowerCase())) return true;
   for (const w of NOTICE_SUBJECT_WORDS) if (lowerSubject.indexOf(w) >= 0) return true;
   return false;
 }

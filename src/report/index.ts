@@ -10,6 +10,7 @@ import { parseAutoReply } from './autoreply';
 import { parseChallenge } from './challenge';
 import { completeFromNotification, parseDsn, parseDsnInText } from './dsn';
 import { parseFallback } from './fallback';
+import { fromMailSystem } from './heuristic/common';
 import { completeDsn, parseHeuristic } from './heuristic/index';
 import type { Headers } from './header';
 import { parseMdn } from './mdn';
@@ -74,9 +75,6 @@ export function parseWalked(msg: MimeMessage, options: ParseOptions = {}): Parse
   return parsed;
 }
 
-/** From-field words of a mail system's notice (lower case), as heuristic/common.ts reads them. */
-const NOTICE_SENDERS = ['mailer-daemon', 'postmaster', 'mail delivery', 'mail-daemon'];
-
 /**
  * A bounce a person forwarded as an attachment (a message/rfc822 part whose own
  * header says it is a mail system's notice: a null Return-Path, a daemon's From, or
@@ -90,7 +88,7 @@ function forwardedBounce(msg: MimeMessage, options: ParseOptions): ParseResult |
   const from = (h.get('from') ?? '').toLowerCase();
   const notice =
     (h.get('return-path') ?? '').trim() === '<>' ||
-    NOTICE_SENDERS.some((w) => from.indexOf(w) >= 0) ||
+    fromMailSystem(from) ||
     (h.get('content-type') ?? '').toLowerCase().indexOf('multipart/report') >= 0;
   if (!notice) return null;
   const inner = readMessage(Buffer.from(attached.text(), 'utf8'));

@@ -106,9 +106,7 @@ export class Bounce {
    * `postmaster`, `mail-daemon`, or a "Mail Delivery ..." display name.
    */
   get fromDaemon(): boolean {
-    const from = this.from;
-    for (const name of DAEMON_NAMES) if (from.indexOf(name) >= 0) return true;
-    return false;
+    return fromMailSystem(this.from);
   }
 
   /**
@@ -312,6 +310,16 @@ const DAEMON_NAMES = [
   'mail delivery',
   'mail administrator',
 ];
+
+/**
+ * True when a From field (lower case) names a mail system: `mailer-daemon`,
+ * `postmaster`, `mail-daemon`, or a "Mail Delivery ..." / "Mail Administrator" display
+ * name (RFC 5321 §4.5.5 null-sender notices come from these by convention).
+ */
+export function fromMailSystem(from: string): boolean {
+  for (const name of DAEMON_NAMES) if (from.indexOf(name) >= 0) return true;
+  return false;
+}
 
 /** `s` in lower case, ASCII letters only, so that offsets stay those of `s`. */
 export function lowerAscii(s: string): string {
