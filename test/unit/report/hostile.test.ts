@@ -21,7 +21,7 @@ function randomBytes(seed: number, length: number): Buffer {
 
 /**
  * Parses hostile input and checks it fails soft. A hang is caught by jest's timeout;
- * how fast hostile input parses is measured by `npm run bench`, not asserted here.
+ * how fast hostile input parses is measured by `npm run bench:hostile`, not asserted here.
  */
 function parseBounded(raw: Uint8Array | string): ParseResult {
   const input = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
