@@ -66,7 +66,7 @@ cases.forEach((c, i) => {
       by: r.rule
         ? `${r.rule.file}#${r.rule.label}[${r.rule.index}]`
         : r.context
-          ? `context:${r.context}`
+          ? `context:${r.context.file}#${r.context.index} (${r.context.name})`
           : r.decided_by,
     });
   }
