@@ -1490,3 +1490,19 @@ describe('a host or domain named between "host" and "not found", against its nei
     expect(classifier.classifyLine(line).label).toBe(expected);
   });
 });
+
+describe("MessageLabs' relay refusal naming its server, against its neighbours", () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    [
+      '553-you are trying to use me [server-4.tower-111.messagelabs.com] as a relay, but I have not been configured to let you do this.',
+      'RelayDenied',
+    ],
+    ['553 you are trying to use me as a relay', 'RelayDenied'],
+    // Two sentences: no relay refusal.
+    ['553 you are trying to use me. Please use a relay.', 'Uncategorized'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});
