@@ -131,4 +131,14 @@ describe('siblings of the formats the development corpus samples once or twice',
       ['kim@nonexistent.example', 'BadDomain'],
     ]);
   });
+
+  it('keeps the whole of a transcript reply wrapped onto an indented line', () => {
+    const records = recordsOf('activehunter-transcript');
+    expect(records[0]?.response.content).toContain('zen.spamhaus.org');
+  });
+
+  it('keeps each X3 and MailFoundry reply whole where it wraps onto the next line', () => {
+    expect(recordsOf('x3-spam')[0]?.response.content).toContain('by the content filter');
+    expect(recordsOf('mailfoundry-spam')[0]?.response.content).toContain('Spam content detected');
+  });
 });
