@@ -46,6 +46,8 @@ export const GATEWAYS = {
   interScan: 'interscan',
   interScanTo: 'unable to deliver message to <',
   interScanSent: '<<< rcpt to:',
+  /** The template's "Reason: %REASON%" line. */
+  interScanReason: 'reason:',
   /**
    * InterScan's echo of the exchange, "Sent <<< RCPT TO:<a@b>" then "Received >>>
    * 550 ...": its own wording whatever the language of the template around it (the
@@ -101,9 +103,12 @@ export const mailFoundry: Family = {
       noise: [GATEWAYS.mailFoundryFinal],
     });
     const failures = collected.blocks.map((block) => {
-      const f: Failure = { recipient: block.recipient, diagnosis: block.lines.join(' ') };
-      // "Server mx.example.org[192.0.2.222] failed with: 550 ...": the host and its reply.
-      for (const line of block.lines) {
+      const reason = block.lines;
+      const f: Failure = { recipient: block.recipient, diagnosis: reason.join(' ') };
+      // "Server mx.example.org[192.0.2.222] failed with: 550 ...": the host and its reply,
+      // with the lines a long reply wraps onto.
+      for (let i = 0; i < reason.length; i++) {
+        const line = reason[i] as string;
         const reply = textAfter(line, GATEWAYS.mailFoundryWith);
         if (reply === null) continue;
         const host = line.slice(0, line.length - reply.length - GATEWAYS.mailFoundryWith.length);
@@ -111,7 +116,7 @@ export const mailFoundry: Family = {
         const last = words[words.length - 1] ?? '';
         const bracket = last.indexOf('[');
         if (words.length > 1) f.remoteMta = bracket > 0 ? last.slice(0, bracket) : last;
-        f.diagnosis = reply.trim();
+        f.diagnosis = [reply.trim(), ...reason.slice(i + 1).map((l) => l.trim())].join(' ');
         break;
       }
       return f;
@@ -164,6 +169,18 @@ export const interScan: Family = {
         const reply = line.slice(received + 4).trim();
         if (cur !== null && lastSentRcpt) cur.reply = reply;
         else sessionReply ??= reply;
+      }
+    }
+    // No recipient sentence and no transcript: the template's "Reason:" line holds the
+    // remote server's reply itself ("Reason:  550 5.1.1 <a@b>: ... User unknown"), and
+    // the address in it is the recipient.
+    if (all.length === 0) {
+      for (let i = 0; i < end; i++) {
+        const reason = afterPrefix((lines[i] as string).trim(), GATEWAYS.interScanReason);
+        const a = reason === null ? null : addressIn(reason);
+        if (reason === null || a === null) continue;
+        all.push({ f: { recipient: a, diagnosis: '' }, text: [reason.trim()], reply: null });
+        break;
       }
     }
     // The server's reply, where the transcript shows one, says more than the sentence.
@@ -258,6 +275,48 @@ export const mailMarshal: Family = {
   },
 };
 
+/** X3's detail line, "SMTP:RCPT host 192.0.2.8: 553 ...", "Routing: ...", "Diagnostic-Code: smtp; ...": its text, or null. */
+function x3Detail(line: string): string | null {
+  const routing = afterPrefix(line, 'routing:');
+  const diagnostic = afterPrefix(line, 'diagnostic-code:');
+  // "SMTP:RCPT host ...", "DNS:Host not found: ...": a stage, a colon, the text.
+  const colon = line.indexOf(':');
+  if (colon === 3 || colon === 4) {
+    const stage = lowerAscii(line.slice(0, colon));
+    if (stage === 'smtp') {
+      const sp = line.indexOf(' ');
+      return sp > 0 ? line.slice(sp + 1) : null;
+    }
+    if (stage === 'dns') return line.slice(colon + 1).trim();
+  }
+  if (routing !== null) return routing.trim();
+  if (diagnostic !== null) {
+    const v = diagnostic.trim();
+    return (afterPrefix(v, 'smtp;') ?? v).trim();
+  }
+  return null;
+}
+
+/**
+ * The detail of `recipient` among X3's `details`: the one naming its address, else its
+ * domain, else (one detail per recipient) the one in its place, else all of them.
+ */
+function x3DetailOf(recipient: string, index: number, count: number, details: string[]): string {
+  const lower = recipient.toLowerCase();
+  const domain = lower.slice(lower.lastIndexOf('@') + 1);
+  const named = details.find((d) => d.toLowerCase().indexOf(lower) >= 0);
+  if (named !== undefined) return named;
+  const byDomain = details.find((d) => {
+    const t = d.toLowerCase();
+    const at = t.indexOf(domain);
+    // The domain itself, not the tail of an address in another detail.
+    return at >= 0 && (at === 0 || t.charCodeAt(at - 1) !== 0x40) && t.indexOf('@' + domain) < 0;
+  });
+  if (byDomain !== undefined) return byDomain;
+  if (details.length === count) return details[index] as string;
+  return details.join(' ');
+}
+
 export const x3: Family = {
   name: 'x3',
   detect: (b) => (b.saw(GATEWAYS.x3Intro) ? EVIDENCE.marker : EVIDENCE.none),
@@ -266,31 +325,30 @@ export const x3: Family = {
     const details: string[] = [];
     const returnedAt = findLine(lines, RFC822);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    // "   * a@b": the recipients, one reason for all under "Technical details:".
+    // "   * a@b": the recipients, their reasons under "Technical details:".
     const recipients = collectBlocks(lines, 0, end, {
       start: (line) => (line.startsWith('* ') ? leadingAddress(line.slice(2)) : null),
       continuation: 'indented',
     }).blocks.map((block) => block.recipient);
-    for (let i = 0; i < end; i++) {
+    // One detail per line, and the lines a long reply wraps onto, up to a blank line
+    // or one of the template's rulers.
+    let open = false;
+    for (let i = 0; i < end && details.length < MAX_RECIPIENTS; i++) {
       const line = (lines[i] as string).trim();
-      const lower = line.toLowerCase();
-      // "SMTP:RCPT host 192.0.2.8: 553 5.3.0 ...", "Routing: ...", "Diagnostic-Code: smtp; ..."
-      const routing = afterPrefix(line, 'routing:');
-      const diagnostic = afterPrefix(line, 'diagnostic-code:');
-      if (lower.startsWith('smtp:')) {
-        const sp = line.indexOf(' ');
-        if (sp > 0) details.push(line.slice(sp + 1));
-      } else if (routing !== null) details.push(routing.trim());
-      else if (diagnostic !== null) {
-        const v = diagnostic.trim();
-        details.push((afterPrefix(v, 'smtp;') ?? v).trim());
-      }
+      const detail = x3Detail(line);
+      if (detail !== null) {
+        details.push(detail);
+        open = true;
+      } else if (line === '' || line.startsWith('==') || line.startsWith('--')) open = false;
+      else if (open) details[details.length - 1] += ' ' + line;
     }
-    const text = details.join(' ');
     return toFindings(
       b,
       'x3',
-      recipients.map((recipient) => ({ recipient, diagnosis: text })),
+      recipients.map((recipient, i) => ({
+        recipient,
+        diagnosis: x3DetailOf(recipient, i, recipients.length, details),
+      })),
       { returnedAt, permanent: true },
     );
   },

@@ -215,9 +215,25 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       continue;
     }
     // The transcript: a server reply ("<<<") explains the verdict that follows it.
+    let lastWasReply = false;
     for (let i = at + 1; i < next; i++) {
-      const line = (lines[i] as string).trim();
-      if (line === '') continue;
+      const raw = lines[i] as string;
+      const line = raw.trim();
+      if (line === '') {
+        lastWasReply = false;
+        continue;
+      }
+      // A long reply wrapped onto indented lines ("554 5.7.1 ... blocked using",
+      // "    zen.spamhaus.org; https://..."): the rest of the reply above.
+      const wrapped = lastWasReply && (raw.charCodeAt(0) === 0x20 || raw.charCodeAt(0) === 0x09);
+      lastWasReply = false;
+      const replyStart =
+        digits3(line, 0) >= 200 && (line.charCodeAt(3) === 0x20 || line.charCodeAt(3) === 0x2d);
+      if (wrapped && !line.startsWith('>>>') && !line.startsWith('<<<') && !replyStart) {
+        replies[replies.length - 1] += ' ' + line;
+        lastWasReply = true;
+        continue;
+      }
       const lower = lowerAscii(line);
       const talk = lower.indexOf(SENDMAIL.talking);
       if (talk >= 0 && talk <= 4) {
@@ -234,15 +250,20 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
         continue;
       }
       if (line.startsWith('<<<')) {
-        if (replies.length < 20) replies.push(line.slice(3).trim());
+        if (replies.length < 20) {
+          replies.push(line.slice(3).trim());
+          lastWasReply = true;
+        }
         continue;
       }
       const v = verdict(line);
       if (v === null) {
         // ActiveHunter copies the server's reply without the "<<<".
         const code = digits3(line, 0);
-        if (code >= 200 && line.charCodeAt(3) === 0x20 && replies.length < 20) replies.push(line);
-        else if (lower.startsWith(SENDMAIL.gaveUp) && notes.length < 5) notes.push(line);
+        if (code >= 200 && line.charCodeAt(3) === 0x20 && replies.length < 20) {
+          replies.push(line);
+          lastWasReply = true;
+        } else if (lower.startsWith(SENDMAIL.gaveUp) && notes.length < 5) notes.push(line);
         continue;
       }
       if (v.address === null) {

@@ -1470,3 +1470,39 @@ describe("Zimbra's quota error code and amavisd-new's virus category, against th
     expect(classifier.classifyLine(line).label).toBe(expected);
   });
 });
+
+describe('a host or domain named between "host" and "not found", against its neighbours', () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    // MailFoundry's and sendmail-era reasons: the name between the words, the sentence ending.
+    ['Host nonexistent.example not found', 'BadDomain'],
+    ['550 Host nohost.example not found (in reply to RCPT TO)', 'BadDomain'],
+    ['550 Domain example.net unknown.', 'BadDomain'],
+    ['554 host mail.example.org was not found', 'BadDomain'],
+    // Nearest replies of other labels: a DNS failure for now, an unknown user after a
+    // host name, the sender's domain, an address-list miss, an IP address.
+    ['451 4.4.0 host mx.example.org not found, try again', 'TransientFailure'],
+    ['550 5.1.1 user unknown; host mx.example.org unknown user', 'InvalidRecipient'],
+    ['550 Sender domain example.com not found', 'InvalidSender'],
+    ['550 host 192.0.2.1 not found in the access list', 'Uncategorized'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});
+
+describe("MessageLabs' relay refusal naming its server, against its neighbours", () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    [
+      '553-you are trying to use me [server-4.tower-111.messagelabs.com] as a relay, but I have not been configured to let you do this.',
+      'RelayDenied',
+    ],
+    ['553 you are trying to use me as a relay', 'RelayDenied'],
+    // Two sentences: no relay refusal.
+    ['553 you are trying to use me. Please use a relay.', 'Uncategorized'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});
