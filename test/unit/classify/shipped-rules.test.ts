@@ -1506,3 +1506,20 @@ describe("MessageLabs' relay refusal naming its server, against its neighbours",
     expect(classifier.classifyLine(line).label).toBe(expected);
   });
 });
+
+describe("amavisd-new's contents categories after the id, against their neighbours", () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    ['554 5.7.0 Reject, id=20025-09 - SPAM', 'SpamContent'],
+    ['554 5.7.0 Reject, id=4711-13 -  spam', 'SpamContent'],
+    ['554 5.7.0 Reject, id=31337-01 - BAD-HEADER', 'ContentRelated'],
+    ['554 5.7.0 Reject, id=11111-02 - INFECTED: Eicar-Test-Signature', 'VirusRelated'],
+    // Not amavisd-new's category: "spam" elsewhere, an id without the category dash.
+    ['554 5.7.0 Reject, id=20025-09 - BANNED: .exe', 'PolicyRelated'],
+    ['550 5.7.1 Message rejected: anti-spam policy, id=4 - see https://example.org', 'SpamRelated'],
+    ['550 5.7.1 id=abc123 delivered, spamtrap hit reported', 'PolicyRelated'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});

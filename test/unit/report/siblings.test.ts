@@ -47,13 +47,7 @@ function enhanced(r: LogRecord): string | null {
 }
 
 /** Files still read wrong, and why (the report names them as what is left). */
-const KNOWN_WRONG: Readonly<Record<string, string>> = {
-  // A phrase for amavisd-new's "Reject, id=<id> - SPAM" (its CC_SPAM category) reads this
-  // right, but moves the development corpus's lhost-amavis-03 (the same reply, whose
-  // expectation is notcompliantrfc from the "Duplicate header field" its text part
-  // lists) from PolicyRelated to SpamContent; the lead decides.
-  'amavis-spam': 'amavisd-new\'s "Reject, id=... - spam" is labelled PolicyRelated (iana X.7.0)',
-};
+const KNOWN_WRONG: Readonly<Record<string, string>> = {};
 
 describe('siblings of the formats the development corpus samples once or twice', () => {
   it.each(ROWS.filter((row) => KNOWN_WRONG[row.file] === undefined))('$file: $says', (row) => {
