@@ -122,11 +122,13 @@ export function parsePostfixText(bounce: Bounce, family: string): OobFinding[] {
   });
   if (failures.length === 0 && findLineContaining(lines, [POSTFIX.reportUnavailable], start) >= 0) {
     // Reported in https://github.com/sisimai/set-of-emails/pull/16: the notice says
-    // delivery failed and has no report; the recipients are those the returned
-    // message names (none when it names none), with no reply made up.
-    for (const recipient of bounce.returnedRecipients(returnedAt))
+    // delivery failed and has no report. When the returned message was addressed to
+    // one recipient, that is the one; of several, the notice does not say which
+    // failed, and none is picked. No reply is made up.
+    const returned = bounce.returnedRecipients(returnedAt);
+    if (returned.length === 1)
       failures.push({
-        recipient,
+        recipient: returned[0] as string,
         diagnosis: '',
         remoteMta: null,
         action: delay ? 'delayed' : null,

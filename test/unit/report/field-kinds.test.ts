@@ -121,3 +121,32 @@ describe('kinds of failure from public bug reports (fixtures/field-kinds)', () =
     expect(Object.keys(KNOWN_WRONG).filter((k) => !CASES.some((c) => tag(c) === k))).toEqual([]);
   });
 });
+
+describe('the phrase families added for these kinds, and their nearest misses', () => {
+  const label = (reply: string) => fixtureClassifier().classify(parseReplyLine(reply)).label;
+
+  it.each([
+    '550 5.1.1 <gia@example.net>: disabled email address',
+    '550 suspended address, mail not accepted',
+    '550 The mailbox jo@example.com is not used anymore',
+    '550 This email address is not in use any more',
+    '554 The inbox you wrote to is not being used any more',
+  ])('reads "%s" as an inactive mailbox', (reply) => {
+    expect(label(reply)).toBe('InactiveMailbox');
+  });
+
+  it.each([
+    ['550 5.1.1 <gia@example.net>: invalid email address', 'InvalidRecipient'],
+    ['550 5.1.1 unknown address', 'InvalidRecipient'],
+    ['550 5.7.1 Sender address disabled by policy', 'PolicyRelated'],
+    ['550 5.1.1 This password is not used any more', 'InvalidRecipient'],
+  ])('does not read "%s" as an inactive mailbox', (reply, want) => {
+    expect(label(reply)).toBe(want);
+  });
+
+  it('leaves an IP address that is "not used any more" alone', () => {
+    expect(label('550 Your IP address is not used any more by our customer')).not.toBe(
+      'InactiveMailbox',
+    );
+  });
+});
