@@ -135,6 +135,13 @@ const HUMAN_PREFIXES = [
  */
 const INACTIVE_PHRASES = [
   'no longer in use',
+  // Reported in https://github.com/sisimai/go-sisimai/issues/202 as "no longer in use";
+  // the same said another way.
+  'not in use any more',
+  'not in use anymore',
+  'not used any more',
+  'not used anymore',
+  'no longer used',
   'is no longer active',
   'no longer exists',
   'is no longer valid',

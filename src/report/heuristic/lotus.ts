@@ -14,13 +14,13 @@
 import {
   EVIDENCE,
   MAX_RECIPIENTS,
+  addressIn,
   bareAddress,
   collectBlocks,
   findLine,
   findLineContaining,
   indentOf,
   lowerAscii,
-  startsWithI,
   toFindings,
   type Bounce,
   type Failure,
@@ -144,17 +144,17 @@ export const notes: Family = {
       const line = (lines[i] as string).trim();
       if (line !== '' && !line.startsWith('-')) reasons.push(line);
     }
-    if (recipients.length === 0 && returnedAt >= 0) {
-      // No address in the reasons: the returned message's To.
-      for (let i = returnedAt + 1; i < Math.min(lines.length, returnedAt + 100); i++) {
-        const l = lines[i] as string;
-        if (l === '') break;
-        if (startsWithI(l, 'to:')) {
-          const a = bareAddress(l.slice(3));
-          if (a !== null) recipients.push(a);
-          break;
-        }
+    // No address alone on a line: the one the reason names ("User kim (kim@example.in)
+    // not listed in public Name & Address Book"), else the returned message's To/Cc,
+    // pasted after the ruler or attached as its own part (reported in
+    // https://github.com/sisimai/p5-sisimai/issues/88).
+    if (recipients.length === 0) {
+      const named = new Set<string>();
+      for (const reason of reasons) {
+        const a = addressIn(reason);
+        if (a !== null) named.add(a);
       }
+      recipients.push(...(named.size > 0 ? [...named] : b.returnedRecipients(returnedAt)));
     }
     const text = reasons.join(' ');
     return toFindings(

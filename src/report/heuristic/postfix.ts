@@ -47,6 +47,12 @@ export const POSTFIX = {
   /** The SMTP client's name for the server, "host mx.example.jp[192.0.2.1] said:". */
   host: 'host ',
   /** The SMTP client's note of the stage. */
+  /**
+   * What bounce(8) writes in place of the per-recipient text when it cannot read the
+   * queue file's bounce log (bounce_notify_util.c, Postfix 2.x-3.x): the notice then
+   * names no recipient, and the returned message's To/Cc are the only ones it has.
+   */
+  reportUnavailable: '--- delivery report unavailable ---',
 } as const;
 
 const END_MARKERS = [
@@ -54,7 +60,7 @@ const END_MARKERS = [
   'content-type: text/rfc822-headers',
   'content-description: undelivered message',
   'content-description: delivery report',
-  '--- delivery report unavailable ---',
+  POSTFIX.reportUnavailable,
 ];
 
 /** "host mx.example.jp[192.0.2.1] said:": the host name. */
@@ -114,6 +120,20 @@ export function parsePostfixText(bounce: Bounce, family: string): OobFinding[] {
       action: delay ? 'delayed' : null,
     };
   });
+  if (failures.length === 0 && findLineContaining(lines, [POSTFIX.reportUnavailable], start) >= 0) {
+    // Reported in https://github.com/sisimai/set-of-emails/pull/16: the notice says
+    // delivery failed and has no report. When the returned message was addressed to
+    // one recipient, that is the one; of several, the notice does not say which
+    // failed, and none is picked. No reply is made up.
+    const returned = bounce.returnedRecipients(returnedAt);
+    if (returned.length === 1)
+      failures.push({
+        recipient: returned[0] as string,
+        diagnosis: '',
+        remoteMta: null,
+        action: delay ? 'delayed' : null,
+      });
+  }
   return toFindings(bounce, family, failures, { reportingMta, returnedAt, permanent: !delay });
 }
 
