@@ -119,6 +119,12 @@ const DOCUMENTED = {
     'Exchange 2007+ / Outlook: the Italian NDR Subject ("Non recapitabile: <subject>")',
   'this address has been ignored':
     'Exim moan.c (ERRMESS_BADADDRESS): the line after the malformed address',
+  'more info for email admins':
+    "Office 365 NDR (2016+): the administrators' section heading of every plain-text NDR",
+  'status code:':
+    'Office 365 NDR (2016+): the field under "More Info for Email Admins" holding the code',
+  'will continue to try':
+    'general: a delay notice says the system still tries ("... will continue to try to deliver")',
 };
 
 function main() {

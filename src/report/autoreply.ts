@@ -153,6 +153,16 @@ const INACTIVE_PHRASES = [
   'no longer employed',
   'has left the company',
   'has left the organization',
+  // The person gone, said in the first person, and the mailbox left unread for good
+  // (reported: out-of-office replies and gone-for-good replies treated alike,
+  // https://github.com/mautic/mautic/issues/2761).
+  'no longer work at',
+  'no longer work for',
+  'no longer working at',
+  'no longer working for',
+  'no longer monitored',
+  'not monitored any more',
+  'not monitored anymore',
   'account has been disabled',
   'account has been closed',
   'account has been deactivated',

@@ -244,14 +244,19 @@ export function parseChallenge(msg: MimeMessage): OobFinding | null {
   const returned = msg.returned();
   // TMDA writes from its confirmation address: the recipient is the address our
   // message went to, or the user's address without the tag.
+  // A Subject that names another address than the sender's ("Please confirm your
+  // message to a@b") says the sender answers for that mailbox: a service whose domain
+  // we do not know (or a report that anonymised it), not the mailbox itself.
+  const named = addressIn(lowerSubject);
+  const forAnother = named !== null && from !== null && named !== from.toLowerCase();
   let recipient: string | null =
-    !fromService(from) && untaggedConfirmAddress(from) === null ? from : null;
+    !fromService(from) && !forAnother && untaggedConfirmAddress(from) === null ? from : null;
   recipient ??= extractAddress(returned?.headers.get('to') ?? null);
   recipient ??= confirmOf;
-  recipient ??= addressIn(lowerSubject);
+  recipient ??= named;
   if (recipient === null) {
-    const named = addressIn(text);
-    if (named !== null && !fromService(named)) recipient = named;
+    const inText = addressIn(text);
+    if (inText !== null && !fromService(inText)) recipient = inText;
   }
   const date = parseDate(h.get('date'));
   const originalMessageId =

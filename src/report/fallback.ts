@@ -315,6 +315,58 @@ function isSuccessNotice(lines: readonly string[]): boolean {
 }
 
 /**
+ * Sentences of a notice that says the mail system is still trying (lower case): RFC
+ * 3464's "delayed" action said in words. Gmail's "There was a temporary problem
+ * (while) delivering your message to <a>. Gmail will retry for 46 more hours. You'll
+ * be notified if the delivery fails permanently." (reported in
+ * https://github.com/crisp-oss/email-bounce-parser/issues/2), Exchange's "Delivery
+ * will continue to be attempted", Sendmail's "THIS IS A WARNING MESSAGE ONLY", and
+ * the like by meaning. A recipient of such a notice with no 5xx reply of its own was
+ * delayed, not bounced.
+ */
+const WARNING_PHRASES = [
+  'will retry for',
+  'will be retried',
+  'will keep trying',
+  'will continue to try',
+  'will continue to be attempted',
+  'will try again',
+  'still trying to deliver',
+  "you'll be notified if",
+  'you will be notified if',
+  'you will be notified when',
+  'this is a warning message only',
+  'you do not need to resend',
+  'not been delivered yet',
+  "hasn't been delivered yet",
+  'has not yet been delivered',
+  'not delivered yet',
+  'delivery incomplete',
+];
+
+/** Words of a notice that says it gave up (lower case): then it is no warning. */
+const GAVE_UP_PHRASES = [
+  'permanent error',
+  'failed permanently',
+  'permanent failure',
+  'permanent fatal error',
+  'given up',
+  'gave up',
+  'will not be retried',
+  'no further attempts',
+];
+
+function isWarningNotice(lines: readonly string[]): boolean {
+  let warning = false;
+  for (let i = 0; i < lines.length && i < 60; i++) {
+    const lower = lowerAscii(lines[i] as string).replaceAll('\u2019', "'");
+    if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return false;
+    if (WARNING_PHRASES.some((p) => lower.indexOf(p) >= 0)) warning = true;
+  }
+  return warning;
+}
+
+/**
  * A content scanner's verdict on the message, which its notice states once for every
  * recipient, away from where it names them: MailScanner's "A virus was found in an
  * Email message you sent.", ClamAV-milter / clamsmtp and gateway notices ("The message
@@ -448,6 +500,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     found.push({ address: '', text: [unnamed] });
   }
   const success = isSuccessNotice(lines);
+  const warning = isWarningNotice(lines);
   const verdict = scannerVerdict(lines);
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
@@ -470,7 +523,8 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       reply,
       report: {
         source: SOURCE,
-        action: cls === 4 ? 'delayed' : 'failed',
+        // A warning notice's recipient without a reply of its own is still being tried.
+        action: cls === 4 || (warning && !hasReplyCode(text)) ? 'delayed' : 'failed',
         status: null,
         final_recipient: f.address,
         original_recipient: null,

@@ -145,12 +145,28 @@ function bounceFailures(bounce: { [key: string]: Json }): Failure[] {
   return out;
 }
 
+/**
+ * SES's event fields as they open the JSON (escaped inside SNS's "Message" string):
+ * the structure tells an SES event where the SNS header field was dropped (a forward,
+ * an anonymised report; a notification taken for nothing was reported in
+ * https://github.com/mautic/mautic/issues/8903).
+ */
+const EVENT_FIELDS = [
+  '"notificationtype"',
+  '\\"notificationtype\\"',
+  '"eventtype"',
+  '\\"eventtype\\"',
+];
+
 export const amazonSes: Family = {
   name: 'amazonses',
-  detect: (b) =>
-    b.has('x-amz-sns-message-id') && b.body().trimStart().startsWith('{')
-      ? EVIDENCE.sender
-      : EVIDENCE.none,
+  detect(b) {
+    const body = b.body().trimStart();
+    if (!body.startsWith('{')) return EVIDENCE.none;
+    if (b.has('x-amz-sns-message-id')) return EVIDENCE.sender;
+    const head = body.slice(0, 4096).toLowerCase();
+    return EVENT_FIELDS.some((f) => head.indexOf(f) >= 0) ? EVIDENCE.marker : EVIDENCE.none;
+  },
   parse(b: Bounce): Finding[] {
     let event = obj(parseJson(jsonText(b.body())));
     // SNS's envelope: the event is a JSON string in "Message".

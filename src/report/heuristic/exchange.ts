@@ -58,6 +58,14 @@ export const EXCHANGE = {
   remoteReturned: "returned '",
   /** Office 365 since 2016. */
   reportedError: 'reported error:',
+  /**
+   * Office 365's plain-text notice: the administrators' section and the code under it
+   * ("More Info for Email Admins" / "Status code: 550 5.1.10"), which is all a notice
+   * without "Error Details" gives (reported in
+   * https://github.com/bwya77/O365-Admin-Center/issues/12).
+   */
+  adminInfo: 'more info for email admins',
+  statusCode: 'status code:',
   recipientAddress: 'recipient address:',
   /** Exchange 2003 and Outlook. */
   notReached: [
@@ -155,6 +163,7 @@ export const exchange2007: Family = {
       b.saw(EXCHANGE.failedTo) ||
       b.saw(EXCHANGE.delayedTo) ||
       b.saw(EXCHANGE.reportedError) ||
+      b.saw(EXCHANGE.adminInfo) ||
       b.saw("your message couldn't be delivered") ||
       b.saw('remote server returned')
     )
@@ -192,8 +201,16 @@ export const exchange2007: Family = {
     // Office 365's notice: "Reported error:" for the recipients of "Recipient Address:"
     // (else of the title "Your message to a@b couldn't be delivered.").
     const reportedAt = findLineContaining(lines, [EXCHANGE.reportedError], 0, end);
-    if (replies.size === 0 && reportedAt >= 0) {
-      const reply = valueAt(lines, reportedAt, EXCHANGE.reportedError);
+    const adminAt = findLineContaining(lines, [EXCHANGE.adminInfo], 0, end);
+    const statusAt =
+      reportedAt < 0 && adminAt >= 0
+        ? findLineContaining(lines, [EXCHANGE.statusCode], adminAt + 1, Math.min(end, adminAt + 4))
+        : -1;
+    if (replies.size === 0 && (reportedAt >= 0 || statusAt >= 0)) {
+      const reply =
+        reportedAt >= 0
+          ? valueAt(lines, reportedAt, EXCHANGE.reportedError)
+          : statusWithReason(lines, valueAt(lines, statusAt, EXCHANGE.statusCode));
       const recipients: string[] = [];
       for (let i = 0; i < end && recipients.length < MAX_RECIPIENTS; i++) {
         if (!startsWithI((lines[i] as string).trim(), EXCHANGE.recipientAddress)) continue;
@@ -265,6 +282,22 @@ export const exchange2007: Family = {
 };
 
 /** The value after `label` on line `at`, or on the next non-empty line (an HTML table's next cell row). */
+/**
+ * Office 365's "Status code: 550 5.1.10" with the sentence under the notice's title
+ * ("a wasn't found at example.com.", "... mailbox is full"), which says what the bare
+ * code does not (Microsoft writes 5.1.10 for an unknown recipient; RFC 7505 gives
+ * X.1.10 to a null MX).
+ */
+function statusWithReason(lines: readonly string[], status: string): string {
+  const title = findLineContaining(lines, ["couldn't be delivered", 'could not be delivered']);
+  if (title < 0) return status;
+  for (let i = title + 1; i < Math.min(lines.length, title + 3); i++) {
+    const t = (lines[i] as string).trim();
+    if (t !== '') return `${status} ${t}`;
+  }
+  return status;
+}
+
 function valueAt(lines: readonly string[], at: number, label: string): string {
   const same = (textAfter(lines[at] as string, label) ?? '').trim();
   if (same !== '') return same;

@@ -142,7 +142,19 @@ function starHeading(lines: readonly string[]): number {
 
 export const googleWorkspace: Family = {
   name: 'googleworkspace',
-  detect: (b) => (fromGoogle(b) && b.saw('** ') ? EVIDENCE.sender : EVIDENCE.none),
+  // From Google's own hosts the heading is enough. From elsewhere (a relay that passed
+  // the notice on, a sender the report anonymised) the layout still says Google: the
+  // "** <heading> **" line first, then the remote reply under "The response was:" or
+  // "The response from the remote server was:" (reported lost to a generic reader in
+  // https://github.com/rgl/MailBounceDetector/issues/10 and
+  // https://github.com/crisp-oss/email-bounce-parser/issues/2).
+  detect(b) {
+    if (!b.saw('** ')) return EVIDENCE.none;
+    if (fromGoogle(b)) return EVIDENCE.sender;
+    return starHeading(b.lines()) >= 0 && b.sawAny(GOOGLE.response)
+      ? EVIDENCE.marker
+      : EVIDENCE.none;
+  },
   parse(b) {
     const lines = b.lines();
     const start = starHeading(lines);
@@ -177,8 +189,14 @@ export const googleWorkspace: Family = {
     let recipients = failedRecipients(b);
     if (recipients.length === 0 && named !== null) recipients = [named];
     const text = reply !== null && reply.length > 0 ? reply.join(' ') : explanation.join(' ');
-    // "** Delivery incomplete **": Gmail is still retrying.
-    const delay = (lines[start] as string).toLowerCase().indexOf('incomplete') >= 0;
+    // "** Delivery incomplete **": Gmail is still retrying; so is a notice whose
+    // paragraph says so under another heading ("Gmail will retry for 46 more hours.
+    // You'll be notified if the delivery fails permanently.").
+    const said = explanation.join(' ').toLowerCase().replaceAll('\u2019', "'");
+    const delay =
+      (lines[start] as string).toLowerCase().indexOf('incomplete') >= 0 ||
+      said.indexOf(' will retry ') >= 0 ||
+      said.indexOf("you'll be notified if") >= 0;
     return toFindings(
       b,
       'googleworkspace',
