@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseMessage } from '../../../src/report/index';
+import { sniffMessage } from '../../../src/report/sniff';
 import type { OobFinding } from '../../../src/report/types';
 import { FIXTURES, fixtureRecords, readFixture } from '../../helpers/fixture-records';
 
@@ -158,6 +159,15 @@ const BOUNCES: Case[] = [
     'QuotaIssues',
   ],
   [
+    'notice-es-subject',
+    'a notice from a non-daemon address, a bounce by its Spanish Subject only',
+    ['rosa.lopez@example.es'],
+    'heuristic:fallback',
+    'failed',
+    null,
+    'InvalidRecipient',
+  ],
+  [
     'notice-pl',
     'a Polish notice in ISO-8859-2 quoted-printable: a full mailbox',
     ['tomasz.nowak@example.pl'],
@@ -203,6 +213,11 @@ describe('bounces in European languages (fixtures/languages)', () => {
     expect(records.map((r) => r.recipient)).toEqual(recipients);
     for (const r of records) expect(r.bounce_classification).toBe(label);
   });
+});
+
+it('lets a notice through the edge by its translated Subject alone (non-null sender, no daemon From)', () => {
+  const raw = fs.readFileSync(path.join(DIR, 'oobd-notice-es-subject.eml'));
+  expect(sniffMessage(raw, 'avisos@correo.example.es').kind).toBe('bounce');
 });
 
 /** [fixture, what the test says]: no failed recipient may come out of these. */
