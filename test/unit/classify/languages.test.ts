@@ -139,6 +139,28 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     // Nearest phrases of other labels: a retry announced is no expiry.
     ['451 Bitte versuchen Sie es in 2 Stunden erneut', 'TransientFailure'],
   ],
+  'weak words: the mailbox unavailable, a bare refusal (no or a generic enhanced code)': [
+    ['550 Der Benutzer ist derzeit nicht verfügbar', 'InvalidRecipient'],
+    ['550 5.0.0 Utente non disponibile', 'InvalidRecipient'],
+    ['550 Skrzynka niedostępna', 'InvalidRecipient'],
+    ['554 Zpráva odmítnuta', 'PolicyRelated'],
+    ['554 5.0.0 Courriel rejeté', 'PolicyRelated'],
+    ['550 Письмо отвергнуто', 'PolicyRelated'],
+    // A specific enhanced code, or a reason beside the refusal, decides instead.
+    ['554 5.2.2 Messaggio rifiutato', 'QuotaIssues'],
+    ['554 Mensaje rechazado: buzón lleno', 'QuotaIssues'],
+    ['554 Nachricht abgelehnt: als Spam eingestuft', 'SpamContent'],
+    // Unavailable said of a server or service is no mailbox.
+    ['421 Dienst nicht verfügbar, bitte später erneut versuchen', 'TransientFailure'],
+  ],
+  'try again later, too many connections': [
+    ['451 Bitte versuchen Sie es später noch einmal', 'TransientFailure'],
+    ['421 Service indisponible, réessayez un peu plus tard', 'TransientFailure'],
+    ['451 Por favor, inténtelo más tarde', 'TransientFailure'],
+    ['421 Troppe connessioni dal tuo indirizzo', 'TransientFailure'],
+    ['421 Te veel verbindingen vanaf uw IP', 'TransientFailure'],
+    ['451 Повторите попытку позже', 'TransientFailure'],
+  ],
 };
 
 describe('European-language phrase families of the shipped rules', () => {
