@@ -4,7 +4,9 @@
 // Each reply goes through `bin/oobd classify --json` (the shipped rules and context
 // table, no SMTP command or DSN action); a label counts as right when it is one of the
 // labels ../shared/corpus/README.md accepts for the reason. Prints the score per
-// reason and overall; --misses lists the replies that got a wrong label.
+// reason and overall; --misses lists the replies that got a wrong label. Without a file
+// it scores every set in turn (blind-replies.tsv first, as before, then -2, -3 and
+// -languages, each under its file name).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,66 +22,80 @@ for (let i = 0; i < args.length; i += 1) {
   if (args[i] === '-r' || args[i] === '--rules') rules.push('-r', args[(i += 1)]);
   else if (!args[i].startsWith('--')) positional.push(args[i]);
 }
-const file = positional[0] || path.join(__dirname, 'data', 'blind-replies.tsv');
+const SETS = [
+  'blind-replies.tsv',
+  'blind-replies-2.tsv',
+  'blind-replies-3.tsv',
+  'blind-replies-languages.tsv',
+];
+const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
 // ../shared/corpus/README.md, "How a parse is scored" (the table bench/score.js scores by).
 const ACCEPTED = require('./score.js').REASON_LABELS;
 
-const cases = fs
-  .readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() && !l.startsWith('#'))
-  .map((l) => {
-    const tab = l.indexOf('\t');
-    const reason = l.slice(0, tab);
-    if (tab < 0 || !ACCEPTED[reason]) throw new Error(`${file}: bad line ${JSON.stringify(l)}`);
-    return { reason, reply: l.slice(tab + 1) };
+/** Score one set: per reason, overall, and (with --misses) the wrong ones. */
+function score(file) {
+  const cases = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => {
+      const tab = l.indexOf('\t');
+      const reason = l.slice(0, tab);
+      if (tab < 0 || !ACCEPTED[reason]) throw new Error(`${file}: bad line ${JSON.stringify(l)}`);
+      return { reason, reply: l.slice(tab + 1) };
+    });
+
+  const out = execFileSync(path.join(ROOT, 'bin', 'oobd'), ['classify', '--json', ...rules], {
+    input: cases.map((c) => c.reply).join('\n') + '\n',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const results = out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  if (results.length !== cases.length)
+    throw new Error(`${results.length} results for ${cases.length} replies`);
+
+  const byReason = new Map();
+  const misses = [];
+  let right = 0;
+  cases.forEach((c, i) => {
+    const r = results[i];
+    const ok = ACCEPTED[c.reason].includes(r.label);
+    const s = byReason.get(c.reason) || { right: 0, total: 0 };
+    s.total += 1;
+    if (ok) {
+      s.right += 1;
+      right += 1;
+    } else {
+      misses.push({
+        ...c,
+        label: r.label,
+        by: r.rule
+          ? `${r.rule.file}#${r.rule.label}[${r.rule.index}]`
+          : r.context
+            ? `context:${r.context.file}#${r.context.index} (${r.context.name})`
+            : r.decided_by,
+      });
+    }
+    byReason.set(c.reason, s);
   });
 
-const out = execFileSync(path.join(ROOT, 'bin', 'oobd'), ['classify', '--json', ...rules], {
-  input: cases.map((c) => c.reply).join('\n') + '\n',
-  encoding: 'utf8',
-  maxBuffer: 64 * 1024 * 1024,
-});
-const results = out
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l));
-if (results.length !== cases.length)
-  throw new Error(`${results.length} results for ${cases.length} replies`);
-
-const byReason = new Map();
-const misses = [];
-let right = 0;
-cases.forEach((c, i) => {
-  const r = results[i];
-  const ok = ACCEPTED[c.reason].includes(r.label);
-  const s = byReason.get(c.reason) || { right: 0, total: 0 };
-  s.total += 1;
-  if (ok) {
-    s.right += 1;
-    right += 1;
-  } else {
-    misses.push({
-      ...c,
-      label: r.label,
-      by: r.rule
-        ? `${r.rule.file}#${r.rule.label}[${r.rule.index}]`
-        : r.context
-          ? `context:${r.context.file}#${r.context.index} (${r.context.name})`
-          : r.decided_by,
-    });
+  for (const [reason, s] of [...byReason].sort((a, b) => a[0].localeCompare(b[0]))) {
+    console.log(`${reason.padEnd(16)} ${String(s.right).padStart(3)}/${String(s.total).padEnd(3)}`);
   }
-  byReason.set(c.reason, s);
-});
+  console.log(
+    `right labels: ${right}/${cases.length} (${((100 * right) / cases.length).toFixed(1)}%)`,
+  );
+  if (showMisses) {
+    console.log('\nmisses:');
+    for (const m of misses) console.log(`${m.reason}\t${m.label}\t${m.by}\t${m.reply}`);
+  }
+}
 
-for (const [reason, s] of [...byReason].sort((a, b) => a[0].localeCompare(b[0]))) {
-  console.log(`${reason.padEnd(16)} ${String(s.right).padStart(3)}/${String(s.total).padEnd(3)}`);
-}
-console.log(
-  `right labels: ${right}/${cases.length} (${((100 * right) / cases.length).toFixed(1)}%)`,
-);
-if (showMisses) {
-  console.log('\nmisses:');
-  for (const m of misses) console.log(`${m.reason}\t${m.label}\t${m.by}\t${m.reply}`);
-}
+files.forEach((file, i) => {
+  if (files.length > 1) console.log(`${i > 0 ? '\n' : ''}== ${path.relative(ROOT, file)}`);
+  score(file);
+});

@@ -100,6 +100,8 @@ const DOCUMENTED = {
     'general: the end of a lead-in line (IMail\'s "Body of message generated response:")',
   'error details': 'general: the end of a lead-in line (Office 365\'s "Error Details" section)',
   'server di generazione': 'Exchange 2007+: the Italian "Generating server:" of every NDR',
+  'informazioni di diagnostica per gli amministratori':
+    'Exchange 2007+: the Italian "Diagnostic information for administrators:" heading of every NDR',
   'intestazioni originali del messaggio':
     'Exchange 2007+: the Italian "Original message headers:" of every NDR',
   'reported error:': 'Office 365 NDR (2016+): the "Error Details" field holding the reply',

@@ -65,6 +65,24 @@ const BOUNCE_SUBJECTS = [
   'non recapitabile',
   'onbestelbaar',
   'não é possível entregar',
+  // Providers' and translated MTA templates' "not delivered" subjects (French, Spanish,
+  // Italian, Portuguese, Dutch, German, Polish, Czech, Russian, Swedish): the same
+  // meaning as "undelivered" above, written for this project from the common wording.
+  'non délivré',
+  'non distribué',
+  'no entregado',
+  'non consegnato',
+  'non recapitato',
+  'mancato recapito',
+  'não entregue',
+  'niet afgeleverd',
+  'nicht zugestellt',
+  'zustellung fehlgeschlagen',
+  'niedostarczon',
+  'nedoručiteln',
+  'недоставлен',
+  'не доставлено',
+  'olevererbar',
 ];
 
 /** Lines (lower case, trimmed) where the returned message begins: nothing after is the bounce's own text. */

@@ -60,6 +60,14 @@ const BOUNCE_SUBJECTS = [
   'unzustellbar',
   'nicht zugestellt',
   'no se pudo entregar',
+  // The same in other languages' "not delivered" subjects (ASCII-only forms, as an
+  // undecoded header may hold them): French, Spanish, Italian, Dutch.
+  'non delivre',
+  'no entregado',
+  'mancato recapito',
+  'non recapitato',
+  'onbestelbaar',
+  'niet afgeleverd',
   'message not delivered',
   'mail system error',
   'rejected:',

@@ -41,6 +41,23 @@ import { enhancedCodeAt } from '../../values';
 export const EXCHANGE = {
   /** Exchange 2007+: the administrators' section. */
   diagnostic: 'diagnostic information for administrators',
+  /**
+   * The same heading in the languages Exchange ships its NDR templates in (German,
+   * French, Spanish, Italian, Dutch, Portuguese, Russian): with `generating`, what
+   * every Exchange 2007+ NDR carries, so a translated NDR whose reply is Exchange's own
+   * ("#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##", no "Remote Server
+   * returned") is still read as Exchange's.
+   */
+  diagnosticTranslated: [
+    'diagnoseinformationen für administratoren',
+    'informations de diagnostic pour les administrateurs',
+    'información de diagnóstico para administradores',
+    'informazioni di diagnostica per gli amministratori',
+    'diagnostische gegevens voor beheerders',
+    'diagnostische informatie voor beheerders',
+    'informações de diagnóstico para administradores',
+    'диагностические сведения для администраторов',
+  ],
   /** Exchange 2007+: the server that wrote the NDR, in the languages Exchange ships. */
   generating: [
     'generating server:',
@@ -48,10 +65,28 @@ export const EXCHANGE = {
     'server di generazione',
     'generierender server',
     'servidor de generación',
+    'servidor de geração',
+    'genererende server',
+    'создающий сервер',
     '生成サーバー',
   ],
   /** Exchange 2007+, human part: "... recipients or groups:" (2010+), "... or distribution lists:" (2007). */
   failedTo: 'delivery has failed to these recipients',
+  /**
+   * The same line in Exchange's translated templates (German, French, Spanish,
+   * Italian, Dutch, Portuguese, Russian): the paragraphs under it name the recipients
+   * and say why in the NDR's language, which is the reason when the administrators'
+   * section gives no reply for a recipient.
+   */
+  failedToTranslated: [
+    'die zustellung an folgende empfänger oder gruppen ist fehlgeschlagen',
+    'échec de la remise à ces destinataires ou groupes',
+    'error al entregar a estos destinatarios o grupos',
+    'recapito non riuscito per questi destinatari o gruppi',
+    'bezorging is mislukt voor deze ontvangers of groepen',
+    'falha na entrega para estes destinatários ou grupos',
+    'не удалось доставить сообщение следующим получателям или группам',
+  ],
   /** Exchange 2010+: the delay notice, "Delivery is delayed to these recipients or groups:". */
   delayedTo: 'delivery is delayed to these recipients',
   /** Exchange 2010+: a remote server's reply in quotes. */
@@ -102,6 +137,10 @@ const END_MARKERS = [
   'intestazioni originali del messaggio',
   'ursprüngliche nachrichtenkopfzeilen',
   'cabeceras del mensaje original',
+  'encabezados de mensaje originales',
+  'oorspronkelijke berichtkoppen',
+  'cabeçalhos da mensagem original',
+  'исходные заголовки сообщения',
   '元のメッセージ ヘッダー',
   'message hops',
   'content-type: message/rfc822',
@@ -159,6 +198,7 @@ export const exchange2007: Family = {
     if (b.has(NDR_FIELD)) return EVIDENCE.sender;
     if (
       b.saw(EXCHANGE.diagnostic) ||
+      b.sawAny(EXCHANGE.diagnosticTranslated) ||
       b.sawAny(EXCHANGE.generating) ||
       b.saw(EXCHANGE.failedTo) ||
       b.saw(EXCHANGE.delayedTo) ||
@@ -236,12 +276,18 @@ export const exchange2007: Family = {
     // The recipients and the paragraph under each, before the administrators' section.
     const start = findLineContaining(lines, [
       EXCHANGE.failedTo,
+      ...EXCHANGE.failedToTranslated,
       EXCHANGE.delayedTo,
       "your message couldn't be delivered",
       'rejected your message to the following',
     ]);
     const delay = start >= 0 && lowerAscii(lines[start] as string).indexOf(EXCHANGE.delayedTo) >= 0;
-    const diagnosticAt = findLineContaining(lines, [EXCHANGE.diagnostic], 0, end);
+    const diagnosticAt = findLineContaining(
+      lines,
+      [EXCHANGE.diagnostic, ...EXCHANGE.diagnosticTranslated],
+      0,
+      end,
+    );
     // The delay notice's administrators' section gives the remote reply once, on no
     // address's line ("Remote Server at mx (192.0.2.1) returned '400 4.4.7 ...'").
     let unattached: string | null = null;
