@@ -71,7 +71,11 @@ const BULLETS = '■□●○・◆◇★☆※【[〔<＜(（';
 const CLOSERS = '】]〕>＞)）';
 
 /** `line` (trimmed) after `label` and its colon, or null when it does not start so. */
-function afterLabel(line: string, labels: readonly string[], colonRequired: boolean): string | null {
+function afterLabel(
+  line: string,
+  labels: readonly string[],
+  colonRequired: boolean,
+): string | null {
   let s = line.trim();
   let i = 0;
   while (i < s.length && BULLETS.indexOf(s.charAt(i)) >= 0) i++;
@@ -84,9 +88,35 @@ function afterLabel(line: string, labels: readonly string[], colonRequired: bool
     rest = rest.slice(j).trimStart();
     const c = rest.charAt(0);
     if (c === ':' || c === '：') return rest.slice(1).trim();
-    if (!colonRequired) return rest;
+    // "【宛先】 a@b": a bracketed label needs no colon.
+    if (!colonRequired || j > 0) return rest;
   }
   return null;
+}
+
+/**
+ * Headings of the advice CJK notices give after the reason (NetEase's 建议解决方案,
+ * "解决方法", Japanese 対処方法 / 対処法, Korean 해결 방법): what the sender may do, not why
+ * the delivery failed.
+ */
+const ADVICE_LABELS = [
+  '建议解决方案',
+  '解决方案',
+  '解决方法',
+  '解決方法',
+  '対処方法',
+  '対処法',
+  '해결 방법',
+  '해결방법',
+];
+
+/**
+ * What a heading line of a CJK notice opens: `reason` for a reason label alone
+ * ("退信原因", "退信原因：", "【理由】"), `advice` for an advice heading, null otherwise.
+ */
+export function cjkHeading(line: string): 'reason' | 'advice' | null {
+  if (afterLabel(line, REASON_LABELS, false) === '') return 'reason';
+  return afterLabel(line, ADVICE_LABELS, false) !== null ? 'advice' : null;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { MimeMessage, TextPart } from '../mime';
 import { extractReply, hasReplyCode, oneLine } from '../reply';
 import { enhancedCodeAt, formatEnhancedCode, type EnhancedCode } from '../../values';
 import type { Finding, OobFinding } from '../types';
-import { cjkReasonText, isCjkLeadIn } from './cjk';
+import { cjkHeading, cjkReasonText, isCjkLeadIn } from './cjk';
 
 /** Most characters of a bounce's text that any family reads. */
 export const MAX_TEXT = 256 * 1024;
@@ -784,6 +784,14 @@ export function collectBlocks(
       // "-----", "=====", "#####": a separator ends what is above it.
       cur = null;
       sharedOpen = false;
+      continue;
+    }
+    // A CJK notice's heading: its reason (退信原因, 理由) stands for every recipient
+    // listed above it; its advice (建议解决方案) explains none.
+    const heading = cjkHeading(line);
+    if (heading !== null) {
+      cur = null;
+      sharedOpen = heading === 'reason';
       continue;
     }
     const named = rules.start(line, raw, i);
