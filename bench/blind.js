@@ -5,6 +5,8 @@
 // table, no SMTP command or DSN action); a label counts as right when it is one of the
 // labels ../shared/corpus/README.md accepts for the reason. Prints the score per
 // reason and overall; --misses lists the replies that got a wrong label.
+// Further sets: bench/data/blind-replies-2.tsv, -3.tsv and -cjk.tsv (Japanese, Chinese
+// and Korean reasons), each passed as the argument.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');

@@ -44,17 +44,16 @@ const BOUNCE_SENDERS = new Set([
 
 /**
  * Subject words of Japanese, Chinese and Korean delivery-failure notices: 退信 / 系统退信
- * / 退信通知 (QQ Mail, Tencent Exmail, NetEase's Coremail), 退回 / 退件 (returned), 投递失败
- * / 无法投递 / 未能投递 / 發送失敗 / 無法傳遞 (delivery failed); 配信不能 / 配送不能 /
- * 配信エラー / 送信エラー / 返送 / 宛先不明 (Japanese carriers', ISPs' and Exchange's
- * Japanese NDR subjects); 반송 / 발송 실패 / 전송 실패 (Korean providers'). Own list of
- * the common wording; a person's reply about one is told apart by its prefix
- * (isReplySubject).
+ * / 退信通知 (QQ Mail, Tencent Exmail, NetEase's Coremail), 邮件被退回 (mail returned),
+ * 投递失败 / 无法投递 / 未能投递 / 發送失敗 / 無法傳遞 (delivery failed); 配信不能 / 配送不能
+ * / 配信エラー / 送信エラー / 返送メール / 宛先不明 (Japanese carriers', ISPs' and
+ * Exchange's Japanese NDR subjects); 메일 반송 / 발송 실패 / 전송 실패 (Korean providers').
+ * Own list of the common wording. Bare 返送 / 退回 / 반송 (sending back documents or
+ * parcels) are words of people's mail too and stay out; a person's reply about a
+ * notice is told apart by its prefix (isReplySubject).
  */
 const CJK_BOUNCE_SUBJECTS = [
   '退信',
-  '退回',
-  '退件',
   '投递失败',
   '无法投递',
   '未能投递',
@@ -62,18 +61,24 @@ const CJK_BOUNCE_SUBJECTS = [
   '發送失敗',
   '無法傳遞',
   '无法送达',
+  '邮件被退回',
+  '郵件被退回',
+  '退回的邮件',
   '配信不能',
   '配送不能',
   '配信エラー',
   '配送エラー',
   '送信エラー',
   '配信失敗',
-  '返送',
   '宛先不明',
-  '반송',
+  '返送メール',
+  'メール返送',
+  '메일 반송',
+  '메일이 반송',
+  '반송된 메일',
   '발송 실패',
-  '전송 실패',
   '발송실패',
+  '전송 실패',
 ];
 
 const BOUNCE_SUBJECTS = [
