@@ -5,8 +5,8 @@
 // table, no SMTP command or DSN action); a label counts as right when it is one of the
 // labels ../shared/corpus/README.md accepts for the reason. Prints the score per
 // reason and overall; --misses lists the replies that got a wrong label. Without a file
-// it scores every set in turn (blind-replies.tsv first, as before, then -2, -3 and
-// -languages, each under its file name).
+// it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
+// -languages and -cjk (Japanese, Chinese and Korean reasons), each under its file name).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -27,6 +27,7 @@ const SETS = [
   'blind-replies-2.tsv',
   'blind-replies-3.tsv',
   'blind-replies-languages.tsv',
+  'blind-replies-cjk.tsv',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

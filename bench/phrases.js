@@ -76,6 +76,8 @@ function sourcesOf(file) {
  * its kind, with where that text comes from. Review this list when adding one.
  */
 const DOCUMENTED = {
+  'the user(s) account ':
+    'au (EZweb) notice template: its verdict on the account ("The user(s) account is disabled.", "... is temporarily over quota.")',
   'pipe to ': "Exim deliver.c: the entry of a failed pipe delivery ('pipe to |command')",
   'undeliverable to':
     'IMail (SMTP32): the recipient line of a remote refusal ("undeliverable to a@b")',

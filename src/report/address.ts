@@ -74,6 +74,17 @@ function cutCjkTail(s: string): string {
   return s;
 }
 
+/** CJK symbols and punctuation (U+3000–U+303F) and the full-width forms' punctuation (U+FF01–U+FF0F, U+FF1A–U+FF20, U+FF3B–U+FF40, U+FF5B–U+FF65). */
+function isCjkPunctuation(c: number): boolean {
+  return (
+    (c >= 0x3000 && c <= 0x303f) ||
+    (c >= 0xff01 && c <= 0xff0f) ||
+    (c >= 0xff1a && c <= 0xff20) ||
+    (c >= 0xff3b && c <= 0xff40) ||
+    (c >= 0xff5b && c <= 0xff65)
+  );
+}
+
 /** True for `local@domain` with both sides present and no white space or brackets. */
 export function isEmailAddress(s: string): boolean {
   const at = s.lastIndexOf('@');
@@ -82,6 +93,9 @@ export function isEmailAddress(s: string): boolean {
     const c = s.charCodeAt(i);
     if (isWsp(c) || c === 0x3c || c === 0x3e || c === 0x28 || c === 0x29 || c === 0x2c)
       return false;
+    // "收件人：a@b", "宛先：a@b": CJK punctuation (a full-width colon, an ideographic
+    // space or comma) ends a label before the address; no mailbox name holds it.
+    if (i < at && isCjkPunctuation(c)) return false;
   }
   return (
     s.indexOf('.', at) > at + 1 ||

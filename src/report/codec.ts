@@ -105,6 +105,11 @@ export function utf8(s: string): string {
   return isAscii(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
 }
 
+/** No charset label, or one that names ASCII (RFC 2046 §4.1.2's default). */
+function isAsciiLabel(cs: string): boolean {
+  return cs === '' || cs === 'us-ascii' || cs === 'ascii' || cs === 'iso646-us';
+}
+
 /** Charsets whose text is 7-bit (RFC 1468 ISO-2022-JP and its kin, RFC 2152 UTF-7, HZ). */
 function isSevenBitCharset(cs: string): boolean {
   return cs.startsWith('iso-2022') || cs.includes('utf-7') || cs === 'hz-gb-2312';
@@ -126,12 +131,36 @@ const JAPANESE_8BIT = ['utf-8', 'euc-jp', 'shift_jis'].map(
 );
 
 /**
+ * Charset labels read as another charset: GB2312 and GBK labels as GB18030, their
+ * superset (RFC 1922 §3 names GB2312 for Chinese mail, but mailers write GBK and
+ * GB18030 characters under it; every GB2312 or GBK text is the same text in GB18030,
+ * as the WHATWG Encoding Standard also reads "gb2312" as GBK), and the "x-" and
+ * vendor names of EUC-JP, EUC-CN and Korean UHC that iconv-lite does not know.
+ */
+const CHARSET_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['gb2312', 'gb18030'],
+  ['gbk', 'gb18030'],
+  ['x-gbk', 'gb18030'],
+  ['cp936', 'gb18030'],
+  ['windows-936', 'gb18030'],
+  ['euc-cn', 'gb18030'],
+  ['x-euc-cn', 'gb18030'],
+  ['csgb2312', 'gb18030'],
+  ['x-euc-jp', 'euc-jp'],
+  ['x-euc', 'euc-jp'],
+  ['x-windows-949', 'cp949'],
+  ['uhc', 'cp949'],
+  ['x-uhc', 'cp949'],
+]);
+
+/**
  * Octets in a MIME charset → Unicode (iconv-lite; Node's decoder for ISO-2022-JP).
  * Unknown charsets, and UTF-7, are read as UTF-8: UTF-7 smuggles markup past filters
  * (libmime refuses it for that reason), and what MTAs label so is ASCII.
  */
 export function decodeCharset(bytes: Uint8Array, charset: string | null | undefined): string {
-  const cs = (charset ?? '').trim().toLowerCase();
+  const label = (charset ?? '').trim().toLowerCase();
+  const cs = CHARSET_ALIASES.get(label) ?? label;
   const buf = Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -142,8 +171,13 @@ export function decodeCharset(bytes: Uint8Array, charset: string | null | undefi
       break;
     }
   }
-  // ASCII octets are the same text in every charset but the 7-bit ones.
-  if (ascii && !isSevenBitCharset(cs)) return buf.toString('latin1');
+  // ASCII octets are the same text in every charset but the 7-bit ones; and 7-bit
+  // Japanese under no label or an ASCII one (qmail's and old Japanese mailers' notices
+  // carry no MIME charset) is ISO-2022-JP when it switches to JIS X 0208 (RFC 1468 §2).
+  if (ascii && !isSevenBitCharset(cs)) {
+    const text = buf.toString('latin1');
+    return isAsciiLabel(cs) ? decodeIso2022JpRuns(text) : text;
+  }
   if (cs.startsWith('iso-2022-jp')) {
     if (ascii) return iso2022jp.decode(buf);
     // 8-bit octets under a 7-bit label: the label is wrong. Japanese carriers send

@@ -16,6 +16,7 @@ import {
   bareAddress,
   collectBlocks,
   htmlToText,
+  isLeadIn,
   isReplySubject,
   labelledAddress,
   leadingAddress,
@@ -25,6 +26,7 @@ import {
   splitLines,
   type Named,
 } from './heuristic/common';
+import { cjkRecipientText } from './heuristic/cjk';
 
 const SOURCE = 'heuristic:fallback';
 const MAX_RECIPIENTS = 100;
@@ -39,6 +41,45 @@ const BOUNCE_SENDERS = new Set([
   'mail-daemon',
   'mailerdaemon',
 ]);
+
+/**
+ * Subject words of Japanese, Chinese and Korean delivery-failure notices: 退信 / 系统退信
+ * / 退信通知 (QQ Mail, Tencent Exmail, NetEase's Coremail), 邮件被退回 (mail returned),
+ * 投递失败 / 无法投递 / 未能投递 / 發送失敗 / 無法傳遞 (delivery failed); 配信不能 / 配送不能
+ * / 配信エラー / 送信エラー / 返送メール / 宛先不明 (Japanese carriers', ISPs' and
+ * Exchange's Japanese NDR subjects); 메일 반송 / 발송 실패 / 전송 실패 (Korean providers').
+ * Own list of the common wording. Bare 返送 / 退回 / 반송 (sending back documents or
+ * parcels) are words of people's mail too and stay out; a person's reply about a
+ * notice is told apart by its prefix (isReplySubject).
+ */
+const CJK_BOUNCE_SUBJECTS = [
+  '退信',
+  '投递失败',
+  '无法投递',
+  '未能投递',
+  '发送失败',
+  '發送失敗',
+  '無法傳遞',
+  '无法送达',
+  '邮件被退回',
+  '郵件被退回',
+  '退回的邮件',
+  '配信不能',
+  '配送不能',
+  '配信エラー',
+  '配送エラー',
+  '送信エラー',
+  '配信失敗',
+  '宛先不明',
+  '返送メール',
+  'メール返送',
+  '메일 반송',
+  '메일이 반송',
+  '반송된 메일',
+  '발송 실패',
+  '발송실패',
+  '전송 실패',
+];
 
 const BOUNCE_SUBJECTS = [
   'delivery failed',
@@ -83,6 +124,7 @@ const BOUNCE_SUBJECTS = [
   'недоставлен',
   'не доставлено',
   'olevererbar',
+  ...CJK_BOUNCE_SUBJECTS,
 ];
 
 /** Lines (lower case, trimmed) where the returned message begins: nothing after is the bounce's own text. */
@@ -193,7 +235,9 @@ function recipientOf(fullLine: string, previous: string, sentences: boolean): Na
   const line = skip > 0 ? fullLine.slice(skip).trimStart() : fullLine;
   const leading = leadingAddress(line);
   if (leading !== null && !insideSentence(line, leading, previous)) return leading;
+  const cjk = cjkRecipientText(line);
   return (
+    (cjk === null ? null : leadingAddress(cjk)) ??
     labelledAddress(line, ADDRESS_MARKERS) ??
     reasonThenAddress(line) ??
     listAfterColon(line) ??
@@ -433,6 +477,25 @@ function unnamedFailure(lines: readonly string[]): string | null {
   return null;
 }
 
+/** Han ideographs, kana and hangul: the letters of Chinese, Japanese and Korean text. */
+const CJK_LETTERS = new RE2('[\\p{Han}\\p{Hiragana}\\p{Katakana}\\p{Hangul}]');
+
+/**
+ * The sentences in Chinese, Japanese or Korean above the first recipient line, at most
+ * four: CJK notices state the cause first and name the recipients after it ("送信された
+ * メールは、受信者が設定している受信拒否により配信されませんでした。" then "受信者: a@b"),
+ * with no "Reason:" label. Read only when the notice gives no reason of its own after
+ * its recipients; English lines above them are the template's and stay out.
+ */
+function cjkPreamble(lines: readonly string[], firstRecipient: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < firstRecipient && out.length < 4; i++) {
+    const t = (lines[i] as string).trim();
+    if (t !== '' && CJK_LETTERS.test(t) && !isLeadIn(lowerAscii(t))) out.push(t);
+  }
+  return out;
+}
+
 /** Failed recipients found in the bounce's own text; null when there are none. */
 export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   const evidence = bounceEvidence(msg);
@@ -494,6 +557,8 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   // "Reason: Mailbox full", the lines after "for the following reason:": a reason the
   // bounce states apart from its recipients, for those that have none of their own.
   const reasons = collected.shared.slice(0, 3);
+  if (reasons.length === 0 && collected.blocks.length > 0)
+    reasons.push(...cjkPreamble(lines, (collected.blocks[0] as { line: number }).line));
   // Exim and Gmail name the failed recipients in X-Failed-Recipients: when present,
   // it is the list, and the text only explains it.
   const listed = extractAddressList(h.get('x-failed-recipients')).filter(isEmailAddress);

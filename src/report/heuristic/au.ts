@@ -35,6 +35,8 @@ export const AU = {
   /** "(Originally addressed to a@b)" under "... delivery problems to local user x." */
   originally: 'originally addressed to',
   localUser: 'to local user ',
+  /** The template's verdict on the account: "The user(s) account is disabled." */
+  account: 'the user(s) account ',
   /** KDDI's ISP mail. */
   kddiSent: ['your mail sent on', 'your mail attempted to be delivered on'],
   kddiTo: 'could not be delivered to:',
@@ -46,6 +48,13 @@ const NOISE = ['please reply to', 'please contact', 'if you feel this message'];
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7e) return false;
   return true;
+}
+
+/** `reply` with au's verdict after its words, before Postfix's "(in reply to ...)" note. */
+function withVerdict(reply: string, verdict: string): string {
+  const note = lowerAscii(reply).lastIndexOf('(in reply to ');
+  if (note < 0 || !reply.endsWith(')')) return `${reply} ${verdict}`;
+  return `${reply.slice(0, note).trimEnd()} ${verdict} ${reply.slice(note)}`;
 }
 
 function ezwebSender(b: Bounce): boolean {
@@ -95,13 +104,23 @@ export const ezweb: Family = {
       if (lower.indexOf(AU.localUser) >= 0 || lower.indexOf(AU.originally) >= 0) continue;
       cause.push(line);
     }
+    // au's own verdict on the account ("The user(s) account is disabled.", "... is
+    // temporarily over quota.") says more than the remote reply beside it: au answers
+    // "550 user unknown" for a disabled account too. It follows the reply, so the
+    // reply code stays first and the classifier sees both.
+    const verdict = cause.filter((line) => startsWithI(line, AU.account)).join(' ');
     const failures: Failure[] = collected.blocks.map((block) => {
       const replies = block.lines.filter((l) => l.startsWith('<<<')).map((l) => l.slice(3).trim());
       const own = block.lines.filter((l) => !l.startsWith('<<<'));
+      const text = replies.length > 0 ? replies.join(' ') : own.join(' ');
       return {
         recipient: block.recipient,
         diagnosis:
-          replies.length > 0 ? replies.join(' ') : own.length > 0 ? own.join(' ') : cause.join(' '),
+          text === ''
+            ? cause.join(' ')
+            : verdict !== '' && text.indexOf(verdict) < 0
+              ? withVerdict(text, verdict)
+              : text,
       };
     });
     const name = ezwebSender(b) ? 'ezweb' : 'intermail';

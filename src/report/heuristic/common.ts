@@ -13,6 +13,7 @@ import type { MimeMessage, TextPart } from '../mime';
 import { extractReply, hasReplyCode, oneLine } from '../reply';
 import { enhancedCodeAt, formatEnhancedCode, type EnhancedCode } from '../../values';
 import type { Finding, OobFinding } from '../types';
+import { cjkHeading, cjkReasonText, isCjkLeadIn } from './cjk';
 
 /** Most characters of a bounce's text that any family reads. */
 export const MAX_TEXT = 256 * 1024;
@@ -287,13 +288,22 @@ const NOTICE_SUBJECT_WORDS = [
 ];
 
 /**
+ * Reply prefixes of Chinese, Japanese and Korean mail clients (Foxmail, QQ Mail,
+ * NetEase, Outlook's localisations): 回复 / 答复 / 回覆 / 返信 / 회신 / 답장, with an ASCII
+ * or a full-width colon; "Re：" with a full-width one.
+ */
+const CJK_REPLY_PREFIXES = ['回复', '答复', '回覆', '返信', '회신', '답장', 're：'].flatMap((p) =>
+  p.endsWith('：') ? [p] : [p + ':', p + '：'],
+);
+
+/**
  * Subject prefixes of a person's reply (RFC 5322 §3.6.5 "Re:", and what mail
  * clients write in other languages: German "AW:" and "Antw:", Scandinavian "SV:",
  * Finnish "VS:"): a person answering a notice, not the notice. A forward ("Fwd:")
  * is not among them: it passes the notice on whole, and its recipients are the
  * notice's.
  */
-const REPLY_PREFIXES = ['re:', 'aw:', 'antw:', 'sv:', 'vs:'];
+const REPLY_PREFIXES = ['re:', 'aw:', 'antw:', 'sv:', 'vs:', ...CJK_REPLY_PREFIXES];
 
 /** True when a (lower-case) Subject starts with a reply prefix. */
 export function isReplySubject(subject: string): boolean {
@@ -674,6 +684,7 @@ const LEAD_IN_ENDINGS = [
 
 /** True when `lower` (a trimmed, lower-case line) only announces a reason below it. */
 export function isLeadIn(lower: string): boolean {
+  if (isCjkLeadIn(lower)) return true;
   if (!lower.endsWith(':') || lower.indexOf('@') >= 0 || lower.length > 120) return false;
   const body = lower.slice(0, -1).trimEnd();
   return LEAD_IN_ENDINGS.some((e) => body === e || body.endsWith(' ' + e));
@@ -775,6 +786,14 @@ export function collectBlocks(
       sharedOpen = false;
       continue;
     }
+    // A CJK notice's heading: its reason (退信原因, 理由) stands for every recipient
+    // listed above it; its advice (建议解决方案) explains none.
+    const heading = cjkHeading(line);
+    if (heading !== null) {
+      cur = null;
+      sharedOpen = heading === 'reason';
+      continue;
+    }
     const named = rules.start(line, raw, i);
     if (named !== null) {
       if (blocks.length >= MAX_RECIPIENTS) break;
@@ -797,7 +816,7 @@ export function collectBlocks(
       cur = null;
     if (cur !== null) {
       // "Reason: text" under a recipient: the label is the format's.
-      const text = (afterPrefix(line, REASON) ?? line).trim();
+      const text = (afterPrefix(line, REASON) ?? cjkReasonText(line) ?? line).trim();
       if (text !== '' && !isLeadIn(lower) && cur.lines.length < MAX_DIAGNOSTIC_LINES)
         cur.lines.push(text);
       continue;
@@ -809,11 +828,13 @@ export function collectBlocks(
     if (shared.length >= MAX_DIAGNOSTIC_LINES) continue;
     // "Reason: ...", "reject reason: Mailbox full": a reason stated apart from the recipients.
     const reasonAt = lower.indexOf(REASON);
+    const cjkReason = cjkReasonText(line);
     if (reasonAt >= 0 && reasonAt <= 20) {
       const text = line.slice(reasonAt + REASON.length).trim();
       if (text !== '') shared.push(text);
       sharedOpen = text === '';
-    } else if (sharedOpen) shared.push(line);
+    } else if (cjkReason !== null) shared.push(cjkReason);
+    else if (sharedOpen) shared.push(line);
   }
   return { blocks, shared };
 }

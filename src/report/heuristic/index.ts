@@ -8,8 +8,8 @@ import type { MimeMessage } from '../mime';
 import { isEmailAddress } from '../address';
 import type { Finding, OobFinding } from '../types';
 import { amazonSes } from './amazon';
-import { ezweb, kddi } from './au';
-import { Bounce, type Family } from './common';
+import { AU, ezweb, kddi } from './au';
+import { Bounce, lowerAscii, type Family } from './common';
 import { exchange2003, exchange2007, iis } from './exchange';
 import { exim } from './exim';
 import {
@@ -165,7 +165,9 @@ function failed(msg: MimeMessage, family: Family, err: unknown): void {
  * the DSN's own fields are never overwritten otherwise.
  */
 export function completeDsn(findings: OobFinding[], msg: MimeMessage): OobFinding[] {
-  const needs = findings.some((f) => f.reply.content === '' || !isEmailAddress(f.recipient));
+  const verdict = auVerdictIn(msg);
+  const needs =
+    verdict || findings.some((f) => f.reply.content === '' || !isEmailAddress(f.recipient));
   if (!needs) return findings;
   const text = parseHeuristic(msg).filter((f): f is OobFinding => f.kind === 'oob');
   if (text.length !== findings.length) return findings;
@@ -178,6 +180,28 @@ export function completeDsn(findings: OobFinding[], msg: MimeMessage): OobFindin
     if (!addressed) out.recipient = same.recipient;
     if (f.reply.content === '' && same.reply.content !== '')
       out.reply = { ...f.reply, content: same.reply.content };
+    // au's verdict on the account after the same remote reply (see auVerdictIn).
+    else if (
+      verdict &&
+      same.reply.content.length > f.reply.content.length &&
+      same.reply.content.startsWith(f.reply.content)
+    )
+      out.reply = { ...f.reply, content: same.reply.content };
     return out;
   });
+}
+
+/**
+ * True when the notification is au's template with its verdict on the account ("The
+ * user(s) account is disabled.", heuristic/au.ts): the ezweb family adds it to the
+ * remote reply ("550 user unknown", which au answers for a disabled account too), so
+ * its reading completes the DSN's. A look at the first text parts' first 4 KB.
+ */
+function auVerdictIn(msg: MimeMessage): boolean {
+  let seen = 0;
+  for (const t of msg.texts()) {
+    if (++seen > 2) break;
+    if (lowerAscii(t.text.slice(0, 4096)).indexOf(AU.account) >= 0) return true;
+  }
+  return false;
 }

@@ -1,0 +1,145 @@
+// The labels of Japanese, Chinese and Korean bounce notices: the words before a failed
+// recipient (宛先 / 受信者, 收件人 / 收件者, 받는 사람 / 수신자) and before the reason (理由,
+// 退信原因 / 失败原因, 실패 사유 / 반송 사유), each followed by an ASCII or a full-width
+// colon (U+FF1A, what CJK input methods type) and spaces in any number. Carriers, ISPs
+// and providers write these notices without a DSN (QQ Mail's and Tencent Exmail's 退信
+// notice: "收件人：a@b" then "退信原因"; NetEase's 系统退信: "收件人：" and "退信原因：";
+// Japanese carriers' and ISPs' "宛先: a@b" / "理由: ..."; Naver's and Daum's "받는 사람 :"
+// and "실패 사유 :"), so the block collector and the last-resort scan read them here.
+// The words are the ordinary words of the three languages for "recipient" and "reason"
+// (own list, from the notices' common wording), not one provider's template.
+/** Words that name the recipient a line gives (the line starts with one). */
+const RECIPIENT_LABELS = [
+  // Japanese: 宛先 (destination), あて先, 受信者 (receiver, Exchange's Japanese NDR),
+  // 送信先 (sent to), 配送先 / 配信先 (delivered to), 受取人.
+  '宛先',
+  'あて先',
+  '受信者',
+  '送信先',
+  '配送先',
+  '配信先',
+  '受取人',
+  // Chinese (simplified and traditional): 收件人 / 收件者 / 收信人 (recipient),
+  // 收件地址 (recipient address).
+  '收件人',
+  '收件者',
+  '收信人',
+  '收件地址',
+  // Korean: 받는 사람 / 받는사람 (recipient), 수신자 / 수신인 (receiver), 받는 주소.
+  '받는 사람',
+  '받는사람',
+  '수신자',
+  '수신인',
+  '받는 주소',
+];
+
+/** Words that name the reason a line gives (the line starts with one). */
+const REASON_LABELS = [
+  // Japanese: 理由 (reason), 原因 (cause), エラー内容 / エラー理由 / エラー原因 (error details),
+  // 詳細 (details).
+  'エラー理由',
+  'エラー原因',
+  'エラー内容',
+  '理由',
+  '原因',
+  '詳細',
+  // Chinese: 退信原因 (bounce reason), 失败原因 / 失敗原因 (failure reason), 错误原因 /
+  // 錯誤原因, 退回原因, 错误信息 / 錯誤訊息 (error message).
+  '退信原因',
+  '失败原因',
+  '失敗原因',
+  '错误原因',
+  '錯誤原因',
+  '退回原因',
+  '错误信息',
+  '錯誤訊息',
+  // Korean: 실패 사유 / 반송 사유 / 오류 사유 (failure, return, error reason), 사유, 원인,
+  // 오류 내용 (error details).
+  '실패 사유',
+  '실패사유',
+  '반송 사유',
+  '반송사유',
+  '오류 사유',
+  '오류 내용',
+  '사유',
+  '원인',
+];
+
+/** Marks a notice puts before a label: bullets and brackets (■ ● ・ ◆ ★ 【 [ ). */
+const BULLETS = '■□●○・◆◇★☆※【[〔<＜(（';
+/** Marks after a label (before its colon or at the end of a lead-in line). */
+const CLOSERS = '】]〕>＞)）';
+
+/** `line` (trimmed) after `label` and its colon, or null when it does not start so. */
+function afterLabel(
+  line: string,
+  labels: readonly string[],
+  colonRequired: boolean,
+): string | null {
+  let s = line.trim();
+  let i = 0;
+  while (i < s.length && BULLETS.indexOf(s.charAt(i)) >= 0) i++;
+  if (i > 0) s = s.slice(i).trimStart();
+  for (const label of labels) {
+    if (!s.startsWith(label)) continue;
+    let rest = s.slice(label.length);
+    let j = 0;
+    while (j < rest.length && CLOSERS.indexOf(rest.charAt(j)) >= 0) j++;
+    rest = rest.slice(j).trimStart();
+    const c = rest.charAt(0);
+    if (c === ':' || c === '：') return rest.slice(1).trim();
+    // "【宛先】 a@b": a bracketed label needs no colon.
+    if (!colonRequired || j > 0) return rest;
+  }
+  return null;
+}
+
+/**
+ * Headings of the advice CJK notices give after the reason (NetEase's 建议解决方案,
+ * "解决方法", Japanese 対処方法 / 対処法, Korean 해결 방법): what the sender may do, not why
+ * the delivery failed.
+ */
+const ADVICE_LABELS = [
+  '建议解决方案',
+  '解决方案',
+  '解决方法',
+  '解決方法',
+  '対処方法',
+  '対処法',
+  '해결 방법',
+  '해결방법',
+];
+
+/**
+ * What a heading line of a CJK notice opens: `reason` for a reason label alone
+ * ("退信原因", "退信原因：", "【理由】"), `advice` for an advice heading, null otherwise.
+ */
+export function cjkHeading(line: string): 'reason' | 'advice' | null {
+  if (afterLabel(line, REASON_LABELS, false) === '') return 'reason';
+  return afterLabel(line, ADVICE_LABELS, false) !== null ? 'advice' : null;
+}
+
+/**
+ * The text after a CJK recipient label and its colon ("宛先: a@b", "收件人：a@b",
+ * "받는 사람 : <a@b>", "【宛先】 a@b" give "a@b"), for `leadingAddress` to read; null
+ * for other lines (a colon is required, so a sentence that starts with the word is
+ * not a label).
+ */
+export function cjkRecipientText(line: string): string | null {
+  const rest = afterLabel(line, RECIPIENT_LABELS, true);
+  return rest === null || rest === '' ? null : rest;
+}
+
+/** The reason a CJK notice gives after its label ("理由: ...", "退信原因：..."), or null. */
+export function cjkReasonText(line: string): string | null {
+  const rest = afterLabel(line, REASON_LABELS, true);
+  return rest === null || rest === '' ? null : rest;
+}
+
+/**
+ * True when a line is only a CJK reason label, with or without its colon ("退信原因",
+ * "退信原因：", "【理由】"): it announces the reason on the lines below.
+ */
+export function isCjkLeadIn(line: string): boolean {
+  return afterLabel(line, REASON_LABELS, false) === '';
+}
