@@ -134,11 +134,18 @@ const SET_FLAGS = 'u';
  * states away and rebuilds them over and over: measured on the 323 replies of the
  * corpus' maildir/bsd with their addresses and ids varied on every pass, one set of
  * the 412 patterns stayed at 370–570 µs per reply; two sets, 130–300; four, 16–60;
- * eight, 26–130; sixteen, 50–150. Four passes over a line cost little once each DFA
- * is warm, and a fixed number keeps the cost of a line independent of how many rules
- * there are (`npm run bench` compares 1,000 rules with 100).
+ * eight, 26–130; sixteen, 50–150. The non-English families (476 patterns, several
+ * with long Unicode classes that make a larger DFA state) pushed four sets of about
+ * 120 rules back over the budget (94–124 µs per reply, `node bench/classify.js`,
+ * "the corpus' replies" row): a run of 120 of them cost 100–120 µs where its three
+ * runs of 40 cost 2–4 µs each. Five sets measured 12–19 µs, six 10–29, eight 11–29
+ * (alternated runs); six leave room for the rules to grow by about a third. Six passes
+ * over a line cost little once each DFA is warm (a line the DFAs know: 11–13 µs
+ * against 8–11 with four), and a fixed number keeps the cost of a line independent of
+ * how many rules there are (`npm run bench` compares 1,000 rules with 100). Each set
+ * may hold up to RE2's 8 MiB of DFA states.
  */
-const RULE_SETS = 4;
+const RULE_SETS = 6;
 
 const UNCATEGORIZED_RESULT: Classification = Object.freeze({
   label: UNCATEGORIZED,
