@@ -73,6 +73,27 @@ export function readFixture(fixture: string): Buffer {
   return fs.readFileSync(path.join(FIXTURES, fixture));
 }
 
+/** The OOB records of a fixture (`folder/name.eml`, relative to fixtures/), by recipient in lower case. */
+export function oobRecordsByRecipient(fixture: string): Map<string, LogRecord> {
+  const out = new Map<string, LogRecord>();
+  for (const r of fixtureRecords(readFixture(fixture)))
+    if (r.type === 'OOB' && typeof r.recipient === 'string') out.set(r.recipient.toLowerCase(), r);
+  return out;
+}
+
+/**
+ * A fixture folder's `expected.json` (file name without `.eml` → what a person decided
+ * for it), as the object and as rows carrying their file name.
+ */
+export function expectedRows<T extends object>(
+  folder: string,
+): { expected: Record<string, T>; rows: Array<T & { file: string }> } {
+  const expected = JSON.parse(
+    fs.readFileSync(path.join(FIXTURES, folder, 'expected.json'), 'utf8'),
+  ) as Record<string, T>;
+  return { expected, rows: Object.entries(expected).map(([file, e]) => ({ file, ...e })) };
+}
+
 /**
  * A fixture's records against its snapshot; with UPDATE_FIXTURES=1 the snapshot is
  * rewritten instead.

@@ -8,7 +8,7 @@
 // the corpus README's Sisimai reason → label table accepts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, fixtureRecords, readFixture } from '../../helpers/fixture-records';
+import { FIXTURES, expectedRows, oobRecordsByRecipient } from '../../helpers/fixture-records';
 
 interface Expected {
   says: string;
@@ -19,19 +19,10 @@ interface Expected {
 }
 
 const DIR = path.join(FIXTURES, 'cjk');
-const EXPECTED = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as Record<
-  string,
-  Expected
->;
-const ROWS = Object.entries(EXPECTED).map(([file, e]) => ({ file, ...e }));
+const { expected: EXPECTED, rows: ROWS } = expectedRows<Expected>('cjk');
 
 /** The OOB records of a fixture, by recipient (lower case). */
-function recordsOf(file: string) {
-  const out = new Map<string, ReturnType<typeof fixtureRecords>[number]>();
-  for (const r of fixtureRecords(readFixture(`cjk/${file}.eml`)))
-    if (r.type === 'OOB' && typeof r.recipient === 'string') out.set(r.recipient.toLowerCase(), r);
-  return out;
-}
+const recordsOf = (file: string) => oobRecordsByRecipient(`cjk/${file}.eml`);
 
 describe('Japanese, Chinese and Korean bounces (fixtures/cjk)', () => {
   it.each(ROWS.filter((row) => row.detected))('$says', (row) => {

@@ -9,7 +9,7 @@
 // accepts several); an empty list says the recipient makes no record (delayed).
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, fixtureRecords, readFixture } from '../../helpers/fixture-records';
+import { FIXTURES, expectedRows, oobRecordsByRecipient } from '../../helpers/fixture-records';
 
 interface Expected {
   says: string;
@@ -17,19 +17,10 @@ interface Expected {
 }
 
 const DIR = path.join(FIXTURES, 'labels');
-const EXPECTED = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as Record<
-  string,
-  Expected
->;
-const ROWS = Object.entries(EXPECTED).map(([file, e]) => ({ file, ...e }));
+const { expected: EXPECTED, rows: ROWS } = expectedRows<Expected>('labels');
 
 /** The OOB records of a fixture, by recipient (lower case). */
-function recordsOf(file: string) {
-  const out = new Map<string, ReturnType<typeof fixtureRecords>[number]>();
-  for (const r of fixtureRecords(readFixture(`labels/${file}.eml`)))
-    if (r.type === 'OOB' && typeof r.recipient === 'string') out.set(r.recipient.toLowerCase(), r);
-  return out;
-}
+const recordsOf = (file: string) => oobRecordsByRecipient(`labels/${file}.eml`);
 
 /** Files whose label is still wrong, and why (the report names them as what is left). */
 const KNOWN_WRONG: Readonly<Record<string, string>> = {};

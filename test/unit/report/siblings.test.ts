@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { LogRecord } from '../../../src/log/record';
 import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
-import { FIXTURES, fixtureRecords, readFixture } from '../../helpers/fixture-records';
+import { FIXTURES, expectedRows, fixtureRecords, readFixture } from '../../helpers/fixture-records';
 
 interface ExpectedRecipient {
   recipient: string;
@@ -25,11 +25,7 @@ interface Expected {
 }
 
 const DIR = path.join(FIXTURES, 'siblings');
-const EXPECTED = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as Record<
-  string,
-  Expected
->;
-const ROWS = Object.entries(EXPECTED).map(([file, e]) => ({ file, ...e }));
+const { expected: EXPECTED, rows: ROWS } = expectedRows<Expected>('siblings');
 
 /** The OOB records of a fixture, in the order the message gives them. */
 function recordsOf(file: string): LogRecord[] {
