@@ -6,7 +6,8 @@
 // labels ../shared/corpus/README.md accepts for the reason. Prints the score per
 // reason and overall; --misses lists the replies that got a wrong label. Without a file
 // it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
-// -languages and -cjk (Japanese, Chinese and Korean reasons), each under its file name).
+// -languages, -cjk (Japanese, Chinese and Korean reasons) and -languages-2 (a held-back
+// check of those two), each under its file name).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -28,6 +29,7 @@ const SETS = [
   'blind-replies-3.tsv',
   'blind-replies-languages.tsv',
   'blind-replies-cjk.tsv',
+  'blind-replies-languages-2.tsv',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
