@@ -227,6 +227,24 @@ describe('Exim', () => {
     expect(oob(raw)[0]?.report.remote_mta).toBe('mx.example.org');
   });
 
+  it('makes no record for an undisclosed address, whose list did not fail, and says so', () => {
+    const raw = eml(
+      ...intro,
+      '  member@example.org',
+      '    (generated from list@example.org)',
+      '    Unrouteable address',
+      '  an undisclosed address',
+      '    (generated from list@example.org)',
+      '',
+      '------ This is a copy of the message, including all the headers. ------',
+    );
+    expect(summary(raw).map((row) => row[0])).toEqual(['member@example.org']);
+    expect(parseMessage(raw).problems).toContainEqual({
+      code: 'exim.undisclosed-address',
+      detail: 'a hidden address generated from list@example.org failed; no record for it',
+    });
+  });
+
   it('names the address a pipe delivery was generated from, else X-Failed-Recipients', () => {
     const raw = eml(
       intro[0] as string,
