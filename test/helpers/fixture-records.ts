@@ -81,6 +81,14 @@ export function oobRecordsByRecipient(fixture: string): Map<string, LogRecord> {
   return out;
 }
 
+/** The `.eml` files of fixtures/<folder> (not recursive), without the extension. */
+export function fixtureNames(folder: string): string[] {
+  return fs
+    .readdirSync(path.join(FIXTURES, folder))
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => f.slice(0, -4));
+}
+
 /**
  * A fixture folder's `expected.json` (file name without `.eml` → what a person decided
  * for it), as the object and as rows carrying their file name.

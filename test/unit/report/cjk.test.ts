@@ -6,9 +6,7 @@
 // is detected (and the near misses are not), its failed recipients and no invented
 // one, the action, the status where the format gives one, and the label (one of those
 // the corpus README's Sisimai reason → label table accepts).
-import fs from 'node:fs';
-import path from 'node:path';
-import { FIXTURES, expectedRows, oobRecordsByRecipient } from '../../helpers/fixture-records';
+import { expectedRows, fixtureNames, oobRecordsByRecipient } from '../../helpers/fixture-records';
 
 interface Expected {
   says: string;
@@ -18,7 +16,6 @@ interface Expected {
   status: string | null;
 }
 
-const DIR = path.join(FIXTURES, 'cjk');
 const { expected: EXPECTED, rows: ROWS } = expectedRows<Expected>('cjk');
 
 /** The OOB records of a fixture, by recipient (lower case). */
@@ -43,10 +40,7 @@ describe('Japanese, Chinese and Korean bounces (fixtures/cjk)', () => {
   });
 
   it('has an expectation for every fixture, and at least 25 of them', () => {
-    const files = fs
-      .readdirSync(DIR)
-      .filter((f) => f.endsWith('.eml'))
-      .map((f) => f.slice(0, -4));
+    const files = fixtureNames('cjk');
     expect(files.filter((f) => EXPECTED[f] === undefined)).toEqual([]);
     expect(Object.keys(EXPECTED).filter((f) => !files.includes(f))).toEqual([]);
     expect(files.length).toBeGreaterThanOrEqual(25);

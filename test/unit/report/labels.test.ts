@@ -7,16 +7,13 @@
 // fixtures/labels/expected.json gives, per file, the labels its meaning allows for
 // each recipient (several where the corpus README's Sisimai reason → label table
 // accepts several); an empty list says the recipient makes no record (delayed).
-import fs from 'node:fs';
-import path from 'node:path';
-import { FIXTURES, expectedRows, oobRecordsByRecipient } from '../../helpers/fixture-records';
+import { expectedRows, fixtureNames, oobRecordsByRecipient } from '../../helpers/fixture-records';
 
 interface Expected {
   says: string;
   recipients: Array<{ recipient: string; labels: string[] }>;
 }
 
-const DIR = path.join(FIXTURES, 'labels');
 const { expected: EXPECTED, rows: ROWS } = expectedRows<Expected>('labels');
 
 /** The OOB records of a fixture, by recipient (lower case). */
@@ -54,10 +51,7 @@ describe('labels of whole bounces (fixtures/labels)', () => {
   });
 
   it('has an expectation for every fixture, and at least 60 of them', () => {
-    const files = fs
-      .readdirSync(DIR)
-      .filter((f) => f.endsWith('.eml'))
-      .map((f) => f.slice(0, -4));
+    const files = fixtureNames('labels');
     expect(files.filter((f) => EXPECTED[f] === undefined)).toEqual([]);
     expect(Object.keys(EXPECTED).filter((f) => !files.includes(f))).toEqual([]);
     expect(files.length).toBeGreaterThanOrEqual(60);

@@ -9,7 +9,13 @@ import path from 'node:path';
 import type { LogRecord } from '../../../src/log/record';
 import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
-import { FIXTURES, expectedRows, fixtureRecords, readFixture } from '../../helpers/fixture-records';
+import {
+  expectedRows,
+  fixtureNames,
+  fixtureRecords,
+  FIXTURES,
+  readFixture,
+} from '../../helpers/fixture-records';
 
 interface ExpectedRecipient {
   recipient: string;
@@ -82,10 +88,7 @@ describe('siblings of the formats the development corpus samples once or twice',
   });
 
   it('has an expectation for every fixture, and at least 50 of them', () => {
-    const files = fs
-      .readdirSync(DIR)
-      .filter((f) => f.endsWith('.eml'))
-      .map((f) => f.slice(0, -4));
+    const files = fixtureNames('siblings');
     expect(files.filter((f) => EXPECTED[f] === undefined)).toEqual([]);
     expect(Object.keys(EXPECTED).filter((f) => !files.includes(f))).toEqual([]);
     expect(files.length).toBeGreaterThanOrEqual(50);
