@@ -82,6 +82,8 @@ const DOCUMENTED = {
   'undeliverable to':
     'IMail (SMTP32): the recipient line of a remote refusal ("undeliverable to a@b")',
   'undeliverable to ': 'IMail (SMTP32), as above; the last-resort scan reads it too',
+  'google グループ':
+    "Google Groups: the product's name in the Japanese template's help sentence and sign-off (the English one's is 'google group')",
   'may not have permission to post':
     "Google Groups: the English template's sentence (the other corpus files are translations)",
   'delayed mail (still being retried)': "Postfix bounce_template.c: the delay template's Subject",

@@ -48,6 +48,12 @@ export const GOOGLE = {
   response: ['the response was:', 'the response from the remote server was:'],
   /** Google Groups' notices link their help pages. */
   groups: 'groups.google.com',
+  /**
+   * ... and name the product: the sign-off "Google Groups" and "any other Google group"
+   * in English, "Google グループ" in Japanese. They mark the notice where the help link's
+   * host was replaced (a report rebuilt with example.* hosts, a relay rewriting links).
+   */
+  groupsNamed: ['google group', 'google グループ'],
 } as const;
 
 function fromGoogle(b: Bounce): boolean {
@@ -231,7 +237,10 @@ function firstSentence(line: string): string {
 
 export const googleGroups: Family = {
   name: 'googlegroups',
-  detect: (b) => (fromGoogle(b) && b.saw(GOOGLE.groups) ? EVIDENCE.sender : EVIDENCE.none),
+  detect: (b) =>
+    fromGoogle(b) && (b.saw(GOOGLE.groups) || GOOGLE.groupsNamed.some((m) => b.saw(m)))
+      ? EVIDENCE.sender
+      : EVIDENCE.none,
   parse(b) {
     const recipients = failedRecipients(b);
     if (recipients.length === 0) return [];

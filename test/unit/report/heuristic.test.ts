@@ -480,6 +480,40 @@ describe('Google', () => {
     });
   });
 
+  it('knows a Google Groups notice by the product it names when its help link has another host', () => {
+    const raw = eml(
+      'From: Mail Delivery Subsystem <mailer-daemon@mx.example.net>',
+      'X-Google-Smtp-Source: AGHT+IExample',
+      'X-Failed-Recipients: team@lists.example.org',
+      '',
+      'Hello a@example.com,',
+      '',
+      "We're writing to let you know that the group you tried to contact (team) may not exist, or you may not have permission to post messages to the group.",
+      '',
+      'If you have questions related to this or any other Google group, visit the Help Centre at https://help.example.net/support/.',
+      '',
+      'Thanks,',
+      '',
+      'Google Groups',
+      '',
+      '----- Original message -----',
+    );
+    const [f] = oob(raw);
+    expect(f?.recipient).toBe('team@lists.example.org');
+    expect(f?.report.source).toBe('heuristic:googlegroups');
+    expect(f?.reply.content).toContain('may not have permission to post');
+  });
+
+  it('does not take a Gmail notice that only mentions Google Groups elsewhere without being from Google', () => {
+    const raw = eml(
+      'From: Mail Delivery System <mailer-daemon@mx.example.net>',
+      'X-Failed-Recipients: team@lists.example.org',
+      '',
+      'Our Google Groups migration guide: the list team@lists.example.org could not be reached.',
+    );
+    expect(oob(raw).map((f) => f.report.source)).not.toContain('heuristic:googlegroups');
+  });
+
   it('writes no sentence of its own for a Google Groups notice that does not name the group', () => {
     const raw = eml(
       'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',

@@ -3,7 +3,8 @@
 // §5.1.1), DSN field names in another case (RFC 3464 §2.1: header-style fields,
 // RFC 5322 §1.2.2: names are case-insensitive), trailing white space added to lines
 // (RFC 5322 §2.2.3), a long field folded at another place, and a single-part body sent
-// quoted-printable or base64 (RFC 2045 §6). Each fixture is parsed as written and
+// quoted-printable or base64 (RFC 2045 §6), host names replaced by example.* ones (as
+// reports rebuilt for bug reports do). Each fixture is parsed as written and
 // rewritten; the records' type, recipient, reply code, enhanced code and label must
 // agree. (Line ends: fixtures.test.ts.)
 import fs from 'node:fs';
@@ -69,6 +70,23 @@ const REWRITES: Record<string, Rewrite> = {
       const at = line.indexOf(' ', 40);
       return at < 0 ? line : `${line.slice(0, at)}\n   ${line.slice(at)}`;
     });
+    return out === text ? null : out;
+  },
+  // Reports rebuilt for a bug report, and relays that rewrite links, replace host names
+  // with example.* ones: a family must know its notice by its template, not by the
+  // provider's hosts (Received, Message-ID, help links). Addresses keep their domains,
+  // so the records' recipients stay comparable.
+  'host names outside addresses replaced by example.net ones': (text) => {
+    const names = new Map<string, string>();
+    const out = text.replace(
+      /(?<![@\w.-])((?:[a-z0-9-]+\.)+(?:com|net|org|jp|de|ru|fr|uk|cn|kr|io|info|biz))(?![\w-])/gi,
+      (host: string) => {
+        const key = host.toLowerCase();
+        if (key.includes('example') || key.endsWith('.invalid')) return host;
+        if (!names.has(key)) names.set(key, `h${names.size}.example.net`);
+        return names.get(key)!;
+      },
+    );
     return out === text ? null : out;
   },
   'single-part body in quoted-printable': (text) => encodeSinglePart(text, 'quoted-printable'),
