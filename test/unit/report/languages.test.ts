@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseMessage } from '../../../src/report/index';
 import { sniffMessage } from '../../../src/report/sniff';
 import type { OobFinding } from '../../../src/report/types';
-import { FIXTURES, fixtureRecords, readFixture } from '../../helpers/fixture-records';
+import { fixtureNames, fixtureRecords, FIXTURES, readFixture } from '../../helpers/fixture-records';
 
 const DIR = path.join(FIXTURES, 'languages');
 
@@ -235,9 +235,6 @@ describe('messages in European languages that are no bounces', () => {
 
 it('has a test for every fixture of fixtures/languages', () => {
   const named = new Set([...BOUNCES.map((c) => c[0]), ...NEAR_MISSES.map((c) => c[0])]);
-  const files = fs
-    .readdirSync(DIR)
-    .filter((f) => f.endsWith('.eml'))
-    .map((f) => f.slice('oobd-'.length, -'.eml'.length));
+  const files = fixtureNames('languages').map((f) => f.slice('oobd-'.length));
   expect(files.filter((f) => !named.has(f))).toEqual([]);
 });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
-import { FIXTURES, fixtureRecords, readFixture } from '../../helpers/fixture-records';
+import { fixtureNames, fixtureRecords, FIXTURES, readFixture } from '../../helpers/fixture-records';
 
 const DIR = path.join(FIXTURES, 'unseen');
 
@@ -862,10 +862,7 @@ describe('messages near bounce formats that are no bounces', () => {
 
 it('has a test for every fixture of fixtures/unseen', () => {
   const named = new Set([...BOUNCES.map((c) => c[0]), ...NEAR_MISSES.map((c) => c[0])]);
-  const files = fs
-    .readdirSync(DIR)
-    .filter((f) => f.endsWith('.eml'))
-    .map((f) => f.slice('oobd-'.length, -'.eml'.length));
+  const files = fixtureNames('unseen').map((f) => f.slice('oobd-'.length));
   expect(files.filter((f) => !named.has(f))).toEqual([]);
 });
 
