@@ -7,7 +7,8 @@
 // reason and overall; --misses lists the replies that got a wrong label. Without a file
 // it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
 // -languages, -cjk (Japanese, Chinese and Korean reasons) and -languages-2 (a held-back
-// check of those two), each under its file name).
+// check of those two) and -4 (a held-back set of English stock replies), each under its file
+// name).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -30,6 +31,7 @@ const SETS = [
   'blind-replies-languages.tsv',
   'blind-replies-cjk.tsv',
   'blind-replies-languages-2.tsv',
+  'blind-replies-4.tsv',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
