@@ -238,11 +238,30 @@ function recipientOf(fullLine: string, previous: string, sentences: boolean): Na
   const cjk = cjkRecipientText(line);
   return (
     (cjk === null ? null : leadingAddress(cjk)) ??
+    leadInFor(line) ??
     labelledAddress(line, ADDRESS_MARKERS) ??
     reasonThenAddress(line) ??
     listAfterColon(line) ??
     (sentences ? sentenceAddress(line) : null)
   );
+}
+
+/**
+ * A line that announces the reason for one recipient on the lines below it: "Error
+ * message for a@b:", "Diagnostic for <a@b>:", "Reason for a@b:" (LISTSERV's delivery
+ * error reports, list managers' and gateways' per-recipient sections). The address
+ * after " for " ends the line, before its colon.
+ */
+function leadInFor(line: string): Named | null {
+  const t = line.trim();
+  if (!t.endsWith(':') || t.length > 160) return null;
+  const lower = lowerAscii(t);
+  const at = lower.lastIndexOf(' for ');
+  if (at < 0) return null;
+  const named = leadingAddress(t.slice(at + 5, -1));
+  return named === null || named.rest !== ''
+    ? null
+    : { address: named.address, rest: '', reason: '' };
 }
 
 /**
@@ -334,6 +353,21 @@ function insideSentence(line: string, named: Named, previous: string): boolean {
   return after.startsWith(' ') && ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a));
 }
 
+/**
+ * True when a recipient's text only says where the mail was going, in parenthesised
+ * "name: value" groups (MMDF's "(host: mail.example.edu) (queue: smtp)"): no reason.
+ */
+function onlyWhere(text: string): boolean {
+  let t = text.trim();
+  if (!t.startsWith('(')) return false;
+  while (t.startsWith('(')) {
+    const close = t.indexOf(')');
+    if (close < 0 || t.slice(1, close).indexOf(': ') < 0) return false;
+    t = t.slice(close + 1).trim();
+  }
+  return t === '';
+}
+
 /** The lines of the bounce's own text parts (text/plain; HTML as text when there is no plain part). */
 function ownLines(msg: MimeMessage): string[] {
   const texts = msg.texts();
@@ -404,6 +438,14 @@ const WARNING_PHRASES = [
   'has not yet been delivered',
   'not delivered yet',
   'delivery incomplete',
+  // MMDF's "Waiting mail" ("your message has not yet been fully delivered. Attempts
+  // to deliver the message will continue for 5 more days", "Delivery attempts are
+  // still pending for the following address(es)"), the Sun / iPlanet Messaging
+  // Server's delay notice ("Delivery attempts will continue to be made for 4 day(s)").
+  'not yet been fully delivered',
+  'attempts to deliver the message will continue',
+  'delivery attempts will continue',
+  'delivery attempts are still pending',
 ];
 
 /** Words of a notice that says it gave up (lower case): then it is no warning. */
@@ -419,13 +461,16 @@ const GAVE_UP_PHRASES = [
 ];
 
 function isWarningNotice(lines: readonly string[]): boolean {
-  let warning = false;
+  // The first lines as one text: a sentence wrapped over lines ("has not yet been" /
+  // "fully delivered") says the same as on one line.
+  const words: string[] = [];
   for (let i = 0; i < lines.length && i < 60; i++) {
-    const lower = lowerAscii(lines[i] as string).replaceAll('\u2019', "'");
-    if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return false;
-    if (WARNING_PHRASES.some((p) => lower.indexOf(p) >= 0)) warning = true;
+    const t = (lines[i] as string).trim();
+    if (t !== '') words.push(t);
   }
-  return warning;
+  const lower = lowerAscii(words.join(' ')).replaceAll('\u2019', "'");
+  if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return false;
+  return WARNING_PHRASES.some((p) => lower.indexOf(p) >= 0);
 }
 
 /**
@@ -535,15 +580,20 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     const key = b.address.toLowerCase();
     // A list's other addresses pass the same test as the line's first (start() above).
     if (own.has(key) || BOUNCE_SENDERS.has(key.slice(0, key.lastIndexOf('@')))) continue;
-    const text = b.lines.length > 0 ? b.lines.slice(0, 8) : b.reason !== '' ? [b.reason] : [];
+    // The reason on the recipient's own line ("Receiver not found: a@b") first: it is
+    // about this recipient; the lines after it may be the template's.
+    const text = [...(b.reason !== '' ? [b.reason] : []), ...b.lines.slice(0, 8)];
     const seen = byKey.get(key);
     if (seen !== undefined) {
       // A recipient named again further down, where the server's answer follows
       // (hMailServer's "hMailServer sent: RCPT TO:<a@b>" then "Remote server replied:
       // 550 ...", MDaemon's transcript "--> RCPT To:<a@b>" then "<-- 550 ..."): the
       // lines with the reply code explain it better than those without one.
+      // MMDF's "a@b (host: h) (queue: smtp)" says where, not why: the reason under
+      // "for the following reason:" that names the recipient again says why.
       if (
         seen.text.length === 0 ||
+        (onlyWhere(seen.text.join(' ')) && text.length > 0) ||
         (!hasReplyCode(seen.text.join(' ')) && hasReplyCode(text.join(' ')))
       )
         seen.text = text;
@@ -589,7 +639,11 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   const originalMessageId = messageIdOf(msg.returned());
   const out: OobFinding[] = [];
   for (const f of found) {
-    let parts = f.text.length > 0 ? f.text : reasons;
+    let parts = f.text.length > 0 && !onlyWhere(f.text.join(' ')) ? f.text : reasons;
+    // "The message you sent to <a@b> was rejected." then "The remote server said:" and
+    // the reply: the recipient's sentence says that it failed, the reply why.
+    if (parts === f.text && !hasReplyCode(f.text.join(' ')) && hasReplyCode(reasons.join(' ')))
+      parts = [...reasons, ...f.text];
     // A recipient without a reply of its own fails for the scanner's verdict, which
     // says more than the lines beside its address ("Scanner: ClamAV", "RCPT TO: a@b").
     if (verdict !== null && !hasReplyCode(parts.join(' '))) parts = [verdict, ...parts];

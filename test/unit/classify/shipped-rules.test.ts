@@ -1523,3 +1523,22 @@ describe("amavisd-new's contents categories after the id, against their neighbou
     expect(classifier.classifyLine(line).label).toBe(expected);
   });
 });
+
+describe('legacy gateways\' "receiver" and a named queue period, against their neighbours', () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    ['Receiver not found: wes@example.org', 'InvalidRecipient'],
+    ['550 receiver was not found in the directory', 'InvalidRecipient'],
+    [
+      'Your message was not delivered because the destination computer was not reachable within the allowed queue period.',
+      'MessageExpired',
+    ],
+    ['451 message not delivered within the permitted delivery period', 'MessageExpired'],
+    // Nearest wordings of other labels: the receiving host missing, a size within limits.
+    ['550 receiver host nohost.example not found', 'BadDomain'],
+    ['552 message size exceeds the allowed maximum', 'QuotaIssues'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});

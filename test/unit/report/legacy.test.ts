@@ -119,20 +119,8 @@ function readRight(row: Expected, records: Read[]): boolean {
 /** Files still read wrong, and why (the report names them as what is left). */
 const KNOWN_WRONG: Readonly<Record<string, string>> = {
   'exchange2000-wrapped': 'no recipient: the display-name line and the address wrapped at @',
-  'notes-notlisted': 'not recognised as a bounce',
-  'compuserve-receiver': 'no label from "Receiver not found"',
-  'intermail-expired': 'no label from the queue-period expiry sentence',
-  'mmdf-failed': 'no label from the "... User unknown" reason paragraph',
-  'mmdf-waiting': 'the "has not yet been fully delivered" warning read as a failure',
-  'listserv-delivery-error': 'the reply under "Error message for" not read',
-  'generic-display-name': 'the second display-name line missed',
   'generic-only-returned-to': 'the single To of the returned message not taken',
-  'sendmail-mixed': 'the permanent list read as delayed',
-  'gateway-mixed': 'the delayed paragraph read as failed, the reply not read',
-  'generic-expired': 'the "could not be delivered for 5 days" expiry not labelled',
-  'generic-spam-refused': 'the reply under "The remote server said:" not read',
   'not-forwarded-bounce': 'a forwarded bounce from a person read as a bounce',
-  'notes-two-wrapped': 'not recognised as a bounce',
 };
 
 describe('legacy and generic plain-text bounces', () => {
