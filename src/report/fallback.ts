@@ -13,6 +13,7 @@ import type { MimeMessage } from './mime';
 import { extractReply, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
 import {
+  Bounce,
   bareAddress,
   collectBlocks,
   htmlToText,
@@ -623,14 +624,20 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       found.push(byAddress.get(key) ?? { address: a, text: [] });
     }
   }
+  let returnedRecipient: string | null = null;
   if (found.length === 0) {
-    const unnamed = unnamedFailure(lines);
+    // A mail system's notice that says a delivery failed and why ("Your message could
+    // not be delivered." / "Reason: the recipient's mailbox is full.") without a code.
+    const unnamed =
+      unnamedFailure(lines) ??
+      (sentences && reasons.length > 0 && saysUndelivered(lines) ? reasons.join(' ') : null);
     if (unnamed === null) return null;
     // The bounce says a delivery failed and names no recipient (sendmail's size
-    // refusal, a filter's notice): one finding with no recipient, never one taken
-    // from the returned message's To (the pipeline fills it from VERP or the trace
-    // header, and says so).
+    // refusal, a filter's notice): one finding with no recipient. The pipeline fills
+    // it from VERP or the trace header, else from the returned message when that went
+    // to one address only (soleReturnedRecipient), and says which.
     found.push({ address: '', text: [unnamed] });
+    returnedRecipient = soleReturnedRecipient(msg, lines.length);
   }
   const success = isSuccessNotice(lines);
   const warning = isWarningNotice(lines);
@@ -675,7 +682,102 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       },
       time: date,
       label: null,
+      ...(f.address === '' && returnedRecipient !== null ? { returnedRecipient } : {}),
     });
   }
   return out.length > 0 ? out : null;
+}
+
+/**
+ * Sentences of a notice that say the message was not delivered, whoever to (lower
+ * case): what makes a mail system's "Reason:" line a failure's reason.
+ */
+const UNDELIVERED_PHRASES = [
+  'could not be delivered',
+  "couldn't be delivered",
+  'was not delivered',
+  'has not been delivered',
+  'undeliverable',
+  'delivery failed',
+  'delivery has failed',
+  'failed to deliver',
+  'unable to deliver',
+];
+
+function saysUndelivered(lines: readonly string[]): boolean {
+  for (let i = 0; i < lines.length && i < 60; i++) {
+    const lower = lowerAscii(lines[i] as string).replaceAll('\u2019', "'");
+    if (UNDELIVERED_PHRASES.some((p) => lower.indexOf(p) >= 0)) return true;
+  }
+  return false;
+}
+
+/** Most header lines of a returned message pasted into the text that are read. */
+const MAX_PASTED_HEADER_LINES = 200;
+
+/**
+ * The returned message's header fields that say who it went to (To, Cc, List-Id,
+ * List-Post), lower-case names: an attached message's, else those of the header
+ * section pasted after the notice's own text (which ends at line `ownEnd` of the
+ * bounce's text).
+ */
+function returnedFields(msg: MimeMessage, ownEnd: number): Map<string, string> {
+  const out = new Map<string, string>();
+  const wanted = ['to', 'cc', 'list-id', 'list-post'];
+  const returned = msg.returned();
+  if (returned !== null) {
+    for (const name of wanted) {
+      const v = returned.headers.get(name);
+      if (v !== null) out.set(name, v);
+    }
+    return out;
+  }
+  const lines = new Bounce(msg).lines();
+  let current: string | null = null;
+  let seen = 0;
+  for (let i = ownEnd; i < lines.length && i < ownEnd + MAX_PASTED_HEADER_LINES; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '') {
+      if (seen > 0) break;
+      continue;
+    }
+    if ((line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) && current !== null) {
+      out.set(current, (out.get(current) ?? '') + ' ' + line.trim());
+      continue;
+    }
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? lowerAscii(line.slice(0, colon)) : '';
+    if (name === '' || name.indexOf(' ') >= 0) {
+      // The separator line of the notice ("------ The original message follows ------").
+      if (seen === 0) continue;
+      break;
+    }
+    seen++;
+    current = wanted.includes(name) && !out.has(name) ? name : null;
+    if (current !== null) out.set(current, line.slice(colon + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * The one address the returned message was sent to, for a notice that names no
+ * recipient: its To and Cc hold exactly one address, and it was no list post (the
+ * address is not the list's own by List-Post, RFC 2369, or by List-Id, RFC 2919,
+ * whose id is the list's address with "." for "@" by convention). Then the failed
+ * recipient can be no other; with several addresses, or a list's, none is chosen.
+ */
+function soleReturnedRecipient(msg: MimeMessage, ownEnd: number): string | null {
+  const fields = returnedFields(msg, ownEnd);
+  const addresses = [
+    ...extractAddressList(fields.get('to') ?? null),
+    ...extractAddressList(fields.get('cc') ?? null),
+  ].filter(isEmailAddress);
+  if (addresses.length !== 1) return null;
+  const address = addresses[0] as string;
+  const key = address.toLowerCase();
+  const post = extractAddress(fields.get('list-post') ?? null);
+  const postKey = post === null ? '' : post.toLowerCase();
+  if (postKey === key || postKey.endsWith(':' + key)) return null;
+  if (lowerAscii(fields.get('list-id') ?? '').indexOf(key.replace('@', '.')) >= 0) return null;
+  return address;
 }

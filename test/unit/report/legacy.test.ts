@@ -60,11 +60,15 @@ function recordsOf(file: string): Read[] {
     (r) => r.type === 'OOB' && r.oob_report?.action === 'failed',
   );
   const out: Read[] = [];
+  let k = 0;
   for (const f of parseMessage(raw).findings) {
-    if (f.kind !== 'oob' || f.recipient === null || f.recipient === '') continue;
-    const recipient = f.recipient.toLowerCase();
+    if (f.kind !== 'oob') continue;
     if (f.report.action === 'failed') {
-      const r = failed.find((x) => recipientOf(x) === recipient) as LogRecord;
+      // Each failed finding makes one record, in order; the record's recipient may
+      // come from elsewhere when the finding has none (oob_report.recipient_from).
+      const r = failed[k++] as LogRecord;
+      const recipient = recipientOf(r);
+      if (recipient === '') continue;
       out.push({
         recipient,
         action: 'failed',
@@ -72,9 +76,9 @@ function recordsOf(file: string): Read[] {
         code: r.response.code,
         label: r.bounce_classification,
       });
-    } else if (f.report.action === 'delayed') {
+    } else if (f.report.action === 'delayed' && f.recipient !== '') {
       out.push({
-        recipient,
+        recipient: f.recipient.toLowerCase(),
         action: 'delayed',
         status: enhancedOf(f.reply.enhancedCode),
         code: f.reply.code,
@@ -119,8 +123,6 @@ function readRight(row: Expected, records: Read[]): boolean {
 /** Files still read wrong, and why (the report names them as what is left). */
 const KNOWN_WRONG: Readonly<Record<string, string>> = {
   'exchange2000-wrapped': 'no recipient: the display-name line and the address wrapped at @',
-  'generic-only-returned-to': 'the single To of the returned message not taken',
-  'not-forwarded-bounce': 'a forwarded bounce from a person read as a bounce',
 };
 
 describe('legacy and generic plain-text bounces', () => {
@@ -144,6 +146,23 @@ describe('legacy and generic plain-text bounces', () => {
     for (const file of Object.keys(KNOWN_WRONG)) {
       const row = EXPECTED[file] as Expected;
       expect([file, readRight(row, recordsOf(file))]).toEqual([file, false]);
+    }
+  });
+
+  it('says where a recipient the notice does not name comes from: the returned message', () => {
+    const records = fixtureRecords(readFixture('legacy/generic-only-returned-to.eml'));
+    expect(records.map((r) => [r.type, r.recipient, r.oob_report?.recipient_from])).toEqual([
+      ['OOB', 'eli@example.org', 'returned-message'],
+    ]);
+  });
+
+  it('takes no returned recipient when the returned message went to several, or to a list', () => {
+    for (const file of ['generic-returned-many', 'generic-list-returned']) {
+      const records = fixtureRecords(readFixture(`legacy/${file}.eml`));
+      expect([file, records.filter((r) => r.type === 'OOB').map((r) => r.recipient)]).toEqual([
+        file,
+        [''],
+      ]);
     }
   });
 
