@@ -390,6 +390,31 @@ function exchange2003Recipient(line: string): Named | null {
     : null;
 }
 
+/**
+ * Block lines with a "<host #5.x.x smtp;...>" bracket that Exchange wrapped over lines
+ * joined back into one: the lines up to the one that closes it. A break after "@",
+ * "." or "-" was inside a word (an address or a host name), so no space is put there.
+ */
+function joinWrappedHostReplies(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i] as string;
+    if (line.startsWith('<') && line.indexOf('#') > 0 && !line.endsWith('>')) {
+      let j = i + 1;
+      while (j < lines.length && j < i + 5 && !line.endsWith('>')) {
+        const next = lines[j] as string;
+        const last = line.charAt(line.length - 1);
+        line += (last === '@' || last === '.' || last === '-' ? '' : ' ') + next;
+        j++;
+      }
+      if (line.endsWith('>')) i = j - 1;
+      else line = lines[i] as string;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
 export const exchange2003: Family = {
   name: 'exchange2003',
   detect: (b) => (b.sawAny(EXCHANGE.notReached) ? EVIDENCE.marker : EVIDENCE.none),
@@ -410,7 +435,7 @@ export const exchange2003: Family = {
       const f: Failure = { recipient: block.recipient, diagnosis: '' };
       const text: string[] = [];
       let remote: string | null = null;
-      for (const line of block.lines) {
+      for (const line of joinWrappedHostReplies(block.lines)) {
         if (line.startsWith('<') && line.endsWith('>') && line.indexOf('#') > 0) {
           // "<mx.example.com #5.0.0 smtp;550 5.1.1 User unknown>": the host, the
           // status Exchange assigned, and the remote server's reply.

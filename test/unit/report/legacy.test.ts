@@ -121,9 +121,7 @@ function readRight(row: Expected, records: Read[]): boolean {
 }
 
 /** Files still read wrong, and why (the report names them as what is left). */
-const KNOWN_WRONG: Readonly<Record<string, string>> = {
-  'exchange2000-wrapped': 'no recipient: the display-name line and the address wrapped at @',
-};
+const KNOWN_WRONG: Readonly<Record<string, string>> = {};
 
 describe('legacy and generic plain-text bounces', () => {
   it.each(ROWS.filter((row) => KNOWN_WRONG[row.file] === undefined))('$file: $says', (row) => {
