@@ -696,11 +696,9 @@ const UNDELIVERED_PHRASES = [
   'could not be delivered',
   "couldn't be delivered",
   'was not delivered',
-  'has not been delivered',
   'undeliverable',
   'delivery failed',
   'delivery has failed',
-  'failed to deliver',
   'unable to deliver',
 ];
 
