@@ -170,10 +170,11 @@ export interface OobReport {
   verp?: Record<string, string>;
   /**
    * Set when the report named no recipient and the record's `recipient` comes from
-   * elsewhere: `verp` (`verp.recipient`) or `supplemental_trace`
-   * (`supplemental_trace.recipient`). Absent when the recipient is the report's own.
+   * elsewhere: `verp` (`verp.recipient`), `supplemental_trace`
+   * (`supplemental_trace.recipient`), or `returned-message` (the returned message was
+   * sent to that one address only). Absent when the recipient is the report's own.
    */
-  recipient_from?: 'verp' | 'supplemental_trace';
+  recipient_from?: 'verp' | 'supplemental_trace' | 'returned-message';
 }
 
 /** A parser's conclusion about a recipient, named as one (see `OobReport.inferred`). */

@@ -250,6 +250,10 @@ export function oobRecord(
     } else if (typeof traced === 'string' && traced !== '') {
       recipient = traced;
       from = 'supplemental_trace';
+    } else if (finding.returnedRecipient !== undefined && finding.returnedRecipient !== '') {
+      // The returned message went to this one address only (report/fallback.ts).
+      recipient = finding.returnedRecipient;
+      from = 'returned-message';
     }
   }
   return makeRecord(ctx, {

@@ -13,6 +13,7 @@ import type { MimeMessage } from './mime';
 import { extractReply, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
 import {
+  Bounce,
   bareAddress,
   collectBlocks,
   htmlToText,
@@ -238,11 +239,30 @@ function recipientOf(fullLine: string, previous: string, sentences: boolean): Na
   const cjk = cjkRecipientText(line);
   return (
     (cjk === null ? null : leadingAddress(cjk)) ??
+    leadInFor(line) ??
     labelledAddress(line, ADDRESS_MARKERS) ??
     reasonThenAddress(line) ??
     listAfterColon(line) ??
     (sentences ? sentenceAddress(line) : null)
   );
+}
+
+/**
+ * A line that announces the reason for one recipient on the lines below it: "Error
+ * message for a@b:", "Diagnostic for <a@b>:", "Reason for a@b:" (LISTSERV's delivery
+ * error reports, list managers' and gateways' per-recipient sections). The address
+ * after " for " ends the line, before its colon.
+ */
+function leadInFor(line: string): Named | null {
+  const t = line.trim();
+  if (!t.endsWith(':') || t.length > 160) return null;
+  const lower = lowerAscii(t);
+  const at = lower.lastIndexOf(' for ');
+  if (at < 0) return null;
+  const named = leadingAddress(t.slice(at + 5, -1));
+  return named === null || named.rest !== ''
+    ? null
+    : { address: named.address, rest: '', reason: '' };
 }
 
 /**
@@ -334,6 +354,21 @@ function insideSentence(line: string, named: Named, previous: string): boolean {
   return after.startsWith(' ') && ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a));
 }
 
+/**
+ * True when a recipient's text only says where the mail was going, in parenthesised
+ * "name: value" groups (MMDF's "(host: mail.example.edu) (queue: smtp)"): no reason.
+ */
+function onlyWhere(text: string): boolean {
+  let t = text.trim();
+  if (!t.startsWith('(')) return false;
+  while (t.startsWith('(')) {
+    const close = t.indexOf(')');
+    if (close < 0 || t.slice(1, close).indexOf(': ') < 0) return false;
+    t = t.slice(close + 1).trim();
+  }
+  return t === '';
+}
+
 /** The lines of the bounce's own text parts (text/plain; HTML as text when there is no plain part). */
 function ownLines(msg: MimeMessage): string[] {
   const texts = msg.texts();
@@ -404,6 +439,14 @@ const WARNING_PHRASES = [
   'has not yet been delivered',
   'not delivered yet',
   'delivery incomplete',
+  // MMDF's "Waiting mail" ("your message has not yet been fully delivered. Attempts
+  // to deliver the message will continue for 5 more days", "Delivery attempts are
+  // still pending for the following address(es)"), the Sun / iPlanet Messaging
+  // Server's delay notice ("Delivery attempts will continue to be made for 4 day(s)").
+  'not yet been fully delivered',
+  'attempts to deliver the message will continue',
+  'delivery attempts will continue',
+  'delivery attempts are still pending',
 ];
 
 /** Words of a notice that says it gave up (lower case): then it is no warning. */
@@ -419,13 +462,16 @@ const GAVE_UP_PHRASES = [
 ];
 
 function isWarningNotice(lines: readonly string[]): boolean {
-  let warning = false;
+  // The first lines as one text: a sentence wrapped over lines ("has not yet been" /
+  // "fully delivered") says the same as on one line.
+  const words: string[] = [];
   for (let i = 0; i < lines.length && i < 60; i++) {
-    const lower = lowerAscii(lines[i] as string).replaceAll('\u2019', "'");
-    if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return false;
-    if (WARNING_PHRASES.some((p) => lower.indexOf(p) >= 0)) warning = true;
+    const t = (lines[i] as string).trim();
+    if (t !== '') words.push(t);
   }
-  return warning;
+  const lower = lowerAscii(words.join(' ')).replaceAll('\u2019', "'");
+  if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return false;
+  return WARNING_PHRASES.some((p) => lower.indexOf(p) >= 0);
 }
 
 /**
@@ -535,15 +581,20 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     const key = b.address.toLowerCase();
     // A list's other addresses pass the same test as the line's first (start() above).
     if (own.has(key) || BOUNCE_SENDERS.has(key.slice(0, key.lastIndexOf('@')))) continue;
-    const text = b.lines.length > 0 ? b.lines.slice(0, 8) : b.reason !== '' ? [b.reason] : [];
+    // The reason on the recipient's own line ("Receiver not found: a@b") first: it is
+    // about this recipient; the lines after it may be the template's.
+    const text = [...(b.reason !== '' ? [b.reason] : []), ...b.lines.slice(0, 8)];
     const seen = byKey.get(key);
     if (seen !== undefined) {
       // A recipient named again further down, where the server's answer follows
       // (hMailServer's "hMailServer sent: RCPT TO:<a@b>" then "Remote server replied:
       // 550 ...", MDaemon's transcript "--> RCPT To:<a@b>" then "<-- 550 ..."): the
       // lines with the reply code explain it better than those without one.
+      // MMDF's "a@b (host: h) (queue: smtp)" says where, not why: the reason under
+      // "for the following reason:" that names the recipient again says why.
       if (
         seen.text.length === 0 ||
+        (onlyWhere(seen.text.join(' ')) && text.length > 0) ||
         (!hasReplyCode(seen.text.join(' ')) && hasReplyCode(text.join(' ')))
       )
         seen.text = text;
@@ -573,14 +624,20 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       found.push(byAddress.get(key) ?? { address: a, text: [] });
     }
   }
+  let returnedRecipient: string | null = null;
   if (found.length === 0) {
-    const unnamed = unnamedFailure(lines);
+    // A mail system's notice that says a delivery failed and why ("Your message could
+    // not be delivered." / "Reason: the recipient's mailbox is full.") without a code.
+    const unnamed =
+      unnamedFailure(lines) ??
+      (sentences && reasons.length > 0 && saysUndelivered(lines) ? reasons.join(' ') : null);
     if (unnamed === null) return null;
     // The bounce says a delivery failed and names no recipient (sendmail's size
-    // refusal, a filter's notice): one finding with no recipient, never one taken
-    // from the returned message's To (the pipeline fills it from VERP or the trace
-    // header, and says so).
+    // refusal, a filter's notice): one finding with no recipient. The pipeline fills
+    // it from VERP or the trace header, else from the returned message when that went
+    // to one address only (soleReturnedRecipient), and says which.
     found.push({ address: '', text: [unnamed] });
+    returnedRecipient = soleReturnedRecipient(msg, lines.length);
   }
   const success = isSuccessNotice(lines);
   const warning = isWarningNotice(lines);
@@ -589,7 +646,11 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   const originalMessageId = messageIdOf(msg.returned());
   const out: OobFinding[] = [];
   for (const f of found) {
-    let parts = f.text.length > 0 ? f.text : reasons;
+    let parts = f.text.length > 0 && !onlyWhere(f.text.join(' ')) ? f.text : reasons;
+    // "The message you sent to <a@b> was rejected." then "The remote server said:" and
+    // the reply: the recipient's sentence says that it failed, the reply why.
+    if (parts === f.text && !hasReplyCode(f.text.join(' ')) && hasReplyCode(reasons.join(' ')))
+      parts = [...reasons, ...f.text];
     // A recipient without a reply of its own fails for the scanner's verdict, which
     // says more than the lines beside its address ("Scanner: ClamAV", "RCPT TO: a@b").
     if (verdict !== null && !hasReplyCode(parts.join(' '))) parts = [verdict, ...parts];
@@ -621,7 +682,100 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       },
       time: date,
       label: null,
+      ...(f.address === '' && returnedRecipient !== null ? { returnedRecipient } : {}),
     });
   }
   return out.length > 0 ? out : null;
+}
+
+/**
+ * Sentences of a notice that say the message was not delivered, whoever to (lower
+ * case): what makes a mail system's "Reason:" line a failure's reason.
+ */
+const UNDELIVERED_PHRASES = [
+  'could not be delivered',
+  "couldn't be delivered",
+  'was not delivered',
+  'undeliverable',
+  'delivery failed',
+  'delivery has failed',
+  'unable to deliver',
+];
+
+function saysUndelivered(lines: readonly string[]): boolean {
+  for (let i = 0; i < lines.length && i < 60; i++) {
+    const lower = lowerAscii(lines[i] as string).replaceAll('\u2019', "'");
+    if (UNDELIVERED_PHRASES.some((p) => lower.indexOf(p) >= 0)) return true;
+  }
+  return false;
+}
+
+/** Most header lines of a returned message pasted into the text that are read. */
+const MAX_PASTED_HEADER_LINES = 200;
+
+/**
+ * The returned message's header fields that say who it went to (To, Cc, List-Id,
+ * List-Post), lower-case names: an attached message's, else those of the header
+ * section pasted after the notice's own text (which ends at line `ownEnd` of the
+ * bounce's text).
+ */
+function returnedFields(msg: MimeMessage, ownEnd: number): Map<string, string> {
+  const out = new Map<string, string>();
+  const wanted = ['to', 'cc', 'list-id', 'list-post'];
+  const returned = msg.returned();
+  if (returned !== null) {
+    for (const name of wanted) {
+      const v = returned.headers.get(name);
+      if (v !== null) out.set(name, v);
+    }
+    return out;
+  }
+  const lines = new Bounce(msg).lines();
+  let current: string | null = null;
+  let seen = 0;
+  for (let i = ownEnd; i < lines.length && i < ownEnd + MAX_PASTED_HEADER_LINES; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '') {
+      if (seen > 0) break;
+      continue;
+    }
+    if ((line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) && current !== null) {
+      out.set(current, (out.get(current) ?? '') + ' ' + line.trim());
+      continue;
+    }
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? lowerAscii(line.slice(0, colon)) : '';
+    if (name === '' || name.indexOf(' ') >= 0) {
+      // The separator line of the notice ("------ The original message follows ------").
+      if (seen === 0) continue;
+      break;
+    }
+    seen++;
+    current = wanted.includes(name) && !out.has(name) ? name : null;
+    if (current !== null) out.set(current, line.slice(colon + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * The one address the returned message was sent to, for a notice that names no
+ * recipient: its To and Cc hold exactly one address, and it was no list post (the
+ * address is not the list's own by List-Post, RFC 2369, or by List-Id, RFC 2919,
+ * whose id is the list's address with "." for "@" by convention). Then the failed
+ * recipient can be no other; with several addresses, or a list's, none is chosen.
+ */
+function soleReturnedRecipient(msg: MimeMessage, ownEnd: number): string | null {
+  const fields = returnedFields(msg, ownEnd);
+  const addresses = [
+    ...extractAddressList(fields.get('to') ?? null),
+    ...extractAddressList(fields.get('cc') ?? null),
+  ].filter(isEmailAddress);
+  if (addresses.length !== 1) return null;
+  const address = addresses[0] as string;
+  const key = address.toLowerCase();
+  const post = extractAddress(fields.get('list-post') ?? null);
+  const postKey = post === null ? '' : post.toLowerCase();
+  if (postKey === key || postKey.endsWith(':' + key)) return null;
+  if (lowerAscii(fields.get('list-id') ?? '').indexOf(key.replace('@', '.')) >= 0) return null;
+  return address;
 }

@@ -29,6 +29,13 @@ export interface OobFinding {
   time: Date | null;
   /** A label the parser knows better than the rules (`AutoReply`); null lets the classifier decide. */
   label: string | null;
+  /**
+   * For a finding without a recipient: the one address the returned message went to
+   * (its To and Cc name exactly one, and it was no list post). The pipeline's last
+   * resort after VERP and the trace header (`oob_report.recipient_from`
+   * `returned-message`).
+   */
+  returnedRecipient?: string;
 }
 
 /**

@@ -673,6 +673,11 @@ const LEAD_IN_ENDINGS = [
   'technical details of temporary failure',
   'error details',
   'the error was',
+  // "The remote server said:", "The mail server replied:", "Remote host responded:"
+  // with the reply on the lines below.
+  'said',
+  'replied',
+  'responded',
   // Localized notices: German "weil:" (Domino's "because:"), "Grund:", French
   // "parce que :", "raison :", Spanish and Italian "motivo:".
   'weil',

@@ -152,8 +152,12 @@ function recipientLine(line: string): string | null {
   if (t === '' || t.indexOf('@') < 0 || t.length > 320) return null;
   const a = addressIn(t);
   if (a === null) return null;
-  // Everything but the address and a display name: no sentence around it.
-  const rest = t.replaceAll(a, '').replaceAll('<mailto:>', '');
+  // Everything but the address and a display name (quoted, it may hold any
+  // punctuation: '"Carl, Jr." <a@b>'): no sentence around it.
+  let rest = t.replaceAll(a, '').replaceAll('<mailto:>', '');
+  const open = rest.indexOf('"');
+  const close = open < 0 ? -1 : rest.indexOf('"', open + 1);
+  if (close > open) rest = rest.slice(0, open) + rest.slice(close + 1);
   if (rest.indexOf(':') >= 0 || rest.indexOf('.') >= 0 || rest.split(' ').length > 5) return null;
   return a;
 }
@@ -386,6 +390,31 @@ function exchange2003Recipient(line: string): Named | null {
     : null;
 }
 
+/**
+ * Block lines with a "<host #5.x.x smtp;...>" bracket that Exchange wrapped over lines
+ * joined back into one: the lines up to the one that closes it. A break after "@",
+ * "." or "-" was inside a word (an address or a host name), so no space is put there.
+ */
+function joinWrappedHostReplies(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i] as string;
+    if (line.startsWith('<') && line.indexOf('#') > 0 && !line.endsWith('>')) {
+      let j = i + 1;
+      while (j < lines.length && j < i + 5 && !line.endsWith('>')) {
+        const next = lines[j] as string;
+        const last = line.charAt(line.length - 1);
+        line += (last === '@' || last === '.' || last === '-' ? '' : ' ') + next;
+        j++;
+      }
+      if (line.endsWith('>')) i = j - 1;
+      else line = lines[i] as string;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
 export const exchange2003: Family = {
   name: 'exchange2003',
   detect: (b) => (b.sawAny(EXCHANGE.notReached) ? EVIDENCE.marker : EVIDENCE.none),
@@ -406,7 +435,7 @@ export const exchange2003: Family = {
       const f: Failure = { recipient: block.recipient, diagnosis: '' };
       const text: string[] = [];
       let remote: string | null = null;
-      for (const line of block.lines) {
+      for (const line of joinWrappedHostReplies(block.lines)) {
         if (line.startsWith('<') && line.endsWith('>') && line.indexOf('#') > 0) {
           // "<mx.example.com #5.0.0 smtp;550 5.1.1 User unknown>": the host, the
           // status Exchange assigned, and the remote server's reply.
@@ -454,41 +483,61 @@ export const iis: Family = {
   detect: (b) => (b.sawAny(IIS_INTROS) ? EVIDENCE.marker : EVIDENCE.none),
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, IIS_INTROS);
-    if (start < 0) return [];
-    const delay = lowerAscii(lines[start] as string).indexOf('delayed') >= 0;
-    const returnedAt = findLine(lines, END_MARKERS, start);
+    const first = findLineContaining(lines, IIS_INTROS);
+    if (first < 0) return [];
+    const returnedAt = findLine(lines, END_MARKERS, first);
     const end = returnedAt < 0 ? lines.length : returnedAt;
-    // The addresses indented under the intro; the reason is the intro's words after
-    // the comma ("..., due to being unable to connect successfully to the
-    // destination mail server.") and the lines before the addresses.
-    const collected = collectBlocks(lines, start + 1, end, {
-      start: (line, raw) => {
-        if (raw.charCodeAt(0) !== 0x20 && raw.charCodeAt(0) !== 0x09) return null;
-        const a = recipientLine(line);
-        return a === null ? null : { address: a, rest: '', reason: '' };
-      },
-      continuation: 'paragraph',
-    });
-    const recipients = collected.blocks.map((block) => block.recipient);
-    const first = collected.blocks[0]?.line ?? end;
-    const reason: string[] = [];
-    for (let i = start; i < first && reason.length < 6; i++) {
-      const line = (lines[i] as string).trim();
-      if (line === '') continue;
-      const comma = i === start ? line.indexOf(', ') : -1;
-      reason.push(comma > 0 ? line.slice(comma + 2) : line);
+    // Each intro opens a section of its own (a gateway that reuses the template lists
+    // the failed recipients under "Delivery to the following recipients failed" and
+    // the delayed ones under "... has been delayed" in one notice).
+    const intros: number[] = [];
+    for (let i = first; i >= 0 && i < end && intros.length < MAX_RECIPIENTS;) {
+      intros.push(i);
+      i = findLineContaining(lines, IIS_INTROS, i + 1);
     }
-    const text = reason.join(' ');
-    return toFindings(
-      b,
-      'iis',
-      recipients.map((recipient) => ({
-        recipient,
-        diagnosis: text,
-        action: delay ? 'delayed' : null,
-      })),
-      { returnedAt, permanent: !delay },
-    );
+    const failures: Failure[] = [];
+    intros.forEach((start, k) => {
+      const stop = Math.min(end, intros[k + 1] ?? end);
+      const delay = lowerAscii(lines[start] as string).indexOf('delayed') >= 0;
+      // The addresses indented under the intro, each with the lines under it (a reply,
+      // a reason); the reason is else a "Reason:" line after them, else the intro's
+      // words after the comma ("..., due to being unable to connect successfully to
+      // the destination mail server.") and the lines before the addresses.
+      const collected = collectBlocks(lines, start + 1, stop, {
+        start: (line, raw) => {
+          if (raw.charCodeAt(0) !== 0x20 && raw.charCodeAt(0) !== 0x09) return null;
+          const a = recipientLine(line);
+          return a === null ? null : { address: a, rest: '', reason: '' };
+        },
+        continuation: 'paragraph',
+      });
+      const firstBlock = collected.blocks[0]?.line ?? stop;
+      const reason: string[] = [];
+      for (let i = start; i < firstBlock && reason.length < 6; i++) {
+        const line = (lines[i] as string).trim();
+        if (line === '') continue;
+        const comma = i === start ? line.indexOf(', ') : -1;
+        reason.push(comma > 0 ? line.slice(comma + 2) : line);
+      }
+      const text = collected.shared.length > 0 ? collected.shared.join(' ') : reason.join(' ');
+      // Addresses listed on consecutive lines with nothing of their own share what the
+      // last of them is given ("a@b", "c@d", "", "Reason: 550 ..." is about both).
+      const blocks = collected.blocks;
+      for (let j = blocks.length - 2; j >= 0; j--) {
+        const cur = blocks[j] as (typeof blocks)[number];
+        const next = blocks[j + 1] as (typeof blocks)[number];
+        if (cur.lines.length === 0 && next.line === cur.line + 1) cur.lines = next.lines;
+      }
+      for (const block of blocks)
+        failures.push({
+          recipient: block.recipient,
+          diagnosis: block.lines.length > 0 ? block.lines.join(' ') : text,
+          action: delay ? 'delayed' : null,
+        });
+    });
+    return toFindings(b, 'iis', failures, {
+      returnedAt,
+      permanent: failures.every((f) => f.action !== 'delayed'),
+    });
   },
 };

@@ -100,7 +100,21 @@ export const domino: Family = {
         const line = (lines[i] as string).trim();
         const lower = lowerAscii(line);
         if (line === '') continue;
-        if (lower === DOMINO.notDelivered) {
+        // Notes' older template puts each value beside its label, tab-aligned:
+        // "was not delivered to:<TAB>Name <a@b>", "because:<TAB>User a not listed ...".
+        const besideTo = lower.startsWith(DOMINO.notDelivered)
+          ? line.slice(DOMINO.notDelivered.length).trim()
+          : '';
+        const besideBecause = lower.startsWith('because:') ? line.slice(8).trim() : '';
+        if (besideTo !== '') {
+          const a = addressIn(besideTo);
+          pending = a === null ? [] : [a];
+          section = a === null ? '' : 'to';
+        } else if (besideBecause !== '') {
+          for (const recipient of pending) failures.push({ recipient, diagnosis: besideBecause });
+          pending = [];
+          section = '';
+        } else if (lower === DOMINO.notDelivered) {
           section = 'to';
           pending = [];
         } else if (lower === 'because:') section = 'because';

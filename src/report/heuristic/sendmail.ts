@@ -120,6 +120,11 @@ interface Pending extends Failure {
   listed: string[];
   /** Sendmail's verdict code, used when the reason holds no reply code. */
   verdictCode: number | null;
+  /**
+   * The list the address is under: `permanent` ("had permanent fatal errors"),
+   * `transient` ("had transient non-fatal errors"), null when in none.
+   */
+  under?: 'permanent' | 'transient' | null;
 }
 
 /** "(reason: 550 ...)", "[User unknown]", "(user unknown)": a reason an address list entry carries. */
@@ -154,11 +159,15 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
   const returnedAt = endRuler === undefined ? -1 : endRuler.at;
   const end = returnedAt < 0 ? lines.length : returnedAt;
   const headLower = lowerAscii(bounce.body().slice(0, 2048));
+  const isTransientList = (r: { at: number; section: Section }): boolean =>
+    r.section === 'list' && lowerAscii(lines[r.at] as string).indexOf('transient') >= 0;
+  // A notice that lists both kinds (sendmail returns the failed recipients and names
+  // those it still retries in the same message) says per recipient which it is; one
+  // that lists only transient ones, or says "THIS IS A WARNING MESSAGE ONLY", is a
+  // delay warning for every recipient it names.
+  const permanentList = rulers.some((r) => r.section === 'list' && !isTransientList(r));
   const transient =
-    headLower.indexOf(SENDMAIL.warning) >= 0 ||
-    rulers.some(
-      (r) => r.section === 'list' && lowerAscii(lines[r.at] as string).indexOf('transient') >= 0,
-    );
+    headLower.indexOf(SENDMAIL.warning) >= 0 || (rulers.some(isTransientList) && !permanentList);
 
   const byAddress = new Map<string, Pending>();
   const order: Pending[] = [];
@@ -194,12 +203,14 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
         start: (line) => leadingAddress(line.startsWith('>>>') ? line.slice(3) : line),
         continuation: 'indented',
       });
+      const under = isTransientList({ at, section }) ? 'transient' : 'permanent';
       for (const block of collected.blocks) {
         if (section === 'success') {
           successful.add(block.recipient.toLowerCase());
           continue;
         }
         const p = get(block.recipient);
+        p.under ??= under;
         for (const l of block.lines) {
           const reason = listedReason(l);
           if (reason !== '') p.listed.push(reason);
@@ -313,10 +324,15 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
     }
     // ActiveHunter: one address, and the transcript holds only the server's reply.
     if (diagnosis === '' && order.length === 1 && replies.length > 0) diagnosis = replies.join(' ');
-    // "<a@b>... Deferred: ..." carries no code but is a temporary failure.
+    // "<a@b>... Deferred: ..." carries no code but is a temporary failure, as is a
+    // 4xx reply copied without a verdict ("421 mx.example.org.: Host ... is down").
+    const replyCode = digits3(diagnosis, 0);
     const temporary =
-      p.verdictCode !== null ? p.verdictCode < 500 : lowerAscii(diagnosis).startsWith('deferred');
-    if (temporary && !transient) {
+      p.verdictCode !== null
+        ? p.verdictCode < 500
+        : lowerAscii(diagnosis).startsWith('deferred') || (replyCode >= 400 && replyCode < 500);
+    const delayed = p.under === 'transient' || (transient && p.under !== 'permanent');
+    if (temporary && !delayed) {
       if (notes.length > 0) diagnosis = diagnosis + ' ' + notes.join(' ');
       else if (summary !== '' && diagnosis.indexOf(summary) < 0)
         diagnosis = summary + ': ' + diagnosis;
@@ -326,7 +342,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       diagnosis,
       code: p.verdictCode,
       remoteMta: p.remoteMta ?? null,
-      action: transient ? 'delayed' : null,
+      action: delayed ? 'delayed' : p.under === 'permanent' ? 'failed' : null,
       command: p.command ?? null,
     });
   }

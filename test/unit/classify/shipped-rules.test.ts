@@ -1523,3 +1523,25 @@ describe("amavisd-new's contents categories after the id, against their neighbou
     expect(classifier.classifyLine(line).label).toBe(expected);
   });
 });
+
+describe('legacy gateways\' "receiver", a named queue period and a mailbox over its limit, against their neighbours', () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    ['Receiver not found: wes@example.org', 'InvalidRecipient'],
+    ['550 receiver was not found in the directory', 'InvalidRecipient'],
+    [
+      'Your message was not delivered because the destination computer was not reachable within the allowed queue period.',
+      'MessageExpired',
+    ],
+    ['451 message not delivered within the permitted delivery period', 'MessageExpired'],
+    ["550 The recipient's mailbox is over its storage limit.", 'QuotaIssues'],
+    ['452 4.2.2 mailbox over capacity', 'QuotaIssues'],
+    // Nearest wordings of other labels: the receiving host missing, a size within limits.
+    ['550 receiver host nohost.example not found', 'BadDomain'],
+    ['552 message size exceeds the allowed maximum', 'QuotaIssues'],
+    ['550 account is over its sending limit', 'TransientFailure'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});

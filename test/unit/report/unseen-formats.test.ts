@@ -579,7 +579,8 @@ const BOUNCES: Case[] = [
     'notes-classic',
     'the classic Notes "Your document: / was not delivered to: / because:" table',
     ['xeno@notes.example.com'],
-    'fallback',
+    // Domino's family reads the labels with their values beside them.
+    'domino',
     'failed',
     null,
   ],
