@@ -1526,7 +1526,7 @@ describe("amavisd-new's contents categories after the id, against their neighbou
 
 // Families added for the variants of the many-times-sampled formats (fixtures/variants):
 // wordings written here, and the nearest replies of other labels that must keep theirs.
-describe('refusals of this message, AOL codes, illegal host/domain names and unanswered connections, against their neighbours', () => {
+describe('refusals of this message, AOL codes, illegal host/domain names, unanswered connections and queue periods, against their neighbours', () => {
   const classifier = compileClassifier(shipped);
 
   it.each<[string, string]>([
@@ -1560,6 +1560,17 @@ describe('refusals of this message, AOL codes, illegal host/domain names and una
     ['451 The recipient server did not accept our requests to connect.', 'NoAnswerFromHost'],
     ['451 The remote server did not accept our attempts to connect', 'NoAnswerFromHost'],
     ['550 The recipient server did not accept our message', 'Uncategorized'],
+    // Not reached within the period the sender's MTA allows (Netscape Messaging Server).
+    [
+      '550 Your message was not delivered because the destination computer was not reachable within the allowed queue period.',
+      'MessageExpired',
+    ],
+    ['550 mail could not be delivered within the configured retry period', 'MessageExpired'],
+    // A host "not reachable" with no period is no answer; a size limit is no period.
+    ['550 Host mx.example.org not reachable', 'NoAnswerFromHost'],
+    ['550 the destination server is not reachable', 'NoAnswerFromHost'],
+    ['550 message not delivered within allowed size limits', 'Uncategorized'],
+    ['550 5.1.1 user not reachable at this address', 'InvalidRecipient'],
   ])('takes %j as %s', (line, expected) => {
     expect(classifier.classifyLine(line).label).toBe(expected);
   });
