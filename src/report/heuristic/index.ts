@@ -30,7 +30,7 @@ import { domino, notes } from './lotus';
 import { aol, fml, groupwise, imail, james, messagingServer, powerMta, zoho } from './mailers';
 import { postfix } from './postfix';
 import { sendmail } from './sendmail';
-import { courier, dragonfly, opensmtpd, smail } from './small-mtas';
+import { courier, dragonfly, mdaemon, opensmtpd, smail } from './small-mtas';
 
 /** Every family; the order is not load-bearing (parseWith sorts by evidence). */
 export const FAMILIES: readonly Family[] = [
@@ -70,6 +70,7 @@ export const FAMILIES: readonly Family[] = [
   imail,
   sendmail,
   courier,
+  mdaemon,
   smail,
 ];
 

@@ -7,8 +7,12 @@
 //   of recipients:", indented by four in releases before 6.0.
 // * Courier (module.dsn): "<a@b>:" then the host and the ">>>" / "<<<" exchange,
 //   between rulers of dashes.
+// * MDaemon (Alt-N / MDaemon Technologies): "The attached message had PERMANENT fatal
+//   delivery errors!", then its SMTP session log between "--- Session Transcript ---"
+//   and "--- End Transcript ---", one timestamped line per command and reply.
 import {
   EVIDENCE,
+  addressIn,
   collectBlocks,
   type Failure,
   type Family,
@@ -37,6 +41,10 @@ export const SMALL_MTAS = {
   courier: 'courier mail server',
   courierFailed: 'undeliverable mail',
   courierDelayed: ['delays in delivering your message'],
+  /** MDaemon's notice: the verdict line, and the rulers around its session log. */
+  mdaemonFatal: 'had permanent fatal delivery errors',
+  mdaemonTranscript: '--- session transcript ---',
+  mdaemonEnd: '--- end transcript ---',
   /** Smail 3's rulers. */
   smailFailed: 'failed addresses follow:',
 } as const;
@@ -225,5 +233,113 @@ export const smail: Family = {
     // An address without its own reason: the message log says why.
     for (const f of failures) if (f.diagnosis === '') f.diagnosis = log.join(' ');
     return toFindings(b, 'smail', failures, { returnedAt, permanent: true });
+  },
+};
+
+/** A 3-digit SMTP reply at the start of `s`, and the reply (null when `s` is none). */
+function smtpReplyAt(s: string): number | null {
+  if (s.length < 3) return null;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(1);
+  const c = s.charCodeAt(2);
+  if (a < 0x32 || a > 0x35 || b < 0x30 || b > 0x39 || c < 0x30 || c > 0x39) return null;
+  if (s.length > 3 && s.charCodeAt(3) > 0x20 && s[3] !== '-') return null;
+  return (a - 0x30) * 100 + (b - 0x30) * 10 + (c - 0x30);
+}
+
+function isDigit(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Where a "hh:mm:ss" clock starts within the first 40 characters of `s`, or -1. */
+function clockAt(s: string): number {
+  for (let i = 0; i + 8 <= s.length && i < 40; i++) {
+    if (s[i + 2] !== ':' || s[i + 5] !== ':') continue;
+    if ([0, 1, 3, 4, 6, 7].every((k) => isDigit(s, i + k))) return i;
+  }
+  return -1;
+}
+
+/**
+ * A transcript line without its "Mon 2025-03-03 09:15:00: " stamp and its direction
+ * arrow ("-->", "<--", ">>>", "<<<"): MDaemon logs each command and reply so.
+ */
+function transcriptText(line: string): string {
+  let s = line.trim();
+  const stamp = clockAt(s);
+  if (stamp >= 0) {
+    const after = s.indexOf(': ', stamp + 8);
+    if (after >= 0 && after < stamp + 16) s = s.slice(after + 2).trim();
+  }
+  for (const arrow of ['-->', '<--', '>>>', '<<<'])
+    if (s.startsWith(arrow)) return s.slice(arrow.length).trim();
+  return s;
+}
+
+/**
+ * MDaemon's delivery failure notice. The recipient and the reply come from the
+ * session log it attaches: the reply to a "RCPT To:<a@b>" names that recipient; a
+ * reply to DATA or the message's end concerns every recipient the server had accepted
+ * (else those of the log's "*  To:" lines).
+ */
+export const mdaemon: Family = {
+  name: 'mdaemon',
+  detect(b) {
+    if (b.from.indexOf('mdaemon') >= 0 && b.saw(SMALL_MTAS.mdaemonTranscript))
+      return EVIDENCE.sender;
+    return b.saw(SMALL_MTAS.mdaemonFatal) && b.saw(SMALL_MTAS.mdaemonTranscript)
+      ? EVIDENCE.marker
+      : EVIDENCE.none;
+  },
+  parse(b) {
+    const lines = b.lines();
+    const start = findLineContaining(lines, [SMALL_MTAS.mdaemonTranscript]);
+    if (start < 0) return [];
+    let end = findLineContaining(lines, [SMALL_MTAS.mdaemonEnd], start + 1);
+    if (end < 0) end = lines.length;
+    const permanent = findLineContaining(lines, [SMALL_MTAS.mdaemonFatal], 0, start) >= 0;
+    const failures: Failure[] = [];
+    const listed: string[] = [];
+    const accepted: string[] = [];
+    let rcpt: string | null = null;
+    let command: string | null = null;
+    let remoteMta: string | null = null;
+    for (let i = start + 1; i < end; i++) {
+      const text = transcriptText(lines[i] as string);
+      const lower = lowerAscii(text);
+      if (lower.startsWith('*  to:') || lower.startsWith('* to:')) {
+        const a = addressIn(text.slice(text.indexOf(':') + 1));
+        if (a !== null) listed.push(a);
+        continue;
+      }
+      if (lower.startsWith('attempting smtp connection to')) {
+        const host = text.slice(text.indexOf('[') + 1, text.indexOf(']'));
+        const name = host.split(':')[0]?.trim() ?? '';
+        if (name !== '') remoteMta = name;
+        continue;
+      }
+      if (lower.startsWith('rcpt to:')) {
+        rcpt = addressIn(text.slice(8));
+        command = 'RCPT TO';
+        continue;
+      }
+      if (lower.startsWith('mail from:')) command = 'MAIL FROM';
+      else if (lower === 'data') command = 'DATA';
+      else if (lower === '.') command = '.';
+      const code = smtpReplyAt(text);
+      if (code === null) continue;
+      if (code < 400) {
+        if (command === 'RCPT TO' && rcpt !== null) accepted.push(rcpt);
+        if (command === 'RCPT TO') rcpt = null;
+        continue;
+      }
+      const targets =
+        command === 'RCPT TO' && rcpt !== null ? [rcpt] : accepted.length > 0 ? accepted : listed;
+      for (const recipient of targets)
+        failures.push({ recipient, diagnosis: text, remoteMta, command });
+      if (command === 'RCPT TO') rcpt = null;
+    }
+    return toFindings(b, 'mdaemon', failures, { returnedAt: -1, permanent });
   },
 };

@@ -1545,3 +1545,61 @@ describe('legacy gateways\' "receiver", a named queue period and a mailbox over 
     expect(classifier.classifyLine(line).label).toBe(expected);
   });
 });
+
+// Families added for the variants of the many-times-sampled formats (fixtures/variants):
+// wordings written here, and the nearest replies of other labels that must keep theirs.
+describe('refusals of this message, AOL codes, illegal host/domain names, unanswered connections and queue periods, against their neighbours', () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    // The receiver refuses this message by its decision (AOL's 521 5.2.1 and others).
+    ['521 5.2.1 :  Example Mail will not accept delivery of this message.', 'PolicyRelated'],
+    ['554 We will not accept your message', 'PolicyRelated'],
+    ["550 The receiving server won't accept the email", 'PolicyRelated'],
+    ['554 5.7.1 Our system shall not accept this mail', 'PolicyRelated'],
+    // A mailbox or domain that takes no mail at all keeps its label.
+    ['550 5.2.1 Mailbox disabled, not accepting messages', 'InactiveMailbox'],
+    ['550 5.2.1 This mailbox will not accept mail', 'InactiveMailbox'],
+    ['552 5.2.2 The recipient mailbox is full and cannot accept messages now', 'QuotaIssues'],
+    ['556 5.1.10 Domain does not accept mail', 'BadDomain'],
+    ['451 4.3.0 Server could not accept the message, try later', 'TransientFailure'],
+    // AOL's documented codes name the sending IP.
+    ['554 5.7.1 :(RLY:B1) https://postmaster.aol.com/error-codes#554rlyb1', 'SpamBlock'],
+    ['421 4.7.0 :(DYN:T2) https://postmaster.aol.com/error-codes#421dynt2', 'SpamBlock'],
+    ['554 5.7.1 (RTR:BL) https://postmaster.aol.com/error-codes#554rtrbl', 'SpamBlock'],
+    ['550 5.7.1 (DNS:NR) no reverse DNS for 192.0.2.9', 'SpamBlock'],
+    // Not the codes: an unknown user at AOL, a code inside another word.
+    ['550 5.1.1 <x@aol.example>: Recipient address rejected: aol.example', 'InvalidRecipient'],
+    ['550 5.1.1 user xHVU:B1 unknown', 'InvalidRecipient'],
+    // Messaging Server's "Illegal host/domain name found" and its kin.
+    ['550 5.0.0 Illegal host/domain name found', 'BadDomain'],
+    ['553 5.1.2 Invalid host/domain name', 'BadDomain'],
+    ['550 invalid domain name specified', 'BadDomain'],
+    // About our sender's domain, or about an address: not the recipient's domain.
+    ['553 5.1.8 Sender address rejected: Illegal host/domain name found', 'InvalidSender'],
+    ['550 5.1.1 Illegal address found', 'InvalidRecipient'],
+    // Gmail's classic "did not accept our requests to connect", at the time of a delay.
+    ['451 The recipient server did not accept our requests to connect.', 'NoAnswerFromHost'],
+    ['451 The remote server did not accept our attempts to connect', 'NoAnswerFromHost'],
+    ['550 The recipient server did not accept our message', 'Uncategorized'],
+    // Not reached within the period the sender's MTA allows (Netscape Messaging Server).
+    [
+      '550 Your message was not delivered because the destination computer was not reachable within the allowed queue period.',
+      'MessageExpired',
+    ],
+    ['550 mail could not be delivered within the configured retry period', 'MessageExpired'],
+    // A host "not reachable" with no period is no answer; a size limit is no period.
+    ['550 Host mx.example.org not reachable', 'NoAnswerFromHost'],
+    ['550 the destination server is not reachable', 'NoAnswerFromHost'],
+    ['550 message not delivered within allowed size limits', 'Uncategorized'],
+    ['550 5.1.1 user not reachable at this address', 'InvalidRecipient'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+
+  it('takes an unanswered connection in a final bounce for an expiry, as any unreachable host', () => {
+    const line = '451 The recipient server did not accept our requests to connect.';
+    expect(classifier.classifyLine(line, { action: 'failed' }).label).toBe('MessageExpired');
+    expect(classifier.classifyLine(line, { action: 'delayed' }).label).toBe('NoAnswerFromHost');
+  });
+});

@@ -396,7 +396,7 @@ const BOUNCES: Case[] = [
     'failed',
     '5.2.1',
   ],
-  ['mdaemon', "MDaemon's session transcript", ['cathy@example.org'], 'fallback', 'failed', '5.1.1'],
+  ['mdaemon', "MDaemon's session transcript", ['cathy@example.org'], 'mdaemon', 'failed', '5.1.1'],
   [
     'cgpro',
     "CommuniGate Pro's quoted \"'<a@b>'\" and module report",
