@@ -55,6 +55,16 @@ const QUANTITY_UNITS = new Set([
   'messages',
   'recipients',
   'connections',
+  'attempts',
+  'tries',
+  'retries',
+  'lines',
+  'hosts',
+  'users',
+  'mails',
+  'emails',
+  'characters',
+  'chars',
   '%',
 ]);
 
@@ -342,8 +352,27 @@ const NUMBER_NOUNS = new Set([
   'tel',
   'tel.',
   'call',
+  // A number that is a quantity by the words before it ("the limit is 450", "more than
+  // 500", "from 450 to 550").
   'of',
+  'is',
+  'was',
+  'than',
+  'to',
+  'from',
+  'max',
+  'maximum',
+  'minimum',
+  'over',
+  'under',
+  'about',
+  'exceeds',
+  'exceeded',
+  'total',
 ]);
+
+/** Nouns for a reply code ("the error code is 554"). */
+const CODE_NOUNS = new Set(['code', 'error', 'reply', 'response', 'status', 'result']);
 
 /** Protocols whose status numbers look like SMTP replies (HTTP 503, LDAP, FTP 550). */
 const OTHER_PROTOCOLS = new Set([
@@ -394,15 +423,17 @@ function replyCodeInPassing(t: string, status: EnhancedCode | null): number {
     const before = t.slice(ws + 1, w + 1).toLowerCase();
     if (before !== '' && (isDigit(before.charCodeAt(before.length - 1)) || before.startsWith('+')))
       continue;
-    if (NUMBER_NOUNS.has(before)) continue;
-    // "HTTP error 503 from the quarantine service": another protocol's status.
     let ps = ws - 1;
     while (ps >= 0 && t.charCodeAt(ps) !== 0x20) ps--;
+    const twoBefore = t.slice(ps + 1, Math.max(ws, 0)).toLowerCase();
+    // "the limit is 450", but "the error code is 554".
     if (
-      OTHER_PROTOCOLS.has(before) ||
-      OTHER_PROTOCOLS.has(t.slice(ps + 1, Math.max(ws, 0)).toLowerCase())
+      NUMBER_NOUNS.has(before) &&
+      !((before === 'is' || before === 'was') && CODE_NOUNS.has(twoBefore))
     )
       continue;
+    // "HTTP error 503 from the quarantine service": another protocol's status.
+    if (OTHER_PROTOCOLS.has(before) || OTHER_PROTOCOLS.has(twoBefore)) continue;
     return i;
   }
   return -1;

@@ -23,6 +23,7 @@ describe('reply codes given in passing', () => {
     ['result code=554 transaction failed', 554],
     ['Remote server returned "521 this host accepts no mail"', 521],
     ['554: message refused as unsolicited', 554],
+    ['The error code is 553, the sender was refused', 553],
   ])('reads the reply code in "%s"', (text, want) => {
     expect(code(text)).toBe(want);
   });
@@ -62,6 +63,10 @@ describe('reply codes given in passing', () => {
     ['HTTP error 503 from the quarantine service'],
     ['the web gateway answered http 502'],
     ['ids 550-7731 and 551-8812 failed'],
+    ['too many connections from your network, the limit is 450'],
+    ['more than 500 recipients in one message'],
+    ['gave up after 421 attempts'],
+    ['the mailbox grew from 450 to 552 messages'],
   ])('takes no reply code from "%s"', (text) => {
     const r = read(text);
     expect(r.coded).toBe(false);
