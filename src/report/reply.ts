@@ -554,25 +554,25 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
       // "5.1.1 - Bad destination host ...": the dash separates the code from its text.
       if (t.startsWith('- ')) t = t.slice(2).trimStart();
     }
-    if (fallback.smtp ?? true) {
-      // No reply where replies stand: a reply code the text gives in passing ("failed
-      // with 554 Access denied", "Recipient rejected (554)") and an enhanced code that
-      // is a word of its own ("... rejected: 5.1.1 user unknown", "(#5.7.1)") are still
-      // the server's. The text stays whole: the code is not where a reply starts.
-      const free = replyCodeInPassing(t, fallback.status);
-      if (free >= 0) {
-        code = Number(t.slice(free, free + 3));
-        if (free === 0) t = t.slice(4).trimStart();
-        // "(552 Mailbox full)": the reply in brackets is the whole text.
-        else if (free === 1 && CLOSERS[t.charAt(0)] === t.charAt(t.length - 1))
-          t = t.slice(5, -1).trim();
-        inPassing = true;
-      }
-      if (enhanced === null && vague(fallback.status)) {
-        const cls = code !== null ? Math.floor(code / 100) : (fallback.status?.class ?? null);
-        enhanced =
-          cls !== null ? enhancedWordIn(t, cls) : (enhancedWordIn(t, 5) ?? enhancedWordIn(t, 4));
-      }
+    // No reply where replies stand: a reply code the text gives in passing ("failed
+    // with 554 Access denied", "Recipient rejected (554)") and an enhanced code that is
+    // a word of its own ("... rejected: 5.1.1 user unknown", "(#5.7.1)") are still the
+    // server's. The text stays whole: the code is not where a reply starts. Not in a
+    // local program's text (`X-Unix; ... exited 75`): its numbers are exit statuses,
+    // while an enhanced code there ("(status 5.3.0)") is one all the same.
+    const free = (fallback.smtp ?? true) ? replyCodeInPassing(t, fallback.status) : -1;
+    if (free >= 0) {
+      code = Number(t.slice(free, free + 3));
+      if (free === 0) t = t.slice(4).trimStart();
+      // "(552 Mailbox full)": the reply in brackets is the whole text.
+      else if (free === 1 && CLOSERS[t.charAt(0)] === t.charAt(t.length - 1))
+        t = t.slice(5, -1).trim();
+      inPassing = true;
+    }
+    if (enhanced === null && vague(fallback.status)) {
+      const cls = code !== null ? Math.floor(code / 100) : (fallback.status?.class ?? null);
+      enhanced =
+        cls !== null ? enhancedWordIn(t, cls) : (enhancedWordIn(t, 5) ?? enhancedWordIn(t, 4));
     }
   }
   const status = fallback.status;

@@ -83,6 +83,10 @@ describe('reply codes given in passing', () => {
     expect(read('delivery program failed with 554 after the lock', null, false).reply.code).toBe(
       550,
     );
+    // An enhanced code is one all the same.
+    const local = read('local delivery exited 75 (status 4.3.0)', null, false).reply;
+    expect(local.enhancedCode).toEqual({ class: 4, subject: 3, detail: 0 });
+    expect(local.code).toBe(451);
   });
 
   it('prefers a reply where replies stand over a number said earlier in passing', () => {
