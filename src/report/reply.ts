@@ -391,17 +391,22 @@ const OTHER_PROTOCOLS = new Set([
  * Where a 4xx or 5xx reply code given in passing starts in one-line text, or -1: a
  * number of RFC 5321 §4.2's form standing as a word ("failed with 554 Access
  * denied", "rejected (554)", "code=554", "554: Access denied"), of the Status's class
- * where there is a Status (a number of another class is no reply for this failure).
+ * where there is a Status (a number of another class is no reply for this failure),
+ * else of class 5 unless the `action` is delayed.
  * Not a quantity ("552 KB"), a part of a longer number, address, host name, IP
  * address, date or identifier ("550A1B", "550.421", "mx550", "<550@...>"), one of a
  * run of numbers ("+1 550 421 5500"), or a number a noun names ("port 550").
  */
-function replyCodeInPassing(t: string, status: EnhancedCode | null): number {
+function replyCodeInPassing(t: string, status: EnhancedCode | null, action: string | null): number {
+  // Without a Status, a 4xx said in passing is no reason to call the failure temporary
+  // unless the report says it was delayed: a final bounce often mentions the 4xx
+  // replies of earlier attempts.
+  const cls = status?.class ?? (action === 'delayed' ? null : 5);
   let tries = 0;
   for (let i = 0; i + 3 <= t.length && tries < 32; i++) {
     const c = t.charCodeAt(i);
     if (c !== 0x34 && c !== 0x35) continue;
-    if (status !== null && status.class !== c - 0x30) continue;
+    if (cls !== null && cls !== c - 0x30) continue;
     const c1 = t.charCodeAt(i + 1);
     if (c1 < 0x30 || c1 > 0x35 || !isDigit(t.charCodeAt(i + 2))) continue;
     tries++;
@@ -560,7 +565,10 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
     // server's. The text stays whole: the code is not where a reply starts. Not in a
     // local program's text (`X-Unix; ... exited 75`): its numbers are exit statuses,
     // while an enhanced code there ("(status 5.3.0)") is one all the same.
-    const free = (fallback.smtp ?? true) ? replyCodeInPassing(t, fallback.status) : -1;
+    const free =
+      (fallback.smtp ?? true)
+        ? replyCodeInPassing(t, fallback.status, fallback.action ?? null)
+        : -1;
     if (free >= 0) {
       code = Number(t.slice(free, free + 3));
       if (free === 0) t = t.slice(4).trimStart();

@@ -17,7 +17,7 @@ const enhanced = (text: string, st: string | null = null) => {
 describe('reply codes given in passing', () => {
   it.each([
     ['the relay reports the delivery failed with 553 sender address rejected', 553],
-    ['Our server got 452 from the recipient system: too many recipients', 452],
+    ['Our server got 552 from the recipient system: too many recipients', 552],
     ['Permanent failure (554)', 554],
     ['recipient refused [553]', 553],
     ['result code=554 transaction failed', 554],
@@ -72,6 +72,13 @@ describe('reply codes given in passing', () => {
     expect(r.coded).toBe(false);
     expect(r.reply.code).toBe(550);
     expect(read(text, '4.4.7').reply.code).toBe(451);
+  });
+
+  it('takes a 4xx in passing without a Status only when the report says delayed', () => {
+    const text = 'an earlier attempt got 452 too many recipients';
+    expect(code(text)).toBe(550);
+    expect(readReply(text, { status: null, action: 'delayed' }).reply.code).toBe(452);
+    expect(code(text, '4.5.3')).toBe(452);
   });
 
   it('takes no number of another class than the Status as the reply to this failure', () => {
