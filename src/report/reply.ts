@@ -371,6 +371,18 @@ const NUMBER_NOUNS = new Set([
   'total',
 ]);
 
+/** Words that make a dotted number a version, not an enhanced code ("version 5.1.1"). */
+const VERSION_WORDS = new Set([
+  'version',
+  'ver',
+  'ver.',
+  'v',
+  'build',
+  'release',
+  'rev',
+  'revision',
+]);
+
 /** Nouns for a reply code ("the error code is 554"). */
 const CODE_NOUNS = new Set(['code', 'error', 'reply', 'response', 'status', 'result']);
 
@@ -458,7 +470,7 @@ function enhancedWordIn(t: string, cls: number): EnhancedCode | null {
       while (w >= 0 && CODE_OPENERS.indexOf(t.charAt(w)) >= 0) w--;
       let ws = w;
       while (ws >= 0 && t.charCodeAt(ws) !== 0x20) ws--;
-      if (!NUMBER_NOUNS.has(t.slice(ws + 1, w + 1).toLowerCase())) return e.code;
+      if (!VERSION_WORDS.has(t.slice(ws + 1, w + 1).toLowerCase())) return e.code;
     }
     i = t.indexOf(first, i + 1);
   }

@@ -136,6 +136,7 @@ describe('enhanced codes in a text with no reply', () => {
     ['delivery refused by policy (5.7.1)', '5.7.1'],
     ['no such mailbox [5.1.1]', '5.1.1'],
     ['rejected, status=5.7.1', '5.7.1'],
+    ['the status of this delivery is 5.2.2, mailbox over quota', '5.2.2'],
     ['temporarily deferred: 4.2.1 mailbox busy', '4.2.1'],
   ])('reads the enhanced code in "%s"', (text, want) => {
     expect(enhanced(text)).toBe(want);
@@ -143,6 +144,7 @@ describe('enhanced codes in a text with no reply', () => {
 
   it.each([
     ['mail filter version 5.1.1 refused the message'],
+    ['scanner build 5.2.2 found a problem'],
     ['rule set 5.7.1.3 matched'],
     ['see https://help.example.net/errors/5.7.1.html'],
     ['connect to 10.5.1.1 failed'],
