@@ -8,7 +8,7 @@
 // it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
 // -languages, -cjk (Japanese, Chinese and Korean reasons) and -languages-2 (a held-back
 // check of those two) and -4 (a held-back set of English stock replies), each under its file
-// name).
+// name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -104,3 +104,11 @@ files.forEach((file, i) => {
   if (files.length > 1) console.log(`${i > 0 ? '\n' : ''}== ${path.relative(ROOT, file)}`);
   score(file);
 });
+
+// Without a file, the codes set too (bench/codes.js: reply and enhanced codes, not labels).
+if (positional.length === 0 && rules.length === 0) {
+  console.log('\n== bench/data/codes-unseen.tsv (reply and enhanced codes: bench/codes.js)');
+  process.stdout.write(
+    execFileSync(process.execPath, [path.join(__dirname, 'codes.js')], { encoding: 'utf8' }),
+  );
+}

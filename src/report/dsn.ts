@@ -766,6 +766,21 @@ function blockFinding(
       }
     }
   }
+  if (!read.coded && status.code === null && status.comment !== '' && text !== status.comment) {
+    // "Status: 554" or "Status: 550 5.1.1" (a reply written where RFC 3464 §2.3.4 puts
+    // the enhanced code) beside a Diagnostic-Code without one: the codes are the Status
+    // field's, the words the Diagnostic-Code's.
+    const own = readReply(status.comment, { status: null, action: null, smtp: true });
+    if (own.coded)
+      read = {
+        coded: true,
+        reply: {
+          ...read.reply,
+          code: own.reply.code,
+          enhancedCode: read.reply.enhancedCode ?? own.reply.enhancedCode,
+        },
+      };
+  }
   const provisional = read.reply;
   const action = normaliseAction(
     block.action,

@@ -55,6 +55,16 @@ const QUANTITY_UNITS = new Set([
   'messages',
   'recipients',
   'connections',
+  'attempts',
+  'tries',
+  'retries',
+  'lines',
+  'hosts',
+  'users',
+  'mails',
+  'emails',
+  'characters',
+  'chars',
   '%',
 ]);
 
@@ -280,6 +290,194 @@ function vague(code: EnhancedCode | null): boolean {
 }
 
 /**
+ * "550#5.1.0 Address rejected" (Sendmail's and GroupWise's diagnostic), "550:5.1.1 ...",
+ * "[550] 5.1.1 ...", "(554) Access denied": the reply code written against its enhanced
+ * code or in brackets at the start, rewritten as RFC 5321 §4.2 writes a reply ("550
+ * 5.1.0 ...") so the reply readers find it.
+ */
+function withSeparatedCodes(t: string): string {
+  let out = t;
+  const open = out.charAt(0);
+  if (
+    (open === '[' || open === '(') &&
+    out.charAt(4) === CLOSERS[open] &&
+    codeAt(out, 1, true) < 0 &&
+    codeAt(out.slice(1, 4), 0, true) >= 0 &&
+    (out.length === 5 || out.charCodeAt(5) === 0x20)
+  )
+    out = out.slice(1, 4) + out.slice(5);
+  for (let i = out.indexOf('#'), tries = 0; i >= 3 && tries < MAX_MARKER_TRIES; tries++) {
+    if (joinedCode(out, i)) out = out.slice(0, i) + ' ' + out.slice(i + 1);
+    i = out.indexOf('#', i + 1);
+  }
+  for (let i = out.indexOf(':'), tries = 0; i >= 3 && tries < MAX_MARKER_TRIES; tries++) {
+    if (joinedCode(out, i)) out = out.slice(0, i) + ' ' + out.slice(i + 1);
+    i = out.indexOf(':', i + 1);
+  }
+  return out;
+}
+
+/** A reply code ends right before `sep` and an enhanced code standing as a word starts after it. */
+function joinedCode(t: string, sep: number): boolean {
+  const at = sep - 3;
+  if (at > 0 && t.charCodeAt(at - 1) > 0x20 && '([<"\''.indexOf(t.charAt(at - 1)) < 0) return false;
+  if (codeAt(t.slice(at, sep), 0, true) < 0) return false;
+  const e = enhancedCodeAt(t, sep + 1);
+  return e !== null && endsWord(t, e.end);
+}
+
+/** Words before a number that make it no reply code ("port 550", "queue id 550 ..."). */
+const NUMBER_NOUNS = new Set([
+  'port',
+  'size',
+  'line',
+  'id',
+  'pid',
+  'uid',
+  'ttl',
+  'limit',
+  'version',
+  'ver',
+  'v',
+  'build',
+  'release',
+  'no',
+  'no.',
+  'nr',
+  '#',
+  'ticket',
+  'case',
+  'room',
+  'phone',
+  'tel',
+  'tel.',
+  'call',
+  // A number that is a quantity by the words before it ("the limit is 450", "more than
+  // 500", "from 450 to 550").
+  'of',
+  'is',
+  'was',
+  'than',
+  'to',
+  'from',
+  'max',
+  'maximum',
+  'minimum',
+  'over',
+  'under',
+  'about',
+  'exceeds',
+  'exceeded',
+  'total',
+]);
+
+/** Words that make a dotted number a version, not an enhanced code ("version 5.1.1"). */
+const VERSION_WORDS = new Set([
+  'version',
+  'ver',
+  'ver.',
+  'v',
+  'build',
+  'release',
+  'rev',
+  'revision',
+]);
+
+/** Nouns for a reply code ("the error code is 554"). */
+const CODE_NOUNS = new Set(['code', 'error', 'reply', 'response', 'status', 'result']);
+
+/** Protocols whose status numbers look like SMTP replies (HTTP 503, LDAP, FTP 550). */
+const OTHER_PROTOCOLS = new Set([
+  'http',
+  'https',
+  'ftp',
+  'ldap',
+  'imap',
+  'pop',
+  'pop3',
+  'api',
+  'web',
+]);
+
+/**
+ * Where a 4xx or 5xx reply code given in passing starts in one-line text, or -1: a
+ * number of RFC 5321 §4.2's form standing as a word ("failed with 554 Access
+ * denied", "rejected (554)", "code=554", "554: Access denied"), of the Status's class
+ * where there is a Status (a number of another class is no reply for this failure),
+ * else of class 5 unless the `action` is delayed.
+ * Not a quantity ("552 KB"), a part of a longer number, address, host name, IP
+ * address, date or identifier ("550A1B", "550.421", "mx550", "<550@...>"), one of a
+ * run of numbers ("+1 550 421 5500"), or a number a noun names ("port 550").
+ */
+function replyCodeInPassing(t: string, status: EnhancedCode | null, action: string | null): number {
+  // Without a Status, a 4xx said in passing is no reason to call the failure temporary
+  // unless the report says it was delayed: a final bounce often mentions the 4xx
+  // replies of earlier attempts.
+  const cls = status?.class ?? (action === 'delayed' ? null : 5);
+  let tries = 0;
+  for (let i = 0; i + 3 <= t.length && tries < 32; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== 0x34 && c !== 0x35) continue;
+    if (cls !== null && cls !== c - 0x30) continue;
+    const c1 = t.charCodeAt(i + 1);
+    if (c1 < 0x30 || c1 > 0x35 || !isDigit(t.charCodeAt(i + 2))) continue;
+    tries++;
+    const prev = i === 0 ? 0x20 : t.charCodeAt(i - 1);
+    if (prev !== 0x20 && '([\'"='.indexOf(String.fromCharCode(prev)) < 0) continue;
+    const end = i + 3;
+    if (end < t.length) {
+      const next = t.charAt(end);
+      if (' )]:,;\'"'.indexOf(next) < 0 && !(next === '-' && !isDigit(t.charCodeAt(end + 1))))
+        continue;
+      if (next === ':' && isDigit(t.charCodeAt(end + 1))) continue;
+      if (next === ' ' && (isDigit(t.charCodeAt(end + 1)) || isQuantity(t, end))) continue;
+    }
+    // The word before: a number ("+1 550"), or a noun that names a number ("port 550").
+    let w = i - 1;
+    while (w >= 0 && '([\'"= '.indexOf(t.charAt(w)) >= 0) w--;
+    let ws = w;
+    while (ws >= 0 && t.charCodeAt(ws) !== 0x20) ws--;
+    const before = t.slice(ws + 1, w + 1).toLowerCase();
+    if (before !== '' && (isDigit(before.charCodeAt(before.length - 1)) || before.startsWith('+')))
+      continue;
+    let ps = ws - 1;
+    while (ps >= 0 && t.charCodeAt(ps) !== 0x20) ps--;
+    const twoBefore = t.slice(ps + 1, Math.max(ws, 0)).toLowerCase();
+    // "the limit is 450", but "the error code is 554".
+    if (
+      NUMBER_NOUNS.has(before) &&
+      !((before === 'is' || before === 'was') && CODE_NOUNS.has(twoBefore))
+    )
+      continue;
+    // "HTTP error 503 from the quarantine service": another protocol's status.
+    if (OTHER_PROTOCOLS.has(before) || OTHER_PROTOCOLS.has(twoBefore)) continue;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * `enhancedCodeIn` for a text with no reply: the first enhanced code of class `cls`
+ * that is a word of its own and not a version a word names ("version 5.1.1").
+ */
+function enhancedWordIn(t: string, cls: number): EnhancedCode | null {
+  const first = String.fromCharCode(0x30 + cls) + '.';
+  for (let i = t.indexOf(first), tries = 0; i >= 0 && tries < MAX_MARKER_TRIES; tries++) {
+    const prev = i === 0 ? 0x20 : t.charCodeAt(i - 1);
+    const e = CODE_OPENERS.indexOf(String.fromCharCode(prev)) >= 0 ? enhancedCodeAt(t, i) : null;
+    if (e !== null && endsWord(t, e.end)) {
+      let w = i - 1;
+      while (w >= 0 && CODE_OPENERS.indexOf(t.charAt(w)) >= 0) w--;
+      let ws = w;
+      while (ws >= 0 && t.charCodeAt(ws) !== 0x20) ws--;
+      if (!VERSION_WORDS.has(t.slice(ws + 1, w + 1).toLowerCase())) return e.code;
+    }
+    i = t.indexOf(first, i + 1);
+  }
+  return null;
+}
+
+/**
  * The reply in a diagnostic text. The reply code and enhanced code come from the
  * text where it has them; otherwise the enhanced code is the Status and the reply
  * code follows its class: 550 for 5, 451 for 4, 250 for 2 (a delivered / relayed
@@ -302,7 +500,11 @@ export function extractReply(text: string, fallback: ReplyFallback): Reply {
   return readReply(text, fallback).reply;
 }
 
-/** `extractReply`, and whether the text held the reply code (`coded`) or it was defaulted. */
+/**
+ * `extractReply`, and whether the text held the reply code where a reply stands
+ * (`coded`): false when the code was defaulted or only given in passing ("failed with
+ * 554 ..."), so a caller may still look for the reply elsewhere.
+ */
 export function readReply(text: string, fallback: ReplyFallback): { reply: Reply; coded: boolean } {
   let source = text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text;
   let command: string | null = null;
@@ -311,7 +513,7 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
     source = transcript.text;
     command = transcript.command;
   }
-  let t = oneLine(source);
+  let t = withSeparatedCodes(oneLine(source));
   const annotated = withoutStageNote(t);
   if (annotated !== null) {
     t = annotated.text;
@@ -319,6 +521,8 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
   }
   let code: number | null = null;
   let enhanced: EnhancedCode | null = null;
+  // The code was read from a text that has no reply where replies stand.
+  let inPassing = false;
   let at = findReplyCode(t, fallback.smtp ?? true);
   // "... <<< 250 2.1.5 ok, connection lost": a success is no reason for a failure
   // (the Status or Action says it failed); the text has no reply for it.
@@ -367,6 +571,29 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
       // "5.1.1 - Bad destination host ...": the dash separates the code from its text.
       if (t.startsWith('- ')) t = t.slice(2).trimStart();
     }
+    // No reply where replies stand: a reply code the text gives in passing ("failed
+    // with 554 Access denied", "Recipient rejected (554)") and an enhanced code that is
+    // a word of its own ("... rejected: 5.1.1 user unknown", "(#5.7.1)") are still the
+    // server's. The text stays whole: the code is not where a reply starts. Not in a
+    // local program's text (`X-Unix; ... exited 75`): its numbers are exit statuses,
+    // while an enhanced code there ("(status 5.3.0)") is one all the same.
+    const free =
+      (fallback.smtp ?? true)
+        ? replyCodeInPassing(t, fallback.status, fallback.action ?? null)
+        : -1;
+    if (free >= 0) {
+      code = Number(t.slice(free, free + 3));
+      if (free === 0) t = t.slice(4).trimStart();
+      // "(552 Mailbox full)": the reply in brackets is the whole text.
+      else if (free === 1 && CLOSERS[t.charAt(0)] === t.charAt(t.length - 1))
+        t = t.slice(5, -1).trim();
+      inPassing = true;
+    }
+    if (enhanced === null && vague(fallback.status)) {
+      const cls = code !== null ? Math.floor(code / 100) : (fallback.status?.class ?? null);
+      enhanced =
+        cls !== null ? enhancedWordIn(t, cls) : (enhancedWordIn(t, 5) ?? enhancedWordIn(t, 4));
+    }
   }
   const status = fallback.status;
   if (enhanced === null) enhanced = status;
@@ -374,18 +601,22 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
     code !== null &&
     enhanced.class !== Math.floor(code / 100) &&
     status !== null &&
-    status.class === Math.floor(code / 100)
+    status.class === Math.floor(code / 100) &&
+    !vague(status)
   ) {
     // "550 4.2.2 Mailbox full": RFC 3463 §2 (and RFC 2034 §4) has the enhanced code's
-    // class repeat the reply code's first digit; one that contradicts its reply is a
-    // misconfigured server's, and the Status that agrees with the reply stands.
+    // class repeat the reply code's first digit. A specific Status that agrees with the
+    // reply is the reporting MTA's considered reading and stands; a Status that only
+    // repeats the class ("5.0.0", what MTAs write when they derive it from the reply
+    // code) says less than the server's own code, which stands as given (RFC 3464
+    // §2.3.6: the Diagnostic-Code is the remote server's actual reply).
     enhanced = status;
   } else if (status !== null && saysMore(status, enhanced)) {
     // "550 5.0.0 ..." or "550 5.1.0 ..." says less than "Status: 5.1.1": keep the more
     // specific one.
     enhanced = status;
   }
-  const coded = code !== null;
+  const coded = code !== null && !inPassing;
   if (code === null) code = defaultCode(enhanced, fallback.action ?? null);
   if (t.length > MAX_CONTENT) t = t.slice(0, MAX_CONTENT);
   return { reply: { code, enhancedCode: enhanced, content: t, command }, coded };

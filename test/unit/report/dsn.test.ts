@@ -906,3 +906,39 @@ describe('DSN text fields in other charsets', () => {
     ]);
   });
 });
+
+describe('a reply written in the Status field', () => {
+  const block = (status: string, diagnostic: string) =>
+    oob(
+      dsn([
+        'Reporting-MTA: dns; mx.example.net',
+        '',
+        'Final-Recipient: rfc822; noor@example.org',
+        'Action: failed',
+        `Status: ${status}`,
+        `Diagnostic-Code: ${diagnostic}`,
+        '',
+      ]),
+    )[0]?.reply;
+
+  it('takes the codes from the Status field and the words from a Diagnostic-Code without codes', () => {
+    expect(block('553 5.1.3', 'smtp; bad recipient address syntax')).toEqual({
+      code: 553,
+      enhancedCode: { class: 5, subject: 1, detail: 3 },
+      content: 'bad recipient address syntax',
+      command: null,
+    });
+    expect(block('554', 'smtp; transaction refused')?.code).toBe(554);
+  });
+
+  it("keeps the Diagnostic-Code's own reply over a reply in the Status field", () => {
+    expect(block('553 5.1.3', 'smtp; 550 5.1.1 no such mailbox')).toMatchObject({
+      code: 550,
+      enhancedCode: { class: 5, subject: 1, detail: 1 },
+    });
+  });
+
+  it('reads no reply from a Status comment that is words only', () => {
+    expect(block('failed (see below)', 'smtp; no such mailbox')?.code).toBe(550);
+  });
+});

@@ -79,11 +79,11 @@ const FAILED: Row[] = [
     enhanced: '5.0.0',
   },
   {
-    says: 'an enhanced code whose class contradicts its reply code gives way to the Status that agrees',
+    says: 'an enhanced code whose class contradicts its reply code stands over a Status of 5.0.0',
     file: 'dsn-enhanced-class-mismatch-with-reply',
     recipient: 'val@example.net',
     code: 550,
-    enhanced: '5.0.0',
+    enhanced: '4.2.2',
   },
   {
     says: 'a reply code without an enhanced code takes the Status',
@@ -471,11 +471,11 @@ const DELAYED: Row[] = [
     enhanced: '4.4.1',
   },
   {
-    says: "a 451 reply's enhanced code of class 5 gives way to the Status of class 4",
+    says: "a 451 reply's enhanced code of class 5 stands over a Status of 4.0.0",
     file: 'dsn-enhanced-class-mismatch-status-4',
     recipient: 'wes@example.net',
     code: 451,
-    enhanced: '4.0.0',
+    enhanced: '5.7.1',
   },
   {
     says: 'Sendmail "Deferred:" without a reply code gives 451 and the Status',

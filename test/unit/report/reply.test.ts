@@ -166,10 +166,17 @@ describe('SMTP reply extraction', () => {
 describe('which codes a reply text gives', () => {
   const e = (c: string) => status(c);
 
-  it('keeps the Status that agrees with the reply code over an enhanced code of another class', () => {
+  it('keeps a specific Status that agrees with the reply code over an enhanced code of another class', () => {
     // RFC 3463 §2: the enhanced code's class repeats the reply code's first digit.
-    expect(reply('550 4.2.2 Mailbox full', '5.0.0').enhancedCode).toEqual(e('5.0.0'));
-    expect(reply('451 5.7.1 Greylisted', '4.0.0').enhancedCode).toEqual(e('4.0.0'));
+    expect(reply('550 4.2.2 Mailbox full', '5.2.2').enhancedCode).toEqual(e('5.2.2'));
+    expect(reply('451 5.7.1 Greylisted', '4.7.1').enhancedCode).toEqual(e('4.7.1'));
+  });
+
+  it("keeps the server's enhanced code of another class over a Status that only repeats the class", () => {
+    // "Status: 5.0.0" is what MTAs derive from a reply code: it says less.
+    expect(reply('550 4.2.2 Mailbox full', '5.0.0').enhancedCode).toEqual(e('4.2.2'));
+    expect(reply('450 5.1.1 User unknown', '4.0.0').enhancedCode).toEqual(e('5.1.1'));
+    expect(reply('550 4.2.2 Mailbox full', '5.0.0').code).toBe(550);
     // No Status of the reply's class: the text's code is all there is.
     expect(reply('550 4.2.2 Mailbox full').enhancedCode).toEqual(e('4.2.2'));
     expect(reply('421 4.4.2 Timeout', '5.4.7').enhancedCode).toEqual(e('4.4.2'));
