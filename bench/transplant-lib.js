@@ -85,33 +85,85 @@ function donorFor(donor, rcpt) {
   };
 }
 
-function escape(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A word of the reply as a pattern: as written, or with HTML's entities (an HTML copy). */
+function wordPattern(word) {
+  const entities = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' };
+  let out = '';
+  for (const ch of word) {
+    const plain = ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out += entities[ch] ? `(?:${plain}|${entities[ch]})` : plain;
+  }
+  return out;
 }
 
 /**
  * What may stand between two words of a reply in the raw message when the parser
  * read them as one space: white space and line breaks (folding, wrapping, transcript
- * and quote markers at a line start), and the repeated "NNN-"/"NNN " and enhanced code
- * of a multi-line reply's lines.
+ * and quote markers at a line start), HTML line breaks, and the repeated "NNN-"/"NNN "
+ * and enhanced code of a multi-line reply's lines.
  */
 const GAP =
-  '(?:[ \\t]+|\\r?\\n[ \\t]*(?:(?:<<<|<-|>)[ \\t]*)?|[2-5]\\d\\d[- ](?=\\S)|[245]\\.\\d{1,3}\\.\\d{1,3}(?= ))+';
+  '(?:[ \\t]+|&nbsp;|<br ?/?>|\\r?\\n[ \\t]*(?:(?:<<<|<-|>)[ \\t]*)?|[2-5]\\d\\d(?:-|(?=\\s))|[245]\\.\\d{1,3}\\.\\d{1,3}(?=\\s))+';
 
 /** A regular expression that finds `content` in the raw message, however it was wrapped. */
 function contentPattern(content) {
   const words = content.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return null;
-  return new RegExp(words.map(escape).join(GAP), 'g');
+  return new RegExp(words.map(wordPattern).join(GAP), 'g');
 }
 
-/** The reply and enhanced code right before `at` ("smtp; 550 5.1.1 ", "said: 550-"), to be replaced too. */
+/**
+ * The reply and enhanced code right before `at` ("smtp; 550 5.1.1 ", "said: 550-",
+ * "said: 553 5.1.8\n    ", Gmail's "550 550 5.1.1 "), to be replaced too: its length.
+ */
 function codeBefore(raw, at) {
-  const window = raw.slice(Math.max(0, at - 40), at);
-  const m = /(?:^|[^\w.])((?:[2-5]\d\d[ -])?[ \t]*#?(?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?)$/.exec(
-    window,
-  );
-  return m && m[1].trim() !== '' ? m[1].length : 0;
+  const window = raw.slice(Math.max(0, at - 60), at);
+  const m = /(?:^|[^\w.])((?:[2-5]\d\d[ -]\s*)*#?(?:[245]\.\d{1,3}\.\d{1,3}\s+)?)$/.exec(window);
+  return m && /\d/.test(m[1]) ? m[1].length : 0;
+}
+
+/**
+ * The message with its quoted-printable and base64 text parts (text/*, message/*)
+ * decoded and marked 8bit, so that every copy of a reply can be found and replaced
+ * (RFC 2045 §6: the encoding changes no word; the metamorphic test checks that the
+ * parsers agree). Bytes are kept as latin1 characters.
+ */
+function decodeParts(raw) {
+  const re = /^Content-Transfer-Encoding:[ \t]*(quoted-printable|base64)[ \t]*\r?$/gim;
+  let out = '';
+  let pos = 0;
+  for (const m of raw.matchAll(re)) {
+    if (m.index < pos) continue;
+    const headStart = Math.max(
+      raw.lastIndexOf('\n\n', m.index),
+      raw.lastIndexOf('\n\r\n', m.index),
+    );
+    const head = raw.slice(headStart < 0 ? 0 : headStart, m.index + m[0].length + 400);
+    const type = /^Content-Type:[ \t]*([\w-]+\/[\w.+-]+)/im.exec(head);
+    if (type && !/^(text|message)\//i.test(type[1])) continue;
+    const blank = /\r?\n\r?\n/g;
+    blank.lastIndex = m.index;
+    const b = blank.exec(raw);
+    if (b === null) continue;
+    const bodyStart = b.index + b[0].length;
+    const next = raw.slice(bodyStart).search(/^--\S/m);
+    const bodyEnd = next < 0 ? raw.length : bodyStart + next;
+    const body = raw.slice(bodyStart, bodyEnd);
+    const decoded =
+      m[1].toLowerCase() === 'base64'
+        ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('latin1') + '\n'
+        : body
+            .replace(/=\r?\n/g, '')
+            .replace(/=([0-9A-Fa-f]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    out +=
+      raw.slice(pos, m.index) +
+      'Content-Transfer-Encoding: 8bit' +
+      (m[0].endsWith('\r') ? '\r' : '') +
+      raw.slice(m.index + m[0].length, bodyStart) +
+      decoded;
+    pos = bodyEnd;
+  }
+  return out + raw.slice(pos);
 }
 
 /** Is the line holding `at` a header field (or its folded continuation) of a header section? */
@@ -154,15 +206,17 @@ function transplant(raw, replies, donor) {
       // A donor with a reply code replaces the original's code too; one without
       // replaces the text only (a server's reply always has a code: a text-only donor
       // stands for a sentence the MTA or gateway wrote beside or without one).
-      if (coded) start -= codeBefore(raw, start);
+      const code = coded ? codeBefore(raw, start) : 0;
+      start -= code;
       if (taken(start, end)) continue;
-      spans.push({ start, end, recipients: byContent.get(content) });
+      spans.push({ start, end, coded: code > 0, recipients: byContent.get(content) });
       found++;
     }
     if (found === 0) missing++;
   }
   if (spans.length === 0 || missing > 0) return null;
   spans.sort((a, b) => a.start - b.start);
+  const codedFor = new Set();
   let out = '';
   let pos = 0;
   for (const span of spans) {
@@ -178,7 +232,12 @@ function transplant(raw, replies, donor) {
         rcpt = r;
       }
     }
-    const lines = donorFor(donor, rcpt).lines;
+    const d = donorFor(donor, rcpt);
+    // Where the original has no code before its text (the MTA's own sentence, a
+    // reply whose code stands elsewhere), the donor's text only: the message keeps its
+    // shape.
+    const lines = span.coded ? d.lines : d.texts;
+    if (span.coded) codedFor.add(rcpt.toLowerCase());
     const lineStart = raw.lastIndexOf('\n', span.start - 1) + 1;
     const prefix = raw.slice(lineStart, span.start);
     if (
@@ -191,7 +250,7 @@ function transplant(raw, replies, donor) {
     else out += lines.join(' ');
     pos = span.end;
   }
-  return out + raw.slice(pos);
+  return { text: out + raw.slice(pos), codedFor };
 }
 
 /** Lower case, without reply and enhanced codes, one space between words. */
@@ -241,7 +300,8 @@ function bounceFindings(deps, raw) {
  * reply to replace (no finding with a reply the classifier decides, or the reply is not
  * in the raw text).
  */
-function checkMessage(deps, raw, donors = DONORS) {
+function checkMessage(deps, message, donors = DONORS) {
+  const raw = decodeParts(message);
   const original = bounceFindings(deps, raw).findings;
   const replies = original
     // A reply with words: not an exit status ("x-unix; 77") or a bare code.
@@ -254,8 +314,9 @@ function checkMessage(deps, raw, donors = DONORS) {
   const recipients = original.map((f) => f.recipient.toLowerCase()).sort();
   const results = [];
   for (const donor of donors) {
-    const text = transplant(raw, replies, donor);
-    if (text === null) return null;
+    const done = transplant(raw, replies, donor);
+    if (done === null) return null;
+    const text = done.text;
     const failures = [];
     const { result, findings } = bounceFindings(deps, text);
     deps.labelFindings(result, deps.classifier);
@@ -267,6 +328,14 @@ function checkMessage(deps, raw, donors = DONORS) {
         detail: `${JSON.stringify(got)} instead of ${JSON.stringify(recipients)}`,
       });
     const transplanted = new Set(replies.map((r) => r.recipient.toLowerCase()));
+    // The parser still reads an original reply: a copy the transplant did not find
+    // (written in a way the pattern does not know). Not the parser's failure: counted
+    // apart, and the transplant is not checked.
+    const before = new Set(replies.map((r) => norm(r.content)));
+    if (findings.some((f) => before.has(norm(f.reply.content)))) {
+      results.push({ donor: donor.name, text, failures: [], missed: true });
+      continue;
+    }
     for (const f of findings) {
       if (!transplanted.has(f.recipient.toLowerCase()) || f.label === 'AutoReply') continue;
       const d = donorFor(donor, f.recipient);
@@ -278,6 +347,10 @@ function checkMessage(deps, raw, donors = DONORS) {
           kind: 'content',
           detail: `${who}: ${JSON.stringify(f.reply.content.slice(0, 160))}`,
         });
+      // The donor's codes stand in the message only where the original's code stood
+      // before its text; elsewhere the donor gave its text only (and the code is the
+      // original's, from where the format keeps it).
+      if (!done.codedFor.has(f.recipient.toLowerCase())) d.code = d.enhanced = null;
       if (d.code !== null && f.reply.code !== d.code)
         failures.push({ kind: 'code', detail: `${who}: ${f.reply.code} instead of ${d.code}` });
       // The enhanced code: the donor's; a DSN's Status that refines a vague one
@@ -316,4 +389,4 @@ function checkMessage(deps, raw, donors = DONORS) {
   return results;
 }
 
-module.exports = { DONORS, checkMessage, transplant, donorFor, norm };
+module.exports = { DONORS, checkMessage, transplant, decodeParts, donorFor, norm };
