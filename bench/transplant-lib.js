@@ -107,7 +107,13 @@ const GAP =
 
 /** A regular expression that finds `content` in the raw message, however it was wrapped. */
 function contentPattern(content) {
-  const words = content.trim().split(/\s+/).filter(Boolean);
+  // A closer the parser kept ("Recipient not found>" of "<mx #5.0.0 smtp;550 ...>")
+  // belongs to the wrapper around the reply: it stays in the message.
+  const words = content
+    .trim()
+    .replace(/(?<=\S)[>)\]'"]+$/, '')
+    .split(/\s+/)
+    .filter(Boolean);
   if (words.length === 0) return null;
   // A reply that starts with the address it is about ("<a@b>... User unknown",
   // Sendmail; "<a@b>: Recipient address rejected", Postfix): the address is the
@@ -265,8 +271,10 @@ function transplant(raw, replies, donor) {
     if (span.coded) codedFor.add(rcpt.toLowerCase());
     const lineStart = raw.lastIndexOf('\n', span.start - 1) + 1;
     const prefix = raw.slice(lineStart, span.start);
+    // (A text without codes is one reply text: its lines joined.)
     if (
       lines.length > 1 &&
+      span.coded &&
       !inHeader(raw, span.start) &&
       /^[ \t]*(?:(?:<<<|<-)[ \t]*)?$/.test(prefix)
     )
@@ -308,6 +316,18 @@ function saysMore(a, b) {
 }
 
 /**
+ * The text names the recipient past its first word ("Your message wasn't delivered to
+ * a@b because ..."): replacing it would take an address out of the message, and the
+ * transplant never changes addresses. Such a reply is not transplanted.
+ */
+function namesRecipientInside(content, recipient) {
+  if (recipient === '') return false;
+  const words = content.trim().split(/\s+/);
+  const rest = (ADDRESS_PREFIX.test(words[0]) ? words.slice(1) : words).join(' ');
+  return rest.toLowerCase().includes(recipient.toLowerCase());
+}
+
+/**
  * The OOB findings of a message the classifier decides (the parser left the label
  * open), that are bounces, with the reply the parser read.
  */
@@ -333,7 +353,10 @@ function checkMessage(deps, message, donors = DONORS) {
     // A reply with words: not an exit status ("x-unix; 77") or a bare code.
     .filter(
       (f) =>
-        f.label === null && /[A-Za-z]{3}/.test(f.reply.content) && f.reply.content.length < 900,
+        f.label === null &&
+        /[A-Za-z]{3}/.test(f.reply.content) &&
+        f.reply.content.length < 900 &&
+        !namesRecipientInside(f.reply.content, f.recipient),
     )
     .map((f) => ({ content: f.reply.content, recipient: f.recipient }));
   if (replies.length === 0) return null;
