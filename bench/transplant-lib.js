@@ -135,7 +135,9 @@ const ADDRESS_PREFIX = /^<?[^\s<>@]+@[^\s<>@]+?>?(?:\.\.\.|[:,;])?$/;
  */
 function codeBefore(raw, at) {
   const window = raw.slice(Math.max(0, at - 60), at);
-  const m = /(?:^|[^\w.])((?:[2-5]\d\d[ -]\s*)*#?(?:[245]\.\d{1,3}\.\d{1,3}\s+)?)$/.exec(window);
+  const m = /(?:^|[^\w.])((?:[2-5]\d\d[ \t\r\n-]\s*)*#?(?:[245]\.\d{1,3}\.\d{1,3}\s+)?)$/.exec(
+    window,
+  );
   return m && /\d/.test(m[1]) ? m[1].length : 0;
 }
 
@@ -350,11 +352,12 @@ function checkMessage(deps, message, donors = DONORS) {
   const raw = decodeParts(message);
   const original = bounceFindings(deps, raw).findings;
   const replies = original
-    // A reply with words: not an exit status ("x-unix; 77") or a bare code.
+    // A reply of words (two at least): not an exit status ("x-unix; 77"), a bare code,
+    // or a single word that stands elsewhere in the message too.
     .filter(
       (f) =>
         f.label === null &&
-        /[A-Za-z]{3}/.test(f.reply.content) &&
+        /[A-Za-z]{3}\S*\s+\S/.test(f.reply.content) &&
         f.reply.content.length < 900 &&
         !namesRecipientInside(f.reply.content, f.recipient),
     )

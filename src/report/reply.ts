@@ -983,12 +983,16 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   // the sentence is the reason, not what follows the address.
   const inSentence = before !== '' && !before.endsWith(':');
 
-  // The lines that continue the entry.
+  // The lines that continue the entry. A server's line of a transcript ("<<< 550
+  // 5.2.2 <a@b>: mailbox full") goes on only on the server's lines: the line after it
+  // without "<<<" is the MTA's own ("554 5.0.0 Service unavailable", Sendmail).
+  const received = line.trimStart().startsWith('<<<');
   const following: string[] = [];
   let i = at + 1;
   for (; i < lines.length && following.length < MAX_REASON_LINES; i++) {
     const next = lines[i] as string;
     if (isBlank(next) || isHeading(next)) break;
+    if (received && !next.trimStart().startsWith('<<<')) break;
     if (!indented(next) && startsWithAddress(next)) break;
     // A line that names the address again starts another mention of it, unless the
     // line before announced what follows ("The reason for the problem:", then the
