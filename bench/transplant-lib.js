@@ -392,6 +392,21 @@ function checkMessage(deps, message, donors = DONORS) {
       results.push({ donor: donor.name, text, failures: [], missed: true });
       continue;
     }
+    // The text was no reply: no copy of it stood after a code, and once it is replaced
+    // the parser reads no text at all for the recipient. It was the notice's own
+    // sentence the format's parser keys on (a lead-in "Delivery to the following
+    // recipients failed.", a scanner's verdict, a list service's notice), not a remote
+    // reply: counted apart.
+    const template = findings.some(
+      (f) =>
+        transplanted.has(f.recipient.toLowerCase()) &&
+        !done.codedFor.has(f.recipient.toLowerCase()) &&
+        f.reply.content.trim() === '',
+    );
+    if (template) {
+      results.push({ donor: donor.name, text, failures: [], template: true });
+      continue;
+    }
     for (const f of findings) {
       if (!transplanted.has(f.recipient.toLowerCase()) || f.label === 'AutoReply') continue;
       const d = donorFor(donor, f.recipient);

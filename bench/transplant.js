@@ -59,6 +59,7 @@ function messages() {
 const families = new Map();
 let skipped = 0;
 let missed = 0;
+let templates = 0;
 const total = { files: 0, transplants: 0, failed: 0, kinds: {} };
 const lines = [];
 for (const [family, file] of messages()) {
@@ -74,6 +75,11 @@ for (const [family, file] of messages()) {
   fam.files++;
   total.files++;
   for (const r of results) {
+    if (r.template) {
+      templates++;
+      if (verbose) lines.push(`${path.relative(ROOT, file)} | ${r.donor} | template sentence`);
+      continue;
+    }
     if (r.missed) {
       missed++;
       if (verbose) lines.push(`${path.relative(ROOT, file)} | ${r.donor} | missed copy`);
@@ -107,7 +113,8 @@ console.log('');
 console.log(
   `total: ${total.failed} of ${total.transplants} transplants failed (${total.files} messages; ` +
     `${skipped} without a reply to replace or whose reply is not in the raw text; ` +
-    `${missed} transplants not checked: the parser still reads the original reply, from a copy not found)`,
+    `${missed} transplants not checked: the parser still reads the original reply, from a copy not found; ` +
+    `${templates} not checked: the text replaced was the notice's own sentence, not a reply)`,
 );
 console.log(`failures by kind: ${kinds(total.kinds) || 'none'}`);
 if (verbose) console.log('\n' + lines.join('\n'));

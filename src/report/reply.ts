@@ -17,10 +17,11 @@ const CODE_AND_ENHANCED = new RE2(
 // "said" (qmail-remote's "Remote host said 554 ..."), "SMTP error 554", "error code:
 // 550", "reply code 553", "replied:", "returned was:",
 // "talk to me:", "returned '" (Exchange's "Remote Server returned '550 ...'", the reply
-// quoted whole), or any word, host name or bracket closed by a colon ("rejected the
-// message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550", "[192.0.2.1]: 421").
+// quoted whole), or any word, host name, IPv4 address or bracket closed by a colon
+// ("rejected the message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550",
+// "[192.0.2.1]: 421", "host 192.0.2.8: 552 ...").
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)',
   'g',
 );
 
