@@ -418,14 +418,18 @@ const GAVE_UP_PHRASES = [
   'no further attempts',
 ];
 
-function isWarningNotice(lines: readonly string[]): boolean {
+/**
+ * What the notice says of its own attempts: `gave-up` (GAVE_UP_PHRASES, which win),
+ * `warning` (WARNING_PHRASES), or null when it says neither.
+ */
+function noticeState(lines: readonly string[]): 'gave-up' | 'warning' | null {
   let warning = false;
   for (let i = 0; i < lines.length && i < 60; i++) {
     const lower = lowerAscii(lines[i] as string).replaceAll('\u2019', "'");
-    if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return false;
+    if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return 'gave-up';
     if (WARNING_PHRASES.some((p) => lower.indexOf(p) >= 0)) warning = true;
   }
-  return warning;
+  return warning ? 'warning' : null;
 }
 
 /**
@@ -583,7 +587,8 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     found.push({ address: '', text: [unnamed] });
   }
   const success = isSuccessNotice(lines);
-  const warning = isWarningNotice(lines);
+  const state = noticeState(lines);
+  const warning = state === 'warning';
   const verdict = scannerVerdict(lines);
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
@@ -606,8 +611,14 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       reply,
       report: {
         source: SOURCE,
-        // A warning notice's recipient without a reply of its own is still being tried.
-        action: cls === 4 || (warning && !hasReplyCode(text)) ? 'delayed' : 'failed',
+        // A warning notice's recipient without a reply of its own is still being tried;
+        // a 4xx reply is a delay, unless the notice says it gave up ("PERMANENT fatal
+        // errors"): then the 4xx was the last answer before the message expired (RFC
+        // 3464 §2.3.3, Action failed).
+        action:
+          (cls === 4 && state !== 'gave-up') || (warning && !hasReplyCode(text))
+            ? 'delayed'
+            : 'failed',
         status: null,
         final_recipient: f.address,
         original_recipient: null,

@@ -19,9 +19,11 @@ const CODE_AND_ENHANCED = new RE2(
 // "talk to me:", "returned '" (Exchange's "Remote Server returned '550 ...'", the reply
 // quoted whole), or any word, host name, IPv4 address or bracket closed by a colon
 // ("rejected the message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550",
-// "[192.0.2.1]: 421", "host 192.0.2.8: 552 ...").
+// "[192.0.2.1]: 421", "host 192.0.2.8: 552 ..."); or a failure code after the "<--" /
+// "<-" that marks the server's lines of a session transcript (MDaemon, "<-- 552 ...";
+// its "<-- 220" greeting is no reply to the failure).
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)',
   'g',
 );
 
@@ -68,8 +70,9 @@ function codeAfterMarker(t: string): number {
   CODE_AFTER_MARKER.lastIndex = 0;
   for (let tries = 0; tries < MAX_MARKER_TRIES; tries++) {
     const m = CODE_AFTER_MARKER.exec(t);
-    if (m === null || m[1] === undefined) return -1;
-    const pos = m.index + m[0].lastIndexOf(m[1]);
+    const code = m?.[1] ?? m?.[2];
+    if (m === null || code === undefined) return -1;
+    const pos = m.index + m[0].lastIndexOf(code);
     if (!isQuantity(t, pos + 3)) return pos;
     CODE_AFTER_MARKER.lastIndex = pos + 3;
   }
