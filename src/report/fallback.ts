@@ -419,6 +419,16 @@ const GAVE_UP_PHRASES = [
 ];
 
 /**
+ * A Subject that calls the notice a warning or a delay ("Warning: could not send message
+ * for past 4 hours", Sendmail; "Delivery Status Notification (Delay)", Exchange and
+ * Gmail; "Mail delivery delayed"): its body may not say it will retry.
+ */
+function subjectWarns(subject: string): boolean {
+  const s = lowerAscii(subject);
+  return s.indexOf('delay') >= 0 || s.indexOf('warning') >= 0;
+}
+
+/**
  * What the notice says of its own attempts: `gave-up` (GAVE_UP_PHRASES, which win),
  * `warning` (WARNING_PHRASES), or null when it says neither.
  */
@@ -588,7 +598,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   }
   const success = isSuccessNotice(lines);
   const state = noticeState(lines);
-  const warning = state === 'warning';
+  const warning = state === 'warning' || (state === null && subjectWarns(h.get('subject') ?? ''));
   const verdict = scannerVerdict(lines);
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
@@ -611,14 +621,11 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       reply,
       report: {
         source: SOURCE,
-        // A warning notice's recipient without a reply of its own is still being tried;
-        // a 4xx reply is a delay, unless the notice says it gave up ("PERMANENT fatal
-        // errors"): then the 4xx was the last answer before the message expired (RFC
-        // 3464 §2.3.3, Action failed).
-        action:
-          (cls === 4 && state !== 'gave-up') || (warning && !hasReplyCode(text))
-            ? 'delayed'
-            : 'failed',
+        // A warning notice's recipient, without a reply of its own or with a 4xx one,
+        // is still being tried. A notice that does not say it will retry is a
+        // non-delivery report: a 4xx reply there was the last answer before the
+        // message expired or the sender gave up (RFC 3464 §2.3.3: Action failed).
+        action: warning && (cls === 4 || !hasReplyCode(text)) ? 'delayed' : 'failed',
         status: null,
         final_recipient: f.address,
         original_recipient: null,
