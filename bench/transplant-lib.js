@@ -411,6 +411,21 @@ function checkMessage(deps, message, donors = DONORS) {
       if (!transplanted.has(f.recipient.toLowerCase()) || f.label === 'AutoReply') continue;
       const d = donorFor(donor, f.recipient);
       const who = f.recipient || '(none)';
+      // A DSN whose own Diagnostic-Code the transplant did not reach (the donor went
+      // into the text part only) and whose reply is of another class than the donor's
+      // ("Diagnostic-Code: smtp; 554 5.0.0 Service unavailable" beside a quoted "450
+      // 4.7.1 Greylisted"): the structured field wins (RFC 3464 §2.3.6: the reply the
+      // reporting MTA acted on); the quoted reply of another class is an earlier
+      // attempt's. Nothing of the donor's is expected in the record.
+      const diagnostic = f.report.diagnostic_code?.text ?? '';
+      if (
+        f.report.source.startsWith('rfc') &&
+        diagnostic !== '' &&
+        !norm(diagnostic).includes(norm(d.text)) &&
+        d.code !== null &&
+        Math.floor(d.code / 100) !== Math.floor(f.reply.code / 100)
+      )
+        continue;
       // The record's text holds the donor's (the original reply is gone).
       const content = norm(f.reply.content);
       if (!d.texts.every((t) => content.includes(norm(t))))
