@@ -30,7 +30,7 @@ import {
   transcriptAbout,
 } from './reply';
 import type { OobFinding, ParseProblem } from './types';
-import { formatEnhancedCode, rfc3339 } from '../values';
+import { formatEnhancedCode, rfc3339, type EnhancedCode } from '../values';
 import { decodeFieldText, utf8 } from './codec';
 
 const DSN_TYPES = new Set([
@@ -753,13 +753,19 @@ function blockFinding(
     // verdict on the transaction (Sendmail writes it after a refused DATA), not the
     // remote server's reply, which its text part quotes ("<<< 554 5.7.1 Message
     // rejected ..."). A reply there of the same class whose enhanced code names a
-    // subject (RFC 3463 §3) says why; the Diagnostic-Code only that it failed.
+    // subject (RFC 3463 §3) says why; the Diagnostic-Code only that it failed. So does
+    // one with no enhanced code at all (RFC 5321 §4.2: a code and its text are the
+    // whole reply: "<<< 552 Requested mail action aborted: exceeded storage
+    // allocation"), when it is another reply than the Diagnostic-Code's, not the same
+    // one cut at a line end ("said: 554 delivery" of a wrapped Postfix entry).
     const quoted = noteOnce().reply;
-    if (quoted !== null && !saysOnlyClass(quoted)) {
+    const bare = quoted !== null && ownEnhanced(quoted) === null;
+    if (quoted !== null && (!saysOnlyClass(quoted) || bare)) {
       const fromText = readReply(quoted, { status: status.code, action: null, smtp: true });
       if (
         fromText.coded &&
-        Math.floor(fromText.reply.code / 100) === Math.floor(read.reply.code / 100)
+        Math.floor(fromText.reply.code / 100) === Math.floor(read.reply.code / 100) &&
+        !(bare && sameReply(fromText.reply.content, read.reply.content))
       ) {
         text = quoted;
         read = fromText;
@@ -851,6 +857,18 @@ export function completeFromNotification(findings: OobFinding[], msg: MimeMessag
  * none at all, read without the Status standing in.
  */
 function saysOnlyClass(text: string): boolean {
-  const own = readReply(text, { status: null, action: null, smtp: true }).reply.enhancedCode;
+  const own = ownEnhanced(text);
   return own === null || (own.subject === 0 && own.detail === 0);
+}
+
+/** One reply text holds the other (a copy, or a copy cut short), case aside. */
+function sameReply(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x.indexOf(y) >= 0 || y.indexOf(x) >= 0;
+}
+
+/** The enhanced code of the reply in `text`, without the Status standing in. */
+function ownEnhanced(text: string): EnhancedCode | null {
+  return readReply(text, { status: null, action: null, smtp: true }).reply.enhancedCode;
 }

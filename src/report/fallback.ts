@@ -461,17 +461,31 @@ const GAVE_UP_PHRASES = [
   'no further attempts',
 ];
 
-function isWarningNotice(lines: readonly string[]): boolean {
-  // The first lines as one text: a sentence wrapped over lines ("has not yet been" /
-  // "fully delivered") says the same as on one line.
+/**
+ * A Subject that calls the notice a warning or a delay ("Warning: could not send message
+ * for past 4 hours", Sendmail; "Delivery Status Notification (Delay)", Exchange and
+ * Gmail; "Mail delivery delayed"): its body may not say it will retry.
+ */
+function subjectWarns(subject: string): boolean {
+  const s = lowerAscii(subject);
+  return s.indexOf('delay') >= 0 || s.indexOf('warning') >= 0;
+}
+
+/**
+ * What the notice says of its own attempts: `gave-up` (GAVE_UP_PHRASES, which win),
+ * `warning` (WARNING_PHRASES), or null when it says neither. The first lines are read
+ * as one text: a sentence wrapped over lines ("has not yet been" / "fully delivered")
+ * says the same as on one line.
+ */
+function noticeState(lines: readonly string[]): 'gave-up' | 'warning' | null {
   const words: string[] = [];
   for (let i = 0; i < lines.length && i < 60; i++) {
     const t = (lines[i] as string).trim();
     if (t !== '') words.push(t);
   }
   const lower = lowerAscii(words.join(' ')).replaceAll('\u2019', "'");
-  if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return false;
-  return WARNING_PHRASES.some((p) => lower.indexOf(p) >= 0);
+  if (GAVE_UP_PHRASES.some((p) => lower.indexOf(p) >= 0)) return 'gave-up';
+  return WARNING_PHRASES.some((p) => lower.indexOf(p) >= 0) ? 'warning' : null;
 }
 
 /**
@@ -640,7 +654,8 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     returnedRecipient = soleReturnedRecipient(msg, lines.length);
   }
   const success = isSuccessNotice(lines);
-  const warning = isWarningNotice(lines);
+  const state = noticeState(lines);
+  const warning = state === 'warning' || (state === null && subjectWarns(h.get('subject') ?? ''));
   const verdict = scannerVerdict(lines);
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
@@ -667,8 +682,11 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       reply,
       report: {
         source: SOURCE,
-        // A warning notice's recipient without a reply of its own is still being tried.
-        action: cls === 4 || (warning && !hasReplyCode(text)) ? 'delayed' : 'failed',
+        // A warning notice's recipient, without a reply of its own or with a 4xx one,
+        // is still being tried. A notice that does not say it will retry is a
+        // non-delivery report: a 4xx reply there was the last answer before the
+        // message expired or the sender gave up (RFC 3464 §2.3.3: Action failed).
+        action: warning && (cls === 4 || !hasReplyCode(text)) ? 'delayed' : 'failed',
         status: null,
         final_recipient: f.address,
         original_recipient: null,

@@ -16,10 +16,14 @@ const CODE_AND_ENHANCED = new RE2(
 // A reply code after the words MTAs put before a remote server's reply: "said:",
 // "said" (qmail-remote's "Remote host said 554 ..."), "SMTP error 554", "error code:
 // 550", "reply code 553", "replied:", "returned was:",
-// "talk to me:", or any word, host name or bracket closed by a colon ("rejected the
-// message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550", "[192.0.2.1]: 421").
+// "talk to me:", "returned '" (Exchange's "Remote Server returned '550 ...'", the reply
+// quoted whole), or any word, host name, IPv4 address or bracket closed by a colon
+// ("rejected the message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550",
+// "[192.0.2.1]: 421", "host 192.0.2.8: 552 ..."); or a failure code after the "<--" /
+// "<-" that marks the server's lines of a session transcript (MDaemon, "<-- 552 ...";
+// its "<-- 220" greeting is no reply to the failure).
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|[a-z)>\\]]:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)',
   'g',
 );
 
@@ -76,8 +80,9 @@ function codeAfterMarker(t: string): number {
   CODE_AFTER_MARKER.lastIndex = 0;
   for (let tries = 0; tries < MAX_MARKER_TRIES; tries++) {
     const m = CODE_AFTER_MARKER.exec(t);
-    if (m === null || m[1] === undefined) return -1;
-    const pos = m.index + m[0].lastIndexOf(m[1]);
+    const code = m?.[1] ?? m?.[2];
+    if (m === null || code === undefined) return -1;
+    const pos = m.index + m[0].lastIndexOf(code);
     if (!isQuantity(t, pos + 3)) return pos;
     CODE_AFTER_MARKER.lastIndex = pos + 3;
   }
@@ -1213,12 +1218,16 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   // the sentence is the reason, not what follows the address.
   const inSentence = before !== '' && !before.endsWith(':');
 
-  // The lines that continue the entry.
+  // The lines that continue the entry. A server's line of a transcript ("<<< 550
+  // 5.2.2 <a@b>: mailbox full") goes on only on the server's lines: the line after it
+  // without "<<<" is the MTA's own ("554 5.0.0 Service unavailable", Sendmail).
+  const received = line.trimStart().startsWith('<<<');
   const following: string[] = [];
   let i = at + 1;
   for (; i < lines.length && following.length < MAX_REASON_LINES; i++) {
     const next = lines[i] as string;
     if (isBlank(next) || isHeading(next)) break;
+    if (received && !next.trimStart().startsWith('<<<')) break;
     if (!indented(next) && startsWithAddress(next)) break;
     // A line that names the address again starts another mention of it, unless the
     // line before announced what follows ("The reason for the problem:", then the

@@ -188,12 +188,32 @@ function diagnosticReply(line: string): string | null {
   const space = t.indexOf(' #');
   if (space > 0 && t.lastIndexOf(' ', space - 1) < 0 && t.indexOf('.') < space)
     t = t.slice(space + 1);
-  if (t.startsWith('#')) t = t.slice(1);
-  if (t.endsWith('##')) t = t.slice(0, -2).trimEnd();
+  const opened = t.startsWith('#');
+  if (opened) t = t.slice(1);
+  const closed = t.endsWith('##');
+  if (closed) t = t.slice(0, -2).trimEnd();
   const c = t.charCodeAt(0);
-  if ((c === 0x34 || c === 0x35) && t.charCodeAt(3) === 0x20 && enhancedCodeAt(t, 4) !== null)
+  // Exchange's own replies always carry an enhanced code; a remote server's that it
+  // relays may not ("mx.example.net #552 Requested mail action aborted ... ##"): between
+  // Exchange's "#" and "##" marks, a reply code is enough. A relayed multi-line reply
+  // comes joined: "#550-5.1.1 first line 550 5.1.1 last line ##" (RFC 5321 §4.2.1).
+  const after = t.charCodeAt(3);
+  if (
+    (c === 0x34 || c === 0x35) &&
+    (after === 0x20 || after === 0x2d) &&
+    (enhancedCodeAt(t, 4) !== null || (opened && closed && codeDigits(t)))
+  )
     return t;
   return null;
+}
+
+/** The text starts with a three-digit reply code. */
+function codeDigits(t: string): boolean {
+  for (let i = 0; i < 3; i++) {
+    const d = t.charCodeAt(i);
+    if (d < 0x30 || d > 0x39) return false;
+  }
+  return true;
 }
 
 export const exchange2007: Family = {

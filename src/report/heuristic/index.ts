@@ -74,7 +74,13 @@ export const FAMILIES: readonly Family[] = [
   smail,
 ];
 
-/** How complete a parse is: recipients first, then how many carry a reason and a status. */
+/**
+ * How complete a parse is: recipients first, then how many carry a reason, a status,
+ * and a reason that is a server's reply (a reply code in it) rather than the notice's
+ * own words. A reply counts by its code, not only by an enhanced code: many servers
+ * send none (RFC 5321 §4.2 needs only the three digits), and which family reads a
+ * message must not depend on the wording of the reply it quotes.
+ */
 function completeness(findings: readonly Finding[]): number {
   let score = 0;
   for (const f of findings) {
@@ -82,6 +88,7 @@ function completeness(findings: readonly Finding[]): number {
     if (f.kind !== 'oob') continue;
     if (f.reply.content !== '') score++;
     if (f.reply.enhancedCode !== null) score++;
+    if (f.report.diagnostic_code?.type === 'smtp') score++;
   }
   return score;
 }

@@ -269,9 +269,10 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       }
       const v = verdict(line);
       if (v === null) {
-        // ActiveHunter copies the server's reply without the "<<<".
+        // ActiveHunter copies the server's reply without the "<<<", a multi-line one
+        // line by line ("550-5.1.1 ...", then "550 5.1.1 ...": RFC 5321 §4.2.1).
         const code = digits3(line, 0);
-        if (code >= 200 && line.charCodeAt(3) === 0x20 && replies.length < 20) {
+        if (code >= 200 && replyStart && replies.length < 20) {
           replies.push(line);
           lastWasReply = true;
         } else if (lower.startsWith(SENDMAIL.gaveUp) && notes.length < 5) notes.push(line);

@@ -1,0 +1,162 @@
+// Reply transplants (bench/transplant-lib.js, `npm run bench:transplant` for every
+// development bounce): a held-out bounce of a format we know differs from ours mostly in
+// its addresses and in the remote server's reply. Each message here, one or more per
+// format family, is rewritten with its reply replaced everywhere it stands by donor
+// replies written for the check (the main labels, with and without reply and enhanced
+// codes, another language, a multi-line reply); the records must keep their
+// recipients and take the donor's text, codes and label. A parser anchored on its
+// sample's sentence, a reply not read when wrapped or without an enhanced code, a code
+// taken from the wrong place, fails here.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DONORS, checkMessage, type TransplantDeps } from '../../../bench/transplant-lib';
+import {
+  inferenceReply,
+  isBounce,
+  labelFindings,
+  replyContext,
+} from '../../../src/pipeline/records';
+import { parseMessage } from '../../../src/report/index';
+import { readReply } from '../../../src/report/reply';
+import { FIXTURES, fixtureClassifier } from '../../helpers/fixture-records';
+
+/** One message or more per family (fixtures/<path>), and the messages of the causes fixed. */
+const SUBSET = [
+  // RFC 3464 DSNs
+  'rfc3464/kumomta-1.eml',
+  'rfc3464/sisimai-rfc3464-01.eml',
+  'audit/sisimai-lhost-postfix-01.eml',
+  // A DSN whose Diagnostic-Code says only its class, the text the remote reply.
+  'labels/dsn-transaction-failed-text-user.eml',
+  // Non-RFC families
+  'heuristic/amazon/sisimai-lhost-amazonses-09.eml',
+  'heuristic/au/sisimai-lhost-ezweb-05.eml',
+  'heuristic/au/sisimai-lhost-kddi-02.eml',
+  'heuristic/courier/oobd-courier-undeliverable.eml',
+  'heuristic/dragonfly/sisimai-lhost-dragonfly-03.eml',
+  'heuristic/exchange/oobd-exchange-german.eml',
+  'heuristic/exchange/sisimai-lhost-exchange2003-01.eml',
+  'heuristic/exchange/oobd-exchange2010-remote-returned.eml',
+  'heuristic/exchange/oobd-iis-unable-connect.eml',
+  'heuristic/exim/sisimai-lhost-exim-02.eml',
+  'heuristic/exim/oobd-exim-host-first.eml',
+  'heuristic/exim/sisimai-lhost-mailru-03.eml',
+  'heuristic/gateways/oobd-barracuda.eml',
+  'heuristic/gateways/oobd-mimecast-mailbox.eml',
+  'heuristic/gateways/sisimai-lhost-x3-01.eml',
+  'heuristic/gateways/sisimai-lhost-mfilter-04.eml',
+  'heuristic/google/sisimai-lhost-gmail-18.eml',
+  'heuristic/google/sisimai-lhost-googleworkspace-01.eml',
+  'heuristic/lotus/oobd-domino-two-recipients.eml',
+  'heuristic/lotus/oobd-notes-failure-reasons.eml',
+  'heuristic/mailers/oobd-groupwise.eml',
+  'heuristic/mailers/sisimai-lhost-imailserver-01.eml',
+  'heuristic/mailers/oobd-james-failed-recipients.eml',
+  'heuristic/opensmtpd/oobd-opensmtpd-two.eml',
+  'heuristic/postfix/sisimai-lhost-postfix-07.eml',
+  'heuristic/qmail/sisimai-lhost-qmail-02.eml',
+  'heuristic/qmail/oobd-qmail-remote-rejected.eml',
+  'heuristic/sendmail/sisimai-lhost-activehunter-01.eml',
+  'heuristic/sendmail/sisimai-lhost-x1-01.eml',
+  'heuristic/smail/oobd-smail-failed.eml',
+  'heuristic/yahoo/sisimai-lhost-yahoo-03.eml',
+  'fallback/oobd-hmailserver.eml',
+  // The causes the transplants found (see the commits of bench/transplant.js).
+  'siblings/exchange2007-two.eml',
+  'siblings/x3-two.eml',
+  'siblings/activehunter-transcript.eml',
+  'labels/sendmail-diag-generic-text-specific.eml',
+  'field-kinds/cases/p18-exchange-remote-server-returned-no-hash.eml',
+  'unseen/oobd-kerio.eml',
+];
+
+const deps: TransplantDeps = {
+  parseMessage: (raw) => parseMessage(raw),
+  isBounce,
+  labelFindings,
+  replyContext,
+  inferenceReply,
+  classifier: fixtureClassifier(),
+};
+
+describe('a reply transplanted into a bounce of a known format', () => {
+  test('the subset names existing fixtures, one family or more each', () => {
+    for (const file of SUBSET) expect(fs.existsSync(path.join(FIXTURES, file))).toBe(true);
+    const families = new Set(
+      SUBSET.filter((f) => f.startsWith('heuristic/')).map((f) => f.split('/')[1]),
+    );
+    const all = fs
+      .readdirSync(path.join(FIXTURES, 'heuristic'))
+      .filter((n) => fs.statSync(path.join(FIXTURES, 'heuristic', n)).isDirectory());
+    expect([...families].sort()).toEqual(all.sort());
+  });
+
+  test.each(SUBSET)('%s keeps its recipients and takes every donor reply', (file) => {
+    const results = checkMessage(deps, fs.readFileSync(path.join(FIXTURES, file), 'latin1'));
+    // Every message of the subset has a reply the transplant finds.
+    expect(results).not.toBeNull();
+    expect(results).toHaveLength(DONORS.length);
+    const failures = (results ?? []).flatMap((r) =>
+      r.missed || r.template
+        ? [`${r.donor}: not checked (${r.missed ? 'a copy not found' : 'no reply'})`]
+        : r.failures.map((f) => `${r.donor}: ${f.kind}: ${f.detail}`),
+    );
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('the transplant itself', () => {
+  test('replaces every copy of the reply and keeps the recipient', () => {
+    const raw = fs.readFileSync(path.join(FIXTURES, 'rfc3464/kumomta-1.eml'), 'latin1');
+    const results = checkMessage(deps, raw, [
+      { name: 'probe', lines: ['550 5.1.1 probe text here'] },
+    ]);
+    const text = results?.[0]?.text ?? '';
+    expect(text).toContain('probe text here');
+    const before = parseMessage(Buffer.from(raw, 'latin1')).findings;
+    const after = parseMessage(Buffer.from(text, 'latin1')).findings;
+    expect(after.map((f) => f.recipient)).toEqual(before.map((f) => f.recipient));
+    for (const f of after) if (f.kind === 'oob') expect(f.reply.content).toBe('probe text here');
+  });
+
+  test('reports a parser that keeps its sample reply as failing', () => {
+    // A parser that ignores the message and returns the original's findings: every
+    // donor must fail it.
+    const raw = fs.readFileSync(path.join(FIXTURES, 'rfc3464/kumomta-1.eml'), 'latin1');
+    const frozen = parseMessage(Buffer.from(raw, 'latin1'));
+    const stuck: TransplantDeps = {
+      ...deps,
+      parseMessage: () => ({ ...frozen, findings: frozen.findings.map((f) => ({ ...f })) }),
+    };
+    const results = checkMessage(stuck, raw, DONORS.slice(0, 1)) ?? [];
+    expect(results.length).toBe(1);
+    expect(results[0]?.missed || (results[0]?.failures.length ?? 0) > 0).toBe(true);
+  });
+});
+
+describe('the reply codes the transplants showed unread', () => {
+  const failed = { status: null, action: 'failed' } as const;
+  test.each([
+    [
+      "Remote Server returned '552 Requested mail action aborted: exceeded storage allocation'",
+      552,
+    ],
+    ["Remote Server at relay.example.com (192.0.2.3) returned '550 No such user here'", 550],
+    ['host 192.0.2.8: 552 <a@example.org>... Requested mail action aborted', 552],
+    ['Mon 2011-01-03 10:00:01: <-- 450 Greylisted, please try again later', 450],
+  ])('%s has reply code %d', (text, code) => {
+    const read = readReply(text, failed);
+    expect(read.coded).toBe(true);
+    expect(read.reply.code).toBe(code);
+  });
+
+  test.each([
+    // A greeting after the transcript's server marker is no failure reply.
+    'Mon 2011-01-03 10:00:01: <-- 220 mx.example.org ESMTP',
+    // A version number or a time before a colon is no host.
+    'Upgraded to 2.10: 550 messages were moved',
+    'The server returned 550 results',
+  ])('%s has no reply code of its own', (text) => {
+    expect(readReply(text, failed).coded).toBe(false);
+  });
+});
