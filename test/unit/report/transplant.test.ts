@@ -52,6 +52,7 @@ const SUBSET = [
   'heuristic/mailers/oobd-groupwise.eml',
   'heuristic/mailers/sisimai-lhost-imailserver-01.eml',
   'heuristic/mailers/oobd-james-failed-recipients.eml',
+  'heuristic/mdaemon/oobd-mdaemon-transcript.eml',
   'heuristic/opensmtpd/oobd-opensmtpd-two.eml',
   'heuristic/postfix/sisimai-lhost-postfix-07.eml',
   'heuristic/qmail/sisimai-lhost-qmail-02.eml',
