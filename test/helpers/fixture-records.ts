@@ -90,6 +90,20 @@ export function fixtureNames(folder: string): string[] {
 }
 
 /**
+ * What a person decided for one failed or delayed recipient of a fixture (the
+ * `expected.json` of fixtures/siblings, legacy and variants): the address, the action,
+ * the enhanced and reply codes (null where the message gives none) and the labels that
+ * are right; `L` is null where the fixture decides no label.
+ */
+export interface ExpectedRecipient<L extends string[] | null = string[]> {
+  recipient: string;
+  action: 'failed' | 'delayed';
+  status: string | null;
+  code: number | null;
+  labels: L;
+}
+
+/**
  * A fixture folder's `expected.json` (file name without `.eml` → what a person decided
  * for it), as the object and as rows carrying their file name.
  */

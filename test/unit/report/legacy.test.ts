@@ -14,23 +14,18 @@ import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
 import {
   expectedRows,
+  type ExpectedRecipient,
   fixtureClassifier,
   fixtureNames,
   fixtureRecords,
   readFixture,
 } from '../../helpers/fixture-records';
 
-interface ExpectedRecipient {
-  recipient: string;
-  action: 'failed' | 'delayed';
-  status: string | null;
-  code: number | null;
-  labels: string[] | null;
-}
+type LegacyRecipient = ExpectedRecipient<string[] | null>;
 
 interface Expected {
   says: string;
-  recipients: ExpectedRecipient[];
+  recipients: LegacyRecipient[];
 }
 
 const { expected: EXPECTED, rows: ROWS } = expectedRows<Expected>('legacy');

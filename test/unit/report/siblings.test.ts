@@ -11,19 +11,12 @@ import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
 import {
   expectedRows,
+  type ExpectedRecipient,
   fixtureNames,
   fixtureRecords,
   FIXTURES,
   readFixture,
 } from '../../helpers/fixture-records';
-
-interface ExpectedRecipient {
-  recipient: string;
-  action: 'failed' | 'delayed';
-  status: string | null;
-  code: number | null;
-  labels: string[];
-}
 
 interface Expected {
   says: string;

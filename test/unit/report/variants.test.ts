@@ -12,6 +12,7 @@ import { parseMessage } from '../../../src/report/index';
 import type { ParseResult } from '../../../src/report/types';
 import {
   expectedRows,
+  type ExpectedRecipient,
   fixtureClassifier,
   FIXTURE_CONTEXT,
   FIXTURE_SELECTION,
@@ -20,18 +21,13 @@ import {
   readFixture,
 } from '../../helpers/fixture-records';
 
-interface ExpectedRecipient {
-  recipient: string;
-  action: 'failed' | 'delayed';
-  status: string | null;
-  code: number | null;
+interface VariantRecipient extends ExpectedRecipient {
   reason: string;
-  labels: string[];
 }
 
 interface Expected {
   says: string;
-  recipients: ExpectedRecipient[];
+  recipients: VariantRecipient[];
 }
 
 const { expected: EXPECTED, rows: ROWS } = expectedRows<Expected>('variants');
@@ -98,7 +94,7 @@ function enhanced(r: LogRecord): string | null {
 }
 
 /** What the record says, in the terms the expectation is written in. */
-function outcome(seen: Seen | undefined, want: ExpectedRecipient): unknown {
+function outcome(seen: Seen | undefined, want: VariantRecipient): unknown {
   if (seen === undefined) return null;
   const r = seen.record;
   return {
