@@ -120,7 +120,10 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
   const first = (name: string): string | null => values.get(name)?.[0] ?? null;
   const all = (name: string): string[] => (values.get(name) ?? []).filter((v) => v !== '');
 
-  const feedbackType = first('feedback-type');
+  // The types are tokens registered in lower case (RFC 5965 §7.3, IANA "Feedback Report
+  // Feedback Types"); a generator writing "Abuse" means the registered "abuse".
+  const writtenType = first('feedback-type');
+  const feedbackType = writtenType === null ? null : writtenType.trim().toLowerCase();
   // RFC 5965 §3.1 requires these three; KumoMTA's ARFReport has them as strings and
   // writes no Feedback record without them. oobd keeps the report (`""` in their place)
   // and says what was missing.
