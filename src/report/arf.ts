@@ -159,6 +159,13 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
     incidentsRaw !== null && isDigits(incidentsRaw.trim()) ? Number(incidentsRaw.trim()) : null;
   const rcptTo: string[] = [];
   for (const value of all('original-rcpt-to')) {
+    // RFC 5965 §3.2 gives one address per field, repeated; some generators copy the
+    // returned To instead, a list ("<a@x>, <b@x>"): each of its addresses is one.
+    const listed = extractAddressList(value);
+    if (listed.length > 1) {
+      for (const address of listed) if (isAddress(address)) rcptTo.push(address);
+      continue;
+    }
     const address = addressOf(value);
     // Receivers that redact the complainant (RFC 6590) write a placeholder such as
     // "[redacted]" or "redacted@" in its place: no address, so no complained-about

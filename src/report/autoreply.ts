@@ -151,8 +151,14 @@ const INACTIVE_PHRASES = [
   'no longer with our company',
   'no longer with the organization',
   'no longer employed',
-  'has left the company',
-  'has left the organization',
+  // Third or first person ("she has left the company", "I have left the company",
+  // "I left the organisation in May"): the person gone for good.
+  'left the company',
+  'left the organization',
+  'left the organisation',
+  'das unternehmen verlassen',
+  'a quitté la société',
+  "a quitté l'entreprise",
   // The person gone, said in the first person, and the mailbox left unread for good
   // (reported: out-of-office replies and gone-for-good replies treated alike,
   // https://github.com/mautic/mautic/issues/2761).

@@ -329,3 +329,28 @@ describe('automatic answers known by how their software marks them', () => {
     },
   );
 });
+
+describe('auto-replies saying the person has left', () => {
+  it.each([
+    'I have left the company. Please write to info@example.org.',
+    'Kiji left the organisation in May; this mailbox is kept for a while.',
+    'Herr Kiji hat das Unternehmen verlassen.',
+    "Mme Kiji a quitté la société, merci d'écrire à info@example.org.",
+  ])('takes %j for a gone mailbox (InactiveMailbox)', (body) => {
+    const [record] = fixtureRecords(
+      message([...base, 'Subject: Automatic reply: Offer', 'Auto-Submitted: auto-replied'], body),
+    );
+    expect(record?.bounce_classification).toBe('InactiveMailbox');
+  });
+
+  it.each([
+    'I have left the office for the holidays and am back on 4 January.',
+    'I left my laptop at the company and read mail on Monday.',
+    'Je suis absente et je quitte le bureau à 16 h.',
+  ])('keeps %j an auto-reply (AutoReply)', (body) => {
+    const [record] = fixtureRecords(
+      message([...base, 'Subject: Automatic reply: Offer', 'Auto-Submitted: auto-replied'], body),
+    );
+    expect(record?.bounce_classification).toBe('AutoReply');
+  });
+});
