@@ -120,7 +120,10 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
   const first = (name: string): string | null => values.get(name)?.[0] ?? null;
   const all = (name: string): string[] => (values.get(name) ?? []).filter((v) => v !== '');
 
-  const feedbackType = first('feedback-type');
+  // The types are tokens registered in lower case (RFC 5965 §7.3, IANA "Feedback Report
+  // Feedback Types"); a generator writing "Abuse" means the registered "abuse".
+  const writtenType = first('feedback-type');
+  const feedbackType = writtenType === null ? null : writtenType.trim().toLowerCase();
   // RFC 5965 §3.1 requires these three; KumoMTA's ARFReport has them as strings and
   // writes no Feedback record without them. oobd keeps the report (`""` in their place)
   // and says what was missing.
@@ -156,6 +159,13 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
     incidentsRaw !== null && isDigits(incidentsRaw.trim()) ? Number(incidentsRaw.trim()) : null;
   const rcptTo: string[] = [];
   for (const value of all('original-rcpt-to')) {
+    // RFC 5965 §3.2 gives one address per field, repeated; some generators copy the
+    // returned To instead, a list ("<a@x>, <b@x>"): each of its addresses is one.
+    const listed = extractAddressList(value);
+    if (listed.length > 1) {
+      for (const address of listed) if (isAddress(address)) rcptTo.push(address);
+      continue;
+    }
     const address = addressOf(value);
     // Receivers that redact the complainant (RFC 6590) write a placeholder such as
     // "[redacted]" or "redacted@" in its place: no address, so no complained-about

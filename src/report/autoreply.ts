@@ -151,8 +151,14 @@ const INACTIVE_PHRASES = [
   'no longer with our company',
   'no longer with the organization',
   'no longer employed',
-  'has left the company',
-  'has left the organization',
+  // Third or first person ("she has left the company", "I have left the company",
+  // "I left the organisation in May"): the person gone for good.
+  'left the company',
+  'left the organization',
+  'left the organisation',
+  'das unternehmen verlassen',
+  'a quitté la société',
+  "a quitté l'entreprise",
   // The person gone, said in the first person, and the mailbox left unread for good
   // (reported: out-of-office replies and gone-for-good replies treated alike,
   // https://github.com/mautic/mautic/issues/2761).
@@ -226,12 +232,129 @@ function hasFlag(value: string | null): boolean {
   return v !== 'no' && v !== 'false' && v !== '0';
 }
 
-function subjectEvidence(subject: string): boolean {
+/**
+ * Brackets responders and webmails put around a subject tag: "[Auto-Reply] …",
+ * "【自動返信】…" (Japanese webmails write their tags in lenticular brackets), "(Out of
+ * office) …". Opening ones only: the tag's own words follow.
+ */
+const OPENING_BRACKETS = '[(<{【（「『〔［＜';
+
+/** The subject without leading opening brackets and spaces, lower case. */
+function untaggedSubject(subject: string): string {
   const s = subject.trim().toLowerCase();
+  let i = 0;
+  while (i < s.length && (OPENING_BRACKETS.includes(s.charAt(i)) || s.charAt(i) === ' ')) i++;
+  return s.slice(i);
+}
+
+/**
+ * Reply prefixes (RFC 5322 §3.6.5 "Re:", and the localised ones Outlook writes: German
+ * "AW:", Nordic "SV:"/"VS:", Polish "Odp:", Italian "R:", Spanish "RE:"), lower case.
+ */
+const REPLY_PREFIXES = ['re:', 'aw:', 'sv:', 'vs:', 'odp:', 'r:', 'antw:', 'ynt:'];
+
+/**
+ * Forward prefixes ("Fw:", German "WG:", French "TR:", Spanish "RV:", Dutch "Doorst:",
+ * Finnish "VL:", Italian "I:", Portuguese "ENC:"), lower case: a forward is no answer.
+ */
+const FORWARD_PREFIXES = ['fw:', 'fwd:', 'wg:', 'tr:', 'rv:', 'doorst:', 'vl:', 'i:', 'enc:'];
+
+/**
+ * The subject answers a message: a reply prefix, after any leading "[desk name]" tags
+ * that ticket systems put first ("[Example Support] Re: …", "[Ticket#…] RE: …").
+ */
+function replySubject(subject: string): boolean {
+  const s = withoutTags(subject);
+  for (const p of REPLY_PREFIXES) if (s.startsWith(p)) return true;
+  return false;
+}
+
+function forwardSubject(subject: string): boolean {
+  const s = subject.trim().toLowerCase();
+  for (const p of FORWARD_PREFIXES) if (s.startsWith(p)) return true;
+  return false;
+}
+
+/** In-Reply-To or References name a message (RFC 3834 §3.1.5 asks responders for both). */
+function answersMessage(msg: MimeMessage): boolean {
+  const h = msg.headers;
+  return (h.get('in-reply-to') ?? '').trim() !== '' || (h.get('references') ?? '').trim() !== '';
+}
+
+/**
+ * Mail a list manager sends about a post (Mailman's X-List-Administrivia on its
+ * moderation and subscription notices): machine mail answering a message, yet no
+ * auto-reply of a mailbox.
+ */
+function listAdministrivia(msg: MimeMessage): boolean {
+  return hasFlag(msg.headers.get('x-list-administrivia'));
+}
+
+/**
+ * The replies of an Exchange/Outlook mailbox rule ("reply using a specific template",
+ * "have the server reply"): Exchange stamps what its rules generate with
+ * X-MS-Exchange-Inbox-Rules-Loop naming the mailbox whose rule ran (Microsoft Learn,
+ * "X-MS-Exchange-Inbox-Rules-Loop" in the Exchange message headers reference). A rule
+ * that forwards writes the same header, so a forward subject sets it aside, and a
+ * redirect keeps the original From, which is not the mailbox.
+ */
+function exchangeRuleReply(msg: MimeMessage, from: string | null, subject: string): boolean {
+  const loop = extractAddress(msg.headers.get('x-ms-exchange-inbox-rules-loop'));
+  if (loop === null || from === null) return false;
+  return loop.toLowerCase() === from.toLowerCase() && !forwardSubject(subject);
+}
+
+/**
+ * procmail's autoresponder as procmailex(5) gives it: `formail -r` builds the reply
+ * (In-Reply-To, "Re:" subject), `-I"Precedence: junk"` and `-A"X-Loop: …"` mark it. A
+ * list post carries X-Loop and Precedence too (SmartList, Sympa) but also list
+ * headers; a reply to nothing is no auto-reply.
+ */
+function procmailReply(msg: MimeMessage): boolean {
+  const h = msg.headers;
+  const precedence = (h.get('precedence') ?? '').trim().toLowerCase();
+  if (precedence !== 'junk' && precedence !== 'bulk') return false;
+  return (h.get('x-loop') ?? '').trim() !== '' && answersMessage(msg) && !listMail(msg);
+}
+
+/**
+ * Auto-Submitted: auto-generated (RFC 3834 §5) is any machine mail; it is an automatic
+ * answer when it answers a message (In-Reply-To/References, a reply subject): ticket
+ * systems' acknowledgements (Zendesk, Freshdesk), Exchange and Domino responders that
+ * mark their out-of-office this way. Not a list manager's notice about a post.
+ */
+function generatedAnswer(msg: MimeMessage, autoSubmitted: string, subject: string): boolean {
+  if (!autoSubmitted.startsWith('auto-generated')) return false;
+  if (listMail(msg) || listAdministrivia(msg)) return false;
+  return answersMessage(msg) || replySubject(subject);
+}
+
+function subjectEvidence(subject: string): boolean {
+  const s = untaggedSubject(subject);
   if (s === '') return false;
-  for (const p of HUMAN_PREFIXES) if (s.startsWith(p)) return false;
+  if (humanSubject(s)) return false;
   for (const p of SUBJECT_PREFIXES) if (s.startsWith(p)) return true;
+  // A list's or desk's "[Team] Re: …" is a person's reply behind a tag: what it says
+  // about an out-of-office is no evidence either (a responder's own tag, "[Auto-Reply]",
+  // was taken above).
+  if (humanSubject(withoutTags(subject))) return false;
   for (const p of SUBJECT_PHRASES) if (s.indexOf(p) >= 0) return true;
+  return false;
+}
+
+/** The subject without leading "[…]" tags, lower case. */
+function withoutTags(subject: string): string {
+  let s = subject.trim().toLowerCase();
+  while (s.startsWith('[')) {
+    const end = s.indexOf(']');
+    if (end < 0) return s;
+    s = s.slice(end + 1).trim();
+  }
+  return s;
+}
+
+function humanSubject(lowerSubject: string): boolean {
+  for (const p of HUMAN_PREFIXES) if (lowerSubject.startsWith(p)) return true;
   return false;
 }
 
@@ -332,8 +455,12 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   if (!evidence) for (const name of AUTOREPLY_HEADERS) if (hasFlag(h.get(name))) evidence = true;
   if (!evidence) evidence = (h.get('x-apple-action') ?? '').trim().toLowerCase() === 'vacation';
   if (!evidence) evidence = (h.get('precedence') ?? '').trim().toLowerCase() === 'auto_reply';
+  if (!evidence) evidence = generatedAnswer(msg, autoSubmitted, subject);
+  if (!evidence) evidence = exchangeRuleReply(msg, fromAddr, subject);
+  if (!evidence) evidence = procmailReply(msg);
   // A subject is enough on its own (Outlook's "Automatic reply:" carries no header);
-  // Auto-Submitted: auto-generated alone is any machine mail, so it is not.
+  // Auto-Submitted: auto-generated alone is any machine mail, so it is not (above: only
+  // when it answers a message).
   if (!evidence) evidence = subjectEvidence(subject) && !listMail(msg);
   if (!evidence) return null;
 

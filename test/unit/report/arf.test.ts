@@ -42,6 +42,54 @@ function arf(
 }
 
 describe('RFC 5965 feedback reports', () => {
+  it('reads every address of an Original-Rcpt-To written as a list', () => {
+    const f = feedback(
+      arf(
+        [
+          'Feedback-Type: abuse',
+          'User-Agent: X/1',
+          'Version: 1',
+          'Original-Rcpt-To: <a@example.net>, b@example.net',
+        ],
+        ['From: news@example.com', 'To: a@example.net', 'Subject: s', '', 'x'],
+      ),
+    );
+    expect(f.report.original_rcpto_to).toEqual(['a@example.net', 'b@example.net']);
+  });
+
+  it('keeps one address whose display name holds a comma', () => {
+    const f = feedback(
+      arf(
+        [
+          'Feedback-Type: abuse',
+          'User-Agent: X/1',
+          'Version: 1',
+          'Original-Rcpt-To: "Olsen, Tara" <tara@example.net>',
+        ],
+        ['From: news@example.com', 'To: tara@example.net', 'Subject: s', '', 'x'],
+      ),
+    );
+    expect(f.report.original_rcpto_to).toEqual(['tara@example.net']);
+  });
+
+  it.each(['Abuse', ' ABUSE ', 'Not-Spam'])(
+    'reads the Feedback-Type %j as the registered lower-case token',
+    (written) => {
+      const f = feedback(
+        arf(
+          [
+            `Feedback-Type: ${written}`,
+            'User-Agent: X/1',
+            'Version: 1',
+            'Original-Rcpt-To: a@example.net',
+          ],
+          ['From: news@example.com', 'To: a@example.net', 'Subject: s', '', 'x'],
+        ),
+      );
+      expect(f.report.feedback_type).toBe(written.trim().toLowerCase());
+    },
+  );
+
   it("reads every field of the RFC example into KumoMTA's feedback_report", () => {
     const f = feedback(readFixture('rfc5965/kumomta-2.eml'));
     expect(f.recipient).toBe('user@example.com');

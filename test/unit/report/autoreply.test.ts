@@ -217,3 +217,140 @@ describe('RFC 3834 auto-replies', () => {
     expect(autoReply(message([...base, `Subject: ${subject}`]))?.label).toBe('AutoReply');
   });
 });
+
+describe('automatic answers known by how their software marks them', () => {
+  it('takes auto-generated mail that answers a message (In-Reply-To) for an auto-reply', () => {
+    const f = autoReply(
+      message([
+        ...base,
+        'Subject: We got your e-mail',
+        'Auto-Submitted: auto-generated',
+        'In-Reply-To: <orig-9@example.com>',
+      ]),
+    );
+    expect(f?.label).toBe('AutoReply');
+    expect(f?.recipient).toBe('kiji@example.org');
+  });
+
+  it('takes auto-generated mail whose subject answers after a desk tag for an auto-reply', () => {
+    expect(
+      autoReply(
+        message([...base, 'Subject: [Acme Help] AW: Offer', 'Auto-Submitted: auto-generated']),
+      )?.label,
+    ).toBe('AutoReply');
+  });
+
+  it.each([
+    ['a list notice', ['List-Id: <team.lists.example.org>', 'In-Reply-To: <orig-9@example.com>']],
+    ["a list manager's administrivia", ['X-List-Administrivia: yes', 'In-Reply-To: <o@x>']],
+    ['a notice that answers nothing', ['X-Mailer: Billing 2.0']],
+    ['a notice whose tag is no reply', ['X-Mailer: Billing 2.0']],
+  ])('does not take auto-generated %s for an auto-reply', (_what, extra) => {
+    expect(
+      autoReply(
+        message([
+          ...base,
+          'Subject: [Billing] Invoice 12',
+          'Auto-Submitted: auto-generated',
+          ...extra,
+        ]),
+      ),
+    ).toBeNull();
+  });
+
+  it("takes an Exchange mailbox rule's reply, stamped with the mailbox's rules loop", () => {
+    expect(
+      autoReply(
+        message([
+          ...base,
+          'Subject: Away this week',
+          'X-MS-Exchange-Inbox-Rules-Loop: kiji@example.org',
+        ]),
+      )?.label,
+    ).toBe('AutoReply');
+  });
+
+  it.each([
+    ['a forward by the rule', 'FW: Offer', 'kiji@example.org'],
+    ['a German forward by the rule', 'WG: Offer', 'kiji@example.org'],
+    ["a redirect that keeps another sender's From", 'Offer', 'someone.else@example.org'],
+  ])('does not take %s for an auto-reply', (_what, subject, loop) => {
+    expect(
+      autoReply(
+        message([...base, `Subject: ${subject}`, `X-MS-Exchange-Inbox-Rules-Loop: ${loop}`]),
+      ),
+    ).toBeNull();
+  });
+
+  it("takes procmail's formail-built reply (X-Loop, Precedence: junk, In-Reply-To)", () => {
+    expect(
+      autoReply(
+        message([
+          ...base,
+          'Subject: Re: Offer',
+          'In-Reply-To: <orig-9@example.com>',
+          'X-Loop: kiji@example.org',
+          'Precedence: junk',
+        ]),
+      )?.label,
+    ).toBe('AutoReply');
+  });
+
+  it.each([
+    ['a list post with X-Loop', ['List-Id: <l.example.org>', 'In-Reply-To: <o@x>']],
+    ['an X-Loop message that answers nothing', []],
+  ])('does not take %s and Precedence: bulk for an auto-reply', (_what, extra) => {
+    expect(
+      autoReply(
+        message([
+          ...base,
+          'Subject: Re: Offer',
+          'X-Loop: l@example.org',
+          'Precedence: bulk',
+          ...extra,
+        ]),
+      ),
+    ).toBeNull();
+  });
+
+  it.each([
+    '【自動返信】Offer',
+    '[Auto-Reply] Offer',
+    '(Out of office) Offer',
+    '［自動応答］Offer',
+  ])('takes a responder subject inside a leading bracket, %j, for an auto-reply', (subject) => {
+    expect(autoReply(message([...base, `Subject: ${subject}`]))?.label).toBe('AutoReply');
+  });
+
+  it.each(['[Team] Re: Out of office tomorrow?', '[Sales] Offer'])(
+    'does not take the bracketed subject %j of a person for an auto-reply',
+    (subject) => {
+      expect(autoReply(message([...base, `Subject: ${subject}`]))).toBeNull();
+    },
+  );
+});
+
+describe('auto-replies saying the person has left', () => {
+  it.each([
+    'I have left the company. Please write to info@example.org.',
+    'Kiji left the organisation in May; this mailbox is kept for a while.',
+    'Herr Kiji hat das Unternehmen verlassen.',
+    "Mme Kiji a quitté la société, merci d'écrire à info@example.org.",
+  ])('takes %j for a gone mailbox (InactiveMailbox)', (body) => {
+    const [record] = fixtureRecords(
+      message([...base, 'Subject: Automatic reply: Offer', 'Auto-Submitted: auto-replied'], body),
+    );
+    expect(record?.bounce_classification).toBe('InactiveMailbox');
+  });
+
+  it.each([
+    'I have left the office for the holidays and am back on 4 January.',
+    'I left my laptop at the company and read mail on Monday.',
+    'Je suis absente et je quitte le bureau à 16 h.',
+  ])('keeps %j an auto-reply (AutoReply)', (body) => {
+    const [record] = fixtureRecords(
+      message([...base, 'Subject: Automatic reply: Offer', 'Auto-Submitted: auto-replied'], body),
+    );
+    expect(record?.bounce_classification).toBe('AutoReply');
+  });
+});

@@ -61,6 +61,47 @@ describe('header sniff', () => {
     expect(sniffMessage(msg(['From: a@b', 'Subject: hello']), '').kind).toBe('bounce');
   });
 
+  it('takes what an Exchange mailbox rule or a procmail responder sent for an auto-reply', () => {
+    const rule = [
+      'From: a@example.org',
+      'Subject: Away',
+      'X-MS-Exchange-Inbox-Rules-Loop: a@example.org',
+    ];
+    expect(sniffMessage(msg(rule), 'a@example.org').kind).toBe('autoreply');
+    const procmail = [
+      'From: a@example.org',
+      'Subject: Re: Offer',
+      'In-Reply-To: <o@example.com>',
+      'X-Loop: a@example.org',
+      'Precedence: junk',
+    ];
+    expect(sniffMessage(msg(procmail), 'a@example.org').kind).toBe('autoreply');
+  });
+
+  it('does not take a list post with X-Loop and Precedence: bulk, answering nothing, for one', () => {
+    const post = [
+      'From: a@example.org',
+      'Subject: news',
+      'X-Loop: l@example.org',
+      'Precedence: bulk',
+    ];
+    expect(sniffMessage(msg(post), 'l-owner@example.org').kind).toBe('none');
+  });
+
+  it('reads a responder subject written in encoded words', () => {
+    for (const subject of [
+      '=?UTF-8?B?' + Buffer.from('【自動返信】Offer').toString('base64') + '?=',
+      '=?utf-8?Q?R=C3=A9ponse_automatique_:_Offer?=',
+    ])
+      expect(
+        sniffMessage(msg(['From: a@example.jp', `Subject: ${subject}`]), 'a@example.jp').kind,
+      ).toBe('autoreply');
+    const plain = '=?UTF-8?B?' + Buffer.from('お見積りの件').toString('base64') + '?=';
+    expect(
+      sniffMessage(msg(['From: a@example.jp', `Subject: ${plain}`]), 'a@example.jp').kind,
+    ).toBe('none');
+  });
+
   it('says none for ordinary mail', () => {
     expect(
       sniffMessage(msg(['From: Alice <alice@example.com>', 'Subject: lunch?']), 'alice@example.com')
