@@ -190,9 +190,31 @@ export function decodeCharset(bytes: Uint8Array, charset: string | null | undefi
       }
     }
   }
+  // 8-bit octets under an ASCII label, or valid UTF-8 under a Latin label: UTF-8
+  // (RFC 6531/6532: an SMTPUTF8 address or text is UTF-8, and MTAs copy a recipient's
+  // octets into a notice whatever its part's label says). A Latin-1 text is seldom
+  // valid UTF-8 by chance (every octet over 0x7F would have to pair up: "Ã¼").
+  if (isAsciiLabel(cs) || LATIN_LABELS.has(cs)) {
+    try {
+      return fatalUtf8.decode(buf);
+    } catch {
+      if (isAsciiLabel(cs)) return iconv.decode(buf, 'windows-1252');
+    }
+  }
   if (cs === '' || cs.includes('utf-7') || !iconv.encodingExists(cs)) return buf.toString('utf8');
   return iconv.decode(buf, cs);
 }
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The Western European labels whose text is read as UTF-8 when it is valid UTF-8. */
+const LATIN_LABELS: ReadonlySet<string> = new Set([
+  'iso-8859-1',
+  'iso-8859-15',
+  'latin1',
+  'windows-1252',
+  'cp1252',
+]);
 
 /** RFC 2047 §4.2 "Q": quoted-printable where `_` stands for a space (hex 20). */
 function decodeQ(text: string): Buffer {

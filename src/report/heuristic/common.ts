@@ -5,7 +5,7 @@
 // finding, so that the reply (DESIGN.md §5), the action and the record fields come
 // out the same whichever MTA wrote the bounce.
 import RE2 from 're2';
-import { extractAddress, extractAddressList, isEmailAddress } from '../address';
+import { extractAddress, extractAddressList, isEmailAddress, quotedLocalEnd } from '../address';
 import { decodeEncodedWords } from '../codec';
 import { parseDate } from '../date';
 import { cleanMessageId, messageIdOf } from '../dsn';
@@ -564,6 +564,16 @@ export function leadingAddress(line: string): Named | null {
     if (gt < 0) return null;
     token = s.slice(0, gt + 1);
     after = s.slice(gt + 1);
+  } else if (c === 0x22 && quotedLocalEnd(s, 0) > 0) {
+    // `"john doe"@example.org: ...` (RFC 5321 §4.1.2 Quoted-string local part).
+    let end = quotedLocalEnd(s, 0);
+    while (end < s.length && s.charCodeAt(end) > 0x20) end++;
+    token = s.slice(0, end);
+    after = s.slice(end);
+    let cut = token.length;
+    while (cut > 0 && ':,;.)]>'.indexOf(token.charAt(cut - 1)) >= 0) cut--;
+    after = token.slice(cut) + after;
+    token = token.slice(0, cut);
   } else if (c === 0x22 || c === 0x27) {
     const close = s.indexOf(s.charAt(0), 1);
     if (close < 0) return null;
@@ -578,7 +588,12 @@ export function leadingAddress(line: string): Named | null {
     after = s.slice(end);
     // "a@b:", "a@b,", "a@b...", "(... to a@b)": the punctuation goes with the text after it.
     let cut = token.length;
-    while (cut > 0 && ':,;.)]'.indexOf(token.charAt(cut - 1)) >= 0) cut--;
+    while (cut > 0 && ':,;.)]'.indexOf(token.charAt(cut - 1)) >= 0) {
+      // "a@[192.0.2.1]": the bracket closes the address literal (RFC 5321 §4.1.3).
+      const literal = token.indexOf('@[');
+      if (literal > 0 && token.indexOf(']', literal) === cut - 1) break;
+      cut--;
+    }
     after = token.slice(cut) + after;
     token = token.slice(0, cut);
   }
