@@ -75,11 +75,13 @@ function escapeRe(s) {
 
 /**
  * Every copy of `address` in `raw`, any case, not part of a longer address: not after
- * a local-part character, not before a domain character.
+ * a local-part character (but after a Shift_JIS or Big5 character, whose second octet
+ * may be an ASCII letter: "宛先：a@b"), not before a domain character. An apostrophe
+ * before it is a quote ("'a@b'"), not atext.
  */
 function addressPattern(address) {
   return new RegExp(
-    `(?<![A-Za-z0-9._%+=/'-])${escapeRe(address)}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`,
+    `(?:(?<![A-Za-z0-9._%+=/-])|(?<=[\\x80-\\xff][!-~]))${escapeRe(address)}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`,
     'gi',
   );
 }

@@ -548,6 +548,20 @@ function afterSeparators(s: string): string {
   return s.slice(i);
 }
 
+/** An ASCII letter or digit, or a character of an address's atext or domain that a word goes on with. */
+function isAddressChar(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) ||
+    c === 0x40 ||
+    c === 0x2e ||
+    c === 0x2d ||
+    c === 0x5f ||
+    c === 0x2b ||
+    c > 0x7f
+  );
+}
+
 /**
  * A line that starts with a recipient: `a@b`, `<a@b>`, `"a@b"`, `'a@b'`, each
  * optionally followed by a colon and text: `<a@b>: host said ...` (Postfix,
@@ -575,7 +589,11 @@ export function leadingAddress(line: string): Named | null {
     after = token.slice(cut) + after;
     token = token.slice(0, cut);
   } else if (c === 0x22 || c === 0x27) {
-    const close = s.indexOf(s.charAt(0), 1);
+    let close = s.indexOf(s.charAt(0), 1);
+    // "'o'neil@b'": an apostrophe inside a word is atext (RFC 5321 §4.1.2), not the
+    // closing quote; the closing one ends the word.
+    while (c === 0x27 && close > 0 && isAddressChar(s.charCodeAt(close + 1)))
+      close = s.indexOf("'", close + 1);
     if (close < 0) return null;
     token = s.slice(1, close);
     after = s.slice(close + 1);
