@@ -68,6 +68,18 @@ function trimPunctuation(value: string): string {
 }
 
 /**
+ * Where the address in the white-space-delimited word `s[start, end)` begins: `start`,
+ * or, for the word `doe"@example.org` of `"john doe"@example.org` (a quoted local part
+ * holding white space, RFC 5321 §4.1.2), its opening quote before `start`.
+ */
+export function quotedLocalStart(s: string, start: number, end: number): number {
+  const closing = s.indexOf('"@', start);
+  if (closing < 0 || closing >= end) return start;
+  const open = s.lastIndexOf('"', closing - 1);
+  return open >= 0 && open < start && quotedLocalEnd(s, open) === closing + 1 ? open : start;
+}
+
+/**
  * The index of the `@` after a quoted local part that opens at `quote`
  * (`"john doe"@`, `"a\"b"@`; RFC 5321 §4.1.2 Quoted-string), or -1.
  */
@@ -162,14 +174,7 @@ export function extractAddress(value: string | null): string | null {
     while (start < plain.length && isWsp(plain.charCodeAt(start))) start++;
     let end = start;
     while (end < plain.length && !isWsp(plain.charCodeAt(end))) end++;
-    let word = plain.slice(start, end);
-    // `"john doe"@example.org`: the word began at the quoted local part's opening quote.
-    const closing = word.indexOf('"@');
-    if (closing >= 0) {
-      const open = plain.lastIndexOf('"', start + closing - 1);
-      if (open >= 0 && open < start && quotedLocalEnd(plain, open) === start + closing + 1)
-        word = plain.slice(open, end);
-    }
+    const word = plain.slice(quotedLocalStart(plain, start, end), end);
     if (word.indexOf('@') >= 0) {
       const addr = trimPunctuation(word);
       if (addr.indexOf('@') > 0 && addr.indexOf('@') < addr.length - 1) return addr;

@@ -5,7 +5,13 @@
 // finding, so that the reply (DESIGN.md §5), the action and the record fields come
 // out the same whichever MTA wrote the bounce.
 import RE2 from 're2';
-import { extractAddress, extractAddressList, isEmailAddress, quotedLocalEnd } from '../address';
+import {
+  extractAddress,
+  extractAddressList,
+  isEmailAddress,
+  quotedLocalEnd,
+  quotedLocalStart,
+} from '../address';
 import { decodeEncodedWords } from '../codec';
 import { parseDate } from '../date';
 import { cleanMessageId, messageIdOf } from '../dsn';
@@ -500,7 +506,7 @@ export function addressIn(s: string): string | null {
     while (start < s.length && s.charCodeAt(start) <= 0x20) start++;
     let end = start;
     while (end < s.length && s.charCodeAt(end) > 0x20) end++;
-    const word = s.slice(start, end);
+    const word = s.slice(quotedLocalStart(s, start, end), end);
     if (word.indexOf('@') > 0) {
       const a = extractAddress(word);
       if (a !== null && isEmailAddress(a)) return a;
@@ -517,7 +523,11 @@ export function addressIn(s: string): string | null {
 export function bareAddress(line: string): string | null {
   let s = line.trim();
   if (s.endsWith(':')) s = s.slice(0, -1).trimEnd();
-  if (s === '' || s.indexOf(' ') >= 0 || s.indexOf('\t') >= 0 || s.indexOf('@') < 0) return null;
+  // A quoted local part may hold white space: `"john doe"@b` (RFC 5321 §4.1.2).
+  const inner = s.startsWith('<') ? s.slice(1) : s;
+  const quoted = inner.startsWith('"') ? Math.max(quotedLocalEnd(inner, 0), 0) : 0;
+  if (s === '' || inner.indexOf(' ', quoted) >= 0 || s.indexOf('\t') >= 0 || s.indexOf('@') < 0)
+    return null;
   const a = extractAddress(s.startsWith('<') ? s : '<' + s + '>');
   return a !== null && isEmailAddress(a) ? a : null;
 }

@@ -23,7 +23,7 @@
 // "Delay reason:" per address. moan.c's notices about a message refused on arrival
 // ("rejected by the local scanning code", "longer than the maximum size", "more
 // recipients than allowed") name no recipient: the returned headers' To and Cc do.
-import { extractAddressList, isEmailAddress } from '../address';
+import { extractAddressList, isEmailAddress, quotedLocalEnd } from '../address';
 import {
   EVIDENCE,
   addressIn,
@@ -128,7 +128,10 @@ const NON_ADDRESS_ENTRIES = ['save to ', 'pipe to ', EXIM.undisclosed, '|', '/']
  * (the recipient is the bracketed one).
  */
 function entryAddress(trimmed: string): Named | null {
-  let end = 0;
+  // `"john doe"@b` (RFC 5321 §4.1.2 Quoted-string local part): the token goes on past
+  // the space in quotes.
+  const open = trimmed.startsWith('<"') ? 1 : 0;
+  let end = trimmed.charCodeAt(open) === 0x22 ? Math.max(quotedLocalEnd(trimmed, open), 0) : 0;
   while (end < trimmed.length && trimmed.charCodeAt(end) > 0x20) end++;
   const token = trimmed.slice(0, end);
   if (token.indexOf('@') < 0) return null;
