@@ -231,7 +231,11 @@ function remoteReply(text: string): { reply: string | null; host: string | null 
     }
     if (l.startsWith('host ') || l.startsWith('host: ')) {
       // "host mx.example.jp [192.0.2.1]: 550 ..." / GMX "host: mx.example.jp 5.2.2 ..."
-      const close = rest.indexOf(']');
+      // The host's "[ip]" comes before the reply; a "]" after a "<" closes an address
+      // literal of the reply ("550 5.1.1 <a@[192.0.2.1]>: ...", RFC 5321 §4.1.3).
+      const lt = rest.indexOf('<');
+      let close = rest.indexOf(']');
+      if (lt >= 0 && close > lt) close = -1;
       colon = close >= 0 ? close + 1 : rest.indexOf(' ', l.startsWith('host: ') ? 6 : 5);
       if (colon < 0) break;
       rest = rest.slice(colon).trimStart();
