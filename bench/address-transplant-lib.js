@@ -94,13 +94,13 @@ function replaceAddress(raw, from, to) {
     count++;
     return rawForm(to);
   });
-  // RFC 6533: a utf-8 address written with \x{..} escapes.
-  const escaped = xtext(from);
-  if (escaped !== from)
-    text = text.replace(addressPattern(escaped), () => {
-      count++;
-      return rawForm(to);
-    });
+  // A UTF-8 address (RFC 6531) as its octets, and as RFC 6533 \x{..} escapes.
+  for (const form of new Set([rawForm(from), xtext(from)]))
+    if (form !== from)
+      text = text.replace(addressPattern(form), () => {
+        count++;
+        return rawForm(to);
+      });
   return count === 0 ? null : { text, count };
 }
 

@@ -127,6 +127,10 @@ function isCjkPunctuation(c: number): boolean {
 export function isEmailAddress(s: string): boolean {
   const at = s.lastIndexOf('@');
   if (at <= 0 || at === s.length - 1) return false;
+  // "https://host/?u=a@b": a URL (RFC 3986 userinfo or query), no mailbox; ":" is no
+  // atext outside a quoted local part.
+  const scheme = s.indexOf('://');
+  if (scheme >= 0 && scheme < at) return false;
   // A quoted local part (RFC 5321 §4.1.2) may hold white space and brackets.
   const quoted = s.charCodeAt(0) === 0x22 && quotedLocalEnd(s, 0) === at ? at : 0;
   for (let i = quoted; i < s.length; i++) {
@@ -175,7 +179,9 @@ export function extractAddress(value: string | null): string | null {
     let end = start;
     while (end < plain.length && !isWsp(plain.charCodeAt(end))) end++;
     const word = plain.slice(quotedLocalStart(plain, start, end), end);
-    if (word.indexOf('@') >= 0) {
+    // "https://help.example.com/?u=a@b": a URL's userinfo or query, no mailbox.
+    const scheme = word.indexOf('://');
+    if (word.indexOf('@') >= 0 && !(scheme >= 0 && scheme < word.indexOf('@'))) {
       const addr = trimPunctuation(word);
       if (addr.indexOf('@') > 0 && addr.indexOf('@') < addr.length - 1) return addr;
     }

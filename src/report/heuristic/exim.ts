@@ -130,7 +130,8 @@ const NON_ADDRESS_ENTRIES = ['save to ', 'pipe to ', EXIM.undisclosed, '|', '/']
 function entryAddress(trimmed: string): Named | null {
   // `"john doe"@b` (RFC 5321 §4.1.2 Quoted-string local part): the token goes on past
   // the space in quotes.
-  const open = trimmed.startsWith('<"') ? 1 : 0;
+  // GMX quotes the address too: `""john doe"@b":`.
+  const open = trimmed.startsWith('<"') || trimmed.startsWith('""') ? 1 : 0;
   let end = trimmed.charCodeAt(open) === 0x22 ? Math.max(quotedLocalEnd(trimmed, open), 0) : 0;
   while (end < trimmed.length && trimmed.charCodeAt(end) > 0x20) end++;
   const token = trimmed.slice(0, end);
