@@ -558,18 +558,16 @@ function afterSeparators(s: string): string {
   return s.slice(i);
 }
 
-/** An ASCII letter or digit, or a character of an address's atext or domain that a word goes on with. */
-function isAddressChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) ||
-    c === 0x40 ||
-    c === 0x2e ||
-    c === 0x2d ||
-    c === 0x5f ||
-    c === 0x2b ||
-    c > 0x7f
-  );
+/**
+ * The word goes on at `i`: a letter or digit, a non-ASCII character, or an address's
+ * "@", "_", "+", "-", or a "." before one of those ("o'neil@b", not "'a@b'.").
+ */
+function wordGoesOn(s: string, i: number): boolean {
+  const alnum = (c: number): boolean =>
+    (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || c > 0x7f;
+  const c = s.charCodeAt(i);
+  if (alnum(c) || c === 0x40 || c === 0x5f || c === 0x2b || c === 0x2d) return true;
+  return c === 0x2e && alnum(s.charCodeAt(i + 1));
 }
 
 /**
@@ -602,8 +600,7 @@ export function leadingAddress(line: string): Named | null {
     let close = s.indexOf(s.charAt(0), 1);
     // "'o'neil@b'": an apostrophe inside a word is atext (RFC 5321 §4.1.2), not the
     // closing quote; the closing one ends the word.
-    while (c === 0x27 && close > 0 && isAddressChar(s.charCodeAt(close + 1)))
-      close = s.indexOf("'", close + 1);
+    while (c === 0x27 && close > 0 && wordGoesOn(s, close + 1)) close = s.indexOf("'", close + 1);
     if (close < 0) return null;
     token = s.slice(1, close);
     after = s.slice(close + 1);

@@ -159,6 +159,11 @@ describe('what is no mailbox, or not all of one', () => {
     expect(extractAddress(input)).toBe(expected);
   });
 
+  test('a quote that ends a sentence is no apostrophe of the address', () => {
+    expect(leadingAddress("'wyn@example.org'.")?.address).toBe('wyn@example.org');
+    expect(leadingAddress("'o'neil@example.ie'.")?.address).toBe("o'neil@example.ie");
+  });
+
   test.each([
     'see https://help.example.com/?u=a@b.example',
     'http://user@www.example.com/',
