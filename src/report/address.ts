@@ -50,9 +50,47 @@ function trimPunctuation(value: string): string {
     c === 0x5b ||
     c === 0x5d ||
     c === 0x60;
-  while (start < end && strip(s.charCodeAt(start))) start++;
-  while (end > start && (strip(s.charCodeAt(end - 1)) || s.charCodeAt(end - 1) === 0x2e)) end--;
+  while (start < end && strip(s.charCodeAt(start))) {
+    // A quoted local part keeps its opening quote (RFC 5321 §4.1.2 Quoted-string:
+    // `"john doe"@example.org` is the mailbox).
+    if (s.charCodeAt(start) === 0x22 && quotedLocalEnd(s, start) > 0) break;
+    start++;
+  }
+  while (end > start && (strip(s.charCodeAt(end - 1)) || s.charCodeAt(end - 1) === 0x2e)) {
+    // An address literal keeps its closing bracket (RFC 5321 §4.1.3 `user@[192.0.2.1]`).
+    if (s.charCodeAt(end - 1) === 0x5d && s.lastIndexOf('@[', end) >= start) {
+      const open = s.lastIndexOf('@[', end);
+      if (s.indexOf(']', open) === end - 1) break;
+    }
+    end--;
+  }
   return cutCjkTail(s.slice(start, end));
+}
+
+/**
+ * Where the address in the white-space-delimited word `s[start, end)` begins: `start`,
+ * or, for the word `doe"@example.org` of `"john doe"@example.org` (a quoted local part
+ * holding white space, RFC 5321 §4.1.2), its opening quote before `start`.
+ */
+export function quotedLocalStart(s: string, start: number, end: number): number {
+  const closing = s.indexOf('"@', start);
+  if (closing < 0 || closing >= end) return start;
+  const open = s.lastIndexOf('"', closing - 1);
+  return open >= 0 && open < start && quotedLocalEnd(s, open) === closing + 1 ? open : start;
+}
+
+/**
+ * The index of the `@` after a quoted local part that opens at `quote`
+ * (`"john doe"@`, `"a\"b"@`; RFC 5321 §4.1.2 Quoted-string), or -1.
+ */
+export function quotedLocalEnd(s: string, quote: number): number {
+  for (let i = quote + 1; i < s.length && i < quote + 258; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x0a || c === 0x0d || c === 0x3c || c === 0x3e) return -1;
+    else if (c === 0x22) return i > quote + 1 && s.charCodeAt(i + 1) === 0x40 ? i + 1 : -1;
+  }
+  return -1;
 }
 
 /**
@@ -89,7 +127,13 @@ function isCjkPunctuation(c: number): boolean {
 export function isEmailAddress(s: string): boolean {
   const at = s.lastIndexOf('@');
   if (at <= 0 || at === s.length - 1) return false;
-  for (let i = 0; i < s.length; i++) {
+  // "https://host/?u=a@b": a URL (RFC 3986 userinfo or query), no mailbox; ":" is no
+  // atext outside a quoted local part.
+  const scheme = s.indexOf('://');
+  if (scheme >= 0 && scheme < at) return false;
+  // A quoted local part (RFC 5321 §4.1.2) may hold white space and brackets.
+  const quoted = s.charCodeAt(0) === 0x22 && quotedLocalEnd(s, 0) === at ? at : 0;
+  for (let i = quoted; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (isWsp(c) || c === 0x3c || c === 0x3e || c === 0x28 || c === 0x29 || c === 0x2c)
       return false;
@@ -134,8 +178,10 @@ export function extractAddress(value: string | null): string | null {
     while (start < plain.length && isWsp(plain.charCodeAt(start))) start++;
     let end = start;
     while (end < plain.length && !isWsp(plain.charCodeAt(end))) end++;
-    const word = plain.slice(start, end);
-    if (word.indexOf('@') >= 0) {
+    const word = plain.slice(quotedLocalStart(plain, start, end), end);
+    // "https://help.example.com/?u=a@b": a URL's userinfo or query, no mailbox.
+    const scheme = word.indexOf('://');
+    if (word.indexOf('@') >= 0 && !(scheme >= 0 && scheme < word.indexOf('@'))) {
       const addr = trimPunctuation(word);
       if (addr.indexOf('@') > 0 && addr.indexOf('@') < addr.length - 1) return addr;
     }

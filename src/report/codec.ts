@@ -190,9 +190,89 @@ export function decodeCharset(bytes: Uint8Array, charset: string | null | undefi
       }
     }
   }
+  // 8-bit octets under an ASCII label, or valid UTF-8 under a Latin label: UTF-8
+  // (RFC 6531/6532: an SMTPUTF8 address or text is UTF-8, and MTAs copy a recipient's
+  // octets into a notice whatever its part's label says). A Latin-1 text is seldom
+  // valid UTF-8 by chance (every octet over 0x7F would have to pair up: "Ã¼").
+  if (isAsciiLabel(cs) || LATIN_LABELS.has(cs)) {
+    try {
+      return fatalUtf8.decode(buf);
+    } catch {
+      if (isAsciiLabel(cs)) return iconv.decode(buf, 'windows-1252');
+    }
+  }
   if (cs === '' || cs.includes('utf-7') || !iconv.encodingExists(cs)) return buf.toString('utf8');
-  return iconv.decode(buf, cs);
+  // UTF-8 itself, and the 16- and 32-bit forms, whose octets no run may split.
+  if (cs.startsWith('utf') || cs.startsWith('ucs')) return iconv.decode(buf, cs);
+  return decodeWithUtf8Addresses(buf, cs);
 }
+
+/**
+ * Octets that end an address-like run: white space and the brackets, quotes and
+ * punctuation around addresses. All are under 0x40, so none is the second octet of a
+ * Shift_JIS, Big5 or GBK character (those start at 0x40): a run never starts inside one.
+ */
+function endsRun(c: number): boolean {
+  return (
+    c <= 0x20 ||
+    c === 0x22 ||
+    c === 0x27 ||
+    c === 0x28 ||
+    c === 0x29 ||
+    c === 0x2c ||
+    c === 0x3a ||
+    c === 0x3b ||
+    c === 0x3c ||
+    c === 0x3e
+  );
+}
+
+/**
+ * Text in charset `cs` whose address-like runs ("用户@例え.jp" between delimiters) are
+ * read as UTF-8 when they are valid UTF-8 with non-ASCII octets: MTAs copy an SMTPUTF8
+ * recipient's octets (RFC 6531 §3.3) into a notice written in their own charset, so a
+ * German or Japanese notice names "jürgen@bücher.example" in UTF-8 between its
+ * ISO-8859-1 or Shift_JIS sentences. A run of the charset's own text is seldom valid
+ * UTF-8 (a lead octet must be followed by the right number of 0x80–0xBF octets). Linear.
+ */
+function decodeWithUtf8Addresses(buf: Buffer, cs: string): string {
+  let out = '';
+  let from = 0;
+  // Where the last run ended: each octet is scanned once or twice.
+  let scanned = 0;
+  let at = buf.indexOf(0x40);
+  while (at >= 0) {
+    let start = at;
+    while (start > scanned && !endsRun(buf[start - 1] as number)) start--;
+    let end = at + 1;
+    while (end < buf.length && !endsRun(buf[end] as number)) end++;
+    let high = false;
+    for (let i = start; i < end && !high; i++) high = (buf[i] as number) > 0x7f;
+    if (high) {
+      try {
+        const run = fatalUtf8.decode(buf.subarray(start, end));
+        out += iconv.decode(buf.subarray(from, start), cs) + run;
+        from = end;
+      } catch {
+        // the charset's own text
+      }
+    }
+    scanned = end;
+    at = buf.indexOf(0x40, end);
+  }
+  return from === 0 ? iconv.decode(buf, cs) : out + iconv.decode(buf.subarray(from), cs);
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The Western European labels whose text is read as UTF-8 when it is valid UTF-8. */
+const LATIN_LABELS: ReadonlySet<string> = new Set([
+  'iso-8859-1',
+  'iso-8859-15',
+  'latin1',
+  'windows-1252',
+  'cp1252',
+]);
 
 /** RFC 2047 §4.2 "Q": quoted-printable where `_` stands for a space (hex 20). */
 function decodeQ(text: string): Buffer {

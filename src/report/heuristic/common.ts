@@ -5,7 +5,13 @@
 // finding, so that the reply (DESIGN.md §5), the action and the record fields come
 // out the same whichever MTA wrote the bounce.
 import RE2 from 're2';
-import { extractAddress, extractAddressList, isEmailAddress } from '../address';
+import {
+  extractAddress,
+  extractAddressList,
+  isEmailAddress,
+  quotedLocalEnd,
+  quotedLocalStart,
+} from '../address';
 import { decodeEncodedWords } from '../codec';
 import { parseDate } from '../date';
 import { cleanMessageId, messageIdOf } from '../dsn';
@@ -500,7 +506,7 @@ export function addressIn(s: string): string | null {
     while (start < s.length && s.charCodeAt(start) <= 0x20) start++;
     let end = start;
     while (end < s.length && s.charCodeAt(end) > 0x20) end++;
-    const word = s.slice(start, end);
+    const word = s.slice(quotedLocalStart(s, start, end), end);
     if (word.indexOf('@') > 0) {
       const a = extractAddress(word);
       if (a !== null && isEmailAddress(a)) return a;
@@ -517,7 +523,11 @@ export function addressIn(s: string): string | null {
 export function bareAddress(line: string): string | null {
   let s = line.trim();
   if (s.endsWith(':')) s = s.slice(0, -1).trimEnd();
-  if (s === '' || s.indexOf(' ') >= 0 || s.indexOf('\t') >= 0 || s.indexOf('@') < 0) return null;
+  // A quoted local part may hold white space: `"john doe"@b` (RFC 5321 §4.1.2).
+  const inner = s.startsWith('<') ? s.slice(1) : s;
+  const quoted = inner.startsWith('"') ? Math.max(quotedLocalEnd(inner, 0), 0) : 0;
+  if (s === '' || inner.indexOf(' ', quoted) >= 0 || s.indexOf('\t') >= 0 || s.indexOf('@') < 0)
+    return null;
   const a = extractAddress(s.startsWith('<') ? s : '<' + s + '>');
   return a !== null && isEmailAddress(a) ? a : null;
 }
@@ -549,6 +559,18 @@ function afterSeparators(s: string): string {
 }
 
 /**
+ * The word goes on at `i`: a letter or digit, a non-ASCII character, or an address's
+ * "@", "_", "+", "-", or a "." before one of those ("o'neil@b", not "'a@b'.").
+ */
+function wordGoesOn(s: string, i: number): boolean {
+  const alnum = (c: number): boolean =>
+    (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || c > 0x7f;
+  const c = s.charCodeAt(i);
+  if (alnum(c) || c === 0x40 || c === 0x5f || c === 0x2b || c === 0x2d) return true;
+  return c === 0x2e && alnum(s.charCodeAt(i + 1));
+}
+
+/**
  * A line that starts with a recipient: `a@b`, `<a@b>`, `"a@b"`, `'a@b'`, each
  * optionally followed by a colon and text: `<a@b>: host said ...` (Postfix,
  * qmail), `a@b (user not found)` (GroupWise), `a@b... User unknown` (sendmail),
@@ -564,8 +586,21 @@ export function leadingAddress(line: string): Named | null {
     if (gt < 0) return null;
     token = s.slice(0, gt + 1);
     after = s.slice(gt + 1);
+  } else if (c === 0x22 && quotedLocalEnd(s, 0) > 0) {
+    // `"john doe"@example.org: ...` (RFC 5321 §4.1.2 Quoted-string local part).
+    let end = quotedLocalEnd(s, 0);
+    while (end < s.length && s.charCodeAt(end) > 0x20) end++;
+    token = s.slice(0, end);
+    after = s.slice(end);
+    let cut = token.length;
+    while (cut > 0 && ':,;.)]>'.indexOf(token.charAt(cut - 1)) >= 0) cut--;
+    after = token.slice(cut) + after;
+    token = token.slice(0, cut);
   } else if (c === 0x22 || c === 0x27) {
-    const close = s.indexOf(s.charAt(0), 1);
+    let close = s.indexOf(s.charAt(0), 1);
+    // "'o'neil@b'": an apostrophe inside a word is atext (RFC 5321 §4.1.2), not the
+    // closing quote; the closing one ends the word.
+    while (c === 0x27 && close > 0 && wordGoesOn(s, close + 1)) close = s.indexOf("'", close + 1);
     if (close < 0) return null;
     token = s.slice(1, close);
     after = s.slice(close + 1);
@@ -578,7 +613,12 @@ export function leadingAddress(line: string): Named | null {
     after = s.slice(end);
     // "a@b:", "a@b,", "a@b...", "(... to a@b)": the punctuation goes with the text after it.
     let cut = token.length;
-    while (cut > 0 && ':,;.)]'.indexOf(token.charAt(cut - 1)) >= 0) cut--;
+    while (cut > 0 && ':,;.)]'.indexOf(token.charAt(cut - 1)) >= 0) {
+      // "a@[192.0.2.1]": the bracket closes the address literal (RFC 5321 §4.1.3).
+      const literal = token.indexOf('@[');
+      if (literal > 0 && token.indexOf(']', literal) === cut - 1) break;
+      cut--;
+    }
     after = token.slice(cut) + after;
     token = token.slice(0, cut);
   }

@@ -402,7 +402,10 @@ function exchange2003Recipient(line: string): Named | null {
     return a === null ? null : { address: a, rest: '', reason: '' };
   }
   if (head.indexOf(' ') < 0) {
-    const a = addressIn(head.replaceAll("'", ' '));
+    // "'a@b' on ...": the quotes around the address go, an apostrophe inside it
+    // ("o'neil@b", RFC 5321 §4.1.2 atext) stays.
+    const h = head.trim();
+    const a = addressIn(h.length > 2 && h.startsWith("'") && h.endsWith("'") ? h.slice(1, -1) : h);
     if (a !== null) return { address: a, rest: '', reason: '' };
   }
   return dated && head.indexOf('@') < 0 && head.length < 80

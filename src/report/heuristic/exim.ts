@@ -23,7 +23,7 @@
 // "Delay reason:" per address. moan.c's notices about a message refused on arrival
 // ("rejected by the local scanning code", "longer than the maximum size", "more
 // recipients than allowed") name no recipient: the returned headers' To and Cc do.
-import { extractAddressList, isEmailAddress } from '../address';
+import { extractAddressList, isEmailAddress, quotedLocalEnd } from '../address';
 import {
   EVIDENCE,
   addressIn,
@@ -128,7 +128,11 @@ const NON_ADDRESS_ENTRIES = ['save to ', 'pipe to ', EXIM.undisclosed, '|', '/']
  * (the recipient is the bracketed one).
  */
 function entryAddress(trimmed: string): Named | null {
-  let end = 0;
+  // `"john doe"@b` (RFC 5321 §4.1.2 Quoted-string local part): the token goes on past
+  // the space in quotes.
+  // GMX quotes the address too: `""john doe"@b":`.
+  const open = trimmed.startsWith('<"') || trimmed.startsWith('""') ? 1 : 0;
+  let end = trimmed.charCodeAt(open) === 0x22 ? Math.max(quotedLocalEnd(trimmed, open), 0) : 0;
   while (end < trimmed.length && trimmed.charCodeAt(end) > 0x20) end++;
   const token = trimmed.slice(0, end);
   if (token.indexOf('@') < 0) return null;
@@ -228,7 +232,11 @@ function remoteReply(text: string): { reply: string | null; host: string | null 
     }
     if (l.startsWith('host ') || l.startsWith('host: ')) {
       // "host mx.example.jp [192.0.2.1]: 550 ..." / GMX "host: mx.example.jp 5.2.2 ..."
-      const close = rest.indexOf(']');
+      // The host's "[ip]" comes before the reply; a "]" after a "<" closes an address
+      // literal of the reply ("550 5.1.1 <a@[192.0.2.1]>: ...", RFC 5321 §4.1.3).
+      const lt = rest.indexOf('<');
+      let close = rest.indexOf(']');
+      if (lt >= 0 && close > lt) close = -1;
       colon = close >= 0 ? close + 1 : rest.indexOf(' ', l.startsWith('host: ') ? 6 : 5);
       if (colon < 0) break;
       rest = rest.slice(colon).trimStart();

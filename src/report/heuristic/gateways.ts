@@ -391,8 +391,18 @@ function x6Error(line: string): Failure | null {
   if (recipient === null) return null;
   let reply = line;
   const t = line.trimEnd();
-  const open = t.lastIndexOf('[');
-  if (t.endsWith(']') && open >= 0) reply = t.slice(open + 1, -1);
+  // The "[" that the closing "]" pairs with: an address literal in the reply
+  // ("[550 5.1.1 <a@[192.0.2.1]>: ...]", RFC 5321 §4.1.3) nests a pair inside.
+  let open = -1;
+  for (let i = t.length - 2, depth = 0; i >= 0 && t.endsWith(']'); i--) {
+    const c = t.charCodeAt(i);
+    if (c === 0x5d) depth++;
+    else if (c === 0x5b && depth-- === 0) {
+      open = i;
+      break;
+    }
+  }
+  if (open >= 0) reply = t.slice(open + 1, -1);
   else {
     const said = textAfter(line, GATEWAYS.x6Said);
     if (said !== null) reply = said.trim();

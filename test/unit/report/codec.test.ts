@@ -105,3 +105,35 @@ describe('text of header-like fields (decodeFieldText)', () => {
     expect(decodeFieldText(alternating).length).toBeLessThanOrEqual(alternating.length);
   });
 });
+
+describe('a UTF-8 address in a text of another charset (RFC 6531 §3.3)', () => {
+  const bytes = (...parts: (string | Buffer)[]): Buffer =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+  test('is read as UTF-8 between Latin-1 sentences', () => {
+    const text = bytes(
+      'Die Nachricht an <',
+      Buffer.from('jürgen@bücher.example', 'utf8'),
+      '> wurde nicht zugestellt: Empf\xe4nger unbekannt.',
+    );
+    expect(decodeCharset(text, 'iso-8859-1')).toBe(
+      'Die Nachricht an <jürgen@bücher.example> wurde nicht zugestellt: Empfänger unbekannt.',
+    );
+  });
+
+  test('is read as UTF-8 between Shift_JIS sentences', () => {
+    const sjis = Buffer.from([0x88, 0xb6, 0x90, 0xe6]); // 宛先
+    const text = bytes(sjis, ': ', Buffer.from('用户@例え.jp', 'utf8'), ' ', sjis);
+    expect(decodeCharset(text, 'shift_jis')).toBe('宛先: 用户@例え.jp 宛先');
+  });
+
+  test("leaves the charset's own text, and a Latin-1 address, as the charset reads them", () => {
+    expect(decodeCharset(Buffer.from('j\xfcrgen@b\xfccher.example', 'latin1'), 'iso-8859-1')).toBe(
+      'jürgen@bücher.example',
+    );
+    // "＠" in Shift_JIS is 0x81 0x97; a "@" octet as a second octet (0x81 0x40, the
+    // ideographic space) is no address.
+    expect(decodeCharset(Buffer.from([0x81, 0x40, 0x41, 0x81, 0x97]), 'shift_jis')).toBe(
+      '\u3000A＠',
+    );
+  });
+});

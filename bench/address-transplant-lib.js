@@ -1,0 +1,193 @@
+// Address transplants: a held-out bounce of a format we know differs from the
+// development ones in its addresses as much as in its reply. Each development bounce
+// whose parser reads its recipients is rewritten with one failed recipient's address
+// replaced, at every place the raw message names it (DSN fields, the human text, the
+// transcript, the returned message's headers; any letter case; quoted-printable and
+// base64 text parts decoded first, RFC 6533 `\x{..}` forms of utf-8 fields), by donor
+// addresses of the shapes RFC 5321 §4.1.2 and RFC 6531 allow. The records must name
+// the donor, keep every other recipient, and keep their label and codes.
+// Shared by `npm run bench:addresses` (bench/address-transplant.js, dist/) and
+// test/unit/report/address-transplant.test.ts (src/): the parser and classifier are
+// passed in.
+//
+// How a recipient is to be reported (the check's decisions):
+// * as the bounce writes it: the local part keeps its case (RFC 5321 §2.4: only the
+//   receiving host may fold it), the domain is compared without case (RFC 5321 §2.4,
+//   RFC 1035 §2.3.3);
+// * an IDN as written: a U-label domain (RFC 6531 SMTPUTF8) stays in U-labels, an
+//   A-label ("xn--") domain stays ASCII; no conversion either way (a conversion would
+//   make the record name an address the sender never used);
+// * a quoted local part keeps its quotes (`"john doe"@example.org` is the mailbox; RFC
+//   5321 §4.1.2 Quoted-string), an address literal its brackets (`user@[192.0.2.1]`).
+//
+// Bench code, not product code: the regular expressions here run on our own corpus
+// and fixtures, not on hostile input.
+'use strict';
+const { decodeParts } = require('./transplant-lib.js');
+
+/**
+ * The donors: every shape of RFC 5321 §4.1.2 `Mailbox` (Dot-string, Quoted-string,
+ * address-literal; limits of §4.5.3.1: a 64-octet local part, 63-octet labels) and
+ * RFC 6531 §3.3 (UTF-8 local parts and U-label domains), and the VERP-like local parts
+ * list managers write (`=`, `/`, `_`).
+ */
+const DONORS = [
+  { name: 'plus addressing', address: 'alice+newsletter-7@example.net' },
+  { name: 'dots and hyphens', address: 'first.middle-last@example-mail.net' },
+  { name: 'local part of 64 octets', address: `${'abcdefghij'.repeat(6)}wxyz@example.org` },
+  { name: 'digits only', address: '4915112345678@example.de' },
+  { name: 'mixed case', address: 'John.Smith@Example.COM' },
+  { name: 'quoted local part', address: '"john doe"@example.org' },
+  { name: 'apostrophe', address: "o'neil@example.ie" },
+  { name: 'subdomains', address: 'a@mail.dept.example.co.uk' },
+  { name: 'IDN U-label, CJK', address: '用户@例え.jp' },
+  { name: 'IDN U-label, Latin', address: 'jürgen@bücher.example' },
+  { name: 'IDN A-label (punycode)', address: 'juergen@xn--bcher-kva.example' },
+  { name: 'IP literal', address: 'user@[192.0.2.1]' },
+  { name: 'VERP-like (= / _)', address: 'news_42=user=example.org/x@lists.example.net' },
+  {
+    name: 'long domain',
+    address: `u@${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(50)}.example`,
+  },
+];
+
+/** The donor as the raw (latin1) text carries it: its UTF-8 bytes. */
+function rawForm(address) {
+  return Buffer.from(address, 'utf8').toString('latin1');
+}
+
+/** RFC 6533 §3 utf-8-addr-xtext of a string: non-ASCII as `\x{HEX}`. */
+function xtext(address) {
+  let out = '';
+  for (const ch of address) {
+    const cp = ch.codePointAt(0);
+    out +=
+      cp > 0x7e || ch === '\\' || ch === '+' || ch === '='
+        ? `\\x{${cp.toString(16).toUpperCase()}}`
+        : ch;
+  }
+  return out;
+}
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Every copy of `address` in `raw`, any case, not part of a longer address: not after
+ * a local-part character (but after a Shift_JIS or Big5 character, whose second octet
+ * may be an ASCII letter: "宛先：a@b"), not before a domain character. An apostrophe
+ * before it is a quote ("'a@b'"), not atext.
+ */
+function addressPattern(address) {
+  return new RegExp(
+    `(?:(?<![A-Za-z0-9._%+=/-])|(?<=[\\x80-\\xff][!-~]))${escapeRe(address)}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`,
+    'gi',
+  );
+}
+
+/** `raw` with every copy of `from` replaced by `to` (its raw form); null when none was found. */
+function replaceAddress(raw, from, to) {
+  let count = 0;
+  const re = addressPattern(from);
+  let text = raw.replace(re, () => {
+    count++;
+    return rawForm(to);
+  });
+  // A UTF-8 address (RFC 6531) as its octets, and as RFC 6533 \x{..} escapes.
+  for (const form of new Set([rawForm(from), xtext(from)]))
+    if (form !== from)
+      text = text.replace(addressPattern(form), () => {
+        count++;
+        return rawForm(to);
+      });
+  return count === 0 ? null : { text, count };
+}
+
+/** Domain without case; local part as written (RFC 5321 §2.4). */
+function sameAddress(a, b) {
+  const ia = a.lastIndexOf('@');
+  const ib = b.lastIndexOf('@');
+  return (
+    a.slice(0, ia) === b.slice(0, ib) && a.slice(ia).toLowerCase() === b.slice(ib).toLowerCase()
+  );
+}
+
+function bounceFindings(deps, raw) {
+  const result = deps.parseMessage(Buffer.from(raw, 'latin1'));
+  deps.labelFindings(result, deps.classifier);
+  return result.findings.filter((f) => f.kind === 'oob' && deps.isBounce(f));
+}
+
+function enhanced(e) {
+  return e === null || e === undefined ? null : `${e.class}.${e.subject}.${e.detail}`;
+}
+
+/**
+ * The checks of one message: each donor in place of its first failed recipient.
+ * `expected`: the recipients the message's expectation names (lower case), or null
+ * when it has none; a message whose records do not name exactly those is not checked
+ * (its recipients are another check's business). Returns null when not checked.
+ * `deps`: { parseMessage, isBounce, labelFindings, classifier }.
+ */
+function checkMessage(deps, message, expected = null, donors = DONORS) {
+  const raw = decodeParts(message);
+  const original = bounceFindings(deps, raw);
+  if (original.length === 0) return null;
+  const recipients = original.map((f) => f.recipient);
+  if (recipients.some((r) => r === '' || r.indexOf('@') < 0)) return null;
+  if (expected !== null) {
+    const got = [...new Set(recipients.map((r) => r.toLowerCase()))].sort();
+    const want = [...new Set(expected)].sort();
+    if (JSON.stringify(got) !== JSON.stringify(want)) return null;
+  }
+  const target = recipients[0];
+  // Another recipient that contains the target (a@b and xa@b are kept apart by the
+  // pattern; the same address twice is one recipient).
+  const results = [];
+  for (const donor of donors) {
+    const done = replaceAddress(raw, target, donor.address);
+    if (done === null) return null;
+    const failures = [];
+    const findings = bounceFindings(deps, done.text);
+    const want = recipients.map((r) =>
+      r.toLowerCase() === target.toLowerCase() ? donor.address : r,
+    );
+    const got = findings.map((f) => f.recipient);
+    if (findings.length === 0) failures.push({ kind: 'detected', detail: 'no bounce record' });
+    else {
+      const missing = want.filter((w) => !got.some((g) => sameAddress(g, w)));
+      const extra = got.filter((g) => !want.some((w) => sameAddress(g, w)));
+      if (missing.length > 0 || extra.length > 0 || got.length !== want.length) {
+        const kept = got.some((g) => g.toLowerCase() === target.toLowerCase());
+        failures.push({
+          kind: kept ? 'original kept' : 'recipient',
+          detail: `${JSON.stringify(got)} instead of ${JSON.stringify(want)}`,
+        });
+      }
+    }
+    // Label and codes of each record, against the original's record of that recipient.
+    for (const f of findings) {
+      const was =
+        original.find((o) => sameAddress(o.recipient, f.recipient)) ??
+        (sameAddress(f.recipient, donor.address)
+          ? original.find((o) => o.recipient.toLowerCase() === target.toLowerCase())
+          : undefined);
+      if (was === undefined) continue;
+      const diffs = [];
+      if (f.label !== was.label) diffs.push(`label ${f.label} (was ${was.label})`);
+      if (f.reply.code !== was.reply.code)
+        diffs.push(`code ${f.reply.code} (was ${was.reply.code})`);
+      if (enhanced(f.reply.enhancedCode) !== enhanced(was.reply.enhancedCode))
+        diffs.push(
+          `enhanced ${enhanced(f.reply.enhancedCode)} (was ${enhanced(was.reply.enhancedCode)})`,
+        );
+      if (diffs.length > 0)
+        failures.push({ kind: 'label/codes', detail: `${f.recipient}: ${diffs.join(', ')}` });
+    }
+    results.push({ donor: donor.name, address: donor.address, text: done.text, failures });
+  }
+  return results;
+}
+
+module.exports = { DONORS, checkMessage, replaceAddress, sameAddress };

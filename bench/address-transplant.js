@@ -1,0 +1,139 @@
+// `npm run bench:addresses [-- --verbose] [-- --only PREFIX]`: address transplants
+// (bench/address-transplant-lib.js) over the development bounces (../shared/corpus/
+// sisimai/maildir/bsd) and our fixtures: each message whose records name exactly the
+// recipients its expectation names (expected.jsonl, *.expected.json; a fixture without
+// one: the recipients it yields), rewritten with each donor address in place of its
+// first failed recipient; prints per donor and per format family the transplants that
+// failed, by kind, then the total. --verbose lists every failure.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { DONORS, checkMessage } = require('./address-transplant-lib.js');
+
+const ROOT = path.join(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const CORPUS = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai');
+const { parseMessage } = require(path.join(DIST, 'report', 'index.js'));
+const records = require(path.join(DIST, 'pipeline', 'records.js'));
+const { compileClassifier } = require(path.join(DIST, 'classify', 'index.js'));
+const { SHIPPED_RULES_FILES } = require(path.join(DIST, 'config', 'server.js'));
+
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
+
+const classifier = compileClassifier(
+  SHIPPED_RULES_FILES.filter((f) => fs.existsSync(path.join(ROOT, f))).map((file) => ({
+    file,
+    text: fs.readFileSync(path.join(ROOT, file), 'utf8'),
+  })),
+  { cacheSize: 4096, uncategorizedCacheSize: 4096 },
+);
+const deps = {
+  parseMessage,
+  isBounce: records.isBounce,
+  labelFindings: records.labelFindings,
+  classifier,
+};
+
+/** Corpus file → the recipients its expectations name for bounce records (lower case). */
+const corpusExpected = new Map();
+for (const line of fs.readFileSync(path.join(CORPUS, 'expected.jsonl'), 'utf8').split('\n')) {
+  if (line.trim() === '') continue;
+  const e = JSON.parse(line);
+  if (!corpusExpected.has(e.file)) corpusExpected.set(e.file, []);
+  if (e.reason === 'feedback' || e.reason === 'delivered') continue;
+  corpusExpected.get(e.file).push(String(e.recipient).toLowerCase());
+}
+
+/** [family, file, expected] for every message: the corpus, then fixtures/ (recursively). */
+function messages() {
+  const out = [];
+  const bsd = path.join(CORPUS, 'maildir', 'bsd');
+  for (const name of fs.readdirSync(bsd).sort())
+    if (name.endsWith('.eml'))
+      out.push([
+        name.replace(/-\d+\.eml$/, ''),
+        path.join(bsd, name),
+        corpusExpected.get(`maildir/bsd/${name}`) ?? null,
+      ]);
+  const walk = (dir) => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (fs.statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.eml')) {
+        const exp = full.replace(/\.eml$/, '.expected.json');
+        let expected = null;
+        if (fs.existsSync(exp)) {
+          const recs = JSON.parse(fs.readFileSync(exp, 'utf8')).records ?? [];
+          expected = recs
+            .filter((r) => r.type === 'OOB')
+            .map((r) => String(r.recipient).toLowerCase());
+        }
+        out.push([`fixtures/${path.relative(path.join(ROOT, 'fixtures'), dir)}`, full, expected]);
+      }
+    }
+  };
+  walk(path.join(ROOT, 'fixtures'));
+  return out.filter(([family]) => only === null || family.startsWith(only));
+}
+
+const families = new Map();
+const byDonor = new Map(DONORS.map((d) => [d.name, { transplants: 0, failed: 0 }]));
+let skipped = 0;
+const total = { files: 0, transplants: 0, failed: 0, kinds: {} };
+const lines = [];
+for (const [family, file, expected] of messages()) {
+  const raw = fs.readFileSync(file, 'latin1');
+  const results = checkMessage(deps, raw, expected, DONORS);
+  if (results === null) {
+    skipped++;
+    continue;
+  }
+  if (!families.has(family))
+    families.set(family, { files: 0, transplants: 0, failed: 0, kinds: {} });
+  const fam = families.get(family);
+  fam.files++;
+  total.files++;
+  for (const r of results) {
+    fam.transplants++;
+    total.transplants++;
+    byDonor.get(r.donor).transplants++;
+    if (r.failures.length === 0) continue;
+    fam.failed++;
+    total.failed++;
+    byDonor.get(r.donor).failed++;
+    for (const f of r.failures) {
+      fam.kinds[f.kind] = (fam.kinds[f.kind] ?? 0) + 1;
+      total.kinds[f.kind] = (total.kinds[f.kind] ?? 0) + 1;
+      if (verbose) lines.push(`${path.relative(ROOT, file)} | ${r.donor} | ${f.kind}: ${f.detail}`);
+    }
+  }
+}
+
+const kinds = (k) =>
+  Object.entries(k)
+    .sort()
+    .map(([n, c]) => `${n} ${c}`)
+    .join(', ');
+console.log(`Address transplants: ${DONORS.length} donors per message\n`);
+console.log('donor                              failed/transplants');
+for (const d of DONORS) {
+  const s = byDonor.get(d.name);
+  console.log(`${d.name.padEnd(34)} ${`${s.failed}/${s.transplants}`.padStart(18)}`);
+}
+console.log('\nfamily                                 files  failed/transplants  failures by kind');
+for (const [family, f] of [...families].sort())
+  if (f.failed > 0 || verbose)
+    console.log(
+      `${family.padEnd(38)} ${String(f.files).padStart(5)}  ${`${f.failed}/${f.transplants}`.padStart(18)}  ${kinds(f.kinds)}`,
+    );
+console.log('(families without a failure not listed)\n');
+console.log(
+  `total: ${total.failed} of ${total.transplants} transplants failed (${total.files} messages; ` +
+    `${skipped} not checked: no bounce record, records not naming exactly the expected recipients, ` +
+    `or the recipient not written out in the raw text)`,
+);
+console.log(`failures by kind: ${kinds(total.kinds) || 'none'}`);
+if (verbose) console.log('\n' + lines.join('\n'));
