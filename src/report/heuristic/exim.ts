@@ -227,11 +227,27 @@ function remoteReply(text: string): { reply: string | null; host: string | null 
       }
     }
     if (l.startsWith('host ') || l.startsWith('host: ')) {
-      // "host mx.example.jp [192.0.2.1]: 550 ..." / GMX "host: mx.example.jp 5.2.2 ..."
-      const close = rest.indexOf(']');
-      colon = close >= 0 ? close + 1 : rest.indexOf(' ', l.startsWith('host: ') ? 6 : 5);
-      if (colon < 0) break;
-      rest = rest.slice(colon).trimStart();
+      // "host mx.example.jp [192.0.2.1]: 550 ..." / GMX "host: mx.example.jp 5.2.2 ...":
+      // the host's name, then its address in brackets right after it, then the reply.
+      // Read by that order, not by the first "]": the reply may hold brackets of its own
+      // ("Client host [192.0.2.9] blocked").
+      rest = rest.slice(l.startsWith('host: ') ? 6 : 5).trimStart();
+      let nameEnd = 0;
+      while (
+        nameEnd < rest.length &&
+        rest.charCodeAt(nameEnd) > 0x20 &&
+        rest.charCodeAt(nameEnd) !== 0x3a &&
+        rest.charCodeAt(nameEnd) !== 0x5b
+      )
+        nameEnd++;
+      if (nameEnd === 0 && !rest.startsWith('[')) break;
+      const name = rest.slice(0, nameEnd);
+      if (name.indexOf('.') > 0) host = name;
+      rest = rest.slice(nameEnd).trimStart();
+      if (rest.startsWith('[')) {
+        const close = rest.indexOf(']');
+        if (close > 0) rest = rest.slice(close + 1).trimStart();
+      }
       if (rest.startsWith(':')) rest = rest.slice(1).trimStart();
       continue;
     }

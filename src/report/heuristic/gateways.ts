@@ -366,6 +366,21 @@ function x6CountLine(lines: readonly string[], limit: number): number {
 }
 
 /**
+ * Index of the "[" that the closing "]" at the end of `text` closes, or -1: the
+ * brackets are balanced, so a reply that itself holds a bracketed address or host
+ * ("Client host [192.0.2.9] blocked") stays whole.
+ */
+function openingBracket(text: string): number {
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === ']') depth++;
+    else if (ch === '[' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
  * One X6 error sentence: the recipient is the bracketed address after "recipient"
  * (else the first bracketed address), the server the bracketed name without "@",
  * the reply the text in the closing square brackets (else after "as follows:").
@@ -391,8 +406,8 @@ function x6Error(line: string): Failure | null {
   if (recipient === null) return null;
   let reply = line;
   const t = line.trimEnd();
-  const open = t.lastIndexOf('[');
-  if (t.endsWith(']') && open >= 0) reply = t.slice(open + 1, -1);
+  const open = t.endsWith(']') ? openingBracket(t) : -1;
+  if (open >= 0) reply = t.slice(open + 1, -1);
   else {
     const said = textAfter(line, GATEWAYS.x6Said);
     if (said !== null) reply = said.trim();

@@ -69,6 +69,12 @@ const SUBSET = [
   'labels/sendmail-diag-generic-text-specific.eml',
   'field-kinds/cases/p18-exchange-remote-server-returned-no-hash.eml',
   'unseen/oobd-kerio.eml',
+  // X6: the reply is the balanced bracket that ends the sentence, brackets inside it kept.
+  'heuristic/gateways/oobd-x6-two-errors.eml',
+  'siblings/x6-two.eml',
+  // Exim (GMX): "host: NAME [IP]" read in order, not cut at the reply's own "]".
+  'heuristic/exim/sisimai-lhost-gmx-01.eml',
+  'siblings/gmx-userunknown.eml',
 ];
 
 const deps: TransplantDeps = {
