@@ -21,9 +21,13 @@ const CODE_AND_ENHANCED = new RE2(
 // ("rejected the message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550",
 // "[192.0.2.1]: 421", "host 192.0.2.8: 552 ..."); or a failure code after the "<--" /
 // "<-" that marks the server's lines of a session transcript (MDaemon, "<-- 552 ...";
-// its "<-- 220" greeting is no reply to the failure).
+// its "<-- 220" greeting is no reply to the failure); or after the reply's class
+// named as an error, Lotus Domino's "SMTP Protocol Returned a Permanent Error 552 ..."
+// ("Transient Error 451 ...", HCL Domino's delivery failure reports); or after an
+// RFC 3464 §2.3.6 diagnostic type quoted inside a reply (Exchange 2003's "<mx #5.0.0
+// smtp;552 ...>").
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)',
   'g',
 );
 
@@ -725,6 +729,11 @@ const CLOSERS: Readonly<Record<string, string>> = {
  */
 function nestedReply(content: string): number {
   if (!hasFailureCode(content)) return -1;
+  // "550 552 Requested action aborted ...", "550: 552 ...": a relay's own code, then
+  // the remote server's reply with its code (a provider that writes the code it acted
+  // on before the reply it quotes, as Yahoo and Zoho do); not a quantity ("550 552 bytes").
+  if (failureCode(content, 0) && codeAt(content, 0, false) >= 0 && !isQuantity(content, 3))
+    return 0;
   let best = -1;
   const a = CODE_AND_ENHANCED.exec(content);
   if (a !== null && failureCode(content, a.index)) best = a.index;

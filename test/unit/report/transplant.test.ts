@@ -75,6 +75,13 @@ const SUBSET = [
   // Exim (GMX): "host: NAME [IP]" read in order, not cut at the reply's own "]".
   'heuristic/exim/sisimai-lhost-gmx-01.eml',
   'siblings/gmx-userunknown.eml',
+  // Zoho: a second ERROR_CODE field that starts with its own reply code is the reply.
+  'heuristic/mailers/oobd-zoho-error-code.eml',
+  'siblings/zoho-spam.eml',
+  // Domino: the code after "Returned a Permanent Error".
+  'siblings/domino-mailboxfull.eml',
+  // Exchange 2003: the code after the quoted "smtp;" of "<mx #5.0.0 smtp;552 ...>".
+  'codes/dsn-exchange-2003-angle-host.eml',
 ];
 
 const deps: TransplantDeps = {
@@ -151,10 +158,31 @@ describe('the reply codes the transplants showed unread', () => {
     ["Remote Server at relay.example.com (192.0.2.3) returned '550 No such user here'", 550],
     ['host 192.0.2.8: 552 <a@example.org>... Requested mail action aborted', 552],
     ['Mon 2011-01-03 10:00:01: <-- 450 Greylisted, please try again later', 450],
+    // Lotus Domino names the reply's class before it.
+    [
+      'Error transferring to mx.example.net; SMTP Protocol Returned a Permanent Error 552 Requested mail action aborted: exceeded storage allocation',
+      552,
+    ],
+    ['SMTP Protocol Returned a Transient Error 451 Try again later', 451],
+    // Exchange 2003: the remote reply after its own diagnostic type, inside the wrapper.
+    ['550 <mx.example.net #5.0.0 smtp;552 Requested mail action aborted>', 552],
+    // A provider's code, then the remote reply with its own (Yahoo's "550: 552 ...",
+    // as its parser passes it on).
+    ['550 552 <a@example.org>... Requested mail action aborted', 552],
+    ['550 554 Message refused', 554],
   ])('%s has reply code %d', (text, code) => {
     const read = readReply(text, failed);
     expect(read.coded).toBe(true);
     expect(read.reply.code).toBe(code);
+  });
+
+  test.each([
+    // A number of bytes after the code is no second reply.
+    ['550 552 bytes is the largest message accepted here', 550],
+    // The class named in a sentence, no code after it.
+    ['550 This is a permanent error. 4 attempts were made', 550],
+  ])('%s keeps reply code %d', (text, code) => {
+    expect(readReply(text, failed).reply.code).toBe(code);
   });
 
   test.each([
