@@ -82,6 +82,10 @@ const SUBSET = [
   'siblings/domino-mailboxfull.eml',
   // Exchange 2003: the code after the quoted "smtp;" of "<mx #5.0.0 smtp;552 ...>".
   'codes/dsn-exchange-2003-angle-host.eml',
+  // A reply in brackets after the address that holds a colon is a reason, not an
+  // MMDF-style "(host: ...)" group.
+  'unseen/oobd-haraka-like.eml',
+  'unseen/oobd-failed-recipients-list.eml',
 ];
 
 const deps: TransplantDeps = {
