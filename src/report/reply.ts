@@ -1420,6 +1420,19 @@ export function transcriptAbout(
       !isTalk(section[from - 1] as string)
     )
       from--;
+    // "550-5.1.1 <a@b>... first line", then "550-5.1.1 ..." and "550 5.1.1 ...": the
+    // lines of a multi-line reply go with the one naming the address (RFC 5321 §4.2.1).
+    const first = section[k] as string;
+    if (codeAt(first, 0, false) >= 0 && first.charCodeAt(3) === 0x2d) {
+      const code = first.slice(0, 3);
+      while (to < section.length && to <= k + 20) {
+        const l = section[to] as string;
+        const sep = l.charCodeAt(3);
+        if (!l.startsWith(code) || (sep !== 0x20 && sep !== 0x2d)) break;
+        to++;
+        if (sep === 0x20) break;
+      }
+    }
     while (to < section.length && (section[to] as string).startsWith('<<<')) to++;
     // Sendmail writes one ">>> DATA" for a pipelined group (RFC 2920 §3.1: DATA ends
     // it, its reply comes last): a reply with another one after it under that line

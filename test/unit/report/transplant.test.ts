@@ -86,6 +86,12 @@ const SUBSET = [
   // MMDF-style "(host: ...)" group.
   'unseen/oobd-haraka-like.eml',
   'unseen/oobd-failed-recipients-list.eml',
+  // A Sendmail verdict that carries a multi-line reply ("550-5.1.1 <a@b>... ", then
+  // "550-5.1.1 ..." and "550 5.1.1 ..."): its lines go on with it (the heuristic parser
+  // and a DSN's transcript both).
+  'unseen/oobd-display.eml',
+  'siblings/v5sendmail-two.eml',
+  'variants/sendmail-expired.eml',
 ];
 
 const deps: TransplantDeps = {
