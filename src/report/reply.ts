@@ -21,13 +21,15 @@ const CODE_AND_ENHANCED = new RE2(
 // ("rejected the message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550",
 // "[192.0.2.1]: 421", "host 192.0.2.8: 552 ..."); or a failure code after the "<--" /
 // "<-" that marks the server's lines of a session transcript (MDaemon, "<-- 552 ...";
-// its "<-- 220" greeting is no reply to the failure); or after the reply's class
+// its "<-- 220" greeting is no reply to the failure); or a failure code that opens a
+// quote with its dash ("Unknown address error 550-'...'", the whole reply quoted
+// after it); or after the reply's class
 // named as an error, Lotus Domino's "SMTP Protocol Returned a Permanent Error 552 ..."
 // ("Transient Error 451 ...", HCL Domino's delivery failure reports); or after an
 // RFC 3464 §2.3.6 diagnostic type quoted inside a reply (Exchange 2003's "<mx #5.0.0
 // smtp;552 ...>").
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
   'g',
 );
 
@@ -84,7 +86,7 @@ function codeAfterMarker(t: string): number {
   CODE_AFTER_MARKER.lastIndex = 0;
   for (let tries = 0; tries < MAX_MARKER_TRIES; tries++) {
     const m = CODE_AFTER_MARKER.exec(t);
-    const code = m?.[1] ?? m?.[2];
+    const code = m?.[1] ?? m?.[2] ?? m?.[3];
     if (m === null || code === undefined) return -1;
     const pos = m.index + m[0].lastIndexOf(code);
     if (!isQuantity(t, pos + 3)) return pos;
@@ -566,6 +568,17 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
       if (r.enhanced === null && outer !== null && outer.class === Math.floor(r.code / 100))
         r.enhanced = outer;
     }
+    // "5.3.0 - Other mail system problem 550-'Unknown user ...'": the enhanced code
+    // that leads the text is the reply's when the reply gives none of its own class.
+    if (r.enhanced === null && at > 0) {
+      const leading = enhancedCodeAt(t, t.charCodeAt(0) === 0x23 ? 1 : 0);
+      if (
+        leading !== null &&
+        t.charCodeAt(leading.end) === 0x20 &&
+        leading.code.class === Math.floor(r.code / 100)
+      )
+        r.enhanced = leading.code;
+    }
     code = r.code;
     enhanced = r.enhanced;
     t = lead === '' ? r.content : oneLine(lead + ' ' + r.content);
@@ -666,7 +679,10 @@ function readReplyAt(
     content = t.slice(e.end);
     if (content.startsWith('.') || content.startsWith(',')) content = content.slice(1);
   } else {
-    content = t.slice(p);
+    // "550-'Requested action aborted'": a quote opened after the code and closed at
+    // the end is the wrapper's (its closer goes in `withoutWrapperCloser`).
+    const quoted = mark === 1 && t.charCodeAt(p) !== 0x23 && t.trimEnd().endsWith(t.charAt(p));
+    content = t.slice(quoted ? p + 1 : p);
   }
   content = joinMultiline(
     content.trim(),

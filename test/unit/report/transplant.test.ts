@@ -92,6 +92,8 @@ const SUBSET = [
   'unseen/oobd-display.eml',
   'siblings/v5sendmail-two.eml',
   'variants/sendmail-expired.eml',
+  // "Unknown address error 550-'...'": the quoted reply read without an enhanced code.
+  'labels/dsn-unknown-diag-type-text.eml',
 ];
 
 const deps: TransplantDeps = {
@@ -180,6 +182,9 @@ describe('the reply codes the transplants showed unread', () => {
     // as its parser passes it on).
     ['550 552 <a@example.org>... Requested mail action aborted', 552],
     ['550 554 Message refused', 554],
+    // A reply quoted whole after its code and dash, without an enhanced code.
+    ["5.1.0 - Unknown address error 550-'Requested action aborted: mailbox full'", 550],
+    ["5.1.0 - Unknown address error 550-'552 <a@example.org>: Requested action aborted'", 552],
   ])('%s has reply code %d', (text, code) => {
     const read = readReply(text, failed);
     expect(read.coded).toBe(true);
@@ -193,6 +198,23 @@ describe('the reply codes the transplants showed unread', () => {
     ['550 This is a permanent error. 4 attempts were made', 550],
   ])('%s keeps reply code %d', (text, code) => {
     expect(readReply(text, failed).reply.code).toBe(code);
+  });
+
+  test.each([
+    ["Unknown address error 550-'Requested action aborted'", 'Requested action aborted'],
+    // A quote that does not wrap the whole reply stays.
+    ["550 'quoted' word", "'quoted' word"],
+  ])('%s has content %s', (text, content) => {
+    expect(readReply(text, failed).reply.content).toBe(content);
+  });
+
+  test("an enhanced code that leads the text is the quoted reply's when it has none", () => {
+    const read = readReply("5.3.0 - Other mail system problem 550-'Unknown user a@example.org'", {
+      status: { class: 5, subject: 0, detail: 0 },
+      action: 'failed',
+    }).reply;
+    expect(read.code).toBe(550);
+    expect(read.enhancedCode).toEqual({ class: 5, subject: 3, detail: 0 });
   });
 
   test.each([
