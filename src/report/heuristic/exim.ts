@@ -214,7 +214,7 @@ function remoteReply(text: string): { reply: string | null; host: string | null 
   const after = afterSmtpError(text);
   if (after === null) return host === null ? null : { reply: null, host };
   // "after RCPT TO:<a@b>: ..." — the command's own colon is not followed by a space.
-  let colon = after.indexOf(': ');
+  const colon = after.indexOf(': ');
   if (colon < 0) return { reply: null, host };
   let rest = after.slice(colon + 2).trimStart();
   for (let guard = 0; guard < 3; guard++) {
