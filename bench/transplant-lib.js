@@ -142,6 +142,20 @@ function codeBefore(raw, at) {
 }
 
 /**
+ * The reply and enhanced code before the address that leads a reply in a transcript
+ * line ('550 5.1.1 "Sam Example" <sam@b>... User unknown', Sendmail): the codes' length
+ * and the address part between them and the text (kept), or null.
+ */
+function codeBeforeAddress(raw, at) {
+  const window = raw.slice(Math.max(0, at - 160), at);
+  const m =
+    /(?:^|\n)[ \t]*((?:[2-5]\d\d[ -])#?(?:[245]\.\d{1,3}\.\d{1,3} )?)((?:"[^"\n]*" )?<[^\s<>@]+@[^\s<>@]+>(?:\.\.\.|:)? )$/.exec(
+      window,
+    );
+  return m ? { code: m[1].length, address: m[2] } : null;
+}
+
+/**
  * The message with its quoted-printable and base64 text parts (text/*, message/*)
  * decoded and marked 8bit, so that every copy of a reply can be found and replaced
  * (RFC 2045 §6: the encoding changes no word; the metamorphic test checks that the
@@ -225,7 +239,15 @@ function transplant(raw, replies, donor) {
       // A donor with a reply code replaces the original's code too; one without
       // replaces the text only (a server's reply always has a code: a text-only donor
       // stands for a sentence the MTA or gateway wrote beside or without one).
-      const code = coded ? codeBefore(raw, start) : 0;
+      let code = coded ? codeBefore(raw, start) : 0;
+      let kept = m[1] ?? '';
+      // The codes stand before the address that leads the reply: they are replaced,
+      // the address stays.
+      const lead = coded && code === 0 && kept === '' ? codeBeforeAddress(raw, start) : null;
+      if (lead !== null) {
+        code = lead.code + lead.address.length;
+        kept = lead.address;
+      }
       start -= code;
       if (taken(start, end)) continue;
       spans.push({
@@ -233,7 +255,7 @@ function transplant(raw, replies, donor) {
         end,
         coded: code > 0,
         code: raw.slice(start, start + code),
-        kept: m[1] ?? '',
+        kept,
         recipients: byContent.get(content),
       });
       found++;

@@ -363,10 +363,27 @@ function onlyWhere(text: string): boolean {
   if (!t.startsWith('(')) return false;
   while (t.startsWith('(')) {
     const close = t.indexOf(')');
-    if (close < 0 || t.slice(1, close).indexOf(': ') < 0) return false;
+    if (close < 0) return false;
+    // The group is a field name (one word of letters, MMDF's "host", "queue") and its
+    // value: a reply in brackets that holds a colon ("(552 Requested action aborted:
+    // exceeded storage allocation)", "(550 5.2.2 <a@b>: mailbox full)") is a reason.
+    const colon = t.indexOf(': ');
+    if (colon < 0 || colon > close || !isFieldName(t.slice(1, colon))) return false;
     t = t.slice(close + 1).trim();
   }
   return t === '';
+}
+
+/** One word of ASCII letters, digits after the first and "-": a field's name. */
+function isFieldName(word: string): boolean {
+  if (word.length === 0 || word.length > 40) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i) | 0x20;
+    const letter = c >= 0x61 && c <= 0x7a;
+    const other = i > 0 && ((c >= 0x30 && c <= 0x39) || word.charCodeAt(i) === 0x2d);
+    if (!letter && !other) return false;
+  }
+  return true;
 }
 
 /** The lines of the bounce's own text parts (text/plain; HTML as text when there is no plain part). */

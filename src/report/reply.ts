@@ -21,9 +21,15 @@ const CODE_AND_ENHANCED = new RE2(
 // ("rejected the message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550",
 // "[192.0.2.1]: 421", "host 192.0.2.8: 552 ..."); or a failure code after the "<--" /
 // "<-" that marks the server's lines of a session transcript (MDaemon, "<-- 552 ...";
-// its "<-- 220" greeting is no reply to the failure).
+// its "<-- 220" greeting is no reply to the failure); or a failure code that opens a
+// quote with its dash ("Unknown address error 550-'...'", the whole reply quoted
+// after it); or after the reply's class
+// named as an error, Lotus Domino's "SMTP Protocol Returned a Permanent Error 552 ..."
+// ("Transient Error 451 ...", HCL Domino's delivery failure reports); or after an
+// RFC 3464 §2.3.6 diagnostic type quoted inside a reply (Exchange 2003's "<mx #5.0.0
+// smtp;552 ...>").
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
   'g',
 );
 
@@ -80,7 +86,7 @@ function codeAfterMarker(t: string): number {
   CODE_AFTER_MARKER.lastIndex = 0;
   for (let tries = 0; tries < MAX_MARKER_TRIES; tries++) {
     const m = CODE_AFTER_MARKER.exec(t);
-    const code = m?.[1] ?? m?.[2];
+    const code = m?.[1] ?? m?.[2] ?? m?.[3];
     if (m === null || code === undefined) return -1;
     const pos = m.index + m[0].lastIndexOf(code);
     if (!isQuantity(t, pos + 3)) return pos;
@@ -562,6 +568,17 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
       if (r.enhanced === null && outer !== null && outer.class === Math.floor(r.code / 100))
         r.enhanced = outer;
     }
+    // "5.3.0 - Other mail system problem 550-'Unknown user ...'": the enhanced code
+    // that leads the text is the reply's when the reply gives none of its own class.
+    if (r.enhanced === null && at > 0) {
+      const leading = enhancedCodeAt(t, t.charCodeAt(0) === 0x23 ? 1 : 0);
+      if (
+        leading !== null &&
+        t.charCodeAt(leading.end) === 0x20 &&
+        leading.code.class === Math.floor(r.code / 100)
+      )
+        r.enhanced = leading.code;
+    }
     code = r.code;
     enhanced = r.enhanced;
     t = lead === '' ? r.content : oneLine(lead + ' ' + r.content);
@@ -662,7 +679,10 @@ function readReplyAt(
     content = t.slice(e.end);
     if (content.startsWith('.') || content.startsWith(',')) content = content.slice(1);
   } else {
-    content = t.slice(p);
+    // "550-'Requested action aborted'": a quote opened after the code and closed at
+    // the end is the wrapper's (its closer goes in `withoutWrapperCloser`).
+    const quoted = mark === 1 && t.charCodeAt(p) !== 0x23 && t.trimEnd().endsWith(t.charAt(p));
+    content = t.slice(quoted ? p + 1 : p);
   }
   content = joinMultiline(
     content.trim(),
@@ -725,6 +745,11 @@ const CLOSERS: Readonly<Record<string, string>> = {
  */
 function nestedReply(content: string): number {
   if (!hasFailureCode(content)) return -1;
+  // "550 552 Requested action aborted ...", "550: 552 ...": a relay's own code, then
+  // the remote server's reply with its code (a provider that writes the code it acted
+  // on before the reply it quotes, as Yahoo and Zoho do); not a quantity ("550 552 bytes").
+  if (failureCode(content, 0) && codeAt(content, 0, false) >= 0 && !isQuantity(content, 3))
+    return 0;
   let best = -1;
   const a = CODE_AND_ENHANCED.exec(content);
   if (a !== null && failureCode(content, a.index)) best = a.index;
@@ -1411,6 +1436,19 @@ export function transcriptAbout(
       !isTalk(section[from - 1] as string)
     )
       from--;
+    // "550-5.1.1 <a@b>... first line", then "550-5.1.1 ..." and "550 5.1.1 ...": the
+    // lines of a multi-line reply go with the one naming the address (RFC 5321 §4.2.1).
+    const first = section[k] as string;
+    if (codeAt(first, 0, false) >= 0 && first.charCodeAt(3) === 0x2d) {
+      const code = first.slice(0, 3);
+      while (to < section.length && to <= k + 20) {
+        const l = section[to] as string;
+        const sep = l.charCodeAt(3);
+        if (!l.startsWith(code) || (sep !== 0x20 && sep !== 0x2d)) break;
+        to++;
+        if (sep === 0x20) break;
+      }
+    }
     while (to < section.length && (section[to] as string).startsWith('<<<')) to++;
     // Sendmail writes one ">>> DATA" for a pipelined group (RFC 2920 §3.1: DATA ends
     // it, its reply comes last): a reply with another one after it under that line

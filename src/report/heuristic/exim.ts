@@ -218,7 +218,7 @@ function remoteReply(text: string): { reply: string | null; host: string | null 
   const after = afterSmtpError(text);
   if (after === null) return host === null ? null : { reply: null, host };
   // "after RCPT TO:<a@b>: ..." — the command's own colon is not followed by a space.
-  let colon = after.indexOf(': ');
+  const colon = after.indexOf(': ');
   if (colon < 0) return { reply: null, host };
   let rest = after.slice(colon + 2).trimStart();
   for (let guard = 0; guard < 3; guard++) {
@@ -231,15 +231,28 @@ function remoteReply(text: string): { reply: string | null; host: string | null 
       }
     }
     if (l.startsWith('host ') || l.startsWith('host: ')) {
-      // "host mx.example.jp [192.0.2.1]: 550 ..." / GMX "host: mx.example.jp 5.2.2 ..."
-      // The host's "[ip]" comes before the reply; a "]" after a "<" closes an address
-      // literal of the reply ("550 5.1.1 <a@[192.0.2.1]>: ...", RFC 5321 §4.1.3).
-      const lt = rest.indexOf('<');
-      let close = rest.indexOf(']');
-      if (lt >= 0 && close > lt) close = -1;
-      colon = close >= 0 ? close + 1 : rest.indexOf(' ', l.startsWith('host: ') ? 6 : 5);
-      if (colon < 0) break;
-      rest = rest.slice(colon).trimStart();
+      // "host mx.example.jp [192.0.2.1]: 550 ..." / GMX "host: mx.example.jp 5.2.2 ...":
+      // the host's name, then its address in brackets right after it, then the reply.
+      // Read by that order, not by the first "]": the reply may hold brackets of its own
+      // ("Client host [192.0.2.9] blocked", an address literal "<a@[192.0.2.1]>",
+      // RFC 5321 §4.1.3).
+      rest = rest.slice(l.startsWith('host: ') ? 6 : 5).trimStart();
+      let nameEnd = 0;
+      while (
+        nameEnd < rest.length &&
+        rest.charCodeAt(nameEnd) > 0x20 &&
+        rest.charCodeAt(nameEnd) !== 0x3a &&
+        rest.charCodeAt(nameEnd) !== 0x5b
+      )
+        nameEnd++;
+      if (nameEnd === 0 && !rest.startsWith('[')) break;
+      const name = rest.slice(0, nameEnd);
+      if (name.indexOf('.') > 0) host = name;
+      rest = rest.slice(nameEnd).trimStart();
+      if (rest.startsWith('[')) {
+        const close = rest.indexOf(']');
+        if (close > 0) rest = rest.slice(close + 1).trimStart();
+      }
       if (rest.startsWith(':')) rest = rest.slice(1).trimStart();
       continue;
     }

@@ -366,6 +366,21 @@ function x6CountLine(lines: readonly string[], limit: number): number {
 }
 
 /**
+ * Index of the "[" that the closing "]" at the end of `text` closes, or -1: the
+ * brackets are balanced, so a reply that itself holds a bracketed address or host
+ * ("Client host [192.0.2.9] blocked") stays whole.
+ */
+function openingBracket(text: string): number {
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === ']') depth++;
+    else if (ch === '[' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
  * One X6 error sentence: the recipient is the bracketed address after "recipient"
  * (else the first bracketed address), the server the bracketed name without "@",
  * the reply the text in the closing square brackets (else after "as follows:").
@@ -391,17 +406,7 @@ function x6Error(line: string): Failure | null {
   if (recipient === null) return null;
   let reply = line;
   const t = line.trimEnd();
-  // The "[" that the closing "]" pairs with: an address literal in the reply
-  // ("[550 5.1.1 <a@[192.0.2.1]>: ...]", RFC 5321 §4.1.3) nests a pair inside.
-  let open = -1;
-  for (let i = t.length - 2, depth = 0; i >= 0 && t.endsWith(']'); i--) {
-    const c = t.charCodeAt(i);
-    if (c === 0x5d) depth++;
-    else if (c === 0x5b && depth-- === 0) {
-      open = i;
-      break;
-    }
-  }
+  const open = t.endsWith(']') ? openingBracket(t) : -1;
   if (open >= 0) reply = t.slice(open + 1, -1);
   else {
     const said = textAfter(line, GATEWAYS.x6Said);

@@ -198,6 +198,18 @@ function withoutComma(s: string): string {
   return t.endsWith(',') ? t.slice(0, -1).trimEnd() : t;
 }
 
+/** `text` starts with an SMTP reply code (RFC 5321 §4.2: three digits, 2-5 first, then a space, "-" or its end). */
+function startsWithReplyCode(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c < 0x32 || c > 0x35) return false;
+  for (let i = 1; i < 3; i++) {
+    const d = text.charCodeAt(i);
+    if (!(d >= 0x30 && d <= 0x39)) return false;
+  }
+  const sep = text.charCodeAt(3);
+  return Number.isNaN(sep) || sep === 0x20 || sep === 0x2d;
+}
+
 export const zoho: Family = {
   name: 'zoho',
   detect: (b) =>
@@ -230,9 +242,13 @@ export const zoho: Family = {
       }
       const ownEnd = named.rest.toLowerCase().indexOf(MAILERS.zohoCode);
       const own = withoutComma(named.rest.slice(0, ownEnd < 0 ? named.rest.length : ownEnd));
+      const text = reply !== '' ? reply : own;
+      // The second field holds the remote reply as the server wrote it: when that
+      // starts with its own reply code (a reply without an enhanced code), it is the
+      // reply, and the first field's code, Zoho's summary of it, is not put before it.
       failures.push({
         recipient: named.address,
-        diagnosis: (code !== null ? `${code} ` : '') + (reply !== '' ? reply : own),
+        diagnosis: (code !== null && !startsWithReplyCode(text) ? `${code} ` : '') + text,
       });
       if (failures.length >= MAX_RECIPIENTS) break;
     }

@@ -35,6 +35,7 @@ import {
   type Family,
 } from './common';
 import { replyStage } from '../reply';
+import { enhancedCodeAt } from '../../values';
 import type { OobFinding } from '../types';
 
 /** Fixed text of sendmail's savemail.c and of the clones (lower case). */
@@ -285,9 +286,27 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
         if (v.host !== '') host = v.host;
         continue;
       }
+      // "550-5.1.1 <a@b>... first line" then "550-5.1.1 ..." and "550 5.1.1 ...": a
+      // verdict that carries a multi-line reply goes on over the lines with its code
+      // until the one with a space after it (RFC 5321 §4.2.1).
+      let verdictText = v.text;
+      if (v.code !== null && line.charCodeAt(3) === 0x2d) {
+        const code = line.slice(0, 3);
+        for (let j = i + 1; j < next && j <= i + 20; j++) {
+          const cont = (lines[j] as string).trim();
+          const sep = cont.charCodeAt(3);
+          if (!cont.startsWith(code) || (sep !== 0x20 && sep !== 0x2d)) break;
+          let rest = cont.slice(4).trimStart();
+          const e = enhancedCodeAt(rest, 0);
+          if (e !== null && rest.charCodeAt(e.end) === 0x20) rest = rest.slice(e.end).trimStart();
+          verdictText += ' ' + rest;
+          i = j;
+          if (sep === 0x20) break;
+        }
+      }
       const p = get(v.address);
       if (p.diagnosis === '') {
-        p.diagnosis = replies.length > 0 ? replies.join(' ') : v.text;
+        p.diagnosis = replies.length > 0 ? replies.join(' ') : verdictText;
         if (replies.length > 0) p.command = replyStage(`${sent}\n<<< ${replies.join('\n<<< ')}`);
         p.verdictCode = v.code;
         p.remoteMta = host;

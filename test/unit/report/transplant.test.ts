@@ -69,6 +69,31 @@ const SUBSET = [
   'labels/sendmail-diag-generic-text-specific.eml',
   'field-kinds/cases/p18-exchange-remote-server-returned-no-hash.eml',
   'unseen/oobd-kerio.eml',
+  // X6: the reply is the balanced bracket that ends the sentence, brackets inside it kept.
+  'heuristic/gateways/oobd-x6-two-errors.eml',
+  'siblings/x6-two.eml',
+  // Exim (GMX): "host: NAME [IP]" read in order, not cut at the reply's own "]".
+  'heuristic/exim/sisimai-lhost-gmx-01.eml',
+  'siblings/gmx-userunknown.eml',
+  // Zoho: a second ERROR_CODE field that starts with its own reply code is the reply.
+  'heuristic/mailers/oobd-zoho-error-code.eml',
+  'siblings/zoho-spam.eml',
+  // Domino: the code after "Returned a Permanent Error".
+  'siblings/domino-mailboxfull.eml',
+  // Exchange 2003: the code after the quoted "smtp;" of "<mx #5.0.0 smtp;552 ...>".
+  'codes/dsn-exchange-2003-angle-host.eml',
+  // A reply in brackets after the address that holds a colon is a reason, not an
+  // MMDF-style "(host: ...)" group.
+  'unseen/oobd-haraka-like.eml',
+  'unseen/oobd-failed-recipients-list.eml',
+  // A Sendmail verdict that carries a multi-line reply ("550-5.1.1 <a@b>... ", then
+  // "550-5.1.1 ..." and "550 5.1.1 ..."): its lines go on with it (the heuristic parser
+  // and a DSN's transcript both).
+  'unseen/oobd-display.eml',
+  'siblings/v5sendmail-two.eml',
+  'variants/sendmail-expired.eml',
+  // "Unknown address error 550-'...'": the quoted reply read without an enhanced code.
+  'labels/dsn-unknown-diag-type-text.eml',
 ];
 
 const deps: TransplantDeps = {
@@ -145,10 +170,51 @@ describe('the reply codes the transplants showed unread', () => {
     ["Remote Server at relay.example.com (192.0.2.3) returned '550 No such user here'", 550],
     ['host 192.0.2.8: 552 <a@example.org>... Requested mail action aborted', 552],
     ['Mon 2011-01-03 10:00:01: <-- 450 Greylisted, please try again later', 450],
+    // Lotus Domino names the reply's class before it.
+    [
+      'Error transferring to mx.example.net; SMTP Protocol Returned a Permanent Error 552 Requested mail action aborted: exceeded storage allocation',
+      552,
+    ],
+    ['SMTP Protocol Returned a Transient Error 451 Try again later', 451],
+    // Exchange 2003: the remote reply after its own diagnostic type, inside the wrapper.
+    ['550 <mx.example.net #5.0.0 smtp;552 Requested mail action aborted>', 552],
+    // A provider's code, then the remote reply with its own (Yahoo's "550: 552 ...",
+    // as its parser passes it on).
+    ['550 552 <a@example.org>... Requested mail action aborted', 552],
+    ['550 554 Message refused', 554],
+    // A reply quoted whole after its code and dash, without an enhanced code.
+    ["5.1.0 - Unknown address error 550-'Requested action aborted: mailbox full'", 550],
+    ["5.1.0 - Unknown address error 550-'552 <a@example.org>: Requested action aborted'", 552],
   ])('%s has reply code %d', (text, code) => {
     const read = readReply(text, failed);
     expect(read.coded).toBe(true);
     expect(read.reply.code).toBe(code);
+  });
+
+  test.each([
+    // A number of bytes after the code is no second reply.
+    ['550 552 bytes is the largest message accepted here', 550],
+    // The class named in a sentence, no code after it.
+    ['550 This is a permanent error. 4 attempts were made', 550],
+  ])('%s keeps reply code %d', (text, code) => {
+    expect(readReply(text, failed).reply.code).toBe(code);
+  });
+
+  test.each([
+    ["Unknown address error 550-'Requested action aborted'", 'Requested action aborted'],
+    // A quote that does not wrap the whole reply stays.
+    ["550 'quoted' word", "'quoted' word"],
+  ])('%s has content %s', (text, content) => {
+    expect(readReply(text, failed).reply.content).toBe(content);
+  });
+
+  test("an enhanced code that leads the text is the quoted reply's when it has none", () => {
+    const read = readReply("5.3.0 - Other mail system problem 550-'Unknown user a@example.org'", {
+      status: { class: 5, subject: 0, detail: 0 },
+      action: 'failed',
+    }).reply;
+    expect(read.code).toBe(550);
+    expect(read.enhancedCode).toEqual({ class: 5, subject: 3, detail: 0 });
   });
 
   test.each([
