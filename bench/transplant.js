@@ -10,33 +10,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { DONORS, checkMessage } = require('./transplant-lib.js');
 
-const ROOT = path.join(__dirname, '..');
-const DIST = path.join(ROOT, 'dist');
-const { parseMessage } = require(path.join(DIST, 'report', 'index.js'));
-const records = require(path.join(DIST, 'pipeline', 'records.js'));
-const { compileClassifier } = require(path.join(DIST, 'classify', 'index.js'));
-const { SHIPPED_RULES_FILES } = require(path.join(DIST, 'config', 'server.js'));
+const { ROOT, transplantArgs, distDeps } = require('./transplant-setup.js');
 
-const args = process.argv.slice(2);
-const verbose = args.includes('--verbose');
-const onlyAt = args.indexOf('--only');
-const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
-
-const classifier = compileClassifier(
-  SHIPPED_RULES_FILES.filter((f) => fs.existsSync(path.join(ROOT, f))).map((file) => ({
-    file,
-    text: fs.readFileSync(path.join(ROOT, file), 'utf8'),
-  })),
-  { cacheSize: 4096, uncategorizedCacheSize: 4096 },
-);
-const deps = {
-  parseMessage,
-  isBounce: records.isBounce,
-  labelFindings: records.labelFindings,
-  replyContext: records.replyContext,
-  inferenceReply: records.inferenceReply,
-  classifier,
-};
+const { verbose, only } = transplantArgs();
+const deps = distDeps();
 
 /** [family, file] for every message: the corpus, then fixtures/ (recursively). */
 function messages() {
