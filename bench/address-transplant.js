@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { DONORS, checkMessage } = require('./address-transplant-lib.js');
 
-const { ROOT, transplantArgs, distDeps } = require('./transplant-setup.js');
+const { ROOT, transplantArgs, distDeps, Tally } = require('./transplant-setup.js');
 
 const CORPUS = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai');
 const { verbose, only } = transplantArgs();
@@ -58,11 +58,9 @@ function messages() {
   return out.filter(([family]) => only === null || family.startsWith(only));
 }
 
-const families = new Map();
+const tally = new Tally(verbose);
 const byDonor = new Map(DONORS.map((d) => [d.name, { transplants: 0, failed: 0 }]));
 let skipped = 0;
-const total = { files: 0, transplants: 0, failed: 0, kinds: {} };
-const lines = [];
 for (const [family, file, expected] of messages()) {
   const raw = fs.readFileSync(file, 'latin1');
   const results = checkMessage(deps, raw, expected, DONORS);
@@ -70,49 +68,26 @@ for (const [family, file, expected] of messages()) {
     skipped++;
     continue;
   }
-  if (!families.has(family))
-    families.set(family, { files: 0, transplants: 0, failed: 0, kinds: {} });
-  const fam = families.get(family);
-  fam.files++;
-  total.files++;
+  tally.message(family);
   for (const r of results) {
-    fam.transplants++;
-    total.transplants++;
-    byDonor.get(r.donor).transplants++;
-    if (r.failures.length === 0) continue;
-    fam.failed++;
-    total.failed++;
-    byDonor.get(r.donor).failed++;
-    for (const f of r.failures) {
-      fam.kinds[f.kind] = (fam.kinds[f.kind] ?? 0) + 1;
-      total.kinds[f.kind] = (total.kinds[f.kind] ?? 0) + 1;
-      if (verbose) lines.push(`${path.relative(ROOT, file)} | ${r.donor} | ${f.kind}: ${f.detail}`);
-    }
+    const donor = byDonor.get(r.donor);
+    donor.transplants++;
+    if (tally.transplant(family, file, r)) donor.failed++;
   }
 }
 
-const kinds = (k) =>
-  Object.entries(k)
-    .sort()
-    .map(([n, c]) => `${n} ${c}`)
-    .join(', ');
 console.log(`Address transplants: ${DONORS.length} donors per message\n`);
 console.log('donor                              failed/transplants');
 for (const d of DONORS) {
   const s = byDonor.get(d.name);
   console.log(`${d.name.padEnd(34)} ${`${s.failed}/${s.transplants}`.padStart(18)}`);
 }
-console.log('\nfamily                                 files  failed/transplants  failures by kind');
-for (const [family, f] of [...families].sort())
-  if (f.failed > 0 || verbose)
-    console.log(
-      `${family.padEnd(38)} ${String(f.files).padStart(5)}  ${`${f.failed}/${f.transplants}`.padStart(18)}  ${kinds(f.kinds)}`,
-    );
+console.log('');
+tally.printFamilies(!verbose);
 console.log('(families without a failure not listed)\n');
 console.log(
-  `total: ${total.failed} of ${total.transplants} transplants failed (${total.files} messages; ` +
+  `total: ${tally.total.failed} of ${tally.total.transplants} transplants failed (${tally.total.files} messages; ` +
     `${skipped} not checked: no bounce record, records not naming exactly the expected recipients, ` +
     `or the recipient not written out in the raw text)`,
 );
-console.log(`failures by kind: ${kinds(total.kinds) || 'none'}`);
-if (verbose) console.log('\n' + lines.join('\n'));
+tally.printEnd();

@@ -1,6 +1,7 @@
 // What bench/transplant.js and bench/address-transplant.js share: their command line
 // (`--verbose`, `--only PREFIX`) and the parser, record helpers and classifier of the
-// build in dist/ (the shipped rules) that the transplant libraries are handed.
+// build in dist/ (the shipped rules) that the transplant libraries are handed, and the
+// tally of failures they print.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -37,4 +38,72 @@ function distDeps() {
   };
 }
 
-module.exports = { ROOT, DIST, transplantArgs, distDeps };
+/** "kind count, kind count" of a failures-by-kind object, sorted by kind. */
+function kindsText(kinds) {
+  return Object.entries(kinds)
+    .sort()
+    .map(([n, c]) => `${n} ${c}`)
+    .join(', ');
+}
+
+/**
+ * Failed transplants per format family and in total, by kind; with `verbose`, one
+ * line per failure ("file | donor | kind: detail", the file relative to the checkout).
+ */
+class Tally {
+  constructor(verbose) {
+    this.verbose = verbose;
+    this.families = new Map();
+    this.total = { files: 0, transplants: 0, failed: 0, kinds: {} };
+    this.lines = [];
+  }
+
+  /** A message of `family` was checked. */
+  message(family) {
+    if (!this.families.has(family))
+      this.families.set(family, { files: 0, transplants: 0, failed: 0, kinds: {} });
+    this.families.get(family).files++;
+    this.total.files++;
+  }
+
+  /** One transplant into `file` (of `family`); returns whether it failed. */
+  transplant(family, file, result) {
+    const fam = this.families.get(family);
+    fam.transplants++;
+    this.total.transplants++;
+    if (result.failures.length === 0) return false;
+    fam.failed++;
+    this.total.failed++;
+    for (const f of result.failures) {
+      fam.kinds[f.kind] = (fam.kinds[f.kind] ?? 0) + 1;
+      this.total.kinds[f.kind] = (this.total.kinds[f.kind] ?? 0) + 1;
+      this.note(file, result.donor, `${f.kind}: ${f.detail}`);
+    }
+    return true;
+  }
+
+  /** A line for --verbose about `file` and `donor`. */
+  note(file, donor, what) {
+    if (this.verbose) this.lines.push(`${path.relative(ROOT, file)} | ${donor} | ${what}`);
+  }
+
+  /** The family table; `onlyFailed` leaves out families without a failure. */
+  printFamilies(onlyFailed) {
+    console.log(
+      'family                                 files  failed/transplants  failures by kind',
+    );
+    for (const [family, f] of [...this.families].sort())
+      if (!onlyFailed || f.failed > 0)
+        console.log(
+          `${family.padEnd(38)} ${String(f.files).padStart(5)}  ${`${f.failed}/${f.transplants}`.padStart(18)}  ${kindsText(f.kinds)}`,
+        );
+  }
+
+  /** The failures by kind, then (--verbose) every failure. */
+  printEnd() {
+    console.log(`failures by kind: ${kindsText(this.total.kinds) || 'none'}`);
+    if (this.verbose) console.log('\n' + this.lines.join('\n'));
+  }
+}
+
+module.exports = { ROOT, DIST, transplantArgs, distDeps, Tally };

@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { DONORS, checkMessage } = require('./transplant-lib.js');
 
-const { ROOT, transplantArgs, distDeps } = require('./transplant-setup.js');
+const { ROOT, transplantArgs, distDeps, Tally } = require('./transplant-setup.js');
 
 const { verbose, only } = transplantArgs();
 const deps = distDeps();
@@ -33,12 +33,10 @@ function messages() {
   return out.filter(([family]) => only === null || family.startsWith(only));
 }
 
-const families = new Map();
+const tally = new Tally(verbose);
 let skipped = 0;
 let missed = 0;
 let templates = 0;
-const total = { files: 0, transplants: 0, failed: 0, kinds: {} };
-const lines = [];
 for (const [family, file] of messages()) {
   const raw = fs.readFileSync(file, 'latin1');
   const results = checkMessage(deps, raw, DONORS);
@@ -46,52 +44,29 @@ for (const [family, file] of messages()) {
     skipped++;
     continue;
   }
-  if (!families.has(family))
-    families.set(family, { files: 0, transplants: 0, failed: 0, kinds: {} });
-  const fam = families.get(family);
-  fam.files++;
-  total.files++;
+  tally.message(family);
   for (const r of results) {
     if (r.template) {
       templates++;
-      if (verbose) lines.push(`${path.relative(ROOT, file)} | ${r.donor} | template sentence`);
+      tally.note(file, r.donor, 'template sentence');
       continue;
     }
     if (r.missed) {
       missed++;
-      if (verbose) lines.push(`${path.relative(ROOT, file)} | ${r.donor} | missed copy`);
+      tally.note(file, r.donor, 'missed copy');
       continue;
     }
-    fam.transplants++;
-    total.transplants++;
-    if (r.failures.length === 0) continue;
-    fam.failed++;
-    total.failed++;
-    for (const f of r.failures) {
-      fam.kinds[f.kind] = (fam.kinds[f.kind] ?? 0) + 1;
-      total.kinds[f.kind] = (total.kinds[f.kind] ?? 0) + 1;
-      if (verbose) lines.push(`${path.relative(ROOT, file)} | ${r.donor} | ${f.kind}: ${f.detail}`);
-    }
+    tally.transplant(family, file, r);
   }
 }
 
-const kinds = (k) =>
-  Object.entries(k)
-    .sort()
-    .map(([n, c]) => `${n} ${c}`)
-    .join(', ');
 console.log(`Reply transplants: ${DONORS.length} donors per message\n`);
-console.log('family                                 files  failed/transplants  failures by kind');
-for (const [family, f] of [...families].sort())
-  console.log(
-    `${family.padEnd(38)} ${String(f.files).padStart(5)}  ${`${f.failed}/${f.transplants}`.padStart(18)}  ${kinds(f.kinds)}`,
-  );
+tally.printFamilies(false);
 console.log('');
 console.log(
-  `total: ${total.failed} of ${total.transplants} transplants failed (${total.files} messages; ` +
+  `total: ${tally.total.failed} of ${tally.total.transplants} transplants failed (${tally.total.files} messages; ` +
     `${skipped} without a reply to replace or whose reply is not in the raw text; ` +
     `${missed} transplants not checked: the parser still reads the original reply, from a copy not found; ` +
     `${templates} not checked: the text replaced was the notice's own sentence, not a reply)`,
 );
-console.log(`failures by kind: ${kinds(total.kinds) || 'none'}`);
-if (verbose) console.log('\n' + lines.join('\n'));
+tally.printEnd();
