@@ -26,6 +26,16 @@ const HEAD = [
   'Message-ID: <codes-bench@mx.example.net>',
 ];
 
+/** The returned message's copy that the Exim and qmail notices end with. */
+const RETURNED = [
+  'From: bounce@example.com',
+  `To: ${RECIPIENT}`,
+  'Subject: hello',
+  '',
+  'hello',
+  '',
+];
+
 /** A DSN (RFC 3464) whose per-recipient block after Final-Recipient is `block`. */
 function dsn(block) {
   return [
@@ -78,12 +88,7 @@ function exim(text) {
     '',
     '------ This is a copy of the message, including all the headers. ------',
     '',
-    'From: bounce@example.com',
-    `To: ${RECIPIENT}`,
-    'Subject: hello',
-    '',
-    'hello',
-    '',
+    ...RETURNED,
   ].join('\r\n');
 }
 
@@ -102,12 +107,7 @@ function qmail(text) {
     '',
     '--- Below this line is a copy of the message.',
     '',
-    'From: bounce@example.com',
-    `To: ${RECIPIENT}`,
-    'Subject: hello',
-    '',
-    'hello',
-    '',
+    ...RETURNED,
   ].join('\n');
 }
 
