@@ -7,8 +7,10 @@
 // reason and overall; --misses lists the replies that got a wrong label. Without a file
 // it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
 // -languages, -cjk (Japanese, Chinese and Korean reasons) and -languages-2 (a held-back
-// check of those two) and -4 (a held-back set of English stock replies), each under its file
-// name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js).
+// check of those two), -4 (a held-back set of English stock replies) and -5 (a held-back set
+// of MTA, provider and gateway replies, about half without an enhanced code), each under its
+// file name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js)
+// and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -32,6 +34,7 @@ const SETS = [
   'blind-replies-cjk.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
+  'blind-replies-5.tsv',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
@@ -110,5 +113,12 @@ if (positional.length === 0 && rules.length === 0) {
   console.log('\n== bench/data/codes-unseen.tsv (reply and enhanced codes: bench/codes.js)');
   process.stdout.write(
     execFileSync(process.execPath, [path.join(__dirname, 'codes.js')], { encoding: 'utf8' }),
+  );
+  // And whole messages (bench/blind-messages.js: count, recipient, codes and label).
+  console.log('');
+  process.stdout.write(
+    execFileSync(process.execPath, [path.join(__dirname, 'blind-messages.js')], {
+      encoding: 'utf8',
+    }),
   );
 }
