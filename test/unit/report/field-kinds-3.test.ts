@@ -14,7 +14,10 @@ const { dir: DIR, cases: CASES } = loadFieldCases('field-kinds-3');
  * Cases that do not hold yet, by the tag run.py prints. The list must be exact: a
  * case that starts to hold has to leave it, so the list never hides a regression.
  */
-const KNOWN_FAILING = new Set<string>([]);
+const KNOWN_FAILING = new Set<string>([
+  'cases/c01-replies.txt:21',
+  'cases/p19-x-failed-recipients-semicolons.eml',
+]);
 
 describe('field kinds from public bug reports (fixtures/field-kinds-3)', () => {
   const holding = CASES.filter((c) => !KNOWN_FAILING.has(fieldCaseTag(c)));
@@ -41,10 +44,10 @@ describe('field kinds from public bug reports (fixtures/field-kinds-3)', () => {
     expect([...KNOWN_FAILING].filter((t) => !tags.has(t))).toEqual([]);
   });
 
-  it('has a case for every input file and at least 38 cases', () => {
+  it('has a case for every input file and at least 44 cases', () => {
     const named = new Set(CASES.map((c) => c.case));
     const files = fs.readdirSync(path.join(DIR, 'cases')).map((f) => `cases/${f}`);
     expect(files.filter((f) => !named.has(f))).toEqual([]);
-    expect(CASES.length).toBeGreaterThanOrEqual(38);
+    expect(CASES.length).toBeGreaterThanOrEqual(44);
   });
 });
