@@ -1607,7 +1607,7 @@ describe('refusals of this message, AOL codes, illegal host/domain names, unansw
 // Kinds from fixtures/field-kinds-3 (a recipient address that changed hands, the
 // receiving organisation's queue limit): wordings written here, and the nearest
 // replies of other labels that must keep theirs.
-describe('an address that changed hands and a receiving organisation over its queue limit, against their neighbours', () => {
+describe('an address that changed hands, a receiving organisation over its queue limit and a jailed IP, against their neighbours', () => {
   const classifier = compileClassifier(shipped);
 
   it.each<[string, string]>([
@@ -1633,6 +1633,13 @@ describe('an address that changed hands and a receiving organisation over its qu
     // without the queue words keeps the code's.
     ['452 4.2.2 Mailbox quota exceeded', 'QuotaIssues'],
     ['550 5.7.3 Security conversion required but not possible', 'AuthenticationFailed'],
+    // The sending IP locked up ("ip in prison", a jail, a penalty box): a block of the
+    // client. A person "in jail" and a quarantined message are not.
+    ['550 ip in prison', 'SpamBlock'],
+    ['554 Your IP 198.51.100.4 has been put in the penalty box', 'SpamBlock'],
+    ['550 client host jailed for 1 hour', 'SpamBlock'],
+    ['550 user is in jail', 'Uncategorized'],
+    ['550 message placed in quarantine', 'Uncategorized'],
   ])('takes %j as %s', (line, expected) => {
     expect(classifier.classifyLine(line).label).toBe(expected);
   });
