@@ -25,7 +25,6 @@ const AUTOREPLY_HEADERS = [
  * languages Outlook, Exchange, Gmail, Yahoo and the common webmails use (lower case).
  */
 const SUBJECT_PREFIXES = [
-  'auto:',
   'auto response',
   'auto-response',
   'autoresponse',
@@ -38,7 +37,6 @@ const SUBJECT_PREFIXES = [
   'out of office',
   'out of the office',
   'ooo:',
-  'vacation',
   'on vacation',
   'away from',
   'abwesenheitsnotiz',
@@ -329,16 +327,70 @@ function generatedAnswer(msg: MimeMessage, autoSubmitted: string, subject: strin
   return answersMessage(msg) || replySubject(subject);
 }
 
-function subjectEvidence(subject: string): boolean {
+/**
+ * Subject prefixes that are also ordinary words a person starts a subject with ("Auto:
+ * which garage did you use?", "Vacation photos"): with no auto-reply header they count
+ * only when the text says the person is away (AWAY_PHRASES). Reported: an auto-reply
+ * known only by its "Auto:" subject, https://github.com/mysociety/writetothem/issues/1
+ * (Pigeonhole Sieve's default vacation subject is "Auto: <subject>", but it also writes
+ * Auto-Submitted, which is evidence on its own).
+ */
+const WORD_SUBJECT_PREFIXES = ['auto:', 'vacation'];
+
+/**
+ * What an away message says in its opening text (English, the language of the prefixes
+ * above; lower case): absence, leave, limited access, a date of return.
+ */
+const AWAY_PHRASES = [
+  'out of the office',
+  'out of office',
+  'away from',
+  'i am away',
+  "i'm away",
+  'currently away',
+  'on leave',
+  'on vacation',
+  'on holiday',
+  'on annual leave',
+  'limited access',
+  'will respond on my return',
+  'on my return',
+  'upon my return',
+  'when i return',
+  "when i'm back",
+  'when i am back',
+  'i will be back',
+  "i'll be back",
+  'return on',
+  'returning on',
+  'back in the office',
+  'not in the office',
+];
+
+/**
+ * Whether the subject marks an auto-reply: 'strong' (a responder's own prefix or
+ * phrase), 'word' (a prefix that is also an everyday word: WORD_SUBJECT_PREFIXES), or
+ * null (no evidence).
+ */
+function subjectEvidence(subject: string): 'strong' | 'word' | null {
   const s = untaggedSubject(subject);
-  if (s === '') return false;
-  if (humanSubject(s)) return false;
-  for (const p of SUBJECT_PREFIXES) if (s.startsWith(p)) return true;
+  if (s === '') return null;
+  if (humanSubject(s)) return null;
+  for (const p of SUBJECT_PREFIXES) if (s.startsWith(p)) return 'strong';
   // A list's or desk's "[Team] Re: …" is a person's reply behind a tag: what it says
   // about an out-of-office is no evidence either (a responder's own tag, "[Auto-Reply]",
   // was taken above).
-  if (humanSubject(withoutTags(subject))) return false;
-  for (const p of SUBJECT_PHRASES) if (s.indexOf(p) >= 0) return true;
+  if (humanSubject(withoutTags(subject))) return null;
+  for (const p of SUBJECT_PHRASES) if (s.indexOf(p) >= 0) return 'strong';
+  for (const p of WORD_SUBJECT_PREFIXES) if (s.startsWith(p)) return 'word';
+  return null;
+}
+
+/** The opening text says its writer is away (AWAY_PHRASES) or gone (INACTIVE_PHRASES). */
+function saysAway(msg: MimeMessage): boolean {
+  const lower = leadingText(msg, 1000).toLowerCase();
+  for (const p of AWAY_PHRASES) if (lower.indexOf(p) >= 0) return true;
+  for (const p of INACTIVE_PHRASES) if (lower.indexOf(p) >= 0) return true;
   return false;
 }
 
@@ -461,7 +513,10 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   // A subject is enough on its own (Outlook's "Automatic reply:" carries no header);
   // Auto-Submitted: auto-generated alone is any machine mail, so it is not (above: only
   // when it answers a message).
-  if (!evidence) evidence = subjectEvidence(subject) && !listMail(msg);
+  if (!evidence && !listMail(msg)) {
+    const bySubject = subjectEvidence(subject);
+    evidence = bySubject === 'strong' || (bySubject === 'word' && saysAway(msg));
+  }
   if (!evidence) return null;
 
   // Sisimai takes From, then Return-Path; Reply-To may name someone else (a colleague, a ticket desk).

@@ -1603,3 +1603,44 @@ describe('refusals of this message, AOL codes, illegal host/domain names, unansw
     expect(classifier.classifyLine(line, { action: 'delayed' }).label).toBe('NoAnswerFromHost');
   });
 });
+
+// Kinds from fixtures/field-kinds-3 (a recipient address that changed hands, the
+// receiving organisation's queue limit): wordings written here, and the nearest
+// replies of other labels that must keep theirs.
+describe('an address that changed hands, a receiving organisation over its queue limit and a jailed IP, against their neighbours', () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    // RFC 7293: the mailbox is not the one the sender knew.
+    ['550 5.7.17 Mailbox owner has changed', 'InvalidRecipient'],
+    ['550 mailbox ownership has changed since the date you gave', 'InvalidRecipient'],
+    ['550 The recipient address is no longer valid', 'InvalidRecipient'],
+    ['554 <lee@example.org> is no longer valid', 'InvalidRecipient'],
+    [
+      '554 delivery error: dd lee@example.org is no longer valid. [-20] - mta9.example.net',
+      'InvalidRecipient',
+    ],
+    // The same words about our own sender, a domain that changed hands, a session.
+    ['550 5.7.1 Sender address is no longer valid for this service', 'InvalidSender'],
+    ['553 The envelope sender domain has become no longer valid here', 'InvalidSender'],
+    ['551 4.7.18 domain owner has changed', 'BadDomain'],
+    ['421 Your session is no longer valid, please reconnect', 'TransientFailure'],
+    // The receiving organisation's (tenant's, domain's) queue over its limit: retry.
+    ['450 4.7.3 Organization queue quota exceeded.', 'TransientFailure'],
+    ['451 4.3.1 Tenant queue limit reached, try again', 'TransientFailure'],
+    ['451 delivery queue full for example.org, retry', 'TransientFailure'],
+    // A mailbox quota and a sending quota keep their labels; an authentication X.7.3
+    // without the queue words keeps the code's.
+    ['452 4.2.2 Mailbox quota exceeded', 'QuotaIssues'],
+    ['550 5.7.3 Security conversion required but not possible', 'AuthenticationFailed'],
+    // The sending IP locked up ("ip in prison", a jail, a penalty box): a block of the
+    // client. A person "in jail" and a quarantined message are not.
+    ['550 ip in prison', 'SpamBlock'],
+    ['554 Your IP 198.51.100.4 has been put in the penalty box', 'SpamBlock'],
+    ['550 client host jailed for 1 hour', 'SpamBlock'],
+    ['550 user is in jail', 'Uncategorized'],
+    ['550 message placed in quarantine', 'Uncategorized'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});

@@ -330,6 +330,46 @@ describe('automatic answers known by how their software marks them', () => {
   );
 });
 
+// Reported: an auto-reply known only by its "Auto:" subject
+// (https://github.com/mysociety/writetothem/issues/1); "Auto:" and "Vacation" also
+// start a person's subject, so with no header they need the text to say "away".
+describe('subject prefixes that are also everyday words', () => {
+  it.each([
+    ['Auto: Your letter about the bus route', 'I am out of the office until 3 June.'],
+    [
+      'Auto: Re: planning application',
+      "Thanks for writing. I'm away this week and will reply when I'm back.",
+    ],
+    ['Vacation', 'I am on annual leave with limited access to e-mail.'],
+    ['Vacation reply', 'Back in the office on Monday 4 May.'],
+  ])('takes %j with away wording for an auto-reply', (subject, body) => {
+    expect(autoReply(message([...base, `Subject: ${subject}`], body))?.label).toBe('AutoReply');
+  });
+
+  it.each([
+    ['Auto: which garage did you use?', 'Which garage did the auto repair you wrote about?'],
+    ['Auto: insurance renewal', 'Please find the renewal quote for your car attached.'],
+    ['Vacation photos', 'Here are the photos from the trip, enjoy!'],
+    ['Vacation request for August', 'Could you approve my leave request for August?'],
+  ])("does not take a person's %j without away wording for one", (subject, body) => {
+    expect(autoReply(message([...base, `Subject: ${subject}`], body))).toBeNull();
+  });
+
+  it('keeps a responder prefix or header enough on its own', () => {
+    expect(
+      autoReply(message([...base, 'Subject: Automatic reply: photos'], 'See you.'))?.label,
+    ).toBe('AutoReply');
+    expect(
+      autoReply(
+        message(
+          [...base, 'Subject: Auto: photos', 'Auto-Submitted: auto-replied (vacation)'],
+          'See you.',
+        ),
+      )?.label,
+    ).toBe('AutoReply');
+  });
+});
+
 describe('auto-replies saying the person has left', () => {
   it.each([
     'I have left the company. Please write to info@example.org.',

@@ -284,6 +284,33 @@ describe('Exim', () => {
     ]);
   });
 
+  // Reported for address lists separated by ";": https://github.com/rspamd/rspamd/issues/6139.
+  it.each([
+    ['  a@example.org; b@example.org', ['a@example.org', 'b@example.org']],
+    [
+      '  a@example.org, b@example.org, c@example.org',
+      ['a@example.org', 'b@example.org', 'c@example.org'],
+    ],
+    ['  <a@example.org>; <b@example.org>:', ['a@example.org', 'b@example.org']],
+  ])('gives each address of a one-line list %j the reason under it', (entry, expected) => {
+    const raw = eml(
+      ...intro,
+      '',
+      entry,
+      '    host mx.example.org [192.0.2.1]',
+      '    SMTP error from remote mail server after RCPT TO:',
+      '    550 5.1.1 Recipient address rejected: User unknown',
+    );
+    const found = summary(raw);
+    expect(found.map((f) => f[0])).toEqual(expected);
+    for (const f of found) expect(f.slice(1, 3)).toEqual([550, '5.1.1']);
+  });
+
+  it('does not take a word after the address for a second address', () => {
+    const raw = eml(...intro, '', '  a@example.org; retry timeout exceeded');
+    expect(summary(raw).map((f) => f[0])).toEqual(['a@example.org']);
+  });
+
   it('gives one finding per address when Mail.ru repeats the text in two languages', () => {
     const raw = eml(
       'From: mailer-daemon@corp.mail.ru',
