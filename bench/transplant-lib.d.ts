@@ -39,6 +39,9 @@ export interface TransplantDeps {
 
 export const DONORS: readonly Donor[];
 
+/** How many of DONORS (the first) were there before the widened shapes. */
+export const OLD_DONORS: number;
+
 /** Every donor transplanted into the message (latin1 text); null when it has no reply to replace. */
 export function checkMessage(
   deps: TransplantDeps,

@@ -8,7 +8,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { DONORS, checkMessage } = require('./transplant-lib.js');
+const { DONORS, OLD_DONORS, checkMessage } = require('./transplant-lib.js');
 
 const { ROOT, transplantArgs, distDeps, Tally } = require('./transplant-setup.js');
 
@@ -62,6 +62,11 @@ for (const [family, file] of messages()) {
 
 console.log(`Reply transplants: ${DONORS.length} donors per message\n`);
 tally.printFamilies(false);
+console.log('');
+tally.printDonors(
+  DONORS.map((d) => d.name),
+  OLD_DONORS,
+);
 console.log('');
 console.log(
   `total: ${tally.total.failed} of ${tally.total.transplants} transplants failed (${tally.total.files} messages; ` +
