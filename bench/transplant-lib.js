@@ -57,6 +57,7 @@ const DONORS = [
     // (bounce_notify_util.c LENGTH 79, INDENT 4); an RFC 5321 §4.5.3.1.5 reply line
     // may run to 512 octets.
     name: 'long folded reply (552 5.2.2, 200+ chars)',
+    long: true,
     lines: [
       "552 5.2.2 The recipient's mailbox has used all of the storage space it is allowed on this system and cannot accept any more messages until its owner deletes some of the old ones or asks the administrator for a larger quota",
     ],
@@ -186,6 +187,9 @@ function contentPattern(content) {
   return new RegExp(words.map(wordPattern).join(GAP), 'g');
 }
 
+/** What follows a label sentence: a colon and the address on the same line. */
+const LABEL_BEFORE_ADDRESS = /^:[ \t]*<?[^\s<>@]+@[^\s<>@]+>?[ \t]*\r?$/m;
+
 /** A word that is an address, bracketed or not, with the punctuation that ends it ("<a@b>...", "a@b:"). */
 const ADDRESS_PREFIX = /^<?[^\s<>@]+@[^\s<>@]+?>?(?:\.\.\.|[:,;])?$/;
 
@@ -301,7 +305,8 @@ function wrap(text, column, width, joint) {
   let out = '';
   let col = column;
   let first = true;
-  for (const word of text.split(/ +/).filter(Boolean)) {
+  // (The kept address may carry the original's own line break: one layout, the new one.)
+  for (const word of text.split(/\s+/).filter(Boolean)) {
     if (!first && col + 1 + word.length > width && col > indent) {
       out += joint + word;
       col = indent + word.length;
@@ -378,6 +383,15 @@ function transplant(raw, replies, donor) {
       }
       start -= code;
       if (taken(start, end)) continue;
+      // A sentence that labels the address after it ("Mailbox full: a@b", IMail, the
+      // generic notices): the notice's own few words, never a server's reply of a
+      // whole paragraph. A long donor has no place there: skipped.
+      if (donor.long && code === 0 && LABEL_BEFORE_ADDRESS.test(raw.slice(end, end + 200)))
+        return { skipped: true };
+      // A reply of a code alone where the message keeps the text only (the MTA's own
+      // sentence, a reply whose code stands elsewhere): nothing of it goes there.
+      if (code === 0 && lead === null && donor.lines.every((l) => splitLine(l).text === ''))
+        return { skipped: true };
       spans.push({
         start,
         end,
@@ -424,6 +438,13 @@ function transplant(raw, replies, donor) {
     if (span.coded) codedFor.add(rcpt.toLowerCase());
     const lineStart = raw.lastIndexOf('\n', span.start - 1) + 1;
     const prefix = raw.slice(lineStart, span.start);
+    // Inside a JSON string (an SES notification's "diagnosticCode":"..."): the
+    // donor written as JSON writes it, its quotes escaped (RFC 8259 §7).
+    if (/"[ \t]*:[ \t]*"(?:[^"\\]|\\.)*$/.test(prefix)) {
+      out += lines.map((l) => JSON.stringify(l).slice(1, -1)).join(' ');
+      pos = span.end;
+      continue;
+    }
     const eol = raw.includes('\r\n') ? '\r\n' : '\n';
     const header = inHeader(raw, span.start) && inDsnFields(raw, span.start);
     // (A text without codes is one reply text: its lines joined.)
@@ -529,6 +550,10 @@ function checkMessage(deps, message, donors = DONORS) {
   for (const donor of donors) {
     const done = transplant(raw, replies, donor);
     if (done === null) return null;
+    if (done.skipped) {
+      results.push({ donor: donor.name, text: raw, failures: [], skipped: true });
+      continue;
+    }
     const text = done.text;
     const failures = [];
     const { result, findings } = bounceFindings(deps, text);

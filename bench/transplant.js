@@ -37,6 +37,7 @@ const tally = new Tally(verbose);
 let skipped = 0;
 let missed = 0;
 let templates = 0;
+let skippedShapes = 0;
 for (const [family, file] of messages()) {
   const raw = fs.readFileSync(file, 'latin1');
   const results = checkMessage(deps, raw, DONORS);
@@ -49,6 +50,11 @@ for (const [family, file] of messages()) {
     if (r.template) {
       templates++;
       tally.note(file, r.donor, 'template sentence');
+      continue;
+    }
+    if (r.skipped) {
+      skippedShapes++;
+      tally.note(file, r.donor, 'carrier cannot hold the shape');
       continue;
     }
     if (r.missed) {
@@ -72,6 +78,7 @@ console.log(
   `total: ${tally.total.failed} of ${tally.total.transplants} transplants failed (${tally.total.files} messages; ` +
     `${skipped} without a reply to replace or whose reply is not in the raw text; ` +
     `${missed} transplants not checked: the parser still reads the original reply, from a copy not found; ` +
-    `${templates} not checked: the text replaced was the notice's own sentence, not a reply)`,
+    `${templates} not checked: the text replaced was the notice's own sentence, not a reply; ` +
+    `${skippedShapes} donors skipped where the carrier cannot hold their shape)`,
 );
 tally.printEnd();

@@ -587,9 +587,12 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
     let p = 0;
     if (t.charCodeAt(0) === 0x23) p = 1;
     const e = enhancedCodeAt(t, p);
-    if (e !== null && (e.end === t.length || t.charCodeAt(e.end) === 0x20)) {
+    if (
+      e !== null &&
+      (e.end === t.length || t.charCodeAt(e.end) === 0x20 || colonEndsCode(t, e.end))
+    ) {
       enhanced = e.code;
-      t = t.slice(e.end).trim();
+      t = t.slice(e.end + (t.charCodeAt(e.end) === 0x3a ? 1 : 0)).trim();
       // "5.1.1 - Bad destination host ...": the dash separates the code from its text.
       if (t.startsWith('- ')) t = t.slice(2).trimStart();
     }
@@ -673,11 +676,13 @@ function readReplyAt(
     (e.end === t.length ||
       t.charCodeAt(e.end) === 0x20 ||
       t.charCodeAt(e.end) === 0x2e ||
-      t.charCodeAt(e.end) === 0x2c)
+      t.charCodeAt(e.end) === 0x2c ||
+      colonEndsCode(t, e.end))
   ) {
     enhanced = e.code;
     content = t.slice(e.end);
-    if (content.startsWith('.') || content.startsWith(',')) content = content.slice(1);
+    if (content.startsWith('.') || content.startsWith(',') || content.startsWith(':'))
+      content = content.slice(1);
   } else {
     // "550-'Requested action aborted'": a quote opened after the code and closed at
     // the end is the wrapper's (its closer goes in `withoutWrapperCloser`).
@@ -696,6 +701,15 @@ function readReplyAt(
   if (enhanced === null && vague(status))
     enhanced = enhancedCodeIn(content, Math.floor(code / 100));
   return { code, enhanced, content };
+}
+
+/**
+ * A colon at `end` closes the enhanced code before it: "550 5.1.1: <a@b>: Recipient
+ * address rejected", as servers that write the code as a label of the text put it; a
+ * space or the end follows (not "5.1.1:25", a time or a port).
+ */
+function colonEndsCode(t: string, end: number): boolean {
+  return t.charCodeAt(end) === 0x3a && (end + 1 === t.length || t.charCodeAt(end + 1) === 0x20);
 }
 
 /** The quote a reply opens right after its code ("550-'5.2.2 ...'", "550 \"..."), or ''. */
@@ -1132,6 +1146,45 @@ function startsWithAddress(line: string): boolean {
   return t.slice(0, end).indexOf('@') > 0;
 }
 
+/**
+ * `next` goes on with the sentence `prev` broke off, and names the address inside it:
+ * a wrapped reply ("... said: 550 5.1.1 Die\n    Empfaengeradresse <a@b> existiert
+ * nicht", Postfix's bounce text wraps at 79 columns onto indented lines). `prev` ends
+ * in a letter or digit (no sentence, label or bracket closed), `next` is indented and
+ * words stand before the address that are no label ("To: a@b", "RCPT TO:<a@b>").
+ */
+function wrappedMention(prev: string, next: string, needle: string): boolean {
+  if (!indented(next)) return false;
+  const last = prev.trimEnd();
+  // "... said: 550 5.1.1" or "550 5.1.1:" at the line's end: the reply's text follows,
+  // its own "<a@b>: ..." first.
+  if (endsWithCode(last, false)) return true;
+  if (startsWithAddress(next)) return false;
+  const c = last.charCodeAt(last.length - 1);
+  const wordEnd =
+    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c > 0x7f;
+  if (!wordEnd) return false;
+  const before = next.slice(0, lowerIndexOf(next, needle)).trimEnd();
+  const tail = before.endsWith('<') ? before.slice(0, -1).trimEnd() : before;
+  return tail.trim() !== '' && !tail.endsWith(':') && !tail.endsWith('=');
+}
+
+/**
+ * The text ends in a reply code or an enhanced code, with the colon that labels the
+ * reply's text when `colon` ("... said: 550 5.1.1:", then "<a@b>: Recipient address
+ * rejected" on the wrapped line): the reply goes on; such a colon announces no list
+ * or paragraph.
+ */
+function endsWithCode(text: string, colon: boolean): boolean {
+  let t = text.trimEnd();
+  if (t.endsWith(':')) t = t.slice(0, -1);
+  else if (colon) return false;
+  const word = t.slice(t.lastIndexOf(' ') + 1);
+  if (word.length === 3 && codeAt(word, 0, true) >= 0) return true;
+  const e = enhancedCodeAt(word, 0);
+  return e !== null && e.end === word.length;
+}
+
 /** "Reason: text" → "text"; other lines unchanged. */
 function withoutReasonLabel(line: string): string {
   const t = line.trim();
@@ -1241,7 +1294,9 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   const after = trimAddressPunctuation(line.slice(pos + needle.length), true);
   // The address inside a sentence ("Your message to a@b couldn't be delivered."):
   // the sentence is the reason, not what follows the address.
-  const inSentence = before !== '' && !before.endsWith(':');
+  // ("550 5.1.1: <a@b>: ...": the colon after the codes labels the reply, which is the
+  // whole line.)
+  const inSentence = before !== '' && (!before.endsWith(':') || endsWithCode(before, true));
 
   // The lines that continue the entry. A server's line of a transcript ("<<< 550
   // 5.2.2 <a@b>: mailbox full") goes on only on the server's lines: the line after it
@@ -1258,11 +1313,17 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
     // line before announced what follows ("The reason for the problem:", then the
     // remote reply quoting the address: "550 5.1.1 <a@b>: User unknown").
     const announced = (following[following.length - 1] ?? '').trimEnd().endsWith(':');
-    if (!announced && next.indexOf('@') >= 0 && lowerIndexOf(next, needle) >= 0) break;
+    if (
+      !announced &&
+      next.indexOf('@') >= 0 &&
+      lowerIndexOf(next, needle) >= 0 &&
+      !wrappedMention(following[following.length - 1] ?? line, next, needle)
+    )
+      break;
     following.push(withoutReasonLabel(next));
   }
 
-  if (after !== '' && !after.endsWith(':'))
+  if (after !== '' && (!after.endsWith(':') || endsWithCode(after, true)))
     return oneLine([inSentence ? withoutBullet(line.trim()) : after, ...following].join(' '));
   if (following.length > 0) {
     // A list of addresses: the reason follows the list, once for all of them.
