@@ -27,9 +27,10 @@ const CODE_AND_ENHANCED = new RE2(
 // named as an error, Lotus Domino's "SMTP Protocol Returned a Permanent Error 552 ..."
 // ("Transient Error 451 ...", HCL Domino's delivery failure reports); or after an
 // RFC 3464 §2.3.6 diagnostic type quoted inside a reply (Exchange 2003's "<mx #5.0.0
-// smtp;552 ...>").
+// smtp;552 ...>"). A code alone may close the wrapper or quote right after it
+// ("<mx #5.0.0 smtp;554>", "returned '554'": RFC 5321 §4.2 makes the text optional).
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$|[>\'"](?:[ ]|$))|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
   'g',
 );
 
@@ -537,7 +538,13 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
   let at = findReplyCode(t, fallback.smtp ?? true);
   // "... <<< 250 2.1.5 ok, connection lost": a success is no reason for a failure
   // (the Status or Action says it failed); the text has no reply for it.
-  if (at >= 0 && reportsFailure(fallback) && !failureCode(t, at) && failureAfter(t, at) < 0)
+  if (
+    at >= 0 &&
+    reportsFailure(fallback) &&
+    !failureCode(t, at) &&
+    !closedCode(t, at) &&
+    failureAfter(t, at) < 0
+  )
     at = -1;
   if (at >= 0) {
     command ??= stageIn(t.slice(0, at));
@@ -565,6 +572,8 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
       const closer = CLOSERS[opener];
       if (closer !== undefined && r.content.endsWith(closer))
         r.content = r.content.slice(0, -1).trimEnd();
+      // "<mx #5.0.0 smtp;554>": a code alone, the wrapper's closer all that follows it.
+      else if (r.content === '>' || r.content === "'" || r.content === '"') r.content = '';
       if (r.enhanced === null && outer !== null && outer.class === Math.floor(r.code / 100))
         r.enhanced = outer;
     }
@@ -768,7 +777,12 @@ function nestedReply(content: string): number {
   const a = CODE_AND_ENHANCED.exec(content);
   if (a !== null && failureCode(content, a.index)) best = a.index;
   const pos = codeAfterMarker(content);
-  if (pos >= 0 && failureCode(content, pos) && (best < 0 || pos < best)) best = pos;
+  if (
+    pos >= 0 &&
+    (failureCode(content, pos) || closedCode(content, pos)) &&
+    (best < 0 || pos < best)
+  )
+    best = pos;
   const end = best < 0 ? content.length - 3 : best;
   for (let i = 0; i < end; i++) {
     if (CLOSERS[content.charAt(i)] === undefined) continue;
@@ -781,13 +795,29 @@ function nestedReply(content: string): number {
 function hasFailureCode(t: string): boolean {
   for (let i = 0; i < t.length - 2; i++) {
     const c = t.charCodeAt(i);
-    if ((c === 0x34 || c === 0x35) && !isDigit(t.charCodeAt(i - 1)) && failureCode(t, i))
+    if (
+      (c === 0x34 || c === 0x35) &&
+      !isDigit(t.charCodeAt(i - 1)) &&
+      (failureCode(t, i) || closedCode(t, i))
+    )
       return true;
   }
   return false;
 }
 
 /** A 4xx or 5xx reply code at `pos`. */
+/**
+ * A failure code alone at `pos` that the wrapper or quote around the reply closes
+ * right after ("smtp;554>", "returned '554'"), then the end or a space: a reply of a
+ * code and no text (RFC 5321 §4.2), found after a marker (CODE_AFTER_MARKER) only.
+ */
+function closedCode(t: string, pos: number): boolean {
+  const c = t.charCodeAt(pos);
+  if ((c !== 0x34 && c !== 0x35) || codeAt(t.slice(pos, pos + 3), 0, true) < 0) return false;
+  if ('>\'"'.indexOf(t.charAt(pos + 3)) < 0 || t.charAt(pos + 3) === '') return false;
+  return pos + 4 >= t.length || t.charCodeAt(pos + 4) === 0x20;
+}
+
 function failureCode(t: string, pos: number): boolean {
   const c = t.charCodeAt(pos);
   return (c === 0x34 || c === 0x35) && codeAt(t, pos, true) >= 0;

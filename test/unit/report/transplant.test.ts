@@ -295,6 +295,29 @@ describe('the reply shapes the widened donors showed unread', () => {
   });
 });
 
+describe('a reply of a code alone (RFC 5321 §4.2: the text is optional)', () => {
+  const failed = { status: null, action: 'failed' } as const;
+  test.each([
+    // Closed by the wrapper or the quote around it.
+    ["Remote Server returned '554'", 554],
+    ['550 <mx.example.net #5.0.0 smtp;554>', 554],
+    ['554', 554],
+  ])('%s has reply code %d and no text', (text, code) => {
+    const read = readReply(text, failed);
+    expect(read.coded).toBe(true);
+    expect(read.reply.code).toBe(code);
+    expect(read.reply.content).toBe('');
+  });
+
+  test.each([
+    // A number in brackets after a sentence, a number in a URL: no reply there.
+    ['Message rejected (554)', false],
+    ['Rejected: see <http://x.example/554> here', false],
+  ])('%s is no reply of a code alone', (text) => {
+    expect(readReply(text, failed).reply.content).toBe(text);
+  });
+});
+
 function parseEnhanced(s: string): { class: number; subject: number; detail: number } {
   const [c, sub, d] = s.split('.').map(Number);
   return { class: c ?? 0, subject: sub ?? 0, detail: d ?? 0 };
