@@ -3,7 +3,8 @@
 // its addresses and in the remote server's reply. Each message here, one or more per
 // format family, is rewritten with its reply replaced everywhere it stands by donor
 // replies written for the check (the main labels, with and without reply and enhanced
-// codes, another language, a multi-line reply); the records must keep their
+// codes, another language, multi-line and folded replies, brackets, a colon after the
+// code, a code alone); the records must keep their
 // recipients and take the donor's text, codes and label. A parser anchored on its
 // sample's sentence, a reply not read when wrapped or without an enhanced code, a code
 // taken from the wrong place, fails here.
