@@ -9,6 +9,8 @@ import type { OobInference } from '../src/values';
 export interface Donor {
   name: string;
   lines: string[];
+  /** A reply longer than a line: not put where a notice writes its own few words. */
+  long?: boolean;
 }
 
 /** What a transplant broke: `detected`, `recipient`, `content`, `code`, `enhanced`, `label`. */
@@ -25,6 +27,8 @@ export interface TransplantResult {
   missed?: boolean;
   /** The text replaced was the notice's own sentence, not a reply. */
   template?: boolean;
+  /** The donor's shape has no place where the message carries the reply (not transplanted). */
+  skipped?: boolean;
 }
 
 /** The parser and classifier under test (src/ in jest, dist/ in the benchmark). */
@@ -38,6 +42,9 @@ export interface TransplantDeps {
 }
 
 export const DONORS: readonly Donor[];
+
+/** How many of DONORS (the first) were there before the widened shapes. */
+export const OLD_DONORS: number;
 
 /** Every donor transplanted into the message (latin1 text); null when it has no reply to replace. */
 export function checkMessage(

@@ -48,10 +48,71 @@ const DONORS = [
       '550 5.1.1 Recipient rejected by mx.example.net',
     ],
   },
+  // The shapes real MTAs give a reply on its way into a bounce, and the characters
+  // parsers split on (each placed where its carrier puts it: see `layout`).
+  {
+    // A reply longer than a line: RFC 5322 §2.2.3 lets the reporting MTA fold the
+    // DSN's Diagnostic-Code (RFC 3464 §2.1.1: header-style fields), Postfix folds it
+    // at 79 columns with four spaces, and its bounce text wraps the same way
+    // (bounce_notify_util.c LENGTH 79, INDENT 4); an RFC 5321 §4.5.3.1.5 reply line
+    // may run to 512 octets.
+    name: 'long folded reply (552 5.2.2, 200+ chars)',
+    long: true,
+    lines: [
+      "552 5.2.2 The recipient's mailbox has used all of the storage space it is allowed on this system and cannot accept any more messages until its owner deletes some of the old ones or asks the administrator for a larger quota",
+    ],
+  },
+  {
+    // A multi-line reply (RFC 5321 §4.2.1: "550-" lines, then "550 "), each line
+    // with its enhanced code (RFC 2034 §4), as large providers send it, ending with
+    // a help URL with a query string and a server-side trace token; Exim quotes each
+    // line on an indented line of its own, Postfix joins them into one and wraps.
+    name: 'multi-line with URL (550-5.1.1 ... ?p=&hl=)',
+    lines: [
+      '550-5.1.1 The address you wrote to has no mailbox on this system. Please',
+      '550-5.1.1 check the spelling of the address and try again. Help is at',
+      '550 5.1.1 https://help.example.com/mail/?p=NoMailbox&hl=en a1b2c3.45 - smtp',
+    ],
+  },
+  {
+    // Parentheses, a square-bracketed client IP and a URL with a query string inside
+    // the reply: the DNSBL refusals of RFC 5782 §2.1 practice ("Client host [IP]
+    // blocked using ...", Postfix's reject_rbl_client) with the list's lookup page.
+    name: 'brackets, IP and URL (554 5.7.1)',
+    lines: [
+      '554 5.7.1 (BL) Client host [198.51.100.7] blocked; see https://rbl.example.org/q?ip=198.51.100.7&z=1 (listed)',
+    ],
+  },
+  {
+    // An angle-bracketed address, a colon after the enhanced code, quotes, a
+    // semicolon and a trailing period: Postfix's "<addr>: Recipient address
+    // rejected: ..." shape (smtpd_recipient_restrictions), with the quoted local
+    // part that Postfix's local(8) writes ('unknown user: "x"').
+    name: 'address, colon, quotes, semicolon (550 5.1.1:)',
+    lines: ['550 5.1.1: <{rcpt}>: Recipient address rejected; "unknown user" in local table.'],
+  },
+  {
+    // A transient reply in a final failure notice: the sender retried until its
+    // queue lifetime ran out and gave up (RFC 3464 §2.3.3 Action: failed with the
+    // last 4xx reply; Postfix maximal_queue_lifetime, Exim retry rules); RFC 5321
+    // §4.2.3's 421 text.
+    name: 'transient 4xx in a final notice (421 4.7.0)',
+    lines: ['421 4.7.0 Service not available, closing transmission channel'],
+  },
+  {
+    // A reply code and nothing else: RFC 5321 §4.2 makes the text optional
+    // ("Reply-line = *( Reply-code "-" [ textstring ] CRLF ) Reply-code [ SP textstring ] CRLF").
+    name: 'reply code only (554)',
+    lines: ['554'],
+  },
 ];
 
-const CODE_RE = /^([2-5]\d\d)([ -])/;
-const ENHANCED_RE = /^([245])\.(\d{1,3})\.(\d{1,3})(?= |$)/;
+/** How many of DONORS come first and were there before the widened shapes (the report tells them apart). */
+const OLD_DONORS = 9;
+
+const CODE_RE = /^([2-5]\d\d)([ -]|$)/;
+// (A colon may follow the enhanced code: "550 5.1.1: ...".)
+const ENHANCED_RE = /^([245])\.(\d{1,3})\.(\d{1,3}):?(?= |$)/;
 
 /** A donor line split: reply code, enhanced code and text. */
 function splitLine(line) {
@@ -125,6 +186,9 @@ function contentPattern(content) {
     );
   return new RegExp(words.map(wordPattern).join(GAP), 'g');
 }
+
+/** What follows a label sentence: a colon and the address on the same line. */
+const LABEL_BEFORE_ADDRESS = /^:[ \t]*<?[^\s<>@]+@[^\s<>@]+>?[ \t]*\r?$/m;
 
 /** A word that is an address, bracketed or not, with the punctuation that ends it ("<a@b>...", "a@b:"). */
 const ADDRESS_PREFIX = /^<?[^\s<>@]+@[^\s<>@]+?>?(?:\.\.\.|[:,;])?$/;
@@ -213,6 +277,75 @@ function inHeader(raw, at) {
 }
 
 /**
+ * Is `at` in a block of RFC 3464 §2.3 per-recipient fields (between blank lines, with
+ * Final-Recipient, Action or Status)? Only those fields are folded: a notice's text
+ * with "Reason: ..." lines looks like a header but is written by its own software,
+ * which does not fold it.
+ */
+function inDsnFields(raw, at) {
+  const blank = /\n\r?\n/g;
+  let start = 0;
+  for (const m of raw.matchAll(blank)) {
+    if (m.index >= at) break;
+    start = m.index;
+  }
+  blank.lastIndex = at;
+  const next = blank.exec(raw);
+  const block = raw.slice(start, next === null ? raw.length : next.index);
+  return /^(?:Final-Recipient|Action|Status)[ \t]*:/im.test(block);
+}
+
+/**
+ * `text` broken at spaces so that no line passes `width` columns (a word longer than
+ * a line stays whole), the first line starting at column `column`, the others after
+ * `joint` (a line break and the continuation's indentation).
+ */
+function wrap(text, column, width, joint) {
+  const indent = joint.replace(/^\r?\n/, '').length;
+  let out = '';
+  let col = column;
+  let first = true;
+  // (The kept address may carry the original's own line break: one layout, the new one.)
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!first && col + 1 + word.length > width && col > indent) {
+      out += joint + word;
+      col = indent + word.length;
+    } else {
+      out += (first ? '' : ' ') + word;
+      col += (first ? 0 : 1) + word.length;
+    }
+    first = false;
+  }
+  return out;
+}
+
+/** The indentation of the header field's continuation lines at `at`, four spaces when it has none. */
+function foldIndent(raw, at) {
+  const next = raw.indexOf('\n', at);
+  const m = next < 0 ? null : /^[ \t]+(?=\S)/.exec(raw.slice(next + 1, next + 200));
+  return m ? m[0] : '    ';
+}
+
+/** What Postfix's notices always carry: its template's first sentence, its X-Postfix-* DSN fields, its Received trace. */
+const POSTFIX = /This is the mail system at host|^X-Postfix-|\(Postfix\)/im;
+
+/**
+ * Is `at` in a paragraph of Postfix's bounce text: a line "<rcpt>: ..." at the left
+ * margin, then continuation lines indented (bounce_notify_util.c, line_wrap)?
+ */
+function postfixParagraph(raw, at) {
+  let lineStart = raw.lastIndexOf('\n', at - 1) + 1;
+  while (lineStart > 0 && /^[ \t]/.test(raw.slice(lineStart, lineStart + 1))) {
+    const prev = raw.lastIndexOf('\n', lineStart - 2) + 1;
+    if (prev === lineStart || /^\r?\n/.test(raw.slice(prev))) break;
+    lineStart = prev;
+  }
+  return (
+    POSTFIX.test(raw) && /^<[^\s<>@]+@[^\s<>]+>: \S/.test(raw.slice(lineStart, lineStart + 300))
+  );
+}
+
+/**
  * `raw` with every copy of each original reply replaced by the donor. `replies` are
  * the original contents with the recipient they belong to. Returns null when no copy
  * of any reply was found in the raw text (an encoded part, a reply the parser built).
@@ -250,6 +383,15 @@ function transplant(raw, replies, donor) {
       }
       start -= code;
       if (taken(start, end)) continue;
+      // A sentence that labels the address after it ("Mailbox full: a@b", IMail, the
+      // generic notices): the notice's own few words, never a server's reply of a
+      // whole paragraph. A long donor has no place there: skipped.
+      if (donor.long && code === 0 && LABEL_BEFORE_ADDRESS.test(raw.slice(end, end + 200)))
+        return { skipped: true };
+      // A reply of a code alone where the message keeps the text only (the MTA's own
+      // sentence, a reply whose code stands elsewhere): nothing of it goes there.
+      if (code === 0 && lead === null && donor.lines.every((l) => splitLine(l).text === ''))
+        return { skipped: true };
       spans.push({
         start,
         end,
@@ -289,21 +431,39 @@ function transplant(raw, replies, donor) {
       // The original's address stays where it stood, before the donor's text (whose
       // own "<address>:" would repeat it).
       const first = splitLine(lines[0]);
-      const codes = lines[0].slice(0, lines[0].length - first.text.length);
+      // (A donor of codes only still leaves a space before the address.)
+      const codes = lines[0].slice(0, lines[0].length - first.text.length).replace(/\d$/, '$& ');
       lines[0] = codes + span.kept + first.text.replace(/^<[^>]*>:\s*/, '');
     }
     if (span.coded) codedFor.add(rcpt.toLowerCase());
     const lineStart = raw.lastIndexOf('\n', span.start - 1) + 1;
     const prefix = raw.slice(lineStart, span.start);
+    // Inside a JSON string (an SES notification's "diagnosticCode":"..."): the
+    // donor written as JSON writes it, its quotes escaped (RFC 8259 §7).
+    if (/"[ \t]*:[ \t]*"(?:[^"\\]|\\.)*$/.test(prefix)) {
+      out += lines.map((l) => JSON.stringify(l).slice(1, -1)).join(' ');
+      pos = span.end;
+      continue;
+    }
+    const eol = raw.includes('\r\n') ? '\r\n' : '\n';
+    const header = inHeader(raw, span.start) && inDsnFields(raw, span.start);
     // (A text without codes is one reply text: its lines joined.)
-    if (
-      lines.length > 1 &&
-      span.coded &&
-      !inHeader(raw, span.start) &&
-      /^[ \t]*(?:(?:<<<|<-)[ \t]*)?$/.test(prefix)
-    )
-      // A transcript or a reply quoted on lines of its own: one line per reply line.
-      out += lines.join(raw.includes('\r\n') ? '\r\n' + prefix : '\n' + prefix);
+    if (lines.length > 1 && span.coded && !header && /^[ \t]*(?:(?:<<<|<-)[ \t]*)?$/.test(prefix))
+      // A transcript or a reply quoted on lines of its own (Sendmail's "<<< " lines,
+      // Exim's indented ones): one line per reply line, none wrapped.
+      out += lines.join(eol + prefix);
+    else if (header)
+      // RFC 5322 §2.2.3 folding of a header-style field (RFC 3464 §2.1.1): at white
+      // space, before column 78, onto continuation lines with the field's own
+      // indentation (four spaces, as Postfix writes them, when it has none).
+      out += wrap(lines.join(' '), prefix.length, 78, eol + foldIndent(raw, span.start));
+    else if (postfixParagraph(raw, span.start))
+      // Postfix's bounce text ("<rcpt>: host X said: ... (in reply to RCPT TO
+      // command)"): the reply joined into the sentence, wrapped at 79 columns onto
+      // lines indented by four spaces (bounce_notify_util.c).
+      out += wrap(lines.join(' '), prefix.length, 79, eol + '    ');
+    // Elsewhere the reply stays on the line the format gives it: most notices
+    // (Exchange, Domino, qmail, the gateways) quote it whole, never wrapped.
     else out += lines.join(' ');
     pos = span.end;
   }
@@ -390,6 +550,10 @@ function checkMessage(deps, message, donors = DONORS) {
   for (const donor of donors) {
     const done = transplant(raw, replies, donor);
     if (done === null) return null;
+    if (done.skipped) {
+      results.push({ donor: donor.name, text: raw, failures: [], skipped: true });
+      continue;
+    }
     const text = done.text;
     const failures = [];
     const { result, findings } = bounceFindings(deps, text);
@@ -485,6 +649,10 @@ function checkMessage(deps, message, donors = DONORS) {
         content: d.text,
         command: f.reply.command,
       };
+      // A donor of codes only gives the classifier nothing to read: the record's label
+      // then comes from what the transplant left (the notice's own sentence, the
+      // Status), and is not checked.
+      if (d.text.trim() === '') continue;
       const context = deps.replyContext(f);
       let want = deps.classifier.classify(reply, context).label;
       if (want === 'Uncategorized' && f.report.inferred !== undefined)
@@ -497,4 +665,4 @@ function checkMessage(deps, message, donors = DONORS) {
   return results;
 }
 
-module.exports = { DONORS, checkMessage, transplant, decodeParts, donorFor, norm };
+module.exports = { DONORS, OLD_DONORS, checkMessage, transplant, decodeParts, donorFor, norm };

@@ -56,6 +56,8 @@ class Tally {
     this.families = new Map();
     this.total = { files: 0, transplants: 0, failed: 0, kinds: {} };
     this.lines = [];
+    /** Per donor: transplants and failed ones. */
+    this.donors = new Map();
   }
 
   /** A message of `family` was checked. */
@@ -71,7 +73,12 @@ class Tally {
     const fam = this.families.get(family);
     fam.transplants++;
     this.total.transplants++;
+    if (!this.donors.has(result.donor))
+      this.donors.set(result.donor, { transplants: 0, failed: 0 });
+    const donor = this.donors.get(result.donor);
+    donor.transplants++;
     if (result.failures.length === 0) return false;
+    donor.failed++;
     fam.failed++;
     this.total.failed++;
     for (const f of result.failures) {
@@ -97,6 +104,16 @@ class Tally {
         console.log(
           `${family.padEnd(38)} ${String(f.files).padStart(5)}  ${`${f.failed}/${f.transplants}`.padStart(18)}  ${kindsText(f.kinds)}`,
         );
+  }
+
+  /** Failed transplants per donor, in the order given (`names`); `firstNew` starts the widened donors. */
+  printDonors(names, firstNew) {
+    console.log('donor                                              failed/transplants');
+    names.forEach((name, i) => {
+      const d = this.donors.get(name) ?? { transplants: 0, failed: 0 };
+      if (i === firstNew) console.log('(widened shapes)');
+      console.log(`${name.padEnd(50)} ${`${d.failed}/${d.transplants}`.padStart(18)}`);
+    });
   }
 
   /** The failures by kind, then (--verbose) every failure. */

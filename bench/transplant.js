@@ -8,7 +8,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { DONORS, checkMessage } = require('./transplant-lib.js');
+const { DONORS, OLD_DONORS, checkMessage } = require('./transplant-lib.js');
 
 const { ROOT, transplantArgs, distDeps, Tally } = require('./transplant-setup.js');
 
@@ -37,6 +37,7 @@ const tally = new Tally(verbose);
 let skipped = 0;
 let missed = 0;
 let templates = 0;
+let skippedShapes = 0;
 for (const [family, file] of messages()) {
   const raw = fs.readFileSync(file, 'latin1');
   const results = checkMessage(deps, raw, DONORS);
@@ -51,6 +52,11 @@ for (const [family, file] of messages()) {
       tally.note(file, r.donor, 'template sentence');
       continue;
     }
+    if (r.skipped) {
+      skippedShapes++;
+      tally.note(file, r.donor, 'carrier cannot hold the shape');
+      continue;
+    }
     if (r.missed) {
       missed++;
       tally.note(file, r.donor, 'missed copy');
@@ -63,10 +69,16 @@ for (const [family, file] of messages()) {
 console.log(`Reply transplants: ${DONORS.length} donors per message\n`);
 tally.printFamilies(false);
 console.log('');
+tally.printDonors(
+  DONORS.map((d) => d.name),
+  OLD_DONORS,
+);
+console.log('');
 console.log(
   `total: ${tally.total.failed} of ${tally.total.transplants} transplants failed (${tally.total.files} messages; ` +
     `${skipped} without a reply to replace or whose reply is not in the raw text; ` +
     `${missed} transplants not checked: the parser still reads the original reply, from a copy not found; ` +
-    `${templates} not checked: the text replaced was the notice's own sentence, not a reply)`,
+    `${templates} not checked: the text replaced was the notice's own sentence, not a reply; ` +
+    `${skippedShapes} donors skipped where the carrier cannot hold their shape)`,
 );
 tally.printEnd();

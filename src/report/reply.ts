@@ -27,9 +27,10 @@ const CODE_AND_ENHANCED = new RE2(
 // named as an error, Lotus Domino's "SMTP Protocol Returned a Permanent Error 552 ..."
 // ("Transient Error 451 ...", HCL Domino's delivery failure reports); or after an
 // RFC 3464 §2.3.6 diagnostic type quoted inside a reply (Exchange 2003's "<mx #5.0.0
-// smtp;552 ...>").
+// smtp;552 ...>"). A code alone may close the wrapper or quote right after it
+// ("<mx #5.0.0 smtp;554>", "returned '554'": RFC 5321 §4.2 makes the text optional).
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$)|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$|[>\'"](?:[ ]|$))|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
   'g',
 );
 
@@ -537,7 +538,13 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
   let at = findReplyCode(t, fallback.smtp ?? true);
   // "... <<< 250 2.1.5 ok, connection lost": a success is no reason for a failure
   // (the Status or Action says it failed); the text has no reply for it.
-  if (at >= 0 && reportsFailure(fallback) && !failureCode(t, at) && failureAfter(t, at) < 0)
+  if (
+    at >= 0 &&
+    reportsFailure(fallback) &&
+    !failureCode(t, at) &&
+    !closedCode(t, at) &&
+    failureAfter(t, at) < 0
+  )
     at = -1;
   if (at >= 0) {
     command ??= stageIn(t.slice(0, at));
@@ -565,6 +572,8 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
       const closer = CLOSERS[opener];
       if (closer !== undefined && r.content.endsWith(closer))
         r.content = r.content.slice(0, -1).trimEnd();
+      // "<mx #5.0.0 smtp;554>": a code alone, the wrapper's closer all that follows it.
+      else if (r.content === '>' || r.content === "'" || r.content === '"') r.content = '';
       if (r.enhanced === null && outer !== null && outer.class === Math.floor(r.code / 100))
         r.enhanced = outer;
     }
@@ -587,9 +596,12 @@ export function readReply(text: string, fallback: ReplyFallback): { reply: Reply
     let p = 0;
     if (t.charCodeAt(0) === 0x23) p = 1;
     const e = enhancedCodeAt(t, p);
-    if (e !== null && (e.end === t.length || t.charCodeAt(e.end) === 0x20)) {
+    if (
+      e !== null &&
+      (e.end === t.length || t.charCodeAt(e.end) === 0x20 || colonEndsCode(t, e.end))
+    ) {
       enhanced = e.code;
-      t = t.slice(e.end).trim();
+      t = t.slice(e.end + (t.charCodeAt(e.end) === 0x3a ? 1 : 0)).trim();
       // "5.1.1 - Bad destination host ...": the dash separates the code from its text.
       if (t.startsWith('- ')) t = t.slice(2).trimStart();
     }
@@ -673,11 +685,13 @@ function readReplyAt(
     (e.end === t.length ||
       t.charCodeAt(e.end) === 0x20 ||
       t.charCodeAt(e.end) === 0x2e ||
-      t.charCodeAt(e.end) === 0x2c)
+      t.charCodeAt(e.end) === 0x2c ||
+      colonEndsCode(t, e.end))
   ) {
     enhanced = e.code;
     content = t.slice(e.end);
-    if (content.startsWith('.') || content.startsWith(',')) content = content.slice(1);
+    if (content.startsWith('.') || content.startsWith(',') || content.startsWith(':'))
+      content = content.slice(1);
   } else {
     // "550-'Requested action aborted'": a quote opened after the code and closed at
     // the end is the wrapper's (its closer goes in `withoutWrapperCloser`).
@@ -696,6 +710,15 @@ function readReplyAt(
   if (enhanced === null && vague(status))
     enhanced = enhancedCodeIn(content, Math.floor(code / 100));
   return { code, enhanced, content };
+}
+
+/**
+ * A colon at `end` closes the enhanced code before it: "550 5.1.1: <a@b>: Recipient
+ * address rejected", as servers that write the code as a label of the text put it; a
+ * space or the end follows (not "5.1.1:25", a time or a port).
+ */
+function colonEndsCode(t: string, end: number): boolean {
+  return t.charCodeAt(end) === 0x3a && (end + 1 === t.length || t.charCodeAt(end + 1) === 0x20);
 }
 
 /** The quote a reply opens right after its code ("550-'5.2.2 ...'", "550 \"..."), or ''. */
@@ -754,7 +777,12 @@ function nestedReply(content: string): number {
   const a = CODE_AND_ENHANCED.exec(content);
   if (a !== null && failureCode(content, a.index)) best = a.index;
   const pos = codeAfterMarker(content);
-  if (pos >= 0 && failureCode(content, pos) && (best < 0 || pos < best)) best = pos;
+  if (
+    pos >= 0 &&
+    (failureCode(content, pos) || closedCode(content, pos)) &&
+    (best < 0 || pos < best)
+  )
+    best = pos;
   const end = best < 0 ? content.length - 3 : best;
   for (let i = 0; i < end; i++) {
     if (CLOSERS[content.charAt(i)] === undefined) continue;
@@ -767,13 +795,29 @@ function nestedReply(content: string): number {
 function hasFailureCode(t: string): boolean {
   for (let i = 0; i < t.length - 2; i++) {
     const c = t.charCodeAt(i);
-    if ((c === 0x34 || c === 0x35) && !isDigit(t.charCodeAt(i - 1)) && failureCode(t, i))
+    if (
+      (c === 0x34 || c === 0x35) &&
+      !isDigit(t.charCodeAt(i - 1)) &&
+      (failureCode(t, i) || closedCode(t, i))
+    )
       return true;
   }
   return false;
 }
 
 /** A 4xx or 5xx reply code at `pos`. */
+/**
+ * A failure code alone at `pos` that the wrapper or quote around the reply closes
+ * right after ("smtp;554>", "returned '554'"), then the end or a space: a reply of a
+ * code and no text (RFC 5321 §4.2), found after a marker (CODE_AFTER_MARKER) only.
+ */
+function closedCode(t: string, pos: number): boolean {
+  const c = t.charCodeAt(pos);
+  if ((c !== 0x34 && c !== 0x35) || codeAt(t.slice(pos, pos + 3), 0, true) < 0) return false;
+  if ('>\'"'.indexOf(t.charAt(pos + 3)) < 0 || t.charAt(pos + 3) === '') return false;
+  return pos + 4 >= t.length || t.charCodeAt(pos + 4) === 0x20;
+}
+
 function failureCode(t: string, pos: number): boolean {
   const c = t.charCodeAt(pos);
   return (c === 0x34 || c === 0x35) && codeAt(t, pos, true) >= 0;
@@ -1132,6 +1176,45 @@ function startsWithAddress(line: string): boolean {
   return t.slice(0, end).indexOf('@') > 0;
 }
 
+/**
+ * `next` goes on with the sentence `prev` broke off, and names the address inside it:
+ * a wrapped reply ("... said: 550 5.1.1 Die\n    Empfaengeradresse <a@b> existiert
+ * nicht", Postfix's bounce text wraps at 79 columns onto indented lines). `prev` ends
+ * in a letter or digit (no sentence, label or bracket closed), `next` is indented and
+ * words stand before the address that are no label ("To: a@b", "RCPT TO:<a@b>").
+ */
+function wrappedMention(prev: string, next: string, needle: string): boolean {
+  if (!indented(next)) return false;
+  const last = prev.trimEnd();
+  // "... said: 550 5.1.1" or "550 5.1.1:" at the line's end: the reply's text follows,
+  // its own "<a@b>: ..." first.
+  if (endsWithCode(last, false)) return true;
+  if (startsWithAddress(next)) return false;
+  const c = last.charCodeAt(last.length - 1);
+  const wordEnd =
+    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c > 0x7f;
+  if (!wordEnd) return false;
+  const before = next.slice(0, lowerIndexOf(next, needle)).trimEnd();
+  const tail = before.endsWith('<') ? before.slice(0, -1).trimEnd() : before;
+  return tail.trim() !== '' && !tail.endsWith(':') && !tail.endsWith('=');
+}
+
+/**
+ * The text ends in a reply code or an enhanced code, with the colon that labels the
+ * reply's text when `colon` ("... said: 550 5.1.1:", then "<a@b>: Recipient address
+ * rejected" on the wrapped line): the reply goes on; such a colon announces no list
+ * or paragraph.
+ */
+function endsWithCode(text: string, colon: boolean): boolean {
+  let t = text.trimEnd();
+  if (t.endsWith(':')) t = t.slice(0, -1);
+  else if (colon) return false;
+  const word = t.slice(t.lastIndexOf(' ') + 1);
+  if (word.length === 3 && codeAt(word, 0, true) >= 0) return true;
+  const e = enhancedCodeAt(word, 0);
+  return e !== null && e.end === word.length;
+}
+
 /** "Reason: text" → "text"; other lines unchanged. */
 function withoutReasonLabel(line: string): string {
   const t = line.trim();
@@ -1241,7 +1324,9 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   const after = trimAddressPunctuation(line.slice(pos + needle.length), true);
   // The address inside a sentence ("Your message to a@b couldn't be delivered."):
   // the sentence is the reason, not what follows the address.
-  const inSentence = before !== '' && !before.endsWith(':');
+  // ("550 5.1.1: <a@b>: ...": the colon after the codes labels the reply, which is the
+  // whole line.)
+  const inSentence = before !== '' && (!before.endsWith(':') || endsWithCode(before, true));
 
   // The lines that continue the entry. A server's line of a transcript ("<<< 550
   // 5.2.2 <a@b>: mailbox full") goes on only on the server's lines: the line after it
@@ -1258,11 +1343,17 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
     // line before announced what follows ("The reason for the problem:", then the
     // remote reply quoting the address: "550 5.1.1 <a@b>: User unknown").
     const announced = (following[following.length - 1] ?? '').trimEnd().endsWith(':');
-    if (!announced && next.indexOf('@') >= 0 && lowerIndexOf(next, needle) >= 0) break;
+    if (
+      !announced &&
+      next.indexOf('@') >= 0 &&
+      lowerIndexOf(next, needle) >= 0 &&
+      !wrappedMention(following[following.length - 1] ?? line, next, needle)
+    )
+      break;
     following.push(withoutReasonLabel(next));
   }
 
-  if (after !== '' && !after.endsWith(':'))
+  if (after !== '' && (!after.endsWith(':') || endsWithCode(after, true)))
     return oneLine([inSentence ? withoutBullet(line.trim()) : after, ...following].join(' '));
   if (following.length > 0) {
     // A list of addresses: the reason follows the list, once for all of them.

@@ -185,8 +185,10 @@ function diagnosticReply(line: string): string | null {
   }
   // Exchange 2010+ names the remote server before the reply it relays: "mx.example.net
   // #550 5.1.1 <a@b>... User unknown ##" (its own refusals start at the "#").
+  // (A host name has a dot: "#554 ##" is a reply of a code alone, no host before it.)
   const space = t.indexOf(' #');
-  if (space > 0 && t.lastIndexOf(' ', space - 1) < 0 && t.indexOf('.') < space)
+  const dot = t.indexOf('.');
+  if (space > 0 && t.lastIndexOf(' ', space - 1) < 0 && dot >= 0 && dot < space)
     t = t.slice(space + 1);
   const opened = t.startsWith('#');
   if (opened) t = t.slice(1);
@@ -196,7 +198,8 @@ function diagnosticReply(line: string): string | null {
   // Exchange's own replies always carry an enhanced code; a remote server's that it
   // relays may not ("mx.example.net #552 Requested mail action aborted ... ##"): between
   // Exchange's "#" and "##" marks, a reply code is enough. A relayed multi-line reply
-  // comes joined: "#550-5.1.1 first line 550 5.1.1 last line ##" (RFC 5321 §4.2.1).
+  // comes joined: "#550-5.1.1 first line 550 5.1.1 last line ##" (RFC 5321 §4.2.1),
+  // and one of a code alone as "#554 ##" (RFC 5321 §4.2: the text is optional).
   const after = t.charCodeAt(3);
   if (
     (c === 0x34 || c === 0x35) &&
@@ -204,6 +207,7 @@ function diagnosticReply(line: string): string | null {
     (enhancedCodeAt(t, 4) !== null || (opened && closed && codeDigits(t)))
   )
     return t;
+  if ((c === 0x34 || c === 0x35) && t.length === 3 && opened && closed && codeDigits(t)) return t;
   return null;
 }
 
@@ -332,7 +336,11 @@ export const exchange2007: Family = {
     for (const block of paragraphs) {
       const key = block.recipient.toLowerCase();
       listed.add(key);
-      const reply = replies.get(key);
+      let reply = replies.get(key);
+      // A reply of a code alone ("#554 ##"): the paragraph says what it means, in
+      // Exchange's words ("The e-mail address you entered couldn't be found").
+      if (reply !== undefined && reply.diagnosis.length === 3)
+        reply = { ...reply, diagnosis: `${reply.diagnosis} ${block.lines.slice(0, 6).join(' ')}` };
       failures.push({
         ...(reply ?? {
           recipient: block.recipient,

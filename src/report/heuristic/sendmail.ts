@@ -239,8 +239,11 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       // "    zen.spamhaus.org; https://..."): the rest of the reply above.
       const wrapped = lastWasReply && (raw.charCodeAt(0) === 0x20 || raw.charCodeAt(0) === 0x09);
       lastWasReply = false;
+      // (A code alone is a whole reply too: RFC 5321 §4.2 makes the text optional.)
       const replyStart =
-        digits3(line, 0) >= 200 && (line.charCodeAt(3) === 0x20 || line.charCodeAt(3) === 0x2d);
+        digits3(line, 0) >= 200 &&
+        digits3(line, 0) < 600 &&
+        (line.length === 3 || line.charCodeAt(3) === 0x20 || line.charCodeAt(3) === 0x2d);
       if (wrapped && !line.startsWith('>>>') && !line.startsWith('<<<') && !replyStart) {
         replies[replies.length - 1] += ' ' + line;
         lastWasReply = true;

@@ -3,7 +3,8 @@
 // its addresses and in the remote server's reply. Each message here, one or more per
 // format family, is rewritten with its reply replaced everywhere it stands by donor
 // replies written for the check (the main labels, with and without reply and enhanced
-// codes, another language, a multi-line reply); the records must keep their
+// codes, another language, multi-line and folded replies, brackets, a colon after the
+// code, a code alone); the records must keep their
 // recipients and take the donor's text, codes and label. A parser anchored on its
 // sample's sentence, a reply not read when wrapped or without an enhanced code, a code
 // taken from the wrong place, fails here.
@@ -17,7 +18,7 @@ import {
   replyContext,
 } from '../../../src/pipeline/records';
 import { parseMessage } from '../../../src/report/index';
-import { readReply } from '../../../src/report/reply';
+import { reasonAbout, readReply } from '../../../src/report/reply';
 import { FIXTURES, fixtureClassifier } from '../../helpers/fixture-records';
 
 /** One message or more per family (fixtures/<path>), and the messages of the causes fixed. */
@@ -227,3 +228,98 @@ describe('the reply codes the transplants showed unread', () => {
     expect(readReply(text, failed).coded).toBe(false);
   });
 });
+
+describe('the reply shapes the widened donors showed unread', () => {
+  const vague = { status: { class: 5, subject: 0, detail: 0 }, action: 'failed' } as const;
+  test.each([
+    // A colon right after the enhanced code labels the text (Postfix's "<a@b>:
+    // Recipient address rejected" behind a server that writes "550 5.1.1: ...").
+    [
+      '550 5.1.1: <a@example.org>: Recipient address rejected',
+      '5.1.1',
+      '<a@example.org>: Recipient address rejected',
+    ],
+    ['host mx.example.net said: 554 5.7.1: Relay access denied', '5.7.1', 'Relay access denied'],
+    // The enhanced code alone, then its colon.
+    ['5.2.2: Mailbox quota exceeded', '5.2.2', 'Mailbox quota exceeded'],
+    ['550 5.1.1:', '5.1.1', ''],
+  ])('%s has enhanced code %s and content %j', (text, enhanced, content) => {
+    const read = readReply(text, vague).reply;
+    expect(read.enhancedCode).toEqual(parseEnhanced(enhanced));
+    expect(read.content).toBe(content);
+  });
+
+  test.each([
+    // A colon followed by more of the word is no label: a port, a version.
+    '550 5.1.1:2525 refused',
+    '550 Relay 5.1.1:beta refused',
+  ])('%s keeps the Status for its enhanced code', (text) => {
+    expect(readReply(text, vague).reply.enhancedCode).toEqual(vague.status);
+  });
+
+  test.each([
+    // Postfix wraps its bounce text at 79 columns: the address inside the reply's
+    // sentence lands on a continuation line.
+    [
+      [
+        '<ann@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 The',
+        '    mailbox <ann@example.org> is not known here (in reply to RCPT TO command)',
+      ],
+      '550 5.1.1 The mailbox <ann@example.org> is not known here',
+    ],
+    // The line ends in the reply's codes and their colon: the text follows, quoting
+    // the address.
+    [
+      [
+        '<ann@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1:',
+        '    <ann@example.org>: Recipient address rejected (in reply to RCPT TO command)',
+      ],
+      '550 5.1.1: <ann@example.org>: Recipient address rejected',
+    ],
+    // The reply's codes and their colon before the address: the whole line is the
+    // reply, not the words after the address.
+    [
+      ['550 5.1.1: <ann@example.org>: no such mailbox'],
+      '550 5.1.1: <ann@example.org>: no such mailbox',
+    ],
+  ])('a wrapped reply naming the address again goes on: %j', (lines, part) => {
+    expect(reasonAbout(lines, 'ann@example.org')).toContain(part);
+  });
+
+  test.each([
+    // A sentence ended before the address comes back: another mention.
+    [['ann@example.org: mailbox is full.', '    Also refused: ann@example.org (quota)'], 'quota'],
+    // A label before the address on the next line is no wrapped sentence.
+    [['ann@example.org: delivery failed for', '    To: ann@example.org'], 'To:'],
+  ])('a new mention of the address ends the reason: %j', (lines, absent) => {
+    expect(reasonAbout(lines, 'ann@example.org')).not.toContain(absent);
+  });
+});
+
+describe('a reply of a code alone (RFC 5321 §4.2: the text is optional)', () => {
+  const failed = { status: null, action: 'failed' } as const;
+  test.each([
+    // Closed by the wrapper or the quote around it.
+    ["Remote Server returned '554'", 554],
+    ['550 <mx.example.net #5.0.0 smtp;554>', 554],
+    ['554', 554],
+  ])('%s has reply code %d and no text', (text, code) => {
+    const read = readReply(text, failed);
+    expect(read.coded).toBe(true);
+    expect(read.reply.code).toBe(code);
+    expect(read.reply.content).toBe('');
+  });
+
+  test.each([
+    // A number in brackets after a sentence, a number in a URL: no reply there.
+    ['Message rejected (554)', false],
+    ['Rejected: see <http://x.example/554> here', false],
+  ])('%s is no reply of a code alone', (text) => {
+    expect(readReply(text, failed).reply.content).toBe(text);
+  });
+});
+
+function parseEnhanced(s: string): { class: number; subject: number; detail: number } {
+  const [c, sub, d] = s.split('.').map(Number);
+  return { class: c ?? 0, subject: sub ?? 0, detail: d ?? 0 };
+}
