@@ -127,11 +127,7 @@ function wrongs(file: string): string[] {
  * Files still read wrong, and what is wrong with them (the report names them as what is
  * left); the test checks that each is still wrong, so that a fix removes it from here.
  */
-const KNOWN_WRONG: Readonly<Record<string, string>> = {
-  'sendmail-data-shared':
-    "the DATA refusal's recipients get sendmail's own summary lines (the next recipient's line run into the first's) instead of the remote <<< reply",
-  'gmail-text-two': 'the second "Your message wasn\'t delivered to" paragraph makes no finding',
-};
+const KNOWN_WRONG: Readonly<Record<string, string>> = {};
 
 describe('bounces that name several recipients, each with its own reply', () => {
   it.each(ROWS.filter((row) => KNOWN_WRONG[row.file] === undefined))('$file: $says', (row) => {
