@@ -351,8 +351,15 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
     const lines = note.lines();
     const reasons = reasonsAbout(lines, address, hasReplyCode);
     if (reasons.first !== null) found.paragraph ??= reasons.first;
-    if (found.reply === null && reasons.first !== null && reasons.first === reasons.wanted)
+    if (found.reply === null && reasons.first !== null && reasons.first === reasons.wanted) {
       found.reply = reasons.first;
+      // Sendmail follows the server's reply with a line of its own per recipient
+      // ("<<< 554 5.7.1 Message rejected as spam", then "554 5.0.0 <a@b>... Service
+      // unavailable"): where the transcript gives this recipient's server reply with
+      // the same code, the server's words say why.
+      const said = serverReplyAbout(lines, address, found.reply);
+      if (said !== null) found.reply = said;
+    }
     if (found.reply === null) {
       const transcript = transcriptAbout(lines, address, alone);
       if (transcript !== null && hasReplyCode(transcript)) found.reply = transcript;
@@ -366,6 +373,23 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
     if (found.reply !== null) break;
   }
   return found;
+}
+
+/**
+ * The part of a Sendmail transcript about `address` (`transcriptAbout`, the address
+ * named in it) when it holds a server's failing `<<<` reply and `reason` (the text
+ * that names the address) is the MTA's own line of that transcript, or tells of the
+ * same reply code elsewhere ("(reason: 550 5.1.1 ...)"); else null.
+ */
+function serverReplyAbout(lines: string[], address: string, reason: string): string | null {
+  const own = reason.trim();
+  if (own.startsWith('<<<')) return null;
+  const transcript = transcriptAbout(lines, address, false);
+  if (transcript === null || transcript.indexOf('<<<') < 0) return null;
+  const said = extractReply(transcript, { status: null });
+  if (said.content === '' || said.code < 400) return null;
+  const inTranscript = transcript.indexOf(own.slice(0, 60)) >= 0;
+  return inTranscript || said.code === replyCodeIn(own) ? transcript : null;
 }
 
 /**

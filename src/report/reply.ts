@@ -1332,13 +1332,25 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   // 5.2.2 <a@b>: mailbox full") goes on only on the server's lines: the line after it
   // without "<<<" is the MTA's own ("554 5.0.0 Service unavailable", Sendmail).
   const received = line.trimStart().startsWith('<<<');
+  // A command line of a transcript (">>> RCPT To:<a@b>") is answered by the server's
+  // "<<<" lines right after it; the lines after those belong to other commands and
+  // other recipients.
+  const sent = line.trimStart().startsWith('>>>');
   const following: string[] = [];
   let i = at + 1;
   for (; i < lines.length && following.length < MAX_REASON_LINES; i++) {
     const next = lines[i] as string;
     if (isBlank(next) || isHeading(next)) break;
-    if (received && !next.trimStart().startsWith('<<<')) break;
+    if ((received || sent) && !next.trimStart().startsWith('<<<')) break;
+    // A line that names the address inside its text (Sendmail's own "550 5.1.1
+    // <a@b>... User unknown") ends where the transcript's next command starts; an
+    // entry headed by the address (Courier's "<a@b>:") holds its commands and replies.
+    if (inSentence && next.trimStart().startsWith('>>>')) break;
     if (!indented(next) && startsWithAddress(next)) break;
+    // The next line of a list of entries of one shape, each naming its own address
+    // after the same words (Sendmail's "554 5.0.0 <a@b>... Service unavailable" per
+    // recipient of a refused DATA): another recipient's entry, not this one's text.
+    if (sameShapeEntry(next, line.slice(0, pos))) break;
     // A line that names the address again starts another mention of it, unless the
     // line before announced what follows ("The reason for the problem:", then the
     // remote reply quoting the address: "550 5.1.1 <a@b>: User unknown").
@@ -1374,6 +1386,24 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   // A list that starts with this address: the reason after the last address.
   if (startsWithAddress(line) && after === '') return reasonAfterList(lines, at + 1);
   return null;
+}
+
+/**
+ * `next` repeats the words `prefix` that stood before an address on the entry line,
+ * then names an address of its own: "554 5.0.0 <c@d>... Service unavailable" after
+ * "554 5.0.0 <a@b>... Service unavailable". A prefix of white space alone or of no
+ * letter or digit (a bullet) says nothing: `startsWithAddress` covers those lines.
+ */
+function sameShapeEntry(next: string, prefix: string): boolean {
+  let alnum = false;
+  for (let i = 0; i < prefix.length && !alnum; i++) {
+    const c = prefix.charCodeAt(i) | 0x20;
+    alnum = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+  }
+  if (!alnum || !next.startsWith(prefix)) return false;
+  let rest = next.slice(prefix.length);
+  while (rest.length > 0 && '<"\'('.indexOf(rest.charAt(0)) >= 0) rest = rest.slice(1);
+  return startsWithAddress(rest);
 }
 
 /** Most lines of one recipient's entry read by `entryAbout` (a wrapped reply runs long). */

@@ -165,56 +165,114 @@ export const googleWorkspace: Family = {
     const lines = b.lines();
     const start = starHeading(lines);
     if (start < 0) return [];
-    const explanation: string[] = [];
-    let reply: string[] | null = null;
-    let named: string | null = null;
-    for (let i = start + 1; i < lines.length && explanation.length < 40; i++) {
-      const line = (lines[i] as string).trim();
-      const lower = line.toLowerCase();
-      if (lower.startsWith('content-type:') || END_MARKERS.some((m) => lower.startsWith(m))) break;
-      if (line === '') {
-        if (reply !== null && reply.length > 0) break;
-        continue;
-      }
-      if (GOOGLE.response.some((r) => lower.startsWith(r))) {
-        reply = [];
-        const rest = line.slice(line.indexOf(':') + 1).trim();
-        if (rest !== '') reply.push(rest);
-        continue;
-      }
-      if (reply !== null) {
-        reply.push(line);
-        continue;
-      }
-      // The paragraph under the heading names the recipient, whatever its wording:
-      // "Your message wasn't delivered to a@b because ...", "There was a temporary
-      // problem delivering your message to a@b.", "Your message to a@b has been blocked."
-      named ??= addressIn(line);
-      if (!startsWithI(line, 'learn more')) explanation.push(line);
+    // One "** heading **" block per failed recipient when a notice names several,
+    // each with its own paragraph and reply: a recipient takes the block that names it.
+    const blocks: StarBlock[] = [];
+    for (let at = start; at >= 0 && blocks.length < MAX_STAR_BLOCKS;) {
+      const block = starBlock(lines, at);
+      blocks.push(block);
+      at = block.next;
     }
-    let recipients = failedRecipients(b);
-    if (recipients.length === 0 && named !== null) recipients = [named];
-    const text = reply !== null && reply.length > 0 ? reply.join(' ') : explanation.join(' ');
-    // "** Delivery incomplete **": Gmail is still retrying; so is a notice whose
-    // paragraph says so under another heading ("Gmail will retry for 46 more hours.
-    // You'll be notified if the delivery fails permanently.").
-    const said = explanation.join(' ').toLowerCase().replaceAll('\u2019', "'");
-    const delay =
-      (lines[start] as string).toLowerCase().indexOf('incomplete') >= 0 ||
-      said.indexOf(' will retry ') >= 0 ||
-      said.indexOf("you'll be notified if") >= 0;
+    const first = blocks[0] as StarBlock;
+    const recipients = failedRecipients(b);
+    if (recipients.length === 0) {
+      const seen = new Set<string>();
+      for (const block of blocks)
+        if (block.named !== null && !seen.has(block.named.toLowerCase())) {
+          seen.add(block.named.toLowerCase());
+          recipients.push(block.named);
+        }
+    }
     return toFindings(
       b,
       'googleworkspace',
-      recipients.map((recipient) => ({
-        recipient,
-        diagnosis: text,
-        action: delay ? 'delayed' : null,
-      })),
-      { permanent: !delay },
+      recipients.map((recipient) => {
+        const lower = recipient.toLowerCase();
+        const block = blocks.find((k) => k.named?.toLowerCase() === lower) ?? first;
+        return { recipient, diagnosis: block.text, action: block.delay ? 'delayed' : null };
+      }),
+      { permanent: !first.delay },
     );
   },
 };
+
+/** Most "** heading **" blocks read from one notice. */
+const MAX_STAR_BLOCKS = 50;
+
+/** One "** heading **" block of a Gmail / Workspace notice. */
+interface StarBlock {
+  /** The address its paragraph names, or null. */
+  named: string | null;
+  /** The remote server's reply, else Google's explanation. */
+  text: string;
+  /** The notice says Gmail is still retrying. */
+  delay: boolean;
+  /** The line of the next "** heading **" block, or -1. */
+  next: number;
+}
+
+/** The block under the "** heading **" at line `start`, up to the next heading or the end. */
+function starBlock(lines: readonly string[], start: number): StarBlock {
+  const explanation: string[] = [];
+  let reply: string[] | null = null;
+  let named: string | null = null;
+  let next = -1;
+  for (let i = start + 1; i < lines.length && explanation.length < 40; i++) {
+    const line = (lines[i] as string).trim();
+    const lower = line.toLowerCase();
+    if (lower.startsWith('content-type:') || END_MARKERS.some((m) => lower.startsWith(m))) break;
+    if (line.length > 6 && line.startsWith('** ') && line.endsWith(' **')) {
+      next = i;
+      break;
+    }
+    if (line === '') {
+      if (reply !== null && reply.length > 0) {
+        // A further block may follow the reply's paragraph.
+        next = starHeadingFrom(lines, i + 1);
+        break;
+      }
+      continue;
+    }
+    if (GOOGLE.response.some((r) => lower.startsWith(r))) {
+      reply = [];
+      const rest = line.slice(line.indexOf(':') + 1).trim();
+      if (rest !== '') reply.push(rest);
+      continue;
+    }
+    if (reply !== null) {
+      reply.push(line);
+      continue;
+    }
+    // The paragraph under the heading names the recipient, whatever its wording:
+    // "Your message wasn't delivered to a@b because ...", "There was a temporary
+    // problem delivering your message to a@b.", "Your message to a@b has been blocked."
+    named ??= addressIn(line);
+    if (!startsWithI(line, 'learn more')) explanation.push(line);
+  }
+  const text = reply !== null && reply.length > 0 ? reply.join(' ') : explanation.join(' ');
+  // "** Delivery incomplete **": Gmail is still retrying; so is a notice whose
+  // paragraph says so under another heading ("Gmail will retry for 46 more hours.
+  // You'll be notified if the delivery fails permanently.").
+  const said = explanation.join(' ').toLowerCase().replaceAll('\u2019', "'");
+  const delay =
+    (lines[start] as string).toLowerCase().indexOf('incomplete') >= 0 ||
+    said.indexOf(' will retry ') >= 0 ||
+    said.indexOf("you'll be notified if") >= 0;
+  return { named, text, delay, next };
+}
+
+/**
+ * The next "** heading **" line from `from`, with only blank lines before it (a
+ * heading further down, after other text, belongs to no block of this notice); or -1.
+ */
+function starHeadingFrom(lines: readonly string[], from: number): number {
+  for (let i = from; i < lines.length && i - from < 5; i++) {
+    const l = (lines[i] as string).trim();
+    if (l === '') continue;
+    return l.length > 6 && l.startsWith('** ') && l.endsWith(' **') ? i : -1;
+  }
+  return -1;
+}
 
 /**
  * Google Groups' English template, which every translation renders. A translated
