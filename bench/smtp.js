@@ -36,7 +36,7 @@ const shippedRules = () => require(path.join(ROOT, 'dist/config/server.js')).SHI
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
 const WARM_UP = 2000;
 /** NODE_OPTIONS of queue-mode processes in docker-compose.yml and contrib/ (bin/oobd says why). */
-const QUEUE_NODE_OPTIONS = '--max-semi-space-size=2';
+const QUEUE_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=1024';
 const SERVER_CPU = '0';
 const CLIENT_CPU = '1';
 

@@ -35,6 +35,31 @@ export interface WorkerThreadsOptions {
   logger: Logger;
   /** First delay before a dead thread is replaced; doubles up to 30 s. @defaultValue 1000 */
   restartDelayMs?: number;
+  /** Old-generation heap limit of each thread, in MiB. @defaultValue workerThreadHeapMb(config) */
+  maxHeapMb?: number;
+}
+
+/**
+ * The old-generation heap limit of a worker thread, in MiB (Node's `resourceLimits`).
+ * It is set for what it does to V8's heap growing, not as a cap that load reaches:
+ * after each full GC V8 lets the old generation grow to its live size times a factor
+ * that rises with the heap limit, from 1.3 at a limit of 256 MiB to 4 at 2 GiB and
+ * above (V8's heap-controller.cc, MemoryController::MaxGrowingFactor). Left at Node's
+ * default (a quarter of the machine's memory, 4 GiB here) a thread whose live heap is
+ * about 20 MB ran to 65-70 MB of old generation between full GCs under SMTP load;
+ * with 512 (the parse pool threads' limit, factor 1.4) serve --workers 1 peaked at
+ * 191 MB instead of 218 MB (bench/smtp.js, issue 17). A thread holds at most
+ * queue.concurrency jobs of at most 1 MiB of messages each (BATCH_MAX_BYTES) plus
+ * their copies (Latin-1 strings, Buffers, JSON): the limit grows with the concurrency
+ * (8 MiB a job) so that it stays far above that. A thread that reaches it anyway dies
+ * and is replaced, and its jobs come back when their locks expire, as with any dead
+ * thread.
+ */
+export const WORKER_THREAD_HEAP_MB = 512;
+
+/** A worker thread's old-generation limit (MiB) for `config`: WORKER_THREAD_HEAP_MB, more at a high queue.concurrency. */
+export function workerThreadHeapMb(config: ServerConfig): number {
+  return Math.max(WORKER_THREAD_HEAP_MB, 8 * config.queue.concurrency);
 }
 
 interface Slot {
@@ -90,6 +115,7 @@ export class WorkerThreads {
     const { config, logger } = this.opts;
     const worker = new Worker(threadScript(), {
       workerData: { config, logLevel: logger.level, index: slot.index } satisfies WorkerThreadInit,
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb ?? workerThreadHeapMb(config) },
     });
     slot.worker = worker;
     slot.startedAt = Date.now();

@@ -7,7 +7,11 @@ import type { LogRecord } from '../../src/log/record';
 import { readAllRecords } from '../../src/log/reader';
 import { silentLogger } from '../../src/logger';
 import { checkRedis, redisTarget } from '../../src/queue/redis';
-import { WorkerThreads } from '../../src/queue/worker-threads';
+import {
+  WORKER_THREAD_HEAP_MB,
+  WorkerThreads,
+  workerThreadHeapMb,
+} from '../../src/queue/worker-threads';
 import type { Worker } from 'node:worker_threads';
 import { startServe, CLI } from '../helpers/process';
 import { RedisServer, requireRedisServer, waitForIdleQueues } from '../helpers/redis';
@@ -269,6 +273,8 @@ describe('bullmq mode', () => {
     try {
       const slot = (threads as unknown as { slots: Array<{ worker: Worker | null }> }).slots[0]!;
       const first = slot.worker!;
+      // The heap limit that keeps V8 from growing the thread's heap fourfold between GCs.
+      expect(first.resourceLimits?.maxOldGenerationSizeMb).toBe(workerThreadHeapMb(t.config));
       await first.terminate();
       const ids = idsOf(await blast(t.port, 20, 4));
       expect(ids).toHaveLength(20);
@@ -277,6 +283,7 @@ describe('bullmq mode', () => {
       expect(ids.filter((id) => receptions.get(id) !== 1)).toEqual([]);
       expect(slot.worker).not.toBeNull();
       expect(slot.worker).not.toBe(first);
+      expect(slot.worker!.resourceLimits?.maxOldGenerationSizeMb).toBe(WORKER_THREAD_HEAP_MB);
       expect(errors.some((e) => e.includes('worker thread is down'))).toBe(true);
     } finally {
       await threads.stop();
