@@ -19,6 +19,8 @@ export interface AddressPlace {
   /** The field name, lower case; '' outside a field. */
   field: string;
   bracketed: boolean;
+  /** The character after the copy (and its closing bracket); '' at the end. */
+  next: string;
 }
 
 /** What a transplant broke: `detected`, `recipient`, `original kept`, `label/codes`. */

@@ -87,13 +87,17 @@ const WRITINGS = [
   {
     name: 'colon after',
     address: 'jane.doe@example.com',
-    write: (a, p) => (p.kind === 'text' ? `${a}:` : wrap(a, p)),
+    write: (a, p) => (p.kind === 'text' ? (p.next === ':' ? a : `${a}:`) : wrap(a, p)),
   },
   {
     name: 'comma after',
     address: 'jane.doe@example.com',
     write: (a, p) =>
-      p.kind === 'text' || p.field === 'x-failed-recipients' ? `${a},` : wrap(a, p),
+      p.kind === 'text' || p.field === 'x-failed-recipients'
+        ? ':,'.includes(p.next) && p.next !== ''
+          ? a
+          : `${a},`
+        : wrap(a, p),
   },
   // An absolute domain (RFC 1034 §3.1 "example.org." with the root's dot) as a typed
   // recipient or a resolver's canonical name leaks into human text (Sendmail's
@@ -139,7 +143,10 @@ function placeOf(raw, offset, end) {
   const bracketed = raw.charAt(offset - 1) === '<' && raw.charAt(end) === '>';
   const field = /^([A-Za-z][A-Za-z0-9-]*):/.exec(before);
   const name = field === null ? '' : field[1].toLowerCase();
-  const at = (kind) => ({ kind, field: name, bracketed });
+  const next = raw.charAt(bracketed ? end + 1 : end);
+  const at = (kind) => ({ kind, field: name, bracketed, next });
+  // A JSON string ("emailAddress":"a@b", Amazon SES notifications) holds the address alone.
+  if (raw.charAt(offset - 1) === '"' && raw.charAt(end) === '"') return at('other');
   if (/^(?:final-recipient|original-recipient|x-actual-recipient|original-rcpt-to)$/.test(name))
     return at('dsn');
   if (
