@@ -210,9 +210,15 @@ function replaceAddress(raw, from, to, writing = null) {
   let count = 0;
   const replaceIn = (source, re) => {
     if (writing === null || writing.write === undefined)
-      return source.replace(re, () => {
+      return source.replace(re, (match, offset) => {
         count++;
-        return rawForm(to);
+        // A JSON string value ("emailAddress":"a@b", Amazon SES) escapes the quotes of
+        // a quoted local part (RFC 8259 §7), as SES writes them.
+        const json =
+          source.charAt(offset - 1) === '"' &&
+          source.charAt(offset + match.length) === '"' &&
+          /[:[,][ \t]*$/.test(source.slice(Math.max(0, offset - 8), offset - 1));
+        return json ? rawForm(to).replace(/"/g, '\\"') : rawForm(to);
       });
     let text = '';
     let last = 0;
