@@ -51,6 +51,121 @@ const DONORS = [
   },
 ];
 
+/**
+ * Writings real unseen bounces give an address, beyond its shape (`write(address,
+ * place)` → the text in place of one copy, its angle brackets included when it had
+ * them; `place`: { kind: 'dsn' | 'header' | 'transcript' | 'text', field, bracketed }).
+ * The records must still name `address` (as reported: a trailing root dot dropped).
+ */
+const WRITINGS = [
+  // Exchange, Office 365 and Outlook copy the recipient as the sender typed it; a
+  // domain in capitals stays so in every place (RFC 5321 §2.4: domains compare without case).
+  { name: 'upper-case domain', address: 'jane.doe@MAIL.EXAMPLE.ORG' },
+  // VERP return paths (Postfix XVERP `bounces+user=example.com@`, ezmlm/qmail
+  // `list-return-123-user=example.com@`, Mailman `list-bounces+user=example.com@`)
+  // bounce back when a list's own bounce address is relayed on.
+  { name: 'VERP sub-address (- and =)', address: 'bounces-123=user=example.com@lists.example.net' },
+  // The returned message's To/Cc (RFC 5322 §3.4 name-addr, every MUA writes it), and
+  // notices that copy those header mailboxes as their recipient lines (Lotus Domino's
+  // "was not delivered to", Exchange 2000/2003 lists); never in DSN fields or RCPT TO.
+  {
+    name: 'display name <address>',
+    address: 'jane.doe@example.com',
+    write: (a, p) =>
+      p.kind === 'header' || (p.kind === 'text' && p.bracketed) ? `Jane Doe <${a}>` : wrap(a, p),
+  },
+  // Exchange 2007+ and Office 365 text parts render the HTML NDR's link as
+  // "a@b<mailto:a@b>" (the text alternative Outlook writes for <a href="mailto:">).
+  {
+    name: 'mailto link (Exchange text)',
+    address: 'jane.doe@example.com',
+    write: (a, p) => (p.kind === 'text' ? `${a}<mailto:${a}>` : wrap(a, p)),
+  },
+  // A bare address ending a clause: "a@b: 550 ..." (qmail and Courier without their
+  // brackets, Sendmail's "a@b: ... " deferral lines) and "a@b, c@d" (Exim's
+  // X-Failed-Recipients and notice lists).
+  {
+    name: 'colon after',
+    address: 'jane.doe@example.com',
+    write: (a, p) => (p.kind === 'text' ? (p.next === ':' ? a : `${a}:`) : wrap(a, p)),
+  },
+  {
+    name: 'comma after',
+    address: 'jane.doe@example.com',
+    write: (a, p) =>
+      p.kind === 'text' || p.field === 'x-failed-recipients'
+        ? ':,'.includes(p.next) && p.next !== ''
+          ? a
+          : `${a},`
+        : wrap(a, p),
+  },
+  // An absolute domain (RFC 1034 §3.1 "example.org." with the root's dot) as a typed
+  // recipient or a resolver's canonical name leaks into human text (Sendmail's
+  // canonify ruleset marks canonical names with a trailing dot); reported without it.
+  {
+    name: 'trailing dot in domain',
+    address: 'jane.doe@example.org',
+    write: (a, p) => (p.kind === 'text' ? wrap(`${a}.`, p) : wrap(a, p)),
+  },
+  // RFC 6533 §3: Original-Recipient of type utf-8 in utf-8-addr-xtext (`\x{FC}`, and
+  // `+` as `\x{2B}`); Final-Recipient as utf-8 unitext.
+  {
+    name: 'Original-Recipient utf-8; xtext',
+    address: 'jürgen+tag@bücher.example',
+    write: (a, p) => (p.field === 'original-recipient' ? wrap(xtext(a), p) : wrap(a, p)),
+    dsnType: 'utf-8',
+  },
+  // RFC 3461 §4: ORCPT is xtext (`+` as `+2B`); software that copies it unchanged
+  // writes Original-Recipient: rfc822;alice+2Btag@example.net.
+  {
+    name: 'Original-Recipient rfc822; +2B',
+    address: 'alice+tag@example.net',
+    write: (a, p) =>
+      p.field === 'original-recipient' ? wrap(a.replace(/\+/g, '+2B'), p) : wrap(a, p),
+  },
+];
+
+/** The copy with the angle brackets it had. */
+function wrap(text, place) {
+  return place.bracketed ? `<${text}>` : text;
+}
+
+/**
+ * Where the copy at `offset` stands: a DSN recipient field (`dsn`), a header field
+ * naming recipients (`header`), another field (`other`), an SMTP command
+ * (`transcript`), a remote server's reply (`reply`: Diagnostic-Code, a line with a reply
+ * code, "said:"), or the notice's own text (`text`). Writings change `text` (and, for
+ * some, `header`) copies only: a server's reply and a DSN field keep the bare address.
+ */
+function placeOf(raw, offset, end) {
+  const lineStart = raw.lastIndexOf('\n', offset - 1) + 1;
+  const before = raw.slice(lineStart, offset);
+  const bracketed = raw.charAt(offset - 1) === '<' && raw.charAt(end) === '>';
+  const field = /^([A-Za-z][A-Za-z0-9-]*):/.exec(before);
+  const name = field === null ? '' : field[1].toLowerCase();
+  const next = raw.charAt(bracketed ? end + 1 : end);
+  const at = (kind) => ({ kind, field: name, bracketed, next });
+  // A JSON string ("emailAddress":"a@b", Amazon SES notifications) holds the address alone.
+  if (raw.charAt(offset - 1) === '"' && raw.charAt(end) === '"') return at('other');
+  if (/^(?:final-recipient|original-recipient|x-actual-recipient|original-rcpt-to)$/.test(name))
+    return at('dsn');
+  if (
+    /^(?:to|cc|bcc|resent-to|resent-cc|delivered-to|x-original-to|x-failed-recipients|envelope-to|x-envelope-to)$/.test(
+      name,
+    )
+  )
+    return at('header');
+  if (name === 'diagnostic-code') return at('reply');
+  if (name !== '') return at('other');
+  if (/(?:rcpt to|mail from):\s*<?$/i.test(before)) return at('transcript');
+  if (
+    /(?:^|[\s(#])[245]\d\d[ -]|said:|\.\.\.\s/i.test(before) ||
+    /^\s*(?:\.\.\.|[>)]?\.\.\.)/.test(raw.slice(end + (bracketed ? 1 : 0), end + 6))
+  )
+    return at('reply');
+  return at('text');
+}
+
 /** The donor as the raw (latin1) text carries it: its UTF-8 bytes. */
 function rawForm(address) {
   return Buffer.from(address, 'utf8').toString('latin1');
@@ -86,21 +201,44 @@ function addressPattern(address) {
   );
 }
 
-/** `raw` with every copy of `from` replaced by `to` (its raw form); null when none was found. */
-function replaceAddress(raw, from, to) {
+/**
+ * `raw` with every copy of `from` replaced by `to` (its raw form), or by what
+ * `writing.write` makes of it in its place (WRITINGS; a DSN field's address type set to
+ * `writing.dsnType`); null when none was found.
+ */
+function replaceAddress(raw, from, to, writing = null) {
   let count = 0;
-  const re = addressPattern(from);
-  let text = raw.replace(re, () => {
-    count++;
-    return rawForm(to);
-  });
+  const replaceIn = (source, re) => {
+    if (writing === null || writing.write === undefined)
+      return source.replace(re, (match, offset) => {
+        count++;
+        // A JSON string value ("emailAddress":"a@b", Amazon SES) escapes the quotes of
+        // a quoted local part (RFC 8259 §7), as SES writes them.
+        const json =
+          source.charAt(offset - 1) === '"' &&
+          source.charAt(offset + match.length) === '"' &&
+          /[:[,][ \t]*$/.test(source.slice(Math.max(0, offset - 8), offset - 1));
+        return json ? rawForm(to).replace(/"/g, '\\"') : rawForm(to);
+      });
+    let text = '';
+    let last = 0;
+    for (let m = re.exec(source); m !== null; m = re.exec(source)) {
+      count++;
+      const end = m.index + m[0].length;
+      const place = placeOf(source, m.index, end);
+      const start = place.bracketed ? m.index - 1 : m.index;
+      let head = source.slice(last, start);
+      if (place.kind === 'dsn' && writing.dsnType !== undefined)
+        head = head.replace(/(:[ \t]*)[A-Za-z0-9-]+;([ \t]*)$/, `$1${writing.dsnType};$2`);
+      text += head + rawForm(writing.write(to, place));
+      last = place.bracketed ? end + 1 : end;
+    }
+    return text + source.slice(last);
+  };
+  let text = replaceIn(raw, addressPattern(from));
   // A UTF-8 address (RFC 6531) as its octets, and as RFC 6533 \x{..} escapes.
   for (const form of new Set([rawForm(from), xtext(from)]))
-    if (form !== from)
-      text = text.replace(addressPattern(form), () => {
-        count++;
-        return rawForm(to);
-      });
+    if (form !== from) text = replaceIn(text, addressPattern(form));
   return count === 0 ? null : { text, count };
 }
 
@@ -146,7 +284,7 @@ function checkMessage(deps, message, expected = null, donors = DONORS) {
   // pattern; the same address twice is one recipient).
   const results = [];
   for (const donor of donors) {
-    const done = replaceAddress(raw, target, donor.address);
+    const done = replaceAddress(raw, target, donor.address, donor);
     if (done === null) return null;
     const failures = [];
     const findings = bounceFindings(deps, done.text);
@@ -190,4 +328,4 @@ function checkMessage(deps, message, expected = null, donors = DONORS) {
   return results;
 }
 
-module.exports = { DONORS, checkMessage, replaceAddress, sameAddress };
+module.exports = { DONORS, WRITINGS, checkMessage, replaceAddress, sameAddress };

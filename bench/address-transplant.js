@@ -3,12 +3,15 @@
 // sisimai/maildir/bsd) and our fixtures: each message whose records name exactly the
 // recipients its expectation names (expected.jsonl, *.expected.json; a fixture without
 // one: the recipients it yields), rewritten with each donor address in place of its
-// first failed recipient; prints per donor and per format family the transplants that
+// first failed recipient (the RFC 5321/6531 shapes, then the writings real bounces give an
+// address: a display name, a mailto link, a colon or comma after it, ...); prints per donor and per format family the transplants that
 // failed, by kind, then the total. --verbose lists every failure.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { DONORS, checkMessage } = require('./address-transplant-lib.js');
+const { DONORS, WRITINGS, checkMessage } = require('./address-transplant-lib.js');
+
+const ALL = [...DONORS, ...WRITINGS];
 
 const { ROOT, transplantArgs, distDeps, Tally } = require('./transplant-setup.js');
 
@@ -59,11 +62,11 @@ function messages() {
 }
 
 const tally = new Tally(verbose);
-const byDonor = new Map(DONORS.map((d) => [d.name, { transplants: 0, failed: 0 }]));
+const byDonor = new Map(ALL.map((d) => [d.name, { transplants: 0, failed: 0 }]));
 let skipped = 0;
 for (const [family, file, expected] of messages()) {
   const raw = fs.readFileSync(file, 'latin1');
-  const results = checkMessage(deps, raw, expected, DONORS);
+  const results = checkMessage(deps, raw, expected, ALL);
   if (results === null) {
     skipped++;
     continue;
@@ -76,9 +79,12 @@ for (const [family, file, expected] of messages()) {
   }
 }
 
-console.log(`Address transplants: ${DONORS.length} donors per message\n`);
+console.log(
+  `Address transplants: ${DONORS.length} address shapes and ${WRITINGS.length} writings per message\n`,
+);
 console.log('donor                              failed/transplants');
-for (const d of DONORS) {
+for (const d of ALL) {
+  if (d === WRITINGS[0]) console.log('(writings)');
   const s = byDonor.get(d.name);
   console.log(`${d.name.padEnd(34)} ${`${s.failed}/${s.transplants}`.padStart(18)}`);
 }
@@ -89,5 +95,18 @@ console.log(
   `total: ${tally.total.failed} of ${tally.total.transplants} transplants failed (${tally.total.files} messages; ` +
     `${skipped} not checked: no bounce record, records not naming exactly the expected recipients, ` +
     `or the recipient not written out in the raw text)`,
+);
+const sum = (list) =>
+  list.reduce(
+    (acc, d) => {
+      const s = byDonor.get(d.name);
+      return [acc[0] + s.failed, acc[1] + s.transplants];
+    },
+    [0, 0],
+  );
+const [oldFailed, oldAll] = sum(DONORS);
+const [newFailed, newAll] = sum(WRITINGS);
+console.log(
+  `address shapes: ${oldFailed} of ${oldAll} failed; writings: ${newFailed} of ${newAll} failed`,
 );
 tally.printEnd();

@@ -263,6 +263,40 @@ export function decodeUtf8AddrText(s: string): string {
   return out + s.slice(pos);
 }
 
+/**
+ * RFC 3461 §4 xtext (the ORCPT parameter's encoding) in an address: `+2B` for `+` and
+ * `+3D` for `=`, which xtext must encode. Sendmail keeps an ORCPT "type;addr as is" (its
+ * queue file's Q line, Sendmail 3rd ed.) and writes it into Original-Recipient, so a
+ * recipient typed `alice+tag@b` comes back as `rfc822;alice+2Btag@b`. Other `+XX`
+ * (octets of a UTF-8 address) are left as written: an rfc822 address holds none.
+ */
+export function decodeXtext(s: string): string {
+  if (s.indexOf('+2B') < 0 && s.indexOf('+3D') < 0) return s;
+  let out = '';
+  let pos = 0;
+  for (let i = s.indexOf('+'); i >= 0; i = s.indexOf('+', i + 1)) {
+    const hex = s.slice(i + 1, i + 3);
+    if (hex !== '2B' && hex !== '3D') continue;
+    out += s.slice(pos, i) + (hex === '2B' ? '+' : '=');
+    pos = i + 3;
+    i += 2;
+  }
+  return out + s.slice(pos);
+}
+
+/**
+ * `a@example.org.` → `a@example.org`: an absolute domain's root dot (RFC 1034 §3.1) is
+ * no part of the mailbox a record names (RFC 5321 §4.1.2 Domain has no empty label).
+ */
+export function withoutRootDot(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0 || address.length < at + 3 || address.charCodeAt(address.length - 1) !== 0x2e)
+    return address;
+  let end = address.length;
+  while (end > at + 2 && address.charCodeAt(end - 1) === 0x2e) end--;
+  return address.slice(0, end);
+}
+
 export interface TypedAddress {
   /** Lower case (`rfc822`, `utf-8`, `unknown`, ...); '' when the field had no type. */
   type: string;

@@ -3,7 +3,7 @@
 // per recipient block (§2.3); a block that cannot be read becomes a ParseProblem and
 // never costs the others. Also reads the same fields when an MTA pastes them into a
 // plain-text bounce without the MIME structure (Postfix relays do, Sisimai rfc3464-34).
-import { cleanMessageId, isEmailAddress, parseTypedAddress } from './address';
+import { cleanMessageId, decodeXtext, isEmailAddress, parseTypedAddress } from './address';
 
 /** Re-exported for the parsers that read returned headers beside a DSN's. */
 export { cleanMessageId } from './address';
@@ -721,8 +721,13 @@ function blockFinding(
 ): OobFinding | null {
   const final =
     block.finalRecipient === null ? null : parseTypedAddress(decode(block.finalRecipient));
-  const original =
+  const typedOriginal =
     block.originalRecipient === null ? null : parseTypedAddress(decode(block.originalRecipient));
+  // An rfc822 Original-Recipient copied from ORCPT unchanged is still xtext (RFC 3461 §4).
+  const original =
+    typedOriginal !== null && typedOriginal.type === 'rfc822'
+      ? { ...typedOriginal, address: decodeXtext(typedOriginal.address) }
+      : typedOriginal;
   const finalAddr = final === null || final.address === '' ? null : final.address;
   const originalAddr = original === null || original.address === '' ? null : original.address;
   // DESIGN.md §7: Original-Recipient, else Final-Recipient; an Original-Recipient

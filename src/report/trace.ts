@@ -14,7 +14,7 @@
 //
 // Pure and bounded: hostile input gets a fixed budget of lines, candidates and decoded
 // bytes; string operations only, no regular expressions.
-import { cleanMessageId } from './address';
+import { cleanMessageId, withoutRootDot } from './address';
 import type { Headers } from './header';
 import type { MimeMessage } from './mime';
 import type { Finding, ParseOptions } from './types';
@@ -252,13 +252,16 @@ function traceHeaderNames(options: ParseOptions): ReadonlySet<string> {
 /**
  * Fills what ties each finding to its message, where the parser left it open: an OOB
  * finding's `original_message_id` and `supplemental_trace`, an MDN's. The walk is done
- * once per message, and only when a finding needs it.
+ * once per message, and only when a finding needs it. An OOB recipient loses an
+ * absolute domain's root dot (`a@example.org.`, RFC 1034 §3.1).
  */
 export function tieFindings(findings: Finding[], msg: MimeMessage, options: ParseOptions): void {
   let ties: ReturnedTies | null = null;
   const get = (): ReturnedTies => (ties ??= returnedTies(msg, options));
   for (const f of findings) {
     if (f.kind === 'oob') {
+      // Whichever parser read it: "a@example.org." names a@example.org.
+      f.recipient = withoutRootDot(f.recipient);
       if (f.report.original_message_id === null)
         f.report.original_message_id = get().originalMessageId;
       if (f.report.supplemental_trace === null) f.report.supplemental_trace = get().trace;

@@ -571,6 +571,34 @@ function wordGoesOn(s: string, i: number): boolean {
 }
 
 /**
+ * `Jane Doe <a@b>` or `Jane Doe <a@b>: ...` as a list line (RFC 5322 §3.4 name-addr
+ * with an unquoted phrase, as notices copy the returned message's To and Cc): one to
+ * four words, each starting with a capital letter and holding only letters, `.`, `'`
+ * and `-`, then the bracketed address, then nothing, a full stop or a colon. "User unknown <a@b>"
+ * (a lower-case word) and "Host example.com <a@b> said" (text after) are no names.
+ */
+function displayNameThenAddress(s: string): Named | null {
+  const lt = s.indexOf(' <');
+  if (lt <= 0 || lt > 80) return null;
+  const words = s.slice(0, lt).split(' ');
+  if (words.length > 4) return null;
+  for (const w of words) {
+    const first = w.charAt(0);
+    // A capital letter: upper case, and a letter (it has a lower-case form).
+    if (w === '' || first !== first.toUpperCase() || first === first.toLowerCase()) return null;
+    for (const ch of w)
+      if (ch.toLowerCase() === ch.toUpperCase() && ".'-".indexOf(ch) < 0) return null;
+  }
+  const gt = s.indexOf('>', lt + 2);
+  if (gt < 0) return null;
+  const after = s.slice(gt + 1).trimStart();
+  // Nothing after it, a colon and the reason, or the full stop of "... to Jane Doe <a@b>.".
+  if (after !== '' && after !== '.' && after.charCodeAt(0) !== 0x3a) return null;
+  const named = leadingAddress(s.slice(lt + 1));
+  return named !== null && named.address.indexOf('@') > 0 ? named : null;
+}
+
+/**
  * A line that starts with a recipient: `a@b`, `<a@b>`, `"a@b"`, `'a@b'`, each
  * optionally followed by a colon and text: `<a@b>: host said ...` (Postfix,
  * qmail), `a@b (user not found)` (GroupWise), `a@b... User unknown` (sendmail),
@@ -593,9 +621,13 @@ export function leadingAddress(line: string): Named | null {
     token = s.slice(0, end);
     after = s.slice(end);
     let cut = token.length;
-    while (cut > 0 && ':,;.)]>'.indexOf(token.charAt(cut - 1)) >= 0) cut--;
+    // A domain never ends in a quote: `""john doe"@b".` closes a quotation.
+    while (cut > 0 && ':,;.)]>"\''.indexOf(token.charAt(cut - 1)) >= 0) cut--;
     after = token.slice(cut) + after;
     token = token.slice(0, cut);
+  } else if (c === 0x22 && s.charCodeAt(1) === 0x22 && quotedLocalEnd(s, 1) > 0) {
+    // `""john doe"@b"`: a quotation around a quoted local part (RFC 5321 §4.1.2).
+    return leadingAddress(s.slice(1));
   } else if (c === 0x22 || c === 0x27) {
     let close = s.indexOf(s.charAt(0), 1);
     // "'o'neil@b'": an apostrophe inside a word is atext (RFC 5321 §4.1.2), not the
@@ -607,8 +639,17 @@ export function leadingAddress(line: string): Named | null {
     // '"Display Name" <a@b>: ...' (RFC 5322 name-addr): the address is the bracketed one.
     if (token.indexOf('@') < 0 && after.startsWith(' <')) return leadingAddress(after);
   } else {
+    const named = displayNameThenAddress(s);
+    if (named !== null) return named;
     let end = 0;
     while (end < s.length && s.charCodeAt(end) > 0x20) end++;
+    // `["john doe"@b]`, `[SMTP:"john doe"@b]`: a quoted local part (RFC 5321 §4.1.2)
+    // inside the word's wrapper may hold white space; the word ends after its domain.
+    const quote = s.indexOf('"');
+    if (quote > 0 && quote < end && quote < 8 && quotedLocalEnd(s, quote) > 0) {
+      end = quotedLocalEnd(s, quote);
+      while (end < s.length && s.charCodeAt(end) > 0x20) end++;
+    }
     token = s.slice(0, end);
     after = s.slice(end);
     // "a@b:", "a@b,", "a@b...", "(... to a@b)": the punctuation goes with the text after it.
@@ -621,6 +662,14 @@ export function leadingAddress(line: string): Named | null {
     }
     after = token.slice(cut) + after;
     token = token.slice(0, cut);
+    // "a@b<mailto:a@b>" (Exchange 2007+ and Office 365 text parts render the HTML
+    // NDR's link so): the address, then its link, which repeats it.
+    const link = token.indexOf('<');
+    if (link > token.indexOf('@') && token.indexOf('@') > 0) {
+      const close = (token + after).indexOf('>', link);
+      after = close < 0 ? '' : (token + after).slice(close + 1);
+      token = token.slice(0, link);
+    }
   }
   if (token.indexOf('@') < 0 || token.length > 320) return null;
   let inner = token.startsWith('<') ? token.slice(1, -1).trim() : token;
