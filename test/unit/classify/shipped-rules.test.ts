@@ -1368,7 +1368,8 @@ describe('scanner threats, relaying for authenticated clients, sizes, delivery p
       ['550 5.7.1 The recipient has blocked your address', 'PolicyRelated'],
     ],
     'RFC 5321 "No SMTP service here", and mail from approved senders only': [
-      ['554 No SMTP service here', 'PolicyRelated'],
+      // Bare, the host takes no mail at all (RFC 5321 §3.1): see the standards block below.
+      ['554 No SMTP service here', 'BadDomain'],
       ['554 No SMTP service for 192.0.2.1', 'PolicyRelated'],
       ['550 This address only accepts messages from members', 'PolicyRelated'],
       ['550 this mailbox only receives mail from contacts', 'PolicyRelated'],
@@ -1642,5 +1643,86 @@ describe('an address that changed hands, a receiving organisation over its queue
     ['550 message placed in quarantine', 'Uncategorized'],
   ])('takes %j as %s', (line, expected) => {
     expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+});
+
+// Reply texts from standards and stock software, most without an enhanced code
+// (bench/data/blind-replies-standards.tsv): wordings written here, and the nearest
+// replies of other labels that must keep theirs.
+describe('standards and stock software reply texts, against their neighbours', () => {
+  const classifier = compileClassifier(shipped);
+
+  it.each<[string, string]>([
+    // RFC 5321 §3.1 / §4.2.3: a host that takes no mail at all, bare or named.
+    ['554 no SMTP service here.', 'BadDomain'],
+    ['554 5.3.2 smtp.example.net No SMTP service', 'BadDomain'],
+    ['Remote host said: 554 No SMTP service available', 'BadDomain'],
+    ['550 5.3.2 Destination system is not accepting network messages', 'BadDomain'],
+    // Said of the client, or with a policy code, it refuses the sender; a 4xx X.3.2 is
+    // a host busy for now; RFC 7505's null MX keeps its rule.
+    ['554 No SMTP service here for your network', 'PolicyRelated'],
+    ['554 5.7.1 No SMTP service here', 'PolicyRelated'],
+    ['421 4.3.2 System not accepting network messages', 'TransientFailure'],
+    ['556 5.1.10 MX or SRV record indicated no SMTP service', 'BadDomain'],
+    // RFC 5321 §4.2.2 554 "Transaction failed" with no reason: the receiving system.
+    ['554 Transaction failed.', 'BadConfiguration'],
+    ['554 5.0.0 transaction failed', 'BadConfiguration'],
+    ['554 Transaction failed: message rejected by policy', 'PolicyRelated'],
+    ['451 Transaction failed', 'TransientFailure'],
+    // RFC 5321 §3.4 551 "User not local" shortened, under its own code only.
+    ['551 5.1.6 user is not local.', 'InactiveMailbox'],
+    ['551 User not local', 'InactiveMailbox'],
+    ['550 user not local', 'Uncategorized'],
+    ['551 5.7.1 User not local, relay denied', 'RelayDenied'],
+    // RFC 8689 REQUIRETLS and RFC 3463 X.7.4 / X.7.5 as text.
+    ['550 5.7.30 Message requires REQUIRETLS, next hop lacks it', 'AuthenticationFailed'],
+    ['554 REQUIRETLS not supported by mx.example.net', 'AuthenticationFailed'],
+    ['554 security features not supported', 'AuthenticationFailed'],
+    ['554 Cryptographic failure', 'AuthenticationFailed'],
+    // Scanner verdicts: clamd's "<signature> FOUND", the scanner named, a threat carried.
+    ['554 5.7.1 /var/spool/scan/msg.eml: Win.Trojan.Generic-9876 FOUND', 'VirusRelated'],
+    ['550 clamd: Eicar-Signature FOUND (rejected)', 'VirusRelated'],
+    ['550 5.7.0 The virus scanner detected Doc.Dropper.Agent in an attachment', 'VirusRelated'],
+    ['554 anti-virus engine reported: Mal/EncPk-APV', 'VirusRelated'],
+    ['550 this message contains a threat and was not delivered', 'VirusRelated'],
+    // Capitals that are not a verdict, "infected" said of the sending host, a name.
+    ['550 5.1.1 USER NOT FOUND', 'InvalidRecipient'],
+    ['550 MAILBOX NOT FOUND', 'InvalidRecipient'],
+    ['550 5.1.1 infected@example.org: user unknown', 'InvalidRecipient'],
+    ['554 5.7.1 Your host 192.0.2.9 is infected with malware-sending bots, see CBL', 'SpamBlock'],
+    ['550 Advanced Threat Protection: sender not permitted', 'PolicyRelated'],
+    // A URI blocklist hit in the body; a listing of the sending IP stays a block.
+    ['550 5.7.1 Message rejected: spam link detected', 'SpamContent'],
+    ['554 Rejected: URL blacklist match', 'SpamContent'],
+    ['550 5.7.1 black-listed site within the message', 'SpamContent'],
+    ['554 Your e-mail contains links listed on multi.surbl.org', 'SpamContent'],
+    [
+      '554 5.7.1 Service unavailable; Client host [192.0.2.8] blocked using dbl.example.org',
+      'SpamBlock',
+    ],
+    ['550 5.7.1 Your IP address is blacklisted', 'SpamBlock'],
+    // 8-bit data without 8BITMIME (RFC 6152), and RFC 3463 X.6.x as text.
+    ['554 5.6.1 8bit message body sent without BODY=8BITMIME', 'ContentRelated'],
+    ['550 Server requires 8BITMIME for 8-bit content', 'ContentRelated'],
+    ['554 5.6.1 Media type not supported', 'ContentRelated'],
+    ['554 Conversion required but not supported', 'ContentRelated'],
+    ['554 5.6.5 conversion failed', 'ContentRelated'],
+    // Security conversion is authentication's, and spam content keeps its label.
+    ['550 5.7.3 Security conversion required but not possible', 'AuthenticationFailed'],
+    ['550 5.7.1 Message content rejected as spam', 'SpamContent'],
+  ])('takes %j as %s', (line, expected) => {
+    expect(classifier.classifyLine(line).label).toBe(expected);
+  });
+
+  it('takes "No SMTP service here" at the greeting as a host that takes no mail, and a bare 554 there as a refusal of the sender', () => {
+    expect(classifier.classifyLine('554 No SMTP service here', { command: 'CONNECT' }).label).toBe(
+      'BadDomain',
+    );
+    expect(classifier.classifyLine('554 Transaction failed', { command: 'CONNECT' }).label).toBe(
+      'PolicyRelated',
+    );
+    expect(classifier.classifyLine('550 5.1.1 user unknown', { command: 'CONNECT' }).label).toBe(
+      'PolicyRelated',
+    );
   });
 });
