@@ -169,12 +169,22 @@ const GAP =
 /** A regular expression that finds `content` in the raw message, however it was wrapped. */
 function contentPattern(content) {
   // A closer the parser kept ("Recipient not found>" of "<mx #5.0.0 smtp;550 ...>")
-  // belongs to the wrapper around the reply: it stays in the message.
-  const words = content
-    .trim()
-    .replace(/(?<=\S)[>)\]'"]+$/, '')
-    .split(/\s+/)
-    .filter(Boolean);
+  // belongs to the wrapper around the reply: it stays in the message. One the reply
+  // opened itself ("... (Name server: h: host not found)", "... OFR_416 [416]") is
+  // the reply's: replaced with it (left behind, it would stand alone after a donor).
+  let text = content.trim();
+  for (;;) {
+    const last = text.slice(-1);
+    const opener = { '>': '<', ')': '(', ']': '[' }[last];
+    const count = (ch) => text.split(ch).length - 1;
+    const unbalanced =
+      opener !== undefined
+        ? count(last) > count(opener)
+        : (last === "'" || last === '"') && count(last) % 2 === 1;
+    if (text.length < 2 || !unbalanced) break;
+    text = text.slice(0, -1);
+  }
+  const words = text.split(/\s+/).filter(Boolean);
   if (words.length === 0) return null;
   // A reply that starts with the address it is about ("<a@b>... User unknown",
   // Sendmail; "<a@b>: Recipient address rejected", Postfix): the address is the

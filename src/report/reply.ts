@@ -158,6 +158,51 @@ export function oneLine(text: string): string {
   return out;
 }
 
+/** Most lines of one multi-line reply `continuedReply` joins. */
+const MAX_REPLY_LINES = 20;
+
+/**
+ * The reply that starts on `lines[at]`, with the lines that continue it: a multi-line
+ * reply (RFC 5321 §4.2.1: "550-5.1.1 ..." lines, then the last one, "550 5.1.1 ...")
+ * quoted as the server sent it, one line per reply line, each line trimmed. A line
+ * that does not open a multi-line reply ("550 5.1.1 ..." alone, a sentence) is the
+ * reply by itself; the lines after the first that do not carry its code ("Please
+ * try again later", "550 5.1.1" of another code) end it. Returns the lines joined by
+ * a space (extractReply then removes the repeated codes) and the index after the
+ * last line taken.
+ */
+export function continuedReply(
+  lines: readonly string[],
+  at: number,
+): { text: string; next: number } {
+  const first = (lines[at] ?? '').trim();
+  // The code opens the line, perhaps after a quoting mark ("<<< 550-...", "#550-...").
+  const lead = first.startsWith('<<< ')
+    ? '<<< '
+    : first.startsWith('<<<')
+      ? '<<<'
+      : first.startsWith('#')
+        ? '#'
+        : '';
+  const pos = lead.length;
+  const code = codeAt(first, pos, false);
+  if (code < 0 || first.charCodeAt(pos + 3) !== 0x2d) return { text: first, next: at + 1 };
+  const dash = `${lead}${code}-`;
+  const last = `${lead}${code} `;
+  const out = [first];
+  let i = at + 1;
+  for (; i < lines.length && out.length < MAX_REPLY_LINES; i++) {
+    const t = (lines[i] as string).trim();
+    if (t.startsWith(dash)) out.push(t.slice(lead.length));
+    else if (t.startsWith(last) || t === `${lead}${code}`) {
+      out.push(t.slice(lead.length));
+      i++;
+      break;
+    } else break;
+  }
+  return { text: out.join(' '), next: i };
+}
+
 /** A reply code (RFC 5321 §4.2: first digit 2-5, second 0-5) at `pos`, followed by " ", "-" or, when `bare`, the end. */
 function codeAt(t: string, pos: number, bare: boolean): number {
   const c0 = t.charCodeAt(pos);
