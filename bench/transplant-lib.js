@@ -356,6 +356,59 @@ function postfixParagraph(raw, at) {
 }
 
 /**
+ * Sendmail's own verdict line in a session transcript ("550 5.1.1 <a@b>... User
+ * unknown", "554 5.0.0 Service unavailable" after the "<<< " reply lines): Sendmail
+ * writes it from the remote reply's code, not its text. usersmtp.c (smtprcpt) maps a
+ * 550, 551 or 553 to EX_NOUSER and a 552 or 554 to EX_UNAVAILABLE, and sysexits.c
+ * gives their lines ("550 5.1.1 User unknown", "554 5.0.0 Service unavailable"); the
+ * development corpus shows the same for other 5xx codes ("<<< 525 5.7.13 ..." then
+ * "554 5.0.0 Service unavailable", lhost-sendmail). A transplant that changes the
+ * remote reply changes this line with it, as Sendmail would have written it: else the
+ * verdict keeps the original's code, which no real Sendmail writes beside the donor's
+ * reply. Only lines whose text is one of those sysexits texts are rewritten (a line
+ * of Sendmail's own that is no verdict on the reply stays), and only for 5xx donors
+ * (a 4xx reply is deferred: Sendmail writes no verdict line then).
+ */
+const SENDMAIL_VERDICT =
+  /^([ \t]*)[2-5]\d\d( [245]\.\d{1,3}\.\d{1,3})? ((?:"[^"\n]*" )?<?[^\s<>@]+@[^\s<>@]+>?\.\.\. )?(?:User unknown|Service unavailable)[ \t]*$/;
+
+function sendmailVerdicts(raw, spans, donor) {
+  const code = Number(CODE_RE.exec(donor.lines[0])?.[1] ?? 0);
+  if (Math.floor(code / 100) !== 5) return [];
+  // (Sendmail before 8.9 wrote no enhanced code: none where the original has none.)
+  const verdict = [550, 551, 553].includes(code)
+    ? ['550', ' 5.1.1', 'User unknown']
+    : ['554', ' 5.0.0', 'Service unavailable'];
+  const out = [];
+  for (const span of spans) {
+    const lineStart = raw.lastIndexOf('\n', span.start - 1) + 1;
+    if (!/^[ \t]*<<<[ \t]*$/.test(raw.slice(lineStart, span.start))) continue;
+    // The first line after the reply's that is no other "<<< " or ">>> " line.
+    let at = raw.indexOf('\n', span.end);
+    while (at >= 0) {
+      const next = raw.indexOf('\n', at + 1);
+      const line = raw.slice(at + 1, next < 0 ? raw.length : next).replace(/\r$/, '');
+      if (/^[ \t]*<<</.test(line)) {
+        at = next;
+        continue;
+      }
+      const m = SENDMAIL_VERDICT.exec(line);
+      const start = at + 1;
+      const end = start + line.length;
+      if (m !== null && !spans.some((x) => start < x.end && end > x.start))
+        if (!out.some((x) => x.start === start))
+          out.push({
+            start,
+            end,
+            verdict: `${m[1]}${verdict[0]}${m[2] ? verdict[1] : ''} ${m[3] ?? ''}${verdict[2]}`,
+          });
+      break;
+    }
+  }
+  return out;
+}
+
+/**
  * `raw` with every copy of each original reply replaced by the donor. `replies` are
  * the original contents with the recipient they belong to. Returns null when no copy
  * of any reply was found in the raw text (an encoded part, a reply the parser built).
@@ -416,11 +469,18 @@ function transplant(raw, replies, donor) {
   }
   if (spans.length === 0 || missing > 0) return null;
   spans.sort((a, b) => a.start - b.start);
+  if (coded) spans.push(...sendmailVerdicts(raw, spans, donor));
+  spans.sort((a, b) => a.start - b.start);
   const codedFor = new Set();
   let out = '';
   let pos = 0;
   for (const span of spans) {
     out += raw.slice(pos, span.start);
+    if (span.verdict !== undefined) {
+      out += span.verdict;
+      pos = span.end;
+      continue;
+    }
     // The recipient the copy is about: of the recipients with this reply, the one
     // named last before it (the first when none is).
     let rcpt = span.recipients[0];
