@@ -409,6 +409,25 @@ function sendmailVerdicts(raw, spans, donor) {
 }
 
 /**
+ * A DSN's Diagnostic-Code that holds the reply's code alone ("Diagnostic-Code: smtp;
+ * 550", the text quoted in the human-readable part only) is a copy of the reply too
+ * (RFC 3464 §2.3.6): its code becomes the donor's, where it is the code of a replaced
+ * copy.
+ */
+function bareDiagnostics(raw, spans, donor) {
+  const code = CODE_RE.exec(donor.lines[0])?.[1];
+  const codes = new Set(spans.filter((x) => x.coded).map((x) => x.code.trim().slice(0, 3)));
+  const out = [];
+  for (const m of raw.matchAll(/^(Diagnostic-Code:[ \t]*smtp[ \t]*;[ \t]*)([2-5]\d\d)[ \t]*$/gim)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (!codes.has(m[2]) || spans.some((x) => start < x.end && end > x.start)) continue;
+    out.push({ start, end, verdict: m[1] + code });
+  }
+  return out;
+}
+
+/**
  * `raw` with every copy of each original reply replaced by the donor. `replies` are
  * the original contents with the recipient they belong to. Returns null when no copy
  * of any reply was found in the raw text (an encoded part, a reply the parser built).
@@ -469,7 +488,8 @@ function transplant(raw, replies, donor) {
   }
   if (spans.length === 0 || missing > 0) return null;
   spans.sort((a, b) => a.start - b.start);
-  if (coded) spans.push(...sendmailVerdicts(raw, spans, donor));
+  if (coded)
+    spans.push(...sendmailVerdicts(raw, spans, donor), ...bareDiagnostics(raw, spans, donor));
   spans.sort((a, b) => a.start - b.start);
   const codedFor = new Set();
   let out = '';
@@ -680,6 +700,17 @@ function checkMessage(deps, message, donors = DONORS) {
         !norm(diagnostic).includes(norm(d.text)) &&
         d.code !== null &&
         Math.floor(d.code / 100) !== Math.floor(f.reply.code / 100)
+      )
+        continue;
+      // So with a donor of a code alone quoted in the text part only, beside a
+      // Diagnostic-Code with words of its own ("smtp; 550 Requested action not taken:
+      // mailbox unavailable"): the quoted "554" says nothing more than the structured
+      // field, which stands (dsn.ts prefers a quoted reply only when it says more).
+      if (
+        f.report.source.startsWith('rfc') &&
+        d.text.trim() === '' &&
+        /\p{L}{2}/u.test(norm(diagnostic)) &&
+        !new RegExp(`(?:^|[\\s;'"-])${d.code}(?:[\\s'"]|$)`).test(diagnostic)
       )
         continue;
       // The record's text holds the donor's (the original reply is gone).

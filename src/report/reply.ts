@@ -20,8 +20,9 @@ const CODE_AND_ENHANCED = new RE2(
 // quoted whole), or any word, host name, IPv4 address or bracket closed by a colon
 // ("rejected the message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550",
 // "[192.0.2.1]: 421", "host 192.0.2.8: 552 ..."); or a failure code after the "<--" /
-// "<-" that marks the server's lines of a session transcript (MDaemon, "<-- 552 ...";
-// its "<-- 220" greeting is no reply to the failure); or a failure code that opens a
+// "<-" / "<<<" that marks the server's lines of a session transcript (MDaemon, "<-- 552
+// ..."; Sendmail's and Courier's "<<< 554", usersmtp.c; a "220" greeting there is no
+// reply to the failure); or a failure code that opens a
 // quote with its dash ("Unknown address error 550-'...'", the whole reply quoted
 // after it); or after the reply's class
 // named as an error, Lotus Domino's "SMTP Protocol Returned a Permanent Error 552 ..."
@@ -30,7 +31,7 @@ const CODE_AND_ENHANCED = new RE2(
 // smtp;552 ...>"). A code alone may close the wrapper or quote right after it
 // ("<mx #5.0.0 smtp;554>", "returned '554'": RFC 5321 §4.2 makes the text optional).
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$|[>\'"](?:[ ]|$))|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$|[>\'"](?:[ ]|$))|(?:<--?|<<<)[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
   'g',
 );
 
@@ -293,6 +294,15 @@ export function hasReplyCode(text: string): boolean {
       false,
     ) >= 0
   );
+}
+
+/**
+ * True when `text` is a reply code and nothing else ("554", RFC 5321 §4.2: the text
+ * of a reply is optional); a number outside the reply codes ("600", "100") is not.
+ */
+export function isBareReplyCode(text: string): boolean {
+  const t = text.trim();
+  return t.length === 3 && codeAt(t, 0, true) >= 0;
 }
 
 /**
