@@ -146,8 +146,27 @@ function donorFor(donor, rcpt) {
   };
 }
 
-/** A word of the reply as a pattern: as written, or with HTML's entities (an HTML copy). */
+/** An IPv4 address in a word ("198.51.100.7", "[192.0.2.1]:"). */
+const IPV4 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]|\.\d)/g;
+
+/**
+ * A word of the reply as a pattern: as written, or with HTML's entities (an HTML copy).
+ * An IPv4 address in it matches any: the corpus is anonymised copy by copy, so two
+ * copies of one reply may name different documentation addresses (rhost-godaddy-03's
+ * Diagnostic-Code says "203.0.113.222" where its text part says "198.51.100.225"), and
+ * both are the reply.
+ */
 function wordPattern(word) {
+  const ips = [...word.matchAll(IPV4)];
+  if (ips.length > 0) {
+    let out = '';
+    let pos = 0;
+    for (const m of ips) {
+      out += wordPattern(word.slice(pos, m.index)) + '\\d{1,3}(?:\\.\\d{1,3}){3}';
+      pos = m.index + m[0].length;
+    }
+    return out + wordPattern(word.slice(pos));
+  }
   const entities = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' };
   let out = '';
   for (const ch of word) {
@@ -560,10 +579,11 @@ function transplant(raw, replies, donor) {
   return { text: out + raw.slice(pos), codedFor };
 }
 
-/** Lower case, without reply and enhanced codes, addresses and punctuation, one space between words. */
+/** Lower case, without reply and enhanced codes, addresses and punctuation, IPv4 addresses as "ip" (see wordPattern), one space between words. */
 function norm(s) {
   return s
     .toLowerCase()
+    .replace(IPV4, ' ip ')
     .replace(/(^|\s)[2-5]\d\d(?:[- ]|$)/g, ' ')
     .replace(/(^|\s)#?[245]\.\d{1,3}\.\d{1,3}(?=\s|$)/g, ' ')
     .replace(/[^\s<>@]+@[^\s<>@]+/g, ' ')
