@@ -146,8 +146,27 @@ function donorFor(donor, rcpt) {
   };
 }
 
-/** A word of the reply as a pattern: as written, or with HTML's entities (an HTML copy). */
+/** An IPv4 address in a word ("198.51.100.7", "[192.0.2.1]:"). */
+const IPV4 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]|\.\d)/g;
+
+/**
+ * A word of the reply as a pattern: as written, or with HTML's entities (an HTML copy).
+ * An IPv4 address in it matches any: the corpus is anonymised copy by copy, so two
+ * copies of one reply may name different documentation addresses (rhost-godaddy-03's
+ * Diagnostic-Code says "203.0.113.222" where its text part says "198.51.100.225"), and
+ * both are the reply.
+ */
 function wordPattern(word) {
+  const ips = [...word.matchAll(IPV4)];
+  if (ips.length > 0) {
+    let out = '';
+    let pos = 0;
+    for (const m of ips) {
+      out += wordPattern(word.slice(pos, m.index)) + '\\d{1,3}(?:\\.\\d{1,3}){3}';
+      pos = m.index + m[0].length;
+    }
+    return out + wordPattern(word.slice(pos));
+  }
   const entities = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' };
   let out = '';
   for (const ch of word) {
@@ -169,12 +188,22 @@ const GAP =
 /** A regular expression that finds `content` in the raw message, however it was wrapped. */
 function contentPattern(content) {
   // A closer the parser kept ("Recipient not found>" of "<mx #5.0.0 smtp;550 ...>")
-  // belongs to the wrapper around the reply: it stays in the message.
-  const words = content
-    .trim()
-    .replace(/(?<=\S)[>)\]'"]+$/, '')
-    .split(/\s+/)
-    .filter(Boolean);
+  // belongs to the wrapper around the reply: it stays in the message. One the reply
+  // opened itself ("... (Name server: h: host not found)", "... OFR_416 [416]") is
+  // the reply's: replaced with it (left behind, it would stand alone after a donor).
+  let text = content.trim();
+  for (;;) {
+    const last = text.slice(-1);
+    const opener = { '>': '<', ')': '(', ']': '[' }[last];
+    const count = (ch) => text.split(ch).length - 1;
+    const unbalanced =
+      opener !== undefined
+        ? count(last) > count(opener)
+        : (last === "'" || last === '"') && count(last) % 2 === 1;
+    if (text.length < 2 || !unbalanced) break;
+    text = text.slice(0, -1);
+  }
+  const words = text.split(/\s+/).filter(Boolean);
   if (words.length === 0) return null;
   // A reply that starts with the address it is about ("<a@b>... User unknown",
   // Sendmail; "<a@b>: Recipient address rejected", Postfix): the address is the
@@ -346,6 +375,78 @@ function postfixParagraph(raw, at) {
 }
 
 /**
+ * Sendmail's own verdict line in a session transcript ("550 5.1.1 <a@b>... User
+ * unknown", "554 5.0.0 Service unavailable" after the "<<< " reply lines): Sendmail
+ * writes it from the remote reply's code, not its text. usersmtp.c (smtprcpt) maps a
+ * 550, 551 or 553 to EX_NOUSER and a 552 or 554 to EX_UNAVAILABLE, and sysexits.c
+ * gives their lines ("550 5.1.1 User unknown", "554 5.0.0 Service unavailable"); the
+ * development corpus shows the same for other 5xx codes ("<<< 525 5.7.13 ..." then
+ * "554 5.0.0 Service unavailable", lhost-sendmail). A transplant that changes the
+ * remote reply changes this line with it, as Sendmail would have written it: else the
+ * verdict keeps the original's code, which no real Sendmail writes beside the donor's
+ * reply. Only lines whose text is one of those sysexits texts are rewritten (a line
+ * of Sendmail's own that is no verdict on the reply stays), and only for 5xx donors
+ * (a 4xx reply is deferred: Sendmail writes no verdict line then).
+ */
+const SENDMAIL_VERDICT =
+  /^([ \t]*)[2-5]\d\d( [245]\.\d{1,3}\.\d{1,3})? ((?:"[^"\n]*" )?<?[^\s<>@]+@[^\s<>@]+>?\.\.\. )?(?:User unknown|Service unavailable)[ \t]*$/;
+
+function sendmailVerdicts(raw, spans, donor) {
+  const code = Number(CODE_RE.exec(donor.lines[0])?.[1] ?? 0);
+  if (Math.floor(code / 100) !== 5) return [];
+  // (Sendmail before 8.9 wrote no enhanced code: none where the original has none.)
+  const verdict = [550, 551, 553].includes(code)
+    ? ['550', ' 5.1.1', 'User unknown']
+    : ['554', ' 5.0.0', 'Service unavailable'];
+  const out = [];
+  for (const span of spans) {
+    const lineStart = raw.lastIndexOf('\n', span.start - 1) + 1;
+    if (!/^[ \t]*<<<[ \t]*$/.test(raw.slice(lineStart, span.start))) continue;
+    // The first line after the reply's that is no other "<<< " or ">>> " line.
+    let at = raw.indexOf('\n', span.end);
+    while (at >= 0) {
+      const next = raw.indexOf('\n', at + 1);
+      const line = raw.slice(at + 1, next < 0 ? raw.length : next).replace(/\r$/, '');
+      if (/^[ \t]*<<</.test(line)) {
+        at = next;
+        continue;
+      }
+      const m = SENDMAIL_VERDICT.exec(line);
+      const start = at + 1;
+      const end = start + line.length;
+      if (m !== null && !spans.some((x) => start < x.end && end > x.start))
+        if (!out.some((x) => x.start === start))
+          out.push({
+            start,
+            end,
+            verdict: `${m[1]}${verdict[0]}${m[2] ? verdict[1] : ''} ${m[3] ?? ''}${verdict[2]}`,
+          });
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * A DSN's Diagnostic-Code that holds the reply's code alone ("Diagnostic-Code: smtp;
+ * 550", the text quoted in the human-readable part only) is a copy of the reply too
+ * (RFC 3464 §2.3.6): its code becomes the donor's, where it is the code of a replaced
+ * copy.
+ */
+function bareDiagnostics(raw, spans, donor) {
+  const code = CODE_RE.exec(donor.lines[0])?.[1];
+  const codes = new Set(spans.filter((x) => x.coded).map((x) => x.code.trim().slice(0, 3)));
+  const out = [];
+  for (const m of raw.matchAll(/^(Diagnostic-Code:[ \t]*smtp[ \t]*;[ \t]*)([2-5]\d\d)[ \t]*$/gim)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (!codes.has(m[2]) || spans.some((x) => start < x.end && end > x.start)) continue;
+    out.push({ start, end, verdict: m[1] + code });
+  }
+  return out;
+}
+
+/**
  * `raw` with every copy of each original reply replaced by the donor. `replies` are
  * the original contents with the recipient they belong to. Returns null when no copy
  * of any reply was found in the raw text (an encoded part, a reply the parser built).
@@ -406,11 +507,19 @@ function transplant(raw, replies, donor) {
   }
   if (spans.length === 0 || missing > 0) return null;
   spans.sort((a, b) => a.start - b.start);
+  if (coded)
+    spans.push(...sendmailVerdicts(raw, spans, donor), ...bareDiagnostics(raw, spans, donor));
+  spans.sort((a, b) => a.start - b.start);
   const codedFor = new Set();
   let out = '';
   let pos = 0;
   for (const span of spans) {
     out += raw.slice(pos, span.start);
+    if (span.verdict !== undefined) {
+      out += span.verdict;
+      pos = span.end;
+      continue;
+    }
     // The recipient the copy is about: of the recipients with this reply, the one
     // named last before it (the first when none is).
     let rcpt = span.recipients[0];
@@ -470,10 +579,11 @@ function transplant(raw, replies, donor) {
   return { text: out + raw.slice(pos), codedFor };
 }
 
-/** Lower case, without reply and enhanced codes, addresses and punctuation, one space between words. */
+/** Lower case, without reply and enhanced codes, addresses and punctuation, IPv4 addresses as "ip" (see wordPattern), one space between words. */
 function norm(s) {
   return s
     .toLowerCase()
+    .replace(IPV4, ' ip ')
     .replace(/(^|\s)[2-5]\d\d(?:[- ]|$)/g, ' ')
     .replace(/(^|\s)#?[245]\.\d{1,3}\.\d{1,3}(?=\s|$)/g, ' ')
     .replace(/[^\s<>@]+@[^\s<>@]+/g, ' ')
@@ -610,6 +720,17 @@ function checkMessage(deps, message, donors = DONORS) {
         !norm(diagnostic).includes(norm(d.text)) &&
         d.code !== null &&
         Math.floor(d.code / 100) !== Math.floor(f.reply.code / 100)
+      )
+        continue;
+      // So with a donor of a code alone quoted in the text part only, beside a
+      // Diagnostic-Code with words of its own ("smtp; 550 Requested action not taken:
+      // mailbox unavailable"): the quoted "554" says nothing more than the structured
+      // field, which stands (dsn.ts prefers a quoted reply only when it says more).
+      if (
+        f.report.source.startsWith('rfc') &&
+        d.text.trim() === '' &&
+        /\p{L}{2}/u.test(norm(diagnostic)) &&
+        !new RegExp(`(?:^|[\\s;'"-])${d.code}(?:[\\s'"]|$)`).test(diagnostic)
       )
         continue;
       // The record's text holds the donor's (the original reply is gone).

@@ -20,6 +20,7 @@ import {
   MAX_CONTENT,
   extractReply,
   hasReplyCode,
+  isBareReplyCode,
   oneLine,
   parseStatus,
   readReply,
@@ -434,8 +435,13 @@ function extensionReply(block: Block, decode: Decode): string | null {
   const candidates: string[] = [];
   if (block.supplementaryInfo !== null)
     candidates.push(supplementaryText(decodeFieldText(decode(block.supplementaryInfo))));
-  for (const v of block.extraDiagnostics)
-    candidates.push(splitDiagnostic(decodeFieldText(decode(v))).text);
+  for (const v of block.extraDiagnostics) {
+    const d = splitDiagnostic(decodeFieldText(decode(v)));
+    // "X-Remote-MTA-Diagnostic: smtp; 554": a field of type smtp holds the reply, and
+    // a reply code alone is a whole reply (RFC 5321 §4.2: the text is optional).
+    if (d.type === 'smtp' && isBareReplyCode(d.text)) return d.text;
+    candidates.push(d.text);
+  }
   for (const text of candidates) if (text !== '' && hasReplyCode(text)) return text;
   return null;
 }

@@ -10,7 +10,7 @@ import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
-import { extractReply, hasReplyCode, oneLine } from './reply';
+import { continuedReply, extractReply, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
 import {
   Bounce,
@@ -544,12 +544,13 @@ function hasFailureReply(text: string): boolean {
  * 5xx code, "552 5.3.4 Message size exceeds ..."), or null.
  */
 function unnamedFailure(lines: readonly string[]): string | null {
-  for (const line of lines) {
-    const t = line.trim();
+  for (let i = 0; i < lines.length; i++) {
+    const t = (lines[i] as string).trim();
     if (t === '' || !hasReplyCode(t)) continue;
     const reply = extractReply(oneLine(t), { status: null, action: 'failed' });
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);
-    if (cls === 4 || cls === 5) return t;
+    // A multi-line reply ("550-5.1.1 ..." lines, then "550 5.1.1 ...") is one reply.
+    if (cls === 4 || cls === 5) return continuedReply(lines, i).text;
   }
   return null;
 }

@@ -20,8 +20,9 @@ const CODE_AND_ENHANCED = new RE2(
 // quoted whole), or any word, host name, IPv4 address or bracket closed by a colon
 // ("rejected the message: 554 ...", "mx.example.net: 550 ...", "<a@b>: 550",
 // "[192.0.2.1]: 421", "host 192.0.2.8: 552 ..."); or a failure code after the "<--" /
-// "<-" that marks the server's lines of a session transcript (MDaemon, "<-- 552 ...";
-// its "<-- 220" greeting is no reply to the failure); or a failure code that opens a
+// "<-" / "<<<" that marks the server's lines of a session transcript (MDaemon, "<-- 552
+// ..."; Sendmail's and Courier's "<<< 554", usersmtp.c; a "220" greeting there is no
+// reply to the failure); or a failure code that opens a
 // quote with its dash ("Unknown address error 550-'...'", the whole reply quoted
 // after it); or after the reply's class
 // named as an error, Lotus Domino's "SMTP Protocol Returned a Permanent Error 552 ..."
@@ -30,7 +31,7 @@ const CODE_AND_ENHANCED = new RE2(
 // smtp;552 ...>"). A code alone may close the wrapper or quote right after it
 // ("<mx #5.0.0 smtp;554>", "returned '554'": RFC 5321 §4.2 makes the text optional).
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$|[>\'"](?:[ ]|$))|<--?[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$|[>\'"](?:[ ]|$))|(?:<--?|<<<)[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
   'g',
 );
 
@@ -158,6 +159,51 @@ export function oneLine(text: string): string {
   return out;
 }
 
+/** Most lines of one multi-line reply `continuedReply` joins. */
+const MAX_REPLY_LINES = 20;
+
+/**
+ * The reply that starts on `lines[at]`, with the lines that continue it: a multi-line
+ * reply (RFC 5321 §4.2.1: "550-5.1.1 ..." lines, then the last one, "550 5.1.1 ...")
+ * quoted as the server sent it, one line per reply line, each line trimmed. A line
+ * that does not open a multi-line reply ("550 5.1.1 ..." alone, a sentence) is the
+ * reply by itself; the lines after the first that do not carry its code ("Please
+ * try again later", "550 5.1.1" of another code) end it. Returns the lines joined by
+ * a space (extractReply then removes the repeated codes) and the index after the
+ * last line taken.
+ */
+export function continuedReply(
+  lines: readonly string[],
+  at: number,
+): { text: string; next: number } {
+  const first = (lines[at] ?? '').trim();
+  // The code opens the line, perhaps after a quoting mark ("<<< 550-...", "#550-...").
+  const lead = first.startsWith('<<< ')
+    ? '<<< '
+    : first.startsWith('<<<')
+      ? '<<<'
+      : first.startsWith('#')
+        ? '#'
+        : '';
+  const pos = lead.length;
+  const code = codeAt(first, pos, false);
+  if (code < 0 || first.charCodeAt(pos + 3) !== 0x2d) return { text: first, next: at + 1 };
+  const dash = `${lead}${code}-`;
+  const last = `${lead}${code} `;
+  const out = [first];
+  let i = at + 1;
+  for (; i < lines.length && out.length < MAX_REPLY_LINES; i++) {
+    const t = (lines[i] as string).trim();
+    if (t.startsWith(dash)) out.push(t.slice(lead.length));
+    else if (t.startsWith(last) || t === `${lead}${code}`) {
+      out.push(t.slice(lead.length));
+      i++;
+      break;
+    } else break;
+  }
+  return { text: out.join(' '), next: i };
+}
+
 /** A reply code (RFC 5321 §4.2: first digit 2-5, second 0-5) at `pos`, followed by " ", "-" or, when `bare`, the end. */
 function codeAt(t: string, pos: number, bare: boolean): number {
   const c0 = t.charCodeAt(pos);
@@ -248,6 +294,15 @@ export function hasReplyCode(text: string): boolean {
       false,
     ) >= 0
   );
+}
+
+/**
+ * True when `text` is a reply code and nothing else ("554", RFC 5321 §4.2: the text
+ * of a reply is optional); a number outside the reply codes ("600", "100") is not.
+ */
+export function isBareReplyCode(text: string): boolean {
+  const t = text.trim();
+  return t.length === 3 && codeAt(t, 0, true) >= 0;
 }
 
 /**

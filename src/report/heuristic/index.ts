@@ -86,9 +86,12 @@ function completeness(findings: readonly Finding[]): number {
   for (const f of findings) {
     score += 4;
     if (f.kind !== 'oob') continue;
-    if (f.reply.content !== '') score++;
+    // A reply of its code alone is a reason too (RFC 5321 §4.2: the text is optional):
+    // "host 192.0.2.8: 554" says more than a template's "Technical details:".
+    const coded = f.report.diagnostic_code?.type === 'smtp';
+    if (f.reply.content !== '' || coded) score++;
     if (f.reply.enhancedCode !== null) score++;
-    if (f.report.diagnostic_code?.type === 'smtp') score++;
+    if (coded) score++;
   }
   return score;
 }

@@ -26,6 +26,7 @@ import {
   type Failure,
   type Family,
 } from './common';
+import { continuedReply } from '../reply';
 
 /** Fixed text of Domino's and Notes' reports (lower case). */
 export const DOMINO = {
@@ -86,8 +87,9 @@ export const domino: Family = {
       if (values.length === 0 || recipients.some((a) => a === null)) continue;
       const next = all[i + 1];
       if (next === undefined || next.values.length === 0) continue;
-      // The reason is its first line; DSN-like fields may follow it.
-      const reason = next.values[0] as string;
+      // The reason is its first line (all the lines of a multi-line reply, RFC 5321
+      // §4.2.1); DSN-like fields may follow it.
+      const reason = continuedReply(next.values, 0).text;
       for (const recipient of recipients)
         failures.push({ recipient: recipient as string, diagnosis: reason });
       i++;
@@ -123,7 +125,9 @@ export const domino: Family = {
           if (a !== null) pending.push(a);
           else section = '';
         } else if (section === 'because') {
-          for (const recipient of pending) failures.push({ recipient, diagnosis: line });
+          const reply = continuedReply(lines.slice(i, Math.min(end, i + 21)), 0);
+          i += reply.next - 1;
+          for (const recipient of pending) failures.push({ recipient, diagnosis: reply.text });
           pending = [];
           section = '';
         }
