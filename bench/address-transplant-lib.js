@@ -144,6 +144,7 @@ const WRITINGS = [
     address: 'alice+tag@example.net',
     write: (a, p) =>
       p.field === 'original-recipient' ? wrap(a.replace(/\+/g, '+2B'), p) : wrap(a, p),
+    dsnType: 'rfc822',
   },
 ];
 
