@@ -67,34 +67,56 @@ const WRITINGS = [
   { name: 'VERP sub-address (- and =)', address: 'bounces-123=user=example.com@lists.example.net' },
   // The returned message's To/Cc (RFC 5322 §3.4 name-addr, every MUA writes it), and
   // notices that copy those header mailboxes as their recipient lines (Lotus Domino's
-  // "was not delivered to", Exchange 2000/2003 lists); never in DSN fields or RCPT TO.
+  // "was not delivered to", Exchange 2000/2003 lists: text copies of notices with their
+  // marks, COPIES_HEADERS); never in DSN fields or RCPT TO, nor in the text of MTAs
+  // that write the envelope address ("<a@b>: host ..." is Postfix's, qmail's, Exim's
+  // template, which has no display name).
   {
     name: 'display name <address>',
     address: 'jane.doe@example.com',
     write: (a, p) =>
-      p.kind === 'header' || (p.kind === 'text' && p.bracketed) ? `Jane Doe <${a}>` : wrap(a, p),
+      p.kind === 'header' || (p.kind === 'text' && p.bracketed && p.copiesHeaders)
+        ? `Jane Doe <${a}>`
+        : wrap(a, p),
   },
   // Exchange 2007+ and Office 365 text parts render the HTML NDR's link as
-  // "a@b<mailto:a@b>" (the text alternative Outlook writes for <a href="mailto:">).
+  // "a@b<mailto:a@b>" (the text alternative Outlook/Exchange writes for <a href="mailto:">).
+  // Only Microsoft's software writes it: applied to the text copies of messages that
+  // carry Exchange's marks (EXCHANGE), never to another MTA's notice.
   {
     name: 'mailto link (Exchange text)',
     address: 'jane.doe@example.com',
-    write: (a, p) => (p.kind === 'text' ? `${a}<mailto:${a}>` : wrap(a, p)),
+    write: (a, p) => (p.kind === 'text' && p.exchange ? `${a}<mailto:${a}>` : wrap(a, p)),
   },
-  // A bare address ending a clause: "a@b: 550 ..." (qmail and Courier without their
-  // brackets, Sendmail's "a@b: ... " deferral lines) and "a@b, c@d" (Exim's
-  // X-Failed-Recipients and notice lists).
+  // A bare address ending a clause: a list entry "a@b: reason" on its own line (qmail
+  // and Courier without their brackets, Exim 3's "a@b:" entries, Sendmail's "a@b: ..."
+  // deferral lines). Applied to a bare text copy that starts its line (white space
+  // before it) and whose entry goes on (its reason after it, or indented under it);
+  // software that brackets the address writes "<a@b>:" (Postfix, qmail), so a
+  // bracketed copy keeps its brackets; an item of a plain list (one address a line,
+  // Exchange's "Delivery has failed to these recipients") has no colon, as its
+  // neighbours have none; mid-sentence copies ("mail to a@b could not ...",
+  // "for <a@b>;" in a Received line, "'a@b'") are never written so.
   {
     name: 'colon after',
     address: 'jane.doe@example.com',
-    write: (a, p) => (p.kind === 'text' ? (p.next === ':' ? a : `${a}:`) : wrap(a, p)),
+    write: (a, p) =>
+      p.kind === 'text' && p.startsLine && !p.bracketed && p.entryGoesOn
+        ? p.next === ':'
+          ? a
+          : `${a}:`
+        : wrap(a, p),
   },
+  // "a@b, c@d": Exim's X-Failed-Recipients (a comma-separated list, RFC 5322 §3.4
+  // address-list) and notices that enumerate several recipients on one line. Applied
+  // where another address follows on the same line (the list's separator), never after
+  // the last one: no software ends a list or a sentence's address with a comma.
   {
     name: 'comma after',
     address: 'jane.doe@example.com',
     write: (a, p) =>
-      p.kind === 'text' || p.field === 'x-failed-recipients'
-        ? ':,'.includes(p.next) && p.next !== ''
+      (p.kind === 'text' || p.field === 'x-failed-recipients') && p.listNext
+        ? p.next === ',' || p.next === ';'
           ? a
           : `${a},`
         : wrap(a, p),
@@ -122,8 +144,28 @@ const WRITINGS = [
     address: 'alice+tag@example.net',
     write: (a, p) =>
       p.field === 'original-recipient' ? wrap(a.replace(/\+/g, '+2B'), p) : wrap(a, p),
+    dsnType: 'rfc822',
   },
 ];
+
+/**
+ * Marks of a Microsoft Exchange (2007+) or Office 365 notice: its X-MS-Exchange-*
+ * and X-MS-TNEF-Correlator headers, and the fixed text of its NDR template
+ * ("Delivery has failed to these recipients or groups", "Diagnostic information for
+ * administrators", "Microsoft Exchange", "Office 365").
+ */
+const EXCHANGE =
+  /^X-MS-(?:Exchange-|TNEF-Correlator)|Delivery has failed to these recipients|Diagnostic information for administrators|Microsoft Exchange|Office 365/im;
+
+/**
+ * Marks of notices that copy the returned message's header mailboxes (display name
+ * and all) as their recipient lines: Exchange (EXCHANGE, and Exchange 2000/2003's
+ * "X-MimeOLE: Produced By Microsoft Exchange" and "The following recipient(s) could
+ * not be reached"), Lotus Domino ("Lotus Domino", its X-Notes-Item headers, "was not
+ * delivered to").
+ */
+const COPIES_HEADERS =
+  /^X-MimeOLE: Produced By Microsoft Exchange|following recipient\(s\) could not be reached|Lotus Domino|^X-Notes-Item:|was not delivered to:/im;
 
 /** The copy with the angle brackets it had. */
 function wrap(text, place) {
@@ -137,14 +179,38 @@ function wrap(text, place) {
  * code, "said:"), or the notice's own text (`text`). Writings change `text` (and, for
  * some, `header`) copies only: a server's reply and a DSN field keep the bare address.
  */
-function placeOf(raw, offset, end) {
+function placeOf(raw, offset, end, exchange = false, copiesHeaders = false) {
   const lineStart = raw.lastIndexOf('\n', offset - 1) + 1;
   const before = raw.slice(lineStart, offset);
   const bracketed = raw.charAt(offset - 1) === '<' && raw.charAt(end) === '>';
   const field = /^([A-Za-z][A-Za-z0-9-]*):/.exec(before);
   const name = field === null ? '' : field[1].toLowerCase();
-  const next = raw.charAt(bracketed ? end + 1 : end);
-  const at = (kind) => ({ kind, field: name, bracketed, next });
+  const after = bracketed ? end + 1 : end;
+  const next = raw.charAt(after);
+  const lineEnd = raw.indexOf('\n', after);
+  const rest = raw.slice(after, lineEnd < 0 ? raw.length : lineEnd);
+  // The copy opens its line (a list entry): only white space, and its bracket, before it.
+  const startsLine = /^[ \t]*<?$/.test(before);
+  // Another address follows on the line, after white space or a separator.
+  const listNext = /^>?[,;]?[ \t]+<?[^\s<>@,;]+@[A-Za-z0-9]/.test(rest);
+  // The entry goes on after the copy: text on its line, or an indented line under it
+  // (a reason block); not so for an item of a plain list, one address a line (the next
+  // line another address or "Name" <address>).
+  const following = lineEnd < 0 ? '' : raw.slice(lineEnd + 1, raw.indexOf('\n', lineEnd + 1));
+  const entryGoesOn =
+    rest.trim() !== '' ||
+    (/^[ \t]+\S/.test(following) && !/^[ \t]+(?:"|<?[^\s<>@]+@)/.test(following));
+  const at = (kind) => ({
+    kind,
+    field: name,
+    bracketed,
+    next,
+    startsLine,
+    entryGoesOn,
+    listNext,
+    exchange,
+    copiesHeaders,
+  });
   // A JSON string ("emailAddress":"a@b", Amazon SES notifications) holds the address alone.
   if (raw.charAt(offset - 1) === '"' && raw.charAt(end) === '"') return at('other');
   if (/^(?:final-recipient|original-recipient|x-actual-recipient|original-rcpt-to)$/.test(name))
@@ -208,6 +274,8 @@ function addressPattern(address) {
  */
 function replaceAddress(raw, from, to, writing = null) {
   let count = 0;
+  const exchange = EXCHANGE.test(raw);
+  const copiesHeaders = exchange || COPIES_HEADERS.test(raw);
   const replaceIn = (source, re) => {
     if (writing === null || writing.write === undefined)
       return source.replace(re, (match, offset) => {
@@ -225,11 +293,16 @@ function replaceAddress(raw, from, to, writing = null) {
     for (let m = re.exec(source); m !== null; m = re.exec(source)) {
       count++;
       const end = m.index + m[0].length;
-      const place = placeOf(source, m.index, end);
+      const place = placeOf(source, m.index, end, exchange, copiesHeaders);
       const start = place.bracketed ? m.index - 1 : m.index;
       let head = source.slice(last, start);
       if (place.kind === 'dsn' && writing.dsnType !== undefined)
-        head = head.replace(/(:[ \t]*)[A-Za-z0-9-]+;([ \t]*)$/, `$1${writing.dsnType};$2`);
+        // The field's address type set to the writing's (`rfc822;` → `utf-8;`), or
+        // given when the field had none ("Original-Recipient: <a@b>", McAfee): the
+        // escapes are RFC 6533's only under that type.
+        head = /:[ \t]*[A-Za-z0-9-]+;[ \t]*$/.test(head)
+          ? head.replace(/(:[ \t]*)[A-Za-z0-9-]+;([ \t]*)$/, `$1${writing.dsnType};$2`)
+          : head.replace(/(:[ \t]*)$/, `$1${writing.dsnType}; `);
       text += head + rawForm(writing.write(to, place));
       last = place.bracketed ? end + 1 : end;
     }

@@ -322,7 +322,11 @@ export function parseTypedAddress(value: string): TypedAddress {
     rest = value.slice(semi + 1);
   }
   rest = rest.trim();
-  if (type === 'utf-8') rest = decodeUtf8AddrText(rest);
+  // RFC 6533 §3: a utf-8 address writes non-ASCII (and `\`, `+`, `=`) as `\x{HEX}`.
+  // Software that drops the type keeps the escapes; a backslash is no atext outside a
+  // quoted local part (RFC 5321 §4.1.2), so in an untyped, unquoted address `\x{HEX}`
+  // can only be that escape.
+  if (type === 'utf-8' || (type === '' && rest.indexOf('"') < 0)) rest = decodeUtf8AddrText(rest);
   if (rest === '<>' || rest === '') return { type, address: '' };
   if (type === '' || type === 'rfc822' || type === 'utf-8' || rest.indexOf('@') > 0) {
     const a = extractAddress(rest);

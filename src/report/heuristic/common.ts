@@ -11,6 +11,7 @@ import {
   isEmailAddress,
   quotedLocalEnd,
   quotedLocalStart,
+  withoutRootDot,
 } from '../address';
 import { decodeEncodedWords } from '../codec';
 import { parseDate } from '../date';
@@ -680,9 +681,12 @@ export function leadingAddress(line: string): Named | null {
   const bare = afterPrefix(inner, 'mailto:') ?? afterPrefix(inner, 'smtp:') ?? inner;
   if (!isEmailAddress(bare)) return null;
   let rest = afterSeparators(after.trim()).trim();
+  // "<a@example.org.>": an absolute domain's root dot (RFC 1034 §3.1) names the same
+  // mailbox as the transcript's "RCPT To:<a@example.org>"; one key for both.
+  const address = withoutRootDot(bare);
   // "... to <a@b>." : a full stop or a closing bracket alone ends the sentence.
   if (rest.length <= 2 && [...rest].every((ch) => '.)]'.indexOf(ch) >= 0)) rest = '';
-  return { address: bare, rest, reason: '' };
+  return { address, rest, reason: '' };
 }
 
 /**

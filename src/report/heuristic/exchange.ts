@@ -152,6 +152,8 @@ function recipientLine(line: string): string | null {
   if (t === '' || t.indexOf('@') < 0 || t.length > 320) return null;
   const a = addressIn(t);
   if (a === null) return null;
+  // "a@example.org." alone: an absolute domain's root dot (RFC 1034 §3.1), no sentence.
+  if (t.length === a.length + 1 && t.endsWith('.') && t.startsWith(a)) return a;
   // Everything but the address and a display name (quoted, it may hold any
   // punctuation: '"Carl, Jr." <a@b>'): no sentence around it.
   let rest = t.replaceAll(a, '').replaceAll('<mailto:>', '');

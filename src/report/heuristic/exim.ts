@@ -23,7 +23,7 @@
 // "Delay reason:" per address. moan.c's notices about a message refused on arrival
 // ("rejected by the local scanning code", "longer than the maximum size", "more
 // recipients than allowed") name no recipient: the returned headers' To and Cc do.
-import { extractAddressList, isEmailAddress, quotedLocalEnd } from '../address';
+import { extractAddressList, isEmailAddress, quotedLocalEnd, withoutRootDot } from '../address';
 import {
   EVIDENCE,
   addressIn,
@@ -161,7 +161,8 @@ function entryAddress(trimmed: string): Named | null {
     if (other !== null) return { address: other, rest, reason: '' };
   }
   if (rest.startsWith(':')) rest = rest.slice(1).trim();
-  return { address: inner, rest, reason: '' };
+  // "a@example.org.": the root dot (RFC 1034 §3.1) names the X-Failed-Recipients one.
+  return { address: withoutRootDot(inner), rest, reason: '' };
 }
 
 /**
@@ -180,7 +181,7 @@ function entryListTail(rest: string): string[] {
     if (token.endsWith(':')) token = token.slice(0, -1);
     if (token.startsWith('<') && token.endsWith('>')) token = token.slice(1, -1);
     if (token.indexOf('@') < 0 || !isEmailAddress(token)) break;
-    out.push(token);
+    out.push(withoutRootDot(token));
     r = r.slice(end).trim();
     if (r.startsWith(';') || r.startsWith(',')) r = r.slice(1).trim();
     else break;

@@ -3,7 +3,7 @@
 // line with a display name, an absolute domain's root dot, an Original-Recipient copied
 // from ORCPT as xtext (RFC 3461 §4) or in RFC 6533 utf-8 xtext; and what must stay no
 // recipient next to them.
-import { decodeXtext, withoutRootDot } from '../../../src/report/address';
+import { decodeXtext, parseTypedAddress, withoutRootDot } from '../../../src/report/address';
 import { leadingAddress } from '../../../src/report/heuristic/common';
 import { parseMessage } from '../../../src/report/index';
 
@@ -178,5 +178,130 @@ describe('a bounce names its failed recipient and no address near it', () => {
       ],
     );
     expect(oobRecipients(raw)).toEqual(['team@example.org']);
+  });
+});
+
+describe('one recipient written with and without its root dot is one record', () => {
+  test('a list entry "<a@example.org.>" keys the same recipient as the transcript', () => {
+    expect(leadingAddress('<jane@example.org.>')).toEqual({
+      address: 'jane@example.org',
+      rest: '',
+      reason: '',
+    });
+    // No root dot to drop: a label's hyphen, an address literal, a dotted local part.
+    expect(leadingAddress('<jane@ex-ample.org>')?.address).toBe('jane@ex-ample.org');
+    expect(leadingAddress('<jane@[192.0.2.1]>')?.address).toBe('jane@[192.0.2.1]');
+    expect(leadingAddress('<first.last.@example.org>')?.address).toBe('first.last.@example.org');
+  });
+
+  test('a sendmail notice listing "<a@b.>" over "RCPT To:<a@b>" yields one record', () => {
+    const raw = [
+      'From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>',
+      'To: owner@example.com',
+      'Subject: Returned mail: User unknown',
+      '',
+      'The original message was received at Tue, 2 Dec 2025 10:00:00 +0100',
+      'from client.example.com [192.0.2.7]',
+      '',
+      '   ----- The following addresses had permanent fatal errors -----',
+      '<rosa.m@example.org.>',
+      '',
+      '   ----- Transcript of session follows -----',
+      '... while talking to mx.example.org.:',
+      '>>> RCPT To:<rosa.m@example.org>',
+      '<<< 550 5.1.1 <rosa.m@example.org>... No such user here',
+      '550 5.1.1 <rosa.m@example.org>... User unknown',
+      '',
+      '   ----- Original message follows -----',
+      '',
+      'To: rosa.m@example.org',
+      'Subject: Minutes',
+      '',
+    ].join('\n');
+    expect(oobRecipients(raw)).toEqual(['rosa.m@example.org']);
+  });
+
+  test('an Exim "malformed address" entry naming "<a@b.>" yields one record', () => {
+    // Exim's parser.c: "<before> <address>: malformed address: <address> may not follow <before>".
+    const raw = [
+      'From: Mail Delivery System <Mailer-Daemon@mx.example.net>',
+      'To: owner@example.com',
+      'Subject: Mail delivery failed: returning message to sender',
+      'Auto-Submitted: auto-replied',
+      '',
+      'This message was created automatically by mail delivery software.',
+      '',
+      'A message that you sent contained one or more recipient addresses that were',
+      'incorrectly constructed:',
+      '',
+      '  nils@example.com <theo@example.org.>: malformed address: <theo@example.org.> may not follow nils@example.com',
+      '',
+      'This address has been ignored.',
+      '',
+      '------ This is a copy of your message, including all the headers. ------',
+      '',
+      'To: theo@example.org',
+      'Subject: Minutes',
+      '',
+    ].join('\n');
+    expect(oobRecipients(raw)).toEqual(['theo@example.org']);
+  });
+
+  test('an Exchange list line "a@b." alone names a@b; a sentence ending in an address does not', () => {
+    const notice = (line: string, admin = line): string =>
+      [
+        'From: postmaster@corp.example.com',
+        'To: owner@example.com',
+        'Subject: Undeliverable: Minutes',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset="us-ascii"',
+        'X-MS-Exchange-Message-Is-Ndr:',
+        '',
+        'Delivery has failed to these recipients or groups:',
+        '',
+        line,
+        "The recipient's mailbox is full and can't accept messages now.",
+        '',
+        'Diagnostic information for administrators:',
+        '',
+        'Generating server: ex1.corp.example.com',
+        '',
+        admin,
+        '#552 5.2.2 STOREDRV.Deliver: mailbox full ##',
+        '',
+        'pia@example.net',
+        'mx.example.net #554 5.7.1 Message rejected ##',
+        '',
+      ].join('\r\n');
+    expect(oobRecipients(notice('ivo@example.org.'))).toEqual([
+      'ivo@example.org',
+      'pia@example.net',
+    ]);
+    expect(
+      oobRecipients(notice('Please write to helpdesk@corp.example.com.', 'ivo@example.org')),
+    ).not.toContain('helpdesk@corp.example.com');
+  });
+});
+
+describe('an RFC 6533 utf-8 address written without its type', () => {
+  test('"Original-Recipient: <j\\x{FC}rgen@...>" reads as the UTF-8 address', () => {
+    const raw = dsn([
+      'Original-Recipient: <j\\x{FC}rgen\\x{2B}tag@b\\x{FC}cher.example>',
+      'Final-Recipient: utf-8; jürgen+tag@bücher.example',
+    ]);
+    expect(oobRecipients(raw)).toEqual(['jürgen+tag@bücher.example']);
+  });
+
+  test.each([
+    // Under rfc822 a backslash is no escape of RFC 6533's (left as written).
+    ['rfc822; a\\x{FC}b@example.org', 'a\\x{FC}b@example.org'],
+    // In a quoted local part "\x" is a quoted-pair (RFC 5321 §4.1.2), no escape.
+    ['"a\\x{FC}b"@example.org', '"a\\x{FC}b"@example.org'],
+    ['utf-8; a\\x{FC}b@example.org', 'aüb@example.org'],
+    ['a\\x{FC}b@example.org', 'aüb@example.org'],
+    // Not a scalar value: left as written.
+    ['a\\x{D800}b@example.org', 'a\\x{D800}b@example.org'],
+  ])('%s reads as %s', (value, address) => {
+    expect(parseTypedAddress(value).address).toBe(address);
   });
 });
