@@ -161,6 +161,28 @@ describe('a second recipient group beside a text that tells of the first only', 
   });
 });
 
+describe('a Sendmail local user named alone in the text', () => {
+  const text = [
+    '   ----- The following addresses had permanent fatal errors -----',
+    'pia',
+    '    (expanded from: pia)',
+    '',
+    '   ----- Transcript of session follows -----',
+    'pia... Deferred: Connection refused by [192.0.2.25]',
+    'Message could not be delivered for 5 days',
+  ];
+  const group = (address: string): string[] => [
+    `Final-Recipient: rfc822; ${address}`,
+    'Action: failed',
+    'Status: 4.4.7',
+  ];
+
+  it('is no reason of a group of another local part', () => {
+    const found = rows(report(text, [group('quin@relay.example.com'), SECOND]));
+    expect(found[0]?.[3]).not.toContain('Connection refused');
+  });
+});
+
 describe('text that names nobody where it may be another recipient’s', () => {
   const transcript = [
     '   ----- Transcript of session follows -----',
