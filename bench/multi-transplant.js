@@ -6,6 +6,30 @@
 // read: the first with the reply it had, the second with the donor's. Donor replies
 // are written for this bench (RFC 3463 codes, Postfix- and Microsoft-style wordings).
 //
+// The notification text is left as it was: it tells of the first recipient only. Real
+// reports do that too (a text that lists the permanent failures beside delayed groups,
+// a relay's summary of one address), so none of the layouts is skipped as the bench's
+// own; what the records must then be (RFC 3464 §2.3: a group's fields are its own):
+// * a group without an address (Exim's "save to /path", "pipe to |prog"; a relay's
+//   "Final-Recipient: rfc822; @host") takes the address the text names when the
+//   text's addresses that no group names are as many as such groups (lhost-exim-60,
+//   lhost-sendmail-15), never by position past that;
+// * the text's reading of an address is that address's group's reason, whatever the
+//   other groups are (heuristic/index.ts completeDsn): the reason of a Sendmail
+//   transcript without a reply code ends where Sendmail's own queue lines start
+//   (lhost-sendmail-11, -21), a text's reason above a list of addresses (Exchange's
+//   "Unable to deliver message to the following recipients, because ...": rfc3464-40,
+//   lhost-outlook-07, rhost-outlook-07) and au's verdict on the account (ezweb) are
+//   the named address's; a Sendmail local user named alone ("kijitora... Deferred")
+//   is the one group whose address has that local part (lhost-sendmail-54);
+// * text that names nobody (Sendmail's "554 5.3.0 unknown mailer error 255", the
+//   server's "<<< 554 5.7.1 ..." after DATA) may be the reason of the one group whose
+//   Diagnostic-Code does not say why (none with a reply code, or a class-only "554
+//   5.0.0 Service unavailable"), and only when it names no other recipient and
+//   repeats no other group's reply (dsn.ts Sole: lhost-sendmail-18,
+//   fixtures/labels/sendmail-diag-generic-text-specific). Two groups that both lack
+//   a reason share no such text (test/unit/report/multi-text.test.ts).
+//
 // Usage (after `npm run build`): node bench/multi-transplant.js [--verbose] [--only PREFIX]
 'use strict';
 const fs = require('node:fs');

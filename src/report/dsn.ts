@@ -599,7 +599,8 @@ function parseDeliveryStatus(
   // The first MAX_NOTE_LOOKUPS recipient blocks may read the notification text.
   const none: Notes = { all: () => [], staged: () => [] };
   let lookups = 0;
-  for (const block of blocks) {
+  const peers = blocks.length === 1 ? null : blockPeers(blocks, decode);
+  for (const [i, block] of blocks.entries()) {
     const limited = lookups++ < MAX_NOTE_LOOKUPS ? notes : none;
     try {
       const finding = blockFinding(
@@ -611,7 +612,7 @@ function parseDeliveryStatus(
         problems,
         decode,
         limited,
-        blocks.length === 1,
+        peers === null ? null : peers.of(i),
         stopAtForeignBlock,
       );
       if (finding !== null) findings.push(finding);
@@ -623,6 +624,68 @@ function parseDeliveryStatus(
     }
   }
   return findings;
+}
+
+/**
+ * What the other recipient blocks of a report say, for a block that may read the
+ * notification's text that names nobody (`Sole.alone`): RFC 3464 §2.3 makes each
+ * group's fields its own, so such text (a Sendmail transcript without an address,
+ * "554 5.3.0 unknown mailer error 255") may be the reason of one recipient only when
+ * it cannot be another's: that recipient's group is the only one without a reply that
+ * says why (no Diagnostic-Code with a reply code, or one of the class alone, "554
+ * 5.0.0 Service unavailable"), and the text taken names no other recipient and is no
+ * other group's reply.
+ */
+interface Sole {
+  /** The block may read text that names nobody. */
+  alone: boolean;
+  /** The other blocks' recipient addresses, lower case. */
+  addresses: string[];
+  /** The other blocks' diagnostic texts. */
+  replies: string[];
+}
+
+/** `Sole` of each block (by index) of a report with several. */
+function blockPeers(blocks: Block[], decode: Decode): { of(i: number): Sole } {
+  const addresses = blocks.map((b) =>
+    [b.finalRecipient, b.originalRecipient]
+      .map((v) => (v === null ? '' : parseTypedAddress(decode(v)).address.toLowerCase()))
+      .filter((a) => a.indexOf('@') > 0),
+  );
+  const replies = blocks.map((b) => {
+    const own =
+      b.diagnosticCode === null
+        ? ''
+        : splitDiagnostic(decodeFieldText(decode(b.diagnosticCode))).text;
+    return hasReplyCode(own) ? own : (extensionReply(b, decode) ?? own);
+  });
+  const needs = replies.map((r) => !hasReplyCode(r) || saysOnlyClass(r));
+  const needy = needs.filter(Boolean).length;
+  const others = <T>(list: T[], i: number): T[] => list.filter((_, j) => j !== i);
+  return {
+    of: (i) => ({
+      alone: needy === 1 && needs[i] === true,
+      addresses: others(addresses, i).flat(),
+      replies: others(replies, i).filter((r) => r !== ''),
+    }),
+  };
+}
+
+/**
+ * `found` (the notification text about `address`, read with `sole.alone`) without
+ * what may be another recipient's: text that does not name `address` and names
+ * another recipient or repeats another group's reply.
+ */
+function ownNote(found: NoteFinding, address: string, sole: Sole): NoteFinding {
+  const own = (text: string | null): string | null => {
+    if (text === null) return null;
+    const lower = text.toLowerCase();
+    if (address !== '' && lower.indexOf(address.toLowerCase()) >= 0) return text;
+    if (sole.addresses.some((a) => lower.indexOf(a) >= 0)) return null;
+    if (sole.replies.some((r) => sameReply(r, text))) return null;
+    return text;
+  };
+  return { reply: own(found.reply), paragraph: own(found.paragraph) };
 }
 
 function setPerMessage(pm: PerMessage, f: HeaderField): void {
@@ -722,9 +785,11 @@ function blockFinding(
   problems: ParseProblem[],
   decode: Decode,
   notes: Notes,
-  alone: boolean,
+  sole: Sole | null,
   pasted: boolean,
 ): OobFinding | null {
+  // `sole` is null for a report's only recipient block.
+  const alone = sole === null || sole.alone;
   const final =
     block.finalRecipient === null ? null : parseTypedAddress(decode(block.finalRecipient));
   const typedOriginal =
@@ -769,7 +834,11 @@ function blockFinding(
   // a local "x-postfix; connect to ...: timed out"): the remote reply from what else
   // the report carries, most reliable first (DESIGN.md §5).
   let note: NoteFinding | null = null;
-  const noteOnce = (): NoteFinding => (note ??= noteAbout(notes.all(), recipient, alone));
+  const noteOnce = (): NoteFinding =>
+    (note ??=
+      sole === null || !sole.alone
+        ? noteAbout(notes.all(), recipient, alone)
+        : ownNote(noteAbout(notes.all(), recipient, true), recipient, sole));
   let read = readReply(text, { status: status.code, action: null, smtp });
   if (!read.coded) {
     const found = extensionReply(block, decode) ?? noteOnce().reply;

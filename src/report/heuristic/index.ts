@@ -172,8 +172,9 @@ function failed(msg: MimeMessage, family: Family, err: unknown): void {
  * gets the text's reason as `content` (Exim's "mailbox is full", sendmail's
  * transcript), and a Final-Recipient that is no address (Exim's "save to /path"
  * and "pipe to |prog" deliveries, a relay's "rfc822; @host") gets the address the
- * text names. Only when the text lists the same recipients, in the same number;
- * the DSN's own fields are never overwritten otherwise.
+ * text names. The text's readings are paired with the blocks (`pairReadings`): by
+ * address, and the addresses no block names with the blocks that name none, in
+ * order. The DSN's own fields are never overwritten otherwise.
  */
 export function completeDsn(findings: OobFinding[], msg: MimeMessage): OobFinding[] {
   const verdict = auVerdictIn(msg);
@@ -181,14 +182,13 @@ export function completeDsn(findings: OobFinding[], msg: MimeMessage): OobFindin
     verdict || findings.some((f) => f.reply.content === '' || !isEmailAddress(f.recipient));
   if (!needs) return findings;
   const text = parseHeuristic(msg).filter((f): f is OobFinding => f.kind === 'oob');
-  if (text.length !== findings.length) return findings;
-  const byAddress = new Map(text.map((f) => [f.recipient.toLowerCase(), f]));
+  const paired = pairReadings(findings, text);
+  if (paired === null) return findings;
   return findings.map((f, i) => {
-    const addressed = isEmailAddress(f.recipient);
-    const same = addressed ? byAddress.get(f.recipient.toLowerCase()) : text[i];
+    const same = paired[i];
     if (same === undefined) return f;
     const out: OobFinding = { ...f };
-    if (!addressed) out.recipient = same.recipient;
+    if (!isEmailAddress(f.recipient)) out.recipient = same.recipient;
     if (f.reply.content === '' && same.reply.content !== '')
       out.reply = { ...f.reply, content: same.reply.content };
     // au's verdict on the account after the same remote reply (see auVerdictIn).
@@ -200,6 +200,66 @@ export function completeDsn(findings: OobFinding[], msg: MimeMessage): OobFindin
       out.reply = { ...f.reply, content: same.reply.content };
     return out;
   });
+}
+
+/**
+ * The text's reading for each DSN finding (same index; undefined where the text has
+ * none), or null when the two do not tell of the same recipients.
+ *
+ * The same number of readings as blocks: as before, blocks with an address take the
+ * reading of that address, those without one the reading at their index.
+ *
+ * Fewer readings than blocks (a report whose text lists only some of its recipients,
+ * or a DSN part that gained a group its text does not tell of): every reading must
+ * name an address, and each is the reading of the block that names the same address;
+ * the readings of addresses no block names go to the blocks that name none (Exim's
+ * "save to /path", a relay's "@host"), in order, only when both are as many (RFC 3464
+ * §2.3: the per-recipient fields of one group never speak for another). A reading of
+ * an address beside a block of no address, with no one-to-one pairing, is left out.
+ */
+function pairReadings(
+  findings: OobFinding[],
+  text: OobFinding[],
+): (OobFinding | undefined)[] | null {
+  if (text.length === 0) return null;
+  const byAddress = new Map(text.map((f) => [f.recipient.toLowerCase(), f]));
+  if (text.length === findings.length)
+    return findings.map((f, i) =>
+      isEmailAddress(f.recipient) ? byAddress.get(f.recipient.toLowerCase()) : text[i],
+    );
+  if (text.length > findings.length) return null;
+  // Sendmail's local deliveries name the user alone ("kijitora... Deferred: ..."):
+  // such a reading is the block's whose address has that local part, when one does.
+  const byUser = new Map<string, OobFinding>();
+  for (const t of text) {
+    if (isEmailAddress(t.recipient)) continue;
+    const user = t.recipient.toLowerCase();
+    const owners = findings.filter(
+      (f) => isEmailAddress(f.recipient) && localPart(f.recipient) === user,
+    );
+    if (user === '' || owners.length !== 1) return null;
+    byUser.set((owners[0] as OobFinding).recipient.toLowerCase(), t);
+  }
+  const named = new Set(
+    findings.filter((f) => isEmailAddress(f.recipient)).map((f) => f.recipient.toLowerCase()),
+  );
+  const spare = text.filter(
+    (t) => isEmailAddress(t.recipient) && !named.has(t.recipient.toLowerCase()),
+  );
+  const unnamed = findings.filter((f) => !isEmailAddress(f.recipient)).length;
+  const fill = spare.length === unnamed ? spare : [];
+  if (spare.length > 0 && fill.length === 0) return null;
+  let next = 0;
+  return findings.map((f) => {
+    if (!isEmailAddress(f.recipient)) return fill[next++];
+    const key = f.recipient.toLowerCase();
+    return byAddress.get(key) ?? byUser.get(key);
+  });
+}
+
+/** The local part of an address, lower case. */
+function localPart(address: string): string {
+  return address.slice(0, address.lastIndexOf('@')).toLowerCase();
 }
 
 /**
