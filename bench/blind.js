@@ -6,8 +6,10 @@
 // labels ../shared/corpus/README.md accepts for the reason. Prints the score per
 // reason and overall; --misses lists the replies that got a wrong label. Without a file
 // it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
-// -languages, -cjk (Japanese, Chinese and Korean reasons) and -languages-2 (a held-back
-// check of those two), -4 (a held-back set of English stock replies) and -5 (a held-back set
+// -languages, -cjk (Japanese, Chinese and Korean reasons), -languages-3 (languages and
+// phrasings those two cover thinly: Turkish, Greek, Hebrew, Arabic, Vietnamese, Thai,
+// Indonesian, Nordic, Slavic, German variants ...) and -languages-2 (a held-back check of
+// the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
 // file name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js)
 // and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js).
@@ -32,6 +34,7 @@ const SETS = [
   'blind-replies-3.tsv',
   'blind-replies-languages.tsv',
   'blind-replies-cjk.tsv',
+  'blind-replies-languages-3.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
