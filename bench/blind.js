@@ -7,8 +7,10 @@
 // reason and overall; --misses lists the replies that got a wrong label. Without a file
 // it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
 // -languages, -cjk (Japanese, Chinese and Korean reasons), -standards (RFC and stock
-// software reply texts, most without an enhanced code) and -languages-2 (a held-back
-// check of -languages and -cjk), -4 (a held-back set of English stock replies) and -5 (a held-back set
+// software reply texts, most without an enhanced code), -languages-3 (languages and
+// phrasings -languages and -cjk cover thinly: Turkish, Greek, Hebrew, Arabic, Vietnamese,
+// Thai, Indonesian, Nordic, Slavic, German variants ...) and -languages-2 (a held-back check
+// of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
 // file name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js)
 // and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js).
@@ -34,6 +36,7 @@ const SETS = [
   'blind-replies-languages.tsv',
   'blind-replies-cjk.tsv',
   'blind-replies-standards.tsv',
+  'blind-replies-languages-3.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
