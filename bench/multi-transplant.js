@@ -33,8 +33,7 @@
 // Usage (after `npm run build`): node bench/multi-transplant.js [--verbose] [--only PREFIX]
 'use strict';
 const fs = require('node:fs');
-const path = require('node:path');
-const { ROOT, transplantArgs, distDeps, Tally } = require('./transplant-setup.js');
+const { transplantArgs, distDeps, devMessages, Tally } = require('./transplant-setup.js');
 
 const { verbose, only } = transplantArgs();
 const { parseMessage } = distDeps();
@@ -46,23 +45,8 @@ const DONORS = [
   { name: 'disabled (550 5.2.1)', code: 550, enhanced: '5.2.1', text: 'Account disabled' },
 ];
 
-/** [family, file] for every message: the corpus, then fixtures/ (recursively). */
-function messages() {
-  const out = [];
-  const corpus = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai', 'maildir', 'bsd');
-  for (const name of fs.readdirSync(corpus).sort())
-    if (name.endsWith('.eml')) out.push([name.replace(/-\d+\.eml$/, ''), path.join(corpus, name)]);
-  const walk = (dir) => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      if (fs.statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.eml'))
-        out.push([`fixtures/${path.relative(path.join(ROOT, 'fixtures'), dir)}`, full]);
-    }
-  };
-  walk(path.join(ROOT, 'fixtures'));
-  return out.filter(([family]) => only === null || family.startsWith(only));
-}
+/** [family, file] for every message (transplant-setup.js), narrowed by --only. */
+const messages = () => devMessages(only);
 
 /** The failed OOB findings of a message: recipient (lower case) → reply. */
 function failed(raw) {

@@ -1,4 +1,4 @@
-// What bench/transplant.js and bench/address-transplant.js share: their command line
+// What bench/transplant.js, multi-transplant.js and address-transplant.js share: their command line
 // (`--verbose`, `--only PREFIX`) and the parser, record helpers and classifier of the
 // build in dist/ (the shipped rules) that the transplant libraries are handed, and the
 // tally of failures they print.
@@ -13,6 +13,28 @@ const DIST = path.join(ROOT, 'dist');
 function transplantArgs(argv = process.argv.slice(2)) {
   const onlyAt = argv.indexOf('--only');
   return { verbose: argv.includes('--verbose'), only: onlyAt >= 0 ? argv[onlyAt + 1] : null };
+}
+
+/**
+ * [family, file] for every development message: the corpus (family = the file name
+ * without its number), then fixtures/ recursively (family = `fixtures/<folder>`), each in
+ * name order; only families starting with `only` when it is not null.
+ */
+function devMessages(only) {
+  const out = [];
+  const corpus = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai', 'maildir', 'bsd');
+  for (const name of fs.readdirSync(corpus).sort())
+    if (name.endsWith('.eml')) out.push([name.replace(/-\d+\.eml$/, ''), path.join(corpus, name)]);
+  const walk = (dir) => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (fs.statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.eml'))
+        out.push([`fixtures/${path.relative(path.join(ROOT, 'fixtures'), dir)}`, full]);
+    }
+  };
+  walk(path.join(ROOT, 'fixtures'));
+  return out.filter(([family]) => only === null || family.startsWith(only));
 }
 
 /** dist/'s parser, record helpers and a classifier of the shipped rules (after `npm run build`). */
@@ -123,4 +145,4 @@ class Tally {
   }
 }
 
-module.exports = { ROOT, DIST, transplantArgs, distDeps, Tally };
+module.exports = { ROOT, DIST, transplantArgs, distDeps, devMessages, Tally };

@@ -7,31 +7,15 @@
 // every failure.
 'use strict';
 const fs = require('node:fs');
-const path = require('node:path');
 const { DONORS, OLD_DONORS, checkMessage } = require('./transplant-lib.js');
 
-const { ROOT, transplantArgs, distDeps, Tally } = require('./transplant-setup.js');
+const { transplantArgs, distDeps, devMessages, Tally } = require('./transplant-setup.js');
 
 const { verbose, only } = transplantArgs();
 const deps = distDeps();
 
-/** [family, file] for every message: the corpus, then fixtures/ (recursively). */
-function messages() {
-  const out = [];
-  const corpus = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai', 'maildir', 'bsd');
-  for (const name of fs.readdirSync(corpus).sort())
-    if (name.endsWith('.eml')) out.push([name.replace(/-\d+\.eml$/, ''), path.join(corpus, name)]);
-  const walk = (dir) => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      if (fs.statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.eml'))
-        out.push([`fixtures/${path.relative(path.join(ROOT, 'fixtures'), dir)}`, full]);
-    }
-  };
-  walk(path.join(ROOT, 'fixtures'));
-  return out.filter(([family]) => only === null || family.startsWith(only));
-}
+/** [family, file] for every message (transplant-setup.js), narrowed by --only. */
+const messages = () => devMessages(only);
 
 const tally = new Tally(verbose);
 let skipped = 0;

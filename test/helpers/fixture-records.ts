@@ -7,11 +7,13 @@ import { compileClassifier, type Classifier, type RulesSource } from '../../src/
 import { SHIPPED_RULES_FILES } from '../../src/config/server';
 import type { LogRecord } from '../../src/log/record';
 import {
+  replyContext,
   reportRecords,
   type RecordSelection,
   type ReportContext,
 } from '../../src/pipeline/records';
 import { parseMessage } from '../../src/report/index';
+import type { ParseResult } from '../../src/report/types';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'fixtures');
@@ -129,4 +131,32 @@ export function expectSnapshotRecords(fixture: string): void {
   }
   expect(fs.existsSync(file)).toBe(true);
   expect(records).toEqual(JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
+/**
+ * A parse with its delayed recipients made failed, so that records show them too (a
+ * delayed recipient makes no record, DESIGN.md §5), and the label each delayed finding
+ * gets in its own context (recipient in lower case → label). Label before the records
+ * are made: making them labels the findings in place.
+ */
+export function delayedAsFailed(parsed: ParseResult): {
+  asFailed: ParseResult;
+  delayed: Map<string, string>;
+} {
+  const delayed = new Map<string, string>();
+  for (const f of parsed.findings)
+    if (f.kind === 'oob' && f.report.action === 'delayed')
+      delayed.set(
+        f.recipient.toLowerCase(),
+        fixtureClassifier().classify(f.reply, replyContext(f)).label,
+      );
+  const asFailed: ParseResult = {
+    ...parsed,
+    findings: parsed.findings.map((f) =>
+      f.kind === 'oob' && f.report.action === 'delayed'
+        ? { ...f, report: { ...f.report, action: 'failed' } }
+        : f,
+    ),
+  };
+  return { asFailed, delayed };
 }

@@ -3,6 +3,7 @@
 // transcript's server reply over Sendmail's own summary line, and Gmail notices with
 // one "** heading **" block per recipient. Wordings written for these tests.
 import { parseMessage } from '../../../src/report/index';
+import { formatEnhancedCode } from '../../../src/values';
 import { reasonAbout } from '../../../src/report/reply';
 
 const lines = (text: string): string[] => text.split('\n');
@@ -15,9 +16,7 @@ function replies(raw: string): Array<[string, number, string | null, string, str
           [
             f.recipient,
             f.reply.code,
-            f.reply.enhancedCode === null
-              ? null
-              : `${f.reply.enhancedCode.class}.${f.reply.enhancedCode.subject}.${f.reply.enhancedCode.detail}`,
+            f.reply.enhancedCode === null ? null : formatEnhancedCode(f.reply.enhancedCode),
             f.reply.content,
             f.reply.command,
           ] as [string, number, string | null, string, string | null],

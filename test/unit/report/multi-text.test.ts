@@ -5,6 +5,7 @@
 // group that lacks a reply saying why, never one it may belong to another (RFC 3464
 // §2.3). Wordings written for these tests.
 import { parseMessage } from '../../../src/report/index';
+import { formatEnhancedCode } from '../../../src/values';
 
 type Row = [string, number, string | null, string];
 
@@ -16,9 +17,7 @@ function rows(raw: string): Row[] {
           [
             f.recipient,
             f.reply.code,
-            f.reply.enhancedCode === null
-              ? null
-              : `${f.reply.enhancedCode.class}.${f.reply.enhancedCode.subject}.${f.reply.enhancedCode.detail}`,
+            f.reply.enhancedCode === null ? null : formatEnhancedCode(f.reply.enhancedCode),
             f.reply.content,
           ],
         ]

@@ -8,9 +8,8 @@
 // a gateway that lists addresses then one common reason. Recipients whose action is
 // delivered, relayed or expanded, and the returned message's own To/Cc, make no record.
 import type { LogRecord } from '../../../src/log/record';
-import { replyContext, reportRecords } from '../../../src/pipeline/records';
+import { reportRecords } from '../../../src/pipeline/records';
 import { parseMessage } from '../../../src/report/index';
-import type { ParseResult } from '../../../src/report/types';
 import {
   expectedRows,
   type ExpectedRecipient,
@@ -19,6 +18,7 @@ import {
   FIXTURE_SELECTION,
   fixtureNames,
   readFixture,
+  delayedAsFailed,
 } from '../../helpers/fixture-records';
 
 interface MultiRecipient extends ExpectedRecipient {
@@ -56,21 +56,7 @@ function enhanced(r: LogRecord): string | null {
  */
 function seenOf(file: string): Array<[string, Seen]> {
   const parsed = parseMessage(readFixture(`multi/${file}.eml`));
-  const delayed = new Map<string, string>();
-  for (const f of parsed.findings)
-    if (f.kind === 'oob' && f.report.action === 'delayed')
-      delayed.set(
-        f.recipient.toLowerCase(),
-        fixtureClassifier().classify(f.reply, replyContext(f)).label,
-      );
-  const asFailed: ParseResult = {
-    ...parsed,
-    findings: parsed.findings.map((f) =>
-      f.kind === 'oob' && f.report.action === 'delayed'
-        ? { ...f, report: { ...f.report, action: 'failed' } }
-        : f,
-    ),
-  };
+  const { asFailed, delayed } = delayedAsFailed(parsed);
   const out: Array<[string, Seen]> = [];
   for (const r of reportRecords(
     asFailed,

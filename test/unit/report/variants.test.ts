@@ -7,9 +7,8 @@
 // invented one, the action, the enhanced and reply codes where the message gives them,
 // and the label per recipient.
 import type { LogRecord } from '../../../src/log/record';
-import { replyContext, reportRecords } from '../../../src/pipeline/records';
+import { reportRecords } from '../../../src/pipeline/records';
 import { parseMessage } from '../../../src/report/index';
-import type { ParseResult } from '../../../src/report/types';
 import {
   expectedRows,
   type ExpectedRecipient,
@@ -19,6 +18,7 @@ import {
   fixtureNames,
   fixtureRecords,
   readFixture,
+  delayedAsFailed,
 } from '../../helpers/fixture-records';
 
 interface VariantRecipient extends ExpectedRecipient {
@@ -51,22 +51,7 @@ interface Seen {
 
 function allRecordsByRecipient(file: string): Map<string, Seen> {
   const parsed = parseMessage(readFixture(`variants/${file}.eml`));
-  // Before the records are made: making them labels the findings in place.
-  const delayed = new Map<string, string>();
-  for (const f of parsed.findings)
-    if (f.kind === 'oob' && f.report.action === 'delayed')
-      delayed.set(
-        f.recipient.toLowerCase(),
-        fixtureClassifier().classify(f.reply, replyContext(f)).label,
-      );
-  const asFailed: ParseResult = {
-    ...parsed,
-    findings: parsed.findings.map((f) =>
-      f.kind === 'oob' && f.report.action === 'delayed'
-        ? { ...f, report: { ...f.report, action: 'failed' } }
-        : f,
-    ),
-  };
+  const { asFailed, delayed } = delayedAsFailed(parsed);
   const records = reportRecords(asFailed, fixtureClassifier(), FIXTURE_CONTEXT, FIXTURE_SELECTION);
   const out = new Map<string, Seen>();
   for (const r of records) {
