@@ -298,6 +298,30 @@ function listAfterColon(line: string): Named | null {
   return { address: list[0] as string, rest: list.slice(1).join(', '), reason: '' };
 }
 
+/** Last words of a label that introduces a failure's reason ("Failure Reason:", "Error:"). */
+const REASON_LABEL_ENDINGS = ['reason', 'reasons', 'error', 'diagnostic', 'diagnostics', 'cause'];
+
+/**
+ * True when a line starts with a label of at most three words that ends in a reason
+ * word and a colon: "Reason:", "Failure Reason:", "Reject reason:", "Delivery error:"
+ * (Haraka's "Intended Recipients:" / "Failure Reason:" notice, list managers' and
+ * gateways' labelled reports). "Reason for a@b:" names its recipient and is no such label.
+ */
+function reasonLabelled(line: string): boolean {
+  const lower = lowerAscii(line.trim());
+  const colon = lower.indexOf(':');
+  if (colon <= 0 || colon > 40) return false;
+  const words = lower.slice(0, colon).trim().split(' ').filter((w) => w !== '');
+  if (words.length === 0 || words.length > 3) return false;
+  return REASON_LABEL_ENDINGS.indexOf(words[words.length - 1] as string) >= 0;
+}
+
+/** True when no blank line separates line `from` and line `to` (from < to). */
+function sameParagraph(lines: readonly string[], from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if ((lines[i] as string).trim() === '') return false;
+  return true;
+}
+
 /**
  * Words of a sentence that says a delivery failed (lower case): "could not be
  * delivered", "failed", "was rejected", "bounced", "unable to deliver".
@@ -588,13 +612,20 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     if (a !== null) own.add(a.toLowerCase());
   }
   const lines = ownLines(msg);
+  let lastNamed = -1;
   const collected = collectBlocks(lines, 0, lines.length, {
     start(line, _raw, index) {
+      // "Intended Recipients: <a@b>" then "Failure Reason: Error: 550 ... forward this to
+      // delist@x" (Haraka): a labelled reason right under a recipient is that recipient's,
+      // and an address inside it belongs to the server's text, not to a new recipient.
+      if (lastNamed >= 0 && reasonLabelled(line) && sameParagraph(lines, lastNamed, index))
+        return null;
       const named = recipientOf(line, index > 0 ? (lines[index - 1] as string) : '', sentences);
       if (named === null) return null;
       const key = named.address.toLowerCase();
       // The bounce's own addresses (its sender, the daemon) are no failed recipients.
       if (own.has(key) || BOUNCE_SENDERS.has(key.slice(0, key.lastIndexOf('@')))) return null;
+      lastNamed = index;
       return named;
     },
     continuation: 'paragraph',

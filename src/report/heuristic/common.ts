@@ -509,12 +509,25 @@ export function addressIn(s: string): string | null {
     while (end < s.length && s.charCodeAt(end) > 0x20) end++;
     const word = s.slice(quotedLocalStart(s, start, end), end);
     if (word.indexOf('@') > 0) {
-      const a = extractAddress(word);
+      const a = extractAddress(word) ?? extractAddress(unwrapped(word));
       if (a !== null && isEmailAddress(a)) return a;
     }
     start = end + 1;
   }
   return null;
+}
+
+/**
+ * A word without the brackets around it: "(a@b)" after a display name (Exchange's
+ * "Full Name (a@b)" recipient lines), "[a@b]", "(a@b)," in a list. To RFC 5322 the
+ * parenthesised form is a comment, so the address is only seen once they are gone.
+ */
+function unwrapped(word: string): string {
+  let w = word;
+  while (w.length > 0 && ',;.:'.indexOf(w.charAt(w.length - 1)) >= 0) w = w.slice(0, -1);
+  const open = w.charAt(0);
+  const close = open === '(' ? ')' : open === '[' ? ']' : '';
+  return close !== '' && w.endsWith(close) ? w.slice(1, -1) : w;
 }
 
 /**

@@ -479,6 +479,23 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
         '450 Recipient address rejected: unverified address: address verification pending',
         'TransientFailure',
       ],
+      // A probe that came back without a verdict: the X.1.1 code is Postfix's default.
+      [
+        '450 4.1.1 <ann@example.net>: Recipient address rejected: unverified address: Address lookup failure',
+        'TransientFailure',
+      ],
+      [
+        '450 4.1.1 <ann@example.net>: Recipient address rejected: unverified address: host mx.example.net[192.0.2.4] said: 450 4.2.0 please come back later',
+        'TransientFailure',
+      ],
+      [
+        '450 4.1.1 <ann@example.net>: Recipient address rejected: undeliverable address: host mx.example.net[192.0.2.4] said: 550 5.1.1 no mailbox by that name',
+        'InvalidRecipient',
+      ],
+      [
+        '550 5.1.7 <news@example.com>: Sender address rejected: undeliverable address: host mx.example.com[192.0.2.6] said: 550 5.1.1 <news@example.com>: Recipient address rejected: User unknown',
+        'InvalidSender',
+      ],
       [
         '553 5.1.8 <bob@example.org>: Sender address rejected: undeliverable address: Domain not found',
         'InvalidSender',

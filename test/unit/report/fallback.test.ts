@@ -156,6 +156,39 @@ describe('last-resort scan of text bounces', () => {
     }
   });
 
+  it("gives a labelled reason under a recipient to it, and takes no address inside that reason for a recipient", () => {
+    const raw = eml(
+      'From: MAILER-DAEMON@relay.example.net',
+      'To: shop@example.com',
+      'Subject: failure notice',
+      '',
+      'The relay at relay.example.net gave up on your message.',
+      '',
+      'Recipient: <ann.buyer@example.org>',
+      'Delivery error: 554 5.7.1 Rejected by a content filter; write to unblock@filter.example.net for help',
+      '',
+      'Recipient: <bo.buyer@example.org>',
+      'Reason: 552 5.2.2 Mailbox over quota',
+    );
+    expect(findings(raw).map((f) => [f.recipient, f.reply.code, f.reply.enhancedCode])).toEqual([
+      ['ann.buyer@example.org', 554, { class: 5, subject: 7, detail: 1 }],
+      ['bo.buyer@example.org', 552, { class: 5, subject: 2, detail: 2 }],
+    ]);
+  });
+
+  it('still reads a reason line that names the only recipient when no recipient line is above it', () => {
+    const raw = eml(
+      'From: MAILER-DAEMON@relay.example.net',
+      'To: shop@example.com',
+      'Subject: Undeliverable mail',
+      '',
+      'Your message could not be delivered.',
+      '',
+      'Reason: mailbox is full: <cy.buyer@example.org>',
+    );
+    expect(findings(raw).map((f) => f.recipient)).toEqual(['cy.buyer@example.org']);
+  });
+
   it('leaves a message that does not look like a bounce alone', () => {
     const r = parseMessage(
       eml('From: friend@example.com', 'Subject: hello', '', 'kiji@example.org: see you tomorrow'),

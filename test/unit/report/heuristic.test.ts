@@ -642,6 +642,27 @@ describe('Exchange', () => {
     expect(oob(raw)[0]?.report.reporting_mta).toBe('mx1.example.com');
   });
 
+  it('reads a recipient written "Display Name (address)" and the paragraph under it when the notice has no administrators section', () => {
+    const raw = eml(
+      'From: postmaster@example.com',
+      'Subject: Undeliverable: invoice',
+      '',
+      'Delivery has failed to these recipients or groups:',
+      '',
+      'Dana Reader (dana.reader@example.org)',
+      "The recipient's mailbox is full and can't accept messages now.",
+      '',
+      '[Eli Writer] (eli.writer@example.org)',
+      'Your message wasn\'t delivered because the recipient\'s email provider rejected it.',
+      '',
+      'Original message headers:',
+    );
+    expect(oob(raw).map((f) => [f.recipient, f.report.source])).toEqual([
+      ['dana.reader@example.org', 'heuristic:exchange2007'],
+      ['eli.writer@example.org', 'heuristic:exchange2007'],
+    ]);
+  });
+
   it("reads Exchange 2003's remote reply inside <host #code smtp;reply>", () => {
     const raw = eml(
       'From: System Administrator <postmaster@example.com>',
