@@ -108,3 +108,51 @@ export function fieldCaseMismatches(dir: string, c: FieldCase): string[] {
   });
   return bad;
 }
+
+/**
+ * The suite of one fixtures/<folder> of field kinds: every case holds as its report
+ * says, except those `knownFailing` lists by the tag run.py prints. That list must be
+ * exact: a listed case that starts to hold fails the suite until it leaves the list,
+ * so the list never hides a regression. Every input file must have a case, and there
+ * must be at least `atLeast` cases.
+ */
+export function describeFieldKinds(
+  folder: string,
+  knownFailing: readonly string[],
+  atLeast: number,
+): void {
+  const { dir, cases } = loadFieldCases(folder);
+  const listed = new Set(knownFailing);
+  describe(`field kinds from public bug reports (fixtures/${folder})`, () => {
+    const holding = cases.filter((c) => !listed.has(fieldCaseTag(c)));
+    const failing = cases.filter((c) => listed.has(fieldCaseTag(c)));
+
+    it.each(holding.map((c) => ({ name: fieldCaseTag(c), c })))(
+      '$name holds as the report says',
+      ({ c }) => {
+        expect(fieldCaseMismatches(dir, c)).toEqual([]);
+      },
+    );
+
+    if (failing.length > 0) {
+      it.each(failing.map((c) => ({ name: fieldCaseTag(c), c })))(
+        '$name is still listed as failing and still fails',
+        ({ c }) => {
+          expect(fieldCaseMismatches(dir, c)).not.toEqual([]);
+        },
+      );
+    }
+
+    it('lists as failing only cases that exist', () => {
+      const tags = new Set(cases.map(fieldCaseTag));
+      expect([...listed].filter((t) => !tags.has(t))).toEqual([]);
+    });
+
+    it(`has a case for every input file and at least ${String(atLeast)} cases`, () => {
+      const named = new Set(cases.map((c) => c.case));
+      const files = fs.readdirSync(path.join(dir, 'cases')).map((f) => `cases/${f}`);
+      expect(files.filter((f) => !named.has(f))).toEqual([]);
+      expect(cases.length).toBeGreaterThanOrEqual(atLeast);
+    });
+  });
+}
