@@ -31,10 +31,13 @@ import {
   startsWithI,
   textAfter,
   toFindings,
+  type Bounce,
   type Failure,
   type Family,
   type Named,
 } from './common';
+import { cleanMessageId, messageIdOf } from '../dsn';
+import type { OobFinding } from '../types';
 import { enhancedCodeAt } from '../../values';
 
 /** Fixed text of Exchange's NDRs (lower case), English unless marked. */
@@ -178,6 +181,11 @@ function diagnosticReply(line: string): string | null {
     const gt = inner.lastIndexOf('>');
     return (gt > 0 ? inner.slice(0, gt) : inner).trim();
   }
+  // The same line in a translated template ("Le serveur distant a retourné '550 5.1.1
+  // ...'", "Удаленный сервер вернул '...'"): the quoted reply is what is read, whatever
+  // the words before it, when it opens with a reply code and an enhanced code.
+  const quotedReply = quotedCodeReply(t);
+  if (quotedReply !== null) return quotedReply;
   // Exchange 2010 for a remote refusal: "mx.example.net #<mx.example.net #5.0.0 smtp;
   // 550 ...> #SMTP#" (the status Exchange assigned, then the remote reply).
   const inner = textAfter(t, EXCHANGE.smtpReply);
@@ -211,6 +219,32 @@ function diagnosticReply(line: string): string | null {
     return t;
   if ((c === 0x34 || c === 0x35) && t.length === 3 && opened && closed && codeDigits(t)) return t;
   return null;
+}
+
+/**
+ * The text between a quote that opens a reply ("'550 5.1.1 ...") and the line's last
+ * quote, or null when the line quotes no reply with an enhanced code.
+ */
+function quotedCodeReply(line: string): string | null {
+  for (let q = line.indexOf("'"); q >= 0 && q < line.length - 8; q = line.indexOf("'", q + 1)) {
+    const t = line.slice(q + 1);
+    if (!startsWithCodes(t)) continue;
+    const close = t.lastIndexOf("'");
+    return (close > 0 ? t.slice(0, close) : t).trim();
+  }
+  return null;
+}
+
+/** The text opens with a reply code and an enhanced code: "550 5.1.1", "550-5.1.1". */
+function startsWithCodes(t: string): boolean {
+  const c = t.charCodeAt(0);
+  const sep = t.charCodeAt(3);
+  return (
+    (c === 0x34 || c === 0x35) &&
+    codeDigits(t) &&
+    (sep === 0x20 || sep === 0x2d) &&
+    enhancedCodeAt(t, 4) !== null
+  );
 }
 
 /** The text starts with a three-digit reply code. */
@@ -353,6 +387,8 @@ export const exchange2007: Family = {
     }
     // Recipients only the administrators' section names.
     for (const key of order) if (!listed.has(key)) failures.push(replies.get(key) as Failure);
+    if (failures.length === 0 && b.has(NDR_FIELD))
+      return labelledNdr(b, lines, Math.min(end, pastedHeadersAt(lines)), reportingMta, returnedAt);
     return toFindings(b, 'exchange2007', failures, {
       reportingMta,
       returnedAt,
@@ -360,6 +396,130 @@ export const exchange2007: Family = {
     });
   },
 };
+
+/** Header fields that open a returned message's headers pasted into the notice's text. */
+const PASTED_HEADERS = ['received:', 'return-path:', 'arc-seal:', 'dkim-signature:'];
+
+/** The line where the returned message's headers start in the text, or the line count. */
+function pastedHeadersAt(lines: readonly string[]): number {
+  const at = findLine(lines, PASTED_HEADERS);
+  return at < 0 ? lines.length : at;
+}
+
+/** One "label: value" line of a notice: ASCII or full-width colon, a short label. */
+interface Labelled {
+  line: number;
+  value: string;
+}
+
+/**
+ * The "label: value" lines before `end`. The label is a few words with no address,
+ * reply or time in it (it may end with a space before the colon, as French writes
+ * it); a label alone on its line takes the next non-empty line as its value (an
+ * HTML table's next row).
+ */
+function labelledValues(lines: readonly string[], end: number): Labelled[] {
+  const out: Labelled[] = [];
+  for (let i = 0; i < end && out.length < 400; i++) {
+    const t = (lines[i] as string).trim();
+    const ascii = t.indexOf(':');
+    const wide = t.indexOf('\uff1a');
+    const sep = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
+    if (sep <= 0 || sep > 60) continue;
+    const label = t.slice(0, sep);
+    const c = label.charCodeAt(0);
+    if (
+      (c >= 0x30 && c <= 0x39) ||
+      label.indexOf('@') >= 0 ||
+      label.indexOf('<') >= 0 ||
+      label.indexOf('/') >= 0
+    )
+      continue;
+    let value = t.slice(sep + 1).trim();
+    if (value === '') {
+      const next = i + 1 < end ? (lines[i + 1] as string).trim() : '';
+      value = next !== '' ? next : i + 2 < end ? (lines[i + 2] as string).trim() : '';
+    }
+    if (value !== '') out.push({ line: i, value });
+  }
+  return out;
+}
+
+/** The addresses of a value that is an address list and nothing else ("a@b; c@d", "Name <a@b>"). */
+function addressListValue(value: string): string[] {
+  const out: string[] = [];
+  for (const part of value.replaceAll(';', ',').split(',')) {
+    const p = part.trim();
+    if (p === '') continue;
+    const bare = p.startsWith('<') && p.endsWith('>') ? p.slice(1, -1) : p;
+    if (isEmailAddress(bare)) {
+      out.push(bare);
+      continue;
+    }
+    // "Name <a@b>": a display name before one bracketed address, no reply.
+    const open = p.lastIndexOf('<');
+    const inner = open > 0 && p.endsWith('>') ? p.slice(open + 1, -1) : '';
+    if (inner === '' || !isEmailAddress(inner) || codeDigits(p)) return [];
+    out.push(inner);
+  }
+  return out;
+}
+
+/**
+ * An Exchange NDR (it carries X-MS-Exchange-Message-Is-Ndr) in a language whose
+ * template no marker here knows, read by its structure: Office 365 writes the reply
+ * and the addresses as labelled values ("Reported error: 550 5.1.10 ...", "Status
+ * code: 550 5.1.10", "Recipient Address: a@b; c@d") whatever the labels' language.
+ * The reply is the longest labelled value that opens with a reply code and an
+ * enhanced code, else the last that is a reply code; the recipients are the
+ * labelled address lists, else the address in the notice's title, never the
+ * notice's own sender and addressee nor a message's ID.
+ */
+function labelledNdr(
+  b: Bounce,
+  lines: readonly string[],
+  end: number,
+  reportingMta: string | null,
+  returnedAt: number,
+): OobFinding[] {
+  const values = labelledValues(lines, end);
+  let reply = '';
+  for (const v of values)
+    if (startsWithCodes(v.value) && v.value.length > reply.length) reply = v.value;
+  if (reply === '')
+    for (const v of values)
+      if (codeDigits(v.value) && (v.value.length === 3 || v.value.charCodeAt(3) === 0x20))
+        reply = v.value;
+  const excluded = new Set<string>();
+  const returned = b.msg.returned();
+  for (const field of [b.header('to'), b.header('from'), returned?.headers.get('from') ?? ''])
+    for (const a of extractAddressList(field)) excluded.add(a.toLowerCase());
+  for (const id of [messageIdOf(returned), cleanMessageId(b.header('message-id'))])
+    if (id !== null) excluded.add(id.toLowerCase());
+  const recipients: string[] = [];
+  const take = (a: string) => {
+    const key = a.toLowerCase();
+    if (!excluded.has(key) && !recipients.some((r) => r.toLowerCase() === key)) recipients.push(a);
+  };
+  for (const v of values) {
+    if (recipients.length >= MAX_RECIPIENTS) break;
+    for (const a of addressListValue(v.value)) take(a);
+  }
+  if (recipients.length === 0) {
+    const first = values[0]?.line ?? end;
+    for (let i = 0; i < first && recipients.length === 0; i++) {
+      const a = addressIn(lines[i] as string);
+      if (a !== null) take(a);
+    }
+  }
+  if (recipients.length === 0 || reply === '') return [];
+  return toFindings(
+    b,
+    'exchange2007',
+    recipients.map((recipient) => ({ recipient, diagnosis: reply })),
+    { reportingMta, returnedAt, permanent: reply.charCodeAt(0) === 0x35 },
+  );
+}
 
 /** The value after `label` on line `at`, or on the next non-empty line (an HTML table's next cell row). */
 /**
