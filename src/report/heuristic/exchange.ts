@@ -226,30 +226,29 @@ function diagnosticReply(line: string): string | null {
  * quote, or null when the line quotes no reply with an enhanced code.
  */
 function quotedCodeReply(line: string): string | null {
-  for (let q = line.indexOf("'"); q >= 0 && q < line.length - 8; q = line.indexOf("'", q + 1)) {
-    const t = line.slice(q + 1);
-    if (!startsWithCodes(t)) continue;
-    const close = t.lastIndexOf("'");
-    return (close > 0 ? t.slice(0, close) : t).trim();
+  for (let q = line.indexOf("'"); q >= 0; q = line.indexOf("'", q + 1)) {
+    if (!startsWithCodes(line, q + 1)) continue;
+    const close = line.lastIndexOf("'");
+    return line.slice(q + 1, close > q ? close : line.length).trim();
   }
   return null;
 }
 
-/** The text opens with a reply code and an enhanced code: "550 5.1.1", "550-5.1.1". */
-function startsWithCodes(t: string): boolean {
-  const c = t.charCodeAt(0);
-  const sep = t.charCodeAt(3);
+/** The text opens at `at` with a reply code and an enhanced code: "550 5.1.1", "550-5.1.1". */
+function startsWithCodes(t: string, at = 0): boolean {
+  const c = t.charCodeAt(at);
+  const sep = t.charCodeAt(at + 3);
   return (
     (c === 0x34 || c === 0x35) &&
-    codeDigits(t) &&
+    codeDigits(t, at) &&
     (sep === 0x20 || sep === 0x2d) &&
-    enhancedCodeAt(t, 4) !== null
+    enhancedCodeAt(t, at + 4) !== null
   );
 }
 
-/** The text starts with a three-digit reply code. */
-function codeDigits(t: string): boolean {
-  for (let i = 0; i < 3; i++) {
+/** The text starts (at `at`) with a three-digit reply code. */
+function codeDigits(t: string, at = 0): boolean {
+  for (let i = at; i < at + 3; i++) {
     const d = t.charCodeAt(i);
     if (d < 0x30 || d > 0x39) return false;
   }
