@@ -27,7 +27,7 @@ import {
   splitLines,
   type Named,
 } from './heuristic/common';
-import { cjkRecipientText } from './heuristic/cjk';
+import { cjkReasonText, cjkRecipientText } from './heuristic/cjk';
 
 const SOURCE = 'heuristic:fallback';
 const MAX_RECIPIENTS = 100;
@@ -588,13 +588,18 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     if (a !== null) own.add(a.toLowerCase());
   }
   const lines = ownLines(msg);
+  let lastNamed = -1;
   const collected = collectBlocks(lines, 0, lines.length, {
     start(line, _raw, index) {
+      // "宛先: a@b" then "理由: 550 5.1.1 Unknown user: a@b": an address in the reason
+      // a CJK label gives under a recipient is that recipient's reply, not another one.
+      if (lastNamed >= 0 && index - lastNamed <= 6 && cjkReasonText(line) !== null) return null;
       const named = recipientOf(line, index > 0 ? (lines[index - 1] as string) : '', sentences);
       if (named === null) return null;
       const key = named.address.toLowerCase();
       // The bounce's own addresses (its sender, the daemon) are no failed recipients.
       if (own.has(key) || BOUNCE_SENDERS.has(key.slice(0, key.lastIndexOf('@')))) return null;
+      lastNamed = index;
       return named;
     },
     continuation: 'paragraph',

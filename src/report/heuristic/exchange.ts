@@ -18,7 +18,7 @@
 // * Windows' IIS SMTP service: "Unable to deliver message to the following
 //   recipients, <reason>." / "Delivery to the following recipients failed." and the
 //   addresses indented.
-import { extractAddressList, isEmailAddress } from '../address';
+import { extractAddress, extractAddressList, isEmailAddress } from '../address';
 import {
   EVIDENCE,
   MAX_RECIPIENTS,
@@ -227,22 +227,25 @@ function diagnosticReply(line: string): string | null {
  */
 function quotedCodeReply(line: string): string | null {
   for (let q = line.indexOf("'"); q >= 0; q = line.indexOf("'", q + 1)) {
-    if (!startsWithCodes(line, q + 1)) continue;
+    if (!opensReply(line, q + 1)) continue;
     const close = line.lastIndexOf("'");
     return line.slice(q + 1, close > q ? close : line.length).trim();
   }
   return null;
 }
 
-/** The text opens at `at` with a reply code and an enhanced code: "550 5.1.1", "550-5.1.1". */
-function startsWithCodes(t: string, at = 0): boolean {
+/**
+ * The text opens at `at` with a reply code, then a space, a hyphen or a closing quote
+ * ("550 5.1.1 ...", "552 Requested action aborted ...", "554'": RFC 5321 §4.2 needs
+ * only the three digits).
+ */
+function opensReply(t: string, at: number): boolean {
   const c = t.charCodeAt(at);
-  const sep = t.charCodeAt(at + 3);
+  const after = t.charCodeAt(at + 3);
   return (
     (c === 0x34 || c === 0x35) &&
     codeDigits(t, at) &&
-    (sep === 0x20 || sep === 0x2d) &&
-    enhancedCodeAt(t, at + 4) !== null
+    (after === 0x20 || after === 0x2d || after === 0x27)
   );
 }
 
@@ -444,22 +447,23 @@ function labelledValues(lines: readonly string[], end: number): Labelled[] {
   return out;
 }
 
-/** The addresses of a value that is an address list and nothing else ("a@b; c@d", "Name <a@b>"). */
+/**
+ * The addresses of a value that is an address list and nothing else ("a@b; c@d",
+ * "Name <a@b>", Exchange's "a@b<mailto:a@b>"): each part one address, with at most a
+ * display name before its brackets; a part that is a sentence makes it no list.
+ */
 function addressListValue(value: string): string[] {
   const out: string[] = [];
   for (const part of value.replaceAll(';', ',').split(',')) {
     const p = part.trim();
     if (p === '') continue;
-    const bare = p.startsWith('<') && p.endsWith('>') ? p.slice(1, -1) : p;
-    if (isEmailAddress(bare)) {
-      out.push(bare);
-      continue;
-    }
-    // "Name <a@b>": a display name before one bracketed address, no reply.
-    const open = p.lastIndexOf('<');
-    const inner = open > 0 && p.endsWith('>') ? p.slice(open + 1, -1) : '';
-    if (inner === '' || !isEmailAddress(inner) || codeDigits(p)) return [];
-    out.push(inner);
+    const a = extractAddress(p);
+    if (a === null || !isEmailAddress(a)) return [];
+    // What is left: nothing, an absolute domain's root dot (RFC 1034 §3.1), or a
+    // display name before the brackets; never a reply ("550 5.1.1 <a@b>").
+    const rest = p.replaceAll(a, '').replaceAll('mailto:', '').replaceAll('<>', '').trim();
+    if (rest !== '' && rest !== '.' && (!p.endsWith('>') || codeDigits(rest))) return [];
+    out.push(a);
   }
   return out;
 }
@@ -482,13 +486,23 @@ function labelledNdr(
   returnedAt: number,
 ): OobFinding[] {
   const values = labelledValues(lines, end);
+  // The reply: the longest coded value that says more than its codes ("Reported error:
+  // 550 5.1.10 RESOLVER..." beside "Status code: 550 5.1.10"), else the last coded
+  // value. A final notice gives a 5xx status even for a 4xx reply it relays.
   let reply = '';
-  for (const v of values)
-    if (startsWithCodes(v.value) && v.value.length > reply.length) reply = v.value;
-  if (reply === '')
-    for (const v of values)
-      if (codeDigits(v.value) && (v.value.length === 3 || v.value.charCodeAt(3) === 0x20))
-        reply = v.value;
+  let last = '';
+  let permanent = false;
+  for (const v of values) {
+    const t = v.value;
+    if (!codeDigits(t) || !(t.length === 3 || t.charCodeAt(3) === 0x20 || t.charCodeAt(3) === 0x2d))
+      continue;
+    last = t;
+    if (t.charCodeAt(0) === 0x35) permanent = true;
+    const codes = enhancedCodeAt(t, 4);
+    const words = codes === null ? t.length > 4 : t.length > codes.end + 1;
+    if (words && t.length > reply.length) reply = t;
+  }
+  if (reply === '') reply = last;
   const excluded = new Set<string>();
   const returned = b.msg.returned();
   for (const field of [b.header('to'), b.header('from'), returned?.headers.get('from') ?? ''])
@@ -516,7 +530,7 @@ function labelledNdr(
     b,
     'exchange2007',
     recipients.map((recipient) => ({ recipient, diagnosis: reply })),
-    { reportingMta, returnedAt, permanent: reply.charCodeAt(0) === 0x35 },
+    { reportingMta, returnedAt, permanent },
   );
 }
 
