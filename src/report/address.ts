@@ -138,8 +138,10 @@ export function isEmailAddress(s: string): boolean {
     if (isWsp(c) || c === 0x3c || c === 0x3e || c === 0x28 || c === 0x29 || c === 0x2c)
       return false;
     // "收件人：a@b", "宛先：a@b": CJK punctuation (a full-width colon, an ideographic
-    // space or comma) ends a label before the address; no mailbox name holds it.
-    if (i < at && isCjkPunctuation(c)) return false;
+    // space or comma) ends a label before the address; no mailbox name holds it. Nor
+    // does a domain ("a@b；", "a@b：550"): IDNA (RFC 5891 §4.2, UTS #46) maps the
+    // full-width forms away and disallows the CJK symbols, so it ends the address.
+    if (isCjkPunctuation(c)) return false;
   }
   return (
     s.indexOf('.', at) > at + 1 ||

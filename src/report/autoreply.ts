@@ -501,6 +501,11 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   // A bounce is no auto-reply, whatever its Auto-Submitted says (Exim writes
   // "Auto-Submitted: auto-replied" on its bounces): leave it to the bounce parsers.
   if (mailSystemNotice(h.get('from'), lowerSubject)) return null;
+  // Exchange (2007+, Office 365) marks each of its non-delivery reports with
+  // X-MS-Exchange-Message-Is-Ndr and sends them with "Auto-Submitted: auto-replied"
+  // from a display name and subject in the sender's language; its out-of-office
+  // replies never carry the field.
+  if (h.has('x-ms-exchange-message-is-ndr')) return null;
 
   const autoSubmitted = (h.get('auto-submitted') ?? '').trim().toLowerCase();
   let evidence = autoSubmitted.startsWith('auto-replied');

@@ -27,7 +27,7 @@ import {
   splitLines,
   type Named,
 } from './heuristic/common';
-import { cjkRecipientText } from './heuristic/cjk';
+import { cjkReasonText, cjkRecipientText } from './heuristic/cjk';
 
 const SOURCE = 'heuristic:fallback';
 const MAX_RECIPIENTS = 100;
@@ -620,6 +620,9 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       // and an address inside it belongs to the server's text, not to a new recipient.
       if (lastNamed >= 0 && reasonLabelled(line) && sameParagraph(lines, lastNamed, index))
         return null;
+      // "宛先: a@b" then "理由: 550 5.1.1 Unknown user: a@b": an address in the reason
+      // a CJK label gives under a recipient is that recipient's reply, not another one.
+      if (lastNamed >= 0 && index - lastNamed <= 6 && cjkReasonText(line) !== null) return null;
       const named = recipientOf(line, index > 0 ? (lines[index - 1] as string) : '', sentences);
       if (named === null) return null;
       const key = named.address.toLowerCase();

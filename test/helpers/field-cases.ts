@@ -76,6 +76,16 @@ function fieldsOf(r: CliLine) {
   };
 }
 
+/**
+ * The fields run.py reads of each record a message yields whose action is `failed`:
+ * what held-out scoring counts (delays, auto-replies and receipts are no failures).
+ */
+export function failedRecordFields(file: string): ReturnType<typeof fieldsOf>[] {
+  return fixtureRecords(fs.readFileSync(file))
+    .map(fieldsOf)
+    .filter((r) => r.action === 'failed');
+}
+
 /** What run.py would print after FAIL for the case (empty when it passes). */
 export function fieldCaseMismatches(dir: string, c: FieldCase): string[] {
   if (c.kind === 'classify') {

@@ -143,3 +143,43 @@ export function cjkReasonText(line: string): string | null {
 export function isCjkLeadIn(line: string): boolean {
   return afterLabel(line, REASON_LABELS, false) === '';
 }
+
+/** A letter of the CJK scripts: kana, CJK ideographs, Hangul. */
+function isCjkLetter(c: number): boolean {
+  return (
+    (c >= 0x3040 && c <= 0x30ff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x1100 && c <= 0x11ff) ||
+    (c >= 0x3130 && c <= 0x318f) ||
+    (c >= 0xac00 && c <= 0xd7af)
+  );
+}
+
+/**
+ * True when a line is a labelled field of a CJK notice that says neither who failed nor
+ * why: a label of a few CJK words and a colon ("보낸 날짜 : ...", "메일 제목 : ...", "件名：",
+ * "主 题：" (an ideographic space inside), "時間:") that is no recipient or reason label. Notices list the returned
+ * message's date, subject and sender this way beside the recipient; they explain nothing.
+ */
+export function isCjkOtherField(line: string): boolean {
+  let s = line.trim();
+  let i = 0;
+  while (i < s.length && BULLETS.indexOf(s.charAt(i)) >= 0) i++;
+  s = s.slice(i).trimStart();
+  const ascii = s.indexOf(':');
+  const wide = s.indexOf('\uff1a');
+  const sep = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
+  if (sep <= 0 || sep > 16) return false;
+  let letters = 0;
+  for (let j = 0; j < sep; j++) {
+    const c = s.charCodeAt(j);
+    if (isCjkLetter(c)) letters++;
+    else if (c !== 0x20 && c !== 0x3000 && CLOSERS.indexOf(s.charAt(j)) < 0) return false;
+  }
+  return (
+    letters > 0 &&
+    afterLabel(s, REASON_LABELS, true) === null &&
+    afterLabel(s, RECIPIENT_LABELS, true) === null
+  );
+}

@@ -20,7 +20,7 @@ import type { MimeMessage, TextPart } from '../mime';
 import { extractReply, hasReplyCode, oneLine } from '../reply';
 import { enhancedCodeAt, formatEnhancedCode, type EnhancedCode } from '../../values';
 import type { Finding, OobFinding } from '../types';
-import { cjkHeading, cjkReasonText, isCjkLeadIn } from './cjk';
+import { cjkHeading, cjkReasonText, isCjkLeadIn, isCjkOtherField } from './cjk';
 
 /** Most characters of a bounce's text that any family reads. */
 export const MAX_TEXT = 256 * 1024;
@@ -926,6 +926,8 @@ export function collectBlocks(
     )
       cur = null;
     if (cur !== null) {
+      // "보낸 날짜 : ...", "件名：...": a CJK notice's other fields say nothing of why.
+      if (isCjkOtherField(line)) continue;
       // "Reason: text" under a recipient: the label is the format's.
       const text = (afterPrefix(line, REASON) ?? cjkReasonText(line) ?? line).trim();
       if (text !== '' && !isLeadIn(lower) && cur.lines.length < MAX_DIAGNOSTIC_LINES)

@@ -18,7 +18,7 @@
 // * Windows' IIS SMTP service: "Unable to deliver message to the following
 //   recipients, <reason>." / "Delivery to the following recipients failed." and the
 //   addresses indented.
-import { extractAddressList, isEmailAddress } from '../address';
+import { extractAddress, extractAddressList, isEmailAddress } from '../address';
 import {
   EVIDENCE,
   MAX_RECIPIENTS,
@@ -31,10 +31,13 @@ import {
   startsWithI,
   textAfter,
   toFindings,
+  type Bounce,
   type Failure,
   type Family,
   type Named,
 } from './common';
+import { cleanMessageId, messageIdOf } from '../dsn';
+import type { OobFinding } from '../types';
 import { enhancedCodeAt } from '../../values';
 
 /** Fixed text of Exchange's NDRs (lower case), English unless marked. */
@@ -178,6 +181,11 @@ function diagnosticReply(line: string): string | null {
     const gt = inner.lastIndexOf('>');
     return (gt > 0 ? inner.slice(0, gt) : inner).trim();
   }
+  // The same line in a translated template ("Le serveur distant a retourné '550 5.1.1
+  // ...'", "Удаленный сервер вернул '...'"): the quoted reply is what is read, whatever
+  // the words before it, when it opens with a reply code and an enhanced code.
+  const quotedReply = quotedCodeReply(t);
+  if (quotedReply !== null) return quotedReply;
   // Exchange 2010 for a remote refusal: "mx.example.net #<mx.example.net #5.0.0 smtp;
   // 550 ...> #SMTP#" (the status Exchange assigned, then the remote reply).
   const inner = textAfter(t, EXCHANGE.smtpReply);
@@ -213,9 +221,37 @@ function diagnosticReply(line: string): string | null {
   return null;
 }
 
-/** The text starts with a three-digit reply code. */
-function codeDigits(t: string): boolean {
-  for (let i = 0; i < 3; i++) {
+/**
+ * The text between a quote that opens a reply ("'550 5.1.1 ...") and the line's last
+ * quote, or null when the line quotes no reply with an enhanced code.
+ */
+function quotedCodeReply(line: string): string | null {
+  for (let q = line.indexOf("'"); q >= 0; q = line.indexOf("'", q + 1)) {
+    if (!opensReply(line, q + 1)) continue;
+    const close = line.lastIndexOf("'");
+    return line.slice(q + 1, close > q ? close : line.length).trim();
+  }
+  return null;
+}
+
+/**
+ * The text opens at `at` with a reply code, then a space, a hyphen or a closing quote
+ * ("550 5.1.1 ...", "552 Requested action aborted ...", "554'": RFC 5321 §4.2 needs
+ * only the three digits).
+ */
+function opensReply(t: string, at: number): boolean {
+  const c = t.charCodeAt(at);
+  const after = t.charCodeAt(at + 3);
+  return (
+    (c === 0x34 || c === 0x35) &&
+    codeDigits(t, at) &&
+    (after === 0x20 || after === 0x2d || after === 0x27)
+  );
+}
+
+/** The text starts (at `at`) with a three-digit reply code. */
+function codeDigits(t: string, at = 0): boolean {
+  for (let i = at; i < at + 3; i++) {
     const d = t.charCodeAt(i);
     if (d < 0x30 || d > 0x39) return false;
   }
@@ -353,6 +389,8 @@ export const exchange2007: Family = {
     }
     // Recipients only the administrators' section names.
     for (const key of order) if (!listed.has(key)) failures.push(replies.get(key) as Failure);
+    if (failures.length === 0 && b.has(NDR_FIELD))
+      return labelledNdr(b, lines, Math.min(end, pastedHeadersAt(lines)), reportingMta, returnedAt);
     return toFindings(b, 'exchange2007', failures, {
       reportingMta,
       returnedAt,
@@ -360,6 +398,141 @@ export const exchange2007: Family = {
     });
   },
 };
+
+/** Header fields that open a returned message's headers pasted into the notice's text. */
+const PASTED_HEADERS = ['received:', 'return-path:', 'arc-seal:', 'dkim-signature:'];
+
+/** The line where the returned message's headers start in the text, or the line count. */
+function pastedHeadersAt(lines: readonly string[]): number {
+  const at = findLine(lines, PASTED_HEADERS);
+  return at < 0 ? lines.length : at;
+}
+
+/** One "label: value" line of a notice: ASCII or full-width colon, a short label. */
+interface Labelled {
+  line: number;
+  value: string;
+}
+
+/**
+ * The "label: value" lines before `end`. The label is a few words with no address,
+ * reply or time in it (it may end with a space before the colon, as French writes
+ * it); a label alone on its line takes the next non-empty line as its value (an
+ * HTML table's next row).
+ */
+function labelledValues(lines: readonly string[], end: number): Labelled[] {
+  const out: Labelled[] = [];
+  for (let i = 0; i < end && out.length < 400; i++) {
+    const t = (lines[i] as string).trim();
+    const ascii = t.indexOf(':');
+    const wide = t.indexOf('\uff1a');
+    const sep = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
+    if (sep <= 0 || sep > 60) continue;
+    const label = t.slice(0, sep);
+    const c = label.charCodeAt(0);
+    if (
+      (c >= 0x30 && c <= 0x39) ||
+      label.indexOf('@') >= 0 ||
+      label.indexOf('<') >= 0 ||
+      label.indexOf('/') >= 0
+    )
+      continue;
+    let value = t.slice(sep + 1).trim();
+    if (value === '') {
+      const next = i + 1 < end ? (lines[i + 1] as string).trim() : '';
+      value = next !== '' ? next : i + 2 < end ? (lines[i + 2] as string).trim() : '';
+    }
+    if (value !== '') out.push({ line: i, value });
+  }
+  return out;
+}
+
+/**
+ * The addresses of a value that is an address list and nothing else ("a@b; c@d",
+ * "Name <a@b>", Exchange's "a@b<mailto:a@b>"): each part one address, with at most a
+ * display name before its brackets; a part that is a sentence makes it no list.
+ */
+function addressListValue(value: string): string[] {
+  const out: string[] = [];
+  for (const part of value.replaceAll(';', ',').split(',')) {
+    const p = part.trim();
+    if (p === '') continue;
+    const a = extractAddress(p);
+    if (a === null || !isEmailAddress(a)) return [];
+    // What is left: nothing, an absolute domain's root dot (RFC 1034 §3.1), or a
+    // display name before the brackets; never a reply ("550 5.1.1 <a@b>").
+    const rest = p.replaceAll(a, '').replaceAll('mailto:', '').replaceAll('<>', '').trim();
+    if (rest !== '' && rest !== '.' && (!p.endsWith('>') || codeDigits(rest))) return [];
+    out.push(a);
+  }
+  return out;
+}
+
+/**
+ * An Exchange NDR (it carries X-MS-Exchange-Message-Is-Ndr) in a language whose
+ * template no marker here knows, read by its structure: Office 365 writes the reply
+ * and the addresses as labelled values ("Reported error: 550 5.1.10 ...", "Status
+ * code: 550 5.1.10", "Recipient Address: a@b; c@d") whatever the labels' language.
+ * The reply is the longest labelled value that opens with a reply code and an
+ * enhanced code, else the last that is a reply code; the recipients are the
+ * labelled address lists, else the address in the notice's title, never the
+ * notice's own sender and addressee nor a message's ID.
+ */
+function labelledNdr(
+  b: Bounce,
+  lines: readonly string[],
+  end: number,
+  reportingMta: string | null,
+  returnedAt: number,
+): OobFinding[] {
+  const values = labelledValues(lines, end);
+  // The reply: the longest coded value that says more than its codes ("Reported error:
+  // 550 5.1.10 RESOLVER..." beside "Status code: 550 5.1.10"), else the last coded
+  // value. A final notice gives a 5xx status even for a 4xx reply it relays.
+  let reply = '';
+  let last = '';
+  let permanent = false;
+  for (const v of values) {
+    const t = v.value;
+    if (!codeDigits(t) || !(t.length === 3 || t.charCodeAt(3) === 0x20 || t.charCodeAt(3) === 0x2d))
+      continue;
+    last = t;
+    if (t.charCodeAt(0) === 0x35) permanent = true;
+    const codes = enhancedCodeAt(t, 4);
+    const words = codes === null ? t.length > 4 : t.length > codes.end + 1;
+    if (words && t.length > reply.length) reply = t;
+  }
+  if (reply === '') reply = last;
+  const excluded = new Set<string>();
+  const returned = b.msg.returned();
+  for (const field of [b.header('to'), b.header('from'), returned?.headers.get('from') ?? ''])
+    for (const a of extractAddressList(field)) excluded.add(a.toLowerCase());
+  for (const id of [messageIdOf(returned), cleanMessageId(b.header('message-id'))])
+    if (id !== null) excluded.add(id.toLowerCase());
+  const recipients: string[] = [];
+  const take = (a: string) => {
+    const key = a.toLowerCase();
+    if (!excluded.has(key) && !recipients.some((r) => r.toLowerCase() === key)) recipients.push(a);
+  };
+  for (const v of values) {
+    if (recipients.length >= MAX_RECIPIENTS) break;
+    for (const a of addressListValue(v.value)) take(a);
+  }
+  if (recipients.length === 0) {
+    const first = values[0]?.line ?? end;
+    for (let i = 0; i < first && recipients.length === 0; i++) {
+      const a = addressIn(lines[i] as string);
+      if (a !== null) take(a);
+    }
+  }
+  if (recipients.length === 0 || reply === '') return [];
+  return toFindings(
+    b,
+    'exchange2007',
+    recipients.map((recipient) => ({ recipient, diagnosis: reply })),
+    { reportingMta, returnedAt, permanent },
+  );
+}
 
 /** The value after `label` on line `at`, or on the next non-empty line (an HTML table's next cell row). */
 /**
