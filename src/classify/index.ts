@@ -52,6 +52,14 @@ export interface Classification {
    * `context.replaced` the rule's.
    */
   context: ContextRef | null;
+  /**
+   * The reply quoted inside the line that decided the label (`"550 5.1.1 user unknown"`
+   * out of `"554 5.0.0 relay said: 550 5.1.1 user unknown"`) when the line's own words
+   * matched no rule, or only a rule on its bare codes; `rule` is then the rule that
+   * matched the quoted reply. Null otherwise, and always without a context table (the
+   * rules alone are KumoMTA's classification).
+   */
+  inner: string | null;
 }
 
 export interface ClassifierOptions {
@@ -151,7 +159,30 @@ const UNCATEGORIZED_RESULT: Classification = Object.freeze({
   label: UNCATEGORIZED,
   rule: null,
   context: null,
+  inner: null,
 });
+
+/**
+ * How much of a line is searched for a quoted reply. A relay puts the remote reply near
+ * the start of its own ("... remote server said: 550 5.1.1 ..."), and RFC 5321
+ * §4.5.3.1.5 limits a reply line to 512 octets, so several fit; past this the line is
+ * not searched, whatever its length.
+ */
+const MAX_INNER_SCAN = 2048;
+
+/** The line's own reply code and enhanced code: all that a rule on the bare codes reads. */
+const OUTER_CODES = new RE2('^[2-5]\\d\\d(?:[ -][245]\\.\\d{1,3}\\.\\d{1,3}(?:\\s|$))?', SET_FLAGS);
+
+/**
+ * A reply quoted in the text: "NNN X.Y.Z" (RFC 5321 §4.2 reply code, RFC 3463 enhanced
+ * code, both: a bare number is too often something else) that starts the text or follows
+ * a space or a punctuation that opens a quote (`said: `, `(`, `[`, `<`, a quote mark),
+ * never inside a word, a number, a name or a URL, and is followed by a space or the end.
+ */
+const INNER_REPLY = new RE2(
+  '(?:^|[\\s:;,(\\[<>"\'])([45]\\d\\d)[ -]([245]\\.\\d{1,3}\\.\\d{1,3})(?:\\s+|$)',
+  SET_FLAGS,
+);
 
 /** A rules file or pattern that cannot be used; `problems` holds every one that was found. */
 export class RulesInvalidError extends OobdError {
@@ -362,7 +393,7 @@ class SetClassifier implements CompiledClassifier {
       chunks.push(...buildSets(this.rules.slice(start, start + per), start));
     this.chunks = chunks;
     this.results = this.rules.map((rule) =>
-      Object.freeze({ label: rule.label, rule, context: null }),
+      Object.freeze({ label: rule.label, rule, context: null, inner: null }),
     );
     const cacheSize = cacheSizeOption(options.cacheSize, DEFAULT_CACHE_SIZE, 'cacheSize');
     const uncategorizedSize = cacheSizeOption(
@@ -392,7 +423,12 @@ class SetClassifier implements CompiledClassifier {
     const result =
       decision === null
         ? entry.result
-        : Object.freeze({ label: decision.label, rule: entry.result.rule, context: decision.ref });
+        : Object.freeze({
+            label: decision.label,
+            rule: entry.result.rule,
+            context: decision.ref,
+            inner: entry.result.inner,
+          });
     if (context === undefined) entry.plain = result;
     return result;
   }
@@ -409,11 +445,46 @@ class SetClassifier implements CompiledClassifier {
     }
     this.misses++;
     const rule = this.firstMatch(line);
-    const result = rule === null ? undefined : this.results[rule];
+    const result =
+      (this.layer.empty ? undefined : this.innerReply(line, rule)) ??
+      (rule === null ? undefined : this.results[rule]);
     const stage = this.layer.empty ? undefined : this.layer.stageInText(line);
     const entry: CacheEntry = { result: result ?? UNCATEGORIZED_RESULT, stage };
     if (cacheable) (result === undefined ? this.uncategorized : this.classified)?.set(line, entry);
     return entry;
+  }
+
+  /**
+   * The classification by a reply quoted in the line, when the line's own words said
+   * nothing a rule knows (`rule` null, or a rule that matches the bare codes alone): a
+   * relay or gateway that wraps the remote reply in its own ("554 5.0.0 Relay said:
+   * 550 5.1.1 <a>: user unknown") is best read by the reply it quotes. Only the first
+   * quoted reply in the first MAX_INNER_SCAN characters, one level deep; undefined
+   * when there is none or no rule matches it.
+   */
+  private innerReply(line: string, rule: number | null): Classification | undefined {
+    const codes = OUTER_CODES.exec(line);
+    const start = codes === null ? 0 : codes[0].length;
+    if (rule !== null && (codes === null || !this.single(rule).test(codes[0]))) return undefined;
+    const text = line.slice(start, start + MAX_INNER_SCAN);
+    const quoted = INNER_REPLY.exec(text);
+    if (quoted === null) return undefined;
+    const inner =
+      `${quoted[1]} ${quoted[2]} ${text.slice(quoted.index + quoted[0].length)}`.trimEnd();
+    const innerRule = this.firstMatch(inner);
+    const matched = innerRule === null ? undefined : this.rules[innerRule];
+    if (matched === undefined) return undefined;
+    return Object.freeze({ label: matched.label, rule: matched, context: null, inner });
+  }
+
+  /** The RE2 of one rule alone, compiled once when first needed. */
+  private single(index: number): RE2 {
+    let single = this.singles[index];
+    if (single === undefined) {
+      single = new RE2(this.rules[index]?.pattern ?? '[^\\s\\S]', SET_FLAGS);
+      this.singles[index] = single;
+    }
+    return single;
   }
 
   /** Index of the first loaded rule that matches `line`, or null. */
@@ -442,14 +513,8 @@ class SetClassifier implements CompiledClassifier {
   private firstSingleMatch(line: string, chunk: SetChunk): number | null {
     const end = Math.min(chunk.offset + chunk.size, this.rules.length);
     for (let i = chunk.offset; i < end; i++) {
-      const rule = this.rules[i];
-      if (rule === undefined) break;
-      let single = this.singles[i];
-      if (single === undefined) {
-        single = new RE2(rule.pattern, SET_FLAGS);
-        this.singles[i] = single;
-      }
-      if (single.test(line)) return i;
+      if (this.rules[i] === undefined) break;
+      if (this.single(i).test(line)) return i;
     }
     return null;
   }
