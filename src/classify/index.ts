@@ -459,7 +459,8 @@ class SetClassifier implements CompiledClassifier {
    * nothing a rule knows (`rule` null, or a rule that matches the bare codes alone): a
    * relay or gateway that wraps the remote reply in its own ("554 5.0.0 Relay said:
    * 550 5.1.1 <a>: user unknown") is best read by the reply it quotes. Only the first
-   * quoted reply in the first MAX_INNER_SCAN characters, one level deep; undefined
+   * quoted reply in the first MAX_INNER_SCAN characters, one level deep, and only with
+   * the same first digit as the line's own code; undefined
    * when there is none or no rule matches it.
    */
   private innerReply(line: string, rule: number | null): Classification | undefined {
@@ -468,7 +469,10 @@ class SetClassifier implements CompiledClassifier {
     if (rule !== null && (codes === null || !this.single(rule).test(codes[0]))) return undefined;
     const text = line.slice(start, start + MAX_INNER_SCAN);
     const quoted = INNER_REPLY.exec(text);
-    if (quoted === null) return undefined;
+    // The quoted reply explains the wrapping one only when both say the same permanence
+    // (RFC 5321 §4.2.1, the first digit): "451 ... primary host responded with: 554 ...,
+    // failover did not succeed" is a temporary failure, whatever the first host said.
+    if (quoted?.[1] === undefined || quoted[1][0] !== line[0]) return undefined;
     const inner =
       `${quoted[1]} ${quoted[2]} ${text.slice(quoted.index + quoted[0].length)}`.trimEnd();
     const innerRule = this.firstMatch(inner);
