@@ -6,16 +6,10 @@
 // side, and message-format refusals. Loaded as the bundled config loads the shipped
 // rules. Every family is tested with wordings written here and with the nearest phrases
 // of other labels that must NOT get its label.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { compileClassifier, type RulesSource } from '../../../src/classify/index';
-import { SHIPPED_RULES_FILES } from '../../../src/config/server';
+import { compileClassifier } from '../../../src/classify/index';
+import { shippedRules } from '../../helpers/shipped-rules';
 
-const ROOT = join(__dirname, '../../..');
-const shipped: RulesSource[] = SHIPPED_RULES_FILES.map((file) => ({
-  file,
-  text: readFileSync(join(ROOT, file), 'utf8'),
-}));
+const shipped = shippedRules();
 const classifier = compileClassifier(shipped);
 
 const FAMILIES: Record<string, Array<[string, string]>> = {
