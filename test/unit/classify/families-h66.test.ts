@@ -72,7 +72,20 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['552 ขนาดของข้อความเกินขีดจำกัด', 'QuotaIssues'],
     ['550 صندوق البريد ممتلئ', 'QuotaIssues'],
     ['452 تجاوز المستخدم حصة التخزين', 'QuotaIssues'],
-    // Nearest: a retry announced for a period has no failure word.
+    ['550 البريد الوارد ممتلئ', 'QuotaIssues'],
+    ['550 5.0.0 صندوق بريد المستلم ممتلئ', 'QuotaIssues'],
+    ['550 تم تجاوز سعة صندوق البريد', 'QuotaIssues'],
+    ['550 لا توجد مساحة كافية في صندوق البريد', 'QuotaIssues'],
+    ['550 ההודעה לא נמסרה לאחר 5 ימים', 'MessageExpired'],
+    ['550 لم يتم تسليم الرسالة بعد 3 أيام من المحاولات', 'MessageExpired'],
+    ['550 ส่งไม่สำเร็จหลังจาก 3 วัน', 'MessageExpired'],
+    ['550 หมดเวลาในการส่งข้อความ', 'MessageExpired'],
+    ['550 الرسالة منتهية الصلاحية في قائمة الانتظار', 'MessageExpired'],
+    ['550 ההודעה שהתה בתור זמן רב מדי', 'MessageExpired'],
+    // Nearest: a sending limit (not storage), an unknown user, and a retry announced for
+    // a period, which has no failure word.
+    ['451 تم تجاوز حد الإرسال', 'TransientFailure'],
+    ['550 المستخدم غير موجود', 'InvalidRecipient'],
     ['451 ננסה שוב תוך שעה', 'TransientFailure'],
     ['451 سنحاول مرة أخرى خلال 4 ساعات', 'TransientFailure'],
     ['451 จะลองส่งอีกครั้งภายใน 2 ชั่วโมง', 'TransientFailure'],
