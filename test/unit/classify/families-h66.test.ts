@@ -120,7 +120,8 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['451 Domain example.org not reachable, retrying', 'RoutingErrors'],
     ['451 4.4.0 Domain unreachable', 'RoutingErrors'],
     ['450 Recipient domain temporarily unreachable', 'RoutingErrors'],
-    // Nearest: a host that does not answer, a network.
+    // Nearest: our own domain, a host that does not answer, a domain that does not exist.
+    ['550 Sender domain unreachable', 'InvalidSender'],
     ['451 4.4.1 Host mx.example.org not responding', 'NoAnswerFromHost'],
     ['550 5.1.2 Domain example.org does not exist', 'BadDomain'],
   ],
