@@ -456,29 +456,50 @@ class SetClassifier implements CompiledClassifier {
 
   /**
    * The classification by a reply quoted in the line, when the line's own words said
-   * nothing a rule knows (`rule` null, or a rule that matches the bare codes alone): a
-   * relay or gateway that wraps the remote reply in its own ("554 5.0.0 Relay said:
-   * 550 5.1.1 <a>: user unknown") is best read by the reply it quotes. Only the first
-   * quoted reply in the first MAX_INNER_SCAN characters, one level deep, and only with
-   * the same first digit as the line's own code; undefined
-   * when there is none or no rule matches it.
+   * nothing a rule knows (`rule` null), or only what a rule reads as weak evidence (see
+   * weakRule): a relay or gateway that wraps the remote reply in its own ("554 5.0.0
+   * Relay said: 550 5.1.1 <a>: user unknown") is best read by the reply it quotes. Only
+   * the first quoted reply in the first MAX_INNER_SCAN characters, one level deep, and
+   * only with the same first digit as the line's own code; undefined when there is none
+   * or no rule matches it.
    */
   private innerReply(line: string, rule: number | null): Classification | undefined {
     const codes = OUTER_CODES.exec(line);
-    const start = codes === null ? 0 : codes[0].length;
-    if (rule !== null && (codes === null || !this.single(rule).test(codes[0]))) return undefined;
+    if (codes === null) return undefined;
+    const start = codes[0].length;
     const text = line.slice(start, start + MAX_INNER_SCAN);
     const quoted = INNER_REPLY.exec(text);
     // The quoted reply explains the wrapping one only when both say the same permanence
     // (RFC 5321 §4.2.1, the first digit): "451 ... primary host responded with: 554 ...,
     // failover did not succeed" is a temporary failure, whatever the first host said.
     if (quoted?.[1] === undefined || quoted[1][0] !== line[0]) return undefined;
+    if (rule !== null && !this.weakRule(rule, line, codes[0], start)) return undefined;
     const inner =
       `${quoted[1]} ${quoted[2]} ${text.slice(quoted.index + quoted[0].length)}`.trimEnd();
     const innerRule = this.firstMatch(inner);
     const matched = innerRule === null ? undefined : this.rules[innerRule];
     if (matched === undefined) return undefined;
     return Object.freeze({ label: matched.label, rule: matched, context: null, inner });
+  }
+
+  /**
+   * Whether the rule that matched `line` is weak evidence next to a quoted reply with its
+   * own enhanced code: a rule on the bare codes ("^5xx 5.7.1", rules/iana.toml), or a
+   * rule that holds under a generic enhanced code (X.0.0) and gives way to a specific
+   * one: the shipped files' weak-words guard (rules/phrases.toml, "WEAK WORDS": stock
+   * "rejected", "try again later" ...), which leaves any specific code to decide. Told
+   * by matching the rule against the line with its codes alone, then with X.0.0 and
+   * with X.9.99 (a code no registry or rule names) in place of its own.
+   */
+  private weakRule(rule: number, line: string, codes: string, start: number): boolean {
+    const single = this.single(rule);
+    if (single.test(codes.trimEnd())) return true;
+    const code = line.slice(0, 3);
+    const content = line.slice(start);
+    const cls = line[0] === '4' ? '4' : '5';
+    return (
+      single.test(`${code} ${cls}.0.0 ${content}`) && !single.test(`${code} ${cls}.9.99 ${content}`)
+    );
   }
 
   /** The RE2 of one rule alone, compiled once when first needed. */

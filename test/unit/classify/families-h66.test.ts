@@ -222,6 +222,29 @@ describe('a reply quoted inside the line', () => {
     expect(result.inner).toBe('550 5.1.1 no such box)');
   });
 
+  it("wins over the wrapping reply's weak stock words, which give way to a specific code", () => {
+    const rejected = classifier.classifyLine(
+      '554 Message refused; upstream reply was 552 5.2.2 no room',
+    );
+    expect(rejected.label).toBe('QuotaIssues');
+    expect(rejected.inner).toBe('552 5.2.2 no room');
+    const denied = classifier.classifyLine(
+      '550 Delivery denied (remote answer: 550 5.1.1 no thanks)',
+    );
+    expect(denied.label).toBe('InvalidRecipient');
+  });
+
+  it("leaves the wrapping reply's own specific words to decide", () => {
+    const full = classifier.classifyLine('550 5.7.1 Mailbox full (remote: 550 5.7.1 go away)');
+    expect(full.label).toBe('QuotaIssues');
+    expect(full.inner).toBeNull();
+    const expired = classifier.classifyLine(
+      '554 5.4.7 Delivery expired; remote said 550 5.1.1 no thanks',
+    );
+    expect(expired.label).toBe('MessageExpired');
+    expect(expired.inner).toBeNull();
+  });
+
   it('is not read when its permanence differs from the wrapping reply', () => {
     const result = classifier.classifyLine(
       '451 4.4.0 First host answered "550 5.7.1 go away"; the next host will be tried',
