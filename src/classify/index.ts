@@ -16,7 +16,7 @@ import {
   type DecodedRulesFile,
   type RuleProblem,
 } from './rules-file';
-import { replyLine } from './reply-line';
+import { leadingCodesLength, quotedReply, replyLine } from './reply-line';
 import { ContextLayer, type ContextRef, type ReplyContext } from './context';
 
 type RE2Set = InstanceType<typeof RE2.Set>;
@@ -169,20 +169,6 @@ const UNCATEGORIZED_RESULT: Classification = Object.freeze({
  * not searched, whatever its length.
  */
 const MAX_INNER_SCAN = 2048;
-
-/** The line's own reply code and enhanced code: all that a rule on the bare codes reads. */
-const OUTER_CODES = new RE2('^[2-5]\\d\\d(?:[ -][245]\\.\\d{1,3}\\.\\d{1,3}(?:\\s|$))?', SET_FLAGS);
-
-/**
- * A reply quoted in the text: "NNN X.Y.Z" (RFC 5321 §4.2 reply code, RFC 3463 enhanced
- * code, both: a bare number is too often something else) that starts the text or follows
- * a space or a punctuation that opens a quote (`said: `, `(`, `[`, `<`, a quote mark),
- * never inside a word, a number, a name or a URL, and is followed by a space or the end.
- */
-const INNER_REPLY = new RE2(
-  '(?:^|[\\s:;,(\\[<>"\'])([45]\\d\\d)[ -]([245]\\.\\d{1,3}\\.\\d{1,3})(?:\\s+|$)',
-  SET_FLAGS,
-);
 
 /** A rules file or pattern that cannot be used; `problems` holds every one that was found. */
 export class RulesInvalidError extends OobdError {
@@ -464,18 +450,14 @@ class SetClassifier implements CompiledClassifier {
    * or no rule matches it.
    */
   private innerReply(line: string, rule: number | null): Classification | undefined {
-    const codes = OUTER_CODES.exec(line);
-    if (codes === null) return undefined;
-    const start = codes[0].length;
-    const text = line.slice(start, start + MAX_INNER_SCAN);
-    const quoted = INNER_REPLY.exec(text);
+    const start = leadingCodesLength(line);
+    if (start === 0) return undefined;
+    const inner = quotedReply(line.slice(start, start + MAX_INNER_SCAN), MAX_INNER_SCAN);
     // The quoted reply explains the wrapping one only when both say the same permanence
     // (RFC 5321 §4.2.1, the first digit): "451 ... primary host responded with: 554 ...,
     // failover did not succeed" is a temporary failure, whatever the first host said.
-    if (quoted?.[1] === undefined || quoted[1][0] !== line[0]) return undefined;
-    if (rule !== null && !this.weakRule(rule, line, codes[0], start)) return undefined;
-    const inner =
-      `${quoted[1]} ${quoted[2]} ${text.slice(quoted.index + quoted[0].length)}`.trimEnd();
+    if (inner === null || inner[0] !== line[0]) return undefined;
+    if (rule !== null && !this.weakRule(rule, line, start)) return undefined;
     const innerRule = this.firstMatch(inner);
     const matched = innerRule === null ? undefined : this.rules[innerRule];
     if (matched === undefined) return undefined;
@@ -491,9 +473,9 @@ class SetClassifier implements CompiledClassifier {
    * by matching the rule against the line with its codes alone, then with X.0.0 and
    * with X.9.99 (a code no registry or rule names) in place of its own.
    */
-  private weakRule(rule: number, line: string, codes: string, start: number): boolean {
+  private weakRule(rule: number, line: string, start: number): boolean {
     const single = this.single(rule);
-    if (single.test(codes.trimEnd())) return true;
+    if (single.test(line.slice(0, start).trimEnd())) return true;
     const code = line.slice(0, 3);
     const content = line.slice(start);
     const cls = line[0] === '4' ? '4' : '5';
