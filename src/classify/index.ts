@@ -55,8 +55,8 @@ export interface Classification {
   /**
    * The reply quoted inside the line that decided the label (`"550 5.1.1 user unknown"`
    * out of `"554 5.0.0 relay said: 550 5.1.1 user unknown"`) when the line's own words
-   * matched no rule, or only a rule on its bare codes; `rule` is then the rule that
-   * matched the quoted reply. Null otherwise, and always without a context table (the
+   * matched no rule, or only a weak one (its bare codes, or stock words that give way to
+   * a specific enhanced code); `rule` is then the rule that matched the quoted reply. Null otherwise, and always without a context table (the
    * rules alone are KumoMTA's classification).
    */
   inner: string | null;
