@@ -198,40 +198,49 @@ describe('a bare "bad address syntax" is decided by the command it answered', ()
 });
 
 describe('a reply quoted inside the line', () => {
-  it('decides when the line says nothing a rule knows beyond its codes', () => {
-    const result = classifier.classifyLine(
+  const DECIDES: Array<[string, string, string, string, string | null]> = [
+    // [why, line, SMTP command or '', label, the quoted reply read]
+    [
+      'the line says nothing a rule knows beyond its codes',
       '554 5.0.0 Service unavailable; relay said: 550 5.1.1 <x@example.org>... no thanks',
-    );
-    expect(result.label).toBe('InvalidRecipient');
-    expect(result.inner).toBe('550 5.1.1 <x@example.org>... no thanks');
-  });
-
-  it('wins over the bare enhanced code of the wrapping reply', () => {
-    const result = classifier.classifyLine(
+      '',
+      'InvalidRecipient',
+      '550 5.1.1 <x@example.org>... no thanks',
+    ],
+    [
+      'over the bare enhanced code of the wrapping reply',
       '550 5.7.1 Delivery not authorized: remote host said 552 5.2.2 Quota exceeded',
-    );
-    expect(result.label).toBe('QuotaIssues');
-    expect(result.inner).toBe('552 5.2.2 Quota exceeded');
-  });
-
-  it('is read with the context of the wrapping reply', () => {
-    const result = classifier.classifyLine('554 5.0.0 Upstream answered (550 5.1.1 no such box)', {
-      command: 'MAIL FROM',
-    });
-    expect(result.label).toBe('InvalidSender');
-    expect(result.inner).toBe('550 5.1.1 no such box)');
-  });
-
-  it("wins over the wrapping reply's weak stock words, which give way to a specific code", () => {
-    const rejected = classifier.classifyLine(
+      '',
+      'QuotaIssues',
+      '552 5.2.2 Quota exceeded',
+    ],
+    [
+      'with the context of the wrapping reply',
+      '554 5.0.0 Upstream answered (550 5.1.1 no such box)',
+      'MAIL FROM',
+      'InvalidSender',
+      '550 5.1.1 no such box)',
+    ],
+    [
+      'over weak stock words, which give way to a specific code ("refused")',
       '554 Message refused; upstream reply was 552 5.2.2 no room',
-    );
-    expect(rejected.label).toBe('QuotaIssues');
-    expect(rejected.inner).toBe('552 5.2.2 no room');
-    const denied = classifier.classifyLine(
+      '',
+      'QuotaIssues',
+      '552 5.2.2 no room',
+    ],
+    [
+      'over weak stock words, which give way to a specific code ("denied")',
       '550 Delivery denied (remote answer: 550 5.1.1 no thanks)',
-    );
-    expect(denied.label).toBe('InvalidRecipient');
+      '',
+      'InvalidRecipient',
+      '550 5.1.1 no thanks)',
+    ],
+  ];
+
+  it.each(DECIDES)('decides %s', (_why, line, command, label, inner) => {
+    const result = classifier.classifyLine(line, command ? { command } : undefined);
+    expect(result.label).toBe(label);
+    expect(result.inner).toBe(inner);
   });
 
   it("leaves the wrapping reply's own specific words to decide", () => {
