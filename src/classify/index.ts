@@ -16,7 +16,7 @@ import {
   type DecodedRulesFile,
   type RuleProblem,
 } from './rules-file';
-import { replyLine } from './reply-line';
+import { leadingCodesLength, quotedReply, replyLine } from './reply-line';
 import { ContextLayer, type ContextRef, type ReplyContext } from './context';
 
 type RE2Set = InstanceType<typeof RE2.Set>;
@@ -52,6 +52,14 @@ export interface Classification {
    * `context.replaced` the rule's.
    */
   context: ContextRef | null;
+  /**
+   * The reply quoted inside the line that decided the label (`"550 5.1.1 user unknown"`
+   * out of `"554 5.0.0 relay said: 550 5.1.1 user unknown"`) when the line's own words
+   * matched no rule, or only a weak one (its bare codes, or stock words that give way to
+   * a specific enhanced code); `rule` is then the rule that matched the quoted reply. Null otherwise, and always without a context table (the
+   * rules alone are KumoMTA's classification).
+   */
+  inner: string | null;
 }
 
 export interface ClassifierOptions {
@@ -151,7 +159,16 @@ const UNCATEGORIZED_RESULT: Classification = Object.freeze({
   label: UNCATEGORIZED,
   rule: null,
   context: null,
+  inner: null,
 });
+
+/**
+ * How much of a line is searched for a quoted reply. A relay puts the remote reply near
+ * the start of its own ("... remote server said: 550 5.1.1 ..."), and RFC 5321
+ * §4.5.3.1.5 limits a reply line to 512 octets, so several fit; past this the line is
+ * not searched, whatever its length.
+ */
+const MAX_INNER_SCAN = 2048;
 
 /** A rules file or pattern that cannot be used; `problems` holds every one that was found. */
 export class RulesInvalidError extends OobdError {
@@ -362,7 +379,7 @@ class SetClassifier implements CompiledClassifier {
       chunks.push(...buildSets(this.rules.slice(start, start + per), start));
     this.chunks = chunks;
     this.results = this.rules.map((rule) =>
-      Object.freeze({ label: rule.label, rule, context: null }),
+      Object.freeze({ label: rule.label, rule, context: null, inner: null }),
     );
     const cacheSize = cacheSizeOption(options.cacheSize, DEFAULT_CACHE_SIZE, 'cacheSize');
     const uncategorizedSize = cacheSizeOption(
@@ -392,7 +409,12 @@ class SetClassifier implements CompiledClassifier {
     const result =
       decision === null
         ? entry.result
-        : Object.freeze({ label: decision.label, rule: entry.result.rule, context: decision.ref });
+        : Object.freeze({
+            label: decision.label,
+            rule: entry.result.rule,
+            context: decision.ref,
+            inner: entry.result.inner,
+          });
     if (context === undefined) entry.plain = result;
     return result;
   }
@@ -409,11 +431,67 @@ class SetClassifier implements CompiledClassifier {
     }
     this.misses++;
     const rule = this.firstMatch(line);
-    const result = rule === null ? undefined : this.results[rule];
+    const result =
+      (this.layer.empty ? undefined : this.innerReply(line, rule)) ??
+      (rule === null ? undefined : this.results[rule]);
     const stage = this.layer.empty ? undefined : this.layer.stageInText(line);
     const entry: CacheEntry = { result: result ?? UNCATEGORIZED_RESULT, stage };
     if (cacheable) (result === undefined ? this.uncategorized : this.classified)?.set(line, entry);
     return entry;
+  }
+
+  /**
+   * The classification by a reply quoted in the line, when the line's own words said
+   * nothing a rule knows (`rule` null), or only what a rule reads as weak evidence (see
+   * weakRule): a relay or gateway that wraps the remote reply in its own ("554 5.0.0
+   * Relay said: 550 5.1.1 <a>: user unknown") is best read by the reply it quotes. Only
+   * the first quoted reply in the first MAX_INNER_SCAN characters, one level deep, and
+   * only with the same first digit as the line's own code; undefined when there is none
+   * or no rule matches it.
+   */
+  private innerReply(line: string, rule: number | null): Classification | undefined {
+    const start = leadingCodesLength(line);
+    if (start === 0) return undefined;
+    const inner = quotedReply(line.slice(start, start + MAX_INNER_SCAN), MAX_INNER_SCAN);
+    // The quoted reply explains the wrapping one only when both say the same permanence
+    // (RFC 5321 §4.2.1, the first digit): "451 ... primary host responded with: 554 ...,
+    // failover did not succeed" is a temporary failure, whatever the first host said.
+    if (inner === null || inner[0] !== line[0]) return undefined;
+    if (rule !== null && !this.weakRule(rule, line, start)) return undefined;
+    const innerRule = this.firstMatch(inner);
+    const matched = innerRule === null ? undefined : this.rules[innerRule];
+    if (matched === undefined) return undefined;
+    return Object.freeze({ label: matched.label, rule: matched, context: null, inner });
+  }
+
+  /**
+   * Whether the rule that matched `line` is weak evidence next to a quoted reply with its
+   * own enhanced code: a rule on the bare codes ("^5xx 5.7.1", rules/iana.toml), or a
+   * rule that holds under a generic enhanced code (X.0.0) and gives way to a specific
+   * one: the shipped files' weak-words guard (rules/phrases.toml, "WEAK WORDS": stock
+   * "rejected", "try again later" ...), which leaves any specific code to decide. Told
+   * by matching the rule against the line with its codes alone, then with X.0.0 and
+   * with X.9.99 (a code no registry or rule names) in place of its own.
+   */
+  private weakRule(rule: number, line: string, start: number): boolean {
+    const single = this.single(rule);
+    if (single.test(line.slice(0, start).trimEnd())) return true;
+    const code = line.slice(0, 3);
+    const content = line.slice(start);
+    const cls = line[0] === '4' ? '4' : '5';
+    return (
+      single.test(`${code} ${cls}.0.0 ${content}`) && !single.test(`${code} ${cls}.9.99 ${content}`)
+    );
+  }
+
+  /** The RE2 of one rule alone, compiled once when first needed. */
+  private single(index: number): RE2 {
+    let single = this.singles[index];
+    if (single === undefined) {
+      single = new RE2(this.rules[index]?.pattern ?? '[^\\s\\S]', SET_FLAGS);
+      this.singles[index] = single;
+    }
+    return single;
   }
 
   /** Index of the first loaded rule that matches `line`, or null. */
@@ -442,14 +520,8 @@ class SetClassifier implements CompiledClassifier {
   private firstSingleMatch(line: string, chunk: SetChunk): number | null {
     const end = Math.min(chunk.offset + chunk.size, this.rules.length);
     for (let i = chunk.offset; i < end; i++) {
-      const rule = this.rules[i];
-      if (rule === undefined) break;
-      let single = this.singles[i];
-      if (single === undefined) {
-        single = new RE2(rule.pattern, SET_FLAGS);
-        this.singles[i] = single;
-      }
-      if (single.test(line)) return i;
+      if (this.rules[i] === undefined) break;
+      if (this.single(i).test(line)) return i;
     }
     return null;
   }

@@ -79,3 +79,48 @@ function leadingEnhancedCode(text: string): { code: EnhancedCode; length: number
   if (after !== undefined && after !== ' ' && after !== '\t') return null;
   return { code: { class: Number(cls), subject, detail }, length: pos };
 }
+
+/** Characters after which a quoted reply may start: a space, or what opens a quote. */
+const QUOTE_OPENERS = ' \t:;,([<>"\'';
+
+/**
+ * The length of the line's own codes, `"550 5.1.1 "` of `"550 5.1.1 user unknown"`
+ * (the reply code, the enhanced code when there is one, and the space after each);
+ * 0 when the line does not start with a reply code.
+ */
+export function leadingCodesLength(line: string): number {
+  if (leadingReplyCode(line) === null) return 0;
+  let pos = 3;
+  while (line[pos] === ' ' || line[pos] === '-' || line[pos] === '\t') pos++;
+  const enhanced = leadingEnhancedCode(line.slice(pos, pos + 12));
+  if (enhanced === null) return pos;
+  pos += enhanced.length;
+  while (line[pos] === ' ' || line[pos] === '\t') pos++;
+  return pos;
+}
+
+/**
+ * The first reply quoted in `text` within its first `limit` characters, as a reply line
+ * (`"550 5.1.1 user unknown"` out of `"relay said: 550-5.1.1 user unknown"`): a reply
+ * code of class 4 or 5 followed by an enhanced code (RFC 5321 §4.2, RFC 3463: both,
+ * since a bare number is too often something else), at the start or after a space or
+ * a character that opens a quote, so never inside a word, a number, a name or a URL.
+ * A plain scan, linear in `limit`; null when there is none.
+ */
+export function quotedReply(text: string, limit: number): string | null {
+  const end = Math.min(text.length, limit);
+  for (let i = 0; i < end; i++) {
+    const ch = text[i];
+    if (ch !== '4' && ch !== '5') continue;
+    if (i > 0 && !QUOTE_OPENERS.includes(text[i - 1] ?? '')) continue;
+    const code = leadingReplyCode(text.slice(i, i + 4));
+    const separator = text[i + 3];
+    if (code === null || (separator !== ' ' && separator !== '-')) continue;
+    const enhanced = leadingEnhancedCode(text.slice(i + 4, i + 16));
+    if (enhanced === null) continue;
+    const rest = text.slice(i + 4 + enhanced.length, end).trim();
+    const codes = `${code} ${formatEnhancedCode(enhanced.code)}`;
+    return rest === '' ? codes : `${codes} ${rest}`;
+  }
+  return null;
+}

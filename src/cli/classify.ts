@@ -103,7 +103,8 @@ function describe(
       : `\n  assumed: reply code ${assumed}, since none was given (as oobd does for a bounce ` +
         'without one: 451 with a 4.x.x enhanced code, else 550); start the reply with its code ' +
         'to classify it with another';
-  let out = `${result.label}  ${reply.trim()}${input}${note}\n  rule: ${rule}\n`;
+  const inner = result.inner === null ? '' : `\n  quoted reply: ${result.inner}`;
+  let out = `${result.label}  ${reply.trim()}${input}${note}${inner}\n  rule: ${rule}\n`;
   if (result.context) {
     const { file, index, name, replaced, stage } = result.context;
     const seen = stage ? ` (stage ${stage.name}, from the ${stage.from})` : '';
@@ -144,6 +145,7 @@ function classifyOne(
     decided_by: decidedBy(result),
     rule: result.rule,
     context: result.context,
+    inner_reply: result.inner,
   })}\n`;
 }
 

@@ -73,6 +73,7 @@ describe('rule order', () => {
       label: 'Uncategorized',
       rule: null,
       context: null,
+      inner: null,
     });
   });
 });

@@ -61,6 +61,21 @@ describe('oobd classify', () => {
     });
   });
 
+  it('shows the quoted reply that decided, in JSON and in text', () => {
+    const reply = '554 5.0.0 Relay answered: 552 5.2.2 storage for user ran out';
+    const json = oobd(['classify', '--json', reply]);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      label: 'QuotaIssues',
+      decided_by: 'rule',
+      inner_reply: '552 5.2.2 storage for user ran out',
+    });
+    const text = oobd(['classify', reply]);
+    expect(text.stdout).toContain('quoted reply: 552 5.2.2 storage for user ran out');
+    const plain = oobd(['classify', '--json', '550 5.1.1 user unknown']).stdout;
+    expect((JSON.parse(plain) as { inner_reply: unknown }).inner_reply).toBeNull();
+  });
+
   it('reads one reply per stdin line when none is given', () => {
     const run = oobd(
       ['classify', '--json'],

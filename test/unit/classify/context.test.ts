@@ -82,6 +82,7 @@ describe('without a context table', () => {
       label: 'InvalidRecipient',
       rule: expect.objectContaining({ file: 'kumo.toml', label: 'InvalidRecipient' }),
       context: null,
+      inner: null,
     });
     expect(classifier.classifyLine('451 timed out', context).label).toBe('BadConnection');
     expect(classifier.classifyLine('500 what', context).label).toBe('Uncategorized');

@@ -1,4 +1,5 @@
 import { parseReplyLine, replyLine } from '../../../src/classify/index';
+import { leadingCodesLength, quotedReply } from '../../../src/classify/reply-line';
 
 describe('replyLine', () => {
   it('writes code, enhanced code and content as KumoMTA does', () => {
@@ -79,5 +80,43 @@ describe('parseReplyLine', () => {
   ])('round-trips %j through replyLine', (line) => {
     const parsed = parseReplyLine(line);
     expect(replyLine(parsed).trimEnd()).toBe(line);
+  });
+});
+
+describe('leadingCodesLength', () => {
+  it('measures the reply code, the enhanced code and the spaces after them', () => {
+    expect(leadingCodesLength('550 5.1.1 user unknown')).toBe('550 5.1.1 '.length);
+    expect(leadingCodesLength('550-5.1.1 user unknown')).toBe('550-5.1.1 '.length);
+    expect(leadingCodesLength('451 greylisted')).toBe('451 '.length);
+    expect(leadingCodesLength('550 5.1.10x')).toBe('550 '.length);
+    expect(leadingCodesLength('no code here')).toBe(0);
+  });
+});
+
+describe('quotedReply', () => {
+  it('finds a reply with both codes after a space or a quote opener', () => {
+    expect(quotedReply('relay said: 550 5.1.1 user unknown', 2048)).toBe('550 5.1.1 user unknown');
+    expect(quotedReply('(remote: 452-4.2.2 over quota)', 2048)).toBe('452 4.2.2 over quota)');
+    expect(quotedReply('"554 5.7.1 denied"', 2048)).toBe('554 5.7.1 denied"');
+  });
+
+  it('ignores codes inside words, numbers, names and URLs, and bare reply codes', () => {
+    for (const text of [
+      'see https://example.org/550-5.7.1 for help',
+      'order 1550 5.1.1 thing',
+      'ref=550-5.1.1 x',
+      'mx550 5.1.1 x',
+      'relay said: 550 user unknown',
+      'relay said: 250 2.0.0 ok',
+      'relay said: 550 5.1.1x',
+    ]) {
+      expect(quotedReply(text, 2048)).toBeNull();
+    }
+  });
+
+  it('reads no further than its limit', () => {
+    const text = `${'x'.repeat(100)} 550 5.1.1 gone`;
+    expect(quotedReply(text, 50)).toBeNull();
+    expect(quotedReply(text, 200)).toBe('550 5.1.1 gone');
   });
 });
