@@ -475,7 +475,13 @@ class SetClassifier implements CompiledClassifier {
    */
   private weakRule(rule: number, line: string, start: number): boolean {
     const single = this.single(rule);
-    if (single.test(line.slice(0, start).trimEnd())) return true;
+    const codes = line.slice(0, start).trimEnd();
+    // A code alone is weak only where RFC 3463 makes it a catch-all: the X.Y.0 "other or
+    // undefined" details and X.7.1 ("delivery not authorized", every policy refusal).
+    // A specific detail such as 5.1.7/5.1.8 (the sender's address, §3.2) already says
+    // whose address failed, and a quoted probe reply ("undeliverable address: host said:
+    // 550 5.1.1 user unknown", Postfix sender verification) explains it, not overrules it.
+    if (single.test(codes)) return catchAllCode(codes.slice(3).trim());
     const code = line.slice(0, 3);
     const content = line.slice(start);
     const cls = line[0] === '4' ? '4' : '5';
@@ -618,4 +624,14 @@ export function checkRules(sources: readonly RulesSource[]): RulesCheck {
     patterns: rules.length,
     contextRows: files.reduce((n, file) => n + (file.context?.rows.length ?? 0), 0),
   };
+}
+
+/**
+ * Whether an enhanced code (`"5.7.1"`, or `""` for none) is one of RFC 3463's catch-alls:
+ * no code, an X.Y.0 "other or undefined" detail (§3.1-§3.8), or X.7.1, which servers give
+ * to every kind of policy refusal.
+ */
+function catchAllCode(enhanced: string): boolean {
+  const detail = enhanced.slice(enhanced.lastIndexOf('.') + 1);
+  return enhanced === '' || detail === '0' || enhanced.slice(2) === '7.1';
 }

@@ -254,6 +254,16 @@ describe('a reply quoted inside the line', () => {
     expect(expired.inner).toBeNull();
   });
 
+  it("leaves a specific enhanced code of the wrapping reply to decide (RFC 3463's X.1.7 sender)", () => {
+    // A sender-verification probe's answer explains the refusal of the sender; it does
+    // not turn it into a refusal of the recipient.
+    const sender = classifier.classifyLine(
+      '553 5.1.7 <list@example.net>: sender check failed; probe got "550 5.1.1 no such mailbox"',
+    );
+    expect(sender.label).toBe('InvalidSender');
+    expect(sender.inner).toBeNull();
+  });
+
   it('is not read when its permanence differs from the wrapping reply', () => {
     const result = classifier.classifyLine(
       '451 4.4.0 First host answered "550 5.7.1 go away"; the next host will be tried',
