@@ -8,16 +8,10 @@
 // antivirus that is down, a relay server that cannot be reached, a server's policy
 // refusal of a connection, an account or certificate that expired, a mailbox that
 // accepts no mail from the sender, a domain by that name.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { compileClassifier, type RulesSource } from '../../../src/classify/index';
-import { SHIPPED_RULES_FILES } from '../../../src/config/server';
+import { compileClassifier } from '../../../src/classify/index';
+import { describeFamilies, shippedRules } from '../../helpers/shipped-rules';
 
-const ROOT = join(__dirname, '../../..');
-const shipped: RulesSource[] = SHIPPED_RULES_FILES.map((file) => ({
-  file,
-  text: readFileSync(join(ROOT, file), 'utf8'),
-}));
+const shipped = shippedRules();
 
 /** [reply, the label it gets] per family. */
 const FAMILIES: Record<string, Array<[string, string]>> = {
@@ -98,11 +92,7 @@ const NEAREST: Array<[string, string]> = [
 
 describe('phrase families of the shipped rules from blind set 6 (h69)', () => {
   const classifier = compileClassifier(shipped);
-  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
-    it.each(cases)('%j gets %s', (line, expected) => {
-      expect(classifier.classifyLine(line).label).toBe(expected);
-    });
-  });
+  describeFamilies(FAMILIES, classifier);
   describe('the nearest phrases of other labels', () => {
     it.each(NEAREST)('%j does not get %s', (line, notLabel) => {
       expect(classifier.classifyLine(line).label).not.toBe(notLabel);
