@@ -78,6 +78,10 @@ const NEAREST: Array<[string, string]> = [
   ['554 Connexion refusée : votre adresse IP est sur liste noire', 'NoAnswerFromHost'],
   ['421 Verbindung abgelehnt: zu viele Verbindungen von Ihrer IP', 'NoAnswerFromHost'],
   ['554 Verbindung abgelehnt', 'NoAnswerFromHost'],
+  [
+    'host mx.example.org[192.0.2.1] said: 554 Connexion refusée (in reply to RCPT TO command)',
+    'NoAnswerFromHost',
+  ],
   // An account, a password or a certificate that expired is no expired message.
   ['550 La cuenta del usuario ha caducado', 'MessageExpired'],
   ['Nachricht abgelehnt: das Zertifikat ist abgelaufen', 'MessageExpired'],
