@@ -5,16 +5,10 @@
 // must NOT get its label: the sender against the recipient, a full mailbox against a
 // message too large and a sending limit, a recipient's block list against a spam verdict
 // and a block-listed IP.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkRules, compileClassifier, type RulesSource } from '../../../src/classify/index';
-import { SHIPPED_RULES_FILES } from '../../../src/config/server';
+import { checkRules, compileClassifier } from '../../../src/classify/index';
+import { describeFamilies, shippedRules } from '../../helpers/shipped-rules';
 
-const ROOT = join(__dirname, '../../..');
-const shipped: RulesSource[] = SHIPPED_RULES_FILES.map((file) => ({
-  file,
-  text: readFileSync(join(ROOT, file), 'utf8'),
-}));
+const shipped = shippedRules();
 
 const FAMILIES: Record<string, Array<[string, string]>> = {
   'unknown recipients': [
@@ -119,9 +113,5 @@ describe('the CJK phrase families of the shipped rules', () => {
     expect(classifier.classifyLine(line, context).label).toBe(expected);
   });
 
-  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
-    it.each(cases)('%j → %s', (line, expected) => {
-      expect(classifier.classifyLine(line).label).toBe(expected);
-    });
-  });
+  describeFamilies(FAMILIES, classifier);
 });

@@ -7,16 +7,7 @@
 // nearest phrases of other labels that must NOT get its label (a full mailbox beside a
 // missing one, the sender beside the recipient, a retry announced beside an expiry, the
 // sending IP beside the message).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { compileClassifier, type RulesSource } from '../../../src/classify/index';
-import { SHIPPED_RULES_FILES } from '../../../src/config/server';
-
-const ROOT = join(__dirname, '../../..');
-const shipped: RulesSource[] = SHIPPED_RULES_FILES.map((file) => ({
-  file,
-  text: readFileSync(join(ROOT, file), 'utf8'),
-}));
+import { describeFamilies } from '../../helpers/shipped-rules';
 
 const FAMILIES: Record<string, Array<[string, string]>> = {
   'the recipient unknown': [
@@ -165,10 +156,5 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
 };
 
 describe('phrase families of the shipped rules in more languages (h58)', () => {
-  const classifier = compileClassifier(shipped);
-  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
-    it.each(cases)('%j → %s', (line, expected) => {
-      expect(classifier.classifyLine(line).label).toBe(expected);
-    });
-  });
+  describeFamilies(FAMILIES);
 });

@@ -5,16 +5,7 @@
 // orders, inflections, providers' phrasings and codes; and with the nearest phrases of
 // other labels that must NOT get its label (the sender beside the recipient, a full
 // mailbox beside a disabled one, the domain beside the user, the IP beside the message).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { compileClassifier, type RulesSource } from '../../../src/classify/index';
-import { SHIPPED_RULES_FILES } from '../../../src/config/server';
-
-const ROOT = join(__dirname, '../../..');
-const shipped: RulesSource[] = SHIPPED_RULES_FILES.map((file) => ({
-  file,
-  text: readFileSync(join(ROOT, file), 'utf8'),
-}));
+import { describeFamilies } from '../../helpers/shipped-rules';
 
 const FAMILIES: Record<string, Array<[string, string]>> = {
   'the recipient unknown': [
@@ -164,10 +155,5 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
 };
 
 describe('European-language phrase families of the shipped rules', () => {
-  const classifier = compileClassifier(shipped);
-  describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
-    it.each(cases)('%j → %s', (line, expected) => {
-      expect(classifier.classifyLine(line).label).toBe(expected);
-    });
-  });
+  describeFamilies(FAMILIES);
 });
