@@ -3,7 +3,8 @@
 // (Postfix's smtp-source when installed, else a Node client) at the same concurrency.
 //
 //   npm run build && node bench/smtp.js [--sessions S] [--per-session M] [--rounds R]
-//                                       [--configs bare,inline,bullmq,fsync] [--compare DIR,...]
+//                                       [--warm-up N] [--configs bare,inline,bullmq,fsync]
+//                                       [--compare DIR,...]
 //
 // The figure that matters is CPU per message (issue 17): utime+stime from /proc of the
 // server process (all its threads), of redis-server and of the client, each apart.
@@ -11,7 +12,9 @@
 // CPU time per message does not depend on that nearly as much. So:
 //   * servers and redis-server are pinned to CPU 0 with taskset, the client (and this
 //     script) to CPU 1, so the client never takes the server's core;
-//   * every server starts once and is warmed up (2,000 messages), then each round
+//   * every server starts once and is warmed up (--warm-up, 6,000 messages: queue mode
+//     takes several messages per job, so its job path needs that many to be compiled;
+//     with 2,000 its first rounds cost 30-70% more than the later ones), then each round
 //     sends S sessions × M messages to each configuration in turn (interleaved, the
 //     order rotating from round to round), each right after a run of the bare server;
 //   * the ratio to bare is taken within each such pair (server CPU, plus Redis for
@@ -34,7 +37,6 @@ const ROOT = path.resolve(__dirname, '..');
 /** The shipped rules files, as config/oobd.toml lists them (relative to ROOT). */
 const shippedRules = () => require(path.join(ROOT, 'dist/config/server.js')).SHIPPED_RULES_FILES;
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
-const WARM_UP = 2000;
 /** NODE_OPTIONS of queue-mode processes in docker-compose.yml and contrib/ (bin/oobd says why). */
 const QUEUE_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=1024';
 const SERVER_CPU = '0';
@@ -370,12 +372,19 @@ class Config {
       extra = `mode = "bullmq"\nredis_url = "redis://127.0.0.1:${c.redisPort}"\n`;
     }
     const config = writeConfig(c.dir, c.port, extra, fsync);
-    const [cmd, args] = pinned(SERVER_CPU, path.join(root, 'bin/oobd'), [
-      'serve',
-      '--config',
-      config,
-      ...(mode === 'bullmq' ? ['--workers', '1'] : []),
-    ]);
+    const serve = ['serve', '--config', config, ...(mode === 'bullmq' ? ['--workers', '1'] : [])];
+    // OOBD_BENCH_NODE_ARGS runs bin/oobd under `node` with more flags (bin/oobd's own
+    // first), e.g. "--cpu-prof --cpu-prof-dir=DIR" for a profile of every thread.
+    const nodeArgs = (process.env.OOBD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const [cmd, args] =
+      nodeArgs.length > 0
+        ? pinned(SERVER_CPU, process.execPath, [
+            '--v8-pool-size=0',
+            ...nodeArgs,
+            path.join(root, 'bin/oobd'),
+            ...serve,
+          ])
+        : pinned(SERVER_CPU, path.join(root, 'bin/oobd'), serve);
     // Queue mode runs as docker-compose.yml and contrib/oobd-worker.service run it.
     const env =
       mode === 'bullmq' ? { ...process.env, NODE_OPTIONS: QUEUE_NODE_OPTIONS } : process.env;
@@ -406,9 +415,9 @@ class Config {
     }
   }
 
-  async warmUp(sessions, useSmtpSource) {
-    await drive(this.port, WARM_UP, sessions, useSmtpSource);
-    this.expected += WARM_UP;
+  async warmUp(messages, sessions, useSmtpSource) {
+    await drive(this.port, messages, sessions, useSmtpSource);
+    this.expected += messages;
     await this.settle();
   }
 
@@ -473,6 +482,7 @@ async function benchSmtp({
   sessions = 20,
   perSession = 200,
   rounds = 5,
+  warmUp = 6000,
   configs = ['bare', 'inline', 'bullmq'],
   compare = [],
 } = {}) {
@@ -509,7 +519,7 @@ async function benchSmtp({
       if (configs.includes('bullmq') && withRedis)
         running.push(await Config.oobd('bullmq', { root, label }));
     }
-    for (const c of running) await c.warmUp(sessions, useSmtpSource);
+    for (const c of running) await c.warmUp(warmUp, sessions, useSmtpSource);
     const results = new Map(running.map((c) => [c, []]));
     const bare = running.find((c) => c.kind === 'bare');
     const others = running.filter((c) => c !== bare);
@@ -594,6 +604,7 @@ if (require.main === module) {
     sessions: Number(arg('sessions', 20)),
     perSession: Number(arg('per-session', 200)),
     rounds: Number(arg('rounds', 5)),
+    warmUp: Number(arg('warm-up', 6000)),
     configs: arg('configs', 'bare,inline,bullmq').split(','),
     compare,
   }).catch((err) => {

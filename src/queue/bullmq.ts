@@ -10,8 +10,9 @@
 // completion: Lua scripts, a job hash, an event) is then shared by the batch, which
 // cut Redis's CPU per message by about 40% (issue 17). The edge sends what ended in
 // one event-loop turn with one `addBulk` (one round trip), or, while an add is on its
-// way, what ends until Redis acknowledged it (a group commit); it answers each message
-// once Redis acknowledged its job.
+// way, what ends until Redis acknowledged it (a group commit); a busy edge also holds
+// a batch a few milliseconds for the other open sessions (BATCH_LINGER_MS). It answers
+// each message once Redis acknowledged its job.
 //
 // A message is logged once, whatever crashes and retries happen:
 //   * its id is its content id (`contentId`: envelope and bytes), so a sending MTA
@@ -313,6 +314,19 @@ interface PendingAdd {
 /** How long the edge waits for Redis to acknowledge a batch before it answers 451. */
 const ADD_TIMEOUT_MS = 10_000;
 
+/**
+ * A busy edge holds a batch this long for the other sessions' messages before it sends
+ * it (when no add is on its way; while one is, the batch waits for it anyway). Redis's
+ * and BullMQ's work is per job, so fuller jobs cost less per message: at 20 sessions
+ * jobs went from about 7 to 10 messages, and serve --workers 1 plus redis-server from
+ * 883 to 690 µs of CPU per message (median of 6 interleaved rounds, each 0.68-0.85 of
+ * the round's figure without it) with 16% more messages per second (issue 17; 2 ms
+ * saved about half as much, 8 ms no more than 4). A lone session never waits.
+ */
+export const BATCH_LINGER_MS = 4;
+/** The edge counts as busy for BATCH_LINGER_MS this long after Redis acknowledged an add. */
+const BUSY_AFTER_ACK_MS = 20;
+
 /** The producer side used by the SMTP edge. */
 export class BullmqQueue implements JobQueue {
   readonly mode = 'bullmq' as const;
@@ -325,6 +339,9 @@ export class BullmqQueue implements JobQueue {
   private adding = false;
   private active = 0;
   private closing = false;
+  /** When Redis last acknowledged an add (ms). */
+  private lastAck = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
 
   constructor(
     config: ServerConfig,
@@ -347,9 +364,12 @@ export class BullmqQueue implements JobQueue {
   /**
    * Resolves once Redis has the message's job; fails at once while Redis is away.
    * Messages submitted in one event-loop turn share jobs (`batchesOf`) and go to
-   * Redis in one round trip.
+   * Redis in one round trip. `sessions` is how many SMTP sessions are open: while the
+   * edge is busy and other sessions may end DATA soon, the batch waits for them up to
+   * BATCH_LINGER_MS; once every open session has a message in it (or it is full), or
+   * when the edge is idle, it goes at once.
    */
-  submit(job: Job): Promise<void> {
+  submit(job: Job, sessions = 1): Promise<void> {
     if (this.closing) {
       return Promise.reject(new OobdError(ErrorCode.ShuttingDown, 'queue is closing'));
     }
@@ -361,8 +381,20 @@ export class BullmqQueue implements JobQueue {
     this.active++;
     return new Promise<void>((resolve, reject) => {
       this.batch.push({ job, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
+      const complete = this.batch.length >= Math.min(sessions, BATCH_MAX_MESSAGES);
+      if (complete && this.lingerTimer) {
+        clearTimeout(this.lingerTimer);
+        this.lingerTimer = null;
+        this.flushScheduled = false;
+      }
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      if (!complete && Date.now() - this.lastAck < BUSY_AFTER_ACK_MS) {
+        this.lingerTimer = setTimeout(() => {
+          this.lingerTimer = null;
+          this.flush();
+        }, BATCH_LINGER_MS);
+      } else {
         setImmediate(() => this.flush());
       }
     });
@@ -376,6 +408,10 @@ export class BullmqQueue implements JobQueue {
    */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+    }
     if (this.adding || this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
@@ -413,6 +449,7 @@ export class BullmqQueue implements JobQueue {
       )
       .finally(() => {
         clearTimeout(timer);
+        this.lastAck = Date.now();
         this.active -= batch.length;
         this.adding = false;
         this.flush();

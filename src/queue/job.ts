@@ -58,9 +58,11 @@ export interface JobQueue {
   /**
    * Resolves once the message is durably handed off (inline: processed and its records
    * written; bullmq: stored in Redis). Rejects with an OobdError that the edge turns
-   * into a 4xx reply, so the sending MTA keeps the message and retries.
+   * into a 4xx reply, so the sending MTA keeps the message and retries. `sessions`
+   * (the SMTP sessions open now) tells a batching backend how many more messages may
+   * come soon.
    */
-  submit(job: Job): Promise<void>;
+  submit(job: Job, sessions?: number): Promise<void>;
   /** Messages being handed off right now. */
   readonly inFlight: number;
   close(): Promise<void>;

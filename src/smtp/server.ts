@@ -407,7 +407,10 @@ export class SmtpEdge {
       await this.reject(session, Replies.relayDenied, 'DATA', refused, envelope.id);
     }
     try {
-      await this.deps.queue.submit({ envelope, recipients: accepted, sniffed: sniff.kind, raw });
+      await this.deps.queue.submit(
+        { envelope, recipients: accepted, sniffed: sniff.kind, raw },
+        this.openConnections,
+      );
     } catch (err) {
       const reply = this.replyForFailure(err);
       this.deps.logger.warn(
