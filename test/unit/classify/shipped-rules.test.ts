@@ -1479,10 +1479,14 @@ describe("Zimbra's quota error code and amavisd-new's virus category, against th
     ['554 5.7.0 Reject, id=04321-07 - VIRUS: Example.Worm.B', 'VirusRelated'],
     ['554 5.7.0 Reject, id=04321-07 - INFECTED: Example.Worm.B', 'VirusRelated'],
     // Nearest replies of other labels: another Zimbra code, a sending quota, the other
-    // amavisd-new categories, a scanner that is only unavailable.
+    // amavisd-new categories (BANNED is a banned part type or file name, h71), a scanner
+    // that is only unavailable.
     ['550 permission denied. Command output: mail.NO_SUCH_MBOX (LMTP)', 'BadConfiguration'],
     ['554 5.7.1 SENDING_QUOTA_EXCEEDED', 'PolicyRelated'],
-    ['554 5.7.0 Reject, id=04321-07 - BANNED: P=p003,M=application/x-msdownload', 'PolicyRelated'],
+    [
+      '554 5.7.0 Reject, id=04321-07 - BANNED: P=p003,M=application/x-msdownload',
+      'ProhibitedAttachment',
+    ],
     ['451 4.3.0 Anti-Virus: scanner unavailable', 'TransientFailure'],
   ])('takes %j as %s', (line, expected) => {
     expect(classifier.classifyLine(line).label).toBe(expected);
@@ -1533,8 +1537,9 @@ describe("amavisd-new's contents categories after the id, against their neighbou
     ['554 5.7.0 Reject, id=4711-13 -  spam', 'SpamContent'],
     ['554 5.7.0 Reject, id=31337-01 - BAD-HEADER', 'ContentRelated'],
     ['554 5.7.0 Reject, id=11111-02 - INFECTED: Eicar-Test-Signature', 'VirusRelated'],
-    // Not amavisd-new's category: "spam" elsewhere, an id without the category dash.
-    ['554 5.7.0 Reject, id=20025-09 - BANNED: .exe', 'PolicyRelated'],
+    // BANNED names a banned attachment (h71); not amavisd-new's category: "spam"
+    // elsewhere, an id without the category dash.
+    ['554 5.7.0 Reject, id=20025-09 - BANNED: .exe', 'ProhibitedAttachment'],
     ['550 5.7.1 Message rejected: anti-spam policy, id=4 - see https://example.org', 'SpamRelated'],
     ['550 5.7.1 id=abc123 delivered, spamtrap hit reported', 'PolicyRelated'],
   ])('takes %j as %s', (line, expected) => {
