@@ -55,10 +55,11 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['554 5.7.1 Contenu du message rejeté : spam', 'SpamContent'],
     // Nearest: the sending IP or sender suspected, and a bare policy refusal.
     ["550 5.7.1 L'expéditeur est soupçonné d'être un spammeur", 'PolicyRelated'],
-    ["550 5.7.1 Votre adresse IP est suspectée d'envoyer du spam", 'PolicyRelated'],
+    // The sending IP suspected is a reputation refusal (SpamBlock, h71).
+    ["550 5.7.1 Votre adresse IP est suspectée d'envoyer du spam", 'SpamBlock'],
     ['550 5.7.1 Message refusé pour des raisons de politique', 'PolicyRelated'],
     ['550 5.1.1 Rejeté : utilisateur inconnu', 'InvalidRecipient'],
-    ['550 5.7.1 Ihre IP-Adresse steht unter Verdacht auf Spamversand', 'PolicyRelated'],
+    ['550 5.7.1 Ihre IP-Adresse steht unter Verdacht auf Spamversand', 'SpamBlock'],
   ],
   'Hebrew, Arabic and Thai expiry, size and full mailbox': [
     ['550 לא ניתן היה למסור את ההודעה תוך 3 ימים', 'MessageExpired'],

@@ -43,6 +43,11 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 发信服务器IP信誉度低，拒绝接收', 'SpamBlock'],
     ['550 발송 서버가 차단 목록에 있습니다', 'SpamBlock'],
     ['550 보내는 서버의 평판이 낮아 거부되었습니다', 'SpamBlock'],
+    ['550 5.7.1 Sending server suspected of being a source of spam', 'SpamBlock'],
+    ['550 5.7.1 Servidor sospechoso de enviar spam', 'SpamBlock'],
+    ["550 5.7.1 L'IP del mittente è sospettata di inviare spam", 'SpamBlock'],
+    ['554 Uw IP-adres staat op onze blokkadelijst', 'SpamBlock'],
+    ['550 5.7.1 Il server di invio ha una pessima reputazione', 'SpamBlock'],
     // Nearest: the message judged as spam, a recipient's own block list, a refusal by
     // policy, an infected attachment.
     ['550 5.7.1 Votre message a été classé comme spam', 'SpamContent'],
@@ -53,6 +58,8 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 您已被收件人加入黑名单', 'PolicyRelated'],
     ['550 受信拒否設定により拒否されました', 'PolicyRelated'],
     ['550 5.7.1 Nachricht aus Richtliniengründen abgelehnt', 'PolicyRelated'],
+    ["550 5.7.1 L'expéditeur est soupçonné d'être un spammeur", 'PolicyRelated'],
+    ['550 5.7.1 Mensaje sospechoso de ser spam', 'SpamContent'],
     ['554 Le courriel contient un virus', 'VirusRelated'],
   ],
   'Exchange Online DNS and routing codes': [
