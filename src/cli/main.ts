@@ -59,7 +59,21 @@ export function exitCodeFor(err: unknown): number {
   return 1;
 }
 
+/**
+ * A reader that goes away (`oobd rules audit … | head`) ends what a command prints
+ * quietly, as SIGPIPE ends a C tool: the command finishes its work (a quarantine retry
+ * still writes its records) and what it would have printed is dropped. Without a
+ * listener, the EPIPE would be an unhandled 'error' event and a stack trace.
+ * Any other output error is still thrown.
+ */
+function quietOnClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedStdout();
   const program = buildProgram();
   program.exitOverride();
   try {
