@@ -101,6 +101,14 @@ describe('oobd command line', () => {
     expect(result.status).toBe(0);
   });
 
+  it('shows numeric defaults as numbers, not quoted strings, in every subcommand help', () => {
+    for (const args of [['rules', 'audit'], ['replay'], ['parse'], ['serve'], ['worker']]) {
+      const help = runCli([...args, '--help']).stdout;
+      expect(help).not.toMatch(/\(default: "\d+"\)/);
+    }
+    expect(runCli(['rules', 'audit', '--help']).stdout).toMatch(/\(default: 50\)/);
+  });
+
   it('has no subcommand left that is not built', () => {
     expect(runCli(['--help']).stdout).not.toContain('not built');
   });
