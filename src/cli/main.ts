@@ -36,7 +36,17 @@ export function buildProgram(): Command {
         'KumoMTA-compatible JSON log records.',
     )
     .version(readVersion(), '-V, --version')
-    .showHelpAfterError('(run oobd --help for usage)');
+    .showHelpAfterError('(run oobd --help for usage)')
+    .addHelpText(
+      'after',
+      '\nStart here:\n' +
+        '  oobd serve --config config/oobd.toml      SMTP on the listeners of that file\n' +
+        '  oobd parse bounce.eml                     what serve would log for a message\n' +
+        '  oobd classify "550 5.1.1 user unknown"    the label of a reply, and the rule\n' +
+        '  oobd logs --since 1h                      the records, as readable lines\n' +
+        '\n`oobd <command> --help` for each command. Records field by field: docs/records.md;\n' +
+        'every setting: config/oobd.toml and config/listener_domains.toml (both commented).',
+    );
   for (const register of SUBCOMMANDS) register(program);
   return program;
 }

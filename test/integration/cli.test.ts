@@ -21,6 +21,9 @@ describe('oobd command line', () => {
     ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     }
+    // A first-time user is pointed at a first command and at the reference documents.
+    expect(result.stdout).toContain('oobd serve --config config/oobd.toml');
+    expect(result.stdout).toContain('docs/records.md');
   });
 
   it('gives help for a subcommand, with --config', () => {
