@@ -28,6 +28,8 @@ export const ErrorCode = {
   HookStateInvalid: 'OOBD_HOOK_STATE_INVALID',
   /** A hook endpoint refused a batch (`oobd hooks replay`). */
   HookDeliveryFailed: 'OOBD_HOOK_DELIVERY_FAILED',
+  /** A configured listener (smtp.listen, http.listen) could not be bound: in use, no permission. */
+  ListenFailed: 'OOBD_LISTEN_FAILED',
   /** A command-line argument is wrong. */
   UsageError: 'OOBD_USAGE',
   /** The subcommand exists in the design but is not built yet. */

@@ -339,6 +339,40 @@ async function startHooks(
   return hooks;
 }
 
+/** What to do about a listener that would not bind, by the error's code. */
+const LISTEN_ADVICE: Readonly<Record<string, string>> = {
+  EADDRINUSE:
+    'address already in use: another program (another oobd?) listens there; stop it or change the address',
+  EACCES:
+    'permission denied: a port below 1024 needs root or CAP_NET_BIND_SERVICE (see contrib/oobd.service)',
+  EADDRNOTAVAIL: 'no interface of this machine has that address',
+};
+
+/**
+ * Binds a listener; a failure names the address, the config key and file that set it,
+ * and what to do (`listen EADDRINUSE: address already in use 127.0.0.1:9025` names
+ * neither the key nor the file).
+ */
+async function bindListener<T>(
+  key: string,
+  configFile: string,
+  bind: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await bind();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (e.syscall !== 'listen' || e.code === undefined) throw err;
+    const where = e.address === undefined ? '' : ` ${e.address}:${e.port ?? ''}`;
+    const advice = LISTEN_ADVICE[e.code] ?? errorMessage(err);
+    throw new OobdError(
+      ErrorCode.ListenFailed,
+      `cannot listen on${where} (${key} in ${configFile}): ${advice}`,
+      { cause: err },
+    );
+  }
+}
+
 async function openHttp(
   config: ServerConfig,
   core: Core,
@@ -346,13 +380,16 @@ async function openHttp(
   cleanups: Array<() => unknown>,
   logger: Logger,
 ): Promise<{ address: string | null; close: () => Promise<void> }> {
-  if (config.http.listen === '') return { address: null, close: async () => undefined };
+  const listen = config.http.listen;
+  if (listen === '') return { address: null, close: async () => undefined };
   const web = await startWeb(config, core.metrics, logger, cleanups);
-  const http = await startHttp(
-    config.http.listen,
-    core.metrics,
-    { problem, degraded: () => core.reloadStatus.degraded() },
-    web.routes,
+  const http = await bindListener('http.listen', config.file, () =>
+    startHttp(
+      listen,
+      core.metrics,
+      { problem, degraded: () => core.reloadStatus.degraded() },
+      web.routes,
+    ),
   );
   const close = async () => {
     // Event streams end first: they would hold server.close() open.
@@ -452,7 +489,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
       logger,
       metrics: core.metrics,
     });
-    const smtpAddresses = await edge.start();
+    const smtpAddresses = await bindListener('smtp.listen', config.file, () => edge.start());
     cleanups.push(() => edge.stop());
     logger.info(
       {

@@ -15,7 +15,7 @@ import {
 import { PACKAGE_RULES } from '../config/paths';
 import { readRulesSources } from '../config/rules';
 import { checkConfigFiles, loadServerConfig } from '../config/server';
-import { addRulesConfigOption, explicitConfigPath } from './common';
+import { addRulesConfigOption, explicitConfigPath, Output } from './common';
 
 interface ClassifyOptions {
   config?: string;
@@ -203,15 +203,24 @@ export function register(program: Command): void {
         diagnosticType: opts.diagnosticType ?? null,
         status: opts.status ?? null,
       };
+      const output = new Output();
       if (replies.length > 0) {
-        for (const reply of replies)
-          process.stdout.write(classifyOne(classifier, reply, json, context));
+        for (const reply of replies) {
+          if (output.closed) break;
+          await output.write(classifyOne(classifier, reply, json, context));
+        }
+        output.finish();
         return;
       }
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const reply of lines) {
+        // The reader went away (`| head`): stop reading, as parse and logs do.
+        if (output.closed) break;
         if (reply.trim() === '') continue;
-        process.stdout.write(classifyOne(classifier, reply, json, context));
+        await output.write(classifyOne(classifier, reply, json, context));
       }
+      lines.close();
+      if (output.closed) process.stdin.destroy();
+      output.finish();
     });
 }

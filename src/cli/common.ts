@@ -29,12 +29,24 @@ export function addRulesConfigOption(cmd: Command): Command {
   );
 }
 
-/** The config file named by `--config` or $OOBD_CONFIG, or null when neither is set. */
+/**
+ * The config file named by `--config` or $OOBD_CONFIG, or null when neither is set.
+ * A missing file named by $OOBD_CONFIG is refused here, saying so: an environment
+ * variable set long ago is easy to forget, and "cannot read FILE" alone does not say
+ * where FILE came from.
+ */
 export function explicitConfigPath(
   opts: { config?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): string | null {
-  return opts.config ?? (env.OOBD_CONFIG || null);
+  if (opts.config !== undefined) return opts.config;
+  const fromEnv = env.OOBD_CONFIG || null;
+  if (fromEnv !== null && !existsSync(fromEnv))
+    throw new OobdError(
+      ErrorCode.FileUnreadable,
+      `${fromEnv}: no such file (named by $OOBD_CONFIG); set OOBD_CONFIG to an existing config file, unset it, or pass --config`,
+    );
+  return fromEnv;
 }
 
 /**

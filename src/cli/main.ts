@@ -36,7 +36,17 @@ export function buildProgram(): Command {
         'KumoMTA-compatible JSON log records.',
     )
     .version(readVersion(), '-V, --version')
-    .showHelpAfterError('(run oobd --help for usage)');
+    .showHelpAfterError('(run oobd --help for usage)')
+    .addHelpText(
+      'after',
+      '\nStart here:\n' +
+        '  oobd serve --config config/oobd.toml      SMTP on the listeners of that file\n' +
+        '  oobd parse bounce.eml                     what serve would log for a message\n' +
+        '  oobd classify "550 5.1.1 user unknown"    the label of a reply, and the rule\n' +
+        '  oobd logs --since 1h                      the records, as readable lines\n' +
+        '\n`oobd <command> --help` for each command. Records field by field: docs/records.md;\n' +
+        'every setting: config/oobd.toml and config/listener_domains.toml (both commented).',
+    );
   for (const register of SUBCOMMANDS) register(program);
   return program;
 }
@@ -59,7 +69,21 @@ export function exitCodeFor(err: unknown): number {
   return 1;
 }
 
+/**
+ * A reader that goes away (`oobd rules audit … | head`) ends what a command prints
+ * quietly, as SIGPIPE ends a C tool: the command finishes its work (a quarantine retry
+ * still writes its records) and what it would have printed is dropped. Without a
+ * listener, the EPIPE would be an unhandled 'error' event and a stack trace.
+ * Any other output error is still thrown.
+ */
+function quietOnClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedStdout();
   const program = buildProgram();
   program.exitOverride();
   try {

@@ -63,15 +63,19 @@ async function find(quarantine: Quarantine, key: string) {
   return found;
 }
 
+const DIR_HELP = 'the quarantine folder (default: queue.quarantine_dir of the config)';
+
+/** --config and --dir on a quarantine subcommand, so its --help shows both. */
+function withFolderOptions(command: Command): Command {
+  return addConfigOption(command).option('--dir <folder>', DIR_HELP);
+}
+
 export function register(program: Command): void {
   const group = addConfigOption(
     program
       .command('quarantine')
       .description('inspect quarantined messages; put them back through the pipeline')
-      .option(
-        '--dir <folder>',
-        'the quarantine folder (default: queue.quarantine_dir of the config)',
-      )
+      .option('--dir <folder>', DIR_HELP)
       .addHelpText(
         'after',
         '\nA message is quarantined when oobd accepted it and could not process or deliver\n' +
@@ -81,7 +85,7 @@ export function register(program: Command): void {
       ),
   );
 
-  addConfigOption(group.command('list'))
+  withFolderOptions(group.command('list'))
     .description('list quarantined messages, oldest first')
     .option('--json', 'one JSON object per entry')
     .action(async (opts: QuarantineOptions) => {
@@ -104,7 +108,7 @@ export function register(program: Command): void {
       process.stdout.write(`${entries.length} message(s) in ${quarantine.dir}\n`);
     });
 
-  addConfigOption(group.command('show'))
+  withFolderOptions(group.command('show'))
     .description('show a quarantined message: why it is there, its envelope and header')
     .argument('<key>', 'the key oobd quarantine list shows (or the message id)')
     .option('--raw', 'print the message as received instead')
@@ -127,7 +131,7 @@ export function register(program: Command): void {
       );
     });
 
-  addConfigOption(group.command('retry'))
+  withFolderOptions(group.command('retry'))
     .description(
       'put quarantined messages back through the pipeline: records written to logs.dir as ' +
         'usual (with the original envelope), relays done; an entry leaves only once its ' +

@@ -2,7 +2,7 @@
 // just the first one the server would refuse to start with. Exit 0 when the rules
 // load, 2 when any file or pattern is bad (warnings do not fail the check).
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '../classify/index';
 import { labelWarnings } from '../classify/labels';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
@@ -131,11 +131,15 @@ export function register(program: Command): void {
       (file: string, files: string[] = []) => [...files, file],
     )
     .option('--json', 'one JSON object with every tally')
-    .option('--limit <n>', 'uncategorized groups to print, 0 for all', '50')
-    .option(
-      '--min-checked <n>',
-      'checked replies a rule needs to be flagged under 50% precision',
-      '3',
+    // Numbers shown as numbers in --help (a plain string default prints as "50").
+    .addOption(
+      new Option('--limit <n>', 'uncategorized groups to print, 0 for all').default('50', '50'),
+    )
+    .addOption(
+      new Option(
+        '--min-checked <n>',
+        'checked replies a rule needs to be flagged under 50% precision',
+      ).default('3', '3'),
     )
     .action(async (paths: string[], opts: AuditCliOptions) => {
       const { runAudit, formatAudit, lowPrecision } =

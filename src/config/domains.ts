@@ -12,7 +12,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ErrorCode, OobdError } from '../errors';
-import { deepFreeze, formatPath, readConfigFile, validate } from './load';
+import { deepFreeze, describeIssues, formatPath, readConfigFile, validate } from './load';
 import { parseListen, formatListen } from './units';
 import { compileVerp, VerpPatternError, type VerpSpec } from '../report/verp';
 
@@ -319,13 +319,10 @@ function readListenerTables(
 function validateEntry(file: string, path: string[], data: unknown): Entry {
   const result = entrySchema.safeParse(data);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => `${file}: unknown key ${formatPath([...path, k])}`).join('\n');
-    }
-    return `${file}: ${formatPath([...path, ...issue.path])}: ${issue.message}`;
-  });
-  throw new OobdError(ErrorCode.ConfigInvalid, lines.join('\n'));
+  throw new OobdError(
+    ErrorCode.ConfigInvalid,
+    describeIssues(file, result.error, entrySchema, path),
+  );
 }
 
 function checkRouting(file: string, path: string[], policy: DomainPolicy): void {

@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import JSON5 from 'json5';
 import { parse as parseToml } from 'smol-toml';
 import type { z } from 'zod';
+import { closestLabel } from '../classify/labels';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 
 /** Parses config text by the file's extension: `.json`/`.json5` → JSON5, anything else → TOML. */
@@ -47,15 +48,65 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-/** One line per problem, each naming the file and the key. */
-export function describeIssues(file: string, error: z.ZodError): string {
+/** Zod's own description of a schema: enough of it to walk down to an object's keys. */
+interface SchemaDef {
+  type: string;
+  innerType?: { _zod: { def: SchemaDef } };
+  in?: { _zod: { def: SchemaDef } };
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  element?: { _zod: { def: SchemaDef } };
+  valueType?: { _zod: { def: SchemaDef } };
+}
+
+/**
+ * The keys the schema allows in the table at `path` (`["smtp"]`, `["hooks", 0]`), or
+ * none when the path leads somewhere else than a plain table (a union, a transform).
+ */
+function keysAt(schema: z.ZodType | undefined, path: ReadonlyArray<PropertyKey>): string[] {
+  let def: SchemaDef | undefined = (schema as { _zod?: { def: SchemaDef } } | undefined)?._zod?.def;
+  const next = (key: PropertyKey | null): SchemaDef | undefined => {
+    if (def === undefined) return undefined;
+    const inner = def.innerType ?? def.in;
+    if (inner !== undefined) return inner._zod.def;
+    if (key === null) return undefined;
+    if (def.type === 'object' && typeof key === 'string') return def.shape?.[key]?._zod.def;
+    if (def.type === 'array' && typeof key === 'number') return def.element?._zod.def;
+    if (def.type === 'record') return def.valueType?._zod.def;
+    return undefined;
+  };
+  for (const key of path) {
+    // Wrappers (default, optional, pipe ...) first, then one step down.
+    while (def !== undefined && (def.innerType ?? def.in) !== undefined) def = next(null);
+    def = next(key);
+  }
+  while (def !== undefined && (def.innerType ?? def.in) !== undefined) def = next(null);
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/**
+ * One line per problem, each naming the file and the key; an unknown key also names
+ * the allowed key it is closest to (`max_client` → `max_clients`), when `schema` is given.
+ * `prefix` is where the validated value sits in its file (a domain's table).
+ */
+export function describeIssues(
+  file: string,
+  error: z.ZodError,
+  schema?: z.ZodType,
+  prefix: ReadonlyArray<PropertyKey> = [],
+): string {
   const lines = error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
+      const allowed = keysAt(schema, issue.path);
       return issue.keys
-        .map((key) => `${file}: unknown key ${formatPath([...issue.path, key])}`)
+        .map((key) => {
+          const near = closestLabel(key, allowed);
+          const at = [...prefix, ...issue.path];
+          const hint = near === null ? '' : ` (did you mean ${formatPath([...at, near])}?)`;
+          return `${file}: unknown key ${formatPath([...at, key])}${hint}`;
+        })
         .join('\n');
     }
-    const where = formatPath(issue.path) || '(top level)';
+    const where = formatPath([...prefix, ...issue.path]) || '(top level)';
     return `${file}: ${where}: ${issue.message}`;
   });
   return lines.join('\n');
@@ -64,7 +115,7 @@ export function describeIssues(file: string, error: z.ZodError): string {
 export function validate<T extends z.ZodType>(file: string, schema: T, data: unknown): z.output<T> {
   const result = schema.safeParse(data);
   if (!result.success) {
-    throw new OobdError(ErrorCode.ConfigInvalid, describeIssues(file, result.error));
+    throw new OobdError(ErrorCode.ConfigInvalid, describeIssues(file, result.error, schema));
   }
   return result.data;
 }

@@ -64,6 +64,21 @@ describe('oobd from any directory', () => {
     }
   });
 
+  it('says that a missing config file came from $OOBD_CONFIG, for a command with or without a config of its own', () => {
+    const env = { OOBD_CONFIG: join(cwd, 'nowhere/oobd.toml') };
+    for (const args of [['logs'], ['classify', '550 x'], ['serve']]) {
+      const result = runCli(args, { cwd, env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${env.OOBD_CONFIG}: no such file (named by $OOBD_CONFIG)`);
+    }
+    // --config comes first: the variable is not looked at.
+    const named = runCli(['classify', '--config', join(ROOT, 'config/oobd.toml'), '550 x'], {
+      cwd,
+      env,
+    });
+    expect(named.code).toBe(0);
+  });
+
   it('names the config file and key of a rules file that is missing', () => {
     const dir = join(cwd, 'broken');
     mkdirSync(dir, { recursive: true });

@@ -1,8 +1,9 @@
 // The command line as an operator meets it.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/process';
-import { ROOT } from '../helpers/service';
+import { CLI, runCli } from '../helpers/process';
+import { ROOT, makeTempDir } from '../helpers/service';
 
 describe('oobd command line', () => {
   it('lists every subcommand of the design in --help', () => {
@@ -20,6 +21,9 @@ describe('oobd command line', () => {
     ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     }
+    // A first-time user is pointed at a first command and at the reference documents.
+    expect(result.stdout).toContain('oobd serve --config config/oobd.toml');
+    expect(result.stdout).toContain('docs/records.md');
   });
 
   it('gives help for a subcommand, with --config', () => {
@@ -73,6 +77,39 @@ describe('oobd command line', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout.split('\n')[0] ?? '')).toMatchObject({ type: 'OOB' });
+  });
+
+  it.each([
+    ['rules audit', ['rules', 'audit', 'fixtures']],
+    [
+      'classify with replies as arguments',
+      ['classify', ...Array<string>(3000).fill('550 5.1.1 x')],
+    ],
+    ['classify with replies on standard input', ['classify']],
+  ])('ends %s quietly with exit code 0 when the reader of its output goes away', (_, args) => {
+    // `oobd … | head -c 1`, through a real pipe: pipefail gives oobd's own exit code.
+    const replies = join(makeTempDir(), 'replies.txt');
+    writeFileSync(replies, '550 5.1.1 user unknown\n'.repeat(100_000));
+    const quoted = args.map((a) => `'${a}'`).join(' ');
+    const result = spawnSync(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; '${process.execPath}' '${CLI}' ${quoted} < '${replies}' | head -c 1`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toHaveLength(1);
+    expect(result.status).toBe(0);
+  });
+
+  it('shows numeric defaults as numbers, not quoted strings, in every subcommand help', () => {
+    for (const args of [['rules', 'audit'], ['replay'], ['parse'], ['serve'], ['worker']]) {
+      const help = runCli([...args, '--help']).stdout;
+      expect(help).not.toMatch(/\(default: "\d+"\)/);
+    }
+    expect(runCli(['rules', 'audit', '--help']).stdout).toMatch(/\(default: 50\)/);
   });
 
   it('has no subcommand left that is not built', () => {

@@ -138,6 +138,18 @@ describe('oobd quarantine list, show and retry', () => {
     expect(missing.stderr).toContain('no quarantined message f00d');
   });
 
+  it('takes --dir after the subcommand as before it, and shows it in the subcommand help', async () => {
+    const dir = join(t.dir, 'quarantine');
+    const before = await runCliAsync(['quarantine', '--dir', dir, 'list']);
+    const after = await runCliAsync(['quarantine', 'list', '--dir', dir]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toBe(before.stdout);
+    expect(after.stdout).toContain(`in ${dir}`);
+    for (const sub of ['list', 'show', 'retry']) {
+      expect((await runCliAsync(['quarantine', sub, '--help'])).stdout).toContain('--dir <folder>');
+    }
+  });
+
   it('writes the records of an entry once the parser reads it, with its original envelope, and only then removes it', async () => {
     // An entry as an older oobd wrote it (no cause, no policies): the domains of the
     // config decide, and its Reception is already in the logs.

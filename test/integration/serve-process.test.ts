@@ -1,6 +1,7 @@
 // `oobd serve` as a process: signals, reload, config errors, STARTTLS.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { stringify } from 'smol-toml';
@@ -158,6 +159,30 @@ describe('oobd serve process', () => {
       '["bounce.example.com"].routing_domain: required because LogThenRelay relays messages',
     );
   });
+
+  it.each(['smtp', 'http'])(
+    'refuses to start when its %s listener is taken, naming the address, the key and the file',
+    async (section) => {
+      // A real listener holds the port, as another oobd (a second `npm start`) would.
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+      const taken = `127.0.0.1:${(holder.address() as AddressInfo).port}`;
+      try {
+        const dir = makeTempDir();
+        const listen =
+          section === 'smtp' ? { smtp: { listen: [taken] } } : { http: { listen: taken } };
+        writeTestConfig(dir, { config: listen });
+        const file = join(dir, 'oobd.toml');
+        const result = runCli(['serve', '--config', file]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(
+          `cannot listen on ${taken} (${section}.listen in ${file}): address already in use`,
+        );
+      } finally {
+        await new Promise((resolve) => holder.close(resolve));
+      }
+    },
+  );
 
   it('offers STARTTLS when tls_key and tls_cert are set, and accepts a DSN over TLS', async () => {
     const dir = makeTempDir();

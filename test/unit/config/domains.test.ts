@@ -117,11 +117,13 @@ describe('listener domain lookup', () => {
 });
 
 describe('listener domain validation', () => {
-  it('names the file, the domain and the key of an unknown key', () => {
+  it('names the file, the domain and the key of an unknown key, and the key it is a typo of', () => {
     const err = configError(() =>
       map({ 'example.com': { log_oob: 'LogThenDrop', logoob: 1 } }, 'conf/d.toml'),
     );
-    expect(err.message).toBe('conf/d.toml: unknown key ["example.com"].logoob');
+    expect(err.message).toBe(
+      'conf/d.toml: unknown key ["example.com"].logoob (did you mean ["example.com"].log_oob?)',
+    );
   });
 
   it('names the key of a bad disposition and lists the accepted values', () => {

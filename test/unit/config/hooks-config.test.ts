@@ -79,9 +79,9 @@ describe('hooks configuration', () => {
   it('names the file and the key of an unknown key in a hook or in [suppressions]', () => {
     expect(
       invalid({ hooks: [{ name: 'a', url: 'http://127.0.0.1:1/', batchsize: 5 }] }).message,
-    ).toBe('oobd.toml: unknown key hooks[0].batchsize');
+    ).toBe('oobd.toml: unknown key hooks[0].batchsize (did you mean hooks[0].batch_size?)');
     expect(invalid({ suppressions: { soft_treshold: 2 } }).message).toBe(
-      'oobd.toml: unknown key suppressions.soft_treshold',
+      'oobd.toml: unknown key suppressions.soft_treshold (did you mean suppressions.soft_threshold?)',
     );
   });
 

@@ -53,6 +53,8 @@ describe('http configuration', () => {
     expect(error({ http: { token: `${TOKEN} x` } }).message).toMatch(
       /^oobd\.toml: http\.token: letters, digits/,
     );
-    expect(error({ http: { webb: false } }).message).toBe('oobd.toml: unknown key http.webb');
+    expect(error({ http: { webb: false } }).message).toBe(
+      'oobd.toml: unknown key http.webb (did you mean http.web?)',
+    );
   });
 });

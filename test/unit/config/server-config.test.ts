@@ -104,11 +104,15 @@ describe('server configuration', () => {
     expect(invalid({ queue: { dedup_window: 'a day' } }).message).toContain('queue.dedup_window');
   });
 
-  it('names the file and the section.key of an unknown key', () => {
+  it('names the file and the section.key of an unknown key, and the allowed key it is a typo of', () => {
     expect(invalid({ smtp: { listen: ['127.0.0.1:25'], hostnme: 'x' } }).message).toBe(
-      'oobd.toml: unknown key smtp.hostnme',
+      'oobd.toml: unknown key smtp.hostnme (did you mean smtp.hostname?)',
     );
-    expect(invalid({ smpt: {} }).message).toBe('oobd.toml: unknown key smpt');
+    expect(invalid({ smpt: {} }).message).toBe('oobd.toml: unknown key smpt (did you mean smtp?)');
+    // A key near none of the section's keys gets no guess.
+    expect(invalid({ logs: { compression: 'zstd' } }).message).toBe(
+      'oobd.toml: unknown key logs.compression',
+    );
   });
 
   it('names the key of a bad value', () => {
