@@ -216,8 +216,24 @@ function codeAt(t: string, pos: number, bare: boolean): number {
   return Number(t.slice(pos, pos + 3));
 }
 
+/**
+ * `t` has three digits in a row, the first 2, 4 or 5: what every reply code that
+ * `findReplyCode` reads starts with (`codeAt`, CODE_AND_ENHANCED, CODE_AFTER_MARKER).
+ * Most text about a recipient has none, and is then told without running the RE2
+ * patterns (each call copies the text into UTF-8).
+ */
+function hasCodeDigits(t: string, end: number): boolean {
+  for (let i = 0; i + 2 < end; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== 0x32 && c !== 0x34 && c !== 0x35) continue;
+    if (isDigit(t.charCodeAt(i + 1)) && isDigit(t.charCodeAt(i + 2))) return true;
+  }
+  return false;
+}
+
 /** Where the reply code of the remote server starts in one-line text, or -1. */
 function findReplyCode(t: string, bare: boolean): number {
+  if (!hasCodeDigits(t, t.length)) return -1;
   let start = 0;
   // "#550 ..." (Exchange), "'554 Relay access denied'" (a reply quoted whole).
   if (t.charCodeAt(0) === 0x23 || t.charCodeAt(0) === 0x27 || t.charCodeAt(0) === 0x22) start = 1;
@@ -288,6 +304,9 @@ export interface ReplyFallback {
 
 /** True when the text holds a reply code where `extractReply` would take one from. */
 export function hasReplyCode(text: string): boolean {
+  // White space folded by `oneLine` never joins digits into a code: no need to fold
+  // a text without one.
+  if (!hasCodeDigits(text, Math.min(text.length, MAX_CONTENT * 4))) return false;
   return (
     findReplyCode(
       oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text),
