@@ -237,11 +237,21 @@ function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
     if (p === dsPart) break;
     if (p.scope === dsPart.scope && p.type === 'text/plain') parts.push(p);
   }
+  // A text part read as it came is most often the same text decoded: one note for both.
+  const byText = new Map<string, Note>();
+  const noteFor = (text: string): Note => {
+    let n = byText.get(text);
+    if (n === undefined) {
+      n = note(text);
+      byText.set(text, n);
+    }
+    return n;
+  };
   const decoded = new Map<MimePart, Note>();
   const noteOf = (p: MimePart): Note => {
     let n = decoded.get(p);
     if (n === undefined) {
-      n = note(decodedText(p, null));
+      n = noteFor(decodedText(p, null));
       decoded.set(p, n);
     }
     return n;
@@ -255,7 +265,9 @@ function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
     staged: () =>
       (staged ??= parts
         .map((p) =>
-          p.encoding === 'base64' || p.encoding === 'quoted-printable' ? noteOf(p) : note(p.body),
+          p.encoding === 'base64' || p.encoding === 'quoted-printable'
+            ? noteOf(p)
+            : noteFor(p.body),
         )
         .filter((n) => n.namesStage())),
   };
