@@ -875,8 +875,9 @@ function blockFinding(
     // allocation"), when it is another reply than the Diagnostic-Code's, not the same
     // one cut at a line end ("said: 554 delivery" of a wrapped Postfix entry).
     const quoted = noteOnce().reply;
-    const bare = quoted !== null && ownEnhanced(quoted) === null;
-    if (quoted !== null && (!saysOnlyClass(quoted) || bare)) {
+    const own = quoted === null ? null : ownEnhanced(quoted);
+    const bare = quoted !== null && own === null;
+    if (quoted !== null && (!onlyClass(own) || bare)) {
       const fromText = readReply(quoted, { status: status.code, action: null, smtp: true });
       if (
         fromText.coded &&
@@ -973,7 +974,11 @@ export function completeFromNotification(findings: OobFinding[], msg: MimeMessag
  * none at all, read without the Status standing in.
  */
 function saysOnlyClass(text: string): boolean {
-  const own = ownEnhanced(text);
+  return onlyClass(ownEnhanced(text));
+}
+
+/** `saysOnlyClass` of a reply whose own enhanced code is `own`. */
+function onlyClass(own: EnhancedCode | null): boolean {
   return own === null || (own.subject === 0 && own.detail === 0);
 }
 
