@@ -237,11 +237,21 @@ function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
     if (p === dsPart) break;
     if (p.scope === dsPart.scope && p.type === 'text/plain') parts.push(p);
   }
+  // A text part read as it came is most often the same text decoded: one note for both.
+  const byText = new Map<string, Note>();
+  const noteFor = (text: string): Note => {
+    let n = byText.get(text);
+    if (n === undefined) {
+      n = note(text);
+      byText.set(text, n);
+    }
+    return n;
+  };
   const decoded = new Map<MimePart, Note>();
   const noteOf = (p: MimePart): Note => {
     let n = decoded.get(p);
     if (n === undefined) {
-      n = note(decodedText(p, null));
+      n = noteFor(decodedText(p, null));
       decoded.set(p, n);
     }
     return n;
@@ -255,7 +265,9 @@ function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
     staged: () =>
       (staged ??= parts
         .map((p) =>
-          p.encoding === 'base64' || p.encoding === 'quoted-printable' ? noteOf(p) : note(p.body),
+          p.encoding === 'base64' || p.encoding === 'quoted-printable'
+            ? noteOf(p)
+            : noteFor(p.body),
         )
         .filter((n) => n.namesStage())),
   };
@@ -863,8 +875,9 @@ function blockFinding(
     // allocation"), when it is another reply than the Diagnostic-Code's, not the same
     // one cut at a line end ("said: 554 delivery" of a wrapped Postfix entry).
     const quoted = noteOnce().reply;
-    const bare = quoted !== null && ownEnhanced(quoted) === null;
-    if (quoted !== null && (!saysOnlyClass(quoted) || bare)) {
+    const own = quoted === null ? null : ownEnhanced(quoted);
+    const bare = quoted !== null && own === null;
+    if (quoted !== null && (!onlyClass(own) || bare)) {
       const fromText = readReply(quoted, { status: status.code, action: null, smtp: true });
       if (
         fromText.coded &&
@@ -961,7 +974,11 @@ export function completeFromNotification(findings: OobFinding[], msg: MimeMessag
  * none at all, read without the Status standing in.
  */
 function saysOnlyClass(text: string): boolean {
-  const own = ownEnhanced(text);
+  return onlyClass(ownEnhanced(text));
+}
+
+/** `saysOnlyClass` of a reply whose own enhanced code is `own`. */
+function onlyClass(own: EnhancedCode | null): boolean {
   return own === null || (own.subject === 0 && own.detail === 0);
 }
 

@@ -216,8 +216,33 @@ function codeAt(t: string, pos: number, bare: boolean): number {
   return Number(t.slice(pos, pos + 3));
 }
 
+/**
+ * `t` (up to `end`) has what every reply code `findReplyCode` reads looks like
+ * (`codeAt`, CODE_AND_ENHANCED, CODE_AFTER_MARKER): three digits, the first 2, 4 or
+ * 5, no digit right before them, and after them the end, white space, "-", ">" or a
+ * quote. Most text about a recipient has none (a date's "2024-" or "-0400" is none),
+ * and is then told without running the RE2 patterns (each call copies the text
+ * into UTF-8). White space counts as a space, as `oneLine` makes it.
+ */
+function hasCodeDigits(t: string, end: number): boolean {
+  for (let i = 0; i + 2 < end; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== 0x32 && c !== 0x34 && c !== 0x35) continue;
+    if (!isDigit(t.charCodeAt(i + 1)) || !isDigit(t.charCodeAt(i + 2))) continue;
+    if (i > 0 && isDigit(t.charCodeAt(i - 1))) continue;
+    if (i + 3 === end) return true;
+    const next = t.charCodeAt(i + 3);
+    if (next <= 0x20 || next === 0x7f || CODE_FOLLOWERS.indexOf(t.charAt(i + 3)) >= 0) return true;
+  }
+  return false;
+}
+
+/** What may follow a reply code in the patterns of `findReplyCode`, besides white space. */
+const CODE_FOLLOWERS = '->\'"';
+
 /** Where the reply code of the remote server starts in one-line text, or -1. */
 function findReplyCode(t: string, bare: boolean): number {
+  if (!hasCodeDigits(t, t.length)) return -1;
   let start = 0;
   // "#550 ..." (Exchange), "'554 Relay access denied'" (a reply quoted whole).
   if (t.charCodeAt(0) === 0x23 || t.charCodeAt(0) === 0x27 || t.charCodeAt(0) === 0x22) start = 1;
@@ -288,6 +313,9 @@ export interface ReplyFallback {
 
 /** True when the text holds a reply code where `extractReply` would take one from. */
 export function hasReplyCode(text: string): boolean {
+  // White space folded by `oneLine` never joins digits into a code: no need to fold
+  // a text without one.
+  if (!hasCodeDigits(text, Math.min(text.length, MAX_CONTENT * 4))) return false;
   return (
     findReplyCode(
       oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text),
@@ -971,13 +999,10 @@ const SENTENCE_COMMANDS = ['CONNECT', 'CONNECT', 'EHLO', 'MAIL FROM', 'RCPT TO',
 /** Characters of a text searched for the stage it names. */
 const MAX_STAGE_TEXT = 600;
 
-/** A word each of STAGE and STAGE_SENTENCES needs (lower case). */
-const STAGE_HINTS = [
-  'reply to',
-  'response to',
-  'after ',
-  'while ',
-  'for ',
+/** A word each of STAGE's phrases needs (lower case). */
+const STAGE_HINTS = ['reply to', 'response to', 'after ', 'while ', 'for '];
+/** A word each of STAGE_SENTENCES needs (lower case). */
+const SENTENCE_HINTS = [
   'talk to me',
   'greeting',
   'rejected',
@@ -992,16 +1017,21 @@ function stageIn(whole: string): string | null {
   // The MTAs name the stage in their first words ("... after RCPT TO:<a@b>: ...",
   // "lost connection with x while sending RCPT TO"), never kilobytes in.
   const text = whole.length > MAX_STAGE_TEXT ? whole.slice(0, MAX_STAGE_TEXT) : whole;
-  // Most texts name no stage: a look for the words every pattern needs comes first.
+  // Most texts name no stage: a look for the words each pattern needs comes first.
+  // (RE2's case folding also matches "ſ" for "s", which lower-casing keeps: a text
+  // with one is searched with both patterns once either's words are there.)
   const lower = text.toLowerCase();
-  if (!STAGE_HINTS.some((h) => lower.indexOf(h) >= 0)) return null;
+  let stage = STAGE_HINTS.some((h) => lower.indexOf(h) >= 0);
+  let sentence = SENTENCE_HINTS.some((h) => lower.indexOf(h) >= 0);
+  if (!stage && !sentence) return null;
+  if (lower.indexOf('\u017f') >= 0) stage = sentence = true;
   let best: { at: number; command: string } | null = null;
-  const m = STAGE.exec(text);
+  const m = stage ? STAGE.exec(text) : null;
   if (m !== null) {
     const command = STAGE_WORDS[(m[1] ?? m[2] ?? '').toLowerCase()];
     if (command !== undefined) best = { at: m.index, command };
   }
-  const s = STAGE_SENTENCES.exec(text);
+  const s = sentence ? STAGE_SENTENCES.exec(text) : null;
   if (s !== null && (best === null || s.index < best.at)) {
     for (let g = 1; g < s.length; g++) {
       if (s[g] !== undefined) {
@@ -1209,9 +1239,31 @@ const ADDRESS_LABELS = new Set([
 
 /** Labels that introduce the reason on the lines after an address ("Reason: ..."). */
 const REASON_LABELS = ['reason:', 'diagnostic:', 'error:', 'cause:', 'problem:', 'status:'];
+const REASON_LABEL_FIRSTS = 'rdecps';
 
 function lowerIndexOf(line: string, lowerNeedle: string): number {
   return line.toLowerCase().indexOf(lowerNeedle);
+}
+
+/**
+ * Lower-case copies of a notification's lines, each made once however many
+ * recipients and readers (`reasonsAbout`, `entryAbout`, `transcriptAbout`) look
+ * through them; kept while the lines are.
+ */
+const LOWER_LINES = new WeakMap<readonly string[], (string | undefined)[]>();
+
+function lowerLinesOf(lines: readonly string[]): (string | undefined)[] {
+  let lower = LOWER_LINES.get(lines);
+  if (lower === undefined) {
+    lower = new Array<string | undefined>(lines.length);
+    LOWER_LINES.set(lines, lower);
+  }
+  return lower;
+}
+
+/** `lines[i]` in lower case, from `lower` (`lowerLinesOf(lines)`). */
+function lowerAt(lower: (string | undefined)[], lines: readonly string[], i: number): string {
+  return (lower[i] ??= (lines[i] as string).toLowerCase());
 }
 
 function isBlank(line: string | undefined): boolean {
@@ -1232,13 +1284,14 @@ function startsWithAddress(line: string): boolean {
 }
 
 /**
- * `next` goes on with the sentence `prev` broke off, and names the address inside it:
+ * `next` goes on with the sentence `prev` broke off, and names the address inside it
+ * (at `mention`):
  * a wrapped reply ("... said: 550 5.1.1 Die\n    Empfaengeradresse <a@b> existiert
  * nicht", Postfix's bounce text wraps at 79 columns onto indented lines). `prev` ends
  * in a letter or digit (no sentence, label or bracket closed), `next` is indented and
  * words stand before the address that are no label ("To: a@b", "RCPT TO:<a@b>").
  */
-function wrappedMention(prev: string, next: string, needle: string): boolean {
+function wrappedMention(prev: string, next: string, mention: number): boolean {
   if (!indented(next)) return false;
   const last = prev.trimEnd();
   // "... said: 550 5.1.1" or "550 5.1.1:" at the line's end: the reply's text follows,
@@ -1249,7 +1302,7 @@ function wrappedMention(prev: string, next: string, needle: string): boolean {
   const wordEnd =
     (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c > 0x7f;
   if (!wordEnd) return false;
-  const before = next.slice(0, lowerIndexOf(next, needle)).trimEnd();
+  const before = next.slice(0, mention).trimEnd();
   const tail = before.endsWith('<') ? before.slice(0, -1).trimEnd() : before;
   return tail.trim() !== '' && !tail.endsWith(':') && !tail.endsWith('=');
 }
@@ -1273,6 +1326,8 @@ function endsWithCode(text: string, colon: boolean): boolean {
 /** "Reason: text" → "text"; other lines unchanged. */
 function withoutReasonLabel(line: string): string {
   const t = line.trim();
+  // Only an ASCII letter lower-cases to a label's first letter.
+  if (REASON_LABEL_FIRSTS.indexOf(String.fromCharCode(t.charCodeAt(0) | 0x20)) < 0) return t;
   const lower = t.toLowerCase();
   for (const label of REASON_LABELS)
     if (lower.startsWith(label)) return t.slice(label.length).trim();
@@ -1322,11 +1377,13 @@ export function reasonsAbout(
   if (needle === '') return out;
   // Lines without an "@" cannot hold a mail address: no need to lower-case them.
   const at = needle.indexOf('@') >= 0;
+  const lower = lowerLinesOf(lines);
   let tried = 0;
   for (let i = 0; i < lines.length && tried < 20; i++) {
     const line = lines[i] as string;
-    if ((at && line.indexOf('@') < 0) || lowerIndexOf(line, needle) < 0 || isHeaderLine(line))
-      continue;
+    if (at && line.indexOf('@') < 0) continue;
+    const l = lowerAt(lower, lines, i);
+    if (l.indexOf(needle) < 0 || isHeaderLine(l)) continue;
     tried++;
     const reason = reasonAt(lines, i, needle);
     if (reason === null || reason === '') continue;
@@ -1359,8 +1416,9 @@ const HEADER_PREFIXES = [
   'for <',
 ];
 
-function isHeaderLine(line: string): boolean {
-  const l = line.trimStart().toLowerCase();
+/** `lower` (a line in lower case) is a header field's. */
+function isHeaderLine(lower: string): boolean {
+  const l = lower.trimStart();
   for (const p of HEADER_PREFIXES) if (l.startsWith(p)) return true;
   return false;
 }
@@ -1374,7 +1432,8 @@ function withoutBullet(s: string): string {
 
 function reasonAt(lines: readonly string[], at: number, needle: string): string | null {
   const line = lines[at] as string;
-  const pos = lowerIndexOf(line, needle);
+  const lower = lowerLinesOf(lines);
+  const pos = lowerAt(lower, lines, at).indexOf(needle);
   const before = withoutBullet(trimAddressPunctuation(line.slice(0, pos), false));
   const after = trimAddressPunctuation(line.slice(pos + needle.length), true);
   // The address inside a sentence ("Your message to a@b couldn't be delivered."):
@@ -1410,12 +1469,9 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
     // line before announced what follows ("The reason for the problem:", then the
     // remote reply quoting the address: "550 5.1.1 <a@b>: User unknown").
     const announced = (following[following.length - 1] ?? '').trimEnd().endsWith(':');
-    if (
-      !announced &&
-      next.indexOf('@') >= 0 &&
-      lowerIndexOf(next, needle) >= 0 &&
-      !wrappedMention(following[following.length - 1] ?? line, next, needle)
-    )
+    const mention =
+      announced || next.indexOf('@') < 0 ? -1 : lowerAt(lower, lines, i).indexOf(needle);
+    if (mention >= 0 && !wrappedMention(following[following.length - 1] ?? line, next, mention))
       break;
     following.push(withoutReasonLabel(next));
   }
@@ -1482,10 +1538,13 @@ const MAX_ENTRY_LINES = 40;
 export function entryAbout(lines: readonly string[], address: string): string | null {
   const needle = address.toLowerCase();
   if (needle === '' || needle.indexOf('@') < 0) return null;
+  const lower = lowerLinesOf(lines);
   let tried = 0;
   for (let i = 0; i < lines.length && tried < 20; i++) {
     const line = lines[i] as string;
-    if (line.indexOf('@') < 0 || lowerIndexOf(line, needle) < 0 || isHeaderLine(line)) continue;
+    if (line.indexOf('@') < 0) continue;
+    const l = lowerAt(lower, lines, i);
+    if (l.indexOf(needle) < 0 || isHeaderLine(l)) continue;
     tried++;
     const owner = entryOwner(lines, i);
     if (owner !== null && !headedBy(owner, needle)) continue;
@@ -1582,8 +1641,9 @@ export function transcriptAbout(
   alone: boolean,
 ): string | null {
   let start = -1;
+  const lower = lowerLinesOf(lines);
   for (let i = 0; i < lines.length && start < 0; i++)
-    if (lowerIndexOf(lines[i] as string, 'transcript of session') >= 0) start = i + 1;
+    if (lowerAt(lower, lines, i).indexOf('transcript of session') >= 0) start = i + 1;
   if (start < 0) return null;
   const section: string[] = [];
   for (let i = start; i < lines.length && section.length < MAX_SECTION_LINES; i++) {
