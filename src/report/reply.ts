@@ -30,8 +30,12 @@ const CODE_AND_ENHANCED = new RE2(
 // RFC 3464 §2.3.6 diagnostic type quoted inside a reply (Exchange 2003's "<mx #5.0.0
 // smtp;552 ...>"). A code alone may close the wrapper or quote right after it
 // ("<mx #5.0.0 smtp;554>", "returned '554'": RFC 5321 §4.2 makes the text optional).
+// Or a failure code that opens a quote closed further on: a reply quoted whole, in
+// whatever language the sentence around it is (Exchange's localised "Remote Server
+// returned '...'": "El servidor remoto devolvió '552 ...'", "Le serveur distant a
+// retourné '550 ...'", a code alone closing the text: "... devolvió '554'").
 const CODE_AFTER_MARKER = new RE2(
-  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$|[>\'"](?:[ ]|$))|(?:<--?|<<<)[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]',
+  '(?i)(?:\\b(?:said|says|replied|responded|answered)(?: was| is)?[ ]?:?|\\b(?:smtp|error|reply|response) (?:error|code|reply|response)[ ]?:?|\\b(?:permanent|transient|temporary) error[ ]?:?|\\bsmtp ?; ?|\\b(?:response|reply|returned|reason|talk to me)(?: was| is)?[ ]?:|\\breturned [\'"]|[a-z)>\\]]:|[0-9]\\.[0-9]{1,3}:)[ ]?\\(?([245][0-5][0-9])(?:[ -]|$|[>\'"](?:[ ]|$))|(?:<--?|<<<)[ ]?([45][0-5][0-9])(?:[ -]|$)|\\b([45][0-5][0-9])-[\'"]|(?:^|[ ])([\'"])([45][0-5][0-9])(?:[ -]|[\'"]$)',
   'g',
 );
 
@@ -88,20 +92,35 @@ function codeAfterMarker(t: string): number {
   CODE_AFTER_MARKER.lastIndex = 0;
   for (let tries = 0; tries < MAX_MARKER_TRIES; tries++) {
     const m = CODE_AFTER_MARKER.exec(t);
-    const code = m?.[1] ?? m?.[2] ?? m?.[3];
+    const code = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[5];
     if (m === null || code === undefined) return -1;
     const pos = m.index + m[0].lastIndexOf(code);
-    if (!isQuantity(t, pos + 3)) return pos;
+    const quote = m[4];
+    if ((quote === undefined || quotesReply(t, pos, quote)) && !isQuantity(t, pos + 3)) return pos;
     CODE_AFTER_MARKER.lastIndex = pos + 3;
   }
   return -1;
+}
+
+/**
+ * The quote opened right before the code at `pos` holds a reply whole: it closes,
+ * and either ends the text (the sentence quotes the reply last) or holds a code and
+ * three words at least ("'550 No such user here' zurückgegeben"), not a code and a
+ * word in passing ("the '550 rule' we follow").
+ */
+function quotesReply(t: string, pos: number, quote: string): boolean {
+  const close = t.indexOf(quote, pos + 3);
+  if (close < 0) return false;
+  const after = t.slice(close + 1).trim();
+  if (after === '' || after === '.') return true;
+  return t.slice(pos, close).trim().split(' ').length >= 4;
 }
 
 /** The word after a number at `end` is a unit ("552 bytes"). */
 function isQuantity(t: string, end: number): boolean {
   if (t.charCodeAt(end) !== 0x20) return false;
   let i = end + 1;
-  while (i < t.length && t.charCodeAt(i) > 0x20 && ',.;:)'.indexOf(t.charAt(i)) < 0) i++;
+  while (i < t.length && t.charCodeAt(i) > 0x20 && ',.;:)\'"'.indexOf(t.charAt(i)) < 0) i++;
   return QUANTITY_UNITS.has(t.slice(end + 1, i).toLowerCase());
 }
 
