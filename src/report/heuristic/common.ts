@@ -877,6 +877,9 @@ export function collectBlocks(
   let cur: Block | null = null;
   let curIndent = 0;
   let sharedOpen = false;
+  // Blocks whose explanation began after a blank line: their lines are a paragraph of
+  // their own, which may be about the recipients listed above them too.
+  const apart = new Set<Block>();
   const end = Math.min(to, lines.length);
   for (let i = Math.max(0, from); i < end; i++) {
     const raw = lines[i] as string;
@@ -887,7 +890,10 @@ export function collectBlocks(
         (rules.continuation === 'indented' && curIndent === 0);
       // A recipient whose explanation has not begun yet keeps the lines after the blank
       // ("<a@b>", "", "Reason:", "", "text": GMX).
-      if (paragraph && cur !== null && cur.lines.length > 0) cur = null;
+      if (paragraph && cur !== null && cur.lines.length === 0) apart.add(cur);
+      // A paragraph apart that so far only announces the reply ("The remote server gave
+      // this reply for all of the recipients above:") goes on past the blank.
+      else if (paragraph && cur !== null && !(apart.has(cur) && announces(cur.lines))) cur = null;
       if (shared.length > 0) sharedOpen = false;
       continue;
     }
@@ -949,7 +955,91 @@ export function collectBlocks(
     } else if (cjkReason !== null) shared.push(cjkReason);
     else if (sharedOpen) shared.push(line);
   }
+  for (const b of apart) if (b.lines.length > 0) shareParagraph(blocks, b);
   return { blocks, shared };
+}
+
+/**
+ * The lines so far are one line, ending with a colon, that says the reply below is
+ * every recipient's ("The remote server gave this reply for all of the recipients
+ * above:"): the reply follows after a blank line.
+ */
+function announces(lines: readonly string[]): boolean {
+  return (
+    lines.length === 1 && (lines[0] as string).endsWith(':') && FOR_ALL.test(lines[0] as string)
+  );
+}
+
+/**
+ * A notice's statement that one reply is every listed recipient's ("for all of the
+ * recipients above", "for each recipient", "für alle Empfänger", "pour tous les
+ * destinataires", "para todos los destinatarios").
+ */
+const FOR_ALL = new RE2(
+  '(?i)\\b(?:all|each|every)\\s+(?:of\\s+)?(?:the\\s+|these\\s+|those\\s+)?(?:recipients?|addresses|addressees)\\b|\\balle[nr]?\\s+(?:diese[nr]?\\s+|obigen\\s+)?empf\u00e4nger|\\btous\\s+(?:les|ces)\\s+destinataires\\b|\\btodos\\s+(?:los|estos)\\s+destinatarios\\b',
+);
+
+/**
+ * The reply in its own paragraph after a list of recipients ("<a@b>", "<c@d>", blank
+ * line, "550 5.1.1 <a@b>... User unknown"; Sendmail-like relays, Naver, NTT docomo and
+ * other carriers' notices): block collection gives it to the list's last recipient
+ * `b`. It belongs to the recipients it names; naming none, to every recipient of the
+ * list when the notice says it is for all of them (the statement itself dropped);
+ * otherwise it stays the last one's.
+ */
+function shareParagraph(blocks: Block[], b: Block): void {
+  const at = blocks.indexOf(b);
+  let first = at;
+  while (first > 0) {
+    const prev = blocks[first - 1] as Block;
+    if (prev.lines.length > 0 || prev.reason !== '') break;
+    first--;
+  }
+  if (first === at) return;
+  const list = blocks.slice(first, at + 1);
+  const text = lowerAscii(b.lines.join(' '));
+  // Named by address, or by domain alone ("DNS: Host not found: example.org").
+  const named = list.filter((x) => {
+    const address = x.recipient.toLowerCase();
+    return (
+      addressNamedIn(text, address, false) ||
+      addressNamedIn(text, address.slice(address.lastIndexOf('@') + 1), true)
+    );
+  });
+  if (named.length > 0) {
+    const lines = b.lines;
+    if (!named.includes(b)) b.lines = [];
+    for (const x of named) x.lines = lines;
+    return;
+  }
+  const statement = b.lines.findIndex((l) => FOR_ALL.test(l));
+  if (statement < 0) return;
+  const rest = b.lines.filter((_, k) => k !== statement);
+  if (rest.length === 0) return;
+  for (const x of list) x.lines = rest;
+}
+
+/** One lower-case character that may be part of an address (RFC 5322 §3.2.3 atext, "."). */
+function addressChar(c: string): boolean {
+  return (
+    c !== '' &&
+    ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || ".!#$%&'*+-/=?^_`{|}~".includes(c))
+  );
+}
+
+/**
+ * `address` (lower case; a domain when `domain`) stands in `text` whole, not inside a
+ * longer one (nor, for a domain, after an "@": that is another address at it).
+ */
+function addressNamedIn(text: string, address: string, domain: boolean): boolean {
+  if (address === '') return false;
+  for (let i = text.indexOf(address); i >= 0; i = text.indexOf(address, i + 1)) {
+    const before = i === 0 ? '' : text.charAt(i - 1);
+    const after = text.charAt(i + address.length);
+    if (domain && before === '@') continue;
+    if (!addressChar(before) && !(addressChar(after) && after !== '.')) return true;
+  }
+  return false;
 }
 
 /**

@@ -258,6 +258,49 @@ function codeDigits(t: string, at = 0): boolean {
   return true;
 }
 
+/**
+ * "Delayed" in the languages Exchange and Office 365 ship their delay notice in (its
+ * Subject "Delayed: ..." and headline "Delivery is delayed to these recipients or
+ * groups:"): English, German, French ("retardée", "différée"), Spanish, Italian,
+ * Portuguese, Dutch, Polish, Russian, Japanese, Chinese, Korean. Lower case, stems.
+ */
+const DELAYED_WORDS = [
+  'delayed',
+  'verzögert',
+  'retardé',
+  'différé',
+  'retrasad',
+  'demorad',
+  'ritardat',
+  'atrasad',
+  'vertraagd',
+  'opóźnion',
+  'задерж',
+  '遅延',
+  '延迟',
+  '延遲',
+  '지연',
+];
+
+/** The Subject or the notice's text above `end` (its human part) says "delayed". */
+function saysDelayed(subject: string, lines: readonly string[], end: number): boolean {
+  const said = (t: string) => {
+    const lower = t.toLowerCase();
+    return DELAYED_WORDS.some((w) => lower.indexOf(w) >= 0);
+  };
+  if (said(subject)) return true;
+  for (let i = 0; i < end && i < 60; i++) if (said(lines[i] as string)) return true;
+  return false;
+}
+
+/** The reply opens with a transient reply code, 4xx (RFC 5321 §4.2.1). */
+function transientReply(diagnosis: string): boolean {
+  const t = diagnosis.trimStart();
+  return (
+    t.charCodeAt(0) === 0x34 && codeDigits(t) && (t.length === 3 || ' -'.includes(t.charAt(3)))
+  );
+}
+
 export const exchange2007: Family = {
   name: 'exchange2007',
   detect(b) {
@@ -391,11 +434,26 @@ export const exchange2007: Family = {
     for (const key of order) if (!listed.has(key)) failures.push(replies.get(key) as Failure);
     if (failures.length === 0 && b.has(NDR_FIELD))
       return labelledNdr(b, lines, Math.min(end, pastedHeadersAt(lines)), reportingMta, returnedAt);
-    return toFindings(b, 'exchange2007', failures, {
-      reportingMta,
-      returnedAt,
-      permanent: !delay,
-    });
+    // Exchange 2010+ and Office 365 write the delay notice in the sender's language too
+    // ("Delivery is delayed to these recipients or groups:", Subject "Delayed: ...", in
+    // the templates they ship), which we cannot list in full. A notice with no headline
+    // we know that says "delayed" in its Subject or its text, and whose every reply
+    // opens with a 4xx code (RFC 5321 §4.2.1: transient), is that delay notice; a
+    // failure headline, one 5xx or a reply without a code keeps it a failure (an
+    // expired message is "550 4.4.7 QUEUE.Expired", RFC 3463's 4.4.7 under a permanent
+    // reply), and so does a translated failure notice quoting a 4xx reply.
+    const delayed =
+      delay ||
+      (start < 0 &&
+        failures.length > 0 &&
+        failures.every((f) => transientReply(f.diagnosis)) &&
+        saysDelayed(b.header('subject'), lines, diagnosticAt < 0 ? end : diagnosticAt));
+    return toFindings(
+      b,
+      'exchange2007',
+      delayed ? failures.map((f) => ({ ...f, action: 'delayed' as const })) : failures,
+      { reportingMta, returnedAt, permanent: !delayed },
+    );
   },
 };
 
