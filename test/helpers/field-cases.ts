@@ -76,6 +76,15 @@ function fieldsOf(r: CliLine) {
   };
 }
 
+/** The objects of a JSON-lines file (expected.jsonl), blank lines skipped. */
+export function readJsonLines<T>(file: string): T[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
+}
+
 /**
  * The fields run.py reads of each record a message yields whose action is `failed`:
  * what held-out scoring counts (delays, auto-replies and receipts are no failures).

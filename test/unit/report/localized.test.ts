@@ -7,7 +7,7 @@
 // scoring.
 import fs from 'node:fs';
 import path from 'node:path';
-import { failedRecordFields } from '../../helpers/field-cases';
+import { failedRecordFields, readJsonLines } from '../../helpers/field-cases';
 import { FIXTURES } from '../../helpers/fixture-records';
 
 const DIR = path.join(FIXTURES, 'localized');
@@ -26,11 +26,7 @@ interface LocalizedCase {
   failed: Expected[];
 }
 
-const CASES: LocalizedCase[] = fs
-  .readFileSync(path.join(DIR, 'expected.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as LocalizedCase);
+const CASES = readJsonLines<LocalizedCase>(path.join(DIR, 'expected.jsonl'));
 
 /** A failed record as expected.jsonl states it, the values the notice does not give left out. */
 function stated(got: ReturnType<typeof failedRecordFields>[number], want?: Expected) {

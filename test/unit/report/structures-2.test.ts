@@ -7,7 +7,7 @@
 // is not checked). Only `failed` records count, as in the held-out scoring.
 import fs from 'node:fs';
 import path from 'node:path';
-import { failedRecordFields } from '../../helpers/field-cases';
+import { failedRecordFields, readJsonLines } from '../../helpers/field-cases';
 import { FIXTURES } from '../../helpers/fixture-records';
 
 const DIR = path.join(FIXTURES, 'structures-2');
@@ -26,11 +26,7 @@ interface StructureCase {
   failed: Expected[];
 }
 
-const CASES: StructureCase[] = fs
-  .readFileSync(path.join(DIR, 'expected.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as StructureCase);
+const CASES = readJsonLines<StructureCase>(path.join(DIR, 'expected.jsonl'));
 
 /** The failed records of a case's file, as expected.jsonl states them (null label: not checked). */
 function readRecords(c: StructureCase) {
