@@ -19,7 +19,10 @@ function flattenLineBreaks(text: string): string {
 /**
  * Parse a reply typed by a person (`oobd classify "550 5.1.1 user unknown"`) into the
  * parts the pipeline hands to the classifier, so that `replyLine(parseReplyLine(s))`
- * is `s` for any well-formed reply. Accepts `550-5.1.1 ...` continuation style too.
+ * is `s` for any well-formed reply. Accepts `550-5.1.1 ...` continuation style too,
+ * including a whole multi-line reply joined into one line (as logs and list managers
+ * store it): the code each line repeats is not part of the text (RFC 5321 §4.2.1), so
+ * `"550-5.7.1 likely 550-5.7.1 unsolicited mail"` is read as `"likely unsolicited mail"`.
  * Without a reply code, the code follows DESIGN.md §5: 451 for an enhanced code of
  * class 4, else 550.
  */
@@ -27,6 +30,7 @@ export function parseReplyLine(text: string): Reply {
   let rest = flattenLineBreaks(text).trim();
   let code: number | null = null;
   const replyCode = leadingReplyCode(rest);
+  const continued = replyCode !== null && rest[3] === '-';
   if (replyCode !== null) {
     code = replyCode;
     rest = rest.slice(4).trimStart();
@@ -37,12 +41,43 @@ export function parseReplyLine(text: string): Reply {
     enhancedCode = enhanced.code;
     rest = rest.slice(enhanced.length).trimStart();
   }
+  if (continued && code !== null)
+    rest = withoutRepeatedCodes(
+      rest,
+      String(code),
+      enhancedCode === null ? null : formatEnhancedCode(enhancedCode),
+    );
   return {
     code: code ?? (enhancedCode?.class === 4 ? 451 : 550),
     enhancedCode,
     content: rest,
     command: null,
   };
+}
+
+/**
+ * The text of a multi-line reply joined into one line, without the codes its later
+ * lines repeat: `"<code>-"` after a space, and `"<code> "` (the last line) when the
+ * reply's enhanced code follows it, each with that enhanced code when present
+ * (RFC 5321 §4.2.1: every line of a reply carries its code; RFC 3463 §2 the enhanced
+ * code leads the text of each line). A number that is not followed that way (a count,
+ * "550 messages") is text and stays. Linear: one scan of the text.
+ */
+function withoutRepeatedCodes(content: string, code: string, enhanced: string | null): string {
+  const words = content.split(' ');
+  const kept: string[] = [];
+  const dash = code + '-';
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (i > 0 && word.startsWith(dash)) {
+      // "550-5.7.1" (a repeat with its enhanced code) or "554-text" (without one).
+      const rest = word.slice(dash.length);
+      if (rest !== enhanced && rest !== '') kept.push(rest);
+    } else if (i > 0 && word === code && enhanced !== null && words[i + 1] === enhanced) {
+      i++; // the last line's "550 5.7.1"
+    } else kept.push(word);
+  }
+  return kept.join(' ').trim();
 }
 
 function isDigit(ch: string | undefined): boolean {

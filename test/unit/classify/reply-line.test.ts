@@ -45,6 +45,31 @@ describe('parseReplyLine', () => {
     });
   });
 
+  it('drops the codes a joined multi-line reply repeats on each of its lines', () => {
+    expect(
+      parseReplyLine(
+        '451-4.3.0 the archive service is 451-4.3.0 restarting, come back 451 4.3.0 in ten minutes',
+      ).content,
+    ).toBe('the archive service is restarting, come back in ten minutes');
+    // Without an enhanced code only the hyphen marks a repeat: the last line's "554 "
+    // cannot be told from a number of the text, so it stays.
+    expect(parseReplyLine('554-Go away. 554-This host takes 554 no bulk mail').content).toBe(
+      'Go away. This host takes 554 no bulk mail',
+    );
+  });
+
+  it('keeps a number of the text that only looks like the repeated code', () => {
+    // Not followed by a hyphen, nor by the reply's enhanced code: a count, a size.
+    expect(parseReplyLine('550-5.7.1 you sent 550 messages 550 5.7.1 today').content).toBe(
+      'you sent 550 messages today',
+    );
+    // Not a multi-line reply at all: a single line names another reply's code.
+    expect(parseReplyLine('550 5.1.1 relay said 550-5.1.1 no such user').content).toBe(
+      'relay said 550-5.1.1 no such user',
+    );
+    expect(parseReplyLine('452-4.2.2 box 4521-x full').content).toBe('box 4521-x full');
+  });
+
   it('reads a reply without an enhanced code', () => {
     expect(parseReplyLine('554 Mail rejected for policy reasons')).toEqual({
       code: 554,

@@ -541,6 +541,18 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
         'AuthenticationFailed',
       ],
       ['550 5.7.1 Rejected: message failed DMARC alignment', 'AuthenticationFailed'],
+      // DMARC named by its RFC 7489 term, the Domain Owner's published policy.
+      [
+        '550 5.7.1 Not delivered: the domain owner policy for example.org asks to reject unaligned mail',
+        'AuthenticationFailed',
+      ],
+      [
+        "554 rejected because of the author domain owner's published policy",
+        'AuthenticationFailed',
+      ],
+      // The owner of a domain or mailbox refusing, no authentication policy: not DMARC.
+      ['550 5.7.1 The domain owner has blocked mail from your address', 'PolicyRelated'],
+      ['550 5.7.1 Rejected by the mailbox owner policy', 'PolicyRelated'],
       ['550 5.7.1 Message failed SPF verification', 'AuthenticationFailed'],
       ['550 Email rejected: it does not pass SPF checks for example.com', 'AuthenticationFailed'],
       ['550 5.7.1 DKIM signature did not validate', 'AuthenticationFailed'],
@@ -1170,6 +1182,10 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
       ],
       ['554 5.3.0 unknown mailer error 1', 'BadConfiguration'],
       ['550 5.4.0 STOREDRV.Deliver; mailbox database offline', 'BadConfiguration'],
+      // The delivery program could not be started at all (qmail's spawners, Sendmail).
+      ['Unable to run qmail-local.', 'BadConfiguration'],
+      ['could not spawn the remote delivery agent', 'BadConfiguration'],
+      ['failed to execute /usr/local/libexec/deliver-filter', 'BadConfiguration'],
       // Nearest phrases of other labels: the program's output names the cause.
       [
         'Command died with status 77: "/usr/lib/dovecot/deliver". Command output: Quota exceeded (mailbox for user is full)',
@@ -1179,6 +1195,9 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
         'Command died with status 67: "/usr/bin/maildrop". Command output: Unknown user bob',
         'InvalidRecipient',
       ],
+      // Starting something that is not a delivery program: a session, a retry.
+      ['421 4.3.2 could not start a new session, try again later', 'TransientFailure'],
+      ['Unable to run qmail-remote delivery to a host that does not exist: no such domain', 'BadDomain'],
     ],
     'a domain named as taking no mail, an address that moved, a malformed message, a system error':
       [
