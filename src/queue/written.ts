@@ -47,6 +47,12 @@ function countKeys(lines: ReadonlyArray<string>, into = new Map<string, number>(
   return into;
 }
 
+function countLines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
 function splitLines(text: string): string[] {
   return text.split('\n').filter((l) => l.length > 0);
 }
@@ -113,10 +119,12 @@ export class WrittenRecords implements RecordGuard {
 
   /** The lines of `lines` (records of message `id`) not in the log yet, and how many. */
   async unwritten(id: string, lines: string): Promise<{ lines: string; count: number }> {
-    const all = splitLines(lines);
     const known = this.found.get(id);
     const previous = this.recent.get(id);
-    if (!known && previous === undefined) return { lines, count: all.length };
+    // The common case (a job's first run) returns the lines as they are; `count` is the
+    // number of newlines, as every record ends in one.
+    if (!known && previous === undefined) return { lines, count: countLines(lines) };
+    const all = splitLines(lines);
     const present = new Map(known);
     if (previous !== undefined) countKeys(splitLines(previous), present);
     let left = '';

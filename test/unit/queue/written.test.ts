@@ -1,0 +1,41 @@
+// Which of a message's records a job that runs again still has to write (written.ts).
+import { WrittenRecords } from '../../../src/queue/written';
+
+const line = (id: string, type: string, recipient: string) =>
+  `${JSON.stringify({ id, type, recipient })}\n`;
+
+describe('WrittenRecords.unwritten', () => {
+  it('hands back every line and counts them for a message it knows nothing about', async () => {
+    const lines = line('m1', 'OOB', 'a@x.example') + line('m1', 'OOB', 'b@x.example');
+    await expect(new WrittenRecords().unwritten('m1', lines)).resolves.toEqual({
+      lines,
+      count: 2,
+    });
+  });
+
+  it('counts no lines in an empty outcome', async () => {
+    await expect(new WrittenRecords().unwritten('m1', '')).resolves.toEqual({
+      lines: '',
+      count: 0,
+    });
+  });
+
+  it('leaves out the records already written for the message and keeps the others', async () => {
+    const written = new WrittenRecords();
+    const first = line('m1', 'OOB', 'a@x.example');
+    const second = line('m1', 'OOB', 'b@x.example');
+    written.written('m1', first);
+    await expect(written.unwritten('m1', first + second)).resolves.toEqual({
+      lines: second,
+      count: 1,
+    });
+  });
+
+  it('writes everything again once the message’s job has completed', async () => {
+    const written = new WrittenRecords();
+    const first = line('m1', 'OOB', 'a@x.example');
+    written.written('m1', first);
+    written.completed('m1');
+    await expect(written.unwritten('m1', first)).resolves.toEqual({ lines: first, count: 1 });
+  });
+});
