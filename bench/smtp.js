@@ -39,6 +39,8 @@ const shippedRules = () => require(path.join(ROOT, 'dist/config/server.js')).SHI
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
 /** NODE_OPTIONS of queue-mode processes in docker-compose.yml and contrib/ (bin/oobd says why). */
 const QUEUE_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=1024';
+/** The young-generation cap bin/oobd's shebang gives every command (it says why). */
+const SEMI_SPACE_MB = 4;
 const SERVER_CPU = '0';
 const CLIENT_CPU = '1';
 
@@ -337,6 +339,7 @@ class Config {
     // The same Node flags as bin/oobd, so the comparison measures code, not settings.
     const [cmd, args] = pinned(SERVER_CPU, process.execPath, [
       '--v8-pool-size=0',
+      `--max-semi-space-size=${SEMI_SPACE_MB}`,
       path.join(__dirname, 'bare-server.js'),
     ]);
     c.server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -387,7 +390,10 @@ class Config {
         : pinned(SERVER_CPU, path.join(root, 'bin/oobd'), serve);
     // Queue mode runs as docker-compose.yml and contrib/oobd-worker.service run it.
     const env =
-      mode === 'bullmq' ? { ...process.env, NODE_OPTIONS: QUEUE_NODE_OPTIONS } : process.env;
+      mode === 'bullmq' ? { ...process.env, NODE_OPTIONS: QUEUE_NODE_OPTIONS } : { ...process.env };
+    // Without the shebang (profiles), the default it puts in front of NODE_OPTIONS.
+    if (nodeArgs.length > 0)
+      env.NODE_OPTIONS = `--max-semi-space-size=${SEMI_SPACE_MB} ${env.NODE_OPTIONS ?? ''}`;
     c.server = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     await waitForLine(c.server.stderr, (l) => (l.includes('"oobd serving"') ? true : undefined));
     c.counter = new RecordCounter(path.join(c.dir, 'logs'), 'OOB');

@@ -65,7 +65,7 @@ describe('oobd command line', () => {
   });
 
   it('runs as the installed command, bin/oobd, with its Node flags', () => {
-    // The shebang is `env -S node --v8-pool-size=0`: the command must start through it.
+    // The shebang is `env -S "NODE_OPTIONS=..." node --v8-pool-size=0`: the command must start through it.
     const result = spawnSync(
       join(ROOT, 'bin/oobd'),
       ['parse', join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')],
