@@ -27,6 +27,7 @@ import {
   findLine,
   findLineContaining,
   hashStatus,
+  leadingAddress,
   lowerAscii,
   startsWithI,
   textAfter,
@@ -649,6 +650,10 @@ function exchange2003Recipient(line: string): Named | null {
     const a = addressIn(h.length > 2 && h.startsWith("'") && h.endsWith("'") ? h.slice(1, -1) : h);
     if (a !== null) return { address: a, rest: '', reason: '' };
   }
+  // '"john doe"@b on ...': a quoted local part (RFC 5321 §4.1.2) may hold spaces.
+  const quoted = head.trimStart().startsWith('"') ? leadingAddress(head) : null;
+  if (quoted !== null && quoted.rest === '' && quoted.address.indexOf('@') > 0)
+    return { address: quoted.address, rest: '', reason: '' };
   return dated && head.indexOf('@') < 0 && head.length < 80
     ? { address: '', rest: '', reason: '' }
     : null;
