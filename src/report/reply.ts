@@ -909,6 +909,9 @@ const CLOSERS: Readonly<Record<string, string>> = {
  */
 function nestedReply(content: string): number {
   if (!hasFailureCode(content)) return -1;
+  // "550-'554'": a relay's code, then the remote server's reply of a code alone (RFC
+  // 5321 §4.2: the text is optional) quoted whole.
+  if (isBareReplyCode(content) && failureCode(content, 0)) return 0;
   // "550 552 Requested action aborted ...", "550: 552 ...": a relay's own code, then
   // the remote server's reply with its code (a provider that writes the code it acted
   // on before the reply it quotes, as Yahoo and Zoho do); not a quantity ("550 552 bytes").

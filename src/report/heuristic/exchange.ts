@@ -160,7 +160,8 @@ function recipientLine(line: string): string | null {
   if (t.length === a.length + 1 && t.endsWith('.') && t.startsWith(a)) return a;
   // Everything but the address and a display name (quoted, it may hold any
   // punctuation: '"Carl, Jr." <a@b>'): no sentence around it.
-  let rest = t.replaceAll(a, '').replaceAll('<mailto:>', '');
+  // ("<a@example.org.>": the root dot inside the brackets is the address's too.)
+  let rest = t.replaceAll(`<${a}.>`, '').replaceAll(a, '').replaceAll('<mailto:>', '');
   const open = rest.indexOf('"');
   const close = open < 0 ? -1 : rest.indexOf('"', open + 1);
   if (close > open) rest = rest.slice(0, open) + rest.slice(close + 1);

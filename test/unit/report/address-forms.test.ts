@@ -121,3 +121,42 @@ describe('a UTF-8 address in Japanese text under a wrong or 7-bit label', () => 
     expect(decodeCharset(iconv.encode(t, 'euc-jp'), 'ISO-2022-JP')).toBe(t);
   });
 });
+
+describe('a list of recipients under a generic intro', () => {
+  const notice = (first: string): Buffer =>
+    Buffer.from(
+      [
+        'From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>',
+        'To: sender@example.com',
+        'Subject: Delivery failure',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=us-ascii',
+        '',
+        'Delivery to the following recipients failed permanently:',
+        '',
+        `    ${first}`,
+        '    Otto Lang <otto@example.net>',
+        '',
+        'Reason: 550 5.1.1 mailbox not found here',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+  const recipients = (raw: Buffer): string[] =>
+    parseMessage(raw)
+      .findings.filter((f): f is OobFinding => f.kind === 'oob')
+      .map((f) => f.recipient);
+
+  test('a display name and an address with a root dot in its brackets is a recipient line', () => {
+    expect(recipients(notice('Ruth Smith <ruth@example.org.>'))).toEqual([
+      'ruth@example.org',
+      'otto@example.net',
+    ]);
+  });
+
+  test('a sentence after an address with a dot is still no recipient line', () => {
+    expect(recipients(notice('ruth@example.org. Please check the spelling.'))).not.toContain(
+      'ruth@example.org',
+    );
+  });
+});

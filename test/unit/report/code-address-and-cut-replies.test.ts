@@ -7,6 +7,7 @@
 import { parseMessage } from '../../../src/report/index';
 import {
   cutMultiline,
+  readReply,
   reasonAbout,
   transcriptAbout,
   wholeReplyIn,
@@ -314,5 +315,25 @@ describe("a transcript's lines about one recipient", () => {
     expect(transcriptAbout(lines, 'ines@dest.example.net', true)).toBe(
       '>>> DATA\n<<< 550-5.1.1 <ines@dest.example.net>... no such user\n<<< 550 5.1.1 see the help pages',
     );
+  });
+});
+
+describe("a relay's code around a remote reply of a code alone", () => {
+  const failed = { status: { class: 5, subject: 0, detail: 0 }, action: null, smtp: true };
+
+  test.each([["550-'554'"], ["550 '554'"], ['550 554']])(
+    '%s is read as reply code 554, no text',
+    (text) => {
+      const read = readReply(text, failed);
+      expect(read.reply.code).toBe(554);
+      expect(read.reply.content).toBe('');
+    },
+  );
+
+  test.each([
+    ['550 552 bytes is more than we take', 550],
+    ["550-'5.2.2 the mailbox is full'", 550],
+  ])('%s keeps its own code', (text, code) => {
+    expect(readReply(text, failed).reply.code).toBe(code);
   });
 });
