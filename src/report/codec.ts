@@ -184,7 +184,12 @@ export function decodeCharset(bytes: Uint8Array, charset: string | null | undefi
     // EUC-JP, Shift_JIS or UTF-8 labelled ISO-2022-JP (au, Vodafone, DoCoMo bounces).
     for (const decoder of JAPANESE_8BIT) {
       try {
-        return decoder.decode(buf);
+        const text = decoder.decode(buf);
+        // A UTF-8 address stays UTF-8 in EUC-JP or Shift_JIS text, and in ISO-2022-JP
+        // text, whose escaped runs are then still JIS (RFC 6531 §3.3, RFC 1468 §2).
+        return decoder.encoding === 'utf-8'
+          ? decodeIso2022JpRuns(text)
+          : decodeWithUtf8Addresses(buf, decoder.encoding);
       } catch {
         // not this one
       }
@@ -254,13 +259,75 @@ function decodeWithUtf8Addresses(buf: Buffer, cs: string): string {
         out += iconv.decode(buf.subarray(from, start), cs) + run;
         from = end;
       } catch {
-        // the charset's own text
+        // The charset's own text, or the address right after a character of it with no
+        // space between ("收件人：用户@例え.jp", a full-width colon before it).
+        const s = utf8AddressStart(buf, start, at, end, cs);
+        if (s > start) {
+          out += iconv.decode(buf.subarray(from, s), cs) + fatalUtf8.decode(buf.subarray(s, end));
+          from = end;
+        }
       }
     }
     scanned = end;
     at = buf.indexOf(0x40, end);
   }
   return from === 0 ? iconv.decode(buf, cs) : out + iconv.decode(buf.subarray(from), cs);
+}
+
+/** Most octets of a local part looked at (RFC 5321 §4.5.3.1.1: 64, up to 4 octets a character in UTF-8). */
+const MAX_LOCAL_OCTETS = 256;
+
+/**
+ * Where a UTF-8 address starts inside the run `start`..`end` (its "@" at `at`) when
+ * characters of charset `cs` stand right before it: the longest valid UTF-8 tail of
+ * the run's part before the "@" whose octets before it are whole characters of `cs`
+ * (they decode and encode back to the same octets), the rest of the run valid UTF-8
+ * too. The address must hold a non-ASCII character past its first ASCII one: a
+ * character of `cs` that is valid UTF-8 by chance before an ASCII address
+ * ("为lina@example.cn") is not taken for part of it. Returns `start` when none is found.
+ */
+function utf8AddressStart(buf: Buffer, start: number, at: number, end: number, cs: string): number {
+  if (end - at > MAX_LOCAL_OCTETS * 4 || !validUtf8(buf, at, end)) return start;
+  // The longest tail of whole UTF-8 characters before the "@" (walking back over
+  // continuation octets to each lead octet).
+  let s = at;
+  const floor = Math.max(start, at - MAX_LOCAL_OCTETS);
+  for (let i = at - 1; i >= floor;) {
+    let lead = i;
+    while (lead > floor && ((buf[lead] as number) & 0xc0) === 0x80) lead--;
+    if (!validUtf8(buf, lead, s)) break;
+    s = lead;
+    i = lead - 1;
+  }
+  // Move past octets that split a character of the charset before the address.
+  for (let tries = 0; s < at && tries < 4; tries++) {
+    const before = buf.subarray(start, s);
+    if (s > start && iconv.encode(iconv.decode(before, cs), cs).equals(before)) break;
+    s = nextUtf8(buf, s);
+  }
+  if (s <= start || s >= at) return start;
+  // A non-ASCII character past the address's first ASCII octet.
+  let i = s;
+  while (i < end && (buf[i] as number) > 0x7f) i++;
+  for (; i < end; i++) if ((buf[i] as number) > 0x7f) return s;
+  return start;
+}
+
+/** The octets `from`..`to` are valid UTF-8. */
+function validUtf8(buf: Buffer, from: number, to: number): boolean {
+  try {
+    fatalUtf8.decode(buf.subarray(from, to));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The offset after the UTF-8 character that starts at `at`. */
+function nextUtf8(buf: Buffer, at: number): number {
+  let i = at + 1;
+  while (i < buf.length && ((buf[i] as number) & 0xc0) === 0x80) i++;
+  return i;
 }
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });

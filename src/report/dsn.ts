@@ -18,6 +18,7 @@ import {
 } from './mime';
 import {
   MAX_CONTENT,
+  cutMultiline,
   extractReply,
   hasReplyCode,
   isBareReplyCode,
@@ -29,6 +30,7 @@ import {
   entryAbout,
   reasonsAbout,
   transcriptAbout,
+  wholeReplyIn,
 } from './reply';
 import type { OobFinding, ParseProblem } from './types';
 import { formatEnhancedCode, rfc3339, type EnhancedCode } from '../values';
@@ -386,6 +388,33 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
     if (found.reply !== null) break;
   }
   return found;
+}
+
+/**
+ * The part of a session transcript about `address` that holds a reply
+ * (`transcriptAbout`), from the first note that has one, or null.
+ */
+function transcriptReplyInNotes(notes: Note[], address: string, alone: boolean): string | null {
+  for (const n of notes) {
+    const t = transcriptAbout(n.lines(), address, alone);
+    if (t !== null && hasReplyCode(t)) return t;
+  }
+  return null;
+}
+
+/** The class of the reply code `text` holds where a reply stands (4 or 5 for a failure), or null. */
+function failureClass(text: string): number | null {
+  const read = readReply(text, { status: null, action: null, smtp: true });
+  return read.coded ? Math.floor(read.reply.code / 100) : null;
+}
+
+/** The whole reply a cut multi-line one (`cutMultiline`) opens, from the first note that quotes it, or null. */
+function wholeReplyInNotes(notes: Note[], text: string): string | null {
+  for (const n of notes) {
+    const whole = wholeReplyIn(n.lines(), text);
+    if (whole !== null) return whole;
+  }
+  return null;
 }
 
 /**
@@ -851,6 +880,20 @@ function blockFinding(
       sole === null || !sole.alone
         ? noteAbout(notes.all(), recipient, alone)
         : ownNote(noteAbout(notes.all(), recipient, true), recipient, sole));
+  // "Diagnostic-Code: smtp; 552-5.7.0 ..." (Sendmail): a multi-line reply's first line
+  // only (RFC 5321 §4.2.1: a "NNN-" line is never a reply's last); the session
+  // transcript beside it quotes the whole reply. Where no line there goes on from the
+  // cut one, the transcript's failing reply for this recipient is the whole reply the
+  // fragment stands for.
+  let completed = false;
+  if (smtp && text !== '' && cutMultiline(text)) {
+    const whole =
+      wholeReplyInNotes(notes.all(), text) ?? transcriptReplyInNotes(notes.all(), recipient, alone);
+    if (whole !== null && failureClass(whole) === failureClass(text)) {
+      text = whole;
+      completed = true;
+    }
+  }
   let read = readReply(text, { status: status.code, action: null, smtp });
   if (!read.coded) {
     const found = extensionReply(block, decode) ?? noteOnce().reply;
@@ -864,7 +907,7 @@ function blockFinding(
     }
     if (found !== null || text !== '')
       read = readReply(text, { status: status.code, action: null, smtp });
-  } else if (smtp && saysOnlyClass(text)) {
+  } else if (smtp && !completed && saysOnlyClass(text)) {
     // "Diagnostic-Code: smtp; 554 5.0.0 Service unavailable": the reporting MTA's own
     // verdict on the transaction (Sendmail writes it after a refused DATA), not the
     // remote server's reply, which its text part quotes ("<<< 554 5.7.1 Message

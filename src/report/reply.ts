@@ -223,6 +223,45 @@ export function continuedReply(
   return { text: out.join(' '), next: i };
 }
 
+/**
+ * `text` is a multi-line reply cut before its last line: it opens with "NNN-" and no
+ * "NNN " line of that code follows (RFC 5321 §4.2.1: every line but the last carries
+ * the dash). Sendmail writes only the first line of such a reply into its
+ * Diagnostic-Code ("552-5.7.0 This message was blocked because ...") and the whole
+ * reply into its session transcript.
+ */
+export function cutMultiline(text: string): boolean {
+  const t = oneLine(text);
+  if (codeAt(t, 0, false) < 0 || t.charCodeAt(3) !== 0x2d) return false;
+  const code = t.slice(0, 3);
+  return t.indexOf(' ' + code + ' ') < 0 && !t.endsWith(' ' + code);
+}
+
+/**
+ * The whole multi-line reply in `lines` (a session transcript, "<<< " marks
+ * removed) whose first line opens as the cut reply `text` does (`cutMultiline`),
+ * joined by spaces as `continuedReply` joins it; null when no line starts it or the
+ * reply there has no more lines than `text`.
+ */
+export function wholeReplyIn(lines: readonly string[], text: string): string | null {
+  const t = oneLine(text);
+  // The first line's opening words: the line may hold less of the reply than `text`.
+  const head = t.slice(0, Math.min(t.length, 48));
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.indexOf(head.slice(0, 4)) < 0) continue;
+    let own = line.trim();
+    if (own.startsWith('<<<')) own = own.slice(3).trimStart();
+    if (!oneLine(own).startsWith(head.slice(0, Math.min(head.length, oneLine(own).length))))
+      continue;
+    const whole = continuedReply(lines, i);
+    if (whole.next - i < 2) continue;
+    const joined = whole.text.startsWith('<<<') ? whole.text.slice(3).trimStart() : whole.text;
+    return joined.length > t.length ? joined : null;
+  }
+  return null;
+}
+
 /** A reply code (RFC 5321 §4.2: first digit 2-5, second 0-5) at `pos`, followed by " ", "-" or, when `bare`, the end. */
 function codeAt(t: string, pos: number, bare: boolean): number {
   const c0 = t.charCodeAt(pos);
@@ -870,6 +909,9 @@ const CLOSERS: Readonly<Record<string, string>> = {
  */
 function nestedReply(content: string): number {
   if (!hasFailureCode(content)) return -1;
+  // "550-'554'": a relay's code, then the remote server's reply of a code alone (RFC
+  // 5321 §4.2: the text is optional) quoted whole.
+  if (isBareReplyCode(content) && failureCode(content, 0)) return 0;
   // "550 552 Requested action aborted ...", "550: 552 ...": a relay's own code, then
   // the remote server's reply with its code (a provider that writes the code it acted
   // on before the reply it quotes, as Yahoo and Zoho do); not a quantity ("550 552 bytes").
@@ -1342,6 +1384,16 @@ function endsWithCode(text: string, colon: boolean): boolean {
   return e !== null && e.end === word.length;
 }
 
+/**
+ * `text` opens with a reply code, perhaps after a transcript's "<<<" mark: "554",
+ * "550 5.1.1", "<<< 550-5.1.1".
+ */
+function opensReply(text: string): boolean {
+  let t = text.trimStart();
+  if (t.startsWith('<<<')) t = t.slice(3).trimStart();
+  return codeAt(t, 0, true) >= 0;
+}
+
 /** "Reason: text" → "text"; other lines unchanged. */
 function withoutReasonLabel(line: string): string {
   const t = line.trim();
@@ -1495,7 +1547,18 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
     following.push(withoutReasonLabel(next));
   }
 
-  if (after !== '' && (!after.endsWith(':') || endsWithCode(after, true)))
+  // A reply that names the address last ("554 <a@b>...", Sendmail's verdict line; "550
+  // 5.1.1 <a@b>:") says why on its own line, even with no words after the address
+  // (RFC 5321 §4.2: the text of a reply is optional).
+  const replyLine = inSentence && after === '' && opensReply(before);
+  // "a@b: 554 <a@b>:" (OpenSMTPD), "host x said: 554 <a@b>:" (Postfix, its text wrapped
+  // onto the next lines or cut): the colon ends the reply's own "<a@b>:", not a label
+  // that announces the reason below.
+  const replyAfter = after.endsWith(':') && hasReplyCode(after);
+  if (
+    (after !== '' && (!after.endsWith(':') || endsWithCode(after, true) || replyAfter)) ||
+    replyLine
+  )
     return oneLine([inSentence ? withoutBullet(line.trim()) : after, ...following].join(' '));
   if (following.length > 0) {
     // A list of addresses: the reason follows the list, once for all of them.
@@ -1704,7 +1767,11 @@ export function transcriptAbout(
         if (sep === 0x20) break;
       }
     }
-    while (to < section.length && (section[to] as string).startsWith('<<<')) to++;
+    // A server's line that names the address goes on in the "<<<" lines after it; the
+    // MTA's own line about it ("550 5.1.1 <a@b>... User unknown") comes after the
+    // server's reply, and the "<<<" lines after that answer later commands.
+    if (first.startsWith('<<<'))
+      while (to < section.length && (section[to] as string).startsWith('<<<')) to++;
     // Sendmail writes one ">>> DATA" for a pipelined group (RFC 2920 §3.1: DATA ends
     // it, its reply comes last): a reply with another one after it under that line
     // ("<<< 550 <a@b>: User unknown", then "<<< 554 no valid recipients") answered

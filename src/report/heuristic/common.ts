@@ -694,11 +694,16 @@ export function leadingAddress(line: string): Named | null {
   const bare = afterPrefix(inner, 'mailto:') ?? afterPrefix(inner, 'smtp:') ?? inner;
   if (!isEmailAddress(bare)) return null;
   let rest = afterSeparators(after.trim()).trim();
+  // "a@example.org. (host: h)": a dot right after the domain, before white space, ends
+  // the address (its root dot, RFC 1034 §3.1, or a full stop); no part of the text.
+  if (rest.charCodeAt(0) === 0x2e && (rest.charCodeAt(1) === 0x20 || rest.charCodeAt(1) === 0x09))
+    rest = afterSeparators(rest.slice(2).trim()).trim();
   // "<a@example.org.>": an absolute domain's root dot (RFC 1034 §3.1) names the same
   // mailbox as the transcript's "RCPT To:<a@example.org>"; one key for both.
   const address = withoutRootDot(bare);
-  // "... to <a@b>." : a full stop or a closing bracket alone ends the sentence.
-  if (rest.length <= 2 && [...rest].every((ch) => '.)]'.indexOf(ch) >= 0)) rest = '';
+  // "... to <a@b>.", "... to [a@b.].", '... to ""john doe"@b".': a full stop, a closing
+  // bracket or the quotation's closing quote alone ends the sentence.
+  if (rest.length <= 4 && [...rest].every((ch) => '.)]"\''.indexOf(ch) >= 0)) rest = '';
   return { address, rest, reason: '' };
 }
 

@@ -27,6 +27,7 @@ import {
   findLine,
   findLineContaining,
   hashStatus,
+  leadingAddress,
   lowerAscii,
   startsWithI,
   textAfter,
@@ -159,7 +160,8 @@ function recipientLine(line: string): string | null {
   if (t.length === a.length + 1 && t.endsWith('.') && t.startsWith(a)) return a;
   // Everything but the address and a display name (quoted, it may hold any
   // punctuation: '"Carl, Jr." <a@b>'): no sentence around it.
-  let rest = t.replaceAll(a, '').replaceAll('<mailto:>', '');
+  // ("<a@example.org.>": the root dot inside the brackets is the address's too.)
+  let rest = t.replaceAll(`<${a}.>`, '').replaceAll(a, '').replaceAll('<mailto:>', '');
   const open = rest.indexOf('"');
   const close = open < 0 ? -1 : rest.indexOf('"', open + 1);
   if (close > open) rest = rest.slice(0, open) + rest.slice(close + 1);
@@ -649,6 +651,10 @@ function exchange2003Recipient(line: string): Named | null {
     const a = addressIn(h.length > 2 && h.startsWith("'") && h.endsWith("'") ? h.slice(1, -1) : h);
     if (a !== null) return { address: a, rest: '', reason: '' };
   }
+  // '"john doe"@b on ...': a quoted local part (RFC 5321 §4.1.2) may hold spaces.
+  const quoted = head.trimStart().startsWith('"') ? leadingAddress(head) : null;
+  if (quoted !== null && quoted.rest === '' && quoted.address.indexOf('@') > 0)
+    return { address: quoted.address, rest: '', reason: '' };
   return dated && head.indexOf('@') < 0 && head.length < 80
     ? { address: '', rest: '', reason: '' }
     : null;

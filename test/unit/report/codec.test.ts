@@ -1,6 +1,7 @@
 // The decoders are nodemailer's libraries behind bounds of ours (codec.ts). Hostile
 // input must come back decoded as far as it goes, bounded, never as an exception; a
 // hang or a super-linear pass shows as jest's timeout (tests assert no timings).
+import * as iconv from 'iconv-lite';
 import {
   decodeBase64,
   decodeCharset,
@@ -124,6 +125,27 @@ describe('a UTF-8 address in a text of another charset (RFC 6531 §3.3)', () => 
     const sjis = Buffer.from([0x88, 0xb6, 0x90, 0xe6]); // 宛先
     const text = bytes(sjis, ': ', Buffer.from('用户@例え.jp', 'utf8'), ' ', sjis);
     expect(decodeCharset(text, 'shift_jis')).toBe('宛先: 用户@例え.jp 宛先');
+  });
+
+  test.each([
+    ['gb18030', 'GB2312', '收件人：', '用户@例え.jp'],
+    ['gb18030', 'GBK', '收件人：', 'jürgen@bücher.example'],
+    ['shift_jis', 'Shift_JIS', '宛先：', '用户@例え.jp'],
+    ['big5', 'Big5', '收件者：', 'jürgen+tag@bücher.example'],
+  ])(
+    'is read as UTF-8 right after a %s character with no space between (%s)',
+    (cs, label, lead, address) => {
+      const text = bytes(iconv.encode(lead, cs), Buffer.from(address, 'utf8'), '\n');
+      expect(decodeCharset(text, label)).toBe(`${lead}${address}\n`);
+    },
+  );
+
+  test.each([
+    ['收件人为lina@example.cn', 'gb18030'],
+    ['收件人：lina@example.cn', 'gb18030'],
+    ['宛先：taro@example.jp', 'shift_jis'],
+  ])("leaves %s, an ASCII address after the charset's text, as the charset reads it", (t, cs) => {
+    expect(decodeCharset(iconv.encode(t, cs), cs)).toBe(t);
   });
 
   test("leaves the charset's own text, and a Latin-1 address, as the charset reads them", () => {
