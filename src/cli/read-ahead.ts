@@ -164,24 +164,31 @@ async function* oneBatch(
   paths: ReadonlyArray<string>,
   errors: SourceError[],
 ): AsyncGenerator<ReadBatch> {
-  const raws: Array<{ file: string; raw: Buffer }> = [];
-  let bytes = 0;
+  const files: Array<{ file: string; raw: Buffer }> = [];
   for (const file of paths) {
     const raw = readSource(file, errors);
-    if (raw === null) continue;
-    raws.push({ file, raw });
-    bytes += raw.length;
+    if (raw !== null) files.push({ file, raw });
   }
+  yield { ...packFiles(files), errors: [], done: true };
+}
+
+/** Files' bytes end to end in one buffer, as a batch carries them. */
+export function packFiles(files: ReadonlyArray<{ file: string; raw: Buffer }>): {
+  items: ReadItem[];
+  buffer: ArrayBuffer;
+} {
+  let bytes = 0;
+  for (const { raw } of files) bytes += raw.length;
   const buffer = new ArrayBuffer(bytes);
   const view = new Uint8Array(buffer);
   const items: ReadItem[] = [];
   let at = 0;
-  for (const { file, raw } of raws) {
+  for (const { file, raw } of files) {
     view.set(raw, at);
     items.push({ file, start: at, end: at + raw.length });
     at += raw.length;
   }
-  yield { items, errors: [], buffer, done: true };
+  return { items, buffer };
 }
 
 /** Batches read on this thread (no reading thread available): one file each. */
