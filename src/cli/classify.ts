@@ -14,8 +14,7 @@ import {
 } from '../classify/index';
 import { PACKAGE_RULES } from '../config/paths';
 import { readRulesSources } from '../config/rules';
-import { checkConfigFiles, loadServerConfig } from '../config/server';
-import { addRulesConfigOption, explicitConfigPath, Output } from './common';
+import { addRulesConfigOption, explicitConfigPath, Output, serverConfig } from './common';
 
 interface ClassifyOptions {
   config?: string;
@@ -62,6 +61,7 @@ export function classifierSettings(
 ): ClassifierSettings {
   const file = explicitConfigPath(opts);
   if (file === null) return { files: PACKAGE_RULES.map(shownPath), origins: new Map() };
+  const { loadServerConfig, checkConfigFiles } = serverConfig();
   const config = loadServerConfig(file);
   if (!tolerant) checkConfigFiles(config, { smtp: false });
   const files = config.classifier.files.map(shownPath);

@@ -4,6 +4,16 @@ import type { Command } from 'commander';
 import { PACKAGE_CONFIG } from '../config/paths';
 import { ErrorCode, OobdError } from '../errors';
 
+/**
+ * The server-config module, loaded by the first command that reads a config file: it
+ * brings zod, whose loading and schema building take about 100 ms of CPU, a quarter
+ * of `oobd parse`'s start, and which `oobd parse` or `oobd classify` without a config
+ * never use.
+ */
+export function serverConfig(): typeof import('../config/server') {
+  return require('../config/server') as typeof import('../config/server');
+}
+
 /** The config file looked for in the working directory. */
 export const DEFAULT_CONFIG = 'config/oobd.toml';
 

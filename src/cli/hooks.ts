@@ -1,9 +1,9 @@
 // `oobd hooks status|replay`: where each log hook stands in this node's log folder, and
 // sending its dead letters again.
 import type { Command } from 'commander';
-import { loadServerConfig, type HookConfig, type ServerConfig } from '../config/server';
+import type { HookConfig, ServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
-import { addConfigOption, configPath, requireFolder } from './common';
+import { addConfigOption, configPath, requireFolder, serverConfig } from './common';
 
 interface StatusOptions {
   config?: string;
@@ -121,7 +121,7 @@ export function register(program: Command): void {
     .argument('[name]', 'only this hook')
     .option('--json', 'print JSON')
     .action(async (name: string | undefined, opts: StatusOptions) => {
-      const config = loadServerConfig(configPath(opts));
+      const config = serverConfig().loadServerConfig(configPath(opts));
       const selected = name === undefined ? config.hooks : [findHook(config, name)];
       if (selected.length === 0) {
         process.stdout.write(`${config.file} configures no [[hooks]]\n`);
@@ -141,7 +141,7 @@ export function register(program: Command): void {
     .description("POST a hook's dead letters again, oldest first; each accepted one is removed")
     .argument('<name>', 'the hook')
     .action(async (name: string, opts: { config?: string }) => {
-      const config = loadServerConfig(configPath(opts));
+      const config = serverConfig().loadServerConfig(configPath(opts));
       const hook = findHook(config, name);
       requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
       const { loadNodeId } = require('../log/writer') as typeof import('../log/writer');

@@ -3,7 +3,6 @@
 import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
 import { closestLabel, knownLabel } from '../classify/labels';
-import { loadServerConfig } from '../config/server';
 import { parseDuration } from '../config/units';
 import { ErrorCode, OobdError } from '../errors';
 import {
@@ -17,7 +16,7 @@ import {
 import { recordRecipients } from '../log/record-index';
 import type { LogRecord, RecordType } from '../log/record';
 import { matchesTrace, parseTraceFilter, type TraceFilter } from '../log/trace-filter';
-import { addConfigOption, configPath, Output } from './common';
+import { addConfigOption, configPath, Output, serverConfig } from './common';
 
 interface LogsOptions {
   config?: string;
@@ -372,7 +371,8 @@ export function register(program: Command): void {
       };
       for (const warning of classWarnings(opts.class))
         process.stderr.write(`oobd logs: ${warning}\n`);
-      const dirs = dirArgs.length > 0 ? dirArgs : [loadServerConfig(configPath(opts)).logs.dir];
+      const dirs =
+        dirArgs.length > 0 ? dirArgs : [serverConfig().loadServerConfig(configPath(opts)).logs.dir];
       for (const dir of dirs) {
         try {
           await fs.access(dir);

@@ -2,11 +2,11 @@
 // deliver (queue.quarantine_dir), and putting a message back through the pipeline
 // once its cause is fixed (new rules, a parser fix, a routing host that takes it again).
 import type { Command } from 'commander';
-import { loadServerConfig, type ServerConfig } from '../config/server';
+import type { ServerConfig } from '../config/server';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { ListedEntry, Quarantine, QuarantineCause } from '../queue/quarantine';
 import { existsSync } from 'node:fs';
-import { addConfigOption, configPath, requireFolder } from './common';
+import { addConfigOption, configPath, requireFolder, serverConfig } from './common';
 
 interface QuarantineOptions {
   config?: string;
@@ -23,7 +23,7 @@ function open(
   opts: QuarantineOptions,
 ): { config: ServerConfig; quarantine: Quarantine } {
   const merged = { ...(group.opts() as QuarantineOptions), ...opts };
-  const config = loadServerConfig(configPath(merged));
+  const config = serverConfig().loadServerConfig(configPath(merged));
   const { Quarantine } = require('../queue/quarantine') as typeof import('../queue/quarantine');
   const dir = merged.dir ?? config.queue.quarantine_dir;
   // The quarantine folder is made with its first message, so its absence alone means

@@ -4,7 +4,7 @@
 // while the main thread parses. Reads at most `window` batches ahead of the parser.
 import { parentPort, workerData } from 'node:worker_threads';
 import { listFiles, readSource, type SourceError } from './sources';
-import type { ReadBatch, ReadItem, ReadWorkerData } from './read-ahead';
+import { packFiles, type ReadBatch, type ReadItem, type ReadWorkerData } from './read-ahead';
 
 const { paths, window, batchFiles, batchBytes } = workerData as ReadWorkerData;
 const port = parentPort;
@@ -67,16 +67,7 @@ function nextBatch(): ReadBatch {
     const item: ReadItem = { file: (files[0] as ReadFile).file, start: 0, end: only.length };
     return { items: [item], errors: errors.splice(0), buffer: only.buffer as ArrayBuffer, done };
   }
-  const buffer = new ArrayBuffer(bytes);
-  const view = new Uint8Array(buffer);
-  const items: ReadItem[] = [];
-  let at = 0;
-  for (const { file, raw } of files) {
-    view.set(raw, at);
-    items.push({ file, start: at, end: at + raw.length });
-    at += raw.length;
-  }
-  return { items, errors: errors.splice(0), buffer, done };
+  return { ...packFiles(files), errors: errors.splice(0), done };
 }
 
 function pump(): void {

@@ -1,8 +1,7 @@
 // `oobd serve`: the SMTP server (and, in queue mode, optional worker threads).
 import type { Command } from 'commander';
-import { checkConfigFiles, loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
-import { addConfigOption, configPath } from './common';
+import { addConfigOption, configPath, serverConfig } from './common';
 import { DEFAULT_STOP_BUDGET, parseCount, parseStopBudget, runUntilSignal } from './run';
 
 interface ServeOptions {
@@ -37,6 +36,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: ServeOptions) => {
       const budgetMs = parseStopBudget(opts.stopTimeout);
+      const { loadServerConfig, checkConfigFiles } = serverConfig();
       const config = loadServerConfig(configPath(opts));
       checkConfigFiles(config, { smtp: true });
       if (opts.queue !== undefined && opts.queue !== 'inline' && opts.queue !== 'bullmq') {

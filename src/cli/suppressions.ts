@@ -2,10 +2,10 @@
 // (src/log/suppressions.ts says which records list an address).
 import { existsSync, promises as fs } from 'node:fs';
 import type { Command } from 'commander';
-import { buildServerConfig, loadServerConfig, type SuppressionsConfig } from '../config/server';
+import type { SuppressionsConfig } from '../config/server';
 import { parseDuration } from '../config/units';
 import { ErrorCode, OobdError } from '../errors';
-import { addConfigOption, configPath, Output } from './common';
+import { addConfigOption, configPath, Output, serverConfig } from './common';
 import { parseTimeBound } from './logs';
 
 interface SuppressionsOptions {
@@ -50,10 +50,10 @@ function suppressionsConfig(
 } {
   const file = configPath(opts);
   if (opts.config === undefined && dirsGiven && !existsSync(file)) {
-    const defaults = buildServerConfig('(defaults)', {}, {});
+    const defaults = serverConfig().buildServerConfig('(defaults)', {}, {});
     return { rules: defaults.suppressions, logsDir: defaults.logs.dir };
   }
-  const config = loadServerConfig(file);
+  const config = serverConfig().loadServerConfig(file);
   return { rules: config.suppressions, logsDir: config.logs.dir };
 }
 

@@ -1,9 +1,8 @@
 // `oobd worker`: processes queued messages from Redis (queue mode). Run any number,
 // on any machine that reaches the Redis of queue.redis_url (or $REDIS_URL).
 import type { Command } from 'commander';
-import { checkConfigFiles, loadServerConfig } from '../config/server';
 import { ErrorCode, OobdError } from '../errors';
-import { addConfigOption, configPath } from './common';
+import { addConfigOption, configPath, serverConfig } from './common';
 import { DEFAULT_STOP_BUDGET, parseCount, parseStopBudget, runUntilSignal } from './run';
 
 interface WorkerOptions {
@@ -31,6 +30,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: WorkerOptions) => {
       const budgetMs = parseStopBudget(opts.stopTimeout);
+      const { loadServerConfig, checkConfigFiles } = serverConfig();
       const config = loadServerConfig(configPath(opts));
       checkConfigFiles(config, { smtp: false });
       const workers = parseCount(opts.workers, 1);

@@ -172,6 +172,27 @@ describe('oobd parse', () => {
     expect([...new Set(printed)]).toEqual(names);
   });
 
+  it('prints the same lines for a few files named one by one as for their folder', () => {
+    // A few named files are read on the main thread, a folder by the reading thread.
+    const dir = makeTempDir();
+    const sources = ['rfc3464/kumomta-1.eml', 'rfc3464/kumomta-5.eml', 'rfc5965/kumomta-1.eml'];
+    const names = sources.map((f, i) => {
+      const name = join(dir, `${i}.eml`);
+      copyFileSync(join(ROOT, 'fixtures', f), name);
+      return name;
+    });
+    writeFileSync(join(dir, '3.eml'), 'not a message at all\n');
+    names.push(join(dir, '3.eml'));
+    const named = runCli(['parse', ...names]);
+    const folder = runCli(['parse', dir]);
+    expect(named.code).toBe(0);
+    expect(named.stderr).toBe('');
+    const shown = (stdout: string) =>
+      jsonLines(stdout).map((r) => [r.source_file, r.id, r.type, r.recipient, r.response]);
+    expect(shown(named.stdout)).toEqual(shown(folder.stdout));
+    expect(new Set(shown(named.stdout).map(([file]) => file))).toEqual(new Set(names));
+  });
+
   it('keeps a file larger than a read-ahead batch in its place', () => {
     // Over 2 MB: such a file travels alone, without a copy, between the small ones.
     const dir = makeTempDir();

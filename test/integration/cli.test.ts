@@ -80,6 +80,25 @@ describe('oobd command line', () => {
   });
 
   it.each([
+    ['parse', ['parse', join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')], false],
+    ['classify', ['classify', '550 5.1.1 user unknown'], false],
+    ['parse --config', ['parse', '--config', 'config/oobd.toml', 'fixtures'], true],
+  ])('loads the config schema (zod) for %s only when a config is named', (_, args, loads) => {
+    // Loading zod and building the schema is a quarter of a one-message parse's start.
+    const script =
+      `require(${JSON.stringify(CLI)}).main(['node', 'oobd', ...${JSON.stringify(args)}])` +
+      `.then(() => process.stderr.write(String(Object.keys(require.cache).some((f) => f.includes('/node_modules/zod/')))))`;
+    const result = spawnSync(process.execPath, ['-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, OOBD_CONFIG: '' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe(String(loads));
+  });
+
+  it.each([
     ['rules audit', ['rules', 'audit', 'fixtures']],
     [
       'classify with replies as arguments',
