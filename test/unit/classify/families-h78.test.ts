@@ -157,6 +157,39 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 Die Nachricht mit Anhang wurde als Spam eingestuft', 'SpamContent'],
     ['550 Le message contient des mots interdits', 'ContentRelated'],
   ],
+  'command and syntax replies in other languages': [
+    ['500 5.5.2 Syntaxfehler im Befehl', 'ProtocolErrors'],
+    ['501 Erreur de syntaxe dans les paramètres', 'ProtocolErrors'],
+    ['500 Comando desconocido', 'ProtocolErrors'],
+    ['501 Sintassi non valida', 'ProtocolErrors'],
+    ['500 Comando não reconhecido', 'ProtocolErrors'],
+    ['500 Onbekend commando', 'ProtocolErrors'],
+    ['503 Nieprawidłowa kolejność poleceń', 'ProtocolErrors'],
+    ['500 Неизвестная команда', 'ProtocolErrors'],
+    ['500 コマンドの順序が不正です', 'ProtocolErrors'],
+    ['500 无法识别的命令', 'ProtocolErrors'],
+    ['503 명령 순서가 잘못되었습니다', 'ProtocolErrors'],
+    // Nearest: an address syntax refusal under its own code (recipient, sender).
+    ['550 5.1.3 Syntaxfehler in der Empfängeradresse', 'InvalidRecipient'],
+    ['553 5.1.7 Erreur de syntaxe dans l.adresse de l.expéditeur', 'InvalidSender'],
+  ],
+  'a mail loop or too many hops in other languages': [
+    ['554 Mailschleife entdeckt, Nachricht verworfen', 'RoutingErrors'],
+    ['554 5.4.6 Boucle de routage détectée', 'RoutingErrors'],
+    ['554 Se ha detectado un bucle de correo', 'RoutingErrors'],
+    ['554 Rilevato un loop di posta', 'RoutingErrors'],
+    ['554 Loop de e-mail: saltos em excesso', 'RoutingErrors'],
+    ['554 Te veel hops, mailloop vermoed', 'RoutingErrors'],
+    ['554 Wykryto pętlę pocztową', 'RoutingErrors'],
+    ['554 Обнаружена почтовая петля', 'RoutingErrors'],
+    ['554 メールループを検出しました', 'RoutingErrors'],
+    ['554 检测到邮件循环', 'RoutingErrors'],
+    ['554 메일 루프가 감지되었습니다', 'RoutingErrors'],
+    // Nearest: a full mailbox, an expired message, a connection refused.
+    ['552 Postfach voll', 'QuotaIssues'],
+    ['550 Le message a expiré', 'MessageExpired'],
+    ['451 4.4.1 Connection refused', 'NoAnswerFromHost'],
+  ],
 };
 
 describeFamilies(FAMILIES);
