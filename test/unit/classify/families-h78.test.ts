@@ -2,13 +2,14 @@
 // banned words and content in other languages, a listed link or domain the message
 // carries, content scanners' spam scores in other languages, routing refusals in other
 // words than "unable to route", the person behind the address gone from the company,
-// and an attachment or file type refused in other languages. Loaded as the bundled
-// config loads the shipped rules. Every family is tested with wordings written here and
-// with the nearest phrases of other labels that must NOT get its label: a listed
-// sending IP or sender domain, a message judged as spam, an attachment type, a
-// password, a recipient no longer on the server, a connection with no route to the
-// host, a domain that does not exist, a relay refusal, a reputation score of the
-// sender, a virus, an attachment too big.
+// and, in other languages, an attachment or file type refused, syntax and command
+// replies, mail loops, failed SPF/DKIM/DMARC checks and the weak word "blocked". Loaded
+// as the bundled config loads the shipped rules. Every family is tested with wordings
+// written here and with the nearest phrases of other labels that must NOT get its
+// label: a listed sending IP or sender domain, a message judged as spam, an attachment
+// type, a password, a recipient no longer on the server, a connection with no route to
+// the host, a domain that does not exist, a relay refusal, a reputation score of the
+// sender, a virus, an attachment too big, an address syntax code, a locked mailbox.
 import { describeFamilies } from '../../helpers/shipped-rules';
 
 /** [reply, the label it gets] per family. */
@@ -189,6 +190,36 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['552 Postfach voll', 'QuotaIssues'],
     ['550 Le message a expiré', 'MessageExpired'],
     ['451 4.4.1 Connection refused', 'NoAnswerFromHost'],
+  ],
+  'an SPF, DKIM or DMARC check failed, in other languages': [
+    ['550 5.7.1 Die SPF-Überprüfung ist fehlgeschlagen', 'AuthenticationFailed'],
+    ['550 5.7.1 Erreur lors de la vérification DKIM', 'AuthenticationFailed'],
+    ['550 5.7.1 La comprobación DMARC ha fallado', 'AuthenticationFailed'],
+    ['550 5.7.1 Firma DKIM non valida', 'AuthenticationFailed'],
+    ['550 5.7.1 Verificação SPF falhou', 'AuthenticationFailed'],
+    ['550 5.7.1 DMARC-controle niet geslaagd', 'AuthenticationFailed'],
+    ['550 5.7.1 Błąd weryfikacji SPF', 'AuthenticationFailed'],
+    ['550 5.7.1 Проверка DKIM не пройдена', 'AuthenticationFailed'],
+    ['550 送信ドメインのSPF認証に失敗しました', 'AuthenticationFailed'],
+    ['550 DMARC验证失败，拒收', 'AuthenticationFailed'],
+    ['550 Die Absenderdomain hat keinen SPF-Eintrag', 'AuthenticationFailed'],
+    // Nearest: an SPF that passed beside an unknown recipient, a policy refusal.
+    ['550 SPF pass, aber Empfänger ungültig', 'InvalidRecipient'],
+    ['550 5.7.1 Nachricht aus Richtliniengründen abgelehnt', 'PolicyRelated'],
+  ],
+  'the weak word blocked in other languages': [
+    ['550 Der Empfänger hat diesen Absender blockiert', 'PolicyRelated'],
+    ['550 Votre adresse a été bloquée par le destinataire', 'PolicyRelated'],
+    ['550 El destinatario ha bloqueado sus mensajes', 'PolicyRelated'],
+    ['550 Mittente bloccato dal destinatario', 'PolicyRelated'],
+    ['550 O destinatário bloqueou seus e-mails', 'PolicyRelated'],
+    ['550 Afzender geblokkeerd door de ontvanger', 'PolicyRelated'],
+    ['550 Odbiorca zablokował wiadomości od Ciebie', 'PolicyRelated'],
+    ['550 Отправитель заблокирован получателем', 'PolicyRelated'],
+    // Nearest: a locked mailbox, a blocked sending IP, a reason-specific code.
+    ['550 Postfach gesperrt', 'InactiveMailbox'],
+    ['550 Ihre IP-Adresse ist gesperrt', 'SpamBlock'],
+    ['550 5.2.1 Boîte aux lettres bloquée', 'InactiveMailbox'],
   ],
 };
 
