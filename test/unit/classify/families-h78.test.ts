@@ -1,15 +1,16 @@
 // The "h78" blocks of rules/phrases.toml: words the receiver lists ("blacklisted words"),
 // banned words and content in other languages, a listed link or domain the message
 // carries, content scanners' spam scores in other languages, routing refusals in other
-// words than "unable to route", the person behind the address gone from the company,
-// and, in other languages, an attachment or file type refused, syntax and command
-// replies, mail loops, failed SPF/DKIM/DMARC checks and the weak word "blocked". Loaded
-// as the bundled config loads the shipped rules. Every family is tested with wordings
-// written here and with the nearest phrases of other labels that must NOT get its
-// label: a listed sending IP or sender domain, a message judged as spam, an attachment
-// type, a password, a recipient no longer on the server, a connection with no route to
-// the host, a domain that does not exist, a relay refusal, a reputation score of the
-// sender, a virus, an attachment too big, an address syntax code, a locked mailbox.
+// words than "unable to route", the person behind the address gone from the company;
+// in other languages an attachment or file type refused, syntax and command replies,
+// mail loops, failed SPF/DKIM/DMARC checks and the weak word "blocked"; links a filter
+// judges and characters it forbids. Loaded as the bundled config loads the shipped
+// rules. Every family is tested with wordings written here and with the nearest phrases
+// of other labels that must NOT get its label: a listed sending IP or sender domain, a
+// message judged as spam, an attachment type, a password, a recipient no longer on the
+// server, a connection with no route to the host, a domain that does not exist, a relay
+// refusal, a reputation score of the sender, a virus, an attachment too big, an address
+// syntax code, a locked mailbox.
 import { describeFamilies } from '../../helpers/shipped-rules';
 
 /** [reply, the label it gets] per family. */
@@ -220,6 +221,21 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 Postfach gesperrt', 'InactiveMailbox'],
     ['550 Ihre IP-Adresse ist gesperrt', 'SpamBlock'],
     ['550 5.2.1 Boîte aux lettres bloquée', 'InactiveMailbox'],
+  ],
+  'links the filter judges, and characters it forbids': [
+    ['554 5.7.1 Your e-mail contains a malicious hyperlink', 'SpamContent'],
+    ['550 Message blocked: suspicious URLs found', 'SpamContent'],
+    ['550 URL shorteners are not accepted here', 'SpamContent'],
+    ['554 Too many hyperlinks in this mail', 'SpamContent'],
+    ['550 The subject has illegal characters', 'ContentRelated'],
+    ['550 Forbidden characters in message header', 'ContentRelated'],
+    // Nearest: a link on a URI blocklist, an address with bad characters, a message that
+    // only has a link, a virus.
+    ['550 5.7.1 This message includes a blocklisted URL', 'SpamContent'],
+    ['550 5.1.3 Recipient address has illegal characters', 'InvalidRecipient'],
+    ['553 5.1.7 Sender address contains forbidden characters', 'InvalidSender'],
+    ['550 Message contains a link', 'Uncategorized'],
+    ['554 5.7.1 Malware detected in attachment', 'VirusRelated'],
   ],
 };
 
