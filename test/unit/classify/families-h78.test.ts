@@ -237,6 +237,20 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 Message contains a link', 'Uncategorized'],
     ['554 5.7.1 Malware detected in attachment', 'VirusRelated'],
   ],
+  'delivery time run out, and an address changed, in other languages': [
+    ['550 Se agotó el tiempo de entrega: tiempo de entrega agotado tras 5 días', 'MessageExpired'],
+    ['550 Prazo de entrega ultrapassado', 'MessageExpired'],
+    ['550 De bezorgtermijn is verstreken', 'MessageExpired'],
+    ['550 Czas doręczenia minął', 'MessageExpired'],
+    ['550 Die E-Mail-Adresse wurde geändert', 'InactiveMailbox'],
+    ['550 Cette adresse a été modifiée', 'InactiveMailbox'],
+    ['550 Il mio nuovo indirizzo è mario@example.it', 'InactiveMailbox'],
+    ['550 Nowy adres: jan@example.pl', 'InactiveMailbox'],
+    // Nearest: a new IP address blocked, a sender address refused, a full mailbox.
+    ['550 Nouvelle adresse IP détectée, bloquée', 'SpamBlock'],
+    ['553 5.1.7 Absenderadresse ungültig', 'InvalidSender'],
+    ['552 Buzón lleno', 'QuotaIssues'],
+  ],
 };
 
 describeFamilies(FAMILIES);
