@@ -264,7 +264,16 @@ function codeDigits(t: string, at = 0): boolean {
  * "Delayed" in the languages Exchange and Office 365 ship their delay notice in (its
  * Subject "Delayed: ..." and headline "Delivery is delayed to these recipients or
  * groups:"): English, German, French ("retardée", "différée"), Spanish, Italian,
- * Portuguese, Dutch, Polish, Russian, Japanese, Chinese, Korean. Lower case, stems.
+ * Portuguese, Dutch, Polish, Russian, Japanese, Chinese (both scripts), Korean, and the
+ * other Microsoft 365 display languages: Swedish ("försenad", "fördröjd"), Danish and
+ * Norwegian ("forsinket"), Finnish ("viivästynyt"), Czech ("zpožděno"), Slovak
+ * ("oneskorené"), Hungarian ("késik", "késleltetett"), Romanian ("întârziată"), Turkish
+ * ("gecikti", "gecikme"), Greek ("καθυστερεί"), Ukrainian ("затримується"), Indonesian
+ * ("tertunda"). Lower case, stems of the word for "delayed" only: the notice counts
+ * as a delay only when every reply is also a 4xx (`delayed` in `parse`).
+ * Source: Microsoft Learn, "Email non-delivery reports and SMTP errors in Exchange
+ * Online" (the delay DSN, written in the sender's language among Microsoft 365's
+ * display languages); the words are each language's own for "delayed".
  */
 const DELAYED_WORDS = [
   'delayed',
@@ -282,6 +291,20 @@ const DELAYED_WORDS = [
   '延迟',
   '延遲',
   '지연',
+  'försenad',
+  'fördröj',
+  'forsinke',
+  'viivästy',
+  'zpožd',
+  'oneskoren',
+  'késik',
+  'késleltet',
+  'întârzi',
+  'gecik',
+  'καθυστέρ',
+  'καθυστερ',
+  'затрим',
+  'tertunda',
 ];
 
 /** The Subject or the notice's text above `end` (its human part) says "delayed". */
