@@ -28,6 +28,7 @@ import { HookMetrics } from './hooks/metrics';
 import { Hooks } from './hooks/runner';
 import { LogWriter } from './log/writer';
 import type { Logger } from './logger';
+import { LOCAL_MAX_BYTES, LocalProcessor } from './pipeline/local';
 import { ProcessPool } from './pipeline/pool';
 import { BullmqQueue, BullmqWorkers } from './queue/bullmq';
 import { WorkerThreads } from './queue/worker-threads';
@@ -210,8 +211,11 @@ function configFileDigest(file: string): string | null {
 
 interface Core {
   log: LogWriter;
-  /** Null where nothing is processed in this thread (serve in bullmq mode). */
-  pool: ProcessPool | null;
+  /**
+   * Null where nothing is processed in this thread (serve in bullmq mode); parse
+   * threads for serve inline, this thread for a queue worker (`parsing` of openCore).
+   */
+  pool: ProcessPool | LocalProcessor | null;
   relayer: Relayer;
   deps: ProcessorDeps;
   metrics: Metrics;
@@ -223,15 +227,20 @@ interface Core {
 }
 
 /**
- * What both `serve` and `worker` need: logs, rules, the parse pool, relaying, quarantine.
- * `withPool` false: the rules are still compiled (a bad file stops the start) but no
- * parse threads are started, for a serve whose messages are processed elsewhere.
+ * Where a service parses and classifies: on `pool_size` parse threads (serve inline:
+ * the SMTP event loop stays free), on its own thread (a queue worker, which has no
+ * SMTP loop to keep free: pipeline/local.ts), or nowhere (serve in bullmq mode, whose
+ * messages are processed by the workers; the rules are still compiled, so a bad file
+ * stops the start).
  */
+type Parsing = 'threads' | 'here' | 'none';
+
+/** What both `serve` and `worker` need: logs, rules, the parse pool, relaying, quarantine. */
 async function openCore(
   config: ServerConfig,
   opts: ServiceOptions,
   cleanups: Array<() => unknown>,
-  withPool = true,
+  parsing: Parsing,
 ): Promise<Core> {
   const { logger } = opts;
   const log = await LogWriter.open({
@@ -244,27 +253,30 @@ async function openCore(
   const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? true });
   const hooks = await startHooks(config, opts, log, metrics);
   cleanups.push(() => hooks?.stop(HOOKS_STOP_MS));
-  // Compiled once here, in the main thread, so a bad pattern stops the start with the
-  // file, label and index; the threads compile the same text. Nothing classifies on
-  // this thread, so the compiled copy is not kept.
+  // Compiled once here, so a bad pattern stops the start with the file, label and
+  // index; parse threads compile the same text. The compiled copy is kept only where
+  // this thread classifies.
   const rules = new RulesStore({
     files: config.classifier.files,
     classifier: classifierOptions(config),
     logger,
-    keepClassifier: false,
+    keepClassifier: parsing === 'here',
   });
   rules.load();
-  const pool = withPool
-    ? new ProcessPool({
-        size: config.classifier.pool_size,
-        nodeid: log.nodeid,
-        parse: { traceHeaders: config.reports.trace_headers },
-        sources: rules.sources,
-        classifier: classifierOptions(config),
-        backPressure: config.classifier.back_pressure,
-      })
-    : null;
+  const common = {
+    nodeid: log.nodeid,
+    parse: { traceHeaders: config.reports.trace_headers },
+    classifier: classifierOptions(config),
+    backPressure: config.classifier.back_pressure,
+  };
+  const pool =
+    parsing === 'threads'
+      ? new ProcessPool({ ...common, size: config.classifier.pool_size, sources: rules.sources })
+      : parsing === 'here'
+        ? new LocalProcessor({ ...common, rules })
+        : null;
   cleanups.push(() => pool?.close());
+  if (pool) metrics.addParseThreads(() => pool.size);
   const relayer = new Relayer({ hostname: config.smtp.hostname, timeoutMs: config.relay.timeout });
   cleanups.push(() => relayer.close());
   const startDigest = configFileDigest(config.file);
@@ -305,7 +317,7 @@ async function openCore(
     },
     async close(closeHttp, budget) {
       await budget.run('log hooks (a POST in flight)', () => hooks?.stop(HOOKS_STOP_MS));
-      await budget.run(`parse threads (${pool?.inFlight ?? 0} message(s) in them)`, () =>
+      await budget.run(`parsing (${pool?.inFlight ?? 0} message(s) waiting for it)`, () =>
         pool?.close(),
       );
       relayer.close();
@@ -429,7 +441,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
   const mode = opts.mode ?? config.queue.mode;
   const cleanups: Array<() => unknown> = [];
   try {
-    const core = await openCore(config, opts, cleanups, mode !== 'bullmq');
+    const core = await openCore(config, opts, cleanups, mode === 'bullmq' ? 'none' : 'threads');
     let domains = DomainMap.load(config.domains.files);
 
     let queue: JobQueue;
@@ -571,7 +583,7 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
   const { logger } = opts;
   const cleanups: Array<() => unknown> = [];
   try {
-    const core = await openCore(config, opts, cleanups);
+    const core = await openCore(config, opts, cleanups, 'here');
     const { redis, problem } = await openCheckedConnection(
       redisTarget(config.queue.redis_url),
       logger,
@@ -599,7 +611,8 @@ export async function startWorker(config: ServerConfig, opts: ServiceOptions): P
         mode: 'bullmq',
         workers: opts.workers ?? 1,
         concurrency: config.queue.concurrency,
-        pool: core.pool?.size ?? 0,
+        // Messages are parsed on the worker's thread; larger than this, on a pool thread.
+        parse: { here: true, threadsAboveBytes: LOCAL_MAX_BYTES },
         logs: config.logs.dir,
         nodeid: core.log.nodeid,
       },

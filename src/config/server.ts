@@ -172,7 +172,10 @@ const classifierSchema = z.strictObject({
   cache_size: z.number().int().nonnegative().default(1024),
   /** Uncategorized replies kept in their own LRU cache. @defaultValue 1024 */
   uncategorized_cache_size: z.number().int().nonnegative().default(1024),
-  /** Worker threads that parse and classify. @defaultValue a quarter of the cores, at least 1 */
+  /**
+   * Worker threads that parse and classify in serve inline. Queue workers parse on
+   * their own thread (pipeline/local.ts). @defaultValue a quarter of the cores, at least 1
+   */
   pool_size: positiveInt.optional(),
   /** Most messages in flight before new ones get 451 4.3.0. @defaultValue 131072 */
   back_pressure: positiveInt.default(131072),
@@ -196,7 +199,7 @@ const queueSchema = z.strictObject({
    * 0 keeps a claim only until its job completes. @defaultValue 24h
    */
   dedup_window: duration().default(86_400_000),
-  /** Jobs each worker runs at once (their parsing runs on the pool threads). @defaultValue 64 */
+  /** Jobs each worker runs at once (their messages are parsed on the worker's thread, pipeline/local.ts). @defaultValue 64 */
   concurrency: positiveInt.default(64),
   /** Attempts of a job before it is quarantined. @defaultValue 8 */
   attempts: positiveInt.default(8),

@@ -176,6 +176,22 @@ export class Metrics {
     });
   }
 
+  /**
+   * `oobd_parse_threads`: the parse threads running now, read at scrape time (serve
+   * inline: `pool_size`; a queue worker parses on its own thread and starts one only
+   * for a message above LOCAL_MAX_BYTES, pipeline/local.ts).
+   */
+  addParseThreads(read: () => number): void {
+    new Gauge({
+      name: 'oobd_parse_threads',
+      help: 'Parse threads running (a queue worker parses on its own thread and starts one only for a very large message)',
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
   /** Adds the metrics of other threads to what `text` reports (summed per series). */
   addSource(source: () => Promise<MetricsJson[]>): void {
     this.sources.push(source);

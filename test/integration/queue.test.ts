@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { LogRecord } from '../../src/log/record';
 import { readAllRecords } from '../../src/log/reader';
+import { startWorker } from '../../src/lifecycle';
 import { silentLogger } from '../../src/logger';
 import { checkRedis, redisTarget } from '../../src/queue/redis';
 import {
@@ -256,8 +257,56 @@ describe('bullmq mode', () => {
       expect(text).toContain('oobd_messages_total{outcome="accepted"} 1');
       expect(text).toContain('oobd_records_total{type="OOB"} 1');
       expect(text).toContain('oobd_reports_total{kind="dsn"} 1');
+      // The worker threads classified it on their own threads: no parse thread anywhere.
+      expect(text).toMatch(/^oobd_parse_threads 0$/m);
     } finally {
       await t.stop();
+    }
+  }, 30_000);
+
+  it('classifies on the worker thread with the rules a SIGHUP reload brought', async () => {
+    const dir = makeTempDir();
+    const rulesFile = join(dir, 'rules.toml');
+    await fs.writeFile(rulesFile, '[rules]\nInvalidRecipient = ["(?i)user unknown"]\n');
+    // The edge here, and an `oobd worker` service in this process, so its reload is
+    // done when reload() returns.
+    const t = await startTestService({
+      mode: 'bullmq',
+      redisUrl: redis.url,
+      workers: 0,
+      config: { classifier: { files: [rulesFile] } },
+    });
+    const worker = await startWorker(t.config, {
+      logger: silentLogger(),
+      workers: 1,
+      defaultMetrics: false,
+      hooks: false,
+    });
+    const labelOf = async (n: number): Promise<unknown> => {
+      const reply = await sendMessage(t.port, {
+        from: '',
+        to: ['r@bounce.example.com'],
+        message: dsnMessage({ recipient: `user${n}@remote.example` }),
+      });
+      expect(reply.code).toBe(250);
+      const id = reply.text.slice('OK id='.length);
+      const all = await t.waitForRecords((records) =>
+        records.some((r) => r.id === id && r.type === 'OOB'),
+      );
+      const oob = all.find((r) => r.id === id && r.type === 'OOB');
+      return oob?.type === 'OOB' ? oob.bounce_classification : null;
+    };
+    try {
+      expect(await labelOf(1)).toBe('InvalidRecipient');
+      await fs.writeFile(rulesFile, '[rules]\nSomethingElse = ["(?i)user unknown"]\n');
+      expect(worker.reload().rules).toBe('reloaded');
+      expect(await labelOf(2)).toBe('SomethingElse');
+      const metrics = await worker.metrics.registry.getSingleMetric('oobd_parse_threads')?.get();
+      expect(metrics?.values.map((v) => v.value)).toEqual([0]);
+    } finally {
+      await worker.stop(5000);
+      await t.stop();
+      await fs.rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
 
