@@ -1136,12 +1136,41 @@ function withoutStageNote(t: string): { text: string; command: string | null } |
  * that says "rejected after DATA" does not say when it was sent).
  */
 export function replyStage(text: string): string | null {
-  if (text.indexOf('<<<') >= 0) return extractReply(text, { status: null }).command;
+  return stageAt(text, false)?.command ?? null;
+}
+
+/**
+ * `replyStage(text)` and `replyCodeIn(text)` in one reading of the text (its line
+ * joined and its first reply code found once), or null when the text names no stage.
+ */
+export function stageAndCodeIn(text: string): { command: string; code: number | null } | null {
+  return stageAt(text, true);
+}
+
+function stageAt(
+  text: string,
+  withCode: boolean,
+): { command: string; code: number | null } | null {
+  if (!withCode && text.indexOf('<<<') >= 0) {
+    const command = extractReply(text, { status: null }).command;
+    return command === null ? null : { command, code: null };
+  }
   const t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
-  const note = withoutStageNote(t);
-  if (note !== null && note.command !== null) return note.command;
-  const at = findReplyCode(t, true);
-  return stageIn(at >= 0 ? t.slice(0, at) : t);
+  // -2: not looked for yet.
+  let at = -2;
+  let command: string | null;
+  if (text.indexOf('<<<') >= 0) command = extractReply(text, { status: null }).command;
+  else {
+    const note = withoutStageNote(t);
+    if (note !== null && note.command !== null) command = note.command;
+    else {
+      at = findReplyCode(t, true);
+      command = stageIn(at >= 0 ? t.slice(0, at) : t);
+    }
+  }
+  if (command === null) return null;
+  if (!withCode) return { command, code: null };
+  return { command, code: codeFrom(t, at === -2 ? findReplyCode(t, true) : at) };
 }
 
 /**
@@ -1151,11 +1180,14 @@ export function replyStage(text: string): string | null {
  */
 export function replyCodeIn(text: string): number | null {
   const t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
-  let at = findReplyCode(t, true);
+  return codeFrom(t, findReplyCode(t, true));
+}
+
+/** `replyCodeIn` of the one-line text `t` whose first reply code stands at `at` (-1: none). */
+function codeFrom(t: string, at: number): number | null {
   if (at < 0) return null;
   const failure = failureAfter(t, at);
-  if (failure >= 0) at = failure;
-  return Number(t.slice(at, at + 3));
+  return Number(failure >= 0 ? t.slice(failure, failure + 3) : t.slice(at, at + 3));
 }
 
 /** `RCPT To:<a@b>` → `RCPT TO`: the command a transcript's `>>>` line sent. */
