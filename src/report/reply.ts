@@ -1104,6 +1104,20 @@ function stageIn(whole: string): string | null {
   return best === null ? null : best.command;
 }
 
+/**
+ * False when `stageIn` finds no stage in `whole` nor in any text it starts with: its
+ * first MAX_STAGE_TEXT characters hold none of the words the stage patterns need.
+ */
+function mayNameStage(whole: string): boolean {
+  const lower = (
+    whole.length > MAX_STAGE_TEXT ? whole.slice(0, MAX_STAGE_TEXT) : whole
+  ).toLowerCase();
+  return (
+    STAGE_HINTS.some((h) => lower.indexOf(h) >= 0) ||
+    SENTENCE_HINTS.some((h) => lower.indexOf(h) >= 0)
+  );
+}
+
 /** qmail-remote's (Yahoo's) stage tags after a reply. */
 const STAGE_TAGS: Readonly<Record<string, string>> = {
   RCPT_TO: 'RCPT TO',
@@ -1147,10 +1161,7 @@ export function stageAndCodeIn(text: string): { command: string; code: number | 
   return stageAt(text, true);
 }
 
-function stageAt(
-  text: string,
-  withCode: boolean,
-): { command: string; code: number | null } | null {
+function stageAt(text: string, withCode: boolean): { command: string; code: number | null } | null {
   if (!withCode && text.indexOf('<<<') >= 0) {
     const command = extractReply(text, { status: null }).command;
     return command === null ? null : { command, code: null };
@@ -1163,6 +1174,9 @@ function stageAt(
   else {
     const note = withoutStageNote(t);
     if (note !== null && note.command !== null) command = note.command;
+    // The text before the reply is searched: where the whole text's start has none of
+    // the stage words, neither has that, and the reply need not be looked for.
+    else if (!mayNameStage(t)) command = null;
     else {
       at = findReplyCode(t, true);
       command = stageIn(at >= 0 ? t.slice(0, at) : t);
