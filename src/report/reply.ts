@@ -1755,6 +1755,42 @@ function reasonAfterList(lines: readonly string[], from: number): string | null 
 /** Most lines of a transcript section read. */
 const MAX_SECTION_LINES = 200;
 
+/** A text's transcript section: its non-blank lines trimmed, and their lower-case copies (made on first use). */
+interface TranscriptSection {
+  section: string[];
+  lower: (string | undefined)[];
+}
+
+/** The transcript section of each lines array read (null: none), found once for all its recipients. */
+const SECTIONS = new WeakMap<readonly string[], TranscriptSection | null>();
+
+/**
+ * The lines after Sendmail's "Transcript of session follows" up to a `---`/`===`
+ * line (at most MAX_SECTION_LINES non-blank ones, trimmed), or null when the text
+ * has none or it is empty. Memoised per lines array.
+ */
+function transcriptSection(lines: readonly string[]): TranscriptSection | null {
+  const known = SECTIONS.get(lines);
+  if (known !== undefined) return known;
+  let start = -1;
+  const lower = lowerLinesOf(lines);
+  for (let i = 0; i < lines.length && start < 0; i++)
+    if (lowerAt(lower, lines, i).indexOf('transcript of session') >= 0) start = i + 1;
+  let found: TranscriptSection | null = null;
+  if (start >= 0) {
+    const section: string[] = [];
+    for (let i = start; i < lines.length && section.length < MAX_SECTION_LINES; i++) {
+      const t = (lines[i] as string).trim();
+      if (t.startsWith('---') || t.startsWith('===')) break;
+      if (t !== '') section.push(t);
+    }
+    if (section.length > 0)
+      found = { section, lower: new Array<string | undefined>(section.length) };
+  }
+  SECTIONS.set(lines, found);
+  return found;
+}
+
 /**
  * The part of an SMTP transcript about `address`, as lines joined with "\n" for
  * `extractReply`: the section after Sendmail's "----- Transcript of session follows
@@ -1768,20 +1804,14 @@ export function transcriptAbout(
   address: string,
   alone: boolean,
 ): string | null {
-  let start = -1;
-  const lower = lowerLinesOf(lines);
-  for (let i = 0; i < lines.length && start < 0; i++)
-    if (lowerAt(lower, lines, i).indexOf('transcript of session') >= 0) start = i + 1;
-  if (start < 0) return null;
-  const section: string[] = [];
-  for (let i = start; i < lines.length && section.length < MAX_SECTION_LINES; i++) {
-    const t = (lines[i] as string).trim();
-    if (t.startsWith('---') || t.startsWith('===')) break;
-    if (t !== '') section.push(t);
-  }
-  if (section.length === 0) return null;
+  const found = transcriptSection(lines);
+  if (found === null) return null;
+  const { section, lower } = found;
   const needle = address.toLowerCase();
-  const k = needle === '' ? -1 : section.findIndex((l) => l.toLowerCase().indexOf(needle) >= 0);
+  let k = -1;
+  if (needle !== '')
+    for (let i = 0; i < section.length && k < 0; i++)
+      if ((lower[i] ??= (section[i] as string).toLowerCase()).indexOf(needle) >= 0) k = i;
   if (k < 0) return alone ? section.join('\n') : null;
   const isTalk = (l: string): boolean => lowerIndexOf(l, 'while talking to') >= 0;
   let from = k;
