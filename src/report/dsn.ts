@@ -9,12 +9,7 @@ import { cleanMessageId, decodeXtext, isEmailAddress, parseTypedAddress } from '
 export { cleanMessageId } from './address';
 import { parseDate } from './date';
 import { REPORT_LIMITS, scanFields, type HeaderField } from './header';
-import {
-  decodedBinary,
-  type MimeMessage,
-  type MimePart,
-  type ReturnedMessage,
-} from './mime';
+import { decodedBinary, type MimeMessage, type MimePart, type ReturnedMessage } from './mime';
 import {
   MAX_CONTENT,
   cutMultiline,
@@ -452,7 +447,8 @@ function stageAbout(notes: Note[], address: string, alone: boolean, code: number
     const lines = note.lines();
     const entry = entryAbout(lines, address);
     const staged = entry === null ? null : stageAndCodeIn(entry);
-    if (staged !== null) return staged.code === null || staged.code === code ? staged.command : null;
+    if (staged !== null)
+      return staged.code === null || staged.code === code ? staged.command : null;
     const transcript = transcriptAbout(lines, address, alone);
     if (transcript !== null && transcript.indexOf('<<<') >= 0) {
       const said = extractReply(transcript, { status: null });
