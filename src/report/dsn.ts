@@ -9,13 +9,7 @@ import { cleanMessageId, decodeXtext, isEmailAddress, parseTypedAddress } from '
 export { cleanMessageId } from './address';
 import { parseDate } from './date';
 import { REPORT_LIMITS, scanFields, type HeaderField } from './header';
-import {
-  decodedBinary,
-  decodedText,
-  type MimeMessage,
-  type MimePart,
-  type ReturnedMessage,
-} from './mime';
+import { decodedBinary, type MimeMessage, type MimePart, type ReturnedMessage } from './mime';
 import {
   MAX_CONTENT,
   cutMultiline,
@@ -26,7 +20,7 @@ import {
   parseStatus,
   readReply,
   replyCodeIn,
-  replyStage,
+  stageAndCodeIn,
   entryAbout,
   reasonsAbout,
   transcriptAbout,
@@ -253,7 +247,7 @@ function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
   const noteOf = (p: MimePart): Note => {
     let n = decoded.get(p);
     if (n === undefined) {
-      n = noteFor(decodedText(p, null));
+      n = noteFor(msg.textOf(p));
       decoded.set(p, n);
     }
     return n;
@@ -452,11 +446,9 @@ function stageAbout(notes: Note[], address: string, alone: boolean, code: number
     if (note.lower.indexOf(needle) < 0 && !alone) continue;
     const lines = note.lines();
     const entry = entryAbout(lines, address);
-    const command = entry === null ? null : replyStage(entry);
-    if (command !== null) {
-      const said = replyCodeIn(entry as string);
-      return said === null || said === code ? command : null;
-    }
+    const staged = entry === null ? null : stageAndCodeIn(entry);
+    if (staged !== null)
+      return staged.code === null || staged.code === code ? staged.command : null;
     const transcript = transcriptAbout(lines, address, alone);
     if (transcript !== null && transcript.indexOf('<<<') >= 0) {
       const said = extractReply(transcript, { status: null });
@@ -907,7 +899,12 @@ function blockFinding(
     }
     if (found !== null || text !== '')
       read = readReply(text, { status: status.code, action: null, smtp });
-  } else if (smtp && !completed && saysOnlyClass(text)) {
+  } else if (
+    smtp &&
+    !completed &&
+    // Without a Status the reply just read is the one `saysOnlyClass` reads.
+    (status.code === null ? onlyClass(read.reply.enhancedCode) : saysOnlyClass(text))
+  ) {
     // "Diagnostic-Code: smtp; 554 5.0.0 Service unavailable": the reporting MTA's own
     // verdict on the transaction (Sendmail writes it after a refused DATA), not the
     // remote server's reply, which its text part quotes ("<<< 554 5.7.1 Message

@@ -259,17 +259,19 @@ export function parseParams(value: string, start: number): Map<string, string> {
     let v: string;
     if (value.charCodeAt(pos) === 0x22) {
       // quoted-string with backslash escapes (RFC 5322 §3.2.4)
+      // Copied in runs between escapes, not a character at a time.
       let out = '';
       let i = pos + 1;
+      let from = i;
       for (; i < n; i++) {
         const c = value.charCodeAt(i);
         if (c === 0x5c && i + 1 < n) {
-          out += value.charAt(i + 1);
+          out += value.slice(from, i) + value.charAt(i + 1);
           i++;
+          from = i + 1;
         } else if (c === 0x22) break;
-        else out += value.charAt(i);
       }
-      v = out;
+      v = out + value.slice(from, i);
       pos = i + 1;
       const semi = value.indexOf(';', pos);
       pos = semi < 0 ? n : semi + 1;

@@ -98,6 +98,12 @@ export interface MimeMessage {
   readonly problems: ParseProblem[];
   /** Decoded text of the text/* parts of the message itself, in order (memoised). */
   texts(): TextPart[];
+  /**
+   * `decodedText(part, null)` of one of `parts`, memoised: a part `texts()` decodes
+   * is decoded once for both. What decoding notes reaches `problems` only through
+   * `texts()`, as before.
+   */
+  textOf(part: MimePart): string;
   /** The first returned message or header section within `scope` (default: the root). */
   returned(scope?: MimePart): ReturnedMessage | null;
 }
@@ -386,6 +392,8 @@ export function decodedText(
 class WalkedMessage implements MimeMessage {
   readonly headers: Headers;
   private textCache: TextPart[] | null = null;
+  /** Decoded text of a part, and the problems decoding it noted (`texts()` reports them). */
+  private readonly decoded = new Map<MimePart, { text: string; problems: ParseProblem[] }>();
 
   constructor(
     readonly root: MimePart,
@@ -404,10 +412,26 @@ class WalkedMessage implements MimeMessage {
       // A multipart whose delimiters were never found is text too: its body is all we have.
       const unsplit = part.type.startsWith('multipart/') && part.parts.length === 0;
       if (!leafText && !unsplit) continue;
-      out.push({ type: part.type, text: decodedText(part, this.problems), part });
+      const d = this.decode(part);
+      for (const p of d.problems) this.problems.push(p);
+      out.push({ type: part.type, text: d.text, part });
     }
     this.textCache = out;
     return out;
+  }
+
+  textOf(part: MimePart): string {
+    return this.decode(part).text;
+  }
+
+  private decode(part: MimePart): { text: string; problems: ParseProblem[] } {
+    let d = this.decoded.get(part);
+    if (d === undefined) {
+      const problems: ParseProblem[] = [];
+      d = { text: decodedText(part, problems), problems };
+      this.decoded.set(part, d);
+    }
+    return d;
   }
 
   returned(scope: MimePart = this.root): ReturnedMessage | null {

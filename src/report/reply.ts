@@ -1104,6 +1104,20 @@ function stageIn(whole: string): string | null {
   return best === null ? null : best.command;
 }
 
+/**
+ * False when `stageIn` finds no stage in `whole` nor in any text it starts with: its
+ * first MAX_STAGE_TEXT characters hold none of the words the stage patterns need.
+ */
+function mayNameStage(whole: string): boolean {
+  const lower = (
+    whole.length > MAX_STAGE_TEXT ? whole.slice(0, MAX_STAGE_TEXT) : whole
+  ).toLowerCase();
+  return (
+    STAGE_HINTS.some((h) => lower.indexOf(h) >= 0) ||
+    SENTENCE_HINTS.some((h) => lower.indexOf(h) >= 0)
+  );
+}
+
 /** qmail-remote's (Yahoo's) stage tags after a reply. */
 const STAGE_TAGS: Readonly<Record<string, string>> = {
   RCPT_TO: 'RCPT TO',
@@ -1136,12 +1150,41 @@ function withoutStageNote(t: string): { text: string; command: string | null } |
  * that says "rejected after DATA" does not say when it was sent).
  */
 export function replyStage(text: string): string | null {
-  if (text.indexOf('<<<') >= 0) return extractReply(text, { status: null }).command;
+  return stageAt(text, false)?.command ?? null;
+}
+
+/**
+ * `replyStage(text)` and `replyCodeIn(text)` in one reading of the text (its line
+ * joined and its first reply code found once), or null when the text names no stage.
+ */
+export function stageAndCodeIn(text: string): { command: string; code: number | null } | null {
+  return stageAt(text, true);
+}
+
+function stageAt(text: string, withCode: boolean): { command: string; code: number | null } | null {
+  if (!withCode && text.indexOf('<<<') >= 0) {
+    const command = extractReply(text, { status: null }).command;
+    return command === null ? null : { command, code: null };
+  }
   const t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
-  const note = withoutStageNote(t);
-  if (note !== null && note.command !== null) return note.command;
-  const at = findReplyCode(t, true);
-  return stageIn(at >= 0 ? t.slice(0, at) : t);
+  // -2: not looked for yet.
+  let at = -2;
+  let command: string | null;
+  if (text.indexOf('<<<') >= 0) command = extractReply(text, { status: null }).command;
+  else {
+    const note = withoutStageNote(t);
+    if (note !== null && note.command !== null) command = note.command;
+    // The text before the reply is searched: where the whole text's start has none of
+    // the stage words, neither has that, and the reply need not be looked for.
+    else if (!mayNameStage(t)) command = null;
+    else {
+      at = findReplyCode(t, true);
+      command = stageIn(at >= 0 ? t.slice(0, at) : t);
+    }
+  }
+  if (command === null) return null;
+  if (!withCode) return { command, code: null };
+  return { command, code: codeFrom(t, at === -2 ? findReplyCode(t, true) : at) };
 }
 
 /**
@@ -1151,11 +1194,14 @@ export function replyStage(text: string): string | null {
  */
 export function replyCodeIn(text: string): number | null {
   const t = oneLine(text.length > MAX_CONTENT * 4 ? text.slice(0, MAX_CONTENT * 4) : text);
-  let at = findReplyCode(t, true);
+  return codeFrom(t, findReplyCode(t, true));
+}
+
+/** `replyCodeIn` of the one-line text `t` whose first reply code stands at `at` (-1: none). */
+function codeFrom(t: string, at: number): number | null {
   if (at < 0) return null;
   const failure = failureAfter(t, at);
-  if (failure >= 0) at = failure;
-  return Number(t.slice(at, at + 3));
+  return Number(failure >= 0 ? t.slice(failure, failure + 3) : t.slice(at, at + 3));
 }
 
 /** `RCPT To:<a@b>` → `RCPT TO`: the command a transcript's `>>>` line sent. */
@@ -1709,6 +1755,42 @@ function reasonAfterList(lines: readonly string[], from: number): string | null 
 /** Most lines of a transcript section read. */
 const MAX_SECTION_LINES = 200;
 
+/** A text's transcript section: its non-blank lines trimmed, and their lower-case copies (made on first use). */
+interface TranscriptSection {
+  section: string[];
+  lower: (string | undefined)[];
+}
+
+/** The transcript section of each lines array read (null: none), found once for all its recipients. */
+const SECTIONS = new WeakMap<readonly string[], TranscriptSection | null>();
+
+/**
+ * The lines after Sendmail's "Transcript of session follows" up to a `---`/`===`
+ * line (at most MAX_SECTION_LINES non-blank ones, trimmed), or null when the text
+ * has none or it is empty. Memoised per lines array.
+ */
+function transcriptSection(lines: readonly string[]): TranscriptSection | null {
+  const known = SECTIONS.get(lines);
+  if (known !== undefined) return known;
+  let start = -1;
+  const lower = lowerLinesOf(lines);
+  for (let i = 0; i < lines.length && start < 0; i++)
+    if (lowerAt(lower, lines, i).indexOf('transcript of session') >= 0) start = i + 1;
+  let found: TranscriptSection | null = null;
+  if (start >= 0) {
+    const section: string[] = [];
+    for (let i = start; i < lines.length && section.length < MAX_SECTION_LINES; i++) {
+      const t = (lines[i] as string).trim();
+      if (t.startsWith('---') || t.startsWith('===')) break;
+      if (t !== '') section.push(t);
+    }
+    if (section.length > 0)
+      found = { section, lower: new Array<string | undefined>(section.length) };
+  }
+  SECTIONS.set(lines, found);
+  return found;
+}
+
 /**
  * The part of an SMTP transcript about `address`, as lines joined with "\n" for
  * `extractReply`: the section after Sendmail's "----- Transcript of session follows
@@ -1722,20 +1804,14 @@ export function transcriptAbout(
   address: string,
   alone: boolean,
 ): string | null {
-  let start = -1;
-  const lower = lowerLinesOf(lines);
-  for (let i = 0; i < lines.length && start < 0; i++)
-    if (lowerAt(lower, lines, i).indexOf('transcript of session') >= 0) start = i + 1;
-  if (start < 0) return null;
-  const section: string[] = [];
-  for (let i = start; i < lines.length && section.length < MAX_SECTION_LINES; i++) {
-    const t = (lines[i] as string).trim();
-    if (t.startsWith('---') || t.startsWith('===')) break;
-    if (t !== '') section.push(t);
-  }
-  if (section.length === 0) return null;
+  const found = transcriptSection(lines);
+  if (found === null) return null;
+  const { section, lower } = found;
   const needle = address.toLowerCase();
-  const k = needle === '' ? -1 : section.findIndex((l) => l.toLowerCase().indexOf(needle) >= 0);
+  let k = -1;
+  if (needle !== '')
+    for (let i = 0; i < section.length && k < 0; i++)
+      if ((lower[i] ??= (section[i] as string).toLowerCase()).indexOf(needle) >= 0) k = i;
   if (k < 0) return alone ? section.join('\n') : null;
   const isTalk = (l: string): boolean => lowerIndexOf(l, 'while talking to') >= 0;
   let from = k;
