@@ -16,7 +16,7 @@ import {
 import { recordRecipients } from '../log/record-index';
 import type { LogRecord, RecordType } from '../log/record';
 import { matchesTrace, parseTraceFilter, type TraceFilter } from '../log/trace-filter';
-import { addConfigOption, configPath, Output, serverConfig } from './common';
+import { addConfigOption, configPath, Output, requireFolder, serverConfig } from './common';
 
 interface LogsOptions {
   config?: string;
@@ -371,8 +371,13 @@ export function register(program: Command): void {
       };
       for (const warning of classWarnings(opts.class))
         process.stderr.write(`oobd logs: ${warning}\n`);
-      const dirs =
-        dirArgs.length > 0 ? dirArgs : [serverConfig().loadServerConfig(configPath(opts)).logs.dir];
+      let dirs = dirArgs;
+      if (dirs.length === 0) {
+        // logs.dir of a config: say which file and key named a missing folder.
+        const config = serverConfig().loadServerConfig(configPath(opts));
+        requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
+        dirs = [config.logs.dir];
+      }
       for (const dir of dirs) {
         try {
           await fs.access(dir);

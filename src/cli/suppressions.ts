@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { SuppressionsConfig } from '../config/server';
 import { parseDuration } from '../config/units';
 import { ErrorCode, OobdError } from '../errors';
-import { addConfigOption, configPath, Output, serverConfig } from './common';
+import { addConfigOption, configPath, Output, requireFolder, serverConfig } from './common';
 import { parseTimeBound } from './logs';
 
 interface SuppressionsOptions {
@@ -54,6 +54,8 @@ function suppressionsConfig(
     return { rules: defaults.suppressions, logsDir: defaults.logs.dir };
   }
   const config = serverConfig().loadServerConfig(file);
+  // Without folder arguments logs.dir is read: say which file and key named a missing one.
+  if (!dirsGiven) requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
   return { rules: config.suppressions, logsDir: config.logs.dir };
 }
 

@@ -24,9 +24,12 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nRecords go to logs.dir of this machine. Parse and classify work runs on\n' +
-        'classifier.pool_size threads. SIGTERM finishes running jobs (or returns them to\n' +
-        'the queue) before exiting; SIGHUP reloads the rules files.',
+      '\nRecords go to logs.dir of this machine. The process parses and classifies on\n' +
+        'its main thread (classifier.pool_size is for serve inline), starting one parse\n' +
+        'thread only for a message above 1 MiB. /metrics and /healthz are served on\n' +
+        'http.listen: beside an oobd serve with the same config, give the worker another\n' +
+        'address (or ""). SIGTERM finishes running jobs (or returns them to the queue)\n' +
+        'before exiting; SIGHUP reloads the rules files.',
     )
     .action(async (opts: WorkerOptions) => {
       const budgetMs = parseStopBudget(opts.stopTimeout);

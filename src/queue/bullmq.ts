@@ -476,8 +476,9 @@ export interface WorkerPoolOptions {
 
 /**
  * Message and relay workers in this process. Their CPU work (parse + classify) runs
- * on the analyze pool's threads, so `count` sets how many jobs are handled at once
- * and `classifier.pool_size` how many cores they use.
+ * on this thread (pipeline/local.ts; a parse thread only for a message above 1 MiB),
+ * so `count` sets how many jobs are handled at once; `classifier.pool_size` is for
+ * serve inline only.
  */
 export class BullmqWorkers {
   private readonly workers: Worker[] = [];

@@ -93,7 +93,7 @@ describe('oobd from any directory', () => {
     expect(check.stdout).toContain(`(classifier.files[0] in ${config})`);
   });
 
-  it('refuses to report on hooks or the quarantine from a folder with no log folder, naming the config key', () => {
+  it('refuses to read records, suppressions, hooks or the quarantine from a folder with no log folder, naming the config key', () => {
     const dir = join(cwd, 'elsewhere');
     mkdirSync(dir, { recursive: true });
     writeFileSync(
@@ -104,6 +104,9 @@ describe('oobd from any directory', () => {
     // logs.dir and queue.quarantine_dir are left out: "logs" and "quarantine" in the
     // working directory, which here holds neither (serve never ran in it).
     for (const args of [
+      ['logs'],
+      ['logs', '--summary'],
+      ['suppressions'],
       ['hooks', 'status'],
       ['hooks', 'replay', 'app'],
       ['quarantine', 'list'],
