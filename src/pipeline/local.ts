@@ -26,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import type { Classifier, ClassifierOptions, RulesSource } from '../classify/index';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { ParseOptions } from '../report/types';
-import { ProcessPool } from './pool';
+import { ProcessPool, queueFull, type Task } from './pool';
 import { processMessage, type ProcessInput, type SerializedOutcome } from './process';
 
 /** Messages larger than this (bytes) are parsed on a pool thread (header comment). */
@@ -53,12 +53,6 @@ export interface LocalProcessorOptions {
   backPressure?: number;
   /** Messages above this many bytes go to a pool thread. @defaultValue LOCAL_MAX_BYTES */
   maxLocalBytes?: number;
-}
-
-interface Task {
-  input: ProcessInput;
-  resolve: (outcome: SerializedOutcome) => void;
-  reject: (err: Error) => void;
 }
 
 export class LocalProcessor {
@@ -88,12 +82,7 @@ export class LocalProcessor {
       return Promise.reject(new OobdError(ErrorCode.ShuttingDown, 'processor is closed'));
     }
     if (this.inFlight >= this.opts.backPressure) {
-      return Promise.reject(
-        new OobdError(
-          ErrorCode.QueueFull,
-          `classifier.back_pressure (${this.opts.backPressure}) messages are already waiting`,
-        ),
-      );
+      return Promise.reject(queueFull(this.opts.backPressure));
     }
     if (input.raw.byteLength > this.opts.maxLocalBytes) return this.threads().process(input);
     return new Promise<SerializedOutcome>((resolve, reject) => {

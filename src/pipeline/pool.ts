@@ -43,10 +43,19 @@ export interface PoolOptions {
   depth?: number;
 }
 
-interface Task {
+/** A message waiting for its outcome (here and in local.ts). */
+export interface Task {
   input: ProcessInput;
   resolve: (outcome: SerializedOutcome) => void;
   reject: (err: Error) => void;
+}
+
+/** What `process` rejects with once `backPressure` messages wait (OOBD_QUEUE_FULL). */
+export function queueFull(backPressure: number): OobdError {
+  return new OobdError(
+    ErrorCode.QueueFull,
+    `classifier.back_pressure (${backPressure}) messages are already waiting`,
+  );
 }
 
 interface Slot {
@@ -109,12 +118,7 @@ export class ProcessPool {
       return Promise.reject(new OobdError(ErrorCode.ShuttingDown, 'processing pool is closed'));
     }
     if (this.inFlight >= this.opts.backPressure) {
-      return Promise.reject(
-        new OobdError(
-          ErrorCode.QueueFull,
-          `classifier.back_pressure (${this.opts.backPressure}) messages are already waiting`,
-        ),
-      );
+      return Promise.reject(queueFull(this.opts.backPressure));
     }
     return new Promise<SerializedOutcome>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
