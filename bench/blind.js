@@ -11,7 +11,9 @@
 // phrasings -languages and -cjk cover thinly: Turkish, Greek, Hebrew, Arabic, Vietnamese,
 // Thai, Indonesian, Nordic, Slavic, German variants ...), -6 (provider, MTA and gateway replies
 // over every reason, a third of them in other languages; "a|b" reasons and a `why` column),
-// -7 (replies as providers', gateways' and MTAs' published error lists document them)
+// -7 (replies as providers', gateways' and MTAs' published error lists document them),
+// -8 (the same from sources -7 did not use: NetEase, QQ, Symantec.cloud, Baruwa, hMailServer,
+// qmail/spamdyke, Postfix policy services, Rspamd/amavisd, Haraka, Dovecot/Cyrus LMTP ...)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -42,6 +44,7 @@ const SETS = [
   'blind-replies-languages-3.tsv',
   'blind-replies-6.tsv',
   'blind-replies-7.tsv',
+  'blind-replies-8.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
