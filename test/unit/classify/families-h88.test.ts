@@ -62,6 +62,10 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['450 I cannot deliver e-mail for this domain', 'RelayDenied'],
     // Nearest: client authentication required or failed with no relaying in it.
     ['530 5.7.0 Authentication required', 'AuthenticationFailed'],
+    ['550 relaying for local users only', 'RelayDenied'],
+    ['554 5.7.1 Local users only', 'RelayDenied'],
+    // Nearest: a recipient that takes mail from its own organisation only (a policy).
+    ['550 5.7.1 This mailbox accepts mail from internal senders only', 'PolicyRelated'],
     ['535 5.7.8 Authentication credentials invalid', 'AuthenticationFailed'],
   ],
   'a refusal naming SPF, DKIM or DMARC; a forged sender': [
