@@ -5,7 +5,8 @@
 // for every reply: node bench/classify.js, corpus replies new each pass, 124 µs → 75 µs).
 // The edges must still hold for words that end in an accented letter (where RE2's ASCII
 // \b does not), in guillemets, quotes and brackets, and must still refuse a word that
-// goes on in a letter.
+// goes on in a letter. Second: the sender domain's SPF record missing, not found or
+// unusable (AuthenticationFailed).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHIPPED_RULES_FILES } from '../../../src/config/server';
@@ -42,6 +43,44 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 Mensaje rechazado: correo no deseadoX', 'PolicyRelated'],
     ['550 5.7.1 Le serveur expéditeur a une mauvaise réputationnelle', 'PolicyRelated'],
     ['550 Contenu du message non conformeé', 'Uncategorized'],
+  ],
+  // RFC 7208 §8.1 (None), §8.4 (Fail) and §8.7 (Permerror): a sender domain with no
+  // SPF record, or one that cannot be read, is a sender authentication failure.
+  "the sender domain's SPF record missing, not found or unusable": [
+    ['550 5.7.1 SPF record not found for example.com', 'AuthenticationFailed'],
+    ['550 5.7.1 The SPF record for example.com does not exist', 'AuthenticationFailed'],
+    ['550 5.7.1 Sender domain example.com does not have an SPF record', 'AuthenticationFailed'],
+    ['550 5.7.1 Could not find an SPF record for example.com', 'AuthenticationFailed'],
+    ['550 5.7.1 Unable to find SPF record for example.com', 'AuthenticationFailed'],
+    ['554 5.7.1 SPF record missing for sender domain', 'AuthenticationFailed'],
+    ['550 5.7.1 Sender domain lacks an SPF record', 'AuthenticationFailed'],
+    ['550 5.7.1 Message rejected: SPF record of example.com not found', 'AuthenticationFailed'],
+    ['550 5.7.1 SPF records for example.com could not be found', 'AuthenticationFailed'],
+    ['550 5.7.1 Sender domain has no valid published SPF TXT record', 'AuthenticationFailed'],
+    ['554 5.7.1 Rejected: SPF policy is not published for example.com', 'AuthenticationFailed'],
+    ['550 5.7.1 SPF: none', 'AuthenticationFailed'],
+    ['550 5.7.1 SPF result: none', 'AuthenticationFailed'],
+    ['550 5.5.2 SPF PermError', 'AuthenticationFailed'],
+    ['550 5.7.1 SPF check failed', 'AuthenticationFailed'],
+    // Nearest: SPF named beside a block list or a spam verdict, an SPF lookup that
+    // failed for now (temperror, a DNS failure), a recipient address that starts with
+    // spf, the recipient's domain or MX not found, a clause about SPF and another
+    // about the user.
+    ['554 5.7.1 Blocked by SpamCop: SPF and DNSBL listed', 'SpamBlock'],
+    [
+      '554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org; see https://example.org/spf-record-help',
+      'SpamBlock',
+    ],
+    ['550 5.7.1 Rejected: spam detected (SPF pass)', 'SpamContent'],
+    ['550 5.7.1 Your message looks like spam. Make sure SPF is set up', 'SpamContent'],
+    ['450 4.7.1 SPF temperror: DNS timeout looking up example.com', 'DNSFailure'],
+    [
+      '550 5.1.1 <spf-record@example.org>: Recipient address rejected: User unknown',
+      'InvalidRecipient',
+    ],
+    ['550 5.1.1 SPF record valid, user not found', 'InvalidRecipient'],
+    ['550 5.1.2 Domain example.com does not exist', 'BadDomain'],
+    ['550 5.1.2 No MX record found for example.com', 'BadDomain'],
   ],
 };
 
