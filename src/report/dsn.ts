@@ -22,6 +22,7 @@ import {
   extractReply,
   hasReplyCode,
   isBareReplyCode,
+  lastReplyLine,
   oneLine,
   parseStatus,
   readReply,
@@ -377,7 +378,11 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
     }
     if (found.reply === null) {
       const transcript = transcriptAbout(lines, address, alone);
-      if (transcript !== null && hasReplyCode(transcript)) found.reply = transcript;
+      // A local mailer's output before the MTA's own reply line ("554 5.3.0 unknown
+      // mailer error 255", "550 No such user here"): that line (`lastReplyLine`).
+      const said =
+        transcript === null || hasReplyCode(transcript) ? transcript : lastReplyLine(transcript);
+      if (said !== null && (hasReplyCode(said) || isBareReplyCode(said))) found.reply = said;
       // A transcript without a reply ("a... Deferred: Connection refused by ...")
       // still says why, for the report's one recipient.
       else if (transcript !== null && alone) found.paragraph ??= transcript;
