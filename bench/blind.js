@@ -19,6 +19,12 @@
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
 // file name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js)
 // and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js).
+//
+// Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
+// (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
+// predefined label taken as is (src/classify/labels.ts PREDEFINED_LABELS), for a class
+// no Sisimai reason has, such as `kumo:TooManyRecipients` (RFC 3463 X.5.3). Both may be
+// named together ("exceedlimit|kumo:TooManyRecipients": either one's labels are right).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -60,6 +66,18 @@ const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__d
 
 // ../shared/corpus/README.md, "How a parse is scored" (the table bench/score.js scores by).
 const ACCEPTED = require('./score.js').REASON_LABELS;
+// KumoMTA's predefined labels, for `kumo:<Label>` reasons.
+const { PREDEFINED_LABELS } = require(path.join(ROOT, 'dist', 'classify', 'labels.js'));
+const KUMO = 'kumo:';
+
+/** The labels a reason accepts: a Sisimai reason's, or a `kumo:` label itself; else null. */
+function acceptedLabels(reason) {
+  if (reason.startsWith(KUMO)) {
+    const label = reason.slice(KUMO.length);
+    return PREDEFINED_LABELS.includes(label) ? [label] : null;
+  }
+  return ACCEPTED[reason] || null;
+}
 
 /** Score one set: per reason, overall, and (with --misses) the wrong ones. */
 function score(file) {
@@ -69,12 +87,13 @@ function score(file) {
     .filter((l) => l.trim() && !l.startsWith('#'))
     .map((l) => {
       // "<reason>[|<reason>...]\t<reply>[\t<why>]": a reply two reasons describe equally
-      // well names both (either one's labels are right); a third column says why.
+      // well names both (either one's labels are right); a third column says why. A
+      // reason is a Sisimai reason or `kumo:<KumoMTA label>` (see the header).
       const [reason, reply, why] = l.split('\t');
-      const reasons = reason.split('|');
-      if (reply === undefined || !reasons.every((r) => ACCEPTED[r]))
+      const reasons = reason.split('|').map(acceptedLabels);
+      if (reply === undefined || !reasons.every(Boolean))
         throw new Error(`${file}: bad line ${JSON.stringify(l)}`);
-      return { reason, reply, why, accepted: [...new Set(reasons.flatMap((r) => ACCEPTED[r]))] };
+      return { reason, reply, why, accepted: [...new Set(reasons.flat())] };
     });
 
   const out = execFileSync(path.join(ROOT, 'bin', 'oobd'), ['classify', '--json', ...rules], {

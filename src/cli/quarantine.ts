@@ -6,7 +6,7 @@ import type { ServerConfig } from '../config/server';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { ListedEntry, Quarantine, QuarantineCause } from '../queue/quarantine';
 import { existsSync } from 'node:fs';
-import { addConfigOption, configPath, requireFolder, serverConfig } from './common';
+import { addConfigOption, configPath, serverConfig } from './common';
 
 interface QuarantineOptions {
   config?: string;
@@ -28,11 +28,17 @@ function open(
   const dir = merged.dir ?? config.queue.quarantine_dir;
   // The quarantine folder is made with its first message, so its absence alone means
   // "nothing quarantined yet"; with no log folder either, the command runs from
-  // another folder (or config) than serve, and "empty" would mislead.
+  // another folder (or config) than serve, and "empty" would mislead. The message is
+  // about the folder asked for, the quarantine folder, and its key; the log folder is
+  // named as the reason to think serve never ran with this config here.
   if (merged.dir !== undefined && !existsSync(dir))
     throw new OobdError(ErrorCode.UsageError, `quarantine folder ${dir} (--dir) does not exist`);
-  if (merged.dir === undefined && !existsSync(dir))
-    requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
+  if (merged.dir === undefined && !existsSync(dir) && !existsSync(config.logs.dir)) {
+    throw new OobdError(
+      ErrorCode.UsageError,
+      `quarantine folder ${dir} does not exist (queue.quarantine_dir of ${config.file}), nor does the log folder ${config.logs.dir} (logs.dir); run from the folder oobd serve runs in, or pass the config it uses with --config`,
+    );
+  }
   return { config, quarantine: new Quarantine(dir, config.queue.quarantine_max_bytes) };
 }
 

@@ -11,6 +11,7 @@
 // broader wildcard and then to "*".
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { closestLabel } from '../classify/labels';
 import { ErrorCode, OobdError } from '../errors';
 import { deepFreeze, describeIssues, formatPath, readConfigFile, validate } from './load';
 import { parseListen, formatListen } from './units';
@@ -53,9 +54,20 @@ export function acceptsMail(policy: DomainPolicy): boolean {
   return policy.logOob !== 'Ignore' || policy.logArf !== 'Ignore' || policy.relayTo;
 }
 
-const dispositionValue = z.union([z.enum(['Ignore', 'LogThenDrop', 'LogThenRelay']), z.boolean()], {
-  error:
-    'expected "Ignore", "LogThenDrop", "LogThenRelay", true (= LogThenRelay) or false (= Ignore)',
+const DISPOSITIONS: readonly Disposition[] = ['Ignore', 'LogThenDrop', 'LogThenRelay'];
+
+/** The disposition a mistyped one is closest to (`logthendrop`, `LogThenDorp`), or null. */
+function nearDisposition(input: unknown): Disposition | null {
+  return typeof input === 'string'
+    ? (closestLabel(input, DISPOSITIONS) as Disposition | null)
+    : null;
+}
+
+const dispositionValue = z.union([z.enum(DISPOSITIONS), z.boolean()], {
+  error: (issue) => {
+    const near = nearDisposition(issue.input);
+    return `expected "Ignore", "LogThenDrop", "LogThenRelay", true (= LogThenRelay) or false (= Ignore)${near === null ? '' : ` (did you mean "${near}"?)`}`;
+  },
 });
 
 export function parseRoutingDomain(text: string): RoutingDomain | null {
@@ -321,7 +333,7 @@ function validateEntry(file: string, path: string[], data: unknown): Entry {
   if (result.success) return result.data;
   throw new OobdError(
     ErrorCode.ConfigInvalid,
-    describeIssues(file, result.error, entrySchema, path),
+    describeIssues(file, result.error, entrySchema, path, data),
   );
 }
 

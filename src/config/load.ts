@@ -83,16 +83,36 @@ function keysAt(schema: z.ZodType | undefined, path: ReadonlyArray<PropertyKey>)
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
+/** The value at `path` inside `input`, or undefined when there is none. */
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** A value as the file could have written it, cut short: `"LogAndRelay"`, `3`, `{"a":1}`. */
+function showValue(value: unknown): string {
+  const text = typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /**
  * One line per problem, each naming the file and the key; an unknown key also names
  * the allowed key it is closest to (`max_client` → `max_clients`), when `schema` is given.
- * `prefix` is where the validated value sits in its file (a domain's table).
+ * `prefix` is where the validated value sits in its file (a domain's table). With
+ * `input` (the value validated) a wrong value is echoed, `key = "LogAndRelay": expected
+ * ...`, so the person sees what the file says: pass it only for files that hold no
+ * secrets (the domains files; oobd.toml has http.token and hook secrets).
  */
 export function describeIssues(
   file: string,
   error: z.ZodError,
   schema?: z.ZodType,
   prefix: ReadonlyArray<PropertyKey> = [],
+  input?: unknown,
 ): string {
   const lines = error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
@@ -107,7 +127,9 @@ export function describeIssues(
         .join('\n');
     }
     const where = formatPath([...prefix, ...issue.path]) || '(top level)';
-    return `${file}: ${where}: ${issue.message}`;
+    const given = input === undefined ? undefined : valueAt(input, issue.path);
+    if (given === undefined) return `${file}: ${where}: ${issue.message}`;
+    return `${file}: ${where} = ${showValue(given)}: ${issue.message}`;
   });
   return lines.join('\n');
 }

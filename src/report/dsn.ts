@@ -3,7 +3,13 @@
 // per recipient block (§2.3); a block that cannot be read becomes a ParseProblem and
 // never costs the others. Also reads the same fields when an MTA pastes them into a
 // plain-text bounce without the MIME structure (Postfix relays do, Sisimai rfc3464-34).
-import { cleanMessageId, decodeXtext, isEmailAddress, parseTypedAddress } from './address';
+import {
+  cleanMessageId,
+  decodeXtext,
+  extractAddressList,
+  isEmailAddress,
+  parseTypedAddress,
+} from './address';
 
 /** Re-exported for the parsers that read returned headers beside a DSN's. */
 export { cleanMessageId } from './address';
@@ -16,6 +22,7 @@ import {
   extractReply,
   hasReplyCode,
   isBareReplyCode,
+  lastReplyLine,
   oneLine,
   parseStatus,
   readReply,
@@ -371,7 +378,11 @@ function noteAbout(notes: Note[], address: string, alone: boolean): NoteFinding 
     }
     if (found.reply === null) {
       const transcript = transcriptAbout(lines, address, alone);
-      if (transcript !== null && hasReplyCode(transcript)) found.reply = transcript;
+      // A local mailer's output before the MTA's own reply line ("554 5.3.0 unknown
+      // mailer error 255", "550 No such user here"): that line (`lastReplyLine`).
+      const said =
+        transcript === null || hasReplyCode(transcript) ? transcript : lastReplyLine(transcript);
+      if (said !== null && (hasReplyCode(said) || isBareReplyCode(said))) found.reply = said;
       // A transcript without a reply ("a... Deferred: Connection refused by ...")
       // still says why, for the report's one recipient.
       else if (transcript !== null && alone) found.paragraph ??= transcript;
@@ -648,7 +659,7 @@ function parseDeliveryStatus(
         peers === null ? null : peers.of(i),
         stopAtForeignBlock,
       );
-      if (finding !== null) findings.push(finding);
+      if (finding !== null) findings.push(qualifiedByReturned(finding, returned));
     } catch (err) {
       problems.push({
         code: 'dsn.recipient-block-invalid',
@@ -657,6 +668,36 @@ function parseDeliveryStatus(
     }
   }
   return findings;
+}
+
+/**
+ * A recipient that is a bare local part ("Final-Recipient: rfc822; john", as a local
+ * delivery agent reports the user it looked up once the domain was found to be its
+ * own) is the address of the returned message's To or Cc with that local part, when
+ * they name exactly one: the same mailbox, as the message addressed it (RFC 5321
+ * §2.3.11: a mailbox is local-part@domain). `final_recipient` keeps the report's own
+ * word. Without such an address the local part stays as the report wrote it: a domain
+ * taken from elsewhere (the Reporting-MTA's host name) would be a guess, and the
+ * failure is real. RFC 3464's own example (Appendix, "Final-Recipient: unknown;
+ * nair_s" from a MAILbus gateway, no returned message) is such a case: an address of a
+ * non-Internet mail system (address-type "unknown", §2.3.2), kept as sent.
+ */
+function qualifiedByReturned(finding: OobFinding, returned: ReturnedMessage | null): OobFinding {
+  const local = finding.recipient;
+  if (returned === null || local === '' || local.indexOf('@') >= 0) return finding;
+  const key = local.toLowerCase();
+  const same = new Map<string, string>();
+  for (const field of ['to', 'cc']) {
+    for (const value of returned.headers.getAll(field)) {
+      for (const address of extractAddressList(value)) {
+        const at = address.lastIndexOf('@');
+        if (isEmailAddress(address) && address.slice(0, at).toLowerCase() === key)
+          same.set(address.toLowerCase(), address);
+      }
+    }
+  }
+  if (same.size !== 1) return finding;
+  return { ...finding, recipient: [...same.values()][0] as string };
 }
 
 /**

@@ -1302,6 +1302,33 @@ function transcriptReply(text: string): { text: string; command: string | null }
   return best;
 }
 
+/**
+ * The MTA's own failing reply line in a transcript without `<<<` lines, when other
+ * output comes before it: Sendmail delivering to a program or a local mailer writes
+ * what the program printed (its error messages, "DBI connect(...) failed: ...", a
+ * stack line), then its own line for the recipient, "554 5.3.0 unknown mailer error
+ * 255" or "550 No such user here". A reply stands at the start of its line (RFC 5321
+ * §4.2: code, then text); once the lines are joined a code without an enhanced code
+ * no longer stands where replies are looked for. The last line that starts with a
+ * 4xx/5xx code (a line that is the code alone counts), with the "NNN-" lines of the
+ * same reply before it (RFC 5321 §4.2.1); null when no line starts with one.
+ */
+export function lastReplyLine(text: string): string | null {
+  const lines = text.split('\n', MAX_SECTION_LINES);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] as string).trim();
+    if (!failureCode(line, 0) || line.charCodeAt(3) === 0x2d) continue;
+    const code = line.slice(0, 3);
+    let first = i;
+    while (first > 0 && (lines[first - 1] as string).trim().startsWith(code + '-')) first--;
+    return lines
+      .slice(first, i + 1)
+      .map((l) => l.trim())
+      .join('\n');
+  }
+  return null;
+}
+
 function defaultCode(enhanced: EnhancedCode | null, action: string | null): number {
   if (enhanced !== null) {
     if (enhanced.class === 5) return 550;
@@ -1342,6 +1369,9 @@ const ADDRESS_LABELS = new Set([
   'user',
   'mailbox',
   'destination',
+  // Sendmail's "(expanded from: <a@b>)" under a failed alias target: the address the
+  // target was expanded from, named, not a reason.
+  'expanded from',
 ]);
 
 /** Labels that introduce the reason on the lines after an address ("Reason: ..."). */
@@ -1620,7 +1650,8 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   // "Mailbox is full: <a@b>": the reason came first.
   if (before.endsWith(':')) {
     const reason = trimAddressPunctuation(before.slice(0, -1), false);
-    if (reason !== '' && !ADDRESS_LABELS.has(reason.toLowerCase())) return oneLine(reason);
+    const label = reason.startsWith('(') ? reason.slice(1).trim() : reason;
+    if (reason !== '' && !ADDRESS_LABELS.has(label.toLowerCase())) return oneLine(reason);
   }
   // A list that starts with this address: the reason after the last address.
   if (startsWithAddress(line) && after === '') return reasonAfterList(lines, at + 1);

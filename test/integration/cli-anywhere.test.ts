@@ -109,12 +109,24 @@ describe('oobd from any directory', () => {
       ['suppressions'],
       ['hooks', 'status'],
       ['hooks', 'replay', 'app'],
-      ['quarantine', 'list'],
     ]) {
       const result = runCli([...args, '--config', config], { cwd: dir });
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(result.stderr).toContain(
         `log folder ${join(dir, 'logs')} does not exist (logs.dir of ${config})`,
+      );
+      expect(result.stdout).toBe('');
+    }
+    // The quarantine commands name the folder they read, the quarantine folder, and its
+    // key; the missing log folder is why the command thinks serve never ran here.
+    for (const args of [
+      ['quarantine', 'list'],
+      ['quarantine', 'retry', '--all'],
+    ]) {
+      const result = runCli([...args, '--config', config], { cwd: dir });
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.stderr).toContain(
+        `quarantine folder ${join(dir, 'quarantine')} does not exist (queue.quarantine_dir of ${config}), nor does the log folder ${join(dir, 'logs')} (logs.dir); run from the folder oobd serve runs in`,
       );
       expect(result.stdout).toBe('');
     }

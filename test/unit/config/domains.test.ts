@@ -132,6 +132,39 @@ describe('listener domain validation', () => {
     expect(err.message).toContain('"Ignore", "LogThenDrop", "LogThenRelay"');
   });
 
+  it('names the file, the key and the value given of a bad log_oob', () => {
+    const err = configError(() =>
+      map({ 'bounce.example.com': { log_oob: 'LogAndRelay' } }, 'conf/d.toml'),
+    );
+    expect(err.message).toBe(
+      'conf/d.toml: ["bounce.example.com"].log_oob = "LogAndRelay": expected "Ignore", "LogThenDrop", "LogThenRelay", true (= LogThenRelay) or false (= Ignore)',
+    );
+  });
+
+  it('echoes a value of the wrong type as the file wrote it', () => {
+    expect(configError(() => map({ 'a.example': { log_oob: 3 } })).message).toContain(
+      '["a.example"].log_oob = 3: expected',
+    );
+    expect(
+      configError(() => map({ listener: { '127.0.0.1:25': { 'a.example': { log_arf: [] } } } }))
+        .message,
+    ).toContain('listener["127.0.0.1:25"]["a.example"].log_arf = []: expected');
+  });
+
+  it('names the disposition a mistyped one is closest to', () => {
+    expect(configError(() => map({ 'a.example': { log_oob: 'logthendrop' } })).message).toContain(
+      '= "logthendrop": expected "Ignore", "LogThenDrop", "LogThenRelay", true (= LogThenRelay) or false (= Ignore) (did you mean "LogThenDrop"?)',
+    );
+    expect(configError(() => map({ 'a.example': { log_oob: 'Drop' } })).message).not.toContain(
+      'did you mean',
+    );
+  });
+
+  it('cuts a long value short in the message', () => {
+    const message = configError(() => map({ 'a.example': { log_oob: 'x'.repeat(500) } })).message;
+    expect(message).toContain(`= "${'x'.repeat(76)}...: expected`);
+  });
+
   it('requires routing_domain where a message can be relayed', () => {
     expect(configError(() => map({ 'a.example': { log_oob: 'LogThenRelay' } })).message).toBe(
       'domains.toml: ["a.example"].routing_domain: required because LogThenRelay relays messages',

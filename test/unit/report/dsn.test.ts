@@ -190,6 +190,75 @@ describe('RFC 3464 delivery status notifications', () => {
     ]);
   });
 
+  describe('a recipient that is a bare local part', () => {
+    const block = (recipient: string): string[] => [
+      'Reporting-MTA: dns; mx.example.net',
+      '',
+      `Final-Recipient: ${recipient}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: x-unix; unknown user',
+    ];
+    const returned = (...headers: string[]): string[] => [
+      '--b',
+      'Content-Type: text/rfc822-headers',
+      '',
+      'From: News <news@sender.example.org>',
+      ...headers,
+      'Subject: hello',
+      '',
+      '--b--',
+    ];
+
+    it('is the address of the returned message with that local part, the report keeping its own word', () => {
+      const [finding] = oob(
+        dsn(block('rfc822; John'), {
+          tail: returned('To: John Smith <john@example.com>, ann@example.com'),
+        }),
+      );
+      expect(finding?.recipient).toBe('john@example.com');
+      expect(finding?.report.final_recipient).toBe('John');
+    });
+
+    it('is qualified from a Cc address too', () => {
+      const [finding] = oob(
+        dsn(block('rfc822; ann'), {
+          tail: returned('To: list@lists.example.org', 'Cc: Ann <Ann@example.com>'),
+        }),
+      );
+      expect(finding?.recipient).toBe('Ann@example.com');
+    });
+
+    it('stays as written when the returned message names two addresses with that local part', () => {
+      const [finding] = oob(
+        dsn(block('rfc822; john'), {
+          tail: returned('To: john@example.com, john@example.org'),
+        }),
+      );
+      expect(finding?.recipient).toBe('john');
+    });
+
+    it('stays as written when no returned address has that local part', () => {
+      const [finding] = oob(
+        dsn(block('rfc822; john'), { tail: returned('To: johnny@example.com') }),
+      );
+      expect(finding?.recipient).toBe('john');
+    });
+
+    it('stays as the RFC 3464 example wrote it: an address of another mail system, no returned message', () => {
+      const [finding] = oob(readFixture('rfc3464/kumomta-3.eml'));
+      expect(finding?.recipient).toBe('nair_s');
+      expect(finding?.report.final_recipient).toBe('nair_s');
+    });
+
+    it('leaves a recipient with a domain alone, whatever the returned message says', () => {
+      const [finding] = oob(
+        dsn(block('rfc822; john@mx.example.net'), { tail: returned('To: john@example.com') }),
+      );
+      expect(finding?.recipient).toBe('john@mx.example.net');
+    });
+  });
+
   it('ignores X- extension fields and unknown fields', () => {
     const [f] = oob(
       dsn([

@@ -65,3 +65,75 @@ describe('a reply quoted whole after a sentence in any language', () => {
     expect(f.reply.content).toBe('Requested mail action aborted: exceeded storage allocation');
   });
 });
+
+// Sendmail delivering to a program or a local mailer: the transcript holds what the
+// program printed, then Sendmail's own reply line for the recipient; the
+// Diagnostic-Code is the exit status ("X-Unix; 255"). The reply is that line, with or
+// without an enhanced code, or the code alone (RFC 5321 §4.2: a reply stands at the
+// start of its line).
+describe('the reply line after a local mailer output in a Sendmail transcript', () => {
+  const bounce = (replyLine: string): Buffer =>
+    Buffer.from(
+      [
+        'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>',
+        'To: sender@example.com',
+        'Subject: Returned mail: see transcript for details',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="sm"',
+        '',
+        '--sm',
+        '',
+        '   ----- The following addresses had permanent fatal errors -----',
+        '"|/usr/local/bin/ticket-intake"',
+        '    (reason: 75)',
+        '    (expanded from: <help@example.net>)',
+        '',
+        '   ----- Transcript of session follows -----',
+        'Traceback (most recent call last):',
+        '  File "/usr/local/bin/ticket-intake", line 12, in <module>',
+        'ConnectionRefusedError: [Errno 111] Connection refused',
+        replyLine,
+        '',
+        '--sm',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.net',
+        '',
+        'Final-Recipient: RFC822; help@example.net',
+        'X-Actual-Recipient: X-Unix; |/usr/local/bin/ticket-intake',
+        'Action: failed',
+        'Status: 5.0.0',
+        'Diagnostic-Code: X-Unix; 75',
+        '',
+        '--sm--',
+        '',
+      ].join('\n'),
+      'utf8',
+    );
+
+  test.each([
+    [
+      '552 Requested mail action aborted: exceeded storage allocation',
+      552,
+      'Requested mail action aborted: exceeded storage allocation',
+    ],
+    ['550 No such user here', 550, 'No such user here'],
+    ['554 5.3.0 unknown mailer error 75', 554, 'unknown mailer error 75'],
+    ['554', 554, ''],
+  ])('%s is the reply, not the exit status', (line, code, content) => {
+    const [f] = parseMessage(bounce(line)).findings;
+    expect(f?.kind).toBe('oob');
+    if (f?.kind !== 'oob') return;
+    expect(f.recipient).toBe('help@example.net');
+    expect(f.reply.code).toBe(code);
+    expect(f.reply.content).toBe(content);
+  });
+
+  test('a transcript of program output alone gives no reply of its own: the exit status stays', () => {
+    const [f] = parseMessage(bounce('Giving up after 3 attempts')).findings;
+    expect(f?.kind).toBe('oob');
+    if (f?.kind !== 'oob') return;
+    expect(f.reply.code).toBe(550);
+    expect(f.reply.content).not.toContain('(expanded from');
+  });
+});
