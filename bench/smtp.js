@@ -400,6 +400,34 @@ class Config {
     return c;
   }
 
+  /** A client of this configuration's redis-server (bullmq), made on first use. */
+  redisClient() {
+    const { Redis } = require('ioredis');
+    this.client ??= new Redis(this.redisPort, '127.0.0.1');
+    return this.client;
+  }
+
+  /**
+   * Counters that say where Redis's work goes (bullmq): jobs added (BullMQ's job
+   * counter, `oobd:messages:id`, which every add increments, custom ids or not), and
+   * calls of Lua scripts (BullMQ's addStandardJob, moveToActive, moveToFinished and the
+   * workers' claim are each one EVALSHA) and of BZPOPMIN (an idle worker's wait), from
+   * INFO commandstats. Two reads a round: their own cost is a few µs.
+   */
+  async redisCounters() {
+    if (!this.redis) return null;
+    const client = this.redisClient();
+    const [jobs, info] = await Promise.all([
+      client.get('oobd:messages:id'),
+      client.info('commandstats'),
+    ]);
+    const calls = (command) => {
+      const m = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info);
+      return m ? Number(m[1]) : 0;
+    };
+    return { jobs: Number(jobs ?? 0), evalsha: calls('evalsha'), bzpopmin: calls('bzpopmin') };
+  }
+
   /** Waits until every message sent so far has its record (and, for bullmq, the queue is idle). */
   async settle() {
     if (!this.counter) return;
@@ -407,8 +435,7 @@ class Config {
     if (this.redis) {
       // The worker completes a job after writing its records: wait for the last ones,
       // so their Redis work falls into this round.
-      const { Redis } = require('ioredis');
-      this.client ??= new Redis(this.redisPort, '127.0.0.1');
+      this.redisClient();
       // The active lists by name (prefix "oobd", one Redis: no hash tags): KEYS would
       // scan every key, the owner keys of all messages sent so far among them, and its
       // CPU would count as Redis's.
@@ -432,6 +459,7 @@ class Config {
       server: cpuNs(this.server.pid),
       redis: this.redis ? cpuNs(this.redis.pid) : null,
       client: childrenCpuNs(),
+      counters: await this.redisCounters(),
     };
     const started = process.hrtime.bigint();
     const seconds = await drive(this.port, messages, sessions, useSmtpSource);
@@ -442,12 +470,18 @@ class Config {
     const server = cpuNs(this.server.pid);
     const redis = this.redis ? cpuNs(this.redis.pid) : null;
     const per = (a, b) => (a === null || b === null ? null : (b - a) / 1e3 / messages);
+    const counters = await this.redisCounters();
+    const jobs = counters && before.counters ? counters.jobs - before.counters.jobs : 0;
+    const perJob = (key) => (jobs > 0 ? (counters[key] - before.counters[key]) / jobs : null);
     return {
       accepted: messages / seconds,
       endToEnd: messages / total,
       server: per(before.server, server),
       redis: per(before.redis, redis),
       client: useSmtpSource ? per(before.client, client) : null,
+      messagesPerJob: jobs > 0 ? messages / jobs : null,
+      evalshaPerJob: perJob('evalsha'),
+      bzpopminPerJob: perJob('bzpopmin'),
     };
   }
 
@@ -575,6 +609,9 @@ async function benchSmtp({
         ratioMin: valid.length ? Math.min(...valid) : null,
         ratioMax: valid.length ? Math.max(...valid) : null,
         rss: c.rss(),
+        messagesPerJob: median(rs.map((r) => r.messagesPerJob)),
+        evalshaPerJob: median(rs.map((r) => r.evalshaPerJob)),
+        bzpopminPerJob: median(rs.map((r) => r.bzpopminPerJob)),
       };
       summaries.push(summary);
       const spread =
@@ -586,6 +623,12 @@ async function benchSmtp({
         : mb(summary.rss.server);
       console.log(
         `  ${c.name.padEnd(30)} ${fmt(summary.accepted).padStart(10)}  ${fmt(summary.endToEnd).padStart(12)}  ${fmt(summary.server).padStart(7)} ${fmt(summary.redis).padStart(7)} ${fmt(summary.client).padStart(7)}  ${spread.padEnd(17)}  ${rss}`,
+      );
+    }
+    for (const summary of summaries) {
+      if (summary.messagesPerJob === null) continue;
+      console.log(
+        `  ${summary.name}: ${fmt(summary.messagesPerJob, 1)} messages a job; per job ${fmt(summary.evalshaPerJob, 2)} EVALSHA, ${fmt(summary.bzpopminPerJob, 2)} BZPOPMIN (medians of the rounds)`,
       );
     }
     console.log(
