@@ -99,6 +99,7 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 5.1.0 Sender address no longer on this server', 'InvalidSender'],
     ['553 Sender no longer exists', 'InvalidSender'],
     ['550 Return-path address: old@example.net no longer exists', 'InvalidSender'],
+    ["550 The sender's mailbox no longer exists", 'InvalidSender'],
     // (h89) The sender named before a recipient that is gone is no sender gone.
     [
       '550 5.1.1 Delivery from the sender failed: recipient mailbox no longer exists on this server',
