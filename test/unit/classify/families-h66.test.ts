@@ -149,6 +149,11 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['554 Message contains a raw CR', 'ContentRelated'],
     ['550 Message contains NUL characters', 'ContentRelated'],
     ['550 Unable to parse MIME message', 'ContentRelated'],
+    // (h89) A temporary reply that could not parse the message is the receiver's own trouble.
+    [
+      '451 4.3.0 Unable to parse message, temporary local problem, try again later',
+      'TransientFailure',
+    ],
     ['550 5.7.1 Message rejetée : contenu non conforme', 'ContentRelated'],
     // Nearest: size, attachment type, an address, the protocol.
     ['552 5.3.4 Message size exceeds fixed limit', 'QuotaIssues'],

@@ -79,6 +79,10 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 5.4.4 Unable to route because the recipient domain does not exist', 'BadDomain'],
     ['451 4.4.0 DNS query failed, will retry', 'DNSFailure'],
     ['550 The recipient domain no longer exists', 'BadDomain'],
+    ['550 Domain example.org has expired', 'BadDomain'],
+    // (h89) The sender's domain and a certificate's domain are not the recipient's.
+    ['553 5.1.8 Your sending domain has expired', 'InvalidSender'],
+    ['454 4.7.5 TLS certificate of domain mx.example.net has expired', 'AuthenticationFailed'],
   ],
   'a recipient no longer on the server': [
     ['550 Addressee no longer on this server', 'InvalidRecipient'],
@@ -94,8 +98,19 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 This account has been closed', 'InactiveMailbox'],
     ['550 5.1.0 Sender address no longer on this server', 'InvalidSender'],
     ['553 Sender no longer exists', 'InvalidSender'],
+    ['550 Return-path address: old@example.net no longer exists', 'InvalidSender'],
+    ["550 The sender's mailbox no longer exists", 'InvalidSender'],
+    // (h89) The sender named before a recipient that is gone is no sender gone.
+    [
+      '550 5.1.1 Delivery from the sender failed: recipient mailbox no longer exists on this server',
+      'InvalidRecipient',
+    ],
+    ['550 5.1.1 The account the sender tried to reach no longer exists', 'InvalidRecipient'],
     ['450 4.2.1 Mailbox temporarily disabled', 'InactiveMailbox'],
     ['550 Mailbox no longer in use', 'InactiveMailbox'],
+    ['550 5.2.1 This mailbox no longer accepts mail', 'InactiveMailbox'],
+    // (h89) A sender no longer accepted is refused by policy, not a mailbox out of use.
+    ['550 5.7.1 We no longer accept mail from this sender', 'PolicyRelated'],
   ],
   'content refused for banned words': [
     ['550 5.7.1 Your message contains a banned word', 'ContentRelated'],
@@ -103,6 +118,19 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 5.7.1 Prohibited content in message', 'ContentRelated'],
     ['550 Inappropriate language detected, message refused', 'ContentRelated'],
     ['554 5.7.1 The words in this message are not allowed', 'ContentRelated'],
+    ['550 5.7.1 Message contains inappropriate content', 'ContentRelated'],
+    // (h89) The terms of use, a MIME type and a policy on restricted content are not banned words.
+    ['550 5.7.1 Bulk mail that violates our terms of use is not allowed', 'PolicyRelated'],
+    [
+      '550 5.7.1 Mail from your server violates our terms of service and is not accepted',
+      'PolicyRelated',
+    ],
+    ['554 5.7.1 Sending to this list is against our terms and is prohibited', 'PolicyRelated'],
+    ['552 5.7.1 Restricted content type: application/x-dosexec', 'ProhibitedAttachment'],
+    [
+      '550 5.7.1 Recipient does not accept restricted content from external senders',
+      'PolicyRelated',
+    ],
     ['550 Rejected: profanity filter', 'ContentRelated'],
     ['554 5.7.0 Reject, id=01234-05 - BANNED: .exe,report.pdf.exe', 'ProhibitedAttachment'],
     // Nearest: an attachment type, a virus, spam, a banned sending IP.

@@ -124,6 +124,8 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 Addressee no longer associated with the firm', 'InactiveMailbox'],
     ['550 Our colleague has retired', 'InactiveMailbox'],
     ['550 This person is no longer an employee', 'InactiveMailbox'],
+    ['550 Jane is no longer part of Example Ltd', 'InactiveMailbox'],
+    ['550 The addressee is no longer a member of our team', 'InactiveMailbox'],
     ['550 Diese Person ist nicht mehr im Unternehmen', 'InactiveMailbox'],
     ['550 Le destinataire ne fait plus partie de la société', 'InactiveMailbox'],
     ['550 El destinatario ya no trabaja en esta empresa', 'InactiveMailbox'],
@@ -138,6 +140,10 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 5.1.0 Sender address no longer on this server', 'InvalidSender'],
     ['550 5.7.1 Recipient address rejected: Access denied', 'PolicyRelated'],
     ['550 Sender is not an employee; external mail not allowed', 'PolicyRelated'],
+    // (h89) A list or group that no longer counts the SENDER among its members refuses the post.
+    ['550 5.7.1 You are no longer a member of this list; posting not allowed', 'PolicyRelated'],
+    ['550 5.7.1 Sender is no longer a member of the group and may not post', 'PolicyRelated'],
+    ['554 5.7.1 Posting refused: you are no longer part of this mailing list', 'PolicyRelated'],
   ],
   'an attachment or file type refused, in other languages': [
     ['550 5.7.1 Dateianhang vom Typ .js nicht zulässig', 'ProhibitedAttachment'],
@@ -234,6 +240,9 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 5.7.1 This message includes a blocklisted URL', 'SpamContent'],
     ['550 5.1.3 Recipient address has illegal characters', 'InvalidRecipient'],
     ['553 5.1.7 Sender address contains forbidden characters', 'InvalidSender'],
+    // (h89) The address, not the message, said to contain the characters.
+    ['553 5.1.3 The e-mail address contains illegal characters', 'InvalidRecipient'],
+    ['553 5.1.3 Recipient mail address has forbidden characters', 'InvalidRecipient'],
     ['550 Message contains a link', 'Uncategorized'],
     ['554 5.7.1 Malware detected in attachment', 'VirusRelated'],
   ],

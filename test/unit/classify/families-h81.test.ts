@@ -14,7 +14,10 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['550 5.1.1 Destinataire inconnu. Unknown recipient. LPN007_416', 'InvalidRecipient'],
     ['554 5.7.1 Message refuse pour son contenu. Refused. LPN007_510', 'SpamContent'],
     ['550 5.7.1 Refus selon la politique DMARC du domaine. LPN007_517', 'AuthenticationFailed'],
-    ['450 4.7.1 Client host rejected: service refuse, essayez plus tard. LPN027_503', 'TransientFailure'],
+    [
+      '450 4.7.1 Client host rejected: service refuse, essayez plus tard. LPN027_503',
+      'TransientFailure',
+    ],
     ['450 4.1.8 <noreply@shop.example>: Emetteur invalide. LPN007_405', 'InvalidSender'],
     // Nearest: another provider's code of the same shape, an unrelated number.
     ['550 5.2.0 Mail rejete. OFR_506 [506]', 'SpamContent'],
@@ -56,12 +59,18 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     // Nearest: too many recipients in one message or transaction (TooManyRecipients).
     ['452 4.5.3 Too many recipients', 'TooManyRecipients'],
     ['452 Too many recipients for this message', 'TooManyRecipients'],
+    // (h89) Recipients per message is a count, per hour a rate.
+    ['550 5.5.3 Too many recipients per message', 'TooManyRecipients'],
+    ['452 4.5.3 Too many recipients per hour, try later', 'TransientFailure'],
   ],
   "Exchange's internal-senders-only restriction": [
     ['550 5.7.12 Sender was not authenticated by organization', 'PolicyRelated'],
     ['550 5.7.12 The sender was not authenticated by the organisation', 'PolicyRelated'],
     // Nearest: client authentication required or failed (AuthenticationFailed).
-    ['530 5.7.57 Client was not authenticated to send anonymous mail during MAIL FROM', 'AuthenticationFailed'],
+    [
+      '530 5.7.57 Client was not authenticated to send anonymous mail during MAIL FROM',
+      'AuthenticationFailed',
+    ],
     ['535 5.7.8 Authentication credentials invalid', 'AuthenticationFailed'],
   ],
 };

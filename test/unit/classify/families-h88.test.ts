@@ -32,12 +32,18 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['501 Invalid EHLO argument', 'ProtocolErrors'],
     // Nearest: HELO checks of the client's identity (AuthenticationFailed) and an invalid
     // domain outside a syntax reply (BadDomain).
-    ['504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname', 'AuthenticationFailed'],
+    [
+      '504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname',
+      'AuthenticationFailed',
+    ],
     ['450 4.7.1 <mail.internal>: Helo command rejected: Host not found', 'AuthenticationFailed'],
     ['550 Invalid domain name in HELO, bad configuration', 'BadDomain'],
   ],
   "QQ Mail's and Symantec.cloud's content-filter replies": [
-    ['550 Error: content rejected. http://mail.qq.com/cgi-bin/rejectedmail.html?id=1', 'SpamContent'],
+    [
+      '550 Error: content rejected. http://mail.qq.com/cgi-bin/rejectedmail.html?id=1',
+      'SpamContent',
+    ],
     ['550 Message filtered. Refer to the Troubleshooting page for details (#5.7.1)', 'SpamContent'],
     // Nearest: "content rejected" without QQ's help page stays the vague policy refusal.
     ['550 Error: content rejected', 'PolicyRelated'],
@@ -48,6 +54,16 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['552 5.7.0 Restricted attachment: invoice.js', 'ProhibitedAttachment'],
     ['554 Word document containing macros is not accepted', 'ProhibitedAttachment'],
     ['552 Macros detected inside the attachment', 'ProhibitedAttachment'],
+    [
+      '554 5.7.1 Message rejected: blocked content type application/x-msdownload',
+      'ProhibitedAttachment',
+    ],
+    ['552 5.7.1 MIME content type application/x-msdownload is not allowed', 'ProhibitedAttachment'],
+    // (h89) A restricted address extension (RFC 5233) is no file extension.
+    [
+      '550 5.7.1 Delivery to restricted extensions of this mailbox is not permitted',
+      'PolicyRelated',
+    ],
     // Nearest: banned words (ContentRelated), a virus verdict, an attachment too big.
     ['550 5.7.1 Message contains blacklisted words', 'ContentRelated'],
     ['554 5.7.1 Macro virus W97M.Test found in attachment', 'VirusRelated'],
@@ -67,6 +83,24 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     // Nearest: a recipient that takes mail from its own organisation only (a policy).
     ['550 5.7.1 This mailbox accepts mail from internal senders only', 'PolicyRelated'],
     ['535 5.7.8 Authentication credentials invalid', 'AuthenticationFailed'],
+    // (h89) Relaying named only where the server is the subject, and Haraka's refusal
+    // only with the recipient and nothing after it; a group's or list's restriction,
+    // and the same words with a reason or a time after them, say something else.
+    ['553 Requested action not taken: local user only', 'RelayDenied'],
+    ['550 5.7.1 Unable to relay: local users only', 'RelayDenied'],
+    ['550 I cannot deliver mail for user@example.org', 'RelayDenied'],
+    ['550 5.7.1 Restricted group: internal users only', 'PolicyRelated'],
+    ['550 5.7.1 This distribution list accepts mail for internal users only', 'PolicyRelated'],
+    ['550 5.7.1 This mailing list is for internal users only', 'PolicyRelated'],
+    ['550 5.2.2 I cannot deliver mail for user@example.com: mailbox is full', 'QuotaIssues'],
+    [
+      '550 5.1.1 Sorry, I cannot deliver mail for this address: no such user here',
+      'InvalidRecipient',
+    ],
+    [
+      '451 4.3.0 I cannot deliver mail for you right now, please try again later',
+      'TransientFailure',
+    ],
   ],
   'a refusal naming SPF, DKIM or DMARC; a forged sender': [
     ['550 Message blocked by SPF policy of the sender domain', 'AuthenticationFailed'],
@@ -77,6 +111,8 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['553 5.1.8 Sender address rejected: Domain not found', 'InvalidSender'],
     ['554 5.7.1 <x@sender.example>: Sender address rejected: Access denied', 'InvalidSender'],
     ['550 Envelope sender denied', 'InvalidSender'],
+    // (h89) A report mailbox named like the check is no refusal by the check.
+    ['550 5.1.1 rejected by dmarc-reports mailbox: user unknown', 'InvalidRecipient'],
   ],
   'a locked or frozen account (permanent reply)': [
     ['550 Your account is locked', 'InactiveMailbox'],
@@ -87,6 +123,8 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['451 Account temporarily locked, try later', 'TransientFailure'],
     ['550 Account is locked for outgoing mail', 'SpamBlock'],
     ['535 Account locked after too many failed logins', 'AuthenticationFailed'],
+    // (h89) A reply to AUTH that says the account is locked is the login refused.
+    ['535 5.7.8 Your account is locked after too many failed logins', 'AuthenticationFailed'],
   ],
   'an address listed as invalid, characters not allowed in it': [
     ['550 5.1.1 The recipient email address is flagged as invalid', 'InvalidRecipient'],

@@ -129,6 +129,9 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['Zustellfrist abgelaufen', 'MessageExpired'],
     // Nearest phrases of other labels: a retry announced is no expiry.
     ['451 Bitte versuchen Sie es in 2 Stunden erneut', 'TransientFailure'],
+    // (h89) The failure and, after a comma, the next try announced for a period.
+    ['451 4.3.0 El mensaje no pudo ser entregado, se reintentará en 4 horas', 'TransientFailure'],
+    ['550 5.4.7 El mensaje no pudo ser entregado en 3 días', 'MessageExpired'],
   ],
   'weak words: the mailbox unavailable, a bare refusal (no or a generic enhanced code)': [
     ['550 Der Benutzer ist derzeit nicht verfügbar', 'InvalidRecipient'],
