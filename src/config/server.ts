@@ -181,9 +181,9 @@ const classifierSchema = z.strictObject({
    * serve inline: messages up to this size are parsed on the SMTP thread, a slice at a
    * time (pipeline/local.ts), larger ones on the `pool_size` threads, started when the
    * first such message arrives; 0 parses every message on the threads (DESIGN.md §6
-   * as written). @defaultValue 64KB
+   * as written). @defaultValue 16KB
    */
-  smtp_thread_max_bytes: size().default(64 * 1024),
+  smtp_thread_max_bytes: size().default(16 * 1024),
   /** Most messages in flight before new ones get 451 4.3.0. @defaultValue 131072 */
   back_pressure: positiveInt.default(131072),
 });

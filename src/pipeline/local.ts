@@ -6,15 +6,17 @@
 // worker thread's samples, about 30 µs a message, plus a second V8 isolate and a
 // second compiled rule set in RSS).
 //
-// serve inline (issue 17, h86) parses small messages on the SMTP thread too: there
-// the hand-off (structured clone both ways, waking the thread, and on a busy machine
-// the switches between the two threads) cost more SMTP-thread CPU than the parse of
-// a DSN. The SMTP loop still stays responsive: it is held at most SMTP_SLICE_MS plus
-// one message's parse, and only messages up to `classifier.smtp_thread_max_bytes`
-// (64 KiB by default: at most ~10 ms of parse on hostile input at ~160 ms/MB,
-// bench/hostile.js) are parsed there; larger ones go to `pool_size` pool threads,
-// which keep the pool's deadline and heap limit. 0 restores DESIGN.md §6 as written
-// (docs/parsing.md).
+// serve inline (issue 17, h86) parses small messages on the SMTP thread too: the
+// hand-off (structured clone both ways, waking the thread, and on a busy machine the
+// switches between the two threads) costs CPU per message of its own, and a parse
+// thread is a second V8 isolate with a second compiled rule set. The SMTP loop still
+// stays responsive: it is held at most SMTP_SLICE_MS plus one message's parse, and
+// only messages up to `classifier.smtp_thread_max_bytes` are parsed there (16 KiB by
+// default: the slowest of bench/hostile.js's inputs cut to 16 KiB parsed in about
+// 10 ms; at 64 KiB in 17 ms, and up to 100 ms while the code was still cold on a
+// loaded machine; above 16 KiB the hand-off is a small part of a parse). Larger ones
+// go to `pool_size` pool threads, which keep the pool's deadline and heap limit. 0
+// restores DESIGN.md §6 as written (docs/parsing.md).
 //
 // Same interface and results as ProcessPool.process: the same function makes the
 // outcome (processMessage, what pool-worker.ts calls), a throw is OOBD_PROCESSING_FAILED

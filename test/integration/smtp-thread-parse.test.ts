@@ -43,8 +43,8 @@ describe('serve inline with the default smtp_thread_max_bytes', () => {
     expect(await parseThreads(t)).toBe(0);
   });
 
-  it('still parses a message above 64 KiB on pool_size parse threads, with the same outcome', async () => {
-    expect(await classificationOf(t, largeDsn(100 * 1024, 'b@remote.example'))).toBe(
+  it('still parses a message above 16 KiB on pool_size parse threads, with the same outcome', async () => {
+    expect(await classificationOf(t, largeDsn(20 * 1024, 'b@remote.example'))).toBe(
       'InvalidRecipient',
     );
     expect(await parseThreads(t)).toBe(2);
