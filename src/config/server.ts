@@ -173,8 +173,9 @@ const classifierSchema = z.strictObject({
   /** Uncategorized replies kept in their own LRU cache. @defaultValue 1024 */
   uncategorized_cache_size: z.number().int().nonnegative().default(1024),
   /**
-   * Worker threads that parse and classify in serve inline. Queue workers parse on
-   * their own thread (pipeline/local.ts). @defaultValue a quarter of the cores, at least 1
+   * Worker threads that parse and classify in serve inline the messages above
+   * `smtp_thread_max_bytes` (all of them when it is 0). Queue workers parse on their
+   * own thread (pipeline/local.ts). @defaultValue a quarter of the cores, at least 1
    */
   pool_size: positiveInt.optional(),
   /**
