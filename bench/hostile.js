@@ -18,7 +18,13 @@
 //    bytes replaced, from a fixed seed; any parse that ends in the parser's last-defence
 //    "internal" problem (an exception) is listed. Exit code 1 when one does.
 //
-// Prints the slowest inputs per MB with their growth, and the count of internal problems.
+// 3. Stall. Every message with its body repeated to about --smtp-thread bytes (16 KiB,
+//    the default of classifier.smtp_thread_max_bytes): serve inline parses a message
+//    up to that size on its SMTP thread, so the slowest of these is about how long
+//    one message can hold that thread (docs/parsing.md).
+//
+// Prints the slowest inputs per MB with their growth, the slowest at the SMTP thread's
+// limit, and the count of internal problems.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -34,6 +40,7 @@ const arg = (name, fallback) => {
 const SEED = arg('seed', 17);
 const MUTATIONS = arg('mutations', 8);
 const TOP = arg('top', 12);
+const SMTP_THREAD_BYTES = arg('smtp-thread', 16 * 1024);
 
 function emlFiles(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -211,6 +218,14 @@ for (const s of speeds.slice(0, TOP)) {
   s.hugeMs = t.us / 1000;
 }
 
+// Cut at the limit itself: a message above it would go to a parse thread.
+const stalls = inputs
+  .map(({ name, raw }) => {
+    const msg = amplified(raw, SMTP_THREAD_BYTES).subarray(0, SMTP_THREAD_BYTES);
+    return { name, ms: timeParse(msg).us / 1000 };
+  })
+  .sort((x, y) => y.ms - x.ms);
+
 const rand = rng(SEED);
 let mutated = 0;
 for (const { name, raw } of inputs) {
@@ -238,6 +253,11 @@ const ms = speeds.map((s) => s.msPerMb).sort((x, y) => x - y);
 console.log(
   `\nms per MB at 512 KB over all ${ms.length}: median ${ms[Math.floor(ms.length / 2)].toFixed(0)}, 95th percentile ${ms[Math.floor(ms.length * 0.95)].toFixed(0)}, max ${ms[ms.length - 1].toFixed(0)}; growth to 2 MB of the slowest: max ${Math.max(...speeds.slice(0, TOP).map((s) => s.growth)).toFixed(2)}`,
 );
+const stallMs = stalls.map((s) => s.ms).sort((x, y) => x - y);
+console.log(
+  `\nParse of each message cut to ${SMTP_THREAD_BYTES} bytes (serve inline's SMTP thread parses up to classifier.smtp_thread_max_bytes): median ${stallMs[Math.floor(stallMs.length / 2)].toFixed(1)} ms, 99th percentile ${stallMs[Math.floor(stallMs.length * 0.99)].toFixed(1)} ms, slowest:`,
+);
+for (const s of stalls.slice(0, 3)) console.log(`  ${s.ms.toFixed(1).padStart(6)} ms  ${s.name}`);
 console.log(`Exceptions (internal problems): ${internals.length}`);
 for (const i of internals.slice(0, 20)) console.log(`  ${i}`);
 if (internals.length) process.exitCode = 1;

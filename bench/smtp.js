@@ -591,7 +591,7 @@ async function benchSmtp({
       const rs = results.get(c);
       const ratios = baseline.has(c)
         ? rs.map((r, i) => {
-            const b = baseline.get(c)[i].server;
+            const b = baseline.get(c)[i]?.server;
             const own = serverSide(r);
             return b && own !== null ? own / b : null;
           })

@@ -28,7 +28,7 @@ import { HookMetrics } from './hooks/metrics';
 import { Hooks } from './hooks/runner';
 import { LogWriter } from './log/writer';
 import type { Logger } from './logger';
-import { LOCAL_MAX_BYTES, LocalProcessor } from './pipeline/local';
+import { LOCAL_MAX_BYTES, LocalProcessor, SMTP_SLICE_MS } from './pipeline/local';
 import { ProcessPool } from './pipeline/pool';
 import { BullmqQueue, BullmqWorkers } from './queue/bullmq';
 import { WorkerThreads } from './queue/worker-threads';
@@ -227,10 +227,12 @@ interface Core {
 }
 
 /**
- * Where a service parses and classifies: on `pool_size` parse threads (serve inline:
- * the SMTP event loop stays free), on its own thread (a queue worker, which has no
- * SMTP loop to keep free: pipeline/local.ts), or nowhere (serve in bullmq mode, whose
- * messages are processed by the workers; the rules are still compiled, so a bad file
+ * Where a service parses and classifies: 'threads' is serve inline, on the SMTP
+ * thread in slices for messages up to `smtp_thread_max_bytes` and on `pool_size`
+ * parse threads above it (all of them there when it is 0: pipeline/local.ts says
+ * why); 'here' is a queue worker, on its own thread (it has no SMTP loop to keep
+ * free), a parse thread only above 1 MiB; 'none' is serve in bullmq mode, whose
+ * messages are processed by the workers (the rules are still compiled, so a bad file
  * stops the start).
  */
 type Parsing = 'threads' | 'here' | 'none';
@@ -253,6 +255,8 @@ async function openCore(
   const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? true });
   const hooks = await startHooks(config, opts, log, metrics);
   cleanups.push(() => hooks?.stop(HOOKS_STOP_MS));
+  // serve inline parses messages up to this size on the SMTP thread (0: none).
+  const smtpThreadMaxBytes = config.classifier.smtp_thread_max_bytes;
   // Compiled once here, so a bad pattern stops the start with the file, label and
   // index; parse threads compile the same text. The compiled copy is kept only where
   // this thread classifies.
@@ -260,7 +264,7 @@ async function openCore(
     files: config.classifier.files,
     classifier: classifierOptions(config),
     logger,
-    keepClassifier: parsing === 'here',
+    keepClassifier: parsing === 'here' || (parsing === 'threads' && smtpThreadMaxBytes > 0),
   });
   rules.load();
   const common = {
@@ -270,11 +274,19 @@ async function openCore(
     backPressure: config.classifier.back_pressure,
   };
   const pool =
-    parsing === 'threads'
+    parsing === 'threads' && smtpThreadMaxBytes === 0
       ? new ProcessPool({ ...common, size: config.classifier.pool_size, sources: rules.sources })
-      : parsing === 'here'
-        ? new LocalProcessor({ ...common, rules })
-        : null;
+      : parsing === 'threads'
+        ? new LocalProcessor({
+            ...common,
+            rules,
+            poolSize: config.classifier.pool_size,
+            maxLocalBytes: smtpThreadMaxBytes,
+            sliceMs: SMTP_SLICE_MS,
+          })
+        : parsing === 'here'
+          ? new LocalProcessor({ ...common, rules })
+          : null;
   cleanups.push(() => pool?.close());
   if (pool) metrics.addParseThreads(() => pool.size);
   const relayer = new Relayer({ hostname: config.smtp.hostname, timeoutMs: config.relay.timeout });

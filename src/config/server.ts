@@ -173,10 +173,18 @@ const classifierSchema = z.strictObject({
   /** Uncategorized replies kept in their own LRU cache. @defaultValue 1024 */
   uncategorized_cache_size: z.number().int().nonnegative().default(1024),
   /**
-   * Worker threads that parse and classify in serve inline. Queue workers parse on
-   * their own thread (pipeline/local.ts). @defaultValue a quarter of the cores, at least 1
+   * Worker threads that parse and classify in serve inline the messages above
+   * `smtp_thread_max_bytes` (all of them when it is 0). Queue workers parse on their
+   * own thread (pipeline/local.ts). @defaultValue a quarter of the cores, at least 1
    */
   pool_size: positiveInt.optional(),
+  /**
+   * serve inline: messages up to this size are parsed on the SMTP thread, a slice at a
+   * time (pipeline/local.ts), larger ones on the `pool_size` threads, started when the
+   * first such message arrives; 0 parses every message on the threads (DESIGN.md §6
+   * as written). @defaultValue 16KB
+   */
+  smtp_thread_max_bytes: size().default(16 * 1024),
   /** Most messages in flight before new ones get 451 4.3.0. @defaultValue 131072 */
   back_pressure: positiveInt.default(131072),
 });

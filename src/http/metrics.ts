@@ -178,13 +178,15 @@ export class Metrics {
 
   /**
    * `oobd_parse_threads`: the parse threads running now, read at scrape time (serve
-   * inline: `pool_size`; a queue worker parses on its own thread and starts one only
-   * for a message above LOCAL_MAX_BYTES, pipeline/local.ts).
+   * inline parses on its SMTP thread and starts `pool_size` only once a message above
+   * `smtp_thread_max_bytes` arrives, `pool_size` from the start when that is 0; a queue
+   * worker parses on its own thread and starts one only for a message above
+   * LOCAL_MAX_BYTES, pipeline/local.ts).
    */
   addParseThreads(read: () => number): void {
     new Gauge({
       name: 'oobd_parse_threads',
-      help: 'Parse threads running (a queue worker parses on its own thread and starts one only for a very large message)',
+      help: 'Parse threads running (serve inline and queue workers parse on their own thread and start them only for a large message)',
       registers: [this.registry],
       collect() {
         this.set(read());

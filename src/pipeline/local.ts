@@ -1,9 +1,22 @@
 // Parse + classify on the calling thread, for the BullMQ workers (`oobd worker`, and
-// each `serve --workers N` thread). DESIGN.md §6 puts this work on pool threads so the
-// SMTP event loop stays free; a queue worker has no SMTP loop, and handing each
-// message to a pool thread cost it more than the parse (issue 17: the postMessage
-// both ways and the thread's wake-up were ~15% of a worker thread's samples, about
-// 30 µs a message, plus a second V8 isolate and a second compiled rule set in RSS).
+// each `serve --workers N` thread) and for serve inline's SMTP thread. DESIGN.md §6
+// puts this work on pool threads so the SMTP event loop stays free; a queue worker
+// has no SMTP loop, and handing each message to a pool thread cost it more than the
+// parse (issue 17: the postMessage both ways and the thread's wake-up were ~15% of a
+// worker thread's samples, about 30 µs a message, plus a second V8 isolate and a
+// second compiled rule set in RSS).
+//
+// serve inline (issue 17, h86) parses small messages on the SMTP thread too: the
+// hand-off (structured clone both ways, waking the thread, and on a busy machine the
+// switches between the two threads) costs CPU per message of its own, and a parse
+// thread is a second V8 isolate with a second compiled rule set. The SMTP loop still
+// stays responsive: it is held at most SMTP_SLICE_MS plus one message's parse, and
+// only messages up to `classifier.smtp_thread_max_bytes` are parsed there (16 KiB by
+// default: the slowest of bench/hostile.js's inputs cut to 16 KiB parsed in about
+// 10 ms; at 64 KiB in 17 ms, and up to 100 ms while the code was still cold on a
+// loaded machine; above 16 KiB the hand-off is a small part of a parse). Larger ones
+// go to `pool_size` pool threads, which keep the pool's deadline and heap limit. 0
+// restores DESIGN.md §6 as written (docs/parsing.md).
 //
 // Same interface and results as ProcessPool.process: the same function makes the
 // outcome (processMessage, what pool-worker.ts calls), a throw is OOBD_PROCESSING_FAILED
@@ -35,6 +48,12 @@ export const LOCAL_MAX_BYTES = 1024 * 1024;
 /** Longest run of parsing (ms) before the event loop gets a turn (header comment). */
 export const SLICE_MS = 20;
 
+/**
+ * The same on serve inline's SMTP thread: shorter, since the replies of every other
+ * session wait behind a slice (a queue worker's slice only delays its lock renewals).
+ */
+export const SMTP_SLICE_MS = 10;
+
 /** The rules in effect: RulesStore keeps them compiled and swaps both on reload. */
 export interface LocalRules {
   readonly classifier: Classifier;
@@ -53,6 +72,10 @@ export interface LocalProcessorOptions {
   backPressure?: number;
   /** Messages above this many bytes go to a pool thread. @defaultValue LOCAL_MAX_BYTES */
   maxLocalBytes?: number;
+  /** Threads of the pool for messages above `maxLocalBytes`, started on first need. @defaultValue 1 */
+  poolSize?: number;
+  /** Longest run of parsing (ms) before the event loop gets a turn. @defaultValue SLICE_MS */
+  sliceMs?: number;
 }
 
 export class LocalProcessor {
@@ -63,7 +86,14 @@ export class LocalProcessor {
   private closing = false;
 
   constructor(opts: LocalProcessorOptions) {
-    this.opts = { parse: {}, backPressure: 131072, maxLocalBytes: LOCAL_MAX_BYTES, ...opts };
+    this.opts = {
+      parse: {},
+      backPressure: 131072,
+      maxLocalBytes: LOCAL_MAX_BYTES,
+      poolSize: 1,
+      sliceMs: SLICE_MS,
+      ...opts,
+    };
   }
 
   /** Waiting messages, here and on the pool thread. */
@@ -110,7 +140,7 @@ export class LocalProcessor {
 
   private threads(): ProcessPool {
     this.pool ??= new ProcessPool({
-      size: 1,
+      size: this.opts.poolSize,
       sources: this.opts.rules.sources,
       classifier: this.opts.classifier,
       nodeid: this.opts.nodeid,
@@ -122,7 +152,7 @@ export class LocalProcessor {
 
   private work(): void {
     const started = performance.now();
-    const { rules, nodeid, parse } = this.opts;
+    const { rules, nodeid, parse, sliceMs } = this.opts;
     let task: Task | undefined;
     while ((task = this.queue.shift())) {
       try {
@@ -131,7 +161,7 @@ export class LocalProcessor {
       } catch (err) {
         task.reject(new OobdError(ErrorCode.ProcessingFailed, errorMessage(err), { cause: err }));
       }
-      if (this.queue.length > 0 && performance.now() - started >= SLICE_MS) {
+      if (this.queue.length > 0 && performance.now() - started >= sliceMs) {
         setImmediate(() => this.work());
         return;
       }

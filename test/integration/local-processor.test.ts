@@ -84,6 +84,33 @@ describe("processing on the worker's own thread", () => {
     }
   });
 
+  it('starts poolSize parse threads for messages above maxLocalBytes', async () => {
+    const local = new LocalProcessor(options({ maxLocalBytes: 4096, poolSize: 2 }));
+    try {
+      expect((await local.process(input(largeDsn(8192), 1))).labels).toEqual(['InvalidRecipient']);
+      expect(local.size).toBe(2);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('lets other callbacks of the event loop run between two slices of waiting messages', async () => {
+    // A slice of 0 ms ends after every message: what waits in the loop (another SMTP
+    // session's command, say) runs before the next message is parsed.
+    const local = new LocalProcessor(options({ sliceMs: 0 }));
+    const order: string[] = [];
+    try {
+      const done = [1, 2, 3].map((n) =>
+        local.process(input(dsnMessage(), n)).then(() => void order.push(`message ${n}`)),
+      );
+      setImmediate(() => order.push('other callback'));
+      await Promise.all(done);
+      expect(order).toEqual(['message 1', 'other callback', 'message 2', 'message 3']);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('fails a message whose processing throws with OOBD_PROCESSING_FAILED, and goes on', async () => {
     let broken = true;
     const good = compileClassifier(sources, classifier);
@@ -143,9 +170,7 @@ describe("processing on the worker's own thread", () => {
     const local = new LocalProcessor({ rules, classifier, nodeid, maxLocalBytes: 4096 });
     try {
       // The parse thread is started before the reload, with the first rules.
-      expect((await local.process(input(largeDsn(8192), 1))).labels).toEqual([
-        'InvalidRecipient',
-      ]);
+      expect((await local.process(input(largeDsn(8192), 1))).labels).toEqual(['InvalidRecipient']);
       writeFileSync(file, '[rules]\nSomethingElse = ["(?i)user unknown"]\n');
       expect(rules.reload()).toEqual({ reloaded: true });
       local.reload(rules.sources);
