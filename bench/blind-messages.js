@@ -1,6 +1,7 @@
 // `node bench/blind-messages.js [--misses] [dir]` (after `npm run build`): how oobd does on
 // whole bounce messages it was never tuned on (bench/data/blind-messages-5/: `NN-name.eml`
-// rebuilt from what each MTA or provider sends, and expected.jsonl, one line per message:
+// rebuilt from what each MTA or provider sends, and expected.jsonl, one line per message;
+// the open set bench/data/blind-messages-7/ has the same layout, pass its folder):
 // {"kind":"parse","file","expect":{"count","records":[...]},"why"}, the shape of
 // ../shared/corpus/field/expected.jsonl). Every .eml goes through `bin/oobd parse` at once;
 // its records are paired with the expected ones as ../shared/corpus/README.md pairs them

@@ -18,7 +18,8 @@
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
 // file name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js)
-// and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js).
+// and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js),
+// then the open message sets (OPEN_MESSAGE_SETS: bench/data/blind-messages-7/).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -62,6 +63,9 @@ const HELD_BACK = new Set([
   'blind-replies-5.tsv',
   'blind-replies-6b.tsv',
 ]);
+// Open sets of whole messages (bench/blind-messages.js folders): written to find misses, so
+// unlike blind-messages-5 their files may be read and their misses printed.
+const OPEN_MESSAGE_SETS = ['blind-messages-7'];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
 // ../shared/corpus/README.md, "How a parse is scored" (the table bench/score.js scores by).
@@ -165,4 +169,15 @@ if (positional.length === 0 && rules.length === 0) {
       encoding: 'utf8',
     }),
   );
+  // The open sets of whole messages (their misses may be read: --misses passes through).
+  for (const set of OPEN_MESSAGE_SETS) {
+    console.log('');
+    const dir = path.join(__dirname, 'data', set);
+    const extra = showMisses ? ['--misses'] : [];
+    process.stdout.write(
+      execFileSync(process.execPath, [path.join(__dirname, 'blind-messages.js'), ...extra, dir], {
+        encoding: 'utf8',
+      }),
+    );
+  }
 }

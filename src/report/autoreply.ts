@@ -2,12 +2,13 @@
 // Auto-Submitted: auto-replied (§5), the vendor headers that predate it, and the
 // subjects responders put on them. The recipient is the responder's own address:
 // that is the address the bounce domain mailed.
+import RE2 from 're2';
 import { answeredMessageId, extractAddress, localPartOf } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { fromMailSystem } from './heuristic/common';
 import type { MimeMessage } from './mime';
-import { dropTags, oneLine } from './reply';
+import { dropTags, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
 import { rfc3339, type OobReport } from '../values';
 
@@ -508,10 +509,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   if (h.has('x-ms-exchange-message-is-ndr')) return null;
 
   const autoSubmitted = (h.get('auto-submitted') ?? '').trim().toLowerCase();
-  let evidence = autoSubmitted.startsWith('auto-replied');
-  if (!evidence) for (const name of AUTOREPLY_HEADERS) if (hasFlag(h.get(name))) evidence = true;
-  if (!evidence) evidence = (h.get('x-apple-action') ?? '').trim().toLowerCase() === 'vacation';
-  if (!evidence) evidence = (h.get('precedence') ?? '').trim().toLowerCase() === 'auto_reply';
+  let evidence = responderHeader(msg);
   if (!evidence) evidence = generatedAnswer(msg, autoSubmitted, subject);
   if (!evidence) evidence = exchangeRuleReply(msg, fromAddr, subject);
   if (!evidence) evidence = procmailReply(msg);
@@ -523,7 +521,77 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
     evidence = bySubject === 'strong' || (bySubject === 'word' && saysAway(msg));
   }
   if (!evidence) return null;
+  return answerFinding(msg, fromAddr, subject);
+}
 
+/**
+ * The fields only a responder writes: RFC 3834 §5's `Auto-Submitted: auto-replied`, the
+ * vendor flags that predate it (X-Autoreply, X-Vacation, ...), Apple Mail's
+ * `X-Apple-Action: vacation`, `Precedence: auto_reply`.
+ */
+function responderHeader(msg: MimeMessage): boolean {
+  const h = msg.headers;
+  if ((h.get('auto-submitted') ?? '').trim().toLowerCase().startsWith('auto-replied')) return true;
+  for (const name of AUTOREPLY_HEADERS) if (hasFlag(h.get(name))) return true;
+  if ((h.get('x-apple-action') ?? '').trim().toLowerCase() === 'vacation') return true;
+  return (h.get('precedence') ?? '').trim().toLowerCase() === 'auto_reply';
+}
+
+/**
+ * What a delivery-failure notice says in its opening text and an away message never
+ * does (lower case): that a message was not delivered (RFC 3464 §1's "non-delivery"
+ * in the words of Postfix, Exchange, Exim, sendmail and qmail notices).
+ */
+const NOT_DELIVERED_PHRASES = [
+  'could not be delivered',
+  "couldn't be delivered",
+  'was not delivered',
+  'not been delivered',
+  'undeliverable',
+  'undelivered',
+  'delivery failed',
+  'delivery has failed',
+  'delivery to the following',
+  'unable to deliver',
+  'permanent error',
+  'permanent fatal error',
+];
+
+/** An enhanced status code of class 4 or 5 (RFC 3463 §2) anywhere in the text. */
+const ENHANCED_STATUS = new RE2('(?:^|[^0-9.])[45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$)');
+
+/**
+ * An auto-reply dressed as a bounce: a vacation program that signs as "Mail Delivery
+ * System" or titles its answer "Delivery Notification", so that `parseAutoReply` set it
+ * aside for the bounce parsers. For a message none of them recognised: a responder's
+ * header field (RFC 3834 §5 or a vendor flag; a subject is no evidence here), an opening
+ * text that says its writer is away or gone, and no failure in it (no SMTP reply or
+ * enhanced status code, no "could not be delivered"). A mail system's address
+ * (MAILER-DAEMON, postmaster) and Exchange's NDR flag still mean a notice.
+ */
+export function parseDressedAutoReply(msg: MimeMessage): OobFinding | null {
+  const h = msg.headers;
+  if (SYSTEM_LOCAL_PARTS.has(localPartOf(h.get('from')))) return null;
+  if (h.has('x-ms-exchange-message-is-ndr') || h.has('x-failed-recipients')) return null;
+  if (!responderHeader(msg) || !saysAway(msg)) return null;
+  const text = leadingText(msg, 1000);
+  if (hasReplyCode(text) || ENHANCED_STATUS.test(text)) return null;
+  const lower = text.toLowerCase().replaceAll('\u2019', "'");
+  for (const p of NOT_DELIVERED_PHRASES) if (lower.indexOf(p) >= 0) return null;
+  return answerFinding(
+    msg,
+    extractAddress(h.get('from')),
+    decodeEncodedWords(h.get('subject') ?? ''),
+  );
+}
+
+/** The AutoReply finding of a message recognised as an automatic answer. */
+function answerFinding(
+  msg: MimeMessage,
+  fromAddr: string | null,
+  subject: string,
+): OobFinding | null {
+  const h = msg.headers;
   // Sisimai takes From, then Return-Path; Reply-To may name someone else (a colleague, a ticket desk).
   const recipient =
     fromAddr ?? extractAddress(h.get('return-path')) ?? extractAddress(h.get('reply-to'));

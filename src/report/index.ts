@@ -6,7 +6,7 @@
 // heuristic/, then a last-resort scan for failed recipients in anything that looks
 // like a bounce.
 import { parseArf, parseComplaint } from './arf';
-import { parseAutoReply } from './autoreply';
+import { parseAutoReply, parseDressedAutoReply } from './autoreply';
 import { parseChallenge } from './challenge';
 import { completeFromNotification, parseDsn, parseDsnInText } from './dsn';
 import { parseFallback } from './fallback';
@@ -127,6 +127,10 @@ function recognise(msg: MimeMessage, options: ParseOptions): ParseResult {
   // A provider's complaint notice (Amazon SES) is a feedback report like ARF.
   if (heuristic.length > 0)
     return result(heuristic[0]?.kind === 'feedback' ? 'arf' : 'heuristic', heuristic, msg);
+  // Before the last-resort scan: a vacation answer signed "Mail Delivery System" names
+  // addresses (a colleague, a help desk) that scan would take for failed recipients.
+  const dressed = parseDressedAutoReply(msg);
+  if (dressed !== null) return result('autoreply', [dressed], msg);
   const fallback = parseFallback(msg);
   if (fallback !== null && fallback.length > 0) return result('heuristic', fallback, msg);
   return result('none', [], msg);

@@ -119,8 +119,27 @@ function feedback(
   };
 }
 
+/** RFC 3464 §2.3.3 Action values, as SES copies them into a bounced recipient's `action`. */
+const DSN_ACTIONS = new Set(['failed', 'delayed', 'delivered', 'relayed', 'expanded']);
+
+/**
+ * A bounced recipient's Action. SES's `action` is "the value of the Action field from
+ * the DSN" (SES Developer Guide, "Contents of notifications", bouncedRecipients): what
+ * the reporting MTA did, whatever the bounceType. Without one, a Bounce event is a
+ * failure: SES sends it once it has stopped trying the message ("Transient" only says a
+ * later message may get through) and reports delays as separate DeliveryDelay events.
+ */
+function bouncedAction(recipient: { [key: string]: Json } | null): string {
+  const action = (str(recipient?.['action']) ?? '').trim().toLowerCase();
+  return DSN_ACTIONS.has(action) ? action : 'failed';
+}
+
+/** A recipient SES reports delivered, relayed or expanded did not bounce (no record). */
+function bounced(action: string): action is 'failed' | 'delayed' {
+  return action === 'failed' || action === 'delayed';
+}
+
 function bounceFailures(bounce: { [key: string]: Json }): Failure[] {
-  const transient = str(bounce['bounceType']) === 'Transient';
   const subtype = str(bounce['bounceSubType']) ?? '';
   const time = parseDate(str(bounce['timestamp']));
   const out: Failure[] = [];
@@ -128,6 +147,8 @@ function bounceFailures(bounce: { [key: string]: Json }): Failure[] {
     const o = obj(r);
     const address = str(o?.['emailAddress']);
     if (address === null || !isEmailAddress(address)) continue;
+    const action = bouncedAction(o);
+    if (!bounced(action)) continue;
     let diagnosis = str(o?.['diagnosticCode']) ?? '';
     const semi = diagnosis.indexOf(';');
     if (semi > 0 && semi < 20 && diagnosis.slice(0, semi).indexOf(' ') < 0)
@@ -137,7 +158,7 @@ function bounceFailures(bounce: { [key: string]: Json }): Failure[] {
       recipient: address,
       diagnosis,
       status: parseStatus(str(o?.['status'])).code,
-      action: transient ? 'delayed' : 'failed',
+      action,
       time,
     });
     if (out.length >= MAX_RECIPIENTS) break;
