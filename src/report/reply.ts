@@ -295,6 +295,24 @@ function hasCodeDigits(t: string, end: number): boolean {
   return false;
 }
 
+/**
+ * A failure code whose second digit RFC 5321 §4.2 leaves unused (6-9) at `pos`, where
+ * a reply stands (the start of the text), then a space and a word: older Microsoft
+ * SMTP services (IIS SMTP, Exchange 5.5/2000) answer "571 Delivery not authorized,
+ * message refused". Only at the start, and not before a unit ("480 messages queued"):
+ * elsewhere such a number is a count or an id.
+ */
+function outOfRangeCodeAt(t: string, pos: number): boolean {
+  if (pos > 1) return false;
+  const c0 = t.charCodeAt(pos);
+  const c1 = t.charCodeAt(pos + 1);
+  if ((c0 !== 0x34 && c0 !== 0x35) || c1 < 0x36 || c1 > 0x39) return false;
+  if (!isDigit(t.charCodeAt(pos + 2)) || t.charCodeAt(pos + 3) !== 0x20) return false;
+  if (isQuantity(t, pos + 3)) return false;
+  const w = t.charCodeAt(pos + 4);
+  return (w >= 0x41 && w <= 0x5a) || (w >= 0x61 && w <= 0x7a);
+}
+
 /** What may follow a reply code in the patterns of `findReplyCode`, besides white space. */
 const CODE_FOLLOWERS = '->\'"';
 
@@ -304,7 +322,7 @@ function findReplyCode(t: string, bare: boolean): number {
   let start = 0;
   // "#550 ..." (Exchange), "'554 Relay access denied'" (a reply quoted whole).
   if (t.charCodeAt(0) === 0x23 || t.charCodeAt(0) === 0x27 || t.charCodeAt(0) === 0x22) start = 1;
-  if (codeAt(t, start, bare) >= 0) return start;
+  if (codeAt(t, start, bare) >= 0 || outOfRangeCodeAt(t, start)) return start;
   let best = -1;
   const a = CODE_AND_ENHANCED.exec(t);
   if (a !== null) best = a.index;
@@ -405,12 +423,21 @@ function enhancedCodeIn(t: string, cls: number): EnhancedCode | null {
     const prev = i === 0 ? 0x20 : t.charCodeAt(i - 1);
     if (CODE_OPENERS.indexOf(String.fromCharCode(prev)) >= 0) {
       const e = enhancedCodeAt(t, i);
-      if (e !== null && endsWord(t, e.end)) return e.code;
+      if (e !== null && endsWord(t, e.end) && e.code.subject <= MAX_SUBJECT) return e.code;
     }
     i = t.indexOf(first, i + 1);
   }
   return null;
 }
+
+/**
+ * The highest subject an enhanced code found in passing may have: RFC 3463 §3 and the
+ * RFC 5248 registry define subjects 0 (other) to 7 (security or policy); the syntax
+ * allows three digits, but a dotted number with subject 96 standing in prose ("Exim
+ * 4.96.2", "Exim 4.97.1") is a version. A code right after a reply code keeps any
+ * subject: there the server wrote it as a code.
+ */
+const MAX_SUBJECT = 7;
 
 /** What may stand right before an enhanced code in a text: a space, a bracket, a quote, "#", ":" or "=". */
 const CODE_OPENERS = ' ([<"\'#:=';
@@ -618,12 +645,15 @@ function enhancedWordIn(t: string, cls: number): EnhancedCode | null {
   for (let i = t.indexOf(first), tries = 0; i >= 0 && tries < MAX_MARKER_TRIES; tries++) {
     const prev = i === 0 ? 0x20 : t.charCodeAt(i - 1);
     const e = CODE_OPENERS.indexOf(String.fromCharCode(prev)) >= 0 ? enhancedCodeAt(t, i) : null;
-    if (e !== null && endsWord(t, e.end)) {
+    if (e !== null && endsWord(t, e.end) && e.code.subject <= MAX_SUBJECT) {
       let w = i - 1;
       while (w >= 0 && CODE_OPENERS.indexOf(t.charAt(w)) >= 0) w--;
       let ws = w;
       while (ws >= 0 && t.charCodeAt(ws) !== 0x20) ws--;
-      if (!VERSION_WORDS.has(t.slice(ws + 1, w + 1).toLowerCase())) return e.code;
+      // "(version 5.1.1)", "(v 5.1.1": the bracket that opens the word is not part of it.
+      let wb = ws + 1;
+      while (wb <= w && '([<"\''.indexOf(t.charAt(wb)) >= 0) wb++;
+      if (!VERSION_WORDS.has(t.slice(wb, w + 1).toLowerCase())) return e.code;
     }
     i = t.indexOf(first, i + 1);
   }
@@ -964,7 +994,7 @@ function closedCode(t: string, pos: number): boolean {
 
 function failureCode(t: string, pos: number): boolean {
   const c = t.charCodeAt(pos);
-  return (c === 0x34 || c === 0x35) && codeAt(t, pos, true) >= 0;
+  return (c === 0x34 || c === 0x35) && (codeAt(t, pos, true) >= 0 || outOfRangeCodeAt(t, pos));
 }
 
 /**
