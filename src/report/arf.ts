@@ -178,6 +178,12 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
         detail: `Original-Rcpt-To without an address: ${JSON.stringify(value.slice(0, 100))}`,
       });
   }
+  // Microsoft JMRP sent as ARF has no Original-Rcpt-To: the complained-about address is
+  // X-HmXmrOriginalRecipient in the returned message, as in its non-ARF form below.
+  if (rcptTo.length === 0) {
+    const hotmail = hotmailOriginalRecipient(returned);
+    if (hotmail !== null) rcptTo.push(hotmail);
+  }
   const mailFrom = first('original-mail-from');
   const ties = returnedTies(msg, options);
 
@@ -209,6 +215,18 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
     originalMessageId: ties.originalMessageId,
     time: arrival,
   };
+}
+
+/**
+ * JMRP's X-HmXmrOriginalRecipient in the returned message: the original RCPT TO of the
+ * complained message (Microsoft's name for it, "Junk Mail Reporting Program" docs), the
+ * field Original-Rcpt-To stands for in ARF. Null when absent or empty.
+ */
+function hotmailOriginalRecipient(returned: ReturnedMessage | null): string | null {
+  const value = returned?.headers.get('x-hmxmroriginalrecipient') ?? null;
+  if (value === null) return null;
+  const address = extractAddress(value) ?? stripAngles(value.trim());
+  return address === '' ? null : address;
 }
 
 /**
@@ -356,13 +374,8 @@ export function parseComplaint(
   report.supplemental_trace = ties.trace;
   const arrival = parseDate(h.get('date'));
   report.arrival_date = arrival === null ? null : rfc3339(arrival);
-  // JMRP's X-HmXmrOriginalRecipient is the original RCPT TO of the complained message
-  // (Microsoft's name for it): the field Original-Rcpt-To stands for in ARF.
-  const hotmail =
-    hotmailRecipient === null
-      ? null
-      : (extractAddress(hotmailRecipient) ?? stripAngles(hotmailRecipient.trim()));
-  if (hotmail !== null && hotmail !== '') report.original_rcpto_to = [hotmail];
+  const hotmail = hotmailOriginalRecipient(returned);
+  if (hotmail !== null) report.original_rcpto_to = [hotmail];
   const complained = complainedRecipients(report.original_rcpto_to, ties.trace, returned);
   return {
     kind: 'feedback',

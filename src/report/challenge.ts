@@ -69,9 +69,12 @@ export function untaggedConfirmAddress(address: string | null): string | null {
   return local.slice(0, tag) + address.slice(at);
 }
 
-/** What the sender must do (lower case): prove to be a person, click, reply, get listed. */
-const REQUEST_PHRASES = [
-  // "Please confirm you are human", "verify that you are a real person".
+/**
+ * The proof of being a person that only a challenge asks for (lower case): "Please
+ * confirm you are human", "verify that you are a real person". Also read in the
+ * subject, where self-hosted challenge software puts the request itself.
+ */
+const PERSON_PROOF_PHRASES = [
   'confirm you are human',
   'confirm you are a human',
   'confirm that you are human',
@@ -88,6 +91,11 @@ const REQUEST_PHRASES = [
   'prove that you are human',
   'prove you are a real person',
   'prove that you are a real person',
+];
+
+/** What the sender must do (lower case): prove to be a person, click, reply, get listed. */
+const REQUEST_PHRASES = [
+  ...PERSON_PROOF_PHRASES,
   'one-time verification',
   // The link or the reply that releases the message.
   'click the link below to verify',
@@ -150,6 +158,12 @@ const HELD_PHRASES = [
   'before your message can be delivered',
   'before your message is delivered',
   'before your email is delivered',
+  // The held mail named as a class: "messages from senders who are not on the approved
+  // list are held until the sender confirms" (self-hosted filters' templates, e.g.
+  // cPanel BoxTrapper's verify message: held "until you verify").
+  'held until the sender confirms',
+  'held until the sender verifies',
+  'held until you verify',
 ];
 
 /** Subjects of challenges (lower case, anywhere in the subject). */
@@ -167,6 +181,10 @@ export const CHALLENGE_SUBJECT_PHRASES = [
   'awaiting verification',
   'approval required',
   'pending approval',
+  // cPanel BoxTrapper's subject: "Your email requires verification verify#<id>" (the
+  // mail, not a subscription or an account, needs it).
+  'email requires verification',
+  'message requires verification',
 ];
 
 /** Most characters of the text read for the phrases. */
@@ -215,6 +233,34 @@ function addressIn(text: string): string | null {
   return null;
 }
 
+/** How a challenge names the mailbox our message went to ("You sent a message to a@b"). */
+const SENT_TO_PHRASES = [
+  'you sent a message to ',
+  'you sent an email to ',
+  'you sent to ',
+  'your message to ',
+  'your email to ',
+];
+
+/**
+ * The mailbox of the sender's own domain that the text says our message went to: a
+ * challenge from a role address of the protected domain (verify@, confirm@) is sent on
+ * that mailbox's behalf, as a service's is. Other domains are not read (a forward
+ * target, a helpdesk address). Null when the text names none.
+ */
+function mailboxOfDomain(text: string, from: string | null): string | null {
+  if (from === null) return null;
+  const domain = domainOf(from);
+  for (const phrase of SENT_TO_PHRASES) {
+    const at = text.indexOf(phrase);
+    if (at < 0) continue;
+    const start = at + phrase.length;
+    const address = addressIn(text.slice(start, start + 320).split(' ')[0] ?? '');
+    if (address !== null && domainOf(address) === domain) return address;
+  }
+  return null;
+}
+
 /** A challenge-response probe; null when the message is none. */
 export function parseChallenge(msg: MimeMessage): OobFinding | null {
   const h = msg.headers;
@@ -227,7 +273,9 @@ export function parseChallenge(msg: MimeMessage): OobFinding | null {
   const confirmOf =
     untaggedConfirmAddress(from) ?? untaggedConfirmAddress(extractAddress(h.get('reply-to')));
   const service = fromService(from) || includesAny(agent, AGENT_MARKERS) || confirmOf !== null;
-  const bySubject = includesAny(lowerSubject, CHALLENGE_SUBJECT_PHRASES);
+  const bySubject =
+    includesAny(lowerSubject, CHALLENGE_SUBJECT_PHRASES) ||
+    includesAny(lowerSubject, PERSON_PROOF_PHRASES);
   if (!service && !bySubject && msg.texts().length === 0) return null;
 
   const text = bodyText(msg);
@@ -247,7 +295,7 @@ export function parseChallenge(msg: MimeMessage): OobFinding | null {
   // A Subject that names another address than the sender's ("Please confirm your
   // message to a@b") says the sender answers for that mailbox: a service whose domain
   // we do not know (or a report that anonymised it), not the mailbox itself.
-  const named = addressIn(lowerSubject);
+  const named = addressIn(lowerSubject) ?? mailboxOfDomain(text, from);
   const forAnother = named !== null && from !== null && named !== from.toLowerCase();
   let recipient: string | null =
     !fromService(from) && !forAnother && untaggedConfirmAddress(from) === null ? from : null;
