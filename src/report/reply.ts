@@ -160,6 +160,9 @@ export function dropTags(html: string): string {
 
 /** Every run of white space and control characters becomes one space; trimmed. */
 export function oneLine(text: string): string {
+  // Most texts are one line already (a reply, a reason on its line): returned as they
+  // are, without building the same string again word by word (issue 17, parse CPU).
+  if (isOneLine(text)) return text;
   let out = '';
   let start = -1;
   const n = text.length;
@@ -176,6 +179,20 @@ export function oneLine(text: string): string {
     }
   }
   return out;
+}
+
+/** `text` is what `oneLine` makes of it: words apart by single spaces, nothing around them. */
+function isOneLine(text: string): boolean {
+  let afterSpace = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+    if (c === 0x20) {
+      if (afterSpace) return false;
+      afterSpace = true;
+    } else afterSpace = false;
+  }
+  return !afterSpace;
 }
 
 /** Most lines of one multi-line reply `continuedReply` joins. */
@@ -1664,8 +1681,10 @@ function reasonAt(lines: readonly string[], at: number, needle: string): string 
   if (
     (after !== '' && (!after.endsWith(':') || endsWithCode(after, true) || replyAfter)) ||
     replyLine
-  )
-    return oneLine([inSentence ? withoutBullet(line.trim()) : after, ...following].join(' '));
+  ) {
+    const head = inSentence ? withoutBullet(line.trim()) : after;
+    return oneLine(following.length === 0 ? head : [head, ...following].join(' '));
+  }
   if (following.length > 0) {
     // A list of addresses: the reason follows the list, once for all of them.
     if (following.every((l) => startsWithAddress(l))) return reasonAfterList(lines, i);

@@ -1,5 +1,6 @@
 import {
   extractReply,
+  oneLine,
   parseStatus,
   reasonAbout,
   replyStage,
@@ -568,5 +569,27 @@ describe('Where a notification puts the reason for a recipient', () => {
     );
     expect(transcriptAbout(text, 'c@example.org', false)).toBeNull();
     expect(transcriptAbout(['no transcript here'], 'a@example.org', true)).toBeNull();
+  });
+});
+
+describe('one-line text', () => {
+  it('returns text that is already one line unchanged', () => {
+    expect(oneLine('550 5.1.1 <a@b.example>: User unknown')).toBe(
+      '550 5.1.1 <a@b.example>: User unknown',
+    );
+    expect(oneLine('x')).toBe('x');
+    expect(oneLine('')).toBe('');
+  });
+
+  it('folds runs of white space and control characters into one space and trims the ends', () => {
+    expect(oneLine('  550  5.1.1\tUser\r\n unknown ')).toBe('550 5.1.1 User unknown');
+    expect(oneLine('a\u007fb')).toBe('a b');
+    expect(oneLine('a\u0000b')).toBe('a b');
+    expect(oneLine(' ')).toBe('');
+    expect(oneLine('a ')).toBe('a');
+  });
+
+  it('keeps white space outside ASCII as it is', () => {
+    expect(oneLine('a\u00a0b')).toBe('a\u00a0b');
   });
 });
