@@ -273,20 +273,17 @@ async function openCore(
     classifier: classifierOptions(config),
     backPressure: config.classifier.back_pressure,
   };
+  const smtpThread = {
+    poolSize: config.classifier.pool_size,
+    maxLocalBytes: smtpThreadMaxBytes,
+    sliceMs: SMTP_SLICE_MS,
+  };
   const pool =
-    parsing === 'threads' && smtpThreadMaxBytes === 0
-      ? new ProcessPool({ ...common, size: config.classifier.pool_size, sources: rules.sources })
-      : parsing === 'threads'
-        ? new LocalProcessor({
-            ...common,
-            rules,
-            poolSize: config.classifier.pool_size,
-            maxLocalBytes: smtpThreadMaxBytes,
-            sliceMs: SMTP_SLICE_MS,
-          })
-        : parsing === 'here'
-          ? new LocalProcessor({ ...common, rules })
-          : null;
+    parsing === 'none'
+      ? null
+      : parsing === 'threads' && smtpThreadMaxBytes === 0
+        ? new ProcessPool({ ...common, size: config.classifier.pool_size, sources: rules.sources })
+        : new LocalProcessor({ ...common, rules, ...(parsing === 'threads' ? smtpThread : {}) });
   cleanups.push(() => pool?.close());
   if (pool) metrics.addParseThreads(() => pool.size);
   const relayer = new Relayer({ hostname: config.smtp.hostname, timeoutMs: config.relay.timeout });
