@@ -13,7 +13,10 @@
 // over every reason, a third of them in other languages; "a|b" reasons and a `why` column),
 // -7 (replies as providers', gateways' and MTAs' published error lists document them),
 // -8 (the same from sources -7 did not use: NetEase, QQ, Symantec.cloud, Baruwa, hMailServer,
-// qmail/spamdyke, Postfix policy services, Rspamd/amavisd, Haraka, Dovecot/Cyrus LMTP ...)
+// qmail/spamdyke, Postfix policy services, Rspamd/amavisd, Haraka, Dovecot/Cyrus LMTP ...),
+// -9 (software and providers no earlier open set covered: IceWarp, MDaemon, Axigen,
+// CommuniGate Pro, FortiMail, Hornetsecurity, Libraesva, Stalwart, maddy, OpenSMTPD,
+// Apache James, Naver, Rediffmail, Proton, SendGrid / Postmark / SparkPost relays ...)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -52,6 +55,7 @@ const SETS = [
   'blind-replies-6.tsv',
   'blind-replies-7.tsv',
   'blind-replies-8.tsv',
+  'blind-replies-9.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
