@@ -44,7 +44,6 @@ const BOUNCE_SENDERS = new Set([
   'mailerdaemon',
 ]);
 
-
 const BOUNCE_SUBJECTS = [
   'delivery failed',
   'delivery failure',
@@ -258,7 +257,11 @@ function reasonLabelled(line: string): boolean {
   const lower = lowerAscii(line.trim());
   const colon = lower.indexOf(':');
   if (colon <= 0 || colon > 40) return false;
-  const words = lower.slice(0, colon).trim().split(' ').filter((w) => w !== '');
+  const words = lower
+    .slice(0, colon)
+    .trim()
+    .split(' ')
+    .filter((w) => w !== '');
   if (words.length === 0 || words.length > 3) return false;
   return REASON_LABEL_ENDINGS.indexOf(words[words.length - 1] as string) >= 0;
 }
