@@ -6,7 +6,8 @@ import RE2 from 're2';
 import { answeredMessageId, extractAddress, localPartOf } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
-import { fromMailSystem } from './heuristic/common';
+import { fromMailSystem, TRANSLATED_BOUNCE_SUBJECTS } from './heuristic/common';
+import { EXCHANGE_NDR_SENDER } from './heuristic/exchange';
 import type { MimeMessage } from './mime';
 import { dropTags, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
@@ -218,10 +219,17 @@ const NOTICE_SUBJECT_WORDS = [
   'nondelivery',
 ];
 
-/** True when the From or Subject is a mail system's delivery notice, not a person's responder. */
+/**
+ * True when the From or Subject is a mail system's delivery notice, not a person's
+ * responder: a daemon's From, Exchange's NDR mailbox, a failure subject in English or
+ * in the languages of translated notices (TRANSLATED_BOUNCE_SUBJECTS: Exchange's
+ * "Unzustellbar:", "Non remis :", Postfix and provider templates, 退信, 配信不能).
+ */
 function mailSystemNotice(from: string | null, lowerSubject: string): boolean {
   if (fromMailSystem((from ?? '').toLowerCase())) return true;
+  if (localPartOf(from) === EXCHANGE_NDR_SENDER) return true;
   for (const w of NOTICE_SUBJECT_WORDS) if (lowerSubject.indexOf(w) >= 0) return true;
+  for (const w of TRANSLATED_BOUNCE_SUBJECTS) if (lowerSubject.indexOf(w) >= 0) return true;
   return false;
 }
 
@@ -339,8 +347,121 @@ function generatedAnswer(msg: MimeMessage, autoSubmitted: string, subject: strin
 const WORD_SUBJECT_PREFIXES = ['auto:', 'vacation'];
 
 /**
+ * The same in the languages of SUBJECT_PREFIXES' localised responders (lower case): what
+ * people write in the out-of-office text Outlook, Gmail and Thunderbird's vacation
+ * filters leave to them, gathered for this project from common usage (each language's
+ * ordinary words for being out of the office, on leave or holiday, and coming back; no
+ * template's sentence). Words that a failure notice uses too ("nicht erreichbar" of a
+ * host, "absent" alone, 不在 in 宛先不在) stay out: the phrase must be about a person.
+ */
+const TRANSLATED_AWAY_PHRASES = [
+  // German: "nicht im Büro", "außer Haus", "im Urlaub", "abwesend", "bin ab dem 4. wieder
+  // im Büro", "nach meiner Rückkehr", "keinen Zugriff auf meine E-Mails".
+  'nicht im büro',
+  'außer haus',
+  'ausser haus',
+  'im urlaub',
+  'in urlaub',
+  'bin abwesend',
+  'wieder im büro',
+  'nach meiner rückkehr',
+  'keinen zugriff auf meine e-mail',
+  'eingeschränktem zugriff',
+  // French: "absent(e) du bureau", "en congé(s)", "en vacances", "à mon retour", "de retour le".
+  'absent du bureau',
+  'absente du bureau',
+  'je suis absent',
+  'en congé',
+  'en vacances',
+  'hors du bureau',
+  'à mon retour',
+  'de retour le',
+  // Spanish: "fuera de la oficina", "de vacaciones", "a mi regreso", "estaré de vuelta".
+  'fuera de la oficina',
+  'estoy fuera',
+  'de vacaciones',
+  'estoy ausente',
+  'a mi regreso',
+  'a mi vuelta',
+  'de vuelta el',
+  // Italian: "fuori ufficio", "fuori sede", "in ferie", "in vacanza", "al mio rientro".
+  'fuori ufficio',
+  'fuori sede',
+  'in ferie',
+  'in vacanza',
+  'sono assente',
+  'al mio rientro',
+  'al mio ritorno',
+  // Portuguese: "fora do escritório", "de férias", "ausente do escritório", "no meu regresso".
+  'fora do escritório',
+  'de férias',
+  'em férias',
+  'estou ausente',
+  'ausente do escritório',
+  'no meu regresso',
+  'quando regressar',
+  'quando retornar',
+  // Dutch: "afwezig", "met vakantie", "niet op kantoor", "na mijn terugkomst".
+  'ben afwezig',
+  'met vakantie',
+  'op vakantie',
+  'niet op kantoor',
+  'buiten kantoor',
+  'na mijn terugkomst',
+  'weer aanwezig',
+  // Polish: "poza biurem", "na urlopie", "nieobecny/nieobecna", "po powrocie".
+  'poza biurem',
+  'na urlopie',
+  'jestem nieobecn',
+  'po powrocie',
+  // Swedish, Danish, Norwegian: "på semester", "inte på kontoret", "på ferie", "frånvarande".
+  'på semester',
+  'inte på kontoret',
+  'frånvarande',
+  'på ferie',
+  'ikke på kontoret',
+  // Japanese: 不在にしております / 不在です (I am away), 休暇 (leave), 休業 (closed for the
+  // holidays), 出張中 / 外出中 (on a trip, out).
+  '不在にして',
+  '不在です',
+  '不在のため',
+  '休暇',
+  '休業',
+  '出張中',
+  '外出中',
+  // Chinese: 休假 (on leave), 度假, 不在办公室 / 不在辦公室 (not in the office), 出差 (on a trip).
+  '休假',
+  '度假',
+  '不在办公室',
+  '不在辦公室',
+  '出差',
+  // Korean: 부재중 (away), 휴가 (leave).
+  '부재중',
+  '휴가',
+  // Czech and Slovak: "mimo kancelář", "na dovolené" / "na dovolenke".
+  'mimo kancelář',
+  'mimo kanceláriu',
+  'na dovolené',
+  'na dovolenke',
+  // Russian and Ukrainian: "в отпуске" / "у відпустці", "вне офиса", "отсутствую".
+  'в отпуске',
+  'вне офиса',
+  'отсутствую',
+  'у відпустці',
+  // Finnish "lomalla", "poissa toimistolta"; Hungarian "szabadságon", "házon kívül";
+  // Turkish "izindeyim", "ofis dışında".
+  'lomalla',
+  'poissa toimistolta',
+  'szabadságon',
+  'házon kívül',
+  'izindeyim',
+  'ofis dışında',
+];
+
+/**
  * What an away message says in its opening text (English, the language of the prefixes
- * above; lower case): absence, leave, limited access, a date of return.
+ * above, then TRANSLATED_AWAY_PHRASES; lower case): absence, leave, limited access, a
+ * date of return.
  */
 const AWAY_PHRASES = [
   'out of the office',
@@ -366,6 +487,7 @@ const AWAY_PHRASES = [
   'returning on',
   'back in the office',
   'not in the office',
+  ...TRANSLATED_AWAY_PHRASES,
 ];
 
 /**
@@ -555,6 +677,40 @@ const NOT_DELIVERED_PHRASES = [
   'unable to deliver',
   'permanent error',
   'permanent fatal error',
+  // The same in translated notices (Exchange's localized NDR templates, translated
+  // Postfix and Exim texts, Japanese and Chinese providers): "could not be delivered",
+  // "delivery failed", "undeliverable".
+  'nicht zugestellt',
+  'unzustellbar',
+  'zustellung fehlgeschlagen',
+  'übermittlung an folgende empfänger',
+  "n'a pas pu être remis",
+  "n'a pas pu être distribué",
+  'non remis',
+  'no se pudo entregar',
+  'no pudo ser entregado',
+  'no se puede entregar',
+  'error al entregar',
+  'non è stato recapitato',
+  'impossibile recapitare',
+  'recapito non riuscito',
+  'não pôde ser entregue',
+  'não foi entregue',
+  'falha na entrega',
+  'kon niet worden bezorgd',
+  'kon niet worden afgeleverd',
+  'bezorging is mislukt',
+  'nie został dostarczon',
+  'nie została dostarczon',
+  'nie można dostarczyć',
+  'nie powiodło się',
+  '配信できませんでした',
+  '配信に失敗',
+  '無法傳遞',
+  '无法传递',
+  '无法投递',
+  '投递失败',
+  '退信',
 ];
 
 /** An enhanced status code of class 4 or 5 (RFC 3463 §2) anywhere in the text. */

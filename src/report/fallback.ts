@@ -25,6 +25,7 @@ import {
   reasonThenAddress,
   reportsSuccess,
   splitLines,
+  TRANSLATED_BOUNCE_SUBJECTS,
   type Named,
 } from './heuristic/common';
 import { cjkReasonText, cjkRecipientText } from './heuristic/cjk';
@@ -43,45 +44,6 @@ const BOUNCE_SENDERS = new Set([
   'mailerdaemon',
 ]);
 
-/**
- * Subject words of Japanese, Chinese and Korean delivery-failure notices: 退信 / 系统退信
- * / 退信通知 (QQ Mail, Tencent Exmail, NetEase's Coremail), 邮件被退回 (mail returned),
- * 投递失败 / 无法投递 / 未能投递 / 發送失敗 / 無法傳遞 (delivery failed); 配信不能 / 配送不能
- * / 配信エラー / 送信エラー / 返送メール / 宛先不明 (Japanese carriers', ISPs' and
- * Exchange's Japanese NDR subjects); 메일 반송 / 발송 실패 / 전송 실패 (Korean providers').
- * Own list of the common wording. Bare 返送 / 退回 / 반송 (sending back documents or
- * parcels) are words of people's mail too and stay out; a person's reply about a
- * notice is told apart by its prefix (isReplySubject).
- */
-const CJK_BOUNCE_SUBJECTS = [
-  '退信',
-  '投递失败',
-  '无法投递',
-  '未能投递',
-  '发送失败',
-  '發送失敗',
-  '無法傳遞',
-  '无法送达',
-  '邮件被退回',
-  '郵件被退回',
-  '退回的邮件',
-  '配信不能',
-  '配送不能',
-  '配信エラー',
-  '配送エラー',
-  '送信エラー',
-  '配信失敗',
-  '宛先不明',
-  '返送メール',
-  'メール返送',
-  '메일 반송',
-  '메일이 반송',
-  '반송된 메일',
-  '발송 실패',
-  '발송실패',
-  '전송 실패',
-];
-
 const BOUNCE_SUBJECTS = [
   'delivery failed',
   'delivery failure',
@@ -99,33 +61,7 @@ const BOUNCE_SUBJECTS = [
   'undelivered mail',
   'could not be delivered',
   'warning: ',
-  // Exchange's and Outlook's translated "Undeliverable:" subjects (German, French,
-  // Spanish, Italian, Dutch, Portuguese), as Exchange's localized NDR templates write them.
-  'unzustellbar',
-  'non remis',
-  'no se puede entregar',
-  'non recapitabile',
-  'onbestelbaar',
-  'não é possível entregar',
-  // Providers' and translated MTA templates' "not delivered" subjects (French, Spanish,
-  // Italian, Portuguese, Dutch, German, Polish, Czech, Russian, Swedish): the same
-  // meaning as "undelivered" above, written for this project from the common wording.
-  'non délivré',
-  'non distribué',
-  'no entregado',
-  'non consegnato',
-  'non recapitato',
-  'mancato recapito',
-  'não entregue',
-  'niet afgeleverd',
-  'nicht zugestellt',
-  'zustellung fehlgeschlagen',
-  'niedostarczon',
-  'nedoručiteln',
-  'недоставлен',
-  'не доставлено',
-  'olevererbar',
-  ...CJK_BOUNCE_SUBJECTS,
+  ...TRANSLATED_BOUNCE_SUBJECTS,
 ];
 
 /** Lines (lower case, trimmed) where the returned message begins: nothing after is the bounce's own text. */
@@ -194,6 +130,16 @@ const ADDRESS_MARKERS = [
   'destinatario:',
   'destinatário:',
   'ontvanger:',
+  // "Your message to a@b ..." in the same languages and Polish: the notice's own
+  // sentence about the message it returns, as its English form above.
+  'ihre nachricht an ',
+  'votre message à ',
+  'su mensaje a ',
+  'su mensaje para ',
+  'il suo messaggio a ',
+  'sua mensagem para ',
+  'uw bericht aan ',
+  'twoja wiadomość do ',
 ];
 
 /**
@@ -311,7 +257,11 @@ function reasonLabelled(line: string): boolean {
   const lower = lowerAscii(line.trim());
   const colon = lower.indexOf(':');
   if (colon <= 0 || colon > 40) return false;
-  const words = lower.slice(0, colon).trim().split(' ').filter((w) => w !== '');
+  const words = lower
+    .slice(0, colon)
+    .trim()
+    .split(' ')
+    .filter((w) => w !== '');
   if (words.length === 0 || words.length > 3) return false;
   return REASON_LABEL_ENDINGS.indexOf(words[words.length - 1] as string) >= 0;
 }

@@ -283,6 +283,82 @@ export class Bounce {
   }
 }
 
+/**
+ * Subject words of Japanese, Chinese and Korean delivery-failure notices: 退信 / 系统退信
+ * / 退信通知 (QQ Mail, Tencent Exmail, NetEase's Coremail), 邮件被退回 (mail returned),
+ * 投递失败 / 无法投递 / 未能投递 / 發送失敗 / 無法傳遞 (delivery failed); 配信不能 / 配送不能
+ * / 配信エラー / 送信エラー / 返送メール / 宛先不明 (Japanese carriers', ISPs' and
+ * Exchange's Japanese NDR subjects); 메일 반송 / 발송 실패 / 전송 실패 (Korean providers').
+ * Own list of the common wording. Bare 返送 / 退回 / 반송 (sending back documents or
+ * parcels) are words of people's mail too and stay out; a person's reply about a
+ * notice is told apart by its prefix (isReplySubject).
+ */
+const CJK_BOUNCE_SUBJECTS = [
+  '退信',
+  '投递失败',
+  '无法投递',
+  '未能投递',
+  '发送失败',
+  '發送失敗',
+  '無法傳遞',
+  '无法送达',
+  '邮件被退回',
+  '郵件被退回',
+  '退回的邮件',
+  '配信不能',
+  '配送不能',
+  '配信エラー',
+  '配送エラー',
+  '送信エラー',
+  '配信失敗',
+  '宛先不明',
+  '返送メール',
+  'メール返送',
+  '메일 반송',
+  '메일이 반송',
+  '반송된 메일',
+  '발송 실패',
+  '발송실패',
+  '전송 실패',
+];
+
+/**
+ * Subject words of delivery-failure notices in languages other than English (lower
+ * case): what report/fallback.ts takes for a bounce subject, and report/autoreply.ts
+ * for a notice that no auto-reply header makes an auto-reply.
+ */
+export const TRANSLATED_BOUNCE_SUBJECTS: readonly string[] = [
+  // Exchange's and Outlook's translated "Undeliverable:" subjects (German, French,
+  // Spanish, Italian, Dutch, Portuguese), as Exchange's localized NDR templates write them.
+  'unzustellbar',
+  'non remis',
+  'no se puede entregar',
+  'non recapitabile',
+  'onbestelbaar',
+  'não é possível entregar',
+  // Providers' and translated MTA templates' "not delivered" subjects (French, Spanish,
+  // Italian, Portuguese, Dutch, German, Polish, Czech, Russian, Swedish): the same
+  // meaning as "undelivered" above, written for this project from the common wording.
+  'non délivré',
+  'non distribué',
+  'no entregado',
+  'non consegnato',
+  'non recapitato',
+  'mancato recapito',
+  'não entregue',
+  'niet afgeleverd',
+  'nicht zugestellt',
+  'zustellung fehlgeschlagen',
+  'niedostarczon',
+  'nedoručiteln',
+  'недоставлен',
+  'не доставлено',
+  'olevererbar',
+  // Polish Outlook's "Niedostarczalne:" (undeliverable), beside "niedostarczona".
+  'niedostarczaln',
+  ...CJK_BOUNCE_SUBJECTS,
+];
+
 /** Subject words of a failure notice (lower case). */
 const NOTICE_SUBJECT_WORDS = [
   'fail',

@@ -18,7 +18,7 @@
 // * Windows' IIS SMTP service: "Unable to deliver message to the following
 //   recipients, <reason>." / "Delivery to the following recipients failed." and the
 //   addresses indented.
-import { extractAddress, extractAddressList, isEmailAddress } from '../address';
+import { extractAddress, extractAddressList, isEmailAddress, localPartOf } from '../address';
 import {
   EVIDENCE,
   MAX_RECIPIENTS,
@@ -133,6 +133,19 @@ export const EXCHANGE = {
 
 /** The header field Exchange (2007 and later, Office 365) adds to every NDR. */
 const NDR_FIELD = 'x-ms-exchange-message-is-ndr';
+
+/**
+ * The local part of the system mailbox Exchange 2010 and later (and Exchange Online) send
+ * their NDRs from, the same in every organisation ("Microsoft Outlook
+ * <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.com>"): a notice whose
+ * X-MS-Exchange-* fields a gateway dropped is still known as Exchange's by it.
+ */
+export const EXCHANGE_NDR_SENDER = 'microsoftexchange329e71ec88ae4615bbc36ab6ce41109e';
+
+/** The notice is Exchange's own: its NDR field, or its NDR mailbox as the sender. */
+function exchangeNdr(b: Bounce): boolean {
+  return b.has(NDR_FIELD) || localPartOf(b.header('from')) === EXCHANGE_NDR_SENDER;
+}
 
 /** Lines where the returned message's headers start, in Exchange's languages. */
 const END_MARKERS = [
@@ -329,7 +342,7 @@ function transientReply(diagnosis: string): boolean {
 export const exchange2007: Family = {
   name: 'exchange2007',
   detect(b) {
-    if (b.has(NDR_FIELD)) return EVIDENCE.sender;
+    if (exchangeNdr(b)) return EVIDENCE.sender;
     if (
       b.saw(EXCHANGE.diagnostic) ||
       b.sawAny(EXCHANGE.diagnosticTranslated) ||
@@ -457,7 +470,7 @@ export const exchange2007: Family = {
     }
     // Recipients only the administrators' section names.
     for (const key of order) if (!listed.has(key)) failures.push(replies.get(key) as Failure);
-    if (failures.length === 0 && b.has(NDR_FIELD))
+    if (failures.length === 0 && exchangeNdr(b))
       return labelledNdr(b, lines, Math.min(end, pastedHeadersAt(lines)), reportingMta, returnedAt);
     // Exchange 2010+ and Office 365 write the delay notice in the sender's language too
     // ("Delivery is delayed to these recipients or groups:", Subject "Delayed: ...", in
