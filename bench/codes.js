@@ -50,7 +50,7 @@ const ROOT = path.join(__dirname, '..');
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
 const positional = args.filter((a) => !a.startsWith('--'));
-/** The sets scored when no file is given (h42's, then h91's and h96's written against new forms). */
+/** The sets scored when no file is given (h42's; h91's and h96's written for new forms). */
 const SETS = ['codes-unseen.tsv', 'codes-unseen-2.tsv', 'codes-unseen-3.tsv'].map((f) =>
   path.join(__dirname, 'data', f),
 );
