@@ -23,8 +23,8 @@
 // §2.3.4: the reporting MTA's status; §2.3.6: the remote reply).
 // "transient non-fatal errors" lists addresses sendmail still retries (a delay
 // warning, also announced by "THIS IS A WARNING MESSAGE ONLY"); "successful delivery
-// notifications" lists none that failed. A ruler is a line that starts with dashes: the same words inside a
-// sentence (AOL quotes the section names) are no section.
+// notifications" lists none that failed. A ruler is a line that starts with dashes:
+// the same words inside a sentence (AOL quotes the section names) are no section.
 import {
   EVIDENCE,
   MAX_RECIPIENTS,
