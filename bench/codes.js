@@ -17,6 +17,29 @@
 //                   "Generating server:", the address, then the text (Microsoft's NDR docs);
 //   notes           a Lotus Notes/Domino notice: "Your message ... was not delivered to:
 //                   <address> because: text" (Domino's delivery failure report).
+// Forms added by h96 for codes-unseen-3.tsv (each a text/plain notice without a
+// delivery-status part, as the software writes it or as it reaches a sender after a
+// forwarder stripped the DSN):
+//   sendmail        Sendmail 8's "Returned mail: see transcript for details": the text follows
+//                   "<address>" under "The following addresses had permanent fatal errors"
+//                   (it carries its own "(reason: ...)" and "Transcript of session follows");
+//   sendmaildelay   Sendmail's "Warning: could not send message for past 4 hours" (transient
+//                   non-fatal errors): a delay, never an OOB record;
+//   eximdelay       Exim's "Warning: message ... delayed 24 hours" (Exim spec, "Delay
+//                   warning messages"): the text under the address; a delay;
+//   postfixdelay    Postfix's "Delayed Mail (still being retried)" (bounce(5) delay template);
+//   groupwise       Novell / Micro Focus GroupWise Internet Agent's "The message that you
+//                   sent was undeliverable to the following:": the text is the reason in
+//                   parentheses after the indented recipient;
+//   mdaemon         MDaemon's "Permanent Delivery Failure": each text line is a session
+//                   transcript line behind MDaemon's "Tue 2026-12-01 04:00:01: " stamp;
+//   hmailserver     hMailServer's "Your message did not reach some or all of the intended
+//                   recipients": the text follows the address ("Error Type: SMTP", ...);
+//   exchange2003    Exchange 2000/2003's "did not reach the following recipient(s)": the text
+//                   follows "<address> on <date>" (the "<host #5.1.1 smtp;550 ...>" line);
+//   courier         the Courier mail server's "UNDELIVERABLE MAIL" notice: the text follows
+//                   "<address>:" (host line, ">>>" command, "<<<" reply);
+//   notesmta        the Lotus SMTP MTA's "Failure Reasons" notice: the text, then the address.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -27,8 +50,10 @@ const ROOT = path.join(__dirname, '..');
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
 const positional = args.filter((a) => !a.startsWith('--'));
-/** The sets scored when no file is given (h42's, then h91's written against new forms). */
-const SETS = ['codes-unseen.tsv', 'codes-unseen-2.tsv'].map((f) => path.join(__dirname, 'data', f));
+/** The sets scored when no file is given (h42's; h91's and h96's written for new forms). */
+const SETS = ['codes-unseen.tsv', 'codes-unseen-2.tsv', 'codes-unseen-3.tsv'].map((f) =>
+  path.join(__dirname, 'data', f),
+);
 const files = positional.length ? positional : SETS;
 
 const RECIPIENT = 'alice@example.org';
@@ -198,6 +223,282 @@ function notes(text) {
   ].join('\r\n');
 }
 
+/**
+ * A text/plain notice of the forms h96 added: HEAD (its From replaced when `from` is
+ * given), the Subject, more header `fields`, then the body lines, joined by `eol`.
+ */
+function notice({ from = null, subject, fields = [], eol = '\n' }, body) {
+  const head = from === null ? HEAD : [`From: ${from}`, ...HEAD.slice(1)];
+  return [...head, `Subject: ${subject}`, ...fields, '', ...body, ''].join(eol);
+}
+
+const PLAIN = 'Content-Type: text/plain; charset=us-ascii';
+const SENDMAIL_FROM = 'Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>';
+
+/** Sendmail 8's notice body (savemail.c): `banner`, the address list under `ruler`, the text. */
+function sendmailBody(banner, ruler, text) {
+  return [
+    ...banner,
+    'The original message was received at Tue, 1 Dec 2026 00:00:00 +0000',
+    'from client.example.com [192.0.2.60]',
+    '',
+    `   ----- The following addresses had ${ruler} -----`,
+    `<${RECIPIENT}>`,
+    ...text.split('\n'),
+    '',
+    '   ----- Original message follows -----',
+    '',
+    ...RETURNED,
+  ];
+}
+
+/** Sendmail 8's notice (text/plain alone): the text follows "<address>". */
+function sendmail(text) {
+  return notice(
+    {
+      from: SENDMAIL_FROM,
+      subject: 'Returned mail: see transcript for details',
+      fields: ['Auto-Submitted: auto-generated (failure)'],
+    },
+    sendmailBody([], 'permanent fatal errors', text),
+  );
+}
+
+/** Sendmail's delay warning (transient non-fatal errors): no OOB record. */
+function sendmaildelay(text) {
+  const banner = [
+    '    **********************************************',
+    '    **      THIS IS A WARNING MESSAGE ONLY      **',
+    '    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **',
+    '    **********************************************',
+    '',
+  ];
+  return notice(
+    {
+      from: SENDMAIL_FROM,
+      subject: 'Warning: could not send message for past 4 hours',
+      fields: ['Auto-Submitted: auto-generated (warning-timeout)'],
+    },
+    sendmailBody(banner, 'transient non-fatal errors', text),
+  );
+}
+
+/** Exim's delay warning (Exim specification, "Delay warning messages"): no OOB record. */
+function eximdelay(text) {
+  return notice(
+    {
+      subject: 'Warning: message 1tAbCd-000Xyz-9Q delayed 24 hours',
+      fields: ['X-Failed-Recipients: ' + RECIPIENT, 'Auto-Submitted: auto-replied'],
+    },
+    [
+      'This message was created automatically by mail delivery software.',
+      'A message that you sent has not yet been delivered to one or more of its',
+      'recipients after more than 24 hours on the queue on mx.example.net.',
+      '',
+      'The message identifier is:     1tAbCd-000Xyz-9Q',
+      'The subject of the message is: hello',
+      'The date of the message is:    Mon, 30 Nov 2026 04:00:00 +0000',
+      '',
+      'The address to which the message has not yet been delivered is:',
+      '',
+      `  ${RECIPIENT}`,
+      ...text.split('\n').map((l) => `    ${l}`),
+      '',
+      'No action is required on your part. Delivery attempts will continue for',
+      'some time, and this warning may be repeated at intervals if the message',
+      'remains undelivered. Eventually the mail delivery software will give up,',
+      'and when that happens, the message will be returned to you.',
+    ],
+  );
+}
+
+/** Postfix's delay notice (bounce(5) "Delayed Mail (still being retried)"): no OOB record. */
+function postfixdelay(text) {
+  return notice(
+    {
+      subject: 'Delayed Mail (still being retried)',
+      fields: ['Auto-Submitted: auto-replied', 'Content-Type: text/plain; charset=utf-8'],
+    },
+    [
+      'This is the mail system at host mx.example.net.',
+      '',
+      '####################################################################',
+      '# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #',
+      '####################################################################',
+      '',
+      'Your message could not be delivered for more than 4 hour(s).',
+      'It will be retried until it is 5 day(s) old.',
+      '',
+      '                   The mail system',
+      '',
+      `<${RECIPIENT}>: ${text.split('\n').join('\n    ')}`,
+    ],
+  );
+}
+
+/**
+ * GroupWise Internet Agent's notice: "The message that you sent was undeliverable to the
+ * following:", then the recipient indented with its reason in parentheses (the text).
+ */
+function groupwise(text) {
+  return notice(
+    {
+      from: 'Mail Delivery System <postmaster@gw.example.net>',
+      subject: 'Undeliverable mail',
+      fields: ['X-Mailer: GroupWise Internet Agent 18.4.1 Copyright 1993-2022 Micro Focus', PLAIN],
+      eol: '\r\n',
+    },
+    [
+      'The message that you sent was undeliverable to the following:',
+      `\t${RECIPIENT} (${text})`,
+      '',
+      'Possibly truncated original message follows:',
+      '',
+      ...RETURNED,
+    ],
+  );
+}
+
+/** MDaemon's "Permanent Delivery Failure": text lines are stamped session transcript lines. */
+function mdaemon(text) {
+  const stamp = (l) => ` Tue 2026-12-01 04:00:01.512: ${l}`;
+  const log = [
+    'Parsing message <mx.example.net\\pd35000123456.msg>',
+    '*  From: bounce@example.com',
+    `*  To: ${RECIPIENT}`,
+    '*  Subject: hello',
+    'Attempting SMTP connection to [mx.example.org : 25]',
+    'Resolving A record for [mx.example.org] (DNS Server: 192.0.2.53)...',
+    'Attempting SMTP connection to [192.0.2.55 : 25]',
+    'Waiting for socket connection...',
+    '*  Connection established (192.0.2.60:50123 -> 192.0.2.55:25)',
+    ...text.split('\n'),
+  ];
+  return notice(
+    {
+      from: 'MDaemon@mx.example.net',
+      subject: 'Permanent Delivery Failure',
+      fields: ['X-MDaemon-Deliver-To: bounce@example.com', PLAIN],
+      eol: '\r\n',
+    },
+    [
+      'The attached message had PERMANENT fatal delivery errors!',
+      '',
+      'After one or more unsuccessful delivery attempts the attached message has',
+      'been removed from the mail queue on this server.  The number and frequency',
+      'of delivery attempts are determined by local configuration parameters.',
+      '',
+      'YOU DO NOT NEED TO RESEND YOUR MESSAGE TO THE RECIPIENTS WHO RECEIVED IT.',
+      '',
+      '--- Session Transcript ---',
+      ...log.map(stamp),
+      '--- End Transcript ---',
+    ],
+  );
+}
+
+/** hMailServer's notice: the text follows the unreachable address. */
+function hmailserver(text) {
+  return notice(
+    {
+      from: 'mailer-daemon@mx.example.net',
+      subject: 'Message undeliverable: hello',
+      fields: [PLAIN],
+      eol: '\r\n',
+    },
+    [
+      'Your message did not reach some or all of the intended recipients.',
+      '',
+      '   Sent: Tue, 01 Dec 2026 03:55:00 +0000',
+      '   Subject: hello',
+      '',
+      'The following recipient(s) could not be reached:',
+      '',
+      RECIPIENT,
+      ...text.split('\n').map((l) => `   ${l}`),
+      '',
+      '',
+      'This is what you sent:',
+      '',
+      ...RETURNED,
+    ],
+  );
+}
+
+/** Exchange 2000/2003's NDR: the text follows "<address> on <date>". */
+function exchange2003(text) {
+  return notice(
+    {
+      from: 'System Administrator <postmaster@mx.example.net>',
+      subject: 'Undeliverable: hello',
+      fields: [
+        'X-MS-Has-Attach: yes',
+        'X-Mailer: Internet Mail Service (5.5.2653.19)',
+        'Content-Type: text/plain; charset="iso-8859-1"',
+      ],
+      eol: '\r\n',
+    },
+    [
+      'Your message',
+      '',
+      `  To:      ${RECIPIENT}`,
+      '  Subject: hello',
+      '  Sent:    Tue, 1 Dec 2026 03:55:00 +0000',
+      '',
+      'did not reach the following recipient(s):',
+      '',
+      `${RECIPIENT} on Tue, 1 Dec 2026 04:00:00 +0000`,
+      ...text.split('\n').map((l) => `    ${l}`),
+    ],
+  );
+}
+
+/** The Courier mail server's notice (courierdsn text part alone). */
+function courier(text) {
+  const ruler = '-'.repeat(75);
+  return notice(
+    {
+      from: 'Courier mail server at mx.example.net <@>',
+      subject: 'NOTICE: mail delivery status.',
+      fields: [PLAIN],
+    },
+    [
+      'This is a delivery status notification from mx.example.net,',
+      'running the Courier mail server, version 1.1.8.',
+      '',
+      'The original message was received on Tue, 01 Dec 2026 03:55:00 +0000',
+      'from client.example.com (client.example.com [192.0.2.60])',
+      '',
+      ruler,
+      '',
+      '                           UNDELIVERABLE MAIL',
+      '',
+      'Your message to the following recipients cannot be delivered:',
+      '',
+      `<${RECIPIENT}>:`,
+      ...text.split('\n'),
+      '',
+      ruler,
+      '',
+      'If your message was also sent to additional recipients, their delivery',
+      'status is not included in this report.',
+    ],
+  );
+}
+
+/** The Lotus SMTP MTA's "Failure Reasons" notice: the text, then the address. */
+function notesmta(text) {
+  return notice({ subject: 'Undeliverable message', fields: [PLAIN] }, [
+    '------- Failure Reasons  --------',
+    '',
+    ...text.split('\n'),
+    RECIPIENT,
+    '',
+    '------- Returned Message --------',
+    ...RETURNED,
+  ]);
+}
+
 const FORMS = {
   diag: (t) => dsn(`Action: failed\nDiagnostic-Code: ${t}`),
   dsn,
@@ -206,6 +507,16 @@ const FORMS = {
   postfix,
   exchange,
   notes,
+  sendmail,
+  sendmaildelay,
+  eximdelay,
+  postfixdelay,
+  groupwise,
+  mdaemon,
+  hmailserver,
+  exchange2003,
+  courier,
+  notesmta,
 };
 
 for (const file of files) score(file);

@@ -662,7 +662,10 @@ function enhancedWordIn(t: string, cls: number): EnhancedCode | null {
   for (let i = t.indexOf(first), tries = 0; i >= 0 && tries < MAX_MARKER_TRIES; tries++) {
     const prev = i === 0 ? 0x20 : t.charCodeAt(i - 1);
     const e = CODE_OPENERS.indexOf(String.fromCharCode(prev)) >= 0 ? enhancedCodeAt(t, i) : null;
-    if (e !== null && endsWord(t, e.end) && e.code.subject <= MAX_SUBJECT) {
+    // X.0.N with N other than 0 is no code: subject 0 holds X.0.0 alone (RFC 3463 §3.1,
+    // the RFC 5248 registry), so in running text it is a version ("engine 5.0.1").
+    const unregistered = e !== null && e.code.subject === 0 && e.code.detail !== 0;
+    if (e !== null && !unregistered && endsWord(t, e.end) && e.code.subject <= MAX_SUBJECT) {
       let w = i - 1;
       while (w >= 0 && CODE_OPENERS.indexOf(t.charAt(w)) >= 0) w--;
       let ws = w;

@@ -193,8 +193,7 @@ function diagnosticReply(line: string): string | null {
     // "Remote Server returned '<mx #5.0.0 smtp; 550 5.1.1 User unknown>'": the reply inside.
     const inner = t.startsWith('<') ? textAfter(t, EXCHANGE.smtpReply) : null;
     if (inner === null) return t;
-    const gt = inner.lastIndexOf('>');
-    return (gt > 0 ? inner.slice(0, gt) : inner).trim();
+    return withAssignedStatus(t, inner);
   }
   // The same line in a translated template ("Le serveur distant a retourné '550 5.1.1
   // ...'", "Удаленный сервер вернул '...'"): the quoted reply is what is read, whatever
@@ -204,10 +203,7 @@ function diagnosticReply(line: string): string | null {
   // Exchange 2010 for a remote refusal: "mx.example.net #<mx.example.net #5.0.0 smtp;
   // 550 ...> #SMTP#" (the status Exchange assigned, then the remote reply).
   const inner = textAfter(t, EXCHANGE.smtpReply);
-  if (inner !== null && t.indexOf('#<') >= 0) {
-    const close = inner.lastIndexOf('>');
-    return (close > 0 ? inner.slice(0, close) : inner).trim();
-  }
+  if (inner !== null && t.indexOf('#<') >= 0) return withAssignedStatus(t, inner);
   // Exchange 2010+ names the remote server before the reply it relays: "mx.example.net
   // #550 5.1.1 <a@b>... User unknown ##" (its own refusals start at the "#").
   // (A host name has a dot: "#554 ##" is a reply of a code alone, no host before it.)
@@ -234,6 +230,24 @@ function diagnosticReply(line: string): string | null {
     return t;
   if ((c === 0x34 || c === 0x35) && t.length === 3 && opened && closed && codeDigits(t)) return t;
   return null;
+}
+
+/**
+ * The remote reply inside Exchange's "<mx #5.7.1 smtp;550 ...>" (`inner`: what follows
+ * "smtp;"), with the status Exchange assigned before it kept in front as "#5.7.1 " when
+ * there is one: `toFindings` reads it as the reporting MTA's status, which stands in for
+ * an enhanced code the reply lacks ("#< #5.7.1 smtp;550 Rejected> #SMTP#" is 550 5.7.1)
+ * and yields to one it has ("#5.0.0 smtp;554 5.7.1 ..." is 554 5.7.1), as a DSN's
+ * Status does (RFC 3464 §2.3.4, §2.3.6).
+ */
+function withAssignedStatus(line: string, inner: string): string {
+  const close = inner.lastIndexOf('>');
+  const reply = (close > 0 ? inner.slice(0, close) : inner).trim();
+  const head = line.slice(0, line.length - inner.length);
+  const hash = head.lastIndexOf('#');
+  const e = hash < 0 ? null : enhancedCodeAt(head, hash + 1);
+  if (e === null || head.slice(e.end).trim().toLowerCase() !== EXCHANGE.smtpReply) return reply;
+  return `#${head.slice(hash + 1, e.end)} ${reply}`;
 }
 
 /**

@@ -15,16 +15,22 @@
 //
 // In the transcript, ">>>" is what sendmail sent, "<<<" what the server replied,
 // and "NNN <address>... text" sendmail's verdict on one recipient: the server's
-// reply just before a verdict is the reason for it. "transient non-fatal errors"
-// lists addresses sendmail still retries (a delay warning, also announced by "THIS
-// IS A WARNING MESSAGE ONLY"); "successful delivery notifications" lists none that
-// failed. A ruler is a line that starts with dashes: the same words inside a
-// sentence (AOL quotes the section names) are no section.
+// reply just before a verdict is the reason for it. A coded line of no address
+// after the server's "<<<" lines ("554 5.0.0 Service unavailable", "501 5.6.0 Data
+// format error") is sendmail's own closing word on that exchange, not the server's:
+// the server's reply stays the reason, and sendmail's enhanced code (as the one in a
+// verdict) only stands in for one the reply lacks, as a DSN's Status would (RFC 3464
+// §2.3.4: the reporting MTA's status; §2.3.6: the remote reply).
+// "transient non-fatal errors" lists addresses sendmail still retries (a delay
+// warning, also announced by "THIS IS A WARNING MESSAGE ONLY"); "successful delivery
+// notifications" lists none that failed. A ruler is a line that starts with dashes:
+// the same words inside a sentence (AOL quotes the section names) are no section.
 import {
   EVIDENCE,
   MAX_RECIPIENTS,
   addressIn,
   collectBlocks,
+  hashStatus,
   leadingAddress,
   lowerAscii,
   startsWithI,
@@ -35,7 +41,7 @@ import {
   type Family,
 } from './common';
 import { replyStage } from '../reply';
-import { enhancedCodeAt } from '../../values';
+import { enhancedCodeAt, type EnhancedCode } from '../../values';
 import type { OobFinding } from '../types';
 
 /** Fixed text of sendmail's savemail.c and of the clones (lower case). */
@@ -89,9 +95,13 @@ function digits3(s: string, pos: number): number {
  * Sendmail's verdict on a recipient or a host: "NNN <a@b>... text",
  * "NNN 5.1.1 <a@b>... text", "NNN host (smtp)... text". The address is null for a host.
  */
-function verdict(
-  line: string,
-): { code: number | null; address: string | null; host: string; text: string } | null {
+function verdict(line: string): {
+  code: number | null;
+  address: string | null;
+  host: string;
+  text: string;
+  enhanced: EnhancedCode | null;
+} | null {
   const digits = digits3(line, 0);
   const coded = digits >= 200 && (line.charCodeAt(3) === 0x20 || line.charCodeAt(3) === 0x2d);
   const dots = line.indexOf('... ');
@@ -110,10 +120,17 @@ function verdict(
     const sp = first.indexOf(' ');
     if (sp > 0) enhanced = first.slice(0, sp) + ' ';
   }
+  const own = coded ? enhancedOf(line) : null;
   // "550 example.or.jp (smtp)... ": V5 names the host it gave up on.
   const paren = subject.indexOf(' (');
   const host = address === null && paren > 0 ? subject.slice(0, paren).trim() : '';
-  return { code, address, host, text: enhanced + text };
+  return { code, address, host, text: enhanced + text, enhanced: own };
+}
+
+/** The enhanced code after a line's reply code ("554 5.0.0 Service unavailable"), or null. */
+function enhancedOf(line: string): EnhancedCode | null {
+  const e = enhancedCodeAt(line, 4);
+  return e !== null && (e.end === line.length || line.charCodeAt(e.end) === 0x20) ? e.code : null;
 }
 
 interface Pending extends Failure {
@@ -121,6 +138,8 @@ interface Pending extends Failure {
   listed: string[];
   /** Sendmail's verdict code, used when the reason holds no reply code. */
   verdictCode: number | null;
+  /** Sendmail's own enhanced code for the recipient (its verdict's, else its closing line's). */
+  ownStatus?: EnhancedCode | null;
   /**
    * The list the address is under: `permanent` ("had permanent fatal errors"),
    * `transient` ("had transient non-fatal errors"), null when in none.
@@ -188,6 +207,10 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
   const otherText: string[] = [];
   let host: string | null = null;
   let replies: string[] = [];
+  // The replies came from the server's "<<<" lines (not copied bare, as ActiveHunter does).
+  let quoted = false;
+  // Sendmail's closing line after the server's replies ("554 5.0.0 Service unavailable").
+  let closing: EnhancedCode | null = null;
   // The ">>>" line the replies answer: extractReply reads its command.
   let sent = '';
   const verdictsWithoutAddress: { code: number | null; text: string }[] = [];
@@ -257,10 +280,12 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
         while (h.endsWith('.')) h = h.slice(0, -1);
         host = h === '' ? null : h;
         replies = [];
+        quoted = false;
         continue;
       }
       if (line.startsWith('>>>')) {
         replies = [];
+        quoted = false;
         sent = line;
         continue;
       }
@@ -268,6 +293,7 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
         if (replies.length < 20) {
           replies.push(line.slice(3).trim());
           lastWasReply = true;
+          quoted = true;
         }
         continue;
       }
@@ -276,7 +302,8 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
         // ActiveHunter copies the server's reply without the "<<<", a multi-line one
         // line by line ("550-5.1.1 ...", then "550 5.1.1 ...": RFC 5321 §4.2.1).
         const code = digits3(line, 0);
-        if (code >= 200 && replyStart && replies.length < 20) {
+        if (replyStart && quoted) closing ??= enhancedOf(line);
+        else if (code >= 200 && replyStart && replies.length < 20) {
           replies.push(line);
           lastWasReply = true;
         } else if (lower.startsWith(SENDMAIL.gaveUp) && notes.length < 5) notes.push(line);
@@ -312,9 +339,11 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
         p.diagnosis = replies.length > 0 ? replies.join(' ') : verdictText;
         if (replies.length > 0) p.command = replyStage(`${sent}\n<<< ${replies.join('\n<<< ')}`);
         p.verdictCode = v.code;
+        p.ownStatus = v.enhanced;
         p.remoteMta = host;
       }
       replies = [];
+      quoted = false;
     }
   }
 
@@ -360,9 +389,13 @@ export function parseSendmailText(bounce: Bounce, family: string): OobFinding[] 
       else if (summary !== '' && diagnosis.indexOf(summary) < 0)
         diagnosis = summary + ': ' + diagnosis;
     }
+    // Sendmail's own enhanced code stands in for one the reply lacks (a code the reply
+    // carries, also "(#5.7.1)", stays the reply's: extractReply and hashStatus read it).
+    const own = p.ownStatus ?? closing;
     failures.push({
       recipient: p.recipient,
       diagnosis,
+      ...(own !== null && hashStatus(diagnosis) === null ? { status: own } : {}),
       code: p.verdictCode,
       remoteMta: p.remoteMta ?? null,
       action: delayed ? 'delayed' : p.under === 'permanent' ? 'failed' : null,

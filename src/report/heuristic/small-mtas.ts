@@ -340,6 +340,16 @@ export const mdaemon: Family = {
         failures.push({ recipient, diagnosis: text, remoteMta, command });
       if (command === 'RCPT TO') rcpt = null;
     }
+    // A permanent failure whose log holds no 4xx/5xx reply (the connection never got
+    // one: "Socket connection failed ..."): the log's last line says why, for the
+    // recipients of its "*  To:" lines.
+    if (failures.length === 0 && permanent) {
+      let last = '';
+      for (let i = end - 1; i > start && last === ''; i--)
+        last = transcriptText(lines[i] as string);
+      if (last !== '')
+        for (const recipient of listed) failures.push({ recipient, diagnosis: last, remoteMta });
+    }
     return toFindings(b, 'mdaemon', failures, { returnedAt: -1, permanent });
   },
 };
