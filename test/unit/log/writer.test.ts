@@ -133,6 +133,25 @@ describe('log segments', () => {
     );
   });
 
+  it('writes records with non-ASCII text intact and counts their UTF-8 bytes, without fsync and with it', async () => {
+    for (const fsync of [false, true]) {
+      const dir = makeTempDir();
+      const writer = await LogWriter.open({ dir, fsync });
+      const wide = { ...record(1), sender: 'jörg@exämple.com', queue: '例え.jp' };
+      await Promise.all([writer.append([record(0)]), writer.append([wide])]);
+      const path = writer.currentSegment!;
+      const size = (await fs.stat(path)).size;
+      expect(writer.bytesWritten).toBe(size);
+      await writer.close();
+      const records = await readAllRecords(dir);
+      expect(records.map((r) => [r.sender, r.queue])).toEqual([
+        ['s0@example.com', 'example.com'],
+        ['jörg@exämple.com', '例え.jp'],
+      ]);
+      expect(size).toBeGreaterThan(Buffer.byteLength(JSON.stringify(record(0))) * 2);
+    }
+  });
+
   it('rejects appends with OOBD_LOG_WRITE_FAILED when the folder is gone, and recovers', async () => {
     const dir = makeTempDir();
     const writer = await LogWriter.open({ dir, maxSegmentBytes: 10 });
