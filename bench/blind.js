@@ -16,7 +16,11 @@
 // qmail/spamdyke, Postfix policy services, Rspamd/amavisd, Haraka, Dovecot/Cyrus LMTP ...),
 // -9 (software and providers no earlier open set covered: IceWarp, MDaemon, Axigen,
 // CommuniGate Pro, FortiMail, Hornetsecurity, Libraesva, Stalwart, maddy, OpenSMTPD,
-// Apache James, Naver, Rediffmail, Proton, SendGrid / Postmark / SparkPost relays ...)
+// Apache James, Naver, Rediffmail, Proton, SendGrid / Postmark / SparkPost relays ...),
+// -languages-4 (an open set of languages the other language sets cover thinly: Greek,
+// Romanian, Hungarian, Bulgarian, Serbian / Croatian, Slovenian, Slovak, Baltic, Nordic,
+// Icelandic, Catalan, Basque, Galician, Arabic, Hebrew, Persian, Turkish, Hindi, Thai,
+// Vietnamese, Malay, Tagalog, Korean, European Portuguese, Latin-American Spanish)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -56,6 +60,7 @@ const SETS = [
   'blind-replies-7.tsv',
   'blind-replies-8.tsv',
   'blind-replies-9.tsv',
+  'blind-replies-languages-4.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
