@@ -17,6 +17,26 @@ describe('MIME walk', () => {
     expect(msg.root.body).toBe('body');
   });
 
+  it('trims a field value of what String.prototype.trim removes, and keeps inner spacing', () => {
+    const msg = readMessage(
+      eml('Subject:\xa0\x0b first  word \x0c', 'X-Empty:', 'X-Late:', '   late', '', 'body'),
+    );
+    expect(msg.headers.raw('subject')).toBe('first  word');
+    expect(msg.headers.raw('x-empty')).toBe('');
+    expect(msg.headers.raw('x-late')).toBe('late');
+  });
+
+  it('joins RFC 2231 parameter sections beside plain parameters', () => {
+    const ct = parseContentType(
+      "text/plain; name*0*=utf-8''caf%C3%A9; name*1=.txt; charset=us-ascii; format=flowed",
+    );
+    expect(ct?.params.get('name')).toBe('café.txt');
+    expect(ct?.params.get('charset')).toBe('us-ascii');
+    expect(parseContentType('text/plain; charset=utf-8')?.params).toEqual(
+      new Map([['charset', 'utf-8']]),
+    );
+  });
+
   it('reads header field names in any case and tolerates space before the colon', () => {
     const msg = readMessage(eml('CONTENT-type : text/plain; Charset=UTF-8', '', 'x'));
     expect(msg.root.type).toBe('text/plain');
