@@ -7,7 +7,7 @@ import { answeredMessageId, extractAddress, localPartOf } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { fromMailSystem, TRANSLATED_BOUNCE_SUBJECTS } from './heuristic/common';
-import { EXCHANGE_NDR_SENDER } from './heuristic/exchange';
+import { fromExchangeNdrMailbox } from './heuristic/exchange';
 import type { MimeMessage } from './mime';
 import { dropTags, hasReplyCode, oneLine } from './reply';
 import type { OobFinding } from './types';
@@ -227,7 +227,7 @@ const NOTICE_SUBJECT_WORDS = [
  */
 function mailSystemNotice(from: string | null, lowerSubject: string): boolean {
   if (fromMailSystem((from ?? '').toLowerCase())) return true;
-  if (localPartOf(from) === EXCHANGE_NDR_SENDER) return true;
+  if (fromExchangeNdrMailbox(from)) return true;
   for (const w of NOTICE_SUBJECT_WORDS) if (lowerSubject.indexOf(w) >= 0) return true;
   for (const w of TRANSLATED_BOUNCE_SUBJECTS) if (lowerSubject.indexOf(w) >= 0) return true;
   return false;

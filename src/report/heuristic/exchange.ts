@@ -140,11 +140,16 @@ const NDR_FIELD = 'x-ms-exchange-message-is-ndr';
  * <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.com>"): a notice whose
  * X-MS-Exchange-* fields a gateway dropped is still known as Exchange's by it.
  */
-export const EXCHANGE_NDR_SENDER = 'microsoftexchange329e71ec88ae4615bbc36ab6ce41109e';
+const EXCHANGE_NDR_SENDER = 'microsoftexchange329e71ec88ae4615bbc36ab6ce41109e';
+
+/** True when `from` (a From field, any case) is Exchange's NDR mailbox (EXCHANGE_NDR_SENDER). */
+export function fromExchangeNdrMailbox(from: string | null): boolean {
+  return localPartOf(from) === EXCHANGE_NDR_SENDER;
+}
 
 /** The notice is Exchange's own: its NDR field, or its NDR mailbox as the sender. */
 function exchangeNdr(b: Bounce): boolean {
-  return b.has(NDR_FIELD) || localPartOf(b.header('from')) === EXCHANGE_NDR_SENDER;
+  return b.has(NDR_FIELD) || fromExchangeNdrMailbox(b.header('from'));
 }
 
 /** Lines where the returned message's headers start, in Exchange's languages. */
