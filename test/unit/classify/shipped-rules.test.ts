@@ -720,6 +720,47 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
       ],
       ['550 5.1.0 Address rejected: sender unknown', 'InvalidSender'],
     ],
+    // field-kinds-6: a refusal "for spam" that does not say what was judged.
+    'refused for spam, the object unsaid, against spam wordings that name it': [
+      ['554 Message refused due to spam', 'SpamRelated'],
+      ['550 5.7.1 Rejected for spam', 'SpamRelated'],
+      ['550 Delivery declined because of suspected spam', 'SpamRelated'],
+      ['554 Rejected: spam', 'SpamRelated'],
+      ['553 Dropped for possible spam', 'SpamRelated'],
+      // Nearest phrases of other labels: the message judged, the sending IP blocked, a
+      // blocklist or a trap named, a refusal with no spam in it.
+      ['553 sorry, your message was denied because it looked like spam', 'SpamContent'],
+      ['550 5.7.1 Mail rejected as spam', 'SpamContent'],
+      ['550 Your IP has been blocked for spam', 'SpamBlock'],
+      ['550 Rejected for Spamhaus listing of 192.0.2.7', 'SpamBlock'],
+      ['554 Denied for policy reasons', 'PolicyRelated'],
+      ['550 Rejected: user unknown', 'InvalidRecipient'],
+    ],
+    // field-kinds-6: vpopmail's "overdrawn his diskspace quota" with "try again later".
+    'a quota said as disk space or overdrawn, against a sender or sending quota': [
+      [
+        '550 Sorry, the mailbox has overdrawn its diskspace quota, please try again later.',
+        'QuotaIssues',
+      ],
+      ['452 disk space quota of carol@example.net used up', 'QuotaIssues'],
+      ['552 user has overdrawn the storage quota', 'QuotaIssues'],
+      // Nearest phrases of other labels: our own sending allowance, a temporary failure.
+      [
+        '451 4.7.1 Sending quota exceeded for this hour, please try again later',
+        'TransientFailure',
+      ],
+      ['451 Temporary local problem, please try again later', 'TransientFailure'],
+    ],
+    // field-kinds-6: the host the MX led to does not take inbound mail.
+    "a host that says it is not the domain's inbound server, against relay and busy refusals": [
+      ['550 This is not incoming server!', 'RoutingErrors'],
+      ['554 This host is not an MX for example.org', 'RoutingErrors'],
+      ['550 I am not the receiving mail server for example.org', 'RoutingErrors'],
+      // Nearest phrases of other labels.
+      ['550 5.7.1 Relaying denied: this is not an open relay', 'RelayDenied'],
+      ['421 Too busy, not accepting incoming mail now', 'TransientFailure'],
+      ['550 This server does not accept mail for example.org.', 'BadDomain'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
