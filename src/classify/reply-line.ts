@@ -36,7 +36,7 @@ export function parseReplyLine(text: string): Reply {
     rest = rest.slice(4).trimStart();
   }
   let enhancedCode: EnhancedCode | null = null;
-  const enhanced = leadingEnhancedCode(rest);
+  const enhanced = leadingEnhancedCode(rest) ?? markedEnhancedCode(rest);
   if (enhanced !== null) {
     enhancedCode = enhanced.code;
     rest = rest.slice(enhanced.length).trimStart();
@@ -94,8 +94,15 @@ function leadingReplyCode(text: string): number | null {
   return Number(text.slice(0, 3));
 }
 
-/** `class.subject.detail` (RFC 3463 §2: class 2, 4 or 5, then 1–3 digits each) followed by a space or the end. */
-function leadingEnhancedCode(text: string): { code: EnhancedCode; length: number } | null {
+/**
+ * `class.subject.detail` (RFC 3463 §2: class 2, 4 or 5, then 1–3 digits each) followed by
+ * a space or the end, or by `closer` and then a space or the end (the length leaves the
+ * closer out).
+ */
+function leadingEnhancedCode(
+  text: string,
+  closer?: string,
+): { code: EnhancedCode; length: number } | null {
   const cls = text[0];
   if ((cls !== '2' && cls !== '4' && cls !== '5') || text[1] !== '.') return null;
   let pos = 2;
@@ -110,9 +117,33 @@ function leadingEnhancedCode(text: string): { code: EnhancedCode; length: number
   pos++;
   const detail = digits();
   if (detail === null) return null;
-  const after = text[pos];
+  let after = text[pos];
+  if (closer !== undefined) {
+    if (after !== closer) return null;
+    after = text[pos + 1];
+  }
   if (after !== undefined && after !== ' ' && after !== '\t') return null;
   return { code: { class: Number(cls), subject, detail }, length: pos };
+}
+
+/** The closer of each bracket an enhanced code may be written in. */
+const CODE_BRACKETS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * A leading enhanced code written with a mark, as gateways and Exchange put it: after
+ * "#" ("550 #5.1.1 ...") or in brackets or braces ("550 [5.1.1] ...", "550 {5.7.1} ...");
+ * its length takes in the mark. Null for anything else.
+ */
+function markedEnhancedCode(text: string): { code: EnhancedCode; length: number } | null {
+  const open = text[0] ?? '';
+  if (open === '#') {
+    const e = leadingEnhancedCode(text.slice(1));
+    return e === null ? null : { code: e.code, length: e.length + 1 };
+  }
+  const close = CODE_BRACKETS[open];
+  if (close === undefined) return null;
+  const e = leadingEnhancedCode(text.slice(1), close);
+  return e === null ? null : { code: e.code, length: e.length + 2 };
 }
 
 /** Characters after which a quoted reply may start: a space, or what opens a quote. */

@@ -456,8 +456,11 @@ function enhancedCodeIn(t: string, cls: number): EnhancedCode | null {
  */
 const MAX_SUBJECT = 7;
 
-/** What may stand right before an enhanced code in a text: a space, a bracket, a quote, "#", ":" or "=". */
-const CODE_OPENERS = ' ([<"\'#:=';
+/**
+ * What may stand right before an enhanced code in a text: a space, a bracket, a quote,
+ * "#", ":" or "=". A brace too: some gateways write the code as "{5.7.1}".
+ */
+const CODE_OPENERS = ' ([{<"\'#:=';
 
 /**
  * The word ends at `end`: the text ends, a space follows, or punctuation that
@@ -466,7 +469,7 @@ const CODE_OPENERS = ' ([<"\'#:=';
  */
 function endsWord(t: string, end: number): boolean {
   let i = end;
-  while (i < t.length && '.,;:!?)]>"\''.indexOf(t.charAt(i)) >= 0) i++;
+  while (i < t.length && '.,;:!?)]}>"\''.indexOf(t.charAt(i)) >= 0) i++;
   return i >= t.length || t.charCodeAt(i) === 0x20;
 }
 
@@ -672,7 +675,7 @@ function enhancedWordIn(t: string, cls: number): EnhancedCode | null {
       while (ws >= 0 && t.charCodeAt(ws) !== 0x20) ws--;
       // "(version 5.1.1)", "(v 5.1.1": the bracket that opens the word is not part of it.
       let wb = ws + 1;
-      while (wb <= w && '([<"\''.indexOf(t.charAt(wb)) >= 0) wb++;
+      while (wb <= w && '([{<"\''.indexOf(t.charAt(wb)) >= 0) wb++;
       if (!VERSION_WORDS.has(t.slice(wb, w + 1).toLowerCase())) return e.code;
     }
     i = t.indexOf(first, i + 1);

@@ -36,6 +36,24 @@ describe('parseReplyLine', () => {
     });
   });
 
+  it('reads an enhanced code written after "#" or in brackets or braces', () => {
+    for (const text of [
+      '550 #5.7.1 not accepted here',
+      '550 [5.7.1] not accepted here',
+      '550 (5.7.1) not accepted here',
+      '550 {5.7.1} not accepted here',
+    ])
+      expect(parseReplyLine(text)).toEqual({
+        code: 550,
+        enhancedCode: { class: 5, subject: 7, detail: 1 },
+        content: 'not accepted here',
+        command: null,
+      });
+    // A bracket that does not close right after the code, or a mismatched one, is text.
+    expect(parseReplyLine('550 {5.7.1}x refused').enhancedCode).toBeNull();
+    expect(parseReplyLine('550 {5.7.1] refused').enhancedCode).toBeNull();
+  });
+
   it('accepts the hyphen of a multi-line reply', () => {
     expect(parseReplyLine('550-5.7.26 unauthenticated')).toEqual({
       code: 550,

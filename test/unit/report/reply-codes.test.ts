@@ -185,6 +185,13 @@ const FAILED: Row[] = [
     enhanced: '5.7.1',
   },
   {
+    says: 'an enhanced code written in braces after the reply code is the reply’s enhanced code',
+    file: 'dsn-brace-enhanced-code',
+    recipient: 'tia@example.net',
+    code: 550,
+    enhanced: '5.7.1',
+  },
+  {
     says: 'the innermost of quoted replies is the remote server’s (DESIGN.md §5)',
     file: 'dsn-nested-relay-verdict',
     recipient: 'gil@example.net',
