@@ -40,6 +40,23 @@
 //   courier         the Courier mail server's "UNDELIVERABLE MAIL" notice: the text follows
 //                   "<address>:" (host line, ">>>" command, "<<<" reply);
 //   notesmta        the Lotus SMTP MTA's "Failure Reasons" notice: the text, then the address.
+// Forms added by h103 for codes-unseen-4.tsv (text/plain notices as above):
+//   gmail           Gmail's notice from mailer-daemon@googlemail.com, "Delivery Status
+//                   Notification (Failure)": the text is the whole body ("** Address not
+//                   found **" ... "The response from the remote server was:", or the older
+//                   "Technical details of permanent failure:" layout);
+//   gmaildelay      the same with "(Delay)" in the subject: Gmail's "** Delivery incomplete **"
+//                   / "has been delayed" warning; a delay, never an OOB record;
+//   yahoo           Yahoo's (and AOL's, same mail system) "Failure Notice": "Sorry, we were
+//                   unable to deliver your message to the following address." then
+//                   "<address>:" and the text;
+//   o365            Microsoft 365's NDR layout of 2017 on ("Your message to ... couldn't be
+//                   delivered", "More Info for Email Admins"): the text sits between that
+//                   heading and "Original Message Details", which the form follows with the
+//                   "Message Hops" table (dates, hop numbers, TLS versions);
+//   ndr             an Exchange 2007+ NDR (X-MS-Exchange-Message-Is-Ndr) whose whole body is
+//                   the text: for NDRs in the sender's language, whose headings are
+//                   translated as well.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -50,10 +67,13 @@ const ROOT = path.join(__dirname, '..');
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
 const positional = args.filter((a) => !a.startsWith('--'));
-/** The sets scored when no file is given (h42's; h91's and h96's written for new forms). */
-const SETS = ['codes-unseen.tsv', 'codes-unseen-2.tsv', 'codes-unseen-3.tsv'].map((f) =>
-  path.join(__dirname, 'data', f),
-);
+/** The sets scored when no file is given (h42's; h91's, h96's and h103's written for new forms). */
+const SETS = [
+  'codes-unseen.tsv',
+  'codes-unseen-2.tsv',
+  'codes-unseen-3.tsv',
+  'codes-unseen-4.tsv',
+].map((f) => path.join(__dirname, 'data', f));
 const files = positional.length ? positional : SETS;
 
 const RECIPIENT = 'alice@example.org';
@@ -136,9 +156,21 @@ function qmail(text) {
     ...HEAD,
     'Subject: failure notice',
     '',
-    'Hi. This is the qmail-send program at mx.example.net.',
-    "I'm afraid I wasn't able to deliver your message to the following addresses.",
-    "This is a permanent error; I've given up. Sorry it didn't work out.",
+    ...qmailBody(
+      [
+        'Hi. This is the qmail-send program at mx.example.net.',
+        "I'm afraid I wasn't able to deliver your message to the following addresses.",
+        "This is a permanent error; I've given up. Sorry it didn't work out.",
+      ],
+      text,
+    ),
+  ].join('\n');
+}
+
+/** qmail-send's bounce body (Yahoo's keeps its shape): `intro`, "<address>:", the text. */
+function qmailBody(intro, text) {
+  return [
+    ...intro,
     '',
     `<${RECIPIENT}>:`,
     ...text.split('\n'),
@@ -146,7 +178,7 @@ function qmail(text) {
     '--- Below this line is a copy of the message.',
     '',
     ...RETURNED,
-  ].join('\n');
+  ];
 }
 
 /** Postfix's bounce(5) notice without its delivery-status part: "<address>: text". */
@@ -499,6 +531,79 @@ function notesmta(text) {
   ]);
 }
 
+/** Gmail's notice (text/plain alone): the whole body is the text. */
+function gmail(text, subject = 'Delivery Status Notification (Failure)') {
+  return notice(
+    {
+      from: 'Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+      subject,
+      fields: ['Auto-Submitted: auto-replied', PLAIN],
+    },
+    [...text.split('\n'), '', '----- Original message -----', '', ...RETURNED],
+  );
+}
+
+/** Yahoo's / AOL's "Failure Notice": the text follows "<address>:". */
+function yahoo(text) {
+  return notice(
+    { from: 'MAILER-DAEMON@yahoo.com', subject: 'Failure Notice', fields: [PLAIN] },
+    qmailBody(['Sorry, we were unable to deliver your message to the following address.'], text),
+  );
+}
+
+/** Microsoft 365's NDR (2017 layout, text part): the text under "More Info for Email Admins". */
+function o365(text) {
+  const hop = 'DM6PR12MB1234.namprd12.prod.outlook.com';
+  return notice(
+    {
+      from: 'Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.com>',
+      subject: 'Undeliverable: hello',
+      fields: ['X-MS-Exchange-Message-Is-Ndr: ', PLAIN],
+      eol: '\r\n',
+    },
+    [
+      `Your message to ${RECIPIENT} couldn't be delivered.`,
+      '',
+      'bounce    Office 365    alice',
+      'Action Required                   Recipient',
+      '',
+      'How to Fix It',
+      'Check the address and try again, or ask the recipient to contact their email admin.',
+      '',
+      'More Info for Email Admins',
+      ...text.split('\n'),
+      '',
+      'Original Message Details',
+      'Created Date:    12/1/2026 4:00:00 AM',
+      'Sender Address:    bounce@example.com',
+      `Recipient Address:    ${RECIPIENT}`,
+      'Subject:    hello',
+      '',
+      'Message Hops',
+      'HOP    TIME (UTC)    FROM    TO    WITH    RELAY TIME',
+      `1    12/1/2026 4:00:00 AM    ${hop}    ${hop}    mapi    *`,
+      `2    12/1/2026 4:00:01 AM    ${hop}    DM6PR12MB5678.namprd12.prod.outlook.com    Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)    1 sec`,
+      '',
+      'Original Message Headers',
+      '',
+      ...RETURNED,
+    ],
+  );
+}
+
+/** An Exchange 2007+ NDR whose whole body (translated headings included) is the text. */
+function ndr(text) {
+  return notice(
+    {
+      from: 'Microsoft Outlook <postmaster@mx.example.net>',
+      subject: 'Undeliverable: hello',
+      fields: ['X-MS-Exchange-Message-Is-Ndr: ', 'Content-Type: text/plain; charset=utf-8'],
+      eol: '\r\n',
+    },
+    [...text.split('\n'), '', ...RETURNED],
+  );
+}
+
 const FORMS = {
   diag: (t) => dsn(`Action: failed\nDiagnostic-Code: ${t}`),
   dsn,
@@ -517,6 +622,11 @@ const FORMS = {
   exchange2003,
   courier,
   notesmta,
+  gmail,
+  gmaildelay: (t) => gmail(t, 'Delivery Status Notification (Delay)'),
+  yahoo,
+  o365,
+  ndr,
 };
 
 for (const file of files) score(file);

@@ -34,7 +34,7 @@ import {
   wholeReplyIn,
 } from './reply';
 import type { OobFinding, ParseProblem } from './types';
-import { formatEnhancedCode, rfc3339, type EnhancedCode } from '../values';
+import { enhancedCodeAt, formatEnhancedCode, rfc3339, type EnhancedCode } from '../values';
 import { decodeFieldText, utf8 } from './codec';
 
 const DSN_TYPES = new Set([
@@ -490,12 +490,22 @@ function extensionReply(block: Block, decode: Decode): string | null {
   return null;
 }
 
-/** `<mx.example #5.0.0 smtp; 554 text>` → `554 text`. */
+/**
+ * `<mx.example #5.0.0 smtp; 554 text>` → `#5.0.0 smtp; 554 text`: the reply, behind the
+ * status the reporting MTA assigned when it wrote one ("#5.0.0"), which `readReply`
+ * reads as a Diagnostic-Code's `< #5.0.0 smtp;554 ...>`: it stands in for an enhanced
+ * code the reply lacks and yields to one it has. Without that status, `554 text`.
+ */
 function supplementaryText(value: string): string {
   let v = value.trim();
   if (v.startsWith('<') && v.endsWith('>')) v = v.slice(1, -1).trim();
   const semi = v.indexOf(';');
-  return semi >= 0 && semi < 200 ? v.slice(semi + 1).trim() : v;
+  if (semi < 0 || semi >= 200) return v;
+  const hash = v.lastIndexOf('#', semi);
+  const assigned = hash < 0 ? null : enhancedCodeAt(v, hash + 1);
+  return assigned !== null && v.charCodeAt(assigned.end) === 0x20
+    ? v.slice(hash)
+    : v.slice(semi + 1).trim();
 }
 
 /** Turns a field value into Unicode: `utf8` for binary strings, `asIs` for decoded text. */

@@ -237,6 +237,35 @@ function diagnosticReply(line: string): string | null {
   return null;
 }
 
+/** Most lines of one recipient's entry read after its first reply. */
+const MAX_ENTRY_REPLIES = 4;
+
+/**
+ * The last reply of a recipient's entry in the administrators' section after its first
+ * one (the lines from `from` up to a blank line, another recipient or `end`), with its
+ * line, or null. Exchange 2013+ states an expired message's outcome first ("Remote
+ * Server at mx (ip) returned '550 4.4.7 QUEUE.Expired; message expired'") and then the
+ * reply of its last attempt, stamped with its time ("12/1/2026 3:58:12 AM - Remote
+ * Server at mx (ip) returned '451 4.4.0 ...'"): that later reply is the server's, the
+ * first Exchange's summary of it, as in its one-line form "550 4.4.7 QUEUE.Expired
+ * [Message=451 4.4.0 ...]" (DESIGN.md §5: in a transcript the last 4xx/5xx reply wins,
+ * a reply quoted inside another yields the innermost).
+ */
+function laterReply(
+  lines: readonly string[],
+  from: number,
+  end: number,
+): { reply: string; at: number } | null {
+  let found: { reply: string; at: number } | null = null;
+  for (let k = from; k < Math.min(end, from + MAX_ENTRY_REPLIES); k++) {
+    const line = lines[k] as string;
+    if (line.trim() === '' || recipientLine(line) !== null) break;
+    const reply = diagnosticReply(line);
+    if (reply !== null) found = { reply, at: k };
+  }
+  return found;
+}
+
 /**
  * The remote reply inside Exchange's "<mx #5.7.1 smtp;550 ...>" (`inner`: what follows
  * "smtp;"), with the status Exchange assigned before it kept in front as "#5.7.1 " when
@@ -395,8 +424,13 @@ export const exchange2007: Family = {
       const a = recipientLine(lines[i] as string);
       if (a === null) continue;
       for (let j = i + 1; j < Math.min(end, i + 4); j++) {
-        const reply = diagnosticReply(lines[j] as string);
+        let reply = diagnosticReply(lines[j] as string);
         if (reply === null) continue;
+        const attempt = laterReply(lines, j + 1, end);
+        if (attempt !== null) {
+          reply = attempt.reply;
+          j = attempt.at;
+        }
         const key = a.toLowerCase();
         if (!replies.has(key)) order.push(key);
         replies.set(key, { recipient: a, diagnosis: reply });

@@ -608,6 +608,43 @@ describe('DSN recipient blocks without a usable Diagnostic-Code', () => {
     expect(summary(f)).toEqual([550, '5.1.1', 'no such user']);
   });
 
+  // Messaging Server's "<host #x.y.z type; reply>": the status it assigned stands in for
+  // an enhanced code the reply lacks, as a Status field would (RFC 3464 §2.3.4, §2.3.6).
+  const supplementary = (value: string): OobFinding | undefined =>
+    oob(
+      report(
+        ['Delivery failed.'],
+        ['Final-Recipient: rfc822; one@example.net', 'Action: failed', value],
+      ),
+    )[0];
+
+  it('lets the status assigned in X-Supplementary-Info stand in when the reply has no enhanced code and there is no Status', () => {
+    const f = supplementary(
+      'X-Supplementary-Info: <relay.example.net #5.2.2 smtp;552 Requested mail action aborted: exceeded storage allocation>',
+    );
+    expect(summary(f)).toEqual([
+      552,
+      '5.2.2',
+      'Requested mail action aborted: exceeded storage allocation',
+    ]);
+  });
+
+  it("keeps the reply's own enhanced code over the assigned 5.0.0 in X-Supplementary-Info", () => {
+    const f = supplementary(
+      'X-Supplementary-Info: < #5.0.0 smtp;550 5.1.1 no account by that name>',
+    );
+    expect(summary(f)).toEqual([550, '5.1.1', 'no account by that name']);
+  });
+
+  it('takes no assigned status of another class than the reply, nor a "#" inside a host name', () => {
+    expect(
+      summary(supplementary('X-Supplementary-Info: <relay.example.net #4.4.7 smtp;550 Refused>')),
+    ).toEqual([550, null, 'Refused']);
+    expect(
+      summary(supplementary('X-Supplementary-Info: <relay#5.example.net smtp;550 Refused>')),
+    ).toEqual([550, null, 'Refused']);
+  });
+
   it('does not take an extension field without a reply code, nor an unrelated X- field', () => {
     const [f] = oob(
       report(

@@ -95,8 +95,8 @@ describe("Sendmail's closing line after the server's replies", () => {
   });
 });
 
-/** An Exchange 2007/2010 NDR whose administrators' block gives `line` for the recipient. */
-function exchange(line: string): Buffer {
+/** An Exchange 2007+ NDR whose administrators' block gives `entry` for the recipient. */
+function exchange(...entry: string[]): Buffer {
   return eml(
     'From: Microsoft Outlook <postmaster@ex.example.net>',
     'To: sender@example.com',
@@ -113,7 +113,7 @@ function exchange(line: string): Buffer {
     'Generating server: ex.example.net',
     '',
     'rita@example.org',
-    line,
+    ...entry,
     '',
     'Original message headers:',
     '',
@@ -137,6 +137,52 @@ describe('the status Exchange assigns around a relayed reply', () => {
   it('keeps a reply with its own enhanced code unchanged when no status is assigned', () => {
     expect(codes(exchange('#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##'))).toEqual([
       ['rita@example.org', 550, '5.1.1', 'heuristic:exchange2007'],
+    ]);
+  });
+});
+
+// Exchange 2013+ writes an expired message's outcome, then its last attempt's reply
+// stamped with the time: the stamped reply is the server's, the first line Exchange's
+// summary of it (DESIGN.md §5: the last reply wins, a quoted one yields the innermost).
+describe("Exchange's expiry summary above the last attempt's reply", () => {
+  const summary =
+    "Remote Server at in.example.org (198.51.100.7) returned '550 4.4.7 QUEUE.Expired; message expired'";
+
+  it.each([
+    [
+      "takes the stamped reply of the last attempt under Exchange's summary",
+      "30/11/2026 22:10:05 - Remote Server at in.example.org (198.51.100.7) returned '452 4.2.2 Mailbox over quota'",
+      452,
+      '4.2.2',
+    ],
+    [
+      "reads the reply the last attempt's target gave, quoted inside Exchange's own",
+      '11/30/2026 10:10:05 PM - Remote Server at in.example.org (198.51.100.7) returned \'451 4.4.0 Primary target IP address responded with: "421 4.3.2 System not accepting network messages." Attempted failover to alternate host, but that did not succeed.\'',
+      421,
+      '4.3.2',
+    ],
+  ])('%s', (_title, stamped, code, enhanced) => {
+    expect(codes(exchange(summary, stamped))).toEqual([
+      ['rita@example.org', code, enhanced, 'heuristic:exchange2007'],
+    ]);
+  });
+
+  it('keeps the summary when the lines after it hold no reply', () => {
+    expect(
+      codes(
+        exchange(summary, 'The message stayed 2 days in the queue (48 tries, 550 minutes apart).'),
+      ),
+    ).toEqual([['rita@example.org', 550, '4.4.7', 'heuristic:exchange2007']]);
+  });
+
+  it("does not give one recipient the reply of the next recipient's entry", () => {
+    expect(
+      codes(
+        exchange(summary, 'sam@example.org', "Remote Server returned '550 5.1.1 Unknown mailbox'"),
+      ),
+    ).toEqual([
+      ['rita@example.org', 550, '4.4.7', 'heuristic:exchange2007'],
+      ['sam@example.org', 550, '5.1.1', 'heuristic:exchange2007'],
     ]);
   });
 });
