@@ -761,6 +761,42 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
       ['421 Too busy, not accepting incoming mail now', 'TransientFailure'],
       ['550 This server does not accept mail for example.org.', 'BadDomain'],
     ],
+    // field-kinds-7: maddy sends a client that relays on port 25 to the submission service.
+    'sent to the submission service for outgoing mail, against sender refusals': [
+      ['501 5.1.8 Use Submission for outgoing SMTP', 'RelayDenied'],
+      ['550 5.7.1 Please use the submission port (587) to send mail', 'RelayDenied'],
+      ['554 use port 587 for outgoing mail, this is an MX', 'RelayDenied'],
+      ['550 Try our submission service for outbound mail', 'RelayDenied'],
+      // Nearest phrases of other labels: the sender's address itself refused, a
+      // submission refused as spam, authentication required without relaying named.
+      ['501 5.1.8 Sender domain has no MX or A record', 'InvalidSender'],
+      ['501 5.1.7 Bad sender address syntax', 'InvalidSender'],
+      ['554 5.7.1 Message submission rejected as spam', 'SpamContent'],
+      ['530 5.7.0 Authentication required', 'AuthenticationFailed'],
+    ],
+    // field-kinds-7: "552 message line is too long" is the text-line limit, not a size.
+    'a text line over the limit, against a message over the size limit': [
+      ['552 message line is too long', 'ContentRelated'],
+      ['554 5.6.0 Header line was too long', 'ContentRelated'],
+      ['550 Message contains lines longer than 998 characters', 'ContentRelated'],
+      ['552 5.6.0 line length exceeded', 'ContentRelated'],
+      ['550 Your mail exceeds the maximum line length', 'ContentRelated'],
+      // Nearest phrases of other labels: the whole message too large or long.
+      ['552 message is too long', 'QuotaIssues'],
+      ['552 5.3.4 Message size exceeds fixed maximum message size', 'QuotaIssues'],
+      ['552 Your message body was too big for this server', 'QuotaIssues'],
+      ['552 5.2.3 Message length exceeds administrative limit', 'QuotaIssues'],
+    ],
+    // field-kinds-7: cmail's "Failure to reach any MX" as the whole reason.
+    'no MX reached, said as a noun, against an unreachable recipient or a refusal': [
+      ['Failure to reach any MX', 'NoAnswerFromHost'],
+      ['Inability to reach the mail server for example.org', 'NoAnswerFromHost'],
+      ['failure to reach any mail exchanger, giving up', 'NoAnswerFromHost'],
+      // Nearest phrases of other labels: a mailbox that cannot be reached is an address
+      // problem; an MX that answered and refused is its refusal.
+      ['550 5.1.1 Recipient unreachable: no such user', 'InvalidRecipient'],
+      ['554 5.7.1 All MX hosts refused: blocked using zen.spamhaus.org', 'SpamBlock'],
+    ],
   };
 
   describe.each(Object.entries(FAMILIES))('%s', (_family, cases) => {
