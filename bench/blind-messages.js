@@ -7,7 +7,7 @@
 // its records are paired with the expected ones as ../shared/corpus/README.md pairs them
 // (by recipient where it matches, else in order; a Feedback record by the addresses of its
 // feedback_report.original_rcpto_to and feedback_detail.recipients). The open sets
-// bench/data/blind-messages-7/, -8/ and -9/ (OPEN_MESSAGE_SETS in bench/blind.js) may be
+// bench/data/blind-messages-7/, -8/, -9/ and -10/ (OPEN_MESSAGE_SETS in bench/blind.js) may be
 // read; -5 and -6b are held back. An expected record may give:
 //   type                   the record type (default "OOB"; "Unrecognized" for a message
 //                          that yields no record, "Feedback", "Reception" for an MDN);

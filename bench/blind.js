@@ -29,7 +29,7 @@
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
 // file name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js)
 // and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js),
-// then the open message sets (OPEN_MESSAGE_SETS: bench/data/blind-messages-7/, -8/, -9/).
+// then the open message sets (OPEN_MESSAGE_SETS: bench/data/blind-messages-7/, -8/, -9/, -10/).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -78,7 +78,12 @@ const HELD_BACK = new Set([
 ]);
 // Open sets of whole messages (bench/blind-messages.js folders): written to find misses, so
 // unlike blind-messages-5 their files may be read and their misses printed.
-const OPEN_MESSAGE_SETS = ['blind-messages-7', 'blind-messages-8', 'blind-messages-9'];
+const OPEN_MESSAGE_SETS = [
+  'blind-messages-7',
+  'blind-messages-8',
+  'blind-messages-9',
+  'blind-messages-10',
+];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
 // ../shared/corpus/README.md, "How a parse is scored" (the table bench/score.js scores by).

@@ -644,16 +644,16 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   if (found.length === 0) {
     // A mail system's notice that says a delivery failed and why ("Your message could
     // not be delivered." / "Reason: the recipient's mailbox is full.") without a code.
+    returnedRecipient = soleReturnedRecipient(msg, lines.length);
     const unnamed =
       unnamedFailure(lines) ??
-      (sentences && reasons.length > 0 && saysUndelivered(lines) ? reasons.join(' ') : null);
+      (sentences ? statedFailure(lines, reasons, returnedRecipient !== null) : null);
     if (unnamed === null) return null;
     // The bounce says a delivery failed and names no recipient (sendmail's size
     // refusal, a filter's notice): one finding with no recipient. The pipeline fills
     // it from VERP or the trace header, else from the returned message when that went
     // to one address only (soleReturnedRecipient), and says which.
     found.push({ address: '', text: [unnamed] });
-    returnedRecipient = soleReturnedRecipient(msg, lines.length);
   }
   const success = isSuccessNotice(lines);
   const state = noticeState(lines);
@@ -723,11 +723,73 @@ const UNDELIVERED_PHRASES = [
 ];
 
 function saysUndelivered(lines: readonly string[]): boolean {
+  return undeliveredLine(lines) >= 0;
+}
+
+/** The index of the first of the notice's first lines that says so, or -1. */
+function undeliveredLine(lines: readonly string[]): number {
   for (let i = 0; i < lines.length && i < 60; i++) {
     const lower = lowerAscii(lines[i] as string).replaceAll('\u2019', "'");
-    if (UNDELIVERED_PHRASES.some((p) => lower.indexOf(p) >= 0)) return true;
+    if (UNDELIVERED_PHRASES.some((p) => lower.indexOf(p) >= 0)) return i;
   }
-  return false;
+  return -1;
+}
+
+/** Most lines of a notice's own words read as the reason of a failure it names no one for. */
+const MAX_PARAGRAPH_LINES = 6;
+
+/**
+ * The reason a mail system's notice states for a failure it names no recipient for,
+ * without a reply code: its "Reason:" lines when it says the message was not delivered.
+ * Without such a label, the paragraph that says so (`undeliveredParagraph`: "Your message
+ * could not be delivered. The recipient's mailbox is full."), but only when the returned
+ * message went to one address (`returnedOne`): a notice of sentences alone that names no
+ * one and returns nothing tells of no recipient (fixtures/field-kinds-3 p21), and one
+ * naming a local user without a domain is no address (GroupWise, heuristic/mailers.ts).
+ * Null when the notice does not say the message was not delivered.
+ */
+function statedFailure(
+  lines: readonly string[],
+  reasons: readonly string[],
+  returnedOne: boolean,
+): string | null {
+  if (reasons.length > 0) return saysUndelivered(lines) ? reasons.join(' ') : null;
+  return returnedOne ? undeliveredParagraph(lines) : null;
+}
+
+/**
+ * The paragraph of a notice that says the message was not delivered, as one line: the
+ * sentences beside that one are the reason ("Your message could not be delivered. The
+ * recipient's mailbox is full."). When the sentence stands alone in its paragraph, the
+ * next paragraph is read too (a heading, then the explanation). Null when no line says so.
+ */
+function undeliveredParagraph(lines: readonly string[]): string | null {
+  const at = undeliveredLine(lines);
+  if (at < 0) return null;
+  let start = at;
+  while (
+    start > at - MAX_PARAGRAPH_LINES + 1 &&
+    start > 0 &&
+    (lines[start - 1] as string).trim() !== ''
+  )
+    start--;
+  const first = paragraphFrom(lines, start);
+  if (first.text.length > 1) return first.text.join(' ');
+  let next = first.end;
+  while (next < lines.length && (lines[next] as string).trim() === '') next++;
+  return [...first.text, ...paragraphFrom(lines, next).text].join(' ');
+}
+
+/** The trimmed lines of the paragraph that begins at `start` (at most MAX_PARAGRAPH_LINES), and where it ends. */
+function paragraphFrom(lines: readonly string[], start: number): { text: string[]; end: number } {
+  const text: string[] = [];
+  let i = start;
+  for (; i < lines.length && text.length < MAX_PARAGRAPH_LINES; i++) {
+    const t = (lines[i] as string).trim();
+    if (t === '') break;
+    text.push(t);
+  }
+  return { text, end: i };
 }
 
 /** Most header lines of a returned message pasted into the text that are read. */

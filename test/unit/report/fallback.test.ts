@@ -156,7 +156,7 @@ describe('last-resort scan of text bounces', () => {
     }
   });
 
-  it("gives a labelled reason under a recipient to it, and takes no address inside that reason for a recipient", () => {
+  it('gives a labelled reason under a recipient to it, and takes no address inside that reason for a recipient', () => {
     const raw = eml(
       'From: MAILER-DAEMON@relay.example.net',
       'To: shop@example.com',
@@ -187,6 +187,110 @@ describe('last-resort scan of text bounces', () => {
       'Reason: mailbox is full: <cy.buyer@example.org>',
     );
     expect(findings(raw).map((f) => f.recipient)).toEqual(['cy.buyer@example.org']);
+  });
+
+  /** A notice of sentences only, then the returned message's header section pasted below it. */
+  const sentencesOnly = (text: string[], returnedTo: string): Buffer =>
+    eml(
+      'From: Mail Delivery Subsystem <MAILER-DAEMON@gw.example.net>',
+      'To: shop@example.com',
+      'Subject: Returned mail',
+      '',
+      ...text,
+      '',
+      '--- Below this line is a copy of the message.',
+      '',
+      'From: Shop <shop@example.com>',
+      `To: ${returnedTo}`,
+      'Subject: Your order',
+    );
+
+  it("takes a mail system's unlabelled sentences beside 'not delivered' for the reason, when the returned message went to one address", () => {
+    const raw = sentencesOnly(
+      [
+        'Delivery failed for your message. The account of the person you wrote',
+        'to has been switched off by its administrator.',
+        '',
+        'Please do not reply to this automated notice.',
+      ],
+      'Ruth Berg <ruth.berg@example.org>',
+    );
+    const [f, ...more] = findings(raw);
+    expect(more).toEqual([]);
+    expect([f?.recipient, f?.returnedRecipient, f?.reply.content]).toEqual([
+      '',
+      'ruth.berg@example.org',
+      'Delivery failed for your message. The account of the person you wrote to has been switched off by its administrator.',
+    ]);
+  });
+
+  it('reads the next paragraph when the sentence that says so stands alone, and no further', () => {
+    const raw = sentencesOnly(
+      [
+        'UNDELIVERABLE MESSAGE',
+        '',
+        'The domain you sent to has no mail server.',
+        '',
+        'Contact your administrator for help.',
+      ],
+      'sam@example.org',
+    );
+    expect(findings(raw).map((f) => f.reply.content)).toEqual([
+      'UNDELIVERABLE MESSAGE The domain you sent to has no mail server.',
+    ]);
+  });
+
+  it('takes no unlabelled sentence when nothing says whom it was for', () => {
+    const text = ['Your message could not be delivered. The mailbox is full.'];
+    // The returned message went to two people: which one failed, the notice does not say.
+    expect(findings(sentencesOnly(text, 'a@example.org, b@example.org'))).toEqual([]);
+    // Nothing returned at all.
+    const bare = eml(
+      'From: MAILER-DAEMON@gw.example.net',
+      'To: shop@example.com',
+      'Subject: Returned mail',
+      '',
+      ...text,
+    );
+    expect(findings(bare)).toEqual([]);
+  });
+
+  it('takes no unlabelled sentence for a failure in a message a person may have sent', () => {
+    // A shop's own "undeliverable" notice about a parcel: a bounce-like subject, but no
+    // daemon sender, no null return path, no Auto-Submitted: its sentences are nobody's
+    // failure reason, and no recipient is invented from it.
+    const raw = eml(
+      'From: Parcel Service <service@parcels.example.net>',
+      'To: shop@example.com',
+      'Subject: Undeliverable parcel 1182',
+      '',
+      'Your parcel could not be delivered. The address on the label was incomplete.',
+    );
+    expect(findings(raw)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a delay notice',
+      'Delivery delayed',
+      'Your message could not be delivered yet. The remote server did not answer;',
+      'delivery will be retried for another 3 days.',
+    ],
+    [
+      'a maintenance notice',
+      'Mail system notice',
+      'The mail server will be down for maintenance on Sunday between 02:00 and 04:00.',
+      'Messages sent during that time will be held and delivered afterwards.',
+    ],
+  ])('makes no failure of %s that names no one and gives no reply', (_what, subject, ...text) => {
+    const raw = eml(
+      'From: MAILER-DAEMON@relay.example.net',
+      'To: shop@example.com',
+      `Subject: ${subject}`,
+      '',
+      ...text,
+    );
+    expect(findings(raw).filter((f) => f.report.action === 'failed')).toEqual([]);
   });
 
   it('leaves a message that does not look like a bounce alone', () => {
