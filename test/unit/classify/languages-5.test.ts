@@ -174,6 +174,97 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
 
 describeFamilies(FAMILIES);
 
+// A probe of further own wordings, written after the families above passed and before it
+// was run: 8/52 at its first run (the families knew the nouns of the open set's lines
+// only: an address, a quota, an inactive mailbox, the relay, the IP and the spam filter
+// in these languages, and a virus found in Azerbaijani, Kazakh, Georgian, Swahili and
+// Afrikaans, were missing). The families were then widened by meaning (more nouns and
+// verdicts, an InvalidSender block so that an address noun is read as the recipient's
+// only after the sender's); 52/52 since, and the probe is kept here. Two slips of the
+// same kind turned up in older blocks and are tested here too: RE2's \b is ASCII-only, so
+// a word that starts with another letter inside a \b group is never matched
+// ("送信ドメイン" of the CJK authentication family, the Slovak "čiernej listine").
+const PROBES: Record<string, Array<[string, string]>> = {
+  'the address unknown (probe)': [
+    ['550 Göstərilən e-poçt ünvanı mövcud deyil', 'InvalidRecipient'],
+    ['550 Бұл электрондық пошта мекенжайы жоқ', 'InvalidRecipient'],
+    ['550 Bu manzil mavjud emas', 'InvalidRecipient'],
+    ['550 ეს ელფოსტის მისამართი არ არსებობს', 'InvalidRecipient'],
+    ['550 Այս էլ. հասցեն գոյություն չունի', 'InvalidRecipient'],
+    ['550 یہ ای میل پتہ موجود نہیں ہے', 'InvalidRecipient'],
+    ['550 এই ইমেল ঠিকানার কোনো অস্তিত্ব নেই', 'InvalidRecipient'],
+    ['550 Barua pepe hii haipo', 'InvalidRecipient'],
+    ['550 Hierdie e-posadres bestaan nie', 'InvalidRecipient'],
+    ['550 Оваа е-адреса не постои', 'InvalidRecipient'],
+  ],
+  'the mailbox full or over quota (probe)': [
+    ['452 Alıcının qutusunda yer qalmayıb', 'QuotaIssues'],
+    ['452 Пошта жәшігінің квотасы асып кетті', 'QuotaIssues'],
+    ['452 ყუთის კვოტა ამოწურულია', 'QuotaIssues'],
+    ['452 Sanduku la barua limefikia kikomo chake', 'QuotaIssues'],
+    ['452 Die posbus het sy kwota oorskry', 'QuotaIssues'],
+    ['452 Поштенското сандаче ја надмина квотата', 'QuotaIssues'],
+  ],
+  'the mailbox inactive (probe)': [
+    ['550 Ushbu pochta qutisi faol emas', 'InactiveMailbox'],
+    ['550 ეს საფოსტო ყუთი გათიშულია', 'InactiveMailbox'],
+    ['550 Hierdie posbus is nie meer aktief nie', 'InactiveMailbox'],
+    ['550 Sanduku hili la barua limefungwa', 'InactiveMailbox'],
+    ['550 Tento účet bol zrušený', 'InactiveMailbox'],
+  ],
+  'the domain unknown (probe)': [
+    ['550 Göstərilən domen tapılmadı', 'BadDomain'],
+    ['550 Тапсырылған домен жоқ', 'BadDomain'],
+    ['550 ამ სახელის დომენი არ არსებობს', 'BadDomain'],
+    ['550 Jina la kikoa halipo', 'BadDomain'],
+  ],
+  'refused by the spam filter or as spam (probe)': [
+    ['554 Məktubunuz spam filtri tərəfindən rədd edildi', 'SpamContent'],
+    ['554 Ваше писмо е одбиено како спам', 'SpamContent'],
+    ['554 წერილი სპამის ფილტრმა დაბლოკა', 'SpamContent'],
+    ['554 Barua imezuiwa na kichujio cha barua taka', 'SpamContent'],
+    ['554 Die boodskap is deur die spamfilter verwerp', 'SpamContent'],
+  ],
+  'the IP blocked (probe)': [
+    ['554 Sizin IP ünvanı bloklanıb', 'SpamBlock'],
+    ['554 თქვენი IP დაბლოკილია', 'SpamBlock'],
+    ['554 IP yako imezuiwa', 'SpamBlock'],
+    ['554 Jou IP-adres is geblokkeer', 'SpamBlock'],
+    ['554 Вашата IP адреса е блокирана', 'SpamBlock'],
+  ],
+  'relaying refused (probe)': [
+    ['550 Relay-ə icazə verilmir', 'RelayDenied'],
+    ['550 Релеге рұқсат етілмейді', 'RelayDenied'],
+    ['550 რელეი აკრძალულია', 'RelayDenied'],
+    ['550 Uhamishaji (relay) hauruhusiwi', 'RelayDenied'],
+    ['550 Aanstuur (relay) word nie toegelaat nie', 'RelayDenied'],
+  ],
+  'a virus found (probe)': [
+    ['554 Məktubda virus aşkar edildi', 'VirusRelated'],
+    ['554 Хатта вирус табылды', 'VirusRelated'],
+    ['554 შეტყობინებაში აღმოჩენილია ვირუსი', 'VirusRelated'],
+    ['554 Virusi imegunduliwa katika ujumbe', 'VirusRelated'],
+    ['554 ’n Virus is in die boodskap gevind', 'VirusRelated'],
+  ],
+  'an SPF, DKIM or DMARC check failed (probe)': [
+    ['550 Məktub SPF yoxlamasından keçmədi', 'AuthenticationFailed'],
+    ['550 Хат DMARC тексеруінен өтпеді', 'AuthenticationFailed'],
+    ['550 Ujumbe umeshindwa uthibitishaji wa DKIM', 'AuthenticationFailed'],
+    ['550 Die boodskap het die SPF-toets gedruip', 'AuthenticationFailed'],
+  ],
+  'too many messages, try later (probe)': [
+    ['421 Çox sayda məktub, sonra yenidən cəhd edin', 'TransientFailure'],
+    ['421 Тым көп хат жіберілді, кейінірек қайталаңыз', 'TransientFailure'],
+    ['421 Barua nyingi mno zimetumwa, jaribu tena baadaye', 'TransientFailure'],
+  ],
+  'older blocks: a word inside a \\b group that starts with a non-ASCII letter': [
+    ['550 送信ドメイン認証に失敗しました', 'AuthenticationFailed'],
+    ['554 IP adresa je na čiernej listine', 'SpamBlock'],
+  ],
+};
+
+describeFamilies(PROBES);
+
 /** [reply, the label it must NOT get]: nearest phrases whose right label is another. */
 const MUST_NOT: Array<[string, string]> = [
   // A host infected with a trojan is a blocklist's text about the sender.
@@ -201,6 +292,14 @@ const MUST_NOT: Array<[string, string]> = [
   ['554 IP ваш отмечен как источник спама', 'SpamContent'],
   ['554 IP imeorodheshwa kama chanzo cha barua taka', 'SpamContent'],
   ['554 IP-ul a fost blocat pentru trimitere de spam', 'SpamContent'],
+  // The sender's address unknown is no unknown recipient; an IP address blocked is no
+  // disabled account; a sending quota is no full mailbox.
+  ['553 Göndərənin ünvanı mövcud deyil', 'InvalidRecipient'],
+  ['554 Sizin IP ünvanınız bloklanıb', 'InactiveMailbox'],
+  ['452 Göndərmə kvotası aşılıb', 'QuotaIssues'],
+  // A relay server out of reach, and no virus found, are no refusal and no verdict.
+  ['451 Relay-server müvəqqəti əlçatan deyil', 'RelayDenied'],
+  ['Хатта вирус табылмады', 'VirusRelated'],
   // A list of allowed senders is no blocklist.
   ['550 Ang address ay wala sa whitelist', 'SpamBlock'],
 ];
