@@ -24,6 +24,10 @@
 // Romanian, Hungarian, Bulgarian, Serbian / Croatian, Slovenian, Slovak, Baltic, Nordic,
 // Icelandic, Catalan, Basque, Galician, Arabic, Hebrew, Persian, Turkish, Hindi, Thai,
 // Vietnamese, Malay, Tagalog, Korean, European Portuguese, Latin-American Spanish)
+// -languages-5 (an open set of languages no earlier set has: Azerbaijani, Kazakh, Uzbek,
+// Georgian, Armenian, Urdu, Bengali, Tamil, Swahili, Afrikaans, Macedonian; the listed IP,
+// rate limit, relaying, SPF / DKIM / DMARC and virus in the thin languages of -languages-4;
+// other phrasings of the main labels in well-covered languages)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -65,6 +69,7 @@ const SETS = [
   'blind-replies-9.tsv',
   'blind-replies-10.tsv',
   'blind-replies-languages-4.tsv',
+  'blind-replies-languages-5.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',

@@ -31,3 +31,15 @@ export function describeFamilies(
     });
   });
 }
+
+/** One describe of the nearest phrases: each [reply, label] of them does NOT get that label. */
+export function describeNearest(
+  cases: Array<[string, string]>,
+  classifier: CompiledClassifier = compileClassifier(shippedRules()),
+): void {
+  describe('nearest phrases of other labels', () => {
+    it.each(cases)('%j does not get %s', (line, label) => {
+      expect(classifier.classifyLine(line).label).not.toBe(label);
+    });
+  });
+}
