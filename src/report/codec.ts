@@ -154,14 +154,32 @@ const CHARSET_ALIASES: ReadonlyMap<string, string> = new Map([
   ['x-uhc', 'cp949'],
 ]);
 
+/** A charset label, lower case, as `decodeCharset` reads it (CHARSET_ALIASES applied). */
+function charsetName(charset: string | null | undefined): string {
+  const label = (charset ?? '').trim().toLowerCase();
+  return CHARSET_ALIASES.get(label) ?? label;
+}
+
+/**
+ * `decodeCharset` of a binary string's octets when all are ASCII and the charset is
+ * not a 7-bit one (what most notification texts are): the string itself, or its
+ * ISO-2022-JP runs decoded under an ASCII label, without copying the octets into a
+ * Buffer and back (issue 17). Null when `decodeCharset` must read the octets.
+ */
+export function decodeAsciiText(s: string, charset: string | null | undefined): string | null {
+  if (!isAscii(s)) return null;
+  const cs = charsetName(charset);
+  if (isSevenBitCharset(cs)) return null;
+  return isAsciiLabel(cs) ? decodeIso2022JpRuns(s) : s;
+}
+
 /**
  * Octets in a MIME charset → Unicode (iconv-lite; Node's decoder for ISO-2022-JP).
  * Unknown charsets, and UTF-7, are read as UTF-8: UTF-7 smuggles markup past filters
  * (libmime refuses it for that reason), and what MTAs label so is ASCII.
  */
 export function decodeCharset(bytes: Uint8Array, charset: string | null | undefined): string {
-  const label = (charset ?? '').trim().toLowerCase();
-  const cs = CHARSET_ALIASES.get(label) ?? label;
+  const cs = charsetName(charset);
   const buf = Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

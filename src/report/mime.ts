@@ -16,6 +16,7 @@
 // (bench/building-blocks.js). The decoders the walk calls are libraries (codec.ts).
 import {
   binaryBytes,
+  decodeAsciiText,
   decodeBase64,
   decodeCharset,
   decodeQuotedPrintable,
@@ -340,6 +341,11 @@ function guessBoundary(body: string): string {
   return '';
 }
 
+/** The part's body is base64 or quoted-printable (anything else is read as it is). */
+export function transferEncoded(part: MimePart): boolean {
+  return part.encoding === 'base64' || part.encoding === 'quoted-printable';
+}
+
 /** Transfer-decodes a part body (base64, quoted-printable; anything else is identity). */
 export function decodeBody(part: MimePart, problems: ParseProblem[] | null): Decoded {
   let d: Decoded;
@@ -368,13 +374,7 @@ export function decodeBody(part: MimePart, problems: ParseProblem[] | null): Dec
 
 /** A part's body as a binary string: transfer-decoded, line ends normalised. */
 export function decodedBinary(part: MimePart, problems: ParseProblem[] | null): string {
-  if (
-    part.encoding !== 'base64' &&
-    part.encoding !== 'quoted-printable' &&
-    part.body.length <= MAX_DECODED_BYTES
-  ) {
-    return part.body;
-  }
+  if (!transferEncoded(part) && part.body.length <= MAX_DECODED_BYTES) return part.body;
   return normaliseLineEnds(decodeBody(part, problems).bytes.toString('latin1'));
 }
 
@@ -384,8 +384,15 @@ export function decodedText(
   problems: ParseProblem[] | null,
   fallbackCharset = 'utf-8',
 ): string {
+  const charset = part.params.get('charset') ?? fallbackCharset;
+  // A 7bit or 8bit body of ASCII octets is its own text (no \r: the walk normalised
+  // line ends), and decoding it notes no problem.
+  if (!transferEncoded(part) && part.body.length <= MAX_DECODED_BYTES) {
+    const text = decodeAsciiText(part.body, charset);
+    if (text !== null) return text;
+  }
   const d = decodeBody(part, problems);
-  const text = decodeCharset(d.bytes, part.params.get('charset') ?? fallbackCharset);
+  const text = decodeCharset(d.bytes, charset);
   return normaliseLineEnds(text);
 }
 
