@@ -95,10 +95,14 @@ export function binaryBytes(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
-/** True when every char of a binary string is 7-bit. */
+/**
+ * True when every char of a binary string is 7-bit: its UTF-8 length is its length
+ * (any char from 0x80 takes two octets or more). Node counts that in C++; a loop of
+ * `charCodeAt` over a slice of the message (a header value, a part body) cost 3 ns a
+ * char (issue 17: 1.4 µs against 0.1 for 421 chars, 0.1 against 0.06 for 30).
+ */
 export function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
+  return Buffer.byteLength(s, 'utf8') === s.length;
 }
 
 /** A binary string holding UTF-8 (RFC 6532 headers, message/global) as Unicode text. */
@@ -154,32 +158,14 @@ const CHARSET_ALIASES: ReadonlyMap<string, string> = new Map([
   ['x-uhc', 'cp949'],
 ]);
 
-/** A charset label, lower case, as `decodeCharset` reads it (CHARSET_ALIASES applied). */
-function charsetName(charset: string | null | undefined): string {
-  const label = (charset ?? '').trim().toLowerCase();
-  return CHARSET_ALIASES.get(label) ?? label;
-}
-
-/**
- * `decodeCharset` of a binary string's octets when all are ASCII and the charset is
- * not a 7-bit one (what most notification texts are): the string itself, or its
- * ISO-2022-JP runs decoded under an ASCII label, without copying the octets into a
- * Buffer and back (issue 17). Null when `decodeCharset` must read the octets.
- */
-export function decodeAsciiText(s: string, charset: string | null | undefined): string | null {
-  if (!isAscii(s)) return null;
-  const cs = charsetName(charset);
-  if (isSevenBitCharset(cs)) return null;
-  return isAsciiLabel(cs) ? decodeIso2022JpRuns(s) : s;
-}
-
 /**
  * Octets in a MIME charset → Unicode (iconv-lite; Node's decoder for ISO-2022-JP).
  * Unknown charsets, and UTF-7, are read as UTF-8: UTF-7 smuggles markup past filters
  * (libmime refuses it for that reason), and what MTAs label so is ASCII.
  */
 export function decodeCharset(bytes: Uint8Array, charset: string | null | undefined): string {
-  const cs = charsetName(charset);
+  const label = (charset ?? '').trim().toLowerCase();
+  const cs = CHARSET_ALIASES.get(label) ?? label;
   const buf = Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -16,7 +16,6 @@
 // (bench/building-blocks.js). The decoders the walk calls are libraries (codec.ts).
 import {
   binaryBytes,
-  decodeAsciiText,
   decodeBase64,
   decodeCharset,
   decodeQuotedPrintable,
@@ -384,15 +383,8 @@ export function decodedText(
   problems: ParseProblem[] | null,
   fallbackCharset = 'utf-8',
 ): string {
-  const charset = part.params.get('charset') ?? fallbackCharset;
-  // A 7bit or 8bit body of ASCII octets is its own text (no \r: the walk normalised
-  // line ends), and decoding it notes no problem.
-  if (!transferEncoded(part) && part.body.length <= MAX_DECODED_BYTES) {
-    const text = decodeAsciiText(part.body, charset);
-    if (text !== null) return text;
-  }
   const d = decodeBody(part, problems);
-  const text = decodeCharset(d.bytes, charset);
+  const text = decodeCharset(d.bytes, part.params.get('charset') ?? fallbackCharset);
   return normaliseLineEnds(text);
 }
 

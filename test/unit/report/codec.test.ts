@@ -3,13 +3,13 @@
 // hang or a super-linear pass shows as jest's timeout (tests assert no timings).
 import * as iconv from 'iconv-lite';
 import {
-  decodeAsciiText,
   decodeBase64,
   decodeCharset,
   decodeEncodedWords,
   decodeFieldText,
   decodeIso2022JpRuns,
   decodeQuotedPrintable,
+  isAscii,
   MAX_DECODED_BYTES,
 } from '../../../src/report/codec';
 
@@ -161,40 +161,17 @@ describe('a UTF-8 address in a text of another charset (RFC 6531 §3.3)', () => 
   });
 });
 
-describe('ASCII text read without copying its octets (decodeAsciiText)', () => {
-  const JIS = '\x1b$B$3$s$K$A$O\x1b(B';
-  const texts = [
-    'Delivery to a@example.org failed.\n',
-    `Subject: ${JIS} done`,
-    '',
-    'tab\tand ~ DEL\x7f',
-  ];
-
-  it('gives what decodeCharset gives for the same octets under ASCII, 8-bit and unknown labels', () => {
-    for (const charset of [
-      '',
-      'US-ASCII',
-      ' utf-8 ',
-      'iso-8859-1',
-      'GB2312',
-      'utf-16',
-      'x-none',
-      null,
-    ])
-      for (const text of texts)
-        expect([charset, decodeAsciiText(text, charset)]).toEqual([
-          charset,
-          decodeCharset(Buffer.from(text, 'latin1'), charset),
-        ]);
-  });
-
-  it('decodes ISO-2022-JP runs under no label, as decodeCharset does', () => {
-    expect(decodeAsciiText(`a ${JIS} b`, undefined)).toBe('a こんにちは b');
-  });
-
-  it('leaves octets over 0x7F and the 7-bit charsets to decodeCharset', () => {
-    expect(decodeAsciiText('caf\xc3\xa9', 'utf-8')).toBeNull();
-    for (const charset of ['ISO-2022-JP', 'iso-2022-kr', 'UTF-7', 'hz-gb-2312'])
-      expect([charset, decodeAsciiText(JIS, charset)]).toEqual([charset, null]);
+describe('7-bit binary strings (isAscii)', () => {
+  it('is true only when no char is 0x80 or above, in a slice of a longer text too', () => {
+    const text = randomBytes(7, 4096).toString('latin1');
+    for (let from = 0; from < 4000; from += 37) {
+      const s = text.slice(from, from + 1 + (from % 90));
+      const own = [...s].every((c) => c.charCodeAt(0) < 0x80);
+      expect([s, isAscii(s)]).toEqual([s, own]);
+    }
+    expect(isAscii('Final-Recipient: rfc822; a@example.org\x7f')).toBe(true);
+    expect(isAscii('')).toBe(true);
+    for (const c of ['\x80', '\xff', 'é', '日', '\ud800'])
+      expect([c, isAscii(`ab${c}cd`)]).toEqual([c, false]);
   });
 });
