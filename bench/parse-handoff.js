@@ -15,6 +15,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { loggingPolicy } = require('./policy');
 
 const ROOT = path.resolve(__dirname, '..');
 const dist = (p) => require(path.join(ROOT, 'dist', p));
@@ -60,17 +61,7 @@ function input() {
       sessionId: 'session',
       receivedAt: Date.now(),
     },
-    recipients: [
-      {
-        address: recipient,
-        domain: 'bounce.example.com',
-        logOob: 'LogThenDrop',
-        logArf: 'LogThenDrop',
-        relayTo: false,
-        routingDomain: null,
-        verp: null,
-      },
-    ],
+    recipients: [loggingPolicy(recipient)],
     sniffed: 'report',
     raw: Buffer.from(RAW),
   };

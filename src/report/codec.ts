@@ -95,10 +95,14 @@ export function binaryBytes(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
-/** True when every char of a binary string is 7-bit. */
+/**
+ * True when every char of a binary string is 7-bit: its UTF-8 length is its length
+ * (any char from 0x80 takes two octets or more). Node counts that in C++; a loop of
+ * `charCodeAt` over a slice of the message (a header value, a part body) cost 3 ns a
+ * char (issue 17: 1.4 µs against 0.1 for 421 chars, 0.1 against 0.06 for 30).
+ */
 export function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
+  return Buffer.byteLength(s, 'utf8') === s.length;
 }
 
 /** A binary string holding UTF-8 (RFC 6532 headers, message/global) as Unicode text. */

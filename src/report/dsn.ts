@@ -15,7 +15,13 @@ import {
 export { cleanMessageId } from './address';
 import { parseDate } from './date';
 import { REPORT_LIMITS, scanFields, type HeaderField } from './header';
-import { decodedBinary, type MimeMessage, type MimePart, type ReturnedMessage } from './mime';
+import {
+  decodedBinary,
+  transferEncoded,
+  type MimeMessage,
+  type MimePart,
+  type ReturnedMessage,
+} from './mime';
 import {
   MAX_CONTENT,
   cutMultiline,
@@ -23,6 +29,7 @@ import {
   hasReplyCode,
   isBareReplyCode,
   lastReplyLine,
+  mayHoldReplyCode,
   oneLine,
   parseStatus,
   readReply,
@@ -197,6 +204,8 @@ export function parseDsnInText(msg: MimeMessage): OobFinding[] | null {
 
 /** A notification text, its lower-case copy (same offsets) and its lines. */
 interface Note {
+  /** The text the note was made of (`text` is it, cut at MAX_NOTE_CHARS, or its lower-case copy). */
+  source: string;
   text: string;
   lower: string;
   lines(): string[];
@@ -231,7 +240,16 @@ interface Notes {
   all(): Note[];
   /** The texts with a STAGE_MARKERS phrase (a text not transfer-encoded is not decoded to tell). */
   staged(): Note[];
+  /**
+   * A text has digits that may be a reply code (`mayHoldReplyCode`). A reply taken
+   * from the texts (`noteAbout`'s `reply`) is made of their lines and holds a code, so
+   * without such digits there is none, and it is not looked for (issue 17).
+   */
+  mayQuoteReply(): boolean;
 }
+
+/** Notes of a report whose blocks may not read its text (past MAX_NOTE_LOOKUPS). */
+const NO_NOTES: Notes = { all: () => [], staged: () => [], mayQuoteReply: () => false };
 
 /** The human-readable text parts of a report (RFC 6522 §3 first part), decoded on first use. */
 function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
@@ -240,39 +258,42 @@ function notificationTexts(msg: MimeMessage, dsPart: MimePart): Notes {
     if (p === dsPart) break;
     if (p.scope === dsPart.scope && p.type === 'text/plain') parts.push(p);
   }
-  // A text part read as it came is most often the same text decoded: one note for both.
-  const byText = new Map<string, Note>();
-  const noteFor = (text: string): Note => {
-    let n = byText.get(text);
-    if (n === undefined) {
-      n = note(text);
-      byText.set(text, n);
-    }
-    return n;
-  };
+  // A text part read as it came is most often the same text decoded (an ASCII body is
+  // its own text, mime.ts `decodedText`): one note for both.
   const decoded = new Map<MimePart, Note>();
+  const asCame = new Map<MimePart, Note>();
   const noteOf = (p: MimePart): Note => {
     let n = decoded.get(p);
     if (n === undefined) {
-      n = noteFor(msg.textOf(p));
+      const text = msg.textOf(p);
+      const other = asCame.get(p);
+      n = other !== undefined && other.source === text ? other : note(text);
       decoded.set(p, n);
+    }
+    return n;
+  };
+  const noteAsCame = (p: MimePart): Note => {
+    let n = asCame.get(p);
+    if (n === undefined) {
+      const other = decoded.get(p);
+      n = other !== undefined && other.source === p.body ? other : note(p.body);
+      asCame.set(p, n);
     }
     return n;
   };
   let all: Note[] | null = null;
   let staged: Note[] | null = null;
+  let quotes: boolean | null = null;
   return {
     all: () => (all ??= parts.map(noteOf)),
     // The stage and the reply code are ASCII: 7bit or 8bit text is read as it came,
     // without charset decoding (an address outside ASCII is then not found in it).
     staged: () =>
       (staged ??= parts
-        .map((p) =>
-          p.encoding === 'base64' || p.encoding === 'quoted-printable'
-            ? noteOf(p)
-            : noteFor(p.body),
-        )
+        .map((p) => (transferEncoded(p) ? noteOf(p) : noteAsCame(p)))
         .filter((n) => n.namesStage())),
+    // The whole decoded text of each part: what `all()` reads is in it.
+    mayQuoteReply: () => (quotes ??= parts.some((p) => mayHoldReplyCode(msg.textOf(p)))),
   };
 }
 
@@ -282,6 +303,7 @@ function textNotes(text: string): Notes {
   return {
     all: () => (all ??= [note(text)]),
     staged: () => (all ??= [note(text)]).filter((n) => n.namesStage()),
+    mayQuoteReply: () => mayHoldReplyCode(text),
   };
 }
 
@@ -293,6 +315,7 @@ function note(full: string): Note {
   let lines: string[] | null = null;
   let stage: boolean | null = null;
   return {
+    source: full,
     text: t,
     lower,
     lines: () => (lines ??= splitNoteLines(t)),
@@ -651,11 +674,10 @@ function parseDeliveryStatus(
   const arrival = dateField(perMessage.arrivalDate, 'Arrival-Date', problems);
   const findings: OobFinding[] = [];
   // The first MAX_NOTE_LOOKUPS recipient blocks may read the notification text.
-  const none: Notes = { all: () => [], staged: () => [] };
   let lookups = 0;
   const peers = blocks.length === 1 ? null : blockPeers(blocks, decode);
   for (const [i, block] of blocks.entries()) {
-    const limited = lookups++ < MAX_NOTE_LOOKUPS ? notes : none;
+    const limited = lookups++ < MAX_NOTE_LOOKUPS ? notes : NO_NOTES;
     try {
       const finding = blockFinding(
         block,
@@ -939,7 +961,8 @@ function blockFinding(
   }
   let read = readReply(text, { status: status.code, action: null, smtp });
   if (!read.coded) {
-    const found = extensionReply(block, decode) ?? noteOnce().reply;
+    const found =
+      extensionReply(block, decode) ?? (notes.mayQuoteReply() ? noteOnce().reply : null);
     if (found !== null) {
       text = found;
       smtp = true;
@@ -953,6 +976,8 @@ function blockFinding(
   } else if (
     smtp &&
     !completed &&
+    // Only a reply quoted in the text can stand for this one (below).
+    notes.mayQuoteReply() &&
     // Without a Status the reply just read is the one `saysOnlyClass` reads.
     (status.code === null ? onlyClass(read.reply.enhancedCode) : saysOnlyClass(text))
   ) {

@@ -340,6 +340,11 @@ function guessBoundary(body: string): string {
   return '';
 }
 
+/** The part's body is base64 or quoted-printable (anything else is read as it is). */
+export function transferEncoded(part: MimePart): boolean {
+  return part.encoding === 'base64' || part.encoding === 'quoted-printable';
+}
+
 /** Transfer-decodes a part body (base64, quoted-printable; anything else is identity). */
 export function decodeBody(part: MimePart, problems: ParseProblem[] | null): Decoded {
   let d: Decoded;
@@ -368,13 +373,7 @@ export function decodeBody(part: MimePart, problems: ParseProblem[] | null): Dec
 
 /** A part's body as a binary string: transfer-decoded, line ends normalised. */
 export function decodedBinary(part: MimePart, problems: ParseProblem[] | null): string {
-  if (
-    part.encoding !== 'base64' &&
-    part.encoding !== 'quoted-printable' &&
-    part.body.length <= MAX_DECODED_BYTES
-  ) {
-    return part.body;
-  }
+  if (!transferEncoded(part) && part.body.length <= MAX_DECODED_BYTES) return part.body;
   return normaliseLineEnds(decodeBody(part, problems).bytes.toString('latin1'));
 }
 

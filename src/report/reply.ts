@@ -313,6 +313,21 @@ function hasCodeDigits(t: string, end: number): boolean {
 }
 
 /**
+ * `t` has three digits the first of which is 2, 4 or 5: what every reply code read
+ * here starts with (`codeAt`, `hasCodeDigits`, `isBareReplyCode`, `failureCode`).
+ * Text made of `t`'s lines (joined with white space, trimmed, lower-cased) holds no
+ * reply code when `t` has none.
+ */
+export function mayHoldReplyCode(t: string): boolean {
+  for (let i = 0; i + 2 < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if ((c === 0x32 || c === 0x34 || c === 0x35) && isDigit(t.charCodeAt(i + 1)))
+      if (isDigit(t.charCodeAt(i + 2))) return true;
+  }
+  return false;
+}
+
+/**
  * A failure code whose second digit RFC 5321 §4.2 leaves unused (6-9) at `pos`, where
  * a reply stands (the start of the text), then a space and a word: older Microsoft
  * SMTP services (IIS SMTP, Exchange 5.5/2000) answer "571 Delivery not authorized,

@@ -132,14 +132,16 @@ export function traceInHeaders(
 const EMPTY: ReadonlySet<string> = new Set();
 
 /**
- * Lower-case name of a header line `Name: value` (`text` from `start`, after leading
- * white space, to `end`), or null; `value` is where the value starts in `text`.
+ * The name of a header line `Name: value` (`text` from `start`, after leading white
+ * space, to `end`): where it ends (`nameEnd`, its colon) and where the value starts,
+ * or null. The name is not copied: most such lines of a text are none the caller
+ * wants (issue 17).
  */
 function fieldName(
   text: string,
   start: number,
   end: number,
-): { name: string; value: number } | null {
+): { nameEnd: number; value: number } | null {
   let i = start;
   while (i < end && i - start <= 76) {
     const c = text.charCodeAt(i);
@@ -153,7 +155,26 @@ function fieldName(
     i++;
   }
   if (i === start || i >= end || text.charCodeAt(i) !== 0x3a) return null;
-  return { name: text.slice(start, i).toLowerCase(), value: i + 1 };
+  return { nameEnd: i, value: i + 1 };
+}
+
+/** `text` from `from` to `to` is `name` (lower case, ASCII) in any ASCII case. */
+function namedAs(text: string, from: number, to: number, name: string): boolean {
+  if (to - from !== name.length) return false;
+  for (let i = 0; i < name.length; i++)
+    if ((text.charCodeAt(from + i) | 0x20) !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/** `isTraceName` of the field name `text` holds from `from` to `to` (token characters). */
+function isTraceNameAt(
+  text: string,
+  from: number,
+  to: number,
+  names: ReadonlySet<string>,
+): boolean {
+  if ((text.charCodeAt(from) | 0x20) === 0x78 && text.charCodeAt(from + 1) === 0x2d) return true;
+  return names.size > 0 && names.has(text.slice(from, to).toLowerCase());
 }
 
 /** Width of the white space that starts `text` at `start` (before `end`). */
@@ -197,13 +218,14 @@ export function tiesInText(
     const lineStart = pos;
     pos = nl + 1;
     const indent = indentOf(text, lineStart, nl);
-    const field = fieldName(text, lineStart + indent, nl);
+    const nameStart = lineStart + indent;
+    const field = fieldName(text, nameStart, nl);
     if (field === null) continue;
-    if (field.name === 'message-id') {
+    if (namedAs(text, nameStart, field.nameEnd, 'message-id')) {
       out.originalMessageId ??= cleanId(text.slice(field.value, nl));
       continue;
     }
-    if (out.trace !== null || !isTraceName(field.name, names)) continue;
+    if (out.trace !== null || !isTraceNameAt(text, nameStart, field.nameEnd, names)) continue;
     let value = text.slice(field.value, nl);
     // Folded continuation lines: more indented than the field, base64 only.
     for (let n = 0; n < MAX_CONTINUATION && pos < end; n++) {

@@ -9,6 +9,7 @@ import {
   decodeFieldText,
   decodeIso2022JpRuns,
   decodeQuotedPrintable,
+  isAscii,
   MAX_DECODED_BYTES,
 } from '../../../src/report/codec';
 
@@ -157,5 +158,20 @@ describe('a UTF-8 address in a text of another charset (RFC 6531 §3.3)', () => 
     expect(decodeCharset(Buffer.from([0x81, 0x40, 0x41, 0x81, 0x97]), 'shift_jis')).toBe(
       '\u3000A＠',
     );
+  });
+});
+
+describe('7-bit binary strings (isAscii)', () => {
+  it('is true only when no char is 0x80 or above, in a slice of a longer text too', () => {
+    const text = randomBytes(7, 4096).toString('latin1');
+    for (let from = 0; from < 4000; from += 37) {
+      const s = text.slice(from, from + 1 + (from % 90));
+      const own = [...s].every((c) => c.charCodeAt(0) < 0x80);
+      expect([s, isAscii(s)]).toEqual([s, own]);
+    }
+    expect(isAscii('Final-Recipient: rfc822; a@example.org\x7f')).toBe(true);
+    expect(isAscii('')).toBe(true);
+    for (const c of ['\x80', '\xff', 'é', '日', '\ud800'])
+      expect([c, isAscii(`ab${c}cd`)]).toEqual([c, false]);
   });
 });

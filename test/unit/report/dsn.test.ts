@@ -545,6 +545,38 @@ describe('DSN recipient blocks without a usable Diagnostic-Code', () => {
       : `${f.reply.enhancedCode.class}.${f.reply.enhancedCode.subject}.${f.reply.enhancedCode.detail}`,
     f?.reply.content,
   ];
+  /** Kim's block, whose Diagnostic-Code gives only the class (RFC 3463 §3 X.0.0). */
+  const onlyClass = [
+    'Final-Recipient: rfc822; kim@example.net',
+    'Action: failed',
+    'Status: 5.0.0',
+    'Diagnostic-Code: smtp; 554 5.0.0 Service unavailable',
+  ];
+
+  it("takes the server's reply the text quotes when the Diagnostic-Code gives only the class", () => {
+    const [f] = oob(
+      report(
+        ['<kim@example.net>... Deferred', '<<< 550 5.1.1 <kim@example.net>... User unknown'],
+        onlyClass,
+      ),
+    );
+    expect(summary(f)).toEqual([550, '5.1.1', '<kim@example.net>... User unknown']);
+  });
+
+  it('keeps a Diagnostic-Code of the class alone when the text quotes no reply, numbers or not', () => {
+    const own = [554, '5.0.0', 'Service unavailable'];
+    expect(summary(oob(report(['Delivery to <kim@example.net> failed.'], onlyClass))[0])).toEqual(
+      own,
+    );
+    const dated = report(
+      [
+        'Received at Tue, 3 Dec 2024 10:20:30 +0200 (queue 4411).',
+        'Delivery to <kim@example.net> failed after 250 tries.',
+      ],
+      onlyClass,
+    );
+    expect(summary(oob(dated)[0])).toEqual(own);
+  });
 
   it("takes the remote reply from X-Supplementary-Info (Messaging Server's host, status and diagnostic)", () => {
     const findings = oob(
