@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText } from '../../../src/config/load';
-import { buildServerConfig, loadServerConfig } from '../../../src/config/server';
+import { buildServerConfig, loadServerConfig, serverConfigSchema } from '../../../src/config/server';
 import { ErrorCode, type OobdError } from '../../../src/errors';
 import { makeTempDir } from '../../helpers/tmp';
 
@@ -216,5 +216,19 @@ describe('the commented hook and suppression examples of config/oobd.toml', () =
     expect(config.suppressions).toEqual(buildServerConfig('x.toml', {}, {}).suppressions);
     // Commented out, the shipped file starts without hooks.
     expect(loadServerConfig(join(__dirname, '../../../config/oobd.toml'), {}).hooks).toEqual([]);
+  });
+});
+
+describe('hooks documentation', () => {
+  it('gives every [[hooks]] key the config accepts a row in the table of docs/hooks.md', () => {
+    const keys = Object.keys(serverConfigSchema.shape.hooks.unwrap().element.shape);
+    const table = readFileSync(join(__dirname, '../../../docs/hooks.md'), 'utf8');
+    const documented = new Set(
+      [...table.matchAll(/^\| ((?:`[a-z_]+`(?:, )?)+) \|/gm)].flatMap((m) =>
+        [...m[1]!.matchAll(/`([a-z_]+)`/g)].map((k) => k[1]!),
+      ),
+    );
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys.filter((k) => !documented.has(k))).toEqual([]);
   });
 });
