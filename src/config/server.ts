@@ -207,6 +207,15 @@ const queueSchema = z.strictObject({
    * 0 keeps a claim only until its job completes. @defaultValue 24h
    */
   dedup_window: duration().default(86_400_000),
+  /**
+   * `oobd serve --workers N`: false runs the N BullMQ workers on the SMTP edge's event
+   * loop, which parses their messages as serve inline does (in slices, up to
+   * `classifier.smtp_thread_max_bytes`; larger ones on `pool_size` parse threads);
+   * true runs each on a worker thread of its own, which does what `oobd worker` does.
+   * One thread costs less CPU and memory per message (one V8 heap, one compiled rule
+   * set: docs/parsing.md, issue 17); threads use more cores at once. @defaultValue false
+   */
+  worker_threads: z.boolean().default(false),
   /** Jobs each worker runs at once (their messages are parsed on the worker's thread, pipeline/local.ts). @defaultValue 64 */
   concurrency: positiveInt.default(64),
   /** Attempts of a job before it is quarantined. @defaultValue 8 */
