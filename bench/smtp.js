@@ -38,7 +38,7 @@ const ROOT = path.resolve(__dirname, '..');
 const shippedRules = () => require(path.join(ROOT, 'dist/config/server.js')).SHIPPED_RULES_FILES;
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
 /** NODE_OPTIONS of queue-mode processes in docker-compose.yml and contrib/ (bin/oobd says why). */
-const QUEUE_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=1024';
+const QUEUE_NODE_OPTIONS = '--max-old-space-size=1024';
 /** The young-generation cap bin/oobd's shebang gives every command (it says why). */
 const SEMI_SPACE_MB = 4;
 const SERVER_CPU = '0';
@@ -347,8 +347,14 @@ class Config {
     return c;
   }
 
-  /** oobd from `root` (this checkout, or another one for --compare). */
-  static async oobd(mode, { root = ROOT, label = '', fsync = false } = {}) {
+  /**
+   * oobd from `root` (this checkout, or another one for --compare); `queue` adds lines
+   * to the config's [queue] table, `env` to the server's environment.
+   */
+  static async oobd(
+    mode,
+    { root = ROOT, label = '', fsync = false, queue = '', env: more = {} } = {},
+  ) {
     const name = `oobd ${mode}${mode === 'bullmq' ? ' + redis' : ''}${fsync ? ' fsync' : ''}${label}`;
     const c = new Config(name, mode);
     c.dir = fs.mkdtempSync(path.join(os.tmpdir(), `oobd-bench-${mode}-`));
@@ -374,11 +380,14 @@ class Config {
       );
       extra = `mode = "bullmq"\nredis_url = "redis://127.0.0.1:${c.redisPort}"\n`;
     }
+    extra += queue;
     const config = writeConfig(c.dir, c.port, extra, fsync);
     const serve = ['serve', '--config', config, ...(mode === 'bullmq' ? ['--workers', '1'] : [])];
     // OOBD_BENCH_NODE_ARGS runs bin/oobd under `node` with more flags (bin/oobd's own
     // first), e.g. "--cpu-prof --cpu-prof-dir=DIR" for a profile of every thread.
-    const nodeArgs = (process.env.OOBD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = (more.OOBD_BENCH_NODE_ARGS ?? process.env.OOBD_BENCH_NODE_ARGS ?? '')
+      .split(' ')
+      .filter(Boolean);
     const [cmd, args] =
       nodeArgs.length > 0
         ? pinned(SERVER_CPU, process.execPath, [
@@ -391,6 +400,7 @@ class Config {
     // Queue mode runs as docker-compose.yml and contrib/oobd-worker.service run it.
     const env =
       mode === 'bullmq' ? { ...process.env, NODE_OPTIONS: QUEUE_NODE_OPTIONS } : { ...process.env };
+    Object.assign(env, more);
     // Without the shebang (profiles), the default it puts in front of NODE_OPTIONS.
     if (nodeArgs.length > 0)
       env.NODE_OPTIONS = `--max-semi-space-size=${SEMI_SPACE_MB} ${env.NODE_OPTIONS ?? ''}`;

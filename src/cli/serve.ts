@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .option('-q, --queue <mode>', 'override queue.mode: "inline" or "bullmq"')
     .option(
       '-w, --workers <n>',
-      'in bullmq mode, also run N worker threads here, each what `oobd worker` runs (default 0)',
+      'in bullmq mode, also run N BullMQ workers here (default 0): on the SMTP event loop, or on worker threads with queue.worker_threads = true',
     )
     .option(
       '--stop-timeout <duration>',

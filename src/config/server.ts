@@ -207,8 +207,23 @@ const queueSchema = z.strictObject({
    * 0 keeps a claim only until its job completes. @defaultValue 24h
    */
   dedup_window: duration().default(86_400_000),
-  /** Jobs each worker runs at once (their messages are parsed on the worker's thread, pipeline/local.ts). @defaultValue 64 */
-  concurrency: positiveInt.default(64),
+  /**
+   * `oobd serve --workers N`: false runs the N BullMQ workers on the SMTP edge's event
+   * loop, which parses their messages as serve inline does (in slices, up to
+   * `classifier.smtp_thread_max_bytes`; larger ones on `pool_size` parse threads);
+   * true runs each on a worker thread of its own, which does what `oobd worker` does.
+   * One thread costs less CPU and memory per message (one V8 heap, one compiled rule
+   * set: docs/parsing.md, issue 17); threads use more cores at once. @defaultValue false
+   */
+  worker_threads: z.boolean().default(false),
+  /**
+   * Message jobs each worker runs at once. Their messages are parsed one after another
+   * on the worker's thread anyway (pipeline/local.ts); at 1, BullMQ's completion of a
+   * job fetches the next one in the same call, where more jobs at once cost a
+   * `moveToActive` that finds the queue empty and a BZPOPMIN wait per job: about 10%
+   * less CPU per message than 64 (docs/parsing.md, issue 17). @defaultValue 1
+   */
+  concurrency: positiveInt.default(1),
   /** Attempts of a job before it is quarantined. @defaultValue 8 */
   attempts: positiveInt.default(8),
   /** First retry delay; it doubles on each attempt, with jitter. @defaultValue 1s */
@@ -283,6 +298,8 @@ const relaySchema = z.strictObject({
   timeout: duration().default(60_000),
   /** Relay attempts (queue mode) before the message bounces. @defaultValue 10 */
   attempts: positiveInt.default(10),
+  /** Relay jobs each queue worker runs at once (each waits on a routing host). @defaultValue 64 */
+  concurrency: positiveInt.default(64),
 });
 
 /**

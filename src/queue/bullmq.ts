@@ -469,7 +469,7 @@ export class BullmqQueue implements JobQueue {
 export interface WorkerPoolOptions {
   config: ServerConfig;
   deps: ProcessorDeps;
-  /** BullMQ Worker instances in this process (each runs `queue.concurrency` jobs). */
+  /** BullMQ Worker instances in this process (each runs `queue.concurrency` message jobs and `relay.concurrency` relays). */
   count: number;
   logger: Logger;
 }
@@ -536,7 +536,7 @@ export class BullmqWorkers {
       const relays = new Worker(
         queueName(RELAY_QUEUE, target),
         (job: BullJob<RelayJobData>) => this.processRelay(job),
-        common,
+        { ...common, concurrency: config.relay.concurrency },
       );
       relays.on('error', (err) => this.warnError('bullmq relay worker error', err));
       this.workers.push(messages, relays);

@@ -11,6 +11,7 @@ import type { LogRecord } from '../../src/log/record';
 import { readAllRecords } from '../../src/log/reader';
 import { silentLogger } from '../../src/logger';
 import { RedisServer } from './redis';
+import { sendMessage } from './smtp-client';
 import { makeTempDir } from './tmp';
 
 export { makeTempDir };
@@ -37,6 +38,8 @@ export interface TestServiceOptions {
   redisUrl?: string | string[];
   /** In-process BullMQ workers in bullmq mode. @defaultValue 1 */
   workers?: number;
+  /** queue.worker_threads: the workers on threads of their own. @defaultValue false */
+  workerThreads?: boolean;
 }
 
 export interface TestService {
@@ -91,6 +94,7 @@ export function writeTestConfig(dir: string, opts: TestServiceOptions = {}): Ser
         quarantine_dir: join(dir, 'quarantine'),
         mode: opts.mode ?? 'inline',
         ...(opts.redisUrl ? { redis_url: opts.redisUrl } : {}),
+        ...(opts.workerThreads !== undefined ? { worker_threads: opts.workerThreads } : {}),
         // Queues of each test service are their own.
         prefix: `oobd-${Math.random().toString(36).slice(2, 10)}`,
         backoff: '100ms',
@@ -224,4 +228,20 @@ export async function startBackendService(
     await redis.destroy();
   };
   return t;
+}
+
+/** Sends `message` to `t` (to `rcpt`) and returns the bounce classification of its OOB record. */
+export async function classificationOf(
+  t: TestService,
+  message: string,
+  rcpt = 'p@bounce.example.com',
+): Promise<unknown> {
+  const reply = await sendMessage(t.port, { from: '', to: [rcpt], message });
+  expect(reply.code).toBe(250);
+  const id = reply.text.slice('OK id='.length);
+  const all = await t.waitForRecords((records) =>
+    records.some((r) => r.id === id && r.type === 'OOB'),
+  );
+  const oob = all.find((r) => r.id === id && r.type === 'OOB');
+  return oob?.type === 'OOB' ? oob.bounce_classification : null;
 }

@@ -169,6 +169,7 @@ describe('log hooks of oobd serve', () => {
     writeTestConfig(dir, {
       mode: 'bullmq',
       redisUrl: redis.url,
+      workerThreads: true,
       config: { hooks: [hookTable(receiver.url)] },
     });
     // One thread is enough to show it (its segments are its own); more only slow the start.

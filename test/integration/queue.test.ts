@@ -17,13 +17,42 @@ import type { Worker } from 'node:worker_threads';
 import { startServe, CLI } from '../helpers/process';
 import { RedisServer, requireRedisServer, waitForIdleQueues } from '../helpers/redis';
 import { SmtpClient, sendMessage, type SmtpReply } from '../helpers/smtp-client';
-import { dsnMessage, makeTempDir, startTestService, writeTestConfig } from '../helpers/service';
+import {
+  classificationOf,
+  dsnMessage,
+  makeTempDir,
+  startTestService,
+  writeTestConfig,
+} from '../helpers/service';
 import { spawn } from 'node:child_process';
 
 // Every test here needs Redis: without it the file fails once, here.
 requireRedisServer();
 
 /** Sends `total` DSNs over `connections` parallel sessions; returns every DATA reply. */
+/**
+ * A bullmq service (`workers` of serve's own) whose one rules file labels "user
+ * unknown" InvalidRecipient, and the label of the DSN for user<n> sent to it.
+ */
+async function withRulesFile(
+  redisUrl: string,
+  workers: number,
+  config: Record<string, unknown> = {},
+) {
+  const dir = makeTempDir();
+  const rulesFile = join(dir, 'rules.toml');
+  await fs.writeFile(rulesFile, '[rules]\nInvalidRecipient = ["(?i)user unknown"]\n');
+  const t = await startTestService({
+    mode: 'bullmq',
+    redisUrl,
+    workers,
+    config: { ...config, classifier: { files: [rulesFile] } },
+  });
+  const labelOf = (n: number) =>
+    classificationOf(t, dsnMessage({ recipient: `user${n}@remote.example` }));
+  return { dir, rulesFile, t, labelOf };
+}
+
 async function blast(port: number, total: number, connections: number): Promise<SmtpReply[]> {
   const replies: SmtpReply[] = [];
   let next = 0;
@@ -242,6 +271,7 @@ describe('bullmq mode', () => {
       mode: 'bullmq',
       redisUrl: redis.url,
       workers: 2,
+      workerThreads: true,
       config: { http: { listen: '127.0.0.1:0' } },
     });
     try {
@@ -264,38 +294,39 @@ describe('bullmq mode', () => {
     }
   }, 30_000);
 
+  it("runs serve's workers on the SMTP edge's thread unless queue.worker_threads is set, with the rules a reload brought", async () => {
+    const { dir, rulesFile, t, labelOf } = await withRulesFile(redis.url, 1, {
+      http: { listen: '127.0.0.1:0' },
+    });
+    try {
+      expect(t.config.queue.worker_threads).toBe(false);
+      expect(await labelOf(1)).toBe('InvalidRecipient');
+      await fs.writeFile(rulesFile, '[rules]\nSomethingElse = ["(?i)user unknown"]\n');
+      // The workers classify with serve's own rules: reloaded when reload() returns.
+      expect(t.service.reload().rules).toBe('reloaded');
+      expect(await labelOf(2)).toBe('SomethingElse');
+      // Counted in serve's own registry (no thread reports them), parsed on this thread.
+      const records = await t.service.metrics.registry.getSingleMetric('oobd_records_total')?.get();
+      expect(records?.values.find((v) => v.labels.type === 'OOB')?.value).toBe(2);
+      const text = await (await fetch(`http://${t.service.httpAddress}/metrics`)).text();
+      expect(text).toContain('oobd_records_total{type="OOB"} 2');
+      expect(text).toMatch(/^oobd_parse_threads 0$/m);
+    } finally {
+      await t.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('classifies on the worker thread with the rules a SIGHUP reload brought', async () => {
-    const dir = makeTempDir();
-    const rulesFile = join(dir, 'rules.toml');
-    await fs.writeFile(rulesFile, '[rules]\nInvalidRecipient = ["(?i)user unknown"]\n');
     // The edge here, and an `oobd worker` service in this process, so its reload is
     // done when reload() returns.
-    const t = await startTestService({
-      mode: 'bullmq',
-      redisUrl: redis.url,
-      workers: 0,
-      config: { classifier: { files: [rulesFile] } },
-    });
+    const { dir, rulesFile, t, labelOf } = await withRulesFile(redis.url, 0);
     const worker = await startWorker(t.config, {
       logger: silentLogger(),
       workers: 1,
       defaultMetrics: false,
       hooks: false,
     });
-    const labelOf = async (n: number): Promise<unknown> => {
-      const reply = await sendMessage(t.port, {
-        from: '',
-        to: ['r@bounce.example.com'],
-        message: dsnMessage({ recipient: `user${n}@remote.example` }),
-      });
-      expect(reply.code).toBe(250);
-      const id = reply.text.slice('OK id='.length);
-      const all = await t.waitForRecords((records) =>
-        records.some((r) => r.id === id && r.type === 'OOB'),
-      );
-      const oob = all.find((r) => r.id === id && r.type === 'OOB');
-      return oob?.type === 'OOB' ? oob.bounce_classification : null;
-    };
     try {
       expect(await labelOf(1)).toBe('InvalidRecipient');
       await fs.writeFile(rulesFile, '[rules]\nSomethingElse = ["(?i)user unknown"]\n');
@@ -351,7 +382,7 @@ describe('bullmq mode', () => {
     );
     try {
       const line = serve.logs.find((l) => l.msg === 'oobd serving')!;
-      expect(line).toMatchObject({ mode: 'bullmq', workers: 2 });
+      expect(line).toMatchObject({ mode: 'bullmq', workers: 2, workerThreads: false });
       const reply = await sendMessage(serve.port, {
         from: '',
         to: ['cli@bounce.example.com'],

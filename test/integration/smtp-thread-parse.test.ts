@@ -1,7 +1,11 @@
 // serve inline parses small messages on the SMTP thread and larger ones on parse
 // threads (classifier.smtp_thread_max_bytes, pipeline/local.ts, docs/parsing.md).
-import { sendMessage } from '../helpers/smtp-client';
-import { dsnMessage, startTestService, type TestService } from '../helpers/service';
+import {
+  classificationOf,
+  dsnMessage,
+  startTestService,
+  type TestService,
+} from '../helpers/service';
 
 /** oobd_parse_threads as /metrics would show it now. */
 async function parseThreads(t: TestService): Promise<number | undefined> {
@@ -15,18 +19,6 @@ function largeDsn(bytes: number, recipient: string): string {
     '--b1--',
     `--b1\r\nContent-Type: text/plain\r\n\r\n${'z'.repeat(bytes)}\r\n--b1--`,
   );
-}
-
-/** Sends a DSN and returns the bounce classification of its OOB record. */
-async function classificationOf(t: TestService, message: string): Promise<unknown> {
-  const reply = await sendMessage(t.port, { from: '', to: ['p@bounce.example.com'], message });
-  expect(reply.code).toBe(250);
-  const id = reply.text.slice('OK id='.length);
-  const all = await t.waitForRecords((records) =>
-    records.some((r) => r.id === id && r.type === 'OOB'),
-  );
-  const oob = all.find((r) => r.id === id && r.type === 'OOB');
-  return oob?.type === 'OOB' ? oob.bounce_classification : null;
 }
 
 describe('serve inline with the default smtp_thread_max_bytes', () => {

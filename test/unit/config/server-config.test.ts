@@ -40,7 +40,8 @@ describe('server configuration', () => {
     expect(config.smtp.max_clients).toBe(1000);
     expect(config.classifier.back_pressure).toBe(131072);
     expect(config.classifier.pool_size).toBeGreaterThanOrEqual(1);
-    expect(config.queue.concurrency).toBe(64);
+    expect(config.queue.concurrency).toBe(1);
+    expect(config.relay.concurrency).toBe(64);
   });
 
   it('freezes the result', () => {
