@@ -5,7 +5,13 @@
 // the text that follows the address is the diagnostic. Nothing here is an MTA's
 // format; the families in heuristic/ know those better and run first.
 import RE2 from 're2';
-import { extractAddress, extractAddressList, isEmailAddress, localPartOf } from './address';
+import {
+  extractAddress,
+  extractAddressList,
+  isEmailAddress,
+  localPartOf,
+  soleAddressOf,
+} from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { messageIdOf } from './dsn';
@@ -848,16 +854,5 @@ function returnedFields(msg: MimeMessage, ownEnd: number): Map<string, string> {
  */
 function soleReturnedRecipient(msg: MimeMessage, ownEnd: number): string | null {
   const fields = returnedFields(msg, ownEnd);
-  const addresses = [
-    ...extractAddressList(fields.get('to') ?? null),
-    ...extractAddressList(fields.get('cc') ?? null),
-  ].filter(isEmailAddress);
-  if (addresses.length !== 1) return null;
-  const address = addresses[0] as string;
-  const key = address.toLowerCase();
-  const post = extractAddress(fields.get('list-post') ?? null);
-  const postKey = post === null ? '' : post.toLowerCase();
-  if (postKey === key || postKey.endsWith(':' + key)) return null;
-  if (lowerAscii(fields.get('list-id') ?? '').indexOf(key.replace('@', '.')) >= 0) return null;
-  return address;
+  return soleAddressOf((name) => fields.get(name) ?? null);
 }

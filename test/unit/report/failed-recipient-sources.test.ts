@@ -1,0 +1,159 @@
+import type { OobFinding } from '../../../src/report/types';
+import { parseMessage } from '../../../src/report/index';
+import { imceaSmtpAddress, soleAddressOf } from '../../../src/report/address';
+
+const eml = (...lines: string[]): Buffer => Buffer.from(lines.join('\n'), 'utf8');
+
+/** A DSN whose recipient block is `fields`, returning headers `returned` (none when empty). */
+function report(fields: string[], returned: string[] = []): Buffer {
+  return eml(
+    'From: Postmaster <postmaster@relay.example.org>',
+    'To: newsletter-bounces@mail.example.com',
+    'Subject: Delivery Status Notification (Failure)',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="zz"',
+    '',
+    '--zz',
+    'Content-Type: text/plain',
+    '',
+    'We were unable to deliver your message.',
+    '--zz',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; relay.example.org',
+    '',
+    ...fields,
+    '',
+    ...(returned.length === 0
+      ? []
+      : ['--zz', 'Content-Type: text/rfc822-headers', '', ...returned, '']),
+    '--zz--',
+  );
+}
+
+function oob(raw: Buffer): OobFinding[] {
+  const r = parseMessage(raw);
+  expect(r.problems.map((p) => p.code)).not.toContain('internal');
+  return r.findings.filter((f): f is OobFinding => f.kind === 'oob');
+}
+
+const headers =
+  (fields: Record<string, string>) =>
+  (name: string): string | null =>
+    fields[name] ?? null;
+
+describe('Exchange IMCEA-encapsulated addresses', () => {
+  it('decodes an IMCEASMTP address into the SMTP mailbox it carries', () => {
+    expect(imceaSmtpAddress('IMCEASMTP-olga+2Ewest+40example+2Enet@hq.example.com')).toBe(
+      'olga.west@example.net',
+    );
+    expect(imceaSmtpAddress('imceasmtp-d+5Fk+40example+2Eorg@hq.example.com')).toBe(
+      'd_k@example.org',
+    );
+  });
+
+  it('leaves other IMCEA types, plain addresses and broken encodings undecoded', () => {
+    expect(
+      imceaSmtpAddress('IMCEAEX-_O=HQ_OU=FIRST+20GROUP_CN=RECIPIENTS_CN=OWEST@hq.example.com'),
+    ).toBeNull();
+    expect(imceaSmtpAddress('IMCEAX400-c=DE;a= ;p=HQ;s=West;@hq.example.com')).toBeNull();
+    expect(imceaSmtpAddress('imceasmtp.fan@example.org')).toBeNull();
+    expect(imceaSmtpAddress('IMCEASMTP-olga+4@hq.example.com')).toBeNull();
+    expect(imceaSmtpAddress('IMCEASMTP-olga+ZZwest@hq.example.com')).toBeNull();
+    // No "+40": the encapsulated text holds no mailbox.
+    expect(imceaSmtpAddress('IMCEASMTP-olga+2Ewest@hq.example.com')).toBeNull();
+  });
+
+  it("records the encapsulated mailbox of a DSN's IMCEASMTP Final-Recipient", () => {
+    const [f, ...more] = oob(
+      report([
+        'Final-Recipient: rfc822;IMCEASMTP-piet+2Edekker+40example+2Enl@hq.example.com',
+        'Action: failed',
+        'Status: 5.1.1',
+      ]),
+    );
+    expect(more).toEqual([]);
+    expect(f?.recipient).toBe('piet.dekker@example.nl');
+  });
+
+  it('keeps an rfc822 Original-Recipient over an IMCEAEX Final-Recipient', () => {
+    const [f] = oob(
+      report([
+        'Final-Recipient: rfc822;IMCEAEX-_O=HQ_OU=FIRST+20GROUP_CN=RECIPIENTS_CN=PDEKKER@hq.example.com',
+        'Original-Recipient: rfc822;piet.dekker@hq.example.com',
+        'Action: failed',
+        'Status: 5.1.1',
+      ]),
+    );
+    expect(f?.recipient).toBe('piet.dekker@hq.example.com');
+  });
+});
+
+describe('a DSN whose recipient block names no recipient', () => {
+  it('offers the one address the returned message was sent to', () => {
+    const [f, ...more] = oob(
+      report(
+        ['Action: failed', 'Status: 5.2.2'],
+        ['From: news@mail.example.com', 'To: "Wim Smit" <wim.smit@example.nl>', 'Subject: News'],
+      ),
+    );
+    expect(more).toEqual([]);
+    expect([f?.recipient, f?.returnedRecipient]).toEqual(['', 'wim.smit@example.nl']);
+  });
+
+  it('offers none when the returned message went to several addresses', () => {
+    const [f] = oob(
+      report(
+        ['Action: failed', 'Status: 5.2.2'],
+        [
+          'From: news@mail.example.com',
+          'To: wim.smit@example.nl',
+          'Cc: an.vos@example.nl',
+          'Subject: News',
+        ],
+      ),
+    );
+    expect([f?.recipient, f?.returnedRecipient]).toEqual(['', undefined]);
+  });
+
+  it('offers none when the one address is the mailing list the copy was posted to', () => {
+    const [f] = oob(
+      report(
+        ['Action: failed', 'Status: 5.2.2'],
+        [
+          'From: news@mail.example.com',
+          'To: members@lists.example.nl',
+          'List-Post: <mailto:members@lists.example.nl>',
+          'Subject: News',
+        ],
+      ),
+    );
+    expect(f?.returnedRecipient).toBeUndefined();
+  });
+
+  it('does not replace a named Final-Recipient with the returned To', () => {
+    const [f] = oob(
+      report(
+        ['Final-Recipient: rfc822; wim@example.nl', 'Action: failed', 'Status: 5.1.1'],
+        ['From: news@mail.example.com', 'To: wim.smit@example.nl', 'Subject: News'],
+      ),
+    );
+    expect([f?.recipient, f?.returnedRecipient]).toEqual(['wim@example.nl', undefined]);
+  });
+});
+
+describe('the one address of returned header fields', () => {
+  it('counts To and Cc together and skips what is no address', () => {
+    expect(soleAddressOf(headers({ to: 'Undisclosed recipients:;', cc: 'a@example.nl' }))).toBe(
+      'a@example.nl',
+    );
+    expect(soleAddressOf(headers({ to: 'a@example.nl', cc: 'b@example.nl' }))).toBeNull();
+    expect(soleAddressOf(headers({}))).toBeNull();
+  });
+
+  it("refuses a list's own address by its List-Id", () => {
+    expect(
+      soleAddressOf(headers({ to: 'club@example.nl', 'list-id': 'Club <club.example.nl>' })),
+    ).toBeNull();
+  });
+});
