@@ -646,6 +646,14 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       found.push(byAddress.get(key) ?? { address: a, text: [] });
     }
   }
+  // One recipient whose own lines hold no reply ("Your message to Jane Doe (a@b)
+  // couldn't be delivered."): a failure reply elsewhere in the notice ("Remote Server
+  // returned '550 5.1.10 ...'") can be no other recipient's.
+  const only = found.length === 1 ? found[0] : undefined;
+  if (only !== undefined && !hasReplyCode([...only.text, ...reasons].join(' '))) {
+    const reply = unnamedFailure(lines);
+    if (reply !== null) only.text = [...only.text, reply];
+  }
   let returnedRecipient: string | null = null;
   if (found.length === 0) {
     // A mail system's notice that says a delivery failed and why ("Your message could

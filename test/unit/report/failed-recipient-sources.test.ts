@@ -1,6 +1,7 @@
 import type { OobFinding } from '../../../src/report/types';
 import { parseMessage } from '../../../src/report/index';
 import { imceaSmtpAddress, soleAddressOf } from '../../../src/report/address';
+import { leadingAddress } from '../../../src/report/heuristic/common';
 
 const eml = (...lines: string[]): Buffer => Buffer.from(lines.join('\n'), 'utf8');
 
@@ -155,5 +156,78 @@ describe('the one address of returned header fields', () => {
     expect(
       soleAddressOf(headers({ to: 'club@example.nl', 'list-id': 'Club <club.example.nl>' })),
     ).toBeNull();
+  });
+});
+
+describe('a display name with the address in parentheses', () => {
+  it('reads "Name (a@b)<mailto:a@b>" with any text after the link', () => {
+    expect(
+      leadingAddress(
+        "Bram DeWit (bram.dewit@example.nl)<mailto:bram.dewit@example.nl> wasn't reached.",
+      ),
+    ).toEqual({ address: 'bram.dewit@example.nl', rest: "wasn't reached.", reason: '' });
+  });
+
+  it('reads "Name (a@b)" alone or before a colon', () => {
+    expect(leadingAddress('Bram DeWit (bram.dewit@example.nl)')?.address).toBe(
+      'bram.dewit@example.nl',
+    );
+    expect(leadingAddress('Bram Wit (bram.wit@example.nl): mailbox closed')).toEqual({
+      address: 'bram.wit@example.nl',
+      rest: 'mailbox closed',
+      reason: '',
+    });
+  });
+
+  it('takes no name whose parentheses hold no address, or whose link names another', () => {
+    expect(leadingAddress('Bram Wit (Sales) <bram.wit@example.nl>')).toBeNull();
+    expect(leadingAddress('Host (mx.example.nl) said 550 no such user')).toBeNull();
+    expect(leadingAddress('Bram Wit (bram.wit@example.nl) said: no')).toBeNull();
+    expect(
+      leadingAddress('Bram Wit (bram.wit@example.nl)<mailto:other@example.nl> bounced'),
+    ).toBeNull();
+    expect(leadingAddress('unknown user (bram.wit@example.nl)')).toBeNull();
+  });
+
+  it("gives a notice's one recipient the failure reply written further down", () => {
+    const [f, ...more] = oob(
+      eml(
+        'From: Postmaster <postmaster@mail.example.nl>',
+        'To: shop@example.com',
+        'Subject: Undeliverable: Your order',
+        '',
+        'Your message to Bram Wit (bram.wit@example.nl)<mailto:bram.wit@example.nl> was not delivered.',
+        '',
+        'The address could not be found at example.nl.',
+        '',
+        "Diagnostic information: the receiving server answered '550 5.1.1 no mailbox here'",
+      ),
+    );
+    expect(more).toEqual([]);
+    expect([f?.recipient, f?.reply.code, f?.reply.enhancedCode]).toEqual([
+      'bram.wit@example.nl',
+      550,
+      { class: 5, subject: 1, detail: 1 },
+    ]);
+  });
+
+  it('does not hand a reply written elsewhere to one of two recipients', () => {
+    const found = oob(
+      eml(
+        'From: Postmaster <postmaster@mail.example.nl>',
+        'To: shop@example.com',
+        'Subject: Undeliverable: Your order',
+        '',
+        "Diagnostic information: the receiving server answered '550 5.1.1 no mailbox here'",
+        '',
+        'Your message to Bram Wit (bram.wit@example.nl)<mailto:bram.wit@example.nl> was not delivered.',
+        '',
+        'Your message to An Vos (an.vos@example.nl)<mailto:an.vos@example.nl> was not delivered.',
+      ),
+    );
+    expect(found.map((f) => [f.recipient, f.reply.enhancedCode])).toEqual([
+      ['bram.wit@example.nl', null],
+      ['an.vos@example.nl', null],
+    ]);
   });
 });
