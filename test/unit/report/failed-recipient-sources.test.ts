@@ -21,7 +21,8 @@ function report(fields: string[], returned: string[] = []): Buffer {
     '--zz',
     'Content-Type: message/delivery-status',
     '',
-    'Reporting-MTA: dns; relay.example.org',
+    'Reporting-MTA: dns; gw.example.nl',
+    'Arrival-Date: Thu, 3 Dec 2026 07:00:00 +0000',
     '',
     ...fields,
     '',
@@ -102,34 +103,17 @@ describe('a DSN whose recipient block names no recipient', () => {
     expect([f?.recipient, f?.returnedRecipient]).toEqual(['', 'wim.smit@example.nl']);
   });
 
-  it('offers none when the returned message went to several addresses', () => {
+  it.each([
+    ['went to several addresses', ['To: wim.smit@example.nl', 'Cc: an.vos@example.nl']],
+    [
+      'is the mailing list the copy was posted to',
+      ['To: members@lists.example.nl', 'List-Post: <mailto:members@lists.example.nl>'],
+    ],
+  ])('offers none when the returned message %s', (_what, fields) => {
     const [f] = oob(
-      report(
-        ['Action: failed', 'Status: 5.2.2'],
-        [
-          'From: news@mail.example.com',
-          'To: wim.smit@example.nl',
-          'Cc: an.vos@example.nl',
-          'Subject: News',
-        ],
-      ),
+      report(['Action: failed', 'Status: 5.2.2'], ['From: news@mail.example.com', ...fields]),
     );
     expect([f?.recipient, f?.returnedRecipient]).toEqual(['', undefined]);
-  });
-
-  it('offers none when the one address is the mailing list the copy was posted to', () => {
-    const [f] = oob(
-      report(
-        ['Action: failed', 'Status: 5.2.2'],
-        [
-          'From: news@mail.example.com',
-          'To: members@lists.example.nl',
-          'List-Post: <mailto:members@lists.example.nl>',
-          'Subject: News',
-        ],
-      ),
-    );
-    expect(f?.returnedRecipient).toBeUndefined();
   });
 
   it('does not replace a named Final-Recipient with the returned To', () => {
