@@ -706,7 +706,8 @@ function parseDeliveryStatus(
 
 /**
  * A report that names no recipient at all gets the one address the returned message
- * was sent to as `returnedRecipient` (several: none; docs/records.md).
+ * was sent to as `returnedRecipient` (several: none; docs/records.md); one that names
+ * only an X.400 O/R address gets it as its recipient.
  *
  * A recipient that is a bare local part ("Final-Recipient: rfc822; john", as a local
  * delivery agent reports the user it looked up once the domain was found to be its
@@ -729,6 +730,13 @@ function qualifiedByReturned(finding: OobFinding, returned: ReturnedMessage | nu
     return sole === null ? finding : { ...finding, returnedRecipient: sole };
   }
   if (local.indexOf('@') >= 0) return finding;
+  // An X.400 O/R address ("x400; /G=Jan/S=Smit/O=HQ/C=NL/", RFC 3464 §2.3.2; its
+  // attributes are "type=value", RFC 1685) is no mailbox a sender wrote: the one
+  // address the returned message went to is the one the gateway mapped it from.
+  if (local.indexOf('=') > 0) {
+    const sole = soleAddressOf((name) => returned.headers.get(name));
+    return sole === null ? finding : { ...finding, recipient: sole };
+  }
   const key = local.toLowerCase();
   const same = new Map<string, string>();
   for (const field of ['to', 'cc']) {

@@ -215,3 +215,40 @@ describe('a display name with the address in parentheses', () => {
     ]);
   });
 });
+
+describe('a DSN naming only an X.400 recipient', () => {
+  const x400 = ['Final-Recipient: x400; /G=Els/S=Bakker/O=Raad/ADMD= /C=NL/', 'Action: failed'];
+
+  it('records the one address the returned message went to', () => {
+    const [f] = oob(
+      report(
+        [...x400, 'Status: 5.1.1'],
+        ['From: news@mail.example.com', 'To: els@raad.example.nl'],
+      ),
+    );
+    expect([f?.recipient, f?.report.final_recipient]).toEqual([
+      'els@raad.example.nl',
+      '/G=Els/S=Bakker/O=Raad/ADMD= /C=NL/',
+    ]);
+  });
+
+  it('keeps the O/R address when the returned message went to several', () => {
+    const [f] = oob(
+      report(
+        [...x400, 'Status: 5.1.1'],
+        ['From: news@mail.example.com', 'To: els@raad.example.nl, piet@raad.example.nl'],
+      ),
+    );
+    expect(f?.recipient).toBe('/G=Els/S=Bakker/O=Raad/ADMD= /C=NL/');
+  });
+
+  it('prefers an rfc822 Original-Recipient to the returned To', () => {
+    const [f] = oob(
+      report(
+        ['Original-Recipient: rfc822; e.bakker@raad.example.nl', ...x400, 'Status: 5.1.1'],
+        ['From: news@mail.example.com', 'To: els@raad.example.nl'],
+      ),
+    );
+    expect(f?.recipient).toBe('e.bakker@raad.example.nl');
+  });
+});
