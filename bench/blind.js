@@ -33,7 +33,7 @@
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
 // file name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js)
 // and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js),
-// then the open message sets (OPEN_MESSAGE_SETS: bench/data/blind-messages-7/, -8/, -9/, -10/).
+// then the open message sets (OPEN_MESSAGE_SETS: bench/data/blind-messages-7/, -8/, -9/, -10/, -11/).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -88,6 +88,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-8',
   'blind-messages-9',
   'blind-messages-10',
+  'blind-messages-11',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

@@ -388,3 +388,62 @@ export function answeredMessageId(
   const lt = references.lastIndexOf('<');
   return lt >= 0 ? cleanMessageId(references.slice(lt)) : null;
 }
+
+/**
+ * `IMCEASMTP-bo+2Elind+40example+2Ese@corp.example.com` → `bo.lind@example.se`: Microsoft
+ * Exchange's IMCEA encapsulation of a foreign address in an SMTP one ("IMCEA" + the
+ * address type + "-" + the address, each character an SMTP local part cannot hold
+ * written `+XX` in hex, then "@" and the organisation's domain; Microsoft's "IMCEA
+ * addresses and NDRs" documentation). Exchange writes it as a DSN's Final-Recipient
+ * when it relays to an encapsulated contact. Only the SMTP type decodes to a mailbox;
+ * null for anything else (IMCEAEX legacyExchangeDN, IMCEAX400) or a result that is not
+ * an address.
+ */
+export function imceaSmtpAddress(address: string): string | null {
+  if (address.length < 13 || address.slice(0, 10).toUpperCase() !== 'IMCEASMTP-') return null;
+  const at = address.lastIndexOf('@');
+  if (at <= 10) return null;
+  const encoded = address.slice(10, at);
+  let out = '';
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded.charAt(i);
+    if (c !== '+') {
+      out += c;
+      continue;
+    }
+    const hex = encoded.slice(i + 1, i + 3);
+    const code = hex.length === 2 && isHex(hex) ? parseInt(hex, 16) : -1;
+    if (code < 0x21 || code > 0x7e) return null;
+    out += String.fromCharCode(code);
+    i += 2;
+  }
+  return isEmailAddress(out) ? out : null;
+}
+
+function isHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+/**
+ * The one address a returned message was sent to (its To and Cc together), or null
+ * when it names none or several (no guess), or when that address is a mailing list's
+ * own (List-Post, List-Id): a list's copy names the list, not the member whose
+ * mailbox failed. `field` reads one returned header field (null when absent).
+ */
+export function soleAddressOf(field: (name: string) => string | null): string | null {
+  const addresses = [...extractAddressList(field('to')), ...extractAddressList(field('cc'))].filter(
+    isEmailAddress,
+  );
+  if (addresses.length !== 1) return null;
+  const address = addresses[0] as string;
+  const key = address.toLowerCase();
+  const post = extractAddress(field('list-post'));
+  const postKey = post === null ? '' : post.toLowerCase();
+  if (postKey === key || postKey.endsWith(':' + key)) return null;
+  if ((field('list-id') ?? '').toLowerCase().indexOf(key.replace('@', '.')) >= 0) return null;
+  return address;
+}

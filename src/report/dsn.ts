@@ -7,8 +7,10 @@ import {
   cleanMessageId,
   decodeXtext,
   extractAddressList,
+  imceaSmtpAddress,
   isEmailAddress,
   parseTypedAddress,
+  soleAddressOf,
 } from './address';
 
 /** Re-exported for the parsers that read returned headers beside a DSN's. */
@@ -703,6 +705,10 @@ function parseDeliveryStatus(
 }
 
 /**
+ * A report that names no recipient at all gets the one address the returned message
+ * was sent to as `returnedRecipient` (several: none; docs/records.md); one that names
+ * only an X.400 O/R address gets it as its recipient.
+ *
  * A recipient that is a bare local part ("Final-Recipient: rfc822; john", as a local
  * delivery agent reports the user it looked up once the domain was found to be its
  * own) is the address of the returned message's To or Cc with that local part, when
@@ -716,7 +722,21 @@ function parseDeliveryStatus(
  */
 function qualifiedByReturned(finding: OobFinding, returned: ReturnedMessage | null): OobFinding {
   const local = finding.recipient;
-  if (returned === null || local === '' || local.indexOf('@') >= 0) return finding;
+  if (returned === null) return finding;
+  if (local === '') {
+    // A report that names no recipient: the one address the returned message went to,
+    // a last resort after VERP and the trace header (pipeline/records.ts).
+    const sole = soleAddressOf((name) => returned.headers.get(name));
+    return sole === null ? finding : { ...finding, returnedRecipient: sole };
+  }
+  if (local.indexOf('@') >= 0) return finding;
+  // An X.400 O/R address ("x400; /G=Jan/S=Smit/O=HQ/C=NL/", RFC 3464 §2.3.2; its
+  // attributes are "type=value", RFC 1685) is no mailbox a sender wrote: the one
+  // address the returned message went to is the one the gateway mapped it from.
+  if (local.indexOf('=') > 0) {
+    const sole = soleAddressOf((name) => returned.headers.get(name));
+    return sole === null ? finding : { ...finding, recipient: sole };
+  }
   const key = local.toLowerCase();
   const same = new Map<string, string>();
   for (const field of ['to', 'cc']) {
@@ -905,8 +925,15 @@ function blockFinding(
     typedOriginal !== null && typedOriginal.type === 'rfc822'
       ? { ...typedOriginal, address: decodeXtext(typedOriginal.address) }
       : typedOriginal;
-  const finalAddr = final === null || final.address === '' ? null : final.address;
-  const originalAddr = original === null || original.address === '' ? null : original.address;
+  // Exchange's IMCEASMTP-... encapsulation stands for the SMTP address it encodes.
+  const finalAddr =
+    final === null || final.address === ''
+      ? null
+      : (imceaSmtpAddress(final.address) ?? final.address);
+  const originalAddr =
+    original === null || original.address === ''
+      ? null
+      : (imceaSmtpAddress(original.address) ?? original.address);
   // DESIGN.md §7: Original-Recipient, else Final-Recipient; an Original-Recipient
   // that is no address (a type-less alias, "<>") does not win over a real one.
   let recipient = originalAddr ?? finalAddr ?? '';

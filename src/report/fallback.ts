@@ -5,7 +5,13 @@
 // the text that follows the address is the diagnostic. Nothing here is an MTA's
 // format; the families in heuristic/ know those better and run first.
 import RE2 from 're2';
-import { extractAddress, extractAddressList, isEmailAddress, localPartOf } from './address';
+import {
+  extractAddress,
+  extractAddressList,
+  isEmailAddress,
+  localPartOf,
+  soleAddressOf,
+} from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { messageIdOf } from './dsn';
@@ -640,6 +646,14 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
       found.push(byAddress.get(key) ?? { address: a, text: [] });
     }
   }
+  // One recipient whose own lines hold no reply ("Your message to Jane Doe (a@b)
+  // couldn't be delivered."): a failure reply elsewhere in the notice ("Remote Server
+  // returned '550 5.1.10 ...'") can be no other recipient's.
+  const only = found.length === 1 ? found[0] : undefined;
+  if (only !== undefined && !hasReplyCode([...only.text, ...reasons].join(' '))) {
+    const reply = unnamedFailure(lines);
+    if (reply !== null) only.text = [...only.text, reply];
+  }
   let returnedRecipient: string | null = null;
   if (found.length === 0) {
     // A mail system's notice that says a delivery failed and why ("Your message could
@@ -848,16 +862,5 @@ function returnedFields(msg: MimeMessage, ownEnd: number): Map<string, string> {
  */
 function soleReturnedRecipient(msg: MimeMessage, ownEnd: number): string | null {
   const fields = returnedFields(msg, ownEnd);
-  const addresses = [
-    ...extractAddressList(fields.get('to') ?? null),
-    ...extractAddressList(fields.get('cc') ?? null),
-  ].filter(isEmailAddress);
-  if (addresses.length !== 1) return null;
-  const address = addresses[0] as string;
-  const key = address.toLowerCase();
-  const post = extractAddress(fields.get('list-post') ?? null);
-  const postKey = post === null ? '' : post.toLowerCase();
-  if (postKey === key || postKey.endsWith(':' + key)) return null;
-  if (lowerAscii(fields.get('list-id') ?? '').indexOf(key.replace('@', '.')) >= 0) return null;
-  return address;
+  return soleAddressOf((name) => fields.get(name) ?? null);
 }

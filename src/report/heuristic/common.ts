@@ -668,7 +668,11 @@ function wordGoesOn(s: string, i: number): boolean {
  * (a lower-case word) and "Host example.com <a@b> said" (text after) are no names.
  */
 function displayNameThenAddress(s: string): Named | null {
-  const lt = s.indexOf(' <');
+  const angle = s.indexOf(' <');
+  const paren = s.indexOf(' (');
+  // "Jane Doe (a@b)<mailto:a@b>": Exchange 2016+ / Office 365 notices render the
+  // recipient so (its HTML "Jane Doe (a@b)" around a mailto link, flattened to text).
+  const lt = paren > 0 && (angle < 0 || paren < angle) ? paren : angle;
   if (lt <= 0 || lt > 80) return null;
   const words = s.slice(0, lt).split(' ');
   if (words.length > 4) return null;
@@ -679,6 +683,7 @@ function displayNameThenAddress(s: string): Named | null {
     for (const ch of w)
       if (ch.toLowerCase() === ch.toUpperCase() && ".'-".indexOf(ch) < 0) return null;
   }
+  if (lt === paren) return nameThenParenthesized(s, lt);
   const gt = s.indexOf('>', lt + 2);
   if (gt < 0) return null;
   const after = s.slice(gt + 1).trimStart();
@@ -686,6 +691,28 @@ function displayNameThenAddress(s: string): Named | null {
   if (after !== '' && after !== '.' && after.charCodeAt(0) !== 0x3a) return null;
   const named = leadingAddress(s.slice(lt + 1));
   return named !== null && named.address.indexOf('@') > 0 ? named : null;
+}
+
+/**
+ * After a display name checked by displayNameThenAddress, at `open` (" ("): "(a@b)"
+ * then nothing, a full stop or a colon; or "(a@b)<mailto:a@b>", the same address
+ * twice, then any text ("... couldn't be delivered."). "Jane Doe (Sales) <a@b>" and
+ * "(a@b) said" are not taken here.
+ */
+function nameThenParenthesized(s: string, open: number): Named | null {
+  const close = s.indexOf(')', open + 2);
+  if (close < 0) return null;
+  const address = s.slice(open + 2, close);
+  if (!isEmailAddress(address)) return null;
+  let after = s.slice(close + 1);
+  const link = `<mailto:${address.toLowerCase()}>`;
+  if (lowerAscii(after.slice(0, link.length)) === link) {
+    after = after.slice(link.length);
+  } else {
+    const t = after.trim();
+    if (t !== '' && t !== '.' && t.charCodeAt(0) !== 0x3a) return null;
+  }
+  return { address, rest: afterSeparators(after.trim()).trim(), reason: '' };
 }
 
 /**
