@@ -622,6 +622,39 @@ export function bareAddress(line: string): string | null {
   return a !== null && isEmailAddress(a) ? a : null;
 }
 
+/** Characters of a domain name's labels and dots (a wrapped domain's tail, ASCII). */
+function isDomainTail(s: string): boolean {
+  if (s === '' || s.length > 253) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const letterOrDigit = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!letterOrDigit && c !== 0x2e && c !== 0x2d) return false;
+  }
+  return true;
+}
+
+/**
+ * An address wrapped across two lines inside its domain, at a dot or a hyphen
+ * (`a@department.` over `example.org`, `a@mail` over `.example.org`), as notices
+ * that fill their lines to a width print it. `first` holds the "@" and `next` only
+ * the domain's remaining labels (no "@", no space), so two addresses on consecutive
+ * lines are never joined. Returns the joined address, or null.
+ */
+export function wrappedAddress(first: string, next: string | undefined): string | null {
+  if (next === undefined) return null;
+  const head = first.trim();
+  const tail = next.trim();
+  const at = head.lastIndexOf('@');
+  const angled = head.startsWith('<') && tail.endsWith('>');
+  const labels = angled ? tail.slice(0, -1) : tail;
+  if (at < 1 || !isDomainTail(labels) || !isDomainTail(head.slice(at + 1))) return null;
+  if (head.length + tail.length > 320) return null;
+  const atBreak = head.endsWith('.') || head.endsWith('-') || tail.startsWith('.');
+  if (!atBreak || (head.endsWith('.') && tail.startsWith('.'))) return null;
+  const joined = bareAddress(head + tail);
+  return joined !== null && joined.indexOf('.', joined.lastIndexOf('@')) > 0 ? joined : null;
+}
+
 /** A line that names a failed recipient. */
 export interface Named {
   address: string;

@@ -22,6 +22,7 @@ import {
   indentOf,
   lowerAscii,
   toFindings,
+  wrappedAddress,
   type Bounce,
   type Failure,
   type Family,
@@ -67,6 +68,22 @@ function sections(lines: readonly string[], end: number): Section[] {
   return out;
 }
 
+/**
+ * The addresses of a section's values, null for a value that is none; an address
+ * wrapped inside its domain over two values ("a@department." / "example.org", as
+ * Domino fills its lines) is read joined, its second value consumed.
+ */
+function addressesOf(values: readonly string[]): Array<string | null> {
+  const out: Array<string | null> = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as string;
+    const joined = wrappedAddress(value, values[i + 1]);
+    out.push(joined ?? bareAddress(value));
+    if (joined !== null) i++;
+  }
+  return out;
+}
+
 export const domino: Family = {
   name: 'domino',
   detect(b) {
@@ -83,7 +100,7 @@ export const domino: Family = {
     const all = sections(lines, end);
     for (let i = 0; i < all.length && failures.length < MAX_RECIPIENTS; i++) {
       const values = (all[i] as Section).values;
-      const recipients = values.map((v) => bareAddress(v));
+      const recipients = addressesOf(values);
       if (values.length === 0 || recipients.some((a) => a === null)) continue;
       const next = all[i + 1];
       if (next === undefined || next.values.length === 0) continue;
@@ -121,7 +138,9 @@ export const domino: Family = {
           pending = [];
         } else if (lower === 'because:') section = 'because';
         else if (section === 'to') {
-          const a = bareAddress(line);
+          const joined = i + 1 < end ? wrappedAddress(line, lines[i + 1]) : null;
+          if (joined !== null) i++;
+          const a = joined ?? bareAddress(line);
           if (a !== null) pending.push(a);
           else section = '';
         } else if (section === 'because') {

@@ -18,6 +18,7 @@ import {
   reportsSuccess,
   splitLines,
   toFindings,
+  wrappedAddress,
   type Family,
 } from '../../../src/report/heuristic/common';
 import { FAMILIES, parseWith } from '../../../src/report/heuristic/index';
@@ -653,7 +654,7 @@ describe('Exchange', () => {
       "The recipient's mailbox is full and can't accept messages now.",
       '',
       '[Eli Writer] (eli.writer@example.org)',
-      'Your message wasn\'t delivered because the recipient\'s email provider rejected it.',
+      "Your message wasn't delivered because the recipient's email provider rejected it.",
       '',
       'Original message headers:',
     );
@@ -757,6 +758,50 @@ describe('other MTAs with a fixed text', () => {
         'failed',
       ],
     ]);
+  });
+
+  it('joins a Domino recipient wrapped inside its domain back into one address', () => {
+    const notice = (...to: string[]): Buffer =>
+      eml(
+        'From: Mail Router <router@notes.example.net>',
+        'Subject: DELIVERY FAILURE: Mailbox for user is full',
+        '',
+        'Your message',
+        '',
+        '  Subject: quarterly figures',
+        '',
+        'was not delivered to:',
+        '',
+        ...to,
+        '',
+        'because:',
+        '',
+        '  Mailbox for user is full',
+      );
+    // Wrapped after a hyphen, and before a dot, with no blank line between the halves.
+    expect(
+      oob(notice('  bartholomew.featherstonehaugh@accounts-', '  payable.example.net')).map(
+        (f) => f.recipient,
+      ),
+    ).toEqual(['bartholomew.featherstonehaugh@accounts-payable.example.net']);
+    expect(
+      oob(notice('  o.ramirez@mail', '  .branch.example.net')).map((f) => f.recipient),
+    ).toEqual(['o.ramirez@mail.branch.example.net']);
+    // Nearest: two addresses on consecutive lines stay two recipients.
+    expect(
+      oob(notice('  a.lee@example.net', '  b.kim@example.org')).map((f) => f.recipient),
+    ).toEqual(['a.lee@example.net', 'b.kim@example.org']);
+  });
+
+  it('reads a wrapped address only when the break falls at a dot or hyphen of its domain', () => {
+    expect(wrappedAddress('  jo@sales.', '  example.com')).toBe('jo@sales.example.com');
+    expect(wrappedAddress('<jo@sales', '.example.com>')).toBe('jo@sales.example.com');
+    // Not: a second address, a word, a break inside a label, a local part's break.
+    expect(wrappedAddress('jo@sales.example.com', 'ann@example.org')).toBeNull();
+    expect(wrappedAddress('jo@sales.', 'because:')).toBeNull();
+    expect(wrappedAddress('jo@sales', 'example.com')).toBeNull();
+    expect(wrappedAddress('jo.', 'roe@example.com')).toBeNull();
+    expect(wrappedAddress('jo@sales.', undefined)).toBeNull();
   });
 
   it("reads GroupWise's indented recipients with their reason in parentheses", () => {
