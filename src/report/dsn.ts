@@ -723,19 +723,20 @@ function parseDeliveryStatus(
 function qualifiedByReturned(finding: OobFinding, returned: ReturnedMessage | null): OobFinding {
   const local = finding.recipient;
   if (returned === null) return finding;
+  const sole = (): string | null => soleAddressOf((name) => returned.headers.get(name));
   if (local === '') {
     // A report that names no recipient: the one address the returned message went to,
     // a last resort after VERP and the trace header (pipeline/records.ts).
-    const sole = soleAddressOf((name) => returned.headers.get(name));
-    return sole === null ? finding : { ...finding, returnedRecipient: sole };
+    const address = sole();
+    return address === null ? finding : { ...finding, returnedRecipient: address };
   }
   if (local.indexOf('@') >= 0) return finding;
   // An X.400 O/R address ("x400; /G=Jan/S=Smit/O=HQ/C=NL/", RFC 3464 §2.3.2; its
   // attributes are "type=value", RFC 1685) is no mailbox a sender wrote: the one
   // address the returned message went to is the one the gateway mapped it from.
   if (local.indexOf('=') > 0) {
-    const sole = soleAddressOf((name) => returned.headers.get(name));
-    return sole === null ? finding : { ...finding, recipient: sole };
+    const address = sole();
+    return address === null ? finding : { ...finding, recipient: address };
   }
   const key = local.toLowerCase();
   const same = new Map<string, string>();
