@@ -30,6 +30,7 @@ import {
   lowerAscii,
   reasonThenAddress,
   reportsSuccess,
+  saysDelayedWord,
   splitLines,
   TRANSLATED_BOUNCE_SUBJECTS,
   type Named,
@@ -461,12 +462,28 @@ const GAVE_UP_PHRASES = [
 /**
  * A Subject that calls the notice a warning or a delay ("Warning: could not send message
  * for past 4 hours", Sendmail; "Delivery Status Notification (Delay)", Exchange and
- * Gmail; "Mail delivery delayed"): its body may not say it will retry.
+ * Gmail; "Mail delivery delayed"), also in the languages Exchange writes its delay
+ * notice in ("Zustellung verzögert:", "配信遅延:"; DELAYED_WORDS): its body may not say
+ * it will retry, or say so in words WARNING_PHRASES does not list. The Subject is read
+ * decoded (RFC 2047): in another script it always comes as encoded words.
  */
 function subjectWarns(subject: string): boolean {
-  const s = lowerAscii(subject);
-  return s.indexOf('delay') >= 0 || s.indexOf('warning') >= 0;
+  const decoded = decodeEncodedWords(subject);
+  const s = lowerAscii(decoded);
+  if (s.indexOf('delay') >= 0 || s.indexOf('warning') >= 0) return true;
+  // The translated word counts only in a Subject that does not also call the notice a
+  // failure ("Unzustellbar: Lieferung verzögert" returns a message whose own subject
+  // said "delayed").
+  const lower = decoded.toLowerCase();
+  return (
+    saysDelayedWord(decoded) &&
+    !FAILURE_SUBJECT_WORDS.some((w) => lower.indexOf(w) >= 0) &&
+    !TRANSLATED_BOUNCE_SUBJECTS.some((w) => lower.indexOf(w) >= 0)
+  );
 }
+
+/** English Subject words of failure notices ("Undeliverable:", "Returned mail:", "failure notice"). */
+const FAILURE_SUBJECT_WORDS = ['undeliver', 'returned', 'fail', 'not delivered'];
 
 /**
  * What the notice says of its own attempts: `gave-up` (GAVE_UP_PHRASES, which win),

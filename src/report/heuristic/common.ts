@@ -414,6 +414,60 @@ export function fromMailSystem(from: string): boolean {
   return false;
 }
 
+/**
+ * "Delayed" in the languages Exchange and Office 365 ship their delay notice in (its
+ * Subject "Delayed: ..." and headline "Delivery is delayed to these recipients or
+ * groups:"): English, German, French ("retardée", "différée"), Spanish, Italian,
+ * Portuguese, Dutch, Polish, Russian, Japanese, Chinese (both scripts), Korean, and the
+ * other Microsoft 365 display languages: Swedish ("försenad", "fördröjd"), Danish and
+ * Norwegian ("forsinket"), Finnish ("viivästynyt"), Czech ("zpožděno"), Slovak
+ * ("oneskorené"), Hungarian ("késik", "késleltetett"), Romanian ("întârziată"), Turkish
+ * ("gecikti", "gecikme"), Greek ("καθυστερεί"), Ukrainian ("затримується"), Indonesian
+ * ("tertunda"). Lower case, stems of the word for "delayed" only: the notice counts
+ * as a delay only when every reply is also a 4xx (exchange.ts) or none says a code
+ * (fallback.ts): a word alone never turns a failure into a delay.
+ * Source: Microsoft Learn, "Email non-delivery reports and SMTP errors in Exchange
+ * Online" (the delay DSN, written in the sender's language among Microsoft 365's
+ * display languages); the words are each language's own for "delayed".
+ */
+export const DELAYED_WORDS = [
+  'delayed',
+  'verzögert',
+  'retardé',
+  'différé',
+  'retrasad',
+  'demorad',
+  'ritardat',
+  'atrasad',
+  'vertraagd',
+  'opóźnion',
+  'задерж',
+  '遅延',
+  '延迟',
+  '延遲',
+  '지연',
+  'försenad',
+  'fördröj',
+  'forsinke',
+  'viivästy',
+  'zpožd',
+  'oneskoren',
+  'késik',
+  'késleltet',
+  'întârzi',
+  'gecik',
+  'καθυστέρ',
+  'καθυστερ',
+  'затрим',
+  'tertunda',
+];
+
+/** `text` says "delayed" in one of DELAYED_WORDS' languages. */
+export function saysDelayedWord(text: string): boolean {
+  const lower = text.toLowerCase();
+  return DELAYED_WORDS.some((w) => lower.indexOf(w) >= 0);
+}
+
 /** `s` in lower case, ASCII letters only, so that offsets stay those of `s`. */
 export function lowerAscii(s: string): string {
   const lower = s.toLowerCase();

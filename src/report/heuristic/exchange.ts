@@ -29,6 +29,7 @@ import {
   hashStatus,
   leadingAddress,
   lowerAscii,
+  saysDelayedWord,
   startsWithI,
   textAfter,
   toFindings,
@@ -37,6 +38,7 @@ import {
   type Family,
   type Named,
 } from './common';
+import { decodeEncodedWords } from '../codec';
 import { cleanMessageId, messageIdOf } from '../dsn';
 import type { OobFinding } from '../types';
 import { enhancedCodeAt } from '../../values';
@@ -321,61 +323,11 @@ function codeDigits(t: string, at = 0): boolean {
   return true;
 }
 
-/**
- * "Delayed" in the languages Exchange and Office 365 ship their delay notice in (its
- * Subject "Delayed: ..." and headline "Delivery is delayed to these recipients or
- * groups:"): English, German, French ("retardée", "différée"), Spanish, Italian,
- * Portuguese, Dutch, Polish, Russian, Japanese, Chinese (both scripts), Korean, and the
- * other Microsoft 365 display languages: Swedish ("försenad", "fördröjd"), Danish and
- * Norwegian ("forsinket"), Finnish ("viivästynyt"), Czech ("zpožděno"), Slovak
- * ("oneskorené"), Hungarian ("késik", "késleltetett"), Romanian ("întârziată"), Turkish
- * ("gecikti", "gecikme"), Greek ("καθυστερεί"), Ukrainian ("затримується"), Indonesian
- * ("tertunda"). Lower case, stems of the word for "delayed" only: the notice counts
- * as a delay only when every reply is also a 4xx (`delayed` in `parse`).
- * Source: Microsoft Learn, "Email non-delivery reports and SMTP errors in Exchange
- * Online" (the delay DSN, written in the sender's language among Microsoft 365's
- * display languages); the words are each language's own for "delayed".
- */
-const DELAYED_WORDS = [
-  'delayed',
-  'verzögert',
-  'retardé',
-  'différé',
-  'retrasad',
-  'demorad',
-  'ritardat',
-  'atrasad',
-  'vertraagd',
-  'opóźnion',
-  'задерж',
-  '遅延',
-  '延迟',
-  '延遲',
-  '지연',
-  'försenad',
-  'fördröj',
-  'forsinke',
-  'viivästy',
-  'zpožd',
-  'oneskoren',
-  'késik',
-  'késleltet',
-  'întârzi',
-  'gecik',
-  'καθυστέρ',
-  'καθυστερ',
-  'затрим',
-  'tertunda',
-];
-
 /** The Subject or the notice's text above `end` (its human part) says "delayed". */
 function saysDelayed(subject: string, lines: readonly string[], end: number): boolean {
-  const said = (t: string) => {
-    const lower = t.toLowerCase();
-    return DELAYED_WORDS.some((w) => lower.indexOf(w) >= 0);
-  };
-  if (said(subject)) return true;
-  for (let i = 0; i < end && i < 60; i++) if (said(lines[i] as string)) return true;
+  // A Subject in another script comes as encoded words (RFC 2047): read it decoded.
+  if (saysDelayedWord(decodeEncodedWords(subject))) return true;
+  for (let i = 0; i < end && i < 60; i++) if (saysDelayedWord(lines[i] as string)) return true;
   return false;
 }
 
