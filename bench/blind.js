@@ -33,7 +33,12 @@
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
 // file name), then the reply and enhanced codes of bench/data/codes-unseen.tsv (bench/codes.js)
 // and the whole held-back messages of bench/data/blind-messages-5/ (bench/blind-messages.js),
-// then the open message sets (OPEN_MESSAGE_SETS: bench/data/blind-messages-7/, -8/, -9/, -10/, -11/).
+// then the open message sets (OPEN_MESSAGE_SETS: bench/data/blind-messages-7/, -8/, -9/, -10/, -11/,
+// -12/: notice formats -7 to -11 cover thinly: Exim retry / MX / quota give-ups, qmail's queue
+// lifetime and control/locals, MessageLabs, Smail's "Failed addresses follow", Postfix loop and
+// pipe failures, Sendmail queue return and warnings, Courier, OpenSMTPD, IIS, Exchange 2003 in
+// German / Spanish / Japanese, Office 365 without DSN, Gmail in German / Japanese, Yahoo, SES,
+// PMDF, and delay notices and auto-replies that are no failures).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -89,6 +94,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-9',
   'blind-messages-10',
   'blind-messages-11',
+  'blind-messages-12',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
