@@ -17,15 +17,22 @@ function failed(raw: string): string[] {
     .map((f) => f.recipient);
 }
 
-/** A provider's labelled notice (no DSN part): "Empfänger:" then "Grund:" with the reply. */
-function labelledNotice(subject: string, reply: string): string {
+/** A mail system's header section and the blank line after it. */
+function head(from: string, subject: string): string[] {
   return [
-    'From: Mail Delivery System <MAILER-DAEMON@mx.provider.example>',
+    `From: ${from}`,
     'To: bounces@sender.example',
     `Subject: ${subject}`,
     'Auto-Submitted: auto-replied',
     'Content-Type: text/plain; charset=utf-8',
     '',
+  ];
+}
+
+/** A provider's labelled notice (no DSN part): "Empfänger:" then "Grund:" with the reply. */
+function labelledNotice(subject: string, reply: string): string {
+  return [
+    ...head('Mail Delivery System <MAILER-DAEMON@mx.provider.example>', subject),
     'Ihre Nachricht konnte bisher nicht zugestellt werden.',
     '',
     'Empfänger: ruth@example.org',
@@ -37,12 +44,10 @@ function labelledNotice(subject: string, reply: string): string {
 /** An Exchange 2007+ notice whose headline we do not list; the reply in its admins' section. */
 function exchangeNotice(subject: string, reply: string): string {
   return [
-    'From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@bedrijf.example>',
-    'To: bounces@sender.example',
-    `Subject: ${subject}`,
-    'Auto-Submitted: auto-replied',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
+    ...head(
+      'Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@bedrijf.example>',
+      subject,
+    ),
     'Uw bericht is nog niet afgeleverd bij de volgende ontvangers:',
     '',
     'sanne@ontvanger.example',
