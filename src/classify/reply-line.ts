@@ -33,7 +33,8 @@ export function parseReplyLine(text: string): Reply {
   const continued = replyCode !== null && rest[3] === '-';
   if (replyCode !== null) {
     code = replyCode;
-    rest = rest.slice(4).trimStart();
+    // "550: 5.7.1 ..." (the code written as a label, as Yahoo's failure notice has it).
+    rest = rest.slice(rest[3] === ':' ? 5 : 4).trimStart();
   }
   let enhancedCode: EnhancedCode | null = null;
   const enhanced = leadingEnhancedCode(rest) ?? markedEnhancedCode(rest);
@@ -84,11 +85,17 @@ function isDigit(ch: string | undefined): boolean {
   return ch !== undefined && ch >= '0' && ch <= '9';
 }
 
-/** `NNN` followed by a space, a hyphen (multi-line reply) or the end (RFC 5321 §4.2). */
+/**
+ * `NNN` followed by a space, a hyphen (multi-line reply) or the end (RFC 5321 §4.2), or
+ * by a colon and a space: "550: 5.7.1 ..." (Yahoo's failure notice writes the code as a
+ * label of the text; "550:25" is a port, no code).
+ */
 function leadingReplyCode(text: string): number | null {
   if (!isDigit(text[0]) || !isDigit(text[1]) || !isDigit(text[2])) return null;
   const after = text[3];
-  if (after !== undefined && after !== ' ' && after !== '-' && after !== '\t') return null;
+  const label = after === ':' && (text[4] === ' ' || text[4] === '\t');
+  if (after !== undefined && after !== ' ' && after !== '-' && after !== '\t' && !label)
+    return null;
   const first = text[0];
   if (first !== '2' && first !== '3' && first !== '4' && first !== '5') return null;
   return Number(text.slice(0, 3));
@@ -156,7 +163,7 @@ const QUOTE_OPENERS = ' \t:;,([<>"\'';
  */
 export function leadingCodesLength(line: string): number {
   if (leadingReplyCode(line) === null) return 0;
-  let pos = 3;
+  let pos = line[3] === ':' ? 4 : 3;
   while (line[pos] === ' ' || line[pos] === '-' || line[pos] === '\t') pos++;
   const enhanced = leadingEnhancedCode(line.slice(pos, pos + 12));
   if (enhanced === null) return pos;

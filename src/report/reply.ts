@@ -506,9 +506,10 @@ function vague(code: EnhancedCode | null): boolean {
 
 /**
  * "550#5.1.0 Address rejected" (Sendmail's and GroupWise's diagnostic), "550:5.1.1 ...",
- * "[550] 5.1.1 ...", "(554) Access denied": the reply code written against its enhanced
- * code or in brackets at the start, rewritten as RFC 5321 §4.2 writes a reply ("550
- * 5.1.0 ...") so the reply readers find it.
+ * "550: 5.7.1 ..." (Yahoo's failure notice writes the code as a label), "[550] 5.1.1
+ * ...", "(554) Access denied": the reply code written against its enhanced code, as a
+ * label of it or in brackets at the start, rewritten as RFC 5321 §4.2 writes a reply
+ * ("550 5.1.0 ...") so the reply readers find it.
  */
 function withSeparatedCodes(t: string): string {
   let out = t;
@@ -527,17 +528,22 @@ function withSeparatedCodes(t: string): string {
   }
   for (let i = out.indexOf(':'), tries = 0; i >= 3 && tries < MAX_MARKER_TRIES; tries++) {
     if (joinedCode(out, i)) out = out.slice(0, i) + ' ' + out.slice(i + 1);
+    else if (out.charCodeAt(i + 1) === 0x20 && joinedCode(out, i, 1))
+      out = out.slice(0, i) + out.slice(i + 1);
     i = out.indexOf(':', i + 1);
   }
   return out;
 }
 
-/** A reply code ends right before `sep` and an enhanced code standing as a word starts after it. */
-function joinedCode(t: string, sep: number): boolean {
+/**
+ * A reply code ends right before `sep` and an enhanced code standing as a word starts
+ * after it (`gap` spaces after the separator).
+ */
+function joinedCode(t: string, sep: number, gap = 0): boolean {
   const at = sep - 3;
   if (at > 0 && t.charCodeAt(at - 1) > 0x20 && '([<"\''.indexOf(t.charAt(at - 1)) < 0) return false;
   if (codeAt(t.slice(at, sep), 0, true) < 0) return false;
-  const e = enhancedCodeAt(t, sep + 1);
+  const e = enhancedCodeAt(t, sep + 1 + gap);
   return e !== null && endsWord(t, e.end);
 }
 

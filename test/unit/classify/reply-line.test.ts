@@ -108,6 +108,15 @@ describe('parseReplyLine', () => {
     });
   });
 
+  it('reads a reply code written as a label, a colon and a space after it', () => {
+    const labelled = parseReplyLine('552: 5.2.2 Mailbox size limit exceeded');
+    expect(replyLine(labelled)).toBe('552 5.2.2 Mailbox size limit exceeded');
+    expect(parseReplyLine('554: transaction refused').code).toBe(554);
+    expect(parseReplyLine('554: transaction refused').content).toBe('transaction refused');
+    // A colon with no space after it is a port or a time, not a label.
+    expect(parseReplyLine('550:25 closed').content).toBe('550:25 closed');
+  });
+
   it('does not take a longer number or an IP address for a code', () => {
     expect(parseReplyLine('5500 x').enhancedCode).toBeNull();
     expect(parseReplyLine('5500 x').content).toBe('5500 x');
@@ -133,6 +142,7 @@ describe('leadingCodesLength', () => {
     expect(leadingCodesLength('451 greylisted')).toBe('451 '.length);
     expect(leadingCodesLength('550 5.1.10x')).toBe('550 '.length);
     expect(leadingCodesLength('no code here')).toBe(0);
+    expect(leadingCodesLength('550: 5.7.1 refused')).toBe('550: 5.7.1 '.length);
   });
 });
 

@@ -106,6 +106,8 @@ describe('codes written against each other or in brackets', () => {
     ['550#5.1.0 Address rejected carol@example.net', 550, '5.1.0'],
     ['553#5.1.3 bad address syntax', 553, '5.1.3'],
     ['550:5.1.1 mailbox unavailable', 550, '5.1.1'],
+    ['550: 5.7.1 refused by local policy', 550, '5.7.1'],
+    ['host said: 552: 5.2.2 mailbox size limit exceeded', 552, '5.2.2'],
     ['[550] 5.1.1 mailbox unavailable', 550, '5.1.1'],
     ['(554) relay not permitted', 554, null],
     ['the server said 552#5.2.2 mailbox full', 552, '5.2.2'],
