@@ -6,6 +6,29 @@ import { Cluster, Redis } from 'ioredis';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
 
+/**
+ * ioredis 6 declares `class VerbatimString extends String` as it loads. V8 turns a
+ * prototype that gets a new heir into a dictionary-mode object ("setup mode") and
+ * turns it back only when a property load through an object inheriting from it misses
+ * its inline cache. The strings oobd reads are primitives, whose loads never do that,
+ * so String.prototype stayed slow for the process's life: optimised code then calls
+ * the generic LoadIC for every `indexOf`, `charCodeAt` or `slice` of a string. Every
+ * process that loads ioredis parses on its own thread (serve in both modes, workers),
+ * and the parse of the bench DSN cost 55 instead of 34 µs (docs/parsing.md, issue 17).
+ * Loads through a String wrapper object, once V8 keeps feedback for them (after some
+ * calls), make it fast again. Runs once, when this module loads, after ioredis.
+ */
+function restoreFastStringPrototype(): void {
+  const wrapper = Object('') as { indexOf: unknown };
+  for (let i = 0; i < 10_000; i++) loadThrough(wrapper);
+}
+
+function loadThrough(wrapper: { indexOf: unknown }): unknown {
+  return wrapper.indexOf;
+}
+
+restoreFastStringPrototype();
+
 /** BullMQ needs Redis 6.2 (LMOVE, GETDEL, ZRANGE BYSCORE ... LIMIT). */
 export const MIN_REDIS_VERSION = '6.2.0';
 
