@@ -152,8 +152,19 @@ const SET_FLAGS = 'u';
  * against 8–11 with four), and a fixed number keeps the cost of a line independent of
  * how many rules there are (`npm run bench` compares 1,000 rules with 100). Each set
  * may hold up to RE2's 8 MiB of DFA states.
+ *
+ * The runs are cut by program size (runsByWeight), not by rule count: with 698 rules,
+ * six runs of 117 held RE2 programs of 12,600 to 72,500 instructions, and the largest
+ * (the non-English families with their bounded repetitions) outgrew the budget again;
+ * the program shares the budget, and a larger program makes each DFA state larger.
+ * Measured with RE2's own counters (valgrind; the corpus' replies, addresses and ids
+ * varied four times; a C++ loop over the sets as firstMatch does, 2026-12, h115): six
+ * runs by count of the rules before h115, 3.28 M instructions a new reply; of the h115
+ * rules, six runs by size 2.27 M, seven 1.42 M, eight 1.30 M. Seven and eight count
+ * the same with sixteen times RE2's budget, so they throw no states away; eight runs
+ * of about 33,000 instructions leave room to grow.
  */
-const RULE_SETS = 6;
+const RULE_SETS = 8;
 
 const UNCATEGORIZED_RESULT: Classification = Object.freeze({
   label: UNCATEGORIZED,
@@ -311,7 +322,7 @@ interface SetChunk {
 function buildSets(rules: readonly RuleRef[], offset = 0): SetChunk[] {
   try {
     const set = new RE2.Set(
-      rules.map((rule) => rule.pattern),
+      rules.map((rule) => compiledPattern(rule.pattern)),
       SET_FLAGS,
     );
     return [{ set, offset, size: rules.length }];
@@ -338,6 +349,140 @@ function buildSets(rules: readonly RuleRef[], offset = 0): SetChunk[] {
       },
     ]);
   }
+}
+
+/** "One character of a sentence": anything but `.` and `;`, or a dot that does not end it. */
+const SENTENCE_CHAR = '(?:[^.;]|\\.\\S)';
+/**
+ * The same set of strings with one class of every character instead of two: `\S`
+ * after a dot is `[^.;\s]` or `[.;]`, and `[^.;]` is `[^.;\s]` or `\s`. RE2 compiles a
+ * negated class into the UTF-8 automaton of all Unicode, and the rules repeat the unit
+ * up to 300 times (`{0,40}`: 40 copies); one automaton a copy instead of two takes
+ * about a tenth off the time to compile the shipped rules (RE2's byte classes are
+ * computed over every range of every copy).
+ */
+const SENTENCE_CHAR_COMPILED = '(?:\\.?[^.;\\s]|\\s|\\.[.;])';
+
+/**
+ * The pattern RE2 compiles for a rule: the rule's own text with every sentence-character
+ * unit (SENTENCE_CHAR, rules/phrases.toml's "up to N characters within one sentence")
+ * in its cheaper equivalent form. Only a unit that is a group of its own is replaced,
+ * not text that merely reads the same inside a class, after a backslash or quoted by
+ * `\Q...\E`.
+ */
+export function compiledPattern(pattern: string): string {
+  if (!pattern.includes(SENTENCE_CHAR)) return pattern;
+  let out = '';
+  let i = 0;
+  let inClass = false;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === '\\' && pattern[i + 1] === 'Q') {
+      // `\Q...\E` quotes its text: literal characters, whatever they read as.
+      const end = pattern.indexOf('\\E', i + 2);
+      const stop = end < 0 ? pattern.length : end + 2;
+      out += pattern.slice(i, stop);
+      i = stop;
+    } else if (c === '\\') {
+      out += pattern.slice(i, i + 2);
+      i += 2;
+    } else if (inClass) {
+      // `[:alpha:]` inside a class does not close it.
+      if (c === '[' && pattern[i + 1] === ':') {
+        const end = pattern.indexOf(':]', i + 2);
+        const stop = end < 0 ? pattern.length : end + 2;
+        out += pattern.slice(i, stop);
+        i = stop;
+        continue;
+      }
+      if (c === ']') inClass = false;
+      out += c;
+      i++;
+    } else if (c === '(' && pattern.startsWith(SENTENCE_CHAR, i)) {
+      out += SENTENCE_CHAR_COMPILED;
+      i += SENTENCE_CHAR.length;
+    } else if (c === '[') {
+      // A `]` right after `[` or `[^` is a member, not the end.
+      let stop = i + 1;
+      if (pattern[stop] === '^') stop++;
+      if (pattern[stop] === ']') stop++;
+      out += pattern.slice(i, stop);
+      i = stop;
+      inClass = true;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * A rough size of the RE2 program of a pattern, in RE2 instructions: one per UTF-8 byte
+ * of its text, and for a bounded repetition the copies RE2 makes of its operand (it
+ * expands `(?:[^.;]|\.\S){0,40}` into 40 copies of a group of about 24 instructions;
+ * a class or `.` is about 10). Over the shipped rules it follows the program sizes RE2
+ * reports (correlation 0.99 with Prog::size() of each pattern alone); it only has to
+ * balance runs of rules, and it reads the text with indexOf, so that weighing 700
+ * patterns at start-up costs about a millisecond.
+ */
+export function programWeight(pattern: string): number {
+  let weight = Buffer.byteLength(pattern);
+  for (let at = pattern.indexOf('{'); at >= 0; at = pattern.indexOf('{', at + 1)) {
+    const before = pattern[at - 1];
+    // `\x{2019}`, `\p{Greek}`: a character or a class, not a repetition.
+    if ((before === 'x' || before === 'p' || before === 'P') && pattern[at - 2] === '\\') continue;
+    const bound = repetitionBound(pattern, at);
+    if (bound === null) continue;
+    weight += (before === ')' ? 24 : 10) * Math.max(bound.max - 1, 0);
+  }
+  return weight;
+}
+
+/**
+ * The upper bound of the repetition `{n}`, `{n,}` or `{n,m}` at `start` (n+1 for
+ * `{n,}`, which RE2 compiles as n copies and a star), and where it ends; null when the
+ * brace is a literal.
+ */
+function repetitionBound(pattern: string, start: number): { max: number; end: number } | null {
+  const close = pattern.indexOf('}', start);
+  if (close < 0) return null;
+  const [low, high, ...rest] = pattern.slice(start + 1, close).split(',');
+  const digits = (text: string | undefined): boolean =>
+    text !== undefined && text !== '' && [...text].every((d) => d >= '0' && d <= '9');
+  if (!digits(low) || rest.length > 0 || (high !== undefined && high !== '' && !digits(high)))
+    return null;
+  const max = high === undefined ? Number(low) : high === '' ? Number(low) + 1 : Number(high);
+  return { max, end: close + 1 };
+}
+
+/**
+ * Cut the rules into at most `count` runs of consecutive rules of about equal program
+ * weight (programWeight), as [start, end) pairs. Runs of equal rule counts differ in
+ * size by up to seven times (the non-English families are long), and the largest then
+ * outgrows its DFA budget (RULE_SETS); equal weights keep every set within it.
+ */
+export function runsByWeight(rules: readonly RuleRef[], count: number): Array<[number, number]> {
+  const weights = rules.map((rule) => programWeight(rule.pattern));
+  let left = weights.reduce((sum, weight) => sum + weight, 0);
+  const runs: Array<[number, number]> = [];
+  let start = 0;
+  let weight = 0;
+  for (let i = 0; i < rules.length; i++) {
+    const w = weights[i] ?? 0;
+    // A run ends when the next rule would take it past its share of what is left
+    // by more than half that rule.
+    const share = left / (count - runs.length);
+    if (i > start && runs.length < count - 1 && weight + w / 2 > share) {
+      runs.push([start, i]);
+      left -= weight;
+      start = i;
+      weight = 0;
+    }
+    weight += w;
+  }
+  if (start < rules.length) runs.push([start, rules.length]);
+  return runs;
 }
 
 /** A cached line: its classification by the rules, and the stage its words name. */
@@ -373,10 +518,9 @@ class SetClassifier implements CompiledClassifier {
     // Runs of consecutive rules, so the first run with a match holds the winning rule
     // (RULE_SETS says why more than one). The context tables' stage words are matched
     // by the layer's own set, once per line that is not cached.
-    const per = Math.ceil(this.rules.length / RULE_SETS);
     const chunks: SetChunk[] = [];
-    for (let start = 0; start < this.rules.length; start += per)
-      chunks.push(...buildSets(this.rules.slice(start, start + per), start));
+    for (const [start, end] of runsByWeight(this.rules, RULE_SETS))
+      chunks.push(...buildSets(this.rules.slice(start, end), start));
     this.chunks = chunks;
     this.results = this.rules.map((rule) =>
       Object.freeze({ label: rule.label, rule, context: null, inner: null }),
@@ -494,7 +638,7 @@ class SetClassifier implements CompiledClassifier {
   private single(index: number): RE2 {
     let single = this.singles[index];
     if (single === undefined) {
-      single = new RE2(this.rules[index]?.pattern ?? '[^\\s\\S]', SET_FLAGS);
+      single = new RE2(compiledPattern(this.rules[index]?.pattern ?? '[^\\s\\S]'), SET_FLAGS);
       this.singles[index] = single;
     }
     return single;
