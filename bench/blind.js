@@ -43,7 +43,13 @@
 // lifetime and control/locals, MessageLabs, Smail's "Failed addresses follow", Postfix loop and
 // pipe failures, Sendmail queue return and warnings, Courier, OpenSMTPD, IIS, Exchange 2003 in
 // German / Spanish / Japanese, Office 365 without DSN, Gmail in German / Japanese, Yahoo, SES,
-// PMDF, and delay notices and auto-replies that are no failures).
+// PMDF, and delay notices and auto-replies that are no failures; -13/: report types other than
+// failure DSNs and structure: ARF abuse / fraud / virus / other / opt-out / auth-failure with
+// headers-only, trace-header and redacted variants, complaints forwarded by people (no ARF),
+// MDNs of Outlook / Thunderbird / Roundcube and RFC 6533's global MDN, RFC 6533 DSNs with
+// utf-8 and utf-8-addr-xtext addresses, DSNs with every Action, Original-Recipient in one group,
+// no Remote-MTA or Diagnostic-Code, a DSN about a DSN, forwarded and copy-returning bounces,
+// auto-replies in five more languages and challenge-response requests).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -101,6 +107,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-10',
   'blind-messages-11',
   'blind-messages-12',
+  'blind-messages-13',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

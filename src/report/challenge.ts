@@ -91,6 +91,23 @@ const PERSON_PROOF_PHRASES = [
   'prove that you are human',
   'prove you are a real person',
   'prove that you are a real person',
+  // "a person" without "real", and the robot it is set against ("verify that you are a
+  // person and not a spam robot": SpamArrest-style requests).
+  'verify that you are a person',
+  'verify you are a person',
+  'confirm that you are a person',
+  'confirm you are a person',
+  'prove that you are a person',
+  'prove you are a person',
+  'not a spam robot',
+  'and not a robot',
+  // The same request in German and French ("bestätigen Sie, dass Sie ein Mensch sind",
+  // "confirmez que vous êtes une personne"), as localized challenge templates put it.
+  'dass sie ein mensch sind',
+  'dass sie kein roboter sind',
+  'que vous êtes un humain',
+  'que vous êtes une personne',
+  "que vous n'êtes pas un robot",
 ];
 
 /** What the sender must do (lower case): prove to be a person, click, reply, get listed. */
@@ -125,6 +142,14 @@ const REQUEST_PHRASES = [
   'added to my approved',
   'added to my allowed',
   'request to be added',
+  // Boxbe's name for the approved senders list ("join my Guest List").
+  'guest list',
+  // A captcha that releases the message.
+  'type the characters',
+  // Lists of approved senders in German and French.
+  'liste der bestätigten absender',
+  'liste der zugelassenen absender',
+  'liste des expéditeurs approuvés',
 ];
 
 /** That our message is held until the sender acts (lower case). */
@@ -164,6 +189,12 @@ const HELD_PHRASES = [
   'held until the sender confirms',
   'held until the sender verifies',
   'held until you verify',
+  // Boxbe keeps unknown senders' mail in a "Screened" folder until they are listed.
+  'screened folder',
+  // Held, in German and French ("Ihre Nachricht wurde zurückgehalten", "votre message
+  // a été retenu").
+  'wurde zurückgehalten',
+  'a été retenu',
 ];
 
 /** Subjects of challenges (lower case, anywhere in the subject). */
@@ -185,6 +216,9 @@ export const CHALLENGE_SUBJECT_PHRASES = [
   // mail, not a subscription or an account, needs it).
   'email requires verification',
   'message requires verification',
+  // "Confirm your message" in German and French.
+  'bestätigen sie ihre nachricht',
+  'confirmez votre message',
 ];
 
 /** Most characters of the text read for the phrases. */
@@ -240,6 +274,8 @@ const SENT_TO_PHRASES = [
   'you sent to ',
   'your message to ',
   'your email to ',
+  'ihre nachricht an ',
+  'votre message à ',
 ];
 
 /**

@@ -189,6 +189,11 @@ export function parseDsnInText(msg: MimeMessage): OobFinding[] | null {
       if (at >= 0 && (start < 0 || at < start)) start = at;
     }
     if (start < 0 || lower.indexOf('final-recipient:', start) < 0) continue;
+    // A notice's own DSN fields come before the copy of the message it returns; fields
+    // after the line that opens that copy are the returned message's (a DSN returned
+    // by a text bounce: its recipients did not fail here).
+    const copyAt = returnedCopyAt(lower);
+    if (copyAt >= 0 && copyAt < start) continue;
     const findings = parseDeliveryStatus(
       text,
       start,
@@ -202,6 +207,31 @@ export function parseDsnInText(msg: MimeMessage): OobFinding[] | null {
     if (findings.length > 0) return findings;
   }
   return null;
+}
+
+/**
+ * The lines with which text bounces open the copy of the message they return (lower
+ * case): Exim's "------ This is a copy of the message, including all the headers.
+ * ------" (and its "body of the message" variant), qmail-send's "--- Below this line is
+ * a copy of the message.", Smail's "Message text follows", Sendmail's and others'
+ * "----- Original message follows -----". Not a person's "-----Original Message-----",
+ * which may forward a whole bounce, DSN fields and all.
+ */
+const RETURNED_COPY_LINES = [
+  '------ this is a copy of the message',
+  '--- below this line is a copy of the message',
+  'message text follows',
+  'original message follows',
+];
+
+/** Where the first RETURNED_COPY_LINES phrase is in `lower`, or -1. */
+function returnedCopyAt(lower: string): number {
+  let first = -1;
+  for (const line of RETURNED_COPY_LINES) {
+    const at = lower.indexOf(line);
+    if (at >= 0 && (first < 0 || at < first)) first = at;
+  }
+  return first;
 }
 
 /** A notification text, its lower-case copy (same offsets) and its lines. */

@@ -251,3 +251,82 @@ describe('challenge-response probes', () => {
     expect(only(r).label).toBeNull();
   });
 });
+
+describe('challenge-response probes in other wordings (blind-messages-13)', () => {
+  const kindOf = (headers: string[], body: string[]): string =>
+    parseMessage(message(headers, body)).kind;
+
+  it.each([
+    [
+      'a request to verify being a person, not a robot (sent as an auto-reply)',
+      [
+        'From: "Ann (via MailGuard)" <check@mailguard.example>',
+        'Subject: Re: Our winter sale [verify your email]',
+        'Auto-Submitted: auto-replied',
+      ],
+      [
+        'Your email is waiting for me. Please verify that you are a person and not a',
+        'robot by opening the page below and typing the characters you see there.',
+      ],
+    ],
+    [
+      "a screening service's Guest List request",
+      ['From: Screening <lists@screening.example>', 'Subject: Lea wants to know who you are'],
+      [
+        'Lea uses screening. Your note is in her screened folder; ask to be put on her',
+        'Guest List at https://screening.example/g/1 and it reaches her inbox.',
+      ],
+    ],
+    [
+      'a French challenge (held message, proof of being a person)',
+      ['From: Filtre <filtre@exemple.example>', 'Subject: Confirmez votre message'],
+      [
+        'Votre message a été retenu. Merci de confirmer que vous êtes une personne en',
+        'suivant ce lien : https://exemple.example/c/9',
+      ],
+    ],
+  ])('reads %s as a challenge', (_name, headers, body) => {
+    expect(kindOf(headers, body)).toBe('challenge');
+  });
+
+  it('reads a German challenge for the held mailbox of its own domain', () => {
+    const r = parseMessage(
+      message(
+        [
+          'From: Absenderprüfung <pruefen@firma.example>',
+          'Subject: =?UTF-8?Q?Best=C3=A4tigen_Sie_Ihre_Nachricht_bitte?=',
+        ],
+        [
+          'Ihre Nachricht an bernd@firma.example wurde zurückgehalten. Öffnen Sie den Link,',
+          'um zu bestätigen, dass Sie ein Mensch sind: https://firma.example/ok/5',
+        ],
+      ),
+    );
+    expect(r.kind).toBe('challenge');
+    expect(only(r).label).toBe('ChallengeResponse');
+    expect(only(r).recipient).toBe('bernd@firma.example');
+  });
+
+  it.each([
+    [
+      'a German newsletter sign-up confirmation (a request, nothing held)',
+      ['From: shop@laden.example', 'Subject: Bitte bestätigen Sie Ihre Anmeldung'],
+      ['Bitte bestätigen Sie Ihre Anmeldung zu unserem Newsletter über diesen Link.'],
+      'none',
+    ],
+    [
+      "a recipient's quarantine digest (held, nothing asked of the sender)",
+      ['From: quarantaene@firma.example', 'Subject: Quarantäne-Übersicht'],
+      ['Die folgende Nachricht wurde zurückgehalten: "Winterangebote" von news@shop.example.'],
+      'none',
+    ],
+    [
+      'an auto-reply that mentions a guest list',
+      ['From: eva@verein.example', 'Subject: Re: Gala', 'Auto-Submitted: auto-replied'],
+      ['I am away until Friday. The guest list for the gala is with the office.'],
+      'autoreply',
+    ],
+  ])('does not take %s for a challenge', (_name, headers, body, kind) => {
+    expect(kindOf(headers, body)).toBe(kind);
+  });
+});

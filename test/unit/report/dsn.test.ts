@@ -1080,3 +1080,85 @@ describe('a reply written in the Status field', () => {
     expect(block('failed (see below)', 'smtp; no such mailbox')?.code).toBe(550);
   });
 });
+
+describe('DSN fields pasted into a text bounce', () => {
+  const exim = (copy: string[]): Buffer =>
+    eml(
+      'From: Mail Delivery System <Mailer-Daemon@mx.example.net>',
+      'To: bounce@bounce.example.com',
+      'X-Failed-Recipients: first@example.net',
+      'Subject: Mail delivery failed: returning message to sender',
+      'Content-Type: text/plain',
+      '',
+      'A message that you sent could not be delivered to one or more of its',
+      'recipients. This is a permanent error. The following address(es) failed:',
+      '',
+      '  first@example.net',
+      '    SMTP error from remote mail server after RCPT TO:<first@example.net>:',
+      '    550 5.1.1 no mailbox here by that name',
+      '',
+      ...copy,
+    );
+
+  it("does not read the DSN fields of a returned copy (after Exim's copy line) as the bounce's own", () => {
+    const findings = oob(
+      exim([
+        '------ This is a copy of the message, including all the headers. ------',
+        '',
+        'From: daemon@bounce.example.com',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary=z',
+        '',
+        '--z',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; bounce.example.com',
+        '',
+        'Final-Recipient: rfc822; earlier@bounce.example.com',
+        'Action: failed',
+        'Status: 5.2.1',
+        '--z--',
+      ]),
+    );
+    expect(findings.map((f) => f.recipient)).toEqual(['first@example.net']);
+    expect(findings[0]?.reply.code).toBe(550);
+  });
+
+  it('does the same after a qmail-style "Below this line is a copy of the message" line', () => {
+    const findings = oob(
+      exim([
+        '--- Below this line is a copy of the message.',
+        '',
+        'Final-Recipient: rfc822; earlier@bounce.example.com',
+        'Action: failed',
+        'Status: 5.2.1',
+      ]),
+    );
+    expect(findings.map((f) => f.recipient)).toEqual(['first@example.net']);
+  });
+
+  it('still reads DSN fields that a notice pastes before its returned copy', () => {
+    const findings = oob(
+      eml(
+        'From: MAILER-DAEMON@relay.example.net',
+        'To: bounce@bounce.example.com',
+        'Subject: Undelivered Mail Returned to Sender',
+        'Content-Type: text/plain',
+        '',
+        'Your message could not be delivered.',
+        '',
+        'Reporting-MTA: dns; relay.example.net',
+        '',
+        'Final-Recipient: rfc822; pasted@example.org',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 user unknown',
+        '',
+        '----- Original message follows -----',
+        '',
+        'From: news@bounce.example.com',
+        'Subject: hi',
+      ),
+    );
+    expect(findings.map((f) => f.recipient)).toEqual(['pasted@example.org']);
+  });
+});
