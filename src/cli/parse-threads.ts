@@ -1,10 +1,11 @@
-// Parse threads for `oobd parse` over large inputs. The main thread parses too; once
-// the input turns out large (more batches than the reader's first ones), helper
-// threads start (by default one per core beyond two; parse.ts says why) and take whole batches of files as they become
-// ready, while the main thread goes on with the others. Outputs are written in input
-// order whichever thread made them, so the output is the same as with no thread.
-// A thread's start (loading the parser, compiling the rules) overlaps the main
-// thread's work, and a thread takes batches only once it is ready.
+// Parse threads for `oobd parse` over large inputs. The main thread parses too; when
+// the input names more than 64 files, helper threads (by default one per core beyond
+// two; parse.ts says why) start before the main thread compiles its rules, so each
+// thread's start (loading the parsers, compiling the same rules) runs beside the main
+// thread's own, and take whole batches of files as they become ready while the main
+// thread goes on with the others. A thread takes batches only once it is ready.
+// Outputs are written in input order whichever thread made them, so the output is the
+// same as with no thread.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';

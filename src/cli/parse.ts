@@ -5,7 +5,7 @@
 // "type":"Unrecognized", so nothing is skipped silently.
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { compileClassifier } from '../classify/index';
+import { compileClassifier, type CompiledClassifier } from '../classify/index';
 import { readRulesSources } from '../config/rules';
 import { ErrorCode, OobdError } from '../errors';
 import { parseModeRecords, type ParseModeSettings } from '../pipeline/parse-mode';
@@ -14,7 +14,7 @@ import { classifierSettings } from './classify';
 import { addRulesConfigOption, Output } from './common';
 import { outputLines } from './parse-output';
 import { ParseThreads } from './parse-threads';
-import { readBatchesWithStdin, type ReadBatch } from './read-ahead';
+import { moreFilesThan, readBatchesWithStdin, type ReadBatch } from './read-ahead';
 import { messagesOf, STDIN_PATH, type SourceError } from './sources';
 
 export { outputLines } from './parse-output';
@@ -42,8 +42,8 @@ function verpOption(value: string | undefined): string | null {
   return value;
 }
 
-/** Parse threads started once the input has more batches than this (64 files). */
-const THREADS_AFTER_BATCHES = 2;
+/** Parse threads start for inputs of more files than this. */
+const THREADS_AFTER_FILES = 64;
 /** Outputs (batches) held for the thread that makes the oldest one, at most. */
 const MAX_PENDING = 16;
 
@@ -137,7 +137,6 @@ export function register(program: Command): void {
       const files = opts.rules ?? settingsOfConfig.files;
       const sources = readRulesSources(files);
       const classifierOptions = { cacheSize: 4096, uncategorizedCacheSize: 4096 };
-      const classifier = compileClassifier(sources, classifierOptions);
       const settings: ParseModeSettings = {
         to: opts.to ?? null,
         from: opts.from ?? null,
@@ -146,6 +145,18 @@ export function register(program: Command): void {
       };
       const now = new Date();
       const problems = opts.problems === true;
+      // Parse threads start before this thread compiles its rules: each loads the
+      // parsers and compiles the same rules beside it, on a core of its own.
+      const helpers =
+        threads > 0 && moreFilesThan(paths, THREADS_AFTER_FILES)
+          ? ParseThreads.start(threads, {
+              sources: [...sources],
+              classifier: classifierOptions,
+              settings,
+              now: now.getTime(),
+              problems,
+            })
+          : null;
       const output = new Output();
       // Lines are encoded straight into a 64 KiB chunk, written when full: one
       // UTF-8 encode per line instead of one of a large concatenated string.
@@ -169,7 +180,7 @@ export function register(program: Command): void {
         used += chunk.write(text, used);
       };
       /** Parses a batch here, writing each message's lines as they are made. */
-      const parseHere = async (batch: ReadBatch) => {
+      const parseHere = async (classifier: CompiledClassifier, batch: ReadBatch) => {
         for (const item of batch.items) {
           const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
           for (const message of messagesOf(item.file, raw)) {
@@ -185,7 +196,6 @@ export function register(program: Command): void {
         }
       };
 
-      let helpers: ParseThreads | null = null;
       // Outputs not written yet, in input order: the oldest waits for its thread.
       const pending: PendingOutput[] = [];
       const writeReady = async (all: boolean) => {
@@ -199,19 +209,8 @@ export function register(program: Command): void {
         }
       };
       try {
-        let seen = 0;
+        const classifier = compileClassifier(sources, classifierOptions);
         for await (const batch of batches) {
-          seen++;
-          if (helpers === null && threads > 0 && !batch.done && seen > THREADS_AFTER_BATCHES) {
-            const init = {
-              sources: [...sources],
-              classifier: classifierOptions,
-              settings,
-              now: now.getTime(),
-              problems,
-            };
-            helpers = ParseThreads.start(threads, init);
-          }
           const arriving = helpers?.take(batch) ?? null;
           if (arriving !== null) {
             const out: PendingOutput = { text: null, arriving };
@@ -221,7 +220,7 @@ export function register(program: Command): void {
             );
             pending.push(out);
           } else if (pending.length === 0) {
-            await parseHere(batch);
+            await parseHere(classifier, batch);
           } else {
             // Behind a thread's batch: made now, written after it.
             let text = '';

@@ -94,7 +94,8 @@ export function readBatchesAhead(
 ): AsyncGenerator<ReadBatch> {
   const script = workerScript();
   if (script === null) return batchesOf(paths, errors);
-  if (fewFiles(paths, batchFiles, batchBytes)) return oneBatch(paths, errors);
+  const few = readFew(paths, batchFiles, batchBytes);
+  if (few !== null) return oneBatch(few, errors);
   const data: ReadWorkerData = { paths: [...paths], window, batchFiles, batchBytes };
   const worker = new Worker(script, { workerData: data });
   // Until the messages are consumed the thread must not keep the process alive: a
@@ -107,21 +108,28 @@ export function readBatchesAhead(
  * `readBatchesAhead` for paths of which one is `-` (STDIN_PATH): the batches of the
  * paths before it, then one batch of standard input's bytes (file `-`), then those of
  * the paths after it. Standard input is read on this thread, when its turn comes.
+ * Reading the paths before it starts at once, as `readBatchesAhead` does (a generator
+ * function would start it only when the first batch is asked for, after the caller's
+ * set-up).
  */
-export async function* readBatchesWithStdin(
+export function readBatchesWithStdin(
   paths: ReadonlyArray<string>,
   errors: SourceError[],
   options: ReadAheadOptions = {},
 ): AsyncGenerator<ReadBatch> {
   const at = paths.indexOf(STDIN_PATH);
-  if (at < 0) {
-    yield* readBatchesAhead(paths, errors, options);
-    return;
-  }
-  const after = paths.slice(at + 1);
-  if (at > 0)
-    for await (const batch of readBatchesAhead(paths.slice(0, at), errors, options))
-      yield { ...batch, done: false };
+  if (at < 0) return readBatchesAhead(paths, errors, options);
+  const before = at > 0 ? readBatchesAhead(paths.slice(0, at), errors, options) : null;
+  return stdinAmong(before, paths.slice(at + 1), errors, options);
+}
+
+async function* stdinAmong(
+  before: AsyncGenerator<ReadBatch> | null,
+  after: ReadonlyArray<string>,
+  errors: SourceError[],
+  options: ReadAheadOptions,
+): AsyncGenerator<ReadBatch> {
+  if (before !== null) for await (const batch of before) yield { ...batch, done: false };
   let raw: Buffer | null = null;
   try {
     raw = await readStandardInput();
@@ -139,37 +147,61 @@ export async function* readBatchesWithStdin(
 }
 
 /**
- * Whether `paths` are regular files that fit in one batch: read here, they cost less
- * than a reading thread's start (an isolate of its own: about 40 ms of CPU against
- * the 450 of `oobd parse` for one message), and the batch is the one the thread
- * would have made.
+ * The files `paths` name, read on this thread, when they are regular files that fit
+ * in one batch (at most `batchFiles` files, fewer than `batchBytes` bytes); null as
+ * soon as the listing shows they do not. Read here, a few files cost less than a
+ * reading thread's start (an isolate of its own: about 40 ms of CPU, and the wait for
+ * it, against the 400 of `oobd parse` over an empty folder), and the batch is the one
+ * the thread would have made. Folders are listed too: a folder of a few messages, or
+ * an empty one, starts no thread. Listing and reading errors are kept in the order
+ * they happen, as the thread would report them; on null they are dropped (the thread
+ * lists again and reports them).
  */
-function fewFiles(paths: ReadonlyArray<string>, batchFiles: number, batchBytes: number): boolean {
-  if (paths.length > batchFiles) return false;
+function readFew(
+  paths: ReadonlyArray<string>,
+  batchFiles: number,
+  batchBytes: number,
+): { files: Array<{ file: string; raw: Buffer }>; errors: SourceError[] } | null {
+  const errors: SourceError[] = [];
+  const files: Array<{ file: string; raw: Buffer }> = [];
+  let listed = 0;
   let bytes = 0;
-  for (const path of paths) {
+  for (const file of listFiles(paths, errors)) {
+    if (++listed > batchFiles) return null;
     try {
-      const stat = statSync(path);
-      if (!stat.isFile()) return false;
+      const stat = statSync(file);
+      if (!stat.isFile()) return null;
       bytes += stat.size;
     } catch {
-      return false; // the reading thread reports it, as for any other input
+      return null; // the reading thread reports it, as for any other input
     }
-  }
-  return bytes < batchBytes;
-}
-
-/** One batch of the files `paths` name, read on this thread. */
-async function* oneBatch(
-  paths: ReadonlyArray<string>,
-  errors: SourceError[],
-): AsyncGenerator<ReadBatch> {
-  const files: Array<{ file: string; raw: Buffer }> = [];
-  for (const file of paths) {
+    if (bytes >= batchBytes) return null;
     const raw = readSource(file, errors);
     if (raw !== null) files.push({ file, raw });
   }
-  yield { ...packFiles(files), errors: [], done: true };
+  return { files, errors };
+}
+
+/**
+ * Whether `paths` (standard input aside) name more than `limit` files: listed on this
+ * thread until the answer is known, so a large input costs one folder listing.
+ */
+export function moreFilesThan(paths: ReadonlyArray<string>, limit: number): boolean {
+  const listing = listFiles(
+    paths.filter((path) => path !== STDIN_PATH),
+    [],
+  );
+  for (let listed = 0; listed <= limit; listed++) if (listing.next().done === true) return false;
+  return true;
+}
+
+/** The one batch of files `readFew` read. */
+async function* oneBatch(
+  few: { files: Array<{ file: string; raw: Buffer }>; errors: SourceError[] },
+  errors: SourceError[],
+): AsyncGenerator<ReadBatch> {
+  errors.push(...few.errors);
+  yield { ...packFiles(few.files), errors: few.errors, done: true };
 }
 
 /** Files' bytes end to end in one buffer, as a batch carries them. */
@@ -211,7 +243,12 @@ async function* fromIterable(messages: Iterable<SourceMessage>): AsyncGenerator<
   yield* messages;
 }
 
-async function* fromWorker(worker: Worker, errors: SourceError[]): AsyncGenerator<ReadBatch> {
+/**
+ * The batches the reading thread sends, in order. Its messages are listened to from
+ * now on (they may come while the caller is still setting up, before it asks for the
+ * first batch); the thread keeps the process alive only once the batches are asked for.
+ */
+function fromWorker(worker: Worker, errors: SourceError[]): AsyncGenerator<ReadBatch> {
   const ready: ReadBatch[] = [];
   let failure: Error | null = null;
   let finished = false;
@@ -234,21 +271,23 @@ async function* fromWorker(worker: Worker, errors: SourceError[]): AsyncGenerato
       failure = new Error(`the file reading thread exited with code ${code}`);
     notify();
   });
-  worker.ref();
-  try {
-    for (;;) {
-      while (ready.length === 0 && failure === null)
-        await new Promise<void>((resolve) => (wake = resolve));
-      const batch = ready.shift();
-      if (batch === undefined) throw failure ?? new Error('the file reading thread stopped');
-      if (batch.done) finished = true;
-      else worker.postMessage(1);
-      errors.push(...batch.errors);
-      yield batch;
-      if (batch.done) return;
+  return (async function* batches(): AsyncGenerator<ReadBatch> {
+    worker.ref();
+    try {
+      for (;;) {
+        while (ready.length === 0 && failure === null)
+          await new Promise<void>((resolve) => (wake = resolve));
+        const batch = ready.shift();
+        if (batch === undefined) throw failure ?? new Error('the file reading thread stopped');
+        if (batch.done) finished = true;
+        else worker.postMessage(1);
+        errors.push(...batch.errors);
+        yield batch;
+        if (batch.done) return;
+      }
+    } finally {
+      finished = true;
+      await worker.terminate();
     }
-  } finally {
-    finished = true;
-    await worker.terminate();
-  }
+  })();
 }

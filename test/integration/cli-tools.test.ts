@@ -284,6 +284,46 @@ describe('oobd parse', () => {
     expect(records[0]!.bounce_classification).toBe('TestLabel');
   });
 
+  it('prints nothing and exits 0 for an empty folder', () => {
+    const result = runCli(['parse', makeTempDir()]);
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('reads a few files given as folders and names on its own thread, in order, naming a missing path', () => {
+    // Under one read-ahead batch in all: read without the reading thread, in the order
+    // the paths list them, and the missing path reported as the thread would.
+    const dir = makeTempDir();
+    const folder = join(dir, 'few');
+    mkdirSync(folder);
+    copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-5.eml'), join(folder, 'b.eml'));
+    copyFileSync(join(ROOT, 'fixtures/rfc5965/kumomta-1.eml'), join(folder, 'a.eml'));
+    const named = join(dir, 'named.eml');
+    copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), named);
+    const result = runCli(['parse', named, join(dir, 'missing.eml'), folder]);
+    expect(result.code).toBe(1);
+    // One line, naming the path and why.
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^oobd parse: .*missing\.eml: ENOENT: no such file or directory/),
+      '',
+    ]);
+    const printed = jsonLines(result.stdout).map((r) => r.source_file);
+    expect([...new Set(printed)]).toEqual([named, join(folder, 'a.eml'), join(folder, 'b.eml')]);
+  });
+
+  it('exits 2 naming the rules file when its rules do not compile, with parse threads started', () => {
+    // Over 64 files, so parse threads start before the rules compile here: they must
+    // not keep the process alive once the command has failed.
+    const dir = makeTempDir();
+    for (let i = 0; i < 70; i++)
+      copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), join(dir, `${i}.eml`));
+    const rules = join(dir, 'bad.toml');
+    writeFileSync(rules, '[rules]\nTestLabel = ["(unclosed"]\n');
+    const result = runCli(['parse', '--threads', '1', '--rules', rules, dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('bad.toml');
+    expect(result.stdout).toBe('');
+  });
+
   it('prints the same lines in the same order with parse threads as on its main thread alone', () => {
     // Over 64 files, so the threads start; the main thread parses the batches they
     // do not take, and the outputs are written in input order.

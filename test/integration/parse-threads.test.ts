@@ -1,15 +1,15 @@
 // The parse threads of `oobd parse` (the build in dist/, as `oobd parse` runs them):
 // a batch handed to a thread comes back as the lines the main thread makes for it.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileClassifier } from '../../src/classify/index';
 import { readRulesSources } from '../../src/config/rules';
 import { outputLines } from '../../src/cli/parse-output';
 import { ParseThreads } from '../../src/cli/parse-threads';
-import type { ReadBatch } from '../../src/cli/read-ahead';
+import { moreFilesThan, readBatchesWithStdin, type ReadBatch } from '../../src/cli/read-ahead';
 import { messagesOf } from '../../src/cli/sources';
 import { parseModeRecords, type ParseModeSettings } from '../../src/pipeline/parse-mode';
-import { ROOT, shippedRules } from '../helpers/service';
+import { makeTempDir, ROOT, shippedRules } from '../helpers/service';
 
 // Settings other than the defaults, so a thread that dropped them would print other lines.
 const SETTINGS: ParseModeSettings = {
@@ -84,5 +84,36 @@ describe('oobd parse threads', () => {
     });
     expect(threads.take(batchOf([join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]))).toBeNull();
     return threads.close();
+  });
+});
+
+describe('oobd parse reading ahead', () => {
+  it('keeps every batch the reading thread sent before the first one was asked for', async () => {
+    // The thread starts when the reading is set up, and sends its first batches while
+    // the command compiles its rules; none may be lost before the command iterates.
+    const dir = makeTempDir();
+    const names: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const name = join(dir, `${String(i).padStart(3, '0')}.eml`);
+      copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), name);
+      names.push(name);
+    }
+    const errors: { path: string; message: string }[] = [];
+    const batches = readBatchesWithStdin([dir], errors, { batchFiles: 8, window: 4 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const read: string[] = [];
+    for await (const batch of batches) read.push(...batch.items.map((item) => item.file));
+    expect(read).toEqual(names);
+    expect(errors).toEqual([]);
+  });
+
+  it('tells an input of more files than a limit from one of as many, folders listed', () => {
+    const dir = makeTempDir();
+    for (let i = 0; i < 3; i++)
+      copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), join(dir, `${i}.eml`));
+    expect(moreFilesThan([dir], 3)).toBe(false);
+    expect(moreFilesThan([dir, '-'], 3)).toBe(false);
+    expect(moreFilesThan([dir, join(ROOT, 'fixtures/rfc5965/kumomta-1.eml')], 3)).toBe(true);
+    expect(moreFilesThan([join(dir, 'missing')], 0)).toBe(false);
   });
 });
