@@ -345,7 +345,7 @@ export class BullmqQueue implements JobQueue {
   /** Adds Redis acknowledged so far. */
   private acks = 0;
   /** Called at the next acknowledged add (`nextAdd`). */
-  private ackWaiters: Array<() => void> = [];
+  private readonly ackWaiters = new Set<() => void>();
 
   constructor(
     config: ServerConfig,
@@ -378,12 +378,13 @@ export class BullmqQueue implements JobQueue {
   /** Resolves when Redis acknowledges the next add, or after `ms`. */
   nextAdd(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
+        this.ackWaiters.delete(done);
         resolve();
-      }
-      this.ackWaiters.push(done);
+      };
+      const timer = setTimeout(done, ms);
+      this.ackWaiters.add(done);
     });
   }
 
@@ -467,9 +468,7 @@ export class BullmqQueue implements JobQueue {
         () => {
           for (const p of batch) p.resolve();
           this.acks++;
-          const waiters = this.ackWaiters;
-          this.ackWaiters = [];
-          for (const wake of waiters) wake();
+          this.wakeWaiters();
         },
         (err: unknown) => {
           const error = new OobdError(
@@ -492,10 +491,12 @@ export class BullmqQueue implements JobQueue {
   async close(): Promise<void> {
     this.closing = true;
     while (this.active > 0) await new Promise((r) => setTimeout(r, 10));
-    const waiters = this.ackWaiters;
-    this.ackWaiters = [];
-    for (const wake of waiters) wake();
+    this.wakeWaiters();
     await this.queue.close();
+  }
+
+  private wakeWaiters(): void {
+    for (const wake of [...this.ackWaiters]) wake();
   }
 }
 
@@ -518,8 +519,8 @@ export interface EdgeAdds {
  * before the wait, and the 250s of the next batch do not wait for it. Under
  * bench/queue-pairs.js load it took EVALSHA per job from 3.95 to 3.02 and BZPOPMIN
  * from 0.95 to 0.02, and redis-server's CPU per message down in every round (issue 17,
- * docs/parsing.md). A busy edge adds a job every few milliseconds (BUSY_AFTER_ACK_MS
- * says how recent its last one is), so the wait is that long at most.
+ * docs/parsing.md). The edge counts as busy while its last add is at most
+ * BUSY_AFTER_ACK_MS old, so the next add usually comes well within the wait.
  */
 export const NEXT_JOB_WAIT_MS = 25;
 
