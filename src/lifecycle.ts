@@ -485,7 +485,8 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
           logger.error({ err: errorMessage(err) }, 'redis check failed'),
         );
       });
-      queue = new BullmqQueue(config, redis);
+      const edgeQueue = new BullmqQueue(config, redis);
+      queue = edgeQueue;
       if (config.http.listen !== '') {
         const depth = queueDepth(config, redis);
         core.metrics.addQueueDepth(() => depth.read());
@@ -506,6 +507,7 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
           deps: core.deps,
           count: opts.workers ?? 1,
           logger,
+          edge: edgeQueue,
         });
         workers = here;
         cleanups.push(() => here.close());

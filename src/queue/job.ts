@@ -91,7 +91,7 @@ export type RelayMode = 'now' | ((request: RelayRequest, job: Job) => Promise<vo
  * those not written yet; `written` is told what was appended.
  */
 export interface RecordGuard {
-  unwritten(id: string, lines: string): Promise<{ lines: string; count: number }>;
+  unwritten(id: string, lines: string, count?: number): Promise<{ lines: string; count: number }>;
   written(id: string, lines: string): void;
 }
 
@@ -278,7 +278,7 @@ async function writeOutcome(
   for (const record of extra) lines += `${JSON.stringify(record)}\n`;
   let count = outcome.types.length + extra.length;
   if (guarded) {
-    const left = await guarded.guard.unwritten(guarded.id, lines);
+    const left = await guarded.guard.unwritten(guarded.id, lines, count);
     if (left.count < count) {
       deps.logger.info(
         { id: guarded.id, records: count, alreadyWritten: count - left.count },

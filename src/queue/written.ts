@@ -58,8 +58,14 @@ function splitLines(text: string): string[] {
 }
 
 export class WrittenRecords implements RecordGuard {
-  /** Lines written by this process for jobs not (yet) completed; oldest first. */
-  private readonly recent = new Map<string, string>();
+  /**
+   * Lines written by this process for jobs not (yet) completed, oldest first, as UTF-8
+   * bytes outside the JS heap: they stay until the job's completion comes back from
+   * Redis, long enough under load to outlive two young-generation collections, and as
+   * strings they filled the old generation (about a third of queue mode's promoted
+   * bytes, and its mark-compacts with them; issue 17).
+   */
+  private readonly recent = new Map<string, Buffer>();
   /** Record keys found in crashed segments at start, per message id. */
   private readonly found = new Map<string, Map<string, number>>();
 
@@ -117,18 +123,26 @@ export class WrittenRecords implements RecordGuard {
     }
   }
 
-  /** The lines of `lines` (records of message `id`) not in the log yet, and how many. */
-  async unwritten(id: string, lines: string): Promise<{ lines: string; count: number }> {
+  /**
+   * The lines of `lines` (records of message `id`) not in the log yet, and how many.
+   * `count` is how many records `lines` holds when the caller knows (else its newlines
+   * are counted: every record ends in one).
+   */
+  async unwritten(
+    id: string,
+    lines: string,
+    count?: number,
+  ): Promise<{ lines: string; count: number }> {
     const known = this.found.get(id);
     const previous = this.recent.get(id);
-    // The common case (a job's first run) returns the lines as they are; `count` is the
-    // number of newlines, as every record ends in one.
-    if (!known && previous === undefined) return { lines, count: countLines(lines) };
+    // The common case (a job's first run) returns the lines as they are, unread: the
+    // outcome's lines are a concatenation that counting would copy into one string.
+    if (!known && previous === undefined) return { lines, count: count ?? countLines(lines) };
     const all = splitLines(lines);
     const present = new Map(known);
-    if (previous !== undefined) countKeys(splitLines(previous), present);
+    if (previous !== undefined) countKeys(splitLines(previous.toString('utf8')), present);
     let left = '';
-    let count = 0;
+    let leftCount = 0;
     for (const line of all) {
       const k = recordKey(line);
       const n = k ? (present.get(k.key) ?? 0) : 0;
@@ -137,16 +151,17 @@ export class WrittenRecords implements RecordGuard {
         continue;
       }
       left += `${line}\n`;
-      count++;
+      leftCount++;
     }
-    return { lines: left, count };
+    return { lines: left, count: leftCount };
   }
 
   /** Notes records appended for message `id` (kept until `completed`). */
   written(id: string, lines: string): void {
     const before = this.recent.get(id);
+    const bytes = Buffer.from(lines, 'utf8');
     this.recent.delete(id);
-    this.recent.set(id, before === undefined ? lines : before + lines);
+    this.recent.set(id, before === undefined ? bytes : Buffer.concat([before, bytes]));
     if (this.recent.size > this.max) {
       const oldest = this.recent.keys().next().value;
       if (oldest !== undefined) this.recent.delete(oldest);
