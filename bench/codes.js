@@ -57,6 +57,17 @@
 //   ndr             an Exchange 2007+ NDR (X-MS-Exchange-Message-Is-Ndr) whose whole body is
 //                   the text: for NDRs in the sender's language, whose headings are
 //                   translated as well.
+// Forms added by h122 for codes-unseen-5.tsv:
+//   html            an Exchange 2007+ NDR sent as text/html alone (its HTML body is the text,
+//                   entities and tags as Exchange writes them: "&#39;", "&lt;", "<br>");
+//   qp              the ndr form with Content-Transfer-Encoding: quoted-printable (RFC 2045
+//                   §6.7): the text is written encoded, soft line breaks ("=" at a line's
+//                   end) and "=XX" octets included;
+//   postfixdsn      a Postfix DSN with its per-message fields (X-Postfix-Queue-ID,
+//                   X-Postfix-Sender, Arrival-Date) before the per-recipient block, which is
+//                   the text (bounce(5)'s delivery-status part).
+//                   codes-unseen-5.tsv first scored 144/145 reply code and status (h122 at
+//                   59880a2; its header gives the miss, a judgement call).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -67,12 +78,13 @@ const ROOT = path.join(__dirname, '..');
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
 const positional = args.filter((a) => !a.startsWith('--'));
-/** The sets scored when no file is given (h42's; h91's, h96's and h103's written for new forms). */
+/** The sets scored when no file is given (h42's; h91's, h96's, h103's and h122's written for new forms). */
 const SETS = [
   'codes-unseen.tsv',
   'codes-unseen-2.tsv',
   'codes-unseen-3.tsv',
   'codes-unseen-4.tsv',
+  'codes-unseen-5.tsv',
 ].map((f) => path.join(__dirname, 'data', f));
 const files = positional.length ? positional : SETS;
 
@@ -95,7 +107,7 @@ const RETURNED = [
 ];
 
 /** A DSN (RFC 3464) whose per-recipient block after Final-Recipient is `block`. */
-function dsn(block) {
+function dsn(block, perMessage = ['Reporting-MTA: dns; mx.example.net']) {
   return [
     ...HEAD,
     'Subject: Delivery Status Notification (Failure)',
@@ -110,7 +122,7 @@ function dsn(block) {
     '--b1',
     'Content-Type: message/delivery-status',
     '',
-    'Reporting-MTA: dns; mx.example.net',
+    ...perMessage,
     '',
     `Final-Recipient: rfc822; ${RECIPIENT}`,
     // Continuation lines of a field are folded (RFC 5322 §2.2.3), as MTAs write them.
@@ -591,17 +603,41 @@ function o365(text) {
   );
 }
 
-/** An Exchange 2007+ NDR whose whole body (translated headings included) is the text. */
-function ndr(text) {
+/**
+ * An Exchange 2007+ NDR whose whole body (translated headings included) is the text,
+ * its body part described by `mime` (text/plain in UTF-8 unless told), then `tail`.
+ */
+function ndr(text, mime = ['Content-Type: text/plain; charset=utf-8'], tail = ['', ...RETURNED]) {
   return notice(
     {
       from: 'Microsoft Outlook <postmaster@mx.example.net>',
       subject: 'Undeliverable: hello',
-      fields: ['X-MS-Exchange-Message-Is-Ndr: ', 'Content-Type: text/plain; charset=utf-8'],
+      fields: ['X-MS-Exchange-Message-Is-Ndr: ', ...mime],
       eol: '\r\n',
     },
-    [...text.split('\n'), '', ...RETURNED],
+    [...text.split('\n'), ...tail],
   );
+}
+
+/** An Exchange NDR whose body is the HTML `text` (text/html alone). */
+const html = (text) => ndr(text, ['Content-Type: text/html; charset=utf-8'], []);
+
+/** The ndr form with its body (the `text`, already encoded) in quoted-printable. */
+const qp = (text) =>
+  ndr(text, [
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: quoted-printable',
+  ]);
+
+/** A Postfix DSN (bounce(5)): its per-message fields, then the per-recipient `block`. */
+function postfixdsn(block) {
+  return dsn(block, [
+    'Reporting-MTA: dns; mx.example.net',
+    'X-Postfix-Queue-ID: 4ZqK2x1N5Vz9sWx',
+    'X-Postfix-Sender: rfc822; bounce@example.com',
+    'Arrival-Date: Tue,  1 Dec 2026 03:55:01 +0000 (UTC)',
+  ]);
 }
 
 const FORMS = {
@@ -627,6 +663,9 @@ const FORMS = {
   yahoo,
   o365,
   ndr,
+  html,
+  qp,
+  postfixdsn,
 };
 
 for (const file of files) score(file);

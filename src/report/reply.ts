@@ -10,9 +10,20 @@ import type { Reply } from './types';
 export const MAX_CONTENT = 4096;
 
 // A reply code followed by an enhanced code, anywhere: "... RCPT TO:<a@b>: 550 5.1.1 ...".
+// Not joined by "-", "/" or a "#" after a word to what comes before it: "Ticket
+// 421-550-5.1.1", ".../550-5.1.1" and "help#550-5.1.1" are an identifier's, a path's or
+// a URL fragment's parts, where a reply never starts (RFC 5321 §4.2: the code opens a
+// line; a reply quoted in a text follows a space, a bracket, a quote or a colon, and
+// Exchange's "#550 5.1.1 ..." opens the text or follows a space).
 const CODE_AND_ENHANCED = new RE2(
-  '\\b([245][0-9][0-9])[ -][\'"]?#?([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b',
+  '(?:^|[^0-9A-Za-z_/#-])#?([245][0-9][0-9])[ -][\'"]?#?([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b',
 );
+
+/** Where CODE_AND_ENHANCED's reply code starts in `t`, or -1. */
+function codeAndEnhancedAt(t: string): number {
+  const m = CODE_AND_ENHANCED.exec(t);
+  return m === null ? -1 : m.index + m[0].indexOf(m[1] as string);
+}
 // A reply code after the words MTAs put before a remote server's reply: "said:",
 // "said" (qmail-remote's "Remote host said 554 ..."), "SMTP error 554", "error code:
 // 550", "reply code 553", "replied:", "returned was:",
@@ -356,8 +367,8 @@ function findReplyCode(t: string, bare: boolean): number {
   if (t.charCodeAt(0) === 0x23 || t.charCodeAt(0) === 0x27 || t.charCodeAt(0) === 0x22) start = 1;
   if (codeAt(t, start, bare) >= 0 || outOfRangeCodeAt(t, start)) return start;
   let best = -1;
-  const a = CODE_AND_ENHANCED.exec(t);
-  if (a !== null) best = a.index;
+  const a = codeAndEnhancedAt(t);
+  if (a >= 0) best = a;
   const pos = codeAfterMarker(t);
   if (pos >= 0 && (best < 0 || pos < best)) best = pos;
   return best;
@@ -992,8 +1003,8 @@ function nestedReply(content: string): number {
   if (failureCode(content, 0) && codeAt(content, 0, false) >= 0 && !isQuantity(content, 3))
     return 0;
   let best = -1;
-  const a = CODE_AND_ENHANCED.exec(content);
-  if (a !== null && failureCode(content, a.index)) best = a.index;
+  const a = codeAndEnhancedAt(content);
+  if (a >= 0 && failureCode(content, a)) best = a;
   const pos = codeAfterMarker(content);
   if (
     pos >= 0 &&
