@@ -49,7 +49,12 @@
 // MDNs of Outlook / Thunderbird / Roundcube and RFC 6533's global MDN, RFC 6533 DSNs with
 // utf-8 and utf-8-addr-xtext addresses, DSNs with every Action, Original-Recipient in one group,
 // no Remote-MTA or Diagnostic-Code, a DSN about a DSN, forwarded and copy-returning bounces,
-// auto-replies in five more languages and challenge-response requests).
+// auto-replies in five more languages and challenge-response requests; -14/: failure notices
+// with weak signals, no DSN part and no codes: Exchange / Office 365 NDRs in seven languages,
+// Gmail's French and Portuguese notices without the remote reply, qmail / Postfix / Exim
+// templates translated, Chinese and Japanese notices, Subject-and-sender-only notices, and
+// the nearest negatives: delay notices in the same languages, a relay notice, out-of-office
+// replies and a person's mail about an undeliverable message).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -108,6 +113,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-11',
   'blind-messages-12',
   'blind-messages-13',
+  'blind-messages-14',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

@@ -298,19 +298,46 @@ const FAILURE_WORDS = [
 ];
 
 /**
- * The recipient of a sentence that says its delivery failed, named after "to":
- * "Message delivery to 'a@b' failed:", "The mail to a@b could not be delivered.",
- * "Could not deliver mail to a@b.", "Your mail to a@b was rejected". Null when the
- * line says no failure (a help line's "send mail to help@...").
+ * How a sentence says a delivery failed and names where it went, per language: the
+ * failure words (lower case) and the prepositions before the recipient. English
+ * (FAILURE_WORDS, " to "), and the same sentence of translated notices (Exchange's
+ * and providers' localized headlines, MTA templates translated by their operators):
+ * German "Die Nachricht an a@b konnte nicht zugestellt werden", French "Votre message
+ * n'a pas pu être remis à a@b", Spanish "No se pudo entregar el mensaje a a@b",
+ * Italian "Impossibile recapitare il messaggio a a@b", Portuguese "Não foi possível
+ * entregar a mensagem para a@b", Dutch "Het bericht kon niet worden bezorgd bij a@b",
+ * Polish "Nie można dostarczyć wiadomości do a@b". A preposition counts only beside
+ * its own language's failure words, so an English line's " a " names nothing.
+ */
+const FAILURE_SENTENCES: readonly { fail: readonly string[]; to: readonly string[] }[] = [
+  { fail: FAILURE_WORDS, to: [' to '] },
+  { fail: ['nicht zugestellt', 'konnte nicht', 'fehlgeschlagen'], to: [' an '] },
+  { fail: ["n'a pas pu", "n'a pas été", 'impossible de'], to: [' à '] },
+  { fail: ['no se pudo', 'no ha podido', 'no pudo'], to: [' a ', ' para '] },
+  { fail: ['impossibile', 'non è stato possibile'], to: [' a '] },
+  { fail: ['não foi possível', 'não pôde'], to: [' para ', ' a '] },
+  { fail: ['kon niet', 'kan niet', 'mislukt'], to: [' aan ', ' bij '] },
+  { fail: ['nie można', 'nie udało się', 'nie powiodło'], to: [' do '] },
+];
+
+/**
+ * The recipient of a sentence that says its delivery failed, named after "to" or
+ * its translation (FAILURE_SENTENCES): "Message delivery to 'a@b' failed:", "The
+ * mail to a@b could not be delivered.", "Die Nachricht an a@b konnte nicht zugestellt
+ * werden." Null when the line says no failure (a help line's "send mail to help@...").
  */
 function sentenceAddress(line: string): Named | null {
-  const lower = lowerAscii(line);
-  if (!FAILURE_WORDS.some((w) => lower.indexOf(w) >= 0)) return null;
-  let at = lower.indexOf(' to ');
-  while (at >= 0) {
-    const named = leadingAddress(line.slice(at + 4));
-    if (named !== null) return named;
-    at = lower.indexOf(' to ', at + 4);
+  const lower = lowerAscii(line).replaceAll('\u2019', "'");
+  for (const lang of FAILURE_SENTENCES) {
+    if (!lang.fail.some((w) => lower.indexOf(w) >= 0)) continue;
+    for (const to of lang.to) {
+      let at = lower.indexOf(to);
+      while (at >= 0) {
+        const named = leadingAddress(line.slice(at + to.length));
+        if (named !== null) return named;
+        at = lower.indexOf(to, at + to.length);
+      }
+    }
   }
   return null;
 }
@@ -471,6 +498,7 @@ function subjectWarns(subject: string): boolean {
   const decoded = decodeEncodedWords(subject);
   const s = lowerAscii(decoded);
   if (s.indexOf('delay') >= 0 || s.indexOf('warning') >= 0) return true;
+  if (TRANSLATED_WARNINGS.some((w) => decoded.toLowerCase().indexOf(w) >= 0)) return true;
   // The translated word counts only in a Subject that does not also call the notice a
   // failure ("Unzustellbar: Lieferung verzögert" returns a message whose own subject
   // said "delayed").
@@ -481,6 +509,23 @@ function subjectWarns(subject: string): boolean {
     !TRANSLATED_BOUNCE_SUBJECTS.some((w) => lower.indexOf(w) >= 0)
   );
 }
+
+/**
+ * "Warning" in the languages MTAs' delay templates are translated into (Exim's
+ * warn_message_file, Sendmail's and Postfix's delay templates are configurable, and
+ * hosting providers ship them translated): German, French, Spanish, Dutch, Polish,
+ * Czech, Russian. Italian and Portuguese "avviso" / "aviso" also mean a notice of
+ * non-delivery ("avviso di mancato recapito") and are left out.
+ */
+const TRANSLATED_WARNINGS = [
+  'warnung',
+  'avertissement',
+  'advertencia',
+  'waarschuwing',
+  'ostrzeżenie',
+  'varování',
+  'предупреждение',
+];
 
 /** English Subject words of failure notices ("Undeliverable:", "Returned mail:", "failure notice"). */
 const FAILURE_SUBJECT_WORDS = ['undeliver', 'returned', 'fail', 'not delivered'];

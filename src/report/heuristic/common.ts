@@ -354,6 +354,8 @@ export const TRANSLATED_BOUNCE_SUBJECTS: readonly string[] = [
   'недоставлен',
   'не доставлено',
   'olevererbar',
+  // Russian "недоставляемое" (undeliverable, the adjective beside "недоставлено").
+  'недоставляем',
   // Polish Outlook's "Niedostarczalne:" (undeliverable), beside "niedostarczona".
   'niedostarczaln',
   ...CJK_BOUNCE_SUBJECTS,

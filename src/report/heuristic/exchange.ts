@@ -37,9 +37,11 @@ import {
   type Failure,
   type Family,
   type Named,
+  TRANSLATED_BOUNCE_SUBJECTS,
 } from './common';
 import { decodeEncodedWords } from '../codec';
 import { cleanMessageId, messageIdOf } from '../dsn';
+import { hasReplyCode } from '../reply';
 import type { OobFinding } from '../types';
 import { enhancedCodeAt } from '../../values';
 
@@ -626,12 +628,68 @@ function labelledNdr(
       if (a !== null) take(a);
     }
   }
-  if (recipients.length === 0 || reply === '') return [];
+  if (recipients.length === 0) return [];
+  if (reply === '') return headlineNdr(b, lines, end, recipients, reportingMta, returnedAt);
   return toFindings(
     b,
     'exchange2007',
     recipients.map((recipient) => ({ recipient, diagnosis: reply })),
     { reportingMta, returnedAt, permanent },
+  );
+}
+
+/** Lines of an NDR's text read for its headline and for a reply (headlineNdr). */
+const MAX_HEADLINE_LINES = 200;
+
+/**
+ * The Subject prefix Exchange gives an NDR, "<prefix>: <original subject>", in the
+ * sender's language: "Undeliverable:" and the translations TRANSLATED_BOUNCE_SUBJECTS
+ * lists ("Non remis :", "No se puede entregar:", "Onbestelbaar:", "Niedostarczalne:").
+ * Its delay and relay notices carry the same Is-Ndr field under other prefixes
+ * ("Delayed:", "Remise différée :", "Relayed:"), so the prefix says which notice it is.
+ */
+function failurePrefix(subject: string): boolean {
+  const decoded = decodeEncodedWords(subject).toLowerCase();
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || colon > 60) return false;
+  const prefix = decoded.slice(0, colon);
+  return (
+    prefix.indexOf('undeliverable') >= 0 ||
+    TRANSLATED_BOUNCE_SUBJECTS.some((w) => prefix.indexOf(w) >= 0)
+  );
+}
+
+/**
+ * An Exchange NDR that gives no reply at all (a gateway stripped the administrators'
+ * section, or a template names no code): the notice's Subject prefix says it failed
+ * (failurePrefix) and nothing says it is still trying (saysDelayed), so the recipient
+ * its headline names ("Votre message n'a pas pu être remis à a@b.") failed; the
+ * diagnosis is the headline's own paragraph, the only reason the notice gives.
+ */
+function headlineNdr(
+  b: Bounce,
+  lines: readonly string[],
+  end: number,
+  recipients: readonly string[],
+  reportingMta: string | null,
+  returnedAt: number,
+): OobFinding[] {
+  if (!failurePrefix(b.header('subject')) || saysDelayed(b.header('subject'), lines, end))
+    return [];
+  // A reply anywhere in the notice's text (in quotation marks no labelled value
+  // reads, "远程服务器返回“552 5.2.2 ...”") is for the readers of replies.
+  const said: string[] = [];
+  for (let i = 0; i < end && i < MAX_HEADLINE_LINES; i++) {
+    const t = (lines[i] as string).trim();
+    if (t === '') continue;
+    if (hasReplyCode(t)) return [];
+    if (said.length < 6) said.push(t);
+  }
+  return toFindings(
+    b,
+    'exchange2007',
+    recipients.map((recipient) => ({ recipient, diagnosis: said.join(' ') })),
+    { reportingMta, returnedAt, permanent: true },
   );
 }
 
