@@ -6,7 +6,24 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
-const ioModules = ['net', 'node:net', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'ioredis', 'bullmq', 'dns', 'node:dns', 'http', 'node:http', 'child_process', 'node:child_process', 'smtp-server', 'nodemailer'];
+const ioModules = [
+  'net',
+  'node:net',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'ioredis',
+  'bullmq',
+  'dns',
+  'node:dns',
+  'http',
+  'node:http',
+  'child_process',
+  'node:child_process',
+  'smtp-server',
+  'nodemailer',
+];
 
 // Relative import paths (gitignore-style patterns) that reach a stage folder, from any depth.
 function stageImports(stages) {
@@ -19,9 +36,26 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   prettier,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
     },
@@ -34,8 +68,30 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ioModules.map((name) => ({ name, message: 'report/ is pure: no I/O imports (STYLE.md §2).' })),
-          patterns: [{ group: stageImports(['log', 'smtp', 'queue', 'pipeline', 'classify', 'relay', 'http', 'hooks', 'cli', 'config', 'lifecycle', 'logger']), message: 'report/ imports no other stage: shared value types live in src/values.ts (DESIGN.md §2).' }],
+          paths: ioModules.map((name) => ({
+            name,
+            message: 'report/ is pure: no I/O imports (STYLE.md §2).',
+          })),
+          patterns: [
+            {
+              group: stageImports([
+                'log',
+                'smtp',
+                'queue',
+                'pipeline',
+                'classify',
+                'relay',
+                'http',
+                'hooks',
+                'cli',
+                'config',
+                'lifecycle',
+                'logger',
+              ]),
+              message:
+                'report/ imports no other stage: shared value types live in src/values.ts (DESIGN.md §2).',
+            },
+          ],
         },
       ],
     },
@@ -46,8 +102,28 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ioModules.map((name) => ({ name, message: 'classify/ is pure: no I/O imports (STYLE.md §2).' })),
-          patterns: [{ group: stageImports(['log', 'smtp', 'queue', 'pipeline', 'relay', 'http', 'hooks', 'cli', 'config', 'lifecycle', 'logger']), message: 'classify/ imports no later stage or edge (DESIGN.md §2).' }],
+          paths: ioModules.map((name) => ({
+            name,
+            message: 'classify/ is pure: no I/O imports (STYLE.md §2).',
+          })),
+          patterns: [
+            {
+              group: stageImports([
+                'log',
+                'smtp',
+                'queue',
+                'pipeline',
+                'relay',
+                'http',
+                'hooks',
+                'cli',
+                'config',
+                'lifecycle',
+                'logger',
+              ]),
+              message: 'classify/ imports no later stage or edge (DESIGN.md §2).',
+            },
+          ],
         },
       ],
     },
@@ -56,20 +132,46 @@ export default tseslint.config(
     // The queue and the pipeline run on workers too: they never reach back into the SMTP edge.
     files: ['src/queue/**/*.ts', 'src/pipeline/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: stageImports(['smtp', 'cli']), message: 'queue/ and pipeline/ import nothing from the SMTP edge or the CLI (DESIGN.md §1).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: stageImports(['smtp', 'cli']),
+              message:
+                'queue/ and pipeline/ import nothing from the SMTP edge or the CLI (DESIGN.md §1).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Everything that arrives over SMTP is hostile: code that looks at message bytes
     // matches with RE2 (linear time) or plain string operations, never a backtracking
     // JavaScript RegExp.
-    files: ['src/report/**/*.ts', 'src/classify/**/*.ts', 'src/smtp/**/*.ts', 'src/pipeline/**/*.ts'],
+    files: [
+      'src/report/**/*.ts',
+      'src/classify/**/*.ts',
+      'src/smtp/**/*.ts',
+      'src/pipeline/**/*.ts',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: 'Literal[regex]', message: 'Untrusted input: use RE2 (or string operations), not a JavaScript RegExp literal.' },
-        { selector: "NewExpression[callee.name='RegExp']", message: 'Untrusted input: use RE2, not RegExp.' },
-        { selector: "CallExpression[callee.name='RegExp']", message: 'Untrusted input: use RE2, not RegExp.' },
+        {
+          selector: 'Literal[regex]',
+          message:
+            'Untrusted input: use RE2 (or string operations), not a JavaScript RegExp literal.',
+        },
+        {
+          selector: "NewExpression[callee.name='RegExp']",
+          message: 'Untrusted input: use RE2, not RegExp.',
+        },
+        {
+          selector: "CallExpression[callee.name='RegExp']",
+          message: 'Untrusted input: use RE2, not RegExp.',
+        },
       ],
     },
   },
@@ -87,11 +189,22 @@ export default tseslint.config(
     files: ['web/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', fetch: 'readonly', EventSource: 'readonly', URL: 'readonly', URLSearchParams: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        fetch: 'readonly',
+        EventSource: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+      },
     },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/consistent-type-imports': 'off' },
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/consistent-type-imports': 'off',
+    },
   },
 );

@@ -37,10 +37,11 @@ function records(outcome: SerializedOutcome): Array<Record<string, unknown>> {
     .trimEnd()
     .split('\n')
     .map((line) => {
-      const { timestamp: _t, event_time: _e, ...rest } = JSON.parse(line) as Record<
-        string,
-        unknown
-      >;
+      const {
+        timestamp: _t,
+        event_time: _e,
+        ...rest
+      } = JSON.parse(line) as Record<string, unknown>;
       return rest;
     });
 }

@@ -1274,7 +1274,10 @@ describe('delivery-agent, MTA and gateway wordings without a specific enhanced c
       ],
       // Starting something that is not a delivery program: a session, a retry.
       ['421 4.3.2 could not start a new session, try again later', 'TransientFailure'],
-      ['Unable to run qmail-remote delivery to a host that does not exist: no such domain', 'BadDomain'],
+      [
+        'Unable to run qmail-remote delivery to a host that does not exist: no such domain',
+        'BadDomain',
+      ],
     ],
     'a domain named as taking no mail, an address that moved, a malformed message, a system error':
       [

@@ -3,7 +3,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText } from '../../../src/config/load';
-import { buildServerConfig, loadServerConfig, serverConfigSchema } from '../../../src/config/server';
+import {
+  buildServerConfig,
+  loadServerConfig,
+  serverConfigSchema,
+} from '../../../src/config/server';
 import { ErrorCode, type OobdError } from '../../../src/errors';
 import { makeTempDir } from '../../helpers/tmp';
 
@@ -224,7 +228,7 @@ describe('hooks documentation', () => {
     const keys = Object.keys(serverConfigSchema.shape.hooks.unwrap().element.shape);
     const table = readFileSync(join(__dirname, '../../../docs/hooks.md'), 'utf8');
     const documented = new Set(
-      [...table.matchAll(/^\| ((?:`[a-z_]+`(?:, )?)+) \|/gm)].flatMap((m) =>
+      [...table.matchAll(/^\| ((?:`[a-z_]+`(?:, )?)+) +\|/gm)].flatMap((m) =>
         [...m[1]!.matchAll(/`([a-z_]+)`/g)].map((k) => k[1]!),
       ),
     );
