@@ -432,19 +432,18 @@ export function programWeight(pattern: string): number {
     const before = pattern[at - 1];
     // `\x{2019}`, `\p{Greek}`: a character or a class, not a repetition.
     if ((before === 'x' || before === 'p' || before === 'P') && pattern[at - 2] === '\\') continue;
-    const bound = repetitionBound(pattern, at);
-    if (bound === null) continue;
-    weight += (before === ')' ? 24 : 10) * Math.max(bound.max - 1, 0);
+    const max = repetitionBound(pattern, at);
+    if (max === null) continue;
+    weight += (before === ')' ? 24 : 10) * Math.max(max - 1, 0);
   }
   return weight;
 }
 
 /**
  * The upper bound of the repetition `{n}`, `{n,}` or `{n,m}` at `start` (n+1 for
- * `{n,}`, which RE2 compiles as n copies and a star), and where it ends; null when the
- * brace is a literal.
+ * `{n,}`, which RE2 compiles as n copies and a star); null when the brace is a literal.
  */
-function repetitionBound(pattern: string, start: number): { max: number; end: number } | null {
+function repetitionBound(pattern: string, start: number): number | null {
   const close = pattern.indexOf('}', start);
   if (close < 0) return null;
   const [low, high, ...rest] = pattern.slice(start + 1, close).split(',');
@@ -453,7 +452,7 @@ function repetitionBound(pattern: string, start: number): { max: number; end: nu
   if (!digits(low) || rest.length > 0 || (high !== undefined && high !== '' && !digits(high)))
     return null;
   const max = high === undefined ? Number(low) : high === '' ? Number(low) + 1 : Number(high);
-  return { max, end: close + 1 };
+  return max;
 }
 
 /**

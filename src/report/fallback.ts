@@ -496,13 +496,12 @@ const GAVE_UP_PHRASES = [
  */
 function subjectWarns(subject: string): boolean {
   const decoded = decodeEncodedWords(subject);
-  const s = lowerAscii(decoded);
-  if (s.indexOf('delay') >= 0 || s.indexOf('warning') >= 0) return true;
-  if (TRANSLATED_WARNINGS.some((w) => decoded.toLowerCase().indexOf(w) >= 0)) return true;
+  const lower = decoded.toLowerCase();
+  if (lower.indexOf('delay') >= 0 || lower.indexOf('warning') >= 0) return true;
+  if (TRANSLATED_WARNINGS.some((w) => lower.indexOf(w) >= 0)) return true;
   // The translated word counts only in a Subject that does not also call the notice a
   // failure ("Unzustellbar: Lieferung verzögert" returns a message whose own subject
   // said "delayed").
-  const lower = decoded.toLowerCase();
   return (
     saysDelayedWord(decoded) &&
     !FAILURE_SUBJECT_WORDS.some((w) => lower.indexOf(w) >= 0) &&
