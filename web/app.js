@@ -150,14 +150,27 @@
     });
     chart.appendChild(svg('title', { id: id + '-title' }, title));
     chart.appendChild(
-      svg('desc', { id: id + '-desc' }, rows.map((r) => r[key] + ': ' + r.count).join(', ')),
+      svg(
+        'desc',
+        { id: id + '-desc' },
+        rows.map((r) => (String(r[key]) || '(none)') + ': ' + r.count).join(', '),
+      ),
     );
     rows.forEach((row, i) => {
       const y = i * (barHeight + gap);
-      const name = String(row[key]);
-      const link = new URLSearchParams(filters);
-      link.set(param, name);
-      const a = svg('a', { href: '/?' + link.toString() });
+      const value = String(row[key]);
+      // Records with no value (an OOB whose recipient has no domain, a Feedback record
+      // naming no address) and the "other domains" remainder are no filter: their bar
+      // is shown without a link, which would select every record or none.
+      const name = value === '' ? '(none)' : value;
+      let a;
+      if (value === '' || row.filter === false) {
+        a = svg('g', {});
+      } else {
+        const link = new URLSearchParams(filters);
+        link.set(param, value);
+        a = svg('a', { href: '/?' + link.toString() });
+      }
       a.appendChild(svg('title', {}, name + ': ' + row.count.toLocaleString('en')));
       a.appendChild(
         svg(
@@ -200,6 +213,7 @@
         domains.push({
           domain: 'other domains (' + (s.domains - s.by_domain.length) + ')',
           count: s.other_domains,
+          filter: false,
         });
       barChart(domainChart, 'Records by recipient domain', domains, 'domain', 'domain');
       const caption = document.querySelector('#records caption');

@@ -1,5 +1,6 @@
 // Options and helpers shared by the subcommands.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PACKAGE_CONFIG } from '../config/paths';
 import { ErrorCode, OobdError } from '../errors';
@@ -72,23 +73,45 @@ export function configPath(
   return existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : PACKAGE_CONFIG;
 }
 
+/** The folders a config names, by key, and where they are when it leaves them out (cwd). */
+const DEFAULT_FOLDERS: Readonly<Record<string, string>> = {
+  'logs.dir': 'logs',
+  'queue.quarantine_dir': 'quarantine',
+};
+
 /**
  * Throws a usage error when a folder a command reads its state from does not exist,
  * naming the config key and file it came from. A missing log or quarantine folder
  * almost always means the command ran from another folder than serve (relative
  * paths) or with another config: saying "nothing there" would read as "all clear".
+ * When the folder is the key's default in the working directory, the message says so:
+ * a config that leaves the key out (the shipped one does) names no folder of its own,
+ * and passing it with --config from elsewhere would not help.
  *
  * @param dir the folder (absolute, as the config resolved it)
  * @param what what it holds, e.g. "log folder"
  * @param key the config key that named it, e.g. "logs.dir"
  * @param configFile the config file it was read from
+ * @param usage how to name the folder on the command line instead, e.g. "oobd logs DIR"
  * @throws OobdError USAGE_ERROR when `dir` does not exist
  */
-export function requireFolder(dir: string, what: string, key: string, configFile: string): void {
+export function requireFolder(
+  dir: string,
+  what: string,
+  key: string,
+  configFile: string,
+  usage?: string,
+): void {
   if (existsSync(dir)) return;
+  const name = DEFAULT_FOLDERS[key];
+  const defaulted =
+    name !== undefined && dir === resolve(name)
+      ? `, or "${name}" in the working directory when the config leaves ${key} out`
+      : '';
+  const named = usage === undefined ? '' : `, or name the folder: ${usage}`;
   throw new OobdError(
     ErrorCode.UsageError,
-    `${what} ${dir} does not exist (${key} of ${configFile}); run from the folder oobd serve runs in, or pass the config it uses with --config`,
+    `${what} ${dir} does not exist (${key} of ${configFile}${defaulted}); run from the folder oobd serve runs in, pass the config it uses with --config${named}`,
   );
 }
 

@@ -85,7 +85,18 @@ async function statusOf(config: ServerConfig, hook: HookConfig): Promise<HookSta
   };
 }
 
-function formatStatus(s: HookStatus): string {
+/** A word for a shell command line: as is when it needs no quoting, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w./@:+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The readable status of one hook. `config` is the --config the command was given: the
+ * `oobd hooks replay` it suggests for dead letters repeats it, or it would read another
+ * config (and log folder).
+ */
+function formatStatus(s: HookStatus, config?: string): string {
+  const replay = `oobd hooks replay ${shellWord(s.hook)}${config === undefined ? '' : ` --config ${shellWord(config)}`}`;
   const parts = [
     s.done_through ? `segments through ${s.done_through} delivered` : null,
     ...Object.entries(s.segments).map(([name, offset]) => `${name} at byte ${offset}`),
@@ -100,7 +111,7 @@ function formatStatus(s: HookStatus): string {
     `  delivered by:  ${s.delivered_by ?? 'no running process'}\n` +
     `  position:      ${position}\n` +
     `  behind by:     ${s.lag_records} records, oldest ${s.lag_seconds}s old\n` +
-    `  dead letters:  ${s.dead_letters}${s.dead_letters > 0 ? ` (oobd hooks replay ${s.hook})` : ''}\n` +
+    `  dead letters:  ${s.dead_letters}${s.dead_letters > 0 ? ` (${replay})` : ''}\n` +
     `  keep segments: ${s.oldest_needed ? `from ${s.oldest_needed} on` : 'none of the present ones are needed'}\n`
   );
 }
@@ -133,7 +144,7 @@ export function register(program: Command): void {
       process.stdout.write(
         opts.json
           ? `${JSON.stringify(statuses, null, 2)}\n`
-          : statuses.map(formatStatus).join('\n'),
+          : statuses.map((s) => formatStatus(s, opts.config)).join('\n'),
       );
     });
 

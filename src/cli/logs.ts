@@ -375,7 +375,7 @@ export function register(program: Command): void {
       if (dirs.length === 0) {
         // logs.dir of a config: say which file and key named a missing folder.
         const config = serverConfig().loadServerConfig(configPath(opts));
-        requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
+        requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file, 'oobd logs DIR');
         dirs = [config.logs.dir];
       }
       for (const dir of dirs) {

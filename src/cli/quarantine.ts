@@ -36,7 +36,7 @@ function open(
   if (merged.dir === undefined && !existsSync(dir) && !existsSync(config.logs.dir)) {
     throw new OobdError(
       ErrorCode.UsageError,
-      `quarantine folder ${dir} does not exist (queue.quarantine_dir of ${config.file}), nor does the log folder ${config.logs.dir} (logs.dir); run from the folder oobd serve runs in, or pass the config it uses with --config`,
+      `quarantine folder ${dir} does not exist (queue.quarantine_dir of ${config.file}), nor does the log folder ${config.logs.dir} (logs.dir); run from the folder oobd serve runs in, pass the config it uses with --config, or name the folder with --dir`,
     );
   }
   return { config, quarantine: new Quarantine(dir, config.queue.quarantine_max_bytes) };

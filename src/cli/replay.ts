@@ -5,11 +5,13 @@ import type { Command } from 'commander';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import { reportAddress } from '../pipeline/parse-mode';
 import { Headers, MAX_HEADER_BYTES, scanFields } from '../report/header';
-import { addConfigOption } from './common';
+import { formatListen } from '../config/units';
+import { configPath, serverConfig } from './common';
 import { looksLikeMessage, readMessages, type SourceError, type SourceMessage } from './sources';
 
 interface ReplayOptions {
-  server: string;
+  server?: string;
+  config?: string;
   to?: string;
   from?: string;
   concurrency?: string;
@@ -25,6 +27,34 @@ function parseServer(text: string): { host: string; port: number } {
     );
   }
   return { host: m[1] ?? m[2] ?? '', port };
+}
+
+/** Wildcard listen addresses, and the loopback address a client on the same machine uses. */
+const WILDCARD_TO_LOOPBACK: Readonly<Record<string, string>> = {
+  '0.0.0.0': '127.0.0.1',
+  '::': '::1',
+};
+
+/**
+ * Where to send: --server, else the first `smtp.listen` of the config (`--config`,
+ * $OOBD_CONFIG, ./config/oobd.toml, the shipped one), a wildcard address taken as its
+ * loopback. A `--config` given with `--server` is still read, so a wrong path is not
+ * silently ignored. `from` says where a server that came from the config was found.
+ */
+function destination(opts: ReplayOptions): { host: string; port: number; from: string | null } {
+  const load = () => serverConfig().loadServerConfig(configPath(opts));
+  if (opts.server !== undefined) {
+    if (opts.config !== undefined) load();
+    return { ...parseServer(opts.server), from: null };
+  }
+  const config = load();
+  const first = config.smtp.listen[0];
+  if (first === undefined) {
+    throw new OobdError(ErrorCode.UsageError, `no --server, and ${config.file} has no smtp.listen`);
+  }
+  const host = WILDCARD_TO_LOOPBACK[first.host] ?? first.host;
+  const server = formatListen({ host, port: first.port });
+  return { host, port: first.port, from: `${server}, the first smtp.listen of ${config.file}` };
 }
 
 /**
@@ -80,10 +110,18 @@ const DEFAULT_RECIPIENT =
   'each message goes to its own Delivered-To, X-Original-To, Envelope-To or To address';
 
 export function register(program: Command): void {
-  addConfigOption(program.command('replay'))
+  program
+    .command('replay')
     .description('send .eml / mbox messages to an SMTP server, with a progress bar and a summary')
     .argument('<path...>', '.eml files, folders (recursive) or mbox files')
-    .requiredOption('-s, --server <host:port>', 'the SMTP server to send to, e.g. 127.0.0.1:2525')
+    .option(
+      '-s, --server <host:port>',
+      'the SMTP server to send to, e.g. 127.0.0.1:2525 (default: the first smtp.listen of the config, 0.0.0.0 and :: as loopback)',
+    )
+    .option(
+      '-c, --config <file>',
+      'config file whose smtp.listen is the default --server (default: $OOBD_CONFIG, else ./config/oobd.toml if it exists, else the one oobd ships)',
+    )
     .option(
       '-t, --to <address>',
       'envelope recipient of every message (default: the Delivered-To, X-Original-To, Envelope-To or To of each message)',
@@ -99,7 +137,7 @@ export function register(program: Command): void {
         '\nExit code 0 when every message got a 2xx reply, 1 otherwise.',
     )
     .action(async (paths: string[], opts: ReplayOptions) => {
-      const { host, port } = parseServer(opts.server);
+      const { host, port, from } = destination(opts);
       const concurrency = opts.concurrency === undefined ? 4 : Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) {
         throw new OobdError(
@@ -107,6 +145,7 @@ export function register(program: Command): void {
           `--concurrency must be a whole number of at least 1, got "${opts.concurrency}"`,
         );
       }
+      if (from !== null) process.stderr.write(`oobd replay: no --server: sending to ${from}\n`);
       if (opts.to === undefined)
         process.stderr.write(`oobd replay: no --to: ${DEFAULT_RECIPIENT}\n`);
       // Loaded here, so the other subcommands do not pay for it.

@@ -55,7 +55,9 @@ function suppressionsConfig(
   }
   const config = serverConfig().loadServerConfig(file);
   // Without folder arguments logs.dir is read: say which file and key named a missing one.
-  if (!dirsGiven) requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);
+  if (!dirsGiven) {
+    requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file, 'oobd suppressions DIR');
+  }
   return { rules: config.suppressions, logsDir: config.logs.dir };
 }
 

@@ -103,17 +103,20 @@ describe('oobd from any directory', () => {
     const config = join(dir, 'oobd.toml');
     // logs.dir and queue.quarantine_dir are left out: "logs" and "quarantine" in the
     // working directory, which here holds neither (serve never ran in it).
-    for (const args of [
-      ['logs'],
-      ['logs', '--summary'],
-      ['suppressions'],
-      ['hooks', 'status'],
-      ['hooks', 'replay', 'app'],
-    ]) {
+    // The message says that a config leaving the key out means the working directory
+    // (passing that config from elsewhere would not help), and how to name the folder
+    // instead where the command takes one.
+    for (const [args, usage] of [
+      [['logs'], ', or name the folder: oobd logs DIR'],
+      [['logs', '--summary'], ', or name the folder: oobd logs DIR'],
+      [['suppressions'], ', or name the folder: oobd suppressions DIR'],
+      [['hooks', 'status'], ''],
+      [['hooks', 'replay', 'app'], ''],
+    ] as const) {
       const result = runCli([...args, '--config', config], { cwd: dir });
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(result.stderr).toContain(
-        `log folder ${join(dir, 'logs')} does not exist (logs.dir of ${config})`,
+        `log folder ${join(dir, 'logs')} does not exist (logs.dir of ${config}, or "logs" in the working directory when the config leaves logs.dir out); run from the folder oobd serve runs in, pass the config it uses with --config${usage}\n`,
       );
       expect(result.stdout).toBe('');
     }
@@ -126,7 +129,7 @@ describe('oobd from any directory', () => {
       const result = runCli([...args, '--config', config], { cwd: dir });
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(result.stderr).toContain(
-        `quarantine folder ${join(dir, 'quarantine')} does not exist (queue.quarantine_dir of ${config}), nor does the log folder ${join(dir, 'logs')} (logs.dir); run from the folder oobd serve runs in`,
+        `quarantine folder ${join(dir, 'quarantine')} does not exist (queue.quarantine_dir of ${config}), nor does the log folder ${join(dir, 'logs')} (logs.dir); run from the folder oobd serve runs in, pass the config it uses with --config, or name the folder with --dir`,
       );
       expect(result.stdout).toBe('');
     }
@@ -136,6 +139,18 @@ describe('oobd from any directory', () => {
     expect(list.code).toBe(0);
     const status = runCli(['hooks', 'status', '--config', config], { cwd: dir });
     expect(status.code).toBe(0);
+  });
+
+  it('does not send the user to the working directory for a log folder the config names itself', () => {
+    const dir = join(cwd, 'named-logs');
+    mkdirSync(dir, { recursive: true });
+    const config = join(dir, 'oobd.toml');
+    writeFileSync(config, '[logs]\ndir = "records"\n');
+    const result = runCli(['logs', '--config', config], { cwd, env: NO_CONFIG });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `log folder ${join(dir, 'records')} does not exist (logs.dir of ${config}); run from the folder oobd serve runs in`,
+    );
   });
 
   it('refuses to serve when a file the config names is missing, naming the config and the key', () => {

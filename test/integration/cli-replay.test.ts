@@ -69,6 +69,49 @@ describe('oobd replay', () => {
     expect(result.stdout).toContain(`could not connect to 127.0.0.1:${port}`);
   });
 
+  it('sends to the first smtp.listen of the config when no --server is given, a wildcard address as loopback', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'a.eml'), dsnMessage());
+    const config = join(dir, 'oobd.toml');
+    // The test server listens on 127.0.0.1; a config listening on every address is
+    // reached from this machine over loopback.
+    writeFileSync(config, `[smtp]\nlisten = ["0.0.0.0:${t.port}"]\n`);
+    const result = await runCliAsync([
+      'replay',
+      '--config',
+      config,
+      '--to',
+      'r@bounce.example.com',
+      join(dir, 'a.eml'),
+    ]);
+    expect(result.stderr).toContain(
+      `oobd replay: no --server: sending to 127.0.0.1:${t.port}, the first smtp.listen of ${config}\n`,
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:${t.port}: 1 accepted, 0 refused`, 'm'),
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it('refuses a --config it cannot read even when --server is given, naming the file', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'a.eml'), dsnMessage());
+    const missing = join(dir, 'nope.toml');
+    const result = await runCliAsync([
+      'replay',
+      '--config',
+      missing,
+      '--server',
+      `127.0.0.1:${t.port}`,
+      '--to',
+      'r@bounce.example.com',
+      join(dir, 'a.eml'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(missing);
+    expect(result.stdout).toBe('');
+  });
+
   it('shows plain defaults in --help', () => {
     const help = runCli(['replay', '--help']).stdout;
     expect(help).not.toContain('(default: "")');

@@ -6,7 +6,7 @@ import type { LogRecord } from '../../src/log/record';
 import { readAllRecords } from '../../src/log/reader';
 import { HookReceiver } from '../helpers/hook-receiver';
 import { RedisServer } from '../helpers/redis';
-import { runCli, startServe, type ServeProcess } from '../helpers/process';
+import { runCli, runCliAsync, startServe, type ServeProcess } from '../helpers/process';
 import { dsnMessage, makeTempDir, writeTestConfig } from '../helpers/service';
 import { sendMessage } from '../helpers/smtp-client';
 
@@ -92,6 +92,35 @@ describe('log hooks of oobd serve', () => {
     expect(JSON.parse(status.stdout)).toEqual([
       expect.objectContaining({ hook: 'app', dead_letters: 0 }),
     ]);
+  });
+
+  it('points at its dead letters with an `oobd hooks replay` command that repeats --config, and that command sends them', async () => {
+    const receiver = await HookReceiver.start();
+    cleanups.push(() => receiver.down());
+    receiver.status = 422;
+    const dir = makeTempDir();
+    writeTestConfig(dir, { config: { hooks: [hookTable(receiver.url)] } });
+    const config = join(dir, 'oobd.toml');
+    const serve = await startServe(['--config', config]);
+    cleanups.push(() => stopServe(serve));
+    await sendDsns(serve.port, 1, 1);
+    await serve.waitForLog((l) => String(l.msg).startsWith('hook endpoint refused a batch'));
+
+    // Run from another folder: without --config the suggested command would read
+    // another config and log folder.
+    const status = runCli(['hooks', 'status', '--config', config], { cwd: makeTempDir() });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(
+      `  dead letters:  1 (oobd hooks replay app --config ${config})\n`,
+    );
+    receiver.status = 200;
+    // Async: the receiver answers on this process's event loop.
+    const replay = await runCliAsync(['hooks', 'replay', 'app', '--config', config], {
+      cwd: makeTempDir(),
+    });
+    expect(replay.stdout).toContain('1 delivered, 0 left');
+    expect(replay.code).toBe(0);
+    expect(receiver.delivered().map((r) => r.recipient)).toEqual(['user1@remote.example']);
   });
 
   it('loses no record when oobd is stopped and killed with SIGKILL in the middle of deliveries to an endpoint that is down, then fails, then answers', async () => {

@@ -144,4 +144,37 @@ if (skip) {
     await page.screenshot({ path: join(ARTIFACTS, 'web-view-uncategorized.png'), fullPage: true });
     expect(dialogs).toEqual([]);
   }, 180_000);
+
+  it('shows a bar for records with no recipient domain as "(none)", and links neither it nor "other domains" to a filter', async () => {
+    // A recipient with no domain (as some old MTAs report a local user), and more than
+    // the 20 domains the chart shows by name.
+    await send('localonly', '550 5.1.1 no such user', '5.1.1');
+    for (let i = 0; i < 21; i++)
+      await send(`u${i}@d${i}.other.example`, '550 5.1.1 no such user', '5.1.1');
+    await page.goto(`${base}/`);
+    const desc = page.locator('#chart-domain svg desc');
+    await page
+      .locator('#chart-domain svg desc', { hasText: 'other domains (' })
+      .waitFor({ state: 'attached' });
+    expect(await desc.textContent()).toMatch(/(?:^|, )\(none\): 1(?:,|$)/);
+    const labels = await page.locator('#chart-domain svg .bar-label').allTextContents();
+    expect(labels).toContain('(none)');
+    expect(labels).not.toContain('');
+    // Every bar that is a link filters on a real domain.
+    const hrefs = await page
+      .locator('#chart-domain svg a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) {
+      const domain = new URLSearchParams(href.slice(href.indexOf('?'))).get('domain');
+      expect({ href, domain }).toEqual({ href, domain: expect.stringMatching(/^[a-z0-9.-]+$/) });
+    }
+    // The bars without a link are exactly "(none)" and "other domains (N)".
+    const unlinked = await page.locator('#chart-domain svg > g .bar-label').allTextContents();
+    expect(unlinked.map((l) => l.replace(/\(\d+\)$/, '(N)')).sort()).toEqual([
+      '(none)',
+      'other domains (N)',
+    ]);
+    expect(dialogs).toEqual([]);
+  }, 180_000);
 });
