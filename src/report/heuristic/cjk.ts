@@ -70,6 +70,24 @@ const BULLETS = '■□●○・◆◇★☆※【[〔<＜(（';
 /** Marks after a label (before its colon or at the end of a lead-in line). */
 const CLOSERS = '】]〕>＞)）';
 
+/**
+ * `rest` after a bracketed qualifier of ASCII letters that names the header field a
+ * recipient label stands for: "送信先(TO)：", "送信先（CC）：", "收件人(Bcc)：" (Mail Defender's
+ * notice lists its TO, CC and BCC recipients so). `rest` itself when there is none.
+ */
+function skipQualifier(rest: string): string {
+  const open = rest.charAt(0);
+  if (open !== '(' && open !== '（') return rest;
+  let k = 1;
+  while (k < rest.length && k <= 4) {
+    const c = rest.charCodeAt(k);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) break;
+    k++;
+  }
+  const close = rest.charAt(k);
+  return k > 1 && (close === ')' || close === '）') ? rest.slice(k + 1) : rest;
+}
+
 /** `line` (trimmed) after `label` and its colon, or null when it does not start so. */
 function afterLabel(
   line: string,
@@ -82,7 +100,7 @@ function afterLabel(
   if (i > 0) s = s.slice(i).trimStart();
   for (const label of labels) {
     if (!s.startsWith(label)) continue;
-    let rest = s.slice(label.length);
+    let rest = skipQualifier(s.slice(label.length));
     let j = 0;
     while (j < rest.length && CLOSERS.indexOf(rest.charAt(j)) >= 0) j++;
     rest = rest.slice(j).trimStart();
@@ -126,8 +144,30 @@ export function cjkHeading(line: string): 'reason' | 'advice' | null {
  * not a label).
  */
 export function cjkRecipientText(line: string): string | null {
-  const rest = afterLabel(line, RECIPIENT_LABELS, true);
+  const rest = afterLabel(line, RECIPIENT_LABELS, true) ?? cellAfterLabel(line);
   return rest === null || rest === '' ? null : rest;
+}
+
+/**
+ * The address in the cell after a recipient label: a notice laid out as a table of
+ * label and value cells ("<td>收件人</td><td>a@b</td>", Alibaba Mail's and other hosted
+ * notices) reads, once its tags are gone, as the label, white space and the value,
+ * with no colon. CJK text puts no space between words, so white space right after a
+ * label ends the label, and the value must then start as an address does (an ASCII
+ * letter, digit or "<"): "收件人 a@b" gives "a@b"; "받는 사람 주소가 ..." (Korean, which
+ * spaces its words) gives nothing.
+ */
+function cellAfterLabel(line: string): string | null {
+  const rest = afterLabel(line, RECIPIENT_LABELS, false);
+  if (rest === null || rest === '') return null;
+  const raw = line.trimEnd();
+  const at = raw.lastIndexOf(rest);
+  const before = raw.charCodeAt(at - 1);
+  if (at <= 0 || !(before === 0x20 || before === 0x09 || before === 0x3000)) return null;
+  const c = rest.charCodeAt(0);
+  const addressStart =
+    c === 0x3c || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  return addressStart ? rest : null;
 }
 
 /** The reason a CJK notice gives after its label ("理由: ...", "退信原因：..."), or null. */
@@ -161,8 +201,12 @@ function isCjkLetter(c: number): boolean {
  * why: a label of a few CJK words and a colon ("보낸 날짜 : ...", "메일 제목 : ...", "件名：",
  * "主 题：" (an ideographic space inside), "時間:") that is no recipient or reason label. Notices list the returned
  * message's date, subject and sender this way beside the recipient; they explain nothing.
+ * So does a recipient label with no address after it.
  */
 export function isCjkOtherField(line: string): boolean {
+  // A recipient field left empty ("送信先(CC)：", "送信先(BCC)：" under the TO one): it
+  // names no one and explains nothing.
+  if (afterLabel(line, RECIPIENT_LABELS, true) === '') return true;
   let s = line.trim();
   let i = 0;
   while (i < s.length && BULLETS.indexOf(s.charAt(i)) >= 0) i++;

@@ -6,7 +6,12 @@
 import iconv from 'iconv-lite';
 import { isEmailAddress } from '../../../src/report/address';
 import { decodeCharset, decodeEncodedWords } from '../../../src/report/codec';
-import { cjkReasonText, cjkRecipientText, isCjkLeadIn } from '../../../src/report/heuristic/cjk';
+import {
+  cjkReasonText,
+  cjkRecipientText,
+  isCjkLeadIn,
+  isCjkOtherField,
+} from '../../../src/report/heuristic/cjk';
 import { isLeadIn, isReplySubject } from '../../../src/report/heuristic/common';
 import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
@@ -64,6 +69,36 @@ describe('the labels of CJK notices', () => {
     expect(cjkRecipientText('宛先のメールアドレスが存在しません。')).toBeNull();
     expect(cjkRecipientText('收件人邮箱已满')).toBeNull();
     expect(cjkRecipientText('お問い合わせ：support@example.jp')).toBeNull();
+  });
+
+  // [line, the recipient text it gives, or null]. A bracketed header name before the
+  // colon ("送信先(TO)："); a table's label and address cells, which lose their tags and
+  // keep white space between them ("<td>收件人</td><td>a@b</td>"). Not: a bracket that holds
+  // no short header name, words after a label and a space (Korean spaces its words), a
+  // label run into the next word.
+  it.each<[string, string | null]>([
+    ['送信先(TO)：tora@example.org', 'tora@example.org'],
+    ['收件人（Cc）： li@example.cn', 'li@example.cn'],
+    [' 收件人  zhao@example.cn ', 'zhao@example.cn'],
+    ['宛先\t<sato@example.jp>', '<sato@example.jp>'],
+    ['送信先(お客様)：tora@example.org', null],
+    ['送信先(RECIPIENTS)：tora@example.org', null],
+    ['수신자 주소가 존재하지 않습니다', null],
+    ['收件人地址 zhao@example.cn', null],
+  ])('reads the recipient of a bracketed label or a table cell in %j', (line, want) => {
+    expect(cjkRecipientText(line)).toBe(want);
+  });
+
+  // [line, true when it is a field that explains nothing]: a recipient field left empty
+  // is one; a recipient field with its address, and a reason, are not.
+  it.each<[string, boolean]>([
+    ['送信先(CC)：', true],
+    ['送信先(BCC)：', true],
+    ['收件人：', true],
+    ['送信先(TO)：tora@example.org', false],
+    ['理由：ユーザーが存在しません', false],
+  ])('tells whether %j is a field that explains nothing', (line, want) => {
+    expect(isCjkOtherField(line)).toBe(want);
   });
 
   it('reads reason labels, and a label alone as a lead-in', () => {
