@@ -232,14 +232,26 @@ export function joinCodeBreaks(lines: string[]): string[] {
 
 /**
  * `line` ends with a reply code standing as a word (after a space, a quote, "#", "(" or
- * ":", or alone on the line) and `next` opens with an enhanced code of its class that
- * ends a word: the reply "550 5.1.1 ..." broken after its code.
+ * ":", or alone on the line; not a number a noun names, "port 550") and `next` opens with
+ * an enhanced code of its class that ends a word: the reply "550 5.1.1 ..." broken after
+ * its code.
  */
 function codeBreakAt(line: string, next: string): boolean {
   const t = line.trimEnd();
   const at = t.length - 3;
   if (at < 0 || !isDigit(t.charCodeAt(t.length - 1)) || codeAt(t, at, true) < 0) return false;
   if (at > 0 && ' \'"#(:'.indexOf(t.charAt(at - 1)) < 0) return false;
+  // "the size limit is 552", "port 550": a number a noun names is no reply code.
+  const ws = t.lastIndexOf(' ', at - 2);
+  if (
+    NUMBER_NOUNS.has(
+      t
+        .slice(ws + 1, at)
+        .trim()
+        .toLowerCase(),
+    )
+  )
+    return false;
   const n = next.trimStart();
   const e = enhancedCodeAt(n, 0);
   return e !== null && e.code.class === t.charCodeAt(at) - 0x30 && endsWord(n, e.end);

@@ -108,6 +108,11 @@ describe('joinCodeBreaks: a reply broken between its reply code and its enhanced
       expect(joinCodeBreaks([end, '5.2.2 came next'])).toHaveLength(2);
   });
 
+  it('does not join a number a noun names before an enhanced code', () => {
+    for (const end of ['the size limit is 552', 'connect to port 550', 'ticket 554'])
+      expect(joinCodeBreaks([end, '5.2.2 was logged'])).toHaveLength(2);
+  });
+
   it('does not join when the next line starts with a version or an IP address', () => {
     expect(joinCodeBreaks(['rejected 550', '5.1.1.4 listed'])).toHaveLength(2);
     expect(joinCodeBreaks(['rejected 550', '5.1.12345 listed'])).toHaveLength(2);
