@@ -68,6 +68,10 @@
 //                   the text (bounce(5)'s delivery-status part).
 //                   codes-unseen-5.tsv first scored 144/145 reply code and status (h122 at
 //                   59880a2; its header gives the miss, a judgement call).
+// codes-unseen-6.tsv (h132) uses the forms above, aimed at replies wrapped across lines
+// (between the reply code and the enhanced code, after "said:", Domino's "Permanent Error"),
+// codes behind "#" or in brackets, numbers that are no codes and classes that disagree; it
+// first scored reply code 148/148, status 142/148 (its header gives the misses).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -78,13 +82,14 @@ const ROOT = path.join(__dirname, '..');
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
 const positional = args.filter((a) => !a.startsWith('--'));
-/** The sets scored when no file is given (h42's; h91's, h96's, h103's and h122's written for new forms). */
+/** The sets scored when no file is given (h42's; h91's, h96's, h103's, h122's and h132's written for new forms). */
 const SETS = [
   'codes-unseen.tsv',
   'codes-unseen-2.tsv',
   'codes-unseen-3.tsv',
   'codes-unseen-4.tsv',
   'codes-unseen-5.tsv',
+  'codes-unseen-6.tsv',
 ].map((f) => path.join(__dirname, 'data', f));
 const files = positional.length ? positional : SETS;
 

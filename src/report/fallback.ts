@@ -16,7 +16,7 @@ import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
 import { messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
-import { continuedReply, extractReply, hasReplyCode, oneLine } from './reply';
+import { continuedReply, extractReply, hasReplyCode, joinCodeBreaks, oneLine } from './reply';
 import type { OobFinding } from './types';
 import {
   Bounce,
@@ -402,7 +402,7 @@ function ownLines(msg: MimeMessage): string[] {
   const out: string[] = [];
   for (const t of chosen) {
     const text = t.type === 'text/html' ? htmlToText(t.text.slice(0, MAX_HTML)) : t.text;
-    for (const line of splitLines(text)) {
+    for (const line of joinCodeBreaks(splitLines(text))) {
       if (out.length >= MAX_LINES) return out;
       if (isStop(line.trim().toLowerCase())) return out;
       out.push(line);

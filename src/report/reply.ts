@@ -206,6 +206,57 @@ function isOneLine(text: string): boolean {
   return !afterSpace;
 }
 
+/**
+ * `lines` with each reply that a line break cut between its reply code and its enhanced
+ * code joined back into one line: a line whose last word is a reply code ("Remote Server
+ * returned '550", "said: 550", "Reported error: 550"), then a line that opens with an
+ * enhanced code of the same class ("5.1.1 RESOLVER.ADR.RecipNotFound ..."). RFC 2034 §4
+ * writes the enhanced code after the reply code and one space, on the same line, so a
+ * break there is a wrap, not the end of the reply: a forwarder or a notice template
+ * filling its lines to RFC 5322 §2.1.1's 78 characters, or an HTML "<br>" between them.
+ * The same array when nothing is joined (most texts).
+ */
+export function joinCodeBreaks(lines: string[]): string[] {
+  let out: string[] | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const next = i + 1 < lines.length ? (lines[i + 1] as string) : '';
+    if (codeBreakAt(line, next)) {
+      out ??= lines.slice(0, i);
+      out.push(line.trimEnd() + ' ' + next.trim());
+      i++;
+    } else if (out !== null) out.push(line);
+  }
+  return out ?? lines;
+}
+
+/**
+ * `line` ends with a reply code standing as a word (after a space, a quote, "#", "(" or
+ * ":", or alone on the line; not a number a noun names, "port 550") and `next` opens with
+ * an enhanced code of its class that ends a word: the reply "550 5.1.1 ..." broken after
+ * its code.
+ */
+function codeBreakAt(line: string, next: string): boolean {
+  const t = line.trimEnd();
+  const at = t.length - 3;
+  if (at < 0 || !isDigit(t.charCodeAt(t.length - 1)) || codeAt(t, at, true) < 0) return false;
+  if (at > 0 && ' \'"#(:'.indexOf(t.charAt(at - 1)) < 0) return false;
+  // "the size limit is 552", "port 550": a number a noun names is no reply code.
+  const ws = t.lastIndexOf(' ', at - 2);
+  if (
+    NUMBER_NOUNS.has(
+      t
+        .slice(ws + 1, at)
+        .trim()
+        .toLowerCase(),
+    )
+  )
+    return false;
+  const n = next.trimStart();
+  const e = enhancedCodeAt(n, 0);
+  return e !== null && e.code.class === t.charCodeAt(at) - 0x30 && endsWord(n, e.end);
+}
+
 /** Most lines of one multi-line reply `continuedReply` joins. */
 const MAX_REPLY_LINES = 20;
 
@@ -249,6 +300,30 @@ export function continuedReply(
     } else break;
   }
   return { text: out.join(' '), next: i };
+}
+
+/**
+ * `continuedReply` for a reason that may announce its reply on one line and give it
+ * on the next: when the line at `at` holds no reply code and the next line opens one
+ * (RFC 5321 §4.2: the code opens a reply's line), the reply (with its continuation
+ * lines) joins the announcing line. Domino's "SMTP Protocol Returned a Permanent
+ * Error" wrapped before its "550 5.1.1 <a@b>... User unknown" is one reason.
+ */
+export function announcedReply(
+  lines: readonly string[],
+  at: number,
+): { text: string; next: number } {
+  const first = continuedReply(lines, at);
+  const next = (lines[first.next] ?? '').trim();
+  if (first.next !== at + 1 || hasReplyCode(first.text) || failureCodeAt(next) < 0) return first;
+  const reply = continuedReply(lines, first.next);
+  return { text: `${first.text} ${reply.text}`, next: reply.next };
+}
+
+/** The 4xx or 5xx reply code opening `t` ("550 ...", "550-..."), or -1. */
+function failureCodeAt(t: string): number {
+  const code = codeAt(t, 0, true);
+  return code >= 400 ? code : -1;
 }
 
 /**

@@ -17,7 +17,7 @@ import { decodeEncodedWords } from '../codec';
 import { parseDate } from '../date';
 import { cleanMessageId, messageIdOf } from '../dsn';
 import type { MimeMessage, TextPart } from '../mime';
-import { extractReply, hasReplyCode, oneLine } from '../reply';
+import { extractReply, hasReplyCode, joinCodeBreaks, oneLine } from '../reply';
 import { enhancedCodeAt, formatEnhancedCode, type EnhancedCode } from '../../values';
 import type { Finding, OobFinding } from '../types';
 import { cjkHeading, cjkReasonText, isCjkLeadIn, isCjkOtherField } from './cjk';
@@ -222,10 +222,14 @@ export class Bounce {
     return this.bodyCache;
   }
 
-  /** `body()` as lines, trailing white space removed, each at most MAX_LINE long. */
+  /**
+   * `body()` as lines, trailing white space removed, each at most MAX_LINE long; a
+   * reply wrapped between its reply code and its enhanced code is one line again
+   * (`joinCodeBreaks`).
+   */
   lines(): string[] {
     if (this.linesCache !== null) return this.linesCache;
-    this.linesCache = splitLines(this.body());
+    this.linesCache = joinCodeBreaks(splitLines(this.body()));
     return this.linesCache;
   }
 

@@ -760,6 +760,27 @@ function exchange2003Recipient(line: string): Named | null {
 }
 
 /**
+ * The text after a diagnostic type other than "smtp" right after Exchange's assigned
+ * status in "<host #5.0.0 X-Postfix; host x said: 550 5.1.1 ...>" (RFC 3464 §2.3.6: a
+ * diagnostic-type is an atom, then ";"; a relay may pass on its own, as Postfix's
+ * X-Postfix or Domino's X-Notes), with where the type starts; null when no type follows.
+ */
+function typedAfterStatus(inner: string, hash: number): { text: string; at: number } | null {
+  const e = enhancedCodeAt(inner, hash + 1);
+  if (e === null) return null;
+  let i = e.end;
+  while (inner.charCodeAt(i) === 0x20) i++;
+  const at = i;
+  for (; i < inner.length; i++) {
+    const c = inner.charCodeAt(i) | 0x20;
+    const atom = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
+    if (!atom) break;
+  }
+  if (i === at || inner.charCodeAt(i) !== 0x3b) return null;
+  return { text: inner.slice(i + 1), at };
+}
+
+/**
  * Block lines with a "<host #5.x.x smtp;...>" bracket that Exchange wrapped over lines
  * joined back into one: the lines up to the one that closes it. A break after "@",
  * "." or "-" was inside a word (an address or a host name), so no space is put there.
@@ -811,9 +832,11 @@ export const exchange2003: Family = {
           const inner = line.slice(1, -1);
           const hash = inner.indexOf('#');
           f.remoteMta = inner.slice(0, hash).trim() || null;
-          const reply = textAfter(inner, EXCHANGE.smtpReply);
+          const typed = typedAfterStatus(inner, hash);
+          const reply = textAfter(inner, EXCHANGE.smtpReply) ?? typed?.text ?? null;
           if (reply !== null) remote = reply.trim();
-          const semi = lowerAscii(inner).indexOf(EXCHANGE.smtpReply);
+          const smtp = lowerAscii(inner).indexOf(EXCHANGE.smtpReply);
+          const semi = smtp >= 0 ? smtp : (typed?.at ?? -1);
           const hinted = hashStatus(inner.slice(hash, semi >= 0 ? semi : inner.length));
           if (hinted !== null) f.status = hinted.code;
           if (f.recipient === '') f.recipient = addressIn(reply ?? '') ?? '';

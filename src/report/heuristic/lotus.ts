@@ -27,7 +27,7 @@ import {
   type Failure,
   type Family,
 } from './common';
-import { continuedReply } from '../reply';
+import { announcedReply } from '../reply';
 
 /** Fixed text of Domino's and Notes' reports (lower case). */
 export const DOMINO = {
@@ -105,8 +105,8 @@ export const domino: Family = {
       const next = all[i + 1];
       if (next === undefined || next.values.length === 0) continue;
       // The reason is its first line (all the lines of a multi-line reply, RFC 5321
-      // §4.2.1); DSN-like fields may follow it.
-      const reason = continuedReply(next.values, 0).text;
+      // §4.2.1, and a reply its first line announces); DSN-like fields may follow it.
+      const reason = announcedReply(next.values, 0).text;
       for (const recipient of recipients)
         failures.push({ recipient: recipient as string, diagnosis: reason });
       i++;
@@ -144,7 +144,7 @@ export const domino: Family = {
           if (a !== null) pending.push(a);
           else section = '';
         } else if (section === 'because') {
-          const reply = continuedReply(lines.slice(i, Math.min(end, i + 21)), 0);
+          const reply = announcedReply(lines.slice(i, Math.min(end, i + 21)), 0);
           i += reply.next - 1;
           for (const recipient of pending) failures.push({ recipient, diagnosis: reply.text });
           pending = [];
