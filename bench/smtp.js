@@ -38,7 +38,7 @@ const ROOT = path.resolve(__dirname, '..');
 const shippedRules = () => require(path.join(ROOT, 'dist/config/server.js')).SHIPPED_RULES_FILES;
 const FIXTURE = path.join(ROOT, '..', 'shared', 'corpus', 'kumomta', 'rfc3464', '1.eml');
 /** NODE_OPTIONS of queue-mode processes in docker-compose.yml and contrib/ (bin/oobd says why). */
-const QUEUE_NODE_OPTIONS = '--max-old-space-size=1024';
+const QUEUE_NODE_OPTIONS = '--max-old-space-size=1024 --max-semi-space-size=16';
 /** The young-generation cap bin/oobd's shebang gives every command (it says why). */
 const SEMI_SPACE_MB = 4;
 const SERVER_CPU = '0';
