@@ -54,7 +54,11 @@
 // Gmail's French and Portuguese notices without the remote reply, qmail / Postfix / Exim
 // templates translated, Chinese and Japanese notices, Subject-and-sender-only notices, and
 // the nearest negatives: delay notices in the same languages, a relay notice, out-of-office
-// replies and a person's mail about an undeliverable message).
+// replies and a person's mail about an undeliverable message); -15/: bounce notices of the
+// software and gateways -7 to -14 cover least (Domino's DSN, MDaemon, CommuniGate Pro's LOCAL
+// module, James' DSNBounce, Haraka, Stalwart, Mimecast / Proofpoint / Barracuda / IronPort /
+// Trend Micro / Symantec replies, IronPort's own bounce, Zoho, GMX / web.de, Mailman's
+// uncaught bounce) and their delay, success and auto-reply negatives.
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -114,6 +118,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-12',
   'blind-messages-13',
   'blind-messages-14',
+  'blind-messages-15',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

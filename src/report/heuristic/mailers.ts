@@ -193,6 +193,14 @@ export const fml: Family = {
   },
 };
 
+/** `line` is one address and nothing else ("a@b", "<a@b>", "a@b:"): it names the reason line `next`. */
+function addressAlone(line: string, next: string): Named | null {
+  const named = leadingAddress(line);
+  if (named === null) return null;
+  const rest = named.rest.trim();
+  return rest === '' ? { ...named, rest: next } : null;
+}
+
 function withoutComma(s: string): string {
   const t = s.trim();
   return t.endsWith(',') ? t.slice(0, -1).trimEnd() : t;
@@ -219,13 +227,18 @@ export const zoho: Family = {
   parse(b) {
     const lines = b.lines();
     const failures: Failure[] = [];
+    let previous = '';
     for (const raw of lines) {
       const line = raw.trim();
       if (startsWithI(line, 'received:')) break;
+      const before = previous;
+      if (line !== '') previous = line;
       const lower = lowerAscii(line);
       const marker = lower.indexOf(MAILERS.zohoCode);
       if (marker < 0) continue;
-      const named = leadingAddress(line);
+      // The address opens the line; a notice re-wrapped (or laid out as Exim's "The
+      // following address(es) failed:" block) puts it alone on the line before.
+      const named = leadingAddress(line) ?? addressAlone(before, line);
       if (named === null) continue;
       // "ERROR_CODE :550, ERROR_CODE :5.2.1 <a@b>... User Unknown": the code, then the reply.
       let code: number | null = null;
