@@ -25,6 +25,13 @@
 // relay lines, Yahoo / AOL / iCloud / Comcast / Spectrum / GoDaddy codes, Proofpoint, Mimecast,
 // Barracuda, Cisco, Sophos, SpamTitan, Cloudflare Email Routing, Postfix / Exim / Sendmail /
 // OpenSMTPD notices, greylisting daemons, block list stock texts; first score 122/135),
+// -12 (the default reply texts of MTAs, filters and hosting panels that -2 to -11 used least:
+// Postfix restriction / postscreen / anvil / size and quota defaults, virtual alias loops,
+// Exim and cPanel ACL and router texts, Sendmail sysexits and check_* texts, qmail-remote /
+// qmail-smtpd, Exchange Server RESOLVER / ROUTING / STOREDRV / QUEUE, Zimbra, Plesk, mailcow /
+// Rspamd / Dovecot, amavisd-new, SpamAssassin, Proofpoint, Mimecast, Barracuda, Cisco, Sophos,
+// Trend Micro, Symantec; near misses such as a full mailbox against a message too big;
+// first score 134/150),
 // -languages-4 (an open set of languages the other language sets cover thinly: Greek,
 // Romanian, Hungarian, Bulgarian, Serbian / Croatian, Slovenian, Slovak, Baltic, Nordic,
 // Icelandic, Catalan, Basque, Galician, Arabic, Hebrew, Persian, Turkish, Hindi, Thai,
@@ -94,6 +101,7 @@ const SETS = [
   'blind-replies-9.tsv',
   'blind-replies-10.tsv',
   'blind-replies-11.tsv',
+  'blind-replies-12.tsv',
   'blind-replies-languages-4.tsv',
   'blind-replies-languages-5.tsv',
   'blind-replies-languages-2.tsv',
