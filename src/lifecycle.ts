@@ -58,6 +58,12 @@ export interface ServiceOptions {
    * @defaultValue true
    */
   hooks?: boolean;
+  /**
+   * The --config the command was given, repeated in the commands oobd suggests in its
+   * errors and log lines (`oobd hooks replay`, `oobd rules check`) so they read the
+   * same config from any directory.
+   */
+  configArg?: string;
 }
 
 export interface ReloadReport {
@@ -265,6 +271,7 @@ async function openCore(
     classifier: classifierOptions(config),
     logger,
     keepClassifier: parsing === 'here' || (parsing === 'threads' && smtpThreadMaxBytes > 0),
+    ...(opts.configArg === undefined ? {} : { configArg: opts.configArg }),
   });
   rules.load();
   const common = {
@@ -355,6 +362,7 @@ async function startHooks(
     maxSegmentDurationMs: config.logs.max_segment_duration,
     logger: opts.logger,
     metrics: new HookMetrics(metrics.registry),
+    ...(opts.configArg === undefined ? {} : { configArg: opts.configArg }),
   });
   await hooks.start();
   return hooks;

@@ -181,17 +181,36 @@ const UNCATEGORIZED_RESULT: Classification = Object.freeze({
  */
 const MAX_INNER_SCAN = 2048;
 
-/** A rules file or pattern that cannot be used; `problems` holds every one that was found. */
+/** How many problems a RulesInvalidError's message lists; the rest are counted. */
+export const LISTED_PROBLEMS = 20;
+
+/**
+ * The message of a RulesInvalidError: one problem on one line; several as a count and
+ * then one line each (file, label, index, pattern, reason), the first LISTED_PROBLEMS
+ * of them and "and N more". `hint` (e.g. the `oobd rules check` command to run) ends it.
+ */
+export function problemsMessage(problems: readonly RuleProblem[], hint?: string): string {
+  const end = hint === undefined ? '' : `${problems.length > 1 ? '\n' : '; '}${hint}`;
+  const [first] = problems;
+  if (first === undefined) return `invalid rules${end}`;
+  if (problems.length === 1) return `${formatProblem(first)}${end}`;
+  const lines = problems.slice(0, LISTED_PROBLEMS).map((problem) => `  ${formatProblem(problem)}`);
+  const rest = problems.length - LISTED_PROBLEMS;
+  if (rest > 0) lines.push(`  and ${rest} more`);
+  return `${problems.length} problems in the rules files:\n${lines.join('\n')}${end}`;
+}
+
+/**
+ * A rules file or pattern that cannot be used; `problems` holds every one that was
+ * found, and the message lists them (see problemsMessage). The code is the first
+ * problem's: OOBD_FILE_UNREADABLE for text that is not TOML/JSON/JSON5, else
+ * OOBD_RULE_INVALID.
+ */
 export class RulesInvalidError extends OobdError {
   readonly problems: readonly RuleProblem[];
 
-  constructor(problems: readonly RuleProblem[]) {
-    const first = problems[0];
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
-    super(
-      first?.code ?? ErrorCode.RuleInvalid,
-      first ? `${formatProblem(first)}${more}` : 'invalid rules',
-    );
+  constructor(problems: readonly RuleProblem[], hint?: string) {
+    super(problems[0]?.code ?? ErrorCode.RuleInvalid, problemsMessage(problems, hint));
     this.name = 'RulesInvalidError';
     this.problems = problems;
   }
@@ -703,16 +722,31 @@ function cacheSizeOption(value: number | undefined, fallback: number, name: stri
  * classifier (a reload) starts with empty ones.
  *
  * @throws RulesInvalidError (an OobdError with code OOBD_RULE_INVALID, or
- *   OOBD_FILE_UNREADABLE for text that is not TOML/JSON/JSON5) naming file, label and
- *   index of the first problem; `problems` lists every one found.
+ *   OOBD_FILE_UNREADABLE for text that is not TOML/JSON/JSON5) whose message names
+ *   file, label and index of every problem found (the first LISTED_PROBLEMS of them);
+ *   `problems` lists every one.
  */
 export function compileClassifier(
   sources: readonly RulesSource[],
   options: ClassifierOptions = {},
 ): CompiledClassifier {
   const { files, problems } = decodeAll(sources);
-  if (problems.length > 0) throw new RulesInvalidError(inFileOrder(files, problems));
-  return new SetClassifier(flatten(files), contextLayerOf(files), options);
+  // A bad label or list stops the compile before RE2 sees the patterns: add what RE2
+  // says of them, so one error names every problem, as `oobd rules check` does.
+  if (problems.length > 0)
+    throw new RulesInvalidError(
+      inFileOrder(files, [...problems, ...patternProblems(flatten(files))]),
+    );
+  const rules = flatten(files);
+  try {
+    return new SetClassifier(rules, contextLayerOf(files), options);
+  } catch (err) {
+    // The rules are compiled in several sets, and the first that fails names only its
+    // own bad patterns: name every one.
+    if (!(err instanceof RulesInvalidError)) throw err;
+    const all = patternProblems(rules);
+    throw all.length > 0 ? new RulesInvalidError(all) : err;
+  }
 }
 
 /**

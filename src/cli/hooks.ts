@@ -2,6 +2,7 @@
 // sending its dead letters again.
 import type { Command } from 'commander';
 import type { HookConfig, ServerConfig } from '../config/server';
+import { configArgument, shellWord } from '../config/paths';
 import { ErrorCode, OobdError } from '../errors';
 import { addConfigOption, configPath, requireFolder, serverConfig } from './common';
 
@@ -85,18 +86,13 @@ async function statusOf(config: ServerConfig, hook: HookConfig): Promise<HookSta
   };
 }
 
-/** A word for a shell command line: as is when it needs no quoting, else single-quoted. */
-function shellWord(word: string): string {
-  return /^[\w./@:+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The readable status of one hook. `config` is the --config the command was given: the
  * `oobd hooks replay` it suggests for dead letters repeats it, or it would read another
  * config (and log folder).
  */
 function formatStatus(s: HookStatus, config?: string): string {
-  const replay = `oobd hooks replay ${shellWord(s.hook)}${config === undefined ? '' : ` --config ${shellWord(config)}`}`;
+  const replay = `oobd hooks replay ${shellWord(s.hook)}${configArgument(config)}`;
   const parts = [
     s.done_through ? `segments through ${s.done_through} delivered` : null,
     ...Object.entries(s.segments).map(([name, offset]) => `${name} at byte ${offset}`),
@@ -117,8 +113,8 @@ function formatStatus(s: HookStatus, config?: string): string {
 }
 
 export function register(program: Command): void {
-  const hooks = program
-    .command('hooks')
+  // --config is taken before the subcommand (`oobd hooks --config F status`) as after it.
+  const hooks = addConfigOption(program.command('hooks'))
     .description('log hooks of this node: where each stands, and replaying its dead letters')
     .addHelpText(
       'after',
@@ -131,7 +127,8 @@ export function register(program: Command): void {
     .description('position, lag, dead letters and the oldest segment each hook still needs')
     .argument('[name]', 'only this hook')
     .option('--json', 'print JSON')
-    .action(async (name: string | undefined, opts: StatusOptions) => {
+    .action(async (name: string | undefined, own: StatusOptions) => {
+      const opts = { ...hooks.opts<StatusOptions>(), ...own };
       const config = serverConfig().loadServerConfig(configPath(opts));
       const selected = name === undefined ? config.hooks : [findHook(config, name)];
       if (selected.length === 0) {
@@ -151,7 +148,8 @@ export function register(program: Command): void {
   addConfigOption(hooks.command('replay'))
     .description("POST a hook's dead letters again, oldest first; each accepted one is removed")
     .argument('<name>', 'the hook')
-    .action(async (name: string, opts: { config?: string }) => {
+    .action(async (name: string, own: { config?: string }) => {
+      const opts = { ...hooks.opts<{ config?: string }>(), ...own };
       const config = serverConfig().loadServerConfig(configPath(opts));
       const hook = findHook(config, name);
       requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file);

@@ -6,6 +6,7 @@ import type { ServerConfig } from '../config/server';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import type { ListedEntry, Quarantine, QuarantineCause } from '../queue/quarantine';
 import { existsSync } from 'node:fs';
+import { configArgument, shellWord } from '../config/paths';
 import { addConfigOption, configPath, serverConfig } from './common';
 
 interface QuarantineOptions {
@@ -21,7 +22,7 @@ interface QuarantineOptions {
 function open(
   group: Command,
   opts: QuarantineOptions,
-): { config: ServerConfig; quarantine: Quarantine } {
+): { config: ServerConfig; quarantine: Quarantine; list: string } {
   const merged = { ...(group.opts() as QuarantineOptions), ...opts };
   const config = serverConfig().loadServerConfig(configPath(merged));
   const { Quarantine } = require('../queue/quarantine') as typeof import('../queue/quarantine');
@@ -39,7 +40,10 @@ function open(
       `quarantine folder ${dir} does not exist (queue.quarantine_dir of ${config.file}), nor does the log folder ${config.logs.dir} (logs.dir); run from the folder oobd serve runs in, pass the config it uses with --config, or name the folder with --dir`,
     );
   }
-  return { config, quarantine: new Quarantine(dir, config.queue.quarantine_max_bytes) };
+  // The list command a message suggests repeats --config and --dir, so it reads the
+  // same folder from any directory.
+  const list = `oobd quarantine list${configArgument(merged.config)}${merged.dir === undefined ? '' : ` --dir ${shellWord(merged.dir)}`}`;
+  return { config, quarantine: new Quarantine(dir, config.queue.quarantine_max_bytes), list };
 }
 
 function envelopeText(entry: ListedEntry): string {
@@ -58,12 +62,13 @@ function headerOf(raw: Buffer): string {
   return end >= 0 ? text.slice(0, end) : text;
 }
 
-async function find(quarantine: Quarantine, key: string) {
+/** The quarantined message `key`; `list` is the command that lists the keys. */
+async function find(quarantine: Quarantine, key: string, list: string) {
   const found = await quarantine.read(key);
   if (!found) {
     throw new OobdError(
       ErrorCode.UsageError,
-      `no quarantined message ${key} in ${quarantine.dir} (oobd quarantine list shows them)`,
+      `no quarantined message ${key} in ${quarantine.dir} (${list} shows them)`,
     );
   }
   return found;
@@ -119,8 +124,8 @@ export function register(program: Command): void {
     .argument('<key>', 'the key oobd quarantine list shows (or the message id)')
     .option('--raw', 'print the message as received instead')
     .action(async (key: string, opts: QuarantineOptions) => {
-      const { quarantine } = open(group, opts);
-      const { entry, raw } = await find(quarantine, key);
+      const { quarantine, list } = open(group, opts);
+      const { entry, raw } = await find(quarantine, key, list);
       if (opts.raw) {
         process.stdout.write(raw);
         return;
@@ -170,7 +175,7 @@ export function register(program: Command): void {
           `--cause: unknown cause "${opts.cause}"; the causes are ${causes.join(', ')}`,
         );
       }
-      const { config, quarantine } = open(group, opts);
+      const { config, quarantine, list } = open(group, opts);
       const targets: Array<{ entry: ListedEntry; raw: Buffer }> = [];
       if (opts.all) {
         for (const entry of await quarantine.list()) {
@@ -179,7 +184,7 @@ export function register(program: Command): void {
           if (found) targets.push(found);
         }
       } else {
-        for (const key of keys) targets.push(await find(quarantine, key));
+        for (const key of keys) targets.push(await find(quarantine, key, list));
       }
 
       // Loaded here: the pipeline, the relay and the log writer only when retrying.

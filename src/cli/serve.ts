@@ -32,7 +32,9 @@ export function register(program: Command): void {
         'connections, idle clients get 421, messages in DATA get their reply, queues and\n' +
         'logs are flushed, all within --stop-timeout; then oobd exits (code 1 and a log line\n' +
         'naming what was still open when the budget ran out). SIGHUP reloads the\n' +
-        'listener_domains and rules files, keeping the last good set when one is bad.',
+        'listener_domains and rules files, keeping the last good set when one is bad.\n' +
+        '\nA bad rules file stops the start with every problem (file, label and index each)\n' +
+        'and the `oobd rules check` command that lists them again; a reload logs the same.',
     )
     .action(async (opts: ServeOptions) => {
       const budgetMs = parseStopBudget(opts.stopTimeout);
@@ -67,7 +69,12 @@ export function register(program: Command): void {
       const logger = createLogger('oobd');
       // Libraries' console lines (BullMQ's) join the pino JSON on stderr.
       captureConsole(logger, BULLMQ_DUPLICATES);
-      const service = await startService(config, { logger, mode, workers });
+      const service = await startService(config, {
+        logger,
+        mode,
+        workers,
+        ...(opts.config === undefined ? {} : { configArg: opts.config }),
+      });
       await runUntilSignal(service, logger, budgetMs);
     });
 }

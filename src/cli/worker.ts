@@ -51,7 +51,11 @@ export function register(program: Command): void {
       const logger = createLogger('oobd-worker');
       // Libraries' console lines (BullMQ's) join the pino JSON on stderr.
       captureConsole(logger, BULLMQ_DUPLICATES);
-      const service = await startWorker(config, { logger, workers });
+      const service = await startWorker(config, {
+        logger,
+        workers,
+        ...(opts.config === undefined ? {} : { configArg: opts.config }),
+      });
       await runUntilSignal(service, logger, budgetMs);
     });
 }

@@ -56,3 +56,17 @@ export function checkNamedFiles(configFile: string, files: readonly NamedFile[])
   }
   if (problems.length > 0) throw new OobdError(ErrorCode.FileUnreadable, problems.join('\n'));
 }
+
+/** A word for a shell command line: as is when it needs no quoting, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w./@:+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * ` --config F` (F quoted for a shell when it needs it) to repeat in a command oobd
+ * suggests, so it reads the same config (and folders) from any directory; '' when the
+ * command was given no --config.
+ */
+export function configArgument(config: string | undefined): string {
+  return config === undefined ? '' : ` --config ${shellWord(config)}`;
+}

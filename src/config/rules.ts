@@ -8,9 +8,11 @@ import {
   RulesInvalidError,
   type ClassifierOptions,
   type CompiledClassifier,
+  type RuleProblem,
   type RulesSource,
 } from '../classify/index';
 import { ErrorCode, OobdError, errorMessage, isOobdError } from '../errors';
+import { configArgument, shellWord } from './paths';
 
 /** The two pino methods the store uses; a pino Logger fits. */
 export interface RulesLogger {
@@ -47,6 +49,13 @@ export interface RulesStoreOptions {
    * @defaultValue true
    */
   keepClassifier?: boolean;
+  /**
+   * The --config serve or worker was given: a rules error ends with
+   * `run: oobd rules check --config F`, which lists the same problems (and the
+   * warnings) for every file that config names. Without it, the hint names the files
+   * with problems (`oobd rules check FILE...`, absolute paths, so it works anywhere).
+   */
+  configArg?: string;
 }
 
 /** What a reload did: the new rules are in effect, or the last good ones were kept. */
@@ -66,6 +75,16 @@ function errorFields(err: OobdError): Record<string, unknown> {
     fields.problems = err.problems.length;
   }
   return fields;
+}
+
+/**
+ * The `oobd rules check` command that lists every problem of a failed load, with
+ * warnings: `--config F` when the process was given one, else the files with problems.
+ */
+export function rulesCheckHint(problems: readonly RuleProblem[], configArg?: string): string {
+  const files = [...new Set(problems.map((problem) => problem.file))];
+  const args = configArg === undefined ? ` ${files.map(shellWord).join(' ')}` : configArgument(configArg);
+  return `run: oobd rules check${args}`;
 }
 
 function asOobdError(err: unknown): OobdError {
@@ -89,6 +108,7 @@ export class RulesStore {
     classifier: CompiledClassifier | null;
   } | null = null;
   private readonly keepClassifier: boolean;
+  private readonly configArg: string | undefined;
   /** The last reload failed; the next good one logs the recovery. */
   private failing = false;
 
@@ -97,12 +117,14 @@ export class RulesStore {
     this.classifierOptions = { ...options.classifier };
     this.logger = options.logger;
     this.keepClassifier = options.keepClassifier ?? true;
+    this.configArg = options.configArg;
   }
 
   /**
    * Read and compile the rules; call once at startup.
    * @throws OobdError (OOBD_FILE_UNREADABLE or OOBD_RULE_INVALID) whose message names
-   *   file, label and index.
+   *   file, label and index of every problem (the first 20) and ends with the
+   *   `oobd rules check` command that lists them with warnings.
    */
   load(): CompiledClassifier {
     const next = this.compile(this.files);
@@ -184,7 +206,13 @@ export class RulesStore {
     classifier: CompiledClassifier;
   } {
     const sources = Object.freeze(readRulesSources(files).map((source) => Object.freeze(source)));
-    return { sources, classifier: compileClassifier(sources, this.classifierOptions) };
+    try {
+      return { sources, classifier: compileClassifier(sources, this.classifierOptions) };
+    } catch (err) {
+      // The same error (code, problems) with the command that lists them all.
+      if (!(err instanceof RulesInvalidError)) throw err;
+      throw new RulesInvalidError(err.problems, rulesCheckHint(err.problems, this.configArg));
+    }
   }
 
   private summary(classifier: CompiledClassifier): Record<string, unknown> {

@@ -7,13 +7,20 @@ import { z } from 'zod';
 import { ErrorCode, OobdError } from '../errors';
 import { readConfigFile, validate, deepFreeze } from './load';
 import { checkNamedFiles, PACKAGE_RULES, type NamedFile } from './paths';
-import { formatListen, parseDuration, parseListen, parseSize, type ListenAddress } from './units';
+import {
+  formatListen,
+  parseDuration,
+  parseListen,
+  parseSize,
+  SIZE_UNITS_TEXT,
+  type ListenAddress,
+} from './units';
 
 export { PACKAGE_RULES, SHIPPED_RULES_FILES } from './paths';
 
 /**
- * A size: "10MB", "512KB", "1.5GB" (binary multiples), or a whole number of bytes, as
- * KumoMTA's max_message_size is given.
+ * A size: "10MB", "10MiB", "512KB", "1.5GB" (binary multiples: KB and KiB are both
+ * 1024 bytes), or a whole number of bytes, as KumoMTA's max_message_size is given.
  */
 const size = () =>
   z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -21,7 +28,7 @@ const size = () =>
     if (bytes === null) {
       ctx.addIssue({
         code: 'custom',
-        message: `expected a size such as "10MB", "512KB" or a whole number of bytes, got ${JSON.stringify(value)}`,
+        message: `expected a size such as "10MB", "10MiB", "512KB" or a whole number of bytes, got ${JSON.stringify(value)} (units: ${SIZE_UNITS_TEXT})`,
       });
       return z.NEVER;
     }

@@ -2,22 +2,35 @@
 // addresses ("0.0.0.0:2525", "[::1]:2525"). Config files are trusted operator input.
 import { isIP } from 'node:net';
 
+/**
+ * Size units, matched case-insensitively. All are 1024-based: KB/MB/GB/TB have always
+ * meant binary multiples here (as in KumoMTA's sizes), and the IEC names KiB/MiB/GiB/TiB
+ * say the same explicitly.
+ */
 const SIZE_UNITS: Record<string, number> = {
   '': 1,
   b: 1,
   kb: 1024,
   k: 1024,
+  kib: 1024,
   mb: 1024 ** 2,
   m: 1024 ** 2,
+  mib: 1024 ** 2,
   gb: 1024 ** 3,
   g: 1024 ** 3,
+  gib: 1024 ** 3,
   tb: 1024 ** 4,
   t: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
+/** The units parseSize takes, for error messages. */
+export const SIZE_UNITS_TEXT =
+  'B, KB/KiB, MB/MiB, GB/GiB, TB/TiB, all 1024-based: 1KB = 1KiB = 1024 bytes';
+
 /**
- * Bytes from a whole number (bytes) or a string such as "10MB", "512 KB", "1GB" (binary
- * multiples; "20000" without a unit is bytes too).
+ * Bytes from a whole number (bytes) or a string such as "10MB", "10MiB", "512 KB", "1GB"
+ * (binary multiples, see SIZE_UNITS; "20000" without a unit is bytes too).
  */
 export function parseSize(value: number | string): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;

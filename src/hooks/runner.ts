@@ -9,6 +9,7 @@
 // records written at the same time by two writers of the folder can arrive out of
 // time order. Receivers deduplicate on the Idempotency-Key header.
 import { promises as fs } from 'node:fs';
+import { configArgument, shellWord } from '../config/paths';
 import type { HookConfig } from '../config/server';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logger';
@@ -43,6 +44,11 @@ export interface HookRunnerOptions {
   lockRetryMs?: number;
   /** @defaultValue LOCK_STALE_MS */
   lockStaleMs?: number;
+  /**
+   * The --config serve or worker was given: the `oobd hooks replay` a dead letter's log
+   * line suggests repeats it, or it would read another config (and log folder).
+   */
+  configArg?: string;
 }
 
 /** How often lag is measured while idle or waiting to retry. */
@@ -295,7 +301,7 @@ export class HookRunner {
             last_id: batch.lastId,
             dead_letter: file,
           },
-          `hook endpoint refused a batch (HTTP ${outcome.status}); kept as a dead letter, later records go on. Fix the endpoint, then run: oobd hooks replay ${this.hook.name}`,
+          `hook endpoint refused a batch (HTTP ${outcome.status}); kept as a dead letter, later records go on. Fix the endpoint, then run: oobd hooks replay ${shellWord(this.hook.name)}${configArgument(this.opts.configArg)}`,
         );
         this.pending = null;
         outbox.commit(batch);
@@ -419,6 +425,8 @@ export interface HooksOptions {
   logger: Logger;
   metrics: HookMetrics;
   pollMs?: number;
+  /** See HookRunnerOptions.configArg. */
+  configArg?: string;
 }
 
 /** The runners of every configured hook over one log folder. */
@@ -436,6 +444,7 @@ export class Hooks {
           logger: opts.logger,
           metrics: opts.metrics,
           ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+          ...(opts.configArg !== undefined ? { configArg: opts.configArg } : {}),
         }),
     );
   }

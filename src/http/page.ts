@@ -191,6 +191,7 @@ export function renderPage(data: PageData): string {
 <title>oobd: bounces</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/assets/app.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <script src="/assets/app.js" defer></script>
 </head>
 <body data-tab="${data.tab}" data-live="${live ? '1' : '0'}" data-position="${escapeHtml(data.position)}">

@@ -1,5 +1,5 @@
-// The web view on http.listen (docs/web.md): the page (/), its script and style
-// (/assets/*), the JSON API (/api/records, /api/summary, /api/uncategorized,
+// The web view on http.listen (docs/web.md): the page (/), its script, style and
+// icon (/assets/*), the JSON API (/api/records, /api/summary, /api/uncategorized,
 // /api/suppressions) and the live stream (/events). It reads the log folder through a
 // RecordIndex (log/record-index.ts) that follows the folder whoever writes it, so the
 // view shows the records of serve's main thread, its worker threads and any `oobd
@@ -54,6 +54,9 @@ const ASSETS_DIR = resolve(__dirname, '../../web');
 const ASSETS: Record<string, string> = {
   '/assets/app.js': 'text/javascript; charset=utf-8',
   '/assets/app.css': 'text/css; charset=utf-8',
+  // The page names it (<link rel="icon">), so the browser asks for no /favicon.ico
+  // (a 404 in its console).
+  '/assets/favicon.svg': 'image/svg+xml',
 };
 
 /** Default time range of the page (the API's is all of the index). */

@@ -1,12 +1,14 @@
 // Log hooks end to end: real DSNs over SMTP to a real `oobd serve` process, records
 // POSTed to a real HTTP endpoint on 127.0.0.1 that is down, fails, or answers late,
 // with oobd stopped (SIGTERM) and killed (SIGKILL) in the middle of a delivery.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/log/record';
 import { readAllRecords } from '../../src/log/reader';
 import { HookReceiver } from '../helpers/hook-receiver';
 import { RedisServer } from '../helpers/redis';
-import { runCli, runCliAsync, startServe, type ServeProcess } from '../helpers/process';
+import { CLI, runCli, runCliAsync, startServe, type ServeProcess } from '../helpers/process';
 import { dsnMessage, makeTempDir, writeTestConfig } from '../helpers/service';
 import { sendMessage } from '../helpers/smtp-client';
 
@@ -94,33 +96,60 @@ describe('log hooks of oobd serve', () => {
     ]);
   });
 
-  it('points at its dead letters with an `oobd hooks replay` command that repeats --config, and that command sends them', async () => {
+  it("points at its dead letters, in serve's log line and in `oobd hooks status` (--config before or after `status`), with an `oobd hooks replay` command that repeats a quoted --config, and that command, run from another folder, sends them", async () => {
     const receiver = await HookReceiver.start();
     cleanups.push(() => receiver.down());
     receiver.status = 422;
-    const dir = makeTempDir();
+    // A folder with a space: the suggested commands quote the config path.
+    const dir = join(makeTempDir(), 'oobd conf');
+    mkdirSync(dir);
     writeTestConfig(dir, { config: { hooks: [hookTable(receiver.url)] } });
     const config = join(dir, 'oobd.toml');
     const serve = await startServe(['--config', config]);
     cleanups.push(() => stopServe(serve));
     await sendDsns(serve.port, 1, 1);
-    await serve.waitForLog((l) => String(l.msg).startsWith('hook endpoint refused a batch'));
+    const refused = await serve.waitForLog((l) =>
+      String(l.msg).startsWith('hook endpoint refused a batch'),
+    );
+    const suggested = `oobd hooks replay app --config '${config}'`;
+    expect(String(refused.msg)).toMatch(/then run: (.*)$/);
+    expect(/then run: (.*)$/.exec(String(refused.msg))![1]).toBe(suggested);
 
     // Run from another folder: without --config the suggested command would read
     // another config and log folder.
-    const status = runCli(['hooks', 'status', '--config', config], { cwd: makeTempDir() });
-    expect(status.code).toBe(0);
-    expect(status.stdout).toContain(
-      `  dead letters:  1 (oobd hooks replay app --config ${config})\n`,
-    );
+    for (const args of [
+      ['hooks', 'status', '--config', config],
+      ['hooks', '--config', config, 'status'],
+    ]) {
+      const status = runCli(args, { cwd: makeTempDir() });
+      expect(status.stderr).toBe('');
+      expect(status.code).toBe(0);
+      expect(status.stdout).toContain(`  dead letters:  1 (${suggested})\n`);
+    }
     receiver.status = 200;
-    // Async: the receiver answers on this process's event loop.
-    const replay = await runCliAsync(['hooks', 'replay', 'app', '--config', config], {
-      cwd: makeTempDir(),
+    // The command as serve wrote it, through a shell, with `oobd` the built CLI. Async:
+    // the receiver answers on this process's event loop.
+    const replay = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(
+        'sh',
+        ['-c', suggested.replace(/^oobd /, `'${process.execPath}' '${CLI}' `)],
+        {
+          cwd: makeTempDir(),
+        },
+      );
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.on('close', (code) => resolve({ code, stdout }));
     });
     expect(replay.stdout).toContain('1 delivered, 0 left');
     expect(replay.code).toBe(0);
     expect(receiver.delivered().map((r) => r.recipient)).toEqual(['user1@remote.example']);
+    // --config before `replay` is taken too: nothing is left to send.
+    const again = await runCliAsync(['hooks', '--config', config, 'replay', 'app'], {
+      cwd: makeTempDir(),
+    });
+    expect(again.stdout).toContain('0 delivered, 0 left');
+    expect(again.code).toBe(0);
   });
 
   it('loses no record when oobd is stopped and killed with SIGKILL in the middle of deliveries to an endpoint that is down, then fails, then answers', async () => {

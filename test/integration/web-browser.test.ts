@@ -27,6 +27,8 @@ if (skip) {
   let context: BrowserContext;
   let page: Page;
   const dialogs: string[] = [];
+  /** What the browser's console says is wrong: console errors, uncaught exceptions. */
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
@@ -56,6 +58,11 @@ if (skip) {
     page = context.pages()[0] ?? (await context.newPage());
     // A loaded machine (CI shares its cores) can be slow; every wait is for a condition.
     page.setDefaultTimeout(60_000);
+    page.on('console', (message) => {
+      if (message.type() === 'error')
+        consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message}`));
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -79,6 +86,24 @@ if (skip) {
     });
     expect(reply.code).toBe(250);
   }
+
+  it('loads the page with nothing in the browser console, the icon included', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('body[data-stream="open"]');
+    // The page names its icon, so a browser asks for it and not for a /favicon.ico that
+    // would be a 404 in its console (headless chromium asks for neither by itself).
+    const href = await page
+      .locator('link[rel="icon"]')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    expect(href).toEqual(['/assets/favicon.svg']);
+    const icon = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return { status: response.status, type: response.headers.get('content-type') };
+    }, href[0]!);
+    expect(icon).toEqual({ status: 200, type: 'image/svg+xml' });
+    await page.waitForLoadState('load');
+    expect(consoleErrors).toEqual([]);
+  }, 120_000);
 
   it('shows new records live, filters by classification, downloads the suppression list, and runs no script from a reply', async () => {
     await page.goto(`${base}/`);
@@ -143,6 +168,7 @@ if (skip) {
     );
     await page.screenshot({ path: join(ARTIFACTS, 'web-view-uncategorized.png'), fullPage: true });
     expect(dialogs).toEqual([]);
+    expect(consoleErrors).toEqual([]);
   }, 180_000);
 
   it('shows a bar for records with no recipient domain as "(none)", and links neither it nor "other domains" to a filter', async () => {

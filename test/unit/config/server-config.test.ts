@@ -144,8 +144,36 @@ describe('server configuration', () => {
     const config = buildServerConfig('x.toml', { smtp: { max_message_size: 20_000 } }, {});
     expect(config.smtp.max_message_size).toBe(20_000);
     expect(invalid({ smtp: { max_message_size: 1.5 } }).message).toContain(
-      'oobd.toml: smtp.max_message_size: expected a size such as "10MB", "512KB" or a whole number of bytes, got 1.5',
+      'oobd.toml: smtp.max_message_size: expected a size such as "10MB", "10MiB", "512KB" or a whole number of bytes, got 1.5 (units: B, KB/KiB, MB/MiB, GB/GiB, TB/TiB, all 1024-based: 1KB = 1KiB = 1024 bytes)',
     );
+  });
+
+  it('takes the IEC units KiB, MiB and GiB for every size key, each the same 1024-based size as KB, MB and GB', () => {
+    const config = buildServerConfig(
+      'x.toml',
+      {
+        smtp: { max_message_size: '10MiB' },
+        classifier: { smtp_thread_max_bytes: '16KiB' },
+        queue: { quarantine_max_bytes: '2GiB' },
+        logs: { max_segment_bytes: '512 mib' },
+      },
+      {},
+    );
+    expect(config.smtp.max_message_size).toBe(10 * 1024 * 1024);
+    expect(config.classifier.smtp_thread_max_bytes).toBe(16 * 1024);
+    expect(config.queue.quarantine_max_bytes).toBe(2 * 1024 ** 3);
+    expect(config.logs.max_segment_bytes).toBe(512 * 1024 ** 2);
+    // KB and MB keep their documented meaning: binary, the same as KiB and MiB.
+    const kb = buildServerConfig('x.toml', { smtp: { max_message_size: '10MB' } }, {});
+    expect(kb.smtp.max_message_size).toBe(config.smtp.max_message_size);
+  });
+
+  it('lists the accepted size units when a size has another', () => {
+    const message = invalid({ smtp: { max_message_size: '10 megs' } }).message;
+    expect(message).toContain('oobd.toml: smtp.max_message_size:');
+    for (const unit of ['KB/KiB', 'MB/MiB', 'GB/GiB', '1024-based'])
+      expect(message).toContain(unit);
+    expect(message).toContain('got "10 megs"');
   });
 
   it('requires tls_key and tls_cert together', () => {
@@ -257,6 +285,12 @@ describe('config units', () => {
     expect(parseSize('512 kb')).toBe(524288);
     expect(parseSize(42)).toBe(42);
     expect(parseSize('1.5GB')).toBe(1610612736);
+    expect(parseSize('10MiB')).toBe(10485760);
+    expect(parseSize('512 KiB')).toBe(524288);
+    expect(parseSize('1GiB')).toBe(1073741824);
+    expect(parseSize('1TiB')).toBe(1024 ** 4);
+    expect(parseSize('10Mib')).toBe(10485760);
+    expect(parseSize('10MiBs')).toBeNull();
     expect(parseSize('ten')).toBeNull();
     expect(parseSize(-1)).toBeNull();
   });
