@@ -39,7 +39,12 @@
 // -languages-5 (an open set of languages no earlier set has: Azerbaijani, Kazakh, Uzbek,
 // Georgian, Armenian, Urdu, Bengali, Tamil, Swahili, Afrikaans, Macedonian; the listed IP,
 // rate limit, relaying, SPF / DKIM / DMARC and virus in the thin languages of -languages-4;
-// other phrasings of the main labels in well-covered languages)
+// other phrasings of the main labels in well-covered languages),
+// -languages-6 (an open set in the 22 languages the other open language sets cover least:
+// Turkish, Vietnamese, Indonesian / Malay, Thai, Hebrew, Arabic, Persian, Greek, Ukrainian,
+// Hungarian, Romanian, Nordic, Czech / Slovak, Croatian / Serbian, Bulgarian, Baltic,
+// Catalan, Hindi: localised reply lines, localised NDR headlines with their reason, and
+// localised sentences around an English reply, with near misses in each language)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -104,6 +109,7 @@ const SETS = [
   'blind-replies-12.tsv',
   'blind-replies-languages-4.tsv',
   'blind-replies-languages-5.tsv',
+  'blind-replies-languages-6.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
