@@ -10,6 +10,7 @@
 // depth below its domain but not the domain itself; a lookup always falls back to a
 // broader wildcard and then to "*".
 import { isIP } from 'node:net';
+import './lean-zod';
 import { z } from 'zod';
 import { closestLabel } from '../classify/labels';
 import { ErrorCode, OobdError } from '../errors';

@@ -3,6 +3,7 @@
 // object. Defaults live here, in the schema, and nowhere else.
 import { availableParallelism, hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import './lean-zod';
 import { z } from 'zod';
 import { ErrorCode, OobdError } from '../errors';
 import { readConfigFile, validate, deepFreeze } from './load';
