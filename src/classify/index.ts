@@ -73,6 +73,17 @@ export interface ClassifierOptions {
    * @defaultValue 1024
    */
   uncategorizedCacheSize?: number;
+  /**
+   * Compile each run's RE2.Set when a line first reaches it instead of every one up
+   * front. Only for rules known to compile (checked before, as `npm run build` checks
+   * the shipped ones: config/rules-checked.ts): a problem in a run would otherwise
+   * surface at the first line that reaches it, not at load. A line that matches in an
+   * earlier run never reaches the later ones (firstMatch), so a command that classifies
+   * a few lines, or none, compiles only the runs it needs: the eight sets of the shipped
+   * rules are about 150 ms of CPU, most of `oobd parse`'s start.
+   * @defaultValue false
+   */
+  deferSets?: boolean;
 }
 
 export interface Classifier {
@@ -516,7 +527,10 @@ class SetClassifier implements CompiledClassifier {
   readonly rules: readonly RuleRef[];
   readonly contextRows: readonly ContextRowRef[];
   private readonly layer: ContextLayer;
-  private readonly chunks: readonly SetChunk[];
+  /** Runs of consecutive rules, [start, end), in priority order (runsByWeight). */
+  private readonly runs: ReadonlyArray<[number, number]>;
+  /** Each run's sets once compiled (more than one when RE2 could not take the run whole). */
+  private readonly chunks: Array<readonly SetChunk[] | undefined>;
   /** One RE2 per rule, compiled only if a set ever fails to match (see firstMatch). */
   private readonly singles: Array<RE2 | undefined> = [];
   /** One frozen result per rule, shared by every reply that rule wins. */
@@ -536,10 +550,9 @@ class SetClassifier implements CompiledClassifier {
     // Runs of consecutive rules, so the first run with a match holds the winning rule
     // (RULE_SETS says why more than one). The context tables' stage words are matched
     // by the layer's own set, once per line that is not cached.
-    const chunks: SetChunk[] = [];
-    for (const [start, end] of runsByWeight(this.rules, RULE_SETS))
-      chunks.push(...buildSets(this.rules.slice(start, end), start));
-    this.chunks = chunks;
+    this.runs = runsByWeight(this.rules, RULE_SETS);
+    this.chunks = [];
+    if (options.deferSets !== true) for (let k = 0; k < this.runs.length; k++) this.runChunks(k);
     this.results = this.rules.map((rule) =>
       Object.freeze({ label: rule.label, rule, context: null, inner: null }),
     );
@@ -662,9 +675,29 @@ class SetClassifier implements CompiledClassifier {
     return single;
   }
 
+  /** The sets of run `k`, compiled when first needed. */
+  private runChunks(k: number): readonly SetChunk[] {
+    let chunks = this.chunks[k];
+    if (chunks === undefined) {
+      const [start, end] = this.runs[k] as [number, number];
+      chunks = buildSets(this.rules.slice(start, end), start);
+      this.chunks[k] = chunks;
+    }
+    return chunks;
+  }
+
   /** Index of the first loaded rule that matches `line`, or null. */
   private firstMatch(line: string): number | null {
-    for (const chunk of this.chunks) {
+    for (let k = 0; k < this.runs.length; k++) {
+      const match = this.firstMatchInRun(line, k);
+      // Later runs hold only later rules.
+      if (match !== null) return match;
+    }
+    return null;
+  }
+
+  private firstMatchInRun(line: string, k: number): number | null {
+    for (const chunk of this.runChunks(k)) {
       let indices: number[];
       try {
         // RE2.Set returns the indices sorted, and index order is load order, so the

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { compileClassifier, type CompiledClassifier } from '../classify/index';
 import { readRulesSources } from '../config/rules';
+import { knownToCompile } from '../config/rules-checked';
 import { ErrorCode, OobdError } from '../errors';
 import { parseModeRecords, type ParseModeSettings } from '../pipeline/parse-mode';
 import { compileVerp, VerpPatternError } from '../report/verp';
@@ -14,7 +15,7 @@ import { classifierSettings } from './classify';
 import { addRulesConfigOption, Output } from './common';
 import { outputLines } from './parse-output';
 import { ParseThreads } from './parse-threads';
-import { moreFilesThan, readBatchesWithStdin, type ReadBatch } from './read-ahead';
+import { listInput, moreFilesThan, readBatchesWithStdin, type ReadBatch } from './read-ahead';
 import { messagesOf, STDIN_PATH, type SourceError } from './sources';
 
 export { outputLines } from './parse-output';
@@ -131,12 +132,19 @@ export function register(program: Command): void {
           `"${STDIN_PATH}" (standard input) may be given once: it holds one input`,
         );
       const errors: SourceError[] = [];
-      // Reading starts first: its thread boots while the rules compile.
-      const batches = readBatchesWithStdin(paths, errors);
+      // Listed once, for reading and for the threads. Reading starts first: its
+      // thread boots while the rules compile.
+      const listing = listInput(paths);
+      const batches = readBatchesWithStdin(listing, errors);
       const settingsOfConfig = classifierSettings(opts);
       const files = opts.rules ?? settingsOfConfig.files;
       const sources = readRulesSources(files);
-      const classifierOptions = { cacheSize: 4096, uncategorizedCacheSize: 4096 };
+      // The shipped rules (checked by the build) compile their sets as lines need them.
+      const classifierOptions = {
+        cacheSize: 4096,
+        uncategorizedCacheSize: 4096,
+        deferSets: knownToCompile(sources),
+      };
       const settings: ParseModeSettings = {
         to: opts.to ?? null,
         from: opts.from ?? null,
@@ -148,7 +156,7 @@ export function register(program: Command): void {
       // Parse threads start before this thread compiles its rules: each loads the
       // parsers and compiles the same rules beside it, on a core of its own.
       const helpers =
-        threads > 0 && moreFilesThan(paths, THREADS_AFTER_FILES)
+        threads > 0 && moreFilesThan(listing, THREADS_AFTER_FILES)
           ? ParseThreads.start(threads, {
               sources: [...sources],
               classifier: classifierOptions,

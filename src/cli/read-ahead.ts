@@ -17,10 +17,61 @@ import {
 } from './sources';
 
 export interface ReadWorkerData {
-  paths: string[];
+  /** The input's listing, in order (listInput): the thread reads, it does not list. */
+  entries: ListEntry[];
   window: number;
   batchFiles: number;
   batchBytes: number;
+}
+
+/**
+ * One entry of an input's listing, in input order: a file to read, or a path that
+ * could not be listed (reported where it stands, between the files before and after).
+ */
+export type ListEntry = string | SourceError;
+
+/**
+ * The listing of an input's paths, made once: the files of the paths before `-`
+ * (STDIN_PATH), whether `-` is among them, and the files of the paths after it.
+ */
+export interface InputListing {
+  before: ListEntry[];
+  stdin: boolean;
+  after: ListEntry[];
+  /** Files listed, standard input aside. */
+  files: number;
+}
+
+/** Every file under `paths` and every listing error, in the order they come. */
+function listEntries(paths: ReadonlyArray<string>): ListEntry[] {
+  const entries: ListEntry[] = [];
+  const errors: SourceError[] = [];
+  for (const file of listFiles(paths, errors)) {
+    // An error is pushed while the listing works its way to the next file.
+    entries.push(...errors.splice(0), file);
+  }
+  entries.push(...errors);
+  return entries;
+}
+
+/** How many files a listing names. */
+function fileCount(entries: ReadonlyArray<ListEntry>): number {
+  let files = 0;
+  for (const entry of entries) if (typeof entry === 'string') files++;
+  return files;
+}
+
+/**
+ * Lists the input once, for every use: whether it fits in one batch read here, whether
+ * parse threads pay (moreFilesThan), and what the reading thread reads. Folders are
+ * listed by readdir alone (file types come with the names), so listing costs far less
+ * than reading: 7,900 files in 25 folders are 25 calls.
+ */
+export function listInput(paths: ReadonlyArray<string>): InputListing {
+  const at = paths.indexOf(STDIN_PATH);
+  const before = listEntries(at < 0 ? paths : paths.slice(0, at));
+  const after = at < 0 ? [] : listEntries(paths.slice(at + 1));
+  return { before, stdin: at >= 0, after, files: fileCount(before) + fileCount(after) };
 }
 
 /** A file of a batch: its bytes are `buffer[start, end)`. */
@@ -62,7 +113,7 @@ export function readMessagesAhead(
 ): AsyncGenerator<SourceMessage> {
   const script = workerScript();
   if (script === null) return fromIterable(readMessages(paths, errors));
-  return messagesOfBatches(readBatchesAhead(paths, errors, options));
+  return messagesOfBatches(readBatchesAhead(listEntries(paths), errors, options));
 }
 
 export interface ReadAheadOptions {
@@ -84,19 +135,20 @@ async function* messagesOfBatches(
 
 /**
  * Like `readMessagesAhead`, batch by batch (each batch one buffer, which its consumer
- * may transfer to another thread): `oobd parse` hands whole batches to its parse
- * threads. Null under ts-jest/swc, where no reading thread can start (see above).
+ * may transfer to another thread), over a listing (listInput): `oobd parse` hands
+ * whole batches to its parse threads. Without a reading thread (ts-jest/swc, see
+ * above) the files are read on this thread, one a batch.
  */
 export function readBatchesAhead(
-  paths: ReadonlyArray<string>,
+  entries: ListEntry[],
   errors: SourceError[],
   { window = 4, batchFiles = 32, batchBytes = 2 * 1024 * 1024 }: ReadAheadOptions = {},
 ): AsyncGenerator<ReadBatch> {
   const script = workerScript();
-  if (script === null) return batchesOf(paths, errors);
-  const few = readFew(paths, batchFiles, batchBytes);
+  if (script === null) return batchesOf(entries, errors);
+  const few = readFew(entries, batchFiles, batchBytes);
   if (few !== null) return oneBatch(few, errors);
-  const data: ReadWorkerData = { paths: [...paths], window, batchFiles, batchBytes };
+  const data: ReadWorkerData = { entries, window, batchFiles, batchBytes };
   const worker = new Worker(script, { workerData: data });
   // Until the messages are consumed the thread must not keep the process alive: a
   // caller that fails during its set-up never iterates, so never terminates it.
@@ -105,27 +157,32 @@ export function readBatchesAhead(
 }
 
 /**
- * `readBatchesAhead` for paths of which one is `-` (STDIN_PATH): the batches of the
- * paths before it, then one batch of standard input's bytes (file `-`), then those of
- * the paths after it. Standard input is read on this thread, when its turn comes.
- * Reading the paths before it starts at once, as `readBatchesAhead` does (a generator
- * function would start it only when the first batch is asked for, after the caller's
- * set-up).
+ * The batches of an input (its paths, or their listing by listInput) of which one
+ * path may be `-` (STDIN_PATH): the batches of the paths before it, then one batch of
+ * standard input's bytes (file `-`), then those of the paths after it. Standard input
+ * is read on this thread, when its turn comes. Reading the paths before it starts at
+ * once, as `readBatchesAhead` does (a generator function would start it only when the
+ * first batch is asked for, after the caller's set-up).
  */
 export function readBatchesWithStdin(
-  paths: ReadonlyArray<string>,
+  input: ReadonlyArray<string> | InputListing,
   errors: SourceError[],
   options: ReadAheadOptions = {},
 ): AsyncGenerator<ReadBatch> {
-  const at = paths.indexOf(STDIN_PATH);
-  if (at < 0) return readBatchesAhead(paths, errors, options);
-  const before = at > 0 ? readBatchesAhead(paths.slice(0, at), errors, options) : null;
-  return stdinAmong(before, paths.slice(at + 1), errors, options);
+  const listing = isListing(input) ? input : listInput(input);
+  if (!listing.stdin) return readBatchesAhead(listing.before, errors, options);
+  const before =
+    listing.before.length > 0 ? readBatchesAhead(listing.before, errors, options) : null;
+  return stdinAmong(before, listing.after, errors, options);
+}
+
+function isListing(input: ReadonlyArray<string> | InputListing): input is InputListing {
+  return !Array.isArray(input);
 }
 
 async function* stdinAmong(
   before: AsyncGenerator<ReadBatch> | null,
-  after: ReadonlyArray<string>,
+  after: ListEntry[],
   errors: SourceError[],
   options: ReadAheadOptions,
 ): AsyncGenerator<ReadBatch> {
@@ -147,52 +204,48 @@ async function* stdinAmong(
 }
 
 /**
- * The files `paths` name, read on this thread, when they are regular files that fit
- * in one batch (at most `batchFiles` files, fewer than `batchBytes` bytes); null as
- * soon as the listing shows they do not. Read here, a few files cost less than a
- * reading thread's start (an isolate of its own: about 40 ms of CPU, and the wait for
- * it, against the 400 of `oobd parse` over an empty folder), and the batch is the one
- * the thread would have made. Folders are listed too: a folder of a few messages, or
- * an empty one, starts no thread. Listing and reading errors are kept in the order
- * they happen, as the thread would report them; on null they are dropped (the thread
- * lists again and reports them).
+ * The files of a listing, read on this thread, when they are regular files that fit
+ * in one batch (at most `batchFiles` files, fewer than `batchBytes` bytes); null, with
+ * nothing read, when they do not. Read here, a few files cost less than a reading
+ * thread's start (an isolate of its own: about 40 ms of CPU, and the wait for it,
+ * against the 400 of `oobd parse` over an empty folder), and the batch is the one the
+ * thread would have made; an empty listing starts no thread either. Listing and
+ * reading errors are kept in the order they happen, as the thread would report them.
  */
 function readFew(
-  paths: ReadonlyArray<string>,
+  entries: ReadonlyArray<ListEntry>,
   batchFiles: number,
   batchBytes: number,
 ): { files: Array<{ file: string; raw: Buffer }>; errors: SourceError[] } | null {
-  const errors: SourceError[] = [];
-  const files: Array<{ file: string; raw: Buffer }> = [];
-  let listed = 0;
+  if (fileCount(entries) > batchFiles) return null;
   let bytes = 0;
-  for (const file of listFiles(paths, errors)) {
-    if (++listed > batchFiles) return null;
+  for (const entry of entries) {
+    if (typeof entry !== 'string') continue;
     try {
-      const stat = statSync(file);
+      const stat = statSync(entry);
       if (!stat.isFile()) return null;
       bytes += stat.size;
     } catch {
       return null; // the reading thread reports it, as for any other input
     }
     if (bytes >= batchBytes) return null;
-    const raw = readSource(file, errors);
-    if (raw !== null) files.push({ file, raw });
+  }
+  const errors: SourceError[] = [];
+  const files: Array<{ file: string; raw: Buffer }> = [];
+  for (const entry of entries) {
+    if (typeof entry !== 'string') {
+      errors.push(entry);
+      continue;
+    }
+    const raw = readSource(entry, errors);
+    if (raw !== null) files.push({ file: entry, raw });
   }
   return { files, errors };
 }
 
-/**
- * Whether `paths` (standard input aside) name more than `limit` files: listed on this
- * thread until the answer is known, so a large input costs one folder listing.
- */
-export function moreFilesThan(paths: ReadonlyArray<string>, limit: number): boolean {
-  const listing = listFiles(
-    paths.filter((path) => path !== STDIN_PATH),
-    [],
-  );
-  for (let listed = 0; listed <= limit; listed++) if (listing.next().done === true) return false;
-  return true;
+/** Whether an input (standard input aside) names more than `limit` files. */
+export function moreFilesThan(input: ReadonlyArray<string> | InputListing, limit: number): boolean {
+  return (isListing(input) ? input : listInput(input)).files > limit;
 }
 
 /** The one batch of files `readFew` read. */
@@ -225,10 +278,14 @@ export function packFiles(files: ReadonlyArray<{ file: string; raw: Buffer }>): 
 
 /** Batches read on this thread (no reading thread available): one file each. */
 async function* batchesOf(
-  paths: ReadonlyArray<string>,
+  entries: ReadonlyArray<ListEntry>,
   errors: SourceError[],
 ): AsyncGenerator<ReadBatch> {
-  const files = [...listFiles(paths, errors)];
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (typeof entry === 'string') files.push(entry);
+    else errors.push(entry);
+  }
   for (let i = 0; i < files.length; i++) {
     const file = files[i] as string;
     const raw = readSource(file, errors);

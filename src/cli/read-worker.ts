@@ -1,12 +1,12 @@
-// The reading thread of `oobd parse` (read-ahead.ts): lists and reads the files in
-// order and hands them over in batches, each batch one transferred buffer, so the
+// The reading thread of `oobd parse` (read-ahead.ts): reads the files of the input's
+// listing (made once, by the main thread) in order and hands them over in batches, each batch one transferred buffer, so the
 // open/read/close system calls of thousands of small files run on another core
 // while the main thread parses. Reads at most `window` batches ahead of the parser.
 import { parentPort, workerData } from 'node:worker_threads';
-import { listFiles, readSource, type SourceError } from './sources';
+import { readSource, type SourceError } from './sources';
 import { packFiles, type ReadBatch, type ReadItem, type ReadWorkerData } from './read-ahead';
 
-const { paths, window, batchFiles, batchBytes } = workerData as ReadWorkerData;
+const { entries, window, batchFiles, batchBytes } = workerData as ReadWorkerData;
 const port = parentPort;
 if (port === null) throw new Error('read-worker.js runs as a worker thread');
 
@@ -16,16 +16,16 @@ interface ReadFile {
 }
 
 const errors: SourceError[] = [];
-const listing = listFiles(paths, errors);
-let listed = false;
+/** The next entry of the listing to read. */
+let at = 0;
 /** A large file read while filling a batch: it opens the next one, alone. */
 let carried: ReadFile | null = null;
 let credits = window;
 let pumping = false;
 
-/** Every file has been listed and handed over. */
+/** Every file has been read and handed over. */
 function finished(): boolean {
-  return listed && carried === null;
+  return at >= entries.length && carried === null;
 }
 
 /** The next file's bytes, or null when every file has been read. */
@@ -35,14 +35,14 @@ function readNext(): ReadFile | null {
     carried = null;
     return next;
   }
-  while (!listed) {
-    const next = listing.next();
-    if (next.done === true) {
-      listed = true;
-      break;
+  while (at < entries.length) {
+    const entry = entries[at++] as string | SourceError;
+    if (typeof entry !== 'string') {
+      errors.push(entry); // a path that could not be listed, where it stands
+      continue;
     }
-    const raw = readSource(next.value, errors);
-    if (raw !== null) return { file: next.value, raw };
+    const raw = readSource(entry, errors);
+    if (raw !== null) return { file: entry, raw };
   }
   return null;
 }

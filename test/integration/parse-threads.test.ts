@@ -1,12 +1,17 @@
 // The parse threads of `oobd parse` (the build in dist/, as `oobd parse` runs them):
 // a batch handed to a thread comes back as the lines the main thread makes for it.
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileClassifier } from '../../src/classify/index';
 import { readRulesSources } from '../../src/config/rules';
 import { outputLines } from '../../src/cli/parse-output';
 import { ParseThreads } from '../../src/cli/parse-threads';
-import { moreFilesThan, readBatchesWithStdin, type ReadBatch } from '../../src/cli/read-ahead';
+import {
+  listInput,
+  moreFilesThan,
+  readBatchesWithStdin,
+  type ReadBatch,
+} from '../../src/cli/read-ahead';
 import { messagesOf } from '../../src/cli/sources';
 import { parseModeRecords, type ParseModeSettings } from '../../src/pipeline/parse-mode';
 import { makeTempDir, ROOT, shippedRules } from '../helpers/service';
@@ -115,5 +120,40 @@ describe('oobd parse reading ahead', () => {
     expect(moreFilesThan([dir, '-'], 3)).toBe(false);
     expect(moreFilesThan([dir, join(ROOT, 'fixtures/rfc5965/kumomta-1.eml')], 3)).toBe(true);
     expect(moreFilesThan([join(dir, 'missing')], 0)).toBe(false);
+  });
+
+  it('lists an input once, and reads it, its listing errors where they stand, on either path', async () => {
+    const dir = makeTempDir();
+    const names = (folder: string, count: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const name = join(folder, `${String(i).padStart(3, '0')}.eml`);
+        copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), name);
+        return name;
+      });
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    const first = names(join(dir, 'a'), 40);
+    const second = names(join(dir, 'b'), 3);
+    const missing = [join(dir, 'missing-1'), join(dir, 'missing-2')];
+    for (const [paths, expected] of [
+      // 43 files: more than a batch, so the reading thread reads them.
+      [
+        [join(dir, 'a'), missing[0], join(dir, 'b'), missing[1]],
+        [...first, ...second],
+      ],
+      // 3 files: read here, in one batch.
+      [[missing[0], join(dir, 'b'), missing[1]], second],
+    ] as Array<[string[], string[]]>) {
+      const listing = listInput(paths);
+      expect(listing.files).toBe(expected.length);
+      expect(moreFilesThan(listing, expected.length - 1)).toBe(true);
+      expect(moreFilesThan(listing, expected.length)).toBe(false);
+      const errors: { path: string; message: string }[] = [];
+      const read: string[] = [];
+      for await (const batch of readBatchesWithStdin(listing, errors, { batchFiles: 32 }))
+        read.push(...batch.items.map((item) => item.file));
+      expect(read).toEqual(expected);
+      expect(errors.map((error) => error.path)).toEqual(missing);
+    }
   });
 });
