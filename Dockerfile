@@ -21,6 +21,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src src
+# The build compiles the shipped rules once and records their digest
+# (dist/rules-checked.json), so `oobd parse` may compile the classifier's sets lazily.
+COPY rules rules
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim
