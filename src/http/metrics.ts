@@ -13,60 +13,6 @@ import {
 /** Another thread's metrics, as prom-client's JSON. */
 export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
-/**
- * A counter of one label counted per message on the SMTP thread (messages, records,
- * reports, classifications). prom-client's `inc({ label })` builds a key string from
- * the labels, checks their names and looks the key up in an object (internalising it)
- * on every call; here `inc` adds to a Map by the label's value, and the counts reach
- * prom-client when it is read (`collect`, on each scrape and `getMetricsAsJSON`), so a
- * scrape shows every increment made before it, in the order the values first came
- * (issue 17, h127). Any other call (a value, other labels) takes prom-client's path.
- */
-class TallyCounter<T extends string> extends Counter<T> {
-  private readonly tally = new Map<string, number>();
-  private readonly label: T;
-  /** prom-client's own `inc`. */
-  private readonly countNow: (labels?: unknown, value?: number) => void;
-
-  constructor(config: {
-    name: string;
-    help: string;
-    labelNames: readonly [T];
-    registers: Registry[];
-  }) {
-    super({
-      ...config,
-      collect(this: Counter<T>) {
-        (this as TallyCounter<T>).flushTally();
-      },
-    });
-    this.label = config.labelNames[0];
-    const countNow = this.inc.bind(this) as (labels?: unknown, value?: number) => void;
-    this.countNow = countNow;
-    const tally = (labels?: unknown, value?: number): void => {
-      const key =
-        typeof labels === 'object' && labels !== null && value === undefined
-          ? (labels as Record<string, unknown>)[this.label]
-          : undefined;
-      if (typeof key !== 'string') return countNow(labels, value);
-      this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
-    };
-    this.inc = tally as Counter<T>['inc'];
-  }
-
-  override reset(): void {
-    // prom-client's constructor calls reset() before this class's fields exist.
-    (this.tally as Map<string, number> | undefined)?.clear();
-    super.reset();
-  }
-
-  /** Hands the counts kept since the last read to prom-client. */
-  flushTally(): void {
-    for (const [key, n] of this.tally) this.countNow({ [this.label]: key }, n);
-    this.tally.clear();
-  }
-}
-
 /** Metrics that describe the process (its reloads), reported by the main thread alone. */
 const PROCESS_METRICS = new Set([
   'oobd_config_last_reload_successful',
@@ -78,7 +24,7 @@ export class Metrics {
   readonly registry = new Registry();
 
   /** SMTP transactions by outcome: accepted, rejected, tempfail. */
-  readonly messages = new TallyCounter({
+  readonly messages = new Counter({
     name: 'oobd_messages_total',
     help: 'Messages that reached end of DATA, by outcome',
     labelNames: ['outcome'] as const,
@@ -92,21 +38,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly records = new TallyCounter({
+  readonly records = new Counter({
     name: 'oobd_records_total',
     help: 'Log records written, by type',
     labelNames: ['type'] as const,
     registers: [this.registry],
   });
 
-  readonly reports = new TallyCounter({
+  readonly reports = new Counter({
     name: 'oobd_reports_total',
     help: 'Processed messages by the kind the parser recognised',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
 
-  readonly classifications = new TallyCounter({
+  readonly classifications = new Counter({
     name: 'oobd_classifications_total',
     help: 'OOB records by bounce classification',
     labelNames: ['label'] as const,

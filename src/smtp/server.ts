@@ -53,16 +53,8 @@ let idCounter = 0;
  */
 export function newMessageId(): string {
   idCounter = (idCounter + 1) & 0xffff;
-  // Milliseconds are no small integer for V8, and toString(16) of such a number runs in
-  // C++ (0.8 µs against 0.2 for two 24-bit halves; issue 17, h127).
-  const now = Date.now();
-  const high = Math.floor(now / 0x1000000);
-  const low = now - high * 0x1000000;
   return (
-    high.toString(16).padStart(6, '0') +
-    low.toString(16).padStart(6, '0') +
-    idCounter.toString(16).padStart(4, '0') +
-    ID_NODE
+    Date.now().toString(16).padStart(12, '0') + idCounter.toString(16).padStart(4, '0') + ID_NODE
   );
 }
 
@@ -364,10 +356,7 @@ export class SmtpEdge {
     this.active++;
     this.deps.metrics.inFlight.inc();
     try {
-      // A message smtp-server passed on in one chunk (read in one go, the usual case for
-      // a bounce) is used as it is, without a copy.
-      const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      return await this.handleMessage(raw, session, rcptTo);
+      return await this.handleMessage(Buffer.concat(chunks, size), session, rcptTo);
     } finally {
       this.active--;
       this.deps.metrics.inFlight.dec();
