@@ -6,7 +6,12 @@ import JSON5 from 'json5';
 import { parse as parseToml } from 'smol-toml';
 import { ErrorCode } from '../errors';
 import type { RulesSource } from './index';
-import { decodeContextDocument, isContextDocument, type DecodedContextFile } from './context';
+import {
+  decodeContextDocument,
+  isContextDocument,
+  oneByteCopy,
+  type DecodedContextFile,
+} from './context';
 
 /**
  * " at line L, column C" of a syntax error: smol-toml's TomlError has `line` and
@@ -195,7 +200,7 @@ export function decodeRulesFile(source: RulesSource): {
       // Keep the slot (even when bad) so indices stay those of the file.
       patterns.push(typeof pattern === 'string' ? pattern : '');
     });
-    decoded.labels.push({ label, patterns });
+    decoded.labels.push({ label: oneByteCopy(label), patterns });
   }
   return { decoded, problems };
 }
