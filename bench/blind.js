@@ -133,6 +133,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-13',
   'blind-messages-14',
   'blind-messages-15',
+  'blind-messages-16',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

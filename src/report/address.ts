@@ -12,7 +12,7 @@ function isWsp(c: number): boolean {
 }
 
 /** Drops RFC 5322 comments ("(...)", nested) outside quoted strings. */
-function stripComments(s: string): string {
+export function stripComments(s: string): string {
   if (s.indexOf('(') < 0) return s;
   let out = '';
   let depth = 0;

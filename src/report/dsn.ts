@@ -11,6 +11,7 @@ import {
   isEmailAddress,
   parseTypedAddress,
   soleAddressOf,
+  stripComments,
 } from './address';
 
 /** Re-exported for the parsers that read returned headers beside a DSN's. */
@@ -35,6 +36,7 @@ import {
   oneLine,
   parseStatus,
   readReply,
+  statusInReply,
   replyCodeIn,
   stageAndCodeIn,
   entryAbout,
@@ -887,6 +889,40 @@ export function mtaName(
   return name === '' ? null : decode(name);
 }
 
+/**
+ * The Status as text: its enhanced code, or the one a Status written as a reply carries
+ * ("Status: 550 5.7.1", reply code and enhanced code of one class); null for a bare
+ * reply ("Status: 554") or no code.
+ */
+function statusText(status: { code: EnhancedCode | null; comment: string }): string | null {
+  const code = status.code ?? statusInReply(status.comment);
+  return code === null ? null : formatEnhancedCode(code);
+}
+
+/**
+ * A DSN's Remote-MTA / Reporting-MTA as a host: RFC 3464 §2.1.1 makes text in
+ * parentheses a comment, not part of a field's contents (Gmail writes "Remote-MTA: dns;
+ * mx.example.com. (192.0.2.1, the server for the domain example.com.)", Oracle
+ * Communications Messaging Server "Reporting-MTA: dns;mta.example.org (tcp-daemon)"),
+ * and a `dns` name written absolute ("mx.example.com.", RFC 1034 §3.1) names the same
+ * host as without its root dot.
+ */
+export function dsnMtaName(
+  value: string | null,
+  decode: (value: string) => string = utf8,
+): string | null {
+  if (value === null) return null;
+  const semi = value.indexOf(';');
+  const dns = semi < 0 || value.slice(0, semi).trim().toLowerCase() === 'dns';
+  let name = stripComments(semi >= 0 ? value.slice(semi + 1) : value).trim();
+  if (dns) {
+    let end = name.length;
+    while (end > 1 && name.charCodeAt(end - 1) === 0x2e) end--;
+    name = name.slice(0, end);
+  }
+  return name === '' ? null : decode(name);
+}
+
 /** Message-ID of a returned message or header section. */
 export function messageIdOf(returned: ReturnedMessage | null): string | null {
   return returned === null ? null : cleanMessageId(returned.headers.get('message-id'));
@@ -1105,11 +1141,11 @@ function blockFinding(
     report: {
       source,
       action,
-      status: status.code === null ? null : formatEnhancedCode(status.code),
+      status: statusText(status),
       final_recipient: finalAddr,
       original_recipient: originalAddr,
-      remote_mta: mtaName(block.remoteMta, decode),
-      reporting_mta: mtaName(pm.reportingMta, decode),
+      remote_mta: dsnMtaName(block.remoteMta, decode),
+      reporting_mta: dsnMtaName(pm.reportingMta, decode),
       diagnostic_code: diagnostic,
       last_attempt_date: lastAttempt === null ? null : rfc3339(lastAttempt),
       arrival_date: arrival === null ? null : rfc3339(arrival),

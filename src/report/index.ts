@@ -8,13 +8,13 @@
 import { parseArf, parseComplaint } from './arf';
 import { parseAutoReply, parseDressedAutoReply } from './autoreply';
 import { parseChallenge } from './challenge';
-import { completeFromNotification, parseDsn, parseDsnInText } from './dsn';
+import { completeFromNotification, findDsnPart, parseDsn, parseDsnInText } from './dsn';
 import { parseFallback } from './fallback';
 import { fromMailSystem } from './heuristic/common';
 import { completeDsn, parseHeuristic } from './heuristic/index';
 import type { Headers } from './header';
 import { parseMdn } from './mdn';
-import { readMessage, type MimeMessage } from './mime';
+import { readMessage, type MimeMessage, type MimePart } from './mime';
 import { tieFindings } from './trace';
 import type { Finding, ParseOptions, ParseResult, ReportKind } from './types';
 
@@ -66,12 +66,13 @@ export function parseMessageAndHeaders(
  * that caused them (the returned Message-ID and KumoMTA's trace header, report/trace.ts).
  */
 export function parseWalked(msg: MimeMessage, options: ParseOptions = {}): ParseResult {
-  const parsed = recognise(msg, options);
+  const read: ReadScope = { scope: msg.root };
+  const parsed = recognise(msg, options, read);
   if (parsed.kind === 'none') {
     const forwarded = forwardedBounce(msg, options);
     if (forwarded !== null) return forwarded;
   }
-  tieFindings(parsed.findings, msg, options);
+  tieFindings(parsed.findings, msg, options, read.scope);
   return parsed;
 }
 
@@ -92,9 +93,10 @@ function forwardedBounce(msg: MimeMessage, options: ParseOptions): ParseResult |
     (h.get('content-type') ?? '').toLowerCase().indexOf('multipart/report') >= 0;
   if (!notice) return null;
   const inner = readMessage(Buffer.from(attached.text(), 'utf8'));
-  const parsed = recognise(inner, options);
+  const read: ReadScope = { scope: inner.root };
+  const parsed = recognise(inner, options, read);
   if (parsed.kind !== 'dsn' && parsed.kind !== 'heuristic') return null;
-  tieFindings(parsed.findings, inner, options);
+  tieFindings(parsed.findings, inner, options, read.scope);
   return {
     kind: parsed.kind,
     findings: parsed.findings,
@@ -106,14 +108,26 @@ function result(kind: ReportKind, findings: Finding[], msg: MimeMessage): ParseR
   return { kind, findings, problems: msg.problems };
 }
 
-function recognise(msg: MimeMessage, options: ParseOptions): ParseResult {
+/**
+ * The message whose returned copy ties the findings (report/trace.ts): the message
+ * itself, or, for a DSN found inside a message/rfc822 part (a bounce a person or a list
+ * forwarded), that encapsulated report: the forwarded report is no returned message,
+ * its Message-ID not the original's.
+ */
+interface ReadScope {
+  scope: MimePart;
+}
+
+function recognise(msg: MimeMessage, options: ParseOptions, read: ReadScope): ParseResult {
   const arf = parseArf(msg, options);
   if (arf !== null) return result('arf', [arf], msg);
   const mdn = parseMdn(msg);
   if (mdn !== null) return result('mdn', [mdn], msg);
   const dsn = parseDsn(msg);
-  if (dsn !== null && dsn.length > 0)
+  if (dsn !== null && dsn.length > 0) {
+    read.scope = findDsnPart(msg)?.scope ?? msg.root;
     return result('dsn', completeFromNotification(completeDsn(dsn, msg), msg), msg);
+  }
   const complaint = parseComplaint(msg, options);
   if (complaint !== null) return result('arf', [complaint], msg);
   const pasted = parseDsnInText(msg);

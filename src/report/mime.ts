@@ -40,6 +40,11 @@ const RETURNED_TYPES = new Set([
   'message/global-headers', // RFC 6533 §6.3
 ]);
 
+/** Whether a part of this media type is a returned message or header section (RETURNED_TYPES). */
+export function isReturnedType(type: string): boolean {
+  return RETURNED_TYPES.has(type);
+}
+
 /** Content types whose body is itself a message (parsed as one, within the limits). */
 const ENCAPSULATING_TYPES = new Set(['message/rfc822', 'message/global']);
 

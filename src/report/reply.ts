@@ -143,11 +143,46 @@ function isDigit(c: number): boolean {
 export function parseStatus(value: string | null): { code: EnhancedCode | null; comment: string } {
   if (value === null) return { code: null, comment: '' };
   const v = value.trim();
-  const r = enhancedCodeAt(v, 0);
+  // RFC 3464 §2.1.1: text in parentheses is a comment, before the code as after it
+  // ("Status: (permanent failure) 5.2.2").
+  const lead = v.startsWith('(') ? commentEnd(v) : 0;
+  const r = enhancedCodeAt(v.slice(lead).trimStart(), 0);
   if (r === null) return { code: null, comment: v };
-  let comment = v.slice(r.end).trim();
+  const rest = v.slice(lead).trimStart();
+  let comment = rest.slice(r.end).trim();
+  if (comment === '' && lead > 0) comment = v.slice(0, lead);
   if (comment.startsWith('(') && comment.endsWith(')')) comment = comment.slice(1, -1).trim();
   return { code: r.code, comment };
+}
+
+/** Where the comment that opens `v` ends (after its ")", nested ones counted); v.length when unclosed. */
+function commentEnd(v: string): number {
+  let depth = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x28) depth++;
+    else if (c === 0x29 && --depth === 0) return i + 1;
+  }
+  return v.length;
+}
+
+/**
+ * The enhanced code of a Status written as a reply ("550 5.7.1 ...": a reply code, white
+ * space, then an enhanced code of the same class); null otherwise.
+ */
+export function statusInReply(value: string): EnhancedCode | null {
+  const c = value.charCodeAt(0);
+  if (c !== 0x32 && c !== 0x34 && c !== 0x35) return null;
+  for (let i = 1; i < 3; i++) {
+    const d = value.charCodeAt(i);
+    if (d < 0x30 || d > 0x39) return null;
+  }
+  let i = 3;
+  if (value.charCodeAt(i) !== 0x20 && value.charCodeAt(i) !== 0x09) return null;
+  while (value.charCodeAt(i) === 0x20 || value.charCodeAt(i) === 0x09) i++;
+  const r = enhancedCodeAt(value, i);
+  return r === null || r.code.class !== c - 0x30 ? null : r.code;
 }
 
 /**

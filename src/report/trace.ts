@@ -16,7 +16,7 @@
 // bytes; string operations only, no regular expressions.
 import { cleanMessageId, withoutRootDot } from './address';
 import type { Headers } from './header';
-import type { MimeMessage } from './mime';
+import { isReturnedType, type MimeMessage, type MimePart } from './mime';
 import type { Finding, ParseOptions } from './types';
 import type { SupplementalTrace } from '../values';
 
@@ -254,10 +254,14 @@ function cleanId(value: string): string | null {
  * it in: the attached message or header section first, then header lines pasted in
  * the message's own text parts.
  */
-export function returnedTies(msg: MimeMessage, options: ParseOptions = {}): ReturnedTies {
+export function returnedTies(
+  msg: MimeMessage,
+  options: ParseOptions = {},
+  scope: MimePart = msg.root,
+): ReturnedTies {
   const names = traceHeaderNames(options);
   const budget: Budget = { candidates: MAX_CANDIDATES };
-  const returned = msg.returned();
+  const returned = msg.returned(scope);
   const out: ReturnedTies = { originalMessageId: null, trace: null };
   if (returned !== null) {
     const id = returned.headers.get('message-id');
@@ -265,7 +269,7 @@ export function returnedTies(msg: MimeMessage, options: ParseOptions = {}): Retu
     out.trace = traceInHeaders(returned.headers, names, budget);
   }
   let parts = 0;
-  for (const { text } of msg.texts()) {
+  for (const text of scopeTexts(msg, scope)) {
     if (out.trace !== null && out.originalMessageId !== null) break;
     if (++parts > MAX_SCAN_PARTS) break;
     const inline = tiesInText(text, names, budget);
@@ -273,6 +277,23 @@ export function returnedTies(msg: MimeMessage, options: ParseOptions = {}): Retu
     out.trace ??= inline.trace;
   }
   return out;
+}
+
+/**
+ * The texts a report's notification gives, for `returnedTies`: the message's own
+ * (`texts()`), or those of an encapsulated report (its text/* parts outside the copies
+ * it returns), decoded one at a time as the scan asks for them.
+ */
+function* scopeTexts(msg: MimeMessage, scope: MimePart): Generator<string> {
+  if (scope === msg.root) {
+    for (const { text } of msg.texts()) yield text;
+    return;
+  }
+  for (const part of msg.parts) {
+    if (part.scope !== scope || !part.type.startsWith('text/') || isReturnedType(part.type))
+      continue;
+    yield msg.textOf(part);
+  }
 }
 
 const namesCache = new WeakMap<readonly string[], ReadonlySet<string>>();
@@ -292,11 +313,18 @@ function traceHeaderNames(options: ParseOptions): ReadonlySet<string> {
  * Fills what ties each finding to its message, where the parser left it open: an OOB
  * finding's `original_message_id` and `supplemental_trace`, an MDN's. The walk is done
  * once per message, and only when a finding needs it. An OOB recipient loses an
- * absolute domain's root dot (`a@example.org.`, RFC 1034 §3.1).
+ * absolute domain's root dot (`a@example.org.`, RFC 1034 §3.1). `scope` is the message
+ * the findings' report is (a forwarded report's encapsulated message: its own returned
+ * copy ties them, not the forwarded report itself).
  */
-export function tieFindings(findings: Finding[], msg: MimeMessage, options: ParseOptions): void {
+export function tieFindings(
+  findings: Finding[],
+  msg: MimeMessage,
+  options: ParseOptions,
+  scope: MimePart = msg.root,
+): void {
   let ties: ReturnedTies | null = null;
-  const get = (): ReturnedTies => (ties ??= returnedTies(msg, options));
+  const get = (): ReturnedTies => (ties ??= returnedTies(msg, options, scope));
   for (const f of findings) {
     if (f.kind === 'oob') {
       // Whichever parser read it: "a@example.org." names a@example.org.
