@@ -693,7 +693,6 @@ function headlineNdr(
   );
 }
 
-/** The value after `label` on line `at`, or on the next non-empty line (an HTML table's next cell row). */
 /**
  * Office 365's "Status code: 550 5.1.10" with the sentence under the notice's title
  * ("a wasn't found at example.com.", "... mailbox is full"), which says what the bare
@@ -710,6 +709,7 @@ function statusWithReason(lines: readonly string[], status: string): string {
   return status;
 }
 
+/** The value after `label` on line `at`, or on the next non-empty line (an HTML table's next cell row). */
 function valueAt(lines: readonly string[], at: number, label: string): string {
   const same = (textAfter(lines[at] as string, label) ?? '').trim();
   if (same !== '') return same;
