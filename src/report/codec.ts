@@ -172,12 +172,11 @@ export function decodeCharset(bytes: Uint8Array, charset: string | null | undefi
   // Node's own check (SIMD) rather than a loop over the octets.
   const ascii = isAsciiBytes(buf);
   // ASCII octets are the same text in every charset but the 7-bit ones; and 7-bit
-  // Japanese under no label or an ASCII one (qmail's and old Japanese mailers' notices
-  // carry no MIME charset) is ISO-2022-JP when it switches to JIS X 0208 (RFC 1468 §2).
-  if (ascii && !isSevenBitCharset(cs)) {
-    const text = buf.toString('latin1');
-    return isAsciiLabel(cs) ? decodeIso2022JpRuns(text) : text;
-  }
+  // Japanese under any other label is ISO-2022-JP when it switches to JIS X 0208 (RFC
+  // 1468 §2): qmail's and old Japanese mailers' notices carry no MIME charset or an
+  // ASCII one, and Outlook writes `Content-Type: text/plain;` with the charset left out
+  // (read here as the UTF-8 fallback), yet no other charset puts ESC $ B in its text.
+  if (ascii && !isSevenBitCharset(cs)) return decodeIso2022JpRuns(buf.toString('latin1'));
   if (cs.startsWith('iso-2022-jp')) {
     if (ascii) return iso2022jp.decode(buf);
     // 8-bit octets under a 7-bit label: the label is wrong. Japanese carriers send

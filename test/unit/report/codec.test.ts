@@ -68,6 +68,26 @@ describe('decoders on hostile input', () => {
   );
 });
 
+describe('7-bit Japanese under a label that is not its own (decodeCharset)', () => {
+  // "宛先: a@example.jp" in ISO-2022-JP (RFC 1468): ESC $ B, the JIS X 0208 bytes, ESC ( B.
+  const jis = Buffer.concat([
+    Buffer.from('\x1b$B08@h\x1b(B: a@example.jp\n', 'latin1'),
+    Buffer.from('plain line\n', 'latin1'),
+  ]);
+
+  it.each(['utf-8', '', 'us-ascii', 'windows-1252'])(
+    'reads ISO-2022-JP text labelled "%s" (a part whose charset was left out) as Japanese',
+    (charset) => {
+      expect(decodeCharset(jis, charset)).toBe('宛先: a@example.jp\nplain line\n');
+    },
+  );
+
+  it('leaves an ESC that switches to no Japanese set as it is', () => {
+    const ansi = Buffer.from('\x1b[1mbold\x1b[0m a@example.jp', 'latin1');
+    expect(decodeCharset(ansi, 'utf-8')).toBe(ansi.toString('latin1'));
+  });
+});
+
 describe('text of header-like fields (decodeFieldText)', () => {
   const ESC = '\x1b';
 
