@@ -1,7 +1,8 @@
 // The h135 families of rules/phrases.toml: Sendmail's broken address-rewriting rules
 // (BadConfiguration: a ruleset that recurses, loops, or calls a ruleset or map that is
 // not there) and a message address the receiving side's parser cannot read, in the
-// words of JavaMail's address parser as Amazon SES returns them (ProtocolErrors).
+// words of JavaMail's address parser as Amazon SES returns them (ProtocolErrors); and the
+// h135 widening of BadDomain's "does not accept mail for <domain>" to "receive".
 // Loaded as the bundled config loads the shipped rules. Wordings written here, with the
 // nearest phrases of other labels that must NOT get its label.
 import { describeFamilies } from '../../helpers/shipped-rules';
@@ -31,6 +32,14 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['553 5.1.3 Domain contains illegal character', 'InvalidRecipient'],
     ['550 5.1.1 Local address unknown here', 'InvalidRecipient'],
     ["554 Transaction failed: Duplicate header 'From'", 'ContentRelated'],
+  ],
+  'a host or domain that does not receive mail for a domain (RFC 7504 556)': [
+    ['554 5.7.1 This server does not receive mail for example.com', 'BadDomain'],
+    ['550 mx.example.net does not receive e-mail', 'BadDomain'],
+    ["550 5.7.1 We don't receive mail for [example.org].", 'BadDomain'],
+    // Nearest: a mailbox that does not receive mail, a network refused, an account off.
+    ['550 5.1.1 <ana@example.org>: mailbox does not receive mail', 'InvalidRecipient'],
+    ['550 5.7.1 We do not receive mail from your network', 'PolicyRelated'],
   ],
 };
 
