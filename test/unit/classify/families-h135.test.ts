@@ -2,7 +2,8 @@
 // (BadConfiguration: a ruleset that recurses, loops, or calls a ruleset or map that is
 // not there) and a message address the receiving side's parser cannot read, in the
 // words of JavaMail's address parser as Amazon SES returns them (ProtocolErrors); and the
-// h135 widening of BadDomain's "does not accept mail for <domain>" to "receive".
+// h135 widening of BadDomain's "does not accept mail for <domain>" to "receive"; a sender
+// with no reputation yet (SpamBlock).
 // Loaded as the bundled config loads the shipped rules. Wordings written here, with the
 // nearest phrases of other labels that must NOT get its label.
 import { describeFamilies } from '../../helpers/shipped-rules';
@@ -40,6 +41,17 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     // Nearest: a mailbox that does not receive mail, a network refused, an account off.
     ['550 5.1.1 <ana@example.org>: mailbox does not receive mail', 'InvalidRecipient'],
     ['550 5.7.1 We do not receive mail from your network', 'PolicyRelated'],
+  ],
+  'a sender with no reputation yet': [
+    ['421 4.7.0 Deferred: new sending IP 192.0.2.4 without reputation, retry later', 'SpamBlock'],
+    ['451 Mail from this IP is limited until it has built up a good reputation', 'SpamBlock'],
+    ['421 4.7.0 The domain has no sending history here; try again later', 'SpamBlock'],
+    ['451 4.7.1 IP reputation has not yet been established', 'SpamBlock'],
+    // Nearest: a rate limit without reputation, a bare deferral, a policy text that
+    // names reputation as a value, not the sender's.
+    ['421 4.7.0 Too many connections from your host, slow down', 'TransientFailure'],
+    ['451 4.7.0 Temporarily deferred, please try again later', 'TransientFailure'],
+    ['550 5.7.1 Message refused to protect our reputation', 'PolicyRelated'],
   ],
 };
 
