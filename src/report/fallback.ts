@@ -306,18 +306,38 @@ const FAILURE_WORDS = [
  * n'a pas pu être remis à a@b", Spanish "No se pudo entregar el mensaje a a@b",
  * Italian "Impossibile recapitare il messaggio a a@b", Portuguese "Não foi possível
  * entregar a mensagem para a@b", Dutch "Het bericht kon niet worden bezorgd bij a@b",
- * Polish "Nie można dostarczyć wiadomości do a@b". A preposition counts only beside
- * its own language's failure words, so an English line's " a " names nothing.
+ * Polish "Nie można dostarczyć wiadomości do a@b". Gmail's translated "Address not
+ * found" notice says it in the passive, the address between the words ("Sua mensagem
+ * não foi entregue a a@b porque ...", "Tu mensaje no se ha entregado a a@b porque ...",
+ * "Il messaggio non è stato consegnato a a@b perché ...", "Ihre Nachricht wurde nicht an
+ * a@b zugestellt, weil ...", "Je bericht is niet afgeleverd bij a@b omdat ..."), as do
+ * translated MTA templates ("Wiadomość do a@b nie została dostarczona"); the reason
+ * follows on the same line. A preposition counts only beside its own language's
+ * failure words, so an English line's " a " names nothing.
  */
 const FAILURE_SENTENCES: readonly { fail: readonly string[]; to: readonly string[] }[] = [
   { fail: FAILURE_WORDS, to: [' to '] },
-  { fail: ['nicht zugestellt', 'konnte nicht', 'fehlgeschlagen'], to: [' an '] },
+  { fail: ['nicht zugestellt', 'konnte nicht', 'fehlgeschlagen', 'nicht an '], to: [' an '] },
   { fail: ["n'a pas pu", "n'a pas été", 'impossible de'], to: [' à '] },
-  { fail: ['no se pudo', 'no ha podido', 'no pudo'], to: [' a ', ' para '] },
-  { fail: ['impossibile', 'non è stato possibile'], to: [' a '] },
-  { fail: ['não foi possível', 'não pôde'], to: [' para ', ' a '] },
-  { fail: ['kon niet', 'kan niet', 'mislukt'], to: [' aan ', ' bij '] },
-  { fail: ['nie można', 'nie udało się', 'nie powiodło'], to: [' do '] },
+  {
+    fail: ['no se pudo', 'no ha podido', 'no pudo', 'no se ha entregado', 'no se entregó'],
+    to: [' a ', ' para '],
+  },
+  {
+    fail: [
+      'impossibile',
+      'non è stato possibile',
+      'non è stato consegnato',
+      'non è stato recapitato',
+    ],
+    to: [' a '],
+  },
+  { fail: ['não foi possível', 'não pôde', 'não foi entregue'], to: [' para ', ' a '] },
+  {
+    fail: ['kon niet', 'kan niet', 'mislukt', 'niet afgeleverd', 'niet bezorgd'],
+    to: [' aan ', ' bij '],
+  },
+  { fail: ['nie można', 'nie udało się', 'nie powiodło', 'nie została dostarczona'], to: [' do '] },
 ];
 
 /**
@@ -428,12 +448,31 @@ const SUCCESS_PHRASES = [
   'delivery to these recipients or groups is complete',
 ];
 
+/**
+ * Exchange's "Relayed:" notice in the languages it writes it in: "Delivery to these
+ * recipients or groups is complete, but no delivery notification was sent by the
+ * destination server" said as both halves, the delivery complete ("zostało ukończone",
+ * "wurde abgeschlossen", "est terminée", "se ha completado", "è stata completata", "foi
+ * concluída", "is voltooid") and then no notification sent ("nie wysłał powiadomienia",
+ * "keine Zustellbenachrichtigung", "aucune notification", "ninguna notificación",
+ * "nessuna notifica", "nenhuma notificação", "geen bevestiging"): RFC 3464's "relayed"
+ * action in words. Both halves are needed: a delay or failure notice says the first
+ * negated and never the second.
+ */
+const TRANSLATED_RELAYED = new RE2(
+  '(?i)(?:został[oa]? (?:u|za)kończon[eya]|(?:wurde|ist) abgeschlossen|est termin[ée]e|a été effectuée|se ha completado|ha finalizado|è stat[oa] completat[oa]|foi conclu[íi]da|is voltooid)(?:[^.]|\\.\\S){0,160}?(?:nie (?:wysłał|przesłał)[a-ząćęłńóśźż]* (?:żadnego )?powiadomie|keine \\S*benachrichtigung|aucune notification|ning[uú]n(?:a)? (?:aviso|notificaci[oó]n)|nessuna notifica|nenhuma notifica[çc][ãa]o|geen \\S*(?:melding|bevestiging|notificatie))',
+);
+
 function isSuccessNotice(lines: readonly string[]): boolean {
+  const first: string[] = [];
   for (let i = 0; i < lines.length && i < 60; i++) {
     const lower = lowerAscii(lines[i] as string);
     if (SUCCESS_PHRASES.some((p) => lower.indexOf(p) >= 0)) return true;
+    const t = (lines[i] as string).trim();
+    if (t !== '') first.push(t);
   }
-  return false;
+  // A sentence wrapped over lines says the same as on one line.
+  return TRANSLATED_RELAYED.test(first.join(' '));
 }
 
 /**

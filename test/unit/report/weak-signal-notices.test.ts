@@ -5,7 +5,11 @@
 // names the recipient in its headline only; a postmaster's notice names it in a
 // translated "could not be delivered to" sentence; and the nearest negatives: the same
 // Is-Ndr notice under a delay prefix or saying it will retry, a translated warning
-// Subject, a person's mail about an undeliverable message. Wordings written for this test.
+// Subject, a person's mail about an undeliverable message. Added by h135: the passive
+// failure sentence of Gmail's translated "Address not found" notice ("não foi entregue a
+// <a> porque ...") with its reason on the same line, and Exchange's "Relayed" notice in
+// other languages (TRANSLATED_RELAYED: delivery complete, no notification from the
+// destination), which gives no failure. Wordings written for this test.
 import { parseMessage } from '../../../src/report/index';
 
 function b64(s: string): string {
@@ -184,5 +188,103 @@ describe("a person's mail about an undeliverable message", () => {
       ["Mon message à orders@shop.example n'a pas pu être remis hier, pouvez-vous vérifier ?"],
     );
     expect(failed(raw)).toEqual([]);
+  });
+});
+
+/** A mail system's notice under Gmail's Subject ("(Failure)", or "(Delay)" for a warning). */
+const daemon = (body: string[], kind = 'Failure'): Buffer =>
+  message(
+    [
+      'Return-Path: <>',
+      'From: Mail Delivery Subsystem <mailer-daemon@mail.example>',
+      'To: <orders@shop.example>',
+      `Subject: Delivery Status Notification (${kind})`,
+    ],
+    body,
+  );
+
+function failures(raw: Buffer): Array<[string, string]> {
+  return parseMessage(raw).findings.flatMap((f) =>
+    f.kind === 'oob' && f.report.action === 'failed' ? [[f.recipient, f.reply.content]] : [],
+  );
+}
+
+describe("Gmail's translated notice whose failure sentence is a passive", () => {
+  it.each([
+    [
+      'Portuguese',
+      'A mensagem não foi entregue a rosa@far.example porque a conta está desativada.',
+    ],
+    [
+      'Spanish',
+      'El correo no se ha entregado a rosa@far.example porque la cuenta está desactivada.',
+    ],
+    ['Italian', "L'email non è stato recapitato a rosa@far.example perché la casella è piena."],
+    [
+      'German',
+      'Die E-Mail wurde nicht an rosa@far.example zugestellt, weil das Postfach voll ist.',
+    ],
+    ['Dutch', 'De e-mail is niet afgeleverd bij rosa@far.example omdat de mailbox vol is.'],
+  ])('names the recipient of the %s sentence and keeps its reason', (_l, line) => {
+    const found = failures(daemon(['', line]));
+    expect(found.map((f) => f[0])).toEqual(['rosa@far.example']);
+    expect(found[0]?.[1]).not.toBe('');
+  });
+
+  it('reads the same passive under a delay Subject as no failure', () => {
+    const line = 'A mensagem ainda não foi entregue a rosa@far.example; vamos tentar de novo.';
+    expect(failures(daemon([line], 'Delay'))).toEqual([]);
+  });
+});
+
+describe("Exchange's Relayed notice in other languages", () => {
+  const relayed = (lines: string[]) =>
+    message(
+      [
+        'Return-Path: <>',
+        'From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@far.example>',
+        'To: <orders@shop.example>',
+        'Subject: Notice: Your parcel',
+        'Auto-Submitted: auto-generated',
+      ],
+      lines,
+    );
+
+  it.each([
+    [
+      'Polish',
+      'Dostarczenie do tej grupy zostało zakończone, jednak serwer docelowy nie przesłał',
+      'żadnego powiadomienia o doręczeniu:',
+    ],
+    [
+      'German',
+      'Die Übermittlung an diese Empfänger wurde abgeschlossen, doch der Zielserver hat',
+      'keine Zustellbenachrichtigung geschickt:',
+    ],
+    [
+      'Spanish',
+      'La entrega a estos destinatarios se ha completado, pero el servidor de destino',
+      'no devolvió ninguna notificación de entrega:',
+    ],
+    [
+      'Dutch',
+      'De bezorging bij deze ontvangers is voltooid, maar de doelserver stuurde geen',
+      'bezorgbevestiging:',
+    ],
+  ])('gives no failure for the %s notice', (_l, first, second) => {
+    expect(failures(relayed([first, second, '', 'rosa@far.example']))).toEqual([]);
+  });
+
+  it.each([
+    ['Polish failure', 'Dostarczenie do tych adresatów nie powiodło się:'],
+    [
+      'Polish delay',
+      'Dostarczenie do tych adresatów nie zostało jeszcze zakończone, ponowimy próbę:',
+    ],
+    ['German failure', 'Die Übermittlung an diese Empfänger ist fehlgeschlagen:'],
+  ])('still reads a %s notice with the same header as a failure', (_l, line) => {
+    expect(failures(relayed([line, '', 'rosa@far.example'])).map((f) => f[0])).toEqual([
+      'rosa@far.example',
+    ]);
   });
 });
