@@ -52,6 +52,12 @@ describe("the README's hook receiver", () => {
         ).hooks[0]!;
       const body = JSON.stringify([
         { type: 'OOB', recipient: 'gone@example.org', bounce_classification: 'InvalidRecipient' },
+        {
+          type: 'Feedback',
+          recipient: 'fbl@bounce.example.com',
+          bounce_classification: 'Uncategorized',
+          feedback_report: { feedback_type: 'abuse', original_rcpto_to: ['reader@example.net'] },
+        },
       ]);
       expect(await postBatch(hook('correct horse'), body, 'k1')).toEqual({
         kind: 'delivered',
@@ -65,7 +71,9 @@ describe("the README's hook receiver", () => {
         unixSeconds: Math.floor(Date.now() / 1000) - 3600,
       });
       expect(old).toMatchObject({ kind: 'rejected', status: 401 });
-      expect(stdout).toBe('OOB gone@example.org InvalidRecipient\n');
+      expect(stdout).toBe(
+        'OOB gone@example.org InvalidRecipient\nFeedback reader@example.net abuse\n',
+      );
     } finally {
       child.kill();
     }
