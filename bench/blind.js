@@ -70,7 +70,11 @@
 // software and gateways -7 to -14 cover least (Domino's DSN, MDaemon, CommuniGate Pro's LOCAL
 // module, James' DSNBounce, Haraka, Stalwart, Mimecast / Proofpoint / Barracuda / IronPort /
 // Trend Micro / Symantec replies, IronPort's own bounce, Zoho, GMX / web.de, Mailman's
-// uncaught bounce) and their delay, success and auto-reply negatives.
+// uncaught bounce) and their delay, success and auto-reply negatives; -18/: feedback reports
+// as providers send them (Yahoo CFL, AOL SComp, JMRP in both forms, a Validity-run FBL,
+// Mail.ru / Yandex, SES forwarding, RFC 6591 dkim / spf / dmarc failures, not-spam, RFC 6590
+// redaction, forwarded and gateway-wrapped reports) and the reports that are none (DMARC
+// aggregate, TLS-RPT, a DSN, a person's complaint).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -134,6 +138,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-14',
   'blind-messages-15',
   'blind-messages-16',
+  'blind-messages-18',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

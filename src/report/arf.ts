@@ -169,9 +169,10 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
     const address = addressOf(value);
     // Receivers that redact the complainant (RFC 6590) write a placeholder such as
     // "[redacted]" or "redacted@" in its place: no address, so no complained-about
-    // recipient is made of it. A redacted local part of a real domain
-    // ("xxxxx@example.net") is still an address and kept as the report gives it.
-    if (isAddress(address)) rcptTo.push(address);
+    // recipient is made of it; nor is "<[redacted]@example.net>", whose bracketed local
+    // part names no mailbox. A redacted local part of a real domain ("xxxxx@example.net")
+    // is still an address and kept as the report gives it.
+    if (isAddress(address) && !bracketedLocalPart(value, address)) rcptTo.push(address);
     else
       msg.problems.push({
         code: 'arf.original-rcpt-to-redacted',
@@ -268,6 +269,25 @@ function isAddress(value: string): boolean {
   return true;
 }
 
+/**
+ * True when `address`, as `raw` writes it, has '[' or ']' in its local part: RFC 5322
+ * §3.2.3 makes them specials, never part of an unquoted local part, so such a writing is
+ * a redaction placeholder ("[redacted]@example.net", RFC 6590) the address reader cut
+ * down to a mailbox-like remnant ("redacted]@example.net"), not a mailbox.
+ */
+export function bracketedLocalPart(raw: string, address: string): boolean {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return false;
+  const domainAt = raw.toLowerCase().indexOf(address.slice(at).toLowerCase());
+  if (domainAt < 0) return false;
+  for (let i = domainAt - 1; i >= 0; i--) {
+    const c = raw[i];
+    if (c === '<' || c === ',' || c === ':' || c === ' ' || c === '\t' || c === '\n') break;
+    if (c === '[' || c === ']') return true;
+  }
+  return false;
+}
+
 function single(list: string[]): string | string[] {
   return list.length === 1 ? (list[0] as string) : list;
 }
@@ -284,10 +304,12 @@ function reportingMta(value: string): { mta_type: string; name: string } {
  */
 function returnedRecipient(returned: ReturnedMessage | null): string | string[] {
   if (returned !== null) {
-    const list = [
-      ...extractAddressList(returned.headers.get('to')),
-      ...extractAddressList(returned.headers.get('cc')),
-    ];
+    const list: string[] = [];
+    for (const name of ['to', 'cc']) {
+      const raw = returned.headers.get(name);
+      for (const address of extractAddressList(raw))
+        if (raw === null || !bracketedLocalPart(raw, address)) list.push(address);
+    }
     if (list.length > 0) return single(list);
   }
   return '';

@@ -77,10 +77,10 @@ export function parseWalked(msg: MimeMessage, options: ParseOptions = {}): Parse
 }
 
 /**
- * A bounce a person forwarded as an attachment (a message/rfc822 part whose own
- * header says it is a mail system's notice: a null Return-Path, a daemon's From, or
- * a multipart/report body, RFC 6522): the attached bounce's findings, tied to the
- * message it returned. Only for a message nothing else recognised; one level deep.
+ * A bounce or an ARF report a person forwarded as an attachment (a message/rfc822 part
+ * whose own header says it is a mail system's notice: a null Return-Path, a daemon's
+ * From, or a multipart/report body, RFC 6522): the attached report's findings, tied to
+ * the message it returned. Only for a message nothing else recognised; one level deep.
  */
 function forwardedBounce(msg: MimeMessage, options: ParseOptions): ParseResult | null {
   const attached = msg.returned();
@@ -95,7 +95,10 @@ function forwardedBounce(msg: MimeMessage, options: ParseOptions): ParseResult |
   const inner = readMessage(Buffer.from(attached.text(), 'utf8'));
   const read: ReadScope = { scope: inner.root };
   const parsed = recognise(inner, options, read);
-  if (parsed.kind !== 'dsn' && parsed.kind !== 'heuristic') return null;
+  // A forwarded ARF report (a person passing an FBL report on to whoever keeps the
+  // suppression list) is the same complaint: its Feedback finding, as a forwarded DSN's
+  // failures are failures.
+  if (parsed.kind !== 'dsn' && parsed.kind !== 'heuristic' && parsed.kind !== 'arf') return null;
   tieFindings(parsed.findings, inner, options, read.scope);
   return {
     kind: parsed.kind,
