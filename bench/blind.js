@@ -70,7 +70,10 @@
 // software and gateways -7 to -14 cover least (Domino's DSN, MDaemon, CommuniGate Pro's LOCAL
 // module, James' DSNBounce, Haraka, Stalwart, Mimecast / Proofpoint / Barracuda / IronPort /
 // Trend Micro / Symantec replies, IronPort's own bounce, Zoho, GMX / web.de, Mailman's
-// uncaught bounce) and their delay, success and auto-reply negatives.
+// uncaught bounce) and their delay, success and auto-reply negatives; -16/: the structure of
+// RFC 3464 / 6533 reports; -17/: auto-replies (RFC 3834, RFC 5230) as responders and
+// helpdesks write them, and what must not be taken for them (people's replies, bulk mail,
+// DSNs and bounces with Auto-Submitted, auto-notified and auto-generated notices).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -134,6 +137,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-14',
   'blind-messages-15',
   'blind-messages-16',
+  'blind-messages-17',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
