@@ -75,6 +75,10 @@
 // Mail.ru / Yandex, SES forwarding, RFC 6591 dkim / spf / dmarc failures, not-spam, RFC 6590
 // redaction, forwarded and gateway-wrapped reports) and the reports that are none (DMARC
 // aggregate, TLS-RPT, a DSN, a person's complaint).
+// uncaught bounce) and their delay, success and auto-reply negatives; -16/: the structure of
+// RFC 3464 / 6533 reports; -17/: auto-replies (RFC 3834, RFC 5230) as responders and
+// helpdesks write them, and what must not be taken for them (people's replies, bulk mail,
+// DSNs and bounces with Auto-Submitted, auto-notified and auto-generated notices).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -138,6 +142,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-14',
   'blind-messages-15',
   'blind-messages-16',
+  'blind-messages-17',
   'blind-messages-18',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));

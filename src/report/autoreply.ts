@@ -76,6 +76,10 @@ const SUBJECT_PREFIXES = [
   'автоответ',
   '自動返信',
   '自動応答',
+  // Simplified Chinese: Microsoft's zh-CN documentation names Outlook's Automatic Replies
+  // 自动答复 (automaticRepliesSetting, "自动答复设置"), and zh-CN Outlook puts it before the
+  // subject as it puts "Automatic reply:" in English.
+  '自动答复',
   '不在',
   '自动回复',
   '自動回覆',
@@ -622,8 +626,13 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   )
     return null;
   // A bounce is no auto-reply, whatever its Auto-Submitted says (Exim writes
-  // "Auto-Submitted: auto-replied" on its bounces): leave it to the bounce parsers.
-  if (mailSystemNotice(h.get('from'), lowerSubject)) return null;
+  // "Auto-Submitted: auto-replied" on its bounces): leave it to the bounce parsers. After
+  // a responder's or a reply prefix ("Automatic reply: Undelivered parcel …", "Re:
+  // Returned mail label …") the subject is the answered message's, and its words say
+  // nothing of this one: then only a text that reports a failure makes it a notice.
+  const answered = answeredSubject(subject);
+  if (mailSystemNotice(h.get('from'), answered ? '' : lowerSubject)) return null;
+  if (answered && mailSystemNotice(null, lowerSubject) && reportsFailure(msg)) return null;
   // Exchange (2007+, Office 365) marks each of its non-delivery reports with
   // X-MS-Exchange-Message-Is-Ndr and sends them with "Auto-Submitted: auto-replied"
   // from a display name and subject in the sender's language; its out-of-office
@@ -717,6 +726,30 @@ const NOT_DELIVERED_PHRASES = [
 const ENHANCED_STATUS = new RE2('(?:^|[^0-9.])[45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$)');
 
 /**
+ * The opening text reports a failed delivery: an SMTP reply, an enhanced status code of
+ * class 4 or 5, or a "could not be delivered" phrase (NOT_DELIVERED_PHRASES).
+ */
+function reportsFailure(msg: MimeMessage): boolean {
+  const text = leadingText(msg, 1000);
+  if (hasReplyCode(text) || ENHANCED_STATUS.test(text)) return true;
+  const lower = text.toLowerCase().replaceAll('\u2019', "'");
+  for (const p of NOT_DELIVERED_PHRASES) if (lower.indexOf(p) >= 0) return true;
+  return false;
+}
+
+/**
+ * The subject starts with a responder's prefix (SUBJECT_PREFIXES, WORD_SUBJECT_PREFIXES:
+ * "Automatic reply:", "Auto:", "自動応答:") or a reply prefix ("Re:", "AW:"), after any leading tags: what
+ * follows is the subject of the message it answers.
+ */
+function answeredSubject(subject: string): boolean {
+  const s = untaggedSubject(subject);
+  for (const p of SUBJECT_PREFIXES) if (s.startsWith(p)) return true;
+  for (const p of WORD_SUBJECT_PREFIXES) if (s.startsWith(p)) return true;
+  return replySubject(subject);
+}
+
+/**
  * An auto-reply dressed as a bounce: a vacation program that signs as "Mail Delivery
  * System" or titles its answer "Delivery Notification", so that `parseAutoReply` set it
  * aside for the bounce parsers. For a message none of them recognised: a responder's
@@ -729,11 +762,7 @@ export function parseDressedAutoReply(msg: MimeMessage): OobFinding | null {
   const h = msg.headers;
   if (SYSTEM_LOCAL_PARTS.has(localPartOf(h.get('from')))) return null;
   if (h.has('x-ms-exchange-message-is-ndr') || h.has('x-failed-recipients')) return null;
-  if (!responderHeader(msg) || !saysAway(msg)) return null;
-  const text = leadingText(msg, 1000);
-  if (hasReplyCode(text) || ENHANCED_STATUS.test(text)) return null;
-  const lower = text.toLowerCase().replaceAll('\u2019', "'");
-  for (const p of NOT_DELIVERED_PHRASES) if (lower.indexOf(p) >= 0) return null;
+  if (!responderHeader(msg) || !saysAway(msg) || reportsFailure(msg)) return null;
   return answerFinding(
     msg,
     extractAddress(h.get('from')),

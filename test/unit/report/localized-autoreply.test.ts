@@ -3,7 +3,11 @@
 // report/autoreply.ts), the translated failure notices that must stay bounces whatever
 // their Auto-Submitted says, and the translated "your message to a@b" of the last-resort
 // scan. Own wordings throughout; each family is checked against the nearest phrases of
-// a failure notice that must not match.
+// a failure notice that must not match. Also: an answer's subject repeats the subject of
+// the message it answers after the responder's prefix ("Automatic reply: …", "Auto: …",
+// "Re: …"); failure words there ("Undelivered parcel") say nothing about the answer, while
+// a text that reports a failure still makes it a notice; and Outlook's Simplified Chinese
+// prefix.
 import { parseMessage } from '../../../src/report/index';
 import type { OobFinding } from '../../../src/report/types';
 
@@ -239,6 +243,101 @@ describe('the last-resort scan reads "your message to a@b" in other languages', 
     const { oob } = parsed(
       ['From: Jan Meier <jan@org.example>', 'Subject: Weiterleitung'],
       'Ihre Nachricht an kollege@org.example habe ich weitergeleitet.',
+    );
+    expect(oob).toBeNull();
+  });
+});
+
+const AWAY = 'I am on leave this week and will answer when I am back on Monday.';
+
+describe('a responder prefix before an original subject with failure words', () => {
+  it.each([
+    ['Automatic reply: Undelivered parcel, pick a new day', 'auto-generated', AWAY],
+    ['Automatische Antwort: Unzustellbare Sendung, neuer Termin', 'auto-generated', AWAY],
+    ['Auto: Returned mail label for order 5521', 'auto-replied (vacation)', AWAY],
+    ['Re: Delivery failure of your furniture order', 'auto-replied', AWAY],
+    ['RE: Non-delivery of the March invoice copy', 'auto-replied', AWAY],
+    [
+      '[Parts Desk] Re: Returned mail label for order 5521',
+      'auto-replied',
+      'Thanks for writing to the parts desk. Your request is logged as case 88412.',
+    ],
+  ])('takes "%s" (Auto-Submitted: %s) for an auto-reply', (subject, autoSubmitted, text) => {
+    const { oob } = parsed(
+      [
+        'From: Lea Hart <lea.hart@client.example>',
+        `Subject: ${subject}`,
+        `Auto-Submitted: ${autoSubmitted}`,
+        'In-Reply-To: <order-5521@shop.example>',
+      ],
+      text,
+    );
+    expect(oob?.label).toBe('AutoReply');
+    expect(oob?.recipient).toBe('lea.hart@client.example');
+    expect(oob?.reply.code).toBe(250);
+  });
+
+  it.each([
+    [
+      'a prefixed subject whose text reports a failure',
+      'Relay Notices <notices@relay.example>',
+      'Re: Undelivered Mail Returned to Sender',
+      'Your message could not be delivered to ann.zed@far.example.\n\n550 5.1.1 User unknown',
+    ],
+    [
+      'a notice whose own subject starts with failure words',
+      'Relay Notices <notices@relay.example>',
+      'Undeliverable: Automatic reply: spring catalogue',
+      'Delivery has failed to these recipients: kai.moss@far.example',
+    ],
+    [
+      'a daemon sender, whatever the subject starts with',
+      'MAILER-DAEMON@relay.example',
+      'Automatic reply: undelivered parcel',
+      AWAY,
+    ],
+  ])('does not take %s for an auto-reply', (_what, from, subject, text) => {
+    const { oob } = parsed(
+      [`From: ${from}`, `Subject: ${subject}`, 'Auto-Submitted: auto-replied'],
+      text,
+    );
+    expect(oob?.label).not.toBe('AutoReply');
+  });
+});
+
+describe("Outlook's Simplified Chinese out-of-office prefix", () => {
+  it('takes a subject starting "自动答复:" for an auto-reply without any header', () => {
+    const { oob } = parsed(
+      ['From: Li Na <li.na@gongsi.example>', 'Subject: 自动答复: 新品目录'],
+      '我本周休假，下周一回复。',
+    );
+    expect(oob?.label).toBe('AutoReply');
+  });
+
+  it.each([
+    [
+      'a person replying to an "Undelivered parcel" subject',
+      'Re: Undelivered parcel, pick a new day',
+      'Friday afternoon suits me, thanks.',
+    ],
+    [
+      'a reply whose subject quotes "自动答复:"',
+      '回复: 自动答复: 新品目录',
+      '好的，等她回来再说。',
+    ],
+    [
+      'a person writing about automatic answers in Chinese',
+      '关于自动答复功能的问题',
+      '请问如何设置？',
+    ],
+  ])('takes no record from %s', (_what, subject, text) => {
+    const { oob } = parsed(
+      [
+        'From: Zhou Min <zhou.min@client.example>',
+        `Subject: ${subject}`,
+        'In-Reply-To: <order-5521@shop.example>',
+      ],
+      text,
     );
     expect(oob).toBeNull();
   });
