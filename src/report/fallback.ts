@@ -246,7 +246,7 @@ const CONTACT_PHRASES = [
   'bei fragen',
   'für hilfe',
   "pour obtenir de l'aide",
-  "pour toute question",
+  'pour toute question',
   'adressez-vous',
   'écrivez à',
   'comuníquese',
@@ -843,14 +843,6 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     byKey.set(key, entry);
     found.push(entry);
   }
-  // A help desk's mailbox (RFC 2142 §4, §5: postmaster, hostmaster, abuse; the
-  // support and help desks notices send their readers to) named beside another
-  // recipient is the notice's contact, not a second failure.
-  if (found.some((f) => !isRoleMailbox(f.address))) {
-    const kept = found.filter((f) => !isRoleMailbox(f.address));
-    found.length = 0;
-    found.push(...kept);
-  }
   // "Reason: Mailbox full", the lines after "for the following reason:": a reason the
   // bounce states apart from its recipients, for those that have none of their own.
   const reasons = collected.shared.slice(0, 3);
@@ -944,14 +936,6 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     });
   }
   return out.length > 0 ? out : null;
-}
-
-/** Local parts of the mailboxes that answer for a domain, not for one person (RFC 2142). */
-const ROLE_MAILBOXES = new Set(['postmaster', 'hostmaster', 'abuse', 'support', 'help', 'helpdesk']);
-
-function isRoleMailbox(address: string): boolean {
-  const at = address.lastIndexOf('@');
-  return at > 0 && ROLE_MAILBOXES.has(address.slice(0, at).toLowerCase());
 }
 
 /**
