@@ -188,16 +188,123 @@ function recipientOf(fullLine: string, previous: string, sentences: boolean): Na
     skip++;
   const line = skip > 0 ? fullLine.slice(skip).trimStart() : fullLine;
   const leading = leadingAddress(line);
-  if (leading !== null && !insideSentence(line, leading, previous)) return leading;
+  if (leading !== null && !insideSentence(line, leading, previous)) {
+    // "Bitte wenden Sie sich an" / "helpdesk@b": the line above asks the reader to
+    // write to the address on this one.
+    if (!contactClause(previous, true)) return leading;
+  }
   const cjk = cjkRecipientText(line);
-  return (
-    (cjk === null ? null : leadingAddress(cjk)) ??
-    leadInFor(line) ??
-    labelledAddress(line, ADDRESS_MARKERS) ??
-    reasonThenAddress(line) ??
-    listAfterColon(line) ??
-    (sentences ? sentenceAddress(line) : null)
-  );
+  const readers: (() => Named | null)[] = [
+    () => (cjk === null ? null : leadingAddress(cjk)),
+    () => leadInFor(line),
+    () => labelledAddress(line, ADDRESS_MARKERS),
+    () => reasonThenAddress(line),
+    () => listAfterColon(line),
+    () => (sentences ? sentenceAddress(line) : null),
+  ];
+  for (const read of readers) {
+    const named = read();
+    if (named === null) continue;
+    // "For assistance, please contact: help@b": the address a contact phrase
+    // introduces is the help desk's; another reading of the line may still name one.
+    const at = line.indexOf(named.address);
+    if (at >= 0 && contactClause(line.slice(0, at), false)) continue;
+    return named;
+  }
+  return null;
+}
+
+/**
+ * Phrases that introduce the address a notice asks its reader to write to for help
+ * (lower case): its help desk, postmaster or administrator, never the recipient the
+ * failure sentence is about (RFC 3464 §1: the report names the recipient it reports
+ * on; the "contact your postmaster" line of RFC 3461/3464 human-readable parts and of
+ * translated MTA and provider templates is an invitation, not a recipient). English,
+ * German, French, Spanish, Italian, Portuguese, Dutch, Polish, Japanese, Chinese and
+ * Korean wordings of "please contact", "for assistance write to", "send questions to".
+ */
+const CONTACT_PHRASES = [
+  'contact', // contact, contactez, contacter, contacte, póngase en contacto con, neem contact op
+  'contat', // contatta, contattare, contate, entre em contato com
+  'kontakt', // kontaktieren Sie, skontaktuj się z
+  'for assistance',
+  'for help',
+  'for further help',
+  'for more information',
+  'questions to',
+  'please write to',
+  'write to us',
+  'email us',
+  'e-mail us',
+  'reach us',
+  'report this to',
+  'forward this to',
+  'help desk',
+  'helpdesk',
+  'wenden sie sich',
+  'wende dich',
+  'bei fragen',
+  'für hilfe',
+  "pour obtenir de l'aide",
+  'pour toute question',
+  'adressez-vous',
+  'écrivez à',
+  'comuníquese',
+  'comuniquese',
+  'para obtener ayuda',
+  'escriba a',
+  'rivolgersi',
+  'rivolgetevi',
+  'rivolgiti',
+  'per assistenza',
+  'si prega di scrivere a',
+  'scrivete a',
+  'scrivi a',
+  'para obter ajuda',
+  'escreva para',
+  'fale com',
+  'voor hulp',
+  'voor vragen',
+  'schrijf naar',
+  'w razie pytań',
+  'napisz do',
+  'pomoc',
+  '問い合わせ',
+  '問合せ',
+  '連絡',
+  '联系',
+  '聯絡',
+  '聯繫',
+  '联络',
+  '咨询',
+  '諮詢',
+  '문의',
+  '연락',
+];
+
+/**
+ * True when the clause that ends `text` (after its last sentence or clause break)
+ * holds a contact phrase: the address right after it is a help desk's. `wholeLine`
+ * reads a line above an address, whose closing "." or "。" ends its sentence there.
+ */
+function contactClause(text: string, wholeLine: boolean): boolean {
+  const t = text.trim();
+  if (t === '' || (wholeLine && t.indexOf('@') >= 0)) return false;
+  if (wholeLine && '.!?。！？'.indexOf(t.charAt(t.length - 1)) >= 0) return false;
+  let start = 0;
+  for (const brk of ['. ', ', ', '; ', '! ', '? ', '。', '，', '、', '；']) {
+    const i = t.lastIndexOf(brk);
+    if (i >= 0 && i + brk.length > start) start = i + brk.length;
+  }
+  // "Please contact help@b about your message to a@b": an address ends the phrase
+  // that introduced it, and what follows is a clause of its own.
+  const lastAt = t.lastIndexOf('@');
+  if (lastAt >= 0) {
+    const space = t.indexOf(' ', lastAt);
+    start = Math.max(start, space < 0 ? t.length : space + 1);
+  }
+  const clause = t.slice(start).toLowerCase();
+  return CONTACT_PHRASES.some((p) => clause.indexOf(p) >= 0);
 }
 
 /**
@@ -354,7 +461,9 @@ function sentenceAddress(line: string): Named | null {
       let at = lower.indexOf(to);
       while (at >= 0) {
         const named = leadingAddress(line.slice(at + to.length));
-        if (named !== null) return named;
+        // "Ihre Nachricht wurde nicht zugestellt, bitte wenden Sie sich an hilfe@b":
+        // the preposition of a contact phrase names the help desk; read on.
+        if (named !== null && !contactClause(line.slice(0, at + to.length), false)) return named;
         at = lower.indexOf(to, at + to.length);
       }
     }
@@ -669,8 +778,15 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   }
   const lines = ownLines(msg);
   let lastNamed = -1;
+  let signature = false;
   const collected = collectBlocks(lines, 0, lines.length, {
     start(line, _raw, index) {
+      // The notice's signature (RFC 3676 §4.3 "-- " line, to the end of its paragraph):
+      // the help desk's or operator's addresses, never a recipient's.
+      const raw = lines[index] as string;
+      if (raw === '-- ' || raw === '--') signature = true;
+      else if (raw.trim() === '') signature = false;
+      if (signature) return null;
       // "Intended Recipients: <a@b>" then "Failure Reason: Error: 550 ... forward this to
       // delist@x" (Haraka): a labelled reason right under a recipient is that recipient's,
       // and an address inside it belongs to the server's text, not to a new recipient.

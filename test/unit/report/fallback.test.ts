@@ -301,6 +301,160 @@ describe('last-resort scan of text bounces', () => {
   });
 });
 
+// An address a notice gives for help ("please contact", "wenden Sie sich an",
+// "contactez", "póngase en contacto con", "contatta", "neem contact op met",
+// "skontaktuj się z", "お問い合わせ", "联系") or in its signature is the notice's help
+// desk, never the recipient its failure sentence is about. Notices written for these tests.
+describe('help desk addresses in non-RFC notices', () => {
+  const notice = (...body: string[]): Buffer =>
+    eml(
+      'From: Mail Delivery System <mailer-daemon@mx.example.net>',
+      'To: sender@example.com',
+      'Subject: Undeliverable',
+      '',
+      ...body,
+    );
+  const recipients = (raw: Buffer): string[] => findings(raw).map((f) => f.recipient);
+  // What the last-resort scan itself gives: [''] is one finding that names no recipient,
+  // which the pipeline fills from VERP, the trace header or the returned message.
+  const scanned = (...body: string[]): string[] | undefined =>
+    parseFallback(readMessage(notice(...body)))?.map((f) => f.recipient);
+
+  it.each([
+    [
+      'German "wenden Sie sich an"',
+      'Ihre Nachricht wurde nicht zugestellt, bitte wenden Sie sich an hilfe@example.net',
+      'Grund: 550 5.1.1 Benutzer unbekannt',
+    ],
+    [
+      'French "contactez"',
+      "Votre message n'a pas pu être remis, contactez l'assistance à aide@example.net",
+      'Raison : 550 5.2.2 boîte pleine',
+    ],
+    [
+      'Spanish "póngase en contacto con"',
+      'No se pudo entregar el mensaje; póngase en contacto con soporte@example.net',
+      '550 5.1.1 usuario desconocido',
+    ],
+    [
+      'Italian "contatta"',
+      'Impossibile recapitare il messaggio, contatta a assistenza@example.net',
+      '550 5.1.1 utente sconosciuto',
+    ],
+    [
+      'Dutch "neem contact op met"',
+      'Het bericht kon niet worden bezorgd, neem contact op met hulp@example.net',
+      '550 5.1.1 onbekende gebruiker',
+    ],
+    [
+      'Polish "skontaktuj się z"',
+      'Nie można dostarczyć wiadomości, skontaktuj się z pomoc@example.net',
+      '550 5.1.1 nieznany użytkownik',
+    ],
+    [
+      'Japanese "お問い合わせ"',
+      'Your message could not be delivered: 550 5.1.1 user unknown',
+      'お問い合わせ 窓口: support-jp@example.net',
+    ],
+    [
+      'Chinese "联系"',
+      'Your message could not be delivered: 550 5.1.1 user unknown',
+      '如有疑问 请联系: helpdesk-cn@example.net',
+    ],
+  ])(
+    'takes no recipient from the help address after the %s of a notice naming no one else',
+    (_, ...body) => {
+      expect(scanned(...body)).toEqual(['']);
+    },
+  );
+
+  it.each([
+    [
+      'German, the help address first on the line',
+      'jan@example.org',
+      'Bitte wenden Sie sich an hilfe@example.net, Ihre Nachricht wurde nicht an jan@example.org zugestellt, weil das Postfach voll ist.',
+    ],
+    [
+      'German, a help line after it',
+      'lena@example.org',
+      'Die Nachricht an lena@example.org konnte nicht zugestellt werden: 550 5.1.1 unbekannt',
+      '',
+      'Bei Fragen wenden Sie sich an hilfe@example.net',
+    ],
+    [
+      'French, a help sentence after it',
+      'paul@example.org',
+      "Votre message n'a pas pu être remis à paul@example.org : 550 5.1.1 inconnu.",
+      'Pour toute question, écrivez à aide@example.net',
+    ],
+    [
+      'Spanish, the help address first on the line',
+      'rosa@example.org',
+      'Para obtener ayuda escriba a soporte@example.net; no se pudo entregar el mensaje a rosa@example.org (550 5.1.1)',
+    ],
+    [
+      'Italian, a help line above it',
+      'gino@example.org',
+      'Per assistenza contatta assistenza@example.net.',
+      'Impossibile recapitare il messaggio a gino@example.org: 552 casella piena',
+    ],
+    [
+      'Dutch, a help line after it',
+      'kees@example.org',
+      'Het bericht kon niet worden bezorgd bij kees@example.org: 550 5.1.1 onbekend.',
+      'Voor hulp, neem contact op met hulp@example.net',
+    ],
+    [
+      'Polish, the help address first on the line',
+      'ola@example.org',
+      'W razie pytań napisz do pomoc@example.net. Nie można dostarczyć wiadomości do ola@example.org (550 5.1.1)',
+    ],
+    [
+      'English, "please contact" lines before and after it',
+      'amy@example.org',
+      'For assistance, please contact: desk@example.net',
+      '',
+      'Delivery to the following recipient failed: amy@example.org',
+      '550 5.1.1 user unknown',
+      '',
+      'If the problem persists, contact: desk@example.net',
+    ],
+    [
+      'English, an address after a preposition that is no contact phrase',
+      'contact@example.org',
+      'The mail to contact@example.org could not be delivered: 550 5.1.1 unknown',
+    ],
+  ])('still finds the real recipient in %s', (_, recipient, ...body) => {
+    expect(recipients(notice(...body))).toEqual([recipient]);
+  });
+
+  it('reads no recipient in the notice signature', () => {
+    expect(
+      scanned(
+        'Your message could not be delivered: 550 5.1.1 user unknown',
+        '',
+        '-- ',
+        'Mail Operations',
+        'Mailbox: ops-team@example.net',
+      ),
+    ).toEqual(['']);
+  });
+
+  it('keeps a role mailbox the notice labels as a recipient: a support desk can be the one that failed', () => {
+    expect(
+      recipients(
+        notice(
+          'Recipient: ben@example.org',
+          '550 5.1.1 user unknown',
+          '',
+          'Recipient: support@example.net',
+          '550 5.1.1 user unknown',
+        ),
+      ),
+    ).toEqual(['ben@example.org', 'support@example.net']);
+  });
+});
+
 // Text bounces of programs no heuristic family knows (hMailServer, MailEnable, MDaemon,
 // Haraka), written by hand from their formats: the last-resort scan reads them, and
 // each gives the values a person decided (`fixtures/fallback/<name>.expected.json`).
