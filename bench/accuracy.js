@@ -14,7 +14,10 @@ const { score, formatTable, formatMisses, groupBySourceFile, corpusKey } = requi
 const { ruleSpread, format: formatSpread } = require('./rule-spread.js');
 
 const ROOT = path.join(__dirname, '..');
-const CORPUS = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai');
+/** Sisimai's corpus (maildir/ and expected.jsonl): $OOBD_CORPUS, else ../shared/corpus/sisimai beside the checkout. */
+const CORPUS = path.resolve(
+  process.env.OOBD_CORPUS || path.join(ROOT, '..', 'shared', 'corpus', 'sisimai'),
+);
 
 function parse(dir) {
   const result = spawnSync(
@@ -99,8 +102,31 @@ function notBouncedRecipients(dir) {
   return out;
 }
 
+/** What the tables count, for a reader who has not read bench/score.js. */
+const LEGEND = [
+  `Sisimai's corpus (${CORPUS}) through oobd parse, each record paired with the`,
+  'expected one (expected.jsonl) of its file. Each measure counts the expected records',
+  'that name it (total) and those oobd got right (matched):',
+  '  detected   the file gave a record to pair with it (by recipient, else in order)',
+  "  recipient  the record's recipient is the expected address",
+  "  status     the enhanced status code (5.1.1); only expectations with a real one (not Sisimai's pseudo status)",
+  '  replycode  the SMTP reply code (550); only expectations that name one',
+  "  label      bounce_classification is a label that fits Sisimai's reason (reasons with no",
+  '             oobd counterpart, such as onhold and undefined, are not counted)',
+  '             (bench/score.js, REASON_LABELS: userunknown → InvalidRecipient ...)',
+  '',
+].join('\n');
+
 function main() {
   const bsdDir = path.join(CORPUS, 'maildir', 'bsd');
+  if (!fs.existsSync(bsdDir) || !fs.existsSync(path.join(CORPUS, 'expected.jsonl'))) {
+    console.error(
+      `bench:accuracy: no corpus at ${CORPUS} (it wants maildir/bsd/ and expected.jsonl there); ` +
+        "set OOBD_CORPUS to the folder of Sisimai's set-of-emails that holds them",
+    );
+    process.exit(2);
+  }
+  console.log(LEGEND);
   const bsd = groupBySourceFile(parse(bsdDir));
   const notBounced = notBouncedRecipients(bsdDir);
   const sets = [
@@ -116,11 +142,11 @@ function main() {
   const whole = score(bsd, { notBounced });
   const r = whole.totals.recipient;
   console.log(
-    `recipient: ${whole.byDesign} of the ${r.ok} counted by DESIGN.md §7 (the record's Original-Recipient, the expectation its Final-Recipient);` +
+    `recipient: ${whole.byDesign} of the ${r.ok} matched are the report's Original-Recipient, which oobd's record names where Sisimai names the Final-Recipient (docs/records.md, OOB);` +
       ` without that rule ${(((r.ok - whole.byDesign) * 100) / r.total).toFixed(1)}%.`,
   );
   console.log(
-    `not scored: ${whole.skipped.length} expected records of recipients the report marks as no bounce (DESIGN.md §5, no OOB record):`,
+    `not scored: ${whole.skipped.length} expected records of recipients the report marks as no bounce (oobd writes no OOB record for them: docs/records.md, OOB):`,
   );
   for (const s of whole.skipped)
     console.log(`       ${path.basename(s.file)}#${s.index}  ${s.recipient}  Action: ${s.action}`);

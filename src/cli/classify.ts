@@ -13,6 +13,7 @@ import {
   type ReplyContext,
 } from '../classify/index';
 import { PACKAGE_RULES } from '../config/paths';
+import { ErrorCode, OobdError } from '../errors';
 import { readRulesSources } from '../config/rules';
 import { addRulesConfigOption, explicitConfigPath, Output, serverConfig } from './common';
 
@@ -149,6 +150,29 @@ function classifyOne(
   })}\n`;
 }
 
+/** RFC 3464 §2.3.3: the values of a DSN's Action field. */
+const DSN_ACTIONS = ['failed', 'delayed', 'delivered', 'relayed', 'expanded'];
+
+/**
+ * `--action` and `--status` as the context table reads them: a value it can never
+ * match (a typo, `--status 5.1`) is a usage error rather than a silent "no row".
+ * @throws OobdError OOBD_USAGE naming the option and the values it takes
+ */
+export function checkContextOptions(opts: { action?: string; status?: string }): void {
+  if (opts.action !== undefined && !DSN_ACTIONS.includes(opts.action.toLowerCase())) {
+    throw new OobdError(
+      ErrorCode.UsageError,
+      `--action: "${opts.action}" is not a DSN Action; the actions are ${DSN_ACTIONS.join(', ')} (RFC 3464 §2.3.3)`,
+    );
+  }
+  if (opts.status !== undefined && !/^[245]\.\d{1,3}\.\d{1,3}$/.test(opts.status)) {
+    throw new OobdError(
+      ErrorCode.UsageError,
+      `--status: "${opts.status}" is not a DSN Status; expected class.subject.detail, such as 5.1.1 or 4.4.7 (RFC 3463)`,
+    );
+  }
+}
+
 export function register(program: Command): void {
   addRulesConfigOption(program.command('classify [reply...]'))
     .summary('classify SMTP replies and show the rule that matched')
@@ -168,7 +192,7 @@ export function register(program: Command): void {
     )
     .option(
       '--action <action>',
-      'the DSN Action of the report: failed (a final bounce), delayed ...',
+      'the DSN Action of the report: failed (a final bounce), delayed, delivered, relayed or expanded',
     )
     .option(
       '--status <code>',
@@ -184,6 +208,7 @@ export function register(program: Command): void {
       (file: string, files: string[] = []) => [...files, file],
     )
     .action(async (replies: string[], opts: ClassifyOptions) => {
+      checkContextOptions(opts);
       let files: string[];
       let cacheSize: number | undefined;
       let uncategorizedCacheSize: number | undefined;

@@ -1,12 +1,13 @@
 // What a new user meets when something is wrong: serve refusing bad rules files with
 // every problem and the `oobd rules check` command to run, commands suggested with the
 // --config they were given (quoted, so they work from any folder through a shell),
-// --config before or after a subcommand, and sizes in IEC units. Real processes only.
+// --config before or after a subcommand, sizes in IEC units, classify context values no
+// row can match, and bench:accuracy without its corpus. Real processes only.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, runCli, startServe } from '../helpers/process';
-import { makeTempDir, writeTestConfig } from '../helpers/service';
+import { makeTempDir, ROOT, writeTestConfig } from '../helpers/service';
 import { SmtpClient } from '../helpers/smtp-client';
 
 /** A folder whose name has a space, as "My Documents" has. */
@@ -203,5 +204,55 @@ describe('sizes in IEC units', () => {
     expect(serve.stderr).toContain('smtp.max_message_size');
     expect(serve.stderr).toContain('MB/MiB');
     expect(serve.stderr).toContain('got "10 megs"');
+  });
+});
+
+describe('oobd classify with a context value no row can match', () => {
+  it('refuses an --action that is not a DSN Action, naming the five actions', () => {
+    const result = runCli(['classify', '--action', 'bounced', '550 5.1.1 no such user']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--action: "bounced" is not a DSN Action');
+    expect(result.stderr).toContain('failed, delayed, delivered, relayed, expanded');
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses a --status that is not class.subject.detail, with an example', () => {
+    const result = runCli(['classify', '--status', '5.1', '550 no such user']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--status: "5.1" is not a DSN Status');
+    expect(result.stderr).toContain('5.1.1');
+  });
+
+  it('takes an action in any case and a three-part status', () => {
+    const result = runCli([
+      'classify',
+      '--json',
+      '--action',
+      'Delayed',
+      '--status',
+      '4.4.7',
+      '451 try again later',
+    ]);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout) as { action: string; status: string };
+    expect(out.action).toBe('Delayed');
+    expect(out.status).toBe('4.4.7');
+  });
+});
+
+describe('npm run bench:accuracy without the corpus', () => {
+  it('says which folder it looked in and that OOBD_CORPUS names another, without a stack trace', () => {
+    const missing = join(makeTempDir(), 'no corpus here');
+    const result = spawnSync(process.execPath, [join(ROOT, 'bench/accuracy.js')], {
+      env: { ...process.env, OOBD_CORPUS: missing },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`no corpus at ${missing}`);
+    expect(result.stderr).toContain('maildir/bsd/ and expected.jsonl');
+    expect(result.stderr).toContain('set OOBD_CORPUS');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
   });
 });
