@@ -87,8 +87,19 @@ function* walk(dir: string, errors: SourceError[]): Generator<string> {
   }
 }
 
-/** The messages of one file's bytes: the file itself, or each message of an mbox. */
+/**
+ * The messages of one file's bytes: the file itself, or each message of an mbox. A
+ * `.eml` file is one message (RFC 5322) whatever its first line: some tools save one
+ * message with its mbox "From " line (RFC 4155 §2) on top, and a bounce that quotes the
+ * returned message's own "From " line unescaped (mboxo does not quote) would otherwise be
+ * cut in two there, losing the copy's Message-ID to a second, unrecognised "message".
+ */
 export function* messagesOf(file: string, raw: Buffer): Generator<SourceMessage> {
+  if (looksLikeMbox(raw) && extname(file).toLowerCase() === '.eml') {
+    const firstNl = raw.indexOf(0x0a);
+    yield { file, index: null, raw: firstNl < 0 ? raw : raw.subarray(firstNl + 1) };
+    return;
+  }
   if (looksLikeMbox(raw)) {
     let index = 0;
     for (const message of splitMbox(raw)) yield { file, index: ++index, raw: message };

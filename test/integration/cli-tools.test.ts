@@ -39,6 +39,40 @@ describe('oobd parse', () => {
     expect(jsonLines(runCli(['parse', file]).stdout)[0]!.id).toBe(records[0]!.id);
   });
 
+  it('reads a .eml file with an mbox From line on top as one message, even when it quotes another From line', () => {
+    const dir = makeTempDir();
+    const bounce = [
+      'From MAILER-DAEMON  Sat Oct  4 08:00:09 2025',
+      'From: Mail Delivery System <MAILER-DAEMON@mx.example.net>',
+      'To: bounce@bounce.example.com',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Date: Sat, 04 Oct 2025 08:00:07 +0200',
+      '',
+      'I could not deliver your message to the following address:',
+      '<ana@example.org>: host mx.example.org said: 552 5.2.2 mailbox full',
+      '',
+      'bounced E-Mail:',
+      '',
+      'From bounce+x=example.com@bounce.example.com  Sat Oct  4 08:00:07 2025',
+      'Message-ID: <copy-1@example.com>',
+      'From: news@example.com',
+      'To: ana@example.org',
+      'Subject: Hello',
+      '',
+      'Hi.',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'one.eml'), bounce);
+    writeFileSync(join(dir, 'two'), bounce);
+    const one = jsonLines(runCli(['parse', join(dir, 'one.eml')]).stdout);
+    expect(one.every((r) => r.source_index === undefined)).toBe(true);
+    expect(one.some((r) => r.type === 'Unrecognized')).toBe(false);
+    // The same bytes in a file without the .eml extension are an mbox (RFC 4155), cut at
+    // the quoted From line, as before.
+    const two = jsonLines(runCli(['parse', join(dir, 'two')]).stdout);
+    expect(two.map((r) => r.source_index)).toEqual(expect.arrayContaining([1, 2]));
+  });
+
   it('walks folders recursively and splits mbox files', () => {
     const dir = makeTempDir();
     mkdirSync(join(dir, 'nested'));
