@@ -83,7 +83,8 @@ function errorFields(err: OobdError): Record<string, unknown> {
  */
 export function rulesCheckHint(problems: readonly RuleProblem[], configArg?: string): string {
   const files = [...new Set(problems.map((problem) => problem.file))];
-  const args = configArg === undefined ? ` ${files.map(shellWord).join(' ')}` : configArgument(configArg);
+  const args =
+    configArg === undefined ? ` ${files.map(shellWord).join(' ')}` : configArgument(configArg);
   return `run: oobd rules check${args}`;
 }
 
