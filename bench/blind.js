@@ -144,6 +144,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-16',
   'blind-messages-17',
   'blind-messages-18',
+  'blind-messages-20',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

@@ -220,10 +220,14 @@ function startsWithReplyCode(text: string): boolean {
 
 export const zoho: Family = {
   name: 'zoho',
-  detect: (b) =>
-    b.has('x-zohomail') || b.fromDomain('zoho.com') || b.fromDomain('zohomail.com')
-      ? EVIDENCE.sender
-      : EVIDENCE.none,
+  // Its sender or header field; else its "ERROR_CODE :" field, which the notice prints
+  // on every recipient line whatever domain it is sent from (Zoho's regional and
+  // hosted-domain servers), and which parse() then requires beside an address.
+  detect(b) {
+    if (b.has('x-zohomail') || b.fromDomain('zoho.com') || b.fromDomain('zohomail.com'))
+      return EVIDENCE.sender;
+    return b.saw(MAILERS.zohoCode) ? EVIDENCE.marker : EVIDENCE.none;
+  },
   parse(b) {
     const lines = b.lines();
     const failures: Failure[] = [];
