@@ -74,7 +74,9 @@
 // as providers send them (Yahoo CFL, AOL SComp, JMRP in both forms, a Validity-run FBL,
 // Mail.ru / Yandex, SES forwarding, RFC 6591 dkim / spf / dmarc failures, not-spam, RFC 6590
 // redaction, forwarded and gateway-wrapped reports) and the reports that are none (DMARC
-// aggregate, TLS-RPT, a DSN, a person's complaint).
+// aggregate, TLS-RPT, a DSN, a person's complaint); -19/: East Asian carriers' and providers'
+// notices (docomo, au/KDDI EZweb and dion, Japanese ISPs and hosting, QQ / Exmail / NetEase /
+// Sina / Aliyun, Naver / Daum) in their charsets, with delay and auto-reply negatives.
 // uncaught bounce) and their delay, success and auto-reply negatives; -16/: the structure of
 // RFC 3464 / 6533 reports; -17/: auto-replies (RFC 3834, RFC 5230) as responders and
 // helpdesks write them, and what must not be taken for them (people's replies, bulk mail,
@@ -144,6 +146,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-16',
   'blind-messages-17',
   'blind-messages-18',
+  'blind-messages-19',
   'blind-messages-20',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));

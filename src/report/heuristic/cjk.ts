@@ -71,9 +71,28 @@ const BULLETS = '■□●○・◆◇★☆※【[〔<＜(（';
 const CLOSERS = '】]〕>＞)）';
 
 /**
+ * English glosses bilingual notices put in brackets after a CJK label ("收件人(Recipient)：",
+ * "错误原因(Reason)：", "宛先(Address)："), lower case: the label's own meaning in English, as
+ * the Chinese and Japanese providers that write both languages gloss their fields (own list
+ * of the ordinary English words for the two fields; a plural, a list's heading, is none).
+ */
+const GLOSSES = new Set([
+  'recipient',
+  'recipient address',
+  'address',
+  'reason',
+  'cause',
+  'error',
+  'error reason',
+  'failure reason',
+  'details',
+]);
+
+/**
  * `rest` after a bracketed qualifier of ASCII letters that names the header field a
  * recipient label stands for: "送信先(TO)：", "送信先（CC）：", "收件人(Bcc)：" (Mail Defender's
- * notice lists its TO, CC and BCC recipients so). `rest` itself when there is none.
+ * notice lists its TO, CC and BCC recipients so), or after an English gloss of the label
+ * (GLOSSES). `rest` itself when there is none.
  */
 function skipQualifier(rest: string): string {
   const open = rest.charAt(0);
@@ -85,7 +104,13 @@ function skipQualifier(rest: string): string {
     k++;
   }
   const close = rest.charAt(k);
-  return k > 1 && (close === ')' || close === '）') ? rest.slice(k + 1) : rest;
+  if (k > 1 && (close === ')' || close === '）')) return rest.slice(k + 1);
+  for (let end = 1; end < rest.length && end <= 24; end++) {
+    const c = rest.charAt(end);
+    if (c !== ')' && c !== '）') continue;
+    return GLOSSES.has(rest.slice(1, end).trim().toLowerCase()) ? rest.slice(end + 1) : rest;
+  }
+  return rest;
 }
 
 /** `line` (trimmed) after `label` and its colon, or null when it does not start so. */

@@ -817,12 +817,21 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
       ['550 宛先不明のため配信できませんでした', 'InvalidRecipient'],
       ['552 メールボックスがいっぱいです', 'QuotaIssues'],
       ['452 4.2.2 受信箱の容量を超えています', 'QuotaIssues'],
+      ['受信ボックスの容量が限度に達しているため受け取れません', 'QuotaIssues'],
+      ['メールボックスの容量の上限を超えました', 'QuotaIssues'],
       ['550 ドメインが見つかりません: example.invalid', 'BadDomain'],
       // Nearest replies of other labels: a mailbox that does not exist is no full one, a
       // refused sender domain is no missing domain, a policy refusal no unknown user.
       ['550 メールボックスは存在しません', 'InvalidRecipient'],
       ['550 5.7.1 ポリシーにより拒否されました', 'PolicyRelated'],
       ['550 送信元ドメインが拒否されました', 'Uncategorized'],
+      // A sending count at its limit is no full mailbox: without the capacity word it stays
+      // the sending limit's (TransientFailure), not QuotaIssues.
+      ['メールボックスからの本日の送信数が上限に達しました', 'TransientFailure'],
+      // The same in Chinese: capacity at its ceiling is a full mailbox, a count is not.
+      ['收件人邮箱空间已达上限', 'QuotaIssues'],
+      ['对方信箱的容量达到限额，无法投递', 'QuotaIssues'],
+      ['您的邮箱今日发送数量已达上限', 'Uncategorized'],
     ];
     for (const [line, label] of cases)
       expect({ line, label: classifier.classifyLine(line).label }).toEqual({ line, label });

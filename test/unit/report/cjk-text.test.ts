@@ -83,6 +83,10 @@ describe('the labels of CJK notices', () => {
     ['宛先\t<sato@example.jp>', '<sato@example.jp>'],
     ['送信先(お客様)：tora@example.org', null],
     ['送信先(RECIPIENTS)：tora@example.org', null],
+    ['收件人(Recipient)：sun@example.cn', 'sun@example.cn'],
+    ['宛先（Recipient Address）: ken@example.jp', 'ken@example.jp'],
+    ['收件人(Sender)：sun@example.cn', null],
+    ['收件人(see below)：sun@example.cn', null],
     ['수신자 주소가 존재하지 않습니다', null],
     ['收件人地址 zhao@example.cn', null],
   ])('reads the recipient of a bracketed label or a table cell in %j', (line, want) => {
@@ -108,6 +112,9 @@ describe('the labels of CJK notices', () => {
     expect(cjkReasonText('退信原因：收件人不存在')).toBe('收件人不存在');
     expect(cjkReasonText('실패 사유 : 존재하지 않는 사용자')).toBe('존재하지 않는 사용자');
     expect(cjkReasonText('原因不明のエラー')).toBeNull();
+    expect(cjkReasonText('错误原因(Reason): 550 Mailbox not found.')).toBe('550 Mailbox not found.');
+    expect(cjkReasonText('失败原因（Error Reason）：收件人不存在')).toBe('收件人不存在');
+    expect(cjkReasonText('退信原因(备注)：收件人不存在')).toBeNull();
     expect(isCjkLeadIn('退信原因')).toBe(true);
     expect(isCjkLeadIn('退信原因：')).toBe(true);
     expect(isCjkLeadIn('【理由】')).toBe(true);
