@@ -112,7 +112,9 @@ describe('the labels of CJK notices', () => {
     expect(cjkReasonText('退信原因：收件人不存在')).toBe('收件人不存在');
     expect(cjkReasonText('실패 사유 : 존재하지 않는 사용자')).toBe('존재하지 않는 사용자');
     expect(cjkReasonText('原因不明のエラー')).toBeNull();
-    expect(cjkReasonText('错误原因(Reason): 550 Mailbox not found.')).toBe('550 Mailbox not found.');
+    expect(cjkReasonText('错误原因(Reason): 550 Mailbox not found.')).toBe(
+      '550 Mailbox not found.',
+    );
     expect(cjkReasonText('失败原因（Error Reason）：收件人不存在')).toBe('收件人不存在');
     expect(cjkReasonText('退信原因(备注)：收件人不存在')).toBeNull();
     expect(isCjkLeadIn('退信原因')).toBe(true);
