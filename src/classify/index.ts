@@ -766,11 +766,9 @@ export function compileClassifier(
   const { files, problems } = decodeAll(sources);
   // A bad label or list stops the compile before RE2 sees the patterns: add what RE2
   // says of them, so one error names every problem, as `oobd rules check` does.
-  if (problems.length > 0)
-    throw new RulesInvalidError(
-      inFileOrder(files, [...problems, ...patternProblems(flatten(files))]),
-    );
   const rules = flatten(files);
+  if (problems.length > 0)
+    throw new RulesInvalidError(inFileOrder(files, [...problems, ...patternProblems(rules)]));
   try {
     return new SetClassifier(rules, contextLayerOf(files), options);
   } catch (err) {

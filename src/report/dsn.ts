@@ -911,10 +911,11 @@ export function dsnMtaName(
   value: string | null,
   decode: (value: string) => string = utf8,
 ): string | null {
-  if (value === null) return null;
+  const text = mtaName(value, (v) => v);
+  if (value === null || text === null) return null;
   const semi = value.indexOf(';');
   const dns = semi < 0 || value.slice(0, semi).trim().toLowerCase() === 'dns';
-  let name = stripComments(semi >= 0 ? value.slice(semi + 1) : value).trim();
+  let name = stripComments(text).trim();
   if (dns) {
     let end = name.length;
     while (end > 1 && name.charCodeAt(end - 1) === 0x2e) end--;
