@@ -16,7 +16,7 @@ import {
   type DecodedRulesFile,
   type RuleProblem,
 } from './rules-file';
-import { leadingCodesLength, quotedReply, replyLine } from './reply-line';
+import { leadingCodesLength, quotedReplyAt, replyLine } from './reply-line';
 import { ContextLayer, type ContextRef, type ReplyContext } from './context';
 
 type RE2Set = InstanceType<typeof RE2.Set>;
@@ -622,21 +622,47 @@ class SetClassifier implements CompiledClassifier {
    * Relay said: 550 5.1.1 <a>: user unknown") is best read by the reply it quotes. Only
    * the first quoted reply in the first MAX_INNER_SCAN characters, one level deep, and
    * only with the same first digit as the line's own code; undefined when there is none
-   * or no rule matches it.
+   * or no rule matches it. The line's own words are those before the quoted reply: a
+   * rule that matched only with the quoted words ("550 ETP102 recipient rejected by
+   * downstream MTA. Reason: [ 5.4.1 Recipient address rejected: Access denied ]") is
+   * evidence from the quote, read in it with its own code.
+   *
+   * A quoted reply of the other permanence ("554 5.4.7 message timeout (exceeded max
+   * time, last transfail: 421 4.4.0 no mail servers for this domain could be reached)",
+   * an expiry that quotes the last temporary error) does not explain the wrapping one
+   * (RFC 5321 §4.2.1), so its words do not decide it either: when the rule matched only
+   * with them and the line's own words match a rule, that rule decides.
    */
   private innerReply(line: string, rule: number | null): Classification | undefined {
     const start = leadingCodesLength(line);
     if (start === 0) return undefined;
-    const inner = quotedReply(line.slice(start, start + MAX_INNER_SCAN), MAX_INNER_SCAN);
-    // The quoted reply explains the wrapping one only when both say the same permanence
-    // (RFC 5321 §4.2.1, the first digit): "451 ... primary host responded with: 554 ...,
-    // failover did not succeed" is a temporary failure, whatever the first host said.
-    if (inner === null || inner[0] !== line[0]) return undefined;
-    if (rule !== null && !this.weakRule(rule, line, start)) return undefined;
-    const innerRule = this.firstMatch(inner);
+    // The bracketed-reason form needs the wrapping code alone, with no enhanced code.
+    const bare = line.slice(0, start).trimEnd().length === 3 ? Number(line.slice(0, 3)) : undefined;
+    const found = quotedReplyAt(line.slice(start, start + MAX_INNER_SCAN), MAX_INNER_SCAN, bare);
+    if (found === null) return undefined;
+    const own = line.slice(0, start + found.at).trimEnd();
+    const fromQuote = rule !== null && !this.single(rule).test(own);
+    if (found.reply[0] !== line[0]) {
+      if (!fromQuote) return undefined;
+      const ownRule = this.firstMatch(own);
+      return ownRule === null ? undefined : this.results[ownRule];
+    }
+    if (rule !== null) {
+      // The words that decide are the line's own: the rule's, or the first rule of the
+      // line without the quote when the rule needed the quoted words.
+      const decisive = fromQuote ? this.firstMatch(own) : rule;
+      if (decisive !== null && !this.weakRule(decisive, fromQuote ? own : line, start))
+        return undefined;
+    }
+    const innerRule = this.firstMatch(found.reply);
     const matched = innerRule === null ? undefined : this.rules[innerRule];
     if (matched === undefined) return undefined;
-    return Object.freeze({ label: matched.label, rule: matched, context: null, inner });
+    return Object.freeze({
+      label: matched.label,
+      rule: matched,
+      context: null,
+      inner: found.reply,
+    });
   }
 
   /**

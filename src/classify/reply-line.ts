@@ -181,19 +181,50 @@ export function leadingCodesLength(line: string): number {
  * A plain scan, linear in `limit`; null when there is none.
  */
 export function quotedReply(text: string, limit: number): string | null {
+  return quotedReplyAt(text, limit)?.reply ?? null;
+}
+
+/**
+ * quotedReply, with where in `text` the quoted reply starts. Given `code` (the wrapping
+ * reply's code, when it has no enhanced code of its own), one more form counts: an
+ * enhanced code of the same class opening a bracketed reason, with or without a space
+ * inside the bracket ("550 ETP102 recipient rejected by downstream MTA. Reason: [ 5.4.1
+ * Recipient address rejected ]"): a relay quoting the next server's verdict without
+ * its reply code, which the wrapping reply's code stands in for (RFC 3463 §2: the
+ * class agrees with the reply code's first digit).
+ */
+export function quotedReplyAt(
+  text: string,
+  limit: number,
+  code?: number,
+): { reply: string; at: number } | null {
   const end = Math.min(text.length, limit);
+  const bareClass = code === undefined ? null : String(code)[0];
   for (let i = 0; i < end; i++) {
     const ch = text[i];
     if (ch !== '4' && ch !== '5') continue;
     if (i > 0 && !QUOTE_OPENERS.includes(text[i - 1] ?? '')) continue;
-    const code = leadingReplyCode(text.slice(i, i + 4));
+    const replyCode = leadingReplyCode(text.slice(i, i + 4));
     const separator = text[i + 3];
-    if (code === null || (separator !== ' ' && separator !== '-')) continue;
-    const enhanced = leadingEnhancedCode(text.slice(i + 4, i + 16));
+    if (replyCode !== null && (separator === ' ' || separator === '-')) {
+      const enhanced = leadingEnhancedCode(text.slice(i + 4, i + 16));
+      if (enhanced === null) continue;
+      const rest = text.slice(i + 4 + enhanced.length, end).trim();
+      const codes = `${replyCode} ${formatEnhancedCode(enhanced.code)}`;
+      return { reply: rest === '' ? codes : `${codes} ${rest}`, at: i };
+    }
+    if (ch !== bareClass || !opensBracket(text, i)) continue;
+    const enhanced = leadingEnhancedCode(text.slice(i, i + 12));
     if (enhanced === null) continue;
-    const rest = text.slice(i + 4 + enhanced.length, end).trim();
-    const codes = `${code} ${formatEnhancedCode(enhanced.code)}`;
-    return rest === '' ? codes : `${codes} ${rest}`;
+    const rest = text.slice(i + enhanced.length, end).trim();
+    if (rest === '') continue;
+    return { reply: `${String(code)} ${formatEnhancedCode(enhanced.code)} ${rest}`, at: i };
   }
   return null;
+}
+
+/** Whether `text[i]` is the first character inside "[" or "(", one space allowed. */
+function opensBracket(text: string, i: number): boolean {
+  const before = text[i - 1] === ' ' ? text[i - 2] : text[i - 1];
+  return before === '[' || before === '(';
 }
