@@ -32,6 +32,14 @@
 // Rspamd / Dovecot, amavisd-new, SpamAssassin, Proofpoint, Mimecast, Barracuda, Cisco, Sophos,
 // Trend Micro, Symantec; near misses such as a full mailbox against a message too big;
 // first score 134/150),
+// -13 (English replies whose words sit between two or three neighbouring labels, in
+// confusable groups: mailbox full / message too big / the sender's own storage quota /
+// a sending quota; unknown user / disabled or expired account / no such domain; relay /
+// authentication / sender refused; rate limit / reputation / spam content; IP, sender-domain
+// and URL block lists; SPF / DKIM / DMARC / sender domain not found; greylisting / policy;
+// virus / content filter / attachment type; expiry / refused connection / TLS required;
+// list moderation / not a member / access denied; a third with a neighbour's misleading
+// word; first score 129/150),
 // -languages-4 (an open set of languages the other language sets cover thinly: Greek,
 // Romanian, Hungarian, Bulgarian, Serbian / Croatian, Slovenian, Slovak, Baltic, Nordic,
 // Icelandic, Catalan, Basque, Galician, Arabic, Hebrew, Persian, Turkish, Hindi, Thai,
@@ -117,6 +125,7 @@ const SETS = [
   'blind-replies-10.tsv',
   'blind-replies-11.tsv',
   'blind-replies-12.tsv',
+  'blind-replies-13.tsv',
   'blind-replies-languages-4.tsv',
   'blind-replies-languages-5.tsv',
   'blind-replies-languages-6.tsv',
