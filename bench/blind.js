@@ -52,7 +52,11 @@
 // Turkish, Vietnamese, Indonesian / Malay, Thai, Hebrew, Arabic, Persian, Greek, Ukrainian,
 // Hungarian, Romanian, Nordic, Czech / Slovak, Croatian / Serbian, Bulgarian, Baltic,
 // Catalan, Hindi: localised reply lines, localised NDR headlines with their reason, and
-// localised sentences around an English reply, with near misses in each language)
+// localised sentences around an English reply, with near misses in each language),
+// -languages-7 (an open set weighted to the languages with one or two families: Thai, Hindi,
+// Hebrew, Persian, Arabic, Vietnamese, Indonesian / Malay, Baltic, Balkan, Slovenian, Greek,
+// Hungarian, Romanian, Finnish, Nordic, Icelandic, Catalan, Basque, Galician, and national
+// providers' own replies; every label, 126 of 184 replies without an enhanced code)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -129,6 +133,7 @@ const SETS = [
   'blind-replies-languages-4.tsv',
   'blind-replies-languages-5.tsv',
   'blind-replies-languages-6.tsv',
+  'blind-replies-languages-7.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
