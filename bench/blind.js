@@ -88,7 +88,11 @@
 // redaction, forwarded and gateway-wrapped reports) and the reports that are none (DMARC
 // aggregate, TLS-RPT, a DSN, a person's complaint); -19/: East Asian carriers' and providers'
 // notices (docomo, au/KDDI EZweb and dion, Japanese ISPs and hosting, QQ / Exmail / NetEase /
-// Sina / Aliyun, Naver / Daum) in their charsets, with delay and auto-reply negatives.
+// Sina / Aliyun, Naver / Daum) in their charsets, with delay and auto-reply negatives;
+// -21/: whole non-English notices in localized software templates (Exchange / Microsoft 365
+// in 17 languages, translated Postfix / Exim / qmail templates, Kerio, MDaemon, SmarterMail,
+// Axigen, CommuniGate Pro, Domino, hMailServer, national providers) in the charsets they use,
+// with newsletter, person's-reply and auto-reply negatives.
 // uncaught bounce) and their delay, success and auto-reply negatives; -16/: the structure of
 // RFC 3464 / 6533 reports; -17/: auto-replies (RFC 3834, RFC 5230) as responders and
 // helpdesks write them, and what must not be taken for them (people's replies, bulk mail,
@@ -162,6 +166,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-18',
   'blind-messages-19',
   'blind-messages-20',
+  'blind-messages-21',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

@@ -137,6 +137,34 @@ const ADDRESS_MARKERS = [
   'destinatario:',
   'destinatário:',
   'ontvanger:',
+  // The same label in the other languages providers and localized servers write their
+  // own short notices in ("Adresat: a@b" then "Powód: ..."): Polish adresat / odbiorca,
+  // Czech příjemce, Russian получатель / адресат, Ukrainian одержувач / отримувач,
+  // Swedish mottagare, Danish modtager, Norwegian mottaker, Finnish vastaanottaja,
+  // Turkish alıcı, Hungarian címzett, Romanian destinatar, Greek παραλήπτης, Indonesian
+  // penerima, Vietnamese người nhận, Thai ผู้รับ, Hebrew נמען, Arabic المستلم: the word
+  // mail clients show for "To" / "Recipient" in those languages (own list). The sender's
+  // label (nadawca, odesílatel, отправитель, ผู้ส่ง) is no marker.
+  'adresat:',
+  'odbiorca:',
+  'příjemce:',
+  'получатель:',
+  'адресат:',
+  'одержувач:',
+  'отримувач:',
+  'mottagare:',
+  'modtager:',
+  'mottaker:',
+  'vastaanottaja:',
+  'alıcı:',
+  'címzett:',
+  'destinatar:',
+  'παραλήπτης:',
+  'penerima:',
+  'người nhận:',
+  'ผู้รับ:',
+  'נמען:',
+  'المستلم:',
   // "Your message to a@b ..." in the same languages and Polish: the notice's own
   // sentence about the message it returns, as its English form above.
   'ihre nachricht an ',

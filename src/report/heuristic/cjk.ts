@@ -113,7 +113,20 @@ function skipQualifier(rest: string): string {
   return rest;
 }
 
-/** `line` (trimmed) after `label` and its colon, or null when it does not start so. */
+/** True when `rest` starts with white space holding a tab: a table cell's end. */
+function cellBreak(rest: string): boolean {
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest.charCodeAt(i);
+    if (c === 0x09) return true;
+    if (c !== 0x20) return false;
+  }
+  return false;
+}
+
+/**
+ * `line` (trimmed) after `label` and its colon (or the cell break after a label cell),
+ * or null when it does not start so.
+ */
 function afterLabel(
   line: string,
   labels: readonly string[],
@@ -128,9 +141,14 @@ function afterLabel(
     let rest = skipQualifier(s.slice(label.length));
     let j = 0;
     while (j < rest.length && CLOSERS.indexOf(rest.charAt(j)) >= 0) j++;
-    rest = rest.slice(j).trimStart();
+    rest = rest.slice(j);
+    // "<td>실패 사유</td><td>...</td>": the next table cell (a tab, see htmlToText) is
+    // the label's value, as after a colon.
+    const cell = cellBreak(rest);
+    rest = rest.trimStart();
     const c = rest.charAt(0);
     if (c === ':' || c === '：') return rest.slice(1).trim();
+    if (cell && rest !== '') return rest.trim();
     // "【宛先】 a@b": a bracketed label needs no colon.
     if (!colonRequired || j > 0) return rest;
   }
@@ -236,9 +254,12 @@ export function isCjkOtherField(line: string): boolean {
   let i = 0;
   while (i < s.length && BULLETS.indexOf(s.charAt(i)) >= 0) i++;
   s = s.slice(i).trimStart();
-  const ascii = s.indexOf(':');
-  const wide = s.indexOf('\uff1a');
-  const sep = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
+  // The label ends at its colon, or at the tab of a label cell ("보낸 날짜\t2026.12.03").
+  let sep = -1;
+  for (const mark of [':', '\uff1a', '\t']) {
+    const at = s.indexOf(mark);
+    if (at >= 0 && (sep < 0 || at < sep)) sep = at;
+  }
   if (sep <= 0 || sep > 16) return false;
   let letters = 0;
   for (let j = 0; j < sep; j++) {

@@ -525,7 +525,8 @@ const ENTITIES: Record<string, string> = {
 };
 
 /**
- * HTML to text: tags dropped (block tags end a line), the common entities decoded,
+ * HTML to text: tags dropped (block tags end a line, a table cell starts after a tab),
+ * the common entities decoded,
  * line ends kept inside `<pre>` (notices that wrap a plain-text bounce in it), and
  * an unescaped `<a@b>` kept as text (qmail-like notices sent as HTML); linear.
  */
@@ -562,7 +563,9 @@ export function htmlToText(html: string): string {
     } else {
       if (name === 'pre') pre = closing ? Math.max(0, pre - 1) : pre + 1;
       if (BLOCK_TAGS.has(name)) out += '\n';
-      else if (name === 'td' || name === 'th') out += ' ';
+      // A table cell starts after a tab, not a plain space: a notice laid out as label
+      // and value cells ("<td>실패 사유</td><td>...</td>") keeps where its label ends.
+      else if (name === 'td' || name === 'th') out += closing ? ' ' : '\t';
     }
     i = gt + 1;
   }

@@ -277,6 +277,43 @@ function transcriptText(line: string): string {
   return s;
 }
 
+/** True when `line` is a stamped transcript line ("Thu 2026-12-03 10:11:58.741: ..."). */
+function stamped(line: string): boolean {
+  const s = line.trim();
+  const at = clockAt(s);
+  if (at < 0) return false;
+  const after = s.indexOf(': ', at + 8);
+  return after >= 0 && after < at + 16;
+}
+
+/** True when a stamped transcript line logs a command sent or a reply received. */
+function stampedExchange(line: string): boolean {
+  return stamped(line) && (line.indexOf(': -->') >= 0 || line.indexOf(': <--') >= 0);
+}
+
+/**
+ * Where MDaemon's session log lies: [start, end) with `start` the line before its first
+ * line. Its rulers ("--- Session Transcript ---", "--- End Transcript ---") are the
+ * notice template's words, which a localized MDaemon translates; the log itself is one
+ * stamped line per event ("Thu 2026-12-03 10:11:58.741: --> RCPT To:<a@b>"), the same in
+ * every language. So without the English ruler the log is the run of stamped lines
+ * around the first stamped command or reply. Null when there is none.
+ */
+function transcriptBounds(lines: readonly string[]): { start: number; end: number } | null {
+  const ruler = findLineContaining(lines, [SMALL_MTAS.mdaemonTranscript]);
+  if (ruler >= 0) {
+    const end = findLineContaining(lines, [SMALL_MTAS.mdaemonEnd], ruler + 1);
+    return { start: ruler, end: end < 0 ? lines.length : end };
+  }
+  const first = lines.findIndex(stampedExchange);
+  if (first < 0) return null;
+  let start = first;
+  while (start > 0 && stamped(lines[start - 1] as string)) start--;
+  let end = first + 1;
+  while (end < lines.length && stamped(lines[end] as string)) end++;
+  return { start: start - 1, end };
+}
+
 /**
  * MDaemon's delivery failure notice. The recipient and the reply come from the
  * session log it attaches: the reply to a "RCPT To:<a@b>" names that recipient; a
@@ -288,16 +325,18 @@ export const mdaemon: Family = {
   detect(b) {
     if (b.from.indexOf('mdaemon') >= 0 && b.saw(SMALL_MTAS.mdaemonTranscript))
       return EVIDENCE.sender;
+    // A localized notice from MDaemon's own account: its session log, whatever the
+    // language of the rulers around it.
+    if (b.from.indexOf('mdaemon') >= 0 && b.lines().some(stampedExchange)) return EVIDENCE.sender;
     return b.saw(SMALL_MTAS.mdaemonFatal) && b.saw(SMALL_MTAS.mdaemonTranscript)
       ? EVIDENCE.marker
       : EVIDENCE.none;
   },
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, [SMALL_MTAS.mdaemonTranscript]);
-    if (start < 0) return [];
-    let end = findLineContaining(lines, [SMALL_MTAS.mdaemonEnd], start + 1);
-    if (end < 0) end = lines.length;
+    const bounds = transcriptBounds(lines);
+    if (bounds === null) return [];
+    const { start, end } = bounds;
     const permanent = findLineContaining(lines, [SMALL_MTAS.mdaemonFatal], 0, start) >= 0;
     const failures: Failure[] = [];
     const listed: string[] = [];
