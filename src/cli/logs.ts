@@ -16,7 +16,14 @@ import {
 import { recordRecipients } from '../log/record-index';
 import type { LogRecord, RecordType } from '../log/record';
 import { matchesTrace, parseTraceFilter, type TraceFilter } from '../log/trace-filter';
-import { addConfigOption, configPath, Output, requireFolder, serverConfig } from './common';
+import {
+  addConfigOption,
+  configPath,
+  Output,
+  requireFolder,
+  requirePaths,
+  serverConfig,
+} from './common';
 
 interface LogsOptions {
   config?: string;
@@ -358,6 +365,7 @@ export function register(program: Command): void {
         '--follow prints the records already there that pass the filters, then new ones.',
     )
     .action(async (dirArgs: string[], opts: LogsOptions) => {
+      requirePaths('logs', dirArgs);
       if (opts.summary && opts.json)
         throw new OobdError(ErrorCode.UsageError, '--summary and --json exclude each other');
       const now = Date.now();

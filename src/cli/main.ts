@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { OobdError, ErrorCode, errorMessage } from '../errors';
 import { register as registerClassify } from './classify';
+import { MissingPaths } from './common';
 import { register as registerHooks } from './hooks';
 import { register as registerLogs } from './logs';
 import { register as registerParse } from './parse';
@@ -92,6 +93,11 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof CommanderError) {
       // Commander has already printed help, version or the usage error.
       process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof MissingPaths) {
+      process.stderr.write(err.lines());
+      process.exitCode = exitCodeFor(err);
       return;
     }
     const code = err instanceof OobdError ? `${err.code}: ` : '';

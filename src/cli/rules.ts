@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '../classify/index';
 import { labelWarnings } from '../classify/labels';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
-import { addRulesConfigOption } from './common';
+import { addRulesConfigOption, requirePaths } from './common';
 import { classifierSettings } from './classify';
 
 interface CheckOptions {
@@ -142,6 +142,7 @@ export function register(program: Command): void {
       ).default('3', '3'),
     )
     .action(async (paths: string[], opts: AuditCliOptions) => {
+      requirePaths('rules audit', paths);
       const { runAudit, formatAudit, lowPrecision } =
         require('./rules-audit') as typeof import('./rules-audit');
       let files = opts.rules ?? [];

@@ -5,7 +5,14 @@ import type { Command } from 'commander';
 import type { SuppressionsConfig } from '../config/server';
 import { parseDuration } from '../config/units';
 import { ErrorCode, OobdError } from '../errors';
-import { addConfigOption, configPath, Output, requireFolder, serverConfig } from './common';
+import {
+  addConfigOption,
+  configPath,
+  Output,
+  requireFolder,
+  requirePaths,
+  serverConfig,
+} from './common';
 import { parseTimeBound } from './logs';
 
 interface SuppressionsOptions {
@@ -102,6 +109,7 @@ export function register(program: Command): void {
         'first_seen, last_seen (when oobd received the reports, UTC), last_reply.',
     )
     .action(async (dirs: string[], opts: SuppressionsOptions) => {
+      requirePaths('suppressions', dirs);
       if (opts.format !== 'csv' && opts.format !== 'json')
         throw new OobdError(
           ErrorCode.UsageError,
