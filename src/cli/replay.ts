@@ -130,9 +130,9 @@ export function isTimeOrderedId(id: string, sentAt: number): boolean {
 export function sameContentLines(contentIds: number, repeats: ReadonlyArray<string>): string[] {
   if (contentIds === 0) return [];
   const lines = [
-    '  the server names each message by its envelope and bytes (queue mode): a message it took ' +
-      'before, within its queue.dedup_window (24 h unless set), is answered 250 and not logged ' +
-      'again, so replaying the same files again logs nothing new (another --from or --to makes them new messages)',
+    '  queue mode: the server names each message by its envelope and bytes, and one it took',
+    '  before (within its queue.dedup_window, 24 h unless set) is answered 250 and not logged',
+    '  again: replaying the same files again logs nothing new (another --from or --to makes new messages)',
   ];
   if (repeats.length > 0) {
     lines.push(

@@ -178,7 +178,9 @@ describe('oobd replay to a server in queue mode', () => {
       const first = await replay(dir);
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(/: 3 accepted, 0 refused, 0 not sent/);
-      expect(first.stdout).toContain('the server names each message by its envelope and bytes');
+      expect(first.stdout).toContain(
+        '  queue mode: the server names each message by its envelope and bytes, and one it took\n',
+      );
       // b.eml holds the bytes of a.eml: the same message, logged once.
       expect(first.stdout).toContain(
         '1 message of this run had the envelope and bytes of one sent before in it, so it was logged once:',
@@ -192,7 +194,7 @@ describe('oobd replay to a server in queue mode', () => {
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/: 1 accepted/);
       expect(again.stdout).toContain(
-        'is answered 250 and not logged again, so replaying the same files again logs nothing new',
+        '  again: replaying the same files again logs nothing new (another --from or --to makes new messages)\n',
       );
       expect(again.stdout).not.toContain('of this run had');
       await waitForIdleQueues(redis.url, t.config.queue.prefix);
