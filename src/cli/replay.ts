@@ -6,7 +6,8 @@ import { ErrorCode, OobdError, errorMessage } from '../errors';
 import { reportAddress } from '../pipeline/parse-mode';
 import { Headers, MAX_HEADER_BYTES, scanFields } from '../report/header';
 import { formatListen } from '../config/units';
-import { configPath, requirePaths, serverConfig } from './common';
+import { configPath, serverConfig } from './common';
+import { requirePaths } from './paths';
 import { looksLikeMessage, readMessages, type SourceError, type SourceMessage } from './sources';
 
 interface ReplayOptions {

@@ -6,7 +6,8 @@ import { Option, type Command } from 'commander';
 import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '../classify/index';
 import { labelWarnings } from '../classify/labels';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
-import { addRulesConfigOption, requirePaths } from './common';
+import { addRulesConfigOption } from './common';
+import { requirePaths } from './paths';
 import { classifierSettings } from './classify';
 
 interface CheckOptions {
