@@ -15,9 +15,7 @@ const { ruleSpread, format: formatSpread } = require('./rule-spread.js');
 
 const ROOT = path.join(__dirname, '..');
 /** Sisimai's corpus (maildir/ and expected.jsonl): $OOBD_CORPUS, else ../shared/corpus/sisimai beside the checkout. */
-const CORPUS = path.resolve(
-  process.env.OOBD_CORPUS || path.join(ROOT, '..', 'shared', 'corpus', 'sisimai'),
-);
+const { CORPUS, requireCorpus } = require('./corpus.js');
 
 function parse(dir) {
   const result = spawnSync(
@@ -119,13 +117,7 @@ const LEGEND = [
 
 function main() {
   const bsdDir = path.join(CORPUS, 'maildir', 'bsd');
-  if (!fs.existsSync(bsdDir) || !fs.existsSync(path.join(CORPUS, 'expected.jsonl'))) {
-    console.error(
-      `bench:accuracy: no corpus at ${CORPUS} (it wants maildir/bsd/ and expected.jsonl there); ` +
-        "set OOBD_CORPUS to the folder of Sisimai's set-of-emails that holds them",
-    );
-    process.exit(2);
-  }
+  requireCorpus('bench:accuracy');
   console.log(LEGEND);
   const bsd = groupBySourceFile(parse(bsdDir));
   const notBounced = notBouncedRecipients(bsdDir);

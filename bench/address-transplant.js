@@ -15,7 +15,8 @@ const ALL = [...DONORS, ...WRITINGS];
 
 const { ROOT, transplantArgs, distDeps, Tally } = require('./transplant-setup.js');
 
-const CORPUS = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai');
+const { CORPUS, requireCorpus } = require('./corpus.js');
+requireCorpus('bench/address-transplant.js');
 const { verbose, only } = transplantArgs();
 const deps = distDeps();
 

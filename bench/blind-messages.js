@@ -30,6 +30,13 @@ const showMisses = args.includes('--misses');
 const positional = args.filter((a) => !a.startsWith('--'));
 const dir = path.resolve(positional[0] || path.join(__dirname, 'data', 'blind-messages-5'));
 
+if (!fs.existsSync(path.join(dir, 'expected.jsonl'))) {
+  console.error(
+    `bench/blind-messages.js: no expected.jsonl in ${dir} (${positional[0] === undefined ? 'the default set, as no folder was given' : 'the folder given'}); ` +
+      'pass a folder of .eml files and their expected.jsonl, e.g. bench/data/blind-messages-7',
+  );
+  process.exit(2);
+}
 const expected = fs
   .readFileSync(path.join(dir, 'expected.jsonl'), 'utf8')
   .split('\n')

@@ -53,7 +53,8 @@ function emlFiles(dir) {
   return out;
 }
 
-const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'sisimai', 'maildir', 'bsd');
+const { CORPUS_BSD: CORPUS, requireCorpus } = require('./corpus.js');
+requireCorpus('bench:hostile');
 const inputs = [...emlFiles(path.join(ROOT, 'fixtures')), ...emlFiles(CORPUS)].map((f) => ({
   name: path.relative(path.resolve(ROOT, '..'), f),
   raw: fs.readFileSync(f),

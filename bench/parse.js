@@ -15,9 +15,7 @@ const { reportRecords } = require(path.join(dist, 'pipeline', 'records.js'));
 const { compileClassifier } = require(path.join(dist, 'classify', 'index.js'));
 
 /** The Sisimai corpus; OOBD_CORPUS overrides (the folder holding maildir/ and expected.jsonl). */
-const CORPUS =
-  process.env.OOBD_CORPUS || path.resolve(__dirname, '..', '..', 'shared', 'corpus', 'sisimai');
-const DEFAULT_DIR = path.join(CORPUS, 'maildir', 'bsd');
+const { CORPUS, CORPUS_BSD: DEFAULT_DIR } = require('./corpus.js');
 const RULES = require(path.join(dist, 'config', 'server.js')).SHIPPED_RULES_FILES.map((f) =>
   path.join(__dirname, '..', f),
 );

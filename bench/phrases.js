@@ -17,8 +17,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
-const CORPUS =
-  process.env.OOBD_CORPUS || path.join(ROOT, '..', 'shared', 'corpus', 'sisimai', 'maildir', 'bsd');
+// Its messages: maildir/bsd of $OOBD_CORPUS (the folder holding maildir/ and
+// expected.jsonl, as for bench:accuracy), else of ../shared/corpus/sisimai.
+const { CORPUS_BSD: CORPUS, requireCorpus } = require('./corpus.js');
 const SOURCES = [
   ...fs
     .readdirSync(path.join(ROOT, 'src/report/heuristic'))
@@ -134,6 +135,7 @@ const DOCUMENTED = {
 };
 
 function main() {
+  requireCorpus('bench:phrases');
   const all = process.argv.includes('--all');
   const files = fs
     .readdirSync(CORPUS)

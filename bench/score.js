@@ -30,8 +30,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const CORPUS =
-  process.env.OOBD_CORPUS || path.resolve(__dirname, '..', '..', 'shared', 'corpus', 'sisimai');
+const { CORPUS } = require('./corpus.js');
 
 /**
  * Sisimai reason → the labels that count as right (corpus README): the table

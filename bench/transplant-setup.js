@@ -6,6 +6,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { CORPUS_BSD, requireCorpus } = require('./corpus.js');
+
 const ROOT = path.join(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 
@@ -22,7 +24,8 @@ function transplantArgs(argv = process.argv.slice(2)) {
  */
 function devMessages(only) {
   const out = [];
-  const corpus = path.join(ROOT, '..', 'shared', 'corpus', 'sisimai', 'maildir', 'bsd');
+  requireCorpus('bench: transplant');
+  const corpus = CORPUS_BSD;
   for (const name of fs.readdirSync(corpus).sort())
     if (name.endsWith('.eml')) out.push([name.replace(/-\d+\.eml$/, ''), path.join(corpus, name)]);
   const walk = (dir) => {

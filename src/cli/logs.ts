@@ -1,6 +1,5 @@
 // `oobd logs [DIR...]`: read, filter, follow and summarise the log segments of one or
 // more folders (a server's and its workers'), merged in reception order.
-import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
 import { closestLabel, knownLabel } from '../classify/labels';
 import { parseDuration } from '../config/units';
@@ -17,6 +16,7 @@ import { recordRecipients } from '../log/record-index';
 import type { LogRecord, RecordType } from '../log/record';
 import { matchesTrace, parseTraceFilter, type TraceFilter } from '../log/trace-filter';
 import { addConfigOption, configPath, Output, requireFolder, serverConfig } from './common';
+import { requirePaths } from './paths';
 
 interface LogsOptions {
   config?: string;
@@ -358,6 +358,7 @@ export function register(program: Command): void {
         '--follow prints the records already there that pass the filters, then new ones.',
     )
     .action(async (dirArgs: string[], opts: LogsOptions) => {
+      requirePaths('logs', dirArgs);
       if (opts.summary && opts.json)
         throw new OobdError(ErrorCode.UsageError, '--summary and --json exclude each other');
       const now = Date.now();
@@ -377,13 +378,6 @@ export function register(program: Command): void {
         const config = serverConfig().loadServerConfig(configPath(opts));
         requireFolder(config.logs.dir, 'log folder', 'logs.dir', config.file, 'oobd logs DIR');
         dirs = [config.logs.dir];
-      }
-      for (const dir of dirs) {
-        try {
-          await fs.access(dir);
-        } catch {
-          throw new OobdError(ErrorCode.UsageError, `log folder ${dir} does not exist`);
-        }
       }
       const summary = new Summary();
       const output = new Output();

@@ -7,6 +7,7 @@ import { register as registerClassify } from './classify';
 import { register as registerHooks } from './hooks';
 import { register as registerLogs } from './logs';
 import { register as registerParse } from './parse';
+import { MissingPaths } from './paths';
 import { register as registerQuarantine } from './quarantine';
 import { register as registerReplay } from './replay';
 import { register as registerRules } from './rules';
@@ -92,6 +93,11 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof CommanderError) {
       // Commander has already printed help, version or the usage error.
       process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof MissingPaths) {
+      process.stderr.write(err.lines());
+      process.exitCode = exitCodeFor(err);
       return;
     }
     const code = err instanceof OobdError ? `${err.code}: ` : '';

@@ -1,7 +1,27 @@
 // The output lines of `oobd parse`, made the same way on the main thread and on the
 // parse threads (parse-threads.ts), so the order of the work never shows in the output.
 import type { ParsedMessage } from '../pipeline/parse-mode';
-import type { SourceMessage } from './sources';
+import { notAMessage, type SourceMessage } from './sources';
+
+/** The output lines of a batch of files, and the notes for standard error (noMessageNote). */
+export interface BatchOutput {
+  text: string;
+  notes: string[];
+}
+
+/**
+ * What `oobd parse` says on standard error of a message: "FILE: why" when the file
+ * (not an mbox's message) gave no record and does not start like a mail message (an
+ * empty file, a binary, a PDF or JSON file), else null. Its stdout line is the usual
+ * "Unrecognized" one.
+ */
+export function noMessageNote(message: SourceMessage, parsed: ParsedMessage): string | null {
+  if (message.index !== null || parsed.records.length > 0) return null;
+  const why = notAMessage(message.raw);
+  return why === null
+    ? null
+    : `${message.file === '-' ? '- (standard input)' : message.file}: ${why}`;
+}
 
 /**
  * The output lines of one message: its records with "source_file" (and

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ClassifierOptions, RulesSource } from '../classify/index';
 import type { ParseModeSettings } from '../pipeline/parse-mode';
+import type { BatchOutput } from './parse-output';
 import type { ReadBatch, ReadItem } from './read-ahead';
 
 export interface ParseThreadInit {
@@ -32,7 +33,7 @@ export interface ParseThreadRequest {
 
 export type ParseThreadReply =
   | { type: 'ready' }
-  | { type: 'text'; seq: number; text: string }
+  | { type: 'text'; seq: number; text: string; notes: string[] }
   | { type: 'failed'; seq: number; message: string };
 
 /** The compiled thread script, or null under ts-jest/swc (no build beside the sources). */
@@ -57,7 +58,7 @@ export class ParseThreads {
   private readonly helpers: Helper[] = [];
   private readonly waiting = new Map<
     number,
-    { resolve: (text: string) => void; reject: (err: Error) => void }
+    { resolve: (output: BatchOutput) => void; reject: (err: Error) => void }
   >();
   private seq = 0;
   private failure: Error | null = null;
@@ -87,7 +88,7 @@ export class ParseThreads {
       helper.busy--;
       const asked = this.waiting.get(reply.seq);
       this.waiting.delete(reply.seq);
-      if (reply.type === 'text') asked?.resolve(reply.text);
+      if (reply.type === 'text') asked?.resolve({ text: reply.text, notes: reply.notes });
       else asked?.reject(new Error(`parse thread failed: ${reply.message}`));
     });
     const fail = (err: Error) => {
@@ -104,11 +105,11 @@ export class ParseThreads {
   }
 
   /**
-   * Hands `batch` to a ready thread with room and returns its output text to come; null
+   * Hands `batch` to a ready thread with room and returns its output to come; null
    * when no thread can take it now (the caller parses it itself). The batch's buffer
    * moves to the thread: the caller must not read it afterwards.
    */
-  take(batch: ReadBatch): Promise<string> | null {
+  take(batch: ReadBatch): Promise<BatchOutput> | null {
     if (this.failure !== null) return null;
     let best: Helper | null = null;
     for (const helper of this.helpers) {
@@ -120,7 +121,9 @@ export class ParseThreads {
     best.busy++;
     const request: ParseThreadRequest = { seq, items: batch.items, buffer: batch.buffer };
     best.worker.postMessage(request, [batch.buffer]);
-    return new Promise<string>((resolve, reject) => this.waiting.set(seq, { resolve, reject }));
+    return new Promise<BatchOutput>((resolve, reject) =>
+      this.waiting.set(seq, { resolve, reject }),
+    );
   }
 
   async close(): Promise<void> {

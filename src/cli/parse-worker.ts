@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { compileClassifier } from '../classify/index';
 import { errorMessage } from '../errors';
 import { parseModeRecords } from '../pipeline/parse-mode';
-import { outputLines } from './parse-output';
+import { noMessageNote, outputLines } from './parse-output';
 import type { ParseThreadInit, ParseThreadReply, ParseThreadRequest } from './parse-threads';
 import { messagesOf } from './sources';
 
@@ -19,15 +19,15 @@ port.postMessage({ type: 'ready' } satisfies ParseThreadReply);
 
 port.on('message', (request: ParseThreadRequest) => {
   let text = '';
+  const notes: string[] = [];
   try {
     for (const item of request.items) {
       const raw = Buffer.from(request.buffer, item.start, item.end - item.start);
       for (const message of messagesOf(item.file, raw)) {
-        text += outputLines(
-          message,
-          parseModeRecords(message.raw, classifier, init.settings, now),
-          init.problems,
-        );
+        const parsed = parseModeRecords(message.raw, classifier, init.settings, now);
+        text += outputLines(message, parsed, init.problems);
+        const note = noMessageNote(message, parsed);
+        if (note !== null) notes.push(note);
       }
     }
   } catch (err) {
@@ -38,5 +38,5 @@ port.on('message', (request: ParseThreadRequest) => {
     } satisfies ParseThreadReply);
     return;
   }
-  port.postMessage({ type: 'text', seq: request.seq, text } satisfies ParseThreadReply);
+  port.postMessage({ type: 'text', seq: request.seq, text, notes } satisfies ParseThreadReply);
 });

@@ -13,7 +13,8 @@ import { parseModeRecords, type ParseModeSettings } from '../pipeline/parse-mode
 import { compileVerp, VerpPatternError } from '../report/verp';
 import { classifierSettings } from './classify';
 import { addRulesConfigOption, Output } from './common';
-import { outputLines } from './parse-output';
+import { requirePaths } from './paths';
+import { noMessageNote, outputLines, type BatchOutput } from './parse-output';
 import { ParseThreads } from './parse-threads';
 import { listInput, moreFilesThan, readBatchesWithStdin, type ReadBatch } from './read-ahead';
 import { messagesOf, STDIN_PATH, type SourceError } from './sources';
@@ -73,10 +74,31 @@ function threadCount(value: string | undefined): number {
   return n;
 }
 
-/** A batch's output: made here (text), or by a parse thread (text once it arrives). */
+/** A batch's output: made here, or by a parse thread (once it arrives). */
 interface PendingOutput {
-  text: string | null;
-  arriving: Promise<string> | null;
+  made: BatchOutput | null;
+  arriving: Promise<BatchOutput> | null;
+}
+
+/** Files named on standard error one by one (noMessageNote), at most. */
+const MAX_NOTES = 20;
+
+/**
+ * What standard error says of the files that held no mail message: each (up to
+ * MAX_NOTES), then once what oobd parse reads. Their stdout lines are the usual
+ * "Unrecognized" ones, and they do not change the exit code: a folder of messages
+ * may hold other files (a Maildir's dovecot-uidlist, an empty maildirfolder).
+ */
+export function noMessageLines(notes: ReadonlyArray<string>): string {
+  if (notes.length === 0) return '';
+  let out = '';
+  for (const note of notes.slice(0, MAX_NOTES)) out += `oobd parse: ${note}\n`;
+  if (notes.length > MAX_NOTES)
+    out += `oobd parse: ... and ${notes.length - MAX_NOTES} more files that hold no mail message\n`;
+  out +=
+    `oobd parse: ${notes.length === 1 ? 'that file was' : 'those files were'} read and printed as "Unrecognized"; ` +
+    'oobd parse reads mail messages: .eml files (header fields at the top, as a mail client saves a message), mbox files, and folders of them\n';
+  return out;
 }
 
 export function register(program: Command): void {
@@ -122,9 +144,13 @@ export function register(program: Command): void {
         'expansion notice) is about: no OOB record is written for them. Its "problems" list\n' +
         'what the parsers noted; --problems prints them for messages with records too.\n' +
         'A message on standard input: `oobd parse - < bounce.eml` (its "source_file" is "-").\n' +
-        'Exit code 0, or 1 when a path could not be read.',
+        'A file that holds no mail message (empty, a binary, a PDF or JSON file) prints its\n' +
+        '"Unrecognized" line too, and standard error names it.\n' +
+        'Exit code 0 (also when a file holds no message), 1 when a file or folder could not\n' +
+        'be read, 2 when a path does not exist (then nothing is parsed).',
     )
     .action(async (paths: string[], opts: ParseOptions) => {
+      requirePaths('parse', paths);
       const threads = threadCount(opts.threads);
       if (paths.filter((p) => p === STDIN_PATH).length > 1)
         throw new OobdError(
@@ -187,18 +213,16 @@ export function register(program: Command): void {
         }
         used += chunk.write(text, used);
       };
+      const notes: string[] = [];
       /** Parses a batch here, writing each message's lines as they are made. */
       const parseHere = async (classifier: CompiledClassifier, batch: ReadBatch) => {
         for (const item of batch.items) {
           const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
           for (const message of messagesOf(item.file, raw)) {
-            await emit(
-              outputLines(
-                message,
-                parseModeRecords(message.raw, classifier, settings, now),
-                problems,
-              ),
-            );
+            const parsed = parseModeRecords(message.raw, classifier, settings, now);
+            await emit(outputLines(message, parsed, problems));
+            const note = noMessageNote(message, parsed);
+            if (note !== null) notes.push(note);
             if (output.closed) return;
           }
         }
@@ -209,11 +233,12 @@ export function register(program: Command): void {
       const writeReady = async (all: boolean) => {
         while (pending.length > 0 && !output.closed) {
           const head = pending[0] as PendingOutput;
-          if (head.text === null && head.arriving !== null && (all || pending.length > MAX_PENDING))
-            head.text = await head.arriving;
-          if (head.text === null) return;
+          if (head.made === null && head.arriving !== null && (all || pending.length > MAX_PENDING))
+            head.made = await head.arriving;
+          if (head.made === null) return;
           pending.shift();
-          await emit(head.text);
+          await emit(head.made.text);
+          notes.push(...head.made.notes);
         }
       };
       try {
@@ -221,9 +246,9 @@ export function register(program: Command): void {
         for await (const batch of batches) {
           const arriving = helpers?.take(batch) ?? null;
           if (arriving !== null) {
-            const out: PendingOutput = { text: null, arriving };
+            const out: PendingOutput = { made: null, arriving };
             void arriving.then(
-              (text) => (out.text = text),
+              (made) => (out.made = made),
               () => undefined,
             );
             pending.push(out);
@@ -231,17 +256,17 @@ export function register(program: Command): void {
             await parseHere(classifier, batch);
           } else {
             // Behind a thread's batch: made now, written after it.
-            let text = '';
+            const made: BatchOutput = { text: '', notes: [] };
             for (const item of batch.items) {
               const raw = Buffer.from(batch.buffer, item.start, item.end - item.start);
-              for (const message of messagesOf(item.file, raw))
-                text += outputLines(
-                  message,
-                  parseModeRecords(message.raw, classifier, settings, now),
-                  problems,
-                );
+              for (const message of messagesOf(item.file, raw)) {
+                const parsed = parseModeRecords(message.raw, classifier, settings, now);
+                made.text += outputLines(message, parsed, problems);
+                const note = noMessageNote(message, parsed);
+                if (note !== null) made.notes.push(note);
+              }
             }
-            pending.push({ text, arriving: null });
+            pending.push({ made, arriving: null });
           }
           await writeReady(false);
           if (output.closed) break;
@@ -254,6 +279,8 @@ export function register(program: Command): void {
       }
       await flush();
       output.finish();
+      // A reader that went away (`| head`) ends the command quietly (common.ts, Output).
+      if (!output.closed) process.stderr.write(noMessageLines(notes));
       for (const error of errors)
         process.stderr.write(`oobd parse: ${error.path}: ${error.message}\n`);
       if (errors.length > 0) process.exitCode = 1;

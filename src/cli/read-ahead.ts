@@ -150,9 +150,6 @@ export function readBatchesAhead(
   if (few !== null) return oneBatch(few, errors);
   const data: ReadWorkerData = { entries, window, batchFiles, batchBytes };
   const worker = new Worker(script, { workerData: data });
-  // Until the messages are consumed the thread must not keep the process alive: a
-  // caller that fails during its set-up never iterates, so never terminates it.
-  worker.unref();
   return fromWorker(worker, errors);
 }
 
@@ -328,6 +325,12 @@ function fromWorker(worker: Worker, errors: SourceError[]): AsyncGenerator<ReadB
       failure = new Error(`the file reading thread exited with code ${code}`);
     notify();
   });
+  // Until the batches are asked for the thread must not keep the process alive: a
+  // caller that fails during its set-up never iterates, so never terminates it. Unref'd
+  // after the listeners: adding a 'message' listener refs the thread's port again, and
+  // a reader waiting for credits over an input of more than `window` batches then
+  // kept `oobd parse --rules missing.toml FOLDER` alive after its error.
+  worker.unref();
   return (async function* batches(): AsyncGenerator<ReadBatch> {
     worker.ref();
     try {

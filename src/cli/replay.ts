@@ -7,6 +7,7 @@ import { reportAddress } from '../pipeline/parse-mode';
 import { Headers, MAX_HEADER_BYTES, scanFields } from '../report/header';
 import { formatListen } from '../config/units';
 import { configPath, serverConfig } from './common';
+import { requirePaths } from './paths';
 import { looksLikeMessage, readMessages, type SourceError, type SourceMessage } from './sources';
 
 interface ReplayOptions {
@@ -106,6 +107,44 @@ function domainOf(address: string): string {
   return at >= 0 ? address.slice(at + 1).toLowerCase() : address;
 }
 
+/** The id oobd gives a message in its 250 reply ("OK id=<32 hex>"). */
+const REPLY_ID = /\bid=([0-9a-f]{32})\b/;
+
+/** How far the time at the head of an id may be from the send for the id to be that time. */
+const TIME_ID_SLACK_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether an oobd id is time-ordered (inline mode: its first 12 hex digits are the
+ * milliseconds it was received, newMessageId in smtp/server.ts) rather than derived
+ * from the envelope and bytes (queue mode: contentId in queue/job.ts, a hash whose head
+ * falls within a day of now about once in two million).
+ */
+export function isTimeOrderedId(id: string, sentAt: number): boolean {
+  return Math.abs(Number.parseInt(id.slice(0, 12), 16) - sentAt) <= TIME_ID_SLACK_MS;
+}
+
+/**
+ * What the summary says when the server names messages by their content (queue mode):
+ * one it took before, within queue.dedup_window, is answered 250 and not logged again
+ * (README, "Queue mode"), which a person replaying the same files again cannot see.
+ */
+export function sameContentLines(contentIds: number, repeats: ReadonlyArray<string>): string[] {
+  if (contentIds === 0) return [];
+  const lines = [
+    '  queue mode: the server names each message by its envelope and bytes, and one it took',
+    '  before (within its queue.dedup_window, 24 h unless set) is answered 250 and not logged',
+    '  again: replaying the same files again logs nothing new (another --from or --to makes new messages)',
+  ];
+  if (repeats.length > 0) {
+    lines.push(
+      `  ${repeats.length} message${repeats.length === 1 ? '' : 's'} of this run had the envelope and bytes of one sent before in it, so ${repeats.length === 1 ? 'it was' : 'they were'} logged once:`,
+      ...repeats.slice(0, 20).map((r) => `    ${r}`),
+      ...(repeats.length > 20 ? [`    ... and ${repeats.length - 20} more`] : []),
+    );
+  }
+  return lines;
+}
+
 const DEFAULT_RECIPIENT =
   'each message goes to its own Delivered-To, X-Original-To, Envelope-To or To address';
 
@@ -134,9 +173,13 @@ export function register(program: Command): void {
         'such as LICENSE or README files, are skipped and listed. Without --to, a message\n' +
         'goes to the address it was delivered to, which your server may not accept: give\n' +
         '--to an address of a domain it takes (e.g. bounce@bounce.example.com).\n' +
+        'An oobd server in queue mode names a message by its envelope and bytes and logs it\n' +
+        'once: sent again within its queue.dedup_window (24 h) it is answered 250 and not\n' +
+        'logged again; the summary says so when the server names messages that way.\n' +
         '\nExit code 0 when every message got a 2xx reply, 1 otherwise.',
     )
     .action(async (paths: string[], opts: ReplayOptions) => {
+      requirePaths('replay', paths);
       const { host, port, from } = destination(opts);
       const concurrency = opts.concurrency === undefined ? 4 : Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -170,6 +213,10 @@ export function register(program: Command): void {
       const counts: Counts = { accepted: 0, refused: 0, notSent: 0 };
       let unreachable: string | null = null;
       const count = (key: string) => replies.set(key, (replies.get(key) ?? 0) + 1);
+      /** Ids the server gave, in queue mode derived from the envelope and bytes: where first sent. */
+      const firstSent = new Map<string, string>();
+      const repeats: string[] = [];
+      let contentIds = 0;
       const started = Date.now();
 
       const send = async (message: SourceMessage) => {
@@ -187,6 +234,13 @@ export function register(program: Command): void {
             });
             counts.accepted++;
             count(String(info.response).slice(0, 3));
+            const id = REPLY_ID.exec(String(info.response))?.[1];
+            if (id !== undefined && !isTimeOrderedId(id, Date.now())) {
+              contentIds++;
+              const first = firstSent.get(id);
+              if (first === undefined) firstSent.set(id, where);
+              else repeats.push(`${where}: as ${first}`);
+            }
           } catch (err) {
             const e = err as {
               responseCode?: number;
@@ -245,6 +299,7 @@ export function register(program: Command): void {
                 refusedByDomain.map(([domain, n]) => `${domain} ${n}`).join(', '),
               '  give --to ADDRESS, an address of a domain the server takes, to send every message there',
             ]),
+        ...sameContentLines(contentIds, repeats),
         ...failures.slice(0, 20).map((f) => `  ! ${f}`),
         ...(failures.length > 20 ? [`  ! ... and ${failures.length - 20} more`] : []),
         ...(skipped.length === 0

@@ -7,6 +7,7 @@ import { checkRules, formatProblem, type RuleProblem, type RulesSource } from '.
 import { labelWarnings } from '../classify/labels';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 import { addRulesConfigOption } from './common';
+import { requirePaths } from './paths';
 import { classifierSettings } from './classify';
 
 interface CheckOptions {
@@ -142,6 +143,7 @@ export function register(program: Command): void {
       ).default('3', '3'),
     )
     .action(async (paths: string[], opts: AuditCliOptions) => {
+      requirePaths('rules audit', paths);
       const { runAudit, formatAudit, lowPrecision } =
         require('./rules-audit') as typeof import('./rules-audit');
       let files = opts.rules ?? [];

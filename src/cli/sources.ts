@@ -27,13 +27,19 @@ function looksLikeMbox(raw: Buffer): boolean {
   return raw.subarray(0, 5).toString('latin1') === 'From ';
 }
 
-/** A header field name (RFC 5322 §2.2: printable ASCII except ":") and its colon. */
-const FIELD_START = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+/**
+ * A header field name and its colon. RFC 5322 §2.2 allows any printable ASCII but ":"
+ * in a name, which a JSON file's `{"type":` fits; the names in use (the IANA message
+ * header registry, X- fields) start with a letter and hold letters, digits and "-"
+ * (some "_" or "."). Every message of the corpus and fixtures starts so (or with an
+ * mbox "From " line); only their JSON, licence and empty files do not.
+ */
+const FIELD_START = /^[A-Za-z][A-Za-z0-9_.-]*[ \t]*:/;
 
 /**
  * Whether a file's bytes start like a message: a header field (RFC 5322 §2.2) or an
- * mbox "From " line. A licence, a README or a JSON file does not, so `oobd replay`
- * does not send it to a server as if it were mail.
+ * mbox "From " line. A licence, a README, a JSON file or a binary does not, so `oobd
+ * replay` does not send it to a server as if it were mail, and `oobd parse` says so.
  */
 export function looksLikeMessage(raw: Buffer): boolean {
   let start = 0;
@@ -41,6 +47,18 @@ export function looksLikeMessage(raw: Buffer): boolean {
   if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) start = 3;
   const head = raw.toString('latin1', start, Math.min(raw.length, start + 1000));
   return looksLikeMbox(raw.subarray(start)) || FIELD_START.test(head);
+}
+
+/**
+ * Why a file's bytes hold no mail message, or null when they start like one: what
+ * `oobd parse` says of a file it printed as "Unrecognized" (a headerless bounce
+ * text that yields records is no concern of this).
+ */
+export function notAMessage(raw: Buffer): string | null {
+  if (looksLikeMessage(raw)) return null;
+  if (raw.length === 0) return 'an empty file';
+  if (raw.length <= 4096 && raw.toString('latin1').trim() === '') return 'a file of blank lines';
+  return 'not a mail message: it starts with neither a header field ("Name: value") nor an mbox "From " line';
 }
 
 /**
@@ -69,12 +87,29 @@ export function splitMbox(raw: Buffer): Buffer[] {
   return messages;
 }
 
+/** What a person reads of a file system error: "permission denied (EACCES)", not the syscall. */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a path through something that is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'a folder, not a file',
+  ELOOP: 'too many levels of symbolic links',
+  EMFILE: 'too many open files',
+};
+
+export function fileError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const text = code === undefined ? undefined : FILE_ERRORS[code];
+  return text === undefined ? errorMessage(err) : `${text} (${code})`;
+}
+
 function* walk(dir: string, errors: SourceError[]): Generator<string> {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    errors.push({ path: dir, message: errorMessage(err) });
+    errors.push({ path: dir, message: fileError(err) });
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -115,7 +150,7 @@ export function* listFiles(paths: ReadonlyArray<string>, errors: SourceError[]):
     try {
       stat = statSync(path);
     } catch (err) {
-      errors.push({ path, message: errorMessage(err) });
+      errors.push({ path, message: fileError(err) });
       continue;
     }
     if (stat.isDirectory()) yield* walk(path, errors);
@@ -138,7 +173,7 @@ export function readSource(file: string, errors: SourceError[]): Buffer | null {
   try {
     return readFileSync(file);
   } catch (err) {
-    errors.push({ path: file, message: errorMessage(err) });
+    errors.push({ path: file, message: fileError(err) });
     return null;
   }
 }

@@ -1,11 +1,12 @@
 // `oobd suppressions [DIR...]`: the addresses to stop mailing, from the log records
 // (src/log/suppressions.ts says which records list an address).
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { SuppressionsConfig } from '../config/server';
 import { parseDuration } from '../config/units';
 import { ErrorCode, OobdError } from '../errors';
 import { addConfigOption, configPath, Output, requireFolder, serverConfig } from './common';
+import { requirePaths } from './paths';
 import { parseTimeBound } from './logs';
 
 interface SuppressionsOptions {
@@ -102,6 +103,7 @@ export function register(program: Command): void {
         'first_seen, last_seen (when oobd received the reports, UTC), last_reply.',
     )
     .action(async (dirs: string[], opts: SuppressionsOptions) => {
+      requirePaths('suppressions', dirs);
       if (opts.format !== 'csv' && opts.format !== 'json')
         throw new OobdError(
           ErrorCode.UsageError,
@@ -109,13 +111,6 @@ export function register(program: Command): void {
         );
       const { rules, logsDir } = suppressionsConfig(opts, dirs.length > 0);
       const folders = dirs.length > 0 ? dirs : [logsDir];
-      for (const dir of folders) {
-        try {
-          await fs.access(dir);
-        } catch {
-          throw new OobdError(ErrorCode.UsageError, `log folder ${dir} does not exist`);
-        }
-      }
       let softThreshold = rules.soft_threshold;
       if (opts.softThreshold !== undefined) {
         softThreshold = Number(opts.softThreshold);

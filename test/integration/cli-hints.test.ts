@@ -2,9 +2,9 @@
 // every problem and the `oobd rules check` command to run, commands suggested with the
 // --config they were given (quoted, so they work from any folder through a shell),
 // --config before or after a subcommand, sizes in IEC units, classify context values no
-// row can match, and bench:accuracy without its corpus. Real processes only.
+// row can match, and the benches without their corpus or message set. Real processes only.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, runCli, startServe } from '../helpers/process';
 import { makeTempDir, ROOT, writeTestConfig } from '../helpers/service';
@@ -254,5 +254,46 @@ describe('npm run bench:accuracy without the corpus', () => {
     expect(result.stderr).toContain('set OOBD_CORPUS');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('the benches that read the corpus or a message set', () => {
+  const bench = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [join(ROOT, 'bench', script), ...args], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  it('bench/address-transplant.js reads the corpus $OOBD_CORPUS names, and says where it looked when it is not there', () => {
+    const corpus = makeTempDir();
+    mkdirSync(join(corpus, 'maildir/bsd'), { recursive: true });
+    copyFileSync(
+      join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'),
+      join(corpus, 'maildir/bsd/onefamily-01.eml'),
+    );
+    writeFileSync(
+      join(corpus, 'expected.jsonl'),
+      `${JSON.stringify({ file: 'maildir/bsd/onefamily-01.eml', index: 1, recipient: 'louisl@larry.slip.umd.edu', reason: 'userunknown' })}\n`,
+    );
+    const found = bench('address-transplant.js', ['--only', 'onefamily'], { OOBD_CORPUS: corpus });
+    expect(found.status).toBe(0);
+    expect(found.stdout).toMatch(/\(1 messages;/);
+
+    const missing = join(makeTempDir(), 'no corpus here');
+    const result = bench('address-transplant.js', [], { OOBD_CORPUS: missing });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `bench/address-transplant.js: no corpus at ${missing} ($OOBD_CORPUS); it wants maildir/bsd/ and expected.jsonl there; set OOBD_CORPUS to the folder of Sisimai's set-of-emails that holds them\n`,
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('bench/blind-messages.js names the folder without an expected.jsonl it was given', () => {
+    const missing = join(makeTempDir(), 'no set here');
+    const result = bench('blind-messages.js', [missing]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`no expected.jsonl in ${missing} (the folder given)`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

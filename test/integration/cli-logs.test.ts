@@ -184,7 +184,7 @@ describe('oobd logs options', () => {
     ]);
     const missing = runCli(['logs', server, join(worker, 'nope')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`log folder ${join(worker, 'nope')} does not exist`);
+    expect(missing.stderr).toBe(`oobd logs: no such file or folder: ${join(worker, 'nope')}\n`);
   });
 
   it('summarises Feedback by feedback type and reporting domain', async () => {

@@ -3,7 +3,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, runCliAsync } from '../helpers/process';
-import { freePort } from '../helpers/redis';
+import { freePort, RedisServer, waitForIdleQueues } from '../helpers/redis';
 import {
   ROOT,
   dsnMessage,
@@ -39,6 +39,32 @@ describe('oobd replay', () => {
     expect(result.stdout).toContain(join(dir, 'LICENSE-sisimai'));
     expect(result.stdout).toContain(join(dir, 'COPYING'));
     expect(result.code).toBe(0);
+    // An inline server names each message by its time: nothing to say of resending.
+    expect(result.stdout).not.toContain('queue mode');
+  });
+
+  it('names every missing path and sends nothing, exiting 2', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'a.eml'), dsnMessage());
+    const result = await runCliAsync(
+      [
+        'replay',
+        '--server',
+        `127.0.0.1:${t.port}`,
+        '--to',
+        'r@bounce.example.com',
+        'a.eml',
+        'typo.eml',
+        join(dir, 'gone'),
+      ],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `oobd replay: no such file or folder: typo.eml (looked for in ${dir})\n` +
+        `oobd replay: no such file or folder: ${join(dir, 'gone')}\n`,
+    );
+    expect(result.stdout).toBe('');
   });
 
   it('says where messages went without --to and why the server refused them', async () => {
@@ -122,4 +148,63 @@ describe('oobd replay', () => {
     expect(help.replace(/\s+/g, ' ')).toContain('messages in flight at once (default: 4)');
     expect(help).toContain('--config');
   });
+});
+
+describe('oobd replay to a server in queue mode', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterAll(() => redis.destroy());
+
+  it('says that messages sent before are not logged again, and which of the run repeated one', async () => {
+    const t = await startTestService({ mode: 'bullmq', redisUrl: redis.url, workers: 1 });
+    try {
+      const dir = makeTempDir();
+      writeFileSync(join(dir, 'a.eml'), dsnMessage({ recipient: 'first@example.org' }));
+      writeFileSync(join(dir, 'b.eml'), dsnMessage({ recipient: 'first@example.org' }));
+      writeFileSync(join(dir, 'c.eml'), dsnMessage({ recipient: 'other@example.org' }));
+      const replay = (...paths: string[]) =>
+        runCliAsync([
+          'replay',
+          '--server',
+          `127.0.0.1:${t.port}`,
+          '--to',
+          'r@bounce.example.com',
+          '--concurrency',
+          '1',
+          ...paths,
+        ]);
+      const first = await replay(dir);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/: 3 accepted, 0 refused, 0 not sent/);
+      expect(first.stdout).toContain(
+        '  queue mode: the server names each message by its envelope and bytes, and one it took\n',
+      );
+      // b.eml holds the bytes of a.eml: the same message, logged once.
+      expect(first.stdout).toContain(
+        '1 message of this run had the envelope and bytes of one sent before in it, so it was logged once:',
+      );
+      expect(first.stdout).toContain(`    ${join(dir, 'b.eml')}: as ${join(dir, 'a.eml')}`);
+      await t.waitForRecords((all) => all.filter((r) => r.type === 'OOB').length >= 2, 30_000);
+      await waitForIdleQueues(redis.url, t.config.queue.prefix);
+
+      // Replayed again: accepted, logged nothing new, and the summary says why.
+      const again = await replay(join(dir, 'c.eml'));
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/: 1 accepted/);
+      expect(again.stdout).toContain(
+        '  again: replaying the same files again logs nothing new (another --from or --to makes new messages)\n',
+      );
+      expect(again.stdout).not.toContain('of this run had');
+      await waitForIdleQueues(redis.url, t.config.queue.prefix);
+      const oob = (await t.records()).filter((r) => r.type === 'OOB');
+      expect(oob.map((r) => r.recipient).sort()).toEqual([
+        'first@example.org',
+        'other@example.org',
+      ]);
+    } finally {
+      await t.stop();
+    }
+  }, 60_000);
 });

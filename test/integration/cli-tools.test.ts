@@ -19,6 +19,9 @@ function jsonLines(text: string): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** A path that exists and cannot be read, as root too: a process's memory from address 0. */
+const UNREADABLE = '/proc/self/mem';
+
 describe('oobd parse', () => {
   it('prints one OOB record per failed recipient with source_file, and is deterministic', () => {
     const file = join(ROOT, 'fixtures/rfc3464/kumomta-1.eml');
@@ -170,14 +173,73 @@ describe('oobd parse', () => {
   });
 
   it('exits 1 naming a path it cannot read, after printing the others', () => {
-    const result = runCli([
-      'parse',
-      '/nonexistent/x.eml',
-      join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'),
-    ]);
+    // A file that exists and cannot be read, whoever runs the test (root reads any
+    // file of mode 000): a process's own memory from address 0.
+    const result = runCli(['parse', UNREADABLE, join(ROOT, 'fixtures/rfc3464/kumomta-1.eml')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('/nonexistent/x.eml');
+    expect(result.stderr).toBe(`oobd parse: ${UNREADABLE}: EIO: i/o error, read\n`);
     expect(jsonLines(result.stdout)).toHaveLength(1);
+  });
+
+  it('exits 2 naming every path that does not exist, and parses nothing', () => {
+    const dir = makeTempDir();
+    copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), join(dir, 'here.eml'));
+    const result = runCli(['parse', 'here.eml', 'typo.eml', '/nonexistent/x.eml', '-'], {
+      cwd: dir,
+      input: '',
+    });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        `oobd parse: no such file or folder: typo.eml (looked for in ${dir})\n` +
+        'oobd parse: no such file or folder: /nonexistent/x.eml\n',
+    });
+  });
+
+  it('names on standard error each file that holds no mail message, printing its Unrecognized line and exiting 0', () => {
+    const dir = makeTempDir();
+    const files = {
+      empty: join(dir, 'empty'),
+      json: join(dir, 'records.json'),
+      pdf: join(dir, 'report.pdf'),
+      binary: join(dir, 'program'),
+      mail: join(dir, 'hello.eml'),
+    };
+    writeFileSync(files.empty, '');
+    writeFileSync(files.json, '{"type":"OOB","recipient":"a@b.example"}\n');
+    writeFileSync(files.pdf, '%PDF-1.7\n%\xe2\xe3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n');
+    writeFileSync(files.binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0x3a, 0]));
+    // A message that yields no record is no concern: it is mail.
+    writeFileSync(files.mail, 'From: a@b.example\r\nSubject: hello\r\n\r\nhi\r\n');
+    const named = Object.values(files);
+    const result = runCli(['parse', ...named]);
+    expect(result.code).toBe(0);
+    expect(jsonLines(result.stdout).map((r) => [r.type, r.source_file])).toEqual(
+      named.map((f) => ['Unrecognized', f]),
+    );
+    const notMail =
+      'not a mail message: it starts with neither a header field ("Name: value") nor an mbox "From " line';
+    expect(result.stderr.split('\n')).toEqual([
+      `oobd parse: ${files.empty}: an empty file`,
+      `oobd parse: ${files.json}: ${notMail}`,
+      `oobd parse: ${files.pdf}: ${notMail}`,
+      `oobd parse: ${files.binary}: ${notMail}`,
+      expect.stringMatching(
+        /^oobd parse: those files were read and printed as "Unrecognized"; oobd parse reads mail messages: \.eml files .*, mbox files, and folders of them$/,
+      ),
+      '',
+    ]);
+    // --problems adds nothing to a line that already carries its problems.
+    const withProblems = runCli(['parse', '--problems', files.binary]);
+    expect(jsonLines(withProblems.stdout)).toEqual(
+      jsonLines(runCli(['parse', files.binary]).stdout),
+    );
+    expect(withProblems.stderr).toMatch(/^oobd parse: .*program: not a mail message/);
+    // From standard input, named as such.
+    const stdin = runCli(['parse', '-'], { input: '' });
+    expect(stdin.code).toBe(0);
+    expect(stdin.stderr).toMatch(/^oobd parse: - \(standard input\): an empty file\n/);
   });
 
   it('keeps the order of the files across read-ahead batches, with unreadable paths reported', () => {
@@ -196,9 +258,9 @@ describe('oobd parse', () => {
         join(dir, `${String(i).padStart(3, '0')}.eml`),
       ),
     );
-    const result = runCli(['parse', dir, '/nonexistent/y.eml']);
+    const result = runCli(['parse', dir, UNREADABLE]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('/nonexistent/y.eml');
+    expect(result.stderr).toContain(UNREADABLE);
     expect(sources.length).toBeGreaterThan(32);
     // Every file prints at least one line, in file order.
     const names = sources.map((_, i) => join(dir, `${String(i).padStart(3, '0')}.eml`));
@@ -220,7 +282,9 @@ describe('oobd parse', () => {
     const named = runCli(['parse', ...names]);
     const folder = runCli(['parse', dir]);
     expect(named.code).toBe(0);
-    expect(named.stderr).toBe('');
+    // The file that holds no message is named, read either way.
+    expect(named.stderr).toMatch(/^oobd parse: .*3\.eml: not a mail message/);
+    expect(named.stderr).toBe(folder.stderr);
     const shown = (stdout: string) =>
       jsonLines(stdout).map((r) => [r.source_file, r.id, r.type, r.recipient, r.response]);
     expect(shown(named.stdout)).toEqual(shown(folder.stdout));
@@ -323,9 +387,9 @@ describe('oobd parse', () => {
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
-  it('reads a few files given as folders and names on its own thread, in order, naming a missing path', () => {
+  it('reads a few files given as folders and names on its own thread, in order, naming an unreadable path', () => {
     // Under one read-ahead batch in all: read without the reading thread, in the order
-    // the paths list them, and the missing path reported as the thread would.
+    // the paths list them, and the unreadable path reported as the thread would.
     const dir = makeTempDir();
     const folder = join(dir, 'few');
     mkdirSync(folder);
@@ -333,15 +397,24 @@ describe('oobd parse', () => {
     copyFileSync(join(ROOT, 'fixtures/rfc5965/kumomta-1.eml'), join(folder, 'a.eml'));
     const named = join(dir, 'named.eml');
     copyFileSync(join(ROOT, 'fixtures/rfc3464/kumomta-1.eml'), named);
-    const result = runCli(['parse', named, join(dir, 'missing.eml'), folder]);
+    const result = runCli(['parse', named, UNREADABLE, folder]);
     expect(result.code).toBe(1);
     // One line, naming the path and why.
     expect(result.stderr.split('\n')).toEqual([
-      expect.stringMatching(/^oobd parse: .*missing\.eml: ENOENT: no such file or directory/),
+      `oobd parse: ${UNREADABLE}: EIO: i/o error, read`,
       '',
     ]);
     const printed = jsonLines(result.stdout).map((r) => r.source_file);
     expect([...new Set(printed)]).toEqual([named, join(folder, 'a.eml'), join(folder, 'b.eml')]);
+  });
+
+  it('exits 2 naming a --rules file that does not exist, while its reading thread waits to send more', () => {
+    // More files than the reading thread reads ahead (4 batches of 32): it waits for
+    // the parser, which never asks, and must not keep the process alive.
+    const result = runCli(['parse', '--rules', '/nonexistent/rules.toml', join(ROOT, 'fixtures')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('/nonexistent/rules.toml');
+    expect(result.stdout).toBe('');
   });
 
   it('exits 2 naming the rules file when its rules do not compile, with parse threads started', () => {
@@ -481,7 +554,29 @@ describe('oobd logs and oobd replay', () => {
 
   it('says when the log folder does not exist', () => {
     const result = runCli(['logs', '/nonexistent-logs']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('log folder /nonexistent-logs does not exist');
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'oobd logs: no such file or folder: /nonexistent-logs\n',
+    });
+    const suppressions = runCli(['suppressions', '/nonexistent-logs']);
+    expect(suppressions.code).toBe(2);
+    expect(suppressions.stderr).toBe(
+      'oobd suppressions: no such file or folder: /nonexistent-logs\n',
+    );
+  });
+
+  it('names a missing path of rules audit before reading any, exiting 2', () => {
+    const result = runCli([
+      'rules',
+      'audit',
+      join(ROOT, 'fixtures/rfc3464'),
+      '/nonexistent/corpus',
+    ]);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'oobd rules audit: no such file or folder: /nonexistent/corpus\n',
+    });
   });
 });

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileClassifier } from '../../src/classify/index';
 import { readRulesSources } from '../../src/config/rules';
-import { outputLines } from '../../src/cli/parse-output';
+import { outputLines, type BatchOutput } from '../../src/cli/parse-output';
 import { ParseThreads } from '../../src/cli/parse-threads';
 import {
   listInput,
@@ -12,7 +12,7 @@ import {
   readBatchesWithStdin,
   type ReadBatch,
 } from '../../src/cli/read-ahead';
-import { messagesOf } from '../../src/cli/sources';
+import { messagesOf, notAMessage } from '../../src/cli/sources';
 import { parseModeRecords, type ParseModeSettings } from '../../src/pipeline/parse-mode';
 import { makeTempDir, ROOT, shippedRules } from '../helpers/service';
 
@@ -38,13 +38,16 @@ function batchOf(files: string[]): ReadBatch {
 }
 
 describe('oobd parse threads', () => {
-  it('turn a batch of files into the same lines as the main thread', async () => {
+  it('turn a batch of files into the same lines as the main thread, naming the file that holds no message', async () => {
     const sources = readRulesSources(shippedRules());
     const classifierOptions = { cacheSize: 64, uncategorizedCacheSize: 64 };
     const now = new Date('2025-01-02T03:04:05.678Z');
-    const files = ['rfc3464/kumomta-1.eml', 'rfc5965/kumomta-1.eml', 'mbox/sisimai-mbox-1'].map(
-      (f) => join(ROOT, 'fixtures', f),
-    );
+    const files = [
+      'rfc3464/kumomta-1.eml',
+      'rfc3464/LICENSE-sisimai',
+      'rfc5965/kumomta-1.eml',
+      'mbox/sisimai-mbox-1',
+    ].map((f) => join(ROOT, 'fixtures', f));
     const classifier = compileClassifier(sources, classifierOptions);
     let expected = '';
     for (const file of files) {
@@ -64,7 +67,7 @@ describe('oobd parse threads', () => {
       problems: true,
     });
     try {
-      let arriving: Promise<string> | null = null;
+      let arriving: Promise<BatchOutput> | null = null;
       const batch = batchOf(files);
       // The thread takes work once it has compiled its rules.
       for (let i = 0; i < 600 && arriving === null; i++) {
@@ -73,7 +76,11 @@ describe('oobd parse threads', () => {
       }
       expect(arriving).not.toBeNull();
       expect(batch.buffer.byteLength).toBe(0); // moved to the thread
-      expect(await arriving).toBe(expected);
+      expect(await arriving).toEqual({
+        text: expected,
+        notes: [`${files[1]}: ${notAMessage(readFileSync(files[1]!))}`],
+      });
+      expect(notAMessage(readFileSync(files[1]!))).toMatch(/^not a mail message/);
     } finally {
       await threads.close();
     }

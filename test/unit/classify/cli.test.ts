@@ -417,11 +417,20 @@ describe('oobd rules audit', () => {
   });
 
   it('exits 1 and names a path it cannot read, after auditing the others', () => {
-    const missing = join(dir, 'missing');
-    const run = oobd(['rules', 'audit', FIXTURES, missing]);
+    // A file that exists and cannot be read, as root too: a process's memory from address 0.
+    const unreadable = '/proc/self/mem';
+    const run = oobd(['rules', 'audit', FIXTURES, unreadable]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('7 replies classified');
-    expect(run.stderr).toContain(`oobd rules audit: ${missing}:`);
+    expect(run.stderr).toContain(`oobd rules audit: ${unreadable}:`);
+  });
+
+  it('exits 2 naming a path that does not exist, before auditing anything', () => {
+    const missing = join(dir, 'missing');
+    const run = oobd(['rules', 'audit', FIXTURES, missing]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`oobd rules audit: no such file or folder: ${missing}\n`);
   });
 
   it('fails with exit code 2 on an expectations file that is not JSON lines', () => {
