@@ -116,6 +116,11 @@ export interface FeedbackDetail {
   recipient_from: string | null;
   /** Message-ID of the returned message, without angle brackets. */
   original_message_id: string | null;
+  /**
+   * The addresses the report's Removal-Recipient fields name (ARF drafts' opt-out: the
+   * addresses to take off the list), once each; only when the report names any.
+   */
+  removal_recipients?: string[];
 }
 
 /** Our per-recipient view of a DSN, auto-reply or non-RFC bounce. */

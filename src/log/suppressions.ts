@@ -9,7 +9,7 @@
 //   * a complaint: a Feedback (ARF, RFC 5965) record whose feedback_type is in
 //     `feedbackTypes` (default abuse, fraud), for each complained-about address
 //     (`feedback_report.original_rcpto_to`, else oobd's `feedback_detail.recipients`,
-//     else the recipient in KumoMTA's trace header);
+//     else its `removal_recipients`, else the recipient in KumoMTA's trace header);
 //   * soft failures: at least `softThreshold` OOB records whose classification is in
 //     `softClasses` (default QuotaIssues, MessageExpired) within some `softWindowMs`-long
 //     stretch; like listmonk's per-type bounce counts, one full mailbox is no reason to
@@ -142,7 +142,8 @@ function traceRecipient(trace: unknown): string | null {
 /**
  * The complained-about addresses of a Feedback record: `feedback_report.original_rcpto_to`
  * (KumoMTA's field), else `feedback_detail.recipients` (oobd's reading of a report
- * without it), else the recipient of KumoMTA's trace header, else `recipient` (where
+ * without it), else `feedback_detail.removal_recipients`, else the recipient of KumoMTA's
+ * trace header, else `recipient` (where
  * oobd's records kept them before they followed KumoMTA), leaving out the report's own
  * envelope recipient (an address in the record's `queue` domain, which is ours).
  */
@@ -151,6 +152,10 @@ export function complainedAddresses(record: LogRecord): string[] {
   if (listed.length > 0) return [...listed];
   const detail = record.feedback_detail?.recipients ?? [];
   if (detail.length > 0) return [...detail];
+  // An opt-out report that names only the addresses to take off the list
+  // (Removal-Recipient): those are the addresses it is about.
+  const removal = record.feedback_detail?.removal_recipients ?? [];
+  if (removal.length > 0) return [...removal];
   const traced = traceRecipient(record.feedback_report?.supplemental_trace);
   if (traced !== null) return [traced];
   // A record with feedback_detail follows KumoMTA: its `recipient` is the report's own

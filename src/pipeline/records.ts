@@ -11,7 +11,13 @@ import type {
   Reply,
 } from '../report/types';
 import { cachedVerp, decodeVerp, type VerpSpec } from '../report/verp';
-import { parseEnhancedCode, UNKNOWN_ADDR, type OobInference, type OobReport } from '../values';
+import {
+  parseEnhancedCode,
+  UNKNOWN_ADDR,
+  type FeedbackDetail,
+  type OobInference,
+  type OobReport,
+} from '../values';
 
 /**
  * Actions that make an OOB record: `failed` (RFC 3464 §2.3.3: the recipient did not
@@ -187,6 +193,14 @@ function feedbackRecord(finding: FeedbackFinding, ctx: ReportContext): LogRecord
       : Array.isArray(finding.recipient)
         ? [...finding.recipient]
         : [finding.recipient];
+  const detail: FeedbackDetail = {
+    source: finding.source,
+    recipients,
+    recipient_from: recipients.length === 0 ? null : finding.recipientFrom,
+    original_message_id: finding.originalMessageId,
+  };
+  if (finding.removalRecipients !== undefined && finding.removalRecipients.length > 0)
+    detail.removal_recipients = [...finding.removalRecipients];
   return makeRecord(ctx, {
     type: 'Feedback',
     ...envelopeFields(ctx),
@@ -194,12 +208,7 @@ function feedbackRecord(finding: FeedbackFinding, ctx: ReportContext): LogRecord
     time: ctx.now,
     bounce_classification: UNCATEGORIZED,
     feedback_report: finding.report,
-    feedback_detail: {
-      source: finding.source,
-      recipients,
-      recipient_from: recipients.length === 0 ? null : finding.recipientFrom,
-      original_message_id: finding.originalMessageId,
-    },
+    feedback_detail: detail,
   });
 }
 

@@ -87,11 +87,12 @@ export type RelayMode = 'now' | ((request: RelayRequest, job: Job) => Promise<vo
 
 /**
  * Lets a queue backend keep a message's records from being written twice when its
- * job runs again (see bullmq.ts): `unwritten` gets the outcome's lines and returns
- * those not written yet; `written` is told what was appended.
+ * job runs again (see bullmq.ts): `unwritten` gets the outcome's lines and how many
+ * records they hold, and returns those not written yet; `written` is told what was
+ * appended.
  */
 export interface RecordGuard {
-  unwritten(id: string, lines: string, count?: number): Promise<{ lines: string; count: number }>;
+  unwritten(id: string, lines: string, count: number): Promise<{ lines: string; count: number }>;
   written(id: string, lines: string): void;
 }
 

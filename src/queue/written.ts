@@ -47,12 +47,6 @@ function countKeys(lines: ReadonlyArray<string>, into = new Map<string, number>(
   return into;
 }
 
-function countLines(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
-  return count;
-}
-
 function splitLines(text: string): string[] {
   return text.split('\n').filter((l) => l.length > 0);
 }
@@ -125,19 +119,18 @@ export class WrittenRecords implements RecordGuard {
 
   /**
    * The lines of `lines` (records of message `id`) not in the log yet, and how many.
-   * `count` is how many records `lines` holds when the caller knows (else its newlines
-   * are counted: every record ends in one).
+   * `count` is how many records `lines` holds (the caller built them, so it knows).
    */
   async unwritten(
     id: string,
     lines: string,
-    count?: number,
+    count: number,
   ): Promise<{ lines: string; count: number }> {
     const known = this.found.get(id);
     const previous = this.recent.get(id);
     // The common case (a job's first run) returns the lines as they are, unread: the
     // outcome's lines are a concatenation that counting would copy into one string.
-    if (!known && previous === undefined) return { lines, count: count ?? countLines(lines) };
+    if (!known && previous === undefined) return { lines, count };
     const all = splitLines(lines);
     const present = new Map(known);
     if (previous !== undefined) countKeys(splitLines(previous.toString('utf8')), present);

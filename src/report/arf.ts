@@ -179,6 +179,7 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
         detail: `Original-Rcpt-To without an address: ${JSON.stringify(value.slice(0, 100))}`,
       });
   }
+  const removal = removalRecipients(all('removal-recipient'), msg.problems);
   // Microsoft JMRP sent as ARF has no Original-Rcpt-To: the complained-about address is
   // X-HmXmrOriginalRecipient in the returned message, as in its non-ARF form below.
   if (rcptTo.length === 0) {
@@ -207,7 +208,7 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
     supplemental_trace: ties.trace,
   };
   const complained = complainedRecipients(rcptTo, ties.trace, returned);
-  return {
+  const finding: FeedbackFinding = {
     kind: 'feedback',
     recipient: complained.recipient,
     recipientFrom: complained.from,
@@ -216,6 +217,45 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
     originalMessageId: ties.originalMessageId,
     time: arrival,
   };
+  if (removal.length > 0) finding.removalRecipients = removal;
+  return finding;
+}
+
+/**
+ * The addresses of the report's Removal-Recipient fields, once each, in order.
+ * Removal-Recipient is not one of RFC 5965 §3.2's fields: it comes from the ARF drafts
+ * (draft-shafranovich-feedback-report), where an `opt-out` report names with it an
+ * address to take off the sender's list, one address per field and any number of fields,
+ * and RFC 5965's own extended example (Appendix B.2) still carries it as an extension
+ * field (§3.1 lets a report carry fields it does not define). It says who asked to be
+ * removed, not who complained (that is Original-Rcpt-To), so it is kept apart:
+ * `feedback_detail.removal_recipients`. A value that holds no address (a redaction
+ * placeholder, a bare name) is left out and reported; an empty one is left out.
+ */
+function removalRecipients(values: readonly string[], problems: ParseProblem[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (address: string) => {
+    const key = address.toLowerCase();
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(address);
+  };
+  for (const value of values) {
+    const listed = extractAddressList(value);
+    if (listed.length > 1) {
+      for (const address of listed) if (isAddress(address)) add(address);
+      continue;
+    }
+    const address = addressOf(value.trim());
+    if (isAddress(address) && !bracketedLocalPart(value, address)) add(address);
+    else
+      problems.push({
+        code: 'arf.removal-recipient-invalid',
+        detail: `Removal-Recipient without an address: ${JSON.stringify(value.slice(0, 100))}`,
+      });
+  }
+  return out;
 }
 
 /**

@@ -6,6 +6,7 @@ import RE2 from 're2';
 import { answeredMessageId, extractAddress, localPartOf } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
+import { autoSubmittedKeyword } from './header';
 import { fromMailSystem, TRANSLATED_BOUNCE_SUBJECTS } from './heuristic/common';
 import { fromExchangeNdrMailbox } from './heuristic/exchange';
 import type { MimeMessage } from './mime';
@@ -335,7 +336,7 @@ function procmailReply(msg: MimeMessage): boolean {
  * mark their out-of-office this way. Not a list manager's notice about a post.
  */
 function generatedAnswer(msg: MimeMessage, autoSubmitted: string, subject: string): boolean {
-  if (!autoSubmitted.startsWith('auto-generated')) return false;
+  if (autoSubmitted !== 'auto-generated') return false;
   if (listMail(msg) || listAdministrivia(msg)) return false;
   return answersMessage(msg) || replySubject(subject);
 }
@@ -639,7 +640,12 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   // replies never carry the field.
   if (h.has('x-ms-exchange-message-is-ndr')) return null;
 
-  const autoSubmitted = (h.get('auto-submitted') ?? '').trim().toLowerCase();
+  // RFC 5436 §2.7.2's auto-notified marks a Sieve notification: a notice to the
+  // mailbox owner's chosen address that a message arrived, answering nothing (its
+  // Subject may repeat the notified message's, "Automatic reply: ..." among them). It
+  // is no auto-reply, and no report: no record (README, log records).
+  const autoSubmitted = autoSubmittedKeyword(h.get('auto-submitted'));
+  if (autoSubmitted === 'auto-notified') return null;
   let evidence = responderHeader(msg);
   if (!evidence) evidence = generatedAnswer(msg, autoSubmitted, subject);
   if (!evidence) evidence = exchangeRuleReply(msg, fromAddr, subject);
@@ -662,7 +668,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
  */
 function responderHeader(msg: MimeMessage): boolean {
   const h = msg.headers;
-  if ((h.get('auto-submitted') ?? '').trim().toLowerCase().startsWith('auto-replied')) return true;
+  if (autoSubmittedKeyword(h.get('auto-submitted')) === 'auto-replied') return true;
   for (const name of AUTOREPLY_HEADERS) if (hasFlag(h.get(name))) return true;
   if ((h.get('x-apple-action') ?? '').trim().toLowerCase() === 'vacation') return true;
   return (h.get('precedence') ?? '').trim().toLowerCase() === 'auto_reply';

@@ -14,6 +14,7 @@ import {
 } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
+import { autoSubmittedKeyword } from './header';
 import { messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
 import { continuedReply, extractReply, hasReplyCode, joinCodeBreaks, oneLine } from './reply';
@@ -84,6 +85,9 @@ const STOP_PREFIXES = [
   'the non-delivered message is attached',
   'a copy of the original message below this line',
   'your message reads (in part)',
+  // Exchange's label above the returned header section of its NDRs ("Original message
+  // headers:"), which other notices copy: what follows is the returned message's.
+  'original message headers',
 ];
 
 const STOP_PHRASES = [
@@ -195,8 +199,10 @@ function bounceEvidence(msg: MimeMessage): 'sender' | 'subject' | null {
   let bySubject = false;
   for (const s of BOUNCE_SUBJECTS) if (subject.indexOf(s) >= 0) bySubject = true;
   if (!bySubject) return null;
-  const auto = (h.get('auto-submitted') ?? '').trim().toLowerCase();
-  return auto !== '' && auto !== 'no' ? 'sender' : 'subject';
+  // Any keyword but "no" marks machine mail (RFC 3834 §5); a Sieve notification
+  // (auto-notified, RFC 5436) is about a message that arrived, not a delivery.
+  const auto = autoSubmittedKeyword(h.get('auto-submitted'));
+  return auto !== '' && auto !== 'no' && auto !== 'auto-notified' ? 'sender' : 'subject';
 }
 
 function isStop(lower: string): boolean {
@@ -902,10 +908,13 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   if (found.length === 0) {
     // A mail system's notice that says a delivery failed and why ("Your message could
     // not be delivered." / "Reason: the recipient's mailbox is full.") without a code.
-    returnedRecipient = soleReturnedRecipient(msg, lines.length);
+    const fields = returnedFields(msg, lines.length);
+    returnedRecipient = soleReturnedRecipient(fields);
     const unnamed =
       unnamedFailure(lines) ??
-      (sentences ? statedFailure(lines, reasons, returnedRecipient !== null) : null);
+      (sentences
+        ? statedFailure(lines, reasons, returnedRecipient !== null ? 'one' : fields.size > 0)
+        : null);
     if (unnamed === null) return null;
     // The bounce says a delivery failed and names no recipient (sendmail's size
     // refusal, a filter's notice): one finding with no recipient. The pipeline fills
@@ -1000,19 +1009,30 @@ const MAX_PARAGRAPH_LINES = 6;
  * The reason a mail system's notice states for a failure it names no recipient for,
  * without a reply code: its "Reason:" lines when it says the message was not delivered.
  * Without such a label, the paragraph that says so (`undeliveredParagraph`: "Your message
- * could not be delivered. The recipient's mailbox is full."), but only when the returned
- * message went to one address (`returnedOne`): a notice of sentences alone that names no
- * one and returns nothing tells of no recipient (fixtures/field-kinds-3 p21), and one
- * naming a local user without a domain is no address (GroupWise, heuristic/mailers.ts).
+ * could not be delivered. The recipient's mailbox is full."), but only when the notice
+ * returns the message with the fields saying whom it went to (`returned`: `'one'` when
+ * they name one address, true for several, attached or pasted): the failure is then that
+ * message's, for one of its recipients, as a "Reason:" notice's is (a record with no
+ * recipient, which VERP, the trace header or a returned message sent to one address
+ * fills). A notice of sentences alone that names no one and returns nothing tells of no
+ * message (fixtures/field-kinds-3 p21). One whose failure sentence announces a list ("was
+ * undeliverable to the following:") names its recipients there; when they are local
+ * users without a domain (GroupWise, heuristic/mailers.ts) and the returned message went
+ * to several, they are no addresses, and one record would merge their failures: none.
  * Null when the notice does not say the message was not delivered.
  */
 function statedFailure(
   lines: readonly string[],
   reasons: readonly string[],
-  returnedOne: boolean,
+  returned: 'one' | boolean,
 ): string | null {
   if (reasons.length > 0) return saysUndelivered(lines) ? reasons.join(' ') : null;
-  return returnedOne ? undeliveredParagraph(lines) : null;
+  if (returned === false) return null;
+  if (returned !== 'one') {
+    const at = undeliveredLine(lines);
+    if (at >= 0 && (lines[at] as string).trimEnd().endsWith(':')) return null;
+  }
+  return undeliveredParagraph(lines);
 }
 
 /**
@@ -1098,13 +1118,13 @@ function returnedFields(msg: MimeMessage, ownEnd: number): Map<string, string> {
 }
 
 /**
- * The one address the returned message was sent to, for a notice that names no
- * recipient: its To and Cc hold exactly one address, and it was no list post (the
- * address is not the list's own by List-Post, RFC 2369, or by List-Id, RFC 2919,
- * whose id is the list's address with "." for "@" by convention). Then the failed
- * recipient can be no other; with several addresses, or a list's, none is chosen.
+ * The one address the returned message was sent to (its fields as `returnedFields` reads
+ * them), for a notice that names no recipient: its To and Cc hold exactly one address,
+ * and it was no list post (the address is not the list's own by List-Post, RFC 2369, or
+ * by List-Id, RFC 2919, whose id is the list's address with "." for "@" by convention).
+ * Then the failed recipient can be no other; with several addresses, or a list's, none
+ * is chosen.
  */
-function soleReturnedRecipient(msg: MimeMessage, ownEnd: number): string | null {
-  const fields = returnedFields(msg, ownEnd);
+function soleReturnedRecipient(fields: ReadonlyMap<string, string>): string | null {
   return soleAddressOf((name) => fields.get(name) ?? null);
 }

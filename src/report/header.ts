@@ -482,3 +482,39 @@ function hex(c: number): number {
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   return -1;
 }
+
+/**
+ * The keyword of an RFC 3834 §5 Auto-Submitted value, lower case: `no`, `auto-generated`,
+ * `auto-replied`, `auto-notified` (RFC 5436 §2.7.2) or an extension token; `''` when the
+ * field is absent or holds none. The grammar is `[CFWS] keyword [CFWS] *(";" parameter)`,
+ * so comments anywhere ("auto-replied (vacation)", "(typed by hand) no") and parameters
+ * after the keyword ("auto-replied; owner-email=a@b") are not part of it.
+ */
+export function autoSubmittedKeyword(value: string | null): string {
+  if (value === null) return '';
+  let depth = 0;
+  let keyword = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charAt(i);
+    if (c === '\\' && depth > 0) {
+      i++;
+      continue;
+    }
+    if (c === '(') {
+      depth++;
+      continue;
+    }
+    if (c === ')') {
+      if (depth > 0) depth--;
+      continue;
+    }
+    if (depth > 0) continue;
+    if (c === ';') break;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      if (keyword !== '') break;
+      continue;
+    }
+    keyword += c;
+  }
+  return keyword.toLowerCase();
+}

@@ -7,6 +7,7 @@
 // to MAX_HEADER_BYTES, no regular expressions.
 import { CHALLENGE_SERVICE_DOMAINS, CHALLENGE_SUBJECT_PHRASES } from './challenge';
 import { decodeEncodedWords } from './codec';
+import { autoSubmittedKeyword } from './header';
 
 export type SniffKind = 'arf' | 'report' | 'bounce' | 'autoreply' | 'none';
 
@@ -319,7 +320,7 @@ export function sniffMessage(raw: Uint8Array, mailFrom: string): Sniff {
         from ||= field.value;
         break;
       case 'auto-submitted':
-        autoSubmitted ||= field.value.toLowerCase();
+        autoSubmitted ||= autoSubmittedKeyword(field.value);
         break;
       case 'x-autoreply':
       case 'x-autorespond':
@@ -359,11 +360,7 @@ export function sniffMessage(raw: Uint8Array, mailFrom: string): Sniff {
       return 'report';
     }
     // RFC 3834 §5: Auto-Submitted: auto-replied marks a response to a message.
-    if (
-      autoSubmitted.startsWith('auto-replied') ||
-      autoReplyHeader ||
-      precedence === 'auto_reply'
-    ) {
+    if (autoSubmitted === 'auto-replied' || autoReplyHeader || precedence === 'auto_reply') {
       return 'autoreply';
     }
     // What an Exchange mailbox rule generated (its reply template, autoreply.ts), and
@@ -382,7 +379,7 @@ export function sniffMessage(raw: Uint8Array, mailFrom: string): Sniff {
     if (daemon || includesAny(subject, BOUNCE_SUBJECTS)) return 'bounce';
     // RFC 5321 §4.5.5 and RFC 3834 §3.1.5: notifications and auto-replies use the
     // null reverse-path, so a null sender is itself evidence.
-    if (mailFrom === '' || autoSubmitted.startsWith('auto-generated')) return 'bounce';
+    if (mailFrom === '' || autoSubmitted === 'auto-generated') return 'bounce';
     return 'none';
   }
 }

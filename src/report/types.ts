@@ -52,6 +52,11 @@ export interface FeedbackFinding {
   recipient: string | string[];
   /** Where `recipient` comes from (`FeedbackDetail.recipient_from`); null when empty. */
   recipientFrom: string | null;
+  /**
+   * The addresses the report asks to take off the list (ARF's Removal-Recipient), when it
+   * names any (`FeedbackDetail.removal_recipients`).
+   */
+  removalRecipients?: string[];
   /** `rfc5965`, `jmrp`, `amazonses`, `apple-unsubscribe` (`FeedbackDetail.source`). */
   source: string;
   report: FeedbackReport;

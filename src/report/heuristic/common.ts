@@ -16,6 +16,7 @@ import {
 import { decodeEncodedWords } from '../codec';
 import { parseDate } from '../date';
 import { cleanMessageId, messageIdOf } from '../dsn';
+import { autoSubmittedKeyword } from '../header';
 import type { MimeMessage, TextPart } from '../mime';
 import { extractReply, hasReplyCode, joinCodeBreaks, oneLine } from '../reply';
 import { enhancedCodeAt, formatEnhancedCode, type EnhancedCode } from '../../values';
@@ -120,14 +121,15 @@ export class Bounce {
   /**
    * True when the message says it is a mail system's notice, whatever its text: a
    * daemon's From, a null Return-Path (RFC 5321 §4.5.5), an Auto-Submitted field
-   * other than "no" (RFC 3834), or a Subject with a failure word. Layout-only
-   * evidence needs it, so that an ordinary message never reads as a bounce.
+   * other than "no" (RFC 3834) or a Sieve notification's "auto-notified" (RFC 5436:
+   * about a message that arrived, not a delivery), or a Subject with a failure word.
+   * Layout-only evidence needs it, so that an ordinary message never reads as a bounce.
    */
   get isNotice(): boolean {
     if (this.fromDaemon) return true;
     if (this.header('return-path').trim() === '<>') return true;
-    const auto = lowerAscii(this.header('auto-submitted').trim());
-    if (auto !== '' && auto !== 'no') return true;
+    const auto = autoSubmittedKeyword(this.header('auto-submitted'));
+    if (auto !== '' && auto !== 'no' && auto !== 'auto-notified') return true;
     const subject = this.subject;
     if (isReplySubject(subject)) return false;
     return NOTICE_SUBJECT_WORDS.some((w) => subject.indexOf(w) >= 0);

@@ -325,10 +325,12 @@ function codeDigits(t: string, at = 0): boolean {
   return true;
 }
 
-/** The Subject or the notice's text above `end` (its human part) says "delayed". */
-function saysDelayed(subject: string, lines: readonly string[], end: number): boolean {
-  // A Subject in another script comes as encoded words (RFC 2047): read it decoded.
-  if (saysDelayedWord(decodeEncodedWords(subject))) return true;
+/**
+ * The Subject (decoded: a Subject in another script comes as RFC 2047 encoded words) or
+ * the notice's text above `end` (its human part) says "delayed".
+ */
+function saysDelayed(decodedSubject: string, lines: readonly string[], end: number): boolean {
+  if (saysDelayedWord(decodedSubject)) return true;
   for (let i = 0; i < end && i < 60; i++) if (saysDelayedWord(lines[i] as string)) return true;
   return false;
 }
@@ -492,7 +494,11 @@ export const exchange2007: Family = {
       (start < 0 &&
         failures.length > 0 &&
         failures.every((f) => transientReply(f.diagnosis)) &&
-        saysDelayed(b.header('subject'), lines, diagnosticAt < 0 ? end : diagnosticAt));
+        saysDelayed(
+          decodeEncodedWords(b.header('subject')),
+          lines,
+          diagnosticAt < 0 ? end : diagnosticAt,
+        ));
     return toFindings(
       b,
       'exchange2007',
@@ -648,8 +654,8 @@ const MAX_HEADLINE_LINES = 200;
  * Its delay and relay notices carry the same Is-Ndr field under other prefixes
  * ("Delayed:", "Remise différée :", "Relayed:"), so the prefix says which notice it is.
  */
-function failurePrefix(subject: string): boolean {
-  const decoded = decodeEncodedWords(subject).toLowerCase();
+function failurePrefix(decodedSubject: string): boolean {
+  const decoded = decodedSubject.toLowerCase();
   const colon = decoded.indexOf(':');
   if (colon <= 0 || colon > 60) return false;
   const prefix = decoded.slice(0, colon);
@@ -674,8 +680,8 @@ function headlineNdr(
   reportingMta: string | null,
   returnedAt: number,
 ): OobFinding[] {
-  if (!failurePrefix(b.header('subject')) || saysDelayed(b.header('subject'), lines, end))
-    return [];
+  const subject = decodeEncodedWords(b.header('subject'));
+  if (!failurePrefix(subject) || saysDelayed(subject, lines, end)) return [];
   // A reply anywhere in the notice's text (in quotation marks no labelled value
   // reads, "远程服务器返回“552 5.2.2 ...”") is for the readers of replies.
   const said: string[] = [];

@@ -74,6 +74,7 @@ function feedback(
     rcptTo?: string[];
     recipient?: string | string[];
     detail?: string[];
+    removal?: string[];
     trace?: Record<string, unknown>;
   } = {},
 ): LogRecord {
@@ -106,6 +107,8 @@ function feedback(
       recipient_from: opts.detail.length > 0 ? 'returned-message' : null,
       original_message_id: null,
     };
+  if (opts.removal !== undefined && record.feedback_detail !== undefined)
+    record.feedback_detail.removal_recipients = opts.removal;
   return record;
 }
 
@@ -229,6 +232,28 @@ describe('suppression list', () => {
       RULES,
     );
     expect(rows.map((r) => r.address)).toEqual(['returned@mail.example', 'traced@mail.example']);
+  });
+
+  it('lists the addresses an opt-out report asks to remove when it names no complained-about address', () => {
+    const rows = buildSuppressions(
+      [
+        feedback('opt-out', T0, {
+          detail: [],
+          removal: ['leaving@mail.example', 'also@mail.example'],
+        }),
+        // A complained-about address, where the report names one, is the one listed.
+        feedback('opt-out', T0 + 1, {
+          detail: ['named@mail.example'],
+          removal: ['other@mail.example'],
+        }),
+      ],
+      { ...RULES, feedbackTypes: ['opt-out'] },
+    );
+    expect(rows.map((r) => [r.address, r.reason])).toEqual([
+      ['also@mail.example', 'opt-out'],
+      ['leaving@mail.example', 'opt-out'],
+      ['named@mail.example', 'opt-out'],
+    ]);
   });
 
   it("lists the VERP or trace recipient of an OOB record whose report named none, and keeps one tenant's records with a trace filter", () => {

@@ -310,3 +310,70 @@ describe('RFC 5965 feedback reports', () => {
     expect(f.report.original_rcpto_to).toEqual(['xxxxxxxx@example.net']);
   });
 });
+
+describe("Removal-Recipient (the ARF drafts' opt-out field, an extension of RFC 5965)", () => {
+  const optOut = (...removal: string[]) =>
+    parseMessage(
+      arf(
+        ['Feedback-Type: opt-out', 'User-Agent: ListDesk/2.4', 'Version: 1', ...removal],
+        ['From: letters@shop.example', 'To: <Undisclosed Recipients>', 'Subject: s', '', 'x'],
+      ),
+    );
+
+  it('gives the address of one Removal-Recipient as the address to take off the list, not as a complainant', () => {
+    const r = optOut('Removal-Recipient: <marta@customers.example>');
+    const f = r.findings[0] as FeedbackFinding;
+    expect(f.removalRecipients).toEqual(['marta@customers.example']);
+    expect(f.report.original_rcpto_to).toEqual([]);
+    expect(f.recipient).toBe('');
+    expect(f.report.extensions['removal-recipient']).toEqual(['<marta@customers.example>']);
+  });
+
+  it('reads every Removal-Recipient field, a display name and a list among them, once per address', () => {
+    const r = optOut(
+      'Removal-Recipient: Olaf Berg <olaf@customers.example>',
+      'Removal-Recipient: kim@customers.example, <lee@customers.example>',
+      'Removal-Recipient: OLAF@customers.example',
+    );
+    expect((r.findings[0] as FeedbackFinding).removalRecipients).toEqual([
+      'olaf@customers.example',
+      'kim@customers.example',
+      'lee@customers.example',
+    ]);
+  });
+
+  it('leaves out a Removal-Recipient that holds no address and says so, keeping the others', () => {
+    const r = optOut(
+      'Removal-Recipient: unsubscribed reader',
+      'Removal-Recipient: [redacted]@customers.example',
+      'Removal-Recipient:',
+      'Removal-Recipient: nadia@customers.example',
+    );
+    expect((r.findings[0] as FeedbackFinding).removalRecipients).toEqual([
+      'nadia@customers.example',
+    ]);
+    expect(r.problems.filter((p) => p.code === 'arf.removal-recipient-invalid')).toHaveLength(2);
+  });
+
+  it('names no address to remove when every Removal-Recipient is malformed', () => {
+    const r = optOut('Removal-Recipient: nobody-here');
+    expect((r.findings[0] as FeedbackFinding).removalRecipients).toBeUndefined();
+  });
+
+  it('names no address to remove in a report without Removal-Recipient, and its complainant stays Original-Rcpt-To', () => {
+    const f = feedback(
+      arf(
+        [
+          'Feedback-Type: abuse',
+          'User-Agent: ListDesk/2.4',
+          'Version: 1',
+          'Original-Rcpt-To: <ines@customers.example>',
+        ],
+        ['To: ines@customers.example', '', 'x'],
+      ),
+    );
+    expect(f.removalRecipients).toBeUndefined();
+    expect(f.recipient).toBe('ines@customers.example');
+    expect(f.report.extensions).toEqual({});
+  });
+});

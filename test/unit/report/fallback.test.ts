@@ -240,11 +240,19 @@ describe('last-resort scan of text bounces', () => {
     ]);
   });
 
-  it('takes no unlabelled sentence when nothing says whom it was for', () => {
+  it('takes an unlabelled sentence for a failure naming no one when the returned message went to several, and none when nothing is returned', () => {
     const text = ['Your message could not be delivered. The mailbox is full.'];
-    // The returned message went to two people: which one failed, the notice does not say.
-    expect(findings(sentencesOnly(text, 'a@example.org, b@example.org'))).toEqual([]);
-    // Nothing returned at all.
+    // The returned message went to two people: which one failed, the notice does not say,
+    // but the failure is that message's (blind-messages-11 15): one finding, no recipient
+    // guessed, as a notice giving its reason under "Reason:" makes.
+    const [f, ...more] = findings(sentencesOnly(text, 'a@example.org, b@example.org'));
+    expect(more).toEqual([]);
+    expect([f?.recipient, f?.returnedRecipient, f?.reply.content]).toEqual([
+      '',
+      undefined,
+      'Your message could not be delivered. The mailbox is full.',
+    ]);
+    // Nothing returned at all: nothing ties the sentence to a message (field-kinds-3 p21).
     const bare = eml(
       'From: MAILER-DAEMON@gw.example.net',
       'To: shop@example.com',
@@ -253,6 +261,31 @@ describe('last-resort scan of text bounces', () => {
       ...text,
     );
     expect(findings(bare)).toEqual([]);
+  });
+
+  it('ends the notice\'s own words at an "Original message headers:" label, reading the header section after it as the returned message', () => {
+    const raw = eml(
+      'From: Postmaster <postmaster@gw.example.net>',
+      'To: shop@example.com',
+      'Subject: Undeliverable: Your order',
+      'Auto-Submitted: auto-replied',
+      '',
+      'Delivery has failed. The mailbox of the person you wrote to is over its size limit.',
+      '',
+      'Original message headers:',
+      '',
+      'From: Shop <shop@example.com>',
+      'To: olga@example.org, piet@example.org',
+      'Subject: Your order',
+      'Message-ID: <order-88@shop.example.com>',
+    );
+    const [f, ...more] = findings(raw);
+    expect(more).toEqual([]);
+    expect([f?.recipient, f?.reply.content, f?.report.original_message_id]).toEqual([
+      '',
+      'Delivery has failed. The mailbox of the person you wrote to is over its size limit.',
+      'order-88@shop.example.com',
+    ]);
   });
 
   it('takes no unlabelled sentence for a failure in a message a person may have sent', () => {
