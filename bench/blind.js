@@ -162,6 +162,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-18',
   'blind-messages-19',
   'blind-messages-20',
+  'blind-messages-22',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
