@@ -88,7 +88,9 @@
 // redaction, forwarded and gateway-wrapped reports) and the reports that are none (DMARC
 // aggregate, TLS-RPT, a DSN, a person's complaint); -19/: East Asian carriers' and providers'
 // notices (docomo, au/KDDI EZweb and dion, Japanese ISPs and hosting, QQ / Exmail / NetEase /
-// Sina / Aliyun, Naver / Daum) in their charsets, with delay and auto-reply negatives.
+// Sina / Aliyun, Naver / Daum) in their charsets, with delay and auto-reply negatives;
+// -22/: several recipients in one notice with mixed outcomes (RFC 3464 blocks failed,
+// delayed, delivered, relayed, expanded; lists with one reason; addresses that did not fail).
 // uncaught bounce) and their delay, success and auto-reply negatives; -16/: the structure of
 // RFC 3464 / 6533 reports; -17/: auto-replies (RFC 3834, RFC 5230) as responders and
 // helpdesks write them, and what must not be taken for them (people's replies, bulk mail,
