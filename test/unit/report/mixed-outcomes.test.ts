@@ -36,112 +36,95 @@ function notice(from: string, subject: string, body: string[]): string {
 }
 
 describe('a list of failed addresses followed by one labelled reason', () => {
-  const gateway = 'Delivery Agent <mailer-daemon@relay.gw.example>';
-
-  it('gives the reason to every address of the list when it names none of them', () => {
-    const raw = notice(gateway, 'Undeliverable message', [
+  /** A gateway's notice: the addresses one a line, a blank line, then `reason`. */
+  const listThen = (addresses: string[], reason: string): string =>
+    notice('Delivery Agent <mailer-daemon@relay.gw.example>', 'Undeliverable message', [
       'We were unable to deliver your message to these addresses:',
       '',
-      '   ana@quarry.example',
-      '   ben@quarry.example',
+      ...addresses.map((a) => `   ${a}`),
       '',
-      'Reason: the remote server answered 552 5.2.2 mailbox over its storage limit',
+      reason,
     ]);
+
+  it('gives the reason to every address of the list when it names none of them', () => {
+    const raw = listThen(
+      ['ana@quarry.example', 'ben@quarry.example'],
+      'Reason: the remote server answered 552 5.2.2 mailbox over its storage limit',
+    );
     expect(failed(raw)).toEqual([
       ['ana@quarry.example', 552, '5.2.2'],
       ['ben@quarry.example', 552, '5.2.2'],
     ]);
   });
 
-  it('keeps a labelled reason that names one address of the list for that address alone', () => {
-    const raw = notice(gateway, 'Undeliverable message', [
-      'We were unable to deliver your message to these addresses:',
-      '',
-      '   cal@quarry.example',
-      '   dee@quarry.example',
-      '',
-      'Reason: 550 5.1.1 <dee@quarry.example> no mailbox by that name',
-    ]);
-    const got = failed(raw);
+  it.each([
+    [
+      'a labelled reason that names one address',
+      'Reason: 550 5.1.1 <dee@quarry.example> no mailbox',
+    ],
+    ['an unlabelled reply paragraph naming no address', '   550 5.1.1 no mailbox by that name'],
+  ])('keeps %s for the address it concerns (the last), not the whole list', (_what, reason) => {
+    const got = failed(listThen(['cal@quarry.example', 'dee@quarry.example'], reason));
     expect(got).toContainEqual(['dee@quarry.example', 550, '5.1.1']);
     expect(got.find((r) => r[0] === 'cal@quarry.example')?.[2]).not.toBe('5.1.1');
-  });
-
-  it('leaves an unlabelled reply paragraph naming no address with the last address, as before', () => {
-    const raw = notice(gateway, 'Undeliverable message', [
-      'We were unable to deliver your message to these addresses:',
-      '',
-      '   eva@quarry.example',
-      '   fox@quarry.example',
-      '',
-      '   550 5.1.1 no mailbox by that name',
-    ]);
-    const got = failed(raw);
-    expect(got).toContainEqual(['fox@quarry.example', 550, '5.1.1']);
-    expect(got.find((r) => r[0] === 'eva@quarry.example')?.[2]).not.toBe('5.1.1');
   });
 });
 
 describe('a partial-failure notice with a delivered list before its failed list', () => {
-  const daemon = 'Mail Delivery Subsystem <mailer-daemon@hub.partial.example>';
-  const heading = (words: string): string => `Delivery to the following recipients ${words}`;
+  /** "Delivery to the following recipients <words>" headings, each with its addresses. */
+  const partial = (sections: Array<[string, string[]]>, reply: string | null): string =>
+    notice(
+      'Mail Delivery Subsystem <mailer-daemon@hub.partial.example>',
+      'Delivery Status Notification',
+      [
+        ...sections.flatMap(([words, addresses]) => [
+          `Delivery to the following recipients ${words}`,
+          '',
+          ...addresses.map((a) => `     ${a}`),
+          '',
+        ]),
+        ...(reply === null
+          ? []
+          : [
+              'Technical details of permanent failure:',
+              'The error that the other server returned was:',
+              reply,
+            ]),
+      ],
+    );
 
   it('names only the addresses under the heading that says they failed', () => {
-    const raw = notice(daemon, 'Delivery Status Notification (Partial failure)', [
-      heading('were delivered:'),
-      '',
-      '     gia@wharf.example',
-      '',
-      heading('failed permanently:'),
-      '',
-      '     hal@wharf.example',
-      '     ike@wharf.example',
-      '',
-      'Technical details of permanent failure:',
-      'The error that the other server returned was:',
+    const raw = partial(
+      [
+        ['were delivered:', ['gia@wharf.example']],
+        ['failed permanently:', ['hal@wharf.example', 'ike@wharf.example']],
+      ],
       '550 5.1.1 no such account here',
-    ]);
+    );
     expect(failed(raw).map((r) => r[0])).toEqual(['hal@wharf.example', 'ike@wharf.example']);
   });
 
   it('reads a delivery list worded "is complete" as not failed either', () => {
-    const raw = notice(daemon, 'Delivery Status Notification (Partial failure)', [
-      heading('is complete:'),
-      '',
-      '     jo@wharf.example',
-      '',
-      heading('failed permanently:'),
-      '',
-      '     kit@wharf.example',
-      '',
-      'Technical details of permanent failure:',
-      'The error that the other server returned was:',
+    const raw = partial(
+      [
+        ['is complete:', ['jo@wharf.example']],
+        ['failed permanently:', ['kit@wharf.example']],
+      ],
       '552 5.2.2 quota exceeded',
-    ]);
+    );
     expect(failed(raw)).toEqual([['kit@wharf.example', 552, '5.2.2']]);
   });
 
   it('still reads the failed list when it comes first, as the usual notice does', () => {
-    const raw = notice(daemon, 'Delivery Status Notification (Failure)', [
-      heading('failed permanently:'),
-      '',
-      '     lu@wharf.example',
-      '',
-      'Technical details of permanent failure:',
-      'The error that the other server returned was:',
-      '550 5.1.1 no such account here',
-    ]);
+    const raw = partial(
+      [['failed permanently:', ['lu@wharf.example']]],
+      '550 5.1.1 no such account',
+    );
     expect(failed(raw)).toEqual([['lu@wharf.example', 550, '5.1.1']]);
   });
 
   it('writes no failure for a notice whose only list is the delivered one', () => {
-    const raw = notice(daemon, 'Delivery Status Notification (Success)', [
-      heading('succeeded:'),
-      '',
-      '     mo@wharf.example',
-      '     nan@wharf.example',
-      '',
-    ]);
+    const raw = partial([['succeeded:', ['mo@wharf.example', 'nan@wharf.example']]], null);
     expect(failed(raw)).toEqual([]);
   });
 });
