@@ -93,7 +93,9 @@
 // in 17 languages, translated Postfix / Exim / qmail templates, Kerio, MDaemon, SmarterMail,
 // Axigen, CommuniGate Pro, Domino, hMailServer, national providers) in the charsets they use,
 // with newsletter, person's-reply and auto-reply negatives.
-// uncaught bounce) and their delay, success and auto-reply negatives; -16/: the structure of
+// -22/: several recipients in one notice with mixed outcomes (RFC 3464 blocks failed,
+// delayed, delivered, relayed, expanded; lists with one reason; addresses that did not fail);
+// -20/: variants of the formats the corpus holds 1–3 samples of; -16/: the structure of
 // RFC 3464 / 6533 reports; -17/: auto-replies (RFC 3834, RFC 5230) as responders and
 // helpdesks write them, and what must not be taken for them (people's replies, bulk mail,
 // DSNs and bounces with Auto-Submitted, auto-notified and auto-generated notices).
@@ -167,6 +169,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-19',
   'blind-messages-20',
   'blind-messages-21',
+  'blind-messages-22',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

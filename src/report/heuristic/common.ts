@@ -1086,6 +1086,8 @@ export function collectBlocks(
   // Blocks whose explanation began after a blank line: their lines are a paragraph of
   // their own, which may be about the recipients listed above them too.
   const apart = new Set<Block>();
+  // Of those, the ones whose paragraph opens with the notice's "Reason:" label.
+  const labelled = new Set<Block>();
   const end = Math.min(to, lines.length);
   for (let i = Math.max(0, from); i < end; i++) {
     const raw = lines[i] as string;
@@ -1141,7 +1143,9 @@ export function collectBlocks(
       // "보낸 날짜 : ...", "件名：...": a CJK notice's other fields say nothing of why.
       if (isCjkOtherField(line)) continue;
       // "Reason: text" under a recipient: the label is the format's.
-      const text = (afterPrefix(line, REASON) ?? cjkReasonText(line) ?? line).trim();
+      const reasonText = afterPrefix(line, REASON);
+      if (reasonText !== null && apart.has(cur) && cur.lines.length === 0) labelled.add(cur);
+      const text = (reasonText ?? cjkReasonText(line) ?? line).trim();
       if (text !== '' && !isLeadIn(lower) && cur.lines.length < MAX_DIAGNOSTIC_LINES)
         cur.lines.push(text);
       continue;
@@ -1161,7 +1165,7 @@ export function collectBlocks(
     } else if (cjkReason !== null) shared.push(cjkReason);
     else if (sharedOpen) shared.push(line);
   }
-  for (const b of apart) if (b.lines.length > 0) shareParagraph(blocks, b);
+  for (const b of apart) if (b.lines.length > 0) shareParagraph(blocks, b, labelled.has(b));
   return { blocks, shared };
 }
 
@@ -1190,10 +1194,12 @@ const FOR_ALL = new RE2(
  * line, "550 5.1.1 <a@b>... User unknown"; Sendmail-like relays, Naver, NTT docomo and
  * other carriers' notices): block collection gives it to the list's last recipient
  * `b`. It belongs to the recipients it names; naming none, to every recipient of the
- * list when the notice says it is for all of them (the statement itself dropped);
- * otherwise it stays the last one's.
+ * list when the notice says it is for all of them (the statement itself dropped) or
+ * labels the paragraph as its reason ("a@b", "c@d", blank line, "Reason: 550 ...":
+ * the reason a notice states apart from its list, as `shared` holds one stated apart
+ * from any recipient); otherwise it stays the last one's.
  */
-function shareParagraph(blocks: Block[], b: Block): void {
+function shareParagraph(blocks: Block[], b: Block, labelledReason: boolean): void {
   const at = blocks.indexOf(b);
   let first = at;
   while (first > 0) {
@@ -1216,6 +1222,10 @@ function shareParagraph(blocks: Block[], b: Block): void {
     const lines = b.lines;
     if (!named.includes(b)) b.lines = [];
     for (const x of named) x.lines = lines;
+    return;
+  }
+  if (labelledReason) {
+    for (const x of list) x.lines = b.lines;
     return;
   }
   const statement = b.lines.findIndex((l) => FOR_ALL.test(l));

@@ -56,6 +56,26 @@ export const GOOGLE = {
   groupsNamed: ['google group', 'google グループ'],
 } as const;
 
+/**
+ * What a "Delivery to the following recipient(s) ..." heading says when its list did
+ * not fail (lower case): delivered or relayed (RFC 3464 §2.3.3's "delivered" and
+ * "relayed" actions in words: "succeeded", "was successful", "is complete"). A
+ * partial-failure notice may list those first; its failed list has its own heading
+ * ("failed permanently:", "has been delayed:").
+ */
+const SUCCESS_HEADING = ['succeeded', 'successful', 'complete', 'delivered', 'relayed'];
+
+/** The first "Delivery to the following recipient(s)" heading that is not a success list's, or -1. */
+function failureHeading(lines: readonly string[]): number {
+  for (let at = 0; ; at++) {
+    at = findLineContaining(lines, [GOOGLE.oldIntro], at);
+    if (at < 0) return -1;
+    const lower = (lines[at] as string).toLowerCase();
+    const rest = lower.slice(lower.indexOf(GOOGLE.oldIntro) + GOOGLE.oldIntro.length);
+    if (!SUCCESS_HEADING.some((w) => rest.indexOf(w) >= 0)) return at;
+  }
+}
+
 function fromGoogle(b: Bounce): boolean {
   return (
     b.fromDomain('googlemail.com') ||
@@ -82,7 +102,7 @@ export const gmail: Family = {
   },
   parse(b) {
     const lines = b.lines();
-    const start = findLineContaining(lines, [GOOGLE.oldIntro]);
+    const start = failureHeading(lines);
     // Gmail ends the line with a colon; IIS writes "... recipients failed." (iis.ts).
     if (start < 0 || !(lines[start] as string).trimEnd().endsWith(':')) return [];
     const delay =
