@@ -167,6 +167,8 @@ describeNearest([
   ['451 4.3.0 temporary error in the queue manager', 'MessageExpired'],
   // A virus scan that ran and found nothing is no verdict.
   ['ウイルスチェック済みのメールです', 'VirusRelated'],
+  // A bare server error names no cause: a policy refusal after it keeps its own label.
+  ['サーバーエラー：ポリシー違反のため拒否しました', 'TransientFailure'],
   // Sending too much is not spam content.
   ['发信频率过快，请降低频率', 'SpamContent'],
 ]);
