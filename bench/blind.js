@@ -6,7 +6,9 @@
 // labels ../shared/corpus/README.md accepts for the reason. Prints the score per
 // reason and overall; --misses lists the replies that got a wrong label. Without a file
 // it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
-// -languages, -cjk (Japanese, Chinese and Korean reasons), -standards (RFC and stock
+// -languages, -cjk (Japanese, Chinese and Korean reasons), -cjk-2 (Chinese, Japanese and
+// Korean replies as national providers and localised software phrase them, over every
+// label, about half without codes; first score 97/152), -standards (RFC and stock
 // software reply texts, most without an enhanced code), -languages-3 (languages and
 // phrasings -languages and -cjk cover thinly: Turkish, Greek, Hebrew, Arabic, Vietnamese,
 // Thai, Indonesian, Nordic, Slavic, German variants ...), -6 (provider, MTA and gateway replies
@@ -126,6 +128,7 @@ const SETS = [
   'blind-replies-3.tsv',
   'blind-replies-languages.tsv',
   'blind-replies-cjk.tsv',
+  'blind-replies-cjk-2.tsv',
   'blind-replies-standards.tsv',
   'blind-replies-languages-3.tsv',
   'blind-replies-6.tsv',

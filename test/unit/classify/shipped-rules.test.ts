@@ -828,10 +828,11 @@ describe('kinds from public bounce bug reports, in other wordings', () => {
       // A sending count at its limit is no full mailbox: without the capacity word it stays
       // the sending limit's (TransientFailure), not QuotaIssues.
       ['メールボックスからの本日の送信数が上限に達しました', 'TransientFailure'],
-      // The same in Chinese: capacity at its ceiling is a full mailbox, a count is not.
+      // The same in Chinese: capacity at its ceiling is a full mailbox, a count is not (since
+      // h155 the sending count at its cap is the sending limit's, as in Japanese above).
       ['收件人邮箱空间已达上限', 'QuotaIssues'],
       ['对方信箱的容量达到限额，无法投递', 'QuotaIssues'],
-      ['您的邮箱今日发送数量已达上限', 'Uncategorized'],
+      ['您的邮箱今日发送数量已达上限', 'TransientFailure'],
     ];
     for (const [line, label] of cases)
       expect({ line, label: classifier.classifyLine(line).label }).toEqual({ line, label });
