@@ -167,6 +167,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-19',
   'blind-messages-20',
   'blind-messages-21',
+  'blind-messages-24',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
