@@ -97,6 +97,7 @@
 // with newsletter, person's-reply and auto-reply negatives.
 // -22/: several recipients in one notice with mixed outcomes (RFC 3464 blocks failed,
 // delayed, delivered, relayed, expanded; lists with one reason; addresses that did not fail);
+// -24/: legacy formats (1995–2007 MTAs, ISPs, filters and X.400 / FidoNet / UUCP gateways);
 // -20/: variants of the formats the corpus holds 1–3 samples of; -16/: the structure of
 // RFC 3464 / 6533 reports; -17/: auto-replies (RFC 3834, RFC 5230) as responders and
 // helpdesks write them, and what must not be taken for them (people's replies, bulk mail,
@@ -173,6 +174,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-20',
   'blind-messages-21',
   'blind-messages-22',
+  'blind-messages-24',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

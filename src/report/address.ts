@@ -194,11 +194,23 @@ export function extractAddress(value: string | null): string | null {
 
 /** Every address of an address list (To, Cc), in order. */
 export function extractAddressList(value: string | null): string[] {
+  const out: string[] = [];
+  for (const mailbox of splitAddressList(value)) {
+    const a = extractAddress(mailbox);
+    if (a !== null && out.length < 1000) out.push(a);
+  }
+  return out;
+}
+
+/**
+ * The mailboxes of an address list (To, Cc) as written ("Owen Gray <o.gray@b>"), in
+ * order: split at commas and semicolons outside quotes, angle brackets and comments.
+ */
+export function splitAddressList(value: string | null): string[] {
   if (value === null) return [];
   const out: string[] = [];
   const add = (mailbox: string): void => {
-    const a = extractAddress(mailbox);
-    if (a !== null && out.length < 1000) out.push(a);
+    if (out.length < 1000) out.push(mailbox);
   };
   let depthAngle = 0;
   let depthParen = 0;

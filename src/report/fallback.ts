@@ -931,6 +931,13 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   const out: OobFinding[] = [];
   for (const f of found) {
     let parts = f.text.length > 0 && !onlyWhere(f.text.join(' ')) ? f.text : reasons;
+    // A recipient listed without a reason of its own or a shared one ("rgreen@b (host: b)
+    // (queue: smtp)" under MMDF's "After 12 days (289 hours), your message could not be
+    // fully delivered."): the sentence that says the message was not delivered says why.
+    if (parts.length === 0 && sentences) {
+      const said = undeliveredParagraph(lines);
+      if (said !== null) parts = [said];
+    }
     // "The message you sent to <a@b> was rejected." then "The remote server said:" and
     // the reply: the recipient's sentence says that it failed, the reply why.
     if (parts === f.text && !hasReplyCode(f.text.join(' ')) && hasReplyCode(reasons.join(' ')))
@@ -981,6 +988,9 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
  */
 const UNDELIVERED_PHRASES = [
   'could not be delivered',
+  // MMDF-II's timeout notice: "After 12 days (289 hours), your message could not be
+  // fully delivered." (its "Failed mail" report).
+  'could not be fully delivered',
   "couldn't be delivered",
   'was not delivered',
   'undeliverable',
@@ -1044,6 +1054,27 @@ function statedFailure(
 function undeliveredParagraph(lines: readonly string[]): string | null {
   const at = undeliveredLine(lines);
   if (at < 0) return null;
+  const start = paragraphStart(lines, at);
+  const first = paragraphFrom(lines, start);
+  if (first.text.length > 1) return first.text.join(' ');
+  let next = first.end;
+  while (next < lines.length && (lines[next] as string).trim() === '') next++;
+  const after = paragraphFrom(lines, next).text;
+  // The sentence closes the notice's own words ("Receiver not found: 74123.2011", "",
+  // "Your message could not be delivered as addressed.", "", "--- Returned Message ---",
+  // as CompuServe wrote): a ruler after it opens the returned message, and the
+  // paragraph before it says why.
+  if (after.length === 0 || rulerLine(after[0] as string)) {
+    let prev = start - 1;
+    while (prev >= 0 && (lines[prev] as string).trim() === '') prev--;
+    if (prev < 0) return first.text.join(' ');
+    return [...paragraphFrom(lines, paragraphStart(lines, prev)).text, ...first.text].join(' ');
+  }
+  return [...first.text, ...after].join(' ');
+}
+
+/** The first line of the paragraph that holds line `at` (at most MAX_PARAGRAPH_LINES back). */
+function paragraphStart(lines: readonly string[], at: number): number {
   let start = at;
   while (
     start > at - MAX_PARAGRAPH_LINES + 1 &&
@@ -1051,11 +1082,12 @@ function undeliveredParagraph(lines: readonly string[]): string | null {
     (lines[start - 1] as string).trim() !== ''
   )
     start--;
-  const first = paragraphFrom(lines, start);
-  if (first.text.length > 1) return first.text.join(' ');
-  let next = first.end;
-  while (next < lines.length && (lines[next] as string).trim() === '') next++;
-  return [...first.text, ...paragraphFrom(lines, next).text].join(' ');
+  return start;
+}
+
+/** A ruler line: one that opens with three dashes ("--- Returned Message ---", "-----"). */
+function rulerLine(line: string): boolean {
+  return line.startsWith('---');
 }
 
 /** The trimmed lines of the paragraph that begins at `start` (at most MAX_PARAGRAPH_LINES), and where it ends. */

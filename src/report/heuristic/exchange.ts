@@ -18,7 +18,13 @@
 // * Windows' IIS SMTP service: "Unable to deliver message to the following
 //   recipients, <reason>." / "Delivery to the following recipients failed." and the
 //   addresses indented.
-import { extractAddress, extractAddressList, isEmailAddress, localPartOf } from '../address';
+import {
+  extractAddress,
+  extractAddressList,
+  isEmailAddress,
+  localPartOf,
+  splitAddressList,
+} from '../address';
 import {
   EVIDENCE,
   MAX_RECIPIENTS,
@@ -811,6 +817,60 @@ function joinWrappedHostReplies(lines: readonly string[]): string[] {
   return out;
 }
 
+/** A recipient Exchange 2003 named by its display name only, and that name. */
+interface Unnamed {
+  failure: Failure;
+  name: string;
+}
+
+/** The display name before " on <date>" in Exchange 2003's "Owen Gray on 9/9/2004 4:25 PM". */
+function displayNameAt(line: string | undefined): string {
+  const t = (line ?? '').trim();
+  for (const w of EXCHANGE.dateWords) {
+    const on = t.indexOf(w);
+    if (on > 0) return t.slice(0, on).trim();
+  }
+  return '';
+}
+
+/**
+ * The addresses of recipients Exchange 2003 named by display name only ("Owen Gray on
+ * 9/9/2004 4:25 PM", its directory's name for the To entry, no address and no reply
+ * that names one): the returned message's To/Cc entry with that display name
+ * ("Owen Gray <o.gray@b>"), else, when one recipient is unnamed and the returned
+ * message went to one address the notice does not already name, that address. What
+ * the returned message says, never a guess among several.
+ */
+function namedFromReturned(
+  b: Bounce,
+  unnamed: readonly Unnamed[],
+  failures: readonly Failure[],
+  returnedAt: number,
+): void {
+  if (unnamed.length === 0) return;
+  const returned = b.msg.returned();
+  const fields = returned === null ? [] : ['to', 'cc'].map((n) => returned.headers.get(n) ?? '');
+  for (const u of unnamed) {
+    const name = lowerAscii(u.name.replaceAll('"', '').replaceAll("'", '')).trim();
+    if (name === '') continue;
+    for (const field of fields) {
+      for (const entry of splitAddressList(field)) {
+        const lt = entry.lastIndexOf('<');
+        if (lt < 0) continue;
+        const shown = lowerAscii(entry.slice(0, lt).replaceAll('"', '')).trim();
+        const a = addressIn(entry.slice(lt));
+        if (shown === name && a !== null) u.failure.recipient = a;
+      }
+      if (u.failure.recipient !== '') break;
+    }
+  }
+  const left = unnamed.filter((u) => u.failure.recipient === '');
+  if (left.length !== 1) return;
+  const named = new Set(failures.map((f) => lowerAscii(f.recipient)));
+  const candidates = b.returnedRecipients(returnedAt).filter((a) => !named.has(lowerAscii(a)));
+  if (candidates.length === 1) (left[0] as Unnamed).failure.recipient = candidates[0] as string;
+}
+
 export const exchange2003: Family = {
   name: 'exchange2003',
   detect: (b) => (b.sawAny(EXCHANGE.notReached) ? EVIDENCE.marker : EVIDENCE.none),
@@ -827,6 +887,7 @@ export const exchange2003: Family = {
       noise: ['the mts-id of the original message', ';'],
     });
     const failures: Failure[] = [];
+    const unnamed: Unnamed[] = [];
     for (const block of collected.blocks) {
       const f: Failure = { recipient: block.recipient, diagnosis: '' };
       const text: string[] = [];
@@ -858,8 +919,10 @@ export const exchange2003: Family = {
       }
       // The human reason first; "Unknown Recipient" after MSEXCH repeats it.
       f.diagnosis = remote ?? text[0] ?? '';
+      if (f.recipient === '') unnamed.push({ failure: f, name: displayNameAt(lines[block.line]) });
       failures.push(f);
     }
+    namedFromReturned(b, unnamed, failures, returnedAt);
     return toFindings(b, 'exchange2003', failures, { returnedAt, permanent: true });
   },
 };

@@ -27,7 +27,7 @@ import {
   type Failure,
   type Family,
 } from './common';
-import { announcedReply } from '../reply';
+import { announcedReply, hasReplyCode } from '../reply';
 
 /** Fixed text of Domino's and Notes' reports (lower case). */
 export const DOMINO = {
@@ -84,6 +84,31 @@ function addressesOf(values: readonly string[]): Array<string | null> {
   return out;
 }
 
+/** Most lines of a reason written without a reply code read as one reason. */
+const MAX_REASON_LINES = 4;
+
+/**
+ * The reason in a section's values: its first line (all the lines of a multi-line reply,
+ * RFC 5321 §4.2.1, and a reply its first line announces). A reason without a reply code
+ * goes on over the lines after it that are no "Field: value" line (DSN-like fields may
+ * follow the reason): an X.400 gateway's report in this layout (ISODE PP's RFC 1327
+ * "Your message was not delivered to:" / "for the following reason:") gives the reason
+ * over lines, the X.411 reason first ("Unable to transfer"), its diagnostic after it
+ * ("Unrecognised originator/recipient address"), as does Domino's wrapped reason.
+ */
+function reasonOf(values: readonly string[]): string {
+  const first = announcedReply(values, 0);
+  if (hasReplyCode(first.text)) return first.text;
+  const parts = [first.text];
+  for (let i = first.next; i < values.length && parts.length < MAX_REASON_LINES; i++) {
+    const v = values[i] as string;
+    const colon = v.indexOf(': ');
+    if (colon > 0 && colon < 40) break;
+    parts.push(v);
+  }
+  return parts.join(' ');
+}
+
 export const domino: Family = {
   name: 'domino',
   detect(b) {
@@ -106,7 +131,7 @@ export const domino: Family = {
       if (next === undefined || next.values.length === 0) continue;
       // The reason is its first line (all the lines of a multi-line reply, RFC 5321
       // §4.2.1, and a reply its first line announces); DSN-like fields may follow it.
-      const reason = announcedReply(next.values, 0).text;
+      const reason = reasonOf(next.values);
       for (const recipient of recipients)
         failures.push({ recipient: recipient as string, diagnosis: reason });
       i++;
