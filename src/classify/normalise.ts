@@ -169,8 +169,33 @@ export function normaliseReply(line: string): NormalisedReply {
   const readable = full.length > MAX_KEY ? `${full.slice(0, MAX_KEY)}…` : full;
   return {
     key: head === '' ? readable : readable === '' ? head : `${head} ${readable}`,
-    pattern: toPattern(masked),
+    pattern: hasWords(masked) ? toPattern(masked) : anchoredPattern(head, masked),
   };
+}
+
+const LETTER = new RE2('\\pL', 'u');
+
+/** Whether the masked content has text of its own: a letter outside the masks. */
+function hasWords(masked: string): boolean {
+  let rest = masked;
+  for (;;) {
+    const open = rest.indexOf(OPEN);
+    if (open < 0) return LETTER.test(rest);
+    if (LETTER.test(rest.slice(0, open))) return true;
+    rest = rest.slice(rest.indexOf(CLOSE, open) + 1);
+  }
+}
+
+/**
+ * The pattern of a reply with no words of its own ("550", "550 5.0.0 <address>"): its
+ * content alone would give `(?i)` or a mask (`\S+@\S+`, `\d+`), which match almost any
+ * reply, so the pattern is the whole line, codes included, from start to end.
+ */
+function anchoredPattern(head: string, masked: string): string {
+  const codes = escapeLiteral(head);
+  const content = toPattern(masked).slice('(?i)'.length);
+  const body = codes === '' ? content : content === '' ? codes : `${codes}\\s+${content}`;
+  return `(?i)^${body}${cut(masked) === masked ? '\\s*$' : ''}`;
 }
 
 /**

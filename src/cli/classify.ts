@@ -237,6 +237,13 @@ export function register(program: Command): void {
         output.finish();
         return;
       }
+      // Typed at a terminal with no reply: say what it waits for, rather than nothing.
+      if (process.stdin.isTTY) {
+        process.stderr.write(
+          'oobd classify: reading replies from the terminal, one per line (Ctrl-D ends); ' +
+            'or give them as arguments: oobd classify "550 5.1.1 user unknown"\n',
+        );
+      }
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const reply of lines) {
         // The reader went away (`| head`): stop reading, as parse and logs do.

@@ -1,6 +1,6 @@
 // The command line as an operator meets it.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, runCli } from '../helpers/process';
 import { ROOT, makeTempDir } from '../helpers/service';
@@ -122,6 +122,78 @@ describe('oobd command line', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toHaveLength(1);
     expect(result.status).toBe(0);
+  });
+
+  /** A copy of bin/oobd in a folder of its own, with what the test gives it beside. */
+  function binIn(folder: string): string {
+    mkdirSync(join(folder, 'bin'));
+    copyFileSync(join(ROOT, 'bin/oobd'), join(folder, 'bin/oobd'));
+    copyFileSync(join(ROOT, 'package.json'), join(folder, 'package.json'));
+    return join(folder, 'bin/oobd');
+  }
+
+  it('tells a checkout that is not built yet to run npm run build, without a stack trace', () => {
+    const folder = makeTempDir();
+    const result = spawnSync(binIn(folder), ['parse', '-'], { cwd: folder, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `oobd: not built: ${join(folder, 'dist/cli/main.js')} is missing; in a checkout, ` +
+        `run \`npm run build\` in ${folder} first (npm start and npm test run it)\n`,
+    );
+  });
+
+  it('says how to build re2 when its install script never ran, without a stack trace', () => {
+    // What `npm install --ignore-scripts` (or npm 12 without --allow-scripts=re2) leaves:
+    // re2's package without build/Release/re2.node, every other package in place.
+    const folder = makeTempDir();
+    const bin = binIn(folder);
+    cpSync(join(ROOT, 'dist'), join(folder, 'dist'), { recursive: true });
+    mkdirSync(join(folder, 'node_modules/re2'), { recursive: true });
+    for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+      if (name !== 're2')
+        symlinkSync(join(ROOT, 'node_modules', name), join(folder, 'node_modules', name));
+    }
+    for (const file of ['package.json', 're2.js']) {
+      copyFileSync(join(ROOT, 'node_modules/re2', file), join(folder, 'node_modules/re2', file));
+    }
+    const result = spawnSync(bin, ['classify', '550 5.1.1 user unknown'], {
+      cwd: folder,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^oobd: cannot load re2's native module \(.*re2\.node.*\)\n/);
+    expect(result.stderr).toContain(`cd '${folder}' && npm rebuild re2`);
+    expect(result.stderr).toContain('--allow-scripts=re2');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('says what classify waits for when it reads replies from a terminal, and nothing when piped', () => {
+    // script(1) (util-linux) runs the command on a real pseudo-terminal fed from a file.
+    const replies = join(makeTempDir(), 'replies.txt');
+    writeFileSync(replies, '550 5.1.1 user unknown\n');
+    const command = `'${process.execPath}' '${CLI}' classify`;
+    const onTerminal = spawnSync(
+      'bash',
+      ['-c', `script -qec "${command}" /dev/null < '${replies}'`],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(onTerminal.status).toBe(0);
+    expect(onTerminal.stdout).toContain(
+      'reading replies from the terminal, one per line (Ctrl-D ends)',
+    );
+    expect(onTerminal.stdout).toMatch(/^InvalidRecipient {2}550 5\.1\.1 user unknown/m);
+    const piped = spawnSync('bash', ['-c', `${command} < '${replies}'`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(piped.status).toBe(0);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toMatch(/^InvalidRecipient {2}550 5\.1\.1 user unknown/);
   });
 
   it('shows numeric defaults as numbers, not quoted strings, in every subcommand help', () => {

@@ -57,6 +57,22 @@ describe("the README's hook receiver", () => {
           recipient: 'fbl@bounce.example.com',
           bounce_classification: 'Uncategorized',
           feedback_report: { feedback_type: 'abuse', original_rcpto_to: ['reader@example.net'] },
+          feedback_detail: { source: 'rfc5965', recipients: ['reader@example.net'] },
+        },
+        // A complaint whose address oobd read from the returned message, not Original-Rcpt-To.
+        {
+          type: 'Feedback',
+          recipient: 'fbl@bounce.example.com',
+          bounce_classification: 'Uncategorized',
+          feedback_report: { feedback_type: 'abuse', original_rcpto_to: [] },
+          feedback_detail: { source: 'jmrp', recipients: ['jo@example.org'] },
+        },
+        {
+          type: 'Feedback',
+          recipient: 'fbl@bounce.example.com',
+          bounce_classification: 'Uncategorized',
+          feedback_report: { feedback_type: 'opt-out', original_rcpto_to: [] },
+          feedback_detail: { source: 'rfc5965', recipients: [] },
         },
       ]);
       expect(await postBatch(hook('correct horse'), body, 'k1')).toEqual({
@@ -72,7 +88,8 @@ describe("the README's hook receiver", () => {
       });
       expect(old).toMatchObject({ kind: 'rejected', status: 401 });
       expect(stdout).toBe(
-        'OOB gone@example.org InvalidRecipient\nFeedback reader@example.net abuse\n',
+        'OOB gone@example.org InvalidRecipient\nFeedback reader@example.net abuse\n' +
+          'Feedback jo@example.org abuse\nFeedback (none named) opt-out\n',
       );
     } finally {
       child.kill();

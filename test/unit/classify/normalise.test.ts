@@ -64,6 +64,39 @@ describe('normaliseReply', () => {
     );
   });
 
+  it.each([
+    ['550', ['550 ', '550'], ['550 5.1.1 user unknown', '451 ', '550 550']],
+    [
+      '550 5.0.0 <jo@example.com>',
+      ['550 5.0.0 kim@example.org', '550 5.0.0 <kim@example.org> '],
+      ['550 5.0.0 <kim@example.org>: mailbox unavailable', '550 5.1.1 kim@example.org'],
+    ],
+    ['554 12345', ['554 987'], ['554 5.7.1 blocked 987', '550 987']],
+  ])(
+    'anchors a reply with no words of its own (%j) to its whole line, codes included: masks alone would match almost any reply',
+    (line, matches, others) => {
+      const { pattern } = normaliseReply(line);
+      expect(pattern).toMatch(/^\(\?i\)\^/);
+      const re = new RE2(pattern, 'u');
+      for (const reply of matches)
+        expect({ reply, matches: re.test(reply) }).toEqual({ reply, matches: true });
+      for (const reply of others)
+        expect({ reply, matches: re.test(reply) }).toEqual({ reply, matches: false });
+      // It still pastes into a rules file and classifies the classifier's own line.
+      const text = `[rules]\nPasted = ['${pattern}']\n`;
+      const classifier = compileClassifier([{ file: 'pasted.toml', text }]);
+      expect(classifier.classifyLine(line).label).toBe('Pasted');
+      expect(classifier.classifyLine('550 5.1.1 user unknown').label).not.toBe('Pasted');
+    },
+  );
+
+  it('keeps an unanchored pattern for a reply with words, in any script', () => {
+    expect(normaliseReply('550 5.1.1 <jo@example.com>: user unknown').pattern).toBe(
+      '(?i)\\S+@\\S+:\\s+user\\s+unknown',
+    );
+    expect(normaliseReply('550 ユーザー不明').pattern).toBe('(?i)ユーザー不明');
+  });
+
   it('cuts a very long reply, at a word, before it becomes a pattern', () => {
     const line = `550 ${'lorem ipsum dolor sit amet '.repeat(40)}`;
     const { pattern } = normaliseReply(line);
