@@ -1161,7 +1161,7 @@ const CLOSERS: Readonly<Record<string, string>> = {
  * with an enhanced code ("... expired <421 4.4.2 ...>"), a reply code right after an
  * opening bracket or quote ("(550 Host unknown)"), or after the words MTAs put
  * before a remote reply ("... said: 550 ..."). A bare number in the text ("552
- * bytes") is none of these.
+ * bytes", "(552 kB left)") is none of these.
  */
 function nestedReply(content: string): number {
   if (!hasFailureCode(content)) return -1;
@@ -1186,7 +1186,13 @@ function nestedReply(content: string): number {
   const end = best < 0 ? content.length - 3 : best;
   for (let i = 0; i < end; i++) {
     if (CLOSERS[content.charAt(i)] === undefined) continue;
-    if (failureCode(content, i + 1) && codeAt(content, i + 1, false) >= 0) return i + 1;
+    // "(552 kB left of 10240 kB)": a quantity in brackets is no reply.
+    if (
+      failureCode(content, i + 1) &&
+      codeAt(content, i + 1, false) >= 0 &&
+      !isQuantity(content, i + 4)
+    )
+      return i + 1;
   }
   return best;
 }

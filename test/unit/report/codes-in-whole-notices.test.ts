@@ -61,6 +61,20 @@ describe('a number joined to another by a dash is no reply', () => {
   });
 });
 
+describe('a quantity in brackets inside a reply is no quoted reply', () => {
+  it('keeps the whole text of "552 sorry, mailbox over quota (552 kB left of 10240 kB)"', () => {
+    const r = read('552 sorry, mailbox over quota (552 kB left of 10240 kB)');
+    expect(r.code).toBe(552);
+    expect(r.content).toBe('sorry, mailbox over quota (552 kB left of 10240 kB)');
+  });
+
+  it('still reads the reply a relay quotes in brackets: "554 relay refused (550 Host unknown)"', () => {
+    const r = read('554 relay refused (550 Host unknown)');
+    expect(r.code).toBe(550);
+    expect(r.content).toBe('Host unknown');
+  });
+});
+
 describe('the reply a Subject quotes', () => {
   it.each([
     ['Undeliverable: 550 5.1.1 jo@site.example', '550 5.1.1 jo@site.example'],
