@@ -101,7 +101,11 @@
 // -20/: variants of the formats the corpus holds 1–3 samples of; -16/: the structure of
 // RFC 3464 / 6533 reports; -17/: auto-replies (RFC 3834, RFC 5230) as responders and
 // helpdesks write them, and what must not be taken for them (people's replies, bulk mail,
-// DSNs and bounces with Auto-Submitted, auto-notified and auto-generated notices).
+// DSNs and bounces with Auto-Submitted, auto-notified and auto-generated notices); -23/: which
+// reply code and enhanced code a record gets when a whole notice offers several (Status against
+// Diagnostic-Code, X-Postfix / x-unix / X-Notes types, multi-line replies, extension fields,
+// Exchange / Exim / qmail / Postfix / Sendmail / Domino / Notes / Courier / Gmail texts, codes
+// only in the Subject or in HTML, and numbers that are no codes).
 //
 // Line format: "<reason>[|<reason>...]\t<reply>[\t<why>]". A reason is a Sisimai reason
 // (its accepted labels: ../shared/corpus/README.md) or `kumo:<Label>`, a KumoMTA
@@ -174,6 +178,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-20',
   'blind-messages-21',
   'blind-messages-22',
+  'blind-messages-23',
   'blind-messages-24',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));

@@ -17,7 +17,14 @@ import { parseDate } from './date';
 import { autoSubmittedKeyword } from './header';
 import { messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
-import { continuedReply, extractReply, hasReplyCode, joinCodeBreaks, oneLine } from './reply';
+import {
+  continuedReply,
+  extractReply,
+  hasReplyCode,
+  joinCodeBreaks,
+  oneLine,
+  subjectReply,
+} from './reply';
 import type { OobFinding } from './types';
 import {
   Bounce,
@@ -928,6 +935,7 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
   const verdict = scannerVerdict(lines);
   const date = parseDate(h.get('date'));
   const originalMessageId = messageIdOf(msg.returned());
+  const quoted = subjectReply(decodeEncodedWords(h.get('subject') ?? ''));
   const out: OobFinding[] = [];
   for (const f of found) {
     let parts = f.text.length > 0 && !onlyWhere(f.text.join(' ')) ? f.text : reasons;
@@ -945,6 +953,10 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     // A recipient without a reply of its own fails for the scanner's verdict, which
     // says more than the lines beside its address ("Scanner: ClamAV", "RCPT TO: a@b").
     if (verdict !== null && !hasReplyCode(parts.join(' '))) parts = [verdict, ...parts];
+    // "Subject: Undeliverable: 550 5.1.1 a@b" over a body that says only that the address
+    // does not exist: the reply the Subject quotes is the one recipient's.
+    if (quoted !== null && found.length === 1 && !hasReplyCode(parts.join(' ')))
+      parts = [quoted, ...parts];
     const text = oneLine(parts.join(' '));
     const reply = extractReply(text, { status: null, action: 'failed' });
     const cls = reply.enhancedCode?.class ?? Math.floor(reply.code / 100);

@@ -19,6 +19,34 @@ const CODE_AND_ENHANCED = new RE2(
   '(?:^|[^0-9A-Za-z_/#-])#?([245][0-9][0-9])[ -][\'"]?#?([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b',
 );
 
+/**
+ * The reply a notice's Subject quotes ("Undeliverable: 550 5.1.1 a@b", "Delivery
+ * failure (552 5.2.2 Mailbox full)"), from its reply code on, or null. Only a failure
+ * reply code with an enhanced code of its class right after it (RFC 3463 §2: the
+ * enhanced code repeats the reply code's first digit) counts: a number alone in a
+ * Subject is as often a ticket, a size or a count ("ticket 552-4510", "552 kB").
+ */
+export function subjectReply(subject: string): string | null {
+  const t = oneLine(subject);
+  const m = CODE_AND_ENHANCED.exec(t);
+  if (m === null) return null;
+  const code = m[1] as string;
+  const enhanced = m[2] as string;
+  if (code.charAt(0) === '2' || code.charAt(0) !== enhanced.charAt(0)) return null;
+  const at = m.index + m[0].indexOf(code);
+  const end = t.indexOf(enhanced, at) + enhanced.length;
+  if (namedVersion(t, at) || !endsWord(t, end)) return null;
+  return withoutWrapper(t.slice(at));
+}
+
+/** `s` without a bracket that closes at its end and opens nowhere in it ("... full)"). */
+function withoutWrapper(s: string): string {
+  const last = s.charAt(s.length - 1);
+  for (const open of Object.keys(CLOSERS))
+    if (CLOSERS[open] === last && s.indexOf(open) < 0) return s.slice(0, -1).trimEnd();
+  return s;
+}
+
 /** Where CODE_AND_ENHANCED's reply code starts in `t`, or -1. */
 function codeAndEnhancedAt(t: string): number {
   const m = CODE_AND_ENHANCED.exec(t);
@@ -107,7 +135,12 @@ function codeAfterMarker(t: string): number {
     if (m === null || code === undefined) return -1;
     const pos = m.index + m[0].lastIndexOf(code);
     const quote = m[4];
-    if ((quote === undefined || quotesReply(t, pos, quote)) && !isQuantity(t, pos + 3)) return pos;
+    if (
+      (quote === undefined || quotesReply(t, pos, quote)) &&
+      !isQuantity(t, pos + 3) &&
+      !dashedNumber(t, pos + 3)
+    )
+      return pos;
     CODE_AFTER_MARKER.lastIndex = pos + 3;
   }
   return -1;
@@ -125,6 +158,19 @@ function quotesReply(t: string, pos: number, quote: string): boolean {
   const after = t.slice(close + 1).trim();
   if (after === '' || after === '.') return true;
   return t.slice(pos, close).trim().split(' ').length >= 4;
+}
+
+/**
+ * A dash and a number follow the digits at `end`: a ticket, reference or range ("Ticket:
+ * 552-4510", "case 550-88213"), not a multi-line reply, whose dash RFC 5321 §4.2.1 has
+ * followed by the line's text, which may open with an enhanced code ("550-5.1.1 ...").
+ */
+function dashedNumber(t: string, end: number): boolean {
+  return (
+    t.charCodeAt(end) === 0x2d &&
+    isDigit(t.charCodeAt(end + 1)) &&
+    enhancedCodeAt(t, end + 1) === null
+  );
 }
 
 /** The word after a number at `end` is a unit ("552 bytes"). */
@@ -408,7 +454,7 @@ function codeAt(t: string, pos: number, bare: boolean): number {
   if (c1 < 0x30 || c1 > 0x35 || !isDigit(t.charCodeAt(pos + 2))) return -1;
   if (pos + 3 >= t.length) return bare ? Number(t.slice(pos, pos + 3)) : -1;
   const next = t.charCodeAt(pos + 3);
-  if (next !== 0x20 && next !== 0x2d) return -1;
+  if ((next !== 0x20 && next !== 0x2d) || dashedNumber(t, pos + 3)) return -1;
   return Number(t.slice(pos, pos + 3));
 }
 
@@ -576,11 +622,28 @@ function enhancedCodeIn(t: string, cls: number): EnhancedCode | null {
     const prev = i === 0 ? 0x20 : t.charCodeAt(i - 1);
     if (CODE_OPENERS.indexOf(String.fromCharCode(prev)) >= 0) {
       const e = enhancedCodeAt(t, i);
-      if (e !== null && endsWord(t, e.end) && e.code.subject <= MAX_SUBJECT) return e.code;
+      if (e !== null && endsWord(t, e.end) && e.code.subject <= MAX_SUBJECT && !namedVersion(t, i))
+        return e.code;
     }
     i = t.indexOf(first, i + 1);
   }
   return null;
+}
+
+/**
+ * The dotted number at `i` is a version a word names ("version 5.1.1", "(filter
+ * version 5.1.1)", "build 4.4.7"): the word before it, past the openers and an opening
+ * bracket, is one of VERSION_WORDS.
+ */
+function namedVersion(t: string, i: number): boolean {
+  let w = i - 1;
+  while (w >= 0 && CODE_OPENERS.indexOf(t.charAt(w)) >= 0) w--;
+  let ws = w;
+  while (ws >= 0 && t.charCodeAt(ws) !== 0x20) ws--;
+  // "(version 5.1.1)", "(v 5.1.1": the bracket that opens the word is not part of it.
+  let wb = ws + 1;
+  while (wb <= w && '([{<"\''.indexOf(t.charAt(wb)) >= 0) wb++;
+  return VERSION_WORDS.has(t.slice(wb, w + 1).toLowerCase());
 }
 
 /**
@@ -810,16 +873,14 @@ function enhancedWordIn(t: string, cls: number): EnhancedCode | null {
     // X.0.N with N other than 0 is no code: subject 0 holds X.0.0 alone (RFC 3463 §3.1,
     // the RFC 5248 registry), so in running text it is a version ("engine 5.0.1").
     const unregistered = e !== null && e.code.subject === 0 && e.code.detail !== 0;
-    if (e !== null && !unregistered && endsWord(t, e.end) && e.code.subject <= MAX_SUBJECT) {
-      let w = i - 1;
-      while (w >= 0 && CODE_OPENERS.indexOf(t.charAt(w)) >= 0) w--;
-      let ws = w;
-      while (ws >= 0 && t.charCodeAt(ws) !== 0x20) ws--;
-      // "(version 5.1.1)", "(v 5.1.1": the bracket that opens the word is not part of it.
-      let wb = ws + 1;
-      while (wb <= w && '([{<"\''.indexOf(t.charAt(wb)) >= 0) wb++;
-      if (!VERSION_WORDS.has(t.slice(wb, w + 1).toLowerCase())) return e.code;
-    }
+    if (
+      e !== null &&
+      !unregistered &&
+      endsWord(t, e.end) &&
+      e.code.subject <= MAX_SUBJECT &&
+      !namedVersion(t, i)
+    )
+      return e.code;
     i = t.indexOf(first, i + 1);
   }
   return null;
@@ -1100,7 +1161,7 @@ const CLOSERS: Readonly<Record<string, string>> = {
  * with an enhanced code ("... expired <421 4.4.2 ...>"), a reply code right after an
  * opening bracket or quote ("(550 Host unknown)"), or after the words MTAs put
  * before a remote reply ("... said: 550 ..."). A bare number in the text ("552
- * bytes") is none of these.
+ * bytes", "(552 kB left)") is none of these.
  */
 function nestedReply(content: string): number {
   if (!hasFailureCode(content)) return -1;
@@ -1125,7 +1186,13 @@ function nestedReply(content: string): number {
   const end = best < 0 ? content.length - 3 : best;
   for (let i = 0; i < end; i++) {
     if (CLOSERS[content.charAt(i)] === undefined) continue;
-    if (failureCode(content, i + 1) && codeAt(content, i + 1, false) >= 0) return i + 1;
+    // "(552 kB left of 10240 kB)": a quantity in brackets is no reply.
+    if (
+      failureCode(content, i + 1) &&
+      codeAt(content, i + 1, false) >= 0 &&
+      !isQuantity(content, i + 4)
+    )
+      return i + 1;
   }
   return best;
 }
