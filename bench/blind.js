@@ -8,7 +8,10 @@
 // it scores every set in turn (blind-replies.tsv first, as before, then -2, -3,
 // -languages, -cjk (Japanese, Chinese and Korean reasons), -cjk-2 (Chinese, Japanese and
 // Korean replies as national providers and localised software phrase them, over every
-// label, about half without codes; first score 97/152), -standards (RFC and stock
+// label, about half without codes; first score 97/152), -cjk-3 (the same languages and labels
+// in wordings written without reading the CJK families, to see whether they generalise;
+// formal notices, gateway lines, carriers and help pages, about half without codes; first
+// score 103/119), -standards (RFC and stock
 // software reply texts, most without an enhanced code), -languages-3 (languages and
 // phrasings -languages and -cjk cover thinly: Turkish, Greek, Hebrew, Arabic, Vietnamese,
 // Thai, Indonesian, Nordic, Slavic, German variants ...), -6 (provider, MTA and gateway replies
@@ -134,6 +137,7 @@ const SETS = [
   'blind-replies-languages.tsv',
   'blind-replies-cjk.tsv',
   'blind-replies-cjk-2.tsv',
+  'blind-replies-cjk-3.tsv',
   'blind-replies-standards.tsv',
   'blind-replies-languages-3.tsv',
   'blind-replies-6.tsv',
