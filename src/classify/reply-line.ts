@@ -174,24 +174,17 @@ export function leadingCodesLength(line: string): number {
 
 /**
  * The first reply quoted in `text` within its first `limit` characters, as a reply line
- * (`"550 5.1.1 user unknown"` out of `"relay said: 550-5.1.1 user unknown"`): a reply
- * code of class 4 or 5 followed by an enhanced code (RFC 5321 §4.2, RFC 3463: both,
- * since a bare number is too often something else), at the start or after a space or
- * a character that opens a quote, so never inside a word, a number, a name or a URL.
- * A plain scan, linear in `limit`; null when there is none.
- */
-export function quotedReply(text: string, limit: number): string | null {
-  return quotedReplyAt(text, limit)?.reply ?? null;
-}
-
-/**
- * quotedReply, with where in `text` the quoted reply starts. Given `code` (the wrapping
- * reply's code, when it has no enhanced code of its own), one more form counts: an
- * enhanced code of the same class opening a bracketed reason, with or without a space
- * inside the bracket ("550 ETP102 recipient rejected by downstream MTA. Reason: [ 5.4.1
- * Recipient address rejected ]"): a relay quoting the next server's verdict without
- * its reply code, which the wrapping reply's code stands in for (RFC 3463 §2: the
- * class agrees with the reply code's first digit).
+ * (`reply` "550 5.1.1 user unknown" out of "relay said: 550-5.1.1 user unknown"), and
+ * where in `text` it starts (`at`): a reply code of class 4 or 5 followed by an enhanced
+ * code (RFC 5321 §4.2, RFC 3463: both, since a bare number is too often something
+ * else), at the start or after a space or a character that opens a quote, so never
+ * inside a word, a number, a name or a URL. Given `code` (the wrapping reply's code,
+ * when it has no enhanced code of its own), one more form counts: an enhanced code of
+ * the same class opening a bracketed reason, with or without a space inside the bracket
+ * ("550 ETP102 recipient rejected by downstream MTA. Reason: [ 5.4.1 Recipient address
+ * rejected ]"): a relay quoting the next server's verdict without its reply code, which
+ * the wrapping reply's code stands in for (RFC 3463 §2: the class agrees with the reply
+ * code's first digit). A plain scan, linear in `limit`; null when there is none.
  */
 export function quotedReplyAt(
   text: string,

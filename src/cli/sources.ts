@@ -98,7 +98,11 @@ const FILE_ERRORS: Readonly<Record<string, string>> = {
   EMFILE: 'too many open files',
 };
 
-export function fileError(err: unknown): string {
+/**
+ * A file system error as a person reads it: "no such file or folder (ENOENT)" for the
+ * codes of FILE_ERRORS, else the error's own message (Node's, syscall and path included).
+ */
+function fileError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   const text = code === undefined ? undefined : FILE_ERRORS[code];
   return text === undefined ? errorMessage(err) : `${text} (${code})`;

@@ -158,6 +158,7 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
   const incidents =
     incidentsRaw !== null && isDigits(incidentsRaw.trim()) ? Number(incidentsRaw.trim()) : null;
   const rcptTo: string[] = [];
+  const redacted: string[] = [];
   for (const value of all('original-rcpt-to')) {
     // RFC 5965 §3.2 gives one address per field, repeated; some generators copy the
     // returned To instead, a list ("<a@x>, <b@x>"): each of its addresses is one.
@@ -173,12 +174,9 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
     // part names no mailbox. A redacted local part of a real domain ("xxxxx@example.net")
     // is still an address and kept as the report gives it.
     if (isAddress(address) && !bracketedLocalPart(value, address)) rcptTo.push(address);
-    else
-      msg.problems.push({
-        code: 'arf.original-rcpt-to-redacted',
-        detail: `Original-Rcpt-To without an address: ${JSON.stringify(value.slice(0, 100))}`,
-      });
+    else redacted.push(value);
   }
+  valueProblems(msg.problems, 'arf.original-rcpt-to-redacted', 'Original-Rcpt-To', redacted);
   const removal = removalRecipients(all('removal-recipient'), msg.problems);
   // Microsoft JMRP sent as ARF has no Original-Rcpt-To: the complained-about address is
   // X-HmXmrOriginalRecipient in the returned message, as in its non-ARF form below.
@@ -234,6 +232,7 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
  */
 function removalRecipients(values: readonly string[], problems: ParseProblem[]): string[] {
   const out: string[] = [];
+  const invalid: string[] = [];
   const seen = new Set<string>();
   const add = (address: string) => {
     const key = address.toLowerCase();
@@ -249,13 +248,36 @@ function removalRecipients(values: readonly string[], problems: ParseProblem[]):
     }
     const address = addressOf(value.trim());
     if (isAddress(address) && !bracketedLocalPart(value, address)) add(address);
-    else
-      problems.push({
-        code: 'arf.removal-recipient-invalid',
-        detail: `Removal-Recipient without an address: ${JSON.stringify(value.slice(0, 100))}`,
-      });
+    else invalid.push(value);
   }
+  valueProblems(problems, 'arf.removal-recipient-invalid', 'Removal-Recipient', invalid);
   return out;
+}
+
+/** How many values of one field `valueProblems` names, each in a problem of its own. */
+const MAX_VALUE_PROBLEMS = 10;
+
+/**
+ * One problem `code` per value of the report's `field` that holds no address ("Original-
+ * Rcpt-To without an address: \"[redacted]\""), for the first MAX_VALUE_PROBLEMS of
+ * `values`, and one more that counts the rest: a report of thousands of such fields
+ * (hostile input; each field may repeat, RFC 5965 §3.2) says so in a few problems, not in
+ * a list as long as itself.
+ */
+function valueProblems(
+  problems: ParseProblem[],
+  code: string,
+  field: string,
+  values: readonly string[],
+): void {
+  for (const value of values.slice(0, MAX_VALUE_PROBLEMS))
+    problems.push({
+      code,
+      detail: `${field} without an address: ${JSON.stringify(value.slice(0, 100))}`,
+    });
+  const rest = values.length - MAX_VALUE_PROBLEMS;
+  if (rest > 0)
+    problems.push({ code, detail: `${rest} more ${field} fields without an address` });
 }
 
 /**

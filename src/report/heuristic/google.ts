@@ -72,8 +72,31 @@ function failureHeading(lines: readonly string[]): number {
     if (at < 0) return -1;
     const lower = (lines[at] as string).toLowerCase();
     const rest = lower.slice(lower.indexOf(GOOGLE.oldIntro) + GOOGLE.oldIntro.length);
-    if (!SUCCESS_HEADING.some((w) => rest.indexOf(w) >= 0)) return at;
+    if (!saysSuccess(rest)) return at;
   }
+}
+
+/** Words that turn a success word of a heading into a failure ("could not be delivered"). */
+const NEGATIONS = new Set(['not', 'never', 'no', 'cannot', 'unable']);
+
+/**
+ * Whether a heading's words after "Delivery to the following recipient(s)" (lower case)
+ * say its list did not fail: a word that starts with one of SUCCESS_HEADING, whole
+ * ("unsuccessful", "incomplete" and "undelivered" are failures), and no negation ("was
+ * not completed", "could not be delivered", "wasn't relayed").
+ */
+function saysSuccess(rest: string): boolean {
+  const words: string[] = [];
+  let word = '';
+  for (const c of `${rest} `) {
+    if ((c >= 'a' && c <= 'z') || c === "'" || c === '\u2019') word += c === '\u2019' ? "'" : c;
+    else if (word !== '') {
+      words.push(word);
+      word = '';
+    }
+  }
+  if (words.some((w) => NEGATIONS.has(w) || w.endsWith("n't"))) return false;
+  return words.some((w) => SUCCESS_HEADING.some((stem) => w.startsWith(stem)));
 }
 
 function fromGoogle(b: Bounce): boolean {

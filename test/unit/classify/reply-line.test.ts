@@ -1,5 +1,9 @@
 import { parseReplyLine, replyLine } from '../../../src/classify/index';
-import { leadingCodesLength, quotedReply } from '../../../src/classify/reply-line';
+import { leadingCodesLength, quotedReplyAt } from '../../../src/classify/reply-line';
+
+/** The reply quotedReplyAt finds, or null. */
+const quotedReply = (text: string, limit: number): string | null =>
+  quotedReplyAt(text, limit)?.reply ?? null;
 
 describe('replyLine', () => {
   it('writes code, enhanced code and content as KumoMTA does', () => {
@@ -146,7 +150,7 @@ describe('leadingCodesLength', () => {
   });
 });
 
-describe('quotedReply', () => {
+describe('quotedReplyAt', () => {
   it('finds a reply with both codes after a space or a quote opener', () => {
     expect(quotedReply('relay said: 550 5.1.1 user unknown', 2048)).toBe('550 5.1.1 user unknown');
     expect(quotedReply('(remote: 452-4.2.2 over quota)', 2048)).toBe('452 4.2.2 over quota)');

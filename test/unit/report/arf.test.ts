@@ -355,6 +355,22 @@ describe("Removal-Recipient (the ARF drafts' opt-out field, an extension of RFC 
     expect(r.problems.filter((p) => p.code === 'arf.removal-recipient-invalid')).toHaveLength(2);
   });
 
+  it('names ten fields without an address one by one and counts the rest in one problem, for a report of thousands of them', () => {
+    const placeholders = Array.from({ length: 3000 }, (_, i) => `Removal-Recipient: withheld-${i}`);
+    const redacted = Array.from({ length: 3000 }, () => 'Original-Rcpt-To: [redacted]');
+    const r = optOut(...placeholders, ...redacted, 'Removal-Recipient: nadia@customers.example');
+    const removal = r.problems.filter((p) => p.code === 'arf.removal-recipient-invalid');
+    expect(removal).toHaveLength(11);
+    expect(removal[0]?.detail).toBe('Removal-Recipient without an address: "withheld-0"');
+    expect(removal[10]?.detail).toBe('2990 more Removal-Recipient fields without an address');
+    const original = r.problems.filter((p) => p.code === 'arf.original-rcpt-to-redacted');
+    expect(original).toHaveLength(11);
+    expect(original[10]?.detail).toBe('2990 more Original-Rcpt-To fields without an address');
+    expect((r.findings[0] as FeedbackFinding).removalRecipients).toEqual([
+      'nadia@customers.example',
+    ]);
+  });
+
   it('names no address to remove when every Removal-Recipient is malformed', () => {
     const r = optOut('Removal-Recipient: nobody-here');
     expect((r.findings[0] as FeedbackFinding).removalRecipients).toBeUndefined();

@@ -115,6 +115,23 @@ describe('a partial-failure notice with a delivered list before its failed list'
     expect(failed(raw)).toEqual([['kit@wharf.example', 552, '5.2.2']]);
   });
 
+  it.each([
+    'was unsuccessful:',
+    'could not be delivered:',
+    'is incomplete:',
+    "wasn't relayed:",
+    'was not completed:',
+  ])('reads a heading whose success word is negated ("%s") as the failed list', (words) => {
+    const raw = partial(
+      [
+        [words, ['oto@wharf.example']],
+        ['succeeded:', ['pia@wharf.example']],
+      ],
+      '550 5.1.1 no such account',
+    );
+    expect(failed(raw)).toEqual([['oto@wharf.example', 550, '5.1.1']]);
+  });
+
   it('still reads the failed list when it comes first, as the usual notice does', () => {
     const raw = partial(
       [['failed permanently:', ['lu@wharf.example']]],
