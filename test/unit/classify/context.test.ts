@@ -325,6 +325,28 @@ describe('the shipped context table (rules/context.toml)', () => {
     );
   });
 
+  it('takes a 4xx that names greylisting for a retry, even when it words the unseen sender or recipient', () => {
+    // RFC 6647: the triplet (client, sender, recipient) is unseen, not wrong.
+    expect(label('450 Try later: this sender/recipient pair is unknown to us (greylisting)')).toBe(
+      'TransientFailure',
+    );
+    expect(
+      label('451 4.7.1 Unknown sender for this recipient, you are greylisted for 4 minutes'),
+    ).toBe('TransientFailure');
+    expect(
+      label('450 4.2.0 <a@example.org>: Recipient address rejected: graylisted, retry soon'),
+    ).toBe('TransientFailure');
+    // Negatives: a 5xx is no greylisting however it is worded, an unknown sender without
+    // greylisting stays the sender's, and a blocklist named with it keeps its label.
+    expect(label('550 5.1.7 Unknown sender; greylisting does not apply to you')).toBe(
+      'InvalidSender',
+    );
+    expect(label('450 4.1.8 Sender address rejected: unknown sender domain')).toBe('InvalidSender');
+    expect(label('450 4.1.1 <b@example.org>: Recipient address rejected: User unknown')).toBe(
+      'InvalidRecipient',
+    );
+  });
+
   it('takes a timeout or unreachable host in a final bounce for an expiry, and in a 4xx at the time for a transient problem', () => {
     const final = { action: 'failed' };
     const now = { action: 'delayed' };
