@@ -61,7 +61,10 @@
 // -languages-7 (an open set weighted to the languages with one or two families: Thai, Hindi,
 // Hebrew, Persian, Arabic, Vietnamese, Indonesian / Malay, Baltic, Balkan, Slovenian, Greek,
 // Hungarian, Romanian, Finnish, Nordic, Icelandic, Catalan, Basque, Galician, and national
-// providers' own replies; every label, 126 of 184 replies without an enhanced code)
+// providers' own replies; every label, 126 of 184 replies without an enhanced code),
+// -languages-8 (an open set of the major languages in fresh wordings: Spanish, Portuguese,
+// French, German, Italian, Dutch, Polish, Russian, Turkish; every label, half without a code,
+// with neighbours' misleading words)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -152,6 +155,7 @@ const SETS = [
   'blind-replies-languages-5.tsv',
   'blind-replies-languages-6.tsv',
   'blind-replies-languages-7.tsv',
+  'blind-replies-languages-8.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
