@@ -61,7 +61,9 @@
 // -languages-7 (an open set weighted to the languages with one or two families: Thai, Hindi,
 // Hebrew, Persian, Arabic, Vietnamese, Indonesian / Malay, Baltic, Balkan, Slovenian, Greek,
 // Hungarian, Romanian, Finnish, Nordic, Icelandic, Catalan, Basque, Galician, and national
-// providers' own replies; every label, 126 of 184 replies without an enhanced code)
+// providers' own replies; every label, 126 of 184 replies without an enhanced code),
+// -languages-9 (the languages of -languages-7 in wordings written without reading their
+// families, to see whether they generalise; every label, 71 of 125 replies without a code)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -152,6 +154,7 @@ const SETS = [
   'blind-replies-languages-5.tsv',
   'blind-replies-languages-6.tsv',
   'blind-replies-languages-7.tsv',
+  'blind-replies-languages-9.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
