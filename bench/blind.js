@@ -64,7 +64,9 @@
 // providers' own replies; every label, 126 of 184 replies without an enhanced code),
 // -languages-8 (an open set of the major languages in fresh wordings: Spanish, Portuguese,
 // French, German, Italian, Dutch, Polish, Russian, Turkish; every label, half without a code,
-// with neighbours' misleading words)
+// with neighbours' misleading words),
+// -languages-9 (the languages of -languages-7 in wordings written without reading their
+// families, to see whether they generalise; every label, 71 of 125 replies without a code)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -156,6 +158,7 @@ const SETS = [
   'blind-replies-languages-6.tsv',
   'blind-replies-languages-7.tsv',
   'blind-replies-languages-8.tsv',
+  'blind-replies-languages-9.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
