@@ -195,6 +195,7 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-22',
   'blind-messages-23',
   'blind-messages-24',
+  'blind-messages-25',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

@@ -6,7 +6,7 @@ import RE2 from 're2';
 import { answeredMessageId, extractAddress, localPartOf } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
-import { autoSubmittedKeyword } from './header';
+import { autoSubmittedKeyword, isListMail } from './header';
 import { fromMailSystem, TRANSLATED_BOUNCE_SUBJECTS } from './heuristic/common';
 import { fromExchangeNdrMailbox } from './heuristic/exchange';
 import type { MimeMessage } from './mime';
@@ -326,7 +326,7 @@ function procmailReply(msg: MimeMessage): boolean {
   const h = msg.headers;
   const precedence = (h.get('precedence') ?? '').trim().toLowerCase();
   if (precedence !== 'junk' && precedence !== 'bulk') return false;
-  return (h.get('x-loop') ?? '').trim() !== '' && answersMessage(msg) && !listMail(msg);
+  return (h.get('x-loop') ?? '').trim() !== '' && answersMessage(msg) && !isListMail(msg.headers);
 }
 
 /**
@@ -337,7 +337,7 @@ function procmailReply(msg: MimeMessage): boolean {
  */
 function generatedAnswer(msg: MimeMessage, autoSubmitted: string, subject: string): boolean {
   if (autoSubmitted !== 'auto-generated') return false;
-  if (listMail(msg) || listAdministrivia(msg)) return false;
+  if (isListMail(msg.headers) || listAdministrivia(msg)) return false;
   return answersMessage(msg) || replySubject(subject);
 }
 
@@ -538,19 +538,6 @@ function humanSubject(lowerSubject: string): boolean {
   return false;
 }
 
-/**
- * List headers (RFC 2369 List-Unsubscribe/List-Post, RFC 2919 List-Id): a newsletter or
- * list post, which a subject like "Out of office essentials" or "Vacation deals" does not
- * make an auto-reply. Responders answer one person and add none (RFC 3834 §3.1 lists
- * what they write), so these headers only set a subject aside, never a header's evidence.
- */
-function listMail(msg: MimeMessage): boolean {
-  const h = msg.headers;
-  return (
-    h.get('list-id') !== null || h.get('list-unsubscribe') !== null || h.get('list-post') !== null
-  );
-}
-
 /** The first part of the reply's own text (plain preferred, HTML tags dropped), lower case. */
 function leadingText(msg: MimeMessage, max: number): string {
   const texts = msg.texts();
@@ -653,7 +640,7 @@ export function parseAutoReply(msg: MimeMessage): OobFinding | null {
   // A subject is enough on its own (Outlook's "Automatic reply:" carries no header);
   // Auto-Submitted: auto-generated alone is any machine mail, so it is not (above: only
   // when it answers a message).
-  if (!evidence && !listMail(msg)) {
+  if (!evidence && !isListMail(msg.headers)) {
     const bySubject = subjectEvidence(subject);
     evidence = bySubject === 'strong' || (bySubject === 'word' && saysAway(msg));
   }

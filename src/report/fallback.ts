@@ -14,7 +14,7 @@ import {
 } from './address';
 import { decodeEncodedWords } from './codec';
 import { parseDate } from './date';
-import { autoSubmittedKeyword } from './header';
+import { autoSubmittedKeyword, isListMail } from './header';
 import { messageIdOf } from './dsn';
 import type { MimeMessage } from './mime';
 import {
@@ -206,6 +206,10 @@ function bounceEvidence(msg: MimeMessage): 'sender' | 'subject' | null {
   let bySubject = false;
   for (const s of BOUNCE_SUBJECTS) if (subject.indexOf(s) >= 0) bySubject = true;
   if (!bySubject) return null;
+  // A newsletter or list post with "undeliverable" or "delivery failed" in its subject
+  // (a sending platform's tips on bounces): a notice goes to the envelope sender and
+  // carries no list headers (isListMail), so the subject alone is no evidence there.
+  if (isListMail(h)) return null;
   // Any keyword but "no" marks machine mail (RFC 3834 §5); a Sieve notification
   // (auto-notified, RFC 5436) is about a message that arrived, not a delivery.
   const auto = autoSubmittedKeyword(h.get('auto-submitted'));
@@ -1143,8 +1147,11 @@ function returnedFields(msg: MimeMessage, ownEnd: number): Map<string, string> {
       if (seen > 0) break;
       continue;
     }
-    if ((line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) && current !== null) {
-      out.set(current, (out.get(current) ?? '') + ' ' + line.trim());
+    // A folded line (RFC 5322 §2.2.3) continues the field above, wanted or not
+    // ("Received: from a" / "<TAB>by b with ESMTPSA; Mon, 1 Dec 2025 09:30:00"): its
+    // colons are no field's name.
+    if ((line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) && seen > 0) {
+      if (current !== null) out.set(current, (out.get(current) ?? '') + ' ' + line.trim());
       continue;
     }
     const colon = line.indexOf(':');

@@ -518,3 +518,17 @@ export function autoSubmittedKeyword(value: string | null): string {
   }
   return keyword.toLowerCase();
 }
+
+/**
+ * List headers (RFC 2369 List-Unsubscribe/List-Post, RFC 2919 List-Id): a newsletter or
+ * list post. Responders answer one person and add none (RFC 3834 §3.1 lists what they
+ * write), and a mail system's delivery notice (RFC 3464 §2, RFC 3461 §6) is addressed to
+ * the envelope sender, not posted to a list; so these headers set a subject's hint
+ * aside ("Out of office essentials", "Why emails bounce: undeliverable ..."), never a
+ * header's evidence.
+ */
+export function isListMail(h: Headers): boolean {
+  return (
+    h.get('list-id') !== null || h.get('list-unsubscribe') !== null || h.get('list-post') !== null
+  );
+}

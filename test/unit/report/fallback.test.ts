@@ -491,6 +491,76 @@ describe('help desk addresses in non-RFC notices', () => {
 // Text bounces of programs no heuristic family knows (hMailServer, MailEnable, MDaemon,
 // Haraka), written by hand from their formats: the last-resort scan reads them, and
 // each gives the values a person decided (`fixtures/fallback/<name>.expected.json`).
+describe('list mail and pasted returned headers (blind-messages-25)', () => {
+  const tips = (...extra: string[]): Buffer =>
+    eml(
+      'From: Sender Academy <tips@academy.example>',
+      'To: owner@shop.example',
+      'Subject: Undeliverable mail explained: mailbox full, unknown users and blocks',
+      ...extra,
+      '',
+      'This week: what "550 5.1.1 user unknown" and "552 mailbox full" mean,',
+      'and why "message not delivered" notices reach you.',
+      '',
+      'Read more at https://academy.example/bounces',
+    );
+
+  it('reads no bounce in a newsletter whose subject talks about undeliverable mail', () => {
+    expect(findings(tips('List-Unsubscribe: <https://academy.example/u/1>'))).toEqual([]);
+    expect(findings(tips('List-Id: Sender tips <tips.academy.example>'))).toEqual([]);
+    expect(findings(tips('List-Post: <mailto:tips@academy.example>'))).toEqual([]);
+  });
+
+  it('still reads the same words as a notice when no list header sets the subject aside', () => {
+    expect(findings(tips()).length).toBe(1);
+  });
+
+  it('keeps a mail daemon notice that carries a list header, since its sender is the evidence', () => {
+    const raw = eml(
+      'From: MAILER-DAEMON@relay.example.net',
+      'To: owner@shop.example',
+      'List-Id: <members.shop.example>',
+      'Subject: Undelivered Mail Returned to Sender',
+      '',
+      '<gone@client.example>: 550 5.1.1 no such mailbox here',
+    );
+    expect(findings(raw).map((f) => [f.recipient, f.reply.code])).toEqual([
+      ['gone@client.example', 550],
+    ]);
+  });
+
+  const pasted = (to: string): Buffer =>
+    eml(
+      'From: Mail Delivery Subsystem <MAILER-DAEMON@out.platform.example>',
+      'To: owner@shop.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      '',
+      'Your message could not be delivered to one of its intended recipients.',
+      '',
+      'acct-7:worker-2:[hidden] : 550 5.1.1 Recipient address rejected: no such user',
+      '',
+      '------ Original message follows',
+      '',
+      'Received: from app.shop.example (app.shop.example [192.0.2.8])',
+      '\tby out.platform.example with ESMTPS; Tue, 2 Dec 2025 10:11:12 +0000',
+      'From: owner@shop.example',
+      `To: ${to}`,
+      'Subject: Invoice',
+    );
+
+  it('reads the returned header section past a folded Received line whose date has colons', () => {
+    const [f] = findings(pasted('<lone@client.example>'));
+    expect(f?.recipient).toBe('');
+    expect(f?.returnedRecipient).toBe('lone@client.example');
+    expect(f?.reply.code).toBe(550);
+  });
+
+  it('names no returned recipient when the pasted message went to two addresses', () => {
+    const [f] = findings(pasted('a@client.example, b@client.example'));
+    expect(f?.returnedRecipient).toBeUndefined();
+  });
+});
+
 describe('fallback fixtures', () => {
   const fixtures = fixtureFiles(['fallback']);
 
