@@ -276,8 +276,7 @@ function valueProblems(
       detail: `${field} without an address: ${JSON.stringify(value.slice(0, 100))}`,
     });
   const rest = values.length - MAX_VALUE_PROBLEMS;
-  if (rest > 0)
-    problems.push({ code, detail: `${rest} more ${field} fields without an address` });
+  if (rest > 0) problems.push({ code, detail: `${rest} more ${field} fields without an address` });
 }
 
 /**

@@ -43,9 +43,7 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['Lähettäjän sähköpostiosoite on estetty', 'InvalidSender'],
     ['Адреса відправника недійсна', 'InvalidSender'],
   ],
-  'a suspended account in Hungarian': [
-    ['A postafiók felfüggesztésre került', 'InactiveMailbox'],
-  ],
+  'a suspended account in Hungarian': [['A postafiók felfüggesztésre került', 'InactiveMailbox']],
   'a mailbox out of room, over its storage quota, or a message over the size limit': [
     ['Kuota kotak surat penerima sudah penuh', 'QuotaIssues'],
     ['Adresato dėžutėje nėra vietos', 'QuotaIssues'],
@@ -74,9 +72,7 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
     ['E-mailul a fost marcat ca spam', 'SpamContent'],
     ['Спам-фільтр відхилив повідомлення', 'SpamContent'],
   ],
-  'a listed IP in Hungarian': [
-    ['A küldő IP-cím feketelistára került', 'SpamBlock'],
-  ],
+  'a listed IP in Hungarian': [['A küldő IP-cím feketelistára került', 'SpamBlock']],
   'delivery given up after the allowed time': [
     ['ईमेल तय समय में डिलीवर नहीं हुआ', 'MessageExpired'],
     ['انتهت صلاحية إرسال الرسالة', 'MessageExpired'],

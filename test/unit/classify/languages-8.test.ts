@@ -105,7 +105,10 @@ describeNearest([
   // No room in the recipient's box is a full mailbox, not an unknown one.
   ['Места в ящике получателя нет', 'InvalidRecipient'],
   // A delay warning has no verdict: not expired.
-  ['Die Nachricht liegt seit 2 Tagen in der Warteschlange, neuer Versuch in einer Stunde', 'MessageExpired'],
+  [
+    'Die Nachricht liegt seit 2 Tagen in der Warteschlange, neuer Versuch in einer Stunde',
+    'MessageExpired',
+  ],
   ['A mensagem está na fila há 2 dias e será tentada novamente', 'MessageExpired'],
   // A DMARC failure is the sender's authentication, not the receiver's rules.
   ['Письмо не прошло проверку DMARC', 'PolicyRelated'],

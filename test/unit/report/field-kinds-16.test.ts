@@ -5,9 +5,4 @@
 import { describeFieldKinds } from '../../helpers/field-cases';
 
 // Cases that do not hold yet, by the tag run.py prints.
-describeFieldKinds(
-  'field-kinds-16',
-  [
-  ],
-  19,
-);
+describeFieldKinds('field-kinds-16', [], 19);
