@@ -69,7 +69,9 @@
 // French, German, Italian, Dutch, Polish, Russian, Turkish; every label, half without a code,
 // with neighbours' misleading words),
 // -languages-9 (the languages of -languages-7 in wordings written without reading their
-// families, to see whether they generalise; every label, 71 of 125 replies without a code)
+// families, to see whether they generalise; every label, 71 of 125 replies without a code),
+// -languages-10 (the same thin languages again, written without reading the -6 / -7 / -9
+// families or sets: a second generalisation check; every label, 76 of 110 without a code)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -163,6 +165,7 @@ const SETS = [
   'blind-replies-languages-7.tsv',
   'blind-replies-languages-8.tsv',
   'blind-replies-languages-9.tsv',
+  'blind-replies-languages-10.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
