@@ -51,7 +51,7 @@ const FAMILIES: Record<string, Array<[string, string]>> = {
   'the recipient domain with no DNS entry or MX record': [
     ['โดเมนนี้ไม่มีอยู่จริง', 'BadDomain'],
     ['Domeenin MX-tietue puuttuu', 'BadDomain'],
-    ["No hi ha registre MX per a aquest domini", 'BadDomain'],
+    ['No hi ha registre MX per a aquest domini', 'BadDomain'],
     ['Не знайдено MX-запис домену', 'BadDomain'],
   ],
   'no mailbox or user by that name': [
