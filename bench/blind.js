@@ -71,7 +71,11 @@
 // -languages-9 (the languages of -languages-7 in wordings written without reading their
 // families, to see whether they generalise; every label, 71 of 125 replies without a code),
 // -languages-10 (the same thin languages again, written without reading the -6 / -7 / -9
-// families or sets: a second generalisation check; every label, 76 of 110 without a code)
+// families or sets: a second generalisation check; every label, 76 of 110 without a code),
+// -languages-12 (the major languages of -languages-8 in fresh wordings written without
+// reading rules, tests or any set's rows, and first scored by the lead, not its author:
+// Spanish, Portuguese (PT, BR), French, German, Italian, Dutch, Polish, Russian, Turkish;
+// every label incl. greylisting, 62 of 112 without a code, misleading neighbour words)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -166,6 +170,8 @@ const SETS = [
   'blind-replies-languages-8.tsv',
   'blind-replies-languages-9.tsv',
   'blind-replies-languages-10.tsv',
+  // Major languages in fresh wordings, first scored by the lead (h172).
+  'blind-replies-languages-12.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
