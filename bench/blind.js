@@ -71,7 +71,10 @@
 // -languages-9 (the languages of -languages-7 in wordings written without reading their
 // families, to see whether they generalise; every label, 71 of 125 replies without a code),
 // -languages-10 (the same thin languages again, written without reading the -6 / -7 / -9
-// families or sets: a second generalisation check; every label, 76 of 110 without a code)
+// families or sets: a second generalisation check; every label, 76 of 110 without a code),
+// -languages-11 (the same thin languages a third time, written without reading rules, tests
+// or any set's rows, and left unscored by its author for the lead's first honest run; every
+// label, 61 of 113 without a code)
 // and -languages-2 (a held-back check
 // of the language sets), -4 (a held-back set of English stock replies) and -5 (a held-back set
 // of MTA, provider and gateway replies, about half without an enhanced code), each under its
@@ -166,6 +169,8 @@ const SETS = [
   'blind-replies-languages-8.tsv',
   'blind-replies-languages-9.tsv',
   'blind-replies-languages-10.tsv',
+  // Thin languages a third time (h171): written blind to the rules, first scored by the lead.
+  'blind-replies-languages-11.tsv',
   'blind-replies-languages-2.tsv',
   'blind-replies-4.tsv',
   'blind-replies-5.tsv',
