@@ -72,6 +72,9 @@
 // families, to see whether they generalise; every label, 71 of 125 replies without a code),
 // -languages-10 (the same thin languages again, written without reading the -6 / -7 / -9
 // families or sets: a second generalisation check; every label, 76 of 110 without a code),
+// -languages-11 (the same thin languages a third time, written without reading rules, tests
+// or any set's rows, and left unscored by its author for the lead's first honest run; every
+// label, 61 of 113 without a code),
 // -languages-12 (the major languages of -languages-8 in fresh wordings written without
 // reading rules, tests or any set's rows, and first scored by the lead, not its author:
 // Spanish, Portuguese (PT, BR), French, German, Italian, Dutch, Polish, Russian, Turkish;
@@ -170,6 +173,8 @@ const SETS = [
   'blind-replies-languages-8.tsv',
   'blind-replies-languages-9.tsv',
   'blind-replies-languages-10.tsv',
+  // Thin languages a third time (h171): written blind to the rules, first scored by the lead.
+  'blind-replies-languages-11.tsv',
   // Major languages in fresh wordings, first scored by the lead (h172).
   'blind-replies-languages-12.tsv',
   'blind-replies-languages-2.tsv',
