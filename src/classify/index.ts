@@ -177,6 +177,26 @@ const SET_FLAGS = 'u';
  */
 const RULE_SETS = 8;
 
+/**
+ * The most program weight (programWeight) one run may hold; more rules give more runs
+ * than RULE_SETS (setCount). Measured with `node bench/classify.js` ("the corpus'
+ * replies, addresses and ids new each pass", 2026-12-03): eight runs of the 969 shipped
+ * rules weighed about 56,500 each and took 40 µs a reply; eight runs of the 1,072 rules
+ * after that day's language families weighed about 69,000 each and took 212 µs, the DFA
+ * budget outgrown again as above; ten runs of those 1,072 (about 55,400 each) took 54 µs.
+ * Rules added later then add runs instead of outgrowing the budget.
+ */
+const MAX_RUN_WEIGHT = 56_000;
+
+/**
+ * How many runs `rules` are cut into: RULE_SETS, or more when the rules weigh more
+ * than RULE_SETS runs of MAX_RUN_WEIGHT.
+ */
+export function setCount(rules: readonly RuleRef[]): number {
+  const total = rules.reduce((sum, rule) => sum + programWeight(rule.pattern), 0);
+  return Math.max(RULE_SETS, Math.ceil(total / MAX_RUN_WEIGHT));
+}
+
 const UNCATEGORIZED_RESULT: Classification = Object.freeze({
   label: UNCATEGORIZED,
   rule: null,
@@ -334,7 +354,7 @@ function patternProblems(rules: readonly RuleRef[]): RuleProblem[] {
 
 /**
  * A run of consecutive rules compiled into one RE2.Set; `offset` is the index of its
- * first rule. There are RULE_SETS of them, more when one is too large to compile.
+ * first rule. There are setCount() of them, more when one is too large to compile.
  */
 interface SetChunk {
   set: RE2Set;
@@ -550,7 +570,7 @@ class SetClassifier implements CompiledClassifier {
     // Runs of consecutive rules, so the first run with a match holds the winning rule
     // (RULE_SETS says why more than one). The context tables' stage words are matched
     // by the layer's own set, once per line that is not cached.
-    this.runs = runsByWeight(this.rules, RULE_SETS);
+    this.runs = runsByWeight(this.rules, setCount(this.rules));
     this.chunks = [];
     if (options.deferSets !== true) for (let k = 0; k < this.runs.length; k++) this.runChunks(k);
     this.results = this.rules.map((rule) =>

@@ -9,6 +9,7 @@ import {
   compiledPattern,
   programWeight,
   runsByWeight,
+  setCount,
   type RuleRef,
 } from '../../../src/classify/index';
 import { describeFamilies, describeNearest } from '../../helpers/shipped-rules';
@@ -104,6 +105,20 @@ describe('runs of rules by program size', () => {
       for (let i = 1; i < runs.length; i++) expect(runs[i]?.[0]).toBe(runs[i - 1]?.[1]);
       for (const [start, end] of runs) expect(end).toBeGreaterThan(start);
     }
+  });
+
+  it('keeps eight runs for light rules and adds runs as the rules outgrow the per-run weight', () => {
+    const light = Array.from({ length: 100 }, (_, i) => rule(`(?i)\\bw${i}\\b`, i));
+    expect(setCount(light)).toBe(8);
+    // Each of these weighs about 20,000 (a bounded repetition of a group): 40 of them are
+    // 800,000, more than eight runs may hold.
+    const heavy = Array.from({ length: 40 }, (_, i) =>
+      rule(`(?i)\\bh${i}\\b(?:\\s+\\w+){0,800}`, i),
+    );
+    const total = heavy.reduce((sum, r) => sum + programWeight(r.pattern), 0);
+    expect(total).toBeGreaterThan(8 * 56_000);
+    expect(setCount(heavy)).toBe(Math.ceil(total / 56_000));
+    expect(setCount(heavy)).toBeGreaterThan(8);
   });
 
   it('gives a heavy rule a run of its own rather than an equal count of rules', () => {
