@@ -157,25 +157,7 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
   const incidentsRaw = first('incidents');
   const incidents =
     incidentsRaw !== null && isDigits(incidentsRaw.trim()) ? Number(incidentsRaw.trim()) : null;
-  const rcptTo: string[] = [];
-  const redacted: string[] = [];
-  for (const value of all('original-rcpt-to')) {
-    // RFC 5965 §3.2 gives one address per field, repeated; some generators copy the
-    // returned To instead, a list ("<a@x>, <b@x>"): each of its addresses is one.
-    const listed = extractAddressList(value);
-    if (listed.length > 1) {
-      for (const address of listed) if (isAddress(address)) rcptTo.push(address);
-      continue;
-    }
-    const address = addressOf(value);
-    // Receivers that redact the complainant (RFC 6590) write a placeholder such as
-    // "[redacted]" or "redacted@" in its place: no address, so no complained-about
-    // recipient is made of it; nor is "<[redacted]@example.net>", whose bracketed local
-    // part names no mailbox. A redacted local part of a real domain ("xxxxx@example.net")
-    // is still an address and kept as the report gives it.
-    if (isAddress(address) && !bracketedLocalPart(value, address)) rcptTo.push(address);
-    else redacted.push(value);
-  }
+  const { addresses: rcptTo, without: redacted } = fieldAddresses(all('original-rcpt-to'));
   valueProblems(msg.problems, 'arf.original-rcpt-to-redacted', 'Original-Rcpt-To', redacted);
   const removal = removalRecipients(all('removal-recipient'), msg.problems);
   // Microsoft JMRP sent as ARF has no Original-Rcpt-To: the complained-about address is
@@ -231,27 +213,41 @@ export function parseArf(msg: MimeMessage, options: ParseOptions = {}): Feedback
  * placeholder, a bare name) is left out and reported; an empty one is left out.
  */
 function removalRecipients(values: readonly string[], problems: ParseProblem[]): string[] {
-  const out: string[] = [];
-  const invalid: string[] = [];
+  const { addresses, without } = fieldAddresses(values);
+  valueProblems(problems, 'arf.removal-recipient-invalid', 'Removal-Recipient', without);
   const seen = new Set<string>();
-  const add = (address: string) => {
+  return addresses.filter((address) => {
     const key = address.toLowerCase();
-    if (seen.has(key)) return;
+    if (seen.has(key)) return false;
     seen.add(key);
-    out.push(address);
-  };
+    return true;
+  });
+}
+
+/**
+ * The addresses of a report field's values (Original-Rcpt-To, Removal-Recipient), in
+ * order, and the values that hold none. RFC 5965 §3.2 gives one address per field,
+ * repeated; some generators copy the returned To instead, a list ("<a@x>, <b@x>"): each
+ * of its addresses is one. Receivers that redact the complainant (RFC 6590) write a
+ * placeholder such as "[redacted]" or "redacted@" in its place: no address; nor is
+ * "<[redacted]@example.net>", whose bracketed local part names no mailbox. A redacted
+ * local part of a real domain ("xxxxx@example.net") is still an address and kept as the
+ * report gives it.
+ */
+function fieldAddresses(values: readonly string[]): { addresses: string[]; without: string[] } {
+  const addresses: string[] = [];
+  const without: string[] = [];
   for (const value of values) {
     const listed = extractAddressList(value);
     if (listed.length > 1) {
-      for (const address of listed) if (isAddress(address)) add(address);
+      for (const address of listed) if (isAddress(address)) addresses.push(address);
       continue;
     }
     const address = addressOf(value.trim());
-    if (isAddress(address) && !bracketedLocalPart(value, address)) add(address);
-    else invalid.push(value);
+    if (isAddress(address) && !bracketedLocalPart(value, address)) addresses.push(address);
+    else without.push(value);
   }
-  valueProblems(problems, 'arf.removal-recipient-invalid', 'Removal-Recipient', invalid);
-  return out;
+  return { addresses, without };
 }
 
 /** How many values of one field `valueProblems` names, each in a problem of its own. */
