@@ -48,6 +48,11 @@
 // -14 (fresh English replies over every label, written from what each label means without
 // reading the rules: terse, provider-verbose with URLs, gateway quotes, non-native English;
 // 103 of 162 without an enhanced code; first score 154/162),
+// -15 (English replies of 1995–2012 software, ISPs, hosting panels and filters: Sendmail 8.x,
+// qmail / vpopmail, Exim + cPanel, Courier / Dovecot / Cyrus, Postfix 1.x/2.x, Exchange
+// 5.5–2007, Domino, GroupWise, IMail, MDaemon, AOL / Yahoo / Hotmail / Cox / Comcast codes,
+// old DNSBLs and filters, SPF / Sender ID / DomainKeys; 63 of 176 without an enhanced code;
+// written by h175 and first scored by the lead),
 // -languages-4 (an open set of languages the other language sets cover thinly: Greek,
 // Romanian, Hungarian, Bulgarian, Serbian / Croatian, Slovenian, Slovak, Baltic, Nordic,
 // Icelandic, Catalan, Basque, Galician, Arabic, Hebrew, Persian, Turkish, Hindi, Thai,
@@ -166,6 +171,9 @@ const SETS = [
   'blind-replies-12.tsv',
   'blind-replies-13.tsv',
   'blind-replies-14.tsv',
+  // 1995–2012 MTAs, ISPs, hosting panels and filters (h175): written blind to the rules,
+  // first scored by the lead.
+  'blind-replies-15.tsv',
   'blind-replies-languages-4.tsv',
   'blind-replies-languages-5.tsv',
   'blind-replies-languages-6.tsv',
