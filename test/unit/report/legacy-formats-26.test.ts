@@ -7,20 +7,7 @@
 // * A content gateway's sentence "The message you sent to <a@b> has been blocked" names
 //   the recipient it failed for (MAILsweeper, MailMarshal and other filters).
 // Every text here was written for this test.
-import { parseMessage } from '../../../src/report/index';
-
-function message(headers: string[], body: string[]): Buffer {
-  return Buffer.from(['Return-Path: <>', ...headers, '', ...body, ''].join('\r\n'), 'latin1');
-}
-
-/** [recipient (or the returned message's one address), reply text] of each failed recipient. */
-function failures(raw: Buffer): Array<[string, string]> {
-  return parseMessage(raw).findings.flatMap((f) =>
-    f.kind === 'oob' && f.report.action === 'failed'
-      ? [[f.recipient === '' ? (f.returnedRecipient ?? '') : f.recipient, f.reply.content]]
-      : [],
-  );
-}
+import { failures, notice as message } from '../../helpers/notices';
 
 /** A gateway notice: a ruled heading, the sentence, `reason`, then the pasted original. */
 function gateway(sentence: string, reason: string[]): Buffer {
@@ -38,11 +25,13 @@ function gateway(sentence: string, reason: string[]): Buffer {
       ...reason,
       '',
       '------------------------- Original message ----------------------------',
-      'From: sender@outside.example',
-      'To: dana.ruiz@corp.example',
+      'Date: Tue, 4 Mar 1997 09:58:00 -0500',
       'Subject: agenda',
+      'To: dana.ruiz@corp.example',
+      'From: sender@outside.example',
       '',
-      'See you Thursday.',
+      'See you Thursday at nine;',
+      'the room is booked.',
     ],
   );
 }
