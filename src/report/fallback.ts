@@ -453,6 +453,12 @@ const FAILURE_WORDS = [
   'blocked',
 ];
 
+/** True when a text says in English that a delivery failed (FAILURE_WORDS). */
+function saysFailed(text: string): boolean {
+  const lower = lowerAscii(text).replaceAll('\u2019', "'");
+  return FAILURE_WORDS.some((w) => lower.indexOf(w) >= 0);
+}
+
 /**
  * How a sentence says a delivery failed and names where it went, per language: the
  * failure words (lower case) and the prepositions before the recipient. English
@@ -961,11 +967,14 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     // (h174) "The message you sent to <a@b> has been blocked and was NOT delivered." then,
     // apart, "Reason: the attachment is an executable file type" (a content gateway's
     // notice): the one recipient's sentence says that it failed, the stated reason why.
+    // Only a reason the notice states ("Reason:", the lines after a lead-in), not the
+    // CJK preamble read in its place, and only for a text that says it failed.
     else if (
       parts === f.text &&
       found.length === 1 &&
-      reasons.length > 0 &&
-      !hasReplyCode(f.text.join(' '))
+      collected.shared.length > 0 &&
+      !hasReplyCode(f.text.join(' ')) &&
+      saysFailed(f.text.join(' '))
     )
       parts = [...f.text, ...reasons];
     // A recipient without a reply of its own fails for the scanner's verdict, which
