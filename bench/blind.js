@@ -218,6 +218,9 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-23',
   'blind-messages-24',
   'blind-messages-25',
+  // legacy bounce formats, round 2 (Postfix 1.x/2.0, Courier, ZMailer, Exchange variants, Kerio,
+  // CommuniGate, InterMail, old ISPs and filters) that -24 does not cover: h174.
+  'blind-messages-26',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

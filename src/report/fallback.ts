@@ -447,7 +447,17 @@ const FAILURE_WORDS = [
   'rejected',
   'refused',
   'bounced',
+  // (h174) A content gateway's notice: "The message you sent to a@b has been blocked"
+  // (MAILsweeper, MailMarshal, SurfControl-era filters stop the message for that
+  // recipient).
+  'blocked',
 ];
+
+/** True when a text says in English that a delivery failed (FAILURE_WORDS). */
+function saysFailed(text: string): boolean {
+  const lower = lowerAscii(text).replaceAll('\u2019', "'");
+  return FAILURE_WORDS.some((w) => lower.indexOf(w) >= 0);
+}
 
 /**
  * How a sentence says a delivery failed and names where it went, per language: the
@@ -954,6 +964,19 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     // the reply: the recipient's sentence says that it failed, the reply why.
     if (parts === f.text && !hasReplyCode(f.text.join(' ')) && hasReplyCode(reasons.join(' ')))
       parts = [...reasons, ...f.text];
+    // (h174) "The message you sent to <a@b> has been blocked and was NOT delivered." then,
+    // apart, "Reason: the attachment is an executable file type" (a content gateway's
+    // notice): the one recipient's sentence says that it failed, the stated reason why.
+    // Only a reason the notice states ("Reason:", the lines after a lead-in), not the
+    // CJK preamble read in its place, and only for a text that says it failed.
+    else if (
+      parts === f.text &&
+      found.length === 1 &&
+      collected.shared.length > 0 &&
+      !hasReplyCode(f.text.join(' ')) &&
+      saysFailed(f.text.join(' '))
+    )
+      parts = [...f.text, ...reasons];
     // A recipient without a reply of its own fails for the scanner's verdict, which
     // says more than the lines beside its address ("Scanner: ClamAV", "RCPT TO: a@b").
     if (verdict !== null && !hasReplyCode(parts.join(' '))) parts = [verdict, ...parts];
@@ -1013,6 +1036,10 @@ const UNDELIVERED_PHRASES = [
   'delivery failed',
   'delivery has failed',
   'unable to deliver',
+  // (h174) The same said with "could not" ("cc:Mail SMTPLINK could not deliver this
+  // message."), as "unable to deliver" above.
+  'could not deliver',
+  "couldn't deliver",
 ];
 
 function saysUndelivered(lines: readonly string[]): boolean {
@@ -1072,7 +1099,13 @@ function undeliveredParagraph(lines: readonly string[]): string | null {
   if (at < 0) return null;
   const start = paragraphStart(lines, at);
   const first = paragraphFrom(lines, start);
-  if (first.text.length > 1) return first.text.join(' ');
+  // (h174) A ruled heading over the sentence ("----- Message not delivered -----" /
+  // "cc:Mail SMTPLINK could not deliver this message.") is the template's, no reason:
+  // the sentence then stands alone, and the next paragraph says why.
+  // A ruler that is itself the sentence ("--- Message could not be delivered ---") stays.
+  const unruled = first.text.filter((t) => !rulerLine(t));
+  const own = unruled.length > 0 ? unruled : first.text;
+  if (own.length > 1) return own.join(' ');
   let next = first.end;
   while (next < lines.length && (lines[next] as string).trim() === '') next++;
   const after = paragraphFrom(lines, next).text;
@@ -1083,10 +1116,10 @@ function undeliveredParagraph(lines: readonly string[]): string | null {
   if (after.length === 0 || rulerLine(after[0] as string)) {
     let prev = start - 1;
     while (prev >= 0 && (lines[prev] as string).trim() === '') prev--;
-    if (prev < 0) return first.text.join(' ');
-    return [...paragraphFrom(lines, paragraphStart(lines, prev)).text, ...first.text].join(' ');
+    if (prev < 0) return own.join(' ');
+    return [...paragraphFrom(lines, paragraphStart(lines, prev)).text, ...own].join(' ');
   }
-  return [...first.text, ...after].join(' ');
+  return [...own, ...after].join(' ');
 }
 
 /** The first line of the paragraph that holds line `at` (at most MAX_PARAGRAPH_LINES back). */

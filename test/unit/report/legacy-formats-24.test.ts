@@ -9,23 +9,7 @@
 // * An X.400 gateway in Domino's label-and-indented-values layout (ISODE PP's RFC 1327
 //   report) gives its reason over lines (src/report/heuristic/lotus.ts).
 // Every text here was written for this test.
-import { parseMessage } from '../../../src/report/index';
-
-function message(headers: string[], body: string[]): Buffer {
-  return Buffer.from(['Return-Path: <>', ...headers, '', ...body, ''].join('\r\n'), 'latin1');
-}
-
-/**
- * [recipient, reply text] of each failed recipient; a finding without a recipient stands
- * for the one address its returned message went to (the pipeline's last resort).
- */
-function failures(raw: Buffer): Array<[string, string]> {
-  return parseMessage(raw).findings.flatMap((f) =>
-    f.kind === 'oob' && f.report.action === 'failed'
-      ? [[f.recipient === '' ? (f.returnedRecipient ?? '') : f.recipient, f.reply.content]]
-      : [],
-  );
-}
+import { failures, notice as message } from '../../helpers/notices';
 
 /** An Exchange 2003 NDR without a DSN part, its returned message sent `to`. */
 function exchange2003(entries: string[], to: string): Buffer {
