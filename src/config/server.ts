@@ -9,6 +9,7 @@ import { readConfigFile, validate, deepFreeze } from './load';
 import { checkNamedFiles, PACKAGE_RULES, type NamedFile } from './paths';
 import {
   formatListen,
+  listenProblem,
   parseDuration,
   parseListen,
   parseSize,
@@ -63,9 +64,10 @@ const duration = () =>
 const listen = z.string().transform((value, ctx): ListenAddress => {
   const addr = parseListen(value);
   if (!addr) {
+    const problem = listenProblem(value);
     ctx.addIssue({
       code: 'custom',
-      message: `expected "ip:port" or "[ipv6]:port" with an IP address, got ${JSON.stringify(value)}`,
+      message: `expected "ip:port" or "[ipv6]:port" with an IP address, got ${JSON.stringify(value)}${problem === '' ? '' : `: ${problem}`}`,
     });
     return z.NEVER;
   }

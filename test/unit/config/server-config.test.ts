@@ -333,4 +333,23 @@ describe('config units', () => {
     expect(parseListen('127.0.0.1:70000')).toBeNull();
     expect(parseListen('::1:25')).toBeNull();
   });
+
+  it.each([
+    ['2525', 'a port needs its address: "127.0.0.1:2525" (this machine only) or "0.0.0.0:2525"'],
+    [':25', 'a port needs its address: "127.0.0.1:25"'],
+    ['127.0.0.1:65536', 'port 65536 is out of range (0-65535)'],
+    ['localhost:2525', '"localhost" is not an IP address: listeners bind IP addresses'],
+    ['mx1.example.net:25', '"mx1.example.net" is not an IP address'],
+    ['::1:2525', 'an IPv6 address takes brackets: "[::1]:PORT"'],
+    ['2001:db8::25', 'an IPv6 address takes brackets'],
+    ['127.0.0.1', 'the port is missing: "127.0.0.1:PORT"'],
+    ['[::1]', ''],
+  ])('says why the listener %j is refused and how to write it', (value, problem) => {
+    const file = join(tmpdir(), 'oobd-listen.toml');
+    const attempt = () => buildServerConfig(file, { smtp: { listen: [value] } }, {});
+    expect(attempt).toThrow(
+      `smtp.listen[0]: expected "ip:port" or "[ipv6]:port" with an IP address, got ${JSON.stringify(value)}`,
+    );
+    if (problem !== '') expect(attempt).toThrow(problem);
+  });
 });
