@@ -98,7 +98,7 @@ describe('oobd from any directory', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'oobd.toml'),
-      '[[hooks]]\nname = "app"\nurl = "http://127.0.0.1:9/hook"\n',
+      '[[hooks]]\nname = "app"\nurl = "http://127.0.0.1:8080/hook"\n',
     );
     const config = join(dir, 'oobd.toml');
     // logs.dir and queue.quarantine_dir are left out: "logs" and "quarantine" in the
@@ -165,6 +165,26 @@ describe('oobd from any directory', () => {
     expect(result.stderr).toContain(
       `${join(dir, 'domains.toml')}: cannot read: ENOENT: no such file or directory, stat '${join(dir, 'domains.toml')}' (domains.files[0] in serve-missing/oobd.toml)`,
     );
+  });
+
+  it('refuses a bad domains file before it opens logs or starts a hook', () => {
+    const dir = join(cwd, 'serve-bad-domain');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'oobd.toml'),
+      '[smtp]\nlisten = ["127.0.0.1:0"]\n[http]\nlisten = ""\n[logs]\ndir = "records"\n' +
+        '[[hooks]]\nname = "app"\nurl = "http://127.0.0.1:8080/oobd"\n',
+    );
+    writeFileSync(
+      join(dir, 'listener_domains.toml'),
+      '["relay.example.com"]\nlog_oob = "LogThenRelay"\nrouting_domain = "[127.0.0.1:2526]"\n',
+    );
+    const result = runCli(['serve', '--config', 'serve-bad-domain/oobd.toml'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `oobd: OOBD_CONFIG_INVALID: ${join(dir, 'listener_domains.toml')}: ["relay.example.com"].routing_domain = "[127.0.0.1:2526]": expected "[ip]", "[ip]:port", "host" or "host:port"\n`,
+    );
+    expect(existsSync(join(dir, 'records'))).toBe(false);
   });
 
   it("serves with paths relative to the config file's folder, not to the working directory", async () => {
