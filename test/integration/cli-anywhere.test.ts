@@ -153,14 +153,18 @@ describe('oobd from any directory', () => {
     );
   });
 
-  it('refuses to serve when a file the config names is missing, naming the config and the key', () => {
-    const dir = join(cwd, 'serve-missing');
+  /** `oobd serve --config NAME/oobd.toml` from cwd, after writing `files` into cwd/NAME. */
+  function serveWithFiles(name: string, files: Record<string, string>) {
+    const dir = join(cwd, name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'oobd.toml'),
-      '[domains]\nfiles = ["domains.toml"]\n[http]\nlisten = ""\n',
-    );
-    const result = runCli(['serve', '--config', 'serve-missing/oobd.toml'], { cwd });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    return { dir, result: runCli(['serve', '--config', `${name}/oobd.toml`], { cwd }) };
+  }
+
+  it('refuses to serve when a file the config names is missing, naming the config and the key', () => {
+    const { dir, result } = serveWithFiles('serve-missing', {
+      'oobd.toml': '[domains]\nfiles = ["domains.toml"]\n[http]\nlisten = ""\n',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `${join(dir, 'domains.toml')}: cannot read: ENOENT: no such file or directory, stat '${join(dir, 'domains.toml')}' (domains.files[0] in serve-missing/oobd.toml)`,
@@ -168,18 +172,13 @@ describe('oobd from any directory', () => {
   });
 
   it('refuses a bad domains file before it opens logs or starts a hook', () => {
-    const dir = join(cwd, 'serve-bad-domain');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'oobd.toml'),
-      '[smtp]\nlisten = ["127.0.0.1:0"]\n[http]\nlisten = ""\n[logs]\ndir = "records"\n' +
+    const { dir, result } = serveWithFiles('serve-bad-domain', {
+      'oobd.toml':
+        '[smtp]\nlisten = ["127.0.0.1:0"]\n[http]\nlisten = ""\n[logs]\ndir = "records"\n' +
         '[[hooks]]\nname = "app"\nurl = "http://127.0.0.1:8080/oobd"\n',
-    );
-    writeFileSync(
-      join(dir, 'listener_domains.toml'),
-      '["relay.example.com"]\nlog_oob = "LogThenRelay"\nrouting_domain = "[127.0.0.1:2526]"\n',
-    );
-    const result = runCli(['serve', '--config', 'serve-bad-domain/oobd.toml'], { cwd });
+      'listener_domains.toml':
+        '["relay.example.com"]\nlog_oob = "LogThenRelay"\nrouting_domain = "[127.0.0.1:2526]"\n',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `oobd: OOBD_CONFIG_INVALID: ${join(dir, 'listener_domains.toml')}: ["relay.example.com"].routing_domain = "[127.0.0.1:2526]": expected "[ip]", "[ip]:port", "host" or "host:port"\n`,
