@@ -259,8 +259,6 @@ async function openCore(
   });
   cleanups.push(() => log.close());
   const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? true });
-  const hooks = await startHooks(config, opts, log, metrics);
-  cleanups.push(() => hooks?.stop(HOOKS_STOP_MS));
   // serve inline parses messages up to this size on the SMTP thread (0: none).
   const smtpThreadMaxBytes = config.classifier.smtp_thread_max_bytes;
   // Compiled once here, so a bad pattern stops the start with the file, label and
@@ -274,6 +272,9 @@ async function openCore(
     ...(opts.configArg === undefined ? {} : { configArg: opts.configArg }),
   });
   rules.load();
+  // Hooks start once the rules are known good: a start that a bad file stops POSTs nothing.
+  const hooks = await startHooks(config, opts, log, metrics);
+  cleanups.push(() => hooks?.stop(HOOKS_STOP_MS));
   const common = {
     nodeid: log.nodeid,
     parse: { traceHeaders: config.reports.trace_headers },
@@ -458,6 +459,8 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
   const mode = opts.mode ?? config.queue.mode;
   const cleanups: Array<() => unknown> = [];
   try {
+    // First, so a bad domains file stops the start before logs, rules and hooks open.
+    let domains = DomainMap.load(config.domains.files);
     // serve --workers N without queue.worker_threads: the workers run on this thread,
     // which parses their messages the way serve inline parses its own.
     const sameThreadWorkers =
@@ -468,7 +471,6 @@ export async function startService(config: ServerConfig, opts: ServiceOptions): 
       cleanups,
       mode === 'bullmq' && !sameThreadWorkers ? 'none' : 'threads',
     );
-    let domains = DomainMap.load(config.domains.files);
 
     let queue: JobQueue;
     let workers: WorkerThreads | BullmqWorkers | null = null;

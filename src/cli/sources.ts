@@ -1,10 +1,11 @@
 // Message sources for `oobd parse` and `oobd replay`: .eml files (any name when
-// given explicitly), folders (recursive) and mbox files. `readMessages` reads each
+// given explicitly), folders (recursive; a Maildir's new/ and cur/ whatever the file
+// names) and mbox files. `readMessages` reads each
 // file with one blocking call (one read through libuv's thread pool per file costs
 // more than the read). `oobd parse` uses `readMessagesAhead` (read-ahead.ts), which
 // makes the same calls on a thread of its own.
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { errorMessage } from '../errors';
 
 export interface SourceMessage {
@@ -22,6 +23,23 @@ export interface SourceError {
 
 /** Extensions taken from folders; explicitly named files are read whatever their name. */
 const MESSAGE_EXTENSIONS = new Set(['.eml', '.msg', '.mbox', '.mbx', '']);
+
+/**
+ * A Maildir's message folders (https://cr.yp.to/proto/maildir.html): every file in
+ * `new/` and `cur/` is one message, whatever its name. Those names carry the host name
+ * and flags (`1733200000.M1P2.mx.example.com,S=1730:2,S`), so their "extension" is
+ * anything (`.com,S=1730:2,S`), and walking a Maildir by extension took nothing.
+ * `tmp/` holds deliveries still being written and is left out, as Maildir readers do.
+ */
+const MAILDIR_MESSAGE_FOLDERS = new Set(['new', 'cur']);
+
+/** Whether a file found in folder `dir` is taken as mail. */
+function takenFromFolder(dir: string, name: string): boolean {
+  return (
+    MESSAGE_EXTENSIONS.has(extname(name).toLowerCase()) ||
+    MAILDIR_MESSAGE_FOLDERS.has(basename(dir))
+  );
+}
 
 function looksLikeMbox(raw: Buffer): boolean {
   return raw.subarray(0, 5).toString('latin1') === 'From ';
@@ -121,8 +139,7 @@ function* walk(dir: string, errors: SourceError[]): Generator<string> {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(path, errors);
-    else if (entry.isFile() && MESSAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
-      yield path;
+    else if (entry.isFile() && takenFromFolder(dir, entry.name)) yield path;
   }
 }
 

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { closestLabel } from '../classify/labels';
 import { ErrorCode, OobdError } from '../errors';
 import { deepFreeze, describeIssues, formatPath, readConfigFile, validate } from './load';
-import { parseListen, formatListen } from './units';
+import { listenProblem, parseListen, formatListen } from './units';
 import { compileVerp, VerpPatternError, type VerpSpec } from '../report/verp';
 
 export type Disposition = 'Ignore' | 'LogThenDrop' | 'LogThenRelay';
@@ -306,9 +306,10 @@ function readListenerTables(
   for (const [rawListener, domains] of Object.entries(listeners)) {
     const addr = parseListen(rawListener);
     if (!addr) {
+      const problem = listenProblem(rawListener);
       throw new OobdError(
         ErrorCode.ConfigInvalid,
-        `${file}: ${formatPath(['listener', rawListener])}: expected a listener "ip:port" or "[ipv6]:port"`,
+        `${file}: ${formatPath(['listener', rawListener])}: expected a listener "ip:port" or "[ipv6]:port"${problem === '' ? '' : `: ${problem}`}`,
       );
     }
     const listener = formatListen(addr);

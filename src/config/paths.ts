@@ -3,7 +3,7 @@
 // the package root), never from the working directory, so `oobd` works from any
 // folder and as a globally installed package (DESIGN.md §3).
 import { accessSync, constants, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ErrorCode, OobdError, errorMessage } from '../errors';
 
 /** The package's root folder: where package.json, config/ and rules/ are. */
@@ -42,6 +42,8 @@ export interface NamedFile {
  */
 export function checkNamedFiles(configFile: string, files: readonly NamedFile[]): void {
   const problems: string[] = [];
+  let missing = false;
+  let shippedRuleMissing = false;
   for (const { key, path } of files) {
     try {
       if (!statSync(path).isFile()) throw new Error('not a regular file');
@@ -49,13 +51,34 @@ export function checkNamedFiles(configFile: string, files: readonly NamedFile[])
     } catch (err) {
       // fs errors carry their message whatever realm they come from (`instanceof
       // Error` fails for them under a test runner's sandbox).
-      const { message } = err as { message?: unknown };
+      const { message, code } = err as { message?: unknown; code?: unknown };
       const reason = typeof message === 'string' ? message : errorMessage(err);
       problems.push(`${path}: cannot read: ${reason} (${key} in ${configFile})`);
+      if (code === 'ENOENT') {
+        missing = true;
+        if (key.startsWith('classifier.files') && SHIPPED_RULES_NAMES.has(basename(path)))
+          shippedRuleMissing = true;
+      }
     }
   }
-  if (problems.length > 0) throw new OobdError(ErrorCode.FileUnreadable, problems.join('\n'));
+  if (problems.length === 0) return;
+  // The usual cause: a copy of the shipped config/oobd.toml moved to another folder
+  // (/etc/oobd), whose "../rules/..." now points next to nothing.
+  if (missing)
+    problems.push(
+      `relative paths in ${configFile} resolve against its own folder, ${dirname(resolve(configFile))}`,
+    );
+  if (shippedRuleMissing)
+    problems.push(
+      `the rules oobd ships are in ${join(PACKAGE_ROOT, 'rules')}: leave classifier.files out of ${configFile} to use them, or give their absolute paths`,
+    );
+  throw new OobdError(ErrorCode.FileUnreadable, problems.join('\n'));
 }
+
+/** File names of the shipped rules files (`providers.toml` ...). */
+const SHIPPED_RULES_NAMES: ReadonlySet<string> = new Set(
+  SHIPPED_RULES_FILES.map((file) => basename(file)),
+);
 
 /** A word for a shell command line: as is when it needs no quoting, else single-quoted. */
 export function shellWord(word: string): string {

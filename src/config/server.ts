@@ -9,6 +9,7 @@ import { readConfigFile, validate, deepFreeze } from './load';
 import { checkNamedFiles, PACKAGE_RULES, type NamedFile } from './paths';
 import {
   formatListen,
+  listenProblem,
   parseDuration,
   parseListen,
   parseSize,
@@ -63,9 +64,10 @@ const duration = () =>
 const listen = z.string().transform((value, ctx): ListenAddress => {
   const addr = parseListen(value);
   if (!addr) {
+    const problem = listenProblem(value);
     ctx.addIssue({
       code: 'custom',
-      message: `expected "ip:port" or "[ipv6]:port" with an IP address, got ${JSON.stringify(value)}`,
+      message: `expected "ip:port" or "[ipv6]:port" with an IP address, got ${JSON.stringify(value)}${problem === '' ? '' : `: ${problem}`}`,
     });
     return z.NEVER;
   }
@@ -342,14 +344,30 @@ const RESERVED_HEADERS = new Set([
   'connection',
 ]);
 
+/**
+ * The ports fetch never connects to (WHATWG Fetch, "port blocking": the "bad port"
+ * list, https://fetch.spec.whatwg.org/#port-blocking), which Node's fetch (undici)
+ * enforces: a hook URL on one of them fails every POST with "bad port". Checked
+ * against Node's fetch on every port 1-65535.
+ */
+const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
+  103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
+  512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
+  995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
+  6669, 6679, 6697, 10080,
+]);
+
 const hookUrl = z.string().transform((value, ctx): string => {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
+    // "http//host/path" (the colon left out) is the usual typo.
+    const fixed = /^(https?)\/\/(.+)$/i.exec(value);
     ctx.addIssue({
       code: 'custom',
-      message: `expected an http:// or https:// URL, got ${JSON.stringify(value)}`,
+      message: `expected an http:// or https:// URL, got ${JSON.stringify(value)}${fixed ? ` (did you mean "${fixed[1]}://${fixed[2]}"?)` : ''}`,
     });
     return z.NEVER;
   }
@@ -357,6 +375,13 @@ const hookUrl = z.string().transform((value, ctx): string => {
     ctx.addIssue({
       code: 'custom',
       message: `expected an http:// or https:// URL, got ${JSON.stringify(value)} (scheme ${url.protocol})`,
+    });
+    return z.NEVER;
+  }
+  if (url.port !== '' && FETCH_BAD_PORTS.has(Number(url.port))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `port ${url.port} is on fetch's list of blocked ports (WHATWG Fetch "bad port"): every POST would fail; run the receiver on another port, or behind a proxy on one`,
     });
     return z.NEVER;
   }

@@ -94,6 +94,33 @@ export function parseListen(value: string): ListenAddress | null {
   return { host, port };
 }
 
+/**
+ * Why `parseListen` refused `value`, said with the fix: a port alone, a port out of
+ * range, a host name (listeners bind IP addresses; nothing is resolved), an IPv6
+ * address without its brackets. '' when none of these is the cause.
+ */
+export function listenProblem(value: string): string {
+  const text = value.trim();
+  if (/^:?\d+$/.test(text)) {
+    const port = text.replace(':', '');
+    return `a port needs its address: "127.0.0.1:${port}" (this machine only) or "0.0.0.0:${port}" (every IPv4 address)`;
+  }
+  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(text);
+  const colon = text.lastIndexOf(':');
+  const host = bracketed ? bracketed[1]! : colon < 0 ? text : text.slice(0, colon);
+  const port = bracketed ? bracketed[2]! : colon < 0 ? '' : text.slice(colon + 1);
+  if (!bracketed && isIP(host) === 6) return `an IPv6 address takes brackets: "[${host}]:PORT"`;
+  if (!bracketed && isIP(text) === 6)
+    return `an IPv6 address takes brackets and a port: "[${text}]:PORT"`;
+  if (isIP(host) === 0 && host !== '')
+    return /^[\w.-]+$/.test(host)
+      ? `${JSON.stringify(host)} is not an IP address: listeners bind IP addresses, names are not resolved ("127.0.0.1" for this machine, "0.0.0.0" for all)`
+      : '';
+  if (port === '') return `the port is missing: "${bracketed ? `[${host}]` : host}:PORT"`;
+  if (/^\d+$/.test(port) && Number(port) > 65535) return `port ${port} is out of range (0-65535)`;
+  return '';
+}
+
 /** The canonical "ip:port" text of a listener, as used for per-listener overrides. */
 export function formatListen(addr: ListenAddress): string {
   return addr.host.includes(':') ? `[${addr.host}]:${addr.port}` : `${addr.host}:${addr.port}`;

@@ -98,7 +98,7 @@ describe('oobd from any directory', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'oobd.toml'),
-      '[[hooks]]\nname = "app"\nurl = "http://127.0.0.1:9/hook"\n',
+      '[[hooks]]\nname = "app"\nurl = "http://127.0.0.1:8080/hook"\n',
     );
     const config = join(dir, 'oobd.toml');
     // logs.dir and queue.quarantine_dir are left out: "logs" and "quarantine" in the
@@ -153,18 +153,37 @@ describe('oobd from any directory', () => {
     );
   });
 
-  it('refuses to serve when a file the config names is missing, naming the config and the key', () => {
-    const dir = join(cwd, 'serve-missing');
+  /** `oobd serve --config NAME/oobd.toml` from cwd, after writing `files` into cwd/NAME. */
+  function serveWithFiles(name: string, files: Record<string, string>) {
+    const dir = join(cwd, name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'oobd.toml'),
-      '[domains]\nfiles = ["domains.toml"]\n[http]\nlisten = ""\n',
-    );
-    const result = runCli(['serve', '--config', 'serve-missing/oobd.toml'], { cwd });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    return { dir, result: runCli(['serve', '--config', `${name}/oobd.toml`], { cwd }) };
+  }
+
+  it('refuses to serve when a file the config names is missing, naming the config and the key', () => {
+    const { dir, result } = serveWithFiles('serve-missing', {
+      'oobd.toml': '[domains]\nfiles = ["domains.toml"]\n[http]\nlisten = ""\n',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `${join(dir, 'domains.toml')}: cannot read: ENOENT: no such file or directory, stat '${join(dir, 'domains.toml')}' (domains.files[0] in serve-missing/oobd.toml)`,
     );
+  });
+
+  it('refuses a bad domains file before it opens logs or starts a hook', () => {
+    const { dir, result } = serveWithFiles('serve-bad-domain', {
+      'oobd.toml':
+        '[smtp]\nlisten = ["127.0.0.1:0"]\n[http]\nlisten = ""\n[logs]\ndir = "records"\n' +
+        '[[hooks]]\nname = "app"\nurl = "http://127.0.0.1:8080/oobd"\n',
+      'listener_domains.toml':
+        '["relay.example.com"]\nlog_oob = "LogThenRelay"\nrouting_domain = "[127.0.0.1:2526]"\n',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `oobd: OOBD_CONFIG_INVALID: ${join(dir, 'listener_domains.toml')}: ["relay.example.com"].routing_domain = "[127.0.0.1:2526]": expected "[ip]", "[ip]:port", "host" or "host:port"\n`,
+    );
+    expect(existsSync(join(dir, 'records'))).toBe(false);
   });
 
   it("serves with paths relative to the config file's folder, not to the working directory", async () => {

@@ -1,6 +1,6 @@
 // `oobd replay` against a real server: what it sends, what it skips, and a summary
 // that counts what happened.
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, runCliAsync } from '../helpers/process';
 import { freePort, RedisServer, waitForIdleQueues } from '../helpers/redis';
@@ -19,19 +19,23 @@ describe('oobd replay', () => {
   });
   afterAll(() => t.stop());
 
-  it('skips files that are not messages, naming them, and sends the rest', async () => {
-    const dir = makeTempDir();
-    writeFileSync(join(dir, 'a.eml'), dsnMessage());
-    copyFileSync(join(ROOT, 'fixtures/rfc5965/LICENSE-sisimai'), join(dir, 'LICENSE-sisimai'));
-    writeFileSync(join(dir, 'COPYING'), 'Permission is hereby granted, free of charge\n');
-    const result = await runCliAsync([
+  /** `oobd replay` of `path` to the test server, every message to one bounce address. */
+  const replayToServer = (path: string) =>
+    runCliAsync([
       'replay',
       '--server',
       `127.0.0.1:${t.port}`,
       '--to',
       'r@bounce.example.com',
-      dir,
+      path,
     ]);
+
+  it('skips files that are not messages, naming them, and sends the rest', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'a.eml'), dsnMessage());
+    copyFileSync(join(ROOT, 'fixtures/rfc5965/LICENSE-sisimai'), join(dir, 'LICENSE-sisimai'));
+    writeFileSync(join(dir, 'COPYING'), 'Permission is hereby granted, free of charge\n');
+    const result = await replayToServer(dir);
     expect(result.stdout).toMatch(/^ {2}250 +1$/m);
     expect(result.stdout).toContain(
       'skipped 2 files that are not messages (no header at the top):',
@@ -41,6 +45,24 @@ describe('oobd replay', () => {
     expect(result.code).toBe(0);
     // An inline server names each message by its time: nothing to say of resending.
     expect(result.stdout).not.toContain('queue mode');
+  });
+
+  it("sends every message of a Maildir's new/ and cur/, whatever the host and flags in their names, and none of tmp/", async () => {
+    const dir = makeTempDir();
+    for (const sub of ['new', 'cur', 'tmp'])
+      mkdirSync(join(dir, 'Maildir', sub), { recursive: true });
+    const box = join(dir, 'Maildir');
+    writeFileSync(join(box, 'new', '1764800000.M1P11.mx1.example.net'), dsnMessage());
+    writeFileSync(join(box, 'cur', '1764800001.M2P12.mx1.example.net,S=900:2,S'), dsnMessage());
+    writeFileSync(join(box, 'cur', '1764800002.M3P13.mail.example.org:2,RS'), dsnMessage());
+    writeFileSync(join(box, 'tmp', '1764800003.M4P14.mx1.example.net'), dsnMessage());
+    writeFileSync(join(box, 'dovecot-uidlist'), '3 V1764800000 N4\n');
+    const result = await replayToServer(box);
+    expect(result.stdout).toMatch(/: 3 accepted, 0 refused, 0 not sent/);
+    expect(result.stdout).toMatch(/^ {2}250 +3$/m);
+    expect(result.stdout).toContain(join(box, 'dovecot-uidlist'));
+    expect(result.stdout).not.toContain(join(box, 'tmp'));
+    expect(result.code).toBe(0);
   });
 
   it('names every missing path and sends nothing, exiting 2', async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseToml, stringify } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
+import { loadServerConfig } from '../../src/config/server';
 import { readAllRecords } from '../../src/log/reader';
 import { freePort } from '../helpers/redis';
 import { sendMessage } from '../helpers/smtp-client';
@@ -63,12 +64,30 @@ for (const line of instruction('ENV')) {
 
 const oobdServices = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
 
+/** What the operator's `.env` beside the compose file holds (README, Docker). */
+const DOT_ENV: Record<string, string> = { OOBD_HTTP_TOKEN: 'compose-test-token-0123456789abcdef' };
+
+/** `${NAME}`, `${NAME:-default}` and `${NAME:?message}` resolved from DOT_ENV, as compose does. */
+const interpolate = (value: string) =>
+  value.replace(/\$\{(\w+)(?::?[-?][^}]*)?\}/g, (_, name: string) => {
+    const given = DOT_ENV[name];
+    if (given === undefined) throw new Error(`the test's .env lacks ${name}`);
+    return given;
+  });
+
+/** A service's environment as its container gets it, `.env` interpolated. */
+const serviceEnv = (service: ComposeService): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolate(value)]),
+  );
+
 describe('docker-compose.yml', () => {
-  it('is valid for docker-compose (`docker-compose config -q`)', async () => {
+  it('is valid for docker-compose (`docker-compose config -q`) once .env holds the token', async () => {
+    const env = { ...process.env, ...DOT_ENV };
     const result = await run(
       'docker-compose',
       ['-f', join(ROOT, 'docker-compose.yml'), 'config', '-q'],
-      { cwd: ROOT },
+      { cwd: ROOT, env },
     ).catch((err: NodeJS.ErrnoException & { stderr?: string }) => {
       if (err.code === 'ENOENT')
         throw new Error(
@@ -77,6 +96,38 @@ describe('docker-compose.yml', () => {
       throw new Error(`docker-compose config failed: ${err.stderr ?? err.message}`);
     });
     expect(result.stderr).toBe('');
+  });
+
+  it('stops docker-compose config with the fix when .env has no OOBD_HTTP_TOKEN', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.OOBD_HTTP_TOKEN;
+    const empty = makeTempDir('oobd-compose-env-');
+    try {
+      const failed = await run(
+        'docker-compose',
+        ['-f', join(ROOT, 'docker-compose.yml'), '--project-directory', empty, 'config', '-q'],
+        { cwd: empty, env },
+      ).then(
+        () => null,
+        (err: { stderr?: string }) => err.stderr ?? '',
+      );
+      expect(failed).toContain('set OOBD_HTTP_TOKEN in .env');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("loads each oobd service's config as its container does, 0.0.0.0 listeners and all", () => {
+    for (const [, service] of oobdServices) {
+      const args = service.command!;
+      const file = args[args.indexOf('--config') + 1]!.replace(/^\/etc\/oobd\//, '');
+      const env = { ...IMAGE_ENV, ...serviceEnv(service) };
+      const config = loadServerConfig(join(ROOT, file), env);
+      expect(config.http.listen).not.toBe('');
+      expect(config.http.token).toBe(DOT_ENV.OOBD_HTTP_TOKEN);
+      const { OOBD_HTTP_TOKEN: _token, ...withoutToken } = env;
+      expect(() => loadServerConfig(join(ROOT, file), withoutToken)).toThrow(/OOBD_HTTP_TOKEN/);
+    }
   });
 
   it('runs oobd itself under tini, as a non-root user, and scales the worker', () => {
@@ -201,7 +252,7 @@ describe('docker-compose.yml', () => {
       const { http } = await mapConfig(configArg);
       const env: NodeJS.ProcessEnv = { ...process.env };
       delete env.OOBD_CONFIG;
-      for (const [key, value] of Object.entries({ ...IMAGE_ENV, ...service.environment })) {
+      for (const [key, value] of Object.entries({ ...IMAGE_ENV, ...serviceEnv(service) })) {
         env[key] = value.startsWith('/') ? host(value) : mapUrl(value);
       }
       const cwd = host(WORKDIR);

@@ -67,12 +67,45 @@ describe('hooks configuration', () => {
     );
   });
 
+  it('suggests the colon a url left out after http', () => {
+    expect(invalid({ hooks: [{ name: 'a', url: 'http//127.0.0.1:8080/oobd' }] }).message).toBe(
+      'oobd.toml: hooks[0].url: expected an http:// or https:// URL, got "http//127.0.0.1:8080/oobd" (did you mean "http://127.0.0.1:8080/oobd"?)',
+    );
+  });
+
+  it.each([6000, 6667, 10080, 5060])(
+    'refuses a url on port %i, which fetch never connects to, as Node itself does',
+    async (port) => {
+      const url = `http://127.0.0.1:${port}/oobd`;
+      expect(invalid({ hooks: [{ name: 'a', url }] }).message).toBe(
+        `oobd.toml: hooks[0].url: port ${port} is on fetch's list of blocked ports (WHATWG Fetch "bad port"): every POST would fail; run the receiver on another port, or behind a proxy on one`,
+      );
+      // Node's own fetch refuses it before connecting: what every POST would meet.
+      const refused = await fetch(url, { method: 'POST' }).then(
+        () => null,
+        (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+      );
+      expect(refused).toBe('bad port');
+    },
+  );
+
+  it('takes a url on the ports next to the blocked ones', () => {
+    for (const port of [6001, 8080, 10081, 5062]) {
+      const config = buildServerConfig(
+        'oobd.toml',
+        { hooks: [{ name: 'a', url: `http://127.0.0.1:${port}/oobd` }] },
+        {},
+      );
+      expect(config.hooks[0]!.url).toBe(`http://127.0.0.1:${port}/oobd`);
+    }
+  });
+
   it('names the file and the key of a duplicate hook name, case-insensitively', () => {
     const err = invalid({
       hooks: [
-        { name: 'app', url: 'http://127.0.0.1:1/a' },
-        { name: 'crm', url: 'http://127.0.0.1:1/b' },
-        { name: 'App', url: 'http://127.0.0.1:1/c' },
+        { name: 'app', url: 'http://127.0.0.1:8080/a' },
+        { name: 'crm', url: 'http://127.0.0.1:8080/b' },
+        { name: 'App', url: 'http://127.0.0.1:8080/c' },
       ],
     });
     expect(err.message).toBe(
@@ -82,7 +115,7 @@ describe('hooks configuration', () => {
 
   it('names the file and the key of an unknown key in a hook or in [suppressions]', () => {
     expect(
-      invalid({ hooks: [{ name: 'a', url: 'http://127.0.0.1:1/', batchsize: 5 }] }).message,
+      invalid({ hooks: [{ name: 'a', url: 'http://127.0.0.1:8080/', batchsize: 5 }] }).message,
     ).toBe('oobd.toml: unknown key hooks[0].batchsize (did you mean hooks[0].batch_size?)');
     expect(invalid({ suppressions: { soft_treshold: 2 } }).message).toBe(
       'oobd.toml: unknown key suppressions.soft_treshold (did you mean suppressions.soft_threshold?)',
@@ -111,7 +144,7 @@ describe('hooks configuration', () => {
   });
 
   it('rejects a bad name, type, timeout, batch size and a header oobd sets itself', () => {
-    const base = { url: 'http://127.0.0.1:1/' };
+    const base = { url: 'http://127.0.0.1:8080/' };
     expect(invalid({ hooks: [{ ...base, name: '../etc' }] }).message).toContain(
       'hooks[0].name: a hook name is',
     );

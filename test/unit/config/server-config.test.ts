@@ -248,18 +248,41 @@ describe('server configuration', () => {
     } catch (err) {
       expect((err as OobdError).code).toBe(ErrorCode.FileUnreadable);
       const lines = (err as OobdError).message.split('\n');
-      expect(lines).toHaveLength(3);
+      expect(lines).toHaveLength(4);
       expect(lines[0]).toBe(
         `${join(tmpdir(), 'nowhere/rules.toml')}: cannot read: ENOENT: no such file or directory, stat '${join(tmpdir(), 'nowhere/rules.toml')}' (classifier.files[0] in ${file})`,
       );
       expect(lines[1]).toContain(`(smtp.tls_key in ${file})`);
       expect(lines[2]).toContain(`(smtp.tls_cert in ${file})`);
+      expect(lines[3]).toBe(`relative paths in ${file} resolve against its own folder, ${dir}`);
     }
     // A worker reads no domains or TLS files: only the rules are its concern.
     expect(() => checkConfigFiles(config, { smtp: false })).toThrow(
-      /^[^\n]*classifier\.files\[0\][^\n]*$/,
+      /^[^\n]*classifier\.files\[0\][^\n]*\nrelative paths in [^\n]*$/,
     );
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('tells where the shipped rules are when a copy of the shipped config moved away from them', () => {
+    // The operator's first step in production: config/oobd.toml copied to /etc/oobd,
+    // whose "../rules/providers.toml" ... now name files beside nothing.
+    const dir = join(tmpdir(), `oobd-copied-${process.pid}`, 'etc-oobd');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'listener_domains.toml'), '');
+    const file = join(dir, 'oobd.toml');
+    const files = SHIPPED_RULES_FILES.map((f) => `../${f}`);
+    const config = buildServerConfig(file, { classifier: { files } }, {});
+    try {
+      checkConfigFiles(config, { smtp: true });
+      throw new Error('expected an error');
+    } catch (err) {
+      const lines = (err as OobdError).message.split('\n');
+      expect(lines).toHaveLength(SHIPPED_RULES_FILES.length + 2);
+      expect(lines.at(-1)).toBe(
+        `the rules oobd ships are in ${join(PACKAGE_RULES[0]!, '..')}: leave classifier.files out of ${file} to use them, or give their absolute paths`,
+      );
+    }
+    rmSync(join(dir, '..'), { recursive: true, force: true });
   });
 
   it('reads JSON5 by extension', () => {
@@ -309,5 +332,24 @@ describe('config units', () => {
     expect(parseListen('localhost:25')).toBeNull();
     expect(parseListen('127.0.0.1:70000')).toBeNull();
     expect(parseListen('::1:25')).toBeNull();
+  });
+
+  it.each([
+    ['2525', 'a port needs its address: "127.0.0.1:2525" (this machine only) or "0.0.0.0:2525"'],
+    [':25', 'a port needs its address: "127.0.0.1:25"'],
+    ['127.0.0.1:65536', 'port 65536 is out of range (0-65535)'],
+    ['localhost:2525', '"localhost" is not an IP address: listeners bind IP addresses'],
+    ['mx1.example.net:25', '"mx1.example.net" is not an IP address'],
+    ['::1:2525', 'an IPv6 address takes brackets: "[::1]:PORT"'],
+    ['2001:db8::25', 'an IPv6 address takes brackets'],
+    ['127.0.0.1', 'the port is missing: "127.0.0.1:PORT"'],
+    ['[::1]', ''],
+  ])('says why the listener %j is refused and how to write it', (value, problem) => {
+    const file = join(tmpdir(), 'oobd-listen.toml');
+    const attempt = () => buildServerConfig(file, { smtp: { listen: [value] } }, {});
+    expect(attempt).toThrow(
+      `smtp.listen[0]: expected "ip:port" or "[ipv6]:port" with an IP address, got ${JSON.stringify(value)}`,
+    );
+    if (problem !== '') expect(attempt).toThrow(problem);
   });
 });
