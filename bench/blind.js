@@ -218,6 +218,8 @@ const OPEN_MESSAGE_SETS = [
   'blind-messages-23',
   'blind-messages-24',
   'blind-messages-25',
+  // WHO failed, round 2 (h181): recipients in the shapes old and odd notices give them.
+  'blind-messages-27',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 
