@@ -130,106 +130,78 @@ describe('Exim-layout failed-address lists with display names', () => {
   });
 });
 
-describe('failure sentences of daemon notices', () => {
-  it('takes the address after "for", not the sender named after "from"', () => {
-    expect(
-      failed(
-        notice('Delivery failure', [
-          'Mail for <una.berg@example.net> from <news@sender.example> was rejected:',
-          '550 5.1.1 no such mailbox',
-        ]),
-      ),
-    ).toEqual(['una.berg@example.net']);
-  });
+// [what the test says, the notice's Subject, its body, the failed recipients expected]
+const SENTENCES: [string, string, string[], string[]][] = [
+  [
+    'takes the address after "for", not the sender named after "from"',
+    'Delivery failure',
+    [
+      'Mail for <una.berg@example.net> from <news@sender.example> was rejected:',
+      '550 5.1.1 no such mailbox',
+    ],
+    ['una.berg@example.net'],
+  ],
+  [
+    'takes the address after "to", with the sender named first',
+    'Delivery failure',
+    [
+      'Your message from news@sender.example to una.berg@example.net could not be delivered:',
+      '550 5.1.1 no such mailbox',
+    ],
+    ['una.berg@example.net'],
+  ],
+  [
+    'takes a parenthesised address after "the recipient"',
+    'Nondeliverable mail',
+    ['Delivery to the recipient (una.berg@example.net) failed:', 'the mailbox is full (552).'],
+    ['una.berg@example.net'],
+  ],
+  [
+    'takes a bracketed address after "user"',
+    'Nondeliverable mail',
+    ['Your message to user <una.berg@example.net> could not be delivered (550).'],
+    ['una.berg@example.net'],
+  ],
+  [
+    'does not take a help address a contact phrase introduces',
+    'Nondeliverable mail',
+    [
+      'Your message could not be delivered (550 5.1.1).',
+      'Please contact postmaster@relay.example.net for help with rejected mail.',
+    ],
+    [''],
+  ],
+  [
+    'takes the address of a failure Subject when the notice returns no message',
+    'Undeliverable mail to lisa.moe@example.net',
+    ['Your message could not be delivered.', "The recipient's mailbox does not exist (550 5.1.1)."],
+    ['lisa.moe@example.net'],
+  ],
+  [
+    'does not take an address of the original subject the notice repeats',
+    'Undeliverable: Question from bob.client@example.org',
+    ['Your message could not be delivered.', "The recipient's mailbox does not exist (550 5.1.1)."],
+    [''],
+  ],
+  [
+    "does not take the bounce's own address a Subject names",
+    'Undeliverable notice to bounces@sender.example',
+    ['Your message could not be delivered.', "The recipient's mailbox does not exist (550 5.1.1)."],
+    [''],
+  ],
+];
 
-  it('takes the address after "to", with the sender named first', () => {
-    expect(
-      failed(
-        notice('Delivery failure', [
-          'Your message from news@sender.example to una.berg@example.net could not be delivered:',
-          '550 5.1.1 no such mailbox',
-        ]),
-      ),
-    ).toEqual(['una.berg@example.net']);
-  });
-
-  it('takes a parenthesised address after "the recipient"', () => {
-    expect(
-      failed(
-        notice('Nondeliverable mail', [
-          'Delivery to the recipient (una.berg@example.net) failed:',
-          'the mailbox is full (552).',
-        ]),
-      ),
-    ).toEqual(['una.berg@example.net']);
-  });
-
-  it('takes a bracketed address after "user"', () => {
-    expect(
-      failed(
-        notice('Nondeliverable mail', [
-          'Your message to user <una.berg@example.net> could not be delivered (550).',
-        ]),
-      ),
-    ).toEqual(['una.berg@example.net']);
+describe('failure sentences of daemon notices and their Subjects', () => {
+  it.each(SENTENCES)('%s', (_what, subject, body, want) => {
+    expect(failed(notice(subject, body))).toEqual(want);
   });
 
   it('does not take a Message-ID named after "for message"', () => {
-    expect(
-      failed(
-        notice('Nondeliverable mail', [
-          'Delivery failed for message <20261203.4711@mail.sender.example> (550).',
-        ]),
-      ),
-    ).not.toContain('20261203.4711@mail.sender.example');
+    const body = ['Delivery failed for message <20261203.4711@mail.sender.example> (550).'];
+    expect(failed(notice('Nondeliverable mail', body))).not.toContain(
+      '20261203.4711@mail.sender.example',
+    );
   });
-
-  it('does not take a help address a contact phrase introduces', () => {
-    expect(
-      failed(
-        notice('Nondeliverable mail', [
-          'Your message could not be delivered (550 5.1.1).',
-          'Please contact postmaster@relay.example.net for help with rejected mail.',
-        ]),
-      ),
-    ).toEqual(['']);
-  });
-});
-
-describe('a recipient named only in the Subject', () => {
-  it('takes the address of a failure Subject when the notice returns no message', () => {
-    expect(
-      failed(
-        notice('Undeliverable mail to lisa.moe@example.net', [
-          'Your message could not be delivered.',
-          "The recipient's mailbox does not exist (550 5.1.1).",
-        ]),
-      ),
-    ).toEqual(['lisa.moe@example.net']);
-  });
-
-  it('does not take an address of the original subject the notice repeats', () => {
-    expect(
-      failed(
-        notice('Undeliverable: Question from bob.client@example.org', [
-          'Your message could not be delivered.',
-          "The recipient's mailbox does not exist (550 5.1.1).",
-        ]),
-      ),
-    ).toEqual(['']);
-  });
-
-  it("does not take the bounce's own address a Subject names", () => {
-    expect(
-      failed(
-        notice('Undeliverable notice to bounces@sender.example', [
-          'Your message could not be delivered.',
-          "The recipient's mailbox does not exist (550 5.1.1).",
-        ]),
-      ),
-    ).toEqual(['']);
-  });
-
   it('prefers the one To of the returned message to the Subject', () => {
     const raw = message(
       [
