@@ -221,6 +221,8 @@ const OPEN_MESSAGE_SETS = [
   // legacy bounce formats, round 2 (Postfix 1.x/2.0, Courier, ZMailer, Exchange variants, Kerio,
   // CommuniGate, InterMail, old ISPs and filters) that -24 does not cover: h174.
   'blind-messages-26',
+  // WHO failed, round 2 (h181): recipients in the shapes old and odd notices give them.
+  'blind-messages-27',
 ];
 const files = positional.length > 0 ? positional : SETS.map((f) => path.join(__dirname, 'data', f));
 

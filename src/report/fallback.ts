@@ -478,7 +478,9 @@ function saysFailed(text: string): boolean {
  * failure words, so an English line's " a " names nothing.
  */
 const FAILURE_SENTENCES: readonly { fail: readonly string[]; to: readonly string[] }[] = [
-  { fail: FAILURE_WORDS, to: [' to '] },
+  // "Mail for <a@b> from <c@d> was rejected", "Delivery for a@b failed": the message's
+  // destination after "for", as relays' and ISPs' one-line notices name it.
+  { fail: FAILURE_WORDS, to: [' to ', ' for '] },
   { fail: ['nicht zugestellt', 'konnte nicht', 'fehlgeschlagen', 'nicht an '], to: [' an '] },
   { fail: ["n'a pas pu", "n'a pas été", 'impossible de'], to: [' à '] },
   {
@@ -515,7 +517,7 @@ function sentenceAddress(line: string): Named | null {
     for (const to of lang.to) {
       let at = lower.indexOf(to);
       while (at >= 0) {
-        const named = leadingAddress(line.slice(at + to.length));
+        const named = nounThenAddress(line.slice(at + to.length));
         // "Ihre Nachricht wurde nicht zugestellt, bitte wenden Sie sich an hilfe@b":
         // the preposition of a contact phrase names the help desk; read on.
         if (named !== null && !contactClause(line.slice(0, at + to.length), false)) return named;
@@ -524,6 +526,32 @@ function sentenceAddress(line: string): Named | null {
     }
   }
   return null;
+}
+
+/** Nouns a sentence puts between "to" and the address it names ("to the recipient a@b"). */
+const RECIPIENT_NOUNS = ['the recipient ', 'recipient ', 'the address ', 'the user ', 'user '];
+
+/**
+ * The address at the start of `text`, also after a noun that names what it is ("the
+ * recipient (a@b)", "user <a@b>", "the address 'a@b'"): "Delivery to the recipient
+ * (a@b) failed", "Your message to user a@b could not be delivered". An address in
+ * parentheses counts only after such a noun ("(a@b)" alone may be an aside).
+ */
+function nounThenAddress(text: string): Named | null {
+  const direct = leadingAddress(text);
+  if (direct !== null) return direct;
+  const lower = lowerAscii(text.slice(0, 20));
+  const noun = RECIPIENT_NOUNS.find((n) => lower.startsWith(n));
+  if (noun === undefined) return null;
+  const rest = text.slice(noun.length);
+  if (rest.charCodeAt(0) === 0x28) {
+    const close = rest.indexOf(')');
+    const inner = close > 0 ? rest.slice(1, close) : '';
+    return isEmailAddress(inner)
+      ? { address: inner, rest: rest.slice(close + 1).trim(), reason: '' }
+      : null;
+  }
+  return leadingAddress(rest);
 }
 
 /**
@@ -940,8 +968,12 @@ export function parseFallback(msg: MimeMessage): OobFinding[] | null {
     // The bounce says a delivery failed and names no recipient (sendmail's size
     // refusal, a filter's notice): one finding with no recipient. The pipeline fills
     // it from VERP or the trace header, else from the returned message when that went
-    // to one address only (soleReturnedRecipient), and says which.
-    found.push({ address: '', text: [unnamed] });
+    // to one address only (soleReturnedRecipient), and says which. A notice that
+    // returns no such message may name the recipient in its own Subject only
+    // ("Undeliverable mail to a@b"): the daemon's sentence, read as the body's.
+    const inSubject =
+      returnedRecipient === null && sentences ? subjectRecipient(h.get('subject'), own) : null;
+    found.push({ address: inSubject ?? '', text: [unnamed] });
   }
   const success = isSuccessNotice(lines);
   const state = noticeState(lines);
@@ -1209,6 +1241,21 @@ function returnedFields(msg: MimeMessage, ownEnd: number): Map<string, string> {
  * Then the failed recipient can be no other; with several addresses, or a list's, none
  * is chosen.
  */
+/**
+ * The recipient a mail system's Subject names in a failure sentence ("Undeliverable
+ * mail to a@b", "Delivery failure for <a@b>"), not one of the bounce's own addresses;
+ * null otherwise. "Undeliverable: Question from a@b" (the returned message's subject
+ * after a prefix) names no destination.
+ */
+function subjectRecipient(subject: string | null, own: ReadonlySet<string>): string | null {
+  if (subject === null || subject.length > 400) return null;
+  const named = sentenceAddress(decodeEncodedWords(subject));
+  if (named === null) return null;
+  const key = named.address.toLowerCase();
+  if (own.has(key) || BOUNCE_SENDERS.has(key.slice(0, key.lastIndexOf('@')))) return null;
+  return named.address;
+}
+
 function soleReturnedRecipient(fields: ReadonlyMap<string, string>): string | null {
   return soleAddressOf((name) => fields.get(name) ?? null);
 }

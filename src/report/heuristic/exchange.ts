@@ -766,6 +766,11 @@ function exchange2003Recipient(line: string): Named | null {
   const quoted = head.trimStart().startsWith('"') ? leadingAddress(head) : null;
   if (quoted !== null && quoted.rest === '' && quoted.address.indexOf('@') > 0)
     return { address: quoted.address, rest: '', reason: '' };
+  // "Paula Gomez <a@b> on ...": the recipient as its RFC 5322 name-addr (§3.4), as the
+  // sender wrote it; the address is the bracketed one.
+  const nameAddr = head.indexOf(' <') > 0 ? leadingAddress(head) : null;
+  if (nameAddr !== null && nameAddr.rest === '' && nameAddr.address.indexOf('@') > 0)
+    return { address: nameAddr.address, rest: '', reason: '' };
   return dated && head.indexOf('@') < 0 && head.length < 80
     ? { address: '', rest: '', reason: '' }
     : null;

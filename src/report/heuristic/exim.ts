@@ -31,6 +31,7 @@ import {
   findLine,
   findLineContaining,
   indentOf,
+  leadingAddress,
   lowerAscii,
   textAfter,
   toFindings,
@@ -143,7 +144,7 @@ function entryAddress(trimmed: string): Named | null {
     end--;
     token = token.slice(0, -1);
   }
-  if (token.indexOf('@') < 0) return null;
+  if (token.indexOf('@') < 0) return displayNamedEntry(trimmed);
   let inner = token;
   if (inner.endsWith(':')) inner = inner.slice(0, -1);
   if (
@@ -163,6 +164,24 @@ function entryAddress(trimmed: string): Named | null {
   if (rest.startsWith(':')) rest = rest.slice(1).trim();
   // "a@example.org.": the root dot (RFC 1034 §3.1) names the X-Failed-Recipients one.
   return { address: withoutRootDot(inner), rest, reason: '' };
+}
+
+/**
+ * An entry that gives a display name before the bracketed address ('"Iris Vale"
+ * <iris@b>', 'Iris Vale <iris@b>:'): a relay that copies Exim's layout writes the
+ * recipient as its RFC 5322 name-addr (§3.4); the address is the bracketed one. Null
+ * for any other line, and for one that goes on past the address without a colon (a
+ * sentence that ends in an address).
+ */
+function displayNamedEntry(trimmed: string): Named | null {
+  if (trimmed.indexOf(' <') < 0) return null;
+  const named = leadingAddress(trimmed);
+  if (named === null || named.address.indexOf('@') < 0) return null;
+  const lt = trimmed.indexOf('<');
+  const gt = trimmed.indexOf('>', lt);
+  const after = gt < 0 ? '' : trimmed.slice(gt + 1).trim();
+  if (after !== '' && !after.startsWith(':')) return null;
+  return { address: withoutRootDot(named.address), rest: after.slice(1).trim(), reason: '' };
 }
 
 /**
