@@ -158,7 +158,8 @@ export function parseDsn(msg: MimeMessage): OobFinding[] | null {
   if (part === null) return null;
   // RFC 6533 §6.2: the global variant is UTF-8 and may carry a transfer encoding;
   // the plain one is ASCII, but 8-bit text in it is UTF-8 far more often than not.
-  const text = decodedBinary(part, msg.problems);
+  const text =
+    (part === msg.root ? '' : fieldsInPartHeader(part)) + decodedBinary(part, msg.problems);
   const source = part.type === 'message/global-delivery-status' ? 'rfc6533' : 'rfc3464';
   const returned = part.scope === null ? null : msg.returned(part.scope);
   const notes = notificationTexts(msg, part);
@@ -169,6 +170,36 @@ export function parseDsn(msg: MimeMessage): OobFinding[] | null {
       detail: `${part.type} part without a usable recipient block`,
     });
   return findings;
+}
+
+/**
+ * The report's own fields when a generator left out the blank line after the part's
+ * Content-Type (RFC 2046 §5.1.1: a body part's header fields end at the first empty
+ * line; RFC 3464 §2.1: the status fields are the body): `Reporting-MTA`,
+ * `Final-Recipient` and the rest then sit in the part's header section, where a
+ * reader of the body alone never sees them. Reported:
+ * https://github.com/jhillyerd/enmime/issues/28 (DSN fields read as, or taken for,
+ * part headers). Returns them as `name: value` lines ending in a blank line, to go
+ * before the body (which then holds any later groups); '' when the part's header
+ * section has no DSN field, so a well-formed part reads exactly as before. Not for a
+ * whole message of that type, whose header section is the message's (an mbox
+ * `Status: RO` is no DSN field). One pass over the part's header fields.
+ */
+function fieldsInPartHeader(part: MimePart): string {
+  const fields = part.headers.fields;
+  let dsnField = false;
+  for (const f of fields)
+    if (PER_MESSAGE_FIELDS.has(f.name) || PER_RECIPIENT_FIELDS.has(f.name)) {
+      dsnField = true;
+      break;
+    }
+  if (!dsnField) return '';
+  const lines: string[] = [];
+  for (const f of fields) {
+    if (f.name.startsWith('content-') || f.name === 'mime-version') continue;
+    lines.push(`${f.name}: ${f.value}\n`);
+  }
+  return lines.join('') + '\n';
 }
 
 /**

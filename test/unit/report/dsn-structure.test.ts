@@ -227,3 +227,115 @@ describe('the returned copy that ties a forwarded DSN', () => {
     expect(found[0]?.report.original_message_id).toBe('the-dsn-itself@relay.sample.example');
   });
 });
+
+// A delivery-status part whose generator left out the blank line after its
+// Content-Type: the status fields sit in the part's header section (reported as
+// https://github.com/jhillyerd/enmime/issues/28, fixtures/field-kinds-17 p21).
+function statusPartWithHeaders(partLines: string[], bodyLines: string[]): Buffer {
+  return eml(
+    'From: Mail Delivery System <MAILER-DAEMON@relay.sample.example>',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="hb"',
+    '',
+    '--hb',
+    'Content-Type: text/plain',
+    '',
+    'Your message could not be delivered.',
+    '',
+    '--hb',
+    'Content-Description: Delivery report',
+    'Content-Type: message/delivery-status',
+    ...partLines,
+    '',
+    ...bodyLines,
+    '',
+    '--hb--',
+  );
+}
+
+describe('status fields run into the header section of the delivery-status part', () => {
+  it('reads a recipient whose whole report sits in the part header section', () => {
+    const found = oob(
+      statusPartWithHeaders(
+        [
+          'Reporting-MTA: dns; relay.sample.example',
+          'Final-Recipient: rfc822; lee@far.example',
+          'Action: failed',
+          'Status: 5.2.2',
+          'Diagnostic-Code: smtp; 552 5.2.2 mailbox full',
+        ],
+        [],
+      ),
+    );
+    expect(found.map((f) => [f.recipient, f.reply.code])).toEqual([['lee@far.example', 552]]);
+    expect(found[0]?.report.reporting_mta).toBe('relay.sample.example');
+  });
+
+  it('reads the per-message group from the header section and the recipients from the body', () => {
+    const found = oob(
+      statusPartWithHeaders(
+        ['Reporting-MTA: dns; relay.sample.example', 'X-Postfix-Queue-ID: 4QwZ1'],
+        [
+          'Final-Recipient: rfc822; ann@far.example',
+          'Action: failed',
+          'Status: 5.1.1',
+          '',
+          'Final-Recipient: rfc822; bob@far.example',
+          'Action: failed',
+          'Status: 5.1.1',
+        ],
+      ),
+    );
+    expect(found.map((f) => f.recipient)).toEqual(['ann@far.example', 'bob@far.example']);
+    expect(found[0]?.report.reporting_mta).toBe('relay.sample.example');
+  });
+
+  it('reads a folded Diagnostic-Code from the header section whole', () => {
+    const found = oob(
+      statusPartWithHeaders(
+        [
+          'Final-Recipient: rfc822; kim@far.example',
+          'Action: failed',
+          'Status: 5.1.1',
+          'Diagnostic-Code: smtp; 550 5.1.1 <kim@far.example>: Recipient address',
+          '    rejected: User unknown',
+        ],
+        [],
+      ),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]?.reply.content).toContain('Recipient address rejected: User unknown');
+  });
+
+  it('reads a well-formed part once, its Content-Description and other part fields not being report fields', () => {
+    const found = oob(
+      statusPartWithHeaders(['Content-Disposition: inline', 'X-Mailer-Part: 2'], BLOCK),
+    );
+    expect(found.map((f) => f.recipient)).toEqual(['pat@far.example']);
+  });
+
+  it('does not take a whole message of the delivery-status type for fields in a part header (an mbox Status header)', () => {
+    const found = oob(
+      eml(
+        'From: Mail Delivery System <MAILER-DAEMON@relay.sample.example>',
+        'Subject: Delivery Status Notification (Failure)',
+        'Status: RO',
+        'Content-Type: message/delivery-status',
+        '',
+        ...BLOCK,
+      ),
+    );
+    expect(found.map((f) => [f.recipient, f.reply.code])).toEqual([['pat@far.example', 550]]);
+  });
+
+  it('reads a part header section of a megabyte of fields and returns', () => {
+    const many = Array.from({ length: 40_000 }, (_, i) => `X-Trace-${String(i)}: hop ${String(i)}`);
+    const found = oob(
+      statusPartWithHeaders(
+        [...many, 'Final-Recipient: rfc822; max@far.example', 'Action: failed', 'Status: 5.1.1'],
+        [],
+      ),
+    );
+    expect(found.length).toBeLessThanOrEqual(1);
+  });
+});
