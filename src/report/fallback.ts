@@ -1234,14 +1234,6 @@ function returnedFields(msg: MimeMessage, ownEnd: number): Map<string, string> {
 }
 
 /**
- * The one address the returned message was sent to (its fields as `returnedFields` reads
- * them), for a notice that names no recipient: its To and Cc hold exactly one address,
- * and it was no list post (the address is not the list's own by List-Post, RFC 2369, or
- * by List-Id, RFC 2919, whose id is the list's address with "." for "@" by convention).
- * Then the failed recipient can be no other; with several addresses, or a list's, none
- * is chosen.
- */
-/**
  * The recipient a mail system's Subject names in a failure sentence ("Undeliverable
  * mail to a@b", "Delivery failure for <a@b>"), not one of the bounce's own addresses;
  * null otherwise. "Undeliverable: Question from a@b" (the returned message's subject
@@ -1256,6 +1248,14 @@ function subjectRecipient(subject: string | null, own: ReadonlySet<string>): str
   return named.address;
 }
 
+/**
+ * The one address the returned message was sent to (its fields as `returnedFields` reads
+ * them), for a notice that names no recipient: its To and Cc hold exactly one address,
+ * and it was no list post (the address is not the list's own by List-Post, RFC 2369, or
+ * by List-Id, RFC 2919, whose id is the list's address with "." for "@" by convention).
+ * Then the failed recipient can be no other; with several addresses, or a list's, none
+ * is chosen.
+ */
 function soleReturnedRecipient(fields: ReadonlyMap<string, string>): string | null {
   return soleAddressOf((name) => fields.get(name) ?? null);
 }
